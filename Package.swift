@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Huiyan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "huiyan", targets: ["huiyan"]),
+        .library(name: "HuiyanStorage", targets: ["HuiyanStorage"]),
+        .library(name: "HuiyanIngest", targets: ["HuiyanIngest"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (Debian: liblz4-dev, libxxhash-dev, libedit-dev).
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+
+        // Storage: types, column data, encodings, LZ4 codec, segments, tables. Knows nothing of SQL or feeds.
+        .target(name: "HuiyanStorage", dependencies: ["CLZ4", "CXXHash"]),
+        // Ingest: CSV / NDJSON readers, value parsing, validation, rejects → segments.
+        .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage", "CXXHash"]),
+        // The command line: subcommands and rendering of their results.
+        .target(name: "HuiyanCLI", dependencies: [
+            "HuiyanStorage", "HuiyanIngest",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "huiyan", dependencies: ["HuiyanCLI"]),
+        .executableTarget(
+            name: "huiyan-bench",
+            dependencies: ["HuiyanStorage", "HuiyanIngest"],
+            path: "Benchmarks/HuiyanBench"
+        ),
+
+        .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanStorage"]),
+        .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanIngest", "HuiyanStorage"]),
+        .testTarget(name: "HuiyanCLITests", dependencies: ["HuiyanStorage"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

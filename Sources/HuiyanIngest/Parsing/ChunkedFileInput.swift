@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file read in chunks into one reusable, growable byte buffer.
+///
+/// The unconsumed bytes are `base[start..<end]`. `refill` moves them to the front of the
+/// buffer and appends the next read, so a record that straddles a chunk boundary becomes
+/// contiguous. The buffer grows only when a pending record plus the next read do not fit,
+/// so memory stays near `chunkSize` plus the longest record the caller lets accumulate.
+final class ChunkedFileInput {
+    let path: String
+    let chunkSize: Int
+    /// The file size when the file was opened (nil for non-regular files such as pipes).
+    let fileSize: Int64?
+    private let fd: Int32
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    /// Offset of the first unconsumed byte; callers advance it as they consume records.
+    var start = 0
+    /// Offset one past the last valid byte.
+    private(set) var end = 0
+    /// True once a read has returned 0: `base[start..<end]` is all that is left.
+    private(set) var atEOF = false
+    /// File offset of `base[0]`.
+    private(set) var bufferFileOffset: Int64 = 0
+
+    /// Opens `path` for reading; throws `.cannotOpen` naming the path on failure.
+    init(path: String, chunkSize: Int) throws(RecordReaderError) {
+        precondition(chunkSize > 0, "chunkSize must be positive")
+        self.path = path
+        self.chunkSize = chunkSize
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw .cannotOpen(path: path, reason: String(cString: strerror(EISDIR)))
+            }
+            fileSize = (info.st_mode & S_IFMT) == S_IFREG ? Int64(info.st_size) : nil
+        } else {
+            fileSize = nil
+        }
+        self.fd = fd
+        capacity = chunkSize + min(chunkSize, 1 << 20) + 16
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        close(fd)
+        base.deallocate()
+    }
+
+    /// Bytes of the file consumed up to buffer offset `offset`.
+    @inline(__always)
+    func fileOffset(of offset: Int) -> Int64 { bufferFileOffset + Int64(offset) }
+
+    /// Compacts the unconsumed bytes to the front and reads up to `want` more bytes
+    /// (one `read` call). Sets `atEOF` when the file is exhausted. Invalidates every
+    /// pointer into the buffer handed out before.
+    func refill(want: Int) throws(RecordReaderError) {
+        if start > 0 {
+            let pending = end - start
+            if pending > 0 { memmove(base, base + start, pending) }
+            bufferFileOffset += Int64(start)
+            start = 0
+            end = pending
+        }
+        if capacity - end < want {
+            let newCapacity = max(end + want, capacity + capacity / 2)
+            let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            newBase.update(from: base, count: end)
+            base.deallocate()
+            base = newBase
+            capacity = newCapacity
+        }
+        while true {
+            let n = read(fd, base + end, want)
+            if n > 0 { end += n; return }
+            if n == 0 { atEOF = true; return }
+            if errno == EINTR { continue }
+            throw .readFailed(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Skips a UTF-8 byte order mark (EF BB BF) at the very start of the file.
+    /// Call once, before consuming anything.
+    func skipByteOrderMark() throws(RecordReaderError) {
+        while end - start < 3 && !atEOF { try refill(want: chunkSize) }
+        if end - start >= 3 && base[start] == 0xEF && base[start + 1] == 0xBB && base[start + 2] == 0xBF {
+            start += 3
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// Parsers for single field values, working directly on the raw UTF-8 bytes of a field.
+///
+/// Every parser takes an `UnsafeBufferPointer<UInt8>` (as handed out by the record readers),
+/// returns a `ParsedValue`, and never allocates on the success path. The rules are strict:
+/// a value that is not exactly in the documented form is an error, never a guess, and no
+/// parser trims whitespace (surrounding whitespace is reported as its own error).
+///
+/// The individual parsers live in `ValueParsing+*.swift`.
+enum ValueParsing {
+    /// True when the first or last byte is a space or a tab.
+    @inline(__always)
+    static func hasSurroundingWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        return first == ASCIIByte.space || first == ASCIIByte.tab
+            || last == ASCIIByte.space || last == ASCIIByte.tab
+    }
+
+    /// True when a `,` appears directly after a digit: `1,200`, the form of a thousands separator.
+    /// (Also catches a decimal comma such as `12,5`, which is not accepted either.)
+    static func hasDigitGroupSeparator(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 3 else { return false }
+        for i in 1..<(bytes.count - 1) {
+            let c = bytes[i]
+            guard c == ASCIIByte.comma || c == ASCIIByte.apostrophe || c == ASCIIByte.underscore
+                || c == ASCIIByte.space else { continue }
+            if ASCIIByte.isDigit(bytes[i - 1]) && ASCIIByte.isDigit(bytes[i + 1]) { return true }
+        }
+        return false
+    }
+}

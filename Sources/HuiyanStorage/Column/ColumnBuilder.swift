@@ -1,0 +1,78 @@
+/// Accumulates the values of one column for a segment being built.
+///
+/// Integer-lane types and string codes share `ints`; a NULL repeats the previous value there (so deltas stay
+/// small) and clears its bit in `validity`, which exists only once the first NULL arrives.
+public final class ColumnBuilder {
+    public let definition: ColumnDefinition
+    public internal(set) var ints: [Int64] = []
+    public internal(set) var doubles: [Double] = []
+    /// One bit per row, 1 = valid; nil while every row is valid.
+    public internal(set) var validity: [UInt64]?
+    public private(set) var nullCount = 0
+    public let dictionary: StringDictionaryBuilder?
+
+    public init(_ definition: ColumnDefinition, capacity: Int) {
+        self.definition = definition
+        switch definition.type.lane {
+        case .int64, .string: ints.reserveCapacity(capacity)
+        case .float64: doubles.reserveCapacity(capacity)
+        }
+        dictionary = definition.type.lane == .string ? StringDictionaryBuilder() : nil
+    }
+
+    public var count: Int { definition.type.lane == .float64 ? doubles.count : ints.count }
+
+    @inline(__always)
+    public func appendInt64(_ value: Int64) {
+        ints.append(value)
+        if validity != nil { setValid(ints.count - 1) }
+    }
+
+    @inline(__always)
+    public func appendDouble(_ value: Double) {
+        doubles.append(value)
+        if validity != nil { setValid(doubles.count - 1) }
+    }
+
+    @inline(__always)
+    public func appendString(_ bytes: UnsafeRawBufferPointer) {
+        ints.append(dictionary!.intern(bytes))
+        if validity != nil { setValid(ints.count - 1) }
+    }
+
+    public func appendString(_ text: String) {
+        var text = text
+        text.withUTF8 { appendString(UnsafeRawBufferPointer($0)) }
+    }
+
+    public func appendNull() {
+        let row = count
+        if validity == nil {
+            validity = [UInt64](repeating: ~0, count: (row >> 6) + 1)
+        }
+        switch definition.type.lane {
+        case .int64, .string: ints.append(ints.last ?? 0)
+        case .float64: doubles.append(0)
+        }
+        ensureWord(row)
+        validity![row >> 6] &= ~(UInt64(1) << UInt64(row & 63))
+        nullCount += 1
+    }
+
+    /// Whether row `row` holds a value (not NULL).
+    public func isValid(_ row: Int) -> Bool {
+        guard let validity else { return true }
+        return validity[row >> 6] & (UInt64(1) << UInt64(row & 63)) != 0
+    }
+
+    @inline(__always)
+    private func setValid(_ row: Int) {
+        ensureWord(row)
+        validity![row >> 6] |= UInt64(1) << UInt64(row & 63)
+    }
+
+    @inline(__always)
+    private func ensureWord(_ row: Int) {
+        while validity!.count <= row >> 6 { validity!.append(~0) }
+    }
+}

@@ -1,0 +1,20 @@
+/// The rows of one segment being built, column by column, before `SegmentWriter` encodes them.
+public final class SegmentBuilder {
+    public let schema: TableSchema
+    public let columns: [ColumnBuilder]
+
+    public init(schema: TableSchema, capacity: Int = 1 << 16) {
+        self.schema = schema
+        self.columns = schema.columns.map { ColumnBuilder($0, capacity: capacity) }
+    }
+
+    public var rowCount: Int { columns.first?.count ?? 0 }
+
+    /// Approximate memory held, to decide when to flush.
+    public var approximateBytes: Int {
+        columns.reduce(0) { total, column in
+            total + column.ints.count * 8 + column.doubles.count * 8 + (column.dictionary?.byteCount ?? 0)
+                + (column.dictionary?.count ?? 0) * 24
+        }
+    }
+}

@@ -1,0 +1,93 @@
+/// The sorted distinct strings of one column of one segment: code `i` is the `i`-th string in byte order.
+public struct StringDictionary: Sendable {
+    /// All strings back to back.
+    public let bytes: [UInt8]
+    /// `starts[i] ..< starts[i + 1]` is string `i` in `bytes`; `count + 1` entries.
+    public let starts: [Int]
+
+    public init(bytes: [UInt8], starts: [Int]) {
+        self.bytes = bytes
+        self.starts = starts
+    }
+
+    public static let empty = StringDictionary(bytes: [], starts: [0])
+
+    public var count: Int { starts.count - 1 }
+
+    /// String `code` as text.
+    public func string(at code: Int) -> String {
+        String(decoding: bytes[starts[code]..<starts[code + 1]], as: UTF8.self)
+    }
+
+    /// Calls `body` with the bytes of string `code`, without copying.
+    public func withBytes<R>(at code: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { all in
+            try body(UnsafeRawBufferPointer(rebasing: all[starts[code]..<starts[code + 1]]))
+        }
+    }
+
+    /// The code of `text`, if present (binary search).
+    public func code(of text: String) -> Int? {
+        let target = Array(text.utf8)
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let c = compare(mid, target)
+            if c == 0 { return mid }
+            if c < 0 { lo = mid + 1 } else { hi = mid }
+        }
+        return nil
+    }
+
+    private func compare(_ code: Int, _ target: [UInt8]) -> Int {
+        let a = bytes[starts[code]..<starts[code + 1]]
+        for (x, y) in zip(a, target) where x != y { return x < y ? -1 : 1 }
+        return a.count == target.count ? 0 : (a.count < target.count ? -1 : 1)
+    }
+
+    /// Front coding (`shared prefix length, suffix length, suffix` per entry, varints): what segments store, before LZ4.
+    public func frontCoded() -> [UInt8] {
+        var out = ByteWriter(capacity: bytes.count / 2 + count * 2 + 8)
+        out.varint(UInt64(count))
+        bytes.withUnsafeBytes { all in
+            var previous = 0..<0
+            for i in 0..<count {
+                let current = starts[i]..<starts[i + 1]
+                var shared = 0
+                let limit = Swift.min(previous.count, current.count)
+                while shared < limit && all[previous.lowerBound + shared] == all[current.lowerBound + shared] { shared += 1 }
+                out.varint(UInt64(shared))
+                out.varint(UInt64(current.count - shared))
+                out.raw(UnsafeRawBufferPointer(rebasing: all[(current.lowerBound + shared)..<current.upperBound]))
+                previous = current
+            }
+        }
+        return out.bytes
+    }
+
+    /// Rebuilds a dictionary from its front coding; throws on malformed input.
+    public static func decodeFrontCoded(_ raw: UnsafeRawBufferPointer, expectedCount: Int) throws -> StringDictionary {
+        var reader = ByteReader(raw)
+        let count = Int(clamping: try reader.varint())
+        guard count == expectedCount, count <= raw.count else { throw ByteReader.OutOfBounds() }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(raw.count * 2)
+        var starts: [Int] = [0]
+        starts.reserveCapacity(count + 1)
+        var previousStart = 0
+        for _ in 0..<count {
+            let shared = Int(clamping: try reader.varint())
+            let suffixLength = Int(clamping: try reader.varint())
+            guard shared <= bytes.count - previousStart else { throw ByteReader.OutOfBounds() }
+            let suffix = try reader.bytes(suffixLength)
+            let start = bytes.count
+            if shared > 0 {
+                for k in 0..<shared { bytes.append(bytes[previousStart + k]) }
+            }
+            bytes.append(contentsOf: suffix)
+            starts.append(bytes.count)
+            previousStart = start
+        }
+        return StringDictionary(bytes: bytes, starts: starts)
+    }
+}

@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin, error-checked wrappers over the POSIX calls the store needs for durable, atomic files.
+public enum FileIO {
+    static func error(_ path: String, _ operation: String, _ code: Int32 = errno) -> StorageError {
+        .io(path: path, operation: operation, message: String(cString: strerror(code)))
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    public static func fileSize(_ path: String) throws -> Int {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw error(path, "cannot stat") }
+        return Int(info.st_size)
+    }
+
+    public static func makeDirectory(_ path: String) throws {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw error(path, "cannot create directory") }
+    }
+
+    /// Names in a directory, without `.` and `..`, sorted.
+    public static func list(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else { throw error(path, "cannot list directory") }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    public static func remove(_ path: String) throws {
+        if unlink(path) != 0 && errno != ENOENT { throw error(path, "cannot remove") }
+    }
+
+    public static func removeDirectory(_ path: String) throws {
+        if rmdir(path) != 0 && errno != ENOENT { throw error(path, "cannot remove directory") }
+    }
+
+    public static func rename(_ from: String, to: String) throws {
+        if Glibc.rename(from, to) != 0 { throw error(to, "cannot rename \(from) to") }
+    }
+
+    /// fsyncs a directory so that a rename inside it survives a crash.
+    public static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { throw error(path, "cannot open directory") }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw error(path, "cannot sync directory") }
+    }
+
+    /// Reads a whole (small) file.
+    public static func readFile(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw error(path, "cannot open") }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw error(path, "cannot read")
+            }
+            if n == 0 { break }
+            result.append(contentsOf: chunk[0..<n])
+        }
+        return result
+    }
+
+    /// Writes `bytes` to `path` atomically and durably: a temporary file, fsync, rename, fsync of the directory.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let temporary = path + ".tmp"
+        let file = try OutputFile(creating: temporary)
+        do {
+            try file.write(bytes)
+            try file.sync()
+            try file.close()
+        } catch {
+            try? file.close()
+            try? remove(temporary)
+            throw error
+        }
+        try rename(temporary, to: path)
+        try syncDirectory(directoryOf(path))
+    }
+
+    public static func directoryOf(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    public static func join(_ parts: String...) -> String {
+        parts.dropFirst().reduce(parts[0]) { $0.hasSuffix("/") ? $0 + $1 : $0 + "/" + $1 }
+    }
+}
+
+/// A file opened for writing, with buffered appends and explicit sync.
+public final class OutputFile {
+    public let path: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private static let bufferLimit = 1 << 20
+    public private(set) var bytesWritten = 0
+
+    /// Creates (or truncates) `path`.
+    public init(creating path: String) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileIO.error(path, "cannot create") }
+        buffer.reserveCapacity(Self.bufferLimit)
+    }
+
+    deinit { if fd >= 0 { Glibc.close(fd) } }
+
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        bytesWritten += bytes.count
+        if buffer.count + bytes.count > Self.bufferLimit {
+            try flush()
+            if bytes.count > Self.bufferLimit { try writeAll(bytes); return }
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    public func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    public func sync() throws {
+        try flush()
+        if fsync(fd) != 0 { throw FileIO.error(path, "cannot sync") }
+    }
+
+    public func close() throws {
+        guard fd >= 0 else { return }
+        defer { fd = -1 }
+        try flush()
+        if Glibc.close(fd) != 0 { throw FileIO.error(path, "cannot close") }
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileIO.error(path, "cannot write")
+            }
+            done += n
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// Constants of the segment file format (docs/FORMAT.md).
+public enum SegmentFormat {
+    /// The current format version, written in header and trailer.
+    public static let version: UInt32 = 1
+    /// Rows per block: a block is the unit of compression, checksumming and zone-map skipping.
+    public static let blockRows = 65_536
+    /// The first eight bytes of every segment file.
+    public static let headerMagic: [UInt8] = Array("HUIYANSG".utf8)
+    /// The last eight bytes of every segment file.
+    public static let trailerMagic: [UInt8] = Array("HYSEGEND".utf8)
+    public static let headerSize = 16
+    public static let trailerSize = 32
+    public static let fileExtension = "hyseg"
+}
+
+/// How a stored byte range (a block or a dictionary) is compressed.
+public enum BlockCodec: UInt8, Sendable {
+    case none = 0
+    case lz4 = 1
+}
+
+/// Where one compressed, checksummed byte range lives in a segment file.
+public struct StoredRange: Sendable, Equatable {
+    public var offset: UInt64
+    public var storedLength: UInt32
+    public var rawLength: UInt32
+    public var codec: BlockCodec
+    /// XXH3-64 of the stored (compressed) bytes.
+    public var checksum: UInt64
+}
+
+/// One block of one column: its bytes and its zone map.
+public struct BlockInfo: Sendable, Equatable {
+    public var range: StoredRange
+    public var rowCount: Int
+    public var nullCount: Int
+    /// Zone map over the non-NULL values: integers (and string codes) as-is, doubles as their bit pattern.
+    /// Meaningless when `nullCount == rowCount`.
+    public var min: Int64
+    public var max: Int64
+}
+
+/// The footer's description of one column of a segment.
+public struct SegmentColumnInfo: Sendable {
+    public var definition: ColumnDefinition
+    public var nullCount: Int
+    /// The column's size as plain values (8 bytes per number, the UTF-8 length of each string): the base of
+    /// the compression ratio that `stats` reports.
+    public var plainBytes: Int
+    /// The sorted string dictionary of a string column.
+    public var dictionary: StoredRange?
+    public var dictionaryCount: Int
+    public var blocks: [BlockInfo]
+}
+
+/// Flags at the start of every block payload.
+enum BlockPayloadFlags {
+    static let hasValidity: UInt8 = 1
+}

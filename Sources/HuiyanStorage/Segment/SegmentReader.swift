@@ -1,0 +1,185 @@
+import Foundation
+
+/// Reads one segment file through a memory mapping: footer at open, blocks on demand, each block's checksum
+/// verified before its bytes are used. Every damage becomes a `StorageError.corrupt` naming file, column and block.
+public final class SegmentReader: @unchecked Sendable {
+    public let path: String
+    public let footer: SegmentFooter
+    private let file: MappedFile
+    private let lock = NSLock()
+    private var dictionaries: [Int: StringDictionary] = [:]
+
+    public init(path: String) throws {
+        self.path = path
+        file = try MappedFile(path: path)
+        footer = try Self.readFooter(file)
+    }
+
+    public var rowCount: Int { footer.rowCount }
+    public var columns: [SegmentColumnInfo] { footer.columns }
+    public var byteCount: Int { file.bytes.count }
+
+    /// The index of a column by name (exact match).
+    public func columnIndex(_ name: String) -> Int? {
+        footer.columns.firstIndex { $0.definition.name == name }
+    }
+
+    private static func readFooter(_ file: MappedFile) throws -> SegmentFooter {
+        let bytes = file.bytes
+        let size = bytes.count
+        guard size >= SegmentFormat.headerSize + SegmentFormat.trailerSize else {
+            throw StorageError.corrupt(path: file.path, detail: "file is too short (\(size) bytes) to be a segment")
+        }
+        guard Array(bytes[0..<8]) == SegmentFormat.headerMagic else {
+            throw StorageError.corrupt(path: file.path, detail: "not a segment file (bad header magic)")
+        }
+        var trailer = ByteReader(bytes, position: size - SegmentFormat.trailerSize)
+        let footerLength = Int(clamping: try! trailer.u64())
+        let footerChecksum = try! trailer.u64()
+        let version = try! trailer.u32()
+        _ = try! trailer.u32()
+        guard Array(bytes[(size - 8)..<size]) == SegmentFormat.trailerMagic else {
+            throw StorageError.corrupt(path: file.path, detail: "bad trailer magic (truncated or overwritten file)")
+        }
+        guard version == SegmentFormat.version else {
+            throw StorageError.unsupportedVersion(path: file.path, version: version)
+        }
+        let footerEnd = size - SegmentFormat.trailerSize
+        guard footerLength <= footerEnd - SegmentFormat.headerSize else {
+            throw StorageError.corrupt(path: file.path, detail: "footer length \(footerLength) exceeds the file")
+        }
+        let footerBytes = UnsafeRawBufferPointer(rebasing: bytes[(footerEnd - footerLength)..<footerEnd])
+        guard Checksum.xxh3(footerBytes) == footerChecksum else {
+            throw StorageError.corrupt(path: file.path, detail: "footer checksum mismatch")
+        }
+        do {
+            return try SegmentFooter.decode(footerBytes, fileSize: size)
+        } catch let error as SegmentFooter.FooterError {
+            throw StorageError.corrupt(path: file.path, detail: "footer: \(error.message)")
+        }
+    }
+
+    /// The verified, decompressed bytes of a stored range, in `scratch` (or straight from the mapping when uncompressed).
+    func payload(_ range: StoredRange, scratch: BlockScratch, what: @autoclosure () -> String) throws -> UnsafeRawBufferPointer {
+        let start = Int(range.offset)
+        let stored = UnsafeRawBufferPointer(rebasing: file.bytes[start..<(start + Int(range.storedLength))])
+        guard Checksum.xxh3(stored) == range.checksum else {
+            throw StorageError.corrupt(path: path, detail: "checksum mismatch in \(what())")
+        }
+        switch range.codec {
+        case .none:
+            return stored
+        case .lz4:
+            let out = scratch.buffer(Int(range.rawLength))
+            guard LZ4Codec.decompress(stored, into: out) else {
+                throw StorageError.corrupt(path: path, detail: "LZ4 data does not decompress in \(what())")
+            }
+            return UnsafeRawBufferPointer(out)
+        }
+    }
+
+    /// The sorted dictionary of a string column (decoded once, then cached).
+    public func dictionary(column: Int) throws -> StringDictionary {
+        lock.lock()
+        if let cached = dictionaries[column] { lock.unlock(); return cached }
+        lock.unlock()
+        let info = footer.columns[column]
+        guard let range = info.dictionary else { return .empty }
+        let scratch = BlockScratch()
+        let raw = try payload(range, scratch: scratch, what: "the dictionary of column \"\(info.definition.name)\"")
+        let dictionary: StringDictionary
+        do {
+            dictionary = try StringDictionary.decodeFrontCoded(raw, expectedCount: info.dictionaryCount)
+        } catch {
+            throw StorageError.corrupt(path: path, detail: "malformed dictionary of column \"\(info.definition.name)\"")
+        }
+        lock.lock()
+        dictionaries[column] = dictionary
+        lock.unlock()
+        return dictionary
+    }
+
+    /// Decodes block `block` of an integer-lane or string column (codes) into `values`, and its validity into
+    /// `validity` when the block has NULLs (bit set = valid). Returns the block's null count.
+    @discardableResult
+    public func decodeIntegers(column: Int, block: Int, into values: UnsafeMutablePointer<Int64>,
+                               validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
+        try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
+            try IntegerBlockCodec.decode(data, count: rows, into: values) { $0 }
+        }
+    }
+
+    /// Decodes the string codes of block `block` of a string column as UInt32.
+    @discardableResult
+    public func decodeCodes(column: Int, block: Int, into codes: UnsafeMutablePointer<UInt32>,
+                            validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
+        let limit = Int64(footer.columns[column].dictionaryCount)
+        var bad = false
+        let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
+            try IntegerBlockCodec.decode(data, count: rows, into: codes) { code in
+                if code < 0 || code >= limit { bad = true }
+                return UInt32(truncatingIfNeeded: code)
+            }
+        }
+        if bad && limit > 0 {
+            throw StorageError.corrupt(path: path, detail: "string code outside the dictionary in column \"\(footer.columns[column].definition.name)\", block \(block)")
+        }
+        return nulls
+    }
+
+    /// Decodes block `block` of a float column into `values`.
+    @discardableResult
+    public func decodeDoubles(column: Int, block: Int, into values: UnsafeMutablePointer<Double>,
+                              validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
+        try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
+            guard data.count >= rows * 8 else { throw ByteReader.OutOfBounds() }
+            for i in 0..<rows {
+                values[i] = Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+            }
+        }
+    }
+
+    private func decode(column: Int, block: Int, validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch,
+                        _ values: (UnsafeRawBufferPointer, Int) throws -> Void) throws -> Int {
+        let columnInfo = footer.columns[column]
+        let info = columnInfo.blocks[block]
+        let what = "column \"\(columnInfo.definition.name)\", block \(block)"
+        let data = try payload(info.range, scratch: scratch, what: what)
+        do {
+            var reader = ByteReader(data)
+            let flags = try reader.u8()
+            let words = (info.rowCount + 63) >> 6
+            if flags & BlockPayloadFlags.hasValidity != 0 {
+                let bits = try reader.bytes(words * 8)
+                if let validity {
+                    for w in 0..<words { validity[w] = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self)) }
+                }
+            } else if let validity {
+                for w in 0..<words { validity[w] = ~0 }
+            }
+            try values(UnsafeRawBufferPointer(rebasing: data[reader.position...]), info.rowCount)
+        } catch is ByteReader.OutOfBounds {
+            throw StorageError.corrupt(path: path, detail: "malformed block data in \(what)")
+        }
+        return info.nullCount
+    }
+}
+
+/// A reusable decompression buffer, one per scanning thread.
+public final class BlockScratch {
+    private var storage: UnsafeMutableRawPointer?
+    private var capacity = 0
+
+    public init() {}
+
+    deinit { storage?.deallocate() }
+
+    func buffer(_ count: Int) -> UnsafeMutableRawBufferPointer {
+        if count > capacity {
+            storage?.deallocate()
+            capacity = max(count, 1 << 16)
+            storage = .allocate(byteCount: capacity, alignment: 16)
+        }
+        return UnsafeMutableRawBufferPointer(start: storage, count: count)
+    }
+}

@@ -1,0 +1,39 @@
+/// Errors raised by the store. Each message names what went wrong and where.
+public enum StorageError: Error, CustomStringConvertible, Equatable {
+    /// A system call failed on a path (`errno` text included).
+    case io(path: String, operation: String, message: String)
+    /// A file is damaged: bad magic, checksum mismatch, impossible offsets.
+    case corrupt(path: String, detail: String)
+    /// The file was written by a newer, unknown format version.
+    case unsupportedVersion(path: String, version: UInt32)
+    case invalidSchema(String)
+    case tableNotFound(String, available: [String])
+    case tableExists(String)
+    case databaseNotFound(String)
+    case locked(path: String, holder: String)
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case .io(let path, let operation, let message):
+            return "\(operation) \(path): \(message)"
+        case .corrupt(let path, let detail):
+            return "damaged file \(path): \(detail)"
+        case .unsupportedVersion(let path, let version):
+            return "\(path) has format version \(version), which this build of huiyan cannot read"
+        case .invalidSchema(let text):
+            return text
+        case .tableNotFound(let name, let available):
+            let list = available.isEmpty ? "the database has no tables" : "tables: " + available.joined(separator: ", ")
+            return "table \"\(name)\" does not exist (\(list))"
+        case .tableExists(let name):
+            return "table \"\(name)\" already exists"
+        case .databaseNotFound(let path):
+            return "no Huiyan database at \(path) (create one with `huiyan init`)"
+        case .locked(let path, let holder):
+            return "database \(path) is being written by another process: \(holder)"
+        case .invalidArgument(let text):
+            return text
+        }
+    }
+}

@@ -1,0 +1,99 @@
+/// What a compaction did.
+public struct CompactionReport: Sendable {
+    public var table: String
+    public var segmentsBefore: Int
+    public var segmentsAfter: Int
+    public var rows: Int
+    public var bytesBefore: Int
+    public var bytesAfter: Int
+}
+
+extension DatabaseWriter {
+    /// Merges runs of adjacent small segments (under `targetRows` rows) into segments of up to `targetRows`,
+    /// keeping row order, then swaps the manifest once and deletes the merged files. A crash at any moment
+    /// leaves either the old or the new set of segments live, never both.
+    public func compact(table: String, targetRows: Int = 1 << 20) throws -> CompactionReport {
+        let name = try database.resolveTableName(table)
+        let directory = database.tablePath(name)
+        let manifest = try database.manifest(of: name)
+        let append = TableAppend(directory: directory, manifest: manifest)
+        var segments: [Manifest.SegmentEntry] = []
+        var replaced: [String] = []
+        var run: [Manifest.SegmentEntry] = []
+
+        func flushRun() throws {
+            defer { run = [] }
+            guard run.count > 1 else { segments += run; return }
+            var builder = SegmentBuilder(schema: manifest.schema, capacity: min(targetRows, run.reduce(0) { $0 + $1.rows }))
+            let before = append.pendingSegments
+            for entry in run {
+                let reader = try SegmentReader(path: FileIO.join(directory, entry.file))
+                try builder.append(contentsOf: reader)
+                if builder.rowCount >= targetRows {
+                    try append.write(builder)
+                    builder = SegmentBuilder(schema: manifest.schema, capacity: targetRows)
+                }
+                replaced.append(entry.file)
+            }
+            try append.write(builder)
+            segments += append.pendingEntries.suffix(append.pendingSegments - before)
+        }
+
+        for entry in manifest.segments {
+            if entry.rows >= targetRows {
+                try flushRun()
+                segments.append(entry)
+            } else {
+                run.append(entry)
+                if run.reduce(0, { $0 + $1.rows }) >= targetRows { try flushRun() }
+            }
+        }
+        try flushRun()
+        let report = CompactionReport(table: name, segmentsBefore: manifest.segments.count, segmentsAfter: segments.count,
+                                      rows: manifest.rowCount, bytesBefore: manifest.byteCount,
+                                      bytesAfter: segments.reduce(0) { $0 + $1.bytes })
+        guard !replaced.isEmpty else { return report }
+        CrashPoints.hit("compaction-before-manifest")
+        try append.commitReplacing(segments: segments)
+        for file in replaced { try? FileIO.remove(FileIO.join(directory, file)) }
+        return report
+    }
+}
+
+extension SegmentBuilder {
+    /// Appends every row of a segment with the same schema (compaction).
+    public func append(contentsOf reader: SegmentReader) throws {
+        let scratch = BlockScratch()
+        let ints = UnsafeMutablePointer<Int64>.allocate(capacity: SegmentFormat.blockRows)
+        let doubles = UnsafeMutablePointer<Double>.allocate(capacity: SegmentFormat.blockRows)
+        let validity = UnsafeMutablePointer<UInt64>.allocate(capacity: SegmentFormat.blockRows / 64)
+        defer { ints.deallocate(); doubles.deallocate(); validity.deallocate() }
+        for builder in columns {
+            guard let source = reader.columnIndex(builder.definition.name),
+                  reader.columns[source].definition.type == builder.definition.type else {
+                throw StorageError.invalidSchema("segment \(reader.path) does not match the table's schema at column \"\(builder.definition.name)\"")
+            }
+            let dictionary = builder.definition.type.lane == .string ? try reader.dictionary(column: source) : nil
+            for block in reader.columns[source].blocks.indices {
+                let rows = reader.columns[source].blocks[block].rowCount
+                let nulls: Int
+                if builder.definition.type.lane == .float64 {
+                    nulls = try reader.decodeDoubles(column: source, block: block, into: doubles, validity: validity, scratch: scratch)
+                } else {
+                    nulls = try reader.decodeIntegers(column: source, block: block, into: ints, validity: validity, scratch: scratch)
+                }
+                for row in 0..<rows {
+                    if nulls > 0 && validity[row >> 6] & (UInt64(1) << UInt64(row & 63)) == 0 {
+                        builder.appendNull()
+                        continue
+                    }
+                    switch builder.definition.type.lane {
+                    case .int64: builder.appendInt64(ints[row])
+                    case .float64: builder.appendDouble(doubles[row])
+                    case .string: dictionary!.withBytes(at: Int(ints[row])) { builder.appendString($0) }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// A Huiyan database: a directory holding `DATABASE` (settings), `LOCK` (the writer lock) and one folder
+/// per table under `tables/`, each with its `MANIFEST` and segment files.
+public final class Database: @unchecked Sendable {
+    public let path: String
+    public let settings: DatabaseSettings
+
+    private init(path: String, settings: DatabaseSettings) {
+        self.path = path
+        self.settings = settings
+    }
+
+    public var tablesPath: String { FileIO.join(path, "tables") }
+
+    public func tablePath(_ name: String) -> String { FileIO.join(tablesPath, name) }
+
+    /// Whether `path` holds a database.
+    public static func exists(at path: String) -> Bool {
+        FileIO.exists(FileIO.join(path, DatabaseSettings.fileName))
+    }
+
+    /// Creates a database with the given tables; fails if one exists there already.
+    public static func create(at path: String, tables: [TableSchema], settings: DatabaseSettings? = nil) throws -> Database {
+        guard !exists(at: path) else { throw StorageError.invalidArgument("a database already exists at \(path)") }
+        try FileIO.makeDirectory(path)
+        try FileIO.makeDirectory(FileIO.join(path, "tables"))
+        let settings = settings ?? DatabaseSettings(createdAt: ISO8601DateFormatter().string(from: Date()))
+        let database = Database(path: path, settings: settings)
+        let writer = try database.writer(command: "init")
+        defer { writer.close() }
+        for table in tables { try writer.createTable(table) }
+        // The settings file is written last: its presence means the database is complete.
+        try ChecksummedJSON.write(settings, to: FileIO.join(path, DatabaseSettings.fileName))
+        return database
+    }
+
+    /// Opens an existing database (for reading; take `writer` to change it).
+    public static func open(at path: String) throws -> Database {
+        let settingsPath = FileIO.join(path, DatabaseSettings.fileName)
+        guard FileIO.exists(settingsPath) else { throw StorageError.databaseNotFound(path) }
+        let settings = try ChecksummedJSON.read(DatabaseSettings.self, from: settingsPath)
+        guard settings.formatVersion <= DatabaseSettings.formatVersion else {
+            throw StorageError.unsupportedVersion(path: settingsPath, version: UInt32(settings.formatVersion))
+        }
+        return Database(path: path, settings: settings)
+    }
+
+    /// The names of all tables, sorted.
+    public func tableNames() throws -> [String] {
+        try FileIO.list(tablesPath).filter {
+            !$0.hasSuffix(".tmp") && FileIO.exists(FileIO.join(tablePath($0), Manifest.fileName))
+        }
+    }
+
+    /// The current manifest of a table.
+    public func manifest(of table: String) throws -> Manifest {
+        let name = try resolveTableName(table)
+        return try ChecksummedJSON.read(Manifest.self, from: FileIO.join(tablePath(name), Manifest.fileName))
+    }
+
+    /// The stored name of a table, matched case-insensitively; throws naming the tables that exist.
+    public func resolveTableName(_ table: String) throws -> String {
+        let names = try tableNames()
+        if names.contains(table) { return table }
+        if let match = names.first(where: { $0.lowercased() == table.lowercased() }) { return match }
+        throw StorageError.tableNotFound(table, available: names)
+    }
+
+    /// A consistent snapshot of a table. Retries when a compaction removed a segment between reading the
+    /// manifest and opening it.
+    public func snapshot(of table: String) throws -> TableSnapshot {
+        let name = try resolveTableName(table)
+        var attempts = 0
+        while true {
+            let manifest = try self.manifest(of: name)
+            do {
+                let segments = try manifest.segments.map { try SegmentReader(path: FileIO.join(tablePath(name), $0.file)) }
+                return TableSnapshot(manifest: manifest, segments: segments)
+            } catch StorageError.io(let path, let operation, let message) {
+                attempts += 1
+                let current = try? self.manifest(of: name)
+                if attempts < 5 && current?.generation != manifest.generation { continue }
+                throw StorageError.io(path: path, operation: operation, message: message)
+            }
+        }
+    }
+
+    /// Takes the writer lock (throws naming the holder when another process has it) and removes what
+    /// crashed writers left behind.
+    public func writer(command: String) throws -> DatabaseWriter {
+        try DatabaseWriter(database: self, command: command)
+    }
+}

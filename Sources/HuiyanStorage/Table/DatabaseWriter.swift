@@ -1,0 +1,127 @@
+/// The one writer of a database: creates tables, appends segments and compacts, holding the writer lock.
+public final class DatabaseWriter {
+    public let database: Database
+    private let lock: WriterLock
+
+    init(database: Database, command: String) throws {
+        self.database = database
+        lock = try WriterLock(databasePath: database.path, command: command)
+        try removeOrphans()
+    }
+
+    /// Releases the writer lock.
+    public func close() { lock.release() }
+
+    /// Creates a table: its folder is built under a temporary name and renamed into place.
+    public func createTable(_ schema: TableSchema) throws {
+        try schema.validate()
+        if (try? database.resolveTableName(schema.name)) != nil { throw StorageError.tableExists(schema.name) }
+        let final = database.tablePath(schema.name)
+        let temporary = final + ".tmp"
+        try FileIO.makeDirectory(temporary)
+        try ChecksummedJSON.write(Manifest(schema: schema), to: FileIO.join(temporary, Manifest.fileName))
+        try FileIO.rename(temporary, to: final)
+        try FileIO.syncDirectory(database.tablesPath)
+    }
+
+    /// Starts an append to a table: segments written through it become visible together at `commit`.
+    public func beginAppend(to table: String) throws -> TableAppend {
+        let name = try database.resolveTableName(table)
+        return TableAppend(directory: database.tablePath(name), manifest: try database.manifest(of: name))
+    }
+
+    /// Replaces the manifest of a table atomically (write, fsync, rename, fsync of the directory).
+    static func publish(_ manifest: Manifest, in directory: String) throws {
+        CrashPoints.hit("before-manifest")
+        try ChecksummedJSON.write(manifest, to: FileIO.join(directory, Manifest.fileName))
+        CrashPoints.hit("after-manifest")
+    }
+
+    /// Removes what a crashed writer left: temporary files and folders, and segment files no manifest lists.
+    private func removeOrphans() throws {
+        for entry in try FileIO.list(database.tablesPath) where entry.hasSuffix(".tmp") {
+            let folder = database.tablePath(entry)
+            for file in (try? FileIO.list(folder)) ?? [] { try FileIO.remove(FileIO.join(folder, file)) }
+            try FileIO.removeDirectory(folder)
+        }
+        for table in try database.tableNames() {
+            let directory = database.tablePath(table)
+            let live = Set(try database.manifest(of: table).segments.map(\.file))
+            for file in try FileIO.list(directory) {
+                if file.hasSuffix(".tmp") || (Manifest.segmentNumber(file) != nil && !live.contains(file)) {
+                    try FileIO.remove(FileIO.join(directory, file))
+                }
+            }
+        }
+    }
+}
+
+/// One atomic append to a table: segments are written as files as the rows come, and published together in
+/// one manifest swap by `commit`; without it (an error, a crash) none of them ever becomes visible.
+public final class TableAppend {
+    public let directory: String
+    public private(set) var manifest: Manifest
+    /// Segments written by this append and not yet published.
+    private(set) var pendingEntries: [Manifest.SegmentEntry] = []
+    private var nextNumber: Int
+
+    init(directory: String, manifest: Manifest) {
+        self.directory = directory
+        self.manifest = manifest
+        nextNumber = manifest.nextSegmentNumber
+    }
+
+    public var schema: TableSchema { manifest.schema }
+
+    /// Rows written so far by this append.
+    public var pendingRows: Int { pendingEntries.reduce(0) { $0 + $1.rows } }
+    public var pendingBytes: Int { pendingEntries.reduce(0) { $0 + $1.bytes } }
+    public var pendingSegments: Int { pendingEntries.count }
+
+    /// The earlier ingest of a file with this content hash, if any.
+    public func earlierIngest(contentHash: String) -> Manifest.IngestedFile? {
+        manifest.ingestedFiles.last { $0.contentHash == contentHash }
+    }
+
+    /// Encodes and writes a segment file (not yet visible).
+    public func write(_ builder: SegmentBuilder) throws {
+        guard builder.rowCount > 0 else { return }
+        let file = Manifest.segmentFileName(nextNumber)
+        nextNumber += 1
+        let written = try SegmentWriter.write(builder, to: FileIO.join(directory, file))
+        pendingEntries.append(Manifest.SegmentEntry(file: file, rows: written.rowCount, bytes: written.byteCount))
+        CrashPoints.hit("after-segment")
+    }
+
+    /// Publishes every pending segment, and records the ingested files, in one manifest swap.
+    public func commit(ingestedFiles: [Manifest.IngestedFile] = []) throws {
+        try FileIO.syncDirectory(directory)
+        var next = manifest
+        next.generation += 1
+        next.nextSegmentNumber = nextNumber
+        next.segments += pendingEntries
+        next.ingestedFiles += ingestedFiles
+        try DatabaseWriter.publish(next, in: directory)
+        manifest = next
+        pendingEntries = []
+    }
+
+    /// Publishes the pending segments as the table's whole segment list (compaction): `segments` names the
+    /// segments that stay live, pending ones included.
+    func commitReplacing(segments: [Manifest.SegmentEntry]) throws {
+        try FileIO.syncDirectory(directory)
+        var next = manifest
+        next.generation += 1
+        next.nextSegmentNumber = nextNumber
+        next.segments = segments
+        try DatabaseWriter.publish(next, in: directory)
+        manifest = next
+        pendingEntries = []
+    }
+
+    /// Deletes the pending segment files.
+    public func abort() {
+        for entry in pendingEntries { try? FileIO.remove(FileIO.join(directory, entry.file)) }
+        pendingEntries = []
+    }
+}

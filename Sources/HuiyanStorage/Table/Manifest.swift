@@ -1,0 +1,66 @@
+/// The state of one table: its schema, its live segments and the input files already ingested.
+/// Replaced as a whole, atomically, on every commit; one manifest generation is one consistent snapshot.
+public struct Manifest: Codable, Sendable, Equatable {
+    public static let fileName = "MANIFEST"
+    public static let formatVersion = 1
+
+    public var formatVersion: Int
+    /// Increases by one with every commit.
+    public var generation: Int
+    public var schema: TableSchema
+    /// Segment file numbers below this were handed out; a file at or above it is an orphan of a crash.
+    public var nextSegmentNumber: Int
+    public var segments: [SegmentEntry]
+    /// Content hashes of ingested files, so that the same file is not ingested twice by accident.
+    public var ingestedFiles: [IngestedFile]
+
+    public init(schema: TableSchema) {
+        formatVersion = Manifest.formatVersion
+        generation = 1
+        self.schema = schema
+        nextSegmentNumber = 1
+        segments = []
+        ingestedFiles = []
+    }
+
+    public var rowCount: Int { segments.reduce(0) { $0 + $1.rows } }
+    public var byteCount: Int { segments.reduce(0) { $0 + $1.bytes } }
+
+    /// A live segment.
+    public struct SegmentEntry: Codable, Sendable, Equatable {
+        public var file: String
+        public var rows: Int
+        public var bytes: Int
+    }
+
+    /// A file whose rows were committed.
+    public struct IngestedFile: Codable, Sendable, Equatable {
+        public var contentHash: String
+        public var name: String
+        public var bytes: Int
+        public var acceptedRows: Int
+        public var rejectedRows: Int
+        public var committedAt: String
+
+        public init(contentHash: String, name: String, bytes: Int, acceptedRows: Int, rejectedRows: Int, committedAt: String) {
+            self.contentHash = contentHash
+            self.name = name
+            self.bytes = bytes
+            self.acceptedRows = acceptedRows
+            self.rejectedRows = rejectedRows
+            self.committedAt = committedAt
+        }
+    }
+
+    /// The file name of segment `number`.
+    public static func segmentFileName(_ number: Int) -> String {
+        let digits = String(number)
+        return "seg-" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits + "." + SegmentFormat.fileExtension
+    }
+
+    /// The number in a segment file name, if it is one.
+    public static func segmentNumber(_ fileName: String) -> Int? {
+        guard fileName.hasPrefix("seg-"), fileName.hasSuffix("." + SegmentFormat.fileExtension) else { return nil }
+        return Int(fileName.dropFirst(4).dropLast(SegmentFormat.fileExtension.count + 1))
+    }
+}

@@ -1,0 +1,100 @@
+/// One damaged place found by `Database.verify()`.
+public struct Damage: Sendable, CustomStringConvertible {
+    public var file: String
+    public var column: String?
+    public var block: Int?
+    public var detail: String
+
+    public var description: String {
+        var place = file
+        if let column { place += ", column \"\(column)\"" }
+        if let block { place += ", block \(block)" }
+        return "\(place): \(detail)"
+    }
+}
+
+/// What `Database.verify()` checked and found.
+public struct VerificationReport: Sendable {
+    public var tables = 0
+    public var segments = 0
+    public var blocks = 0
+    public var rows = 0
+    public var damages: [Damage] = []
+
+    public var isClean: Bool { damages.isEmpty }
+}
+
+extension Database {
+    /// Checks every manifest, footer, dictionary and block checksum, and decodes every block, of every table
+    /// (or only `table`). Never throws for damage: each damaged place is reported and the check goes on.
+    public func verify(table: String? = nil) throws -> VerificationReport {
+        var report = VerificationReport()
+        let names = try table.map { [try resolveTableName($0)] } ?? tableNames()
+        let scratch = BlockScratch()
+        let values = UnsafeMutablePointer<Int64>.allocate(capacity: SegmentFormat.blockRows)
+        let validity = UnsafeMutablePointer<UInt64>.allocate(capacity: SegmentFormat.blockRows / 64)
+        defer { values.deallocate(); validity.deallocate() }
+
+        for name in names {
+            report.tables += 1
+            let manifestPath = FileIO.join(tablePath(name), Manifest.fileName)
+            let manifest: Manifest
+            do {
+                manifest = try self.manifest(of: name)
+            } catch {
+                report.damages.append(Damage(file: manifestPath, detail: Self.detail(of: error)))
+                continue
+            }
+            for entry in manifest.segments {
+                report.segments += 1
+                let path = FileIO.join(tablePath(name), entry.file)
+                let reader: SegmentReader
+                do {
+                    reader = try SegmentReader(path: path)
+                } catch {
+                    report.damages.append(Damage(file: path, detail: Self.detail(of: error)))
+                    continue
+                }
+                if reader.rowCount != entry.rows {
+                    report.damages.append(Damage(file: path, detail: "holds \(reader.rowCount) rows, the manifest says \(entry.rows)"))
+                }
+                if reader.byteCount != entry.bytes {
+                    report.damages.append(Damage(file: path, detail: "is \(reader.byteCount) bytes long, the manifest says \(entry.bytes)"))
+                }
+                report.rows += reader.rowCount
+                for (index, column) in reader.columns.enumerated() {
+                    let columnName = column.definition.name
+                    if column.dictionary != nil {
+                        do { _ = try reader.dictionary(column: index) } catch {
+                            report.damages.append(Damage(file: path, column: columnName, detail: Self.detail(of: error)))
+                        }
+                    }
+                    for block in column.blocks.indices {
+                        report.blocks += 1
+                        do {
+                            if column.definition.type.lane == .float64 {
+                                try values.withMemoryRebound(to: Double.self, capacity: SegmentFormat.blockRows) {
+                                    _ = try reader.decodeDoubles(column: index, block: block, into: $0, validity: validity, scratch: scratch)
+                                }
+                            } else if column.definition.type.lane == .string {
+                                try values.withMemoryRebound(to: UInt32.self, capacity: SegmentFormat.blockRows) {
+                                    _ = try reader.decodeCodes(column: index, block: block, into: $0, validity: validity, scratch: scratch)
+                                }
+                            } else {
+                                _ = try reader.decodeIntegers(column: index, block: block, into: values, validity: validity, scratch: scratch)
+                            }
+                        } catch {
+                            report.damages.append(Damage(file: path, column: columnName, block: block, detail: Self.detail(of: error)))
+                        }
+                    }
+                }
+            }
+        }
+        return report
+    }
+
+    private static func detail(of error: Error) -> String {
+        if case StorageError.corrupt(_, let detail) = error { return detail }
+        return "\(error)"
+    }
+}
