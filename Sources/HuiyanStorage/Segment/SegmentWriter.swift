@@ -77,16 +77,17 @@ public enum SegmentWriter {
         var plainBytes = rowCount * 8
         if let builder = column.dictionary {
             let (dictionary, remap) = builder.finish()
-            column.ints.withUnsafeMutableBufferPointer { codes in
-                remap.withUnsafeBufferPointer { map in
-                    for i in codes.indices { codes[i] = map[Int(codes[i])] }
-                }
-            }
             dictionaryCount = dictionary.count
             plainBytes = 0
-            column.ints.withUnsafeBufferPointer { codes in
-                dictionary.starts.withUnsafeBufferPointer { starts in
-                    for code in codes where starts.count > 1 { plainBytes += starts[Int(code) + 1] - starts[Int(code)] }
+            if dictionaryCount > 0 {
+                column.ints.withUnsafeMutableBufferPointer { codes in
+                    remap.withUnsafeBufferPointer { map in
+                        for i in codes.indices { codes[i] = map[Int(codes[i])] }
+                    }
+                }
+                for row in 0..<rowCount where column.isValid(row) {
+                    let code = Int(column.ints[row])
+                    plainBytes += dictionary.starts[code + 1] - dictionary.starts[code]
                 }
             }
             dictionaryRange = store(dictionary.frontCoded(), into: &body)

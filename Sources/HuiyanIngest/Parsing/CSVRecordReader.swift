@@ -1,0 +1,147 @@
+/// Streams the records of an RFC 4180 CSV file, reading it in chunks.
+///
+/// Usage: call `next()` until it returns false; after each true, inspect `problem` (nil for
+/// a well-formed record) and read the fields. Field bytes point into internal buffers and
+/// are valid until the next call to `next()`. Nothing is allocated per record or field.
+///
+/// Rules: a UTF-8 BOM at the start is skipped; LF, CRLF and a lone CR end a record (also
+/// a CR LF pair split across chunks); fully empty lines are skipped and are not records
+/// (a line of spaces *is* a record); the last record may lack a terminator. The header is
+/// not special: it is the first record. A record longer than `maxRecordBytes` (without its
+/// terminator) is reported with `.recordTooLong` and skipped in constant memory.
+final class CSVRecordReader {
+    static let defaultChunkSize = 4 << 20
+    static let defaultMaxRecordBytes = 64 << 20
+    /// `recordText` of an over-long record is truncated to this many bytes.
+    static let overlongRecordTextLimit = 4096
+
+    /// The file being read.
+    var path: String { input.path }
+    /// The file size at open time (nil for pipes), for progress reporting.
+    var fileSize: Int64? { input.fileSize }
+    let maxRecordBytes: Int
+
+    private let input: ChunkedFileInput
+    private let fields = ByteSpanTable()
+    private let overlongText = ScratchBuffer()
+    private var started = false
+    private var nextLine = 1
+    private var swallowLF = false
+    private var recordStart = 0
+    private var recordEnd = 0
+    private var textIsOverlongCopy = false
+
+    /// 1-based physical line on which the current record starts.
+    private(set) var lineNumber = 0
+    /// What is wrong with the current record, or nil when it is well-formed.
+    private(set) var problem: CSVRecordProblem?
+
+    /// Opens `path`. Throws `RecordReaderError.cannotOpen` (naming the path) if it cannot.
+    init(path: String, chunkSize: Int = defaultChunkSize, maxRecordBytes: Int = defaultMaxRecordBytes)
+        throws(RecordReaderError)
+    {
+        precondition(maxRecordBytes > 0, "maxRecordBytes must be positive")
+        input = try ChunkedFileInput(path: path, chunkSize: chunkSize)
+        self.maxRecordBytes = maxRecordBytes
+    }
+
+    /// Number of fields in the current record (0 for an over-long record).
+    var fieldCount: Int { fields.count }
+
+    /// The unescaped bytes of field `i` (0-based): quotes removed, `""` turned into `"`.
+    @inline(__always)
+    func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        precondition(i >= 0 && i < fields.count, "field index out of range")
+        return fields.bytes(i, base: input.base)
+    }
+
+    /// True when field `i` was enclosed in double quotes (so `""` is an empty string, not missing).
+    @inline(__always)
+    func fieldWasQuoted(_ i: Int) -> Bool {
+        precondition(i >= 0 && i < fields.count, "field index out of range")
+        return fields.tags[i] & ByteSpanTable.quoted != 0
+    }
+
+    /// The raw bytes of the current record without its line terminator (for a rejects file).
+    /// Truncated to `overlongRecordTextLimit` bytes for an over-long record.
+    var recordText: UnsafeBufferPointer<UInt8> {
+        if textIsOverlongCopy { return overlongText.bytes(0, overlongText.count) }
+        return UnsafeBufferPointer(start: input.base + recordStart, count: recordEnd - recordStart)
+    }
+
+    /// Bytes of the file consumed so far, through the end of the current record.
+    var bytesConsumed: Int64 { input.fileOffset(of: input.start) }
+
+    /// Advances to the next record. Returns false at the end of the file.
+    /// Throws only on I/O errors; malformed records are reported through `problem`.
+    func next() throws(RecordReaderError) -> Bool {
+        if !started {
+            started = true
+            try input.skipByteOrderMark()
+        }
+        problem = nil
+        textIsOverlongCopy = false
+        while true {
+            guard try input.skipEmptyLines(countingInto: &nextLine, swallowLF: &swallowLF) else {
+                fields.removeAll()
+                recordStart = input.start
+                recordEnd = input.start
+                return false
+            }
+            let s = input.start
+            switch CSVTokenizer.tokenizeRecord(input.base, from: s, end: input.end, isFinal: input.atEOF, into: fields) {
+            case .needMoreData:
+                let pending = input.end - s
+                if pending > maxRecordBytes + 1 {
+                    try skipOverlongRecord()
+                    return true
+                }
+                try input.refill(want: input.readSize(forPending: pending, limit: maxRecordBytes))
+            case .record(let r):
+                lineNumber = nextLine
+                nextLine += r.innerLineBreaks + (r.terminated ? 1 : 0)
+                recordStart = s
+                recordEnd = r.contentEnd
+                problem = r.problem
+                input.start = r.next
+                if r.contentEnd - s > maxRecordBytes {
+                    if case .unterminatedQuote = r.problem {} else { problem = .recordTooLong(limit: maxRecordBytes) }
+                    fields.removeAll()
+                    recordEnd = s + min(r.contentEnd - s, Self.overlongRecordTextLimit)
+                }
+                return true
+            }
+        }
+    }
+
+    /// Skips the over-long record starting at `input.start`, chunk by chunk, keeping only
+    /// a prefix of its text. An open quote running to the end of the file is reported as
+    /// `.unterminatedQuote`, anything else as `.recordTooLong`.
+    private func skipOverlongRecord() throws(RecordReaderError) {
+        let s = input.start
+        lineNumber = nextLine
+        fields.removeAll()
+        overlongText.removeAll()
+        overlongText.append(input.base + s, count: min(input.end - s, Self.overlongRecordTextLimit))
+        textIsOverlongCopy = true
+        var scanner = CSVSkipScanner()
+        var p = s
+        while true {
+            if let terminator = scanner.scan(input.base, from: p, end: input.end) {
+                nextLine += scanner.innerLineBreaks + 1
+                swallowLF = input.consumeTerminator(at: terminator)
+                problem = .recordTooLong(limit: maxRecordBytes)
+                return
+            }
+            input.start = input.end
+            if input.atEOF {
+                nextLine += scanner.innerLineBreaks
+                problem = scanner.isInsideQuotes
+                    ? .unterminatedQuote(field: scanner.quotedField) : .recordTooLong(limit: maxRecordBytes)
+                return
+            }
+            try input.refill(want: input.chunkSize)
+            p = input.start
+        }
+    }
+}

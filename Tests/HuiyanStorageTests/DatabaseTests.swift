@@ -1,0 +1,138 @@
+import XCTest
+@testable import HuiyanStorage
+
+final class DatabaseTests: XCTestCase {
+    let schema = SegmentRoundTripTests.schema
+
+    private func makeDatabase(_ dir: TestDirectory) throws -> Database {
+        try Database.create(at: dir.file("db"), tables: [schema])
+    }
+
+    private func appendSegments(_ db: Database, rowsEach: [Int]) throws {
+        let writer = try db.writer(command: "test append")
+        defer { writer.close() }
+        let append = try writer.beginAppend(to: "mixed")
+        for rows in rowsEach { try append.write(SegmentRoundTripTests.makeRows(rows).0) }
+        try append.commit()
+    }
+
+    private func allRows(_ db: Database) throws -> [[String?]] {
+        try db.snapshot(of: "mixed").segments.flatMap { try SegmentRoundTripTests.readRows($0) }
+    }
+
+    func testCreateOpenAndListTables() throws {
+        let dir = TestDirectory()
+        _ = try makeDatabase(dir)
+        let db = try Database.open(at: dir.file("db"))
+        XCTAssertEqual(try db.tableNames(), ["mixed"])
+        XCTAssertEqual(try db.manifest(of: "MIXED").schema, schema)
+        XCTAssertEqual(db.settings.utcOffsetSeconds, 28_800)
+        XCTAssertThrowsError(try db.snapshot(of: "visits")) { error in
+            XCTAssertEqual("\(error)", "table \"visits\" does not exist (tables: mixed)")
+        }
+        XCTAssertThrowsError(try Database.open(at: dir.file("nothing"))) { error in
+            XCTAssertTrue("\(error)".contains("no Huiyan database at"))
+        }
+    }
+
+    func testAppendIsVisibleOnlyAfterCommitAndAbortLeavesNothing() throws {
+        let dir = TestDirectory()
+        let db = try makeDatabase(dir)
+        let writer = try db.writer(command: "test")
+        let append = try writer.beginAppend(to: "mixed")
+        try append.write(SegmentRoundTripTests.makeRows(1000).0)
+        XCTAssertEqual(try db.snapshot(of: "mixed").rowCount, 0, "a pending segment is invisible")
+        append.abort()
+        XCTAssertEqual(try FileIO.list(db.tablePath("mixed")), ["MANIFEST"])
+        let second = try writer.beginAppend(to: "mixed")
+        try second.write(SegmentRoundTripTests.makeRows(1000).0)
+        try second.write(SegmentRoundTripTests.makeRows(500).0)
+        try second.commit()
+        writer.close()
+        let snapshot = try db.snapshot(of: "mixed")
+        XCTAssertEqual(snapshot.rowCount, 1500)
+        XCTAssertEqual(snapshot.segments.count, 2)
+        XCTAssertEqual(snapshot.manifest.generation, 2)
+    }
+
+    func testSecondWriterIsToldWhoHoldsTheLock() throws {
+        let dir = TestDirectory()
+        let db = try makeDatabase(dir)
+        let first = try db.writer(command: "huiyan ingest visits a.csv")
+        XCTAssertThrowsError(try db.writer(command: "second")) { error in
+            guard case StorageError.locked(_, let holder) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(holder.contains("pid \(getpid())"), holder)
+            XCTAssertTrue(holder.contains("huiyan ingest visits a.csv"), holder)
+        }
+        first.close()
+        XCTAssertNoThrow(try db.writer(command: "third").close())
+    }
+
+    func testOrphansOfACrashAreRemovedWhenTheNextWriterOpens() throws {
+        let dir = TestDirectory()
+        let db = try makeDatabase(dir)
+        try appendSegments(db, rowsEach: [100])
+        let table = db.tablePath("mixed")
+        // What a crashed writer leaves: an unpublished segment, a temporary segment, a temporary manifest.
+        _ = try SegmentWriter.write(SegmentRoundTripTests.makeRows(10).0, to: table + "/" + Manifest.segmentFileName(99))
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: table + "/seg-00000100.hyseg.tmp"))
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: table + "/MANIFEST.tmp"))
+        XCTAssertEqual(try db.snapshot(of: "mixed").rowCount, 100, "readers never see orphans")
+        try db.writer(command: "cleanup").close()
+        XCTAssertEqual(try FileIO.list(table), ["MANIFEST", Manifest.segmentFileName(1)])
+    }
+
+    func testCompactionKeepsEveryRowOnceAndInOrder() throws {
+        let dir = TestDirectory()
+        let db = try makeDatabase(dir)
+        for rows in [700, 1, 3000, 70_000, 20] { try appendSegments(db, rowsEach: [rows]) }
+        let before = try allRows(db)
+        let writer = try db.writer(command: "compact")
+        let report = try writer.compact(table: "mixed", targetRows: 4000)
+        writer.close()
+        XCTAssertEqual(report.segmentsBefore, 5)
+        XCTAssertEqual(report.segmentsAfter, 3, "700+1+3000 merge; 70000 stays; 20 stays alone")
+        XCTAssertEqual(try allRows(db), before)
+        XCTAssertEqual(try FileIO.list(db.tablePath("mixed")).count, 1 + 3, "merged files are deleted")
+        XCTAssertTrue(try db.verify().isClean)
+    }
+
+    func testVerifyNamesFileColumnAndBlockOfDamage() throws {
+        let dir = TestDirectory()
+        let db = try makeDatabase(dir)
+        try appendSegments(db, rowsEach: [SegmentFormat.blockRows + 10])
+        XCTAssertTrue(try db.verify().isClean)
+        let segment = try db.snapshot(of: "mixed").segments[0]
+        let block = segment.columns[2].blocks[1]
+        let path = segment.path
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[Int(block.range.offset) + 3] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let report = try db.verify()
+        XCTAssertEqual(report.damages.count, 1)
+        XCTAssertEqual(report.damages.first?.file, path)
+        XCTAssertEqual(report.damages.first?.column, "amount")
+        XCTAssertEqual(report.damages.first?.block, 1)
+        XCTAssertTrue(report.damages.first!.description.contains("checksum mismatch"))
+        // Reading the damaged block fails clearly; undamaged blocks still read.
+        let reader = try SegmentReader(path: path)
+        let values = UnsafeMutablePointer<Int64>.allocate(capacity: SegmentFormat.blockRows)
+        defer { values.deallocate() }
+        XCTAssertNoThrow(try reader.decodeIntegers(column: 2, block: 0, into: values, validity: nil, scratch: BlockScratch()))
+        XCTAssertThrowsError(try reader.decodeIntegers(column: 2, block: 1, into: values, validity: nil, scratch: BlockScratch()))
+    }
+
+    func testDamagedManifestIsDetected() throws {
+        let dir = TestDirectory()
+        let db = try makeDatabase(dir)
+        try appendSegments(db, rowsEach: [10])
+        let path = db.tablePath("mixed") + "/MANIFEST"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"rows\" : 10", with: "\"rows\" : 19")
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        XCTAssertThrowsError(try db.snapshot(of: "mixed")) { error in
+            XCTAssertTrue("\(error)".contains("checksum mismatch"), "\(error)")
+        }
+        XCTAssertEqual(try db.verify().damages.map(\.file), [path])
+    }
+}

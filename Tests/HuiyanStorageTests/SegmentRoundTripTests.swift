@@ -1,0 +1,164 @@
+import XCTest
+@testable import HuiyanStorage
+
+final class SegmentRoundTripTests: XCTestCase {
+    static let schema = TableSchema(name: "mixed", columns: [
+        ColumnDefinition("ts", .timestamp),
+        ColumnDefinition("name", .string, nullable: true),
+        ColumnDefinition("amount", .money, nullable: true),
+        ColumnDefinition("ratio", .float64, nullable: true),
+        ColumnDefinition("flag", .bool),
+        ColumnDefinition("qty", .int64, minimum: 1),
+    ])
+
+    /// Builds `rows` rows with NULLs in every nullable column; returns the builder and the expected values.
+    static func makeRows(_ rows: Int) -> (SegmentBuilder, [[String?]]) {
+        let builder = SegmentBuilder(schema: schema)
+        let names = ["南岳衡山", "石鼓书院", "东洲岛", "廻雁峰", "", "蔡伦故里"]
+        var expected: [[String?]] = []
+        for i in 0..<rows {
+            var row: [String?] = []
+            let ts = Int64(1_735_660_800_000_000) + Int64(i) * 1_000_000
+            builder.columns[0].appendInt64(ts); row.append(String(ts))
+            if i % 7 == 3 { builder.columns[1].appendNull(); row.append(nil) } else {
+                let name = names[i % names.count] + (i % 5 == 0 ? "\(i)" : "")
+                builder.columns[1].appendString(name); row.append(name)
+            }
+            if i % 11 == 0 { builder.columns[2].appendNull(); row.append(nil) } else {
+                let fen = Int64((i * 7919) % 100_000) - 500
+                builder.columns[2].appendInt64(fen); row.append(String(fen))
+            }
+            if i % 13 == 0 { builder.columns[3].appendNull(); row.append(nil) } else {
+                let v = Double(i) / 3.0
+                builder.columns[3].appendDouble(v); row.append(String(v))
+            }
+            builder.columns[4].appendInt64(Int64(i & 1)); row.append(String(i & 1))
+            builder.columns[5].appendInt64(Int64(1 + i % 9)); row.append(String(1 + i % 9))
+            expected.append(row)
+        }
+        return (builder, expected)
+    }
+
+    static func readRows(_ reader: SegmentReader) throws -> [[String?]] {
+        var rows = [[String?]](repeating: [], count: reader.rowCount)
+        let scratch = BlockScratch()
+        let ints = UnsafeMutablePointer<Int64>.allocate(capacity: SegmentFormat.blockRows)
+        let doubles = UnsafeMutablePointer<Double>.allocate(capacity: SegmentFormat.blockRows)
+        let codes = UnsafeMutablePointer<UInt32>.allocate(capacity: SegmentFormat.blockRows)
+        let validity = UnsafeMutablePointer<UInt64>.allocate(capacity: 1024)
+        defer { ints.deallocate(); doubles.deallocate(); codes.deallocate(); validity.deallocate() }
+        for (c, column) in reader.columns.enumerated() {
+            var row = 0
+            for b in column.blocks.indices {
+                let n = column.blocks[b].rowCount
+                switch column.definition.type.lane {
+                case .int64: try reader.decodeIntegers(column: c, block: b, into: ints, validity: validity, scratch: scratch)
+                case .float64: try reader.decodeDoubles(column: c, block: b, into: doubles, validity: validity, scratch: scratch)
+                case .string: try reader.decodeCodes(column: c, block: b, into: codes, validity: validity, scratch: scratch)
+                }
+                let dictionary = try reader.dictionary(column: c)
+                for k in 0..<n {
+                    let valid = validity[k >> 6] & (UInt64(1) << UInt64(k & 63)) != 0
+                    var text: String?
+                    if valid {
+                        switch column.definition.type.lane {
+                        case .int64: text = String(ints[k])
+                        case .float64: text = String(doubles[k])
+                        case .string: text = dictionary.string(at: Int(codes[k]))
+                        }
+                    }
+                    rows[row].append(text)
+                    row += 1
+                }
+            }
+        }
+        return rows
+    }
+
+    func testEveryTypeWithNullsRoundTripsAcrossBlocks() throws {
+        let dir = TestDirectory()
+        let rows = SegmentFormat.blockRows * 2 + 1234
+        let (builder, expected) = Self.makeRows(rows)
+        let written = try SegmentWriter.write(builder, to: dir.file("a.hyseg"))
+        XCTAssertEqual(written.rowCount, rows)
+        let reader = try SegmentReader(path: dir.file("a.hyseg"))
+        XCTAssertEqual(reader.rowCount, rows)
+        XCTAssertEqual(reader.columns.map(\.definition), Self.schema.columns)
+        XCTAssertEqual(reader.columns[0].blocks.count, 3)
+        let actual = try Self.readRows(reader)
+        XCTAssertEqual(actual.count, expected.count)
+        for i in 0..<rows where actual[i] != expected[i] {
+            XCTFail("row \(i): \(actual[i]) != \(expected[i])"); break
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("a.hyseg.tmp")))
+    }
+
+    func testDictionaryIsSortedAndZoneMapsHoldMinAndMax() throws {
+        let dir = TestDirectory()
+        let (builder, _) = Self.makeRows(100_000)
+        _ = try SegmentWriter.write(builder, to: dir.file("z.hyseg"))
+        let reader = try SegmentReader(path: dir.file("z.hyseg"))
+        let dictionary = try reader.dictionary(column: 1)
+        let strings = (0..<dictionary.count).map { dictionary.string(at: $0) }
+        XCTAssertEqual(strings.map { Array($0.utf8) }, strings.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+        XCTAssertEqual(dictionary.code(of: "南岳衡山").map { dictionary.string(at: $0) }, "南岳衡山")
+        XCTAssertNil(dictionary.code(of: "不存在"))
+        let ts = reader.columns[0].blocks[1]
+        XCTAssertEqual(ts.min, 1_735_660_800_000_000 + Int64(SegmentFormat.blockRows) * 1_000_000)
+        XCTAssertEqual(ts.max, 1_735_660_800_000_000 + Int64(100_000 - 1) * 1_000_000)
+        XCTAssertEqual(reader.columns[2].blocks[0].nullCount, (0..<SegmentFormat.blockRows).filter { $0 % 11 == 0 }.count)
+        let amounts = (0..<SegmentFormat.blockRows).filter { $0 % 11 != 0 }.map { Int64(($0 * 7919) % 100_000) - 500 }
+        XCTAssertEqual(reader.columns[2].blocks[0].min, amounts.min())
+        XCTAssertEqual(reader.columns[2].blocks[0].max, amounts.max())
+    }
+
+    func testAllNullAndEmptyColumns() throws {
+        let dir = TestDirectory()
+        let schema = TableSchema(name: "n", columns: [ColumnDefinition("s", .string, nullable: true), ColumnDefinition("x", .float64, nullable: true)])
+        let builder = SegmentBuilder(schema: schema)
+        for _ in 0..<100 { builder.columns[0].appendNull(); builder.columns[1].appendNull() }
+        _ = try SegmentWriter.write(builder, to: dir.file("n.hyseg"))
+        let reader = try SegmentReader(path: dir.file("n.hyseg"))
+        XCTAssertEqual(reader.columns[0].nullCount, 100)
+        XCTAssertEqual(reader.columns[0].dictionaryCount, 0)
+        XCTAssertEqual(try Self.readRows(reader), [[String?]](repeating: [nil, nil], count: 100))
+    }
+
+    func testEveryFlippedByteIsDetectedOrHarmless() throws {
+        let dir = TestDirectory()
+        let (builder, expected) = Self.makeRows(5000)
+        _ = try SegmentWriter.write(builder, to: dir.file("good.hyseg"))
+        let original = try Data(contentsOf: URL(fileURLWithPath: dir.file("good.hyseg")))
+        var detected = 0
+        // Every byte of a segment is covered by a checksum or the magic numbers: flipping any must be detected.
+        for position in stride(from: 0, to: original.count, by: max(1, original.count / 400)) + [original.count - 1] {
+            var damaged = original
+            damaged[position] ^= 0x40
+            let path = dir.file("bad.hyseg")
+            try damaged.write(to: URL(fileURLWithPath: path))
+            do {
+                let reader = try SegmentReader(path: path)
+                let rows = try Self.readRows(reader)
+                XCTAssertNotEqual(rows, expected, "flip at \(position) went unnoticed but changed nothing? it must be detected")
+            } catch let error as StorageError {
+                guard case .corrupt = error else { XCTFail("unexpected \(error)"); continue }
+                detected += 1
+            }
+        }
+        XCTAssertGreaterThan(detected, 0)
+    }
+
+    func testTruncatedSegmentIsReportedNotCrashed() throws {
+        let dir = TestDirectory()
+        let (builder, _) = Self.makeRows(3000)
+        _ = try SegmentWriter.write(builder, to: dir.file("t.hyseg"))
+        let original = try Data(contentsOf: URL(fileURLWithPath: dir.file("t.hyseg")))
+        for length in [0, 5, 16, 47, original.count / 2, original.count - 1] {
+            try original.prefix(length).write(to: URL(fileURLWithPath: dir.file("cut.hyseg")))
+            XCTAssertThrowsError(try SegmentReader(path: dir.file("cut.hyseg"))) { error in
+                guard case StorageError.corrupt(let path, _) = error else { return XCTFail("\(error)") }
+                XCTAssertTrue(path.hasSuffix("cut.hyseg"))
+            }
+        }
+    }
+}
