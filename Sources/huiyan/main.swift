@@ -1,1 +1,3 @@
-print("huiyan")
+import HuiyanCLI
+
+HuiyanCommand.run(arguments: Array(CommandLine.arguments.dropFirst()))

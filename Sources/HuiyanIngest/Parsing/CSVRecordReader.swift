@@ -26,7 +26,6 @@ final class CSVRecordReader {
     private let overlongText = ScratchBuffer()
     private var started = false
     private var nextLine = 1
-    private var swallowLF = false
     private var recordStart = 0
     private var recordEnd = 0
     private var textIsOverlongCopy = false
@@ -82,7 +81,7 @@ final class CSVRecordReader {
         problem = nil
         textIsOverlongCopy = false
         while true {
-            guard try input.skipEmptyLines(countingInto: &nextLine, swallowLF: &swallowLF) else {
+            guard try input.skipEmptyLines(countingInto: &nextLine) else {
                 fields.removeAll()
                 recordStart = input.start
                 recordEnd = input.start
@@ -129,7 +128,7 @@ final class CSVRecordReader {
         while true {
             if let terminator = scanner.scan(input.base, from: p, end: input.end) {
                 nextLine += scanner.innerLineBreaks + 1
-                swallowLF = input.consumeTerminator(at: terminator)
+                try input.consumeTerminator(at: terminator)
                 problem = .recordTooLong(limit: maxRecordBytes)
                 return
             }

@@ -1,9 +1,8 @@
 extension ChunkedFileInput {
     /// Consumes empty lines (a bare LF, CRLF or CR) at `start`, adding one to `line` for each.
-    /// When `swallowLF` is set, a single LF at `start` completes a CR consumed earlier and is
-    /// skipped without counting. Returns true when a record starts at `start`, false at the
-    /// end of the file (everything consumed).
-    func skipEmptyLines(countingInto line: inout Int, swallowLF: inout Bool) throws(RecordReaderError) -> Bool {
+    /// Returns true when a record starts at `start`, false at the end of the file (everything
+    /// consumed).
+    func skipEmptyLines(countingInto line: inout Int) throws(RecordReaderError) -> Bool {
         while true {
             if start == end {
                 if atEOF { return false }
@@ -11,10 +10,6 @@ extension ChunkedFileInput {
                 continue
             }
             let c = base[start]
-            if swallowLF {
-                swallowLF = false
-                if c == ASCIIByte.lf { start += 1; continue }
-            }
             if c == ASCIIByte.lf {
                 start += 1
                 line += 1
@@ -42,19 +37,19 @@ extension ChunkedFileInput {
         max(chunkSize, min(pending, limit + 2 - pending))
     }
 
-    /// Consumes the line terminator at `terminator` (a CR or LF, the end of a record that was
-    /// skipped). Returns the value for the reader's `swallowLF`: true when the CR was the last
-    /// byte of the data so far and an LF may follow in the next chunk.
-    func consumeTerminator(at terminator: Int) -> Bool {
-        if base[terminator] == ASCIIByte.lf || terminator + 1 == end && atEOF {
-            start = terminator + 1
-            return false
+    /// Consumes the line terminator (CR, LF or CR LF) at offset `terminator`, reading the
+    /// next chunk when a CR is the last byte so far (the LF of a CR LF may follow).
+    func consumeTerminator(at terminator: Int) throws(RecordReaderError) {
+        var t = terminator
+        if base[t] == ASCIIByte.cr && t + 1 == end && !atEOF {
+            start = t
+            try refill(want: chunkSize)
+            t = start
         }
-        if terminator + 1 < end {
-            start = base[terminator + 1] == ASCIIByte.lf ? terminator + 2 : terminator + 1
-            return false
+        if base[t] == ASCIIByte.cr && t + 1 < end && base[t + 1] == ASCIIByte.lf {
+            start = t + 2
+        } else {
+            start = t + 1
         }
-        start = terminator + 1
-        return true
     }
 }

@@ -61,6 +61,8 @@ public final class DatabaseWriter {
 public final class TableAppend {
     public let directory: String
     public private(set) var manifest: Manifest
+    /// The segments the last `commit` published.
+    public private(set) var lastCommittedSegments: [Manifest.SegmentEntry] = []
     /// Segments written by this append and not yet published.
     private(set) var pendingEntries: [Manifest.SegmentEntry] = []
     private var nextNumber: Int
@@ -95,6 +97,7 @@ public final class TableAppend {
 
     /// Publishes every pending segment, and records the ingested files, in one manifest swap.
     public func commit(ingestedFiles: [Manifest.IngestedFile] = []) throws {
+        lastCommittedSegments = pendingEntries
         try FileIO.syncDirectory(directory)
         var next = manifest
         next.generation += 1

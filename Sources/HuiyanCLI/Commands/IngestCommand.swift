@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import HuiyanIngest
+import HuiyanStorage
+
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Load CSV or NDJSON files into a table, atomically.",
+        discussion: """
+        Columns are matched by header name (CSV) or key (NDJSON), in any order. Every row is checked \
+        against the table's schema; a bad row is written to the rejects file with file, line, field, \
+        column, value and reason, and the good rows are committed. All files of one command become \
+        visible together, or — on an error, a crash or --strict with rejects — not at all.
+
+        A file whose content was ingested before is refused (re-running yesterday's import must not \
+        double the numbers): --force ingests it again, --skip-ingested passes over it.
+
+        Examples:
+          huiyan ingest visits visits-2025-10.csv
+          huiyan ingest orders orders.ndjson --rejects bad-orders.csv --strict
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The table to load: visits, tickets, orders, or one created later.")
+    var table: String
+
+    @Argument(help: "Input files (.csv, .ndjson or .jsonl).")
+    var files: [String]
+
+    @Option(name: .long, help: "Input format, instead of taking it from the file extension.")
+    var inputFormat: InputFormat?
+
+    @Option(name: .long, help: "Where to write rejected rows (default: <db>/rejects/<table>-<time>.csv).")
+    var rejects: String?
+
+    @Flag(name: .long, help: "Commit nothing if any row is rejected.")
+    var strict = false
+
+    @Flag(name: .long, help: "Ingest files even if the same content was ingested before.")
+    var force = false
+
+    @Flag(name: .long, help: "Pass over files whose content was ingested before, instead of refusing.")
+    var skipIngested = false
+
+    @Flag(name: .long, help: "Skip input columns the table does not have, instead of refusing the file.")
+    var ignoreUnknownColumns = false
+
+    @Flag(name: .long, help: "No progress bar.")
+    var quiet = false
+
+    @Option(name: .long, help: "Output format of the summary: table or json.")
+    var format: ListingFormat = .table
+
+    func run() throws {
+        let database = try global.openOrCreate()
+        var options = IngestOptions()
+        options.format = inputFormat
+        options.rejectsPath = rejects
+        options.strict = strict
+        options.force = force
+        options.ignoreUnknownColumns = ignoreUnknownColumns
+        options.command = (["huiyan"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        var paths = files
+        if skipIngested && !force {
+            let already = Set(try database.manifest(of: table).ingestedFiles.map(\.contentHash))
+            paths = try files.filter { path in
+                guard FileIO.exists(path) else { return true }
+                let seen = already.contains(try Ingestor.contentHash(path))
+                if seen { warn("\(path): already ingested, passed over") }
+                return !seen
+            }
+            if paths.isEmpty { emit("nothing to ingest: every file was ingested before"); return }
+        }
+        let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) == 1)
+        let summary: IngestSummary
+        do {
+            summary = try Ingestor(database: database).ingest(table: table, files: paths, options: options) { bar.update($0) }
+            bar.clear()
+        } catch {
+            bar.clear()
+            throw error
+        }
+        switch format {
+        case .json:
+            emit(Formatting.json(summary))
+        case .table:
+            for file in summary.files {
+                emit("\(file.path): \(Formatting.grouped(file.accepted)) accepted, \(Formatting.grouped(file.rejected)) rejected (\(Formatting.bytes(file.bytes)), \(file.format.rawValue))")
+            }
+            emit("\(summary.table): \(Formatting.grouped(summary.accepted)) rows committed, \(Formatting.grouped(summary.rejected)) rejected, "
+                 + "\(Formatting.bytes(summary.bytes)) read in \(Formatting.decimal(summary.seconds))s "
+                 + "(\(Formatting.grouped(Int(summary.rowsPerSecond))) rows/s), \(summary.segmentsWritten) segment(s), \(Formatting.bytes(summary.bytesOnDisk)) on disk")
+            if let path = summary.rejectsPath {
+                for rejection in summary.sampleRejections.prefix(5) { warn("rejected: \(rejection)") }
+                if summary.rejected > 5 { warn("… and \(Formatting.grouped(summary.rejected - 5)) more") }
+                emit("rejected rows and their reasons: \(path)")
+            }
+        }
+    }
+}
+
+extension InputFormat: ExpressibleByArgument {}

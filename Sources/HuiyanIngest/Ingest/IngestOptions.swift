@@ -1,0 +1,31 @@
+/// How an ingest runs.
+public struct IngestOptions: Sendable {
+    /// The input format; nil takes it from each file's extension.
+    public var format: InputFormat?
+    /// Where rejected rows go; nil puts them under the database's `rejects/` folder.
+    public var rejectsPath: String?
+    /// Commit nothing when any row is rejected.
+    public var strict = false
+    /// Ingest a file even if a file with the same content was ingested before.
+    public var force = false
+    /// Skip input columns the table does not have, instead of refusing the file.
+    public var ignoreUnknownColumns = false
+    /// Rows per segment file.
+    public var segmentRows = 1 << 20
+    /// A text recorded with the writer lock (the command line), naming the holder to other writers.
+    public var command = "huiyan ingest"
+
+    public init() {}
+}
+
+/// Where an ingest stands, reported now and then to draw a progress bar.
+public struct IngestProgress: Sendable {
+    public var file: String
+    public var fileIndex: Int
+    public var fileCount: Int
+    public var bytesRead: Int64
+    public var bytesTotal: Int64
+    public var rowsAccepted: Int
+    public var rowsRejected: Int
+    public var seconds: Double
+}

@@ -1,0 +1,67 @@
+import HuiyanStorage
+
+/// One rejected row: where it was, what was wrong, and its original text.
+public struct Rejection: Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    /// 1-based field number in the record (CSV), or nil.
+    public var field: Int?
+    public var column: String?
+    public var value: String?
+    public var reason: String
+
+    public var description: String {
+        var text = "\(file):\(line)"
+        if let field { text += ":\(field)" }
+        if let column { text += ": column \"\(column)\"" }
+        if let value { text += ": value \"\(value)\"" }
+        return text + ": " + reason
+    }
+}
+
+/// Writes rejected rows to a CSV file — `file,line,field,column,value,reason,record` — created at the first one.
+final class RejectsWriter {
+    let path: String
+    private var output: OutputFile?
+    private(set) var count = 0
+    /// The first rejections, kept to show in the summary.
+    private(set) var first: [Rejection] = []
+
+    init(path: String) { self.path = path }
+
+    func write(_ rejection: Rejection, record: UnsafeBufferPointer<UInt8>) throws {
+        count += 1
+        if first.count < 10 { first.append(rejection) }
+        if output == nil {
+            try FileIO.makeDirectory(FileIO.directoryOf(path))
+            output = try OutputFile(creating: path)
+            try output!.write(Array("file,line,field,column,value,reason,record\n".utf8))
+        }
+        var line: [UInt8] = []
+        for (index, text) in [rejection.file, String(rejection.line), rejection.field.map(String.init) ?? "",
+                              rejection.column ?? "", rejection.value ?? "", rejection.reason].enumerated() {
+            if index > 0 { line.append(0x2C) }
+            Self.appendQuoted(Array(text.utf8), to: &line)
+        }
+        line.append(0x2C)
+        Self.appendQuoted(Array(record), to: &line)
+        line.append(0x0A)
+        try output!.write(line)
+    }
+
+    func close() throws {
+        try output?.sync()
+        try output?.close()
+    }
+
+    private static func appendQuoted(_ bytes: [UInt8], to line: inout [UInt8]) {
+        let needsQuotes = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        if !needsQuotes { line += bytes; return }
+        line.append(0x22)
+        for b in bytes {
+            if b == 0x22 { line.append(0x22) }
+            line.append(b)
+        }
+        line.append(0x22)
+    }
+}
