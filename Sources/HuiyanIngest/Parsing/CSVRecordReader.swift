@@ -121,12 +121,13 @@ final class CSVRecordReader {
         lineNumber = nextLine
         fields.removeAll()
         overlongText.removeAll()
-        overlongText.append(input.base + s, count: min(input.end - s, Self.overlongRecordTextLimit))
         textIsOverlongCopy = true
         var scanner = CSVSkipScanner()
         var p = s
         while true {
-            if let terminator = scanner.scan(input.base, from: p, end: input.end) {
+            let terminator = scanner.scan(input.base, from: p, end: input.end)
+            keepOverlongText(input.base + p, count: (terminator ?? input.end) - p)
+            if let terminator {
                 nextLine += scanner.innerLineBreaks + 1
                 try input.consumeTerminator(at: terminator)
                 problem = .recordTooLong(limit: maxRecordBytes)
@@ -142,5 +143,11 @@ final class CSVRecordReader {
             try input.refill(want: input.chunkSize)
             p = input.start
         }
+    }
+
+    /// Appends bytes of a skipped record to `overlongText`, up to `overlongRecordTextLimit`.
+    private func keepOverlongText(_ bytes: UnsafePointer<UInt8>, count: Int) {
+        let room = Self.overlongRecordTextLimit - overlongText.count
+        if room > 0 { overlongText.append(bytes, count: min(room, count)) }
     }
 }

@@ -139,13 +139,14 @@ final class NDJSONRecordReader {
         keys.removeAll()
         values.removeAll()
         overlongText.removeAll()
-        overlongText.append(input.base + s, count: min(input.end - s, Self.overlongRecordTextLimit))
         textIsOverlongCopy = true
         problem = .recordTooLong(limit: maxRecordBytes)
         var p = s
         while true {
             let base = input.base, end = input.end
+            let segmentStart = p
             while p < end && base[p] != ASCIIByte.lf && base[p] != ASCIIByte.cr { p += 1 }
+            keepOverlongText(base + segmentStart, count: p - segmentStart)
             if p < end {
                 nextLine += 1
                 try input.consumeTerminator(at: p)
@@ -156,5 +157,11 @@ final class NDJSONRecordReader {
             try input.refill(want: input.chunkSize)
             p = input.start
         }
+    }
+
+    /// Appends bytes of a skipped line to `overlongText`, up to `overlongRecordTextLimit`.
+    private func keepOverlongText(_ bytes: UnsafePointer<UInt8>, count: Int) {
+        let room = Self.overlongRecordTextLimit - overlongText.count
+        if room > 0 { overlongText.append(bytes, count: min(room, count)) }
     }
 }
