@@ -36,7 +36,7 @@ let package = Package(
 
         .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanStorage"]),
         .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanIngest", "HuiyanStorage"]),
-        .testTarget(name: "HuiyanCLITests", dependencies: ["HuiyanStorage"]),
+        .testTarget(name: "HuiyanCLITests", dependencies: ["HuiyanStorage", "HuiyanIngest", "huiyan"]),
     ],
     swiftLanguageModes: [.v5]
 )

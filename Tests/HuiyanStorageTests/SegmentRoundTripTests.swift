@@ -40,39 +40,7 @@ final class SegmentRoundTripTests: XCTestCase {
     }
 
     static func readRows(_ reader: SegmentReader) throws -> [[String?]] {
-        var rows = [[String?]](repeating: [], count: reader.rowCount)
-        let scratch = BlockScratch()
-        let ints = UnsafeMutablePointer<Int64>.allocate(capacity: SegmentFormat.blockRows)
-        let doubles = UnsafeMutablePointer<Double>.allocate(capacity: SegmentFormat.blockRows)
-        let codes = UnsafeMutablePointer<UInt32>.allocate(capacity: SegmentFormat.blockRows)
-        let validity = UnsafeMutablePointer<UInt64>.allocate(capacity: 1024)
-        defer { ints.deallocate(); doubles.deallocate(); codes.deallocate(); validity.deallocate() }
-        for (c, column) in reader.columns.enumerated() {
-            var row = 0
-            for b in column.blocks.indices {
-                let n = column.blocks[b].rowCount
-                switch column.definition.type.lane {
-                case .int64: try reader.decodeIntegers(column: c, block: b, into: ints, validity: validity, scratch: scratch)
-                case .float64: try reader.decodeDoubles(column: c, block: b, into: doubles, validity: validity, scratch: scratch)
-                case .string: try reader.decodeCodes(column: c, block: b, into: codes, validity: validity, scratch: scratch)
-                }
-                let dictionary = try reader.dictionary(column: c)
-                for k in 0..<n {
-                    let valid = validity[k >> 6] & (UInt64(1) << UInt64(k & 63)) != 0
-                    var text: String?
-                    if valid {
-                        switch column.definition.type.lane {
-                        case .int64: text = String(ints[k])
-                        case .float64: text = String(doubles[k])
-                        case .string: text = dictionary.string(at: Int(codes[k]))
-                        }
-                    }
-                    rows[row].append(text)
-                    row += 1
-                }
-            }
-        }
-        return rows
+        try reader.materializeRows().map { $0.map { $0?.description } }
     }
 
     func testEveryTypeWithNullsRoundTripsAcrossBlocks() throws {

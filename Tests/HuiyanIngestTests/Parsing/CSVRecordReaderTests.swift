@@ -52,7 +52,7 @@ final class CSVRecordReaderTests: XCTestCase {
     func testMultipleQuotedNewlinesCountLines() throws {
         let text = "\"1\n2\n3\",x\r\n\"a\r\nb\",y\r\n\"c\rd\",z\nlast,w\n"
         let records = try read(text)
-        XCTAssertEqual(records.map(\.line), [1, 4, 6, 7])
+        XCTAssertEqual(records.map(\.line), [1, 4, 6, 8])
         XCTAssertEqual(records[0].fields, ["1\n2\n3", "x"])
         XCTAssertEqual(records[1].fields, ["a\r\nb", "y"])
         XCTAssertEqual(records[2].fields, ["c\rd", "z"])
