@@ -47,6 +47,9 @@ struct IngestCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip input columns the table does not have, instead of refusing the file.")
     var ignoreUnknownColumns = false
 
+    @Option(name: .long, help: ArgumentHelp("Rows per segment file.", visibility: .hidden))
+    var segmentRows = 1 << 20
+
     @Flag(name: .long, help: "No progress bar.")
     var quiet = false
 
@@ -61,6 +64,8 @@ struct IngestCommand: ParsableCommand {
         options.strict = strict
         options.force = force
         options.ignoreUnknownColumns = ignoreUnknownColumns
+        guard segmentRows > 0 else { throw ValidationError("--segment-rows must be at least 1") }
+        options.segmentRows = segmentRows
         options.command = (["huiyan"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         var paths = files
         if skipIngested && !force {

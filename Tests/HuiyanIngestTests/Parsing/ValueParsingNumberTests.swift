@@ -57,7 +57,7 @@ final class ValueParsingNumberTests: XCTestCase {
 
     func testFloat64Errors() {
         XCTAssertEqual(float(""), .invalid(.empty))
-        for s in ["inf", "-inf", "nan", "NaN", "infinity", "0x1p3", ".", "-", "e5", "1e", "1e+", "1.2.3", "1..2", "abc", "1 2", "١"] {
+        for s in ["inf", "-inf", "nan", "NaN", "infinity", "0x1p3", ".", "-", "e5", "1e", "1e+", "1.2.3", "1..2", "abc", "١"] {
             XCTAssertEqual(float(s), .invalid(.notANumber), s)
         }
         XCTAssertEqual(float("1e309"), .invalid(.numberOutOfRange))

@@ -1,0 +1,137 @@
+import Foundation
+import XCTest
+import HuiyanStorage
+
+/// The real binary on real database directories: the commands, their output and their errors.
+final class CommandLineTests: XCTestCase {
+    var directory: String!
+    var huiyan: HuiyanProcess!
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "huiyan-cli-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        huiyan = HuiyanProcess(databasePath: directory + "/db")
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+
+    func fixture(_ name: String) -> String { HuiyanProcess.fixtures + "/" + name }
+
+    func testInitIngestTablesDescribeStatsVerify() throws {
+        XCTAssertEqual(try huiyan.run(["init"]).status, 0)
+        let again = try huiyan.run(["init"])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.contains("a database already exists"), again.stderr)
+
+        let ingest = try huiyan.run(["ingest", "visits", fixture("feeds/visits.csv"), fixture("feeds/visits.ndjson"), "--format", "json"])
+        XCTAssertEqual(ingest.status, 0, ingest.stderr)
+        let summary = try JSONSerialization.jsonObject(with: Data(ingest.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(summary["accepted"] as? Int, 13)
+        XCTAssertEqual(summary["rejected"] as? Int, 0)
+        XCTAssertEqual(summary["committed"] as? Bool, true)
+        XCTAssertTrue(ingest.stderr.isEmpty, "no progress bar when stderr is not a terminal: \(ingest.stderr)")
+
+        let tables = try huiyan.run(["tables", "--format", "json"])
+        let list = try JSONSerialization.jsonObject(with: Data(tables.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(list.map { $0["name"] as! String }, ["orders", "tickets", "visits"])
+        XCTAssertEqual(list.map { $0["rows"] as! Int }, [0, 0, 13])
+
+        let describe = try huiyan.run(["describe", "visits"])
+        XCTAssertTrue(describe.stdout.contains("│ spend      │ MONEY     │ YES  │"), describe.stdout)
+        let stats = try huiyan.run(["stats", "visits"])
+        XCTAssertTrue(stats.stdout.contains("visits: 13 rows in 1 segment(s)"), stats.stdout)
+        let verify = try huiyan.run(["verify"])
+        XCTAssertEqual(verify.status, 0)
+        XCTAssertTrue(verify.stdout.contains("ok: 3 table(s), 1 segment(s)"), verify.stdout)
+    }
+
+    func testDatabaseOptionBeforeOrAfterTheSubcommandAndFromTheEnvironment() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: HuiyanProcess.binary)
+        process.arguments = ["init"]
+        process.environment = ["HUIYAN_DB": directory + "/fromenv"]
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertTrue(Database.exists(at: directory + "/fromenv"))
+        XCTAssertEqual(try HuiyanProcess(databasePath: directory + "/fromenv").run(["tables"]).status, 0)
+    }
+
+    func testIngestReportsRejectionsWithFileLineFieldAndReason() throws {
+        let result = try huiyan.run(["ingest", "tickets", fixture("malformed/tickets-bad-qty.csv"), "--rejects", directory + "/rej.csv"])
+        XCTAssertEqual(result.status, 0, "rows were rejected but the good ones were committed")
+        XCTAssertTrue(result.stderr.contains("tickets-bad-qty.csv:3:6: column \"qty\": value \"0\": must be at least 1"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("tickets: 2 rows committed, 3 rejected"), result.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/rej.csv"))
+        XCTAssertTrue(result.stdout.contains("created database") || result.stderr.contains("created database"))
+    }
+
+    func testErrorsNameWhatAndWhere() throws {
+        let noDatabase = try huiyan.run(["tables"])
+        XCTAssertEqual(noDatabase.status, 1)
+        XCTAssertTrue(noDatabase.stderr.contains("no Huiyan database at \(directory!)/db"), noDatabase.stderr)
+        try huiyan.run(["init"])
+        let noTable = try huiyan.run(["describe", "vists"])
+        XCTAssertTrue(noTable.stderr.contains("table \"vists\" does not exist (tables: orders, tickets, visits)"), noTable.stderr)
+        let noFile = try huiyan.run(["ingest", "visits", directory + "/missing.csv"])
+        XCTAssertEqual(noFile.status, 1)
+        XCTAssertTrue(noFile.stderr.contains("missing.csv: no such file"), noFile.stderr)
+        let badHeader = try huiyan.run(["ingest", "visits", fixture("malformed/visits-missing-column.csv")])
+        XCTAssertTrue(badHeader.stderr.contains("visits-missing-column.csv:1: the header lacks required column \"spot\""), badHeader.stderr)
+        let twice = try huiyan.run(["ingest", "visits", fixture("feeds/visits.csv")])
+        XCTAssertEqual(twice.status, 0)
+        let refused = try huiyan.run(["ingest", "visits", fixture("feeds/visits.csv")])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("was already ingested"), refused.stderr)
+        let skipped = try huiyan.run(["ingest", "visits", fixture("feeds/visits.csv"), "--skip-ingested"])
+        XCTAssertEqual(skipped.status, 0)
+        XCTAssertTrue(skipped.stdout.contains("nothing to ingest"), skipped.stdout)
+    }
+
+    func testVerifyNamesDamagedFileColumnAndBlockAndExitsNonZero() throws {
+        try huiyan.run(["ingest", "orders", fixture("feeds/orders.csv")])
+        let database = try Database.open(at: directory + "/db")
+        let segment = try database.snapshot(of: "orders").segments[0]
+        let amount = segment.columnIndex("amount")!
+        let offset = Int(segment.columns[amount].blocks[0].range.offset)
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: segment.path))
+        try handle.seek(toOffset: UInt64(offset + 2))
+        let byte = try handle.read(upToCount: 1)![0]
+        try handle.seek(toOffset: UInt64(offset + 2))
+        try handle.write(contentsOf: Data([byte ^ 0x10]))
+        try handle.close()
+        let verify = try huiyan.run(["verify"])
+        XCTAssertEqual(verify.status, 1)
+        XCTAssertTrue(verify.stdout.contains("DAMAGED \(segment.path), column \"amount\", block 0: checksum mismatch"), verify.stdout)
+
+        // A truncated segment: named, not a crash.
+        let data = try Data(contentsOf: URL(fileURLWithPath: segment.path))
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: segment.path))
+        let truncated = try huiyan.run(["verify"])
+        XCTAssertEqual(truncated.status, 1)
+        XCTAssertFalse(truncated.signaled)
+        XCTAssertTrue(truncated.stdout.contains("DAMAGED \(segment.path)"), truncated.stdout)
+        let stats = try huiyan.run(["stats", "orders"])
+        XCTAssertEqual(stats.status, 1)
+        XCTAssertTrue(stats.stderr.contains("damaged file \(segment.path)"), stats.stderr)
+    }
+
+    func testSecondWriterIsRefusedNamingTheHolder() throws {
+        try huiyan.run(["init"])
+        let database = try Database.open(at: directory + "/db")
+        let holder = try database.writer(command: "nightly import of visits")
+        let result = try huiyan.run(["ingest", "visits", fixture("feeds/visits.csv")])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("is being written by another process: pid \(getpid()) (nightly import of visits)"), result.stderr)
+        holder.close()
+        XCTAssertEqual(try huiyan.run(["ingest", "visits", fixture("feeds/visits.csv")]).status, 0)
+    }
+
+    func testCompactMergesSegments() throws {
+        for file in ["feeds/visits.csv", "feeds/visits.ndjson"] { try huiyan.run(["ingest", "visits", fixture(file)]) }
+        let result = try huiyan.run(["compact", "visits"])
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.stdout.contains("visits: 2 → 1 segment(s), 13 rows"), result.stdout)
+        XCTAssertEqual(try huiyan.run(["verify"]).status, 0)
+    }
+}

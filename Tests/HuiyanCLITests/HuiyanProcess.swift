@@ -1,0 +1,82 @@
+import Foundation
+
+/// Runs the real `huiyan` binary built next to the test bundle, on a database directory of its own.
+struct HuiyanProcess {
+    struct Result {
+        var status: Int32
+        var signaled: Bool
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The binary: $HUIYAN_BIN, else `huiyan` beside the running test bundle.
+    static let binary: String = {
+        if let path = ProcessInfo.processInfo.environment["HUIYAN_BIN"] { return path }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        if directory.pathExtension == "xctest" { directory = directory.deletingLastPathComponent() }
+        for candidate in [directory, directory.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("huiyan").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return directory.appendingPathComponent("huiyan").path
+    }()
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+    let databasePath: String
+
+    /// Runs `huiyan --db <db> args…` to completion.
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = try start(arguments, environment: environment)
+        return process.finish()
+    }
+
+    /// Starts `huiyan --db <db> args…` without waiting.
+    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["--db", databasePath] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "HUIYAN_DB")
+        env.removeValue(forKey: "HUIYAN_CRASH_AT")
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return Running(process: process, out: out, err: err)
+    }
+
+    final class Running {
+        let process: Process
+        let out: Pipe
+        let err: Pipe
+        private var outData = Data()
+        private var errData = Data()
+        private let group = DispatchGroup()
+
+        init(process: Process, out: Pipe, err: Pipe) {
+            self.process = process
+            self.out = out
+            self.err = err
+            // Drain both pipes while the process runs, so that it never blocks on a full pipe.
+            group.enter()
+            DispatchQueue.global().async { self.outData = out.fileHandleForReading.readDataToEndOfFile(); self.group.leave() }
+            group.enter()
+            DispatchQueue.global().async { self.errData = err.fileHandleForReading.readDataToEndOfFile(); self.group.leave() }
+        }
+
+        func kill() { Foundation.kill(process.processIdentifier, SIGKILL) }
+
+        func finish() -> Result {
+            process.waitUntilExit()
+            group.wait()
+            return Result(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
+                          stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        }
+    }
+}
