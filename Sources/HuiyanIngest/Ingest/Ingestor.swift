@@ -75,8 +75,9 @@ public final class Ingestor {
                     } else {
                         accepted += 1
                         if builder.rowCount >= options.segmentRows {
+                            let next = builder.successor(capacity: options.segmentRows)
                             try background.submit(builder)
-                            builder = SegmentBuilder(schema: schema, capacity: options.segmentRows)
+                            builder = next
                         }
                     }
                     if let progress, accepted + rejected >= nextReport {

@@ -8,6 +8,7 @@ final class RowConverter {
     private var ints: [Int64]
     private var doubles: [Double]
     private var isNull: [Bool]
+    private var hashes: [UInt64]
 
     init(schema: TableSchema, localOffsetSeconds: Int) {
         self.schema = schema
@@ -15,6 +16,7 @@ final class RowConverter {
         ints = [Int64](repeating: 0, count: schema.columns.count)
         doubles = [Double](repeating: 0, count: schema.columns.count)
         isNull = [Bool](repeating: false, count: schema.columns.count)
+        hashes = [UInt64](repeating: 0, count: schema.columns.count)
     }
 
     /// What went wrong with one value.
@@ -40,7 +42,16 @@ final class RowConverter {
             let bytes = slot.bytes
             if column.type == .string {
                 if bytes.isEmpty && !column.nullable { return ValueFailure(column: index, reason: "required value is empty") }
-                if !ValueParsing.isValidUTF8(bytes) { return ValueFailure(column: index, reason: ValueError.invalidUTF8.description) }
+                // A string already in the dictionary was validated when it entered: only new ones are checked.
+                let raw = UnsafeRawBufferPointer(bytes)
+                let hash = StringDictionaryBuilder.hash(raw)
+                hashes[index] = hash
+                if let code = builder.columns[index].dictionary!.find(raw, hash: hash) {
+                    ints[index] = code
+                } else {
+                    ints[index] = -1
+                    if !ValueParsing.isValidUTF8(bytes) { return ValueFailure(column: index, reason: ValueError.invalidUTF8.description) }
+                }
                 continue
             }
             if bytes.isEmpty {
@@ -86,7 +97,12 @@ final class RowConverter {
             switch column.definition.type.lane {
             case .int64: column.appendInt64(ints[index])
             case .float64: column.appendDouble(doubles[index])
-            case .string: column.appendString(UnsafeRawBufferPointer(slots[index].bytes))
+            case .string:
+                if ints[index] >= 0 {
+                    column.appendCode(ints[index])
+                } else {
+                    column.appendCode(column.dictionary!.intern(UnsafeRawBufferPointer(slots[index].bytes), hash: hashes[index]))
+                }
             }
         }
         return nil

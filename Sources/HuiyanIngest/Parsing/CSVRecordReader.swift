@@ -32,7 +32,9 @@ final class CSVRecordReader {
 
     /// 1-based physical line on which the current record starts.
     private(set) var lineNumber = 0
-    /// What is wrong with the current record, or nil when it is well-formed.
+    /// What is wrong with the current record, or nil when it is well-formed. Only the first
+    /// problem is reported. A malformed record still has its fields as recovered (quotes inside
+    /// unquoted fields kept literally, text after a closing quote dropped); an over-long one has none.
     private(set) var problem: CSVRecordProblem?
 
     /// Opens `path`. Throws `RecordReaderError.cannotOpen` (naming the path) if it cannot.

@@ -283,12 +283,8 @@ enum NDJSONLineParser {
                     p += 1
                     var scalar = try hex4()
                     if scalar >= 0xD800 && scalar <= 0xDBFF {
-                        if p + 6 > end && !isFinal { throw .needMore }
-                        guard p + 6 <= end, base[p] == ASCIIByte.backslash, base[p + 1] == UInt8(ascii: "u") else {
-                            throw .problem(.loneSurrogate(column: escapeColumn))
-                        }
-                        let low = Self.hexValue(base + p + 2)
-                        guard low >= 0xDC00 && low <= 0xDFFF else {
+                        // A high surrogate must be followed by `\u` and a low surrogate.
+                        guard let low = try lowSurrogateEscape(), low >= 0xDC00 && low <= 0xDFFF else {
                             throw .problem(.loneSurrogate(column: escapeColumn))
                         }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
@@ -307,33 +303,53 @@ enum NDJSONLineParser {
         }
 
         /// Reads the four hex digits of a `\u` escape at `p` and advances past them.
+        /// Asks for more data only when every available byte is a valid hex digit.
         mutating func hex4() throws(Stop) -> Int {
-            if p + 4 > end {
-                if !isFinal { throw .needMore }
-                throw malformed("incomplete \\u escape")
+            var v = 0
+            for k in 0..<4 {
+                if p + k == end {
+                    if !isFinal { throw .needMore }
+                    throw malformed("incomplete \\u escape")
+                }
+                let d = Self.hexDigit(base[p + k])
+                if d < 0 { throw malformed("invalid \\u escape") }
+                v = v << 4 | d
             }
-            let v = Self.hexValue(base + p)
-            if v < 0 { throw malformed("invalid \\u escape") }
             p += 4
             return v
         }
 
-        /// The value of four hex digits at `at`, or -1 if any is not a hex digit.
-        @inline(__always)
-        static func hexValue(_ at: UnsafePointer<UInt8>) -> Int {
+        /// The value of a `\uXXXX` escape at `p` (without consuming it), or nil when the bytes
+        /// there are not one. Asks for more data only when the available bytes could still be one.
+        func lowSurrogateEscape() throws(Stop) -> Int? {
             var v = 0
-            for k in 0..<4 {
-                let c = at[k]
-                let d: Int
-                switch c {
-                case ASCIIByte.zero...ASCIIByte.nine: d = Int(c - ASCIIByte.zero)
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): d = Int(c - UInt8(ascii: "a")) + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): d = Int(c - UInt8(ascii: "A")) + 10
-                default: return -1
+            for k in 0..<6 {
+                if p + k == end {
+                    if !isFinal { throw .needMore }
+                    return nil
                 }
-                v = v << 4 | d
+                let c = base[p + k]
+                switch k {
+                case 0: if c != ASCIIByte.backslash { return nil }
+                case 1: if c != UInt8(ascii: "u") { return nil }
+                default:
+                    let d = Self.hexDigit(c)
+                    if d < 0 { return nil }
+                    v = v << 4 | d
+                }
             }
             return v
+        }
+
+        /// The value of one hex digit, or -1.
+        @inline(__always)
+        static func hexDigit(_ c: UInt8) -> Int {
+            switch c {
+            case ASCIIByte.zero...ASCIIByte.nine: return Int(c - ASCIIByte.zero)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return Int(c - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return Int(c - UInt8(ascii: "A")) + 10
+            default: return -1
+            }
         }
 
         /// Appends the UTF-8 encoding of a Unicode scalar value (not a surrogate) to `scratch`.
@@ -389,12 +405,12 @@ enum NDJSONLineParser {
         mutating func parseLiteral(_ literal: StaticString, kind: JSONValueKind, into values: ByteSpanTable) throws(Stop) {
             let n = literal.utf8CodeUnitCount
             let text = literal.utf8Start
-            if p + n > end {
-                if !isFinal { throw .needMore }
-                throw malformed("invalid literal (expected \(literal))")
-            }
-            for k in 0..<n where base[p + k] != text[k] {
-                throw malformed("invalid literal (expected \(literal))")
+            for k in 0..<n {
+                if p + k == end {
+                    if !isFinal { throw .needMore }
+                    throw malformed("invalid literal (expected \(literal))")
+                }
+                if base[p + k] != text[k] { throw malformed("invalid literal (expected \(literal))") }
             }
             values.append(p, p + n, tag: kind.rawValue << 2)
             p += n

@@ -15,8 +15,9 @@ enum ValueParsing {
             || last == ASCIIByte.space || last == ASCIIByte.tab
     }
 
-    /// True when a `,` appears directly after a digit: `1,200`, the form of a thousands separator.
-    /// (Also catches a decimal comma such as `12,5`, which is not accepted either.)
+    /// True when a `,`, `'`, `_` or space stands between two digits (`1,200`, `1'200`, `1_200`,
+    /// `1 200`): the forms of a thousands separator. (A decimal comma such as `12,5` is caught
+    /// too; it is not accepted either.) Error path only.
     static func hasDigitGroupSeparator(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 3 else { return false }
         for i in 1..<(bytes.count - 1) {

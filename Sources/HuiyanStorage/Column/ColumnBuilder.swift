@@ -11,13 +11,14 @@ public final class ColumnBuilder {
     public private(set) var nullCount = 0
     public let dictionary: StringDictionaryBuilder?
 
-    public init(_ definition: ColumnDefinition, capacity: Int) {
+    /// `expectedDistinct` pre-sizes a string column's dictionary.
+    public init(_ definition: ColumnDefinition, capacity: Int, expectedDistinct: Int = 256) {
         self.definition = definition
         switch definition.type.lane {
         case .int64, .string: ints.reserveCapacity(capacity)
         case .float64: doubles.reserveCapacity(capacity)
         }
-        dictionary = definition.type.lane == .string ? StringDictionaryBuilder() : nil
+        dictionary = definition.type.lane == .string ? StringDictionaryBuilder(expectedDistinct: expectedDistinct) : nil
     }
 
     public var count: Int { definition.type.lane == .float64 ? doubles.count : ints.count }
@@ -37,6 +38,13 @@ public final class ColumnBuilder {
     @inline(__always)
     public func appendString(_ bytes: UnsafeRawBufferPointer) {
         ints.append(dictionary!.intern(bytes))
+        if validity != nil { setValid(ints.count - 1) }
+    }
+
+    /// Appends a code the column's dictionary already handed out (see `StringDictionaryBuilder.find`).
+    @inline(__always)
+    public func appendCode(_ code: Int64) {
+        ints.append(code)
         if validity != nil { setValid(ints.count - 1) }
     }
 

@@ -8,6 +8,18 @@ public final class SegmentBuilder {
         self.columns = schema.columns.map { ColumnBuilder($0, capacity: capacity) }
     }
 
+    /// A builder for the next segment of the same table, its dictionaries pre-sized from this one's.
+    public func successor(capacity: Int) -> SegmentBuilder {
+        SegmentBuilder(schema: schema, columns: columns.map {
+            ColumnBuilder($0.definition, capacity: capacity, expectedDistinct: $0.dictionary?.count ?? 0)
+        })
+    }
+
+    private init(schema: TableSchema, columns: [ColumnBuilder]) {
+        self.schema = schema
+        self.columns = columns
+    }
+
     public var rowCount: Int { columns.first?.count ?? 0 }
 
     /// Approximate memory held, to decide when to flush.

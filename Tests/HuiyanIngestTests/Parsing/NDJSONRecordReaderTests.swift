@@ -181,6 +181,22 @@ final class NDJSONRecordReaderTests: XCTestCase {
         }
     }
 
+    /// A line exactly at the limit is judged on its content in every chunking, even when the
+    /// parser would like to look past a chunk boundary (literals, `\u` escapes).
+    func testLineAtTheLimitIsNotTooLongInAnyChunking() throws {
+        let lines = [#"{"a":tx}"#, #"{"a":"\u12"}"#, #"{"a":"\ud83d\"}"#, #"{"a":nul}"#, #"{"abc":1}"#]
+        for line in lines {
+            let text = line + "\n{}\n"
+            let limit = line.utf8.count
+            let reference = try read(text, maxRecordBytes: limit)
+            XCTAssertNotEqual(reference.first?.problem, .recordTooLong(limit: limit), line)
+            for chunkSize in 1...16 {
+                XCTAssertEqual(try read(text, chunkSize: chunkSize, maxRecordBytes: limit), reference,
+                               "\(line) chunk \(chunkSize)")
+            }
+        }
+    }
+
     func testMissingFileThrowsNamingThePath() {
         let path = dir.path + "/missing.ndjson"
         XCTAssertThrowsError(try NDJSONRecordReader(path: path)) { error in
