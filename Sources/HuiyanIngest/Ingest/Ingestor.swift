@@ -4,12 +4,24 @@ import HuiyanStorage
 /// Ingests CSV and NDJSON files into a table: every row is parsed and validated, bad rows go to a rejects
 /// file with their reasons, good rows are written into segments as they come (bounded memory) and the whole
 /// command is published in one manifest swap at the end — all of its accepted rows, or none.
+///
+/// A large file is split at record boundaries and parsed on every core, each thread writing its own
+/// segments; they are published in file order.
 public final class Ingestor {
     public let database: Database
+    /// Files at least this large are parsed on several threads.
+    public static let parallelThreshold = 16 << 20
 
     public init(database: Database) { self.database = database }
 
-    /// Runs one ingest command. `progress` is called now and then from the ingesting thread.
+    private struct Plan {
+        var path: String
+        var format: InputFormat
+        var size: Int
+        var hash: String
+    }
+
+    /// Runs one ingest command. `progress` is called now and then, from the ingesting threads.
     public func ingest(table: String, files: [String], options: IngestOptions = IngestOptions(),
                        progress: ((IngestProgress) -> Void)? = nil) throws -> IngestSummary {
         let started = Date()
@@ -18,8 +30,8 @@ public final class Ingestor {
         let append = try writer.beginAppend(to: table)
         let schema = append.schema
 
-        // Before any row: every file exists, has a known format and was not ingested before.
-        var plans: [(path: String, format: InputFormat, size: Int, hash: String)] = []
+        // Before any row: every file exists, has a known format, a good header, and was not ingested before.
+        var plans: [Plan] = []
         for path in files {
             guard FileIO.exists(path), !FileIO.isDirectory(path) else { throw IngestError.fileNotFound(path: path) }
             guard let format = options.format ?? InputFormat(fileName: path) else { throw IngestError.unknownFormat(path: path) }
@@ -32,93 +44,130 @@ public final class Ingestor {
                     throw IngestError.alreadyIngested(path: path, earlierName: twin.path, committedAt: "in this same command")
                 }
             }
-            plans.append((path, format, try FileIO.fileSize(path), hash))
+            plans.append(Plan(path: path, format: format, size: try FileIO.fileSize(path), hash: hash))
         }
-        // Headers are checked for every file before any row is read.
-        let sources: [RecordSource] = try plans.map { plan in
-            switch plan.format {
-            case .csv: return try CSVRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns)
-            case .ndjson: return try NDJSONRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns)
-            }
+        let headers: [CSVRecordSource?] = try plans.map { plan in
+            plan.format == .csv ? try CSVRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns) : nil
         }
 
-        let rejects = RejectsWriter(path: options.rejectsPath ?? defaultRejectsPath(table: schema.name))
-        let background = BackgroundSegmentWriter(append: append)
-        let converter = RowConverter(schema: schema, localOffsetSeconds: database.settings.utcOffsetSeconds)
-        var builder = SegmentBuilder(schema: schema, capacity: options.segmentRows)
+        let rejectsPath = options.rejectsPath ?? defaultRejectsPath(table: schema.name)
+        let tracker = IngestTracker(totalBytes: Int64(plans.reduce(0) { $0 + $1.size }), fileCount: plans.count, report: progress)
+        var parts: [RejectsWriter] = []
         var results: [IngestSummary.FileResult] = []
-        var totalAccepted = 0, totalRejected = 0
-        let totalBytes = plans.reduce(0) { $0 + $1.size }
-        var bytesBefore: Int64 = 0
-        let slots = UnsafeMutableBufferPointer<FieldSlot>.allocate(capacity: schema.columns.count)
-        slots.initialize(repeating: FieldSlot())
-        defer { slots.deallocate() }
-
+        // Rows of small files accumulate in one builder across files; it is written when full or at the end.
+        var carried = SegmentBuilder(schema: schema, capacity: options.segmentRows)
+        var finalKey = 0
         do {
             for (fileIndex, plan) in plans.enumerated() {
-                let source = sources[fileIndex]
-                var accepted = 0, rejected = 0
-                var nextReport = 0
-                while try source.next() {
-                    if let failure = source.bind(into: slots) {
-                        let column = failure.columnName
-                        try rejects.write(Rejection(file: plan.path, line: source.lineNumber, field: failure.position == 0 ? nil : failure.position,
-                                                    column: column, value: nil, reason: failure.reason), record: source.recordText)
-                        rejected += 1
-                    } else if let failure = converter.convert(slots, into: builder) {
-                        let slot = slots[failure.column]
-                        let value = slot.state == .text || slot.state == .quotedText ? Self.printable(slot.bytes) : nil
-                        try rejects.write(Rejection(file: plan.path, line: source.lineNumber, field: slot.position == 0 ? nil : slot.position,
-                                                    column: schema.columns[failure.column].name, value: value, reason: failure.reason),
-                                          record: source.recordText)
-                        rejected += 1
-                    } else {
-                        accepted += 1
-                        if builder.rowCount >= options.segmentRows {
-                            let next = builder.successor(capacity: options.segmentRows)
-                            try background.submit(builder)
-                            builder = next
-                        }
-                    }
-                    if let progress, accepted + rejected >= nextReport {
-                        nextReport = accepted + rejected + 65_536
-                        progress(IngestProgress(file: plan.path, fileIndex: fileIndex, fileCount: plans.count,
-                                                bytesRead: bytesBefore + source.bytesConsumed, bytesTotal: Int64(totalBytes),
-                                                rowsAccepted: totalAccepted + accepted, rowsRejected: totalRejected + rejected,
-                                                seconds: Date().timeIntervalSince(started)))
-                    }
+                tracker.startFile(plan.path, index: fileIndex)
+                let threads = plan.size >= Self.parallelThreshold ? ProcessInfo.processInfo.activeProcessorCount : 1
+                var outcome = try ingestFile(plan, fileIndex: fileIndex, header: headers[fileIndex], threads: threads,
+                                             schema: schema, options: options, append: append, tracker: tracker,
+                                             rejectsPath: rejectsPath, carried: &carried)
+                if outcome == nil {
+                    // Malformed quoting misled the split: parse the file again on one thread.
+                    append.discard(orderKeys: Self.orderKey(file: fileIndex, chunk: 0, sequence: 0)..<Self.orderKey(file: fileIndex + 1, chunk: 0, sequence: 0))
+                    let header = plan.format == .csv
+                        ? try CSVRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns) : nil
+                    outcome = try ingestFile(plan, fileIndex: fileIndex, header: header, threads: 1, schema: schema, options: options,
+                                             append: append, tracker: tracker, rejectsPath: rejectsPath, carried: &carried)
                 }
-                bytesBefore += Int64(plan.size)
-                totalAccepted += accepted
-                totalRejected += rejected
+                let (fileParts, accepted, rejected) = outcome!
+                parts += fileParts
                 results.append(.init(path: plan.path, format: plan.format, bytes: plan.size, accepted: accepted, rejected: rejected))
+                finalKey = Self.orderKey(file: fileIndex + 1, chunk: 0, sequence: 0)
             }
-            try rejects.close()
+            let rejects = try RejectsWriter.merge(parts, into: rejectsPath)
+            let totalRejected = results.reduce(0) { $0 + $1.rejected }
             if options.strict && totalRejected > 0 {
-                try background.finish()
                 append.abort()
-                throw IngestError.strictRejected(rejected: totalRejected, rejectsPath: rejects.path)
+                throw IngestError.strictRejected(rejected: totalRejected, rejectsPath: rejectsPath)
             }
-            try background.submit(builder)
-            try background.finish()
+            try append.write(carried, orderKey: finalKey)
             let now = ISO8601DateFormatter().string(from: Date())
             try append.commit(ingestedFiles: zip(plans, results).map { plan, result in
                 Manifest.IngestedFile(contentHash: plan.hash, name: plan.path, bytes: plan.size,
                                       acceptedRows: result.accepted, rejectedRows: result.rejected, committedAt: now)
             })
+            let seconds = Date().timeIntervalSince(started)
+            let accepted = results.reduce(0) { $0 + $1.accepted }
+            return IngestSummary(table: schema.name, files: results, accepted: accepted, rejected: totalRejected,
+                                 bytes: plans.reduce(0) { $0 + $1.size }, seconds: seconds,
+                                 rowsPerSecond: seconds > 0 ? Double(accepted + totalRejected) / seconds : 0,
+                                 committed: true, segmentsWritten: append.lastCommittedSegments.count,
+                                 bytesOnDisk: append.lastCommittedSegments.reduce(0) { $0 + $1.bytes },
+                                 rejectsPath: totalRejected > 0 ? rejectsPath : nil,
+                                 sampleRejections: rejects.map(\.description))
         } catch {
-            try? background.finish()
+            for part in parts { part.discard() }
             append.abort()
             throw error
         }
-        let seconds = Date().timeIntervalSince(started)
-        return IngestSummary(table: schema.name, files: results, accepted: totalAccepted, rejected: totalRejected,
-                             bytes: totalBytes, seconds: seconds,
-                             rowsPerSecond: seconds > 0 ? Double(totalAccepted + totalRejected) / seconds : 0,
-                             committed: true, segmentsWritten: append.lastCommittedSegments.count,
-                             bytesOnDisk: append.lastCommittedSegments.reduce(0) { $0 + $1.bytes },
-                             rejectsPath: totalRejected > 0 ? rejects.path : nil,
-                             sampleRejections: rejects.first.map(\.description))
+    }
+
+    /// The publishing order of a segment: by file, then chunk, then position in the chunk.
+    static func orderKey(file: Int, chunk: Int, sequence: Int) -> Int { file << 40 | chunk << 32 | sequence }
+
+    /// Parses one file on `threads` threads. Returns nil when the chunks did not meet (then nothing of the
+    /// file is kept but segments keyed to it, which the caller discards).
+    private func ingestFile(_ plan: Plan, fileIndex: Int, header: CSVRecordSource?, threads: Int, schema: TableSchema,
+                            options: IngestOptions, append: TableAppend, tracker: IngestTracker, rejectsPath: String,
+                            carried: inout SegmentBuilder) throws -> (parts: [RejectsWriter], accepted: Int, rejected: Int)? {
+        var chunks = [FileChunk(start: 0, end: Int64(plan.size), firstLine: 1)]
+        if threads > 1 {
+            chunks = try FileSplitter.split(path: plan.path, parts: threads, quoteAware: plan.format == .csv)
+            if let header, chunks.count > 1, chunks[1].start <= header.recordStartOffset { chunks = [chunks[0]] }
+        }
+        let parallel = chunks.count > 1
+        if parallel {
+            // Each chunk fills its own builders; what was carried from earlier files is written first.
+            // (keyed just before this file's range, so that a retry of the file does not discard it).
+            try append.write(carried, orderKey: Self.orderKey(file: fileIndex, chunk: 0, sequence: 0) - 1)
+            carried = SegmentBuilder(schema: schema, capacity: options.segmentRows)
+        }
+        var workers: [ChunkWorker] = []
+        for (index, chunk) in chunks.enumerated() {
+            let source: RecordSource
+            switch plan.format {
+            case .csv:
+                source = index == 0 ? header! : try CSVRecordSource(sibling: header!, chunk: chunk)
+            case .ndjson:
+                source = try NDJSONRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns,
+                                                chunk: index == 0 ? nil : chunk)
+            }
+            let part = RejectsWriter(path: rejectsPath + ".part-\(fileIndex)-\(index)-\(UUID().uuidString.prefix(6))")
+            let builder = index == 0 && !parallel ? carried : SegmentBuilder(schema: schema, capacity: options.segmentRows)
+            workers.append(ChunkWorker(path: plan.path, source: source, schema: schema,
+                                       localOffsetSeconds: database.settings.utcOffsetSeconds, rejects: part,
+                                       stopOffset: index + 1 < chunks.count ? chunks[index + 1].start : Int64.max, builder: builder))
+        }
+        let run = { (index: Int) in
+            workers[index].runCatching(segmentRows: options.segmentRows, tracker: tracker) { builder, sequence in
+                try append.write(builder, orderKey: Self.orderKey(file: fileIndex, chunk: index, sequence: sequence))
+            }
+        }
+        if workers.count == 1 {
+            run(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers.count, execute: run)
+        }
+        for worker in workers { try worker.rejects.close() }
+        if let failure = workers.compactMap(\.failure).first {
+            for worker in workers { worker.rejects.discard() }
+            throw failure
+        }
+        for i in 1..<max(workers.count, 1) where workers[i - 1].stoppedAtOffset != workers[i].firstRecordOffset {
+            for worker in workers { worker.rejects.discard() }
+            return nil
+        }
+        if parallel {
+            // The last chunk's partial segment is carried on; the others are written in their place.
+            for (index, worker) in workers.enumerated().dropLast() {
+                try append.write(worker.builder, orderKey: Self.orderKey(file: fileIndex, chunk: index, sequence: 1 << 31))
+            }
+        }
+        carried = workers.last!.builder
+        return (workers.map(\.rejects), workers.reduce(0) { $0 + $1.accepted }, workers.reduce(0) { $0 + $1.rejected })
     }
 
     private func defaultRejectsPath(table: String) -> String {

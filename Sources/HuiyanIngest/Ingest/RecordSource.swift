@@ -24,6 +24,8 @@ protocol RecordSource: AnyObject {
     var lineNumber: Int { get }
     var recordText: UnsafeBufferPointer<UInt8> { get }
     var bytesConsumed: Int64 { get }
+    /// File offset where the current record starts (after `next()` returned false: the end of the input).
+    var recordStartOffset: Int64 { get }
     /// Fills `slots` (one per table column) from the current record, or says why the record is bad.
     func bind(into slots: UnsafeMutableBufferPointer<FieldSlot>) -> RecordFailure?
 }
@@ -33,6 +35,12 @@ final class CSVRecordSource: RecordSource {
     let reader: CSVRecordReader
     /// For each CSV field, the table column it fills (-1: ignored).
     private let columnOfField: [Int]
+
+    /// A reader of the same file from `chunk` on, bound like `sibling` (whose header was read).
+    init(sibling: CSVRecordSource, chunk: FileChunk) throws {
+        reader = try CSVRecordReader(path: sibling.reader.path, startOffset: chunk.start, firstLine: chunk.firstLine)
+        columnOfField = sibling.columnOfField
+    }
 
     /// Opens the file and checks its header against the schema: a missing required column or (unless
     /// `ignoreUnknownColumns`) an unknown one rejects the file before any row is read.
@@ -74,6 +82,7 @@ final class CSVRecordSource: RecordSource {
     var lineNumber: Int { reader.lineNumber }
     var recordText: UnsafeBufferPointer<UInt8> { reader.recordText }
     var bytesConsumed: Int64 { reader.bytesConsumed }
+    var recordStartOffset: Int64 { reader.recordStartOffset }
 
     func bind(into slots: UnsafeMutableBufferPointer<FieldSlot>) -> RecordFailure? {
         if let problem = reader.problem {
@@ -102,8 +111,8 @@ final class NDJSONRecordSource: RecordSource {
     private let names: [[UInt8]]
     private let ignoreUnknownColumns: Bool
 
-    init(path: String, schema: TableSchema, ignoreUnknownColumns: Bool) throws {
-        reader = try NDJSONRecordReader(path: path)
+    init(path: String, schema: TableSchema, ignoreUnknownColumns: Bool, chunk: FileChunk? = nil) throws {
+        reader = try NDJSONRecordReader(path: path, startOffset: chunk?.start ?? 0, firstLine: chunk?.firstLine ?? 1)
         self.schema = schema
         names = schema.columns.map { Array($0.name.lowercased().utf8) }
         self.ignoreUnknownColumns = ignoreUnknownColumns
@@ -113,6 +122,7 @@ final class NDJSONRecordSource: RecordSource {
     var lineNumber: Int { reader.lineNumber }
     var recordText: UnsafeBufferPointer<UInt8> { reader.recordText }
     var bytesConsumed: Int64 { reader.bytesConsumed }
+    var recordStartOffset: Int64 { reader.recordStartOffset }
 
     func bind(into slots: UnsafeMutableBufferPointer<FieldSlot>) -> RecordFailure? {
         if let problem = reader.problem {

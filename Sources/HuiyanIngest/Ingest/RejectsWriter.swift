@@ -20,7 +20,9 @@ public struct Rejection: Sendable, CustomStringConvertible {
 }
 
 /// Writes rejected rows to a CSV file — `file,line,field,column,value,reason,record` — created at the first one.
+/// Each parsing thread writes a part without the header; `merge` joins the parts in order into the rejects file.
 final class RejectsWriter {
+    static let header = "file,line,field,column,value,reason,record\n"
     let path: String
     private var output: OutputFile?
     private(set) var count = 0
@@ -29,13 +31,35 @@ final class RejectsWriter {
 
     init(path: String) { self.path = path }
 
+    /// Joins the parts, in order, into one rejects file at `path` (created only if anything was rejected),
+    /// deletes the parts, and returns the first few rejections.
+    static func merge(_ parts: [RejectsWriter], into path: String) throws -> [Rejection] {
+        defer { for part in parts { part.discard() } }
+        guard parts.contains(where: { $0.count > 0 }) else { return [] }
+        try FileIO.makeDirectory(FileIO.directoryOf(path))
+        let output = try OutputFile(creating: path)
+        try output.write(Array(header.utf8))
+        for part in parts where part.count > 0 {
+            try output.write(try FileIO.readFile(part.path))
+        }
+        try output.sync()
+        try output.close()
+        return Array(parts.flatMap(\.first).prefix(10))
+    }
+
+    /// Removes the file written so far.
+    func discard() {
+        try? output?.close()
+        output = nil
+        if count > 0 { try? FileIO.remove(path) }
+    }
+
     func write(_ rejection: Rejection, record: UnsafeBufferPointer<UInt8>) throws {
         count += 1
         if first.count < 10 { first.append(rejection) }
         if output == nil {
             try FileIO.makeDirectory(FileIO.directoryOf(path))
             output = try OutputFile(creating: path)
-            try output!.write(Array("file,line,field,column,value,reason,record\n".utf8))
         }
         var line: [UInt8] = []
         for (index, text) in [rejection.file, String(rejection.line), rejection.field.map(String.init) ?? "",

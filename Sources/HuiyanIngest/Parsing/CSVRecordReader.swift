@@ -38,13 +38,21 @@ final class CSVRecordReader {
     private(set) var problem: CSVRecordProblem?
 
     /// Opens `path`. Throws `RecordReaderError.cannotOpen` (naming the path) if it cannot.
-    init(path: String, chunkSize: Int = defaultChunkSize, maxRecordBytes: Int = defaultMaxRecordBytes)
+    /// `startOffset` and `firstLine` start the reading at a record boundary inside the file (a byte order mark
+    /// is looked for only at offset 0), for several readers splitting one file.
+    init(path: String, chunkSize: Int = defaultChunkSize, maxRecordBytes: Int = defaultMaxRecordBytes,
+         startOffset: Int64 = 0, firstLine: Int = 1)
         throws(RecordReaderError)
     {
         precondition(maxRecordBytes > 0, "maxRecordBytes must be positive")
-        input = try ChunkedFileInput(path: path, chunkSize: chunkSize)
+        input = try ChunkedFileInput(path: path, chunkSize: chunkSize, startOffset: startOffset)
         self.maxRecordBytes = maxRecordBytes
+        nextLine = firstLine
+        started = startOffset > 0
     }
+
+    /// File offset at which the current record starts (after `next()` returned false: the end of the input).
+    private(set) var recordStartOffset: Int64 = 0
 
     /// Number of fields in the current record (0 for an over-long record).
     var fieldCount: Int { fields.count }
@@ -87,6 +95,7 @@ final class CSVRecordReader {
                 fields.removeAll()
                 recordStart = input.start
                 recordEnd = input.start
+                recordStartOffset = input.fileOffset(of: input.start)
                 return false
             }
             let s = input.start
@@ -102,6 +111,7 @@ final class CSVRecordReader {
                 lineNumber = nextLine
                 nextLine += r.innerLineBreaks + (r.terminated ? 1 : 0)
                 recordStart = s
+                recordStartOffset = input.fileOffset(of: s)
                 recordEnd = r.contentEnd
                 problem = r.problem
                 input.start = r.next
@@ -120,6 +130,7 @@ final class CSVRecordReader {
     /// `.unterminatedQuote`, anything else as `.recordTooLong`.
     private func skipOverlongRecord() throws(RecordReaderError) {
         let s = input.start
+        recordStartOffset = input.fileOffset(of: s)
         lineNumber = nextLine
         fields.removeAll()
         overlongText.removeAll()

@@ -27,8 +27,8 @@ final class ChunkedFileInput {
     /// File offset of `base[0]`.
     private(set) var bufferFileOffset: Int64 = 0
 
-    /// Opens `path` for reading; throws `.cannotOpen` naming the path on failure.
-    init(path: String, chunkSize: Int) throws(RecordReaderError) {
+    /// Opens `path` for reading from byte `startOffset` on; throws `.cannotOpen` naming the path on failure.
+    init(path: String, chunkSize: Int, startOffset: Int64 = 0) throws(RecordReaderError) {
         precondition(chunkSize > 0, "chunkSize must be positive")
         self.path = path
         self.chunkSize = chunkSize
@@ -46,6 +46,12 @@ final class ChunkedFileInput {
         } else {
             fileSize = nil
         }
+        if startOffset > 0 && lseek(fd, off_t(startOffset), SEEK_SET) < 0 {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw .cannotOpen(path: path, reason: reason)
+        }
+        bufferFileOffset = startOffset
         self.fd = fd
         capacity = chunkSize + min(chunkSize, 1 << 20) + 16
         base = .allocate(capacity: capacity)

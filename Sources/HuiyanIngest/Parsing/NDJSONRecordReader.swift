@@ -40,13 +40,21 @@ final class NDJSONRecordReader {
     private(set) var problem: NDJSONRecordProblem?
 
     /// Opens `path`. Throws `RecordReaderError.cannotOpen` (naming the path) if it cannot.
-    init(path: String, chunkSize: Int = defaultChunkSize, maxRecordBytes: Int = defaultMaxRecordBytes)
+    /// `startOffset` and `firstLine` start the reading at a record boundary inside the file (a byte order mark
+    /// is looked for only at offset 0), for several readers splitting one file.
+    init(path: String, chunkSize: Int = defaultChunkSize, maxRecordBytes: Int = defaultMaxRecordBytes,
+         startOffset: Int64 = 0, firstLine: Int = 1)
         throws(RecordReaderError)
     {
         precondition(maxRecordBytes > 0, "maxRecordBytes must be positive")
-        input = try ChunkedFileInput(path: path, chunkSize: chunkSize)
+        input = try ChunkedFileInput(path: path, chunkSize: chunkSize, startOffset: startOffset)
         self.maxRecordBytes = maxRecordBytes
+        nextLine = firstLine
+        started = startOffset > 0
     }
+
+    /// File offset at which the current record starts (after `next()` returned false: the end of the input).
+    private(set) var recordStartOffset: Int64 = 0
 
     /// Number of key/value pairs in the current record, in the order they appear.
     var fieldCount: Int { keys.count }
@@ -98,6 +106,7 @@ final class NDJSONRecordReader {
                 values.removeAll()
                 recordStart = input.start
                 recordEnd = input.start
+                recordStartOffset = input.fileOffset(of: input.start)
                 return false
             }
             let s = input.start
@@ -117,6 +126,7 @@ final class NDJSONRecordReader {
                 lineNumber = nextLine
                 if r.terminated { nextLine += 1 }
                 recordStart = s
+                recordStartOffset = input.fileOffset(of: s)
                 recordEnd = r.contentEnd
                 problem = r.problem
                 input.start = r.next
@@ -135,6 +145,7 @@ final class NDJSONRecordReader {
     /// prefix of its text.
     private func skipOverlongLine() throws(RecordReaderError) {
         let s = input.start
+        recordStartOffset = input.fileOffset(of: s)
         lineNumber = nextLine
         keys.removeAll()
         values.removeAll()

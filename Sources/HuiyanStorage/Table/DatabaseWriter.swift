@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one writer of a database: creates tables, appends segments and compacts, holding the writer lock.
 public final class DatabaseWriter {
     public let database: Database
@@ -58,9 +60,13 @@ public final class DatabaseWriter {
 
 /// One atomic append to a table: segments are written as files as the rows come, and published together in
 /// one manifest swap by `commit`; without it (an error, a crash) none of them ever becomes visible.
-public final class TableAppend {
+public final class TableAppend: @unchecked Sendable {
     public let directory: String
     public private(set) var manifest: Manifest
+    private let lock = NSLock()
+    /// The order key of each pending entry: segments are published sorted by it.
+    private var pendingOrder: [Int] = []
+    private var writes = 0
     /// The segments the last `commit` published.
     public private(set) var lastCommittedSegments: [Manifest.SegmentEntry] = []
     /// Segments written by this append and not yet published.
@@ -85,28 +91,55 @@ public final class TableAppend {
         manifest.ingestedFiles.last { $0.contentHash == contentHash }
     }
 
-    /// Encodes and writes a segment file (not yet visible).
-    public func write(_ builder: SegmentBuilder) throws {
+    /// Encodes and writes a segment file (not yet visible). Safe to call from several threads; segments are
+    /// published in the order of `orderKey` (default: the order of the calls).
+    public func write(_ builder: SegmentBuilder, orderKey: Int? = nil) throws {
         guard builder.rowCount > 0 else { return }
+        lock.lock()
         let file = Manifest.segmentFileName(nextNumber)
         nextNumber += 1
+        writes += 1
+        let key = orderKey ?? writes
+        lock.unlock()
         let written = try SegmentWriter.write(builder, to: FileIO.join(directory, file))
+        lock.lock()
         pendingEntries.append(Manifest.SegmentEntry(file: file, rows: written.rowCount, bytes: written.byteCount))
+        pendingOrder.append(key)
+        lock.unlock()
         CrashPoints.hit("after-segment")
+    }
+
+    /// Deletes the pending segments whose order key is in `keys` (work to be redone).
+    public func discard(orderKeys keys: Range<Int>) {
+        lock.lock()
+        defer { lock.unlock() }
+        for i in pendingEntries.indices.reversed() where keys.contains(pendingOrder[i]) {
+            try? FileIO.remove(FileIO.join(directory, pendingEntries[i].file))
+            pendingEntries.remove(at: i)
+            pendingOrder.remove(at: i)
+        }
+    }
+
+    /// The pending entries in publishing order.
+    private func orderedPending() -> [Manifest.SegmentEntry] {
+        zip(pendingOrder, pendingEntries).enumerated()
+            .sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
+            .map { $0.element.1 }
     }
 
     /// Publishes every pending segment, and records the ingested files, in one manifest swap.
     public func commit(ingestedFiles: [Manifest.IngestedFile] = []) throws {
-        lastCommittedSegments = pendingEntries
+        lastCommittedSegments = orderedPending()
         try FileIO.syncDirectory(directory)
         var next = manifest
         next.generation += 1
         next.nextSegmentNumber = nextNumber
-        next.segments += pendingEntries
+        next.segments += lastCommittedSegments
         next.ingestedFiles += ingestedFiles
         try DatabaseWriter.publish(next, in: directory)
         manifest = next
         pendingEntries = []
+        pendingOrder = []
     }
 
     /// Publishes the pending segments as the table's whole segment list (compaction): `segments` names the
@@ -120,11 +153,13 @@ public final class TableAppend {
         try DatabaseWriter.publish(next, in: directory)
         manifest = next
         pendingEntries = []
+        pendingOrder = []
     }
 
     /// Deletes the pending segment files.
     public func abort() {
         for entry in pendingEntries { try? FileIO.remove(FileIO.join(directory, entry.file)) }
         pendingEntries = []
+        pendingOrder = []
     }
 }

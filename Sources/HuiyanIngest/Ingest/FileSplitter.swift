@@ -1,0 +1,52 @@
+import HuiyanStorage
+
+/// A byte range of an input file that starts at a record boundary, with the line number it starts on.
+struct FileChunk: Equatable {
+    var start: Int64
+    var end: Int64
+    var firstLine: Int
+}
+
+/// Splits an input file into ranges starting at record boundaries, so that several threads can parse it.
+///
+/// A boundary is the byte after a line feed outside any quoted field: in CSV, quote parity counted from the
+/// start of the file tells whether a line feed is inside quotes (RFC 4180's `""` keeps the parity). Malformed
+/// quoting can mislead the count; `Ingestor` then notices that the chunks do not meet and parses the file on
+/// one thread. Line numbers count LF, CRLF and a lone CR as one line break each, as the record readers do.
+enum FileSplitter {
+    static func split(path: String, parts: Int, quoteAware: Bool) throws -> [FileChunk] {
+        let file = try MappedFile(path: path)
+        let bytes = file.bytes
+        let size = bytes.count
+        guard parts > 1, size > 0, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            return [FileChunk(start: 0, end: Int64(size), firstLine: 1)]
+        }
+        var chunks: [FileChunk] = []
+        var chunkStart = 0, chunkLine = 1
+        var position = 0, line = 1
+        var insideQuotes = false
+        for part in 1..<parts {
+            let target = max(size / parts * part, position)
+            var boundary = -1
+            while position < size {
+                let byte = base[position]
+                position += 1
+                if byte == 0x22 {
+                    if quoteAware { insideQuotes.toggle() }
+                } else if byte == 0x0A {
+                    line += 1
+                    if position > target && !insideQuotes { boundary = position; break }
+                } else if byte == 0x0D && (position == size || base[position] != 0x0A) {
+                    line += 1
+                }
+            }
+            guard boundary > 0, boundary < size else { break }
+            chunks.append(FileChunk(start: Int64(chunkStart), end: Int64(boundary), firstLine: chunkLine))
+            chunkStart = boundary
+            chunkLine = line
+            _ = part
+        }
+        chunks.append(FileChunk(start: Int64(chunkStart), end: Int64(size), firstLine: chunkLine))
+        return chunks
+    }
+}
