@@ -135,4 +135,31 @@ final class DatabaseTests: XCTestCase {
         }
         XCTAssertEqual(try db.verify().damages.map(\.file), [path])
     }
+
+    func testAHalfBuiltDatabaseIsReplacedAndAnEmptyFolderIsUsed() throws {
+        let dir = TestDirectory()
+        // What a crashed `init` leaves: the temporary folder, without DATABASE.
+        try FileManager.default.createDirectory(atPath: dir.file("db.creating/tables/visits"), withIntermediateDirectories: true)
+        try Data([1]).write(to: URL(fileURLWithPath: dir.file("db.creating/tables/visits/MANIFEST")))
+        try FileManager.default.createDirectory(atPath: dir.file("db"), withIntermediateDirectories: true)
+        let db = try makeDatabase(dir)
+        XCTAssertEqual(try db.tableNames(), ["mixed"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("db.creating")))
+    }
+
+    func testADamagedManifestDoesNotBlockWritesToOtherTables() throws {
+        let dir = TestDirectory()
+        let other = TableSchema(name: "other", columns: [ColumnDefinition("x", .int64)])
+        let db = try Database.create(at: dir.file("db"), tables: [schema, other])
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: db.tablePath("mixed") + "/MANIFEST"))
+        let writer = try db.writer(command: "test")
+        defer { writer.close() }
+        let append = try writer.beginAppend(to: "other")
+        let builder = SegmentBuilder(schema: other)
+        builder.columns[0].appendInt64(7)
+        try append.write(builder)
+        try append.commit()
+        XCTAssertEqual(try db.snapshot(of: "other").rowCount, 1)
+        XCTAssertEqual(try db.verify().damages.count, 1)
+    }
 }

@@ -99,7 +99,9 @@ final class SegmentRoundTripTests: XCTestCase {
         let original = try Data(contentsOf: URL(fileURLWithPath: dir.file("good.hyseg")))
         var detected = 0
         // Every byte of a segment is covered by a checksum or the magic numbers: flipping any must be detected.
-        for position in stride(from: 0, to: original.count, by: max(1, original.count / 400)) + [original.count - 1] {
+        // A sample of positions, plus every byte of header and trailer.
+        let edges = Array(0..<SegmentFormat.headerSize) + Array((original.count - SegmentFormat.trailerSize)..<original.count)
+        for position in Array(stride(from: 0, to: original.count, by: max(1, original.count / 400))) + edges {
             var damaged = original
             damaged[position] ^= 0x40
             let path = dir.file("bad.hyseg")
@@ -107,7 +109,7 @@ final class SegmentRoundTripTests: XCTestCase {
             do {
                 let reader = try SegmentReader(path: path)
                 let rows = try Self.readRows(reader)
-                XCTAssertNotEqual(rows, expected, "flip at \(position) went unnoticed but changed nothing? it must be detected")
+                XCTFail("flip at byte \(position) went unnoticed (rows \(rows == expected ? "unchanged" : "changed"))")
             } catch let error as StorageError {
                 guard case .corrupt = error else { XCTFail("unexpected \(error)"); continue }
                 detected += 1
@@ -128,5 +130,30 @@ final class SegmentRoundTripTests: XCTestCase {
                 XCTAssertTrue(path.hasSuffix("cut.hyseg"))
             }
         }
+    }
+}
+
+final class ColumnBuilderTests: XCTestCase {
+    func testLeadingNullsDoNotWidenATimestampBlock() throws {
+        let dir = TestDirectory()
+        let schema = TableSchema(name: "t", columns: [ColumnDefinition("ts", .timestamp, nullable: true)])
+        let builder = SegmentBuilder(schema: schema)
+        builder.columns[0].appendNull()
+        builder.columns[0].appendNull()
+        for i in 0..<60_000 { builder.columns[0].appendInt64(1_759_276_800_000_000 + Int64(i) * 1_000_000) }
+        _ = try SegmentWriter.write(builder, to: dir.file("t.hyseg"))
+        let reader = try SegmentReader(path: dir.file("t.hyseg"))
+        XCTAssertLessThan(Int(reader.columns[0].blocks[0].range.storedLength), 60_000 / 8 * 2 + 200, "about one bit a row, not 51")
+        let rows = try reader.materializeRows()
+        XCTAssertEqual(rows[0][0], nil)
+        XCTAssertEqual(rows[1][0], nil)
+        XCTAssertEqual(rows[2][0], .int(1_759_276_800_000_000))
+        XCTAssertEqual(reader.columns[0].blocks[0].min, 1_759_276_800_000_000)
+    }
+
+    func testMinimumIsOnlyForIntegerColumns() {
+        let bad = TableSchema(name: "t", columns: [ColumnDefinition("x", .float64, minimum: 1)])
+        XCTAssertThrowsError(try bad.validate()) { XCTAssertTrue("\($0)".contains("INT64 and MONEY")) }
+        XCTAssertNoThrow(try TableSchema(name: "t", columns: [ColumnDefinition("q", .int64, minimum: 1)]).validate())
     }
 }

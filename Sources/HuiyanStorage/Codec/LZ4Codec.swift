@@ -2,6 +2,9 @@ import CLZ4
 
 /// Block compression through the system liblz4 (fast mode; LZ4-HC is too slow for ingest).
 public enum LZ4Codec {
+    /// The largest input liblz4 compresses (LZ4_MAX_INPUT_SIZE).
+    public static let maxInputSize = 0x7E00_0000
+
     /// The most bytes `compress` can produce for `count` input bytes.
     public static func maxCompressedSize(_ count: Int) -> Int {
         Int(LZ4_compressBound(Int32(count)))

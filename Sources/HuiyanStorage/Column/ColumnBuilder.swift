@@ -9,6 +9,9 @@ public final class ColumnBuilder {
     /// One bit per row, 1 = valid; nil while every row is valid.
     public internal(set) var validity: [UInt64]?
     public private(set) var nullCount = 0
+    /// NULLs appended before the first value: their slots are back-filled with it, so that a segment starting
+    /// with NULLs does not start its integer lane at 0 (which would widen every delta of a timestamp block).
+    private var leadingNulls = 0
     public let dictionary: StringDictionaryBuilder?
 
     /// `expectedDistinct` pre-sizes a string column's dictionary.
@@ -25,8 +28,14 @@ public final class ColumnBuilder {
 
     @inline(__always)
     public func appendInt64(_ value: Int64) {
+        if leadingNulls > 0 { backfillLeadingNulls(value) }
         ints.append(value)
         if validity != nil { setValid(ints.count - 1) }
+    }
+
+    private func backfillLeadingNulls(_ value: Int64) {
+        for i in 0..<leadingNulls { ints[i] = value }
+        leadingNulls = 0
     }
 
     @inline(__always)
@@ -37,13 +46,16 @@ public final class ColumnBuilder {
 
     @inline(__always)
     public func appendString(_ bytes: UnsafeRawBufferPointer) {
-        ints.append(dictionary!.intern(bytes))
+        let code = dictionary!.intern(bytes)
+        if leadingNulls > 0 { backfillLeadingNulls(code) }
+        ints.append(code)
         if validity != nil { setValid(ints.count - 1) }
     }
 
     /// Appends a code the column's dictionary already handed out (see `StringDictionaryBuilder.find`).
     @inline(__always)
     public func appendCode(_ code: Int64) {
+        if leadingNulls > 0 { backfillLeadingNulls(code) }
         ints.append(code)
         if validity != nil { setValid(ints.count - 1) }
     }
@@ -59,7 +71,9 @@ public final class ColumnBuilder {
             validity = [UInt64](repeating: ~0, count: (row >> 6) + 1)
         }
         switch definition.type.lane {
-        case .int64, .string: ints.append(ints.last ?? 0)
+        case .int64, .string:
+            if ints.count == leadingNulls { leadingNulls += 1 }
+            ints.append(ints.last ?? 0)
         case .float64: doubles.append(0)
         }
         ensureWord(row)

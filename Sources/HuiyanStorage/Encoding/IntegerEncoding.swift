@@ -29,7 +29,7 @@ public enum IntegerBlockCodec {
         if !rangeOverflow {
             forScale = commonDivisor(count: n) { UInt64(bitPattern: values[$0] &- lo) }
             forWidth = BitPacking.width(of: UInt64(range) / forScale)
-            if forWidth <= BitPacking.maxWidth { forSize = 25 + BitPacking.byteCount(count: n, width: forWidth) }
+            if forWidth <= BitPacking.maxWidth { forSize = 18 + BitPacking.byteCount(count: n, width: forWidth) }
         }
         // Delta, then frame of reference over the deltas.
         var deltaSize = Int.max
@@ -50,7 +50,7 @@ public enum IntegerBlockCodec {
                     dScale = commonDivisor(count: n - 1) { UInt64(bitPattern: (values[$0 + 1] &- values[$0]) &- base) }
                     dWidth = BitPacking.width(of: UInt64(dRange) / dScale)
                     if dWidth <= BitPacking.maxWidth {
-                        deltaSize = 33 + BitPacking.byteCount(count: n - 1, width: dWidth)
+                        deltaSize = 26 + BitPacking.byteCount(count: n - 1, width: dWidth)
                     }
                 }
             }

@@ -21,6 +21,9 @@ public struct TableSchema: Codable, Sendable, Equatable {
         var seen = Set<String>()
         for column in columns {
             try TableSchema.validateIdentifier(column.name, what: "column name")
+            if column.minimum != nil && column.type != .int64 && column.type != .money {
+                throw StorageError.invalidSchema("column \"\(column.name)\": a minimum applies to INT64 and MONEY columns only")
+            }
             guard seen.insert(column.name.lowercased()).inserted else {
                 throw StorageError.invalidSchema("column \"\(column.name)\" appears twice in table \"\(name)\"")
             }

@@ -33,13 +33,19 @@ public final class SegmentReader: @unchecked Sendable {
         guard Array(bytes[0..<8]) == SegmentFormat.headerMagic else {
             throw StorageError.corrupt(path: file.path, detail: "not a segment file (bad header magic)")
         }
+        var header = ByteReader(bytes, position: 8)
+        let headerVersion = try! header.u32()
+        let headerReserved = try! header.u32()
         var trailer = ByteReader(bytes, position: size - SegmentFormat.trailerSize)
         let footerLength = Int(clamping: try! trailer.u64())
         let footerChecksum = try! trailer.u64()
         let version = try! trailer.u32()
-        _ = try! trailer.u32()
+        let trailerReserved = try! trailer.u32()
         guard Array(bytes[(size - 8)..<size]) == SegmentFormat.trailerMagic else {
             throw StorageError.corrupt(path: file.path, detail: "bad trailer magic (truncated or overwritten file)")
+        }
+        guard version == headerVersion, headerReserved == 0, trailerReserved == 0 else {
+            throw StorageError.corrupt(path: file.path, detail: "header and trailer disagree (version \(headerVersion) vs \(version))")
         }
         guard version == SegmentFormat.version else {
             throw StorageError.unsupportedVersion(path: file.path, version: version)
@@ -117,11 +123,14 @@ public final class SegmentReader: @unchecked Sendable {
         var bad = false
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
             try IntegerBlockCodec.decode(data, count: rows, into: codes) { code in
-                if code < 0 || code >= limit { bad = true }
+                if (code < 0 || code >= limit) && limit > 0 { bad = true }
                 return UInt32(truncatingIfNeeded: code)
             }
         }
-        if bad && limit > 0 {
+        if limit == 0 && nulls < footer.columns[column].blocks[block].rowCount {
+            bad = true
+        }
+        if bad {
             throw StorageError.corrupt(path: path, detail: "string code outside the dictionary in column \"\(footer.columns[column].definition.name)\", block \(block)")
         }
         return nulls
@@ -151,9 +160,18 @@ public final class SegmentReader: @unchecked Sendable {
             let words = (info.rowCount + 63) >> 6
             if flags & BlockPayloadFlags.hasValidity != 0 {
                 let bits = try reader.bytes(words * 8)
-                if let validity {
-                    for w in 0..<words { validity[w] = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self)) }
+                var valid = 0
+                for w in 0..<words {
+                    var word = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self))
+                    if w == words - 1 && info.rowCount & 63 != 0 { word &= (UInt64(1) << UInt64(info.rowCount & 63)) - 1 }
+                    valid += word.nonzeroBitCount
+                    validity?[w] = word
                 }
+                guard info.rowCount - valid == info.nullCount else {
+                    throw StorageError.corrupt(path: path, detail: "validity bitmap disagrees with the footer's null count in \(what)")
+                }
+            } else if info.nullCount != 0 {
+                throw StorageError.corrupt(path: path, detail: "missing validity bitmap in \(what)")
             } else if let validity {
                 for w in 0..<words { validity[w] = ~0 }
             }

@@ -149,6 +149,8 @@ public enum SegmentWriter {
                 let values = UnsafeBufferPointer(rebasing: all[rows])
                 for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
             }
+            // No comparable value (all NULL or NaN): a zone that excludes nothing.
+            if dLo > dHi { dLo = -.infinity; dHi = .infinity }
             lo = Int64(bitPattern: dLo.bitPattern)
             hi = Int64(bitPattern: dHi.bitPattern)
         }
@@ -158,6 +160,11 @@ public enum SegmentWriter {
     /// Appends `raw` to `body`, LZ4-compressed when that saves at least 1/16; returns where it went.
     static func store(_ raw: [UInt8], into body: inout [UInt8]) -> StoredRange {
         let offset = UInt64(body.count)
+        guard raw.count <= LZ4Codec.maxInputSize else {
+            body.append(contentsOf: raw)
+            return StoredRange(offset: offset, storedLength: UInt32(raw.count), rawLength: UInt32(raw.count), codec: .none,
+                               checksum: Checksum.xxh3(of: raw))
+        }
         let bound = LZ4Codec.maxCompressedSize(raw.count)
         var compressed = [UInt8](repeating: 0, count: bound)
         let length = raw.withUnsafeBytes { source in

@@ -76,12 +76,8 @@ extension SegmentBuilder {
             let dictionary = builder.definition.type.lane == .string ? try reader.dictionary(column: source) : nil
             for block in reader.columns[source].blocks.indices {
                 let rows = reader.columns[source].blocks[block].rowCount
-                let nulls: Int
-                if builder.definition.type.lane == .float64 {
-                    nulls = try reader.decodeDoubles(column: source, block: block, into: doubles, validity: validity, scratch: scratch)
-                } else {
-                    nulls = try reader.decodeIntegers(column: source, block: block, into: ints, validity: validity, scratch: scratch)
-                }
+                let nulls = try reader.decodeBlock(column: source, block: block, ints: ints, doubles: doubles,
+                                                   validity: validity, scratch: scratch)
                 for row in 0..<rows {
                     if nulls > 0 && validity[row >> 6] & (UInt64(1) << UInt64(row & 63)) == 0 {
                         builder.appendNull()

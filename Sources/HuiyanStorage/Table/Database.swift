@@ -20,19 +20,39 @@ public final class Database: @unchecked Sendable {
         FileIO.exists(FileIO.join(path, DatabaseSettings.fileName))
     }
 
-    /// Creates a database with the given tables; fails if one exists there already.
+    /// Creates a database with the given tables; fails if one exists there already. The database is built in
+    /// a temporary folder and renamed into place, so a crash leaves either no database or a complete one.
     public static func create(at path: String, tables: [TableSchema], settings: DatabaseSettings? = nil) throws -> Database {
         guard !exists(at: path) else { throw StorageError.invalidArgument("a database already exists at \(path)") }
-        try FileIO.makeDirectory(path)
-        try FileIO.makeDirectory(FileIO.join(path, "tables"))
+        if FileIO.isDirectory(path) {
+            guard try FileIO.list(path).isEmpty else {
+                throw StorageError.invalidArgument("\(path) is a folder that is not empty and holds no Huiyan database")
+            }
+            try FileIO.removeDirectory(path)
+        }
+        let building = path + ".creating"
+        if FileIO.exists(building) { try removeTree(building) }
+        try FileIO.makeDirectory(building)
+        try FileIO.makeDirectory(FileIO.join(building, "tables"))
         let settings = settings ?? DatabaseSettings(createdAt: ISO8601DateFormatter().string(from: Date()))
-        let database = Database(path: path, settings: settings)
-        let writer = try database.writer(command: "init")
-        defer { writer.close() }
+        let draft = Database(path: building, settings: settings)
+        let writer = try draft.writer(command: "init")
         for table in tables { try writer.createTable(table) }
-        // The settings file is written last: its presence means the database is complete.
-        try ChecksummedJSON.write(settings, to: FileIO.join(path, DatabaseSettings.fileName))
-        return database
+        try ChecksummedJSON.write(settings, to: FileIO.join(building, DatabaseSettings.fileName))
+        writer.close()
+        try FileIO.rename(building, to: path)
+        try FileIO.syncDirectory(FileIO.directoryOf(path))
+        return Database(path: path, settings: settings)
+    }
+
+    /// Removes a folder of a half-built database (two levels: tables and their files).
+    private static func removeTree(_ path: String) throws {
+        for entry in try FileIO.list(path) {
+            let child = FileIO.join(path, entry)
+            if FileIO.isDirectory(child) { try removeTree(child); continue }
+            try FileIO.remove(child)
+        }
+        try FileIO.removeDirectory(path)
     }
 
     /// Opens an existing database (for reading; take `writer` to change it).
@@ -56,7 +76,12 @@ public final class Database: @unchecked Sendable {
     /// The current manifest of a table.
     public func manifest(of table: String) throws -> Manifest {
         let name = try resolveTableName(table)
-        return try ChecksummedJSON.read(Manifest.self, from: FileIO.join(tablePath(name), Manifest.fileName))
+        let path = FileIO.join(tablePath(name), Manifest.fileName)
+        let manifest = try ChecksummedJSON.read(Manifest.self, from: path)
+        guard manifest.formatVersion <= Manifest.formatVersion else {
+            throw StorageError.unsupportedVersion(path: path, version: UInt32(clamping: manifest.formatVersion))
+        }
+        return manifest
     }
 
     /// The stored name of a table, matched case-insensitively; throws naming the tables that exist.

@@ -46,9 +46,12 @@ public final class DatabaseWriter {
             for file in (try? FileIO.list(folder)) ?? [] { try FileIO.remove(FileIO.join(folder, file)) }
             try FileIO.removeDirectory(folder)
         }
+        try? FileIO.remove(FileIO.join(database.path, DatabaseSettings.fileName + ".tmp"))
         for table in try database.tableNames() {
             let directory = database.tablePath(table)
-            let live = Set(try database.manifest(of: table).segments.map(\.file))
+            // A table whose manifest is damaged is left exactly as it is (verify reports it); the others are cleaned.
+            guard let manifest = try? database.manifest(of: table) else { continue }
+            let live = Set(manifest.segments.map(\.file))
             for file in try FileIO.list(directory) {
                 if file.hasSuffix(".tmp") || (Manifest.segmentNumber(file) != nil && !live.contains(file)) {
                     try FileIO.remove(FileIO.join(directory, file))

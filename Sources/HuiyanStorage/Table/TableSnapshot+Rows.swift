@@ -14,6 +14,25 @@ public enum StoredValue: Equatable, Sendable, CustomStringConvertible {
 }
 
 extension SegmentReader {
+    /// Decodes any block into `ints` (integers, or string codes checked against the dictionary) or `doubles`.
+    @discardableResult
+    public func decodeBlock(column: Int, block: Int, ints: UnsafeMutablePointer<Int64>, doubles: UnsafeMutablePointer<Double>,
+                            validity: UnsafeMutablePointer<UInt64>, scratch: BlockScratch) throws -> Int {
+        switch columns[column].definition.type.lane {
+        case .float64:
+            return try decodeDoubles(column: column, block: block, into: doubles, validity: validity, scratch: scratch)
+        case .int64:
+            return try decodeIntegers(column: column, block: block, into: ints, validity: validity, scratch: scratch)
+        case .string:
+            let rows = columns[column].blocks[block].rowCount
+            return try withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(rows, 1)) { codes in
+                let nulls = try decodeCodes(column: column, block: block, into: codes.baseAddress!, validity: validity, scratch: scratch)
+                for i in 0..<rows { ints[i] = Int64(codes[i]) }
+                return nulls
+            }
+        }
+    }
+
     /// Every row of the segment, decoded (NULL as nil). For tests, small tables and tools; queries scan blocks.
     public func materializeRows() throws -> [[StoredValue?]] {
         var rows = [[StoredValue?]](repeating: [], count: rowCount)
@@ -27,11 +46,7 @@ extension SegmentReader {
             let dictionary = lane == .string ? try self.dictionary(column: c) : nil
             var row = 0
             for b in column.blocks.indices {
-                if lane == .float64 {
-                    try decodeDoubles(column: c, block: b, into: doubles, validity: validity, scratch: scratch)
-                } else {
-                    try decodeIntegers(column: c, block: b, into: ints, validity: validity, scratch: scratch)
-                }
+                try decodeBlock(column: c, block: b, ints: ints, doubles: doubles, validity: validity, scratch: scratch)
                 for k in 0..<column.blocks[b].rowCount {
                     if validity[k >> 6] & (UInt64(1) << UInt64(k & 63)) == 0 {
                         rows[row].append(nil)
