@@ -1,3 +1,5 @@
+import Foundation
+
 /// How an ingest runs.
 public struct IngestOptions: Sendable {
     /// The input format; nil takes it from each file's extension.
@@ -12,6 +14,10 @@ public struct IngestOptions: Sendable {
     public var ignoreUnknownColumns = false
     /// Rows per segment file.
     public var segmentRows = 1 << 20
+    /// Files at least this large are split and parsed on every core.
+    public var parallelThreshold = 16 << 20
+    /// Threads for a large file (default: the active processor count).
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// A text recorded with the writer lock (the command line), naming the holder to other writers.
     public var command = "huiyan ingest"
 

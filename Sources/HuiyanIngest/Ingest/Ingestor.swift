@@ -9,9 +9,6 @@ import HuiyanStorage
 /// segments; they are published in file order.
 public final class Ingestor {
     public let database: Database
-    /// Files at least this large are parsed on several threads.
-    public static let parallelThreshold = 16 << 20
-
     public init(database: Database) { self.database = database }
 
     private struct Plan {
@@ -60,7 +57,7 @@ public final class Ingestor {
         do {
             for (fileIndex, plan) in plans.enumerated() {
                 tracker.startFile(plan.path, index: fileIndex)
-                let threads = plan.size >= Self.parallelThreshold ? ProcessInfo.processInfo.activeProcessorCount : 1
+                let threads = plan.size >= options.parallelThreshold ? max(1, options.threads) : 1
                 var outcome = try ingestFile(plan, fileIndex: fileIndex, header: headers[fileIndex], threads: threads,
                                              schema: schema, options: options, append: append, tracker: tracker,
                                              rejectsPath: rejectsPath, carried: &carried)
