@@ -174,19 +174,10 @@ public final class Ingestor {
         return FileIO.join(database.path, "rejects", "\(table)-\(formatter.string(from: Date()))-\(getpid()).csv")
     }
 
-    /// XXH3-128 of a file's bytes, read in 1 MiB pieces.
+    /// XXH3-128 of a file's bytes, read in 1 MiB pieces: what identifies a file already ingested.
     public static func contentHash(_ path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw IngestError.fileNotFound(path: path) }
-        defer { try? handle.close() }
         let hasher = ContentHasher()
-        while true {
-            let chunk: Data
-            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
-                throw IngestError.io(path: path, message: "cannot read: \(error.localizedDescription)")
-            }
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBytes { hasher.update($0) }
-        }
+        try FileIO.forEachChunk(of: path) { hasher.update($0) }
         return hasher.hexDigest()
     }
 

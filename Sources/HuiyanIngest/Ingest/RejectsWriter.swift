@@ -40,7 +40,7 @@ final class RejectsWriter {
         let output = try OutputFile(creating: path)
         try output.write(Array(header.utf8))
         for part in parts where part.count > 0 {
-            try output.write(try FileIO.readFile(part.path))
+            try FileIO.forEachChunk(of: part.path) { try output.write($0) }
         }
         try output.sync()
         try output.close()

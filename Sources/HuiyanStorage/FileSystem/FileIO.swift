@@ -66,21 +66,27 @@ public enum FileIO {
 
     /// Reads a whole (small) file.
     public static func readFile(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
+        var result: [UInt8] = []
+        try forEachChunk(of: path) { result.append(contentsOf: $0) }
+        return result
+    }
+
+    /// Calls `body` with successive pieces of a file (1 MiB at most), in bounded memory.
+    public static func forEachChunk(of path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw error(path, "cannot open") }
         defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { chunk.deallocate() }
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = read(fd, chunk.baseAddress, chunk.count)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw error(path, "cannot read")
             }
-            if n == 0 { break }
-            result.append(contentsOf: chunk[0..<n])
+            if n == 0 { return }
+            try body(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
         }
-        return result
     }
 
     /// Writes `bytes` to `path` atomically and durably: a temporary file, fsync, rename, fsync of the directory.
