@@ -27,10 +27,12 @@ let package = Package(
         // Storage: types, column data, encodings, LZ4 codec, segments, tables. Knows nothing of SQL or feeds.
         .target(name: "HuiyanStorage", dependencies: ["CLZ4", "CXXHash"], swiftSettings: hotPathSettings),
         // Ingest: CSV / NDJSON readers, value parsing, validation, rejects → segments.
-        .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage", "CXXHash"], swiftSettings: hotPathSettings),
+        .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage"], swiftSettings: hotPathSettings),
+        // The Hengyang domain: catalogs (CSV resources a user can read and extend) and the demo-feed generator.
+        .target(name: "HuiyanTourism", resources: [.copy("Catalogs")]),
         // The command line: subcommands and rendering of their results.
         .target(name: "HuiyanCLI", dependencies: [
-            "HuiyanStorage", "HuiyanIngest",
+            "HuiyanStorage", "HuiyanIngest", "HuiyanTourism",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "huiyan", dependencies: ["HuiyanCLI"]),
@@ -42,6 +44,7 @@ let package = Package(
 
         .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanStorage"]),
         .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanIngest", "HuiyanStorage"]),
+        .testTarget(name: "HuiyanTourismTests", dependencies: ["HuiyanTourism", "HuiyanIngest", "HuiyanStorage"]),
         .testTarget(name: "HuiyanCLITests", dependencies: ["HuiyanStorage", "HuiyanIngest", "huiyan"]),
     ],
     swiftLanguageModes: [.v5]

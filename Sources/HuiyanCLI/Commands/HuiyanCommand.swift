@@ -17,7 +17,7 @@ public struct HuiyanCommand: ParsableCommand {
           huiyan verify                             check every checksum
         """,
         subcommands: [InitCommand.self, IngestCommand.self, TablesCommand.self, DescribeCommand.self,
-                      StatsCommand.self, VerifyCommand.self, CompactCommand.self]
+                      StatsCommand.self, VerifyCommand.self, CompactCommand.self, GenerateCommand.self]
     )
 
     public init() {}

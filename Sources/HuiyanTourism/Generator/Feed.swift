@@ -1,0 +1,85 @@
+/// The three event feeds of FEEDS.md.
+public enum Feed: String, CaseIterable, Sendable {
+    case visits, tickets, orders
+
+    /// The columns, in FEEDS.md's order (the CSV header).
+    public var columns: [String] {
+        switch self {
+        case .visits: return ["ts", "visitor_id", "spot", "route", "origin", "group_type", "spend"]
+        case .tickets: return ["ts", "ticket_id", "spot", "ticket_type", "channel", "qty", "amount"]
+        case .orders: return ["ts", "order_id", "product", "category", "platform", "county", "buyer_province", "merchant", "qty", "amount"]
+        }
+    }
+}
+
+/// The text format of a generated feed.
+public enum FeedFormat: String, CaseIterable, Sendable {
+    /// CSV with a header row, LF line ends; NULL is an empty field.
+    case csv
+    /// One JSON object per line with the same field names; NULL is `null`.
+    case ndjson
+
+    /// The format a file name implies: `.ndjson` / `.jsonl` / `.json` → ndjson, anything else csv.
+    public static func implied(byPath path: String) -> FeedFormat {
+        let lower = path.lowercased()
+        return lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") || lower.hasSuffix(".json") ? .ndjson : .csv
+    }
+}
+
+/// What to generate.
+public struct GenerationOptions: Sendable {
+    public var feed: Feed
+    public var rows: Int
+    public var year: Int
+    public var seed: UInt64
+    public var format: FeedFormat
+    /// The share of rows replaced by malformed ones: exactly round(rows × share) of them.
+    public var badRowShare: Double
+
+    public init(feed: Feed, rows: Int, year: Int = 2025, seed: UInt64 = 1, format: FeedFormat = .csv, badRowShare: Double = 0) {
+        self.feed = feed
+        self.rows = rows
+        self.year = year
+        self.seed = seed
+        self.format = format
+        self.badRowShare = badRowShare
+    }
+
+    /// round(rows × badRowShare), the number of malformed rows.
+    public var badRowCount: Int {
+        guard badRowShare > 0 else { return 0 }
+        return min(rows, Int((Double(rows) * badRowShare).rounded()))
+    }
+
+    func validate() throws {
+        guard rows >= 0 else { throw GenerationError.invalidOption("the number of rows must not be negative (got \(rows))") }
+        guard (1000...9999).contains(year) else { throw GenerationError.invalidOption("the year must have four digits (got \(year))") }
+        guard badRowShare.isFinite, (0...1).contains(badRowShare) else {
+            throw GenerationError.invalidOption("the share of bad rows must be between 0 and 1 (got \(badRowShare))")
+        }
+    }
+}
+
+/// What one generation did.
+public struct GenerationSummary: Sendable {
+    public var feed: Feed
+    public var format: FeedFormat
+    public var rows: Int
+    /// How many of `rows` are malformed.
+    public var badRows: Int
+    public var bytes: Int
+    public var seconds: Double
+    public var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
+}
+
+public enum GenerationError: Error, CustomStringConvertible, Equatable {
+    case invalidOption(String)
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalidOption(let message): return message
+        case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
+        }
+    }
+}
