@@ -96,4 +96,15 @@ final class ParallelIngestTests: XCTestCase {
             XCTAssertEqual(chunk.firstLine, breaks + 1)
         }
     }
+
+    func testWordByteCountIsExact() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let bytes = (0..<8).map { _ in [0x0A, 0x22, 0x0D, 0x00, 0xFF, 0x0B, 0x09, UInt8.random(in: 0...255, using: &rng)].randomElement(using: &rng)! } as [UInt8]
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            for target: UInt8 in [0x0A, 0x22, 0x0D] {
+                XCTAssertEqual(FileSplitter.countBytes(word, equalTo: target), bytes.filter { $0 == target }.count)
+            }
+        }
+    }
 }

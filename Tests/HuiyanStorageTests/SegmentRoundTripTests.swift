@@ -151,6 +151,25 @@ final class ColumnBuilderTests: XCTestCase {
         XCTAssertEqual(reader.columns[0].blocks[0].min, 1_759_276_800_000_000)
     }
 
+    func testMostlyDistinctStringsAreAppendedThenMergedAtFinish() throws {
+        let dir = TestDirectory()
+        let schema = TableSchema(name: "t", columns: [ColumnDefinition("id", .string, nullable: true)])
+        let builder = SegmentBuilder(schema: schema)
+        var expected: [StoredValue?] = []
+        for i in 0..<70_000 {
+            if i % 1000 == 7 { builder.columns[0].appendNull(); expected.append(nil); continue }
+            let text = "V\(String(format: "%08d", (i * 7) % 30_011))"
+            builder.columns[0].appendString(text)
+            expected.append(.string(text))
+        }
+        XCTAssertTrue(builder.columns[0].dictionary!.appendsWithoutLookup, "ids switch to appending")
+        _ = try SegmentWriter.write(builder, to: dir.file("ids.hyseg"))
+        let reader = try SegmentReader(path: dir.file("ids.hyseg"))
+        let dictionary = try reader.dictionary(column: 0)
+        XCTAssertEqual(dictionary.count, Set(expected.compactMap { $0 }.map(\.description)).count, "equal values merged")
+        XCTAssertEqual(try reader.materializeRows().map { $0[0] }, expected)
+    }
+
     func testMinimumIsOnlyForIntegerColumns() {
         let bad = TableSchema(name: "t", columns: [ColumnDefinition("x", .float64, minimum: 1)])
         XCTAssertThrowsError(try bad.validate()) { XCTAssertTrue("\($0)".contains("INT64 and MONEY")) }

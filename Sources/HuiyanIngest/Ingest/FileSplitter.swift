@@ -25,20 +25,37 @@ enum FileSplitter {
         var chunkStart = 0, chunkLine = 1
         var position = 0, line = 1
         var insideQuotes = false
+        func countByte(at index: Int) {
+            let byte = base[index]
+            if byte == 0x22 {
+                if quoteAware { insideQuotes.toggle() }
+            } else if byte == 0x0A {
+                line += 1
+            } else if byte == 0x0D && (index + 1 == size || base[index + 1] != 0x0A) {
+                line += 1
+            }
+        }
         for part in 1..<parts {
             let target = max(size / parts * part, position)
+            // Up to the target: count quotes and line feeds eight bytes at a time; a word holding a CR is
+            // counted byte by byte (a lone CR is a line break of its own).
+            while position + 8 <= target {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                if Self.countBytes(word, equalTo: 0x0D) != 0 {
+                    for k in 0..<8 { countByte(at: position + k) }
+                } else {
+                    line += Self.countBytes(word, equalTo: 0x0A)
+                    if quoteAware && Self.countBytes(word, equalTo: 0x22) & 1 == 1 { insideQuotes.toggle() }
+                }
+                position += 8
+            }
+            // From the target on, byte by byte, to the first line feed outside quotes.
             var boundary = -1
             while position < size {
                 let byte = base[position]
+                countByte(at: position)
                 position += 1
-                if byte == 0x22 {
-                    if quoteAware { insideQuotes.toggle() }
-                } else if byte == 0x0A {
-                    line += 1
-                    if position > target && !insideQuotes { boundary = position; break }
-                } else if byte == 0x0D && (position == size || base[position] != 0x0A) {
-                    line += 1
-                }
+                if byte == 0x0A && position > target && !insideQuotes { boundary = position; break }
             }
             guard boundary > 0, boundary < size else { break }
             chunks.append(FileChunk(start: Int64(chunkStart), end: Int64(boundary), firstLine: chunkLine))
@@ -48,5 +65,13 @@ enum FileSplitter {
         }
         chunks.append(FileChunk(start: Int64(chunkStart), end: Int64(size), firstLine: chunkLine))
         return chunks
+    }
+
+    /// How many of the eight bytes of `word` equal `byte` (exact, no false positives).
+    @inline(__always)
+    static func countBytes(_ word: UInt64, equalTo byte: UInt8) -> Int {
+        let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        let low7 = (x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F
+        return (~(low7 | x | 0x7F7F_7F7F_7F7F_7F7F)).nonzeroBitCount
     }
 }

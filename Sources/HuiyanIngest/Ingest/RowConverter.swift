@@ -9,10 +9,19 @@ final class RowConverter {
     private var doubles: [Double]
     private var isNull: [Bool]
     private var hashes: [UInt64]
+    /// The columns' rules, copied out of the schema once: the row loop reads no `String` (no reference counting).
+    private let rules: [Rule]
+
+    struct Rule {
+        var type: ColumnType
+        var nullable: Bool
+        var minimum: Int64?
+    }
 
     init(schema: TableSchema, localOffsetSeconds: Int) {
         self.schema = schema
         self.localOffsetSeconds = localOffsetSeconds
+        rules = schema.columns.map { Rule(type: $0.type, nullable: $0.nullable, minimum: $0.minimum) }
         ints = [Int64](repeating: 0, count: schema.columns.count)
         doubles = [Double](repeating: 0, count: schema.columns.count)
         isNull = [Bool](repeating: false, count: schema.columns.count)
@@ -27,7 +36,8 @@ final class RowConverter {
 
     /// Parses every slot; on success appends the row to `builder` and returns nil.
     func convert(_ slots: UnsafeMutableBufferPointer<FieldSlot>, into builder: SegmentBuilder) -> ValueFailure? {
-        for (index, column) in schema.columns.enumerated() {
+        for index in rules.indices {
+            let column = rules[index]
             let slot = slots[index]
             switch slot.state {
             case .missing, .null:
@@ -94,7 +104,7 @@ final class RowConverter {
         }
         for (index, column) in builder.columns.enumerated() {
             if isNull[index] { column.appendNull(); continue }
-            switch column.definition.type.lane {
+            switch rules[index].type.lane {
             case .int64: column.appendInt64(ints[index])
             case .float64: column.appendDouble(doubles[index])
             case .string:

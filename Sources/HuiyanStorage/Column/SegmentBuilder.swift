@@ -11,7 +11,7 @@ public final class SegmentBuilder {
     /// A builder for the next segment of the same table, its dictionaries pre-sized from this one's.
     public func successor(capacity: Int) -> SegmentBuilder {
         SegmentBuilder(schema: schema, columns: columns.map {
-            ColumnBuilder($0.definition, capacity: capacity, expectedDistinct: $0.dictionary?.count ?? 0)
+            ColumnBuilder($0.definition, capacity: capacity, expectedDistinct: $0.dictionary?.successorHint ?? 0)
         })
     }
 

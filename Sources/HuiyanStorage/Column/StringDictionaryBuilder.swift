@@ -9,7 +9,15 @@ import Glibc
 /// An open-addressing table whose slots hold the entry number and 32 bits of its hash, over a byte arena
 /// of raw memory: a lookup touches the arena only when the fingerprint matches, and nothing is allocated
 /// per value.
+///
+/// A column that turns out to be mostly distinct (ids: over half of the first 16,384 values new) switches to
+/// appending every value without lookup: probing a table far larger than the caches costs a memory miss a
+/// value, while `finish()` sorts the entries anyway and then merges equal neighbours for free.
 public final class StringDictionaryBuilder {
+    /// Values interned so far, and whether lookups have stopped (every value is appended).
+    private var interned = 0
+    public private(set) var appendsWithoutLookup = false
+    static let modeDecisionPoint = 16_384
     private var arena: UnsafeMutablePointer<UInt8>
     private var arenaCount = 0
     private var arenaCapacity: Int
@@ -41,8 +49,11 @@ public final class StringDictionaryBuilder {
         arena.deallocate()
     }
 
-    /// Number of distinct strings so far.
+    /// Number of entries so far: the distinct strings, or (once values are appended without lookup) every value.
     public var count: Int { entryCount }
+
+    /// A good size hint for the next segment's dictionary of the same column.
+    public var successorHint: Int { appendsWithoutLookup ? 256 : entryCount }
 
     /// Bytes held by the distinct strings.
     public var byteCount: Int { arenaCount }
@@ -62,14 +73,19 @@ public final class StringDictionaryBuilder {
     /// The code of `bytes` (whose `hash(_:)` is `hash`), adding it when new.
     @inline(__always)
     public func intern(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int64 {
+        interned &+= 1
+        if appendsWithoutLookup { return append(bytes) }
         let (found, slot) = probe(bytes, hash: hash)
         if found >= 0 { return found }
+        if interned == Self.modeDecisionPoint && entryCount * 2 > interned { appendsWithoutLookup = true }
         return insert(bytes, fingerprint: hash & 0xFFFF_FFFF_0000_0000, slot: slot)
     }
 
-    /// The code of `bytes` if it was interned already, else nil; adds nothing.
+    /// The code of `bytes` if it was interned already, else nil; adds nothing. Always nil once values are
+    /// appended without lookup.
     @inline(__always)
     public func find(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int64? {
+        if appendsWithoutLookup { return nil }
         let (found, _) = probe(bytes, hash: hash)
         return found >= 0 ? found : nil
     }
@@ -112,6 +128,14 @@ public final class StringDictionaryBuilder {
     }
 
     private func insert(_ bytes: UnsafeRawBufferPointer, fingerprint: UInt64, slot: Int) -> Int64 {
+        let entry = append(bytes)
+        slots[slot] = fingerprint | UInt64(entry + 1)
+        if entryCount * 2 > slotMask { grow() }
+        return entry
+    }
+
+    /// Adds an entry (possibly equal to an earlier one) to the arena; returns its number.
+    private func append(_ bytes: UnsafeRawBufferPointer) -> Int64 {
         let entry = entryCount
         if arenaCount + bytes.count > arenaCapacity {
             var capacity = arenaCapacity * 2
@@ -126,14 +150,21 @@ public final class StringDictionaryBuilder {
             (arena + arenaCount).update(from: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: bytes.count)
         }
         arenaCount += bytes.count
-        slots[slot] = fingerprint | UInt64(entry + 1)
+        if entryCount == entryCapacity { growStarts(entryCapacity * 2) }
         entryCount += 1
         starts[entryCount] = arenaCount
-        if entryCount * 2 > slotMask { grow() }
         return Int64(entry)
     }
 
-    /// Sorts the dictionary by bytes; returns it with `remap[oldCode] = newCode`.
+    private func growStarts(_ capacity: Int) {
+        let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity + 1)
+        grown.update(from: starts, count: entryCount + 1)
+        starts.deallocate()
+        starts = grown
+        entryCapacity = capacity
+    }
+
+    /// Sorts the dictionary by bytes, merging equal entries; returns it with `remap[oldCode] = newCode`.
     public func finish() -> (dictionary: StringDictionary, remap: [Int64]) {
         let n = entryCount
         var order = Array(0..<n)
@@ -147,16 +178,27 @@ public final class StringDictionaryBuilder {
         var remap = [Int64](repeating: 0, count: n)
         var sortedBytes = [UInt8](repeating: 0, count: arenaCount)
         var sortedStarts = [Int](repeating: 0, count: n + 1)
+        var distinct = 0
+        var position = 0
         sortedBytes.withUnsafeMutableBufferPointer { out in
-            var position = 0
-            for (newCode, old) in order.enumerated() {
-                remap[old] = Int64(newCode)
+            var previous = -1
+            for old in order {
                 let length = starts[old + 1] - starts[old]
+                if previous >= 0 && starts[previous + 1] - starts[previous] == length
+                    && Self.equal(arena + starts[previous], arena + starts[old], length) {
+                    remap[old] = Int64(distinct - 1)
+                    continue
+                }
+                remap[old] = Int64(distinct)
                 if length > 0 { (out.baseAddress! + position).update(from: arena + starts[old], count: length) }
                 position += length
-                sortedStarts[newCode + 1] = position
+                distinct += 1
+                sortedStarts[distinct] = position
+                previous = old
             }
         }
+        sortedBytes.removeLast(sortedBytes.count - position)
+        sortedStarts.removeLast(sortedStarts.count - distinct - 1)
         return (StringDictionary(bytes: sortedBytes, starts: sortedStarts), remap)
     }
 
@@ -173,10 +215,5 @@ public final class StringDictionaryBuilder {
             while slots[slot] != 0 { slot = (slot &+ 1) & slotMask }
             slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(entry + 1)
         }
-        let grownStarts = UnsafeMutablePointer<Int>.allocate(capacity: capacity / 2 + 1)
-        grownStarts.update(from: starts, count: entryCount + 1)
-        starts.deallocate()
-        starts = grownStarts
-        entryCapacity = capacity / 2
     }
 }
