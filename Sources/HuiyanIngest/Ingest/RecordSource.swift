@@ -30,8 +30,34 @@ protocol RecordSource: AnyObject {
     func bind(into slots: UnsafeMutableBufferPointer<FieldSlot>) -> RecordFailure?
 }
 
+/// What the CSV and NDJSON record readers have in common.
+protocol RecordReading: AnyObject {
+    func next() throws(RecordReaderError) -> Bool
+    var lineNumber: Int { get }
+    var recordText: UnsafeBufferPointer<UInt8> { get }
+    var bytesConsumed: Int64 { get }
+    var recordStartOffset: Int64 { get }
+}
+
+extension CSVRecordReader: RecordReading {}
+extension NDJSONRecordReader: RecordReading {}
+
+/// A record source whose position is its reader's.
+protocol ReaderBackedSource: RecordSource {
+    associatedtype Reader: RecordReading
+    var reader: Reader { get }
+}
+
+extension ReaderBackedSource {
+    func next() throws -> Bool { try reader.next() }
+    var lineNumber: Int { reader.lineNumber }
+    var recordText: UnsafeBufferPointer<UInt8> { reader.recordText }
+    var bytesConsumed: Int64 { reader.bytesConsumed }
+    var recordStartOffset: Int64 { reader.recordStartOffset }
+}
+
 /// CSV records bound to table columns through the header row.
-final class CSVRecordSource: RecordSource {
+final class CSVRecordSource: ReaderBackedSource {
     let reader: CSVRecordReader
     /// For each CSV field, the table column it fills (-1: ignored).
     private let columnOfField: [Int]
@@ -78,12 +104,6 @@ final class CSVRecordSource: RecordSource {
         columnOfField = mapping
     }
 
-    func next() throws -> Bool { try reader.next() }
-    var lineNumber: Int { reader.lineNumber }
-    var recordText: UnsafeBufferPointer<UInt8> { reader.recordText }
-    var bytesConsumed: Int64 { reader.bytesConsumed }
-    var recordStartOffset: Int64 { reader.recordStartOffset }
-
     func bind(into slots: UnsafeMutableBufferPointer<FieldSlot>) -> RecordFailure? {
         if let problem = reader.problem {
             return RecordFailure(position: 0, columnName: nil, reason: "\(problem)")
@@ -105,7 +125,7 @@ final class CSVRecordSource: RecordSource {
 }
 
 /// NDJSON records bound to table columns by key.
-final class NDJSONRecordSource: RecordSource {
+final class NDJSONRecordSource: ReaderBackedSource {
     let reader: NDJSONRecordReader
     private let schema: TableSchema
     private let names: [[UInt8]]
@@ -117,12 +137,6 @@ final class NDJSONRecordSource: RecordSource {
         names = schema.columns.map { Array($0.name.lowercased().utf8) }
         self.ignoreUnknownColumns = ignoreUnknownColumns
     }
-
-    func next() throws -> Bool { try reader.next() }
-    var lineNumber: Int { reader.lineNumber }
-    var recordText: UnsafeBufferPointer<UInt8> { reader.recordText }
-    var bytesConsumed: Int64 { reader.bytesConsumed }
-    var recordStartOffset: Int64 { reader.recordStartOffset }
 
     func bind(into slots: UnsafeMutableBufferPointer<FieldSlot>) -> RecordFailure? {
         if let problem = reader.problem {

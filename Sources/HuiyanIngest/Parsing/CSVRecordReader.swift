@@ -13,25 +13,27 @@ final class CSVRecordReader {
     static let defaultChunkSize = 4 << 20
     static let defaultMaxRecordBytes = 64 << 20
     /// `recordText` of an over-long record is truncated to this many bytes.
-    static let overlongRecordTextLimit = 4096
+    static let overlongRecordTextLimit = RecordCursor.overlongRecordTextLimit
+
+    private let cursor: RecordCursor
+    private var input: ChunkedFileInput { cursor.input }
+    private let fields = ByteSpanTable()
 
     /// The file being read.
     var path: String { input.path }
     /// The file size at open time (nil for pipes), for progress reporting.
     var fileSize: Int64? { input.fileSize }
-    let maxRecordBytes: Int
-
-    private let input: ChunkedFileInput
-    private let fields = ByteSpanTable()
-    private let overlongText = ScratchBuffer()
-    private var started = false
-    private var nextLine = 1
-    private var recordStart = 0
-    private var recordEnd = 0
-    private var textIsOverlongCopy = false
-
+    var maxRecordBytes: Int { cursor.maxRecordBytes }
     /// 1-based physical line on which the current record starts.
-    private(set) var lineNumber = 0
+    var lineNumber: Int { cursor.lineNumber }
+    /// File offset at which the current record starts (after `next()` returned false: the end of the input).
+    var recordStartOffset: Int64 { cursor.recordStartOffset }
+    /// The raw bytes of the current record without its line terminator (for a rejects file).
+    /// Truncated to `overlongRecordTextLimit` bytes for an over-long record.
+    var recordText: UnsafeBufferPointer<UInt8> { cursor.recordText }
+    /// Bytes of the file consumed so far, through the end of the current record.
+    var bytesConsumed: Int64 { cursor.bytesConsumed }
+
     /// What is wrong with the current record, or nil when it is well-formed. Only the first
     /// problem is reported. A malformed record still has its fields as recovered (quotes inside
     /// unquoted fields kept literally, text after a closing quote dropped); an over-long one has none.
@@ -44,15 +46,9 @@ final class CSVRecordReader {
          startOffset: Int64 = 0, firstLine: Int = 1)
         throws(RecordReaderError)
     {
-        precondition(maxRecordBytes > 0, "maxRecordBytes must be positive")
-        input = try ChunkedFileInput(path: path, chunkSize: chunkSize, startOffset: startOffset)
-        self.maxRecordBytes = maxRecordBytes
-        nextLine = firstLine
-        started = startOffset > 0
+        cursor = try RecordCursor(path: path, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes,
+                                  startOffset: startOffset, firstLine: firstLine)
     }
-
-    /// File offset at which the current record starts (after `next()` returned false: the end of the input).
-    private(set) var recordStartOffset: Int64 = 0
 
     /// Number of fields in the current record (0 for an over-long record).
     var fieldCount: Int { fields.count }
@@ -71,31 +67,15 @@ final class CSVRecordReader {
         return fields.tags[i] & ByteSpanTable.quoted != 0
     }
 
-    /// The raw bytes of the current record without its line terminator (for a rejects file).
-    /// Truncated to `overlongRecordTextLimit` bytes for an over-long record.
-    var recordText: UnsafeBufferPointer<UInt8> {
-        if textIsOverlongCopy { return overlongText.bytes(0, overlongText.count) }
-        return UnsafeBufferPointer(start: input.base + recordStart, count: recordEnd - recordStart)
-    }
-
-    /// Bytes of the file consumed so far, through the end of the current record.
-    var bytesConsumed: Int64 { input.fileOffset(of: input.start) }
-
     /// Advances to the next record. Returns false at the end of the file.
     /// Throws only on I/O errors; malformed records are reported through `problem`.
     func next() throws(RecordReaderError) -> Bool {
-        if !started {
-            started = true
-            try input.skipByteOrderMark()
-        }
+        try cursor.beginNext()
         problem = nil
-        textIsOverlongCopy = false
         while true {
-            guard try input.skipEmptyLines(countingInto: &nextLine) else {
+            guard try input.skipEmptyLines(countingInto: &cursor.nextLine) else {
                 fields.removeAll()
-                recordStart = input.start
-                recordEnd = input.start
-                recordStartOffset = input.fileOffset(of: input.start)
+                cursor.markEnd()
                 return false
             }
             let s = input.start
@@ -108,17 +88,12 @@ final class CSVRecordReader {
                 }
                 try input.refill(want: input.readSize(forPending: pending, limit: maxRecordBytes))
             case .record(let r):
-                lineNumber = nextLine
-                nextLine += r.innerLineBreaks + (r.terminated ? 1 : 0)
-                recordStart = s
-                recordStartOffset = input.fileOffset(of: s)
-                recordEnd = r.contentEnd
+                cursor.markRecord(start: s, contentEnd: r.contentEnd, lineBreaks: r.innerLineBreaks + (r.terminated ? 1 : 0))
                 problem = r.problem
                 input.start = r.next
                 if r.contentEnd - s > maxRecordBytes {
                     if case .unterminatedQuote = r.problem {} else { problem = .recordTooLong(limit: maxRecordBytes) }
                     fields.removeAll()
-                    recordEnd = s + min(r.contentEnd - s, Self.overlongRecordTextLimit)
                 }
                 return true
             }
@@ -129,26 +104,22 @@ final class CSVRecordReader {
     /// a prefix of its text. An open quote running to the end of the file is reported as
     /// `.unterminatedQuote`, anything else as `.recordTooLong`.
     private func skipOverlongRecord() throws(RecordReaderError) {
-        let s = input.start
-        recordStartOffset = input.fileOffset(of: s)
-        lineNumber = nextLine
+        cursor.beginOverlongRecord()
         fields.removeAll()
-        overlongText.removeAll()
-        textIsOverlongCopy = true
         var scanner = CSVSkipScanner()
-        var p = s
+        var p = input.start
         while true {
             let terminator = scanner.scan(input.base, from: p, end: input.end)
-            keepOverlongText(input.base + p, count: (terminator ?? input.end) - p)
+            cursor.keepOverlongText(input.base + p, count: (terminator ?? input.end) - p)
             if let terminator {
-                nextLine += scanner.innerLineBreaks + 1
+                cursor.nextLine += scanner.innerLineBreaks + 1
                 try input.consumeTerminator(at: terminator)
                 problem = .recordTooLong(limit: maxRecordBytes)
                 return
             }
             input.start = input.end
             if input.atEOF {
-                nextLine += scanner.innerLineBreaks
+                cursor.nextLine += scanner.innerLineBreaks
                 problem = scanner.isInsideQuotes
                     ? .unterminatedQuote(field: scanner.quotedField) : .recordTooLong(limit: maxRecordBytes)
                 return
@@ -156,11 +127,5 @@ final class CSVRecordReader {
             try input.refill(want: input.chunkSize)
             p = input.start
         }
-    }
-
-    /// Appends bytes of a skipped record to `overlongText`, up to `overlongRecordTextLimit`.
-    private func keepOverlongText(_ bytes: UnsafePointer<UInt8>, count: Int) {
-        let room = Self.overlongRecordTextLimit - overlongText.count
-        if room > 0 { overlongText.append(bytes, count: min(room, count)) }
     }
 }
