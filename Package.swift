@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "huiyan", targets: ["huiyan"]),
         .library(name: "HuiyanStorage", targets: ["HuiyanStorage"]),
         .library(name: "HuiyanIngest", targets: ["HuiyanIngest"]),
+        .library(name: "HuiyanQuery", targets: ["HuiyanQuery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,9 +31,11 @@ let package = Package(
         .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage"], swiftSettings: hotPathSettings),
         // The Hengyang domain: catalogs (CSV resources a user can read and extend) and the demo-feed generator.
         .target(name: "HuiyanTourism", resources: [.copy("Catalogs")]),
+        // The query core: SQL parser, binder, vectorized executor. Knows storage and ingest (COPY), not the CLI.
+        .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanIngest", "CXXHash"], swiftSettings: hotPathSettings),
         // The command line: subcommands and rendering of their results.
         .target(name: "HuiyanCLI", dependencies: [
-            "HuiyanStorage", "HuiyanIngest", "HuiyanTourism",
+            "HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "huiyan", dependencies: ["HuiyanCLI"]),
@@ -45,6 +48,7 @@ let package = Package(
         .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanStorage"]),
         .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanIngest", "HuiyanStorage"]),
         .testTarget(name: "HuiyanTourismTests", dependencies: ["HuiyanTourism", "HuiyanIngest", "HuiyanStorage"]),
+        .testTarget(name: "HuiyanQueryTests", dependencies: ["HuiyanQuery", "HuiyanStorage", "HuiyanIngest", "HuiyanTourism"]),
         .testTarget(name: "HuiyanCLITests", dependencies: ["HuiyanStorage", "HuiyanIngest", "huiyan"]),
     ],
     swiftLanguageModes: [.v5]

@@ -16,7 +16,7 @@ public struct HuiyanCommand: ParsableCommand {
           huiyan stats                              sizes and compression, per table and column
           huiyan verify                             check every checksum
         """,
-        subcommands: [InitCommand.self, IngestCommand.self, TablesCommand.self, DescribeCommand.self,
+        subcommands: [InitCommand.self, IngestCommand.self, QueryCommand.self, TablesCommand.self, DescribeCommand.self,
                       StatsCommand.self, VerifyCommand.self, CompactCommand.self, GenerateCommand.self]
     )
 

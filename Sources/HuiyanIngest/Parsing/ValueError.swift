@@ -2,7 +2,7 @@
 ///
 /// Cases carry only integers, so creating one never allocates; `description` builds
 /// the human-readable reason (used in the rejects file) on demand.
-enum ValueError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum ValueError: Error, Equatable, Sendable, CustomStringConvertible {
     case empty
     case surroundingWhitespace
     case notAnInteger
@@ -19,7 +19,7 @@ enum ValueError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidUTF8
 
     /// The specific reason a timestamp was rejected.
-    enum TimestampProblem: Equatable, Sendable, CustomStringConvertible {
+    public enum TimestampProblem: Equatable, Sendable, CustomStringConvertible {
         /// The text does not have the ISO 8601 shape at all.
         case malformed
         case year(Int)
@@ -35,7 +35,7 @@ enum ValueError: Error, Equatable, Sendable, CustomStringConvertible {
         /// UTC offset with hours > 23 or minutes > 59 (sign omitted).
         case offset(hours: Int, minutes: Int)
 
-        var description: String {
+        public var description: String {
             switch self {
             case .malformed:
                 return "expected YYYY-MM-DD[THH:MM[:SS[.fraction]]][Z|±HH:MM]"
@@ -58,7 +58,7 @@ enum ValueError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    var description: String {
+    public var description: String {
         switch self {
         case .empty: return "empty value"
         case .surroundingWhitespace: return "leading or trailing whitespace is not allowed"

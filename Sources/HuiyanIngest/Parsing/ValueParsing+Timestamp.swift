@@ -1,6 +1,6 @@
 extension ValueParsing {
     /// The default local zone offset of the database: Asia/Shanghai, UTC+08:00 (no DST since 1991).
-    static let defaultLocalOffsetSeconds = 8 * 3600
+    public static let defaultLocalOffsetSeconds = 8 * 3600
 
     /// Parses an ISO 8601 timestamp into microseconds since 1970-01-01T00:00:00Z.
     ///
@@ -14,7 +14,7 @@ extension ValueParsing {
     /// rules), hours 0–23, minutes and seconds 0–59: leap second `:60` and `24:00` are rejected.
     /// Offsets may have hours 0–23 and minutes 0–59. Local time means `localOffsetSeconds` east
     /// of UTC (a fixed offset, not a zone with DST). Pure integer arithmetic; no Foundation.
-    static func parseTimestampMicros(
+    public static func parseTimestampMicros(
         _ bytes: UnsafeBufferPointer<UInt8>,
         localOffsetSeconds: Int = defaultLocalOffsetSeconds
     ) -> ParsedValue<Int64> {

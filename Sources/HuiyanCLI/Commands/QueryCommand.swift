@@ -1,0 +1,100 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import HuiyanQuery
+import HuiyanStorage
+
+struct QueryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Run SQL: SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, COPY.",
+        discussion: """
+        Statements are separated by ';'. Money prints as yuan with two decimals, timestamps in the \
+        database's zone (Asia/Shanghai unless set otherwise). docs/SQL.md lists the dialect.
+
+        Examples:
+          huiyan query "SELECT spot, count(*) AS arrivals FROM visits GROUP BY spot ORDER BY arrivals DESC LIMIT 10"
+          huiyan query --format csv "SELECT date_trunc('month', ts) AS month, sum(amount) FROM orders GROUP BY 1 ORDER BY 1"
+          huiyan query -f report.sql --format markdown
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The SQL to run (or give -f FILE).")
+    var sql: String?
+
+    @Option(name: .shortAndLong, help: "Read the SQL from a file.")
+    var file: String?
+
+    @Option(name: .long, help: "Output format: table, csv, json (one object per line) or markdown.")
+    var format: OutputFormatArgument = .table
+
+    @Option(name: .long, help: "Stop a statement that runs longer than this many seconds.")
+    var timeout: Double?
+
+    @Option(name: .long, help: "The most memory one statement may hold, in MiB.")
+    var memoryLimit: Int?
+
+    @Option(name: .long, help: "Worker threads (default: every core).")
+    var threads: Int?
+
+    func validate() throws {
+        if (sql == nil) == (file == nil) { throw ValidationError("give the SQL as an argument or with -f FILE (one of the two)") }
+        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        if let memoryLimit, memoryLimit <= 0 { throw ValidationError("--memory-limit must be positive") }
+    }
+
+    func run() throws {
+        let text: String
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else { throw QueryFailure("\(file): cannot read the file") }
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                throw QueryFailure("\(file): the query text is not valid UTF-8")
+            }
+            text = decoded
+        } else {
+            text = sql!
+        }
+        let database = try global.open()
+        let engine = QueryEngine(database: database)
+        let renderer = ResultRenderer(format: format.value, offsetSeconds: engine.utcOffsetSeconds)
+        let context = QueryContext(timeout: timeout, memoryLimit: memoryLimit.map { $0 << 20 },
+                                   threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        // Ctrl-C cancels the running statement cleanly.
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler { context.cancel() }
+        interrupt.resume()
+        defer { interrupt.cancel(); signal(SIGINT, SIG_DFL) }
+        do {
+            let statements = try engine.parse(text)
+            for (index, statement) in statements.enumerated() {
+                let result = try engine.execute(statement, sql: text, context: context)
+                if index > 0 && format.value == .table { emit("") }
+                let rendered = renderer.render(result)
+                if !rendered.isEmpty { emit(rendered) }
+            }
+        } catch let error as QueryError {
+            warn("Error: \(error.message)")
+            if error.range != nil { warn(error.caret(in: text)) }
+            throw ExitCode(context.isCancelled ? 130 : 1)
+        }
+    }
+}
+
+/// A failure before any SQL ran (the file), reported like other errors.
+struct QueryFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `--format` of the query command.
+struct OutputFormatArgument: ExpressibleByArgument {
+    var value: OutputFormat
+    init?(argument: String) {
+        guard let format = OutputFormat(rawValue: argument.lowercased()) else { return nil }
+        value = format
+    }
+    static let table = OutputFormatArgument(argument: "table")!
+    static var allValueStrings: [String] { OutputFormat.allCases.map(\.rawValue) }
+}

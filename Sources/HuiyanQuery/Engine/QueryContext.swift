@@ -1,0 +1,58 @@
+import Foundation
+
+/// Limits and cancellation of one statement: checked between blocks, so a running query stops within a block.
+public final class QueryContext: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+    /// When the statement must have finished (nil: no timeout).
+    public let deadline: Date?
+    public let timeout: Double?
+    /// The most memory the statement's own state may hold, in bytes (nil: no limit).
+    public let memoryLimit: Int?
+    /// Worker threads for scans (default: active processors).
+    public let threads: Int
+
+    public init(timeout: Double? = nil, memoryLimit: Int? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.timeout = timeout
+        deadline = timeout.map { Date().addingTimeInterval($0) }
+        self.memoryLimit = memoryLimit
+        self.threads = max(1, threads)
+    }
+
+    /// Asks the statement to stop (Ctrl-C); safe from any thread or a signal-handling queue.
+    public func cancel() {
+        lock.lock(); cancelled = true; lock.unlock()
+    }
+
+    public var isCancelled: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return cancelled
+    }
+
+    /// Throws when the statement was cancelled or ran out of time.
+    func check() throws {
+        if isCancelled { throw QueryError("query cancelled") }
+        if let deadline, Date() > deadline {
+            throw QueryError("query timed out after \(Formatting.seconds(timeout ?? 0)) (set a longer one with --timeout)")
+        }
+    }
+
+    /// Throws when `bytes` exceed the memory limit.
+    func checkMemory(_ bytes: Int) throws {
+        if let memoryLimit, bytes > memoryLimit {
+            throw QueryError("query needs more than its memory limit of \(Formatting.bytes(memoryLimit)) (raise it with --memory-limit, or narrow the query)")
+        }
+    }
+}
+
+/// Small formatting helpers for messages.
+enum Formatting {
+    static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : String(format: "%.2f s", s) }
+
+    static func bytes(_ n: Int) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var v = Double(n), u = 0
+        while v >= 1024 && u < units.count - 1 { v /= 1024; u += 1 }
+        return u == 0 ? "\(n) B" : String(format: "%.1f %@", v, units[u])
+    }
+}

@@ -1,0 +1,415 @@
+import CXXHash
+
+/// The state of one aggregate for every group of a thread's table.
+protocol Accumulator: AnyObject {
+    /// Grows the state to `count` groups.
+    func reserve(groups count: Int)
+    /// Adds the selected rows: row `i` goes to group `groups[i]`; `input` is nil for count(*).
+    func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws
+    /// Adds another thread's state: its group `g` is this state's group `mapping[g]`.
+    func merge(_ other: Accumulator, mapping: [Int32]) throws
+    /// The result of every group.
+    func result(groups: Int) -> Vector
+    var approximateBytes: Int { get }
+}
+
+/// Makes the accumulator of an aggregate.
+func makeAccumulator(_ spec: AggregateSpec) -> Accumulator {
+    let inputType = spec.argument?.type ?? .int64
+    switch spec.kind {
+    case .countStar: return CountAccumulator(countsNulls: true)
+    case .count: return CountAccumulator(countsNulls: false)
+    case .sum: return inputType == .float64 ? SumDoubleAccumulator(average: false) : SumIntegerAccumulator(type: spec.type, average: false, inputType: inputType)
+    case .avg: return inputType == .float64 ? SumDoubleAccumulator(average: true) : SumIntegerAccumulator(type: .float64, average: true, inputType: inputType)
+    case .min: return ExtremeAccumulator(type: inputType, isMax: false)
+    case .max: return ExtremeAccumulator(type: inputType, isMax: true)
+    case .countDistinct: return DistinctAccumulator(type: inputType)
+    case .approxCountDistinct: return HyperLogLogAccumulator(type: inputType)
+    }
+}
+
+final class CountAccumulator: Accumulator {
+    let countsNulls: Bool
+    var counts: [Int64] = []
+    init(countsNulls: Bool) { self.countsNulls = countsNulls }
+
+    func reserve(groups count: Int) { if counts.count < count { counts.append(contentsOf: repeatElement(0, count: count - counts.count)) } }
+
+    func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
+        counts.withUnsafeMutableBufferPointer { c in
+            if let nulls = input?.nulls, !countsNulls {
+                batch.forEachSelected { i in if nulls[i] == 0 { c[Int(groups[i])] &+= 1 } }
+            } else {
+                batch.forEachSelected { c[Int(groups[$0])] &+= 1 }
+            }
+        }
+    }
+
+    func merge(_ other: Accumulator, mapping: [Int32]) throws {
+        let o = other as! CountAccumulator
+        for (g, v) in o.counts.enumerated() { counts[Int(mapping[g])] &+= v }
+    }
+
+    func result(groups: Int) -> Vector {
+        let v = Vector(type: .int64, count: groups)
+        for g in 0..<groups { v.ints[g] = g < counts.count ? counts[g] : 0 }
+        return v
+    }
+
+    var approximateBytes: Int { counts.count * 8 }
+}
+
+/// Exact sums (and averages) of integers and money, with overflow detected.
+final class SumIntegerAccumulator: Accumulator {
+    let type: SQLType
+    let average: Bool
+    let inputType: SQLType
+    var sums: [Int64] = []
+    var counts: [Int64] = []
+
+    init(type: SQLType, average: Bool, inputType: SQLType) {
+        self.type = type
+        self.average = average
+        self.inputType = inputType
+    }
+
+    func reserve(groups count: Int) {
+        if sums.count < count {
+            sums.append(contentsOf: repeatElement(0, count: count - sums.count))
+            counts.append(contentsOf: repeatElement(0, count: count - counts.count))
+        }
+    }
+
+    func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
+        guard let input else { return }
+        var overflow = false
+        sums.withUnsafeMutableBufferPointer { s in
+            counts.withUnsafeMutableBufferPointer { c in
+                input.ints.withUnsafeBufferPointer { v in
+                    if let nulls = input.nulls {
+                        batch.forEachSelected { i in
+                            if nulls[i] != 0 { return }
+                            let g = Int(groups[i])
+                            let (r, o) = s[g].addingReportingOverflow(v[i]); s[g] = r; overflow = overflow || o
+                            c[g] &+= 1
+                        }
+                    } else {
+                        batch.forEachSelected { i in
+                            let g = Int(groups[i])
+                            let (r, o) = s[g].addingReportingOverflow(v[i]); s[g] = r; overflow = overflow || o
+                            c[g] &+= 1
+                        }
+                    }
+                }
+            }
+        }
+        if overflow { throw QueryError("\(average ? "avg" : "sum") overflowed BIGINT; cast the argument to DOUBLE") }
+    }
+
+    func merge(_ other: Accumulator, mapping: [Int32]) throws {
+        let o = other as! SumIntegerAccumulator
+        for g in 0..<o.sums.count {
+            let t = Int(mapping[g])
+            let (r, overflow) = sums[t].addingReportingOverflow(o.sums[g])
+            if overflow { throw QueryError("sum overflowed BIGINT; cast the argument to DOUBLE") }
+            sums[t] = r
+            counts[t] &+= o.counts[g]
+        }
+    }
+
+    func result(groups: Int) -> Vector {
+        let v = Vector(type: type, count: groups)
+        for g in 0..<groups {
+            guard g < counts.count, counts[g] > 0 else { v.setNull(g); continue }
+            if average {
+                let scale = inputType == .money ? 100.0 : 1.0
+                v.doubles[g] = Double(sums[g]) / scale / Double(counts[g])
+            } else {
+                v.ints[g] = sums[g]
+            }
+        }
+        return v
+    }
+
+    var approximateBytes: Int { sums.count * 16 }
+}
+
+final class SumDoubleAccumulator: Accumulator {
+    let average: Bool
+    var sums: [Double] = []
+    var counts: [Int64] = []
+    init(average: Bool) { self.average = average }
+
+    func reserve(groups count: Int) {
+        if sums.count < count {
+            sums.append(contentsOf: repeatElement(0, count: count - sums.count))
+            counts.append(contentsOf: repeatElement(0, count: count - counts.count))
+        }
+    }
+
+    func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
+        guard let input else { return }
+        batch.forEachSelected { i in
+            if input.isNull(i) { return }
+            let g = Int(groups[i])
+            sums[g] += input.doubles[i]
+            counts[g] += 1
+        }
+    }
+
+    func merge(_ other: Accumulator, mapping: [Int32]) throws {
+        let o = other as! SumDoubleAccumulator
+        for g in 0..<o.sums.count {
+            sums[Int(mapping[g])] += o.sums[g]
+            counts[Int(mapping[g])] += o.counts[g]
+        }
+    }
+
+    func result(groups: Int) -> Vector {
+        let v = Vector(type: .float64, count: groups)
+        for g in 0..<groups {
+            guard g < counts.count, counts[g] > 0 else { v.setNull(g); continue }
+            v.doubles[g] = average ? sums[g] / Double(counts[g]) : sums[g]
+        }
+        return v
+    }
+
+    var approximateBytes: Int { sums.count * 16 }
+}
+
+/// min and max of any type (strings by byte order).
+final class ExtremeAccumulator: Accumulator {
+    let type: SQLType
+    let isMax: Bool
+    var ints: [Int64] = []
+    var doubles: [Double] = []
+    var strings: [String] = []
+    var has: [Bool] = []
+
+    init(type: SQLType, isMax: Bool) {
+        self.type = type
+        self.isMax = isMax
+    }
+
+    func reserve(groups count: Int) {
+        let n = count - has.count
+        guard n > 0 else { return }
+        has.append(contentsOf: repeatElement(false, count: n))
+        switch type {
+        case .float64: doubles.append(contentsOf: repeatElement(0, count: n))
+        case .string: strings.append(contentsOf: repeatElement("", count: n))
+        default: ints.append(contentsOf: repeatElement(0, count: n))
+        }
+    }
+
+    private func better(_ a: Int64, _ b: Int64) -> Bool { isMax ? a > b : a < b }
+
+    func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
+        guard let input else { return }
+        switch type {
+        case .float64:
+            batch.forEachSelected { i in
+                if input.isNull(i) || input.doubles[i].isNaN { return }
+                let g = Int(groups[i]), v = input.doubles[i]
+                if !has[g] || (isMax ? v > doubles[g] : v < doubles[g]) { doubles[g] = v; has[g] = true }
+            }
+        case .string:
+            // Per group, the extreme code first (codes of a sorted pool are in byte order), strings at the end.
+            let pool = input.pool!
+            var bestCode: [Int: Int64] = [:]
+            batch.forEachSelected { i in
+                if input.isNull(i) { return }
+                let g = Int(groups[i]), code = input.ints[i]
+                if let current = bestCode[g] {
+                    if pool.isSorted ? better(code, current) : Evaluator.byteOrder(pool.strings[Int(code)], pool.strings[Int(current)]) == (isMax ? 1 : -1) {
+                        bestCode[g] = code
+                    }
+                } else {
+                    bestCode[g] = code
+                }
+            }
+            for (g, code) in bestCode { offer(pool.string(Int(code)), group: g) }
+        default:
+            batch.forEachSelected { i in
+                if input.isNull(i) { return }
+                let g = Int(groups[i]), v = input.ints[i]
+                if !has[g] || better(v, ints[g]) { ints[g] = v; has[g] = true }
+            }
+        }
+    }
+
+    private func offer(_ s: String, group g: Int) {
+        if !has[g] || Evaluator.byteOrder(s, strings[g]) == (isMax ? 1 : -1) { strings[g] = s; has[g] = true }
+    }
+
+    func merge(_ other: Accumulator, mapping: [Int32]) throws {
+        let o = other as! ExtremeAccumulator
+        for g in 0..<o.has.count where o.has[g] {
+            let t = Int(mapping[g])
+            switch type {
+            case .float64:
+                if !has[t] || (isMax ? o.doubles[g] > doubles[t] : o.doubles[g] < doubles[t]) { doubles[t] = o.doubles[g]; has[t] = true }
+            case .string: offer(o.strings[g], group: t)
+            default:
+                if !has[t] || better(o.ints[g], ints[t]) { ints[t] = o.ints[g]; has[t] = true }
+            }
+        }
+    }
+
+    func result(groups: Int) -> Vector {
+        let v = Vector(type: type, count: groups)
+        if type == .string {
+            v.pool = StringPool(strings: (0..<groups).map { $0 < strings.count ? strings[$0] : "" })
+        }
+        for g in 0..<groups {
+            guard g < has.count, has[g] else { v.setNull(g); continue }
+            switch type {
+            case .float64: v.doubles[g] = doubles[g]
+            case .string: v.ints[g] = Int64(g)
+            default: v.ints[g] = ints[g]
+            }
+        }
+        return v
+    }
+
+    var approximateBytes: Int { has.count * 24 + strings.reduce(0) { $0 + $1.utf8.count } }
+}
+
+/// Exact count(DISTINCT x): a set per group.
+final class DistinctAccumulator: Accumulator {
+    let type: SQLType
+    var numbers: [Set<Int64>] = []
+    var strings: [Set<String>] = []
+
+    init(type: SQLType) { self.type = type }
+
+    func reserve(groups count: Int) {
+        if type == .string {
+            while strings.count < count { strings.append([]) }
+        } else {
+            while numbers.count < count { numbers.append([]) }
+        }
+    }
+
+    func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
+        guard let input else { return }
+        switch type {
+        case .string:
+            // Distinct codes per group first (cheap), strings once per code.
+            let pool = input.pool!
+            var seen: [Int: Set<Int64>] = [:]
+            batch.forEachSelected { i in
+                if input.isNull(i) { return }
+                seen[Int(groups[i]), default: []].insert(input.ints[i])
+            }
+            for (g, codes) in seen { for c in codes { strings[g].insert(pool.strings[Int(c)]) } }
+        case .float64:
+            batch.forEachSelected { i in
+                if !input.isNull(i) { numbers[Int(groups[i])].insert(Int64(bitPattern: input.doubles[i].bitPattern)) }
+            }
+        default:
+            batch.forEachSelected { i in if !input.isNull(i) { numbers[Int(groups[i])].insert(input.ints[i]) } }
+        }
+    }
+
+    func merge(_ other: Accumulator, mapping: [Int32]) throws {
+        let o = other as! DistinctAccumulator
+        for g in 0..<o.numbers.count { numbers[Int(mapping[g])].formUnion(o.numbers[g]) }
+        for g in 0..<o.strings.count { strings[Int(mapping[g])].formUnion(o.strings[g]) }
+    }
+
+    func result(groups: Int) -> Vector {
+        let v = Vector(type: .int64, count: groups)
+        for g in 0..<groups {
+            v.ints[g] = Int64(type == .string ? (g < strings.count ? strings[g].count : 0) : (g < numbers.count ? numbers[g].count : 0))
+        }
+        return v
+    }
+
+    var approximateBytes: Int {
+        numbers.reduce(0) { $0 + $1.count * 16 } + strings.reduce(0) { $0 + $1.count * 48 }
+    }
+}
+
+/// approx_count_distinct: HyperLogLog with 2^14 registers per group (standard error about 0.8 %).
+final class HyperLogLogAccumulator: Accumulator {
+    static let precision = 14
+    let type: SQLType
+    var registers: [[UInt8]] = []
+
+    init(type: SQLType) { self.type = type }
+
+    func reserve(groups count: Int) { while registers.count < count { registers.append([]) } }
+
+    private func add(_ hash: UInt64, group g: Int) {
+        if registers[g].isEmpty { registers[g] = [UInt8](repeating: 0, count: 1 << Self.precision) }
+        let index = Int(hash >> UInt64(64 - Self.precision))
+        let rank = UInt8(min(64 - Self.precision, (hash << UInt64(Self.precision)).leadingZeroBitCount) + 1)
+        if registers[g][index] < rank { registers[g][index] = rank }
+    }
+
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
+        guard let input else { return }
+        if type == .string {
+            let pool = input.pool!
+            var hashes = [UInt64](repeating: 0, count: pool.count)
+            var done = [Bool](repeating: false, count: pool.count)
+            batch.forEachSelected { i in
+                if input.isNull(i) { return }
+                let c = Int(input.ints[i])
+                if !done[c] {
+                    hashes[c] = pool.dictionary.withBytes(at: c) { XXH3_64bits($0.baseAddress, $0.count) }
+                    done[c] = true
+                }
+                add(hashes[c], group: Int(groups[i]))
+            }
+        } else {
+            batch.forEachSelected { i in
+                if input.isNull(i) { return }
+                let bits = type == .float64 ? input.doubles[i].bitPattern : UInt64(bitPattern: input.ints[i])
+                add(Self.mix(bits), group: Int(groups[i]))
+            }
+        }
+    }
+
+    func merge(_ other: Accumulator, mapping: [Int32]) throws {
+        let o = other as! HyperLogLogAccumulator
+        for g in 0..<o.registers.count where !o.registers[g].isEmpty {
+            let t = Int(mapping[g])
+            if registers[t].isEmpty { registers[t] = o.registers[g]; continue }
+            for k in 0..<registers[t].count where o.registers[g][k] > registers[t][k] { registers[t][k] = o.registers[g][k] }
+        }
+    }
+
+    func result(groups: Int) -> Vector {
+        let v = Vector(type: .int64, count: groups)
+        let m = Double(1 << Self.precision)
+        let alpha = 0.7213 / (1 + 1.079 / m)
+        for g in 0..<groups {
+            guard g < registers.count, !registers[g].isEmpty else { v.ints[g] = 0; continue }
+            var sum = 0.0
+            var zeros = 0
+            for r in registers[g] {
+                sum += pow(2.0, -Double(r))
+                if r == 0 { zeros += 1 }
+            }
+            var estimate = alpha * m * m / sum
+            if estimate <= 2.5 * m && zeros > 0 { estimate = m * log(m / Double(zeros)) }
+            v.ints[g] = Int64(estimate.rounded())
+        }
+        return v
+    }
+
+    var approximateBytes: Int { registers.reduce(0) { $0 + $1.count } }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,587 @@
+import Foundation
+import HuiyanIngest
+
+/// Evaluates bound expressions over a batch, column at a time: every operator is a loop over contiguous
+/// buffers and the batch's selection; string predicates and functions run once per pool entry.
+struct Evaluator {
+    let offsetSeconds: Int
+    /// The input columns of the batch: table columns by index (scans), or group keys and aggregates (after
+    /// aggregation).
+    let columns: [Int: Vector]
+    let groupKeys: [Vector]
+    let aggregates: [Vector]
+
+    init(offsetSeconds: Int, columns: [Int: Vector] = [:], groupKeys: [Vector] = [], aggregates: [Vector] = []) {
+        self.offsetSeconds = offsetSeconds
+        self.columns = columns
+        self.groupKeys = groupKeys
+        self.aggregates = aggregates
+    }
+
+    // MARK: Filters
+
+    /// Narrows `batch.selection` to the rows where `predicate` is true (not false, not NULL).
+    func filter(_ predicate: BoundExpression, _ batch: inout Batch) throws {
+        if case .and(let list) = predicate {
+            for conjunct in list where batch.selectedCount > 0 { try filter(conjunct, &batch) }
+            return
+        }
+        let result = try evaluate(predicate, batch)
+        var kept: [Int32] = []
+        kept.reserveCapacity(batch.selectedCount)
+        result.ints.withUnsafeBufferPointer { values in
+            if let nulls = result.nulls {
+                batch.forEachSelected { i in if values[i] != 0 && nulls[i] == 0 { kept.append(Int32(i)) } }
+            } else {
+                batch.forEachSelected { i in if values[i] != 0 { kept.append(Int32(i)) } }
+            }
+        }
+        batch.selection = kept
+    }
+
+    // MARK: Expressions
+
+    func evaluate(_ e: BoundExpression, _ batch: Batch) throws -> Vector {
+        switch e {
+        case .column(let i, _, _):
+            return columns[i]!
+        case .groupKey(let i, _):
+            return groupKeys[i]
+        case .aggregate(let i, _):
+            return aggregates[i]
+        case .constant(let v, let type):
+            return Vector.constant(v, type: type, count: batch.count)
+        case .negate(let x, let type):
+            let v = try evaluate(x, batch)
+            let out = Vector(type: type, count: batch.count)
+            out.nulls = v.nulls
+            if type == .float64 { batch.forEachSelected { out.doubles[$0] = -v.doubles[$0] } }
+            else { batch.forEachSelected { out.ints[$0] = 0 &- v.ints[$0] } }
+            return out
+        case .arithmetic(let op, let a, let b, let type):
+            return try arithmetic(op, try evaluate(a, batch), try evaluate(b, batch), type, batch)
+        case .comparison(let op, let a, let b):
+            return try compare(op, a, b, batch)
+        case .and(let list):
+            return try logical(list, isAnd: true, batch)
+        case .or(let list):
+            return try logical(list, isAnd: false, batch)
+        case .not(let x):
+            let v = try evaluate(x, batch)
+            let out = Vector(type: .boolean, count: batch.count)
+            out.nulls = v.nulls
+            batch.forEachSelected { out.ints[$0] = v.ints[$0] == 0 ? 1 : 0 }
+            return out
+        case .isNull(let x, let negated):
+            let v = try evaluate(x, batch)
+            let out = Vector(type: .boolean, count: batch.count)
+            batch.forEachSelected { out.ints[$0] = (v.isNull($0) != negated) ? 1 : 0 }
+            return out
+        case .inList(let x, let values, let negated):
+            return try inList(try evaluate(x, batch), values, negated, batch)
+        case .like(let x, let pattern, let negated):
+            let v = try evaluate(x, batch)
+            let matches = v.pool.map { pool in pool.strings.map { pattern.matches($0) != negated } } ?? []
+            let out = Vector(type: .boolean, count: batch.count)
+            out.nulls = v.nulls
+            batch.forEachSelected { i in
+                if !v.isNull(i) { out.ints[i] = matches[Int(v.ints[i])] ? 1 : 0 }
+            }
+            return out
+        case .caseWhen(let branches, let otherwise, let type):
+            return try caseWhen(branches, otherwise, type, batch)
+        case .cast(let x, let type):
+            return try cast(try evaluate(x, batch), to: type, batch)
+        case .function(let f, let args, let type):
+            return try function(f, try args.map { try evaluate($0, batch) }, type, batch)
+        case .concat(let a, let b):
+            let x = try evaluate(a, batch), y = try evaluate(b, batch)
+            return strings(batch) { i in
+                if x.isNull(i) || y.isNull(i) { return nil }
+                return x.pool!.strings[Int(x.ints[i])] + y.pool!.strings[Int(y.ints[i])]
+            }
+        }
+    }
+
+    /// A string vector from a per-row function, interning equal results into one pool.
+    private func strings(_ batch: Batch, _ value: (Int) -> String?) -> Vector {
+        let out = Vector(type: .string, count: batch.count)
+        var index: [String: Int64] = [:]
+        var list: [String] = []
+        batch.forEachSelected { i in
+            guard let s = value(i) else { out.setNull(i); return }
+            if let code = index[s] { out.ints[i] = code; return }
+            let code = Int64(list.count)
+            index[s] = code
+            list.append(s)
+            out.ints[i] = code
+        }
+        out.pool = StringPool(strings: list)
+        return out
+    }
+
+    /// Merges the NULL masks of two operands.
+    private func mergeNulls(_ a: Vector, _ b: Vector, count: Int) -> [UInt8]? {
+        switch (a.nulls, b.nulls) {
+        case (nil, nil): return nil
+        case (let x?, nil): return x
+        case (nil, let y?): return y
+        case (let x?, let y?): return (0..<count).map { x[$0] | y[$0] }
+        }
+    }
+
+    private func arithmetic(_ op: ArithmeticOperator, _ a: Vector, _ b: Vector, _ type: SQLType, _ batch: Batch) throws -> Vector {
+        let out = Vector(type: type, count: batch.count)
+        out.nulls = mergeNulls(a, b, count: batch.count)
+        if type == .float64 {
+            let x = a.type == .float64 ? a.doubles : a.ints.map(Double.init)
+            let y = b.type == .float64 ? b.doubles : b.ints.map(Double.init)
+            switch op {
+            case .add: batch.forEachSelected { out.doubles[$0] = x[$0] + y[$0] }
+            case .subtract: batch.forEachSelected { out.doubles[$0] = x[$0] - y[$0] }
+            case .multiply: batch.forEachSelected { out.doubles[$0] = x[$0] * y[$0] }
+            case .divide, .modulo:
+                batch.forEachSelected { i in
+                    if y[i] == 0 { out.setNull(i) } else { out.doubles[i] = op == .divide ? x[i] / y[i] : x[i].truncatingRemainder(dividingBy: y[i]) }
+                }
+            }
+            return out
+        }
+        var overflow = false
+        switch op {
+        case .add:
+            batch.forEachSelected { i in
+                let (r, o) = a.ints[i].addingReportingOverflow(b.ints[i]); out.ints[i] = r; overflow = overflow || o
+            }
+        case .subtract:
+            batch.forEachSelected { i in
+                let (r, o) = a.ints[i].subtractingReportingOverflow(b.ints[i]); out.ints[i] = r; overflow = overflow || o
+            }
+        case .multiply:
+            batch.forEachSelected { i in
+                let (r, o) = a.ints[i].multipliedReportingOverflow(by: b.ints[i]); out.ints[i] = r; overflow = overflow || o
+            }
+        case .modulo, .divide:
+            batch.forEachSelected { i in
+                if b.ints[i] == 0 { out.setNull(i) } else { out.ints[i] = a.ints[i] % b.ints[i] }
+            }
+        }
+        if overflow {
+            // An overflow in a row that is NULL anyway does not count.
+            var real = false
+            batch.forEachSelected { i in if !out.isNull(i) { real = true } }
+            if real { throw QueryError("\(type) overflow in \(op.rawValue)") }
+        }
+        return out
+    }
+
+    private func compare(_ op: ComparisonOperator, _ a: BoundExpression, _ b: BoundExpression, _ batch: Batch) throws -> Vector {
+        let out = Vector(type: .boolean, count: batch.count)
+        // Column against constant: the common case, one loop with a scalar.
+        if case .constant(let constant, _) = b {
+            let x = try evaluate(a, batch)
+            out.nulls = x.nulls
+            if constant.isNull { out.nulls = [UInt8](repeating: 1, count: batch.count); return out }
+            switch constant {
+            case .string(let s):
+                let truth = x.pool.map { pool in pool.strings.map { op.holds(Self.byteOrder($0, s), 0) } } ?? []
+                batch.forEachSelected { i in if !x.isNull(i) { out.ints[i] = truth[Int(x.ints[i])] ? 1 : 0 } }
+            case .double(let d):
+                x.doubles.withUnsafeBufferPointer { v in batch.forEachSelected { out.ints[$0] = op.holds(v[$0], d) ? 1 : 0 } }
+            case .bool(let flag):
+                let c: Int64 = flag ? 1 : 0
+                x.ints.withUnsafeBufferPointer { v in batch.forEachSelected { out.ints[$0] = op.holds(v[$0], c) ? 1 : 0 } }
+            case .int(let c), .money(let c), .timestamp(let c), .date(let c):
+                x.ints.withUnsafeBufferPointer { v in
+                    out.ints.withUnsafeMutableBufferPointer { o in
+                        switch op {
+                        case .equal: batch.forEachSelected { o[$0] = v[$0] == c ? 1 : 0 }
+                        case .notEqual: batch.forEachSelected { o[$0] = v[$0] != c ? 1 : 0 }
+                        case .less: batch.forEachSelected { o[$0] = v[$0] < c ? 1 : 0 }
+                        case .lessOrEqual: batch.forEachSelected { o[$0] = v[$0] <= c ? 1 : 0 }
+                        case .greater: batch.forEachSelected { o[$0] = v[$0] > c ? 1 : 0 }
+                        case .greaterOrEqual: batch.forEachSelected { o[$0] = v[$0] >= c ? 1 : 0 }
+                        }
+                    }
+                }
+            case .null: break
+            }
+            return out
+        }
+        if case .constant = a { return try compare(op.flipped, b, a, batch) }
+        let x = try evaluate(a, batch), y = try evaluate(b, batch)
+        out.nulls = mergeNulls(x, y, count: batch.count)
+        switch x.type {
+        case .float64: batch.forEachSelected { out.ints[$0] = op.holds(x.doubles[$0], y.doubles[$0]) ? 1 : 0 }
+        case .string:
+            batch.forEachSelected { i in
+                if out.isNull(i) { return }
+                out.ints[i] = op.holds(Self.byteOrder(x.pool!.strings[Int(x.ints[i])], y.pool!.strings[Int(y.ints[i])]), 0) ? 1 : 0
+            }
+        default: batch.forEachSelected { out.ints[$0] = op.holds(x.ints[$0], y.ints[$0]) ? 1 : 0 }
+        }
+        return out
+    }
+
+    /// -1, 0 or 1 by UTF-8 byte order (the order of sorted dictionaries, and of DuckDB).
+    static func byteOrder(_ a: String, _ b: String) -> Int {
+        var ai = a.utf8.makeIterator(), bi = b.utf8.makeIterator()
+        while true {
+            switch (ai.next(), bi.next()) {
+            case (nil, nil): return 0
+            case (nil, _): return -1
+            case (_, nil): return 1
+            case (let x?, let y?): if x != y { return x < y ? -1 : 1 }
+            }
+        }
+    }
+
+    /// Three-valued AND / OR.
+    private func logical(_ list: [BoundExpression], isAnd: Bool, _ batch: Batch) throws -> Vector {
+        let out = Vector(type: .boolean, count: batch.count)
+        var unknown = [UInt8](repeating: 0, count: batch.count)
+        batch.forEachSelected { out.ints[$0] = isAnd ? 1 : 0 }
+        for e in list {
+            let v = try evaluate(e, batch)
+            batch.forEachSelected { i in
+                if v.isNull(i) { unknown[i] = 1; return }
+                let truth = v.ints[i] != 0
+                if isAnd && !truth { out.ints[i] = 0 }
+                if !isAnd && truth { out.ints[i] = 1 }
+            }
+        }
+        // NULL when undecided: AND with no false but a NULL; OR with no true but a NULL.
+        batch.forEachSelected { i in
+            if unknown[i] != 0 && (isAnd ? out.ints[i] == 1 : out.ints[i] == 0) { out.setNull(i) }
+        }
+        return out
+    }
+
+    private func inList(_ v: Vector, _ values: [Value], _ negated: Bool, _ batch: Batch) throws -> Vector {
+        let out = Vector(type: .boolean, count: batch.count)
+        out.nulls = v.nulls
+        let hasNull = values.contains { $0.isNull }
+        func set(_ i: Int, _ found: Bool) {
+            if !found && hasNull { out.setNull(i) } else { out.ints[i] = found != negated ? 1 : 0 }
+        }
+        switch v.type {
+        case .string:
+            let wanted = Set(values.compactMap { if case .string(let s) = $0 { return s } else { return nil } })
+            let member = v.pool.map { $0.strings.map { wanted.contains($0) } } ?? []
+            batch.forEachSelected { i in if !v.isNull(i) { set(i, member[Int(v.ints[i])]) } }
+        case .float64:
+            let wanted = Set(values.compactMap(\.doubleValue))
+            batch.forEachSelected { i in if !v.isNull(i) { set(i, wanted.contains(v.doubles[i])) } }
+        default:
+            let wanted = Set(values.compactMap { value -> Int64? in
+                switch value {
+                case .int(let x), .money(let x), .timestamp(let x), .date(let x): return x
+                case .bool(let b): return b ? 1 : 0
+                default: return nil
+                }
+            })
+            batch.forEachSelected { i in if !v.isNull(i) { set(i, wanted.contains(v.ints[i])) } }
+        }
+        return out
+    }
+
+    private func caseWhen(_ branches: [(BoundExpression, BoundExpression)], _ otherwise: BoundExpression?, _ type: SQLType,
+                          _ batch: Batch) throws -> Vector {
+        var pending = batch
+        var chosen = [Int](repeating: -1, count: batch.count)
+        var results: [Vector] = []
+        for (index, (condition, result)) in branches.enumerated() {
+            guard pending.selectedCount > 0 else { break }
+            var matched = pending
+            try filter(condition, &matched)
+            for i in matched.selection ?? [] { chosen[Int(i)] = index }
+            results.append(try evaluate(result, matched))
+            let taken = Set(matched.selection ?? [])
+            var rest: [Int32] = []
+            pending.forEachSelected { i in if !taken.contains(Int32(i)) { rest.append(Int32(i)) } }
+            pending.selection = rest
+        }
+        let fallback = try otherwise.map { try evaluate($0, pending) }
+        func source(_ i: Int) -> Vector? { chosen[i] >= 0 ? results[chosen[i]] : fallback }
+        if type == .string {
+            return strings(batch) { i in
+                guard let v = source(i), !v.isNull(i) else { return nil }
+                return v.pool!.strings[Int(v.ints[i])]
+            }
+        }
+        let out = Vector(type: type, count: batch.count)
+        batch.forEachSelected { i in
+            guard let v = source(i), !v.isNull(i) else { out.setNull(i); return }
+            if type == .float64 { out.doubles[i] = v.doubles[i] } else { out.ints[i] = v.ints[i] }
+        }
+        return out
+    }
+
+    // MARK: Casts
+
+    static func canCast(from: SQLType, to: SQLType) -> Bool {
+        switch (from, to) {
+        case (.date, .int64), (.int64, .date), (.timestamp, .int64), (.int64, .timestamp), (.boolean, .float64),
+             (.boolean, .money), (.timestamp, .money), (.date, .money), (.timestamp, .float64), (.date, .float64),
+             (.money, .timestamp), (.money, .date), (.float64, .timestamp), (.float64, .date),
+             (.money, .boolean), (.float64, .boolean), (.timestamp, .boolean), (.date, .boolean), (.boolean, .timestamp),
+             (.boolean, .date):
+            return false
+        default: return true
+        }
+    }
+
+    private func cast(_ v: Vector, to type: SQLType, _ batch: Batch) throws -> Vector {
+        if v.type == type { return v }
+        if type == .string {
+            if v.type == .string { return v }
+            return strings(batch) { i in
+                v.isNull(i) ? nil : ValueFormatting.text(v.value(i), offsetSeconds: offsetSeconds)
+            }
+        }
+        let out = Vector(type: type, count: batch.count)
+        out.nulls = v.nulls
+        switch (v.type, type) {
+        case (.int64, .float64): batch.forEachSelected { out.doubles[$0] = Double(v.ints[$0]) }
+        case (.money, .float64): batch.forEachSelected { out.doubles[$0] = Double(v.ints[$0]) / 100 }
+        case (.int64, .money):
+            var overflow = false
+            batch.forEachSelected { i in
+                let (r, o) = v.ints[i].multipliedReportingOverflow(by: 100); out.ints[i] = r; overflow = overflow || o
+            }
+            if overflow { throw QueryError("value out of range for DECIMAL(18,2)") }
+        case (.money, .int64): batch.forEachSelected { out.ints[$0] = Self.roundDiv(v.ints[$0], 100) }
+        case (.float64, .int64):
+            try batch.forEachSelectedThrowing { i in
+                if v.isNull(i) { return }
+                out.ints[i] = try Self.toInt(v.doubles[i].rounded(.toNearestOrAwayFromZero))
+            }
+        case (.float64, .money):
+            try batch.forEachSelectedThrowing { i in
+                if v.isNull(i) { return }
+                out.ints[i] = try Self.toInt((v.doubles[i] * 100).rounded(.toNearestOrAwayFromZero))
+            }
+        case (.boolean, .int64), (.int64, .boolean):
+            batch.forEachSelected { out.ints[$0] = type == .boolean ? (v.ints[$0] != 0 ? 1 : 0) : v.ints[$0] }
+        case (.timestamp, .date):
+            batch.forEachSelected { out.ints[$0] = TimeMath.localDay(v.ints[$0], offsetSeconds: offsetSeconds) }
+        case (.date, .timestamp):
+            batch.forEachSelected { out.ints[$0] = TimeMath.midnight(ofDay: v.ints[$0], offsetSeconds: offsetSeconds) }
+        case (.string, _):
+            let converted: [Value] = try v.pool.map { pool in
+                try pool.strings.map { try Self.castValue(.string($0), to: type, offsetSeconds: offsetSeconds) }
+            } ?? []
+            batch.forEachSelected { i in
+                if v.isNull(i) { return }
+                switch converted[Int(v.ints[i])] {
+                case .double(let d): out.doubles[i] = d
+                case .bool(let b): out.ints[i] = b ? 1 : 0
+                case .int(let x), .money(let x), .timestamp(let x), .date(let x): out.ints[i] = x
+                default: out.setNull(i)
+                }
+            }
+        default:
+            throw QueryError("cannot cast \(v.type) to \(type)")
+        }
+        return out
+    }
+
+    static func roundDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b, r = a % b
+        if abs(r) * 2 >= b { return q + (a < 0 ? -1 : 1) }
+        return q
+    }
+
+    static func toInt(_ d: Double) throws -> Int64 {
+        guard d.isFinite, d >= -9.2e18, d <= 9.2e18 else { throw QueryError("value \(d) is out of range for an integer") }
+        return Int64(d)
+    }
+
+    /// Converts one value (constants, and strings parsed per pool entry).
+    static func castValue(_ v: Value, to type: SQLType, offsetSeconds: Int) throws -> Value {
+        if v.isNull || v.type == type { return v }
+        switch (v, type) {
+        case (.string(let s), .string): return .string(s)
+        case (_, .string): return .string(ValueFormatting.text(v, offsetSeconds: offsetSeconds) ?? "")
+        case (.string(let s), _):
+            return try parse(s, as: type, offsetSeconds: offsetSeconds)
+        case (.int(let i), .float64): return .double(Double(i))
+        case (.int(let i), .money):
+            let (r, o) = i.multipliedReportingOverflow(by: 100)
+            if o { throw QueryError("\(i) is out of range for DECIMAL(18,2)") }
+            return .money(r)
+        case (.int(let i), .boolean): return .bool(i != 0)
+        case (.bool(let b), .int64): return .int(b ? 1 : 0)
+        case (.money(let m), .float64): return .double(Double(m) / 100)
+        case (.money(let m), .int64): return .int(roundDiv(m, 100))
+        case (.double(let d), .int64): return .int(try toInt(d.rounded(.toNearestOrAwayFromZero)))
+        case (.double(let d), .money): return .money(try toInt((d * 100).rounded(.toNearestOrAwayFromZero)))
+        case (.timestamp(let t), .date): return .date(TimeMath.localDay(t, offsetSeconds: offsetSeconds))
+        case (.date(let d), .timestamp): return .timestamp(TimeMath.midnight(ofDay: d, offsetSeconds: offsetSeconds))
+        default: throw QueryError("cannot cast \(v.type) to \(type)")
+        }
+    }
+
+    /// Text to a value of a type, with the feed rules (timestamps without offset are local time).
+    static func parse(_ s: String, as type: SQLType, offsetSeconds: Int) throws -> Value {
+        let trimmed = s.trimmingCharacters(in: .whitespaces)
+        let fail = QueryError("could not convert '\(s)' to \(type)")
+        switch type {
+        case .int64:
+            guard let i = Int64(trimmed) else { throw fail }
+            return .int(i)
+        case .float64:
+            guard let d = Double(trimmed) else { throw fail }
+            return .double(d)
+        case .money:
+            return try withBytes(trimmed) { bytes in
+                guard let fen = ValueParsing.parseMoneyFen(bytes).value else { throw fail }
+                return .money(fen)
+            }
+        case .boolean:
+            return try withBytes(trimmed) { bytes in
+                guard let b = ValueParsing.parseBool(bytes).value else { throw fail }
+                return .bool(b)
+            }
+        case .timestamp, .date:
+            let micros: Int64 = try withBytes(trimmed) { bytes in
+                guard let t = ValueParsing.parseTimestampMicros(bytes, localOffsetSeconds: offsetSeconds).value else { throw fail }
+                return t
+            }
+            return type == .date ? .date(TimeMath.localDay(micros, offsetSeconds: offsetSeconds)) : .timestamp(micros)
+        case .string: return .string(s)
+        case .null: return .null
+        }
+    }
+
+    private static func withBytes<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        var copy = s
+        return try copy.withUTF8 { try body($0) }
+    }
+
+    /// Constant folding of arithmetic at bind time; nil when it would fail (left to run time).
+    static func foldArithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value, _ type: SQLType) -> Value? {
+        if a.isNull || b.isNull { return .null }
+        switch (a, b) {
+        case (.int(let x), .int(let y)), (.money(let x), .money(let y)):
+            let wrap: (Int64) -> Value = { type == .money ? .money($0) : .int($0) }
+            switch op {
+            case .add: let (r, o) = x.addingReportingOverflow(y); return o ? nil : wrap(r)
+            case .subtract: let (r, o) = x.subtractingReportingOverflow(y); return o ? nil : wrap(r)
+            case .multiply: return type == .money ? nil : { let (r, o) = x.multipliedReportingOverflow(by: y); return o ? nil : wrap(r) }()
+            case .modulo: return y == 0 ? .null : wrap(x % y)
+            case .divide: return nil
+            }
+        case (.double(let x), .double(let y)):
+            switch op {
+            case .add: return .double(x + y)
+            case .subtract: return .double(x - y)
+            case .multiply: return .double(x * y)
+            case .divide: return y == 0 ? .null : .double(x / y)
+            case .modulo: return y == 0 ? .null : .double(x.truncatingRemainder(dividingBy: y))
+            }
+        default: return nil
+        }
+    }
+
+    // MARK: Functions
+
+    private func function(_ f: ScalarFunction, _ args: [Vector], _ type: SQLType, _ batch: Batch) throws -> Vector {
+        let out = Vector(type: type, count: batch.count)
+        switch f {
+        case .dateTrunc(let unit):
+            let v = args[0]
+            out.nulls = v.nulls
+            if v.type == .date {
+                batch.forEachSelected { i in
+                    let day = TimeMath.truncateDay(v.ints[i], to: unit)
+                    out.ints[i] = type == .date ? day : TimeMath.midnight(ofDay: day, offsetSeconds: offsetSeconds)
+                }
+            } else {
+                let offset = offsetSeconds
+                batch.forEachSelected { out.ints[$0] = TimeMath.truncate(v.ints[$0], to: unit, offsetSeconds: offset) }
+            }
+        case .datePart(let field):
+            let v = args[0]
+            out.nulls = v.nulls
+            if v.type == .date {
+                batch.forEachSelected { out.ints[$0] = TimeMath.extract(field, fromDay: v.ints[$0]) }
+            } else {
+                let offset = offsetSeconds
+                batch.forEachSelected { out.ints[$0] = TimeMath.extract(field, fromTimestamp: v.ints[$0], offsetSeconds: offset) }
+            }
+        case .strftime(let format):
+            let v = args[0]
+            return strings(batch) { i in v.isNull(i) ? nil : TimeMath.strftime(v.ints[i], format: format, offsetSeconds: offsetSeconds) }
+        case .coalesce:
+            if type == .string {
+                return strings(batch) { i in
+                    for a in args where !a.isNull(i) { return a.pool!.strings[Int(a.ints[i])] }
+                    return nil
+                }
+            }
+            batch.forEachSelected { i in
+                guard let a = args.first(where: { !$0.isNull(i) }) else { out.setNull(i); return }
+                if type == .float64 { out.doubles[i] = a.doubles[i] } else { out.ints[i] = a.ints[i] }
+            }
+        case .nullIf:
+            let a = args[0], b = args[1]
+            if type == .string {
+                return strings(batch) { i in
+                    if a.isNull(i) { return nil }
+                    let s = a.pool!.strings[Int(a.ints[i])]
+                    return !b.isNull(i) && b.pool!.strings[Int(b.ints[i])] == s ? nil : s
+                }
+            }
+            batch.forEachSelected { i in
+                let equal = !a.isNull(i) && !b.isNull(i) && (type == .float64 ? a.doubles[i] == b.doubles[i] : a.ints[i] == b.ints[i])
+                if a.isNull(i) || equal { out.setNull(i); return }
+                if type == .float64 { out.doubles[i] = a.doubles[i] } else { out.ints[i] = a.ints[i] }
+            }
+        case .lower, .upper:
+            let v = args[0]
+            let mapped = v.pool.map { pool in pool.strings.map { f.isLower ? $0.lowercased() : $0.uppercased() } } ?? []
+            out.nulls = v.nulls
+            out.pool = StringPool(strings: mapped)
+            batch.forEachSelected { out.ints[$0] = v.ints[$0] }
+        case .length:
+            let v = args[0]
+            let lengths = v.pool.map { pool in pool.strings.map { Int64($0.count) } } ?? []
+            out.nulls = v.nulls
+            batch.forEachSelected { i in if !v.isNull(i) { out.ints[i] = lengths[Int(v.ints[i])] } }
+        case .abs:
+            let v = args[0]
+            out.nulls = v.nulls
+            if type == .float64 { batch.forEachSelected { out.doubles[$0] = Swift.abs(v.doubles[$0]) } }
+            else { batch.forEachSelected { out.ints[$0] = v.ints[$0] < 0 ? 0 &- v.ints[$0] : v.ints[$0] } }
+        case .round(let digits):
+            let v = args[0]
+            out.nulls = v.nulls
+            switch type {
+            case .float64:
+                let scale = pow(10.0, Double(digits))
+                batch.forEachSelected { out.doubles[$0] = (v.doubles[$0] * scale).rounded(.toNearestOrAwayFromZero) / scale }
+            case .money:
+                let unit = digits >= 2 ? Int64(1) : Int64(pow(10.0, Double(2 - digits)))
+                batch.forEachSelected { out.ints[$0] = Self.roundDiv(v.ints[$0], unit) * unit }
+            default:
+                batch.forEachSelected { out.ints[$0] = v.ints[$0] }
+            }
+        }
+        return out
+    }
+}
+
+extension ScalarFunction {
+    var isLower: Bool { if case .lower = self { return true } else { return false } }
+}
+
+extension Batch {
+    func forEachSelectedThrowing(_ body: (Int) throws -> Void) throws {
+        if let selection {
+            for i in selection { try body(Int(i)) }
+        } else {
+            for i in 0..<count { try body(i) }
+        }
+    }
+}

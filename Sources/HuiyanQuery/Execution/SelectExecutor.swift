@@ -1,0 +1,242 @@
+import Foundation
+import HuiyanStorage
+
+/// Runs a bound SELECT: segments are scanned on every core (each thread takes the next segment), each
+/// thread filters and aggregates (or projects) its blocks into its own state, and the states are merged.
+final class SelectExecutor {
+    let plan: SelectPlan
+    let context: QueryContext
+    let offsetSeconds: Int
+    /// Filled while running: how zone maps pruned the scan.
+    private(set) var segmentsTotal = 0, segmentsScanned = 0, blocksTotal = 0, blocksScanned = 0
+
+    init(plan: SelectPlan, context: QueryContext, offsetSeconds: Int) {
+        self.plan = plan
+        self.context = context
+        self.offsetSeconds = offsetSeconds
+    }
+
+    /// Per-thread state.
+    private final class Worker {
+        let cursor = TableScanner.Cursor()
+        var table: GroupTable?
+        var accumulators: [Accumulator] = []
+        var rows: [(segment: Int, rows: [[Value]])] = []
+        var failure: Error?
+        var segments = 0, blocks = 0, blocksScanned = 0
+    }
+
+    func run() throws -> QueryResult {
+        let names = plan.outputNames
+        let types = plan.outputs.map(\.type)
+        var rows: [[Value]]
+        if let snapshot = plan.snapshot {
+            rows = try scan(snapshot)
+        } else {
+            // SELECT without FROM: one row, no columns.
+            rows = plan.isAggregate ? try aggregateWithoutTable()
+                : try project(Evaluator(offsetSeconds: offsetSeconds), Batch(count: 1, selection: nil))
+        }
+        if plan.distinct {
+            var seen = Set<[Value]>()
+            rows = rows.filter { seen.insert(Array($0.prefix(names.count))).inserted }
+        }
+        if !plan.orderBy.isEmpty {
+            let keys = plan.orderBy
+            let width = names.count
+            rows.sort { a, b in
+                for (k, key) in keys.enumerated() {
+                    let x = a[width + k], y = b[width + k]
+                    // NULLs go first or last whatever the direction; values are ordered by it.
+                    if x.isNull || y.isNull {
+                        if x.isNull && y.isNull { continue }
+                        return x.isNull == key.nullsFirst
+                    }
+                    let c = Self.compare(x, y, nullsFirst: key.nullsFirst)
+                    if c != 0 { return key.descending ? c > 0 : c < 0 }
+                }
+                return false
+            }
+        }
+        let start = min(plan.offset, rows.count)
+        let end = plan.limit.map { min(rows.count, start + $0) } ?? rows.count
+        let width = names.count
+        return QueryResult(columnNames: names, columnTypes: types, rows: rows[start..<end].map { Array($0.prefix(width)) })
+    }
+
+    private func aggregateWithoutTable() throws -> [[Value]] {
+        // Aggregates over a single empty row set of one row (e.g. SELECT count(*)): evaluate on one row.
+        let table = GroupTable(keyTypes: [])
+        let accumulators = plan.aggregates.map(makeAccumulator)
+        var groups = [Int32](repeating: 0, count: 1)
+        let batch = Batch(count: 1, selection: nil)
+        table.assign([], batch, into: &groups)
+        let evaluator = Evaluator(offsetSeconds: offsetSeconds)
+        for (spec, acc) in zip(plan.aggregates, accumulators) {
+            acc.reserve(groups: 1)
+            var selected = batch
+            if let filter = spec.filter { try evaluator.filter(filter, &selected) }
+            try acc.update(try spec.argument.map { try evaluator.evaluate($0, selected) }, groups: groups, selected)
+        }
+        return try finishAggregation(table, accumulators)
+    }
+
+    private func scan(_ snapshot: TableSnapshot) throws -> [[Value]] {
+        let scanner = TableScanner(snapshot: snapshot, columns: plan.scanColumns, filter: plan.filter)
+        let segments = snapshot.segments
+        let threadCount = min(context.threads, max(1, segments.count))
+        let workers = (0..<threadCount).map { _ in Worker() }
+        let next = NSLock()
+        var nextSegment = 0
+        // Projections without ORDER BY or DISTINCT can stop once LIMIT + OFFSET rows are in hand.
+        let earlyStop = !plan.isAggregate && plan.orderBy.isEmpty && !plan.distinct ? plan.limit.map { $0 + plan.offset } : nil
+        let produced = NSLock()
+        var producedRows = 0
+
+        let work = { (index: Int) in
+            let worker = workers[index]
+            if self.plan.isAggregate {
+                worker.table = GroupTable(keyTypes: self.plan.groupKeys.map(\.type))
+                worker.accumulators = self.plan.aggregates.map(makeAccumulator)
+            }
+            do {
+                while true {
+                    next.lock()
+                    let s = nextSegment
+                    nextSegment += 1
+                    next.unlock()
+                    guard s < segments.count else { break }
+                    if let earlyStop {
+                        produced.lock(); let enough = producedRows >= earlyStop; produced.unlock()
+                        if enough { break }
+                    }
+                    let segment = segments[s]
+                    let blocks = try scanner.blocks(of: segment)
+                    worker.segments += blocks.isEmpty ? 0 : 1
+                    worker.blocks += segment.columns.first?.blocks.count ?? 0
+                    var segmentRows: [[Value]] = []
+                    for block in blocks {
+                        try self.context.check()
+                        worker.blocksScanned += 1
+                        let vectors = try scanner.load(segment: segment, block: block, cursor: worker.cursor)
+                        let rows = segment.columns.first!.blocks[block].rowCount
+                        var batch = Batch(count: rows, selection: nil)
+                        let evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
+                        if let filter = self.plan.filter { try evaluator.filter(filter, &batch) }
+                        guard batch.selectedCount > 0 else { continue }
+                        if self.plan.isAggregate {
+                            try self.aggregate(evaluator, batch, worker)
+                        } else {
+                            let out = try self.project(evaluator, batch)
+                            segmentRows += out
+                            produced.lock(); producedRows += out.count; produced.unlock()
+                            try self.context.checkMemory(segmentRows.count * 64 * max(1, self.plan.outputs.count))
+                            if let earlyStop, segmentRows.count >= earlyStop { break }
+                        }
+                    }
+                    if !segmentRows.isEmpty { worker.rows.append((s, segmentRows)) }
+                }
+            } catch {
+                worker.failure = error
+            }
+        }
+        if threadCount == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threadCount, execute: work) }
+        if let failure = workers.compactMap(\.failure).first { throw failure }
+        segmentsTotal = segments.count
+        segmentsScanned = workers.reduce(0) { $0 + $1.segments }
+        blocksTotal = workers.reduce(0) { $0 + $1.blocks }
+        blocksScanned = workers.reduce(0) { $0 + $1.blocksScanned }
+
+        if plan.isAggregate {
+            let main = workers[0]
+            for other in workers.dropFirst() {
+                let table = other.table!
+                let mapping = (0..<table.groupCount).map { main.table!.adopt(group: $0, from: table) }
+                for (a, b) in zip(main.accumulators, other.accumulators) {
+                    a.reserve(groups: main.table!.groupCount)
+                    try a.merge(b, mapping: mapping)
+                }
+            }
+            if plan.groupKeys.isEmpty && main.table!.groupCount == 0 {
+                // An aggregate over no rows still has one result row (count 0, sum NULL).
+                var groups = [Int32](repeating: 0, count: 1)
+                main.table!.assign([], Batch(count: 1, selection: nil), into: &groups)
+            }
+            return try finishAggregation(main.table!, main.accumulators)
+        }
+        return workers.flatMap(\.rows).sorted { $0.segment < $1.segment }.flatMap(\.rows)
+    }
+
+    private func aggregate(_ evaluator: Evaluator, _ batch: Batch, _ worker: Worker) throws {
+        let keys = try plan.groupKeys.map { try evaluator.evaluate($0, batch) }
+        var groups = [Int32](repeating: 0, count: batch.count)
+        worker.table!.assign(keys, batch, into: &groups)
+        let groupCount = worker.table!.groupCount
+        for (spec, acc) in zip(plan.aggregates, worker.accumulators) {
+            acc.reserve(groups: groupCount)
+            var selected = batch
+            if let filter = spec.filter { try evaluator.filter(filter, &selected) }
+            try acc.update(try spec.argument.map { try evaluator.evaluate($0, selected) }, groups: groups, selected)
+        }
+        try context.checkMemory(worker.table!.approximateBytes + worker.accumulators.reduce(0) { $0 + $1.approximateBytes })
+    }
+
+    /// Evaluates the select list and ORDER BY keys for the selected rows (outputs first, then order keys).
+    private func project(_ evaluator: Evaluator, _ batch: Batch) throws -> [[Value]] {
+        let vectors = try (plan.outputs + plan.orderBy.map(\.expression)).map { try evaluator.evaluate($0, batch) }
+        var rows: [[Value]] = []
+        rows.reserveCapacity(batch.selectedCount)
+        batch.forEachSelected { i in rows.append(vectors.map { $0.value(i) }) }
+        return rows
+    }
+
+    /// Turns groups and aggregate states into vectors, applies HAVING, evaluates outputs and order keys.
+    private func finishAggregation(_ table: GroupTable, _ accumulators: [Accumulator]) throws -> [[Value]] {
+        let n = table.groupCount
+        let keyVectors: [Vector] = plan.groupKeys.enumerated().map { k, key in
+            let v = Vector(type: key.type == .null ? .int64 : key.type, count: n)
+            if key.type == .string {
+                var strings: [String] = []
+                for g in 0..<n {
+                    if case .string(let s) = table.keyValue(group: g, key: k) { v.ints[g] = Int64(strings.count); strings.append(s) }
+                    else { v.setNull(g) }
+                }
+                v.pool = StringPool(strings: strings)
+                return v
+            }
+            for g in 0..<n {
+                switch table.keyValue(group: g, key: k) {
+                case .null: v.setNull(g)
+                case .double(let d): v.doubles[g] = d
+                case .bool(let b): v.ints[g] = b ? 1 : 0
+                case .int(let x), .money(let x), .timestamp(let x), .date(let x): v.ints[g] = x
+                case .string: break
+                }
+            }
+            return v
+        }
+        let aggregateVectors = accumulators.map { $0.result(groups: n) }
+        let evaluator = Evaluator(offsetSeconds: offsetSeconds, groupKeys: keyVectors, aggregates: aggregateVectors)
+        var batch = Batch(count: n, selection: nil)
+        if let having = plan.having { try evaluator.filter(having, &batch) }
+        return try project(evaluator, batch)
+    }
+
+    /// Orders values of one type; NULLs first or last.
+    static func compare(_ a: Value, _ b: Value, nullsFirst: Bool) -> Int {
+        switch (a, b) {
+        case (.null, .null): return 0
+        case (.null, _): return nullsFirst ? -1 : 1
+        case (_, .null): return nullsFirst ? 1 : -1
+        case (.string(let x), .string(let y)): return Evaluator.byteOrder(x, y)
+        case (.double(let x), .double(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.bool(let x), .bool(let y)): return x == y ? 0 : (!x ? -1 : 1)
+        case (.int(let x), .int(let y)), (.money(let x), .money(let y)), (.timestamp(let x), .timestamp(let y)),
+             (.date(let x), .date(let y)):
+            return x < y ? -1 : (x > y ? 1 : 0)
+        default:
+            let x = a.doubleValue ?? 0, y = b.doubleValue ?? 0
+            return x < y ? -1 : (x > y ? 1 : 0)
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import HuiyanStorage
+
+/// Reads the blocks of one table that a query needs: only its columns, only the blocks whose zone maps
+/// can hold matching rows, each block decoded straight into a batch's vectors.
+final class TableScanner {
+    let snapshot: TableSnapshot
+    let columns: [Int]
+    private let tests: [ZoneTest]
+
+    /// A conjunct of the WHERE clause that zone maps can decide: `column op constant` or `column IN (…)`.
+    struct ZoneTest {
+        var column: Int
+        var op: ComparisonOperator?
+        var values: [Value]
+    }
+
+    init(snapshot: TableSnapshot, columns: [Int], filter: BoundExpression?) {
+        self.snapshot = snapshot
+        self.columns = columns
+        var tests: [ZoneTest] = []
+        var conjuncts: [BoundExpression] = []
+        if let filter {
+            if case .and(let list) = filter { conjuncts = list } else { conjuncts = [filter] }
+        }
+        for c in conjuncts {
+            switch c {
+            case .comparison(let op, .column(let i, _, _), .constant(let v, _)) where !v.isNull:
+                tests.append(ZoneTest(column: i, op: op, values: [v]))
+            case .comparison(let op, .constant(let v, _), .column(let i, _, _)) where !v.isNull:
+                tests.append(ZoneTest(column: i, op: op.flipped, values: [v]))
+            case .inList(.column(let i, _, _), let values, false) where !values.isEmpty:
+                tests.append(ZoneTest(column: i, op: nil, values: values.filter { !$0.isNull }))
+            default: break
+            }
+        }
+        self.tests = tests
+    }
+
+    /// The blocks of a segment that may hold matching rows (all blocks have the same rows in every column).
+    func blocks(of segment: SegmentReader) throws -> [Int] {
+        guard let first = segment.columns.first else { return [] }
+        let count = first.blocks.count
+        var keep = [Bool](repeating: true, count: count)
+        for test in tests {
+            let info = segment.columns[test.column]
+            let type = info.definition.type
+            // For strings: the constants as code ranges of this segment's sorted dictionary.
+            var codeRanges: [(Int64, Int64)]?
+            if type == .string {
+                let dictionary = try segment.dictionary(column: test.column)
+                codeRanges = Self.codeRanges(test, dictionary)
+                if codeRanges!.isEmpty { return [] }
+            }
+            for b in 0..<count where keep[b] {
+                let block = info.blocks[b]
+                if block.nullCount == block.rowCount { keep[b] = false; continue }
+                if let codeRanges {
+                    keep[b] = codeRanges.contains { $0.0 <= block.max && $0.1 >= block.min }
+                } else if type == .float64 {
+                    let lo = Double(bitPattern: UInt64(bitPattern: block.min)), hi = Double(bitPattern: UInt64(bitPattern: block.max))
+                    keep[b] = test.values.contains { v in v.doubleValue.map { Self.mayHold(test.op, lo, hi, $0) } ?? true }
+                } else {
+                    keep[b] = test.values.contains { v in Self.integer(v).map { Self.mayHold(test.op, block.min, block.max, $0) } ?? true }
+                }
+            }
+        }
+        return (0..<count).filter { keep[$0] }
+    }
+
+    private static func integer(_ v: Value) -> Int64? {
+        switch v {
+        case .int(let x), .money(let x), .timestamp(let x), .date(let x): return x
+        case .bool(let b): return b ? 1 : 0
+        default: return nil
+        }
+    }
+
+    /// Whether some value in [lo, hi] satisfies `value op c` (`op` nil: equality, for IN).
+    private static func mayHold<T: Comparable>(_ op: ComparisonOperator?, _ lo: T, _ hi: T, _ c: T) -> Bool {
+        switch op ?? .equal {
+        case .equal: return lo <= c && c <= hi
+        case .notEqual: return !(lo == c && hi == c)
+        case .less: return lo < c
+        case .lessOrEqual: return lo <= c
+        case .greater: return hi > c
+        case .greaterOrEqual: return hi >= c
+        }
+    }
+
+    /// The code ranges (inclusive) of a sorted dictionary that satisfy the test; empty when none can.
+    private static func codeRanges(_ test: ZoneTest, _ dictionary: StringDictionary) -> [(Int64, Int64)] {
+        let n = Int64(dictionary.count)
+        guard n > 0 else { return [] }
+        let strings = test.values.compactMap { v -> String? in if case .string(let s) = v { return s } else { return nil } }
+        guard let op = test.op else {
+            return strings.compactMap { dictionary.code(of: $0).map { (Int64($0), Int64($0)) } }
+        }
+        guard let s = strings.first else { return [(0, n - 1)] }
+        let below = Int64(lowerBound(dictionary, s, inclusive: false))  // codes < s
+        let belowOrEqual = Int64(lowerBound(dictionary, s, inclusive: true))  // codes <= s
+        let ranges: [(Int64, Int64)]
+        switch op {
+        case .equal: ranges = below < belowOrEqual ? [(below, below)] : []
+        case .notEqual: ranges = [(0, n - 1)]
+        case .less: ranges = [(0, below - 1)]
+        case .lessOrEqual: ranges = [(0, belowOrEqual - 1)]
+        case .greater: ranges = [(belowOrEqual, n - 1)]
+        case .greaterOrEqual: ranges = [(below, n - 1)]
+        }
+        return ranges.filter { $0.0 <= $0.1 }
+    }
+
+    /// How many entries are `< s` (or `<= s` when inclusive), by byte order.
+    private static func lowerBound(_ dictionary: StringDictionary, _ s: String, inclusive: Bool) -> Int {
+        var lo = 0, hi = dictionary.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let c = Evaluator.byteOrder(dictionary.string(at: mid), s)
+            if c < 0 || (inclusive && c == 0) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Per-thread decoding state.
+    final class Cursor {
+        let scratch = BlockScratch()
+        let validity = UnsafeMutablePointer<UInt64>.allocate(capacity: SegmentFormat.blockRows / 64)
+        let codes = UnsafeMutablePointer<UInt32>.allocate(capacity: SegmentFormat.blockRows)
+        var pools: [Int: StringPool] = [:]
+        var poolSegment: ObjectIdentifier?
+
+        deinit {
+            validity.deallocate()
+            codes.deallocate()
+        }
+    }
+
+    /// Decodes the needed columns of one block into vectors, keyed by table column index.
+    func load(segment: SegmentReader, block: Int, cursor: Cursor) throws -> [Int: Vector] {
+        if cursor.poolSegment != ObjectIdentifier(segment) {
+            cursor.pools = [:]
+            cursor.poolSegment = ObjectIdentifier(segment)
+        }
+        var vectors: [Int: Vector] = [:]
+        for column in columns {
+            let info = segment.columns[column]
+            let rows = info.blocks[block].rowCount
+            let type = SQLType(info.definition.type)
+            let vector = Vector(type: type, count: rows)
+            let nulls: Int
+            switch info.definition.type.lane {
+            case .float64:
+                nulls = try vector.doubles.withUnsafeMutableBufferPointer {
+                    try segment.decodeDoubles(column: column, block: block, into: $0.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
+                }
+            case .int64:
+                nulls = try vector.ints.withUnsafeMutableBufferPointer {
+                    try segment.decodeIntegers(column: column, block: block, into: $0.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
+                }
+            case .string:
+                nulls = try segment.decodeCodes(column: column, block: block, into: cursor.codes, validity: cursor.validity, scratch: cursor.scratch)
+                let codes = cursor.codes
+                vector.ints.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<rows { out[i] = Int64(codes[i]) }
+                }
+                if let pool = cursor.pools[column] {
+                    vector.pool = pool
+                } else {
+                    let pool = StringPool(try segment.dictionary(column: column), isSorted: true)
+                    cursor.pools[column] = pool
+                    vector.pool = pool
+                }
+            }
+            if nulls > 0 {
+                var mask = [UInt8](repeating: 0, count: rows)
+                let validity = cursor.validity
+                for i in 0..<rows where validity[i >> 6] & (UInt64(1) << UInt64(i & 63)) == 0 { mask[i] = 1 }
+                vector.nulls = mask
+            }
+            vectors[column] = vector
+        }
+        return vectors
+    }
+}

@@ -1,0 +1,84 @@
+/// A column of values for the rows of one batch. Integer-lane types (BIGINT, DECIMAL in fen, TIMESTAMP in µs,
+/// DATE in days, BOOLEAN as 0/1) live in `ints`, DOUBLE in `doubles`, VARCHAR as `ints` codes into `pool`.
+/// `nulls[i] != 0` marks NULL; nil when the batch has none. Rows outside the batch's selection are undefined.
+final class Vector {
+    let type: SQLType
+    let count: Int
+    var ints: [Int64]
+    var doubles: [Double]
+    var nulls: [UInt8]?
+    var pool: StringPool?
+
+    init(type: SQLType, count: Int) {
+        self.type = type
+        self.count = count
+        if type == .float64 {
+            ints = []
+            doubles = [Double](repeating: 0, count: count)
+        } else {
+            ints = [Int64](repeating: 0, count: count)
+            doubles = []
+        }
+    }
+
+    /// A vector holding one constant value in every row.
+    static func constant(_ value: Value, type: SQLType, count: Int) -> Vector {
+        let v = Vector(type: type == .null ? .int64 : type, count: count)
+        switch value {
+        case .null:
+            v.nulls = [UInt8](repeating: 1, count: count)
+        case .bool(let b): v.fill(b ? 1 : 0)
+        case .int(let i), .money(let i), .timestamp(let i), .date(let i): v.fill(i)
+        case .double(let d): for i in 0..<count { v.doubles[i] = d }
+        case .string(let s):
+            v.pool = StringPool(strings: [s])
+        }
+        return v
+    }
+
+    private func fill(_ value: Int64) {
+        if value != 0 { for i in 0..<count { ints[i] = value } }
+    }
+
+    @inline(__always) func isNull(_ row: Int) -> Bool { nulls.map { $0[row] != 0 } ?? false }
+
+    /// Marks a row NULL.
+    func setNull(_ row: Int) {
+        if nulls == nil { nulls = [UInt8](repeating: 0, count: count) }
+        nulls![row] = 1
+    }
+
+    /// The value of one row.
+    func value(_ row: Int) -> Value {
+        if isNull(row) { return .null }
+        switch type {
+        case .boolean: return .bool(ints[row] != 0)
+        case .int64: return .int(ints[row])
+        case .float64: return .double(doubles[row])
+        case .money: return .money(ints[row])
+        case .string: return .string(pool!.string(Int(ints[row])))
+        case .timestamp: return .timestamp(ints[row])
+        case .date: return .date(ints[row])
+        case .null: return .null
+        }
+    }
+}
+
+/// The rows of one block being processed, and which of them are still selected.
+struct Batch {
+    let count: Int
+    /// Selected row indices in increasing order; nil = all rows.
+    var selection: [Int32]?
+
+    var selectedCount: Int { selection?.count ?? count }
+
+    /// Calls `body` with every selected row index.
+    @inline(__always)
+    func forEachSelected(_ body: (Int) -> Void) {
+        if let selection {
+            for i in selection { body(Int(i)) }
+        } else {
+            for i in 0..<count { body(i) }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import HuiyanStorage
+
+/// A bound SELECT: what to scan, filter, group, aggregate, compute, order and return.
+final class SelectPlan {
+    /// The table scanned; nil for a SELECT without FROM.
+    var snapshot: TableSnapshot?
+    var tableName: String?
+    /// WHERE, over table columns.
+    var filter: BoundExpression?
+    /// Table columns read by any part of the query.
+    var scanColumns: [Int] = []
+    var isAggregate = false
+    /// GROUP BY expressions, over table columns.
+    var groupKeys: [BoundExpression] = []
+    var aggregates: [AggregateSpec] = []
+    /// HAVING, over group keys and aggregates.
+    var having: BoundExpression?
+    /// The select list: over table columns, or (aggregate queries) over group keys and aggregates.
+    var outputs: [BoundExpression] = []
+    var outputNames: [String] = []
+    /// ORDER BY keys, in the same space as `outputs`.
+    var orderBy: [(expression: BoundExpression, descending: Bool, nullsFirst: Bool)] = []
+    var distinct = false
+    var limit: Int?
+    var offset = 0
+}

@@ -1,0 +1,270 @@
+/// The syntax tree of the SQL dialect (docs/SQL.md). Every node carries the range of query text it came
+/// from, so that the binder's errors can point at it.
+
+/// One statement.
+public indirect enum Statement: Sendable, Equatable {
+    case select(SelectStatement)
+    /// `EXPLAIN <select>`
+    case explain(SelectStatement, range: SourceRange)
+    /// `SHOW TABLES`
+    case showTables(range: SourceRange)
+    /// `DESCRIBE t` / `DESC t`
+    case describe(table: Identifier, range: SourceRange)
+    /// `CREATE TABLE t (col type [NOT NULL], …)`
+    case createTable(CreateTableStatement)
+    /// `COPY t FROM 'file' [(FORMAT csv|ndjson [, option value …])]`
+    case copy(CopyStatement)
+}
+
+/// A name as written, with its range. Unquoted names are case-insensitive; `"quoted"` names keep their case.
+public struct Identifier: Sendable, Equatable {
+    public var name: String
+    public var quoted: Bool
+    public var range: SourceRange
+
+    public init(_ name: String, quoted: Bool = false, range: SourceRange) {
+        self.name = name
+        self.quoted = quoted
+        self.range = range
+    }
+}
+
+/// `SELECT [DISTINCT] items FROM table [WHERE] [GROUP BY] [HAVING] [ORDER BY] [LIMIT [OFFSET]]`
+public struct SelectStatement: Sendable, Equatable {
+    public var distinct: Bool
+    public var items: [SelectItem]
+    /// nil for a SELECT without FROM (`SELECT 1 + 1`).
+    public var from: TableReference?
+    public var whereClause: Expression?
+    public var groupBy: [Expression]
+    public var having: Expression?
+    public var orderBy: [OrderItem]
+    public var limit: Expression?
+    public var offset: Expression?
+    public var range: SourceRange
+
+    public init(distinct: Bool = false, items: [SelectItem], from: TableReference? = nil, whereClause: Expression? = nil,
+                groupBy: [Expression] = [], having: Expression? = nil, orderBy: [OrderItem] = [],
+                limit: Expression? = nil, offset: Expression? = nil, range: SourceRange) {
+        self.distinct = distinct
+        self.items = items
+        self.from = from
+        self.whereClause = whereClause
+        self.groupBy = groupBy
+        self.having = having
+        self.orderBy = orderBy
+        self.limit = limit
+        self.offset = offset
+        self.range = range
+    }
+}
+
+/// A table in FROM, with optional alias, and optional joins to further tables.
+public struct TableReference: Sendable, Equatable {
+    public var table: Identifier
+    public var alias: Identifier?
+    public var joins: [Join]
+
+    public init(table: Identifier, alias: Identifier? = nil, joins: [Join] = []) {
+        self.table = table
+        self.alias = alias
+        self.joins = joins
+    }
+}
+
+/// `[INNER | LEFT [OUTER]] JOIN t [AS a] ON condition`
+public struct Join: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case inner, left }
+    public var kind: Kind
+    public var table: Identifier
+    public var alias: Identifier?
+    public var condition: Expression
+    public var range: SourceRange
+
+    public init(kind: Kind, table: Identifier, alias: Identifier?, condition: Expression, range: SourceRange) {
+        self.kind = kind
+        self.table = table
+        self.alias = alias
+        self.condition = condition
+        self.range = range
+    }
+}
+
+/// One item of the SELECT list.
+public enum SelectItem: Sendable, Equatable {
+    /// `*` or `t.*`
+    case star(qualifier: Identifier?, range: SourceRange)
+    /// `expression [AS alias]`
+    case expression(Expression, alias: Identifier?)
+}
+
+/// `expression [ASC | DESC] [NULLS FIRST | NULLS LAST]`
+public struct OrderItem: Sendable, Equatable {
+    public var expression: Expression
+    public var descending: Bool
+    /// nil: the default (NULLS LAST for ASC, NULLS FIRST for DESC, as in PostgreSQL and DuckDB).
+    public var nullsFirst: Bool?
+
+    public init(expression: Expression, descending: Bool = false, nullsFirst: Bool? = nil) {
+        self.expression = expression
+        self.descending = descending
+        self.nullsFirst = nullsFirst
+    }
+}
+
+/// A type name in CAST, `::` and CREATE TABLE, as written (`BIGINT`, `VARCHAR`, `DECIMAL(18,2)`, `DATE` …).
+public struct TypeName: Sendable, Equatable {
+    public var name: String
+    public var range: SourceRange
+
+    public init(_ name: String, range: SourceRange) {
+        self.name = name
+        self.range = range
+    }
+}
+
+/// An expression.
+public indirect enum Expression: Sendable, Equatable {
+    /// A column, optionally qualified: `spot`, `v.spot`.
+    case column(qualifier: Identifier?, name: Identifier)
+    case literal(Literal, range: SourceRange)
+    /// `-x`, `+x`, `NOT x`
+    case unary(UnaryOperator, Expression, range: SourceRange)
+    /// Arithmetic, comparison, AND/OR, `||`, LIKE/ILIKE (and their NOT forms).
+    case binary(BinaryOperator, Expression, Expression, range: SourceRange)
+    /// `x [NOT] BETWEEN low AND high`
+    case between(Expression, low: Expression, high: Expression, negated: Bool, range: SourceRange)
+    /// `x [NOT] IN (a, b, …)`
+    case inList(Expression, [Expression], negated: Bool, range: SourceRange)
+    /// `x IS [NOT] NULL`
+    case isNull(Expression, negated: Bool, range: SourceRange)
+    /// `CASE [operand] WHEN … THEN … [ELSE …] END`
+    case caseWhen(operand: Expression?, branches: [CaseBranch], elseResult: Expression?, range: SourceRange)
+    /// `CAST(x AS type)` and `x::type`
+    case cast(Expression, TypeName, range: SourceRange)
+    /// `name(args)`, `name(DISTINCT args)`, `count(*)` (`star`), with `FILTER (WHERE …)`.
+    case function(FunctionCall)
+    /// `EXTRACT(field FROM x)`; the field as written (`YEAR`, `dow` …).
+    case extract(field: Identifier, Expression, range: SourceRange)
+    /// `DATE '2025-10-01'`, `TIMESTAMP '2025-10-01 08:00:00'`, `INTERVAL '1 day'`: a typed string literal.
+    case typedLiteral(TypeName, String, range: SourceRange)
+
+    /// The text range of the whole expression.
+    public var range: SourceRange {
+        switch self {
+        case .column(let qualifier, let name): return qualifier.map { $0.range.union(name.range) } ?? name.range
+        case .literal(_, let range), .unary(_, _, let range), .binary(_, _, _, let range),
+             .between(_, _, _, _, let range), .inList(_, _, _, let range), .isNull(_, _, let range),
+             .caseWhen(_, _, _, let range), .cast(_, _, let range), .extract(_, _, let range),
+             .typedLiteral(_, _, let range):
+            return range
+        case .function(let call): return call.range
+        }
+    }
+}
+
+/// A literal value as written.
+public enum Literal: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    /// An integer literal that fits Int64.
+    case integer(Int64)
+    /// A number with a decimal point or exponent, kept as written (`12.50`) so it can become exact money.
+    case decimal(String)
+    case string(String)
+}
+
+public enum UnaryOperator: String, Sendable, Equatable {
+    case negate = "-"
+    case plus = "+"
+    case not = "NOT"
+}
+
+public enum BinaryOperator: String, Sendable, Equatable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
+    case equal = "=", notEqual = "<>", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case and = "AND", or = "OR"
+    case concat = "||"
+    case like = "LIKE", notLike = "NOT LIKE", ilike = "ILIKE", notIlike = "NOT ILIKE"
+}
+
+/// `WHEN condition-or-value THEN result`
+public struct CaseBranch: Sendable, Equatable {
+    public var when: Expression
+    public var then: Expression
+
+    public init(when: Expression, then: Expression) {
+        self.when = when
+        self.then = then
+    }
+}
+
+/// A function or aggregate call.
+public struct FunctionCall: Sendable, Equatable {
+    public var name: Identifier
+    public var arguments: [Expression]
+    /// `count(*)`
+    public var star: Bool
+    public var distinct: Bool
+    /// `FILTER (WHERE condition)`
+    public var filter: Expression?
+    public var range: SourceRange
+
+    public init(name: Identifier, arguments: [Expression], star: Bool = false, distinct: Bool = false,
+                filter: Expression? = nil, range: SourceRange) {
+        self.name = name
+        self.arguments = arguments
+        self.star = star
+        self.distinct = distinct
+        self.filter = filter
+        self.range = range
+    }
+}
+
+/// `CREATE TABLE [IF NOT EXISTS] t (col type [NOT NULL | NULL], …)`
+public struct CreateTableStatement: Sendable, Equatable {
+    public struct Column: Sendable, Equatable {
+        public var name: Identifier
+        public var type: TypeName
+        public var notNull: Bool
+
+        public init(name: Identifier, type: TypeName, notNull: Bool) {
+            self.name = name
+            self.type = type
+            self.notNull = notNull
+        }
+    }
+
+    public var table: Identifier
+    public var ifNotExists: Bool
+    public var columns: [Column]
+    public var range: SourceRange
+
+    public init(table: Identifier, ifNotExists: Bool, columns: [Column], range: SourceRange) {
+        self.table = table
+        self.ifNotExists = ifNotExists
+        self.columns = columns
+        self.range = range
+    }
+}
+
+/// `COPY t FROM 'path' [(FORMAT csv|ndjson, STRICT, IGNORE_UNKNOWN_COLUMNS, FORCE, REJECTS 'path')]`
+public struct CopyStatement: Sendable, Equatable {
+    public var table: Identifier
+    public var path: String
+    /// Options as written, names lower-cased: `format` → `csv`, `strict` → `true` …
+    public var options: [(name: String, value: String)]
+    public var range: SourceRange
+
+    public init(table: Identifier, path: String, options: [(name: String, value: String)], range: SourceRange) {
+        self.table = table
+        self.path = path
+        self.options = options
+        self.range = range
+    }
+
+    public static func == (a: CopyStatement, b: CopyStatement) -> Bool {
+        a.table == b.table && a.path == b.path && a.range == b.range
+            && a.options.map(\.name) == b.options.map(\.name) && a.options.map(\.value) == b.options.map(\.value)
+    }
+}

@@ -1,0 +1,635 @@
+/// The SQL parser: recursive descent for statements, precedence climbing for expressions (see
+/// `Parser+Expressions.swift`). It builds the syntax tree of `AST.swift`; names and types are checked later, by
+/// the binder.
+public struct Parser {
+    /// How deeply expressions may nest before the parser refuses them (rather than run out of stack): every
+    /// parenthesis, call, CASE … counts one level, and so does an operand of a tighter operator inside a looser
+    /// one (`a OR (b AND (c = d + e * f))`). 255 nested parentheses parse; about 3 MB of stack in a debug build,
+    /// under 512 KB in a release build.
+    public static let maxNesting = 256
+    /// How tall an expression tree may grow, counting every operator (a chain of 1,000 ORs is that tall); code
+    /// that walks the tree recursively can rely on it.
+    public static let maxHeight = 1000
+
+    let text: SourceText
+    let tokens: [Token]
+    /// The first lexical error; the tokens end at it.
+    let lexError: SQLError?
+    var position = 0
+    var nesting = 0
+    /// The index of the last alias written without AS, to point at it when it is a misspelled keyword
+    /// (`SELECT a FORM t`).
+    var bareAliasIndex: Int?
+
+    private init(_ sql: String) {
+        text = SourceText(sql)
+        (tokens, lexError) = Lexer.scan(text.bytes)
+    }
+
+    // MARK: Entry points
+
+    /// The statements of `sql`, separated by `;` (empty statements are skipped; a final `;` is optional).
+    public static func parse(_ sql: String) throws(SQLError) -> [Statement] {
+        try run(sql) { (parser: inout Parser) throws(SQLError) -> [Statement] in
+            var statements: [Statement] = []
+            while true {
+                while parser.accept(.semicolon) != nil {}
+                if parser.current.kind == .end { return statements }
+                statements.append(try parser.statement())
+            }
+        }
+    }
+
+    /// Exactly one statement (a final `;` is allowed).
+    public static func parseOne(_ sql: String) throws(SQLError) -> Statement {
+        try run(sql) { (parser: inout Parser) throws(SQLError) -> Statement in
+            while parser.accept(.semicolon) != nil {}
+            if parser.current.kind == .end { throw parser.statementStartError() }
+            let statement = try parser.statement()
+            while parser.accept(.semicolon) != nil {}
+            if parser.current.kind != .end {
+                let next = parser.text.text(parser.current.range)
+                throw SQLError("only one statement is allowed here, but another one starts at \"\(next)\"",
+                               range: parser.current.range)
+            }
+            return statement
+        }
+    }
+
+    /// One expression on its own (`a + 1`), as in a SELECT list.
+    public static func parseExpression(_ sql: String) throws(SQLError) -> Expression {
+        try run(sql) { (parser: inout Parser) throws(SQLError) -> Expression in
+            let node = try parser.expression()
+            if parser.current.kind != .end { throw parser.syntaxError(expected: "the end of the expression") }
+            return node.expr
+        }
+    }
+
+    /// Runs `body`, and reports the lexical error instead of a syntax error the parser found at or after it
+    /// (where the tokens stop).
+    private static func run<T>(_ sql: String, _ body: (inout Parser) throws(SQLError) -> T) throws(SQLError) -> T {
+        var parser = Parser(sql)
+        let result: T
+        do throws(SQLError) {
+            result = try body(&parser)
+        } catch {
+            if let lexError = parser.lexError, error.range.start >= lexError.range.start { throw lexError }
+            throw error
+        }
+        if let lexError = parser.lexError { throw lexError }
+        return result
+    }
+
+    // MARK: Tokens
+
+    var current: Token { tokens[position] }
+
+    func peek(_ offset: Int = 1) -> Token { tokens[Swift.min(position + offset, tokens.count - 1)] }
+
+    @discardableResult
+    mutating func advance() -> Token {
+        let token = tokens[position]
+        if position < tokens.count - 1 { position += 1 }
+        return token
+    }
+
+    /// The end of the last token consumed.
+    var previousEnd: Int { position > 0 ? tokens[position - 1].range.end : 0 }
+
+    func isKeyword(_ keyword: Keyword, _ token: Token? = nil) -> Bool { (token ?? current).kind == .keyword(keyword) }
+
+    func isSymbol(_ symbol: Symbol, _ token: Token? = nil) -> Bool { (token ?? current).kind == .symbol(symbol) }
+
+    mutating func accept(_ keyword: Keyword) -> Token? { isKeyword(keyword) ? advance() : nil }
+
+    mutating func accept(_ symbol: Symbol) -> Token? { isSymbol(symbol) ? advance() : nil }
+
+    mutating func expect(_ keyword: Keyword, expected: String) throws(SQLError) -> Token {
+        guard let token = accept(keyword) else {
+            throw syntaxError(expected: expected, hint: suggestion(for: current, among: [keyword.rawValue]))
+        }
+        return token
+    }
+
+    mutating func expect(_ symbol: Symbol, expected: String) throws(SQLError) -> Token {
+        guard let token = accept(symbol) else { throw syntaxError(expected: expected) }
+        return token
+    }
+
+    /// The `)` closing `open`; `list` says a `,` could have come instead.
+    mutating func expectClose(_ open: Token, list: Bool = false) throws(SQLError) -> Token {
+        if let close = accept(.rightParen) { return close }
+        throw unclosed(open, closer: "\")\"", expected: list ? "\",\" or \")\"" : "\")\"")
+    }
+
+    /// A `,` continuing a list; a comma before a clause keyword, `)` or the end is a trailing comma, and an error.
+    mutating func acceptComma() throws(SQLError) -> Bool {
+        guard let comma = accept(.comma) else { return false }
+        let before: String
+        switch current.kind {
+        case .keyword(let keyword) where Parser.clauseKeywords.contains(keyword):
+            before = keyword == .group || keyword == .order ? "\(keyword.rawValue) BY" : keyword.rawValue
+        case .symbol(.rightParen): before = "\")\""
+        case .symbol(.semicolon): before = "the end of the statement"
+        case .end where lexError == nil: before = "the end of the statement"
+        default: return true
+        }
+        throw SQLError("syntax error at or near \",\": remove the trailing comma before \(before)", range: comma.range)
+    }
+
+    static let clauseKeywords: Set<Keyword> = [.from, .where, .group, .having, .order, .limit, .offset]
+
+    // MARK: Names
+
+    /// A name: an identifier, a quoted identifier, or a keyword that is not reserved.
+    mutating func name(expected: String) throws(SQLError) -> Identifier {
+        let token = current
+        switch token.kind {
+        case .identifier(let name):
+            advance()
+            return Identifier(name, range: token.range)
+        case .quotedIdentifier(let name):
+            advance()
+            return Identifier(name, quoted: true, range: token.range)
+        case .keyword(let keyword) where !keyword.isReserved:
+            advance()
+            return Identifier(text.text(token.range, limit: .max), range: token.range)
+        case .keyword:
+            throw syntaxError(expected: expected, hint: keywordAsNameHint(token))
+        default:
+            throw syntaxError(expected: expected)
+        }
+    }
+
+    /// `[AS] alias`: after AS any name; without AS only an identifier that is not a keyword.
+    mutating func optionalAlias() throws(SQLError) -> Identifier? {
+        if accept(.as) != nil { return try name(expected: "a name after AS") }
+        switch current.kind {
+        case .identifier(let name):
+            bareAliasIndex = position
+            return Identifier(name, range: advance().range)
+        case .quotedIdentifier(let name):
+            return Identifier(name, quoted: true, range: advance().range)
+        default:
+            return nil
+        }
+    }
+
+    func keywordAsNameHint(_ token: Token) -> String {
+        let word = text.text(token.range)
+        return "\(word.uppercased()) is a keyword; to use it as a name, write it in double quotes: "
+            + "\"\(word.lowercased())\""
+    }
+
+    // MARK: Statements
+
+    mutating func statement() throws(SQLError) -> Statement {
+        let start = current
+        switch start.kind {
+        case .keyword(.select):
+            return .select(try select())
+        case .keyword(.explain):
+            advance()
+            guard isKeyword(.select) else { throw syntaxError(expected: "SELECT after EXPLAIN") }
+            let select = try select()
+            return .explain(select, range: SourceRange(start.range.start, select.range.end))
+        case .keyword(.show):
+            advance()
+            _ = try expect(.tables, expected: "TABLES after SHOW")
+            let range = SourceRange(start.range.start, previousEnd)
+            try endOfStatement(expected: [])
+            return .showTables(range: range)
+        case .keyword(.describe), .keyword(.desc):
+            advance()
+            let table = try tableName()
+            let range = SourceRange(start.range.start, previousEnd)
+            try endOfStatement(expected: [])
+            return .describe(table: table, range: range)
+        case .keyword(.create):
+            return .createTable(try createTable())
+        case .keyword(.copy):
+            return .copy(try copy())
+        default:
+            throw statementStartError()
+        }
+    }
+
+    func statementStartError() -> SQLError {
+        var hint = suggestion(for: current, among: ["SELECT", "EXPLAIN", "SHOW", "DESCRIBE", "CREATE", "COPY"])
+        switch current.kind {
+        case .identifier(let word):
+            switch word.uppercased() {
+            case "INSERT": hint = "INSERT is not supported; load rows from a file with COPY table FROM 'file'"
+            case "UPDATE", "DELETE", "DROP", "ALTER", "TRUNCATE", "MERGE", "UPSERT", "REPLACE":
+                hint = "\(word.uppercased()) is not supported"
+            default: break
+            }
+        case .keyword(.with): hint = "WITH (common table expressions) is not supported"
+        case .symbol(.leftParen): hint = "a SELECT in parentheses is not supported"
+        default: break
+        }
+        return syntaxError(expected: "SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE or COPY", hint: hint)
+    }
+
+    /// The statement must end here (at `;` or the end of the query); otherwise an error listing what could
+    /// have come instead.
+    mutating func endOfStatement(expected: [String], clause: SelectClause? = nil) throws(SQLError) {
+        switch current.kind {
+        case .symbol(.semicolon), .end: return
+        default: break
+        }
+        let expectedText = Parser.list(expected + ["the end of the statement"])
+        let clauseWords = ["FROM", "JOIN", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET"]
+        // An alias written without AS just before is likely a misspelled keyword: `SELECT a FORM t`.
+        if let index = bareAliasIndex, index == position - 1, clause != nil,
+           let hint = suggestion(for: tokens[index], among: clauseWords) {
+            throw syntaxError(expected: expectedText, at: tokens[index], hint: hint)
+        }
+        var hint: String?
+        if let clause, case .keyword(let keyword) = current.kind, let other = SelectClause(keyword: keyword),
+           other <= clause {
+            let word = text.text(current.range).uppercased()
+            let name = keyword == .group || keyword == .order ? word + " BY" : word
+            hint = other == clause ? "a SELECT has only one \(name) clause" : "\(name) must come before \(clause.name)"
+        } else if clause != nil {
+            hint = suggestion(for: current, among: clauseWords)
+        }
+        switch current.kind {
+        case .keyword(.select), .keyword(.explain), .keyword(.show), .keyword(.describe), .keyword(.create),
+             .keyword(.copy):
+            hint = hint ?? "is a \";\" missing before the next statement?"
+        default: break
+        }
+        throw syntaxError(expected: expectedText, hint: hint)
+    }
+
+    // MARK: SELECT
+
+    /// The clauses of a SELECT, in the order they must come.
+    enum SelectClause: Int, Comparable {
+        case select, from, `where`, groupBy, having, orderBy, limit
+
+        init?(keyword: Keyword) {
+            switch keyword {
+            case .from: self = .from
+            case .where: self = .where
+            case .group: self = .groupBy
+            case .having: self = .having
+            case .order: self = .orderBy
+            case .limit, .offset: self = .limit
+            default: return nil
+            }
+        }
+
+        var name: String {
+            switch self {
+            case .select: return "the select list"
+            case .from: return "FROM"
+            case .where: return "WHERE"
+            case .groupBy: return "GROUP BY"
+            case .having: return "HAVING"
+            case .orderBy: return "ORDER BY"
+            case .limit: return "LIMIT/OFFSET"
+            }
+        }
+
+        static func < (a: SelectClause, b: SelectClause) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    mutating func select() throws(SQLError) -> SelectStatement {
+        let selectToken = advance()
+        var statement = SelectStatement(items: [], range: selectToken.range)
+        if accept(.distinct) != nil {
+            statement.distinct = true
+            if isKeyword(.on) { throw SQLError("DISTINCT ON is not supported", range: current.range) }
+        } else {
+            _ = accept(.all)
+        }
+        repeat {
+            statement.items.append(try selectItem())
+        } while try acceptComma()
+        var clause = SelectClause.select
+
+        if accept(.from) != nil {
+            statement.from = try fromClause()
+            clause = .from
+        }
+        if accept(.where) != nil {
+            statement.whereClause = try expression().expr
+            clause = .where
+        }
+        if accept(.group) != nil {
+            _ = try expect(.by, expected: "BY after GROUP")
+            repeat {
+                statement.groupBy.append(try expression().expr)
+            } while try acceptComma()
+            clause = .groupBy
+        }
+        if accept(.having) != nil {
+            statement.having = try expression().expr
+            clause = .having
+        }
+        if accept(.order) != nil {
+            _ = try expect(.by, expected: "BY after ORDER")
+            repeat {
+                statement.orderBy.append(try orderItem())
+            } while try acceptComma()
+            clause = .orderBy
+        }
+        var sawLimit = false
+        var sawOffset = false
+        while true {
+            if !sawLimit, accept(.limit) != nil {
+                sawLimit = true
+                if accept(.all) == nil { statement.limit = try expression().expr }  // LIMIT ALL: no limit
+            } else if !sawOffset, accept(.offset) != nil {
+                sawOffset = true
+                statement.offset = try expression().expr
+            } else {
+                break
+            }
+            clause = .limit
+        }
+        statement.range = SourceRange(selectToken.range.start, previousEnd)
+
+        let expected: [String]
+        switch clause {
+        case .select: expected = ["FROM", "WHERE", "GROUP BY", "ORDER BY", "LIMIT"]
+        case .from: expected = ["JOIN", "WHERE", "GROUP BY", "ORDER BY", "LIMIT"]
+        case .where: expected = ["GROUP BY", "ORDER BY", "LIMIT"]
+        case .groupBy: expected = ["HAVING", "ORDER BY", "LIMIT"]
+        case .having: expected = ["ORDER BY", "LIMIT"]
+        case .orderBy: expected = ["LIMIT", "OFFSET"]
+        case .limit: expected = (sawLimit ? [] : ["LIMIT"]) + (sawOffset ? [] : ["OFFSET"])
+        }
+        try endOfStatement(expected: expected, clause: clause)
+        return statement
+    }
+
+    mutating func selectItem() throws(SQLError) -> SelectItem {
+        if let star = accept(.star) { return .star(qualifier: nil, range: star.range) }
+        if isSymbol(.dot, peek()) && isSymbol(.star, peek(2)) {
+            let qualifierToken = current
+            let qualifier = try name(expected: "a table name")
+            advance()
+            let star = advance()
+            return .star(qualifier: qualifier, range: SourceRange(qualifierToken.range.start, star.range.end))
+        }
+        let expression = try expression()
+        return .expression(expression.expr, alias: try optionalAlias())
+    }
+
+    mutating func fromClause() throws(SQLError) -> TableReference {
+        let table = try tableName()
+        var reference = TableReference(table: table, alias: try optionalAlias())
+        while true {
+            let start = current
+            let kind: Join.Kind
+            if accept(.join) != nil {
+                kind = .inner
+            } else if accept(.inner) != nil {
+                _ = try expect(.join, expected: "JOIN after INNER")
+                kind = .inner
+            } else if accept(.left) != nil {
+                _ = accept(.outer)
+                _ = try expect(.join, expected: "JOIN after LEFT")
+                kind = .left
+            } else {
+                switch current.kind {
+                case .keyword(.right):
+                    throw SQLError("RIGHT JOIN is not supported; swap the two tables and use LEFT JOIN",
+                                   range: current.range)
+                case .keyword(.full):
+                    throw SQLError("FULL JOIN is not supported", range: current.range)
+                case .keyword(.cross), .keyword(.natural):
+                    let word = text.text(current.range).uppercased()
+                    throw SQLError("\(word) JOIN is not supported; use JOIN … ON", range: current.range)
+                case .keyword(.outer):
+                    throw syntaxError(expected: "LEFT before OUTER JOIN")
+                case .symbol(.comma):
+                    throw SQLError("syntax error at or near \",\": a list of tables is not supported; use JOIN … ON",
+                                   range: current.range)
+                default:
+                    return reference
+                }
+            }
+            let table = try tableName()
+            let alias = try optionalAlias()
+            if isKeyword(.using) {
+                throw SQLError("JOIN … USING is not supported; write the condition with ON, as in ON a.id = b.id",
+                               range: current.range)
+            }
+            _ = try expect(.on, expected: "ON and a join condition")
+            let condition = try expression()
+            reference.joins.append(Join(kind: kind, table: table, alias: alias, condition: condition.expr,
+                                        range: SourceRange(start.range.start, condition.range.end)))
+        }
+    }
+
+    mutating func tableName() throws(SQLError) -> Identifier {
+        if isSymbol(.leftParen) {
+            throw syntaxError(expected: "a table name", hint: "subqueries are not supported")
+        }
+        let table = try name(expected: "a table name")
+        if isSymbol(.dot) {
+            throw SQLError("syntax error at or near \".\": qualified table names (schema.table) are not supported",
+                           range: current.range)
+        }
+        return table
+    }
+
+    mutating func orderItem() throws(SQLError) -> OrderItem {
+        var item = OrderItem(expression: try expression().expr)
+        if accept(.asc) == nil, accept(.desc) != nil { item.descending = true }
+        if accept(.nulls) != nil {
+            if accept(.first) != nil {
+                item.nullsFirst = true
+            } else if accept(.last) != nil {
+                item.nullsFirst = false
+            } else {
+                throw syntaxError(expected: "FIRST or LAST after NULLS")
+            }
+        }
+        return item
+    }
+
+    // MARK: CREATE TABLE, COPY
+
+    mutating func createTable() throws(SQLError) -> CreateTableStatement {
+        let create = advance()
+        _ = try expect(.table, expected: "TABLE after CREATE")
+        var ifNotExists = false
+        if accept(.if) != nil {
+            _ = try expect(.not, expected: "NOT EXISTS after IF")
+            _ = try expect(.exists, expected: "EXISTS after IF NOT")
+            ifNotExists = true
+        }
+        let table = try tableName()
+        let open = try expect(.leftParen, expected: "\"(\" and a list of columns")
+        var columns: [CreateTableStatement.Column] = []
+        repeat {
+            let column = try name(expected: "a column name")
+            let type = try typeName()
+            var notNull = false
+            if accept(.not) != nil {
+                _ = try expect(.null, expected: "NULL after NOT")
+                notNull = true
+            } else {
+                _ = accept(.null)
+            }
+            if case .identifier(let word) = current.kind,
+               ["PRIMARY", "DEFAULT", "UNIQUE", "REFERENCES", "CHECK", "CONSTRAINT", "COLLATE", "GENERATED"]
+                   .contains(word.uppercased()) {
+                throw SQLError("\(word.uppercased()) is not supported: a column has a type and optionally NOT NULL",
+                               range: current.range)
+            }
+            columns.append(CreateTableStatement.Column(name: column, type: type, notNull: notNull))
+        } while try acceptComma()
+        let close = try expectClose(open, list: true)
+        try endOfStatement(expected: [])
+        return CreateTableStatement(table: table, ifNotExists: ifNotExists, columns: columns,
+                                    range: SourceRange(create.range.start, close.range.end))
+    }
+
+    mutating func copy() throws(SQLError) -> CopyStatement {
+        let copy = advance()
+        let table = try tableName()
+        if isSymbol(.leftParen) {
+            throw syntaxError(expected: "FROM", hint: "a list of columns in COPY is not supported")
+        }
+        if case .identifier(let word) = current.kind, word.uppercased() == "TO" {
+            throw SQLError("COPY … TO is not supported; COPY loads a file into a table", range: current.range)
+        }
+        _ = try expect(.from, expected: "FROM and a file path")
+        guard case .string(let path) = current.kind else {
+            throw syntaxError(expected: "a file path in single quotes")
+        }
+        advance()
+        var options: [(name: String, value: String)] = []
+        let open: Token?
+        if accept(.with) != nil {
+            open = try expect(.leftParen, expected: "\"(\" and a list of options after WITH")
+        } else {
+            open = accept(.leftParen)
+        }
+        if let open {
+            repeat {
+                let option = current
+                switch option.kind {
+                case .identifier, .keyword: advance()
+                default: throw syntaxError(expected: "an option, such as FORMAT csv")
+                }
+                let name = text.text(option.range, limit: .max).lowercased()
+                var value = "true"
+                switch current.kind {
+                case .identifier, .keyword: value = text.text(advance().range, limit: .max).lowercased()
+                case .string(let string), .quotedIdentifier(let string): value = string; advance()
+                case .integer, .decimal: value = text.text(advance().range, limit: .max)
+                default: break
+                }
+                options.append((name, value))
+            } while try acceptComma()
+            _ = try expectClose(open, list: true)
+        }
+        let range = SourceRange(copy.range.start, previousEnd)
+        try endOfStatement(expected: open == nil ? ["options in parentheses"] : [])
+        return CopyStatement(table: table, path: path, options: options, range: range)
+    }
+
+    // MARK: Errors
+
+    /// The end of the last token of the query: where "unexpected end of query" points.
+    var endOfQuery: Int { tokens.count >= 2 ? tokens[tokens.count - 2].range.end : 0 }
+
+    /// `syntax error at or near "X": expected …` at a token (the current one by default), or `unexpected end of
+    /// query: expected …` at the end; with a hint in parentheses, or else one about double quotes if the token
+    /// is, or follows, a name in double quotes that looks like it was meant as a string.
+    func syntaxError(expected: String, at token: Token? = nil, hint: String? = nil) -> SQLError {
+        let token = token ?? current
+        var hint = hint
+        if token.kind == .end {
+            if let lexError { return lexError }
+            let message = "unexpected end of query: expected \(expected)" + (hint.map { " (\($0))" } ?? "")
+            return SQLError(message, range: SourceRange(endOfQuery, endOfQuery))
+        }
+        if hint == nil {
+            if case .quotedIdentifier(let name) = token.kind {
+                hint = Parser.doubleQuoteHint(name)
+            } else if token == current, position > 0, case .quotedIdentifier(let name) = tokens[position - 1].kind,
+                      Parser.looksLikeValue(name) {
+                hint = Parser.doubleQuoteHint(name)
+            }
+        }
+        let message = "syntax error at or near \"\(text.text(token.range))\": expected \(expected)"
+        return SQLError(message + (hint.map { " (\($0))" } ?? ""), range: token.range)
+    }
+
+    /// An opening `(` or CASE whose closing `)` or END is missing.
+    func unclosed(_ opener: Token, closer: String, expected: String) -> SQLError {
+        let opening = opener.kind == .symbol(.leftParen) ? "\"(\"" : text.text(opener.range).uppercased()
+        let at = text.position(of: opener.range.start)
+        if current.kind == .end && lexError == nil {
+            return SQLError("missing \(closer) to close \(opening) at \(at)",
+                            range: SourceRange(endOfQuery, endOfQuery))
+        }
+        return syntaxError(expected: "\(expected) to close \(opening) at \(at)")
+    }
+
+    static func doubleQuoteHint(_ name: String) -> String {
+        var shown = name
+        if name.unicodeScalars.count > 30 {
+            var prefix = String.UnicodeScalarView()
+            prefix.append(contentsOf: name.unicodeScalars.prefix(30))
+            shown = String(prefix) + "…"
+        }
+        let escaped = shown.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''")
+        return "\"\(shown)\" in double quotes is a name; write a string value in single quotes: '\(escaped)'"
+    }
+
+    /// A name in double quotes that could hardly be a column: with spaces or punctuation, or starting with a digit.
+    static func looksLikeValue(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first else { return false }
+        if first.isASCII && Lexer.isDigit(UInt8(first.value)) { return true }
+        return name.unicodeScalars.contains { !Lexer.isWordPart($0) }
+    }
+
+    /// "did you mean WHERE?" for a word one or two typos away from one of `candidates`.
+    func suggestion(for token: Token, among candidates: [String]) -> String? {
+        guard case .identifier(let word) = token.kind, word.count >= 3, word.unicodeScalars.allSatisfy(\.isASCII)
+        else { return nil }
+        let upper = Array(word.uppercased().utf8)
+        let limit = upper.count <= 4 ? 1 : 2
+        var best: (candidate: String, distance: Int)?
+        for candidate in candidates {
+            let distance = Parser.editDistance(upper, Array(candidate.utf8))
+            if distance <= limit, distance < (best?.distance ?? .max) { best = (candidate, distance) }
+        }
+        return best.map { "did you mean \($0.candidate)?" }
+    }
+
+    /// Levenshtein distance with transpositions of neighbours (optimal string alignment).
+    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        if a.isEmpty || b.isEmpty { return Swift.max(a.count, b.count) }
+        var previous2 = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var row = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            row[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                row[j] = Swift.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    row[j] = Swift.min(row[j], previous2[j - 2] + 1)
+                }
+            }
+            (previous2, previous, row) = (previous, row, previous2)
+        }
+        return previous[b.count]
+    }
+
+    /// "A, B or C"
+    static func list(_ items: [String]) -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " or " + items.last!
+    }
+}

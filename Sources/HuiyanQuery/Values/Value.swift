@@ -1,0 +1,40 @@
+/// One SQL value (constants, results, group keys).
+public enum Value: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    /// Fen.
+    case money(Int64)
+    case string(String)
+    /// Microseconds since the epoch, UTC.
+    case timestamp(Int64)
+    /// Days since 1970-01-01.
+    case date(Int64)
+
+    public var isNull: Bool { if case .null = self { return true } else { return false } }
+
+    public var type: SQLType {
+        switch self {
+        case .null: return .null
+        case .bool: return .boolean
+        case .int: return .int64
+        case .double: return .float64
+        case .money: return .money
+        case .string: return .string
+        case .timestamp: return .timestamp
+        case .date: return .date
+        }
+    }
+
+    /// The value as a double (numbers only; money in yuan).
+    public var doubleValue: Double? {
+        switch self {
+        case .int(let v): return Double(v)
+        case .double(let v): return v
+        case .money(let v): return Double(v) / 100
+        case .bool(let v): return v ? 1 : 0
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import XCTest
+@testable import HuiyanQuery
+
+final class SelectTests: QueryTestCase {
+    func testCountsSumsAndGroups() {
+        XCTAssertEqual(value("SELECT count(*) FROM visits"), "13")
+        XCTAssertEqual(value("SELECT sum(amount) FROM tickets"), "1680.00", "money sums exactly")
+        XCTAssertEqual(rows("SELECT spot, count(*) AS n FROM visits GROUP BY spot ORDER BY n DESC, spot LIMIT 2"),
+                       [["南岳衡山", "4"], ["东洲岛", "2"]])
+        XCTAssertEqual(rows("SELECT channel, sum(qty), sum(amount) FROM tickets GROUP BY 1 ORDER BY 1"),
+                       [["OTA", "3", "420.00"], ["小程序", "5", "40.00"], ["旅行社", "12", "960.00"], ["景区窗口", "5", "260.00"]])
+        XCTAssertEqual(value("SELECT avg(amount) FROM tickets WHERE ticket_type = '全价票'"), "466.6666666666667")
+        XCTAssertEqual(rows("SELECT min(spot), max(spot) FROM visits"), [["东洲岛", "蔡伦故里"]], "byte order")
+    }
+
+    func testWherePredicates() {
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE spot IN ('南岳衡山', '东洲岛')"), "6")
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE spot NOT IN ('南岳衡山', '东洲岛')"), "7")
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE route IS NULL"), "3")
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE route LIKE '%经济%'"), "5")
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE spot ILIKE '%衡山'"), "4")
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE spend BETWEEN 35 AND 120"), "5")
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE ts >= '2025-10-02' AND ts < '2025-10-03'"), "2")
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE ts < TIMESTAMP '2025-10-01 09:00:00'"), "2")
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE NOT (spend > 100) OR spend IS NULL"), "8")
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE spend > 100 AND origin = '广东'"), "1")
+    }
+
+    func testExpressionsAndFunctions() {
+        XCTAssertEqual(value("SELECT 1 + 2 * 3"), "7")
+        XCTAssertEqual(value("SELECT 7 / 2"), "3.5")
+        XCTAssertEqual(value("SELECT CAST('2025-10-01' AS DATE)"), "2025-10-01")
+        XCTAssertEqual(value("SELECT '12.5'::DECIMAL(18,2) * 2"), "25.00")
+        XCTAssertEqual(value("SELECT coalesce(NULL, 'x')"), "x")
+        XCTAssertEqual(value("SELECT 'a' || 'b' || 1"), "ab1")
+        XCTAssertEqual(value("SELECT CASE WHEN 1 > 2 THEN 'yes' ELSE 'no' END"), "no")
+        XCTAssertEqual(rows("SELECT visitor_id, CASE group_type WHEN '团队' THEN 'group' ELSE 'single' END FROM visits WHERE spot = '东洲岛' ORDER BY 1"),
+                       [["V000001", "single"], ["V000005", "single"]])
+        XCTAssertEqual(value("SELECT upper('abc') || lower('DEF') || length('南岳')"), "ABCdef2")
+        XCTAssertEqual(value("SELECT round(2.346::DOUBLE, 2)"), "2.35")
+        XCTAssertEqual(value("SELECT sum(spend) FILTER (WHERE group_type = '团队') FROM visits"), "543.50")
+    }
+
+    func testTimeInTheDatabaseZone() throws {
+        try load("CREATE TABLE t (ts TIMESTAMP NOT NULL, x BIGINT)", table: "t",
+                 csv: "ts,x\n2025-12-31T23:30:00+08:00,1\n2025-12-31T16:30:00Z,2\n2025-02-28T23:59:59+08:00,3\n2024-02-29T12:00:00+08:00,4\n")
+        XCTAssertEqual(rows("SELECT x, date_trunc('month', ts), date_trunc('year', ts), CAST(ts AS DATE) FROM t ORDER BY x"), [
+            ["1", "2025-12-01 00:00:00", "2025-01-01 00:00:00", "2025-12-31"],
+            ["2", "2026-01-01 00:00:00", "2026-01-01 00:00:00", "2026-01-01"],
+            ["3", "2025-02-01 00:00:00", "2025-01-01 00:00:00", "2025-02-28"],
+            ["4", "2024-02-01 00:00:00", "2024-01-01 00:00:00", "2024-02-29"],
+        ])
+        XCTAssertEqual(rows("SELECT EXTRACT(YEAR FROM ts), EXTRACT(MONTH FROM ts), EXTRACT(HOUR FROM ts), EXTRACT(DOW FROM ts), date_part('quarter', ts) FROM t ORDER BY x"), [
+            ["2025", "12", "23", "3", "4"], ["2026", "1", "0", "4", "1"], ["2025", "2", "23", "5", "1"], ["2024", "2", "12", "4", "1"],
+        ])
+        XCTAssertEqual(value("SELECT strftime(ts, '%Y年%m月%d日 %H:%M') FROM t WHERE x = 2"), "2026年01月01日 00:30")
+        XCTAssertEqual(rows("SELECT date_trunc('week', ts) FROM t WHERE x = 1"), [["2025-12-29 00:00:00"]])
+    }
+
+    func testNullsEverywhere() throws {
+        try load("CREATE TABLE n (k VARCHAR, v BIGINT, m DECIMAL(18,2))", table: "n",
+                 csv: "k,v,m\na,1,1.50\n,2,\na,,2.25\n,,\nb,5,-1\n")
+        XCTAssertEqual(rows("SELECT k, count(*), count(v), sum(v), sum(m) FROM n GROUP BY k ORDER BY k NULLS FIRST"), [
+            ["NULL", "2", "1", "2", "NULL"], ["a", "2", "1", "1", "3.75"], ["b", "1", "1", "5", "-1.00"],
+        ])
+        XCTAssertEqual(rows("SELECT v FROM n ORDER BY v NULLS LAST"), [["1"], ["2"], ["5"], ["NULL"], ["NULL"]])
+        XCTAssertEqual(rows("SELECT v FROM n ORDER BY v DESC"), [["NULL"], ["NULL"], ["5"], ["2"], ["1"]])
+        XCTAssertEqual(value("SELECT count(*) FROM n WHERE v > 1"), "2")
+        XCTAssertEqual(value("SELECT count(*) FROM n WHERE v IN (1, NULL)"), "1")
+        XCTAssertEqual(value("SELECT sum(v) FROM n WHERE v > 100"), "NULL")
+        XCTAssertEqual(value("SELECT count(*) FROM n WHERE v > 100"), "0")
+        XCTAssertEqual(value("SELECT coalesce(k, '(none)') FROM n WHERE v = 2"), "(none)")
+    }
+
+    func testEmptyTablesAndResults() throws {
+        _ = try engine.execute("CREATE TABLE e (x BIGINT, s VARCHAR)")
+        XCTAssertEqual(value("SELECT count(*) FROM e"), "0")
+        XCTAssertEqual(value("SELECT sum(x) FROM e"), "NULL")
+        XCTAssertEqual(rows("SELECT s, count(*) FROM e GROUP BY s"), [])
+        XCTAssertEqual(rows("SELECT * FROM visits LIMIT 0"), [])
+        XCTAssertEqual(rows("SELECT spot FROM visits WHERE spot = '不存在'"), [])
+    }
+
+    func testOrderLimitOffsetDistinctHaving() {
+        XCTAssertEqual(rows("SELECT DISTINCT origin FROM visits WHERE origin IS NOT NULL ORDER BY origin LIMIT 3"),
+                       [["广东"], ["江西"], ["湖北"]])
+        XCTAssertEqual(rows("SELECT visitor_id FROM visits ORDER BY ts LIMIT 2 OFFSET 1"), [["V000002"], ["V000003"]])
+        XCTAssertEqual(rows("SELECT spot, count(*) AS n FROM visits GROUP BY spot HAVING count(*) > 1 ORDER BY n DESC, spot"),
+                       [["南岳衡山", "4"], ["东洲岛", "2"], ["石鼓书院", "2"]])
+        XCTAssertEqual(rows("SELECT count(DISTINCT visitor_id), approx_count_distinct(visitor_id) FROM visits"), [["10", "10"]])
+        XCTAssertEqual(rows("SELECT route AS r, count(*) FROM visits GROUP BY r ORDER BY 2 DESC, r LIMIT 1"), [["大南岳衡山旅游经济圈", "4"]])
+    }
+
+    func testStatements() throws {
+        XCTAssertEqual(rows("SHOW TABLES").map { $0[0] }, ["orders", "tickets", "visits"])
+        XCTAssertEqual(rows("DESCRIBE tickets").map { $0[0] + " " + $0[1] }.prefix(2), ["ts TIMESTAMP", "ticket_id VARCHAR"])
+        let plan = rows("EXPLAIN SELECT count(*) FROM visits WHERE ts >= '2025-10-04'").map { $0[0] }
+        XCTAssertTrue(plan.contains { $0.contains("segments: 1 of 2 scanned, 1 pruned by zone maps") }, "\(plan)")
+    }
+
+    func testErrorsPointAtTheProblem() {
+        var e = error("SELECT spto FROM visits")
+        XCTAssertEqual(e.message, "column \"spto\" does not exist — did you mean \"spot\"?")
+        XCTAssertEqual(e.at, "spto")
+        e = error("SELECT * FROM vists")
+        XCTAssertEqual(e.message, "table \"vists\" does not exist — did you mean \"visits\"?")
+        e = error("SELECT sum(spend) FROM visits WHERE count(*) > 1")
+        XCTAssertEqual(e.message, "aggregate functions are not allowed in WHERE")
+        XCTAssertEqual(e.at, "count(*)")
+        e = error("SELECT spot, route, count(*) FROM visits GROUP BY spot")
+        XCTAssertEqual(e.message, "column \"route\" must appear in the GROUP BY clause or be used in an aggregate function")
+        XCTAssertEqual(e.at, "route")
+        e = error("SELECT foo(spot) FROM visits")
+        XCTAssertTrue(e.message.hasPrefix("unknown function foo"), e.message)
+        e = error("SELECT count(*) FROM visits WHERE spot > 3")
+        XCTAssertEqual(e.message, "cannot compare or combine VARCHAR with BIGINT in a comparison")
+        e = error("SELECT count(*) FROM visits WHERE ts > 'yesterday'")
+        XCTAssertEqual(e.message, "could not convert 'yesterday' to TIMESTAMP")
+        XCTAssertEqual(e.at, "'yesterday'")
+        e = error("SELECT spot FROM visits ORDER BY 3")
+        XCTAssertTrue(e.message.contains("ORDER BY position 3"), e.message)
+    }
+}
