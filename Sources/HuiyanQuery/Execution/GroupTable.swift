@@ -12,8 +12,9 @@ final class GroupTable {
     /// Interned strings of string keys.
     private(set) var strings: [String] = []
     private var stringIds: [String: Int64] = [:]
-    /// Per string pool, its codes' string ids (filled on first sight).
-    private var poolIds: [ObjectIdentifier: [Int64]] = [:]
+    /// Per string pool, its codes' string ids (filled on first sight). The pool is kept with its ids: an
+    /// identifier of a freed pool could be reused by a new one.
+    private var poolIds: [ObjectIdentifier: (pool: StringPool, ids: [Int64])] = [:]
 
     init(keyTypes: [SQLType]) {
         self.keyTypes = keyTypes
@@ -32,9 +33,11 @@ final class GroupTable {
 
     private func ids(for pool: StringPool) -> [Int64] {
         let key = ObjectIdentifier(pool)
-        if let ids = poolIds[key] { return ids }
+        if let cached = poolIds[key] { return cached.ids }
         let ids = pool.strings.map(stringId)
-        poolIds[key] = ids
+        // Pools computed per batch are many; keep the cache small.
+        if poolIds.count >= 64 { poolIds.removeAll(keepingCapacity: true) }
+        poolIds[key] = (pool, ids)
         return ids
     }
 

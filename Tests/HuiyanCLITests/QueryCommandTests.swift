@@ -1,0 +1,80 @@
+import Foundation
+import XCTest
+
+/// `huiyan query` through the real binary: output formats, errors with carets, exit codes.
+final class QueryCommandTests: XCTestCase {
+    var directory: String!
+    var huiyan: HuiyanProcess!
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "huiyan-querycli-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        huiyan = HuiyanProcess(databasePath: directory + "/db")
+        for table in ["visits", "tickets", "orders"] {
+            XCTAssertEqual(try huiyan.run(["ingest", table, HuiyanProcess.fixtures + "/feeds/\(table).csv"]).status, 0)
+        }
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+
+    func testTableOutputAlignsChineseAndNumbers() throws {
+        let result = try huiyan.run(["query", "SELECT spot, count(*) AS n, sum(spend) AS spend FROM visits GROUP BY spot ORDER BY n DESC, spot LIMIT 3"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // 南岳衡山 is four characters but eight columns wide: the borders line up.
+        XCTAssertEqual(result.stdout, """
+        ┌────────────┬───┬─────────┐
+        │ spot       │ n │   spend │
+        ├────────────┼───┼─────────┤
+        │ 南岳衡山   │ 3 │ 1235.85 │
+        │ 东洲岛     │ 1 │  120.00 │
+        │ 夏明翰故居 │ 1 │  -20.00 │
+        └────────────┴───┴─────────┘
+        3 rows
+
+        """)
+    }
+
+    func testCSVJSONAndMarkdown() throws {
+        let sql = "SELECT ticket_id, ts, amount, qty FROM tickets WHERE qty > 3 ORDER BY ticket_id"
+        let csv = try huiyan.run(["query", "--format", "csv", sql])
+        XCTAssertEqual(csv.stdout, "ticket_id,ts,amount,qty\nT000004,2025-10-01 10:15:45,960.00,12\nT000006,2025-10-02 14:05:09,200.00,4\n")
+        let json = try huiyan.run(["query", "--format", "json", "SELECT spot, route FROM visits WHERE visitor_id = 'V000002' ORDER BY ts"])
+        XCTAssertEqual(json.stdout, "{\"spot\":\"南岳衡山\",\"route\":\"大南岳衡山旅游经济圈\"}\n{\"spot\":\"船山故里\",\"route\":null}\n")
+        let markdown = try huiyan.run(["query", "--format", "markdown", "SELECT channel, sum(amount) AS revenue FROM tickets GROUP BY 1 ORDER BY 1 LIMIT 1"])
+        XCTAssertEqual(markdown.stdout, "| channel | revenue |\n|---|---:|\n| OTA | 420.00 |\n")
+        let nulls = try huiyan.run(["query", "--format", "csv", "SELECT route FROM visits WHERE visitor_id = 'V000002' ORDER BY ts"])
+        XCTAssertEqual(nulls.stdout, "route\n大南岳衡山旅游经济圈\n\n", "NULL is empty in CSV")
+    }
+
+    func testSeveralStatementsAndAFile() throws {
+        let path = directory + "/q.sql"
+        try "-- two statements\nSELECT count(*) AS n FROM visits;\nSELECT count(*) AS n FROM orders;\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try huiyan.run(["query", "-f", path, "--format", "csv"])
+        XCTAssertEqual(result.stdout, "n\n10\nn\n8\n")
+        try Data([0x53, 0x45, 0x4C, 0xFF, 0xFE]).write(to: URL(fileURLWithPath: directory + "/bad.sql"))
+        let bad = try huiyan.run(["query", "-f", directory + "/bad.sql"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("not valid UTF-8"), bad.stderr)
+    }
+
+    func testErrorsShowACaretAndExitOne() throws {
+        let result = try huiyan.run(["query", "SELECT spto, count(*) FROM visits GROUP BY 1"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stdout, "")
+        XCTAssertTrue(result.stderr.contains("Error: column \"spto\" does not exist — did you mean \"spot\"?"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("SELECT spto, count(*) FROM visits GROUP BY 1\n       ^~~~"), result.stderr)
+        let syntax = try huiyan.run(["query", "SELECT * FORM visits"])
+        XCTAssertEqual(syntax.status, 1)
+        XCTAssertTrue(syntax.stderr.contains("FORM"), syntax.stderr)
+    }
+
+    func testCreateTableAndCopy() throws {
+        let csv = directory + "/w.csv"
+        try "day,city,rain\n2025-10-01,衡阳,1.5\n2025-10-02,衡阳,\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let result = try huiyan.run(["query", "--format", "csv",
+            "CREATE TABLE weather (day TIMESTAMP NOT NULL, city VARCHAR, rain DOUBLE); COPY weather FROM '\(csv)'; SELECT city, count(*), sum(rain) FROM weather GROUP BY city"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("created table weather with 3 column(s)"), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix("city,count(*),sum(rain)\n衡阳,2,1.5\n"), result.stdout)
+    }
+}
