@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(name: "huiyan", dependencies: ["HuiyanCLI"]),
         .executableTarget(
             name: "huiyan-bench",
-            dependencies: ["HuiyanStorage", "HuiyanIngest"],
+            dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery"],
             path: "Benchmarks/HuiyanBench"
         ),
 

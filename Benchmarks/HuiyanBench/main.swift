@@ -3,8 +3,10 @@
 //   huiyan-bench ingest TABLE FILE [--runs N]   ingest FILE into a fresh database N times: rows/s, bytes/row
 //   huiyan-bench decode TABLE FILE [--runs N]   ingest once, then decode every block of every column N times
 //   huiyan-bench memory [--gib N]               a plain sum over N GiB of Int64: the memory-bandwidth bound
+//   huiyan-bench query DB SQLFILE [--runs N]    each statement of SQLFILE on database DB, in-process: median ms
 import Foundation
 import HuiyanIngest
+import HuiyanQuery
 import HuiyanStorage
 
 func fail(_ message: String) -> Never {
@@ -13,7 +15,30 @@ func fail(_ message: String) -> Never {
 }
 
 func option(_ name: String, default value: Int) -> Int {
-    let args = CommandLine.arguments
+    func benchQueries(database path: String, file: String, runs: Int) throws {
+    let engine = QueryEngine(database: try Database.open(at: path))
+    let text = try String(contentsOfFile: file, encoding: .utf8)
+    for statement in try engine.parse(text) {
+        var times: [Double] = []
+        var rows = 0
+        for _ in 0..<(runs + 1) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            rows = try engine.execute(statement, sql: text).rows.count
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        times.removeFirst()  // warm-up
+        let sql: String
+        if case .select(let s) = statement {
+            let bytes = Array(text.utf8)
+            sql = String(decoding: bytes[s.range.start..<min(s.range.end, bytes.count)], as: UTF8.self)
+        } else {
+            sql = "\(statement)"
+        }
+        print(String(format: "%9.2f ms  (min %.2f, max %.2f)  %6d rows  ", median(times), times.min()!, times.max()!, rows) + sql)
+    }
+}
+
+let args = CommandLine.arguments
     guard let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) else { return value }
     return v
 }
@@ -118,6 +143,29 @@ func benchMemory(gib: Int) {
     print(String(format: "memory: sum over %d GiB of Int64, best of 5: %.2f GB/s (checksum %lld)", gib, Double(count * 8) / best / 1e9, sink))
 }
 
+func benchQueries(database path: String, file: String, runs: Int) throws {
+    let engine = QueryEngine(database: try Database.open(at: path))
+    let text = try String(contentsOfFile: file, encoding: .utf8)
+    for statement in try engine.parse(text) {
+        var times: [Double] = []
+        var rows = 0
+        for _ in 0..<(runs + 1) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            rows = try engine.execute(statement, sql: text).rows.count
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        times.removeFirst()  // warm-up
+        let sql: String
+        if case .select(let s) = statement {
+            let bytes = Array(text.utf8)
+            sql = String(decoding: bytes[s.range.start..<min(s.range.end, bytes.count)], as: UTF8.self)
+        } else {
+            sql = "\(statement)"
+        }
+        print(String(format: "%9.2f ms  (min %.2f, max %.2f)  %6d rows  ", median(times), times.min()!, times.max()!, rows) + sql)
+    }
+}
+
 let args = CommandLine.arguments
 guard args.count >= 2 else { fail("usage: huiyan-bench ingest|decode TABLE FILE [--runs N] | memory [--gib N]") }
 do {
@@ -128,6 +176,9 @@ do {
     case "decode":
         guard args.count >= 4 else { fail("usage: huiyan-bench decode TABLE FILE [--runs N]") }
         try benchDecode(table: args[2], file: args[3], runs: option("--runs", default: 5))
+    case "query":
+        guard args.count >= 4 else { fail("usage: huiyan-bench query DB SQLFILE [--runs N]") }
+        try benchQueries(database: args[2], file: args[3], runs: option("--runs", default: 5))
     case "memory":
         benchMemory(gib: option("--gib", default: 1))
     default:

@@ -1,4 +1,5 @@
 import CXXHash
+import HuiyanStorage
 
 /// The state of one aggregate for every group of a thread's table.
 protocol Accumulator: AnyObject {
@@ -275,17 +276,22 @@ final class ExtremeAccumulator: Accumulator {
     var approximateBytes: Int { has.count * 24 + strings.reduce(0) { $0 + $1.utf8.count } }
 }
 
-/// Exact count(DISTINCT x): a set per group.
+/// Exact count(DISTINCT x). Numbers: a set per group. Strings: per group and per string pool, the codes seen;
+/// at the end each list is sorted and deduplicated, and since segment dictionaries are sorted, the lists
+/// of all segments are merged like sorted runs — equal strings meet — to count without hashing a string
+/// or holding more than the codes (4 bytes a row) and the dictionaries already in memory.
 final class DistinctAccumulator: Accumulator {
     let type: SQLType
     var numbers: [Set<Int64>] = []
-    var strings: [Set<String>] = []
+    /// Per group: the pools seen and their codes.
+    var runs: [[(pool: StringPool, codes: [UInt32])]] = []
+    private var runIndex: [[ObjectIdentifier: Int]] = []
 
     init(type: SQLType) { self.type = type }
 
     func reserve(groups count: Int) {
         if type == .string {
-            while strings.count < count { strings.append([]) }
+            while runs.count < count { runs.append([]); runIndex.append([:]) }
         } else {
             while numbers.count < count { numbers.append([]) }
         }
@@ -295,14 +301,25 @@ final class DistinctAccumulator: Accumulator {
         guard let input else { return }
         switch type {
         case .string:
-            // Distinct codes per group first (cheap), strings once per code.
             let pool = input.pool!
-            var seen: [Int: Set<Int64>] = [:]
+            let key = ObjectIdentifier(pool)
+            var touched: [Int: Int] = [:]
             batch.forEachSelected { i in
                 if input.isNull(i) { return }
-                seen[Int(groups[i]), default: []].insert(input.ints[i])
+                let g = Int(groups[i])
+                let r: Int
+                if let known = touched[g] {
+                    r = known
+                } else if let known = runIndex[g][key] {
+                    r = known; touched[g] = r
+                } else {
+                    runs[g].append((pool, []))
+                    r = runs[g].count - 1
+                    runIndex[g][key] = r
+                    touched[g] = r
+                }
+                runs[g][r].codes.append(UInt32(truncatingIfNeeded: input.ints[i]))
             }
-            for (g, codes) in seen { for c in codes { strings[g].insert(pool.strings[Int(c)]) } }
         case .float64:
             batch.forEachSelected { i in
                 if !input.isNull(i) { numbers[Int(groups[i])].insert(Int64(bitPattern: input.doubles[i].bitPattern)) }
@@ -315,19 +332,96 @@ final class DistinctAccumulator: Accumulator {
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
         let o = other as! DistinctAccumulator
         for g in 0..<o.numbers.count { numbers[Int(mapping[g])].formUnion(o.numbers[g]) }
-        for g in 0..<o.strings.count { strings[Int(mapping[g])].formUnion(o.strings[g]) }
+        for g in 0..<o.runs.count {
+            let t = Int(mapping[g])
+            for run in o.runs[g] {
+                let key = ObjectIdentifier(run.pool)
+                if let r = runIndex[t][key] { runs[t][r].codes += run.codes } else {
+                    runs[t].append(run)
+                    runIndex[t][key] = runs[t].count - 1
+                }
+            }
+        }
     }
 
     func result(groups: Int) -> Vector {
         let v = Vector(type: .int64, count: groups)
         for g in 0..<groups {
-            v.ints[g] = Int64(type == .string ? (g < strings.count ? strings[g].count : 0) : (g < numbers.count ? numbers[g].count : 0))
+            if type == .string {
+                v.ints[g] = g < runs.count ? Int64(Self.countDistinct(runs[g])) : 0
+            } else {
+                v.ints[g] = g < numbers.count ? Int64(numbers[g].count) : 0
+            }
         }
         return v
     }
 
+    /// Distinct strings over runs of codes: a merge of sorted runs when every pool is sorted, else a set.
+    static func countDistinct(_ runs: [(pool: StringPool, codes: [UInt32])]) -> Int {
+        let unique = runs.map { run -> [UInt32] in
+            var codes = run.codes
+            codes.sort()
+            var out: [UInt32] = []
+            out.reserveCapacity(codes.count)
+            for c in codes where out.last != c { out.append(c) }
+            return out
+        }
+        if runs.count == 1 { return unique[0].count }
+        guard runs.allSatisfy({ $0.pool.isSorted }) else {
+            var set = Set<String>()
+            for (run, codes) in zip(runs, unique) { for c in codes { set.insert(run.pool.string(Int(c))) } }
+            return set.count
+        }
+        // k-way merge with a binary heap of run cursors, ordered by the bytes of their current strings.
+        let dictionaries = runs.map(\.pool.dictionary)
+        var position = [Int](repeating: 0, count: runs.count)
+        func less(_ a: Int, _ b: Int) -> Bool {
+            compare(dictionaries[a], Int(unique[a][position[a]]), dictionaries[b], Int(unique[b][position[b]])) < 0
+        }
+        var heap = (0..<runs.count).filter { !unique[$0].isEmpty }
+        func siftDown(_ start: Int) {
+            var i = start
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && less(heap[l], heap[m]) { m = l }
+                if r < heap.count && less(heap[r], heap[m]) { m = r }
+                if m == i { return }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+        var distinct = 0
+        var last: (run: Int, code: Int)?
+        while let top = heap.first {
+            let code = Int(unique[top][position[top]])
+            if last == nil || compare(dictionaries[last!.run], last!.code, dictionaries[top], code) != 0 { distinct += 1 }
+            last = (top, code)
+            position[top] += 1
+            if position[top] == unique[top].count {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { siftDown(0) }
+        }
+        return distinct
+    }
+
+    /// Byte order of two dictionary entries.
+    @inline(__always)
+    static func compare(_ a: StringDictionary, _ i: Int, _ b: StringDictionary, _ j: Int) -> Int {
+        let la = a.starts[i + 1] - a.starts[i], lb = b.starts[j + 1] - b.starts[j]
+        let common = min(la, lb)
+        let c = a.bytes.withUnsafeBufferPointer { x in
+            b.bytes.withUnsafeBufferPointer { y in common == 0 ? 0 : memcmp(x.baseAddress! + a.starts[i], y.baseAddress! + b.starts[j], common) }
+        }
+        if c != 0 { return c < 0 ? -1 : 1 }
+        return la == lb ? 0 : (la < lb ? -1 : 1)
+    }
+
     var approximateBytes: Int {
-        numbers.reduce(0) { $0 + $1.count * 16 } + strings.reduce(0) { $0 + $1.count * 48 }
+        numbers.reduce(0) { $0 + $1.count * 16 } + runs.reduce(0) { $0 + $1.reduce(0) { $0 + $1.codes.count * 4 } }
     }
 }
 
@@ -355,18 +449,26 @@ final class HyperLogLogAccumulator: Accumulator {
         return z ^ (z >> 31)
     }
 
+    /// Hashes of the entries of the pool seen last (a segment's blocks share it), computed on first use.
+    private var hashedPool: StringPool?
+    private var hashes: [UInt64] = []
+    private var hashed: [Bool] = []
+
     func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
         guard let input else { return }
         if type == .string {
             let pool = input.pool!
-            var hashes = [UInt64](repeating: 0, count: pool.count)
-            var done = [Bool](repeating: false, count: pool.count)
+            if hashedPool !== pool {
+                hashedPool = pool
+                hashes = [UInt64](repeating: 0, count: pool.count)
+                hashed = [Bool](repeating: false, count: pool.count)
+            }
             batch.forEachSelected { i in
                 if input.isNull(i) { return }
                 let c = Int(input.ints[i])
-                if !done[c] {
+                if !hashed[c] {
                     hashes[c] = pool.dictionary.withBytes(at: c) { XXH3_64bits($0.baseAddress, $0.count) }
-                    done[c] = true
+                    hashed[c] = true
                 }
                 add(hashes[c], group: Int(groups[i]))
             }

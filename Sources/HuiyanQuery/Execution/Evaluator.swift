@@ -497,15 +497,44 @@ struct Evaluator {
                     let day = TimeMath.truncateDay(v.ints[i], to: unit)
                     out.ints[i] = type == .date ? day : TimeMath.midnight(ofDay: day, offsetSeconds: offsetSeconds)
                 }
-            } else {
+            } else if unit == .second || unit == .minute || unit == .hour || unit == .day {
                 let offset = offsetSeconds
                 batch.forEachSelected { out.ints[$0] = TimeMath.truncate(v.ints[$0], to: unit, offsetSeconds: offset) }
+            } else {
+                // Rows come in time order within a block: reuse the calendar work while the day stays the same.
+                let offset = offsetSeconds
+                var lastDay = Int64.min, lastResult: Int64 = 0
+                out.ints.withUnsafeMutableBufferPointer { o in
+                    v.ints.withUnsafeBufferPointer { t in
+                        batch.forEachSelected { i in
+                            let day = TimeMath.localDay(t[i], offsetSeconds: offset)
+                            if day != lastDay {
+                                lastDay = day
+                                lastResult = TimeMath.midnight(ofDay: TimeMath.truncateDay(day, to: unit), offsetSeconds: offset)
+                            }
+                            o[i] = lastResult
+                        }
+                    }
+                }
             }
         case .datePart(let field):
             let v = args[0]
             out.nulls = v.nulls
             if v.type == .date {
                 batch.forEachSelected { out.ints[$0] = TimeMath.extract(field, fromDay: v.ints[$0]) }
+            } else if [.year, .quarter, .month, .day, .dow, .isodow, .doy, .week].contains(field) {
+                // Calendar fields depend on the day only: computed once per run of equal days.
+                let offset = offsetSeconds
+                var lastDay = Int64.min, lastResult: Int64 = 0
+                out.ints.withUnsafeMutableBufferPointer { o in
+                    v.ints.withUnsafeBufferPointer { t in
+                        batch.forEachSelected { i in
+                            let day = TimeMath.localDay(t[i], offsetSeconds: offset)
+                            if day != lastDay { lastDay = day; lastResult = TimeMath.extract(field, fromDay: day) }
+                            o[i] = lastResult
+                        }
+                    }
+                }
             } else {
                 let offset = offsetSeconds
                 batch.forEachSelected { out.ints[$0] = TimeMath.extract(field, fromTimestamp: v.ints[$0], offsetSeconds: offset) }

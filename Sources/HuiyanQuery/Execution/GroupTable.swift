@@ -42,7 +42,139 @@ final class GroupTable {
     }
 
     /// The group number of every selected row of a batch; creates new groups as they appear.
+    ///
+    /// When every key has a small domain in this batch — dictionary codes, or integers within a narrow range
+    /// (time buckets, hours, days) — rows are numbered through a dense array indexed by the combined key,
+    /// so the hash table is consulted once per distinct key of the batch, not once per row.
     func assign(_ vectors: [Vector], _ batch: Batch, into groups: inout [Int32]) {
+        if vectors.isEmpty {
+            if groupCount == 0 { _ = find([0]) }
+            batch.forEachSelected { groups[$0] = 0 }
+            return
+        }
+        if vectors.count == 1, vectors[0].type == .string {
+            assignByCode(vectors[0], batch, into: &groups)
+            return
+        }
+        if assignDense(vectors, batch, into: &groups) { return }
+        assignHashed(vectors, batch, into: &groups)
+    }
+
+    /// One string key: each pool keeps a code → group map across batches (a segment's blocks share its
+    /// dictionary), so a row costs one array load.
+    private var codeGroups: [ObjectIdentifier: (pool: StringPool, groups: [Int32])] = [:]
+    private var nullGroup: Int32 = -1
+
+    private func assignByCode(_ v: Vector, _ batch: Batch, into groups: inout [Int32]) {
+        let pool = v.pool!
+        let key = ObjectIdentifier(pool)
+        var map = codeGroups[key]?.groups ?? [Int32](repeating: -1, count: pool.count)
+        codeGroups[key] = nil
+        let nulls = v.nulls
+        var missing = false
+        map.withUnsafeBufferPointer { m in
+            v.ints.withUnsafeBufferPointer { codes in
+                groups.withUnsafeMutableBufferPointer { g in
+                    if let nulls {
+                        let nullGroup = self.nullGroup
+                        batch.forEachSelected { i in
+                            let group = nulls[i] != 0 ? nullGroup : m[Int(codes[i])]
+                            g[i] = group
+                            missing = missing || group < 0
+                        }
+                    } else {
+                        var lowest: Int32 = 0
+                        batch.forEachSelected { i in
+                            let group = m[Int(codes[i])]
+                            g[i] = group
+                            lowest = min(lowest, group)
+                        }
+                        missing = lowest < 0
+                    }
+                }
+            }
+        }
+        if missing {
+            let ids = self.ids(for: pool)
+            batch.forEachSelected { i in
+                guard groups[i] < 0 else { return }
+                if let nulls, nulls[i] != 0 {
+                    if nullGroup < 0 { nullGroup = find([0, 1]) }
+                    groups[i] = nullGroup
+                    return
+                }
+                let code = Int(v.ints[i])
+                if map[code] < 0 { map[code] = find([ids[code], 0]) }
+                groups[i] = map[code]
+            }
+        }
+        if codeGroups.count >= 64 { codeGroups.removeAll(keepingCapacity: true) }
+        codeGroups[key] = (pool, map)
+    }
+
+    /// Rows' dense key indexes when the combined domain is small; nil otherwise.
+    private func assignDense(_ vectors: [Vector], _ batch: Batch, into groups: inout [Int32]) -> Bool {
+        var bases = [Int64](repeating: 0, count: vectors.count)
+        var sizes = [Int](repeating: 0, count: vectors.count)
+        var product = 1
+        for (k, v) in vectors.enumerated() {
+            var size: Int
+            if v.type == .string {
+                size = v.pool!.count
+            } else if v.type == .float64 {
+                return false
+            } else {
+                var lo = Int64.max, hi = Int64.min
+                v.ints.withUnsafeBufferPointer { values in
+                    batch.forEachSelected { i in lo = min(lo, values[i]); hi = max(hi, values[i]) }
+                }
+                if lo > hi { lo = 0; hi = 0 }
+                let (range, overflow) = hi.subtractingReportingOverflow(lo)
+                if overflow || range >= 1 << 16 { return false }
+                bases[k] = lo
+                size = Int(range) + 1
+            }
+            size += 1  // NULL
+            sizes[k] = size
+            product *= size
+            if product > 1 << 16 { return false }
+        }
+        var slots = [Int32](repeating: -1, count: product)
+        var index = [Int](repeating: 0, count: batch.count)
+        for (k, v) in vectors.enumerated() {
+            let base = bases[k], size = sizes[k]
+            index.withUnsafeMutableBufferPointer { idx in
+                v.ints.withUnsafeBufferPointer { values in
+                    if let nulls = v.nulls {
+                        batch.forEachSelected { i in
+                            idx[i] = idx[i] * size + (nulls[i] != 0 ? size - 1 : Int(values[i] &- base))
+                        }
+                    } else {
+                        batch.forEachSelected { i in idx[i] = idx[i] * size + Int(values[i] &- base) }
+                    }
+                }
+            }
+        }
+        var representative: [Int] = []
+        batch.forEachSelected { i in
+            if slots[index[i]] == -1 { slots[index[i]] = -2; representative.append(i) }
+        }
+        // One hash lookup per distinct key of the batch.
+        if !representative.isEmpty {
+            var single = [Int32](repeating: 0, count: batch.count)
+            assignHashed(vectors, Batch(count: batch.count, selection: representative.map(Int32.init)), into: &single)
+            for i in representative { slots[index[i]] = single[i] }
+        }
+        slots.withUnsafeBufferPointer { s in
+            index.withUnsafeBufferPointer { idx in
+                groups.withUnsafeMutableBufferPointer { g in batch.forEachSelected { g[$0] = s[idx[$0]] } }
+            }
+        }
+        return true
+    }
+
+    /// Looks up every selected row's key in the hash table.
+    private func assignHashed(_ vectors: [Vector], _ batch: Batch, into groups: inout [Int32]) {
         let poolIds = vectors.map { $0.type == .string ? ids(for: $0.pool!) : [] }
         var key = [Int64](repeating: 0, count: width)
         batch.forEachSelected { row in

@@ -161,6 +161,7 @@ final class SelectExecutor {
                 // An aggregate over no rows still has one result row (count 0, sum NULL).
                 var groups = [Int32](repeating: 0, count: 1)
                 main.table!.assign([], Batch(count: 1, selection: nil), into: &groups)
+                for a in main.accumulators { a.reserve(groups: 1) }
             }
             return try finishAggregation(main.table!, main.accumulators)
         }

@@ -119,18 +119,16 @@ public final class SegmentReader: @unchecked Sendable {
     @discardableResult
     public func decodeCodes(column: Int, block: Int, into codes: UnsafeMutablePointer<UInt32>,
                             validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
-        let limit = Int64(footer.columns[column].dictionaryCount)
-        var bad = false
+        let limit = footer.columns[column].dictionaryCount
+        let rows = footer.columns[column].blocks[block].rowCount
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            try IntegerBlockCodec.decode(data, count: rows, into: codes) { code in
-                if (code < 0 || code >= limit) && limit > 0 { bad = true }
-                return UInt32(truncatingIfNeeded: code)
-            }
+            try IntegerBlockCodec.decode(data, count: rows, into: codes) { UInt32(truncatingIfNeeded: $0) }
         }
-        if limit == 0 && nulls < footer.columns[column].blocks[block].rowCount {
-            bad = true
-        }
-        if bad {
+        // Every code must index the dictionary (a damaged block must not send a reader out of bounds). One
+        // reduction after decoding keeps the decode loop free of branches. NULL slots repeat a valid code.
+        var largest: UInt32 = 0
+        for i in 0..<rows { largest = max(largest, codes[i]) }
+        if (limit == 0 && nulls < rows) || (limit > 0 && Int(largest) >= limit) {
             throw StorageError.corrupt(path: path, detail: "string code outside the dictionary in column \"\(footer.columns[column].definition.name)\", block \(block)")
         }
         return nulls
