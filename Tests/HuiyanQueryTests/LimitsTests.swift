@@ -1,0 +1,43 @@
+import XCTest
+@testable import HuiyanQuery
+
+/// Cancellation, timeouts and the memory limit stop a statement with a clear error.
+final class LimitsTests: QueryTestCase {
+    func testCancelledStatementStops() {
+        let context = QueryContext()
+        context.cancel()
+        XCTAssertThrowsError(try engine.execute("SELECT count(*) FROM visits", context: context)) { error in
+            XCTAssertEqual("\(error)", "query cancelled")
+        }
+    }
+
+    func testTimeoutStops() {
+        let context = QueryContext(timeout: 0.000_001)
+        usleep(1000)
+        XCTAssertThrowsError(try engine.execute("SELECT spot, count(*) FROM visits GROUP BY spot", context: context)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("query timed out after"), "\(error)")
+        }
+    }
+
+    func testMemoryLimitTurnsARunawayQueryIntoAnError() {
+        let context = QueryContext(memoryLimit: 64)
+        XCTAssertThrowsError(try engine.execute("SELECT visitor_id, count(DISTINCT spot) FROM visits GROUP BY visitor_id", context: context)) { error in
+            XCTAssertTrue("\(error)".contains("memory limit of 64 B"), "\(error)")
+        }
+        // The same query within a sane limit runs.
+        XCTAssertNoThrow(try engine.execute("SELECT visitor_id, count(DISTINCT spot) FROM visits GROUP BY visitor_id",
+                                            context: QueryContext(memoryLimit: 64 << 20)))
+    }
+
+    func testHostileQueryTextNeverCrashes() {
+        let deep = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
+        XCTAssertThrowsError(try engine.execute("SELECT \(deep)"))
+        let inList = "SELECT count(*) FROM visits WHERE spot IN (" + (0..<10_000).map { "'s\($0)'" }.joined(separator: ",") + ")"
+        XCTAssertEqual(try engine.execute(inList).first?.rows.first?.first, .int(0))
+        for text in ["", ";", "SELECT", "SELECT * FROM", "SELECT count(* FROM visits", "SELECT '\u{0}'", "SELECT 1 +", "DESCRIBE",
+                     "SELECT spot FROM visits GROUP BY", "SELECT 9223372036854775807 + 1", "SELECT sum(spend) FROM visits GROUP BY 5",
+                     "SELECT CAST('x' AS DATE)", "SELECT 1/0", "SELECT -9223372036854775808 * -1", "COPY visits FROM '/nonexistent'"] {
+            do { _ = try engine.execute(text) } catch is QueryError {} catch { XCTFail("\(text): \(error)") }
+        }
+    }
+}
