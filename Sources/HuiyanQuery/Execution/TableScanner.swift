@@ -121,6 +121,28 @@ final class TableScanner {
         return lo
     }
 
+    /// For each byte of a validity bitmap, the eight NULL flags it stands for (1 where the bit is 0).
+    private static let nullBytes: [UInt64] = (0..<256).map { (byte: Int) -> UInt64 in
+        var word: UInt64 = 0
+        for bit in 0..<8 where byte & (1 << bit) == 0 { word |= UInt64(1) << UInt64(8 * bit) }
+        return word
+    }
+
+    /// A validity bitmap expanded to one NULL flag byte per row, eight rows per table lookup.
+    static func nullMask(_ validity: UnsafeMutablePointer<UInt64>, rows: Int) -> [UInt8] {
+        var mask = [UInt8](repeating: 0, count: (rows + 7) & ~7)
+        let table = nullBytes
+        mask.withUnsafeMutableBytes { out in
+            validity.withMemoryRebound(to: UInt8.self, capacity: (rows + 7) / 8) { bits in
+                for b in 0..<((rows + 7) / 8) {
+                    out.storeBytes(of: table[Int(bits[b])], toByteOffset: b * 8, as: UInt64.self)
+                }
+            }
+        }
+        mask.removeLast(mask.count - rows)
+        return mask
+    }
+
     /// Per-thread decoding state.
     final class Cursor {
         let scratch = BlockScratch()
@@ -171,12 +193,7 @@ final class TableScanner {
                     vector.pool = pool
                 }
             }
-            if nulls > 0 {
-                var mask = [UInt8](repeating: 0, count: rows)
-                let validity = cursor.validity
-                for i in 0..<rows where validity[i >> 6] & (UInt64(1) << UInt64(i & 63)) == 0 { mask[i] = 1 }
-                vector.nulls = mask
-            }
+            if nulls > 0 { vector.nulls = Self.nullMask(cursor.validity, rows: rows) }
             vectors[column] = vector
         }
         return vectors
