@@ -364,7 +364,21 @@ struct Evaluator {
         case (.boolean, .int64), (.int64, .boolean):
             batch.forEachSelected { out.ints[$0] = type == .boolean ? (v.ints[$0] != 0 ? 1 : 0) : v.ints[$0] }
         case (.timestamp, .date):
-            batch.forEachSelected { out.ints[$0] = TimeMath.localDay(v.ints[$0], offsetSeconds: offsetSeconds) }
+            let offset = offsetSeconds
+            var dayStart = Int64.max, dayEnd = Int64.min, day: Int64 = 0
+            out.ints.withUnsafeMutableBufferPointer { o in
+                v.ints.withUnsafeBufferPointer { t in
+                    batch.forEachSelected { i in
+                        let x = t[i]
+                        if x < dayStart || x >= dayEnd {
+                            day = TimeMath.localDay(x, offsetSeconds: offset)
+                            dayStart = TimeMath.midnight(ofDay: day, offsetSeconds: offset)
+                            dayEnd = dayStart + TimeMath.microsPerDay
+                        }
+                        o[i] = day
+                    }
+                }
+            }
         case (.date, .timestamp):
             batch.forEachSelected { out.ints[$0] = TimeMath.midnight(ofDay: v.ints[$0], offsetSeconds: offsetSeconds) }
         case (.string, _):
@@ -501,15 +515,18 @@ struct Evaluator {
                 let offset = offsetSeconds
                 batch.forEachSelected { out.ints[$0] = TimeMath.truncate(v.ints[$0], to: unit, offsetSeconds: offset) }
             } else {
-                // Rows come in time order within a block: reuse the calendar work while the day stays the same.
+                // Rows come in time order within a block: reuse the calendar work while the instant stays in the
+                // same local day (two comparisons instead of a division and a calendar conversion).
                 let offset = offsetSeconds
-                var lastDay = Int64.min, lastResult: Int64 = 0
+                var dayStart = Int64.max, dayEnd = Int64.min, lastResult: Int64 = 0
                 out.ints.withUnsafeMutableBufferPointer { o in
                     v.ints.withUnsafeBufferPointer { t in
                         batch.forEachSelected { i in
-                            let day = TimeMath.localDay(t[i], offsetSeconds: offset)
-                            if day != lastDay {
-                                lastDay = day
+                            let x = t[i]
+                            if x < dayStart || x >= dayEnd {
+                                let day = TimeMath.localDay(x, offsetSeconds: offset)
+                                dayStart = TimeMath.midnight(ofDay: day, offsetSeconds: offset)
+                                dayEnd = dayStart + TimeMath.microsPerDay
                                 lastResult = TimeMath.midnight(ofDay: TimeMath.truncateDay(day, to: unit), offsetSeconds: offset)
                             }
                             o[i] = lastResult
@@ -523,15 +540,38 @@ struct Evaluator {
             if v.type == .date {
                 batch.forEachSelected { out.ints[$0] = TimeMath.extract(field, fromDay: v.ints[$0]) }
             } else if [.year, .quarter, .month, .day, .dow, .isodow, .doy, .week].contains(field) {
-                // Calendar fields depend on the day only: computed once per run of equal days.
+                // Calendar fields depend on the day only: computed once per run of instants in the same day.
                 let offset = offsetSeconds
-                var lastDay = Int64.min, lastResult: Int64 = 0
+                var dayStart = Int64.max, dayEnd = Int64.min, lastResult: Int64 = 0
                 out.ints.withUnsafeMutableBufferPointer { o in
                     v.ints.withUnsafeBufferPointer { t in
                         batch.forEachSelected { i in
-                            let day = TimeMath.localDay(t[i], offsetSeconds: offset)
-                            if day != lastDay { lastDay = day; lastResult = TimeMath.extract(field, fromDay: day) }
+                            let x = t[i]
+                            if x < dayStart || x >= dayEnd {
+                                let day = TimeMath.localDay(x, offsetSeconds: offset)
+                                dayStart = TimeMath.midnight(ofDay: day, offsetSeconds: offset)
+                                dayEnd = dayStart + TimeMath.microsPerDay
+                                lastResult = TimeMath.extract(field, fromDay: day)
+                            }
                             o[i] = lastResult
+                        }
+                    }
+                }
+            } else if field == .hour || field == .minute || field == .second {
+                // Time-of-day fields: the day's start found once per day, then a multiply-shift per row.
+                let offset = offsetSeconds
+                let unit: Int64 = field == .hour ? 3_600_000_000 : field == .minute ? 60_000_000 : 1_000_000
+                let modulus: Int64 = field == .hour ? 24 : 60
+                var dayStart = Int64.max, dayEnd = Int64.min
+                out.ints.withUnsafeMutableBufferPointer { o in
+                    v.ints.withUnsafeBufferPointer { t in
+                        batch.forEachSelected { i in
+                            let x = t[i]
+                            if x < dayStart || x >= dayEnd {
+                                dayStart = TimeMath.midnight(ofDay: TimeMath.localDay(x, offsetSeconds: offset), offsetSeconds: offset)
+                                dayEnd = dayStart + TimeMath.microsPerDay
+                            }
+                            o[i] = (x - dayStart) / unit % modulus
                         }
                     }
                 }

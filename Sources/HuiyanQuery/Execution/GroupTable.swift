@@ -56,6 +56,10 @@ final class GroupTable {
             assignByCode(vectors[0], batch, into: &groups)
             return
         }
+        if vectors.count == 1, vectors[0].type != .float64 {
+            assignByRuns(vectors[0], batch, into: &groups)
+            return
+        }
         if assignDense(vectors, batch, into: &groups) { return }
         assignHashed(vectors, batch, into: &groups)
     }
@@ -112,6 +116,30 @@ final class GroupTable {
         codeGroups[key] = (pool, map)
     }
 
+    /// One integer key (time buckets, days, hours, ids): equal neighbours — time-ordered data makes long
+    /// runs — reuse the previous row's group; a change of value costs one hash lookup.
+    private func assignByRuns(_ v: Vector, _ batch: Batch, into groups: inout [Int32]) {
+        var lastValue: Int64 = 0, lastGroup: Int32 = -1
+        let nulls = v.nulls
+        v.ints.withUnsafeBufferPointer { values in
+            groups.withUnsafeMutableBufferPointer { g in
+                batch.forEachSelected { i in
+                    if let nulls, nulls[i] != 0 {
+                        if nullGroup < 0 { nullGroup = find([0, 1]) }
+                        g[i] = nullGroup
+                        return
+                    }
+                    let x = values[i]
+                    if x != lastValue || lastGroup < 0 {
+                        lastValue = x
+                        lastGroup = find([x, 0])
+                    }
+                    g[i] = lastGroup
+                }
+            }
+        }
+    }
+
     /// Rows' dense key indexes when the combined domain is small; nil otherwise.
     private func assignDense(_ vectors: [Vector], _ batch: Batch, into groups: inout [Int32]) -> Bool {
         var bases = [Int64](repeating: 0, count: vectors.count)
@@ -126,7 +154,11 @@ final class GroupTable {
             } else {
                 var lo = Int64.max, hi = Int64.min
                 v.ints.withUnsafeBufferPointer { values in
-                    batch.forEachSelected { i in lo = min(lo, values[i]); hi = max(hi, values[i]) }
+                    if let nulls = v.nulls {
+                        batch.forEachSelected { i in if nulls[i] == 0 { lo = min(lo, values[i]); hi = max(hi, values[i]) } }
+                    } else {
+                        batch.forEachSelected { i in lo = min(lo, values[i]); hi = max(hi, values[i]) }
+                    }
                 }
                 if lo > hi { lo = 0; hi = 0 }
                 let (range, overflow) = hi.subtractingReportingOverflow(lo)
@@ -140,6 +172,30 @@ final class GroupTable {
             if product > 1 << 16 { return false }
         }
         var slots = [Int32](repeating: -1, count: product)
+        if vectors.count == 1 && vectors[0].nulls == nil {
+            // One integer key without NULLs (a time bucket, an hour): one pass through a per-batch array.
+            let v = vectors[0], base = bases[0]
+            var missing = false
+            v.ints.withUnsafeBufferPointer { values in
+                slots.withUnsafeMutableBufferPointer { s in
+                    groups.withUnsafeMutableBufferPointer { g in
+                        batch.forEachSelected { i in
+                            let slot = Int(values[i] &- base)
+                            if s[slot] < 0 { missing = true; s[slot] = -2 }
+                            g[i] = s[slot]
+                        }
+                    }
+                }
+            }
+            if missing {
+                batch.forEachSelected { i in
+                    let slot = Int(v.ints[i] &- base)
+                    if slots[slot] < 0 { slots[slot] = find([v.ints[i], 0]) }
+                    groups[i] = slots[slot]
+                }
+            }
+            return true
+        }
         var index = [Int](repeating: 0, count: batch.count)
         for (k, v) in vectors.enumerated() {
             let base = bases[k], size = sizes[k]
