@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import HuiyanStorage
 
 /// `huiyan query` through the real binary: output formats, errors with carets, exit codes.
 final class QueryCommandTests: XCTestCase {
@@ -76,5 +77,26 @@ final class QueryCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("created table weather with 3 column(s)"), result.stdout)
         XCTAssertTrue(result.stdout.hasSuffix("city,count(*),sum(rain)\n衡阳,2,1.5\n"), result.stdout)
+    }
+
+    func testQueryOnADamagedSegmentFailsClearly() throws {
+        let database = try Database.open(at: directory + "/db")
+        let segment = try database.snapshot(of: "tickets").segments[0]
+        let amount = segment.columnIndex("amount")!
+        let offset = Int(segment.columns[amount].blocks[0].range.offset)
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: segment.path))
+        try handle.seek(toOffset: UInt64(offset + 1))
+        let byte = try handle.read(upToCount: 1)![0]
+        try handle.seek(toOffset: UInt64(offset + 1))
+        try handle.write(contentsOf: Data([byte ^ 0x01]))
+        try handle.close()
+        let result = try huiyan.run(["query", "SELECT sum(amount) FROM tickets"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertFalse(result.signaled)
+        XCTAssertEqual(result.stdout, "", "no number computed from damaged bytes")
+        XCTAssertTrue(result.stderr.contains("damaged file \(segment.path): checksum mismatch in column \"amount\", block 0"), result.stderr)
+        // Columns that are not damaged still answer.
+        let other = try huiyan.run(["query", "--format", "csv", "SELECT count(*) AS n FROM tickets WHERE spot = '南岳衡山'"])
+        XCTAssertEqual(other.stdout, "n\n3\n")
     }
 }
