@@ -26,6 +26,7 @@ struct Evaluator {
             for conjunct in list where batch.selectedCount > 0 { try filter(conjunct, &batch) }
             return
         }
+        if try selectDirectly(predicate, &batch) { return }
         let result = try evaluate(predicate, batch)
         var kept: [Int32] = []
         kept.reserveCapacity(batch.selectedCount)
@@ -37,6 +38,72 @@ struct Evaluator {
             }
         }
         batch.selection = kept
+    }
+
+    /// `column op constant` and string `IN` lists select rows straight from the column, without a boolean
+    /// vector; on a sorted dictionary a string comparison is a range of codes. False when the shape differs.
+    private func selectDirectly(_ predicate: BoundExpression, _ batch: inout Batch) throws -> Bool {
+        var column: BoundExpression, op: ComparisonOperator, constant: Value
+        switch predicate {
+        case .comparison(let o, let c, .constant(let v, _)) where c.isColumnLike:
+            (column, op, constant) = (c, o, v)
+        case .comparison(let o, .constant(let v, _), let c) where c.isColumnLike:
+            (column, op, constant) = (c, o.flipped, v)
+        case .inList(let c, let values, false) where c.isColumnLike && c.type == .string:
+            let v = try evaluate(c, batch)
+            guard let pool = v.pool, pool.isSorted else { return false }
+            var wanted = [Bool](repeating: false, count: pool.count)
+            for case .string(let s) in values { if let code = pool.dictionary.code(of: s) { wanted[code] = true } }
+            batch.selection = select(v, batch) { wanted[Int($0)] }
+            return true
+        default:
+            return false
+        }
+        if constant.isNull { batch.selection = []; return true }
+        let v = try evaluate(column, batch)
+        switch constant {
+        case .string(let s):
+            guard let pool = v.pool, case .some(let range) = pool.codeRange(op, s) else { return false }
+            guard let range else { batch.selection = []; return true }
+            let lo = range.lowerBound, hi = range.upperBound
+            batch.selection = select(v, batch) { $0 >= lo && $0 <= hi }
+        case .int(let c), .money(let c), .timestamp(let c), .date(let c):
+            switch op {
+            case .equal: batch.selection = select(v, batch) { $0 == c }
+            case .notEqual: batch.selection = select(v, batch) { $0 != c }
+            case .less: batch.selection = select(v, batch) { $0 < c }
+            case .lessOrEqual: batch.selection = select(v, batch) { $0 <= c }
+            case .greater: batch.selection = select(v, batch) { $0 > c }
+            case .greaterOrEqual: batch.selection = select(v, batch) { $0 >= c }
+            }
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// The selected, non-NULL rows whose integer (or code) satisfies `keep`.
+    @inline(__always)
+    private func select(_ v: Vector, _ batch: Batch, _ keep: (Int64) -> Bool) -> [Int32] {
+        var kept = [Int32](unsafeUninitializedCapacity: batch.selectedCount) { buffer, initialized in
+            var n = 0
+            v.ints.withUnsafeBufferPointer { values in
+                if let nulls = v.nulls {
+                    batch.forEachSelected { i in
+                        buffer[n] = Int32(i)
+                        n &+= (nulls[i] == 0 && keep(values[i])) ? 1 : 0
+                    }
+                } else {
+                    batch.forEachSelected { i in
+                        buffer[n] = Int32(i)
+                        n &+= keep(values[i]) ? 1 : 0
+                    }
+                }
+            }
+            initialized = n
+        }
+        if kept.capacity > kept.count * 4 + 64 { kept = Array(kept) }
+        return kept
     }
 
     // MARK: Expressions
@@ -638,6 +705,16 @@ struct Evaluator {
             }
         }
         return out
+    }
+}
+
+extension BoundExpression {
+    /// A table column, group key or aggregate: evaluating it copies nothing.
+    var isColumnLike: Bool {
+        switch self {
+        case .column, .groupKey, .aggregate: return true
+        default: return false
+        }
     }
 }
 

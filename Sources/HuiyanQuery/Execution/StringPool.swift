@@ -27,6 +27,46 @@ final class StringPool {
 
     func string(_ code: Int) -> String { dictionary.string(at: code) }
 
+    /// The codes whose strings satisfy `string op constant`, as one inclusive range, for a sorted pool
+    /// (code order is byte order: one or two binary searches); nil for an unsorted pool.
+    func codeRange(_ op: ComparisonOperator, _ constant: String) -> ClosedRange<Int64>?? {
+        guard isSorted else { return nil }
+        let n = Int64(count)
+        let below = Int64(lowerBound(constant, inclusive: false))
+        let belowOrEqual = Int64(lowerBound(constant, inclusive: true))
+        let range: (Int64, Int64)
+        switch op {
+        case .equal: range = (below, belowOrEqual - 1)
+        case .less: range = (0, below - 1)
+        case .lessOrEqual: range = (0, belowOrEqual - 1)
+        case .greater: range = (belowOrEqual, n - 1)
+        case .greaterOrEqual: range = (below, n - 1)
+        case .notEqual: return nil
+        }
+        return range.0 <= range.1 ? .some(range.0...range.1) : .some(nil)
+    }
+
+    /// How many entries are `< s` (or `<= s` when inclusive), by byte order; the pool must be sorted.
+    func lowerBound(_ s: String, inclusive: Bool) -> Int {
+        let target = Array(s.utf8)
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let c = compareEntry(mid, target)
+            if c < 0 || (inclusive && c == 0) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Byte order of entry `code` against `target`.
+    private func compareEntry(_ code: Int, _ target: [UInt8]) -> Int {
+        dictionary.withBytes(at: code) { entry in
+            let common = Swift.min(entry.count, target.count)
+            for k in 0..<common where entry[k] != target[k] { return entry[k] < target[k] ? -1 : 1 }
+            return entry.count == target.count ? 0 : (entry.count < target.count ? -1 : 1)
+        }
+    }
+
     /// Strings decoded lazily, once (for functions that need `String`s).
     lazy var strings: [String] = (0..<count).map { dictionary.string(at: $0) }
 }

@@ -89,36 +89,15 @@ final class TableScanner {
 
     /// The code ranges (inclusive) of a sorted dictionary that satisfy the test; empty when none can.
     private static func codeRanges(_ test: ZoneTest, _ dictionary: StringDictionary) -> [(Int64, Int64)] {
-        let n = Int64(dictionary.count)
-        guard n > 0 else { return [] }
+        guard dictionary.count > 0 else { return [] }
+        let pool = StringPool(dictionary, isSorted: true)
         let strings = test.values.compactMap { v -> String? in if case .string(let s) = v { return s } else { return nil } }
-        guard let op = test.op else {
+        guard let op = test.op, op != .notEqual else {
+            if test.op == .notEqual { return [(0, Int64(dictionary.count) - 1)] }
             return strings.compactMap { dictionary.code(of: $0).map { (Int64($0), Int64($0)) } }
         }
-        guard let s = strings.first else { return [(0, n - 1)] }
-        let below = Int64(lowerBound(dictionary, s, inclusive: false))  // codes < s
-        let belowOrEqual = Int64(lowerBound(dictionary, s, inclusive: true))  // codes <= s
-        let ranges: [(Int64, Int64)]
-        switch op {
-        case .equal: ranges = below < belowOrEqual ? [(below, below)] : []
-        case .notEqual: ranges = [(0, n - 1)]
-        case .less: ranges = [(0, below - 1)]
-        case .lessOrEqual: ranges = [(0, belowOrEqual - 1)]
-        case .greater: ranges = [(belowOrEqual, n - 1)]
-        case .greaterOrEqual: ranges = [(below, n - 1)]
-        }
-        return ranges.filter { $0.0 <= $0.1 }
-    }
-
-    /// How many entries are `< s` (or `<= s` when inclusive), by byte order.
-    private static func lowerBound(_ dictionary: StringDictionary, _ s: String, inclusive: Bool) -> Int {
-        var lo = 0, hi = dictionary.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            let c = Evaluator.byteOrder(dictionary.string(at: mid), s)
-            if c < 0 || (inclusive && c == 0) { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        guard let s = strings.first, case .some(let range) = pool.codeRange(op, s) else { return [(0, Int64(dictionary.count) - 1)] }
+        return range.map { [($0.lowerBound, $0.upperBound)] } ?? []
     }
 
     /// For each byte of a validity bitmap, the eight NULL flags it stands for (1 where the bit is 0).
