@@ -65,8 +65,9 @@ struct Evaluator {
         case .string(let s):
             guard let pool = v.pool, case .some(let range) = pool.codeRange(op, s) else { return false }
             guard let range else { batch.selection = []; return true }
-            let lo = range.lowerBound, hi = range.upperBound
-            batch.selection = select(v, batch) { $0 >= lo && $0 <= hi }
+            // One unsigned comparison (no branch to mispredict): lo ≤ code ≤ hi.
+            let lo = range.lowerBound, width = UInt64(range.upperBound - range.lowerBound)
+            batch.selection = select(v, batch) { UInt64(bitPattern: $0 &- lo) <= width }
         case .int(let c), .money(let c), .timestamp(let c), .date(let c):
             switch op {
             case .equal: batch.selection = select(v, batch) { $0 == c }
