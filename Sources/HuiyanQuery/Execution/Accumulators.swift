@@ -276,15 +276,16 @@ final class ExtremeAccumulator: Accumulator {
     var approximateBytes: Int { has.count * 24 + strings.reduce(0) { $0 + $1.utf8.count } }
 }
 
-/// Exact count(DISTINCT x). Numbers: a set per group. Strings: per group and per string pool, the codes seen;
-/// at the end each list is sorted and deduplicated, and since segment dictionaries are sorted, the lists
-/// of all segments are merged like sorted runs — equal strings meet — to count without hashing a string
-/// or holding more than the codes (4 bytes a row) and the dictionaries already in memory.
+/// Exact count(DISTINCT x). Numbers: a set per group. Strings: per group and per string pool, a bitmap of
+/// the codes seen (a bit a dictionary entry, one OR a row); at the end the set bits of each pool are its
+/// distinct codes in order, and since segment dictionaries are sorted, the runs of all segments are merged
+/// like sorted runs — equal strings meet — to count without hashing a string or holding more than the
+/// bitmaps and the dictionaries already in memory.
 final class DistinctAccumulator: Accumulator {
     let type: SQLType
     var numbers: [Set<Int64>] = []
-    /// Per group: the pools seen and their codes.
-    var runs: [[(pool: StringPool, codes: [UInt32])]] = []
+    /// Per group: the pools seen and their code bitmaps.
+    var runs: [[(pool: StringPool, bits: [UInt64])]] = []
     private var runIndex: [[ObjectIdentifier: Int]] = []
 
     init(type: SQLType) { self.type = type }
@@ -297,28 +298,44 @@ final class DistinctAccumulator: Accumulator {
         }
     }
 
+    /// The run of group `g` for `pool`, created empty on first sight.
+    private func run(_ g: Int, _ pool: StringPool) -> Int {
+        let key = ObjectIdentifier(pool)
+        if let r = runIndex[g][key] { return r }
+        runs[g].append((pool, [UInt64](repeating: 0, count: (pool.count + 63) / 64)))
+        runIndex[g][key] = runs[g].count - 1
+        return runs[g].count - 1
+    }
+
     func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
         guard let input else { return }
         switch type {
         case .string:
             let pool = input.pool!
-            let key = ObjectIdentifier(pool)
-            var touched: [Int: Int] = [:]
+            if runs.count == 1 {
+                // One group (a global count): set bits straight into its bitmap.
+                let r = run(0, pool)
+                runs[0][r].bits.withUnsafeMutableBufferPointer { bits in
+                    input.ints.withUnsafeBufferPointer { codes in
+                        if let nulls = input.nulls {
+                            batch.forEachSelected { i in
+                                if nulls[i] == 0 { bits[Int(codes[i] >> 6)] |= 1 << UInt64(codes[i] & 63) }
+                            }
+                        } else {
+                            batch.forEachSelected { i in bits[Int(codes[i] >> 6)] |= 1 << UInt64(codes[i] & 63) }
+                        }
+                    }
+                }
+                return
+            }
+            var runOf: [Int: Int] = [:]
             batch.forEachSelected { i in
                 if input.isNull(i) { return }
                 let g = Int(groups[i])
                 let r: Int
-                if let known = touched[g] {
-                    r = known
-                } else if let known = runIndex[g][key] {
-                    r = known; touched[g] = r
-                } else {
-                    runs[g].append((pool, []))
-                    r = runs[g].count - 1
-                    runIndex[g][key] = r
-                    touched[g] = r
-                }
-                runs[g][r].codes.append(UInt32(truncatingIfNeeded: input.ints[i]))
+                if let known = runOf[g] { r = known } else { r = run(g, pool); runOf[g] = r }
+                let code = input.ints[i]
+                runs[g][r].bits[Int(code >> 6)] |= 1 << UInt64(code & 63)
             }
         case .float64:
             batch.forEachSelected { i in
@@ -334,12 +351,9 @@ final class DistinctAccumulator: Accumulator {
         for g in 0..<o.numbers.count { numbers[Int(mapping[g])].formUnion(o.numbers[g]) }
         for g in 0..<o.runs.count {
             let t = Int(mapping[g])
-            for run in o.runs[g] {
-                let key = ObjectIdentifier(run.pool)
-                if let r = runIndex[t][key] { runs[t][r].codes += run.codes } else {
-                    runs[t].append(run)
-                    runIndex[t][key] = runs[t].count - 1
-                }
+            for other in o.runs[g] {
+                let r = run(t, other.pool)
+                for w in 0..<other.bits.count { runs[t][r].bits[w] |= other.bits[w] }
             }
         }
     }
@@ -348,7 +362,7 @@ final class DistinctAccumulator: Accumulator {
         let v = Vector(type: .int64, count: groups)
         for g in 0..<groups {
             if type == .string {
-                v.ints[g] = g < runs.count ? Int64(Self.countDistinct(runs[g])) : 0
+                v.ints[g] = g < runs.count ? Int64(Self.countDistinct(runs[g].map { ($0.pool, Self.codes(of: $0.bits)) })) : 0
             } else {
                 v.ints[g] = g < numbers.count ? Int64(numbers[g].count) : 0
             }
@@ -356,16 +370,24 @@ final class DistinctAccumulator: Accumulator {
         return v
     }
 
-    /// Distinct strings over runs of codes: a merge of sorted runs when every pool is sorted, else a set.
-    static func countDistinct(_ runs: [(pool: StringPool, codes: [UInt32])]) -> Int {
-        let unique = runs.map { run -> [UInt32] in
-            var codes = run.codes
-            codes.sort()
-            var out: [UInt32] = []
-            out.reserveCapacity(codes.count)
-            for c in codes where out.last != c { out.append(c) }
-            return out
+    /// The set bits of a bitmap, in increasing order.
+    static func codes(of bits: [UInt64]) -> [UInt32] {
+        var out: [UInt32] = []
+        out.reserveCapacity(bits.reduce(0) { $0 + $1.nonzeroBitCount })
+        for (w, word) in bits.enumerated() {
+            var rest = word
+            while rest != 0 {
+                out.append(UInt32(w * 64 + rest.trailingZeroBitCount))
+                rest &= rest - 1
+            }
         }
+        return out
+    }
+
+    /// Distinct strings over runs of distinct, increasing codes: a merge of sorted runs when every pool is
+    /// sorted, else a set.
+    static func countDistinct(_ runs: [(pool: StringPool, codes: [UInt32])]) -> Int {
+        let unique = runs.map(\.codes)
         if runs.count == 1 { return unique[0].count }
         guard runs.allSatisfy({ $0.pool.isSorted }) else {
             var set = Set<String>()
@@ -421,7 +443,7 @@ final class DistinctAccumulator: Accumulator {
     }
 
     var approximateBytes: Int {
-        numbers.reduce(0) { $0 + $1.count * 16 } + runs.reduce(0) { $0 + $1.reduce(0) { $0 + $1.codes.count * 4 } }
+        numbers.reduce(0) { $0 + $1.count * 16 } + runs.reduce(0) { $0 + $1.reduce(0) { $0 + $1.bits.count * 8 + 64 } }
     }
 }
 

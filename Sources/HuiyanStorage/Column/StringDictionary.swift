@@ -70,24 +70,35 @@ public struct StringDictionary: Sendable {
         var reader = ByteReader(raw)
         let count = Int(clamping: try reader.varint())
         guard count == expectedCount, count <= raw.count else { throw ByteReader.OutOfBounds() }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(raw.count * 2)
-        var starts: [Int] = [0]
-        starts.reserveCapacity(count + 1)
+        var capacity = max(64, raw.count * 2)
+        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        var length = 0
+        var starts = [Int](repeating: 0, count: count + 1)
         var previousStart = 0
-        for _ in 0..<count {
+        for i in 0..<count {
             let shared = Int(clamping: try reader.varint())
             let suffixLength = Int(clamping: try reader.varint())
-            guard shared <= bytes.count - previousStart else { throw ByteReader.OutOfBounds() }
+            guard shared <= length - previousStart else { throw ByteReader.OutOfBounds() }
             let suffix = try reader.bytes(suffixLength)
-            let start = bytes.count
-            if shared > 0 {
-                for k in 0..<shared { bytes.append(bytes[previousStart + k]) }
+            if length + shared + suffixLength > capacity {
+                capacity = max(capacity * 2, length + shared + suffixLength)
+                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                grown.update(from: buffer, count: length)
+                buffer.deallocate()
+                buffer = grown
             }
-            bytes.append(contentsOf: suffix)
-            starts.append(bytes.count)
+            let start = length
+            // The shared prefix comes from the previous entry, already in the buffer (no overlap with the end).
+            if shared > 0 { (buffer + length).update(from: buffer + previousStart, count: shared) }
+            length += shared
+            if suffixLength > 0 {
+                (buffer + length).update(from: suffix.baseAddress!.assumingMemoryBound(to: UInt8.self), count: suffixLength)
+            }
+            length += suffixLength
+            starts[i + 1] = length
             previousStart = start
         }
-        return StringDictionary(bytes: bytes, starts: starts)
+        return StringDictionary(bytes: Array(UnsafeBufferPointer(start: buffer, count: length)), starts: starts)
     }
 }
