@@ -1,4 +1,5 @@
 import CXXHash
+import Dispatch
 import HuiyanStorage
 
 /// The state of one aggregate for every group of a thread's table.
@@ -385,7 +386,7 @@ final class DistinctAccumulator: Accumulator {
     }
 
     /// Distinct strings over runs of distinct, increasing codes: a merge of sorted runs when every pool is
-    /// sorted, else a set.
+    /// sorted (split in two key ranges merged on two threads when large), else a set.
     static func countDistinct(_ runs: [(pool: StringPool, codes: [UInt32])]) -> Int {
         let unique = runs.map(\.codes)
         if runs.count == 1 { return unique[0].count }
@@ -394,13 +395,40 @@ final class DistinctAccumulator: Accumulator {
             for (run, codes) in zip(runs, unique) { for c in codes { set.insert(run.pool.string(Int(c))) } }
             return set.count
         }
-        // k-way merge with a binary heap of run cursors, ordered by the bytes of their current strings.
         let dictionaries = runs.map(\.pool.dictionary)
-        var position = [Int](repeating: 0, count: runs.count)
+        let total = unique.reduce(0) { $0 + $1.count }
+        guard total > 200_000, let largest = unique.indices.max(by: { unique[$0].count < unique[$1].count }) else {
+            return mergeCount(dictionaries, unique.map { $0[...] })
+        }
+        // Split every run at the median string of the largest run: strings below it, and the rest.
+        let pivot = Int(unique[largest][unique[largest].count / 2])
+        let cuts = unique.indices.map { r -> Int in
+            var lo = 0, hi = unique[r].count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if compare(dictionaries[r], Int(unique[r][mid]), dictionaries[largest], pivot) < 0 { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        var counts = [0, 0]
+        counts.withUnsafeMutableBufferPointer { out in
+            let result = out
+            DispatchQueue.concurrentPerform(iterations: 2) { half in
+                let parts = unique.indices.map { half == 0 ? unique[$0][..<cuts[$0]] : unique[$0][cuts[$0]...] }
+                result[half] = mergeCount(dictionaries, parts)
+            }
+        }
+        return counts[0] + counts[1]
+    }
+
+    /// k-way merge with a binary heap of run cursors, ordered by the bytes of their current strings; counts
+    /// the distinct strings.
+    static func mergeCount(_ dictionaries: [StringDictionary], _ unique: [ArraySlice<UInt32>]) -> Int {
+        var position = unique.map(\.startIndex)
         func less(_ a: Int, _ b: Int) -> Bool {
             compare(dictionaries[a], Int(unique[a][position[a]]), dictionaries[b], Int(unique[b][position[b]])) < 0
         }
-        var heap = (0..<runs.count).filter { !unique[$0].isEmpty }
+        var heap = unique.indices.filter { !unique[$0].isEmpty }
         func siftDown(_ start: Int) {
             var i = start
             while true {
@@ -421,7 +449,7 @@ final class DistinctAccumulator: Accumulator {
             if last == nil || compare(dictionaries[last!.run], last!.code, dictionaries[top], code) != 0 { distinct += 1 }
             last = (top, code)
             position[top] += 1
-            if position[top] == unique[top].count {
+            if position[top] == unique[top].endIndex {
                 heap[0] = heap[heap.count - 1]
                 heap.removeLast()
             }
@@ -433,10 +461,11 @@ final class DistinctAccumulator: Accumulator {
     /// Byte order of two dictionary entries.
     @inline(__always)
     static func compare(_ a: StringDictionary, _ i: Int, _ b: StringDictionary, _ j: Int) -> Int {
-        let la = a.starts[i + 1] - a.starts[i], lb = b.starts[j + 1] - b.starts[j]
+        let sa = a.starts[i], sb = b.starts[j]
+        let la = a.starts[i + 1] - sa, lb = b.starts[j + 1] - sb
         let common = min(la, lb)
         let c = a.bytes.withUnsafeBufferPointer { x in
-            b.bytes.withUnsafeBufferPointer { y in common == 0 ? 0 : memcmp(x.baseAddress! + a.starts[i], y.baseAddress! + b.starts[j], common) }
+            b.bytes.withUnsafeBufferPointer { y in common == 0 ? 0 : memcmp(x.baseAddress! + sa, y.baseAddress! + sb, common) }
         }
         if c != 0 { return c < 0 ? -1 : 1 }
         return la == lb ? 0 : (la < lb ? -1 : 1)
@@ -448,20 +477,33 @@ final class DistinctAccumulator: Accumulator {
 }
 
 /// approx_count_distinct: HyperLogLog with 2^14 registers per group (standard error about 0.8 %).
+/// Registers of all groups live in one flat array; a string is hashed once per dictionary entry, and for
+/// a single group each entry is added once per segment.
 final class HyperLogLogAccumulator: Accumulator {
     static let precision = 14
+    static let registerCount = 1 << precision
     let type: SQLType
-    var registers: [[UInt8]] = []
+    /// Per group, the offset of its registers in `registers` (-1: none yet).
+    var offsets: [Int] = []
+    var registers: [UInt8] = []
 
     init(type: SQLType) { self.type = type }
 
-    func reserve(groups count: Int) { while registers.count < count { registers.append([]) } }
+    func reserve(groups count: Int) { while offsets.count < count { offsets.append(-1) } }
 
-    private func add(_ hash: UInt64, group g: Int) {
-        if registers[g].isEmpty { registers[g] = [UInt8](repeating: 0, count: 1 << Self.precision) }
-        let index = Int(hash >> UInt64(64 - Self.precision))
-        let rank = UInt8(min(64 - Self.precision, (hash << UInt64(Self.precision)).leadingZeroBitCount) + 1)
-        if registers[g][index] < rank { registers[g][index] = rank }
+    private func base(_ g: Int) -> Int {
+        if offsets[g] < 0 {
+            offsets[g] = registers.count
+            registers.append(contentsOf: repeatElement(0, count: Self.registerCount))
+        }
+        return offsets[g]
+    }
+
+    @inline(__always)
+    private static func add(_ hash: UInt64, into r: UnsafeMutablePointer<UInt8>) {
+        let index = Int(hash >> UInt64(64 - precision))
+        let rank = UInt8(min(64 - precision, (hash << UInt64(precision)).leadingZeroBitCount) + 1)
+        if r[index] < rank { r[index] = rank }
     }
 
     static func mix(_ x: UInt64) -> UInt64 {
@@ -471,56 +513,80 @@ final class HyperLogLogAccumulator: Accumulator {
         return z ^ (z >> 31)
     }
 
-    /// Hashes of the entries of the pool seen last (a segment's blocks share it), computed on first use.
+    /// The pool seen last (a segment's blocks share it): its entries' hashes, and for one group, which
+    /// entries were added already.
     private var hashedPool: StringPool?
     private var hashes: [UInt64] = []
-    private var hashed: [Bool] = []
+    private var added: [Bool] = []
 
     func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
         guard let input else { return }
+        var touched: [Int: Int] = [:]
+        func registersBase(_ g: Int) -> Int {
+            if let b = touched[g] { return b }
+            let b = base(g)
+            touched[g] = b
+            return b
+        }
         if type == .string {
             let pool = input.pool!
             if hashedPool !== pool {
                 hashedPool = pool
                 hashes = [UInt64](repeating: 0, count: pool.count)
-                hashed = [Bool](repeating: false, count: pool.count)
+                added = [Bool](repeating: false, count: pool.count)
+                for c in 0..<pool.count { hashes[c] = pool.dictionary.withBytes(at: c) { XXH3_64bits($0.baseAddress, $0.count) } }
+            }
+            if offsets.count == 1 {
+                let b = base(0)
+                registers.withUnsafeMutableBufferPointer { r in
+                    hashes.withUnsafeBufferPointer { h in
+                        added.withUnsafeMutableBufferPointer { seen in
+                            batch.forEachSelected { i in
+                                if input.isNull(i) { return }
+                                let c = Int(input.ints[i])
+                                if seen[c] { return }
+                                seen[c] = true
+                                Self.add(h[c], into: r.baseAddress! + b)
+                            }
+                        }
+                    }
+                }
+                return
             }
             batch.forEachSelected { i in
                 if input.isNull(i) { return }
-                let c = Int(input.ints[i])
-                if !hashed[c] {
-                    hashes[c] = pool.dictionary.withBytes(at: c) { XXH3_64bits($0.baseAddress, $0.count) }
-                    hashed[c] = true
-                }
-                add(hashes[c], group: Int(groups[i]))
+                let b = registersBase(Int(groups[i]))
+                let h = hashes[Int(input.ints[i])]
+                registers.withUnsafeMutableBufferPointer { Self.add(h, into: $0.baseAddress! + b) }
             }
         } else {
             batch.forEachSelected { i in
                 if input.isNull(i) { return }
                 let bits = type == .float64 ? input.doubles[i].bitPattern : UInt64(bitPattern: input.ints[i])
-                add(Self.mix(bits), group: Int(groups[i]))
+                let b = registersBase(Int(groups[i]))
+                registers.withUnsafeMutableBufferPointer { Self.add(Self.mix(bits), into: $0.baseAddress! + b) }
             }
         }
     }
 
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
         let o = other as! HyperLogLogAccumulator
-        for g in 0..<o.registers.count where !o.registers[g].isEmpty {
-            let t = Int(mapping[g])
-            if registers[t].isEmpty { registers[t] = o.registers[g]; continue }
-            for k in 0..<registers[t].count where o.registers[g][k] > registers[t][k] { registers[t][k] = o.registers[g][k] }
+        for g in 0..<o.offsets.count where o.offsets[g] >= 0 {
+            let t = base(Int(mapping[g])), s = o.offsets[g]
+            for k in 0..<Self.registerCount where o.registers[s + k] > registers[t + k] { registers[t + k] = o.registers[s + k] }
         }
     }
 
     func result(groups: Int) -> Vector {
         let v = Vector(type: .int64, count: groups)
-        let m = Double(1 << Self.precision)
+        let m = Double(Self.registerCount)
         let alpha = 0.7213 / (1 + 1.079 / m)
         for g in 0..<groups {
-            guard g < registers.count, !registers[g].isEmpty else { v.ints[g] = 0; continue }
+            guard g < offsets.count, offsets[g] >= 0 else { v.ints[g] = 0; continue }
             var sum = 0.0
             var zeros = 0
-            for r in registers[g] {
+            for k in 0..<Self.registerCount {
+                let r = registers[offsets[g] + k]
                 sum += pow(2.0, -Double(r))
                 if r == 0 { zeros += 1 }
             }
@@ -531,7 +597,7 @@ final class HyperLogLogAccumulator: Accumulator {
         return v
     }
 
-    var approximateBytes: Int { registers.reduce(0) { $0 + $1.count } }
+    var approximateBytes: Int { registers.count + offsets.count * 8 }
 }
 
 #if canImport(Glibc)
