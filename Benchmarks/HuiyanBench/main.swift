@@ -15,30 +15,7 @@ func fail(_ message: String) -> Never {
 }
 
 func option(_ name: String, default value: Int) -> Int {
-    func benchQueries(database path: String, file: String, runs: Int) throws {
-    let engine = QueryEngine(database: try Database.open(at: path))
-    let text = try String(contentsOfFile: file, encoding: .utf8)
-    for statement in try engine.parse(text) {
-        var times: [Double] = []
-        var rows = 0
-        for _ in 0..<(runs + 1) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            rows = try engine.execute(statement, sql: text).rows.count
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        times.removeFirst()  // warm-up
-        let sql: String
-        if case .select(let s) = statement {
-            let bytes = Array(text.utf8)
-            sql = String(decoding: bytes[s.range.start..<min(s.range.end, bytes.count)], as: UTF8.self)
-        } else {
-            sql = "\(statement)"
-        }
-        print(String(format: "%9.2f ms  (min %.2f, max %.2f)  %6d rows  ", median(times), times.min()!, times.max()!, rows) + sql)
-    }
-}
-
-let args = CommandLine.arguments
+    let args = CommandLine.arguments
     guard let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) else { return value }
     return v
 }

@@ -432,21 +432,7 @@ struct Evaluator {
         case (.boolean, .int64), (.int64, .boolean):
             batch.forEachSelected { out.ints[$0] = type == .boolean ? (v.ints[$0] != 0 ? 1 : 0) : v.ints[$0] }
         case (.timestamp, .date):
-            let offset = offsetSeconds
-            var dayStart = Int64.max, dayEnd = Int64.min, day: Int64 = 0
-            out.ints.withUnsafeMutableBufferPointer { o in
-                v.ints.withUnsafeBufferPointer { t in
-                    batch.forEachSelected { i in
-                        let x = t[i]
-                        if x < dayStart || x >= dayEnd {
-                            day = TimeMath.localDay(x, offsetSeconds: offset)
-                            dayStart = TimeMath.midnight(ofDay: day, offsetSeconds: offset)
-                            dayEnd = dayStart + TimeMath.microsPerDay
-                        }
-                        o[i] = day
-                    }
-                }
-            }
+            byLocalDay(v, out, batch, perDay: { day, _ in day }, perRow: { _, _, day in day })
         case (.date, .timestamp):
             batch.forEachSelected { out.ints[$0] = TimeMath.midnight(ofDay: v.ints[$0], offsetSeconds: offsetSeconds) }
         case (.string, _):
@@ -466,6 +452,30 @@ struct Evaluator {
             throw QueryError("cannot cast \(v.type) to \(type)")
         }
         return out
+    }
+
+    /// Calendar work on time-ordered instants: `perDay(day, dayStart)` runs once per run of instants in the
+    /// same local day (two comparisons per row instead of a division and a calendar conversion), and
+    /// `perRow(instant, dayStart, perDayValue)` gives each row's result.
+    @inline(__always)
+    private func byLocalDay(_ v: Vector, _ out: Vector, _ batch: Batch, perDay: (Int64, Int64) -> Int64,
+                            perRow: (Int64, Int64, Int64) -> Int64) {
+        let offset = offsetSeconds
+        var dayStart = Int64.max, dayEnd = Int64.min, dayValue: Int64 = 0
+        out.ints.withUnsafeMutableBufferPointer { o in
+            v.ints.withUnsafeBufferPointer { t in
+                batch.forEachSelected { i in
+                    let x = t[i]
+                    if x < dayStart || x >= dayEnd {
+                        let day = TimeMath.localDay(x, offsetSeconds: offset)
+                        dayStart = TimeMath.midnight(ofDay: day, offsetSeconds: offset)
+                        dayEnd = dayStart + TimeMath.microsPerDay
+                        dayValue = perDay(day, dayStart)
+                    }
+                    o[i] = perRow(x, dayStart, dayValue)
+                }
+            }
+        }
     }
 
     static func roundDiv(_ a: Int64, _ b: Int64) -> Int64 {
@@ -583,24 +593,9 @@ struct Evaluator {
                 let offset = offsetSeconds
                 batch.forEachSelected { out.ints[$0] = TimeMath.truncate(v.ints[$0], to: unit, offsetSeconds: offset) }
             } else {
-                // Rows come in time order within a block: reuse the calendar work while the instant stays in the
-                // same local day (two comparisons instead of a division and a calendar conversion).
-                let offset = offsetSeconds
-                var dayStart = Int64.max, dayEnd = Int64.min, lastResult: Int64 = 0
-                out.ints.withUnsafeMutableBufferPointer { o in
-                    v.ints.withUnsafeBufferPointer { t in
-                        batch.forEachSelected { i in
-                            let x = t[i]
-                            if x < dayStart || x >= dayEnd {
-                                let day = TimeMath.localDay(x, offsetSeconds: offset)
-                                dayStart = TimeMath.midnight(ofDay: day, offsetSeconds: offset)
-                                dayEnd = dayStart + TimeMath.microsPerDay
-                                lastResult = TimeMath.midnight(ofDay: TimeMath.truncateDay(day, to: unit), offsetSeconds: offset)
-                            }
-                            o[i] = lastResult
-                        }
-                    }
-                }
+                byLocalDay(v, out, batch, perDay: { day, _ in
+                    TimeMath.midnight(ofDay: TimeMath.truncateDay(day, to: unit), offsetSeconds: self.offsetSeconds)
+                }, perRow: { _, _, value in value })
             }
         case .datePart(let field):
             let v = args[0]
@@ -608,41 +603,12 @@ struct Evaluator {
             if v.type == .date {
                 batch.forEachSelected { out.ints[$0] = TimeMath.extract(field, fromDay: v.ints[$0]) }
             } else if [.year, .quarter, .month, .day, .dow, .isodow, .doy, .week].contains(field) {
-                // Calendar fields depend on the day only: computed once per run of instants in the same day.
-                let offset = offsetSeconds
-                var dayStart = Int64.max, dayEnd = Int64.min, lastResult: Int64 = 0
-                out.ints.withUnsafeMutableBufferPointer { o in
-                    v.ints.withUnsafeBufferPointer { t in
-                        batch.forEachSelected { i in
-                            let x = t[i]
-                            if x < dayStart || x >= dayEnd {
-                                let day = TimeMath.localDay(x, offsetSeconds: offset)
-                                dayStart = TimeMath.midnight(ofDay: day, offsetSeconds: offset)
-                                dayEnd = dayStart + TimeMath.microsPerDay
-                                lastResult = TimeMath.extract(field, fromDay: day)
-                            }
-                            o[i] = lastResult
-                        }
-                    }
-                }
+                byLocalDay(v, out, batch, perDay: { day, _ in TimeMath.extract(field, fromDay: day) }, perRow: { _, _, value in value })
             } else if field == .hour || field == .minute || field == .second {
                 // Time-of-day fields: the day's start found once per day, then a multiply-shift per row.
-                let offset = offsetSeconds
                 let unit: Int64 = field == .hour ? 3_600_000_000 : field == .minute ? 60_000_000 : 1_000_000
                 let modulus: Int64 = field == .hour ? 24 : 60
-                var dayStart = Int64.max, dayEnd = Int64.min
-                out.ints.withUnsafeMutableBufferPointer { o in
-                    v.ints.withUnsafeBufferPointer { t in
-                        batch.forEachSelected { i in
-                            let x = t[i]
-                            if x < dayStart || x >= dayEnd {
-                                dayStart = TimeMath.midnight(ofDay: TimeMath.localDay(x, offsetSeconds: offset), offsetSeconds: offset)
-                                dayEnd = dayStart + TimeMath.microsPerDay
-                            }
-                            o[i] = (x - dayStart) / unit % modulus
-                        }
-                    }
-                }
+                byLocalDay(v, out, batch, perDay: { _, _ in 0 }, perRow: { x, dayStart, _ in (x - dayStart) / unit % modulus })
             } else {
                 let offset = offsetSeconds
                 batch.forEachSelected { out.ints[$0] = TimeMath.extract(field, fromTimestamp: v.ints[$0], offsetSeconds: offset) }
