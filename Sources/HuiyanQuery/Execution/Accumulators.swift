@@ -47,6 +47,9 @@ final class CountAccumulator: Accumulator {
         }
     }
 
+    /// Adds `n` rows to group `g` (per-code histograms).
+    func add(group g: Int, count n: Int64) { counts[g] &+= n }
+
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
         let o = other as! CountAccumulator
         for (g, v) in o.counts.enumerated() { counts[Int(mapping[g])] &+= v }
@@ -106,6 +109,14 @@ final class SumIntegerAccumulator: Accumulator {
             }
         }
         if overflow { throw QueryError("\(average ? "avg" : "sum") overflowed BIGINT; cast the argument to DOUBLE") }
+    }
+
+    /// Adds a partial sum of `n` values to group `g` (per-code histograms).
+    func add(group g: Int, sum: Int64, count n: Int64) throws {
+        let (r, overflow) = sums[g].addingReportingOverflow(sum)
+        if overflow { throw QueryError("\(average ? "avg" : "sum") overflowed BIGINT; cast the argument to DOUBLE") }
+        sums[g] = r
+        counts[g] &+= n
     }
 
     func merge(_ other: Accumulator, mapping: [Int32]) throws {

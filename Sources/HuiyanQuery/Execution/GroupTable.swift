@@ -64,6 +64,22 @@ final class GroupTable {
         assignHashed(vectors, batch, into: &groups)
     }
 
+    /// The group of code `code` of `pool` for a one-string-key table (nil code: the NULL group).
+    func group(code: Int?, pool: StringPool) -> Int32 {
+        guard let code else {
+            if nullGroup < 0 { nullGroup = find([0, 1]) }
+            return nullGroup
+        }
+        let key = ObjectIdentifier(pool)
+        if let cached = codeGroups[key], cached.groups[code] >= 0 { return cached.groups[code] }
+        var map = codeGroups[key]?.groups ?? [Int32](repeating: -1, count: pool.count)
+        let g = find([ids(for: pool)[code], 0])
+        map[code] = g
+        if codeGroups.count >= 64 { codeGroups.removeAll(keepingCapacity: true) }
+        codeGroups[key] = (pool, map)
+        return g
+    }
+
     /// One string key: each pool keeps a code → group map across batches (a segment's blocks share its
     /// dictionary), so a row costs one array load.
     private var codeGroups: [ObjectIdentifier: (pool: StringPool, groups: [Int32])] = [:]

@@ -126,13 +126,11 @@ final class TableScanner {
     final class Cursor {
         let scratch = BlockScratch()
         let validity = UnsafeMutablePointer<UInt64>.allocate(capacity: SegmentFormat.blockRows / 64)
-        let codes = UnsafeMutablePointer<UInt32>.allocate(capacity: SegmentFormat.blockRows)
         var pools: [Int: StringPool] = [:]
         var poolSegment: ObjectIdentifier?
 
         deinit {
             validity.deallocate()
-            codes.deallocate()
         }
     }
 
@@ -159,10 +157,8 @@ final class TableScanner {
                     try segment.decodeIntegers(column: column, block: block, into: $0.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
                 }
             case .string:
-                nulls = try segment.decodeCodes(column: column, block: block, into: cursor.codes, validity: cursor.validity, scratch: cursor.scratch)
-                let codes = cursor.codes
-                vector.ints.withUnsafeMutableBufferPointer { out in
-                    for i in 0..<rows { out[i] = Int64(codes[i]) }
+                nulls = try vector.ints.withUnsafeMutableBufferPointer {
+                    try segment.decodeCodes(column: column, block: block, into: $0.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
                 }
                 if let pool = cursor.pools[column] {
                     vector.pool = pool

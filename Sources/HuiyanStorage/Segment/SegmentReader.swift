@@ -134,6 +134,33 @@ public final class SegmentReader: @unchecked Sendable {
         return nulls
     }
 
+    /// Decodes the string codes of block `block` straight into 64-bit slots (what query vectors hold),
+    /// checked against the dictionary like `decodeCodes`.
+    @discardableResult
+    public func decodeCodes(column: Int, block: Int, into codes: UnsafeMutablePointer<Int64>,
+                            validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
+        let limit = footer.columns[column].dictionaryCount
+        let rows = footer.columns[column].blocks[block].rowCount
+        var boundedByHeader = false
+        let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
+            try IntegerBlockCodec.decode(data, count: rows, into: codes) { $0 }
+            // A frame-of-reference header bounds every code: when that bound fits the dictionary, no value
+            // needs checking one by one.
+            if let bounds = IntegerBlockCodec.frameBounds(data), bounds.lowerBound >= 0, bounds.upperBound < Int64(limit) {
+                boundedByHeader = true
+            }
+        }
+        if boundedByHeader { return nulls }
+        // Branch-free count of codes outside 0..<limit (an unsigned compare catches negatives too).
+        let bound = UInt64(limit)
+        var outside = 0
+        for i in 0..<rows { outside &+= UInt64(bitPattern: codes[i]) >= bound ? 1 : 0 }
+        if rows > 0 && ((limit == 0 && nulls < rows) || (limit > 0 && outside > 0)) {
+            throw StorageError.corrupt(path: path, detail: "string code outside the dictionary in column \"\(footer.columns[column].definition.name)\", block \(block)")
+        }
+        return nulls
+    }
+
     /// Decodes block `block` of a float column into `values`.
     @discardableResult
     public func decodeDoubles(column: Int, block: Int, into values: UnsafeMutablePointer<Double>,
