@@ -38,7 +38,7 @@ let package = Package(
             "HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "huiyan", dependencies: ["HuiyanCLI"]),
+        .executableTarget(name: "huiyan", dependencies: ["HuiyanCLI", "HuiyanQuery"]),
         .executableTarget(
             name: "huiyan-bench",
             dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery"],

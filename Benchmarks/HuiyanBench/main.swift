@@ -143,6 +143,7 @@ func benchQueries(database path: String, file: String, runs: Int) throws {
     }
 }
 
+AllocatorTuning.configure()
 let args = CommandLine.arguments
 guard args.count >= 2 else { fail("usage: huiyan-bench ingest|decode TABLE FILE [--runs N] | memory [--gib N]") }
 do {

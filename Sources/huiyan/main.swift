@@ -1,3 +1,5 @@
 import HuiyanCLI
+import HuiyanQuery
 
+AllocatorTuning.configure()
 HuiyanCommand.run(arguments: Array(CommandLine.arguments.dropFirst()))
