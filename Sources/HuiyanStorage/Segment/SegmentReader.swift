@@ -141,21 +141,17 @@ public final class SegmentReader: @unchecked Sendable {
                             validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
         let limit = footer.columns[column].dictionaryCount
         let rows = footer.columns[column].blocks[block].rowCount
-        var boundedByHeader = false
+        // The smallest and largest code are tracked while decoding (branch-free min/max in the decode
+        // loop), so checking every code against the dictionary costs no pass of its own.
+        var lowest = Int64.max, highest = Int64.min
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            try IntegerBlockCodec.decode(data, count: rows, into: codes) { $0 }
-            // A frame-of-reference header bounds every code: when that bound fits the dictionary, no value
-            // needs checking one by one.
-            if let bounds = IntegerBlockCodec.frameBounds(data), bounds.lowerBound >= 0, bounds.upperBound < Int64(limit) {
-                boundedByHeader = true
+            try IntegerBlockCodec.decode(data, count: rows, into: codes) { code in
+                lowest = min(lowest, code)
+                highest = max(highest, code)
+                return code
             }
         }
-        if boundedByHeader { return nulls }
-        // Branch-free count of codes outside 0..<limit (an unsigned compare catches negatives too).
-        let bound = UInt64(limit)
-        var outside = 0
-        for i in 0..<rows { outside &+= UInt64(bitPattern: codes[i]) >= bound ? 1 : 0 }
-        if rows > 0 && ((limit == 0 && nulls < rows) || (limit > 0 && outside > 0)) {
+        if rows > 0 && ((limit == 0 && nulls < rows) || (limit > 0 && (lowest < 0 || highest >= Int64(limit)))) {
             throw StorageError.corrupt(path: path, detail: "string code outside the dictionary in column \"\(footer.columns[column].definition.name)\", block \(block)")
         }
         return nulls
