@@ -75,20 +75,6 @@ public enum IntegerBlockCodec {
         }
     }
 
-    /// The range every value of a frame-of-reference payload lies in, read from its header alone (nil for
-    /// other encodings or when the bound overflows): lets a reader skip checking values one by one.
-    public static func frameBounds(_ payload: UnsafeRawBufferPointer) -> ClosedRange<Int64>? {
-        var reader = ByteReader(payload)
-        guard let code = try? reader.u8(), code == IntegerEncoding.frameOfReference.rawValue,
-              let base = try? reader.i64(), let scale = try? reader.u64(), let width = try? reader.u8(),
-              width <= BitPacking.maxWidth, scale > 0 else { return nil }
-        let top = width == 0 ? 0 : (UInt64(1) << UInt64(width)) - 1
-        let (span, o1) = top.multipliedReportingOverflow(by: scale)
-        guard !o1, span <= UInt64(Int64.max) else { return nil }
-        let (high, o2) = base.addingReportingOverflow(Int64(span))
-        return o2 ? nil : base...high
-    }
-
     /// Decodes `count` values into `out`, each narrowed by `transform` (identity for Int64, a cast for codes).
     /// Throws on any inconsistency between the header and the bytes available.
     @inlinable
