@@ -24,7 +24,7 @@ final class ParallelIngestTests: XCTestCase {
         options.parallelThreshold = threads > 1 ? 0 : Int.max
         options.segmentRows = 700
         options.rejectsPath = directory + "/\(name)-rejects.csv"
-        let table = file.hasSuffix(".ndjson") ? "visits" : "visits"
+        let table = "visits"
         let summary = try Ingestor(database: database).ingest(table: table, files: [file], options: options)
         let rejects = (try? String(contentsOfFile: options.rejectsPath!, encoding: .utf8))?.components(separatedBy: "\n") ?? []
         return (try database.snapshot(of: table).materializeRows(), rejects, summary)

@@ -65,20 +65,12 @@ final class SelectExecutor {
     }
 
     private func aggregateWithoutTable() throws -> [[Value]] {
-        // Aggregates over a single empty row set of one row (e.g. SELECT count(*)): evaluate on one row.
-        let table = GroupTable(keyTypes: [])
-        let accumulators = plan.aggregates.map(makeAccumulator)
-        var groups = [Int32](repeating: 0, count: 1)
-        let batch = Batch(count: 1, selection: nil)
-        table.assign([], batch, into: &groups)
-        let evaluator = Evaluator(offsetSeconds: offsetSeconds)
-        for (spec, acc) in zip(plan.aggregates, accumulators) {
-            acc.reserve(groups: 1)
-            var selected = batch
-            if let filter = spec.filter { try evaluator.filter(filter, &selected) }
-            try acc.update(try spec.argument.map { try evaluator.evaluate($0, selected) }, groups: groups, selected)
-        }
-        return try finishAggregation(table, accumulators)
+        // Aggregates without FROM (e.g. SELECT count(*)) run over one row, through the same path as scans.
+        let worker = Worker()
+        worker.table = GroupTable(keyTypes: [])
+        worker.accumulators = plan.aggregates.map(makeAccumulator)
+        try aggregate(Evaluator(offsetSeconds: offsetSeconds), Batch(count: 1, selection: nil), worker)
+        return try finishAggregation(worker.table!, worker.accumulators)
     }
 
     private func scan(_ snapshot: TableSnapshot) throws -> [[Value]] {

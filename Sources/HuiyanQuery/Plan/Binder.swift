@@ -83,7 +83,6 @@ struct Binder {
                 items.append((bound, alias?.name ?? outputName(e), e))
             }
         }
-        let selectAggregates = aggregates
 
         // GROUP BY: positions, select aliases, or expressions.
         clause = "GROUP BY"
@@ -153,7 +152,6 @@ struct Binder {
             plan.outputs = items.map(\.0)
             plan.orderBy = orderKeys.map { ($0.0, $0.1.descending, $0.1.nullsFirst ?? $0.1.descending) }
         }
-        _ = selectAggregates
         if plan.distinct {
             for (key, item) in zip(plan.orderBy.map(\.expression), select.orderBy) where
                 !plan.outputs.contains(where: { $0.description == key.description }) {
@@ -197,7 +195,20 @@ struct Binder {
         return text(e.range)
     }
 
-    private func containsAggregate(_ e: BoundExpression) -> Bool { e.description.contains("#agg") }
+    private func containsAggregate(_ e: BoundExpression) -> Bool {
+        switch e {
+        case .aggregate: return true
+        case .column, .constant, .groupKey: return false
+        case .negate(let x, _), .not(let x), .isNull(let x, _), .inList(let x, _, _), .like(let x, _, _), .cast(let x, _):
+            return containsAggregate(x)
+        case .arithmetic(_, let a, let b, _), .comparison(_, let a, let b), .concat(let a, let b):
+            return containsAggregate(a) || containsAggregate(b)
+        case .and(let list), .or(let list), .function(_, let list, _):
+            return list.contains(where: containsAggregate)
+        case .caseWhen(let branches, let otherwise, _):
+            return branches.contains { containsAggregate($0.0) || containsAggregate($0.1) } || otherwise.map(containsAggregate) == true
+        }
+    }
 
     /// Replaces group-key subexpressions by `.groupKey(i)`; any table column left outside an aggregate is an error.
     private func rewriteOverGroups(_ e: BoundExpression, groupKeys: [BoundExpression], at range: SourceRange) throws -> BoundExpression {
