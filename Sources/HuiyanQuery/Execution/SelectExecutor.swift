@@ -22,6 +22,7 @@ final class SelectExecutor {
         var table: GroupTable?
         var accumulators: [Accumulator] = []
         var rows: [(segment: Int, rows: [[Value]])] = []
+        var joinCursors: [JoinTable.Cursor] = []
         var failure: Error?
         var segments = 0, blocks = 0, blocksScanned = 0
     }
@@ -34,8 +35,7 @@ final class SelectExecutor {
             rows = try scan(snapshot)
         } else {
             // SELECT without FROM: one row, no columns.
-            rows = plan.isAggregate ? try aggregateWithoutTable()
-                : try project(Evaluator(offsetSeconds: offsetSeconds), Batch(count: 1, selection: nil))
+            rows = plan.isAggregate ? try aggregateWithoutTable() : try project(Evaluator(offsetSeconds: offsetSeconds), try oneRow())
         }
         if plan.distinct {
             var seen = Set<[Value]>()
@@ -69,12 +69,30 @@ final class SelectExecutor {
         let worker = Worker()
         worker.table = GroupTable(keyTypes: [])
         worker.accumulators = plan.aggregates.map(makeAccumulator)
-        try aggregate(Evaluator(offsetSeconds: offsetSeconds), Batch(count: 1, selection: nil), worker)
+        let batch = try oneRow()
+        if batch.selectedCount > 0 { try aggregate(Evaluator(offsetSeconds: offsetSeconds), batch, worker) }
+        if worker.table!.groupCount == 0 { addEmptyGroup(worker) }
         return try finishAggregation(worker.table!, worker.accumulators)
+    }
+
+    /// The one row of a SELECT without FROM, selected if WHERE holds for it.
+    private func oneRow() throws -> Batch {
+        var batch = Batch(count: 1, selection: nil)
+        if let filter = plan.filter { try Evaluator(offsetSeconds: offsetSeconds).filter(filter, &batch) }
+        return batch
+    }
+
+    /// An aggregate without GROUP BY over no rows still has one result row (count 0, sum NULL).
+    private func addEmptyGroup(_ worker: Worker) {
+        guard plan.groupKeys.isEmpty else { return }
+        var groups = [Int32](repeating: 0, count: 1)
+        worker.table!.assign([], Batch(count: 1, selection: nil), into: &groups)
+        for a in worker.accumulators { a.reserve(groups: 1) }
     }
 
     private func scan(_ snapshot: TableSnapshot) throws -> [[Value]] {
         let scanner = TableScanner(snapshot: snapshot, columns: plan.scanColumns, filter: plan.filter)
+        let joins = try plan.joins.map { try JoinTable(plan: $0, context: context, offsetSeconds: offsetSeconds) }
         let segments = snapshot.segments
         let threadCount = min(context.threads, max(1, segments.count))
         let workers = (0..<threadCount).map { _ in Worker() }
@@ -87,6 +105,7 @@ final class SelectExecutor {
 
         let work = { (index: Int) in
             let worker = workers[index]
+            worker.joinCursors = joins.map { _ in JoinTable.Cursor() }
             if self.plan.isAggregate {
                 worker.table = GroupTable(keyTypes: self.plan.groupKeys.map(\.type))
                 worker.accumulators = self.plan.aggregates.map(makeAccumulator)
@@ -110,11 +129,16 @@ final class SelectExecutor {
                     for block in blocks {
                         try self.context.check()
                         worker.blocksScanned += 1
-                        let vectors = try scanner.load(segment: segment, block: block, cursor: worker.cursor)
+                        var vectors = try scanner.load(segment: segment, block: block, cursor: worker.cursor)
                         let rows = segment.columns.first!.blocks[block].rowCount
                         var batch = Batch(count: rows, selection: nil)
-                        let evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
+                        var evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
                         if let filter = self.plan.filter { try evaluator.filter(filter, &batch) }
+                        for (join, cursor) in zip(joins, worker.joinCursors) where batch.selectedCount > 0 {
+                            try join.probe(&batch, &vectors, evaluator, cursor)
+                            evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
+                        }
+                        if let filter = self.plan.postJoinFilter, batch.selectedCount > 0 { try evaluator.filter(filter, &batch) }
                         guard batch.selectedCount > 0 else { continue }
                         if self.plan.isAggregate {
                             try self.aggregate(evaluator, batch, worker)
@@ -149,12 +173,7 @@ final class SelectExecutor {
                     try a.merge(b, mapping: mapping)
                 }
             }
-            if plan.groupKeys.isEmpty && main.table!.groupCount == 0 {
-                // An aggregate over no rows still has one result row (count 0, sum NULL).
-                var groups = [Int32](repeating: 0, count: 1)
-                main.table!.assign([], Batch(count: 1, selection: nil), into: &groups)
-                for a in main.accumulators { a.reserve(groups: 1) }
-            }
+            if main.table!.groupCount == 0 { addEmptyGroup(main) }
             return try finishAggregation(main.table!, main.accumulators)
         }
         return workers.flatMap(\.rows).sorted { $0.segment < $1.segment }.flatMap(\.rows)
