@@ -60,7 +60,7 @@ final class Vector {
             if type == .float64 {
                 batch.forEachSelected { i in let r = Int(rows[i]); if r >= 0 { out.doubles[i] = doubles[r] } }
             } else {
-                batch.forEachSelected { i in let r = Int(rows[i]); if r >= 0 { out.ints[i] = ints[r] } }
+                batch.forEachSelected { i in let r = Int(rows[i]); out.ints[i] = r >= 0 ? ints[r] : 0 }
             }
             if self.nulls != nil || rows.contains(where: { $0 < 0 }) {
                 var flags = [UInt8](repeating: 0, count: batch.count)

@@ -203,18 +203,8 @@ struct Binder {
     }
 
     private func containsAggregate(_ e: BoundExpression) -> Bool {
-        switch e {
-        case .aggregate: return true
-        case .column, .constant, .groupKey: return false
-        case .negate(let x, _), .not(let x), .isNull(let x, _), .inList(let x, _, _), .like(let x, _, _), .cast(let x, _):
-            return containsAggregate(x)
-        case .arithmetic(_, let a, let b, _), .comparison(_, let a, let b), .concat(let a, let b):
-            return containsAggregate(a) || containsAggregate(b)
-        case .and(let list), .or(let list), .function(_, let list, _):
-            return list.contains(where: containsAggregate)
-        case .caseWhen(let branches, let otherwise, _):
-            return branches.contains { containsAggregate($0.0) || containsAggregate($0.1) } || otherwise.map(containsAggregate) == true
-        }
+        if case .aggregate = e { return true }
+        return e.children.contains(where: containsAggregate)
     }
 
     /// Replaces group-key subexpressions by `.groupKey(i)`; any table column left outside an aggregate is an error.

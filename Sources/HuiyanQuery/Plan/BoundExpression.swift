@@ -36,19 +36,18 @@ indirect enum BoundExpression: CustomStringConvertible {
 
     /// The table columns the expression reads.
     var columns: Set<Int> {
+        if case .column(let i, _, _) = self { return [i] }
+        return children.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
+    }
+
+    /// The operands of this node.
+    var children: [BoundExpression] {
         switch self {
-        case .column(let i, _, _): return [i]
-        case .constant, .groupKey, .aggregate: return []
-        case .negate(let e, _), .not(let e), .isNull(let e, _), .inList(let e, _, _), .like(let e, _, _), .cast(let e, _):
-            return e.columns
-        case .arithmetic(_, let a, let b, _), .comparison(_, let a, let b), .concat(let a, let b):
-            return a.columns.union(b.columns)
-        case .and(let list), .or(let list), .function(_, let list, _):
-            return list.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
-        case .caseWhen(let branches, let otherwise, _):
-            var set = otherwise?.columns ?? []
-            for (w, t) in branches { set.formUnion(w.columns); set.formUnion(t.columns) }
-            return set
+        case .column, .constant, .groupKey, .aggregate: return []
+        case .negate(let x, _), .not(let x), .isNull(let x, _), .inList(let x, _, _), .like(let x, _, _), .cast(let x, _): return [x]
+        case .arithmetic(_, let a, let b, _), .comparison(_, let a, let b), .concat(let a, let b): return [a, b]
+        case .and(let list), .or(let list), .function(_, let list, _): return list
+        case .caseWhen(let branches, let otherwise, _): return branches.flatMap { [$0.0, $0.1] } + (otherwise.map { [$0] } ?? [])
         }
     }
 
