@@ -17,7 +17,8 @@ public struct HuiyanCommand: ParsableCommand {
           huiyan verify                             check every checksum
         """,
         subcommands: [InitCommand.self, IngestCommand.self, QueryCommand.self, TablesCommand.self, DescribeCommand.self,
-                      StatsCommand.self, VerifyCommand.self, CompactCommand.self, GenerateCommand.self]
+                      StatsCommand.self, VerifyCommand.self, CompactCommand.self, GenerateCommand.self,
+                      CatalogsCommand.self, DemoCommand.self, ReportCommand.self]
     )
 
     public init() {}
