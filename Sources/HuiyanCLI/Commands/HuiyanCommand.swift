@@ -10,6 +10,8 @@ public struct HuiyanCommand: ParsableCommand {
         tables — visits, tickets, orders — in compressed, checksummed column segments.
 
         Start with:
+          huiyan demo                               a generated year of Hengyang's feeds, queried, with the progress report
+          huiyan report --html report.html          the progress report against the plan's 2025 targets
           huiyan init                               create ./huiyan.db with the feed tables
           huiyan ingest visits visits.csv           load a feed; bad rows go to a rejects file
           huiyan tables                             what is loaded
