@@ -27,7 +27,7 @@ struct TextReport {
         out.append(section("按旅游线路", data.routes, countLabel: "接待人次", amountLabel: "旅游收入", byCount: true))
         out.append(section("按区县（景区所在）", data.counties, countLabel: "接待人次", amountLabel: "旅游收入", byCount: true))
         out.append(section("雁城四宝 线上销售", data.treasures, countLabel: "订单", amountLabel: "销售额"))
-        out.append(section("雁城四宝 按平台", data.treasurePlatforms, countLabel: "订单", amountLabel: "销售额", detail: "平台"))
+        out.append(treasureMatrix)
         out.append(section("网络零售 按产品（前 10）", data.products.prefix(10), countLabel: "订单", amountLabel: "销售额"))
         out.append(section("网络零售 按产地区县", data.retailCounties, countLabel: "订单", amountLabel: "销售额"))
         if !data.merchants.isEmpty {
@@ -73,6 +73,21 @@ struct TextReport {
             table.add(cells)
         }
         return "\n■ \(title)\n" + table.render()
+    }
+
+    /// 雁城四宝 sales as a product × platform table, platforms by their total, the largest first.
+    private var treasureMatrix: String {
+        var totals: [String: Int64] = [:], cells: [String: Int64] = [:]
+        for row in data.treasurePlatforms {
+            totals[row.detail, default: 0] += row.amount
+            cells[row.name + "\u{0}" + row.detail] = row.amount
+        }
+        let platforms = totals.keys.sorted { (totals[$0]!, $1) > (totals[$1]!, $0) }
+        var table = TextTable(headers: ["销售额"] + platforms, alignments: [.left] + platforms.map { _ in .right })
+        for product in data.treasures {
+            table.add([product.name] + platforms.map { ReportFormat.money(fen: Double(cells[product.name + "\u{0}" + $0] ?? 0)) })
+        }
+        return "\n■ 雁城四宝 按平台\n" + table.render()
     }
 
     private var monthly: String {
