@@ -24,8 +24,7 @@ struct HTMLReport {
                 + "<td class=\"n\">\(e(ReportFormat.figure(t.projection, t.unit)))（\(ReportFormat.percent(t.projectedShare, digits: 0))）</td></tr>"
         }
         body += "</table>"
-        body += "<p class=\"note\">\(e(TextReport(data: data).growthLine.trimmingLeadingSpaces))<br>"
-            + "\(e(TextReport(data: data).enterpriseLine.trimmingLeadingSpaces))<br>"
+        body += "<p class=\"note\">\(e(data.growthNote))<br>\(e(data.enterpriseNote))<br>"
             + "仪表盘中的黑色刻度为全年已过的时间比例；按季节预测假定余下月份延续节假日与季节规律。电子商务交易额仅含数据中的零售订单。</p>"
 
         body += "<h2>月度趋势</h2><div class=\"row\">"
@@ -86,9 +85,4 @@ struct HTMLReport {
     table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border-bottom:1px solid #ddd;padding:3px 10px;text-align:left}
     td.n{text-align:right;font-variant-numeric:tabular-nums}section{min-width:300px}footer{margin-top:32px;color:#888;font-size:12px}
     """
-}
-
-extension String {
-    /// The text without its leading spaces.
-    var trimmingLeadingSpaces: String { String(drop { $0 == " " }) }
 }

@@ -35,3 +35,20 @@ enum ReportFormat {
         return full + partial + String(repeating: " ", count: width - eighths / 8 - (partial.isEmpty ? 0 : 1))
     }
 }
+
+extension ReportData {
+    /// Tourism revenue growth against the same days of the year before, next to the plan's rate.
+    var growthNote: String {
+        guard let target = revenueGrowthTarget else { return "" }
+        let goal = "旅游总收入年均增长目标 \(ReportFormat.percent(target, digits: 0))"
+        guard let growth = revenueGrowth else { return "\(goal); 数据库中无上年同期数据，无法计算增长。" }
+        return "\(goal); 与上年同期相比 \(growth >= 0 ? "+" : "")\(ReportFormat.percent(growth))。"
+    }
+
+    /// How many enterprises are past 10亿元 against the plan's number.
+    var enterpriseNote: String {
+        let threshold = ReportFormat.money(fen: Double(enterpriseThresholdFen))
+        guard !merchants.isEmpty else { return "电商交易额超\(threshold)企业: 订单数据未含商家（merchant），无法统计。" }
+        return "电商交易额超\(threshold)企业: \(enterprisesPastThreshold) 家（目标不少于 \(enterpriseTarget) 家，\(merchants.count) 家企业有交易）。"
+    }
+}

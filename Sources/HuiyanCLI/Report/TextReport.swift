@@ -17,8 +17,8 @@ struct TextReport {
                          "\(ReportFormat.figure(t.projection, t.unit))（\(ReportFormat.percent(t.projectedShare, digits: 0))）"])
         }
         out.append(targets.render())
-        out.append(growthLine)
-        out.append(enterpriseLine)
+        out.append("  " + data.growthNote)
+        out.append("  " + data.enterpriseNote)
         out.append("  剩余日均需: 余下每天需完成的量; 按季节预测: 全年若按季节规律延续至今的节奏; 电子商务交易额仅含数据中的零售订单。")
 
         out.append(section("景区接待与收入（前 12）", data.spots.prefix(12), countLabel: "接待人次", amountLabel: "旅游收入", detail: "等级 · 主题 · 区县", byCount: true))
@@ -39,19 +39,6 @@ struct TextReport {
         }
         out.append(monthly)
         return out.joined(separator: "\n")
-    }
-
-    var growthLine: String {
-        guard let target = data.revenueGrowthTarget else { return "" }
-        let goal = "旅游总收入年均增长目标 \(ReportFormat.percent(target, digits: 0))"
-        guard let growth = data.revenueGrowth else { return "  \(goal); 数据库中无上年同期数据，无法计算增长。" }
-        return "  \(goal); 与上年同期相比 \(growth >= 0 ? "+" : "")\(ReportFormat.percent(growth))。"
-    }
-
-    var enterpriseLine: String {
-        let threshold = ReportFormat.money(fen: Double(data.enterpriseThresholdFen))
-        guard !data.merchants.isEmpty else { return "  电商交易额超\(threshold)企业: 订单数据未含商家（merchant），无法统计。" }
-        return "  电商交易额超\(threshold)企业: \(data.enterprisesPastThreshold) 家（目标不少于 \(data.enterpriseTarget) 家，\(data.merchants.count) 家企业有交易）。"
     }
 
     private func section<Rows: Sequence>(_ title: String, _ rows: Rows, countLabel: String, amountLabel: String,
