@@ -51,8 +51,7 @@ struct HTMLReport {
         body += table("按主题", data.themes, countLabel: "接待人次", amountLabel: "旅游收入")
         body += table("按区县（景区所在）", data.counties, countLabel: "接待人次", amountLabel: "旅游收入")
         body += table("按旅游线路", data.routes, countLabel: "接待人次", amountLabel: "旅游收入")
-        body += table("雁城四宝 按平台", data.treasurePlatforms.map { var r = $0; r.name += " · " + r.detail; return r },
-                      countLabel: "订单", amountLabel: "销售额")
+        body += treasureTable
         body += table("网络零售 按产地区县", data.retailCounties, countLabel: "订单", amountLabel: "销售额")
         if !data.merchants.isEmpty {
             body += table("电商企业交易额（前 12）", Array(data.merchants.prefix(12)), countLabel: "订单", amountLabel: "交易额")
@@ -65,6 +64,17 @@ struct HTMLReport {
         <body>\(body)<footer>Huiyan 廻雁 · huiyan report --year \(data.year) --as-of \(e(data.asOf))</footer></body></html>
 
         """
+    }
+
+    /// 雁城四宝 sales, product × platform.
+    private var treasureTable: String {
+        let e = SVGChart.escape
+        let (platforms, rows) = data.treasureTable
+        var s = "<section><h3>雁城四宝 按平台（销售额）</h3><table><tr><th>产品</th>" + platforms.map { "<th>\(e($0))</th>" }.joined() + "</tr>"
+        for row in rows {
+            s += "<tr><td>\(e(row.product))</td>" + row.amounts.map { "<td class=\"n\">\(e(ReportFormat.money(fen: Double($0))))</td>" }.joined() + "</tr>"
+        }
+        return s + "</table></section>"
     }
 
     private func table(_ title: String, _ rows: [ReportRow], countLabel: String, amountLabel: String) -> String {

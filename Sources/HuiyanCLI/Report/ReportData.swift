@@ -35,6 +35,18 @@ struct ReportData: Sendable {
 
     /// The number of merchants past the threshold.
     var enterprisesPastThreshold: Int { merchants.filter { $0.amount > enterpriseThresholdFen }.count }
+    /// 雁城四宝 sales as a table: the platforms by their total, the largest first, and per product (in the order
+    /// of `treasures`) its amount on each.
+    var treasureTable: (platforms: [String], rows: [(product: String, amounts: [Int64])]) {
+        var totals: [String: Int64] = [:], cells: [String: Int64] = [:]
+        for row in treasurePlatforms {
+            totals[row.detail, default: 0] += row.amount
+            cells[row.name + "\u{0}" + row.detail] = row.amount
+        }
+        let platforms = totals.keys.sorted { (totals[$0]!, $1) > (totals[$1]!, $0) }
+        return (platforms, treasures.map { product in (product.name, platforms.map { cells[product.name + "\u{0}" + $0] ?? 0 }) })
+    }
+
     /// The share of the year's days counted.
     var yearElapsed: Double { Double(asOfDay + 1) / Double(daysInYear) }
 }

@@ -64,16 +64,9 @@ struct TextReport {
 
     /// 雁城四宝 sales as a product × platform table, platforms by their total, the largest first.
     private var treasureMatrix: String {
-        var totals: [String: Int64] = [:], cells: [String: Int64] = [:]
-        for row in data.treasurePlatforms {
-            totals[row.detail, default: 0] += row.amount
-            cells[row.name + "\u{0}" + row.detail] = row.amount
-        }
-        let platforms = totals.keys.sorted { (totals[$0]!, $1) > (totals[$1]!, $0) }
+        let (platforms, rows) = data.treasureTable
         var table = TextTable(headers: ["销售额"] + platforms, alignments: [.left] + platforms.map { _ in .right })
-        for product in data.treasures {
-            table.add([product.name] + platforms.map { ReportFormat.money(fen: Double(cells[product.name + "\u{0}" + $0] ?? 0)) })
-        }
+        for row in rows { table.add([row.product] + row.amounts.map { ReportFormat.money(fen: Double($0)) }) }
         return "\n■ 雁城四宝 按平台\n" + table.render()
     }
 
