@@ -4,7 +4,7 @@ enum Showcase {
         ("Arrivals by scenic spot (top 8)",
          "SELECT spot, count(*) AS arrivals, sum(spend) AS spend FROM visits GROUP BY spot ORDER BY arrivals DESC LIMIT 8"),
         ("Arrivals by month",
-         "SELECT strftime(ts, '%Y-%m') AS month, count(*) AS arrivals, sum(spend) AS spend FROM visits GROUP BY month ORDER BY month"),
+         "SELECT date_trunc('month', ts) AS month, count(*) AS arrivals, sum(spend) AS spend FROM visits GROUP BY month ORDER BY month"),
         ("国庆 Golden Week (Oct 1–7) against an ordinary week",
          "SELECT CASE WHEN ts >= '2025-10-01' AND ts < '2025-10-08' THEN '国庆 10-01…07' ELSE '10-15…21' END AS week, count(*) AS arrivals "
             + "FROM visits WHERE (ts >= '2025-10-01' AND ts < '2025-10-08') OR (ts >= '2025-10-15' AND ts < '2025-10-22') GROUP BY week ORDER BY week"),
