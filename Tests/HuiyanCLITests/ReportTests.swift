@@ -1,5 +1,6 @@
 import XCTest
 import HuiyanQuery
+import HuiyanTourism
 @testable import HuiyanCLI
 
 /// The report's numbers equal the same figures computed by plain SQL on the same database.
@@ -39,6 +40,10 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(t.toDate, arrivals)
         XCTAssertEqual(t.neededPerDay, Double(80_000_000 - arrivals) / 184, accuracy: 1e-6)
         XCTAssertEqual(t.pacePerDay, Double(arrivals) / 181, accuracy: 1e-9)
+        // The projection divides by the share of the calendar's seasonal volume up to 30 June.
+        let weights = YearCalendar(year: 2025).tourismWeights()
+        XCTAssertEqual(t.expectedShare, weights.prefix(181).reduce(0, +) / weights.reduce(0, +), accuracy: 1e-12)
+        XCTAssertEqual(t.projection, Double(arrivals) / t.expectedShare, accuracy: 1e-6)
         XCTAssertGreaterThan(t.projection, Double(arrivals))
         XCTAssertEqual(report.targets[2].toDate, try ReportFixture.scalar("SELECT sum(amount) FROM orders WHERE \(half)"))
         XCTAssertEqual(report.months.map(\.arrivals).reduce(0, +), arrivals)

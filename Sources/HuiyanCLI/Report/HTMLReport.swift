@@ -12,7 +12,7 @@ struct HTMLReport {
         for t in data.targets {
             body += "<figure>" + SVGChart.gauge(label: t.label, share: t.share,
                                               caption: "\(ReportFormat.figure(Double(t.toDate), t.unit)) / 目标 \(ReportFormat.figure(Double(t.target), t.unit))",
-                                              expected: data.yearElapsed) + "</figure>"
+                                              expected: t.expectedShare) + "</figure>"
         }
         body += "</div>"
         body += "<table><tr><th>指标</th><th>目标</th><th>累计</th><th>完成率</th><th>剩余日均需</th><th>当前日均</th><th>按季节预测全年</th></tr>"
@@ -25,7 +25,7 @@ struct HTMLReport {
         }
         body += "</table>"
         body += "<p class=\"note\">\(e(data.growthNote))<br>\(e(data.enterpriseNote))<br>"
-            + "仪表盘中的黑色刻度为全年已过的时间比例；按季节预测假定余下月份延续节假日与季节规律。电子商务交易额仅含数据中的零售订单。</p>"
+            + "仪表盘中的黑色刻度为按季节规律至今应完成的比例（绿色: 已达到; 黄色: 达到八成以上; 红色: 不足八成）；按季节预测假定余下月份延续节假日与季节规律。电子商务交易额仅含数据中的零售订单。</p>"
 
         body += "<h2>月度趋势</h2><div class=\"row\">"
         body += "<figure><figcaption>游客接待量（人次）</figcaption>"

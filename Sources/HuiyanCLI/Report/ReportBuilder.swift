@@ -77,7 +77,7 @@ struct ReportBuilder {
             return TargetProgress(metric: metric, label: label, unit: unit, target: targetValue, toDate: toDate,
                                   neededPerDay: remaining > 0 ? max(0, Double(targetValue - toDate) / Double(remaining)) : 0,
                                   pacePerDay: Double(toDate) / Double(asOfDay + 1),
-                                  projection: share > 0 ? Double(toDate) / share : 0)
+                                  projection: share > 0 ? Double(toDate) / share : 0, expectedShare: share)
         }
 
         func rollUp(_ key: (Spot) -> String) -> [ReportRow] {

@@ -68,6 +68,9 @@ struct TargetProgress: Sendable {
     var pacePerDay: Double
     /// The year's figure if the rest of the year follows the seasonal profile as the year so far did.
     var projection: Double
+    /// The share of the year's seasonal volume that lies up to the as-of day: where a figure on course for
+    /// its target stands by now.
+    var expectedShare: Double
 
     var share: Double { target > 0 ? Double(toDate) / Double(target) : 0 }
     var projectedShare: Double { target > 0 ? projection / Double(target) : 0 }

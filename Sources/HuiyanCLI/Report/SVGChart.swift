@@ -10,7 +10,8 @@ enum SVGChart {
         var color: String
     }
 
-    /// A half-circle gauge of `share` (capped at 100 %), with a tick where the year's elapsed share would be.
+    /// A half-circle gauge of `share` (capped at 100 %), with a tick at `expected`, where a figure on course stands;
+    /// green when it is reached, amber above 80 % of it, red below.
     static func gauge(label: String, share: Double, caption: String, expected: Double) -> String {
         let cx = 130.0, cy = 120.0, r = 95.0
         func point(_ fraction: Double) -> (Double, Double) {

@@ -8,18 +8,18 @@ struct TextReport {
         out.append("衡阳市文旅与电商进度报告 · \(data.year)年 · 截至 \(data.asOf)（全年已过 \(ReportFormat.percent(data.yearElapsed))）")
         out.append("")
         out.append("■ 规划目标进度")
-        var targets = TextTable(headers: ["指标", "累计", "目标", "完成", "", "剩余日均需", "按季节预测"],
-                                alignments: [.left, .right, .right, .right, .left, .right, .right])
+        var targets = TextTable(headers: ["指标", "累计", "目标", "完成", "", "应完成", "剩余日均需", "按季节预测"],
+                                alignments: [.left, .right, .right, .right, .left, .right, .right, .right])
         for t in data.targets {
             targets.add([t.label, ReportFormat.figure(Double(t.toDate), t.unit), ReportFormat.figure(Double(t.target), t.unit),
-                         ReportFormat.percent(t.share), ReportFormat.bar(t.share, width: barWidth),
+                         ReportFormat.percent(t.share), ReportFormat.bar(t.share, width: barWidth), ReportFormat.percent(t.expectedShare),
                          t.neededPerDay > 0 ? ReportFormat.figure(t.neededPerDay, t.unit) : "—",
                          "\(ReportFormat.figure(t.projection, t.unit))（\(ReportFormat.percent(t.projectedShare, digits: 0))）"])
         }
         out.append(targets.render())
         out.append("  " + data.growthNote)
         out.append("  " + data.enterpriseNote)
-        out.append("  剩余日均需: 余下每天需完成的量; 按季节预测: 全年若按季节规律延续至今的节奏; 电子商务交易额仅含数据中的零售订单。")
+        out.append("  应完成: 按季节规律至今应完成的比例; 剩余日均需: 余下每天需完成的量; 按季节预测: 全年若按季节规律延续至今的节奏; 电子商务交易额仅含数据中的零售订单。")
 
         out.append(section("景区接待与收入（前 12）", data.spots.prefix(12), countLabel: "接待人次", amountLabel: "旅游收入", detail: "等级 · 主题 · 区县", byCount: true))
         out.append(section("按景区等级", data.grades, countLabel: "接待人次", amountLabel: "旅游收入", byCount: true))
