@@ -57,7 +57,7 @@ final class ReportTests: XCTestCase {
         // Grades and themes: the report rolls spots up through the catalog; here each is one query with an IN list.
         func inList(_ names: [String]) -> String { names.map { "'\($0)'" }.joined(separator: ", ") }
         for grade in report.grades {
-            let spots = catalog.spots.filter { ($0.grade == "none" ? "未评级" : $0.grade) == grade.name }.map(\.name)
+            let spots = catalog.spots.filter { ReportBuilder.grade(of: $0) == grade.name }.map(\.name)
             XCTAssertEqual(grade.count, try ReportFixture.scalar("SELECT count(*) FROM visits WHERE \(year) AND spot IN (\(inList(spots)))"), grade.name)
             XCTAssertEqual(grade.amount, try ReportFixture.scalar("SELECT sum(spend) FROM visits WHERE \(year) AND spot IN (\(inList(spots)))"), grade.name)
         }

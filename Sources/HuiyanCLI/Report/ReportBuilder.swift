@@ -49,10 +49,8 @@ struct ReportBuilder {
         let retail = productRows.reduce(0) { $0 + $1.amount }
         let merchants = try rows("SELECT merchant, count(*), sum(amount) FROM orders WHERE \(range) AND merchant IS NOT NULL GROUP BY merchant")
         let retailCounties = try rows("SELECT county, count(*), sum(amount) FROM orders WHERE \(range) AND county IS NOT NULL GROUP BY county")
-        let treasure = "category = '\(Self.treasureCategory)'"
-        let treasures = try rows("SELECT product, count(*), sum(amount) FROM orders WHERE \(range) AND \(treasure) GROUP BY product")
         let treasurePlatforms = try rows(
-            "SELECT product, platform, count(*), sum(amount) FROM orders WHERE \(range) AND \(treasure) GROUP BY product, platform",
+            "SELECT product, platform, count(*), sum(amount) FROM orders WHERE \(range) AND category = '\(Self.treasureCategory)' GROUP BY product, platform",
             detail: true)
 
         var months = (1...month).map { MonthFigures(month: $0, arrivals: 0, revenue: 0, orders: 0, retail: 0) }
@@ -80,18 +78,12 @@ struct ReportBuilder {
                                   projection: share > 0 ? Double(toDate) / share : 0, expectedShare: share)
         }
 
-        func rollUp(_ key: (Spot) -> String) -> [ReportRow] {
-            var totals: [String: ReportRow] = [:]
-            for row in spotRows {
-                let name = catalog.spot(named: row.name).map(key) ?? "其他"
-                totals[name, default: ReportRow(name: name, count: 0, amount: 0)].count += row.count
-                totals[name, default: ReportRow(name: name, count: 0, amount: 0)].amount += row.amount
-            }
-            return Self.sorted(Array(totals.values), byCount: true)
+        func rollUp(_ key: @escaping (Spot) -> String) -> [ReportRow] {
+            Self.sorted(Self.totals(spotRows) { catalog.spot(named: $0.name).map(key) ?? "其他" }, byCount: true)
         }
         let spots = spotRows.map { row -> ReportRow in
             var row = row
-            if let spot = catalog.spot(named: row.name) { row.detail = "\(spot.grade == "none" ? "未评级" : spot.grade) · \(spot.theme) · \(spot.county)" }
+            if let spot = catalog.spot(named: row.name) { row.detail = "\(Self.grade(of: spot)) · \(spot.theme) · \(spot.county)" }
             return row
         }
 
@@ -109,12 +101,12 @@ struct ReportBuilder {
             enterpriseThresholdFen: Self.enterpriseThresholdFen,
             enterpriseTarget: Int(catalog.target("enterprises_over_1b")?.value ?? 0),
             spots: Self.sorted(spots, byCount: true),
-            grades: rollUp { $0.grade == "none" ? "未评级" : $0.grade }.sorted { $0.name < $1.name },
+            grades: rollUp(Self.grade).sorted { $0.name < $1.name },
             themes: rollUp(\.theme),
             routes: Self.sorted(routes, byCount: true),
             counties: rollUp(\.county),
             retailCounties: Self.sorted(retailCounties),
-            treasures: Self.sorted(treasures),
+            treasures: Self.sorted(Self.totals(treasurePlatforms, by: \.name)),
             treasurePlatforms: treasurePlatforms.sorted { ($0.name, -$0.amount) < ($1.name, -$1.amount) },
             products: Self.sorted(productRows),
             months: months)
@@ -157,6 +149,20 @@ struct ReportBuilder {
         let day = calendar.dayOfYear(parts[1], parts[2])
         guard (0..<calendar.dayCount).contains(day), calendar.date(ofDay: day) == (parts[1], parts[2]) else { return nil }
         return day
+    }
+
+    /// The grade as the report shows it: 5A … 1A, or 未评级 for none.
+    static func grade(of spot: Spot) -> String { spot.grade == "none" ? "未评级" : spot.grade }
+
+    /// Counts and amounts summed per `key` of the rows.
+    static func totals(_ rows: [ReportRow], by key: (ReportRow) -> String) -> [ReportRow] {
+        var totals: [String: ReportRow] = [:]
+        for row in rows {
+            let name = key(row)
+            totals[name, default: ReportRow(name: name, count: 0, amount: 0)].count += row.count
+            totals[name, default: ReportRow(name: name, count: 0, amount: 0)].amount += row.amount
+        }
+        return Array(totals.values)
     }
 
     /// Rows by amount (or count), the largest first, then by name.
