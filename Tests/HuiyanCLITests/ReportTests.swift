@@ -120,3 +120,26 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(try ReportFixture.database.manifest(of: "spots").segments.count, 1)
     }
 }
+
+/// Once the query core joins, the report's roll-ups through the catalog equal joins to the dimension tables.
+final class ReportJoinTests: XCTestCase {
+    func testRollUpsEqualJoinsToTheDimensionTables() throws {
+        let engine = ReportFixture.engine
+        do {
+            _ = try engine.execute("SELECT count(*) FROM spots s JOIN counties c ON s.county = c.county")
+        } catch {
+            throw XCTSkip("the query core does not join yet (\(error)); this check runs once it does")
+        }
+        let report = try ReportFixture.report()
+        let year = "v.ts >= '2025-01-01' AND v.ts < '2026-01-01'"
+        for (column, rows) in [("grade", report.grades), ("theme", report.themes), ("county", report.counties)] {
+            let result = try engine.execute(
+                "SELECT s.\(column), count(*), sum(v.spend) FROM visits v JOIN spots s ON v.spot = s.spot WHERE \(year) GROUP BY 1").last!
+            let joined = result.rows.map { row in
+                ReportRow(name: column == "grade" && row[0] == .string("none") ? "未评级" : ReportBuilder.text(row[0]),
+                          count: ReportBuilder.integer(row[1]), amount: ReportBuilder.integer(row[2]))
+            }
+            XCTAssertEqual(joined.sorted { $0.name < $1.name }, rows.sorted { $0.name < $1.name }, column)
+        }
+    }
+}
