@@ -26,17 +26,18 @@ struct HuiyanProcess {
 
     let databasePath: String
 
-    /// Runs `huiyan --db <db> args…` to completion.
+    /// Runs `huiyan --db <db> args…` to completion (in `directory` if given).
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = try start(arguments, environment: environment)
+    func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) throws -> Result {
+        let process = try start(arguments, environment: environment, in: directory)
         return process.finish()
     }
 
-    /// Starts `huiyan --db <db> args…` without waiting.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+    /// Starts `huiyan --db <db> args…` without waiting (in `directory` if given).
+    func start(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) throws -> Running {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.arguments = ["--db", databasePath] + arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "HUIYAN_DB")

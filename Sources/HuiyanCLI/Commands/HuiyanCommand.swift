@@ -10,6 +10,8 @@ public struct HuiyanCommand: ParsableCommand {
         tables — visits, tickets, orders — in compressed, checksummed column segments.
 
         Start with:
+          huiyan demo                               a generated year of Hengyang's feeds, queried, with the progress report
+          huiyan report --html report.html          the progress report against the plan's 2025 targets
           huiyan init                               create ./huiyan.db with the feed tables
           huiyan ingest visits visits.csv           load a feed; bad rows go to a rejects file
           huiyan tables                             what is loaded
@@ -17,7 +19,8 @@ public struct HuiyanCommand: ParsableCommand {
           huiyan verify                             check every checksum
         """,
         subcommands: [InitCommand.self, IngestCommand.self, QueryCommand.self, TablesCommand.self, DescribeCommand.self,
-                      StatsCommand.self, VerifyCommand.self, CompactCommand.self, GenerateCommand.self]
+                      StatsCommand.self, VerifyCommand.self, CompactCommand.self, GenerateCommand.self,
+                      CatalogsCommand.self, DemoCommand.self, ReportCommand.self]
     )
 
     public init() {}
