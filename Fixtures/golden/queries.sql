@@ -90,3 +90,13 @@ SELECT t.channel, count(*), sum(t.amount - s.price) FROM tickets t JOIN spot_cat
 SELECT s.grade, count(*), count(p.product), count(DISTINCT p.product) FROM visits v JOIN spot_catalog s ON v.spot = s.spot LEFT JOIN product_catalog p ON p.county = s.county WHERE v.ts < '2025-02-01' GROUP BY 1 ORDER BY 1;
 -- name: q45
 SELECT v.origin, s.theme, count(*) FROM visits v LEFT JOIN spot_catalog s ON v.spot = s.spot AND s.grade = '5A' WHERE v.origin IN ('广东', '北京') GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST;
+-- name: q46
+SELECT strftime(ts, '%Y-%m') AS m, count(*), sum(spend) FROM visits GROUP BY m ORDER BY m;
+-- name: q47
+SELECT strftime(ts, '%H:%M') AS hm, count(*) FROM tickets WHERE spot = '南岳衡山' GROUP BY hm ORDER BY 2 DESC, 1 LIMIT 10;
+-- name: q48
+SELECT CASE WHEN ts >= '2025-10-01' AND ts < '2025-10-08' THEN '国庆' WHEN ts >= '2025-05-01' AND ts < '2025-05-06' THEN '五一' ELSE route END AS period, count(*) FROM visits GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST;
+-- name: q49
+SELECT date_part('dow', ts) AS d, EXTRACT(HOUR FROM ts) AS h, count(*), sum(amount) FROM orders GROUP BY 1, 2 ORDER BY 1, 2;
+-- name: q50
+SELECT date_trunc('week', ts) AS w, count(*), count(spend), avg(spend) FROM visits GROUP BY w ORDER BY w;

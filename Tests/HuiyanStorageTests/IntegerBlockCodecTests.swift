@@ -25,6 +25,25 @@ final class IntegerBlockCodecTests: XCTestCase {
         XCTAssertLessThanOrEqual(size, 33 + 65_536 * 2 / 8 + 1, "two bits per timestamp")
     }
 
+    func testANightGapWidensOnlyItsMiniBlock() {
+        // A day of arrivals one to three seconds apart, then a gap of eight hours, then another day.
+        var ts: Int64 = 1_735_660_800_000_000
+        var values: [Int64] = []
+        for i in 0..<65_536 {
+            ts += (i == 30_000 ? 8 * 3600 : Int64(1 + i % 3)) * 1_000_000
+            values.append(ts)
+        }
+        let (encoding, size) = roundTrip(values)
+        XCTAssertEqual(encoding, .deltaMiniBlocks)
+        XCTAssertLessThan(size, 65_536 * 2 / 8 + 65_536 / 128 * 2 + 300, "two bits a delta, one mini-block of 15 bits")
+        // Mini-blocks of every width, and a short last one.
+        for count in [2, 129, 130, 257, 1000] {
+            var v: Int64 = 0
+            let mixed = (0..<count).map { i -> Int64 in v += Int64(i / 128 % 7 == 3 ? Int.random(in: 0...1 << 40) : Int.random(in: 0...3)); return v }
+            _ = roundTrip(mixed)
+        }
+    }
+
     func testRandomSmallRangeUsesFrameOfReference() {
         let values: [Int64] = (0..<10_000).map { _ in Int64.random(in: 1000...1255) }
         let (encoding, size) = roundTrip(values)

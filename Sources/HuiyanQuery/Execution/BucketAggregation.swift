@@ -57,6 +57,8 @@ struct BucketAggregation {
         case .function(.datePart(let field), let args, _)
             where [.year, .quarter, .month, .day, .hour, .dow, .isodow, .doy, .week].contains(field):
             return timestampColumn(args[0])
+        case .function(.strftime(let format), let args, _) where TimeMath.strftimeResolution(format) >= hour:
+            return timestampColumn(args[0])
         case .cast(let x, .date) where x.type == .timestamp:
             return timestampColumn(x)
         default:
@@ -182,9 +184,7 @@ struct BucketAggregation {
         // Run starts: the first row, and the first row at or after each local hour boundary inside the block.
         var starts: [Int] = []
         let ok = times.ints.withUnsafeBufferPointer { t -> Bool in
-            var descents = 0
-            for i in 1..<n { descents |= t[i - 1] > t[i] ? 1 : 0 }
-            guard descents == 0 else { return false }
+            guard Self.isOrdered(t) else { return false }
             let offset = Int64(offsetSeconds) * 1_000_000
             let (first, last) = (Self.hourIndex(t[0], offset), Self.hourIndex(t[n - 1], offset))
             guard last - first < Int64(n / 16) else { return false }
@@ -227,6 +227,25 @@ struct BucketAggregation {
             }
         }
         try fold(partials, inputs: inputs, table: table, accumulators: accumulators) { groups[$0] }
+        return true
+    }
+
+    /// Whether values never decrease: eight neighbour pairs compared at a time.
+    private static func isOrdered(_ t: UnsafeBufferPointer<Int64>) -> Bool {
+        let n = t.count
+        guard n > 1 else { return true }
+        let raw = UnsafeRawPointer(t.baseAddress!)
+        var i = 0
+        while i + 9 <= n {
+            let a = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Int64>.self)
+            let b = raw.loadUnaligned(fromByteOffset: (i + 1) * 8, as: SIMD8<Int64>.self)
+            if any(a .> b) { return false }
+            i += 8
+        }
+        while i + 1 < n {
+            if t[i] > t[i + 1] { return false }
+            i += 1
+        }
         return true
     }
 

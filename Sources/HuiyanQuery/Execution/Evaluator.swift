@@ -355,6 +355,7 @@ struct Evaluator {
 
     private func caseWhen(_ branches: [(BoundExpression, BoundExpression)], _ otherwise: BoundExpression?, _ type: SQLType,
                           _ batch: Batch) throws -> Vector {
+        // Each branch sees the rows no earlier branch took; `chosen[i]` is the branch row i took (-1: none).
         var pending = batch
         var chosen = [Int](repeating: -1, count: batch.count)
         var results: [Vector] = []
@@ -362,26 +363,50 @@ struct Evaluator {
             guard pending.selectedCount > 0 else { break }
             var matched = pending
             try filter(condition, &matched)
-            for i in matched.selection ?? [] { chosen[Int(i)] = index }
+            matched.forEachSelected { chosen[$0] = index }
             results.append(try evaluate(result, matched))
-            let taken = Set(matched.selection ?? [])
             var rest: [Int32] = []
-            pending.forEachSelected { i in if !taken.contains(Int32(i)) { rest.append(Int32(i)) } }
+            rest.reserveCapacity(pending.selectedCount)
+            pending.forEachSelected { i in if chosen[i] < 0 { rest.append(Int32(i)) } }
             pending.selection = rest
         }
-        let fallback = try otherwise.map { try evaluate($0, pending) }
-        func source(_ i: Int) -> Vector? { chosen[i] >= 0 ? results[chosen[i]] : fallback }
-        if type == .string {
-            return strings(batch) { i in
-                guard let v = source(i), !v.isNull(i) else { return nil }
-                return v.pool!.strings[Int(v.ints[i])]
-            }
+        if let otherwise {
+            results.append(try evaluate(otherwise, pending))
+            pending.forEachSelected { chosen[$0] = results.count - 1 }
         }
+        if type == .string { return try mergeStrings(results, chosen, batch) }
         let out = Vector(type: type, count: batch.count)
         batch.forEachSelected { i in
-            guard let v = source(i), !v.isNull(i) else { out.setNull(i); return }
+            guard chosen[i] >= 0, !results[chosen[i]].isNull(i) else { out.setNull(i); return }
+            let v = results[chosen[i]]
             if type == .float64 { out.doubles[i] = v.doubles[i] } else { out.ints[i] = v.ints[i] }
         }
+        return out
+    }
+
+    /// One string vector from rows of several (row i from `sources[chosen[i]]`, NULL where -1): small pools
+    /// are mapped into the result's pool once, code by code; rows of large pools are interned one by one.
+    private func mergeStrings(_ sources: [Vector], _ chosen: [Int], _ batch: Batch) throws -> Vector {
+        let out = Vector(type: .string, count: batch.count)
+        var index: [String: Int64] = [:]
+        var list: [String] = []
+        func intern(_ s: String) -> Int64 {
+            if let code = index[s] { return code }
+            list.append(s)
+            index[s] = Int64(list.count - 1)
+            return Int64(list.count - 1)
+        }
+        let maps: [[Int64]?] = sources.map { v in
+            guard let pool = v.pool, pool.count <= max(64, batch.selectedCount / 4) else { return nil }
+            return (0..<pool.count).map { intern(pool.string($0)) }
+        }
+        batch.forEachSelected { i in
+            let k = chosen[i]
+            guard k >= 0, !sources[k].isNull(i) else { out.setNull(i); return }
+            let code = Int(sources[k].ints[i])
+            out.ints[i] = maps[k]?[code] ?? intern(sources[k].pool!.string(code))
+        }
+        out.pool = StringPool(strings: list)
         return out
     }
 
@@ -615,7 +640,28 @@ struct Evaluator {
             }
         case .strftime(let format):
             let v = args[0]
-            return strings(batch) { i in v.isNull(i) ? nil : TimeMath.strftime(v.ints[i], format: format, offsetSeconds: offsetSeconds) }
+            // Formatted once per run of rows in the same local second, minute or hour (what the format shows).
+            let unit = TimeMath.strftimeResolution(format), shift = Int64(offsetSeconds) * 1_000_000
+            let out = Vector(type: .string, count: batch.count)
+            var index: [String: Int64] = [:]
+            var list: [String] = []
+            var lastUnit = Int64.min, lastCode: Int64 = 0
+            batch.forEachSelected { i in
+                guard !v.isNull(i) else { out.setNull(i); return }
+                let at = TimeMath.floorDiv(v.ints[i] &+ shift, unit)
+                if at != lastUnit {
+                    lastUnit = at
+                    let text = TimeMath.strftime(v.ints[i], format: format, offsetSeconds: offsetSeconds)
+                    if let code = index[text] { lastCode = code } else {
+                        lastCode = Int64(list.count)
+                        index[text] = lastCode
+                        list.append(text)
+                    }
+                }
+                out.ints[i] = lastCode
+            }
+            out.pool = StringPool(strings: list)
+            return out
         case .coalesce:
             if type == .string {
                 return strings(batch) { i in

@@ -191,6 +191,22 @@ public enum TimeMath {
     }
 
     /// strftime with the common directives: %Y %m %d %H %M %S %y %j %u %w %V %b %B %a %A %F %T %%.
+    /// The finest unit a strftime format shows, in microseconds: a second (`%S`, `%T`), a minute (`%M`),
+    /// else an hour (the other fields change at most once a local hour).
+    public static func strftimeResolution(_ format: String) -> Int64 {
+        var finest = 3600 * microsPerSecond
+        var iterator = format.makeIterator()
+        while let ch = iterator.next() {
+            guard ch == "%", let d = iterator.next() else { continue }
+            switch d {
+            case "S", "T": return microsPerSecond
+            case "M": finest = 60 * microsPerSecond
+            default: break
+            }
+        }
+        return finest
+    }
+
     public static func strftime(_ micros: Int64, format: String, offsetSeconds: Int) -> String {
         let local = micros + Int64(offsetSeconds) * microsPerSecond
         let day = floorDiv(local, microsPerDay)

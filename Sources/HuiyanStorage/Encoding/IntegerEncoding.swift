@@ -7,10 +7,16 @@ public enum IntegerEncoding: UInt8, Sendable {
     case delta = 2
     /// Raw little-endian Int64.
     case plain = 3
+    /// Delta as in `delta`, with the packed deltas in mini-blocks of 128, each with its own offset and width:
+    /// one night's gap in a day of timestamps then widens 128 deltas, not the whole block.
+    case deltaMiniBlocks = 4
 }
 
 /// Encodes and decodes one block of the integer lane.
 public enum IntegerBlockCodec {
+    /// Deltas per mini-block in `deltaMiniBlocks`.
+    public static let miniBlock = 128
+
     /// Appends the encoding of `values` to `out`: one encoding byte, then its parameters and data.
     public static func encode(_ values: UnsafeBufferPointer<Int64>, into out: inout [UInt8]) {
         let n = values.count
@@ -32,7 +38,7 @@ public enum IntegerBlockCodec {
             if forWidth <= BitPacking.maxWidth { forSize = 18 + BitPacking.byteCount(count: n, width: forWidth) }
         }
         // Delta, then frame of reference over the deltas.
-        var deltaSize = Int.max
+        var deltaSize = Int.max, miniSize = Int.max
         var dLo: Int64 = 0, dScale: UInt64 = 1, dWidth = 0
         if n >= 2 {
             var ok = true
@@ -51,16 +57,31 @@ public enum IntegerBlockCodec {
                     dWidth = BitPacking.width(of: UInt64(dRange) / dScale)
                     if dWidth <= BitPacking.maxWidth {
                         deltaSize = 26 + BitPacking.byteCount(count: n - 1, width: dWidth)
+                        miniSize = miniBlocks(values, minDelta: dLo, scale: dScale).size
                     }
                 }
             }
         }
         let plainSize = 1 + 8 * n
-        if forSize <= deltaSize && forSize <= plainSize {
+        if forSize <= deltaSize && forSize <= miniSize && forSize <= plainSize {
             out.append(IntegerEncoding.frameOfReference.rawValue)
             appendFORHeader(base: lo, scale: forScale, width: forWidth, into: &out)
             let scale = forScale
             BitPacking.pack(count: n, width: forWidth, into: &out) { UInt64(bitPattern: values[$0] &- lo) / scale }
+        } else if miniSize < deltaSize && miniSize <= plainSize {
+            out.append(IntegerEncoding.deltaMiniBlocks.rawValue)
+            appendI64(values[0], into: &out)
+            appendI64(dLo, into: &out)
+            withUnsafeBytes(of: dScale.littleEndian) { out.append(contentsOf: $0) }
+            let base = dLo, scale = dScale
+            let raw = { (i: Int) -> UInt64 in UInt64(bitPattern: (values[i + 1] &- values[i]) &- base) / scale }
+            for block in miniBlocks(values, minDelta: dLo, scale: dScale).blocks {
+                out.append(UInt8(block.width))
+                var writer = ByteWriter(capacity: 10)
+                writer.varint(block.offset)
+                out.append(contentsOf: writer.bytes)
+                BitPacking.pack(count: block.range.count, width: block.width, into: &out) { raw(block.range.lowerBound + $0) - block.offset }
+            }
         } else if deltaSize <= plainSize {
             out.append(IntegerEncoding.delta.rawValue)
             appendI64(values[0], into: &out)
@@ -73,6 +94,60 @@ public enum IntegerBlockCodec {
             out.append(IntegerEncoding.plain.rawValue)
             for v in values { appendI64(v, into: &out) }
         }
+    }
+
+    /// `running += step + deltas[k] * scale`, each running value written through `transform`, with the bounds
+    /// of what was written kept up to date. When every step is non-negative and the sum cannot wrap — times
+    /// in order — the bounds follow from the first and last values, and the loop carries nothing else.
+    @inlinable @inline(__always)
+    static func prefixSum<T>(_ deltas: UnsafeMutablePointer<UInt64>, count: Int, largest: UInt64, step: Int64, scale: UInt64,
+                             running: inout Int64, lowest: inout Int64, highest: inout Int64,
+                             into out: UnsafeMutablePointer<T>, _ transform: (Int64) -> T) {
+        var value = running
+        let (span, wide) = largest.multipliedReportingOverflow(by: scale)
+        let (widest, over) = step.addingReportingOverflow(Int64(truncatingIfNeeded: span))
+        let (total, tooMany) = widest.multipliedReportingOverflow(by: Int64(count))
+        let (end, past) = value.addingReportingOverflow(total)
+        if step >= 0 && !wide && span <= UInt64(Int64.max) && !over && !tooMany && !past {
+            _ = end
+            for k in 0..<count {
+                value = value &+ step &+ Int64(bitPattern: deltas[k] &* scale)
+                out[k] = transform(value)
+            }
+            lowest = Swift.min(lowest, running)
+            highest = Swift.max(highest, value)
+        } else {
+            var lo = lowest, hi = highest
+            for k in 0..<count {
+                value = value &+ step &+ Int64(bitPattern: deltas[k] &* scale)
+                lo = Swift.min(lo, value)
+                hi = Swift.max(hi, value)
+                out[k] = transform(value)
+            }
+            lowest = lo
+            highest = hi
+        }
+        running = value
+    }
+
+    /// The mini-blocks of a `deltaMiniBlocks` encoding (delta indexes, offset, width) and the encoding's size.
+    private static func miniBlocks(_ values: UnsafeBufferPointer<Int64>, minDelta: Int64, scale: UInt64)
+        -> (blocks: [(range: Range<Int>, offset: UInt64, width: Int)], size: Int) {
+        let deltas = values.count - 1
+        var blocks: [(range: Range<Int>, offset: UInt64, width: Int)] = []
+        var size = 25
+        for start in stride(from: 0, to: deltas, by: miniBlock) {
+            let end = Swift.min(deltas, start + miniBlock)
+            var lo = UInt64.max, hi: UInt64 = 0
+            for i in start..<end {
+                let raw = UInt64(bitPattern: (values[i + 1] &- values[i]) &- minDelta) / scale
+                lo = Swift.min(lo, raw); hi = Swift.max(hi, raw)
+            }
+            let width = BitPacking.width(of: hi - lo)
+            blocks.append((start..<end, lo, width))
+            size += 1 + (lo < 128 ? 1 : (64 - lo.leadingZeroBitCount + 6) / 7) + BitPacking.byteCount(count: end - start, width: width)
+        }
+        return (blocks, size)
     }
 
     /// Decodes `count` values into `out`, each narrowed by `transform` (identity for Int64, a cast for codes);
@@ -149,14 +224,39 @@ public enum IntegerBlockCodec {
                     // Chunks start at multiples of 1024 values: 1024 * width bits is whole bytes.
                     let byteOffset = bitOffset >> 3
                     guard byteOffset <= length else { throw ByteReader.OutOfBounds() }
-                    BitPacking.unpack(packedBase + byteOffset, packedLength: length - byteOffset, count: take,
-                                      width: width, into: deltas.baseAddress!) { $0 }
-                    for k in 0..<take {
-                        running = running &+ minDelta &+ Int64(bitPattern: deltas[k] &* scale)
-                        lowest = Swift.min(lowest, running)
-                        highest = Swift.max(highest, running)
-                        out[done + k + 1] = transform(running)
-                    }
+                    let largest = BitPacking.unpack(packedBase + byteOffset, packedLength: length - byteOffset, count: take,
+                                                    width: width, into: deltas.baseAddress!) { $0 }
+                    prefixSum(deltas.baseAddress!, count: take, largest: largest, step: minDelta, scale: scale,
+                              running: &running, lowest: &lowest, highest: &highest, into: out + done + 1, transform)
+                    done += take
+                }
+            }
+            return (lowest, highest)
+        case .deltaMiniBlocks:
+            let first = try reader.i64()
+            let minDelta = try reader.i64()
+            let scale = try reader.u64()
+            guard scale > 0 else { throw ByteReader.OutOfBounds() }
+            var running = first
+            var lowest = first, highest = first
+            out[0] = transform(first)
+            try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: miniBlock) { deltas in
+                var done = 0
+                let total = count - 1
+                while done < total {
+                    let take = Swift.min(miniBlock, total - done)
+                    let width = Int(try reader.u8())
+                    let offset = try reader.varint()
+                    guard width <= BitPacking.maxWidth else { throw ByteReader.OutOfBounds() }
+                    let length = BitPacking.byteCount(count: take, width: width)
+                    let packed = try reader.bytes(length)
+                    // The bytes after this mini-block (the next ones') may be read and masked off: each value
+                    // then takes one unaligned load, up to the end of the payload.
+                    let start = packed.baseAddress ?? payload.baseAddress!
+                    let largest = BitPacking.unpack(start, packedLength: payload.baseAddress! + payload.count - start, count: take,
+                                                    width: width, into: deltas.baseAddress!) { $0 }
+                    prefixSum(deltas.baseAddress!, count: take, largest: largest, step: minDelta &+ Int64(bitPattern: offset &* scale),
+                              scale: scale, running: &running, lowest: &lowest, highest: &highest, into: out + done + 1, transform)
                     done += take
                 }
             }
