@@ -1,7 +1,8 @@
 /// Aggregation through buckets, for queries whose aggregates are all count(*), count(column) or integer or
 /// money sums and averages of columns, without FILTER. A block is first reduced to partial counts and sums
 /// per bucket in tight loops over contiguous buffers, then folded into the groups once per bucket:
-/// - by dictionary code, for one string column as the key (a histogram over the codes);
+/// - by dictionary code, for one or two string columns as the keys (a histogram over the codes, or over
+///   pairs of codes);
 /// - by runs of a time-ordered timestamp column, for keys that change at most from one local hour to the
 ///   next (date_trunc to the hour or coarser, EXTRACT of the hour or a coarser field, CAST AS DATE, and
 ///   expressions over these): a block spanning two days has some fifty runs, found by binary search, and
@@ -33,7 +34,8 @@ struct BucketAggregation {
             }
         }
         guard foldable, !plan.groupKeys.isEmpty else { return nil }
-        if plan.groupKeys.count == 1, case .column(_, _, .string) = plan.groupKeys[0] {
+        let stringColumns = plan.groupKeys.allSatisfy { if case .column(_, _, .string) = $0 { return true } else { return false } }
+        if stringColumns && plan.groupKeys.count <= 2 {
             shape = .codes
             return
         }
@@ -91,49 +93,81 @@ struct BucketAggregation {
     // MARK: By code
 
     private func aggregateByCode(_ evaluator: Evaluator, _ batch: Batch, table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
-        let key = try evaluator.evaluate(plan.groupKeys[0], batch)
-        guard let pool = key.pool, pool.count <= 1 << 16 else { return false }
-        let slots = pool.count + 1  // the last one: NULL
+        let keys = try plan.groupKeys.map { try evaluator.evaluate($0, batch) }
+        let pools = keys.compactMap(\.pool)
+        guard pools.count == keys.count else { return false }
+        // Slots per key: its codes, then NULL; a bucket is a slot of each key.
+        let sizes = pools.map { $0.count + 1 }
+        let buckets = sizes.reduce(1, *)
+        guard buckets <= 1 << 16 else { return false }
         let inputs = try plan.aggregates.map { try $0.argument.map { try evaluator.evaluate($0, batch) } }
-        var partials = Partials(buckets: slots, inputs: inputs)
-        let keyNulls = key.nulls
-        key.ints.withUnsafeBufferPointer { codes in
-            partials.rows.withUnsafeMutableBufferPointer { r in
-                if batch.selection == nil {
-                    Self.countCodes(codes, nulls: keyNulls, slots: slots, into: r)
-                } else if let keyNulls {
-                    batch.forEachSelected { i in r[keyNulls[i] != 0 ? slots - 1 : Int(codes[i])] &+= 1 }
-                } else {
-                    batch.forEachSelected { i in r[Int(codes[i])] &+= 1 }
-                }
+        var partials = Partials(buckets: buckets, inputs: inputs)
+        if keys.count == 1 && batch.selection == nil && inputs.allSatisfy({ $0 == nil }) {
+            // The common case — count(*) by one dictionary column: straight from the codes.
+            keys[0].ints.withUnsafeBufferPointer { codes in
+                partials.rows.withUnsafeMutableBufferPointer { Self.countCodes(codes, nulls: keys[0].nulls, slots: buckets, into: $0) }
             }
-        }
-        var overflow = false
-        for (a, input) in inputs.enumerated() {
-            guard let input else { continue }
-            let needsSum = plan.aggregates[a].kind != .count
-            key.ints.withUnsafeBufferPointer { codes in
-                input.ints.withUnsafeBufferPointer { values in
-                    partials.counts[a].withUnsafeMutableBufferPointer { c in
-                        partials.sums[a].withUnsafeMutableBufferPointer { s in
-                            batch.forEachSelected { i in
-                                if let n = input.nulls, n[i] != 0 { return }
-                                let slot = keyNulls.map { $0[i] != 0 ? slots - 1 : Int(codes[i]) } ?? Int(codes[i])
-                                c[slot] &+= 1
-                                if needsSum {
-                                    let (r, o) = s[slot].addingReportingOverflow(values[i]); s[slot] = r; overflow = overflow || o
+        } else {
+            let bucketOf = Self.buckets(keys, sizes, batch)
+            bucketOf.withUnsafeBufferPointer { b in
+                partials.rows.withUnsafeMutableBufferPointer { r in batch.forEachSelected { r[Int(b[$0])] &+= 1 } }
+            }
+            var overflow = false
+            for (a, input) in inputs.enumerated() {
+                guard let input else { continue }
+                let needsSum = plan.aggregates[a].kind != .count
+                bucketOf.withUnsafeBufferPointer { b in
+                    input.ints.withUnsafeBufferPointer { values in
+                        partials.counts[a].withUnsafeMutableBufferPointer { c in
+                            partials.sums[a].withUnsafeMutableBufferPointer { s in
+                                batch.forEachSelected { i in
+                                    if let n = input.nulls, n[i] != 0 { return }
+                                    let slot = Int(b[i])
+                                    c[slot] &+= 1
+                                    if needsSum {
+                                        let (r, o) = s[slot].addingReportingOverflow(values[i]); s[slot] = r; overflow = overflow || o
+                                    }
                                 }
                             }
                         }
                     }
                 }
             }
+            if overflow { throw QueryError("sum overflowed BIGINT; cast the argument to DOUBLE") }
         }
-        if overflow { throw QueryError("sum overflowed BIGINT; cast the argument to DOUBLE") }
-        try fold(partials, inputs: inputs, table: table, accumulators: accumulators) { slot in
-            table.group(code: slot == slots - 1 ? nil : slot, pool: pool)
+        try fold(partials, inputs: inputs, table: table, accumulators: accumulators) { bucket in
+            var rest = bucket
+            var codes = [Int?](repeating: nil, count: sizes.count)
+            for k in stride(from: sizes.count - 1, through: 0, by: -1) {
+                let slot = rest % sizes[k]
+                rest /= sizes[k]
+                codes[k] = slot == sizes[k] - 1 ? nil : slot
+            }
+            return table.group(codes: codes, pools: pools)
         }
         return true
+    }
+
+    /// Each selected row's bucket: the keys' slots (code, or the last slot for NULL) in mixed radix.
+    private static func buckets(_ keys: [Vector], _ sizes: [Int], _ batch: Batch) -> [Int32] {
+        var out = [Int32](repeating: 0, count: batch.count)
+        for (k, key) in keys.enumerated() {
+            let radix = Int32(sizes[k]), nullSlot = Int64(sizes[k] - 1)
+            let nulls = key.nulls
+            key.ints.withUnsafeBufferPointer { codes in
+                out.withUnsafeMutableBufferPointer { b in
+                    if let nulls {
+                        batch.forEachSelected { i in
+                            let slot = codes[i] &+ Int64(nulls[i]) &* (nullSlot &- codes[i])
+                            b[i] = b[i] &* radix &+ Int32(truncatingIfNeeded: slot)
+                        }
+                    } else {
+                        batch.forEachSelected { i in b[i] = b[i] &* radix &+ Int32(truncatingIfNeeded: codes[i]) }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// Counts every code of a block into `counts` (NULL rows into the last slot), through four interleaved

@@ -89,15 +89,17 @@ struct Evaluator {
         var kept = [Int32](unsafeUninitializedCapacity: batch.selectedCount) { buffer, initialized in
             var n = 0
             v.ints.withUnsafeBufferPointer { values in
+                // The row is always written and kept by advancing — a bit cast, not a branch: predicates
+                // that keep half the rows at random would mispredict every other row.
                 if let nulls = v.nulls {
                     batch.forEachSelected { i in
                         buffer[n] = Int32(i)
-                        n &+= (nulls[i] == 0 && keep(values[i])) ? 1 : 0
+                        n &+= Int(unsafeBitCast(keep(values[i]), to: UInt8.self) & (nulls[i] ^ 1))
                     }
                 } else {
                     batch.forEachSelected { i in
                         buffer[n] = Int32(i)
-                        n &+= keep(values[i]) ? 1 : 0
+                        n &+= Int(unsafeBitCast(keep(values[i]), to: UInt8.self))
                     }
                 }
             }

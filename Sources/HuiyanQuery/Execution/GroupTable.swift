@@ -80,6 +80,16 @@ final class GroupTable {
         return g
     }
 
+    /// The group of string keys given as codes of their pools (nil: NULL), for a table of string keys.
+    func group(codes: [Int?], pools: [StringPool]) -> Int32 {
+        if codes.count == 1 { return group(code: codes[0], pool: pools[0]) }
+        var key = [Int64](repeating: 0, count: width)
+        for (k, code) in codes.enumerated() {
+            if let code { key[k] = ids(for: pools[k])[code] } else { key[width - 1] |= 1 << Int64(k) }
+        }
+        return find(key)
+    }
+
     /// One string key: each pool keeps a code → group map across batches (a segment's blocks share its
     /// dictionary), so a row costs one array load.
     private var codeGroups: [ObjectIdentifier: (pool: StringPool, groups: [Int32])] = [:]
