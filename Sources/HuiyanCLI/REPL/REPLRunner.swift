@@ -1,0 +1,54 @@
+import Foundation
+
+/// The two ways a REPL session is fed: a person at a terminal through the line editor, or a script on standard
+/// input (`huiyan < script.sql`), which prints only results.
+enum REPLRunner {
+    static let prompt = "huiyan> "
+    static let continuationPrompt = "   ...> "
+
+    /// The interactive loop: Ctrl-C drops the line (twice at an empty prompt: quit), Ctrl-D and `.quit` quit.
+    static func interactive(_ session: REPLSession) {
+        InterruptSignal.install()
+        guard let editor = LineEditor(completer: SQLCompleter(database: { session.database })) else {
+            warn("Error: the line editor (libedit) could not start; reading statements without it")
+            script(session, input: FileHandle.standardInput)
+            return
+        }
+        emit("Huiyan 廻雁 — \(session.databasePath). Statements end with ';'. .help lists the commands; Ctrl-D quits.")
+        var interrupts = 0
+        loop: while true {
+            switch editor.read(prompt: session.isContinuing ? continuationPrompt : prompt) {
+            case .end:
+                emit("")
+                break loop
+            case .interrupted(let hadText):
+                emit("^C")
+                if hadText || session.isContinuing {
+                    session.discardPending()
+                    interrupts = 0
+                } else {
+                    interrupts += 1
+                    if interrupts >= 2 { break loop }
+                    emit("(Ctrl-C again or Ctrl-D to quit)")
+                }
+            case .line(let line):
+                interrupts = 0
+                editor.remember(line)
+                if !session.feed(line) { break loop }
+            }
+        }
+    }
+
+    /// Runs every line of `input` in the session; prints results only (errors to standard error).
+    static func script(_ session: REPLSession, input: FileHandle) {
+        let data = input.readDataToEndOfFile()
+        let text = String(decoding: data, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        for line in lines {
+            let line = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+            if !session.feed(line) { return }
+        }
+        session.finish()
+    }
+}
