@@ -26,15 +26,17 @@ struct HuiyanProcess {
 
     let databasePath: String
 
-    /// Runs `huiyan --db <db> args…` to completion.
+    /// Runs `huiyan --db <db> args…` to completion; `input` is its standard input (default: none).
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = try start(arguments, environment: environment)
+    func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil,
+             directory: String? = nil) throws -> Result {
+        let process = try start(arguments, environment: environment, input: input, directory: directory)
         return process.finish()
     }
 
     /// Starts `huiyan --db <db> args…` without waiting.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+    func start(_ arguments: [String], environment: [String: String] = [:], input: String? = nil,
+               directory: String? = nil) throws -> Running {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["--db", databasePath] + arguments
@@ -46,8 +48,17 @@ struct HuiyanProcess {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if let input {
+            let stdin = Pipe()
+            process.standardInput = stdin
+            try process.run()
+            let handle = stdin.fileHandleForWriting
+            DispatchQueue.global().async { handle.write(Data(input.utf8)); try? handle.close() }
+        } else {
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+        }
         return Running(process: process, out: out, err: err)
     }
 

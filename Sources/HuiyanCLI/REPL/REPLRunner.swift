@@ -16,6 +16,8 @@ enum REPLRunner {
         }
         emit("Huiyan 廻雁 — \(session.databasePath). Statements end with ';'. .help lists the commands; Ctrl-D quits.")
         var interrupts = 0
+        // The lines of the entry being typed: a statement over several lines goes into the history as one.
+        var entry: [String] = []
         loop: while true {
             switch editor.read(prompt: session.isContinuing ? continuationPrompt : prompt) {
             case .end:
@@ -25,6 +27,7 @@ enum REPLRunner {
                 emit("^C")
                 if hadText || session.isContinuing {
                     session.discardPending()
+                    entry = []
                     interrupts = 0
                 } else {
                     interrupts += 1
@@ -33,8 +36,13 @@ enum REPLRunner {
                 }
             case .line(let line):
                 interrupts = 0
-                editor.remember(line)
-                if !session.feed(line) { break loop }
+                entry.append(line)
+                let more = session.feed(line)
+                if !session.isContinuing {
+                    editor.remember(entry.joined(separator: entry.contains { $0.contains("--") } ? "\n" : " "))
+                    entry = []
+                }
+                if !more { break loop }
             }
         }
     }

@@ -54,23 +54,33 @@ final class REPLSession {
 
     // MARK: Statements
 
+    /// Parses and runs the statements of `sql`, each under its own context and watch (Ctrl-C, progress line),
+    /// the watch ended before anything is printed.
     private func run(_ sql: String) {
-        let context = QueryContext()
-        let watch = QueryWatch(context: context, showProgress: interactive && TerminalLocale.isTerminal(STDERR_FILENO))
-        let started = Date()
-        defer {
+        let statements: [Statement]
+        do { statements = try engine.parse(sql) } catch { return report(error, in: sql) }
+        for statement in statements {
+            let context = QueryContext()
+            let watch = QueryWatch(context: context, showProgress: interactive && TerminalLocale.isTerminal(STDERR_FILENO))
+            let started = Date()
+            let outcome = Result { try engine.execute(statement, sql: sql, context: context) }
             watch.stop()
-            if settings.timer { say(String(format: "Run Time: %.3f s", Date().timeIntervalSince(started))) }
-        }
-        do {
-            for statement in try engine.parse(sql) {
-                let result = try engine.execute(statement, sql: sql, context: context)
+            switch outcome {
+            case .success(let result):
                 if !result.columnNames.isEmpty { lastResult = result }
                 show(renderer().render(result))
+            case .failure(let error):
+                report(error, in: sql)
             }
-        } catch let error as QueryError {
+            if settings.timer { say(String(format: "Run Time: %.3f s", Date().timeIntervalSince(started))) }
+            if case .failure = outcome { return }
+        }
+    }
+
+    private func report(_ error: Error, in sql: String) {
+        if let error = error as? QueryError {
             fail(error.message + (error.range == nil ? "" : "\n" + error.caret(in: sql)))
-        } catch {
+        } else {
             fail("\(error)")
         }
     }

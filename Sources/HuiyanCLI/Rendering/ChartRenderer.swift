@@ -76,10 +76,12 @@ public struct ChartRenderer {
     }
 
     /// A column chart of the series in row order, `height` rows of eighth blocks between its minimum (or zero)
-    /// and maximum; wider series are averaged into the available columns. First and last labels under it.
+    /// and maximum; longer series are averaged into the available columns, short ones widened. First and last
+    /// labels under it.
     private func columns(labels: [String], values: [Double], texts: [String]) -> String {
         let axisTexts = [values.max() ?? 0, min(0, values.min() ?? 0)].map { v -> String in
-            units == .wan ? (Formatting.wan(v) ?? ValueFormatting.double(v)) : ValueFormatting.double(v)
+            let plain = v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(format: "%.2f", v)
+            return units == .wan ? (Formatting.wan(v) ?? plain) : plain
         }
         let axisWidth = axisTexts.map(DisplayWidth.of).max() ?? 1
         let plotWidth = max(4, width - axisWidth - 3)
@@ -90,6 +92,9 @@ public struct ChartRenderer {
                 return values[from..<to].reduce(0, +) / Double(to - from)
             }
         }
+        // A short series gets several columns a point, up to four.
+        let repeats = max(1, min(4, plotWidth / max(1, series.count)))
+        series = series.flatMap { Array(repeating: $0, count: repeats) }
         let low = min(0, series.min() ?? 0), high = series.max() ?? 0
         let span = high - low
         var lines: [String] = []
@@ -98,7 +103,8 @@ public struct ChartRenderer {
             for v in series {
                 let filled = span > 0 ? (v - low) / span * Double(height) : 0
                 let part = filled - Double(level)
-                row += part >= 1 ? "█" : part > 0 ? Self.levels[max(0, Int(part * 8) - 1)] : " "
+                // Every point leaves at least a mark on the bottom row, the lowest too.
+                row += part >= 1 ? "█" : part > 0 ? Self.levels[max(0, Int(part * 8) - 1)] : level == 0 ? "▁" : " "
             }
             let axis = level == height - 1 ? axisTexts[0] : level == 0 ? axisTexts[1] : ""
             lines.append(DisplayWidth.padded(axis, to: axisWidth, right: true) + " ┤" + row)

@@ -72,7 +72,7 @@ public struct ResultRenderer {
         }
         for row in shown { out.add(row.map { display($0) ?? nullText }) }
         var footer = "\(Formatting.grouped(count)) row\(count == 1 ? "" : "s")"
-        if shown.count < count { footer += " (\(Formatting.grouped(count - shown.count)) not shown; the first and last \(shown.count) are)" }
+        if shown.count < count { footer += " (\(Formatting.grouped(count - shown.count)) in the middle not shown)" }
         return out.render() + "\n" + footer
     }
 
