@@ -81,6 +81,8 @@ final class REPLTerminalTests: XCTestCase {
         let again = try start()
         try again.press("Up")
         again.waitFor("huiyan> SELECT count(*) AS after_error FROM visits;")
+        try again.press("Enter")
+        again.waitFor("│          10 │")
         try again.press("C-d")
         again.waitForExit()
     }
@@ -100,7 +102,7 @@ final class REPLTerminalTests: XCTestCase {
         try repl.press("C-e")
         try repl.enter(";")
         repl.waitFor("│   1 │")
-        // Tab completes keywords (in the case typed), tables, columns and meta-commands.
+        // Tab completes keywords (in the case typed), tables (only tables after FROM), columns and meta-commands.
         try repl.type("sel")
         try repl.press("Tab")
         try repl.type("count(*) AS n fr")

@@ -1,8 +1,8 @@
 import HuiyanQuery
 import HuiyanStorage
 
-/// Candidates for Tab: meta-commands at the start of a line and their arguments after them; table names,
-/// column names, SQL keywords and functions elsewhere.
+/// Candidates for Tab: meta-commands at the start of a line and their arguments after them; table names after
+/// FROM, JOIN, TABLE and DESCRIBE; table names, column names, SQL keywords and functions elsewhere.
 struct SQLCompleter {
     /// The database whose tables and columns complete.
     var database: () -> Database
@@ -31,6 +31,9 @@ struct SQLCompleter {
             case ".schema": pool = tableNames()
             default: pool = []
             }
+        } else if let previous = head.split(whereSeparator: { !Self.isWordCharacter($0) }).last,
+                  ["from", "join", "table", "describe"].contains(previous.lowercased()), head.last?.isWhitespace == true {
+            pool = tableNames()
         } else {
             let lower = word.first.map { $0.isLowercase } ?? false
             let keywords = Keyword.allCases.map { lower ? $0.rawValue.lowercased() : $0.rawValue }
