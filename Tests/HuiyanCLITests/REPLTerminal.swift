@@ -81,6 +81,22 @@ final class REPLTerminal {
         return shown
     }
 
+    /// Waits until the REPL waits at an empty prompt (the last line of the screen). Keys that mean something
+    /// only to the line editor (Ctrl-D, Ctrl-C at the prompt, arrows) are sent after it: typed while a statement
+    /// runs, the terminal is not in the editor's mode, and its own line discipline takes Ctrl-D.
+    func waitForPrompt(_ prompt: String = "huiyan>", file: StaticString = #filePath, line: UInt = #line) {
+        let deadline = Date().addingTimeInterval(60)
+        var shown = ""
+        while Date() < deadline {
+            shown = screen()
+            let last = shown.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            if last.map({ $0.trimmingCharacters(in: .whitespaces) }) == prompt { return }
+            if hasExited { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        XCTFail("no empty prompt \(prompt.debugDescription) on the screen:\n\(shown)", file: file, line: line)
+    }
+
     /// Waits until the program has ended.
     func waitForExit(file: StaticString = #filePath, line: UInt = #line) {
         let deadline = Date().addingTimeInterval(60)

@@ -22,7 +22,7 @@ final class REPLTerminalTests: XCTestCase {
     func start(_ arguments: [String] = [], database: String? = nil) throws -> REPLTerminal {
         let terminal = try REPLTerminal(database: database ?? directory + "/db", arguments: arguments,
                                         environment: ["HUIYAN_HISTORY": history, "TERM": "xterm"])
-        terminal.waitFor("huiyan> ")
+        terminal.waitForPrompt()
         return terminal
     }
 
@@ -42,6 +42,7 @@ final class REPLTerminalTests: XCTestCase {
 
         // .mode csv, then the statement again from the history (one entry for both lines).
         try repl.enter(".mode csv")
+        repl.waitForPrompt()
         try repl.press("Up")
         try repl.press("Up")
         repl.waitFor("huiyan> SELECT spot, count(*) AS n FROM visits GROUP BY spot ORDER BY n DESC, spot LIMIT 2;")
@@ -71,6 +72,7 @@ final class REPLTerminalTests: XCTestCase {
         XCTAssertTrue(screen.contains("SELECT * FORM visits;\n         ^~~~"), screen)
         try repl.enter("SELECT count(*) AS after_error FROM visits;")
         repl.waitFor("│          10 │")
+        repl.waitForPrompt()
 
         // Ctrl-D quits; the history file keeps the session's statements for the next one.
         try repl.press("C-d")
@@ -83,6 +85,7 @@ final class REPLTerminalTests: XCTestCase {
         again.waitFor("huiyan> SELECT count(*) AS after_error FROM visits;")
         try again.press("Enter")
         again.waitFor("│          10 │")
+        again.waitForPrompt()
         try again.press("C-d")
         again.waitForExit()
     }
@@ -95,6 +98,7 @@ final class REPLTerminalTests: XCTestCase {
         try repl.press("BSpace")
         try repl.press("Enter")
         repl.waitFor("│ 南岳衡山 │")
+        repl.waitForPrompt()
         // Ctrl-A goes to the start of the line, Ctrl-E to its end.
         try repl.type("ELECT 1 AS one")
         try repl.press("C-a")
@@ -121,6 +125,7 @@ final class REPLTerminalTests: XCTestCase {
         repl.waitFor("CREATE TABLE orders (")
         try repl.enter(".nosuch")
         repl.waitFor("Error: unknown command .nosuch — the commands are .help .tables")
+        repl.waitForPrompt()
         try repl.press("C-d")
         repl.waitForExit()
     }
@@ -132,21 +137,24 @@ final class REPLTerminalTests: XCTestCase {
         let big = directory + "/big"
         XCTAssertEqual(try HuiyanProcess(databasePath: big).run(["ingest", "visits", feed]).status, 0)
         let repl = try start(database: big)
-        try repl.enter("SELECT visitor_id, count(*), sum(spend), count(DISTINCT spot), count(DISTINCT origin) FROM visits GROUP BY visitor_id ORDER BY 2 DESC, 1;")
+        try repl.enter("SELECT visitor_id, spot, count(*), sum(spend), count(DISTINCT origin), count(DISTINCT route), count(DISTINCT group_type) FROM visits GROUP BY visitor_id, spot ORDER BY 3 DESC, 1, 2;")
         // After a second the progress line shows; Ctrl-C then cancels the statement, not the REPL.
         repl.waitFor("Ctrl-C cancels")
         try repl.press("C-c")
         repl.waitFor("Error: query cancelled")
-        repl.waitFor("huiyan> ", count: 2)
+        repl.waitForPrompt()
         try repl.enter("SELECT 7 AS seven;")
         repl.waitFor("│     7 │")
+        repl.waitForPrompt()
         // Ctrl-C on a half-typed line drops it; twice at an empty prompt leaves.
         try repl.type("SELECT half")
+        repl.waitFor("huiyan> SELECT half")
         try repl.press("C-c")
-        repl.waitFor("huiyan> ", count: 4)
+        repl.waitForPrompt()
         XCTAssertFalse(repl.hasExited)
         try repl.press("C-c")
         repl.waitFor("Ctrl-C again or Ctrl-D to quit")
+        repl.waitForPrompt()
         try repl.press("C-c")
         repl.waitForExit()
     }
