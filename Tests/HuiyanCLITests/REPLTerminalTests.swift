@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// The REPL driven through a pseudo-terminal (tmux), as an analyst uses it: line editing, history, modes, the
-/// timer, charts, errors, completion, Ctrl-C and Ctrl-D. Waits are for what the screen shows, never for time.
+/// timer, charts, errors, completion, Ctrl-A/E/R, Ctrl-C and Ctrl-D. Waits are for what the screen shows, never for time.
 final class REPLTerminalTests: XCTestCase {
     var directory: String!
     var huiyan: HuiyanProcess!
@@ -86,6 +86,13 @@ final class REPLTerminalTests: XCTestCase {
         try again.press("Enter")
         again.waitFor("│          10 │")
         again.waitForPrompt()
+        // Ctrl-R searches the history as one types.
+        try again.press("C-r")
+        try again.type("LIMIT 2")
+        again.waitFor("bck:LIMIT 2")
+        try again.press("Enter")
+        again.waitFor("│ 南岳衡山 │ 3 │")
+        again.waitForPrompt()
         try again.press("C-d")
         again.waitForExit()
     }
@@ -145,6 +152,11 @@ final class REPLTerminalTests: XCTestCase {
         repl.waitForPrompt()
         try repl.enter("SELECT 7 AS seven;")
         repl.waitFor("│     7 │")
+        repl.waitForPrompt()
+        // Ctrl-C at the continuation prompt drops the unfinished statement.
+        try repl.enter("SELECT 1,")
+        repl.waitForPrompt("...>")
+        try repl.press("C-c")
         repl.waitForPrompt()
         // Ctrl-C on a half-typed line drops it; twice at an empty prompt leaves.
         try repl.type("SELECT half")
