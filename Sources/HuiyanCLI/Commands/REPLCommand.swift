@@ -24,7 +24,7 @@ struct REPLCommand: ParsableCommand {
         if interactive {
             REPLRunner.interactive(session)
         } else {
-            REPLRunner.script(session, input: FileHandle.standardInput)
+            REPLRunner.script(session)
             if session.hadError { throw ExitCode(1) }
         }
     }

@@ -19,7 +19,7 @@ final class LineEditor {
     /// The one editor of the process, reached by libedit's C callbacks.
     nonisolated(unsafe) private static var current: LineEditor?
     nonisolated(unsafe) private static var promptText: UnsafeMutablePointer<CChar>? = strdup("")
-    private var completer: SQLCompleter
+    private let completer: SQLCompleter
     private var interrupted = false
 
     /// The history file: $HUIYAN_HISTORY, else ~/.huiyan_history.

@@ -11,7 +11,7 @@ enum REPLRunner {
         InterruptSignal.install()
         guard let editor = LineEditor(completer: SQLCompleter(database: { session.database })) else {
             warn("Error: the line editor (libedit) could not start; reading statements without it")
-            script(session, input: FileHandle.standardInput)
+            script(session)
             return
         }
         emit("Huiyan 廻雁 — \(session.databasePath). Statements end with ';'. .help lists the commands; Ctrl-D quits.")
@@ -47,14 +47,9 @@ enum REPLRunner {
         }
     }
 
-    /// Runs every line of `input` in the session; prints results only (errors to standard error).
-    static func script(_ session: REPLSession, input: FileHandle) {
-        let data = input.readDataToEndOfFile()
-        let text = String(decoding: data, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last == "" { lines.removeLast() }
-        for line in lines {
-            let line = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+    /// Runs the lines of standard input as they come; prints results only (errors to standard error).
+    static func script(_ session: REPLSession) {
+        while let line = readLine(strippingNewline: true) {
             if !session.feed(line) { return }
         }
         session.finish()
