@@ -49,7 +49,8 @@ let package = Package(
         .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanIngest", "HuiyanStorage"]),
         .testTarget(name: "HuiyanTourismTests", dependencies: ["HuiyanTourism", "HuiyanIngest", "HuiyanStorage"]),
         .testTarget(name: "HuiyanQueryTests", dependencies: ["HuiyanQuery", "HuiyanStorage", "HuiyanIngest", "HuiyanTourism"]),
-        .testTarget(name: "HuiyanCLITests", dependencies: ["HuiyanStorage", "HuiyanIngest", "huiyan"]),
+        // End-to-end through the binary, and the report and dimension tables in-process against plain SQL.
+        .testTarget(name: "HuiyanCLITests", dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "HuiyanCLI", "huiyan"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -72,3 +72,21 @@ SELECT origin, count(*) FROM visits WHERE origin NOT IN ('湖南', '广东') GRO
 SELECT EXTRACT(YEAR FROM ts) AS y, EXTRACT(QUARTER FROM ts) AS q, count(*), sum(amount) FROM orders WHERE qty >= 2 GROUP BY y, q ORDER BY y, q;
 -- name: q36
 SELECT spot, count(*) FROM visits WHERE spot = '石鼓书院' AND CAST(ts AS DATE) = DATE '2025-05-01' GROUP BY spot;
+-- name: q37
+SELECT s.grade, count(*) AS arrivals, sum(v.spend) AS spend FROM visits v JOIN spot_catalog s ON v.spot = s.spot GROUP BY s.grade ORDER BY s.grade;
+-- name: q38
+SELECT s.theme, date_trunc('month', v.ts) AS month, count(*) FROM visits v JOIN spot_catalog s ON v.spot = s.spot WHERE s.grade = '5A' OR s.theme = '红色' GROUP BY 1, 2 ORDER BY 1, 2;
+-- name: q39
+SELECT s.spot, s.grade, count(t.ticket_id) AS tickets, sum(t.amount) AS revenue FROM spot_catalog s LEFT JOIN tickets t ON t.spot = s.spot GROUP BY 1, 2 ORDER BY 1;
+-- name: q40
+SELECT p.county, count(*), sum(o.amount) FROM orders o JOIN product_catalog p ON o.product = p.product WHERE p.category = '雁城四宝' GROUP BY 1 ORDER BY 1;
+-- name: q41
+SELECT o.platform, count(*), sum(o.amount) FROM orders o JOIN product_catalog p ON o.product = p.product AND o.county = p.county GROUP BY 1 ORDER BY 1;
+-- name: q42
+SELECT s.county, count(*) AS arrivals FROM spot_catalog s JOIN visits v ON s.spot = v.spot WHERE v.ts >= '2025-10-01' AND v.ts < '2025-10-08' GROUP BY s.county ORDER BY 2 DESC, 1 LIMIT 5;
+-- name: q43
+SELECT t.channel, count(*), sum(t.amount - s.price) FROM tickets t JOIN spot_catalog s ON t.spot = s.spot AND t.amount > s.price GROUP BY t.channel ORDER BY 1;
+-- name: q44
+SELECT s.grade, count(*), count(p.product), count(DISTINCT p.product) FROM visits v JOIN spot_catalog s ON v.spot = s.spot LEFT JOIN product_catalog p ON p.county = s.county WHERE v.ts < '2025-02-01' GROUP BY 1 ORDER BY 1;
+-- name: q45
+SELECT v.origin, s.theme, count(*) FROM visits v LEFT JOIN spot_catalog s ON v.spot = s.spot AND s.grade = '5A' WHERE v.origin IN ('广东', '北京') GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST;

@@ -26,19 +26,21 @@ struct HuiyanProcess {
 
     let databasePath: String
 
-    /// Runs `huiyan --db <db> args…` to completion; `input` is its standard input (default: none).
+    /// Runs `huiyan --db <db> args…` to completion (in `directory` if given); `input` is its standard input
+    /// (default: none).
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil,
-             directory: String? = nil) throws -> Result {
-        let process = try start(arguments, environment: environment, input: input, directory: directory)
+             in directory: String? = nil) throws -> Result {
+        let process = try start(arguments, environment: environment, input: input, in: directory)
         return process.finish()
     }
 
-    /// Starts `huiyan --db <db> args…` without waiting.
+    /// Starts `huiyan --db <db> args…` without waiting (in `directory` if given).
     func start(_ arguments: [String], environment: [String: String] = [:], input: String? = nil,
-               directory: String? = nil) throws -> Running {
+               in directory: String? = nil) throws -> Running {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.arguments = ["--db", databasePath] + arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "HUIYAN_DB")
@@ -48,7 +50,6 @@ struct HuiyanProcess {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if let input {
             let stdin = Pipe()
             process.standardInput = stdin

@@ -22,7 +22,7 @@ final class REPLScriptTests: XCTestCase {
         try FileManager.default.copyItem(atPath: RendererGolden.directory + "/part.sql", toPath: directory + "/part.sql")
         XCTAssertEqual(try HuiyanProcess(databasePath: directory + "/other.db").run(["init"]).status, 0)
         let script = try String(contentsOfFile: RendererGolden.directory + "/script.sql", encoding: .utf8)
-        let result = try huiyan.run([], input: script, directory: directory)
+        let result = try huiyan.run([], input: script, in: directory)
         XCTAssertEqual(result.status, 1, "a script with errors ends with status 1")
         try RendererGolden.check(result.stdout, against: "script.out")
         XCTAssertFalse(result.stdout.contains("huiyan>"), "no prompts when standard input is not a terminal")

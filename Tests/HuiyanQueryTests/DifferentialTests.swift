@@ -30,6 +30,17 @@ final class DifferentialTests: XCTestCase {
             XCTAssertEqual(summary.rejected, 0)
         }
         let engine = QueryEngine(database: database)
+        // The catalogs as dimension tables for the join queries; keep in step with tools/make-goldens.
+        let catalogs = URL(fileURLWithPath: golden).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/HuiyanTourism/Catalogs").path
+        _ = try engine.execute("""
+            CREATE TABLE spot_catalog (spot VARCHAR, county VARCHAR, grade VARCHAR, theme VARCHAR, weight BIGINT,
+                price DECIMAL(18,2), open_hour BIGINT, close_hour BIGINT, spend DECIMAL(18,2));
+            COPY spot_catalog FROM '\(catalogs)/spots.csv';
+            CREATE TABLE product_catalog (product VARCHAR, category VARCHAR, county VARCHAR, price DECIMAL(18,2),
+                weight BIGINT, merchants VARCHAR);
+            COPY product_catalog FROM '\(catalogs)/products.csv';
+            """)
         shared = (directory, engine)
         return engine
     }

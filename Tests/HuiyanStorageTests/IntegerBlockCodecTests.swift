@@ -46,7 +46,7 @@ final class IntegerBlockCodecTests: XCTestCase {
 
     func testEveryWidthAndOddCounts() {
         for width in 0...56 {
-            for count in [1, 2, 7, 63, 64, 65, 1023, 1024, 1025, 3000] {
+            for count in [1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1023, 1024, 1025, 3000] {
                 let top: UInt64 = width == 0 ? 0 : (width == 64 ? .max : (1 << UInt64(width)) - 1)
                 let values = (0..<count).map { i -> Int64 in
                     i % 3 == 0 ? Int64(bitPattern: top) - 5 : Int64(bitPattern: UInt64.random(in: 0...top)) - 5

@@ -10,6 +10,8 @@ public struct HuiyanCommand: ParsableCommand {
         tables — visits, tickets, orders — in compressed, checksummed column segments.
 
         Start with:
+          huiyan demo                               a generated year of Hengyang's feeds, queried, with the progress report
+          huiyan report --html report.html          the progress report against the plan's 2025 targets
           huiyan init                               create ./huiyan.db with the feed tables
           huiyan ingest visits visits.csv           load a feed; bad rows go to a rejects file
           huiyan tables                             what is loaded
@@ -18,7 +20,8 @@ public struct HuiyanCommand: ParsableCommand {
           huiyan                                    the REPL (or run the statements piped to it)
         """,
         subcommands: [InitCommand.self, IngestCommand.self, QueryCommand.self, TablesCommand.self, DescribeCommand.self,
-                      StatsCommand.self, VerifyCommand.self, CompactCommand.self, GenerateCommand.self, REPLCommand.self],
+                      StatsCommand.self, VerifyCommand.self, CompactCommand.self, GenerateCommand.self,
+                      CatalogsCommand.self, DemoCommand.self, ReportCommand.self, REPLCommand.self],
         defaultSubcommand: REPLCommand.self
     )
 

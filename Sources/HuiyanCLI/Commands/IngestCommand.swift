@@ -69,13 +69,7 @@ struct IngestCommand: ParsableCommand {
         options.command = (["huiyan"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         var paths = files
         if skipIngested && !force {
-            let already = Set(try database.manifest(of: table).ingestedFiles.map(\.contentHash))
-            paths = try files.filter { path in
-                guard FileIO.exists(path) else { return true }
-                let seen = already.contains(try Ingestor.contentHash(path))
-                if seen { warn("\(path): already ingested, passed over") }
-                return !seen
-            }
+            paths = try Self.notYetIngested(files, table: table, database: database)
             if paths.isEmpty { emit("nothing to ingest: every file was ingested before"); return }
         }
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) == 1)
@@ -88,20 +82,34 @@ struct IngestCommand: ParsableCommand {
             throw error
         }
         switch format {
-        case .json:
-            emit(Formatting.json(summary))
-        case .table:
-            for file in summary.files {
-                emit("\(file.path): \(Formatting.grouped(file.accepted)) accepted, \(Formatting.grouped(file.rejected)) rejected (\(Formatting.bytes(file.bytes)), \(file.format.rawValue))")
-            }
-            emit("\(summary.table): \(Formatting.grouped(summary.accepted)) rows committed, \(Formatting.grouped(summary.rejected)) rejected, "
-                 + "\(Formatting.bytes(summary.bytes)) read in \(Formatting.decimal(summary.seconds))s "
-                 + "(\(Formatting.grouped(Int(summary.rowsPerSecond))) rows/s), \(summary.segmentsWritten) segment(s), \(Formatting.bytes(summary.bytesOnDisk)) on disk")
-            if let path = summary.rejectsPath {
-                for rejection in summary.sampleRejections.prefix(5) { warn("rejected: \(rejection)") }
-                if summary.rejected > 5 { warn("… and \(Formatting.grouped(summary.rejected - 5)) more") }
-                emit("rejected rows and their reasons: \(path)")
-            }
+        case .json: emit(Formatting.json(summary))
+        case .table: Self.report(summary)
+        }
+    }
+
+    /// The files whose content the table has not ingested yet; each other one is named on standard error.
+    static func notYetIngested(_ files: [String], table: String, database: Database) throws -> [String] {
+        let already = Set(try database.manifest(of: table).ingestedFiles.map(\.contentHash))
+        return try files.filter { path in
+            guard FileIO.exists(path) else { return true }
+            let seen = already.contains(try Ingestor.contentHash(path))
+            if seen { warn("\(path): already ingested, passed over") }
+            return !seen
+        }
+    }
+
+    /// Prints an ingest's summary: per file, the table's totals, the first rejections and the rejects file.
+    static func report(_ summary: IngestSummary) {
+        for file in summary.files {
+            emit("\(file.path): \(Formatting.grouped(file.accepted)) accepted, \(Formatting.grouped(file.rejected)) rejected (\(Formatting.bytes(file.bytes)), \(file.format.rawValue))")
+        }
+        emit("\(summary.table): \(Formatting.grouped(summary.accepted)) rows committed, \(Formatting.grouped(summary.rejected)) rejected, "
+             + "\(Formatting.bytes(summary.bytes)) read in \(Formatting.decimal(summary.seconds))s "
+             + "(\(Formatting.grouped(Int(summary.rowsPerSecond))) rows/s), \(summary.segmentsWritten) segment(s), \(Formatting.bytes(summary.bytesOnDisk)) on disk")
+        if let path = summary.rejectsPath {
+            for rejection in summary.sampleRejections.prefix(5) { warn("rejected: \(rejection)") }
+            if summary.rejected > 5 { warn("… and \(Formatting.grouped(summary.rejected - 5)) more") }
+            emit("rejected rows and their reasons: \(path)")
         }
     }
 }

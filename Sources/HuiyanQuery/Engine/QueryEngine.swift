@@ -130,6 +130,15 @@ public final class QueryEngine {
             lines.append("  segments: \(segments) of \(snapshot.segments.count) scanned, \(snapshot.segments.count - segments) pruned by zone maps")
             lines.append("  blocks: \(blocks) of \(totalBlocks) scanned, \(totalBlocks - blocks) pruned by zone maps")
             if let filter = plan.filter { lines.append("  filter: \(filter)") }
+            for join in plan.joins {
+                let keys = zip(join.probeKeys, join.buildKeys).map { "\($0) = \($1)" }.joined(separator: " AND ")
+                let names = join.buildColumns.map { join.snapshot.schema.columns[$0].name }
+                lines.append("HASH JOIN \(join.kind.rawValue) \(join.tableName) ON \(keys)")
+                lines.append("  build: \(join.tableName) columns [\(names.joined(separator: ", "))], \(join.snapshot.rowCount) rows")
+                if let filter = join.buildFilter { lines.append("  build filter: \(filter)") }
+                if let filter = join.probeFilter { lines.append("  match only when: \(filter)") }
+            }
+            if let filter = plan.postJoinFilter { lines.append("FILTER \(filter)") }
         } else {
             lines.append("VALUES (one row)")
         }

@@ -340,14 +340,13 @@ final class DistinctAccumulator: Accumulator {
                 }
                 return
             }
-            var runOf: [Int: Int] = [:]
+            var runOf = [Int](repeating: -1, count: runs.count)
             batch.forEachSelected { i in
                 if input.isNull(i) { return }
                 let g = Int(groups[i])
-                let r: Int
-                if let known = runOf[g] { r = known } else { r = run(g, pool); runOf[g] = r }
+                if runOf[g] < 0 { runOf[g] = run(g, pool) }
                 let code = input.ints[i]
-                runs[g][r].bits[Int(code >> 6)] |= 1 << UInt64(code & 63)
+                runs[g][runOf[g]].bits[Int(code >> 6)] |= 1 << UInt64(code & 63)
             }
         case .float64:
             batch.forEachSelected { i in
@@ -372,114 +371,14 @@ final class DistinctAccumulator: Accumulator {
 
     func result(groups: Int) -> Vector {
         let v = Vector(type: .int64, count: groups)
-        for g in 0..<groups {
-            if type == .string {
-                v.ints[g] = g < runs.count ? Int64(Self.countDistinct(runs[g].map { ($0.pool, Self.codes(of: $0.bits)) })) : 0
-            } else {
-                v.ints[g] = g < numbers.count ? Int64(numbers[g].count) : 0
-            }
+        if type == .string {
+            let all = runs.prefix(groups).enumerated().flatMap { g, list in list.map { DistinctStrings.Run(group: g, pool: $0.pool, bits: $0.bits) } }
+            let counts = DistinctStrings.count(all, groups: groups)
+            for g in 0..<groups { v.ints[g] = Int64(counts[g]) }
+        } else {
+            for g in 0..<groups { v.ints[g] = g < numbers.count ? Int64(numbers[g].count) : 0 }
         }
         return v
-    }
-
-    /// The set bits of a bitmap, in increasing order.
-    static func codes(of bits: [UInt64]) -> [UInt32] {
-        var out: [UInt32] = []
-        out.reserveCapacity(bits.reduce(0) { $0 + $1.nonzeroBitCount })
-        for (w, word) in bits.enumerated() {
-            var rest = word
-            while rest != 0 {
-                out.append(UInt32(w * 64 + rest.trailingZeroBitCount))
-                rest &= rest - 1
-            }
-        }
-        return out
-    }
-
-    /// Distinct strings over runs of distinct, increasing codes: a merge of sorted runs when every pool is
-    /// sorted (split in two key ranges merged on two threads when large), else a set.
-    static func countDistinct(_ runs: [(pool: StringPool, codes: [UInt32])]) -> Int {
-        let unique = runs.map(\.codes)
-        if runs.count == 1 { return unique[0].count }
-        guard runs.allSatisfy({ $0.pool.isSorted }) else {
-            var set = Set<String>()
-            for (run, codes) in zip(runs, unique) { for c in codes { set.insert(run.pool.string(Int(c))) } }
-            return set.count
-        }
-        let dictionaries = runs.map(\.pool.dictionary)
-        let total = unique.reduce(0) { $0 + $1.count }
-        guard total > 200_000, let largest = unique.indices.max(by: { unique[$0].count < unique[$1].count }) else {
-            return mergeCount(dictionaries, unique.map { $0[...] })
-        }
-        // Split every run at the median string of the largest run: strings below it, and the rest.
-        let pivot = Int(unique[largest][unique[largest].count / 2])
-        let cuts = unique.indices.map { r -> Int in
-            var lo = 0, hi = unique[r].count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if compare(dictionaries[r], Int(unique[r][mid]), dictionaries[largest], pivot) < 0 { lo = mid + 1 } else { hi = mid }
-            }
-            return lo
-        }
-        var counts = [0, 0]
-        counts.withUnsafeMutableBufferPointer { out in
-            let result = out
-            DispatchQueue.concurrentPerform(iterations: 2) { half in
-                let parts = unique.indices.map { half == 0 ? unique[$0][..<cuts[$0]] : unique[$0][cuts[$0]...] }
-                result[half] = mergeCount(dictionaries, parts)
-            }
-        }
-        return counts[0] + counts[1]
-    }
-
-    /// k-way merge with a binary heap of run cursors, ordered by the bytes of their current strings; counts
-    /// the distinct strings.
-    static func mergeCount(_ dictionaries: [StringDictionary], _ unique: [ArraySlice<UInt32>]) -> Int {
-        var position = unique.map(\.startIndex)
-        func less(_ a: Int, _ b: Int) -> Bool {
-            compare(dictionaries[a], Int(unique[a][position[a]]), dictionaries[b], Int(unique[b][position[b]])) < 0
-        }
-        var heap = unique.indices.filter { !unique[$0].isEmpty }
-        func siftDown(_ start: Int) {
-            var i = start
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < heap.count && less(heap[l], heap[m]) { m = l }
-                if r < heap.count && less(heap[r], heap[m]) { m = r }
-                if m == i { return }
-                heap.swapAt(i, m)
-                i = m
-            }
-        }
-        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
-        var distinct = 0
-        var last: (run: Int, code: Int)?
-        while let top = heap.first {
-            let code = Int(unique[top][position[top]])
-            if last == nil || compare(dictionaries[last!.run], last!.code, dictionaries[top], code) != 0 { distinct += 1 }
-            last = (top, code)
-            position[top] += 1
-            if position[top] == unique[top].endIndex {
-                heap[0] = heap[heap.count - 1]
-                heap.removeLast()
-            }
-            if !heap.isEmpty { siftDown(0) }
-        }
-        return distinct
-    }
-
-    /// Byte order of two dictionary entries.
-    @inline(__always)
-    static func compare(_ a: StringDictionary, _ i: Int, _ b: StringDictionary, _ j: Int) -> Int {
-        let sa = a.starts[i], sb = b.starts[j]
-        let la = a.starts[i + 1] - sa, lb = b.starts[j + 1] - sb
-        let common = min(la, lb)
-        let c = a.bytes.withUnsafeBufferPointer { x in
-            b.bytes.withUnsafeBufferPointer { y in common == 0 ? 0 : memcmp(x.baseAddress! + sa, y.baseAddress! + sb, common) }
-        }
-        if c != 0 { return c < 0 ? -1 : 1 }
-        return la == lb ? 0 : (la < lb ? -1 : 1)
     }
 
     var approximateBytes: Int {

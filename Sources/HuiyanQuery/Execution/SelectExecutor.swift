@@ -22,6 +22,7 @@ final class SelectExecutor {
         var table: GroupTable?
         var accumulators: [Accumulator] = []
         var rows: [(segment: Int, rows: [[Value]])] = []
+        var joinCursors: [JoinTable.Cursor] = []
         var failure: Error?
         var segments = 0, blocks = 0, blocksScanned = 0
     }
@@ -34,8 +35,7 @@ final class SelectExecutor {
             rows = try scan(snapshot)
         } else {
             // SELECT without FROM: one row, no columns.
-            rows = plan.isAggregate ? try aggregateWithoutTable()
-                : try project(Evaluator(offsetSeconds: offsetSeconds), Batch(count: 1, selection: nil))
+            rows = plan.isAggregate ? try aggregateWithoutTable() : try project(Evaluator(offsetSeconds: offsetSeconds), try oneRow())
         }
         if plan.distinct {
             var seen = Set<[Value]>()
@@ -69,12 +69,30 @@ final class SelectExecutor {
         let worker = Worker()
         worker.table = GroupTable(keyTypes: [])
         worker.accumulators = plan.aggregates.map(makeAccumulator)
-        try aggregate(Evaluator(offsetSeconds: offsetSeconds), Batch(count: 1, selection: nil), worker)
+        let batch = try oneRow()
+        if batch.selectedCount > 0 { try aggregate(Evaluator(offsetSeconds: offsetSeconds), batch, worker) }
+        if worker.table!.groupCount == 0 { addEmptyGroup(worker) }
         return try finishAggregation(worker.table!, worker.accumulators)
+    }
+
+    /// The one row of a SELECT without FROM, selected if WHERE holds for it.
+    private func oneRow() throws -> Batch {
+        var batch = Batch(count: 1, selection: nil)
+        if let filter = plan.filter { try Evaluator(offsetSeconds: offsetSeconds).filter(filter, &batch) }
+        return batch
+    }
+
+    /// An aggregate without GROUP BY over no rows still has one result row (count 0, sum NULL).
+    private func addEmptyGroup(_ worker: Worker) {
+        guard plan.groupKeys.isEmpty else { return }
+        var groups = [Int32](repeating: 0, count: 1)
+        worker.table!.assign([], Batch(count: 1, selection: nil), into: &groups)
+        for a in worker.accumulators { a.reserve(groups: 1) }
     }
 
     private func scan(_ snapshot: TableSnapshot) throws -> [[Value]] {
         let scanner = TableScanner(snapshot: snapshot, columns: plan.scanColumns, filter: plan.filter)
+        let joins = try plan.joins.map { try JoinTable(plan: $0, context: context, offsetSeconds: offsetSeconds) }
         let segments = snapshot.segments
         let threadCount = min(context.threads, max(1, segments.count))
         let workers = (0..<threadCount).map { _ in Worker() }
@@ -87,6 +105,7 @@ final class SelectExecutor {
 
         let work = { (index: Int) in
             let worker = workers[index]
+            worker.joinCursors = joins.map { _ in JoinTable.Cursor() }
             if self.plan.isAggregate {
                 worker.table = GroupTable(keyTypes: self.plan.groupKeys.map(\.type))
                 worker.accumulators = self.plan.aggregates.map(makeAccumulator)
@@ -110,11 +129,16 @@ final class SelectExecutor {
                     for block in blocks {
                         try self.context.check()
                         worker.blocksScanned += 1
-                        let vectors = try scanner.load(segment: segment, block: block, cursor: worker.cursor)
+                        var vectors = try scanner.load(segment: segment, block: block, cursor: worker.cursor)
                         let rows = segment.columns.first!.blocks[block].rowCount
                         var batch = Batch(count: rows, selection: nil)
-                        let evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
+                        var evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
                         if let filter = self.plan.filter { try evaluator.filter(filter, &batch) }
+                        for (join, cursor) in zip(joins, worker.joinCursors) where batch.selectedCount > 0 {
+                            try join.probe(&batch, &vectors, evaluator, cursor)
+                            evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
+                        }
+                        if let filter = self.plan.postJoinFilter, batch.selectedCount > 0 { try evaluator.filter(filter, &batch) }
                         guard batch.selectedCount > 0 else { continue }
                         if self.plan.isAggregate {
                             try self.aggregate(evaluator, batch, worker)
@@ -149,93 +173,17 @@ final class SelectExecutor {
                     try a.merge(b, mapping: mapping)
                 }
             }
-            if plan.groupKeys.isEmpty && main.table!.groupCount == 0 {
-                // An aggregate over no rows still has one result row (count 0, sum NULL).
-                var groups = [Int32](repeating: 0, count: 1)
-                main.table!.assign([], Batch(count: 1, selection: nil), into: &groups)
-                for a in main.accumulators { a.reserve(groups: 1) }
-            }
+            if main.table!.groupCount == 0 { addEmptyGroup(main) }
             return try finishAggregation(main.table!, main.accumulators)
         }
         return workers.flatMap(\.rows).sorted { $0.segment < $1.segment }.flatMap(\.rows)
     }
 
-    /// Whether the query has the shape "one string column as the key; count(*), count(column) and integer
-    /// or money sums/averages of columns, without FILTER": then each block is aggregated into per-code
-    /// histograms — one pass over contiguous codes — and folded into the groups once per code.
-    private lazy var histogramShape: Bool = {
-        guard plan.groupKeys.count == 1, case .column(_, _, .string) = plan.groupKeys[0] else { return false }
-        return plan.aggregates.allSatisfy { spec in
-            guard spec.filter == nil else { return false }
-            switch spec.kind {
-            case .countStar: return true
-            case .count: if case .column = spec.argument! { return true } else { return false }
-            case .sum, .avg:
-                if case .column(_, _, let t) = spec.argument!, t == .int64 || t == .money { return true }
-                return false
-            default: return false
-            }
-        }
-    }()
-
-    private func aggregateByHistogram(_ evaluator: Evaluator, _ batch: Batch, _ worker: Worker) throws -> Bool {
-        guard worker.accumulators.allSatisfy({ $0 is CountAccumulator || $0 is SumIntegerAccumulator }) else { return false }
-        let key = try evaluator.evaluate(plan.groupKeys[0], batch)
-        guard let pool = key.pool, pool.count <= 1 << 16 else { return false }
-        let slots = pool.count + 1  // the last one: NULL
-        let inputs = try plan.aggregates.map { try $0.argument.map { try evaluator.evaluate($0, batch) } }
-        var rows = [Int64](repeating: 0, count: slots)
-        var counts = inputs.map { $0 == nil ? [Int64]() : [Int64](repeating: 0, count: slots) }
-        var sums = inputs.map { $0 == nil ? [Int64]() : [Int64](repeating: 0, count: slots) }
-        let keyNulls = key.nulls
-        key.ints.withUnsafeBufferPointer { codes in
-            rows.withUnsafeMutableBufferPointer { r in
-                if let keyNulls {
-                    batch.forEachSelected { i in r[keyNulls[i] != 0 ? slots - 1 : Int(codes[i])] &+= 1 }
-                } else {
-                    batch.forEachSelected { i in r[Int(codes[i])] &+= 1 }
-                }
-            }
-        }
-        var overflow = false
-        for (a, input) in inputs.enumerated() {
-            guard let input else { continue }
-            let needsSum = plan.aggregates[a].kind != .count
-            key.ints.withUnsafeBufferPointer { codes in
-                input.ints.withUnsafeBufferPointer { values in
-                    counts[a].withUnsafeMutableBufferPointer { c in
-                        sums[a].withUnsafeMutableBufferPointer { s in
-                            batch.forEachSelected { i in
-                                if let n = input.nulls, n[i] != 0 { return }
-                                let slot = keyNulls.map { $0[i] != 0 ? slots - 1 : Int(codes[i]) } ?? Int(codes[i])
-                                c[slot] &+= 1
-                                if needsSum {
-                                    let (r, o) = s[slot].addingReportingOverflow(values[i]); s[slot] = r; overflow = overflow || o
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if overflow { throw QueryError("sum overflowed BIGINT; cast the argument to DOUBLE") }
-        let table = worker.table!
-        for slot in 0..<slots where rows[slot] > 0 {
-            let g = Int(table.group(code: slot == slots - 1 ? nil : slot, pool: pool))
-            for (a, acc) in worker.accumulators.enumerated() {
-                acc.reserve(groups: table.groupCount)
-                if let count = acc as? CountAccumulator {
-                    count.add(group: g, count: inputs[a] == nil ? rows[slot] : counts[a][slot])
-                } else if let sum = acc as? SumIntegerAccumulator {
-                    try sum.add(group: g, sum: sums[a][slot], count: counts[a][slot])
-                }
-            }
-        }
-        return true
-    }
+    /// The bucket fast paths, when the query's shape allows them.
+    private lazy var buckets = BucketAggregation(plan: plan, offsetSeconds: offsetSeconds)
 
     private func aggregate(_ evaluator: Evaluator, _ batch: Batch, _ worker: Worker) throws {
-        if histogramShape, try aggregateByHistogram(evaluator, batch, worker) { return }
+        if let buckets, try buckets.aggregate(evaluator, batch, table: worker.table!, accumulators: worker.accumulators) { return }
         let keys = try plan.groupKeys.map { try evaluator.evaluate($0, batch) }
         var groups = [Int32](repeating: 0, count: batch.count)
         worker.table!.assign(keys, batch, into: &groups)

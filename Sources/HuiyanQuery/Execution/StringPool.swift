@@ -12,15 +12,15 @@ final class StringPool {
         self.isSorted = isSorted
     }
 
-    /// A pool of the given strings, in that order (unsorted).
-    convenience init(strings: [String]) {
+    /// A pool of the given strings, in that order; `isSorted` only when they are distinct and in byte order.
+    convenience init(strings: [String], isSorted: Bool = false) {
         var bytes: [UInt8] = []
         var starts = [0]
         for s in strings {
             bytes.append(contentsOf: s.utf8)
             starts.append(bytes.count)
         }
-        self.init(StringDictionary(bytes: bytes, starts: starts), isSorted: false)
+        self.init(StringDictionary(bytes: bytes, starts: starts), isSorted: isSorted)
     }
 
     var count: Int { dictionary.count }

@@ -51,6 +51,27 @@ final class Vector {
         nulls![row] = 1
     }
 
+    /// The rows `rows[i]` of this vector at the selected positions `i` of `batch` (-1: NULL), sharing its pool.
+    func gathered(_ rows: [Int32], _ batch: Batch) -> Vector {
+        let out = Vector(type: type, count: batch.count)
+        out.pool = pool
+        var nulls: [UInt8]? = nil
+        rows.withUnsafeBufferPointer { rows in
+            if type == .float64 {
+                batch.forEachSelected { i in let r = Int(rows[i]); if r >= 0 { out.doubles[i] = doubles[r] } }
+            } else {
+                batch.forEachSelected { i in let r = Int(rows[i]); out.ints[i] = r >= 0 ? ints[r] : 0 }
+            }
+            if self.nulls != nil || rows.contains(where: { $0 < 0 }) {
+                var flags = [UInt8](repeating: 0, count: batch.count)
+                batch.forEachSelected { i in let r = Int(rows[i]); flags[i] = r < 0 || isNull(r) ? 1 : 0 }
+                nulls = flags
+            }
+        }
+        out.nulls = nulls
+        return out
+    }
+
     /// The value of one row.
     func value(_ row: Int) -> Value {
         if isNull(row) { return .null }

@@ -7,15 +7,25 @@ struct Binder {
     let offsetSeconds: Int
     let sql: String
 
-    // The table in scope.
-    private var schema: TableSchema?
-    private var tableName: String?
-    private var tableAliases: Set<String> = []
+    /// A table in FROM: its columns are `base + i` in bound expressions.
+    struct ScopeTable {
+        let name: String
+        /// The alias, or the table's name, lower-cased.
+        let qualifier: String
+        let schema: TableSchema
+        let snapshot: TableSnapshot
+        var base = 0
+    }
+
+    // The tables in scope, in the order written; bound columns carry their qualifier when there are several.
+    var scope: [ScopeTable] = []
+    /// Conditions of inner joins' ON that involve several tables but are not keys: they filter after the joins.
+    var joinResidual: [BoundExpression] = []
     // Aggregates found while binding the current clause, and whether aggregates are allowed there.
     private var aggregates: [AggregateSpec] = []
-    private var aggregatesAllowed = false
+    var aggregatesAllowed = false
     private var insideAggregate = false
-    private var clause = "SELECT"
+    var clause = "SELECT"
 
     init(database: Database, offsetSeconds: Int, sql: String) {
         self.database = database
@@ -32,27 +42,9 @@ struct Binder {
 
     mutating func bind(_ select: SelectStatement) throws -> SelectPlan {
         let plan = SelectPlan()
+        var whereTerms: [BoundExpression] = []
         if let from = select.from {
-            if let join = from.joins.first {
-                throw QueryError("JOIN is not supported yet", at: join.range)
-            }
-            let name: String
-            do {
-                name = try database.resolveTableName(from.table.name)
-            } catch {
-                let names = (try? database.tableNames()) ?? []
-                var message = "table \"\(from.table.name)\" does not exist"
-                if let guess = QueryError.suggestion(for: from.table.name, among: names) { message += " — did you mean \"\(guess)\"?" }
-                else if !names.isEmpty { message += " (tables: \(names.joined(separator: ", ")))" }
-                throw QueryError(message, at: from.table.range)
-            }
-            let snapshot = try database.snapshot(of: name)
-            plan.snapshot = snapshot
-            plan.tableName = name
-            schema = snapshot.schema
-            tableName = name
-            tableAliases = [name.lowercased()]
-            if let alias = from.alias { tableAliases = [alias.name.lowercased()] }
+            try bindFrom(from, into: plan)
         }
 
         // WHERE: no aggregates.
@@ -61,7 +53,7 @@ struct Binder {
             aggregatesAllowed = false
             let bound = try bind(whereClause)
             try requireBoolean(bound, whereClause.range, "WHERE")
-            plan.filter = bound
+            whereTerms = bound.conjuncts
         }
 
         // The select list, expanding stars.
@@ -71,12 +63,12 @@ struct Binder {
         for item in select.items {
             switch item {
             case .star(let qualifier, let range):
-                guard let schema else { throw QueryError("SELECT * needs a FROM clause", at: range) }
-                if let qualifier, !tableAliases.contains(qualifier.name.lowercased()) {
-                    throw QueryError("table \"\(qualifier.name)\" is not in the FROM clause", at: qualifier.range)
-                }
-                for (i, c) in schema.columns.enumerated() {
-                    items.append((.column(i, name: c.name, type: SQLType(c.type)), c.name, nil))
+                guard !scope.isEmpty else { throw QueryError("SELECT * needs a FROM clause", at: range) }
+                let tables = try qualifier.map { [try scopeTable($0)] } ?? scope
+                for table in tables {
+                    for (i, c) in table.schema.columns.enumerated() {
+                        items.append((boundColumn(table, i), c.name, nil))
+                    }
                 }
             case .expression(let e, let alias):
                 let bound = try bind(e)
@@ -98,7 +90,7 @@ struct Binder {
                 groupKeys.append(key)
                 continue
             }
-            if case .column(nil, let name) = g, lookupColumn(name.name) == nil,
+            if case .column(nil, let name) = g, !columnExists(name.name),
                let item = items.first(where: { $0.1.lowercased() == name.name.lowercased() }) {
                 if containsAggregate(item.0) { throw QueryError("GROUP BY \"\(name.name)\" refers to an aggregate", at: name.range) }
                 groupKeys.append(item.0)
@@ -126,7 +118,7 @@ struct Binder {
             }
             if case .column(nil, let name) = o.expression,
                let item = items.first(where: { $0.1.lowercased() == name.name.lowercased() }),
-               lookupColumn(name.name) == nil || item.2 != nil {
+               !columnExists(name.name) || item.2 != nil {
                 orderKeys.append((item.0, o))
                 continue
             }
@@ -161,8 +153,17 @@ struct Binder {
         plan.limit = try select.limit.map { try constantInteger($0, "LIMIT") }
         plan.offset = try select.offset.map { try constantInteger($0, "OFFSET") } ?? 0
 
+        // WHERE terms on the scanned table filter before the joins; inner-joined tables' own terms filter their
+        // build side; the rest run after the joins.
+        distributeFilter(whereTerms, into: plan)
+
         // Columns to scan.
         var columns = plan.filter?.columns ?? []
+        columns.formUnion(plan.postJoinFilter?.columns ?? [])
+        for join in plan.joins {
+            for key in join.probeKeys { columns.formUnion(key.columns) }
+            columns.formUnion(join.probeFilter?.columns ?? [])
+        }
         for key in groupKeys { columns.formUnion(key.columns) }
         for spec in aggregates {
             columns.formUnion(spec.argument?.columns ?? [])
@@ -172,7 +173,13 @@ struct Binder {
             for o in plan.outputs { columns.formUnion(o.columns) }
             for o in plan.orderBy { columns.formUnion(o.expression.columns) }
         }
-        plan.scanColumns = columns.sorted()
+        plan.scanColumns = columns.filter { $0 < plan.scannedColumnCount }.sorted()
+        for join in plan.joins {
+            var own = Set(columns.filter(join.owns).map { $0 - join.columnBase })
+            for key in join.buildKeys { own.formUnion(key.columns) }
+            own.formUnion(join.buildFilter?.columns ?? [])
+            join.buildColumns = own.sorted()
+        }
         return plan
     }
 
@@ -183,7 +190,7 @@ struct Binder {
         return Int(clamping: n)
     }
 
-    private func requireBoolean(_ e: BoundExpression, _ range: SourceRange, _ clause: String) throws {
+    func requireBoolean(_ e: BoundExpression, _ range: SourceRange, _ clause: String) throws {
         guard e.type == .boolean || e.type == .null else {
             throw QueryError("\(clause) needs a boolean condition, not \(e.type)", at: range)
         }
@@ -196,44 +203,22 @@ struct Binder {
     }
 
     private func containsAggregate(_ e: BoundExpression) -> Bool {
-        switch e {
-        case .aggregate: return true
-        case .column, .constant, .groupKey: return false
-        case .negate(let x, _), .not(let x), .isNull(let x, _), .inList(let x, _, _), .like(let x, _, _), .cast(let x, _):
-            return containsAggregate(x)
-        case .arithmetic(_, let a, let b, _), .comparison(_, let a, let b), .concat(let a, let b):
-            return containsAggregate(a) || containsAggregate(b)
-        case .and(let list), .or(let list), .function(_, let list, _):
-            return list.contains(where: containsAggregate)
-        case .caseWhen(let branches, let otherwise, _):
-            return branches.contains { containsAggregate($0.0) || containsAggregate($0.1) } || otherwise.map(containsAggregate) == true
-        }
+        if case .aggregate = e { return true }
+        return e.children.contains(where: containsAggregate)
     }
 
     /// Replaces group-key subexpressions by `.groupKey(i)`; any table column left outside an aggregate is an error.
     private func rewriteOverGroups(_ e: BoundExpression, groupKeys: [BoundExpression], at range: SourceRange) throws -> BoundExpression {
-        if let i = groupKeys.firstIndex(where: { $0.description == e.description }), !e.isConstant {
-            return .groupKey(i, type: e.type)
-        }
-        func r(_ x: BoundExpression) throws -> BoundExpression { try rewriteOverGroups(x, groupKeys: groupKeys, at: range) }
-        switch e {
-        case .column(_, let name, _):
-            throw QueryError("column \"\(name)\" must appear in the GROUP BY clause or be used in an aggregate function", at: columnRange(name, in: range))
-        case .constant, .groupKey, .aggregate: return e
-        case .negate(let x, let t): return .negate(try r(x), type: t)
-        case .arithmetic(let op, let a, let b, let t): return .arithmetic(op, try r(a), try r(b), type: t)
-        case .comparison(let op, let a, let b): return .comparison(op, try r(a), try r(b))
-        case .and(let list): return .and(try list.map(r))
-        case .or(let list): return .or(try list.map(r))
-        case .not(let x): return .not(try r(x))
-        case .isNull(let x, let n): return .isNull(try r(x), negated: n)
-        case .inList(let x, let v, let n): return .inList(try r(x), v, negated: n)
-        case .like(let x, let p, let n): return .like(try r(x), p, negated: n)
-        case .caseWhen(let branches, let otherwise, let t):
-            return .caseWhen(try branches.map { (try r($0.0), try r($0.1)) }, otherwise: try otherwise.map(r), type: t)
-        case .cast(let x, let t): return .cast(try r(x), to: t)
-        case .function(let f, let args, let t): return .function(f, try args.map(r), type: t)
-        case .concat(let a, let b): return .concat(try r(a), try r(b))
+        try e.rewritten { x in
+            if !x.isConstant, let i = groupKeys.firstIndex(where: { $0.description == x.description }) {
+                return .groupKey(i, type: x.type)
+            }
+            switch x {
+            case .column(_, let name, _):
+                throw QueryError("column \"\(name)\" must appear in the GROUP BY clause or be used in an aggregate function", at: columnRange(name, in: range))
+            case .aggregate: return x
+            default: return nil
+            }
         }
     }
 
@@ -252,28 +237,15 @@ struct Binder {
         return range
     }
 
-    private func lookupColumn(_ name: String) -> Int? { schema?.index(of: name) }
+    /// Whether some table in scope has a column of that name.
+    private func columnExists(_ name: String) -> Bool { scope.contains { $0.schema.index(of: name) != nil } }
 
     // MARK: Expressions
 
     mutating func bind(_ e: Expression) throws -> BoundExpression {
         switch e {
         case .column(let qualifier, let name):
-            guard let schema else {
-                throw QueryError("column \"\(name.name)\" cannot be used without a FROM clause", at: name.range)
-            }
-            if let qualifier, !tableAliases.contains(qualifier.name.lowercased()) {
-                throw QueryError("table \"\(qualifier.name)\" is not in the FROM clause", at: qualifier.range)
-            }
-            guard let index = schema.index(of: name.name) else {
-                var message = "column \"\(name.name)\" does not exist in table \"\(schema.name)\""
-                if let guess = QueryError.suggestion(for: name.name, among: schema.columns.map(\.name)) {
-                    message = "column \"\(name.name)\" does not exist — did you mean \"\(guess)\"?"
-                }
-                throw QueryError(message, at: name.range)
-            }
-            let column = schema.columns[index]
-            return .column(index, name: column.name, type: SQLType(column.type))
+            return try resolveColumn(qualifier, name)
 
         case .literal(let literal, let range):
             return .constant(try literalValue(literal, range), type: try literalValue(literal, range).type)

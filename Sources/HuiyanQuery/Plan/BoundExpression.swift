@@ -36,19 +36,61 @@ indirect enum BoundExpression: CustomStringConvertible {
 
     /// The table columns the expression reads.
     var columns: Set<Int> {
+        if case .column(let i, _, _) = self { return [i] }
+        return children.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
+    }
+
+    /// The operands of this node.
+    var children: [BoundExpression] {
         switch self {
-        case .column(let i, _, _): return [i]
-        case .constant, .groupKey, .aggregate: return []
-        case .negate(let e, _), .not(let e), .isNull(let e, _), .inList(let e, _, _), .like(let e, _, _), .cast(let e, _):
-            return e.columns
-        case .arithmetic(_, let a, let b, _), .comparison(_, let a, let b), .concat(let a, let b):
-            return a.columns.union(b.columns)
-        case .and(let list), .or(let list), .function(_, let list, _):
-            return list.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
-        case .caseWhen(let branches, let otherwise, _):
-            var set = otherwise?.columns ?? []
-            for (w, t) in branches { set.formUnion(w.columns); set.formUnion(t.columns) }
-            return set
+        case .column, .constant, .groupKey, .aggregate: return []
+        case .negate(let x, _), .not(let x), .isNull(let x, _), .inList(let x, _, _), .like(let x, _, _), .cast(let x, _): return [x]
+        case .arithmetic(_, let a, let b, _), .comparison(_, let a, let b), .concat(let a, let b): return [a, b]
+        case .and(let list), .or(let list), .function(_, let list, _): return list
+        case .caseWhen(let branches, let otherwise, _): return branches.flatMap { [$0.0, $0.1] } + (otherwise.map { [$0] } ?? [])
+        }
+    }
+
+    /// The terms of a conjunction (nested ANDs flattened); the expression itself otherwise.
+    var conjuncts: [BoundExpression] {
+        if case .and(let list) = self { return list.flatMap(\.conjuncts) }
+        return [self]
+    }
+
+    /// The conjunction of terms: nil for none, the term itself for one.
+    static func conjunction(_ terms: [BoundExpression]) -> BoundExpression? {
+        terms.count <= 1 ? terms.first : .and(terms)
+    }
+
+    /// The same expression with every table column index passed through `map`.
+    func mapColumns(_ map: (Int) -> Int) -> BoundExpression {
+        rewritten { e in
+            if case .column(let i, let name, let type) = e { return .column(map(i), name: name, type: type) }
+            return nil
+        }
+    }
+
+    /// The expression rebuilt bottom-up from the top: where `replace` returns an expression it takes the
+    /// place of the subtree; where it returns nil the node is kept and its operands are rewritten.
+    func rewritten(_ replace: (BoundExpression) throws -> BoundExpression?) rethrows -> BoundExpression {
+        if let replacement = try replace(self) { return replacement }
+        func r(_ x: BoundExpression) throws -> BoundExpression { try x.rewritten(replace) }
+        switch self {
+        case .column, .constant, .groupKey, .aggregate: return self
+        case .negate(let x, let t): return .negate(try r(x), type: t)
+        case .arithmetic(let op, let a, let b, let t): return .arithmetic(op, try r(a), try r(b), type: t)
+        case .comparison(let op, let a, let b): return .comparison(op, try r(a), try r(b))
+        case .and(let list): return .and(try list.map(r))
+        case .or(let list): return .or(try list.map(r))
+        case .not(let x): return .not(try r(x))
+        case .isNull(let x, let n): return .isNull(try r(x), negated: n)
+        case .inList(let x, let v, let n): return .inList(try r(x), v, negated: n)
+        case .like(let x, let p, let n): return .like(try r(x), p, negated: n)
+        case .caseWhen(let branches, let otherwise, let t):
+            return .caseWhen(try branches.map { (try r($0.0), try r($0.1)) }, otherwise: try otherwise.map(r), type: t)
+        case .cast(let x, let t): return .cast(try r(x), to: t)
+        case .function(let f, let args, let t): return .function(f, try args.map(r), type: t)
+        case .concat(let a, let b): return .concat(try r(a), try r(b))
         }
     }
 

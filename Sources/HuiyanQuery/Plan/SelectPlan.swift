@@ -5,9 +5,15 @@ final class SelectPlan {
     /// The table scanned; nil for a SELECT without FROM.
     var snapshot: TableSnapshot?
     var tableName: String?
-    /// WHERE, over table columns.
+    /// The scanned table's columns are 0..<scannedColumnCount; joined tables' columns follow.
+    var scannedColumnCount = 0
+    /// Tables joined to the scanned one, probed in this order.
+    var joins: [JoinPlan] = []
+    /// The WHERE terms over the scanned table's columns, applied before the joins (and used by zone maps).
     var filter: BoundExpression?
-    /// Table columns read by any part of the query.
+    /// The WHERE (and inner ON) terms that need joined columns, applied after the joins.
+    var postJoinFilter: BoundExpression?
+    /// The scanned table's columns read by any part of the query.
     var scanColumns: [Int] = []
     var isAggregate = false
     /// GROUP BY expressions, over table columns.

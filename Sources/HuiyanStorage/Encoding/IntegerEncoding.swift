@@ -75,13 +75,17 @@ public enum IntegerBlockCodec {
         }
     }
 
-    /// Decodes `count` values into `out`, each narrowed by `transform` (identity for Int64, a cast for codes).
+    /// Decodes `count` values into `out`, each narrowed by `transform` (identity for Int64, a cast for codes);
+    /// returns bounds that hold every decoded value (exact for delta and plain blocks, from the largest packed
+    /// value for frame-of-reference), for callers that must check values (dictionary codes) without a pass.
     /// Throws on any inconsistency between the header and the bytes available.
-    @inlinable
+    @inlinable @discardableResult
     public static func decode<T>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>,
         _ transform: (Int64) -> T
-    ) throws {
+    ) throws -> (lowest: Int64, highest: Int64) {
+        let unbounded = (lowest: Int64.min, highest: Int64.max)
+        guard count > 0 else { return (Int64.max, Int64.min) }
         var reader = ByteReader(payload)
         guard let encoding = IntegerEncoding(rawValue: try reader.u8()) else { throw ByteReader.OutOfBounds() }
         switch encoding {
@@ -95,18 +99,24 @@ public enum IntegerBlockCodec {
             if width == 0 {
                 let v = transform(base)
                 for i in 0..<count { out[i] = v }
-                return
+                return (base, base)
             }
             let packedBase = packed.baseAddress ?? payload.baseAddress!
+            let largest: UInt64
             if scale == 1 {
-                BitPacking.unpack(packedBase, packedLength: length, count: count, width: width, into: out) {
+                largest = BitPacking.unpack(packedBase, packedLength: length, count: count, width: width, into: out) {
                     transform(base &+ Int64(bitPattern: $0))
                 }
             } else {
-                BitPacking.unpack(packedBase, packedLength: length, count: count, width: width, into: out) {
+                largest = BitPacking.unpack(packedBase, packedLength: length, count: count, width: width, into: out) {
                     transform(base &+ Int64(bitPattern: $0 &* scale))
                 }
             }
+            // Values are base + raw * scale with 0 <= raw <= largest, unless that wraps around.
+            let (span, wide) = largest.multipliedReportingOverflow(by: scale)
+            guard !wide, span <= UInt64(Int64.max) else { return unbounded }
+            let (highest, over) = base.addingReportingOverflow(Int64(span))
+            return over ? unbounded : (base, highest)
         case .delta:
             let first = try reader.i64()
             let minDelta = try reader.i64()
@@ -116,10 +126,16 @@ public enum IntegerBlockCodec {
             let length = BitPacking.byteCount(count: count - 1, width: width)
             let packed = try reader.bytes(length)
             var running = first
+            var lowest = first, highest = first
             out[0] = transform(first)
             if width == 0 {
-                for i in 1..<max(count, 1) { running &+= minDelta; out[i] = transform(running) }
-                return
+                for i in 1..<max(count, 1) {
+                    running &+= minDelta
+                    lowest = Swift.min(lowest, running)
+                    highest = Swift.max(highest, running)
+                    out[i] = transform(running)
+                }
+                return (lowest, highest)
             }
             // Unpack deltas in chunks into a stack buffer, then run the prefix sum.
             let packedBase = packed.baseAddress ?? payload.baseAddress!
@@ -137,16 +153,24 @@ public enum IntegerBlockCodec {
                                       width: width, into: deltas.baseAddress!) { $0 }
                     for k in 0..<take {
                         running = running &+ minDelta &+ Int64(bitPattern: deltas[k] &* scale)
+                        lowest = Swift.min(lowest, running)
+                        highest = Swift.max(highest, running)
                         out[done + k + 1] = transform(running)
                     }
                     done += take
                 }
             }
+            return (lowest, highest)
         case .plain:
             let raw = try reader.bytes(count * 8)
+            var lowest = Int64.max, highest = Int64.min
             for i in 0..<count {
-                out[i] = transform(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)))
+                let v = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+                lowest = Swift.min(lowest, v)
+                highest = Swift.max(highest, v)
+                out[i] = transform(v)
             }
+            return (lowest, highest)
         }
     }
 

@@ -159,6 +159,12 @@ public final class TableAppend: @unchecked Sendable {
         pendingOrder = []
     }
 
+    /// Publishes the pending segments as the table's only ones, in one manifest swap: a small table reloaded
+    /// whole (the catalogs' dimension tables). The old segment files are orphans the next writer removes.
+    public func commitReplacingAll() throws {
+        try commitReplacing(segments: orderedPending())
+    }
+
     /// Deletes the pending segment files.
     public func abort() {
         for entry in pendingEntries { try? FileIO.remove(FileIO.join(directory, entry.file)) }

@@ -1,0 +1,141 @@
+import HuiyanStorage
+
+/// FROM and JOIN: the tables in scope, how column names resolve among them, and how ON and WHERE split
+/// into join keys, build-side filters and filters before and after the joins.
+extension Binder {
+    mutating func bindFrom(_ from: TableReference, into plan: SelectPlan) throws {
+        var tables = [try scopeEntry(from.table, alias: from.alias)]
+        for join in from.joins { tables.append(try scopeEntry(join.table, alias: join.alias)) }
+        for (i, table) in tables.enumerated() where tables[..<i].contains(where: { $0.qualifier == table.qualifier }) {
+            let written = i == 0 ? from.table : (from.joins[i - 1].alias ?? from.joins[i - 1].table)
+            throw QueryError("table name \"\(table.qualifier)\" appears twice in FROM; give one of them an alias", at: written.range)
+        }
+        // The scanned (probe) table is the first one, or for one inner join the larger of the two: the
+        // smaller is the one read whole and hashed.
+        var order = Array(tables.indices)
+        if from.joins.count == 1, from.joins[0].kind == .inner, tables[1].snapshot.rowCount > tables[0].snapshot.rowCount {
+            order = [1, 0]
+        }
+        var base = 0
+        for t in order {
+            tables[t].base = base
+            base += tables[t].schema.columns.count
+        }
+        scope = tables
+        let probe = tables[order[0]]
+        plan.snapshot = probe.snapshot
+        plan.tableName = probe.name
+        plan.scannedColumnCount = probe.schema.columns.count
+
+        for t in order.dropFirst() {
+            let join = from.joins[max(t, 1) - 1]
+            let table = tables[t]
+            let spec = JoinPlan(kind: join.kind == .inner ? .inner : .left, snapshot: table.snapshot,
+                                tableName: table.name, columnBase: table.base)
+            clause = "ON"
+            aggregatesAllowed = false
+            let condition = try bind(join.condition)
+            try requireBoolean(condition, join.condition.range, "ON")
+            var buildTerms: [BoundExpression] = [], probeTerms: [BoundExpression] = []
+            for term in condition.conjuncts {
+                if case .comparison(.equal, let a, let b) = term, let key = keyPair(a, b, spec) ?? keyPair(b, a, spec) {
+                    spec.probeKeys.append(key.probe)
+                    spec.buildKeys.append(key.build)
+                } else if term.columns.allSatisfy(spec.owns) {
+                    buildTerms.append(term.mapColumns { $0 - spec.columnBase })
+                } else if spec.kind == .inner {
+                    joinResidual.append(term)
+                } else if term.columns.allSatisfy({ $0 < spec.columnBase }) {
+                    probeTerms.append(term)
+                } else {
+                    throw QueryError("LEFT JOIN … ON takes equalities between the joined table and the tables before it, and conditions on either side alone", at: join.condition.range)
+                }
+            }
+            guard !spec.probeKeys.isEmpty else {
+                throw QueryError("JOIN \(table.name) needs an equality in ON between its columns and those of the tables before it, e.g. ON v.spot = s.spot", at: join.condition.range)
+            }
+            spec.buildFilter = .conjunction(buildTerms)
+            spec.probeFilter = .conjunction(probeTerms)
+            plan.joins.append(spec)
+        }
+    }
+
+    /// `probe = build` as a join key: one side over the tables before the joined one, the other over it.
+    private func keyPair(_ probe: BoundExpression, _ build: BoundExpression, _ join: JoinPlan) -> (probe: BoundExpression, build: BoundExpression)? {
+        let p = probe.columns, b = build.columns
+        guard !p.isEmpty, !b.isEmpty, p.allSatisfy({ $0 < join.columnBase }), b.allSatisfy(join.owns) else { return nil }
+        return (probe, build.mapColumns { $0 - join.columnBase })
+    }
+
+    /// Splits WHERE: terms on the scanned table alone filter first, an inner-joined table's own terms filter
+    /// its rows before they are hashed, and everything else (with inner joins' other ON terms) filters last.
+    func distributeFilter(_ terms: [BoundExpression], into plan: SelectPlan) {
+        var before: [BoundExpression] = [], after: [BoundExpression] = joinResidual
+        for term in terms {
+            let columns = term.columns
+            if columns.allSatisfy({ $0 < plan.scannedColumnCount }) {
+                before.append(term)
+            } else if let join = plan.joins.first(where: { $0.kind == .inner && columns.allSatisfy($0.owns) }) {
+                let own = term.mapColumns { $0 - join.columnBase }
+                join.buildFilter = .conjunction((join.buildFilter?.conjuncts ?? []) + [own])
+            } else {
+                after.append(term)
+            }
+        }
+        plan.filter = .conjunction(before)
+        plan.postJoinFilter = .conjunction(after)
+    }
+
+    private func scopeEntry(_ table: Identifier, alias: Identifier?) throws -> ScopeTable {
+        let name: String
+        do {
+            name = try database.resolveTableName(table.name)
+        } catch {
+            let names = (try? database.tableNames()) ?? []
+            var message = "table \"\(table.name)\" does not exist"
+            if let guess = QueryError.suggestion(for: table.name, among: names) { message += " — did you mean \"\(guess)\"?" }
+            else if !names.isEmpty { message += " (tables: \(names.joined(separator: ", ")))" }
+            throw QueryError(message, at: table.range)
+        }
+        let snapshot = try database.snapshot(of: name)
+        return ScopeTable(name: name, qualifier: (alias?.name ?? name).lowercased(), schema: snapshot.schema, snapshot: snapshot)
+    }
+
+    /// The table a qualifier names (its alias, or its name when it has none).
+    func scopeTable(_ qualifier: Identifier) throws -> ScopeTable {
+        guard let table = scope.first(where: { $0.qualifier == qualifier.name.lowercased() }) else {
+            throw QueryError("table \"\(qualifier.name)\" is not in the FROM clause", at: qualifier.range)
+        }
+        return table
+    }
+
+    /// Column `index` of a table in scope; named `qualifier.column` when several tables are in scope.
+    func boundColumn(_ table: ScopeTable, _ index: Int) -> BoundExpression {
+        let column = table.schema.columns[index]
+        let name = scope.count > 1 ? "\(table.qualifier).\(column.name)" : column.name
+        return .column(table.base + index, name: name, type: SQLType(column.type))
+    }
+
+    /// A column reference, qualified or not, resolved among the tables in scope.
+    func resolveColumn(_ qualifier: Identifier?, _ name: Identifier) throws -> BoundExpression {
+        guard !scope.isEmpty else {
+            throw QueryError("column \"\(name.name)\" cannot be used without a FROM clause", at: name.range)
+        }
+        let candidates = try qualifier.map { [try scopeTable($0)] } ?? scope
+        let matches = candidates.compactMap { table in table.schema.index(of: name.name).map { (table, $0) } }
+        if matches.count > 1 {
+            let tables = matches.map { "\"\($0.0.qualifier)\"" }.joined(separator: " and ")
+            throw QueryError("column \"\(name.name)\" is ambiguous: it is in \(tables); qualify it, e.g. \(matches[0].0.qualifier).\(name.name)", at: name.range)
+        }
+        guard let (table, index) = matches.first else {
+            var message = candidates.count == 1
+                ? "column \"\(name.name)\" does not exist in table \"\(candidates[0].schema.name)\""
+                : "column \"\(name.name)\" does not exist"
+            if let guess = QueryError.suggestion(for: name.name, among: candidates.flatMap { $0.schema.columns.map(\.name) }) {
+                message = "column \"\(name.name)\" does not exist — did you mean \"\(guess)\"?"
+            }
+            throw QueryError(message, at: name.range)
+        }
+        return boundColumn(table, index)
+    }
+}
