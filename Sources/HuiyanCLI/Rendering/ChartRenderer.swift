@@ -58,7 +58,6 @@ public struct ChartRenderer {
         }
     }
 
-    private static let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
     private static let levels = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
     /// One bar per row, scaled to the largest magnitude; negative values are drawn as their magnitude.
@@ -68,10 +67,8 @@ public struct ChartRenderer {
         let barWidth = max(4, width - labelWidth - textWidth - 3)
         let top = values.map(abs).max() ?? 0
         return zip(labels, zip(values, texts)).map { label, pair in
-            let eighthsLong = top > 0 ? Int((abs(pair.0) / top * Double(barWidth * 8)).rounded()) : 0
-            let bar = String(repeating: "█", count: eighthsLong / 8) + Self.eighths[eighthsLong % 8]
             let name = DisplayWidth.padded(DisplayWidth.truncated(label, to: labelWidth), to: labelWidth)
-            return name + " " + DisplayWidth.padded(bar, to: barWidth) + " " + pair.1
+            return name + " " + Formatting.bar(top > 0 ? abs(pair.0) / top : 0, width: barWidth) + " " + pair.1
         }.joined(separator: "\n")
     }
 

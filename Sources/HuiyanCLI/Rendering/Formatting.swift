@@ -34,6 +34,14 @@ public enum Formatting {
         return text + unit
     }
 
+    /// A bar of `width` cells for `share` (0…1) in block characters, to an eighth of a cell, padded with spaces.
+    public static func bar(_ share: Double, width: Int) -> String {
+        let eighths = Int((min(max(share, 0), 1) * Double(width * 8)).rounded())
+        let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"][eighths % 8]
+        let full = String(repeating: "█", count: eighths / 8)
+        return full + partial + String(repeating: " ", count: max(0, width - eighths / 8 - (partial.isEmpty ? 0 : 1)))
+    }
+
     public static func decimal(_ value: Double, digits: Int = 2) -> String {
         String(format: "%.\(digits)f", value)
     }
