@@ -53,6 +53,14 @@ final class REPLScriptTests: XCTestCase {
         }
     }
 
+    func testReadOfAFileWithCRLFLineEnds() throws {
+        let path = directory + "/crlf.sql"
+        try ".mode csv\r\nSELECT count(*) AS n\r\nFROM orders;\r\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try huiyan.run([], input: ".read \(path)\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "n\n8\n")
+    }
+
     func testStatementsSplitOnlyOutsideQuotesAndComments() throws {
         let script = """
         SELECT 'a;b' AS s; SELECT "spot" FROM visits /* ; */ WHERE spot = '南岳衡山' -- ; not the end

@@ -42,9 +42,9 @@ enum MetaCommand {
 
     /// Parses a line that starts with a dot.
     static func parse(_ line: String) throws -> MetaCommand {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
         let name = String(trimmed.prefix { !$0.isWhitespace }).lowercased()
-        let rest = trimmed.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        let rest = trimmed.dropFirst(name.count).trimmingCharacters(in: .whitespacesAndNewlines)
         let words = rest.split(whereSeparator: \.isWhitespace).map(String.init)
         func usage() -> Problem {
             let entry = all.first { $0.name == name }!

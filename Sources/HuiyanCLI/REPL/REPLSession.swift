@@ -157,7 +157,8 @@ final class REPLSession {
         readDepth += 1
         defer { readDepth -= 1 }
         var local = StatementBuffer()
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Lines end at LF or CRLF ("\r\n" is one Character, a newline).
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             if !feed(String(line), into: &local) { break }
         }
         finish(&local)
