@@ -144,12 +144,22 @@ final class REPLTerminalTests: XCTestCase {
         let big = directory + "/big"
         XCTAssertEqual(try HuiyanProcess(databasePath: big).run(["ingest", "visits", feed]).status, 0)
         let repl = try start(database: big)
-        try repl.enter("SELECT visitor_id, spot, count(*), sum(spend), count(DISTINCT origin), count(DISTINCT route), count(DISTINCT group_type) FROM visits GROUP BY visitor_id, spot ORDER BY 3 DESC, 1, 2;")
+        let long = "SELECT visitor_id, spot, count(*), sum(spend), count(DISTINCT origin), count(DISTINCT route), count(DISTINCT group_type) FROM visits GROUP BY visitor_id, spot ORDER BY 3 DESC, 1, 2;"
+        try repl.enter(long)
         // After a second the progress line shows; Ctrl-C then cancels the statement, not the REPL.
         repl.waitFor("Ctrl-C cancels")
         try repl.press("C-c")
         repl.waitFor("Error: query cancelled")
         repl.waitForPrompt()
+        // Ctrl-C during a .read stops the file: the statement after the cancelled one does not run.
+        let script = directory + "/long.sql"
+        try "\(long)\nSELECT 'after the long one' AS marker;\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try repl.enter(".read \(script)")
+        repl.waitFor("Ctrl-C cancels")
+        try repl.press("C-c")
+        repl.waitFor("long.sql: stopped after Ctrl-C")
+        repl.waitForPrompt()
+        XCTAssertFalse(repl.screen().contains("after the long one │"), repl.screen())
         try repl.enter("SELECT 7 AS seven;")
         repl.waitFor("│     7 │")
         repl.waitForPrompt()

@@ -17,6 +17,8 @@ final class REPLSession {
     private var lastResult: QueryResult?
     private var output: FileHandle?
     private var readDepth = 0
+    /// Set when Ctrl-C cancelled a statement: a `.read` stops there instead of running the rest of its file.
+    private var interrupted = false
 
     init(databasePath: String, interactive: Bool) throws {
         self.databasePath = databasePath
@@ -65,6 +67,7 @@ final class REPLSession {
             let started = Date()
             let outcome = Result { try engine.execute(statement, sql: sql, context: context) }
             watch.stop()
+            if context.isCancelled { interrupted = true }
             switch outcome {
             case .success(let result):
                 if !result.columnNames.isEmpty { lastResult = result }
@@ -108,7 +111,7 @@ final class REPLSession {
             case .nullValue(let text): settings.nullValue = text
             case .units(let units): settings.units = units
             case .chart(let kind, let column): try chart(kind, column: column)
-            case .read(let path): try read(path)
+            case .read(let path): if try !read(path) { return false }
             case .output(let path): try redirect(to: path)
             case .open(let path):
                 engine = QueryEngine(database: try Database.open(at: path))
@@ -150,18 +153,27 @@ final class REPLSession {
         show(try chart.render(lastResult))
     }
 
-    private func read(_ path: String) throws {
+    /// Runs a file; false when it ran `.quit`.
+    private func read(_ path: String) throws -> Bool {
         guard readDepth < 16 else { throw MetaCommand.Problem(description: "\(path): .read nested too deeply") }
         guard let data = FileManager.default.contents(atPath: path) else { throw MetaCommand.Problem(description: "\(path): cannot read the file") }
         guard let text = String(data: data, encoding: .utf8) else { throw MetaCommand.Problem(description: "\(path): not valid UTF-8") }
         readDepth += 1
         defer { readDepth -= 1 }
+        if readDepth == 1 { interrupted = false }
         var local = StatementBuffer()
+        var quit = false
         // Lines end at LF or CRLF ("\r\n" is one Character, a newline).
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            if !feed(String(line), into: &local) { break }
+            if !feed(String(line), into: &local) { quit = true }
+            if quit || interrupted { break }
         }
-        finish(&local)
+        if interrupted {
+            if readDepth == 1 { warn("\(path): stopped after Ctrl-C") }
+        } else if !quit {
+            finish(&local)
+        }
+        return !quit
     }
 
     private func redirect(to path: String?) throws {
