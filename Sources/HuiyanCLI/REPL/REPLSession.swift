@@ -9,7 +9,7 @@ final class REPLSession {
     private(set) var engine: QueryEngine
     private(set) var databasePath: String
     var settings = REPLSettings()
-    /// Whether a person is at a terminal: then long statements show progress.
+    /// Whether a person is at a terminal: then Ctrl-C cancels a statement and long ones show progress.
     let interactive: Bool
     /// Whether any statement or command failed (the exit status of a script).
     private(set) var hadError = false
@@ -63,10 +63,11 @@ final class REPLSession {
         do { statements = try engine.parse(sql) } catch { return report(error, in: sql) }
         for statement in statements {
             let context = QueryContext()
-            let watch = QueryWatch(context: context, showProgress: interactive && TerminalLocale.isTerminal(STDERR_FILENO))
+            // A script has no Ctrl-C handler (SIGINT ends it) and shows no progress: nothing to watch.
+            let watch = interactive ? QueryWatch(context: context, showProgress: TerminalLocale.isTerminal(STDERR_FILENO)) : nil
             let started = Date()
             let outcome = Result { try engine.execute(statement, sql: sql, context: context) }
-            watch.stop()
+            watch?.stop()
             if context.isCancelled { interrupted = true }
             switch outcome {
             case .success(let result):
