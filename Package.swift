@@ -33,9 +33,9 @@ let package = Package(
         .target(name: "HuiyanTourism", resources: [.copy("Catalogs")]),
         // The query core: SQL parser, binder, vectorized executor. Knows storage and ingest (COPY), not the CLI.
         .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanIngest", "CXXHash"], swiftSettings: hotPathSettings),
-        // The command line: subcommands and rendering of their results.
+        // The command line: subcommands, the REPL (libedit) and rendering of results.
         .target(name: "HuiyanCLI", dependencies: [
-            "HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism",
+            "HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "huiyan", dependencies: ["HuiyanCLI", "HuiyanQuery"]),

@@ -2,4 +2,6 @@ import HuiyanCLI
 import HuiyanQuery
 
 AllocatorTuning.configure()
+TerminalLocale.configure()
+// No subcommand: the REPL (on a terminal), or the statements on standard input.
 HuiyanCommand.run(arguments: Array(CommandLine.arguments.dropFirst()))

@@ -26,15 +26,18 @@ struct HuiyanProcess {
 
     let databasePath: String
 
-    /// Runs `huiyan --db <db> args…` to completion (in `directory` if given).
+    /// Runs `huiyan --db <db> args…` to completion (in `directory` if given); `input` is its standard input
+    /// (default: none).
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) throws -> Result {
-        let process = try start(arguments, environment: environment, in: directory)
+    func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil,
+             in directory: String? = nil) throws -> Result {
+        let process = try start(arguments, environment: environment, input: input, in: directory)
         return process.finish()
     }
 
     /// Starts `huiyan --db <db> args…` without waiting (in `directory` if given).
-    func start(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) throws -> Running {
+    func start(_ arguments: [String], environment: [String: String] = [:], input: String? = nil,
+               in directory: String? = nil) throws -> Running {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
@@ -47,8 +50,16 @@ struct HuiyanProcess {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        if let input {
+            let stdin = Pipe()
+            process.standardInput = stdin
+            try process.run()
+            let handle = stdin.fileHandleForWriting
+            DispatchQueue.global().async { handle.write(Data(input.utf8)); try? handle.close() }
+        } else {
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+        }
         return Running(process: process, out: out, err: err)
     }
 

@@ -17,10 +17,12 @@ public struct HuiyanCommand: ParsableCommand {
           huiyan tables                             what is loaded
           huiyan stats                              sizes and compression, per table and column
           huiyan verify                             check every checksum
+          huiyan                                    the REPL (or run the statements piped to it)
         """,
         subcommands: [InitCommand.self, IngestCommand.self, QueryCommand.self, TablesCommand.self, DescribeCommand.self,
                       StatsCommand.self, VerifyCommand.self, CompactCommand.self, GenerateCommand.self,
-                      CatalogsCommand.self, DemoCommand.self, ReportCommand.self]
+                      CatalogsCommand.self, DemoCommand.self, ReportCommand.self, REPLCommand.self],
+        defaultSubcommand: REPLCommand.self
     )
 
     public init() {}

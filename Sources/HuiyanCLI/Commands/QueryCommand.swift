@@ -26,7 +26,7 @@ struct QueryCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Read the SQL from a file.")
     var file: String?
 
-    @Option(name: .long, help: "Output format: table, csv, json (one object per line) or markdown.")
+    @Option(name: .long, help: "Output format: table, csv, json (one object per line), markdown or line.")
     var format: OutputFormatArgument = .table
 
     @Option(name: .long, help: "Stop a statement that runs longer than this many seconds.")
@@ -57,7 +57,8 @@ struct QueryCommand: ParsableCommand {
         }
         let database = try global.open()
         let engine = QueryEngine(database: database)
-        let renderer = ResultRenderer(format: format.value, offsetSeconds: engine.utcOffsetSeconds)
+        var renderer = ResultRenderer(format: format.value, offsetSeconds: engine.utcOffsetSeconds)
+        renderer.maxWidth = TerminalLocale.columns()
         let context = QueryContext(timeout: timeout, memoryLimit: memoryLimit.map { $0 << 20 },
                                    threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         // Ctrl-C cancels the running statement cleanly.

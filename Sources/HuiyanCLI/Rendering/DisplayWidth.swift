@@ -1,4 +1,9 @@
-/// How many terminal columns text takes: East Asian wide and fullwidth characters take two, combining marks none.
+@preconcurrency import CEditLine
+import Foundation
+
+/// How many terminal columns text takes, by the C library's `wcwidth` in a UTF-8 locale (East Asian wide and
+/// fullwidth characters take two, combining marks none); a built-in table of the wide ranges stands in when the
+/// process has no UTF-8 locale. `TerminalLocale.configure()` sets one up.
 public enum DisplayWidth {
     public static func of(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { $0 + of($1) }
@@ -6,8 +11,39 @@ public enum DisplayWidth {
 
     public static func of(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
-        if v == 0 { return 0 }
+        if v >= 0x20 && v < 0x7F { return 1 }
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
+        if TerminalLocale.isUTF8 {
+            let width = wcwidth(wchar_t(bitPattern: v))
+            if width >= 0 { return Int(width) }
+        }
+        return fallback(scalar)
+    }
+
+    /// `text` cut to at most `width` columns at a character boundary, ending in "…" when something was cut.
+    public static func truncated(_ text: String, to width: Int) -> String {
+        guard of(text) > width else { return text }
+        guard width > 0 else { return "" }
+        var out = ""
+        var used = 0
+        for character in text {
+            let w = of(String(character))
+            if used + w > width - 1 { break }
+            out.append(character)
+            used += w
+        }
+        return out + "…"
+    }
+
+    /// `text` padded with spaces to `width` columns, on the right (`left` alignment) or on the left.
+    public static func padded(_ text: String, to width: Int, right: Bool = false) -> String {
+        let pad = String(repeating: " ", count: max(0, width - of(text)))
+        return right ? pad + text : text + pad
+    }
+
+    /// Widths without a UTF-8 locale: the East Asian wide ranges of Unicode's EastAsianWidth.txt.
+    static func fallback(_ scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format: return 0
         default: break

@@ -22,6 +22,26 @@ public enum Formatting {
         return unit == 0 ? "\(value) B" : String(format: "%.1f %@", v, units[unit])
     }
 
+    /// Large amounts in 万 (10⁴) and 亿 (10⁸) with at most two decimals: `80000000` → `8000万`,
+    /// `70000000000` → `700亿`, `12345` → `1.23万`; nil below 10,000 (shown as they are).
+    public static func wan(_ value: Double) -> String? {
+        let magnitude = abs(value)
+        guard magnitude.isFinite, magnitude >= 10_000 else { return nil }
+        let (scaled, unit) = magnitude >= 100_000_000 ? (value / 100_000_000, "亿") : (value / 10_000, "万")
+        var text = String(format: "%.2f", scaled)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text + unit
+    }
+
+    /// A bar of `width` cells for `share` (0…1) in block characters, to an eighth of a cell, padded with spaces.
+    public static func bar(_ share: Double, width: Int) -> String {
+        let eighths = Int((min(max(share, 0), 1) * Double(width * 8)).rounded())
+        let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"][eighths % 8]
+        let full = String(repeating: "█", count: eighths / 8)
+        return full + partial + String(repeating: " ", count: max(0, width - eighths / 8 - (partial.isEmpty ? 0 : 1)))
+    }
+
     public static func decimal(_ value: Double, digits: Int = 2) -> String {
         String(format: "%.\(digits)f", value)
     }

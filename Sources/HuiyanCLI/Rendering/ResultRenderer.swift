@@ -3,15 +3,27 @@ import HuiyanQuery
 
 /// Output formats of query results.
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case table, csv, json, markdown
+    case table, csv, json, markdown, line
+}
+
+/// How numbers read in the formats for people: as they are, or large amounts in 万 and 亿.
+public enum NumberUnits: String, CaseIterable, Sendable {
+    case plain, wan
 }
 
 /// Renders query results as a table for people, or CSV, JSON lines or Markdown for programs and reports.
+/// `huiyan query` and the REPL both render through it.
 public struct ResultRenderer {
     public var format: OutputFormat
     /// The database's UTC offset, for timestamps.
     public var offsetSeconds: Int
     public var nullText = "NULL"
+    /// The terminal's width: tables shrink their widest columns to fit (nil: no limit).
+    public var maxWidth: Int?
+    /// Tables with more rows show the first and last ones and say how many were left out (nil: all rows).
+    public var maxRows: Int?
+    /// Numbers in table, markdown and line output as they are or in 万/亿.
+    public var units: NumberUnits = .plain
 
     public init(format: OutputFormat, offsetSeconds: Int) {
         self.format = format
@@ -20,6 +32,22 @@ public struct ResultRenderer {
 
     private func text(_ value: Value) -> String? { ValueFormatting.text(value, offsetSeconds: offsetSeconds) }
 
+    /// A value as people read it: `units` applied to numbers; nil for NULL.
+    func display(_ value: Value) -> String? {
+        if units == .wan, let number = Self.number(value), let wan = Formatting.wan(number) { return wan }
+        return text(value)
+    }
+
+    /// The numeric value of a number (money in yuan); nil for anything else.
+    static func number(_ value: Value) -> Double? {
+        switch value {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        case .money(let fen): return Double(fen) / 100
+        default: return nil
+        }
+    }
+
     public func render(_ result: QueryResult) -> String {
         if result.columnNames.isEmpty { return result.message ?? "" }
         switch format {
@@ -27,15 +55,25 @@ public struct ResultRenderer {
         case .csv: return csv(result)
         case .json: return json(result)
         case .markdown: return markdown(result)
+        case .line: return line(result)
         }
     }
 
     private func table(_ result: QueryResult) -> String {
         let alignments: [TextTable.Alignment] = result.columnTypes.map { $0.isNumeric ? .right : .left }
-        var out = TextTable(headers: result.columnNames, alignments: alignments)
-        for row in result.rows { out.add(row.map { text($0) ?? nullText }) }
+        var out = TextTable(headers: result.columnNames, alignments: alignments, maxWidth: maxWidth)
         let count = result.rows.count
-        return out.render() + "\n" + "\(count) row\(count == 1 ? "" : "s")"
+        var shown = result.rows[...]
+        if let maxRows, count > max(1, maxRows) {
+            let head = (max(1, maxRows) + 1) / 2
+            let tail = max(1, maxRows) - head
+            out.gapAfter = head
+            shown = result.rows.prefix(head) + result.rows.suffix(tail)
+        }
+        for row in shown { out.add(row.map { display($0) ?? nullText }) }
+        var footer = "\(Formatting.grouped(count)) row\(count == 1 ? "" : "s")"
+        if shown.count < count { footer += " (\(Formatting.grouped(count - shown.count)) in the middle not shown)" }
+        return out.render() + "\n" + footer
     }
 
     private func csv(_ result: QueryResult) -> String {
@@ -87,7 +125,17 @@ public struct ResultRenderer {
         func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         var lines = ["| " + result.columnNames.map(cell).joined(separator: " | ") + " |"]
         lines.append("|" + result.columnTypes.map { $0.isNumeric ? "---:|" : "---|" }.joined())
-        for row in result.rows { lines.append("| " + row.map { cell(text($0) ?? "") }.joined(separator: " | ") + " |") }
+        for row in result.rows { lines.append("| " + row.map { cell(display($0) ?? "") }.joined(separator: " | ") + " |") }
         return lines.joined(separator: "\n")
+    }
+
+    /// One `column = value` line per column, rows separated by a blank line (sqlite's line mode).
+    private func line(_ result: QueryResult) -> String {
+        let width = result.columnNames.map(DisplayWidth.of).max() ?? 0
+        return result.rows.map { row in
+            zip(result.columnNames, row).map { name, value in
+                DisplayWidth.padded(name, to: width, right: true) + " = " + (display(value) ?? nullText)
+            }.joined(separator: "\n")
+        }.joined(separator: "\n\n")
     }
 }

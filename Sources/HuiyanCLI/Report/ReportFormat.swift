@@ -28,12 +28,7 @@ enum ReportFormat {
     }
 
     /// A bar of `width` cells for `share` (0…1), in eighths.
-    static func bar(_ share: Double, width: Int) -> String {
-        let eighths = Int((min(max(share, 0), 1) * Double(width * 8)).rounded())
-        let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"][eighths % 8]
-        let full = String(repeating: "█", count: eighths / 8)
-        return full + partial + String(repeating: " ", count: width - eighths / 8 - (partial.isEmpty ? 0 : 1))
-    }
+    static func bar(_ share: Double, width: Int) -> String { Formatting.bar(share, width: width) }
 }
 
 extension ReportData {

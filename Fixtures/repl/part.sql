@@ -1,0 +1,2 @@
+-- read by .read from script.sql
+SELECT 'from part.sql' AS source;

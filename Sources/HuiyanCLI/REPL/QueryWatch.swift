@@ -1,0 +1,57 @@
+import Foundation
+import HuiyanQuery
+
+/// Watches one running statement from a background thread: Ctrl-C cancels it through its context, and after a
+/// second a progress line on the terminal shows how long it has run.
+final class QueryWatch: @unchecked Sendable {
+    private let context: QueryContext
+    private let showProgress: Bool
+    private let lock = NSLock()
+    private var finished = false
+    private let done = DispatchSemaphore(value: 0)
+    private let started = Date()
+    /// Written by `stop` to wake the watch thread at once.
+    private var wake: [Int32] = [-1, -1]
+
+    private static let spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+    /// Starts watching; `showProgress` only when standard error is a terminal.
+    init(context: QueryContext, showProgress: Bool) {
+        self.context = context
+        self.showProgress = showProgress
+        _ = InterruptSignal.take()  // a Ctrl-C typed before the statement began is not for it
+        _ = pipe(&wake)
+        Thread.detachNewThread { [self] in run() }
+    }
+
+    private var isFinished: Bool { lock.lock(); defer { lock.unlock() }; return finished }
+
+    private func run() {
+        var drawn = false
+        var tick = 0
+        while !isFinished {
+            var fds = [pollfd(fd: InterruptSignal.fd, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0)]
+            _ = poll(&fds, 2, 100)
+            if fds[0].revents != 0, InterruptSignal.take() { context.cancel() }
+            let seconds = Date().timeIntervalSince(started)
+            if showProgress && seconds >= 1 && !isFinished {
+                let line = "\r\(Self.spinner[tick % Self.spinner.count]) running \(String(format: "%.1f", seconds)) s — Ctrl-C cancels"
+                FileHandle.standardError.write(Data(line.utf8))
+                drawn = true
+                tick += 1
+            }
+        }
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        done.signal()
+    }
+
+    /// Stops watching and erases the progress line; returns once the watch thread has ended.
+    func stop() {
+        lock.lock(); finished = true; lock.unlock()
+        var byte: UInt8 = 1
+        _ = write(wake[1], &byte, 1)
+        done.wait()
+        close(wake[0]); close(wake[1])
+    }
+}

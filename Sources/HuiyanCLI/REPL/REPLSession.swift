@@ -1,0 +1,206 @@
+import Foundation
+import HuiyanQuery
+import HuiyanStorage
+
+/// The state of a REPL session and what runs in it: statements and meta-commands, fed a line at a time by the
+/// line editor, standard input or `.read`. Results go to standard output (or the `.output` file), errors with
+/// a caret to standard error; an error leaves the session usable.
+final class REPLSession {
+    private(set) var engine: QueryEngine
+    private(set) var databasePath: String
+    var settings = REPLSettings()
+    /// Whether a person is at a terminal: then Ctrl-C cancels a statement and long ones show progress.
+    let interactive: Bool
+    /// Whether any statement or command failed (the exit status of a script).
+    private(set) var hadError = false
+    private var buffer = StatementBuffer()
+    private var lastResult: QueryResult?
+    private var output: FileHandle?
+    private var readDepth = 0
+    /// Set when Ctrl-C cancelled a statement: a `.read` stops there instead of running the rest of its file.
+    private var interrupted = false
+
+    init(databasePath: String, interactive: Bool) throws {
+        self.databasePath = databasePath
+        self.interactive = interactive
+        engine = QueryEngine(database: try Database.open(at: databasePath))
+    }
+
+    var database: Database { engine.database }
+
+    /// Whether a statement has begun and waits for its `;`.
+    var isContinuing: Bool { buffer.isContinuing }
+
+    /// Drops a statement that was begun (Ctrl-C at the continuation prompt).
+    func discardPending() { buffer.clear() }
+
+    /// Runs what the line completes; false after `.quit`.
+    func feed(_ line: String) -> Bool { feed(line, into: &buffer) }
+
+    /// Runs an unfinished last statement of a script that did not end with `;`.
+    func finish() { finish(&buffer) }
+
+    private func feed(_ line: String, into buffer: inout StatementBuffer) -> Bool {
+        if !buffer.isContinuing, line.drop(while: \.isWhitespace).hasPrefix(".") {
+            buffer.clear()
+            return runMeta(line)
+        }
+        for statement in buffer.append(line) { run(statement) }
+        return true
+    }
+
+    private func finish(_ buffer: inout StatementBuffer) {
+        if buffer.isContinuing { run(buffer.pending) }
+        buffer.clear()
+    }
+
+    // MARK: Statements
+
+    /// Parses and runs the statements of `sql`, each under its own context and watch (Ctrl-C, progress line),
+    /// the watch ended before anything is printed.
+    private func run(_ sql: String) {
+        let statements: [Statement]
+        do { statements = try engine.parse(sql) } catch { return report(error, in: sql) }
+        for statement in statements {
+            let context = QueryContext()
+            // A script has no Ctrl-C handler (SIGINT ends it) and shows no progress: nothing to watch.
+            let watch = interactive ? QueryWatch(context: context, showProgress: TerminalLocale.isTerminal(STDERR_FILENO)) : nil
+            let started = Date()
+            let outcome = Result { try engine.execute(statement, sql: sql, context: context) }
+            watch?.stop()
+            if context.isCancelled { interrupted = true }
+            switch outcome {
+            case .success(let result):
+                if !result.columnNames.isEmpty { lastResult = result }
+                show(renderer().render(result))
+            case .failure(let error):
+                report(error, in: sql)
+            }
+            if settings.timer { say(String(format: "Run Time: %.3f s", Date().timeIntervalSince(started))) }
+            if case .failure = outcome { return }
+        }
+    }
+
+    private func report(_ error: Error, in sql: String) {
+        if let error = error as? QueryError {
+            fail(error.message + (error.range == nil ? "" : "\n" + error.caret(in: sql)))
+        } else {
+            fail("\(error)")
+        }
+    }
+
+    private func renderer() -> ResultRenderer {
+        var renderer = ResultRenderer(format: settings.mode, offsetSeconds: engine.utcOffsetSeconds)
+        renderer.nullText = settings.nullValue
+        renderer.maxRows = settings.maxRows > 0 ? settings.maxRows : nil
+        renderer.units = settings.units
+        renderer.maxWidth = output == nil ? TerminalLocale.columns() : nil
+        return renderer
+    }
+
+    // MARK: Meta-commands
+
+    private func runMeta(_ line: String) -> Bool {
+        do {
+            switch try MetaCommand.parse(line) {
+            case .help: show(Self.helpText)
+            case .tables: run("SHOW TABLES;")
+            case .schema(let table): show(try schema(of: table))
+            case .mode(let mode): settings.mode = mode
+            case .timer(let on): settings.timer = on
+            case .maxRows(let n): settings.maxRows = n
+            case .nullValue(let text): settings.nullValue = text
+            case .units(let units): settings.units = units
+            case .chart(let kind, let column): try chart(kind, column: column)
+            case .read(let path): if try !read(path) { return false }
+            case .output(let path): try redirect(to: path)
+            case .open(let path):
+                engine = QueryEngine(database: try Database.open(at: path))
+                databasePath = path
+                lastResult = nil
+                if interactive { say("opened \(path)") }
+            case .quit: return false
+            }
+        } catch {
+            fail("\(error)")
+        }
+        return true
+    }
+
+    /// `.help`: every meta-command and the keys of the line editor.
+    static var helpText: String {
+        let width = MetaCommand.all.map { DisplayWidth.of($0.name + " " + $0.arguments) }.max() ?? 0
+        var lines = MetaCommand.all.map { DisplayWidth.padded($0.name + " " + $0.arguments, to: width) + "  " + $0.summary }
+        lines += ["", "Statements end with ';' and may span lines. Keys: ↑/↓ history, Ctrl-R search history, Tab completes,",
+                  "Ctrl-A/Ctrl-E start/end of line, Ctrl-C cancels a running statement (twice at an empty prompt: quit), Ctrl-D quits."]
+        return lines.joined(separator: "\n")
+    }
+
+    private func schema(of table: String?) throws -> String {
+        let names = try table.map { [try database.resolveTableName($0)] } ?? database.tableNames()
+        return try names.map { name in
+            let columns = try database.manifest(of: name).schema.columns.map { c in
+                "  \(c.name) \(SQLType(c.type).rawValue)\(c.nullable ? "" : " NOT NULL")"
+            }
+            return "CREATE TABLE \(name) (\n" + columns.joined(separator: ",\n") + "\n);"
+        }.joined(separator: "\n")
+    }
+
+    private func chart(_ kind: ChartRenderer.Kind, column: String?) throws {
+        guard let lastResult else { throw MetaCommand.Problem(description: "no result to draw yet: run a query first") }
+        var chart = ChartRenderer(kind: kind, column: column, width: (output == nil ? TerminalLocale.columns() : nil) ?? 80,
+                                  offsetSeconds: engine.utcOffsetSeconds)
+        chart.units = settings.units
+        show(try chart.render(lastResult))
+    }
+
+    /// Runs a file; false when it ran `.quit`.
+    private func read(_ path: String) throws -> Bool {
+        guard readDepth < 16 else { throw MetaCommand.Problem(description: "\(path): .read nested too deeply") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw MetaCommand.Problem(description: "\(path): cannot read the file") }
+        guard let text = String(data: data, encoding: .utf8) else { throw MetaCommand.Problem(description: "\(path): not valid UTF-8") }
+        readDepth += 1
+        defer { readDepth -= 1 }
+        if readDepth == 1 { interrupted = false }
+        var local = StatementBuffer()
+        var quit = false
+        // Lines end at LF or CRLF ("\r\n" is one Character, a newline).
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            if !feed(String(line), into: &local) { quit = true }
+            if quit || interrupted { break }
+        }
+        if interrupted {
+            if readDepth == 1 { warn("\(path): stopped after Ctrl-C") }
+        } else if !quit {
+            finish(&local)
+        }
+        return !quit
+    }
+
+    private func redirect(to path: String?) throws {
+        try output?.close()
+        output = nil
+        guard let path else { return }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw MetaCommand.Problem(description: "\(path): cannot write the file")
+        }
+        output = handle
+    }
+
+    // MARK: Output
+
+    /// A result: to the `.output` file or standard output.
+    private func show(_ text: String) {
+        guard !text.isEmpty else { return }
+        let data = Data((text + "\n").utf8)
+        if let output { output.write(data) } else { FileHandle.standardOutput.write(data) }
+    }
+
+    /// A note for the person (timer, opened database): standard output, never the `.output` file.
+    private func say(_ text: String) { emit(text) }
+
+    private func fail(_ text: String) {
+        hadError = true
+        warn("Error: " + text)
+    }
+}
