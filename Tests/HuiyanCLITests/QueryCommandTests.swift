@@ -79,6 +79,29 @@ final class QueryCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.hasSuffix("city,count(*),sum(rain)\n衡阳,2,1.5\n"), result.stdout)
     }
 
+    func testCtrlCCancelsARunningQueryAndATimeoutStopsOne() throws {
+        let feed = directory + "/visits-300k.csv"
+        XCTAssertEqual(try huiyan.run(["generate", "visits", "--rows", "300000", "--seed", "5", "--out", feed]).status, 0)
+        XCTAssertEqual(try huiyan.run(["ingest", "visits", feed, "--quiet"]).status, 0)
+        // Seconds of work in a debug build: two string keys of 300,000 distinct pairs, three distinct counts.
+        let long = "SELECT visitor_id, spot, count(*), count(DISTINCT origin), count(DISTINCT route), count(DISTINCT group_type) FROM visits GROUP BY visitor_id, spot ORDER BY 3 DESC, 1, 2"
+        let running = try huiyan.start(["query", long])
+        Thread.sleep(forTimeInterval: 1.5)
+        let sent = Date()
+        kill(running.process.processIdentifier, SIGINT)
+        let result = running.finish()
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssertTrue(result.stderr.contains("cancelled"), result.stderr)
+        XCTAssertTrue(result.stdout.isEmpty, "no partial result")
+        XCTAssertLessThan(Date().timeIntervalSince(sent), 10, "stops at the next block, not at the end")
+
+        let timed = try huiyan.run(["query", "--timeout", "0.5", long])
+        XCTAssertEqual(timed.status, 1)
+        XCTAssertTrue(timed.stderr.contains("timed out"), timed.stderr)
+        // The database is untouched and answers the next query.
+        XCTAssertEqual(try huiyan.run(["query", "--format", "csv", "SELECT count(*) FROM visits"]).stdout, "count(*)\n300010\n")
+    }
+
     func testQueryOnADamagedSegmentFailsClearly() throws {
         let database = try Database.open(at: directory + "/db")
         let segment = try database.snapshot(of: "tickets").segments[0]

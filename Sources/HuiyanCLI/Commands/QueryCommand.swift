@@ -32,7 +32,7 @@ struct QueryCommand: ParsableCommand {
     @Option(name: .long, help: "Stop a statement that runs longer than this many seconds.")
     var timeout: Double?
 
-    @Option(name: .long, help: "The most memory one statement may hold, in MiB.")
+    @Option(name: .long, help: "The most memory one statement may hold, in MiB (default: three quarters of the machine's).")
     var memoryLimit: Int?
 
     @Option(name: .long, help: "Worker threads (default: every core).")
@@ -59,7 +59,7 @@ struct QueryCommand: ParsableCommand {
         let engine = QueryEngine(database: database)
         var renderer = ResultRenderer(format: format.value, offsetSeconds: engine.utcOffsetSeconds)
         renderer.maxWidth = TerminalLocale.columns()
-        let context = QueryContext(timeout: timeout, memoryLimit: memoryLimit.map { $0 << 20 },
+        let context = QueryContext(timeout: timeout, memoryLimit: memoryLimit.map { $0 << 20 } ?? QueryContext.defaultMemoryLimit,
                                    threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         // Ctrl-C cancels the running statement cleanly.
         signal(SIGINT, SIG_IGN)

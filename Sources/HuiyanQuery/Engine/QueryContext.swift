@@ -9,10 +9,12 @@ public final class QueryContext: @unchecked Sendable {
     public let timeout: Double?
     /// The most memory the statement's own state may hold, in bytes (nil: no limit).
     public let memoryLimit: Int?
+    /// Three quarters of the machine's memory: a runaway statement stops with an error before it swaps.
+    public static let defaultMemoryLimit = Int(clamping: ProcessInfo.processInfo.physicalMemory / 4 * 3)
     /// Worker threads for scans (default: active processors).
     public let threads: Int
 
-    public init(timeout: Double? = nil, memoryLimit: Int? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(timeout: Double? = nil, memoryLimit: Int? = QueryContext.defaultMemoryLimit, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.timeout = timeout
         deadline = timeout.map { Date().addingTimeInterval($0) }
         self.memoryLimit = memoryLimit

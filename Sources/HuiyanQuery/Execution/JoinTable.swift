@@ -4,6 +4,7 @@ import HuiyanStorage
 /// its key values hashed to those rows. Built once per query, then probed by every scanning thread.
 final class JoinTable {
     let plan: JoinPlan
+    let context: QueryContext
     /// The joined table's needed columns by its own column index, `rowCount` rows each.
     private(set) var columns: [Int: Vector] = [:]
     private(set) var rowCount = 0
@@ -14,11 +15,14 @@ final class JoinTable {
     /// Combined key id → its first row, and row → the next row with the same key (-1 ends the chain).
     private var firstRow: [Int32] = []
     private var nextRow: [Int32] = []
+    /// Row → how many rows its chain still holds (itself included): what a match multiplies a row by.
+    private var chainLength: [Int32] = []
     /// Whether every key has one row: probing then never multiplies rows.
     private(set) var isUnique = true
 
     init(plan: JoinPlan, context: QueryContext, offsetSeconds: Int) throws {
         self.plan = plan
+        self.context = context
         try collectRows(context: context, offsetSeconds: offsetSeconds)
         let evaluator = Evaluator(offsetSeconds: offsetSeconds, columns: columns)
         let all = Batch(count: rowCount, selection: nil)
@@ -26,10 +30,14 @@ final class JoinTable {
         keyMaps = keys.map { KeyMap(type: $0.type) }
         pairIDs = Array(repeating: [:], count: max(0, keys.count - 1))
         nextRow = [Int32](repeating: -1, count: rowCount)
+        chainLength = [Int32](repeating: 1, count: rowCount)
         for row in stride(from: rowCount - 1, through: 0, by: -1) {
             guard let id = insertedID(keys, row) else { continue }
             if Int(id) == firstRow.count { firstRow.append(-1) }
-            if firstRow[Int(id)] >= 0 { isUnique = false }
+            if firstRow[Int(id)] >= 0 {
+                isUnique = false
+                chainLength[row] = chainLength[Int(firstRow[Int(id)])] + 1
+            }
             nextRow[row] = firstRow[Int(id)]
             firstRow[Int(id)] = Int32(row)
         }
@@ -131,8 +139,15 @@ final class JoinTable {
             for (column, vector) in columns { vectors[plan.columnBase + column] = vector.gathered(matches, batch) }
             return
         }
-        // Keys repeat: one output row per (row, match), or (row, NULLs) for a left join without a match.
+        // Keys repeat: one output row per (row, match), or (row, NULLs) for a left join without a match. The
+        // limits are checked on the count before any row is made.
+        var total = 0
+        batch.forEachSelected { i in total += matches[i] >= 0 ? Int(chainLength[Int(matches[i])]) : (plan.kind == .left ? 1 : 0) }
+        try context.check()
+        try context.checkMemory(total * 9 * (vectors.count + columns.count + 2))
         var probeRows: [Int32] = [], buildRows: [Int32] = []
+        probeRows.reserveCapacity(total)
+        buildRows.reserveCapacity(total)
         batch.forEachSelected { i in
             var r = matches[i]
             if r < 0 {
