@@ -14,6 +14,8 @@ enum ReportFixture {
     /// Built once per test process.
     static let database: Database = {
         try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Shared by several test classes, so removed when the test process ends.
+        atexit { try? FileManager.default.removeItem(atPath: ReportFixture.directory) }
         let database = try! Database.create(at: directory + "/db", tables: FeedCatalog.all)
         let generator = FeedGenerator(catalog: catalog)
         let feeds: [(Feed, Int, Int, UInt64)] = [(.visits, 30_000, 2025, 11), (.visits, 6_000, 2024, 12),
