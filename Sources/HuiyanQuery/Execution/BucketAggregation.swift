@@ -1,3 +1,5 @@
+import HuiyanStorage
+
 /// Aggregation through buckets, for queries whose aggregates are all count(*), count(column) or integer or
 /// money sums and averages of columns, without FILTER. A block is first reduced to partial counts and sums
 /// per bucket in tight loops over contiguous buffers, then folded into the groups once per bucket:
@@ -8,6 +10,8 @@
 ///   expressions over these): a block spanning two days has some fifty runs, found by binary search, and
 ///   the keys are computed once per run.
 /// Any other block (a selection, NULL times, times out of order, too many runs) takes the general path.
+/// A count by month, quarter or year mostly needs no decoding at all: most blocks lie inside one bucket,
+/// which their zone maps show.
 struct BucketAggregation {
     enum Shape {
         case codes
@@ -206,6 +210,43 @@ struct BucketAggregation {
             }
             for s in 0..<slots { counts[s] &+= l[s] &+ l[slots + s] &+ l[2 * slots + s] &+ l[3 * slots + s] }
         }
+    }
+
+    // MARK: From the zone map
+
+    /// count(*) only, keyed by time buckets that never decrease as time goes on (date_trunc, CAST AS DATE,
+    /// the year), over the scanned table with no filter and no join: a block whose first and last
+    /// instants fall in the same buckets is counted from its zone map, without decoding anything.
+    private var countsFromZoneMaps: Bool {
+        guard case .timeRuns = shape, plan.filter == nil, plan.joins.isEmpty, plan.postJoinFilter == nil,
+              plan.aggregates.allSatisfy({ $0.kind == .countStar }) else { return false }
+        return plan.groupKeys.allSatisfy { key in
+            switch key {
+            case .function(.dateTrunc, _, _), .cast(_, .date), .function(.datePart(.year), _, _): return true
+            default: return key.isConstant
+            }
+        }
+    }
+
+    /// Counts a whole block from its zone map when its keys are the same at its first and last instant;
+    /// false when the block must be read.
+    func aggregateFromZoneMap(_ segment: SegmentReader, _ block: Int, table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
+        guard case .timeRuns(let column) = shape, countsFromZoneMaps else { return false }
+        let info = segment.columns[column].blocks[block]
+        guard info.nullCount == 0, info.rowCount > 0 else { return false }
+        let ends = Vector(type: .timestamp, count: 2)
+        ends.ints[0] = info.min
+        ends.ints[1] = info.max
+        let both = Batch(count: 2, selection: nil)
+        let keys = try plan.groupKeys.map { try Evaluator(offsetSeconds: offsetSeconds, columns: [column: ends]).evaluate($0, both) }
+        guard keys.allSatisfy({ $0.value(0) == $0.value(1) }) else { return false }
+        var groups = [Int32](repeating: 0, count: 2)
+        table.assign(keys, Batch(count: 1, selection: nil), into: &groups)
+        for acc in accumulators {
+            acc.reserve(groups: table.groupCount)
+            (acc as? CountAccumulator)?.add(group: Int(groups[0]), count: Int64(info.rowCount))
+        }
+        return true
     }
 
     // MARK: By runs of time

@@ -129,6 +129,10 @@ final class SelectExecutor {
                     for block in blocks {
                         try self.context.check()
                         worker.blocksScanned += 1
+                        if self.plan.isAggregate, let buckets = self.buckets,
+                           try buckets.aggregateFromZoneMap(segment, block, table: worker.table!, accumulators: worker.accumulators) {
+                            continue
+                        }
                         var vectors = try scanner.load(segment: segment, block: block, cursor: worker.cursor)
                         let rows = segment.columns.first!.blocks[block].rowCount
                         var batch = Batch(count: rows, selection: nil)
