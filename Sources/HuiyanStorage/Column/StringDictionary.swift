@@ -70,8 +70,10 @@ public struct StringDictionary: Sendable {
         var reader = ByteReader(raw)
         let count = Int(clamping: try reader.varint())
         guard count == expectedCount, count <= raw.count else { throw ByteReader.OutOfBounds() }
+        // 16 bytes of slack past `capacity`: short copies move 16 bytes at once (a load, then a store).
         var capacity = max(64, raw.count * 2)
-        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + 16)
+        buffer.initialize(repeating: 0, count: capacity + 16)
         defer { buffer.deallocate() }
         var length = 0
         var starts = [Int](repeating: 0, count: count + 1)
@@ -83,22 +85,36 @@ public struct StringDictionary: Sendable {
             let suffix = try reader.bytes(suffixLength)
             if length + shared + suffixLength > capacity {
                 capacity = max(capacity * 2, length + shared + suffixLength)
-                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + 16)
+                grown.initialize(repeating: 0, count: capacity + 16)
                 grown.update(from: buffer, count: length)
                 buffer.deallocate()
                 buffer = grown
             }
             let start = length
-            // The shared prefix comes from the previous entry, already in the buffer (no overlap with the end).
-            if shared > 0 { (buffer + length).update(from: buffer + previousStart, count: shared) }
+            // The shared prefix comes from the previous entry, already in the buffer. Ids and names share
+            // and add a few bytes each: copies of up to 16 bytes are one 16-byte load and store, not a call.
+            if shared > 0 {
+                if shared <= 16 { copy16(from: UnsafeRawPointer(buffer + previousStart), to: buffer + length) }
+                else { (buffer + length).update(from: buffer + previousStart, count: shared) }
+            }
             length += shared
             if suffixLength > 0 {
-                (buffer + length).update(from: suffix.baseAddress!.assumingMemoryBound(to: UInt8.self), count: suffixLength)
+                let source = UnsafeRawPointer(suffix.baseAddress!)
+                if suffixLength <= 16 && source + 16 <= raw.baseAddress! + raw.count { copy16(from: source, to: buffer + length) }
+                else { (buffer + length).update(from: source.assumingMemoryBound(to: UInt8.self), count: suffixLength) }
             }
             length += suffixLength
             starts[i + 1] = length
             previousStart = start
         }
         return StringDictionary(bytes: Array(UnsafeBufferPointer(start: buffer, count: length)), starts: starts)
+    }
+
+    /// Copies 16 bytes, loading all before storing any (so the ranges may overlap).
+    @inline(__always)
+    private static func copy16(from source: UnsafeRawPointer, to destination: UnsafeMutablePointer<UInt8>) {
+        let value = source.loadUnaligned(as: SIMD16<UInt8>.self)
+        UnsafeMutableRawPointer(destination).storeBytes(of: value, as: SIMD16<UInt8>.self)
     }
 }
