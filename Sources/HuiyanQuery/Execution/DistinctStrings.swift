@@ -111,14 +111,9 @@ enum DistinctStrings {
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     var mine = [Int](repeating: 0, count: groups)
                     var table: [UInt64] = []
-                    var entries: [Entry] = []
                     for p in stride(from: worker, to: partitions, by: workers) {
-                        entries.removeAll(keepingCapacity: true)
-                        for share in hashed { entries.append(contentsOf: UnsafeBufferPointer(start: share[p].base, count: share[p].count)) }
-                        guard !entries.isEmpty else { continue }
-                        entries.withUnsafeBufferPointer { all in
-                            countPartition(all, bytes: bytes, starts: starts, table: &table, into: &mine)
-                        }
+                        let shares = hashed.map { UnsafeBufferPointer(start: $0[p].base, count: $0[p].count) }
+                        countPartition(shares, bytes: bytes, starts: starts, table: &table, into: &mine)
                     }
                     counts[worker] = mine
                 }
@@ -155,35 +150,49 @@ enum DistinctStrings {
         func free() { base.deallocate() }
     }
 
-    /// Inserts a partition's entries into an open-addressing table; each new (group, string) adds one to
-    /// its group. A slot holds 32 bits of the hash beside the entry's index + 1, so that probing past
-    /// other keys does not touch their entries.
-    private static func countPartition(_ entries: UnsafeBufferPointer<Entry>, bytes: [UnsafePointer<UInt8>],
+    /// Inserts a partition's entries (each thread's share of it) into an open-addressing table; each new
+    /// (group, string) adds one to its group. A slot holds 32 bits of the hash beside the entry's number + 1
+    /// (numbered across the shares), so that probing past other keys does not touch their entries.
+    private static func countPartition(_ shares: [UnsafeBufferPointer<Entry>], bytes: [UnsafePointer<UInt8>],
                                        starts: [UnsafePointer<Int>], table: inout [UInt64], into counts: inout [Int]) {
+        let total = shares.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return }
         var capacity = 16
-        while capacity < entries.count * 2 { capacity <<= 1 }
+        while capacity < total * 2 { capacity <<= 1 }
         if table.count < capacity { table = [UInt64](repeating: 0, count: capacity) }
         else { for i in 0..<capacity { table[i] = 0 } }
         let mask = capacity - 1
+        func entry(_ number: Int) -> Entry {
+            var n = number
+            for share in shares {
+                if n < share.count { return share[n] }
+                n -= share.count
+            }
+            fatalError("entry \(number) of \(total)")
+        }
         table.withUnsafeMutableBufferPointer { slots in
-            for (index, e) in entries.enumerated() {
-                let tag = e.hash & 0xFFFF_FFFF_0000_0000
-                var s = Int(truncatingIfNeeded: e.hash) & mask
-                while true {
-                    let slot = slots[s]
-                    if slot == 0 {
-                        slots[s] = tag | UInt64(index + 1)
-                        counts[Int(e.group)] += 1
-                        break
-                    }
-                    if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                        let other = entries[Int(slot & 0xFFFF_FFFF) - 1]
-                        if other.hash == e.hash, other.group == e.group, other.tail == e.tail,
-                           other.head == e.head || (e.tail == Entry.long && sameBytes(bytes, starts, other.head, e.head)) {
+            var number = 0
+            for share in shares {
+                for e in share {
+                    number += 1
+                    let tag = e.hash & 0xFFFF_FFFF_0000_0000
+                    var s = Int(truncatingIfNeeded: e.hash) & mask
+                    while true {
+                        let slot = slots[s]
+                        if slot == 0 {
+                            slots[s] = tag | UInt64(number)
+                            counts[Int(e.group)] += 1
                             break
                         }
+                        if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                            let other = entry(Int(slot & 0xFFFF_FFFF) - 1)
+                            if other.hash == e.hash, other.group == e.group, other.tail == e.tail,
+                               other.head == e.head || (e.tail == Entry.long && sameBytes(bytes, starts, other.head, e.head)) {
+                                break
+                            }
+                        }
+                        s = (s + 1) & mask
                     }
-                    s = (s + 1) & mask
                 }
             }
         }
