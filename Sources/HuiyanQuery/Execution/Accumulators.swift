@@ -293,11 +293,36 @@ final class ExtremeAccumulator: Accumulator {
 /// distinct codes in order, and since segment dictionaries are sorted, the runs of all segments are merged
 /// like sorted runs — equal strings meet — to count without hashing a string or holding more than the
 /// bitmaps and the dictionaries already in memory.
+/// The codes of one dictionary a group saw, one bit each; a reference, so that setting bits goes through
+/// no array's copy-on-write check.
+final class CodeBitmap {
+    let wordCount: Int
+    private let storage: UnsafeMutablePointer<UInt64>
+
+    init(codes: Int) {
+        wordCount = (codes + 63) / 64
+        storage = .allocate(capacity: max(1, wordCount))
+        storage.initialize(repeating: 0, count: max(1, wordCount))
+    }
+
+    deinit { storage.deallocate() }
+
+    @inline(__always)
+    func insert(_ code: Int64) { storage[Int(code >> 6)] |= 1 << UInt64(code & 63) }
+
+    func formUnion(_ other: CodeBitmap) {
+        for w in 0..<min(wordCount, other.wordCount) { storage[w] |= other.storage[w] }
+    }
+
+    /// The bitmap's words.
+    var words: [UInt64] { Array(UnsafeBufferPointer(start: storage, count: wordCount)) }
+}
+
 final class DistinctAccumulator: Accumulator {
     let type: SQLType
     var numbers: [Set<Int64>] = []
     /// Per group: the pools seen and their code bitmaps.
-    var runs: [[(pool: StringPool, bits: [UInt64])]] = []
+    var runs: [[(pool: StringPool, bits: CodeBitmap)]] = []
     private var runIndex: [[ObjectIdentifier: Int]] = []
 
     init(type: SQLType) { self.type = type }
@@ -314,7 +339,7 @@ final class DistinctAccumulator: Accumulator {
     private func run(_ g: Int, _ pool: StringPool) -> Int {
         let key = ObjectIdentifier(pool)
         if let r = runIndex[g][key] { return r }
-        runs[g].append((pool, [UInt64](repeating: 0, count: (pool.count + 63) / 64)))
+        runs[g].append((pool, CodeBitmap(codes: pool.count)))
         runIndex[g][key] = runs[g].count - 1
         return runs[g].count - 1
     }
@@ -326,27 +351,25 @@ final class DistinctAccumulator: Accumulator {
             let pool = input.pool!
             if runs.count == 1 {
                 // One group (a global count): set bits straight into its bitmap.
-                let r = run(0, pool)
-                runs[0][r].bits.withUnsafeMutableBufferPointer { bits in
-                    input.ints.withUnsafeBufferPointer { codes in
-                        if let nulls = input.nulls {
-                            batch.forEachSelected { i in
-                                if nulls[i] == 0 { bits[Int(codes[i] >> 6)] |= 1 << UInt64(codes[i] & 63) }
-                            }
-                        } else {
-                            batch.forEachSelected { i in bits[Int(codes[i] >> 6)] |= 1 << UInt64(codes[i] & 63) }
-                        }
+                let bits = runs[0][run(0, pool)].bits
+                input.ints.withUnsafeBufferPointer { codes in
+                    if let nulls = input.nulls {
+                        batch.forEachSelected { i in if nulls[i] == 0 { bits.insert(codes[i]) } }
+                    } else {
+                        batch.forEachSelected { i in bits.insert(codes[i]) }
                     }
                 }
                 return
             }
-            var runOf = [Int](repeating: -1, count: runs.count)
-            batch.forEachSelected { i in
-                if input.isNull(i) { return }
-                let g = Int(groups[i])
-                if runOf[g] < 0 { runOf[g] = run(g, pool) }
-                let code = input.ints[i]
-                runs[g][runOf[g]].bits[Int(code >> 6)] |= 1 << UInt64(code & 63)
+            // Each group's bitmap for this pool, found on the group's first row of the batch.
+            var bitmaps = [CodeBitmap?](repeating: nil, count: runs.count)
+            input.ints.withUnsafeBufferPointer { codes in
+                batch.forEachSelected { i in
+                    if input.isNull(i) { return }
+                    let g = Int(groups[i])
+                    if bitmaps[g] == nil { bitmaps[g] = runs[g][run(g, pool)].bits }
+                    bitmaps[g]!.insert(codes[i])
+                }
             }
         case .float64:
             batch.forEachSelected { i in
@@ -363,8 +386,7 @@ final class DistinctAccumulator: Accumulator {
         for g in 0..<o.runs.count {
             let t = Int(mapping[g])
             for other in o.runs[g] {
-                let r = run(t, other.pool)
-                for w in 0..<other.bits.count { runs[t][r].bits[w] |= other.bits[w] }
+                runs[t][run(t, other.pool)].bits.formUnion(other.bits)
             }
         }
     }
@@ -372,7 +394,7 @@ final class DistinctAccumulator: Accumulator {
     func result(groups: Int) -> Vector {
         let v = Vector(type: .int64, count: groups)
         if type == .string {
-            let all = runs.prefix(groups).enumerated().flatMap { g, list in list.map { DistinctStrings.Run(group: g, pool: $0.pool, bits: $0.bits) } }
+            let all = runs.prefix(groups).enumerated().flatMap { g, list in list.map { DistinctStrings.Run(group: g, pool: $0.pool, bits: $0.bits.words) } }
             let counts = DistinctStrings.count(all, groups: groups)
             for g in 0..<groups { v.ints[g] = Int64(counts[g]) }
         } else {
@@ -382,7 +404,7 @@ final class DistinctAccumulator: Accumulator {
     }
 
     var approximateBytes: Int {
-        numbers.reduce(0) { $0 + $1.count * 16 } + runs.reduce(0) { $0 + $1.reduce(0) { $0 + $1.bits.count * 8 + 64 } }
+        numbers.reduce(0) { $0 + $1.count * 16 } + runs.reduce(0) { $0 + $1.reduce(0) { $0 + $1.bits.wordCount * 8 + 64 } }
     }
 }
 
