@@ -73,7 +73,7 @@ final class ReliabilityCrashLoopTests: XCTestCase {
         let compactDuration = Date().timeIntervalSince(started)
         var committed = (0..<1200).map { "R0-\($0)" }
 
-        var kills = 0, killedCommitted = 0, killedNothing = 0, finished = 0
+        var kills = 0, killedCommitted = 0, killedNothing = 0, finished = 0, midWrite = 0
         var byPoint: [String: Int] = [:]
         for round in 1...rounds {
             let compaction = round % 5 == 0
@@ -107,6 +107,10 @@ final class ReliabilityCrashLoopTests: XCTestCase {
 
             if result.signaled {
                 kills += 1
+                // Did the kill land in the middle of writing? Then it left files no manifest lists.
+                let database = try Database.open(at: directory + "/db")
+                let live = Set(try database.manifest(of: "visits").segments.map(\.file))
+                if try FileIO.list(database.tablePath("visits")).contains(where: { $0 != "MANIFEST" && !live.contains($0) }) { midWrite += 1 }
                 byPoint[point.split(separator: "#").first.map(String.init) ?? point, default: 0] += 1
             } else {
                 XCTAssertEqual(result.status, 0, "\(label): \(result.stderr)")
@@ -141,6 +145,6 @@ final class ReliabilityCrashLoopTests: XCTestCase {
         let database = try Database.open(at: directory + "/db")
         let live = Set(try database.manifest(of: "visits").segments.map(\.file))
         XCTAssertEqual(Set(try FileIO.list(database.tablePath("visits")).filter { $0 != "MANIFEST" }), live, "orphans left behind")
-        print("kill loop: \(rounds) rounds, \(kills) kills survived (\(killedCommitted) after the swap: all rows, \(killedNothing) before: none), \(finished) finished; kills by point: \(byPoint.sorted { $0.key < $1.key }); \(committed.count) rows committed")
+        print("kill loop: \(rounds) rounds, \(kills) kills survived (\(midWrite) of them left a write half done; \(killedCommitted) after the swap: all rows, \(killedNothing) before: none), \(finished) finished; kills by point: \(byPoint.sorted { $0.key < $1.key }); \(committed.count) rows committed")
     }
 }
