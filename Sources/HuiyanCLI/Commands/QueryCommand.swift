@@ -54,6 +54,10 @@ struct QueryCommand: ParsableCommand {
             text = decoded
         } else {
             text = sql!
+            // The argument arrives already decoded, invalid bytes replaced by U+FFFD: refuse it, as for a file.
+            if text.unicodeScalars.contains("\u{FFFD}") && Self.isInvalidUTF8Argument(text) {
+                throw QueryFailure("the query text is not valid UTF-8")
+            }
         }
         let database = try global.open()
         let engine = QueryEngine(database: database)
@@ -80,6 +84,17 @@ struct QueryCommand: ParsableCommand {
             if error.range != nil { warn(error.caret(in: text)) }
             throw ExitCode(context.isCancelled ? 130 : 1)
         }
+    }
+}
+
+extension QueryCommand {
+    /// True when a raw command-line argument that decodes (with repair) to `repaired` is not valid UTF-8.
+    static func isInvalidUTF8Argument(_ repaired: String) -> Bool {
+        for index in 0..<Int(CommandLine.argc) {
+            guard let raw = CommandLine.unsafeArgv[index] else { continue }
+            if String(validatingCString: raw) == nil && String(cString: raw) == repaired { return true }
+        }
+        return false
     }
 }
 

@@ -109,6 +109,10 @@ enum NDJSONLineParser {
         let end: Int
         let isFinal: Bool
         var p: Int
+        /// Key numbers by hash, built once a line has more than `linearKeyLimit` keys (a line of a million
+        /// keys made the linear duplicate check quadratic: a hang). Empty, it allocates nothing.
+        var keysByHash: [Int: [Int]] = [:]
+        static let linearKeyLimit = 32
 
         /// 1-based byte column of `p` in the line.
         var column: Int { p - from + 1 }
@@ -217,11 +221,16 @@ enum NDJSONLineParser {
             return false
         }
 
-        /// Throws `.duplicateKey` when the last key in `keys` equals an earlier one.
+        /// Throws `.duplicateKey` when the last key in `keys` equals an earlier one: a linear scan for the
+        /// first `linearKeyLimit` keys, a hash lookup beyond.
         @inline(__always)
-        func checkLastKeyIsNew(_ keys: ByteSpanTable) throws(Stop) {
+        mutating func checkLastKeyIsNew(_ keys: ByteSpanTable) throws(Stop) {
             let last = keys.count - 1
             let key = keys.bytes(last, base: base)
+            if last >= Self.linearKeyLimit {
+                try checkLastKeyIsNewHashed(keys, last: last, key: key)
+                return
+            }
             var j = 0
             while j < last {
                 let other = keys.bytes(j, base: base)
@@ -230,6 +239,25 @@ enum NDJSONLineParser {
                 }
                 j += 1
             }
+        }
+
+        private mutating func checkLastKeyIsNewHashed(_ keys: ByteSpanTable, last: Int, key: UnsafeBufferPointer<UInt8>) throws(Stop) {
+            func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+                var hasher = Hasher()
+                hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+                return hasher.finalize()
+            }
+            if keysByHash.isEmpty {
+                for j in 0..<last { keysByHash[hash(keys.bytes(j, base: base)), default: []].append(j) }
+            }
+            let h = hash(key)
+            for j in keysByHash[h] ?? [] {
+                let other = keys.bytes(j, base: base)
+                if other.count == key.count && (key.count == 0 || memcmp(other.baseAddress!, key.baseAddress!, key.count) == 0) {
+                    throw .problem(.duplicateKey(key: String(decoding: key, as: UTF8.self)))
+                }
+            }
+            keysByHash[h, default: []].append(last)
         }
 
         /// Parses a string starting at the opening quote at `p` and appends it to `table`.

@@ -24,7 +24,8 @@ public enum LZ4Codec {
     /// Safe on damaged input: liblz4's `_safe` decoder never reads or writes out of bounds.
     public static func decompress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Bool {
         if destination.count == 0 { return source.count == 0 }
-        guard source.count > 0 else { return false }
+        // liblz4 takes Int32 lengths: a damaged length beyond them is malformed input, not a trap.
+        guard source.count > 0, source.count <= Int(Int32.max), destination.count <= Int(Int32.max) else { return false }
         let produced = LZ4_decompress_safe(
             source.baseAddress!.assumingMemoryBound(to: CChar.self),
             destination.baseAddress!.assumingMemoryBound(to: CChar.self),

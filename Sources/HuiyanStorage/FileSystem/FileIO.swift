@@ -167,13 +167,49 @@ public final class OutputFile {
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
         var done = 0
-        while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+        var count = bytes.count
+        var injectedFailure = false
+        if WriteFaultInjection.isActive {
+            count = WriteFaultInjection.reserve(bytes.count)
+            injectedFailure = count < bytes.count
+        }
+        while done < count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileIO.error(path, "cannot write")
             }
             done += n
         }
+        if injectedFailure { throw FileIO.error(path, "cannot write", ENOSPC) }
+    }
+}
+
+/// Test hook for full-disk behaviour where no small filesystem can be mounted:
+/// `HUIYAN_FAIL_WRITE_AFTER_BYTES=N` lets a process write N bytes through `OutputFile` (segments, manifests,
+/// settings, rejects) and then fails every write with ENOSPC, after writing the part that still fit — as a
+/// full disk does. Unset (always, outside tests), it costs one load of a constant per buffered write.
+enum WriteFaultInjection {
+    private static let limit: Int? = {
+        guard let raw = getenv("HUIYAN_FAIL_WRITE_AFTER_BYTES") else { return nil }
+        return Int(String(cString: raw))
+    }()
+    nonisolated(unsafe) private static var written = 0
+    private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
+
+    static var isActive: Bool { limit != nil }
+
+    /// How many of `count` bytes may still be written (all of them, or fewer once the budget runs out).
+    static func reserve(_ count: Int) -> Int {
+        guard let limit else { return count }
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        let allowed = max(0, min(count, limit - written))
+        written += allowed
+        return allowed
     }
 }

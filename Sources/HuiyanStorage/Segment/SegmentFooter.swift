@@ -108,11 +108,15 @@ public struct SegmentFooter: Sendable {
         let raw = try reader.u32()
         guard let codec = BlockCodec(rawValue: try reader.u8()) else { throw FooterError("unknown codec") }
         let checksum = try reader.u64()
-        guard offset >= UInt64(SegmentFormat.headerSize),
-              offset + UInt64(stored) <= UInt64(fileSize - SegmentFormat.trailerSize) else {
+        // (offset + stored can overflow for a damaged offset: checked without the addition trapping.)
+        let (end, overflow) = offset.addingReportingOverflow(UInt64(stored))
+        guard offset >= UInt64(SegmentFormat.headerSize), !overflow,
+              end <= UInt64(fileSize - SegmentFormat.trailerSize) else {
             throw FooterError("a block lies outside the file")
         }
         if codec == .none && stored != raw { throw FooterError("an uncompressed block has two lengths") }
+        // LZ4 expands at most 255-fold: a larger raw length is damage (and must not size a buffer).
+        if codec == .lz4 && UInt64(raw) > UInt64(stored) * 255 + 16 { throw FooterError("impossible decompressed length") }
         return StoredRange(offset: offset, storedLength: stored, rawLength: raw, codec: codec, checksum: checksum)
     }
 }

@@ -60,6 +60,7 @@ public enum SegmentWriter {
             throw error
         }
         let size = file.bytesWritten
+        CrashPoints.hit("segment-before-rename")
         try FileIO.rename(temporary, to: path)
         return WrittenSegment(path: path, rowCount: rowCount, byteCount: size)
     }

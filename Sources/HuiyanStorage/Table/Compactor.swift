@@ -55,6 +55,7 @@ extension DatabaseWriter {
         guard !replaced.isEmpty else { return report }
         CrashPoints.hit("compaction-before-manifest")
         try append.commitReplacing(segments: segments)
+        CrashPoints.hit("compaction-after-manifest")
         for file in replaced { try? FileIO.remove(FileIO.join(directory, file)) }
         return report
     }

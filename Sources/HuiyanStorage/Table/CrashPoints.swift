@@ -4,16 +4,34 @@ import Glibc
 
 /// Named moments in the write path where a test can have the process kill itself with SIGKILL
 /// (`HUIYAN_CRASH_AT=name` in the environment), to prove that a crash there loses nothing committed.
+/// `HUIYAN_CRASH_AT=name#k` kills at the k-th time the point is reached (e.g. after the third segment).
+///
+/// Points: `segment-before-rename` (a segment's temporary file written and synced, not yet renamed),
+/// `after-segment` (a segment renamed into place, not yet published), `before-manifest`, `after-manifest`
+/// (either side of the manifest swap), `compaction-before-manifest`, `compaction-after-manifest` (merged
+/// segments published, the replaced files not yet deleted).
 public enum CrashPoints {
-    private static let target: String? = {
+    private static let target: (name: String, hit: Int)? = {
         guard let raw = getenv("HUIYAN_CRASH_AT") else { return nil }
-        return String(cString: raw)
+        let text = String(cString: raw)
+        guard let hash = text.lastIndex(of: "#"), let k = Int(text[text.index(after: hash)...]) else { return (text, 1) }
+        return (String(text[..<hash]), k)
+    }()
+    nonisolated(unsafe) private static var hits = 0
+    private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
     }()
 
-    /// Kills the process if `name` is the configured crash point.
+    /// Kills the process if `name` is the configured crash point (at its configured hit).
     @inline(__always)
     public static func hit(_ name: String) {
-        guard let target, target == name else { return }
-        kill(getpid(), SIGKILL)
+        guard let target, target.name == name else { return }
+        pthread_mutex_lock(lock)
+        hits += 1
+        let reached = hits == target.hit
+        pthread_mutex_unlock(lock)
+        if reached { kill(getpid(), SIGKILL) }
     }
 }

@@ -1,0 +1,1 @@
+SELECT spot, count(*) AS arrivals FROM visits GROUP BY spot ORDER BY arrivals DESC, spot;

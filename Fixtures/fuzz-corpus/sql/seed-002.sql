@@ -1,0 +1,1 @@
+SELECT route, count(*) FROM visits WHERE route IS NOT NULL GROUP BY route ORDER BY 2 DESC, 1;

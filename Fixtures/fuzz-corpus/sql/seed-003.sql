@@ -1,0 +1,1 @@
+SELECT origin, count(*) FROM visits GROUP BY origin ORDER BY origin NULLS LAST;

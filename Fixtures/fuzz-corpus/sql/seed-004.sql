@@ -1,0 +1,1 @@
+SELECT date_trunc('month', ts) AS month, count(*) FROM visits GROUP BY month ORDER BY month;

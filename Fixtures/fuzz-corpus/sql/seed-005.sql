@@ -1,0 +1,1 @@
+SELECT CAST(ts AS DATE) AS day, count(*) FROM visits GROUP BY day ORDER BY day;

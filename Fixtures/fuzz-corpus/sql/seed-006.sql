@@ -1,0 +1,1 @@
+SELECT EXTRACT(HOUR FROM ts) AS hour, count(*) FROM visits GROUP BY hour ORDER BY hour;

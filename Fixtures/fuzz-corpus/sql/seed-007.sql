@@ -1,0 +1,1 @@
+SELECT spot, sum(amount) AS revenue, sum(qty) AS tickets FROM tickets GROUP BY spot ORDER BY revenue DESC, spot;

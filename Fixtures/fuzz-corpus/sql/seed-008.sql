@@ -1,0 +1,1 @@
+SELECT spot, channel, sum(amount) FROM tickets GROUP BY spot, channel ORDER BY 1, 2;

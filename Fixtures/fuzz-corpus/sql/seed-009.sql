@@ -1,0 +1,1 @@
+SELECT ticket_type, count(*), sum(amount), avg(amount) FROM tickets GROUP BY ticket_type ORDER BY 1;

@@ -1,0 +1,1 @@
+SELECT count(*) FROM visits WHERE ts >= '2025-10-01' AND ts < '2025-10-08';

@@ -1,0 +1,1 @@
+SELECT product, platform, sum(amount), sum(qty) FROM orders WHERE category = '雁城四宝' GROUP BY product, platform ORDER BY 1, 2;

@@ -1,0 +1,1 @@
+SELECT CAST(ts AS DATE) AS day, sum(amount) FROM orders GROUP BY day ORDER BY day;

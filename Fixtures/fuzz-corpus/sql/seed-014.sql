@@ -1,0 +1,1 @@
+SELECT buyer_province, sum(amount) FROM orders WHERE product = '南岳云雾茶' AND buyer_province IS NOT NULL GROUP BY buyer_province ORDER BY 2 DESC, 1 LIMIT 10;

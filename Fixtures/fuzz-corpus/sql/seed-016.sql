@@ -1,0 +1,1 @@
+SELECT route, count(DISTINCT visitor_id) FROM visits GROUP BY route ORDER BY route NULLS LAST;

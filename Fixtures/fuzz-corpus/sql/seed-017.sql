@@ -1,0 +1,1 @@
+SELECT county, sum(amount) FROM orders GROUP BY county ORDER BY county NULLS LAST;

@@ -1,0 +1,1 @@
+SELECT platform, count(*) FILTER (WHERE amount < 0) AS refunds, sum(amount) FROM orders GROUP BY platform ORDER BY platform;

@@ -1,0 +1,1 @@
+SELECT date_trunc('quarter', ts) AS q, sum(spend) FROM visits GROUP BY q ORDER BY q;

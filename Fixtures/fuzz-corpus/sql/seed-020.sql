@@ -1,0 +1,1 @@
+SELECT group_type, avg(spend), min(spend), max(spend) FROM visits GROUP BY group_type ORDER BY group_type NULLS LAST;

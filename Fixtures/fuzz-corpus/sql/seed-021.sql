@@ -1,0 +1,1 @@
+SELECT spot, count(*) FROM visits WHERE spot LIKE '%山%' GROUP BY spot ORDER BY spot;

@@ -1,0 +1,1 @@
+SELECT EXTRACT(DOW FROM ts) AS dow, count(*) FROM visits GROUP BY dow ORDER BY dow;

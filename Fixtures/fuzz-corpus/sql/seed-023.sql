@@ -1,0 +1,1 @@
+SELECT channel, sum(amount) FROM tickets WHERE spot IN ('南岳衡山', '石鼓书院') GROUP BY channel HAVING sum(amount) > 0 ORDER BY channel;

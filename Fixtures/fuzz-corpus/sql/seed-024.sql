@@ -1,0 +1,1 @@
+SELECT CASE WHEN spend >= 500 THEN 'high' WHEN spend >= 100 THEN 'mid' ELSE 'low' END AS band, count(*) FROM visits WHERE spend IS NOT NULL GROUP BY band ORDER BY band;

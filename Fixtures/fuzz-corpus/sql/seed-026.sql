@@ -1,0 +1,1 @@
+SELECT merchant, sum(amount) FROM orders WHERE merchant IS NOT NULL GROUP BY merchant ORDER BY 2 DESC, 1 LIMIT 10;

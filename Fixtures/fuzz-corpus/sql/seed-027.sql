@@ -1,0 +1,1 @@
+SELECT spot, count(*) FROM visits WHERE ts >= '2025-10-01' AND ts < '2025-10-02' AND spot = '南岳衡山' GROUP BY spot;

@@ -1,0 +1,1 @@
+SELECT strftime(ts, '%Y-%m') AS ym, count(*) FROM orders GROUP BY ym ORDER BY ym;

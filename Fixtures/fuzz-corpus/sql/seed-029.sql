@@ -1,0 +1,1 @@
+SELECT sum(amount), count(*), sum(qty) FROM orders;

@@ -1,0 +1,1 @@
+SELECT product, count(*) FROM orders WHERE platform IN ('抖音直播', '快手直播') GROUP BY product ORDER BY 2 DESC, 1;

@@ -1,0 +1,1 @@
+SELECT date_trunc('week', ts) AS w, count(*) FROM tickets GROUP BY w ORDER BY w;

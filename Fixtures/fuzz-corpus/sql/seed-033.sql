@@ -1,0 +1,1 @@
+SELECT origin, count(*) FROM visits WHERE origin NOT IN ('湖南', '广东') GROUP BY origin ORDER BY 2 DESC, 1;

@@ -1,0 +1,1 @@
+SELECT EXTRACT(YEAR FROM ts) AS y, EXTRACT(QUARTER FROM ts) AS q, count(*), sum(amount) FROM orders WHERE qty >= 2 GROUP BY y, q ORDER BY y, q;

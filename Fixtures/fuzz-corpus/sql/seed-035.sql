@@ -1,0 +1,1 @@
+SELECT spot, count(*) FROM visits WHERE spot = '石鼓书院' AND CAST(ts AS DATE) = DATE '2025-05-01' GROUP BY spot;

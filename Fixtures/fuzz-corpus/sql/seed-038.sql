@@ -1,0 +1,1 @@
+SELECT spot, count(*) AS n FROM visits GROUP BY spot ORDER BY n DESC LIMIT 10

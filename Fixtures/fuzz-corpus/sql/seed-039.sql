@@ -1,0 +1,1 @@
+SELECT DISTINCT v.spot FROM visits v WHERE v.amount > 12.50 AND v.channel <> 'OTA'

@@ -1,0 +1,1 @@
+SELECT 景点, sum(金额) 收入 FROM 游客 WHERE 景点 = '南岳衡山' GROUP BY 景点

@@ -1,0 +1,1 @@
+SELECT CAST(x AS DECIMAL(18,2)), x::bigint, -x::int FROM t

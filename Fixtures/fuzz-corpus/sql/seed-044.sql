@@ -1,0 +1,1 @@
+SELECT EXTRACT(YEAR FROM d), date_trunc('month', d), date(d), left(s, 2) FROM t

@@ -1,0 +1,1 @@
+SELECT count(*) FILTER (WHERE ok), count(DISTINCT visitor) FROM t

@@ -1,0 +1,1 @@
+SELECT v.*, s.county FROM visits v JOIN spots s ON s.id = v.spot_id LEFT JOIN w ON w.d = v.d

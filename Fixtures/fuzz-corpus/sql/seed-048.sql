@@ -1,0 +1,1 @@
+SELECT a || ' ' || b AS full_name FROM t WHERE a LIKE 'x%' AND b NOT ILIKE '%y'

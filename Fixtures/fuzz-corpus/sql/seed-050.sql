@@ -1,0 +1,1 @@
+SELECT now() - INTERVAL '7 days', INTERVAL 3 DAY

@@ -1,0 +1,1 @@
+SELECT "Spot Name", "a""b" FROM "Visits"

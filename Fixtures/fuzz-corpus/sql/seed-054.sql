@@ -1,0 +1,2 @@
+SELECT a -- comment
+FROM t /* block /* nested */ */ WHERE a = 1

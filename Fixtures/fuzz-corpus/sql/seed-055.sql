@@ -1,0 +1,1 @@
+EXPLAIN SELECT spot, avg(amount) FROM visits GROUP BY spot HAVING avg(amount) > 100

@@ -1,0 +1,1 @@
+COPY visits FROM '/data/visits.csv' (FORMAT csv, STRICT, REJECTS 'bad.csv')

@@ -1,0 +1,1 @@
+COPY visits FROM 'v.ndjson' WITH (FORMAT 'ndjson', IGNORE_UNKNOWN_COLUMNS, FORCE true)

@@ -1,0 +1,1 @@
+SELECT ((a + b) * (c - d)) / NULLIF(e, 0) % 7 FROM t

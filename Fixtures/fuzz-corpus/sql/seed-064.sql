@@ -1,0 +1,1 @@
+SELECT NOT a = b OR c AND NOT (d OR e) FROM t

@@ -1,0 +1,1 @@
+SELECT coalesce(a, b, 0) + -c * +d, TRUE, FALSE, NULL FROM t LIMIT ALL
