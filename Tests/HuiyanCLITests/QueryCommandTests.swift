@@ -86,9 +86,23 @@ final class QueryCommandTests: XCTestCase {
         // Seconds of work in a debug build: two string keys of 300,000 distinct pairs, three distinct counts.
         let long = "SELECT visitor_id, spot, count(*), count(DISTINCT origin), count(DISTINCT route), count(DISTINCT group_type) FROM visits GROUP BY visitor_id, spot ORDER BY 3 DESC, 1, 2"
         let running = try huiyan.start(["query", long])
-        Thread.sleep(forTimeInterval: 1.5)
-        let sent = Date()
-        kill(running.process.processIdentifier, SIGINT)
+        // Ctrl-C once the binary catches SIGINT (before that, the default action would end it: not the
+        // behaviour under test), and again until it stops.
+        let status = "/proc/\(running.process.processIdentifier)/status"
+        let waitingSince = Date()
+        while Date().timeIntervalSince(waitingSince) < 60, running.process.isRunning {
+            let caught = (try? String(contentsOfFile: status, encoding: .utf8))?.split(separator: "\n")
+                .first { $0.hasPrefix("SigCgt:") }.flatMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) }
+            if let caught, caught & (1 << (UInt64(SIGINT) - 1)) != 0 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        var sent = Date()
+        while running.process.isRunning {
+            sent = Date()
+            kill(running.process.processIdentifier, SIGINT)
+            Thread.sleep(forTimeInterval: 0.5)
+        }
         let result = running.finish()
         XCTAssertEqual(result.status, 130, result.stderr)
         XCTAssertTrue(result.stderr.contains("cancelled"), result.stderr)

@@ -65,12 +65,10 @@ struct QueryCommand: ParsableCommand {
         renderer.maxWidth = TerminalLocale.columns()
         let context = QueryContext(timeout: timeout, memoryLimit: memoryLimit.map { $0 << 20 } ?? QueryContext.defaultMemoryLimit,
                                    threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        // Ctrl-C cancels the running statement cleanly.
-        signal(SIGINT, SIG_IGN)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupt.setEventHandler { context.cancel() }
-        interrupt.resume()
-        defer { interrupt.cancel(); signal(SIGINT, SIG_DFL) }
+        // Ctrl-C cancels the running statement cleanly, through the same handler and watch as in the REPL.
+        InterruptSignal.install()
+        let watch = QueryWatch(context: context, showProgress: false)
+        defer { watch.stop() }
         do {
             let statements = try engine.parse(text)
             for (index, statement) in statements.enumerated() {
