@@ -44,7 +44,11 @@ final class SelectExecutor {
         if !plan.orderBy.isEmpty {
             let keys = plan.orderBy
             let width = names.count
-            rows.sort { a, b in
+            // Sorting a large result takes a while: Ctrl-C and the timeout are honoured every 65,536 comparisons.
+            var comparisons = 0
+            try rows.sort { a, b in
+                comparisons &+= 1
+                if comparisons & 0xFFFF == 0 { try self.context.check() }
                 for (k, key) in keys.enumerated() {
                     let x = a[width + k], y = b[width + k]
                     // NULLs go first or last whatever the direction; values are ordered by it.
@@ -170,6 +174,7 @@ final class SelectExecutor {
         if plan.isAggregate {
             let main = workers[0]
             for other in workers.dropFirst() {
+                try context.check()
                 let table = other.table!
                 let mapping = (0..<table.groupCount).map { main.table!.adopt(group: $0, from: table) }
                 for (a, b) in zip(main.accumulators, other.accumulators) {
@@ -235,7 +240,12 @@ final class SelectExecutor {
             }
             return v
         }
-        let aggregateVectors = accumulators.map { $0.result(groups: n) }
+        try context.check()
+        let aggregateVectors = try accumulators.map { accumulator -> Vector in
+            let vector = accumulator.result(groups: n)
+            try context.check()
+            return vector
+        }
         let evaluator = Evaluator(offsetSeconds: offsetSeconds, groupKeys: keyVectors, aggregates: aggregateVectors)
         var batch = Batch(count: n, selection: nil)
         if let having = plan.having { try evaluator.filter(having, &batch) }
