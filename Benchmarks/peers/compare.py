@@ -1,7 +1,7 @@
 """Huiyan side by side with DuckDB and ClickHouse (chDB): generates the feeds, ingests them into each engine,
 runs Benchmarks/queries/peers.sql, checks that every engine gives the same answers, and reports.
 Run through tools/compare-peers, which builds Huiyan and installs the peers first."""
-import argparse, csv, datetime, io, json, os, re, shutil, subprocess, sys, tempfile, time
+import argparse, datetime, json, os, re, shutil, subprocess, sys, tempfile, time
 
 import check, report, suite
 
@@ -92,16 +92,18 @@ def ingest_peer(engine, db, feeds):
 
 def huiyan_queries(db, queries, runs):
     """Times with huiyan-bench (in-process, so process start-up is not counted); answers with `huiyan query`."""
-    out, _, peak = run([BENCH, "query", db, SUITE, "--runs", str(runs)])
+    out, _, peak = run([BENCH, "query", db, SUITE, "--runs", str(runs), "--threads", "2"])
     medians = [float(m.group(1)) for m in re.finditer(r"^\s*([\d.]+) ms", out, re.M)]
     if len(medians) != len(queries):
         raise SystemExit(f"huiyan-bench printed {len(medians)} timings for {len(queries)} queries:\n{out}")
     answers = {}
     for q in queries:
-        text, _, _ = run([HUIYAN, "query", "--db", db, "--format", "csv", q.sql])
-        answers[q.name] = list(csv.reader(io.StringIO(text)))[1:]
-    version, _, _ = run([HUIYAN, "--version"])
-    return {"version": "Huiyan " + version.strip(), "ms": dict(zip((q.name for q in queries), medians)),
+        # JSON lines keep NULL apart from '' and numbers as printed (money with its two decimals).
+        text, _, _ = run([HUIYAN, "query", "--db", db, "--format", "json", q.sql])
+        answers[q.name] = [[None if v is None else str(v) for v in json.loads(line, parse_float=str).values()]
+                           for line in text.splitlines() if line.strip()]
+    commit, _, _ = run(["git", "rev-parse", "--short", "HEAD"])
+    return {"version": "Huiyan " + commit.strip(), "ms": dict(zip((q.name for q in queries), medians)),
             "answers": answers, "peak": peak}
 
 
@@ -162,7 +164,8 @@ def main():
                          for e in engines} for q in queries},
         "phases": phases, "feed_bytes": sum(os.path.getsize(f) for f in feeds.values()),
     }
-    problems = check.mismatches(answers, queries)
+    problems, errors = check.mismatches(answers, queries)
+    result["estimate_errors"] = errors
     result["answers_agree"] = not problems
     result["mismatches"] = problems
     text = report.markdown(result)

@@ -41,6 +41,10 @@ def markdown(result):
     rows.append(["**geometric mean**"] + [""] * len(names) + [f"**{geometric_mean(list(r.values())):.2f}**"])
     out.append(table(["query"] + [f"{e} ms" for e in names] + ["ratio"], rows))
     out.append("")
+    out.append("Estimates, largest error against the exact count: " + "; ".join(
+        f"`{q}` " + ", ".join(f"{e} {err:.2%}" for e, err in per.items() if err is not None)
+        for q, per in result["estimate_errors"].items()) + ".")
+    out.append("")
     out.append("Ingest (each table in its own process; process s = whole process, load s = inside the engine; "
                "rows/s from process s), bytes on disk and peak memory:")
     out.append("")
@@ -52,9 +56,14 @@ def markdown(result):
                          f"{i['bytes'] / max(1, i['rows']):.2f}", f"{i['peak_bytes'] / MiB:.0f} MiB"])
     out.append(table(["engine", "table", "rows", "process s", "load s", "rows/s", "on disk", "bytes/row", "peak memory"], rows))
     out.append("")
-    rows = [[e, f"{v['disk_bytes'] / MiB:.1f} MiB", f"{v['query_peak_bytes'] / MiB:.0f} MiB",
-             f"{sum(i['process_seconds'] for i in v['ingest'].values()):.1f}"] for e, v in engines.items()]
-    out.append(table(["engine", "database on disk", "peak memory of the query suite", "ingest s (all tables)"], rows))
+    rows = [[e, f"{sum(i['bytes'] for i in v['ingest'].values()) / MiB:.1f} MiB", f"{v['disk_bytes'] / MiB:.1f} MiB",
+             f"{v['query_peak_bytes'] / MiB:.0f} MiB", f"{sum(i['process_seconds'] for i in v['ingest'].values()):.1f}"]
+            for e, v in engines.items()]
+    out.append(table(["engine", "event tables on disk", "database folder or file", "peak memory of the query suite",
+                      "ingest s (all tables)"], rows))
+    out.append("")
+    out.append("(chDB's folder still holds the parts that OPTIMIZE … FINAL merged away until ClickHouse removes them; "
+               "its table sizes are the active parts' bytes_on_disk.)")
     out.append("")
     out.append("Phases, wall seconds: " + ", ".join(f"{k} {v:.0f}" for k, v in result["phases"].items()) +
                f"; disk: feeds {result['feed_bytes'] / MiB:.0f} MiB, databases "

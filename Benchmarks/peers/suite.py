@@ -9,6 +9,7 @@ class Query:
     sql: str                                        # Huiyan's dialect, without the final ';'
     rewrites: dict = field(default_factory=dict)    # engine → SQL where that engine's dialect differs
     approximates: str = None                        # an estimate: the name of the exact query
+    tolerance: dict = field(default_factory=dict)   # engine → allowed relative error of an estimate (default 2 %)
 
     def sql_for(self, engine):
         return self.rewrites.get(engine, self.sql)
@@ -24,6 +25,8 @@ def load(path):
             queries[-1].rewrites[m.group(1)] = m.group(2)
         elif m := re.match(r"--\s*approximate:\s*(\w+)$", line):
             queries[-1].approximates = m.group(1)
+        elif m := re.match(r"--\s*tolerance:\s*(\w+)\s+([\d.]+)\s*%", line):
+            queries[-1].tolerance[m.group(1)] = float(m.group(2)) / 100
         elif line and not line.startswith("--"):
             if not queries or queries[-1].sql:
                 raise SystemExit(f"{path}: one statement a line after each '-- name:' ({line[:60]})")

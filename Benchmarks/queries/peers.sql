@@ -1,8 +1,9 @@
 -- The side-by-side suite of tools/compare-peers: analyst questions in Huiyan's dialect, one statement a line.
 -- "-- name:" starts a query; "-- duckdb:" or "-- clickhouse:" gives that engine's rewrite where the dialects
 -- differ (kept minimal); "-- approximate: NAME" marks an estimate, each engine's within 2 % of the exact
--- answer of query NAME. Rows are sorted before the
--- answers are compared, so ORDER BY only matters with LIMIT (ties broken explicitly there).
+-- answer of query NAME ("-- tolerance: ENGINE N %" allows an engine more: DuckDB's approx_count_distinct was
+-- up to 8.2 % off per route at the small scale, Huiyan's and ClickHouse's uniq within 1.4 %). Rows are sorted
+-- before the answers are compared, so ORDER BY only matters with LIMIT (ties broken explicitly there).
 -- name: arrivals_by_spot
 SELECT spot, count(*) AS arrivals FROM visits GROUP BY spot ORDER BY arrivals DESC, spot;
 -- name: arrivals_by_route
@@ -40,10 +41,12 @@ SELECT route, count(DISTINCT visitor_id) AS visitors FROM visits GROUP BY route 
 SELECT approx_count_distinct(visitor_id) AS visitors FROM visits;
 -- clickhouse: SELECT uniq(visitor_id) AS visitors FROM visits
 -- approximate: distinct_visitors
+-- tolerance: duckdb 10 %
 -- name: approx_distinct_visitors_by_route
 SELECT route, approx_count_distinct(visitor_id) AS visitors FROM visits GROUP BY route ORDER BY route;
 -- clickhouse: SELECT route, uniq(visitor_id) AS visitors FROM visits GROUP BY route ORDER BY route
 -- approximate: distinct_visitors_by_route
+-- tolerance: duckdb 10 %
 -- name: arrivals_by_grade
 SELECT s.grade, count(*) AS arrivals, sum(v.spend) AS spend FROM visits v JOIN spots s ON v.spot = s.spot GROUP BY s.grade ORDER BY s.grade;
 -- name: one_spot_one_week
