@@ -59,13 +59,13 @@ def markdown(result):
     rows = [[e, f"{sum(i['bytes'] for i in v['ingest'].values()) / MiB:.1f} MiB", f"{v['disk_bytes'] / MiB:.1f} MiB",
              f"{v['query_peak_bytes'] / MiB:.0f} MiB", f"{sum(i['process_seconds'] for i in v['ingest'].values()):.1f}"]
             for e, v in engines.items()]
-    out.append(table(["engine", "event tables on disk", "database folder or file", "peak memory of the query suite",
+    out.append(table(["engine", "event tables on disk", "database folder or file", "peak memory of the query suite (its largest query)",
                       "ingest s (all tables)"], rows))
     out.append("")
     out.append("(chDB's folder still holds the parts that OPTIMIZE … FINAL merged away until ClickHouse removes them; "
                "its table sizes are the active parts' bytes_on_disk.)")
     out.append("")
-    out.append("Phases, wall seconds: " + ", ".join(f"{k} {v:.0f}" for k, v in result["phases"].items()) +
+    out.append("Phases, wall seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in result["phases"].items()) +
                f"; disk: feeds {result['feed_bytes'] / MiB:.0f} MiB, databases "
                f"{sum(v['disk_bytes'] for v in engines.values()) / MiB:.0f} MiB.")
     return "\n".join(out)
