@@ -74,8 +74,7 @@ def ingest_huiyan(db, feeds):
     run([HUIYAN, "init", "--db", db])
     result = {t: ingest_step("huiyan", db, t, [HUIYAN, "ingest", "--db", db, t, f, "--quiet", "--format", "json"],
                              huiyan_summary) for t, f in feeds.items()}
-    out, seconds, peak = run([HUIYAN, "catalogs", "load", "--db", db])
-    say(f"  huiyan catalogs: {seconds:.2f} s")
+    run([HUIYAN, "catalogs", "load", "--db", db])
     return result
 
 
@@ -100,9 +99,10 @@ def huiyan_queries(db, queries, runs):
     for q in queries:
         # JSON lines keep NULL apart from '' and numbers as printed (money with its two decimals).
         text, _, _ = run([HUIYAN, "query", "--db", db, "--format", "json", q.sql])
-        answers[q.name] = [[None if v is None else str(v) for v in json.loads(line, parse_float=str).values()]
-                           for line in text.splitlines() if line.strip()]
-    commit, _, _ = run(["git", "rev-parse", "--short", "HEAD"])
+        values = (json.loads(line, parse_float=str, object_pairs_hook=lambda pairs: [v for _, v in pairs])
+                  for line in text.splitlines() if line.strip())
+        answers[q.name] = [[None if v is None else str(v) for v in row] for row in values]
+    commit, _, _ = run(["git", "describe", "--always", "--dirty"])
     return {"version": "Huiyan " + commit.strip(), "ms": dict(zip((q.name for q in queries), medians)),
             "answers": answers, "peak": peak}
 

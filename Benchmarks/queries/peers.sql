@@ -49,5 +49,7 @@ SELECT route, approx_count_distinct(visitor_id) AS visitors FROM visits GROUP BY
 -- tolerance: duckdb 10 %
 -- name: arrivals_by_grade
 SELECT s.grade, count(*) AS arrivals, sum(v.spend) AS spend FROM visits v JOIN spots s ON v.spot = s.spot GROUP BY s.grade ORDER BY s.grade;
+-- name: online_retail_by_product_county
+SELECT p.county, count(*) AS order_lines, sum(o.amount) AS retail FROM orders o JOIN products p ON o.product = p.product GROUP BY p.county ORDER BY p.county;
 -- name: one_spot_one_week
 SELECT count(*) AS arrivals, sum(spend) AS spend FROM visits WHERE spot = '石鼓书院' AND ts >= '2025-05-01' AND ts < '2025-05-08';
