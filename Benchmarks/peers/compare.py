@@ -43,6 +43,23 @@ def disk_bytes(path):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files)
 
 
+# Bytes per row measured at the small scale: of each feed's CSV, and of the three databases together (with
+# the parts chDB's OPTIMIZE merged away and has not yet removed).
+FEED_BYTES_PER_ROW = {"visits": 92, "tickets": 77, "orders": 123}
+DATABASE_BYTES_PER_ROW = 56
+
+
+def check_disk(folder, scale):
+    """Refuses to start when the disk cannot hold the feeds still to generate and the databases."""
+    need = sum(rows * (DATABASE_BYTES_PER_ROW + FEED_BYTES_PER_ROW[t])
+               for t, rows in zip(("visits", "tickets", "orders"), SCALES[scale]))
+    if os.path.isdir(folder):
+        need -= sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder) if f.endswith(".csv"))
+    free = shutil.disk_usage(ROOT).free
+    if free < need * 1.1:
+        raise SystemExit(f"--scale {scale} needs about {need / 2**30:.1f} GiB more disk; {free / 2**30:.1f} GiB free")
+
+
 def generate(folder, scale):
     os.makedirs(folder, exist_ok=True)
     feeds = {}
@@ -126,6 +143,7 @@ def main():
     data = os.path.join(ROOT, ".bench-data", args.scale)
     dbs = os.path.join(data, "databases")
     shutil.rmtree(dbs, ignore_errors=True)
+    check_disk(data, args.scale)
     os.makedirs(dbs)
     phases = {}
     t = time.perf_counter()

@@ -9,7 +9,9 @@ import importlib, json, sys, time
 
 import suite
 
-# Column names and types shared by both peers (Huiyan's schemas; `huiyan describe TABLE`).
+# Column names and kinds shared by both peers (Huiyan's schemas; `huiyan describe TABLE`): each peer maps a
+# kind to its type — an id is a plain string, a name one of few values (LowCardinality in ClickHouse); "?" is
+# nullable.
 FEEDS = {
     "visits": [("ts", "timestamp"), ("visitor_id", "id"), ("spot", "name"), ("route", "name?"), ("origin", "name?"),
                ("group_type", "name?"), ("spend", "money?")],
@@ -24,8 +26,6 @@ DIMENSIONS = {
     "spots": [("spot", "name"), ("county", "name"), ("grade", "name"), ("theme", "name"), ("price", "money")],
     "products": [("product", "name"), ("category", "name"), ("county", "name?"), ("price", "money")],
 }
-THREADS = 2
-
 
 def main(engine_name, step, db, *args):
     engine = importlib.import_module("peer_" + engine_name)
