@@ -131,6 +131,11 @@ def peer_queries(engine, db, runs):
     return {"version": r["version"], "ms": ms, "answers": {n: q["rows"] for n, q in r["queries"].items()}, "peak": peak}
 
 
+def machine():
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    return f"{os.cpu_count()} × {model}, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--scale", choices=SCALES, default="small")
@@ -172,7 +177,7 @@ def main():
 
     result = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "scale": args.scale, "runs": args.runs, "machine": f"{os.cpu_count()} CPUs",
+        "scale": args.scale, "runs": args.runs, "machine": machine(),
         "rows": {t: n for t, n in zip(("visits", "tickets", "orders"), SCALES[args.scale])},
         "query_timing": "Huiyan in-process through huiyan-bench query; DuckDB and chDB in-process in Python, "
                         "fetching all rows",

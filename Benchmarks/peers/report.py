@@ -30,7 +30,7 @@ def markdown(result):
     r = ratios(result)
     out = []
     out.append(f"Scale `{result['scale']}`: " + ", ".join(f"{n:,} {t}" for t, n in result["rows"].items()) +
-               f"; {result['runs']} runs after one warm-up, median; 2 threads each. " +
+               f"; {result['runs']} runs after one warm-up, median; 2 threads each; {result['machine']}. " +
                "; ".join(f"{e}: {v['version']}" for e, v in engines.items()) + ".")
     out.append("")
     out.append(f"Queries ({result['query_timing']}), milliseconds; ratio = Huiyan / best peer (below 1: Huiyan faster):")
