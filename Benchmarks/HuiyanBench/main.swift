@@ -3,7 +3,9 @@
 //   huiyan-bench ingest TABLE FILE [--runs N]   ingest FILE into a fresh database N times: rows/s, bytes/row
 //   huiyan-bench decode TABLE FILE [--runs N]   ingest once, then decode every block of every column N times
 //   huiyan-bench memory [--gib N]               a plain sum over N GiB of Int64: the memory-bandwidth bound
-//   huiyan-bench query DB SQLFILE [--runs N]    each statement of SQLFILE on database DB, in-process: median ms
+//   huiyan-bench query DB SQLFILE [--runs N] [--threads T]
+//                                               each statement of SQLFILE on database DB, in-process: median ms
+//                                               (T threads; default: every core)
 import Foundation
 import HuiyanIngest
 import HuiyanQuery
@@ -120,7 +122,8 @@ func benchMemory(gib: Int) {
     print(String(format: "memory: sum over %d GiB of Int64, best of 5: %.2f GB/s (checksum %lld)", gib, Double(count * 8) / best / 1e9, sink))
 }
 
-func benchQueries(database path: String, file: String, runs: Int) throws {
+func benchQueries(database path: String, file: String, runs: Int, threads: Int) throws {
+    let context = QueryContext(threads: threads)
     let engine = QueryEngine(database: try Database.open(at: path))
     let text = try String(contentsOfFile: file, encoding: .utf8)
     for statement in try engine.parse(text) {
@@ -128,7 +131,7 @@ func benchQueries(database path: String, file: String, runs: Int) throws {
         var rows = 0
         for _ in 0..<(runs + 1) {
             let start = DispatchTime.now().uptimeNanoseconds
-            rows = try engine.execute(statement, sql: text).rows.count
+            rows = try engine.execute(statement, sql: text, context: context).rows.count
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
         times.removeFirst()  // warm-up
@@ -155,8 +158,9 @@ do {
         guard args.count >= 4 else { fail("usage: huiyan-bench decode TABLE FILE [--runs N]") }
         try benchDecode(table: args[2], file: args[3], runs: option("--runs", default: 5))
     case "query":
-        guard args.count >= 4 else { fail("usage: huiyan-bench query DB SQLFILE [--runs N]") }
-        try benchQueries(database: args[2], file: args[3], runs: option("--runs", default: 5))
+        guard args.count >= 4 else { fail("usage: huiyan-bench query DB SQLFILE [--runs N] [--threads T]") }
+        try benchQueries(database: args[2], file: args[3], runs: option("--runs", default: 5),
+                         threads: option("--threads", default: ProcessInfo.processInfo.activeProcessorCount))
     case "memory":
         benchMemory(gib: option("--gib", default: 1))
     default:

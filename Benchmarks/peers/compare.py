@@ -1,0 +1,215 @@
+"""Huiyan side by side with DuckDB and ClickHouse (chDB): generates the feeds, ingests them into each engine,
+runs Benchmarks/queries/peers.sql, checks that every engine gives the same answers, and reports.
+Run through tools/compare-peers, which builds Huiyan and installs the peers first."""
+import argparse, datetime, json, os, re, shutil, subprocess, sys, tempfile, time
+
+import check, report, suite
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+HUIYAN = os.path.join(ROOT, ".build", "release", "huiyan")
+BENCH = os.path.join(ROOT, ".build", "release", "huiyan-bench")
+SUITE = os.path.join(ROOT, "Benchmarks", "queries", "peers.sql")
+CATALOGS = os.path.join(ROOT, "Sources", "HuiyanTourism", "Catalogs")
+PEERS = {"duckdb": os.path.join(ROOT, ".peers", "duckdb", "bin", "python"),
+         "chdb": os.path.join(ROOT, ".peers", "chdb", "bin", "python")}
+# Rows of visits, tickets, orders per scale; the seeds are fixed.
+SCALES = {"small": (1_000_000, 200_000, 500_000), "s10m": (10_000_000, 2_000_000, 5_000_000),
+          "city": (80_000_000, 10_000_000, 40_000_000)}
+SEEDS = {"visits": 7, "tickets": 8, "orders": 9}
+DIALECTS = {"huiyan": "huiyan", "duckdb": "duckdb", "chdb": "clickhouse"}
+
+
+def say(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(cmd):
+    """Runs cmd; returns its standard output, wall seconds and peak resident memory in bytes."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(p.pid, 0)
+        seconds = time.perf_counter() - start
+        out.seek(0), err.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"failed: {' '.join(cmd)}\n{err.read().decode(errors='replace')}")
+        return out.read().decode(), seconds, usage.ru_maxrss * 1024
+
+
+def disk_bytes(path):
+    if os.path.isfile(path):
+        return os.path.getsize(path)
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files)
+
+
+# Bytes per row measured at the small scale: of each feed's CSV, and of the three databases together (with
+# the parts chDB's OPTIMIZE merged away and has not yet removed).
+FEED_BYTES_PER_ROW = {"visits": 92, "tickets": 77, "orders": 123}
+DATABASE_BYTES_PER_ROW = 56
+
+
+def check_disk(folder, scale):
+    """Refuses to start when the disk cannot hold the feeds still to generate and the databases."""
+    need = sum(rows * (DATABASE_BYTES_PER_ROW + FEED_BYTES_PER_ROW[t])
+               for t, rows in zip(("visits", "tickets", "orders"), SCALES[scale]))
+    if os.path.isdir(folder):
+        need -= sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder) if f.endswith(".csv"))
+    free = shutil.disk_usage(ROOT).free
+    if free < need * 1.1:
+        raise SystemExit(f"--scale {scale} needs about {need / 2**30:.1f} GiB more disk; {free / 2**30:.1f} GiB free")
+
+
+def generate(folder, scale):
+    os.makedirs(folder, exist_ok=True)
+    feeds = {}
+    for table, rows in zip(("visits", "tickets", "orders"), SCALES[scale]):
+        path = os.path.join(folder, f"{table}-{rows}-seed{SEEDS[table]}.csv")
+        if not os.path.exists(path):
+            say(f"generating {rows:,} {table}")
+            run([HUIYAN, "generate", table, "--rows", str(rows), "--seed", str(SEEDS[table]), "--out", path + ".part"])
+            os.rename(path + ".part", path)
+        feeds[table] = path
+    return feeds
+
+
+def ingest_step(engine, db, table, cmd, parse):
+    before = disk_bytes(db) if os.path.exists(db) else 0
+    out, seconds, peak = run(cmd)
+    rows, load_seconds, size = parse(out)
+    say(f"  {engine} {table}: {rows:,} rows in {seconds:.2f} s")
+    return {"rows": rows, "process_seconds": seconds, "load_seconds": load_seconds,
+            "bytes": size if size is not None else disk_bytes(db) - before, "peak_bytes": peak}
+
+
+def huiyan_summary(out):
+    s = json.loads(out)
+    return s["accepted"], s["seconds"], None
+
+
+def ingest_huiyan(db, feeds):
+    run([HUIYAN, "init", "--db", db])
+    result = {t: ingest_step("huiyan", db, t, [HUIYAN, "ingest", "--db", db, t, f, "--quiet", "--format", "json"],
+                             huiyan_summary) for t, f in feeds.items()}
+    run([HUIYAN, "catalogs", "load", "--db", db])
+    return result
+
+
+def ingest_peer(engine, db, feeds):
+    def parse(out):
+        s = json.loads(out)
+        return s["rows"], s["load_seconds"], s["bytes"]
+    worker = [PEERS[engine], os.path.join(HERE, "worker.py"), engine]
+    result = {t: ingest_step(engine, db, t, worker + ["ingest", db, t, f], parse) for t, f in feeds.items()}
+    for t in ("spots", "products"):
+        run(worker + ["ingest", db, t, os.path.join(CATALOGS, t + ".csv")])
+    return result
+
+
+def huiyan_queries(db, queries, runs):
+    """Times with huiyan-bench (in-process, so process start-up is not counted); answers with `huiyan query`."""
+    out, _, peak = run([BENCH, "query", db, SUITE, "--runs", str(runs), "--threads", "2"])
+    medians = [float(m.group(1)) for m in re.finditer(r"^\s*([\d.]+) ms", out, re.M)]
+    if len(medians) != len(queries):
+        raise SystemExit(f"huiyan-bench printed {len(medians)} timings for {len(queries)} queries:\n{out}")
+    answers = {}
+    for q in queries:
+        # JSON lines keep NULL apart from '' and numbers as printed (money with its two decimals).
+        text, _, _ = run([HUIYAN, "query", "--db", db, "--format", "json", q.sql])
+        values = (json.loads(line, parse_float=str, object_pairs_hook=lambda pairs: [v for _, v in pairs])
+                  for line in text.splitlines() if line.strip())
+        answers[q.name] = [[None if v is None else str(v) for v in row] for row in values]
+    commit, _, _ = run(["git", "describe", "--always", "--dirty"])
+    return {"version": "Huiyan " + commit.strip(), "ms": dict(zip((q.name for q in queries), medians)),
+            "answers": answers, "peak": peak}
+
+
+def peer_queries(engine, db, runs):
+    out, _, peak = run([PEERS[engine], os.path.join(HERE, "worker.py"), engine, "query", db, SUITE, str(runs)])
+    r = json.loads(out)
+    ms = {name: sorted(q["ms"])[len(q["ms"]) // 2] for name, q in r["queries"].items()}
+    return {"version": r["version"], "ms": ms, "answers": {n: q["rows"] for n, q in r["queries"].items()}, "peak": peak}
+
+
+def machine():
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    return f"{os.cpu_count()} × {model}, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--scale", choices=SCALES, default="small")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--keep", action="store_true", help="keep the databases (default: removed at the end)")
+    ap.add_argument("--write-docs", action="store_true",
+                    help="append a dated section to docs/PERFORMANCE.md and keep the JSON in Benchmarks/results/")
+    args = ap.parse_args()
+
+    data = os.path.join(ROOT, ".bench-data", args.scale)
+    dbs = os.path.join(data, "databases")
+    shutil.rmtree(dbs, ignore_errors=True)
+    check_disk(data, args.scale)
+    os.makedirs(dbs)
+    phases = {}
+    t = time.perf_counter()
+    feeds = generate(data, args.scale)
+    phases["generate"] = time.perf_counter() - t
+    paths = {"huiyan": os.path.join(dbs, "huiyan.db"), "duckdb": os.path.join(dbs, "duckdb.db"),
+             "chdb": os.path.join(dbs, "chdb")}
+    queries = suite.load(SUITE)
+
+    engines = {}
+    for engine, db in paths.items():
+        say(f"ingest: {engine}")
+        t = time.perf_counter()
+        ingest = ingest_huiyan(db, feeds) if engine == "huiyan" else ingest_peer(engine, db, feeds)
+        phases[f"ingest {engine}"] = time.perf_counter() - t
+        engines[engine] = {"ingest": ingest, "disk_bytes": disk_bytes(db)}
+    answers = {}
+    for engine, db in paths.items():
+        say(f"queries: {engine}")
+        t = time.perf_counter()
+        r = huiyan_queries(db, queries, args.runs) if engine == "huiyan" else peer_queries(engine, db, args.runs)
+        phases[f"queries {engine}"] = time.perf_counter() - t
+        engines[engine].update(version=r["version"], query_peak_bytes=r["peak"])
+        engines[engine]["ms"] = r["ms"]
+        answers[engine] = r["answers"]
+
+    result = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "scale": args.scale, "runs": args.runs, "machine": machine(),
+        "rows": {t: n for t, n in zip(("visits", "tickets", "orders"), SCALES[args.scale])},
+        "query_timing": "Huiyan in-process through huiyan-bench query; DuckDB and chDB in-process in Python, "
+                        "fetching all rows",
+        "engines": {e: {k: v for k, v in r.items() if k != "ms"} for e, r in engines.items()},
+        "queries": {q.name: {e: engines[e]["ms"][q.name] for e in engines} for q in queries},
+        "sql": {q.name: {e: q.sql_for(DIALECTS[e])
+                         for e in engines} for q in queries},
+        "phases": phases, "feed_bytes": sum(os.path.getsize(f) for f in feeds.values()),
+    }
+    problems, errors = check.mismatches(answers, queries)
+    result["estimate_errors"] = errors
+    result["answers_agree"] = not problems
+    result["mismatches"] = problems
+    text = report.markdown(result)
+    print(text)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%M")
+    json_path = os.path.join(ROOT, ".bench-data", f"results-{args.scale}-{stamp}.json")
+    with open(json_path, "w", encoding="utf-8") as f:
+        json.dump(result, f, ensure_ascii=False, indent=1)
+    say(f"results: {json_path}")
+    if not args.keep:
+        shutil.rmtree(dbs, ignore_errors=True)
+    if problems:
+        say("ANSWERS DIFFER:\n  " + "\n  ".join(problems))
+        sys.exit(1)
+    if args.write_docs:
+        os.makedirs(os.path.join(ROOT, "Benchmarks", "results"), exist_ok=True)
+        shutil.copy(json_path, os.path.join(ROOT, "Benchmarks", "results", os.path.basename(json_path)))
+        with open(os.path.join(ROOT, "docs", "PERFORMANCE.md"), "a", encoding="utf-8") as f:
+            f.write(f"\n## {result['date'][:10]} — side by side with DuckDB and ClickHouse (`tools/compare-peers "
+                    f"--scale {args.scale}`)\n\n{text}\n")
+
+
+if __name__ == "__main__":
+    main()
