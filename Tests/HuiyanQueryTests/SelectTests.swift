@@ -57,6 +57,19 @@ final class SelectTests: QueryTestCase {
         XCTAssertEqual(rows("SELECT date_trunc('week', ts) FROM t WHERE x = 1"), [["2025-12-29 00:00:00"]])
     }
 
+    func testCountsFromZoneMapsEqualCountsFromRows() throws {
+        // One block: its zone map covers 2025-10-01 08:05 … 2025-10-04 12:00 (local time).
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE ts >= '2025-09-01' AND ts < '2025-11-01'"), "13", "the whole block")
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE ts >= '2025-10-02'"), "7", "part of the block: rows decoded")
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE ts < '2025-09-01'"), "0")
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE ts >= '2025-09-01' AND spend > 100"), "5", "not only zone tests")
+        XCTAssertEqual(rows("SELECT date_trunc('month', ts) AS m, count(*) FROM visits WHERE ts > '2025-01-01' GROUP BY m"),
+                       [["2025-10-01 00:00:00", "13"]])
+        XCTAssertEqual(rows("SELECT date_trunc('day', ts) AS d, count(*) FROM visits WHERE ts > '2025-01-01' GROUP BY d ORDER BY d"),
+                       [["2025-10-01 00:00:00", "6"], ["2025-10-02 00:00:00", "2"], ["2025-10-03 00:00:00", "2"], ["2025-10-04 00:00:00", "3"]],
+                       "days differ across the block: decoded")
+    }
+
     func testNullsEverywhere() throws {
         try load("CREATE TABLE n (k VARCHAR, v BIGINT, m DECIMAL(18,2))", table: "n",
                  csv: "k,v,m\na,1,1.50\n,2,\na,,2.25\n,,\nb,5,-1\n")

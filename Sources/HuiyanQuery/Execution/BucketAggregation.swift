@@ -215,10 +215,11 @@ struct BucketAggregation {
     // MARK: From the zone map
 
     /// count(*) only, keyed by time buckets that never decrease as time goes on (date_trunc, CAST AS DATE,
-    /// the year), over the scanned table with no filter and no join: a block whose first and last
-    /// instants fall in the same buckets is counted from its zone map, without decoding anything.
+    /// the year), over the scanned table with no join: a block that the filter selects whole (or with no
+    /// filter) and whose first and last instants fall in the same buckets is counted from its zone map,
+    /// without decoding anything.
     private var countsFromZoneMaps: Bool {
-        guard case .timeRuns = shape, plan.filter == nil, plan.joins.isEmpty, plan.postJoinFilter == nil,
+        guard case .timeRuns = shape, plan.joins.isEmpty, plan.postJoinFilter == nil,
               plan.aggregates.allSatisfy({ $0.kind == .countStar }) else { return false }
         return plan.groupKeys.allSatisfy { key in
             switch key {
@@ -230,8 +231,9 @@ struct BucketAggregation {
 
     /// Counts a whole block from its zone map when its keys are the same at its first and last instant;
     /// false when the block must be read.
-    func aggregateFromZoneMap(_ segment: SegmentReader, _ block: Int, table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
-        guard case .timeRuns(let column) = shape, countsFromZoneMaps else { return false }
+    func aggregateFromZoneMap(_ segment: SegmentReader, _ block: Int, wholeBlock: Bool, table: GroupTable,
+                              accumulators: [Accumulator]) throws -> Bool {
+        guard case .timeRuns(let column) = shape, plan.filter == nil || wholeBlock, countsFromZoneMaps else { return false }
         let info = segment.columns[column].blocks[block]
         guard info.nullCount == 0, info.rowCount > 0 else { return false }
         let ends = Vector(type: .timestamp, count: 2)

@@ -133,10 +133,7 @@ final class SelectExecutor {
                     for block in blocks {
                         try self.context.check()
                         worker.blocksScanned += 1
-                        if self.plan.isAggregate, let buckets = self.buckets,
-                           try buckets.aggregateFromZoneMap(segment, block, table: worker.table!, accumulators: worker.accumulators) {
-                            continue
-                        }
+                        if self.plan.isAggregate, try self.aggregateFromZoneMap(scanner, segment, block, worker) { continue }
                         var vectors = try scanner.load(segment: segment, block: block, cursor: worker.cursor)
                         let rows = segment.columns.first!.blocks[block].rowCount
                         var batch = Batch(count: rows, selection: nil)
@@ -186,6 +183,24 @@ final class SelectExecutor {
             return try finishAggregation(main.table!, main.accumulators)
         }
         return workers.flatMap(\.rows).sorted { $0.segment < $1.segment }.flatMap(\.rows)
+    }
+
+    /// Aggregates a block from its zone map alone, when it can: a count(*) without groups of a block the
+    /// filter selects whole, or counts by time buckets the block lies in (`BucketAggregation`).
+    private func aggregateFromZoneMap(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ worker: Worker) throws -> Bool {
+        guard plan.joins.isEmpty else { return false }
+        let whole = plan.filter == nil || scanner.selectsWholeBlock(segment, block)
+        if plan.groupKeys.isEmpty, whole, plan.aggregates.allSatisfy({ $0.kind == .countStar }) {
+            let table = worker.table!
+            if table.groupCount == 0 { addEmptyGroup(worker) }
+            for acc in worker.accumulators {
+                acc.reserve(groups: table.groupCount)
+                (acc as? CountAccumulator)?.add(group: 0, count: Int64(segment.columns[0].blocks[block].rowCount))
+            }
+            return true
+        }
+        guard let buckets else { return false }
+        return try buckets.aggregateFromZoneMap(segment, block, wholeBlock: whole, table: worker.table!, accumulators: worker.accumulators)
     }
 
     /// The bucket fast paths, when the query's shape allows them.

@@ -6,6 +6,8 @@ final class TableScanner {
     let snapshot: TableSnapshot
     let columns: [Int]
     private let tests: [ZoneTest]
+    /// Whether the whole filter is zone tests (so a block every test holds for entirely needs no filtering).
+    private let filterIsZoneTests: Bool
 
     /// A conjunct of the WHERE clause that zone maps can decide: `column op constant` or `column IN (…)`.
     struct ZoneTest {
@@ -34,6 +36,22 @@ final class TableScanner {
             }
         }
         self.tests = tests
+        filterIsZoneTests = tests.count == conjuncts.count
+    }
+
+    /// Whether every row of a block passes the filter, as its zone map shows: the filter is only comparisons
+    /// of integer-lane columns (times, numbers) with constants, the block has no NULL there, and each
+    /// comparison holds at both the block's minimum and maximum (so for every value between).
+    func selectsWholeBlock(_ segment: SegmentReader, _ block: Int) -> Bool {
+        guard filterIsZoneTests else { return false }
+        for test in tests {
+            let info = segment.columns[test.column]
+            guard info.definition.type.lane == .int64, let op = test.op, op != .notEqual, test.values.count == 1,
+                  let c = Self.integer(test.values[0]) else { return false }
+            let zone = info.blocks[block]
+            guard zone.nullCount == 0, op.holds(zone.min, c), op.holds(zone.max, c) else { return false }
+        }
+        return true
     }
 
     /// The blocks of a segment that may hold matching rows (all blocks have the same rows in every column).
