@@ -256,18 +256,24 @@ struct BucketAggregation {
     private static let hour: Int64 = 3_600_000_000
 
     private func aggregateByRuns(of column: Int, _ evaluator: Evaluator, _ batch: Batch, table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
-        guard batch.selection == nil, batch.count > 0, let times = evaluator.columns[column], times.nulls == nil else { return false }
-        let n = batch.count
-        // Run starts: the first row, and the first row at or after each local hour boundary inside the block.
+        guard batch.selectedCount > 0, let times = evaluator.columns[column], times.nulls == nil else { return false }
+        // The rows: all, or one contiguous stretch (a time range on time-ordered rows selects one).
+        var rows = 0..<batch.count
+        if let selection = batch.selection {
+            guard let first = selection.first, let last = selection.last, Int(last - first) + 1 == selection.count else { return false }
+            rows = Int(first)..<Int(last) + 1
+        }
+        let n = rows.upperBound
+        // Run starts: the first row, and the first row at or after each local hour boundary inside the rows.
         var starts: [Int] = []
         let ok = times.ints.withUnsafeBufferPointer { t -> Bool in
-            guard Self.isOrdered(t) else { return false }
+            guard Self.isOrdered(UnsafeBufferPointer(rebasing: t[rows])) else { return false }
             let offset = Int64(offsetSeconds) * 1_000_000
-            let (first, last) = (Self.hourIndex(t[0], offset), Self.hourIndex(t[n - 1], offset))
-            guard last - first < Int64(n / 16) else { return false }
+            let (first, last) = (Self.hourIndex(t[rows.lowerBound], offset), Self.hourIndex(t[n - 1], offset))
+            guard last - first < Int64(rows.count / 16 + 1) else { return false }
             starts.reserveCapacity(Int(last - first) + 1)
-            starts.append(0)
-            var position = 0
+            starts.append(rows.lowerBound)
+            var position = rows.lowerBound
             var h = first
             while h < last {
                 h += 1

@@ -93,9 +93,11 @@ final class JoinTable {
     @inline(__always)
     private static func pair(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b)) }
 
-    /// Per-thread probing state: each key's ids for the codes of the last string pool seen.
+    /// Per-thread probing state: each key's ids for the codes of the last string pool seen, and for a single
+    /// key each code's first matching row.
     final class Cursor {
         var poolIDs: [(pool: StringPool, ids: [Int32])?] = []
+        var firstRows: (pool: StringPool, rows: [Int32])?
     }
 
     /// Joins the selected rows of a batch: adds the joined table's columns to `vectors` (at their combined
@@ -117,11 +119,22 @@ final class JoinTable {
         var matching = batch
         if let filter = plan.probeFilter { try evaluator.filter(filter, &matching) }
         if keys.count == 1, let ids = codeIDs[0] {
-            let key = keys[0], first = firstRow
-            matching.forEachSelected { i in
-                guard !key.isNull(i) else { return }
-                let id = ids[Int(key.ints[i])]
-                if id >= 0 { matches[i] = first[Int(id)] }
+            // One string key: each code's first matching row (once per pool), then one load per row.
+            let key = keys[0]
+            if cursor.firstRows?.pool !== key.pool {
+                cursor.firstRows = (key.pool!, ids.map { $0 >= 0 ? firstRow[Int($0)] : -1 })
+            }
+            let firstRows = cursor.firstRows!.rows
+            firstRows.withUnsafeBufferPointer { rowOf in
+                key.ints.withUnsafeBufferPointer { codes in
+                    matches.withUnsafeMutableBufferPointer { m in
+                        if let nulls = key.nulls {
+                            matching.forEachSelected { i in m[i] = nulls[i] != 0 ? -1 : rowOf[Int(codes[i])] }
+                        } else {
+                            matching.forEachSelected { i in m[i] = rowOf[Int(codes[i])] }
+                        }
+                    }
+                }
             }
         } else {
             matching.forEachSelected { i in
@@ -134,9 +147,10 @@ final class JoinTable {
                 var kept: [Int32] = []
                 kept.reserveCapacity(batch.selectedCount)
                 batch.forEachSelected { i in if matches[i] >= 0 { kept.append(Int32(i)) } }
-                batch.selection = kept
+                // Every row matched (a catalog covering its event table): the batch stays whole.
+                if kept.count < batch.selectedCount { batch.selection = kept }
             }
-            for (column, vector) in columns { vectors[plan.columnBase + column] = vector.gathered(matches, batch) }
+            for column in plan.outputColumns { vectors[plan.columnBase + column] = columns[column]!.gathered(matches, batch) }
             return
         }
         // Keys repeat: one output row per (row, match), or (row, NULLs) for a left join without a match. The
@@ -162,7 +176,7 @@ final class JoinTable {
         }
         let expanded = Batch(count: probeRows.count, selection: nil)
         for (column, vector) in vectors { vectors[column] = vector.gathered(probeRows, expanded) }
-        for (column, vector) in columns { vectors[plan.columnBase + column] = vector.gathered(buildRows, expanded) }
+        for column in plan.outputColumns { vectors[plan.columnBase + column] = columns[column]!.gathered(buildRows, expanded) }
         batch = expanded
     }
 

@@ -55,20 +55,27 @@ final class Vector {
     func gathered(_ rows: [Int32], _ batch: Batch) -> Vector {
         let out = Vector(type: type, count: batch.count)
         out.pool = pool
-        var nulls: [UInt8]? = nil
+        var missing = false
         rows.withUnsafeBufferPointer { rows in
             if type == .float64 {
-                batch.forEachSelected { i in let r = Int(rows[i]); if r >= 0 { out.doubles[i] = doubles[r] } }
+                out.doubles.withUnsafeMutableBufferPointer { o in
+                    doubles.withUnsafeBufferPointer { d in
+                        batch.forEachSelected { i in let r = Int(rows[i]); if r >= 0 { o[i] = d[r] } else { missing = true } }
+                    }
+                }
             } else {
-                batch.forEachSelected { i in let r = Int(rows[i]); out.ints[i] = r >= 0 ? ints[r] : 0 }
+                out.ints.withUnsafeMutableBufferPointer { o in
+                    ints.withUnsafeBufferPointer { v in
+                        batch.forEachSelected { i in let r = Int(rows[i]); o[i] = r >= 0 ? v[r] : 0; missing = missing || r < 0 }
+                    }
+                }
             }
-            if self.nulls != nil || rows.contains(where: { $0 < 0 }) {
+            if nulls != nil || missing {
                 var flags = [UInt8](repeating: 0, count: batch.count)
                 batch.forEachSelected { i in let r = Int(rows[i]); flags[i] = r < 0 || isNull(r) ? 1 : 0 }
-                nulls = flags
+                out.nulls = flags
             }
         }
-        out.nulls = nulls
         return out
     }
 

@@ -176,6 +176,7 @@ struct Binder {
         plan.scanColumns = columns.filter { $0 < plan.scannedColumnCount }.sorted()
         for join in plan.joins {
             var own = Set(columns.filter(join.owns).map { $0 - join.columnBase })
+            join.outputColumns = own.sorted()
             for key in join.buildKeys { own.formUnion(key.columns) }
             own.formUnion(join.buildFilter?.columns ?? [])
             join.buildColumns = own.sorted()

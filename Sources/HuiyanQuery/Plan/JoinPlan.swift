@@ -21,6 +21,8 @@ final class JoinPlan {
     var probeFilter: BoundExpression?
     /// The joined table's own columns the query reads (keys included).
     var buildColumns: [Int] = []
+    /// Those of them the query reads after the join (keys and build filters may need others).
+    var outputColumns: [Int] = []
 
     init(kind: Kind, snapshot: TableSnapshot, tableName: String, columnBase: Int) {
         self.kind = kind
