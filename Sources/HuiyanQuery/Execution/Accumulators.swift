@@ -453,20 +453,20 @@ final class HyperLogLogAccumulator: Accumulator {
 
     func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
         guard let input else { return }
-        var touched: [Int: Int] = [:]
-        func registersBase(_ g: Int) -> Int {
-            if let b = touched[g] { return b }
-            let b = base(g)
-            touched[g] = b
-            return b
-        }
         if type == .string {
             let pool = input.pool!
             if hashedPool !== pool {
                 hashedPool = pool
                 hashes = [UInt64](repeating: 0, count: pool.count)
                 added = [Bool](repeating: false, count: pool.count)
-                for c in 0..<pool.count { hashes[c] = pool.dictionary.withBytes(at: c) { XXH3_64bits($0.baseAddress, $0.count) } }
+                let dictionary = pool.dictionary
+                dictionary.bytes.withUnsafeBytes { bytes in
+                    dictionary.starts.withUnsafeBufferPointer { starts in
+                        hashes.withUnsafeMutableBufferPointer { h in
+                            for c in 0..<pool.count { h[c] = XXH3_64bits(bytes.baseAddress.map { $0 + starts[c] }, starts[c + 1] - starts[c]) }
+                        }
+                    }
+                }
             }
             if offsets.count == 1 {
                 let b = base(0)
@@ -485,20 +485,38 @@ final class HyperLogLogAccumulator: Accumulator {
                 }
                 return
             }
-            batch.forEachSelected { i in
-                if input.isNull(i) { return }
-                let b = registersBase(Int(groups[i]))
-                let h = hashes[Int(input.ints[i])]
-                registers.withUnsafeMutableBufferPointer { Self.add(h, into: $0.baseAddress! + b) }
+            let bases = registerBases(input, groups, batch)
+            registers.withUnsafeMutableBufferPointer { r in
+                hashes.withUnsafeBufferPointer { h in
+                    input.ints.withUnsafeBufferPointer { codes in
+                        batch.forEachSelected { i in
+                            if input.isNull(i) { return }
+                            Self.add(h[Int(codes[i])], into: r.baseAddress! + bases[Int(groups[i])])
+                        }
+                    }
+                }
             }
         } else {
-            batch.forEachSelected { i in
-                if input.isNull(i) { return }
-                let bits = type == .float64 ? input.doubles[i].bitPattern : UInt64(bitPattern: input.ints[i])
-                let b = registersBase(Int(groups[i]))
-                registers.withUnsafeMutableBufferPointer { Self.add(Self.mix(bits), into: $0.baseAddress! + b) }
+            let bases = registerBases(input, groups, batch)
+            registers.withUnsafeMutableBufferPointer { r in
+                batch.forEachSelected { i in
+                    if input.isNull(i) { return }
+                    let bits = type == .float64 ? input.doubles[i].bitPattern : UInt64(bitPattern: input.ints[i])
+                    Self.add(Self.mix(bits), into: r.baseAddress! + bases[Int(groups[i])])
+                }
             }
         }
+    }
+
+    /// Each group's register offset, its registers made on its first non-NULL row of the batch (before any
+    /// register is written: they only grow here).
+    private func registerBases(_ input: Vector, _ groups: [Int32], _ batch: Batch) -> [Int] {
+        var bases = [Int](repeating: -1, count: offsets.count)
+        batch.forEachSelected { i in
+            let g = Int(groups[i])
+            if bases[g] < 0 && !input.isNull(i) { bases[g] = base(g) }
+        }
+        return bases
     }
 
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
