@@ -9,7 +9,7 @@ class Query:
     sql: str                                        # Huiyan's dialect, without the final ';'
     rewrites: dict = field(default_factory=dict)    # engine → SQL where that engine's dialect differs
     approximates: str = None                        # an estimate: the name of the exact query
-    tolerance: dict = field(default_factory=dict)   # engine → allowed relative error of an estimate (default 2 %)
+    tolerance: dict = field(default_factory=dict)   # engine → allowed relative error of an estimate (default 3 %)
 
     def sql_for(self, engine):
         return self.rewrites.get(engine, self.sql)
