@@ -134,11 +134,9 @@ final class SelectExecutor {
                         try self.context.check()
                         worker.blocksScanned += 1
                         if self.plan.isAggregate, try self.aggregateFromZoneMap(scanner, segment, block, worker) { continue }
-                        var vectors = try scanner.load(segment: segment, block: block, cursor: worker.cursor)
-                        let rows = segment.columns.first!.blocks[block].rowCount
-                        var batch = Batch(count: rows, selection: nil)
+                        var (vectors, batch) = try self.read(scanner, segment, block, worker.cursor)
+                        guard batch.selectedCount > 0 else { continue }
                         var evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
-                        if let filter = self.plan.filter { try evaluator.filter(filter, &batch) }
                         for (join, cursor) in zip(joins, worker.joinCursors) where batch.selectedCount > 0 {
                             try join.probe(&batch, &vectors, evaluator, cursor)
                             evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
@@ -183,6 +181,34 @@ final class SelectExecutor {
             return try finishAggregation(main.table!, main.accumulators)
         }
         return workers.flatMap(\.rows).sorted { $0.segment < $1.segment }.flatMap(\.rows)
+    }
+
+    /// Reads a block and applies the filter. Conjuncts that the block's zone map shows to hold for every row
+    /// are skipped; the remaining ones' columns are read first, and when they keep at most half of the rows
+    /// the other columns are read for those rows alone and every vector is made dense (the batch then has no
+    /// selection), else they are read whole.
+    private func read(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ cursor: TableScanner.Cursor) throws -> ([Int: Vector], Batch) {
+        let rows = segment.columns.first!.blocks[block].rowCount
+        let (filter, filterColumns) = plan.filter == nil ? (nil, []) : scanner.residualFilter(segment, block)
+        guard let filter else {
+            return (try scanner.load(segment: segment, block: block, cursor: cursor), Batch(count: rows, selection: nil))
+        }
+        var vectors = try scanner.load(segment: segment, block: block, cursor: cursor, columns: filterColumns.sorted())
+        var batch = Batch(count: rows, selection: nil)
+        try Evaluator(offsetSeconds: offsetSeconds, columns: vectors).filter(filter, &batch)
+        guard batch.selectedCount > 0 else { return (vectors, batch) }
+        let rest = plan.columnsAfterFilter.filter { vectors[$0] == nil }
+        if let selection = batch.selection, selection.count * 2 <= rows {
+            var dense = try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest, rows: selection)
+            for column in plan.columnsAfterFilter where dense[column] == nil {
+                dense[column] = vectors[column]!.compacted(to: selection)
+            }
+            return (dense, Batch(count: selection.count, selection: nil))
+        }
+        for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest) {
+            vectors[column] = vector
+        }
+        return (vectors, batch)
     }
 
     /// Aggregates a block from its zone map alone, when it can: a count(*) without groups of a block the

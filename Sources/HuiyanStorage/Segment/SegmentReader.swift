@@ -84,7 +84,10 @@ public final class SegmentReader: @unchecked Sendable {
         }
     }
 
-    /// The sorted dictionary of a string column (decoded once, then cached).
+    /// Dictionaries up to this many entries stay decoded in the reader.
+    static let cachedDictionaryEntries = 1 << 16
+
+    /// The sorted dictionary of a string column (decoded once, then cached when small).
     public func dictionary(column: Int) throws -> StringDictionary {
         lock.lock()
         if let cached = dictionaries[column] { lock.unlock(); return cached }
@@ -99,9 +102,13 @@ public final class SegmentReader: @unchecked Sendable {
         } catch {
             throw StorageError.corrupt(path: path, detail: "malformed dictionary of column \"\(info.definition.name)\"")
         }
-        lock.lock()
-        dictionaries[column] = dictionary
-        lock.unlock()
+        // Readers outlive queries (`Database` keeps them): a dictionary of ids, millions of entries, is
+        // decoded again by the query that needs it rather than held for every later one.
+        if dictionary.count <= Self.cachedDictionaryEntries {
+            lock.lock()
+            dictionaries[column] = dictionary
+            lock.unlock()
+        }
         return dictionary
     }
 
@@ -131,7 +138,7 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// Throws unless every decoded code indexes the dictionary. NULL slots repeat a valid code (or 0 in an
     /// all-NULL column, whose dictionary may be empty).
-    private func checkCodes(column: Int, block: Int, nulls: Int, lowest: Int64, highest: Int64) throws {
+    func checkCodes(column: Int, block: Int, nulls: Int, lowest: Int64, highest: Int64) throws {
         let limit = footer.columns[column].dictionaryCount
         let rows = footer.columns[column].blocks[block].rowCount
         if rows > 0 && ((limit == 0 && nulls < rows) || (limit > 0 && (lowest < 0 || highest >= Int64(limit)))) {
@@ -165,7 +172,7 @@ public final class SegmentReader: @unchecked Sendable {
         }
     }
 
-    private func decode(column: Int, block: Int, validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch,
+    func decode(column: Int, block: Int, validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch,
                         _ values: (UnsafeRawBufferPointer, Int) throws -> Void) throws -> Int {
         let columnInfo = footer.columns[column]
         let info = columnInfo.blocks[block]
@@ -204,10 +211,35 @@ public final class SegmentReader: @unchecked Sendable {
 public final class BlockScratch {
     private var storage: UnsafeMutableRawPointer?
     private var capacity = 0
+    private var integerStorage: UnsafeMutablePointer<Int64>?
+    private var integerCapacity = 0
+    private var validityStorage: UnsafeMutablePointer<UInt64>?
 
     public init() {}
 
-    deinit { storage?.deallocate() }
+    deinit {
+        storage?.deallocate()
+        integerStorage?.deallocate()
+        validityStorage?.deallocate()
+    }
+
+    /// Room for `count` decoded values (a whole block, when only some of its rows are wanted).
+    func integers(_ count: Int) -> UnsafeMutablePointer<Int64> {
+        if count > integerCapacity {
+            integerStorage?.deallocate()
+            integerCapacity = max(count, SegmentFormat.blockRows)
+            integerStorage = .allocate(capacity: integerCapacity)
+        }
+        return integerStorage!
+    }
+
+    /// Room for the validity bitmap of a whole block.
+    func validity() -> UnsafeMutablePointer<UInt64> {
+        if let validityStorage { return validityStorage }
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: SegmentFormat.blockRows / 64)
+        validityStorage = words
+        return words
+    }
 
     func buffer(_ count: Int) -> UnsafeMutableRawBufferPointer {
         if count > capacity {
