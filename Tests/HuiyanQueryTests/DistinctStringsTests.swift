@@ -28,4 +28,19 @@ final class DistinctStringsTests: XCTestCase {
         ]
         XCTAssertEqual(DistinctStrings.count(runs, groups: 4), [5000, 10, 4, 0])
     }
+
+    func testManyRangesAgreeWithASet() {
+        // 60,000 strings in 7 overlapping dictionaries, two groups, some long: several ranges of 16,384.
+        var generator = SystemRandomNumberGenerator()
+        let strings = (0..<60_000).map { i in i % 97 == 0 ? "a string longer than fifteen bytes \(i)" : "V\(String(i * 7919 % 1_000_003))" }
+        var runs: [DistinctStrings.Run] = []
+        var expected: [Set<String>] = [[], []]
+        for d in 0..<7 {
+            let group = d % 2
+            let picked = (0..<20_000).map { _ in strings[Int.random(in: 0..<strings.count, using: &generator)] }
+            runs.append(run(group, picked))
+            expected[group].formUnion(picked)
+        }
+        XCTAssertEqual(DistinctStrings.count(runs, groups: 2), expected.map(\.count))
+    }
 }

@@ -323,10 +323,9 @@ final class ExtremeAccumulator: Accumulator {
 }
 
 /// Exact count(DISTINCT x). Numbers: a set per group. Strings: per group and per string pool, a bitmap of
-/// the codes seen (a bit a dictionary entry, one OR a row); at the end the set bits of each pool are its
-/// distinct codes in order, and since segment dictionaries are sorted, the runs of all segments are merged
-/// like sorted runs — equal strings meet — to count without hashing a string or holding more than the
-/// bitmaps and the dictionaries already in memory.
+/// the codes seen (a bit a dictionary entry, one OR a row); at the end `DistinctStrings` counts the set
+/// bits of every pool, each string once, holding no more than the bitmaps, the dictionaries already in
+/// memory and one cache-sized table per thread.
 final class DistinctAccumulator: Accumulator {
     let type: SQLType
     var numbers: [Set<Int64>] = []
