@@ -16,7 +16,7 @@ protocol Accumulator: AnyObject {
 }
 
 /// Makes the accumulator of an aggregate.
-func makeAccumulator(_ spec: AggregateSpec) -> Accumulator {
+func makeAccumulator(_ spec: AggregateSpec, threads: Int) -> Accumulator {
     let inputType = spec.argument?.type ?? .int64
     switch spec.kind {
     case .countStar: return CountAccumulator(countsNulls: true)
@@ -25,7 +25,7 @@ func makeAccumulator(_ spec: AggregateSpec) -> Accumulator {
     case .avg: return inputType == .float64 ? SumDoubleAccumulator(average: true) : SumIntegerAccumulator(type: .float64, average: true, inputType: inputType)
     case .min: return ExtremeAccumulator(type: inputType, isMax: false)
     case .max: return ExtremeAccumulator(type: inputType, isMax: true)
-    case .countDistinct: return DistinctAccumulator(type: inputType)
+    case .countDistinct: return DistinctAccumulator(type: inputType, threads: threads)
     case .approxCountDistinct: return HyperLogLogAccumulator(type: inputType)
     }
 }
@@ -328,12 +328,17 @@ final class ExtremeAccumulator: Accumulator {
 /// memory and one cache-sized table per thread.
 final class DistinctAccumulator: Accumulator {
     let type: SQLType
+    /// Threads for counting strings at the end.
+    let threads: Int
     var numbers: [Set<Int64>] = []
     /// Per group: the pools seen and their code bitmaps.
     var runs: [[(pool: StringPool, bits: CodeBitmap)]] = []
     private var runIndex: [[ObjectIdentifier: Int]] = []
 
-    init(type: SQLType) { self.type = type }
+    init(type: SQLType, threads: Int) {
+        self.type = type
+        self.threads = threads
+    }
 
     func reserve(groups count: Int) {
         if type == .string {
@@ -403,7 +408,7 @@ final class DistinctAccumulator: Accumulator {
         let v = Vector(type: .int64, count: groups)
         if type == .string {
             let all = runs.prefix(groups).enumerated().flatMap { g, list in list.map { DistinctStrings.Run(group: g, pool: $0.pool, bits: $0.bits.words) } }
-            let counts = DistinctStrings.count(all, groups: groups)
+            let counts = DistinctStrings.count(all, groups: groups, threads: threads)
             for g in 0..<groups { v.ints[g] = Int64(counts[g]) }
         } else {
             for g in 0..<groups { v.ints[g] = g < numbers.count ? Int64(numbers[g].count) : 0 }

@@ -22,7 +22,7 @@ enum DistinctStrings {
     }
 
     /// Distinct strings per group (`groups` results).
-    static func count(_ runs: [Run], groups: Int, threads: Int = 2) -> [Int] {
+    static func count(_ runs: [Run], groups: Int, threads: Int) -> [Int] {
         var result = [Int](repeating: 0, count: groups)
         var runsPerGroup = [Int](repeating: 0, count: groups)
         for run in runs { runsPerGroup[run.group] += 1 }

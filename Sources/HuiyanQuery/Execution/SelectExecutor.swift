@@ -70,7 +70,7 @@ final class SelectExecutor {
         // Aggregates without FROM (e.g. SELECT count(*)) run over one row, through the same path as scans.
         let worker = Worker()
         worker.table = GroupTable(keyTypes: [])
-        worker.accumulators = plan.aggregates.map(makeAccumulator)
+        worker.accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
         let batch = try oneRow()
         if batch.selectedCount > 0 { try aggregate(Evaluator(offsetSeconds: offsetSeconds), batch, worker) }
         if worker.table!.groupCount == 0 { addEmptyGroup(worker) }
@@ -111,7 +111,7 @@ final class SelectExecutor {
             worker.joinCursors = joins.map { _ in JoinTable.Cursor() }
             if self.plan.isAggregate {
                 worker.table = GroupTable(keyTypes: self.plan.groupKeys.map(\.type))
-                worker.accumulators = self.plan.aggregates.map(makeAccumulator)
+                worker.accumulators = self.plan.aggregates.map { makeAccumulator($0, threads: self.context.threads) }
             }
             do {
                 while true {
