@@ -47,7 +47,7 @@ public final class SegmentReader: @unchecked Sendable {
         guard version == headerVersion, headerReserved == 0, trailerReserved == 0 else {
             throw StorageError.corrupt(path: file.path, detail: "header and trailer disagree (version \(headerVersion) vs \(version))")
         }
-        guard version == SegmentFormat.version else {
+        guard SegmentFormat.readableVersions.contains(version) else {
             throw StorageError.unsupportedVersion(path: file.path, version: version)
         }
         let footerEnd = size - SegmentFormat.trailerSize
@@ -98,7 +98,10 @@ public final class SegmentReader: @unchecked Sendable {
         let raw = try payload(range, scratch: scratch, what: "the dictionary of column \"\(info.definition.name)\"")
         let dictionary: StringDictionary
         do {
-            dictionary = try StringDictionary.decodeFrontCoded(raw, expectedCount: info.dictionaryCount)
+            switch info.dictionaryEncoding {
+            case .frontCoded: dictionary = try StringDictionary.decodeFrontCoded(raw, expectedCount: info.dictionaryCount)
+            case .numeric: dictionary = try StringDictionary.decodeNumeric(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount)
+            }
         } catch {
             throw StorageError.corrupt(path: path, detail: "malformed dictionary of column \"\(info.definition.name)\"")
         }
