@@ -105,11 +105,28 @@ public enum IntegerBlockCodec {
     /// otherwise, or when it cannot beat `within` bytes.
     static func interleavedCandidate(_ values: UnsafeBufferPointer<Int64>, within: Int) -> [UInt8]? {
         let n = values.count
+        // A first pass only counts the run, so blocks without one (most) cost one cheap loop.
+        var inRun = 0
+        do {
+            var last = Int64.max
+            var previousInRun = true
+            for i in 0..<n {
+                let v = values[i]
+                var take = v > last && v &- last <= runStep && v &- last > 0
+                if !take && !previousInRun {
+                    let p = values[i - 1]
+                    take = v > p && v &- p <= runStep && v &- p > 0
+                }
+                if take { last = v; inRun += 1 }
+                previousInRun = take
+            }
+        }
+        guard inRun * 4 >= n, inRun < n else { return nil }
         let words = (n + 63) >> 6
         var selector = [UInt64](repeating: 0, count: words)
         var run: [Int64] = [], rest: [Int64] = []
-        run.reserveCapacity(n)
-        rest.reserveCapacity(n)
+        run.reserveCapacity(inRun)
+        rest.reserveCapacity(n - inRun)
         var last = Int64.max
         var previousInRun = true
         for i in 0..<n {
