@@ -59,56 +59,79 @@ extension StringDictionary {
         }
         let prefix = try reader.bytes(prefixLength)
         let nested = try reader.bytes(reader.remaining)
-        var numbers = [Int64](repeating: 0, count: count)
-        try numbers.withUnsafeMutableBufferPointer { out in
-            _ = try IntegerBlockCodec.decode(nested, count: count, into: out.baseAddress!, level: 2) { $0 }
+        // The numbers are decoded into the array that then holds the starts (no second array of a million
+        // entries to allocate, fault in and free for every dictionary).
+        var starts = try [Int](unsafeUninitializedCapacity: count + 1) { out, initialized in
+            _ = try IntegerBlockCodec.decode(nested, count: count, into: out.baseAddress!, level: 2) { Int($0) }
+            out[count] = 0
+            initialized = count + 1
         }
-        var top: Int64 = 1
+        var top = 1
         for _ in 0..<digits { top *= 10 }
+        guard starts[0] >= 0, starts[count - 1] < top else { throw ByteReader.OutOfBounds() }
+        var previous = -1
+        for n in starts[0..<count] {
+            guard n > previous else { throw ByteReader.OutOfBounds() }
+            previous = n
+        }
         let width = prefixLength + digits
-        var bytes = [UInt8](repeating: 0, count: count * width)
-        try numbers.withUnsafeBufferPointer { numbers in
-            guard numbers[0] >= 0, numbers[count - 1] < top else { throw ByteReader.OutOfBounds() }
-            var previous: Int64 = -1
-            for n in numbers {
-                guard n > previous else { throw ByteReader.OutOfBounds() }
-                previous = n
-            }
-            try bytes.withUnsafeMutableBufferPointer { out in
-                guard let base = out.baseAddress else { throw ByteReader.OutOfBounds() }
-                Self.digitPairs.withUnsafeBufferPointer { pairs in
+        let total = count * width
+        // 16 bytes of slack: entries are written with 8-byte stores that may run past their end (into the next
+        // entry, which is written after, or the slack).
+        let bytes = [UInt8](unsafeUninitializedCapacity: total + 16) { out, initialized in
+            let base = out.baseAddress!
+            starts.withUnsafeBufferPointer { numbers in
+                if prefixLength <= 16 && digits <= 16 {
+                    // Fast path, no loads from the output: the prefix as two words, the digits as one or two words
+                    // of eight ASCII digits each, computed in registers.
+                    var head: UInt64 = 0, tail: UInt64 = 0
+                    for k in 0..<prefixLength {
+                        if k < 8 { head |= UInt64(prefix[k]) << UInt64(8 * k) } else { tail |= UInt64(prefix[k]) << UInt64(8 * (k - 8)) }
+                    }
+                    for i in 0..<count {
+                        let entry = UnsafeMutableRawPointer(base + i * width)
+                        if prefixLength > 0 { entry.storeBytes(of: head.littleEndian, as: UInt64.self) }
+                        if prefixLength > 8 { entry.storeBytes(of: tail.littleEndian, toByteOffset: 8, as: UInt64.self) }
+                        let v = UInt64(numbers[i])
+                        if digits <= 8 {
+                            let text = Self.eightDigits(v) >> UInt64(8 * (8 - digits))
+                            entry.storeBytes(of: text.littleEndian, toByteOffset: prefixLength, as: UInt64.self)
+                        } else {
+                            let high = Self.eightDigits(v / 100_000_000) >> UInt64(8 * (16 - digits))
+                            entry.storeBytes(of: high.littleEndian, toByteOffset: prefixLength, as: UInt64.self)
+                            let low = Self.eightDigits(v % 100_000_000)
+                            entry.storeBytes(of: low.littleEndian, toByteOffset: prefixLength + digits - 8, as: UInt64.self)
+                        }
+                    }
+                } else {
                     for i in 0..<count {
                         let entry = base + i * width
-                        if prefixLength > 0 { UnsafeMutableRawPointer(entry).copyMemory(from: prefix.baseAddress!, byteCount: prefixLength) }
-                        // Digits from the right, two at a time.
+                        for k in 0..<prefixLength { entry[k] = prefix[k] }
                         var v = UInt64(numbers[i])
-                        var p = entry + width
-                        var left = digits
-                        while left >= 2 {
-                            let r = Int(v % 100)
-                            v /= 100
-                            p -= 2
-                            p[0] = pairs[2 * r]
-                            p[1] = pairs[2 * r + 1]
-                            left -= 2
+                        for k in stride(from: width - 1, through: prefixLength, by: -1) {
+                            entry[k] = 48 + UInt8(v % 10)
+                            v /= 10
                         }
-                        if left == 1 { p -= 1; p[0] = 48 + UInt8(v) }
                     }
                 }
             }
+            initialized = total
         }
-        var starts = [Int](repeating: 0, count: count + 1)
-        for i in 0...count { starts[i] = i * width }
+        starts.withUnsafeMutableBufferPointer { out in
+            for i in 0...count { out[i] = i * width }
+        }
         return StringDictionary(bytes: bytes, starts: starts)
     }
 
-    /// "00", "01", … "99" back to back.
-    private static let digitPairs: [UInt8] = {
-        var pairs: [UInt8] = []
-        for n in 0..<100 {
-            pairs.append(UInt8(48 + n / 10))
-            pairs.append(UInt8(48 + n % 10))
-        }
-        return pairs
-    }()
+    /// The eight decimal digits of `v` (< 10^8, with leading zeros) as ASCII, most significant digit in the
+    /// lowest byte: the halves, quarters and digits are split in parallel lanes of one register.
+    @inline(__always)
+    static func eightDigits(_ v: UInt64) -> UInt64 {
+        var x = (v / 10_000) | ((v % 10_000) << 32)          // 32-bit lanes: abcd, efgh
+        let hundreds = ((x &* 10_486) >> 20) & 0x0000_007F_0000_007F
+        x = hundreds | ((x &- hundreds &* 100) << 16)          // 16-bit lanes: ab, cd, ef, gh
+        let tens = ((x &* 103) >> 10) & 0x000F_000F_000F_000F
+        x = tens | ((x &- tens &* 10) << 8)                    // 8-bit lanes: a … h
+        return x | 0x3030_3030_3030_3030
+    }
 }

@@ -300,7 +300,37 @@ public enum IntegerBlockCodec {
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>,
         _ transform: (Int64) -> T
     ) throws -> (lowest: Int64, highest: Int64) {
-        try decode(payload, count: count, into: out, level: 0, transform)
+        try decode(payload, count: count, into: out, level: 0, workspace: nil, transform)
+    }
+
+    /// `decode` with `workspace` for the temporaries of encodings 5 and 6 (stream buffers, the value table),
+    /// so that a scan does not allocate and fault in fresh pages for every block; without one, or when it is
+    /// too small, they are allocated.
+    @inlinable @discardableResult
+    public static func decode<T>(
+        _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>,
+        workspace: UnsafeMutableRawBufferPointer?, _ transform: (Int64) -> T
+    ) throws -> (lowest: Int64, highest: Int64) {
+        try decode(payload, count: count, into: out, level: 0, workspace: workspace, transform)
+    }
+
+    /// `body` with `count` slots of `T` from the start of `workspace` (the rest of it passed on), or freshly
+    /// allocated ones when it is too small.
+    @inlinable
+    static func withSlots<T, R>(_: T.Type, _ count: Int, in workspace: UnsafeMutableRawBufferPointer?,
+                                _ body: (UnsafeMutablePointer<T>, UnsafeMutableRawBufferPointer?) throws -> R) rethrows -> R {
+        let stride = MemoryLayout<T>.stride, alignment = MemoryLayout<T>.alignment
+        if let workspace, let start = workspace.baseAddress {
+            let aligned = (Int(bitPattern: start) + alignment - 1) & ~(alignment - 1)
+            let skip = aligned - Int(bitPattern: start)
+            let bytes = count * stride
+            if skip + bytes <= workspace.count {
+                let slots = (start + skip).bindMemory(to: T.self, capacity: count)
+                let restStart = skip + bytes
+                return try body(slots, UnsafeMutableRawBufferPointer(rebasing: workspace[restStart...]))
+            }
+        }
+        return try withUnsafeTemporaryAllocation(of: T.self, capacity: count) { try body($0.baseAddress!, nil) }
     }
 
     /// `decode` at a nesting level (see `encode(_:into:level:)`): a nested encoding the level does not allow is
@@ -308,7 +338,7 @@ public enum IntegerBlockCodec {
     @inlinable
     static func decode<T>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>, level: Int,
-        _ transform: (Int64) -> T
+        workspace: UnsafeMutableRawBufferPointer? = nil, _ transform: (Int64) -> T
     ) throws -> (lowest: Int64, highest: Int64) {
         let unbounded = (lowest: Int64.min, highest: Int64.max)
         guard count > 0 else { return (Int64.max, Int64.min) }
@@ -326,8 +356,7 @@ public enum IntegerBlockCodec {
             let length = BitPacking.byteCount(count: count, width: width)
             let packed = try reader.bytes(length)
             // The table has 2^width entries, so any packed code indexes it; codes past `distinct` are damage.
-            return try withUnsafeTemporaryAllocation(of: Int64.self, capacity: 1 << width) { table in
-                let entries = table.baseAddress!
+            return try withSlots(Int64.self, 1 << width, in: workspace) { entries, _ in
                 let bounds = try decode(nested, count: distinct, into: entries, level: 2) { $0 }
                 (entries + distinct).initialize(repeating: 0, count: (1 << width) - distinct)
                 if width == 0 {
@@ -357,11 +386,10 @@ public enum IntegerBlockCodec {
             let rest = count - ones
             // Each stream goes to its own buffer, one slot longer than it: the merge then reads both candidates
             // for every row and keeps one without a branch.
-            return try withUnsafeTemporaryAllocation(of: T.self, capacity: ones + 1) { runBuffer in
-                try withUnsafeTemporaryAllocation(of: T.self, capacity: rest + 1) { restBuffer in
-                    let a = runBuffer.baseAddress!, b = restBuffer.baseAddress!
-                    let first = try decode(runBytes, count: ones, into: a, level: 1, transform)
-                    let second = try decode(restBytes, count: rest, into: b, level: 1, transform)
+            return try withSlots(T.self, ones + 1, in: workspace) { a, left in
+                try withSlots(T.self, rest + 1, in: left) { b, left in
+                    let first = try decode(runBytes, count: ones, into: a, level: 1, workspace: left, transform)
+                    let second = try decode(restBytes, count: rest, into: b, level: 1, workspace: left, transform)
                     (a + ones).initialize(to: transform(0))
                     (b + rest).initialize(to: transform(0))
                     var ai = 0, bi = 0, i = 0
