@@ -5,7 +5,8 @@ extension IntegerBlockCodec {
     /// other encodings, the whole block is decoded into `buffer` (room for `count` values) and gathered. Returns bounds that hold every value written, like `decode`.
     public static func decode(_ payload: UnsafeRawBufferPointer, count: Int, rows: UnsafeBufferPointer<Int32>,
                               into out: UnsafeMutablePointer<Int64>,
-                              buffer: UnsafeMutablePointer<Int64>) throws -> (lowest: Int64, highest: Int64) {
+                              buffer: UnsafeMutablePointer<Int64>,
+                              workspace: UnsafeMutableRawBufferPointer? = nil) throws -> (lowest: Int64, highest: Int64) {
         guard let last = rows.last else { return (Int64.max, Int64.min) }
         guard Int(last) < count, rows[0] >= 0 else { throw ByteReader.OutOfBounds() }
         var reader = ByteReader(payload)
@@ -31,7 +32,7 @@ extension IntegerBlockCodec {
             return over ? (Int64.min, Int64.max) : (base, highest)
         }
         // Other encodings depend on the values before each row: decode the block, keep the wanted rows.
-        _ = try decode(payload, count: count, into: buffer) { $0 }
+        _ = try decode(payload, count: count, into: buffer, workspace: workspace) { $0 }
         var lowest = Int64.max, highest = Int64.min
         for k in 0..<rows.count {
             let v = buffer[Int(rows[k])]

@@ -28,7 +28,8 @@ extension SegmentReader {
         let validity = scratch.validity()
         var lowest = Int64.max, highest = Int64.min
         let blockNulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, count in
-            (lowest, highest) = try IntegerBlockCodec.decode(data, count: count, rows: rows, into: values, buffer: scratch.integers(rowCount))
+            (lowest, highest) = try IntegerBlockCodec.decode(data, count: count, rows: rows, into: values, buffer: scratch.integers(rowCount),
+                                                         workspace: scratch.workspace)
         }
         guard blockNulls > 0 else { return (0, lowest, highest) }
         var nullCount = 0

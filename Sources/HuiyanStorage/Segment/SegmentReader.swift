@@ -47,7 +47,7 @@ public final class SegmentReader: @unchecked Sendable {
         guard version == headerVersion, headerReserved == 0, trailerReserved == 0 else {
             throw StorageError.corrupt(path: file.path, detail: "header and trailer disagree (version \(headerVersion) vs \(version))")
         }
-        guard version == SegmentFormat.version else {
+        guard SegmentFormat.readableVersions.contains(version) else {
             throw StorageError.unsupportedVersion(path: file.path, version: version)
         }
         let footerEnd = size - SegmentFormat.trailerSize
@@ -98,7 +98,10 @@ public final class SegmentReader: @unchecked Sendable {
         let raw = try payload(range, scratch: scratch, what: "the dictionary of column \"\(info.definition.name)\"")
         let dictionary: StringDictionary
         do {
-            dictionary = try StringDictionary.decodeFrontCoded(raw, expectedCount: info.dictionaryCount)
+            switch info.dictionaryEncoding {
+            case .frontCoded: dictionary = try StringDictionary.decodeFrontCoded(raw, expectedCount: info.dictionaryCount)
+            case .numeric: dictionary = try StringDictionary.decodeNumeric(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount)
+            }
         } catch {
             throw StorageError.corrupt(path: path, detail: "malformed dictionary of column \"\(info.definition.name)\"")
         }
@@ -118,7 +121,7 @@ public final class SegmentReader: @unchecked Sendable {
     public func decodeIntegers(column: Int, block: Int, into values: UnsafeMutablePointer<Int64>,
                                validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
         try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            try IntegerBlockCodec.decode(data, count: rows, into: values) { $0 }
+            try IntegerBlockCodec.decode(data, count: rows, into: values, workspace: scratch.workspace) { $0 }
         }
     }
 
@@ -130,7 +133,9 @@ public final class SegmentReader: @unchecked Sendable {
         // decoder returns bounds of what it decoded, taken before narrowing, from values it had in registers.
         var lowest = Int64.max, highest = Int64.min
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            (lowest, highest) = try IntegerBlockCodec.decode(data, count: rows, into: codes) { UInt32(truncatingIfNeeded: $0) }
+            (lowest, highest) = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: scratch.workspace) {
+                UInt32(truncatingIfNeeded: $0)
+            }
         }
         try checkCodes(column: column, block: block, nulls: nulls, lowest: lowest, highest: highest)
         return nulls
@@ -154,7 +159,7 @@ public final class SegmentReader: @unchecked Sendable {
         // Checked against the dictionary by the decoder's bounds, like the 32-bit variant.
         var lowest = Int64.max, highest = Int64.min
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            (lowest, highest) = try IntegerBlockCodec.decode(data, count: rows, into: codes) { $0 }
+            (lowest, highest) = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: scratch.workspace) { $0 }
         }
         try checkCodes(column: column, block: block, nulls: nulls, lowest: lowest, highest: highest)
         return nulls
@@ -221,6 +226,16 @@ public final class BlockScratch {
         storage?.deallocate()
         integerStorage?.deallocate()
         validityStorage?.deallocate()
+        workspaceStorage?.deallocate()
+    }
+
+    private var workspaceStorage: UnsafeMutableRawPointer?
+
+    /// Room for the temporaries of the composite integer encodings (two stream buffers of a block and a value
+    /// table), allocated at first use and kept: 2 MiB.
+    var workspace: UnsafeMutableRawBufferPointer {
+        if workspaceStorage == nil { workspaceStorage = .allocate(byteCount: 2 << 20, alignment: 64) }
+        return UnsafeMutableRawBufferPointer(start: workspaceStorage, count: 2 << 20)
     }
 
     /// Room for `count` decoded values (a whole block, when only some of its rows are wanted).
