@@ -1,8 +1,9 @@
 extension IntegerBlockCodec {
     /// Decodes only rows `rows` (increasing, each below `count`) of a block of `count` values: `out[k]` is
-    /// the value of row `rows[k]`. A frame-of-reference block reads each wanted row's bits straight from the
-    /// packed bytes (one unaligned load) when a quarter of the rows or fewer are wanted; otherwise, and for
-    /// other encodings, the whole block is decoded into `buffer` (room for `count` values) and gathered. Returns bounds that hold every value written, like `decode`.
+    /// the value of row `rows[k]`. A frame-of-reference or dictionary block reads each wanted row's bits
+    /// straight from the packed bytes (one unaligned load) when a quarter of the rows or fewer are wanted;
+    /// otherwise, and for other encodings, the whole block is decoded into `buffer` (room for `count` values)
+    /// and gathered. Returns bounds that hold every value written, like `decode`.
     public static func decode(_ payload: UnsafeRawBufferPointer, count: Int, rows: UnsafeBufferPointer<Int32>,
                               into out: UnsafeMutablePointer<Int64>,
                               buffer: UnsafeMutablePointer<Int64>,
@@ -31,6 +32,9 @@ extension IntegerBlockCodec {
             let (highest, over) = base.addingReportingOverflow(Int64(span))
             return over ? (Int64.min, Int64.max) : (base, highest)
         }
+        if rows.count * 4 <= count, payload.first == IntegerEncoding.dictionary.rawValue {
+            return try decodeDictionaryRows(payload, count: count, rows: rows, into: out)
+        }
         // Other encodings depend on the values before each row: decode the block, keep the wanted rows.
         _ = try decode(payload, count: count, into: buffer, workspace: workspace) { $0 }
         var lowest = Int64.max, highest = Int64.min
@@ -41,6 +45,33 @@ extension IntegerBlockCodec {
             highest = Swift.max(highest, v)
         }
         return (lowest, highest)
+    }
+
+    /// Rows `rows` of a `dictionary` block (encoding 5): the block's distinct values decoded, then each wanted
+    /// row's code read from the packed codes and looked up. Bounds are those of the distinct values.
+    private static func decodeDictionaryRows(_ payload: UnsafeRawBufferPointer, count: Int, rows: UnsafeBufferPointer<Int32>,
+                                             into out: UnsafeMutablePointer<Int64>) throws -> (lowest: Int64, highest: Int64) {
+        var reader = ByteReader(payload)
+        _ = try reader.u8()
+        let distinct = Int(try reader.u32())
+        let nestedLength = Int(try reader.u32())
+        guard distinct >= 1, distinct <= count else { throw ByteReader.OutOfBounds() }
+        let nested = try reader.bytes(nestedLength)
+        let width = Int(try reader.u8())
+        guard width == BitPacking.width(of: UInt64(distinct - 1)) else { throw ByteReader.OutOfBounds() }
+        let packed = try reader.bytes(BitPacking.byteCount(count: count, width: width))
+        // 2^width slots, so that any packed code indexes the table; codes past `distinct` are damage.
+        return try withUnsafeTemporaryAllocation(of: Int64.self, capacity: 1 << width) { entries in
+            let bounds = try decode(nested, count: distinct, into: entries.baseAddress!, level: 2, workspace: nil) { $0 }
+            (entries.baseAddress! + distinct).initialize(repeating: 0, count: (1 << width) - distinct)
+            if width == 0 {
+                for k in 0..<rows.count { out[k] = entries[0] }
+                return bounds
+            }
+            let largest = extract(packed, width: width, rows: rows) { out[$0] = entries[Int(truncatingIfNeeded: $1)] }
+            guard largest < UInt64(distinct) else { throw ByteReader.OutOfBounds() }
+            return bounds
+        }
     }
 
     /// Calls `write(k, raw)` with the `width`-bit value of each row `rows[k]` of `packed`; returns the largest.
