@@ -114,7 +114,7 @@ struct BucketAggregation {
         } else {
             let bucketOf = Self.buckets(keys, sizes, batch)
             bucketOf.withUnsafeBufferPointer { b in
-                partials.rows.withUnsafeMutableBufferPointer { r in batch.forEachSelected { r[Int(b[$0])] &+= 1 } }
+                partials.rows.withUnsafeMutableBufferPointer { r in Self.addPerBucket(b, batch, into: r) { _ in 1 } }
             }
             for (a, input) in inputs.enumerated() {
                 guard let input else { continue }
@@ -136,16 +136,14 @@ struct BucketAggregation {
                                         s[slot] &+= values[i] & valid
                                     }
                                 } else {
-                                    batch.forEachSelected { i in
-                                        let slot = Int(b[i])
-                                        c[slot] &+= 1
-                                        s[slot] &+= values[i]
-                                    }
+                                    // No NULLs: the count is the bucket's rows, copied below.
+                                    Self.addPerBucket(b, batch, into: s) { values[$0] }
                                 }
                             }
                         }
                     }
                 }
+                if input.nulls == nil { partials.counts[a] = partials.rows }
             }
         }
         try fold(partials, inputs: inputs, table: table, accumulators: accumulators) { bucket in
@@ -181,6 +179,41 @@ struct BucketAggregation {
             }
         }
         return out
+    }
+
+    /// `totals[bucket[i]] += value(i)` for every selected row, through four interleaved partial arrays when
+    /// the buckets are few (rows of one spot often follow each other, and each addition to the same total
+    /// would wait for the one before).
+    @inline(__always)
+    private static func addPerBucket(_ bucket: UnsafeBufferPointer<Int32>, _ batch: Batch, into totals: UnsafeMutableBufferPointer<Int64>,
+                                     _ value: (Int) -> Int64) {
+        let slots = totals.count
+        guard slots <= 4096, batch.selectedCount >= 1024 else {
+            batch.forEachSelected { i in totals[Int(bucket[i])] &+= value(i) }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: 4 * slots) { lanes in
+            lanes.initialize(repeating: 0)
+            let l = lanes.baseAddress!, b = bucket.baseAddress!
+            func run(_ n: Int, _ row: (Int) -> Int) {
+                var k = 0
+                while k + 4 <= n {
+                    let i0 = row(k), i1 = row(k + 1), i2 = row(k + 2), i3 = row(k + 3)
+                    l[Int(b[i0])] &+= value(i0)
+                    l[slots &+ Int(b[i1])] &+= value(i1)
+                    l[2 &* slots &+ Int(b[i2])] &+= value(i2)
+                    l[3 &* slots &+ Int(b[i3])] &+= value(i3)
+                    k += 4
+                }
+                while k < n { let i = row(k); l[Int(b[i])] &+= value(i); k += 1 }
+            }
+            if let selection = batch.selection {
+                selection.withUnsafeBufferPointer { rows in run(rows.count) { Int(rows[$0]) } }
+            } else {
+                run(batch.count) { $0 }
+            }
+            for s in 0..<slots { totals[s] &+= l[s] &+ l[slots + s] &+ l[2 * slots + s] &+ l[3 * slots + s] }
+        }
     }
 
     /// Counts every code of a block into `counts` (NULL rows into the last slot), through four interleaved
