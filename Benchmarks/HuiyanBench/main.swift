@@ -2,7 +2,7 @@
 //
 //   huiyan-bench ingest TABLE FILE [--runs N]   ingest FILE into a fresh database N times: rows/s, bytes/row
 //   huiyan-bench decode TABLE FILE [--runs N]   ingest once, then decode every block of every column N times
-//   huiyan-bench memory [--gib N]               a plain sum over N GiB of Int64: the memory-bandwidth bound
+//   huiyan-bench memory [--gib N] [--threads T]  a plain sum over N GiB of Int64: the memory-bandwidth bound
 //   huiyan-bench query DB SQLFILE [--runs N] [--threads T]
 //                                               each statement of SQLFILE on database DB, in-process: median ms
 //                                               (T threads; default: every core)
@@ -105,21 +105,26 @@ func benchDecode(table: String, file: String, runs: Int) throws {
     }
 }
 
-func benchMemory(gib: Int) {
+func benchMemory(gib: Int, threads: Int) {
     let count = gib << 27
     let buffer = UnsafeMutablePointer<Int64>.allocate(capacity: count)
     defer { buffer.deallocate() }
     for i in 0..<count { buffer[i] = Int64(i & 1023) }
     var best = Double.infinity
     var sink: Int64 = 0
+    let lock = NSLock()
     for _ in 0..<5 {
         let start = DispatchTime.now().uptimeNanoseconds
-        var total: Int64 = 0
-        for i in 0..<count { total &+= buffer[i] }
-        sink &+= total
+        // Each thread sums its own contiguous part.
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            var total: Int64 = 0
+            for i in (t * count / threads)..<((t + 1) * count / threads) { total &+= buffer[i] }
+            lock.lock(); sink &+= total; lock.unlock()
+        }
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
-    print(String(format: "memory: sum over %d GiB of Int64, best of 5: %.2f GB/s (checksum %lld)", gib, Double(count * 8) / best / 1e9, sink))
+    print(String(format: "memory: sum over %d GiB of Int64 on %d thread(s), best of 5: %.2f GB/s (checksum %lld)",
+                 gib, threads, Double(count * 8) / best / 1e9, sink))
 }
 
 func benchQueries(database path: String, file: String, runs: Int, threads: Int) throws {
@@ -162,7 +167,7 @@ do {
         try benchQueries(database: args[2], file: args[3], runs: option("--runs", default: 5),
                          threads: option("--threads", default: ProcessInfo.processInfo.activeProcessorCount))
     case "memory":
-        benchMemory(gib: option("--gib", default: 1))
+        benchMemory(gib: option("--gib", default: 1), threads: option("--threads", default: 1))
     default:
         fail("unknown benchmark \(args[1])")
     }
