@@ -18,6 +18,8 @@ public final class StringDictionaryBuilder {
     private var interned = 0
     public private(set) var appendsWithoutLookup = false
     static let modeDecisionPoint = 16_384
+    /// Bytes allocated past the arena's capacity, so that `finish()` may load 8 bytes at any entry's start.
+    static let arenaSlack = 16
     private var arena: UnsafeMutablePointer<UInt8>
     private var arenaCount = 0
     private var arenaCapacity: Int
@@ -40,7 +42,7 @@ public final class StringDictionaryBuilder {
         starts = .allocate(capacity: entryCapacity + 1)
         starts[0] = 0
         arenaCapacity = 4096
-        arena = .allocate(capacity: arenaCapacity)
+        arena = .allocate(capacity: arenaCapacity + Self.arenaSlack)
     }
 
     deinit {
@@ -140,7 +142,7 @@ public final class StringDictionaryBuilder {
         if arenaCount + bytes.count > arenaCapacity {
             var capacity = arenaCapacity * 2
             while capacity < arenaCount + bytes.count { capacity *= 2 }
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + Self.arenaSlack)
             grown.update(from: arena, count: arenaCount)
             arena.deallocate()
             arena = grown
@@ -167,39 +169,164 @@ public final class StringDictionaryBuilder {
     /// Sorts the dictionary by bytes, merging equal entries; returns it with `remap[oldCode] = newCode`.
     public func finish() -> (dictionary: StringDictionary, remap: [Int64]) {
         let n = entryCount
-        var order = Array(0..<n)
         let arena = self.arena, starts = self.starts
-        order.sort { a, b in
-            let la = starts[a + 1] - starts[a], lb = starts[b + 1] - starts[b]
-            let common = Swift.min(la, lb)
-            let c = common == 0 ? 0 : memcmp(arena + starts[a], arena + starts[b], common)
-            return c != 0 ? c < 0 : la < lb
-        }
+        let order = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1))
+        defer { order.deallocate() }
+        Self.sortedOrder(arena: arena, starts: starts, count: n, into: order)
         var remap = [Int64](repeating: 0, count: n)
         var sortedBytes = [UInt8](repeating: 0, count: arenaCount)
         var sortedStarts = [Int](repeating: 0, count: n + 1)
         var distinct = 0
         var position = 0
-        sortedBytes.withUnsafeMutableBufferPointer { out in
-            var previous = -1
-            for old in order {
-                let length = starts[old + 1] - starts[old]
-                if previous >= 0 && starts[previous + 1] - starts[previous] == length
-                    && Self.equal(arena + starts[previous], arena + starts[old], length) {
-                    remap[old] = Int64(distinct - 1)
-                    continue
+        remap.withUnsafeMutableBufferPointer { remap in
+            sortedStarts.withUnsafeMutableBufferPointer { sortedStarts in
+                sortedBytes.withUnsafeMutableBufferPointer { out in
+                    var previous = -1
+                    for k in 0..<n {
+                        let old = Int(order[k])
+                        let length = starts[old + 1] - starts[old]
+                        if previous >= 0 && starts[previous + 1] - starts[previous] == length
+                            && Self.equal(arena + starts[previous], arena + starts[old], length) {
+                            remap[old] = Int64(distinct - 1)
+                            continue
+                        }
+                        remap[old] = Int64(distinct)
+                        if length > 0 { (out.baseAddress! + position).update(from: arena + starts[old], count: length) }
+                        position += length
+                        distinct += 1
+                        sortedStarts[distinct] = position
+                        previous = old
+                    }
                 }
-                remap[old] = Int64(distinct)
-                if length > 0 { (out.baseAddress! + position).update(from: arena + starts[old], count: length) }
-                position += length
-                distinct += 1
-                sortedStarts[distinct] = position
-                previous = old
             }
         }
         sortedBytes.removeLast(sortedBytes.count - position)
         sortedStarts.removeLast(sortedStarts.count - distinct - 1)
         return (StringDictionary(bytes: sortedBytes, starts: sortedStarts), remap)
+    }
+
+    /// Byte order of entries `a` and `b` (memcmp of the common prefix, then the shorter first): -1, 0 or 1.
+    @inline(__always)
+    static func compare(_ arena: UnsafePointer<UInt8>, _ starts: UnsafePointer<Int>, _ a: Int, _ b: Int, from skip: Int) -> Int {
+        let la = starts[a + 1] - starts[a], lb = starts[b + 1] - starts[b]
+        let common = Swift.min(la, lb)
+        if common > skip {
+            let c = memcmp(arena + starts[a] + skip, arena + starts[b] + skip, common - skip)
+            if c != 0 { return c < 0 ? -1 : 1 }
+        }
+        return la == lb ? 0 : (la < lb ? -1 : 1)
+    }
+
+    /// Writes the entry numbers `0 ..< count` into `order`, sorted by bytes (equal entries in any order).
+    ///
+    /// Each entry's first 16 bytes, zero-padded and read big-endian, make a 128-bit key whose order agrees
+    /// with byte order wherever the keys differ. Entries already in order (sequential ids) are left as
+    /// they are; otherwise the keys are sorted by an LSD radix sort, a byte per pass, that skips the byte
+    /// positions where every key has the same byte (the `V0` of visitor ids), and runs of equal keys are
+    /// then put in order by length and the bytes after the 16th. A memcmp-comparator sort of a million ids
+    /// cost about 230 ns an entry; this costs a few passes over the keys.
+    static func sortedOrder(arena: UnsafePointer<UInt8>, starts: UnsafePointer<Int>, count n: Int,
+                            into order: UnsafeMutablePointer<Int32>) {
+        precondition(n < Int(Int32.max), "too many dictionary entries")
+        for i in 0..<n { order[i] = Int32(truncatingIfNeeded: i) }
+        guard n > 1 else { return }
+        var sorted = true
+        for i in 1..<n where compare(arena, starts, i - 1, i, from: 0) > 0 { sorted = false; break }
+        if sorted { return }
+
+        var keys = UnsafeMutablePointer<SortKey>.allocate(capacity: n)
+        var spare = UnsafeMutablePointer<SortKey>.allocate(capacity: n)
+        defer { keys.deallocate(); spare.deallocate() }
+        // Histograms of all 16 byte positions in one pass: 16 × 256 counters.
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 16 * 256)
+        defer { counts.deallocate() }
+        counts.initialize(repeating: 0, count: 16 * 256)
+        for i in 0..<n {
+            let start = starts[i], length = starts[i + 1] - start
+            let hi = prefixKey(arena + start, length)
+            let lo = length > 8 ? prefixKey(arena + start + 8, length - 8) : 0
+            keys[i] = SortKey(hi: hi, lo: lo, entry: UInt32(truncatingIfNeeded: i))
+            for b in 0..<8 {
+                counts[(7 - b) * 256 + Int(truncatingIfNeeded: (hi >> UInt64(8 * b)) & 0xFF)] += 1
+                counts[(15 - b) * 256 + Int(truncatingIfNeeded: (lo >> UInt64(8 * b)) & 0xFF)] += 1
+            }
+        }
+        // Least significant byte first: position 15 (the last byte of `lo`) to 0 (the first of `hi`).
+        for position in stride(from: 15, through: 0, by: -1) {
+            let histogram = counts + position * 256
+            var constant = false
+            for v in 0..<256 where histogram[v] != 0 { constant = histogram[v] == n; break }
+            if constant { continue }
+            var offset = 0
+            for v in 0..<256 {
+                let c = histogram[v]
+                histogram[v] = offset
+                offset += c
+            }
+            let shift = UInt64(8 * (position < 8 ? 7 - position : 15 - position))
+            if position < 8 {
+                for i in 0..<n {
+                    let key = keys[i]
+                    let digit = Int(truncatingIfNeeded: (key.hi >> shift) & 0xFF)
+                    spare[histogram[digit]] = key
+                    histogram[digit] += 1
+                }
+            } else {
+                for i in 0..<n {
+                    let key = keys[i]
+                    let digit = Int(truncatingIfNeeded: (key.lo >> shift) & 0xFF)
+                    spare[histogram[digit]] = key
+                    histogram[digit] += 1
+                }
+            }
+            swap(&keys, &spare)
+        }
+        for i in 0..<n { order[i] = Int32(bitPattern: keys[i].entry) }
+        // Runs of equal keys: equal first 16 bytes (or a shorter entry padded with zero bytes).
+        var runStart = 0
+        while runStart < n {
+            var runEnd = runStart + 1
+            while runEnd < n && keys[runEnd].hi == keys[runStart].hi && keys[runEnd].lo == keys[runStart].lo { runEnd += 1 }
+            if runEnd - runStart > 1 { sortRun(arena: arena, starts: starts, order + runStart, count: runEnd - runStart) }
+            runStart = runEnd
+        }
+    }
+
+    private struct SortKey {
+        var hi: UInt64
+        var lo: UInt64
+        var entry: UInt32
+    }
+
+    /// The first `min(length, 8)` bytes at `bytes` as a big-endian integer, zero-padded on the right.
+    /// Reads 8 bytes: the arena keeps 16 bytes of slack past its end.
+    @inline(__always)
+    static func prefixKey(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        if length <= 0 { return 0 }
+        var word = UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)
+        if length < 8 { word &= (UInt64(1) << UInt64(8 * length)) &- 1 }
+        return UInt64(littleEndian: word).byteSwapped
+    }
+
+    /// Orders entries whose first 16 bytes (zero-padded) agree: by the bytes after the 16th, then length.
+    private static func sortRun(arena: UnsafePointer<UInt8>, starts: UnsafePointer<Int>,
+                                _ run: UnsafeMutablePointer<Int32>, count: Int) {
+        if count <= 24 {
+            for i in 1..<count {
+                let item = run[i]
+                var j = i
+                while j > 0 && compare(arena, starts, Int(run[j - 1]), Int(item), from: 16) > 0 {
+                    run[j] = run[j - 1]
+                    j -= 1
+                }
+                run[j] = item
+            }
+            return
+        }
+        var buffer = UnsafeMutableBufferPointer(start: run, count: count)
+        buffer.sort { a, b in
+            compare(arena, starts, Int(a), Int(b), from: 16) < 0
+        }
     }
 
     private func grow() {
