@@ -68,3 +68,50 @@ final class StringDictionaryBuilderTests: XCTestCase {
         check(values)
     }
 }
+
+/// `ColumnBuilder.appendBatch` must leave a column exactly as the same rows appended one at a time: values,
+/// NULLs repeating the previous integer, leading NULLs back-filled, the validity bitmap and the NULL count.
+final class ColumnBuilderBatchTests: XCTestCase {
+    private func compare(_ type: ColumnType, rows: [Int64?], batch: Int, file: StaticString = #filePath, line: UInt = #line) {
+        let definition = ColumnDefinition("c", type, nullable: true)
+        let single = ColumnBuilder(definition, capacity: 16)
+        let batched = ColumnBuilder(definition, capacity: 16)
+        for row in rows {
+            guard let row else { single.appendNull(); continue }
+            if type.lane == .float64 { single.appendDouble(Double(row) / 4) } else { single.appendInt64(row) }
+        }
+        var start = 0
+        while start < rows.count {
+            let part = rows[start..<min(start + batch, rows.count)]
+            var ints = part.map { $0 ?? 99 }
+            var doubles = part.map { Double($0 ?? 99) / 4 }
+            let nulls = part.map { $0 == nil }
+            ints.withUnsafeMutableBufferPointer { i in
+                doubles.withUnsafeMutableBufferPointer { d in
+                    batched.appendBatch(ints: i.baseAddress!, doubles: d.baseAddress!, nulls: nulls,
+                                        nullsInBatch: nulls.filter { $0 }.count, count: part.count)
+                }
+            }
+            start += batch
+        }
+        XCTAssertEqual(batched.ints, single.ints, "ints", file: file, line: line)
+        XCTAssertEqual(batched.doubles, single.doubles, "doubles", file: file, line: line)
+        XCTAssertEqual(batched.validity, single.validity, "validity", file: file, line: line)
+        XCTAssertEqual(batched.nullCount, single.nullCount, "null count", file: file, line: line)
+        for row in rows.indices { XCTAssertEqual(batched.isValid(row), single.isValid(row), file: file, line: line) }
+    }
+
+    func testBatchesMatchRowByRowAppends() {
+        var generator = SystemRandomNumberGenerator()
+        for type in [ColumnType.int64, .money, .timestamp, .string, .float64] {
+            for nullShare in [0.0, 0.02, 0.3, 1.0] {
+                for leading in [0, 1, 5, 1500] {
+                    let rows: [Int64?] = Array(repeating: nil, count: leading) + (0..<3000).map { _ in
+                        Double.random(in: 0..<1, using: &generator) < nullShare ? nil : Int64.random(in: -1000...1000, using: &generator)
+                    }
+                    for batch in [1, 7, 64, 1024] { compare(type, rows: rows, batch: batch) }
+                }
+            }
+        }
+    }
+}

@@ -73,6 +73,10 @@ final class ChunkWorker {
         slots.initialize(repeating: FieldSlot())
         defer { slots.deallocate() }
         var sequence = 1
+        // Rows in `builder`, counting those the converter has staged but not yet handed over.
+        var rowsInBuilder = builder.rowCount
+        // Whatever stops the loop, the staged rows go to the builder (the caller writes or carries it).
+        defer { converter.flush(into: builder) }
         var reportedRows = 0, reportedRejected = 0
         var reportedBytes = source.bytesConsumed
         while try source.next() {
@@ -92,11 +96,15 @@ final class ChunkWorker {
                 rejected += 1
             } else {
                 accepted += 1
-                if builder.rowCount >= segmentRows || (builder.rowCount & 4095 == 0 && builder.approximateBytes > Self.segmentByteLimit) {
+                rowsInBuilder += 1
+                if converter.batchIsFull { converter.flush(into: builder) }
+                if rowsInBuilder >= segmentRows || (rowsInBuilder & 4095 == 0 && builder.approximateBytes > Self.segmentByteLimit) {
+                    converter.flush(into: builder)
                     let next = builder.successor(capacity: segmentRows)
                     try flush(builder, sequence)
                     sequence += 1
                     builder = next
+                    rowsInBuilder = 0
                 }
             }
             if (accepted + rejected) & 65_535 == 0 {
