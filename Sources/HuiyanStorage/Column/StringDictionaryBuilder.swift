@@ -170,9 +170,8 @@ public final class StringDictionaryBuilder {
     public func finish() -> (dictionary: StringDictionary, remap: [Int64]) {
         let n = entryCount
         let arena = self.arena, starts = self.starts
-        let order = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1))
-        defer { order.deallocate() }
-        Self.sortedOrder(arena: arena, starts: starts, count: n, into: order)
+        let keys = Self.sortedKeys(arena: arena, starts: starts, count: n)
+        defer { keys.deallocate() }
         var remap = [Int64](repeating: 0, count: n)
         var sortedBytes = [UInt8](repeating: 0, count: arenaCount)
         var sortedStarts = [Int](repeating: 0, count: n + 1)
@@ -181,21 +180,28 @@ public final class StringDictionaryBuilder {
         remap.withUnsafeMutableBufferPointer { remap in
             sortedStarts.withUnsafeMutableBufferPointer { sortedStarts in
                 sortedBytes.withUnsafeMutableBufferPointer { out in
-                    var previous = -1
+                    let out = out.baseAddress!
+                    var previous = SortKey(hi: 0, lo: 0, entry: 0, length: 0)
                     for k in 0..<n {
-                        let old = Int(order[k])
-                        let length = starts[old + 1] - starts[old]
-                        if previous >= 0 && starts[previous + 1] - starts[previous] == length
-                            && Self.equal(arena + starts[previous], arena + starts[old], length) {
+                        let key = keys[k]
+                        let old = Int(key.entry), length = Int(key.length)
+                        // Up to 16 bytes the key holds the whole string: no look into the arena.
+                        if k > 0 && key.length == previous.length && key.hi == previous.hi && key.lo == previous.lo
+                            && (length <= 16 || Self.equal(arena + starts[Int(previous.entry)], arena + starts[old], length)) {
                             remap[old] = Int64(distinct - 1)
                             continue
                         }
                         remap[old] = Int64(distinct)
-                        if length > 0 { (out.baseAddress! + position).update(from: arena + starts[old], count: length) }
+                        if length > 16 {
+                            (out + position).update(from: arena + starts[old], count: length)
+                        } else if length > 0 {
+                            var bytes = (key.hi.bigEndian, key.lo.bigEndian)
+                            withUnsafeBytes(of: &bytes) { (out + position).update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: length) }
+                        }
                         position += length
                         distinct += 1
                         sortedStarts[distinct] = position
-                        previous = old
+                        previous = key
                     }
                 }
             }
@@ -217,85 +223,126 @@ public final class StringDictionaryBuilder {
         return la == lb ? 0 : (la < lb ? -1 : 1)
     }
 
-    /// Writes the entry numbers `0 ..< count` into `order`, sorted by bytes (equal entries in any order).
-    ///
-    /// Each entry's first 16 bytes, zero-padded and read big-endian, make a 128-bit key whose order agrees
-    /// with byte order wherever the keys differ. Entries already in order (sequential ids) are left as
-    /// they are; otherwise the keys are sorted by an LSD radix sort, a byte per pass, that skips the byte
-    /// positions where every key has the same byte (the `V0` of visitor ids), and runs of equal keys are
-    /// then put in order by length and the bytes after the 16th. A memcmp-comparator sort of a million ids
-    /// cost about 230 ns an entry; this costs a few passes over the keys.
-    static func sortedOrder(arena: UnsafePointer<UInt8>, starts: UnsafePointer<Int>, count n: Int,
-                            into order: UnsafeMutablePointer<Int32>) {
-        precondition(n < Int(Int32.max), "too many dictionary entries")
-        for i in 0..<n { order[i] = Int32(truncatingIfNeeded: i) }
-        guard n > 1 else { return }
-        var sorted = true
-        for i in 1..<n where compare(arena, starts, i - 1, i, from: 0) > 0 { sorted = false; break }
-        if sorted { return }
+    /// Byte order of two keys: their 16-byte prefixes, then the rest of the strings and their lengths.
+    @inline(__always)
+    static func compare(_ a: SortKey, _ b: SortKey, _ arena: UnsafePointer<UInt8>, _ starts: UnsafePointer<Int>) -> Int {
+        if a.hi != b.hi { return a.hi < b.hi ? -1 : 1 }
+        if a.lo != b.lo { return a.lo < b.lo ? -1 : 1 }
+        return compare(arena, starts, Int(a.entry), Int(b.entry), from: 16)
+    }
 
-        var keys = UnsafeMutablePointer<SortKey>.allocate(capacity: n)
-        var spare = UnsafeMutablePointer<SortKey>.allocate(capacity: n)
-        defer { keys.deallocate(); spare.deallocate() }
+    /// An entry's sort key: its first 16 bytes, zero-padded, read big-endian (so that where two keys differ
+    /// their order is the strings' byte order), with its number and length.
+    struct SortKey {
+        var hi: UInt64
+        var lo: UInt64
+        var entry: UInt32
+        var length: UInt32
+    }
+
+    /// The keys of entries `0 ..< count`, sorted by the entries' bytes (equal entries next to each other, in any
+    /// order). The caller deallocates the result.
+    ///
+    /// Entries already in order (sequential ids) are left as they are. Otherwise an LSD radix sort orders the
+    /// keys: byte positions where every key has the same byte (the `V0` of visitor ids) are skipped, and the
+    /// others are ranked by the values that occur there and grouped into digits of up to 2,048 buckets (three
+    /// decimal digits of an id make one pass). Runs of equal keys are then put in order by the bytes after the
+    /// 16th and the length. A memcmp-comparator sort of a million visitor ids cost about 230 ns an entry; this
+    /// is a few passes over the keys.
+    static func sortedKeys(arena: UnsafePointer<UInt8>, starts: UnsafePointer<Int>, count n: Int) -> UnsafeMutablePointer<SortKey> {
+        precondition(n < Int(UInt32.max), "too many dictionary entries")
+        var keys = UnsafeMutablePointer<SortKey>.allocate(capacity: max(n, 1))
+        guard n > 0 else { return keys }
         // Histograms of all 16 byte positions in one pass: 16 × 256 counters.
         let counts = UnsafeMutablePointer<Int>.allocate(capacity: 16 * 256)
         defer { counts.deallocate() }
         counts.initialize(repeating: 0, count: 16 * 256)
+        var sorted = true
         for i in 0..<n {
             let start = starts[i], length = starts[i + 1] - start
             let hi = prefixKey(arena + start, length)
             let lo = length > 8 ? prefixKey(arena + start + 8, length - 8) : 0
-            keys[i] = SortKey(hi: hi, lo: lo, entry: UInt32(truncatingIfNeeded: i))
+            let key = SortKey(hi: hi, lo: lo, entry: UInt32(truncatingIfNeeded: i), length: UInt32(truncatingIfNeeded: length))
+            keys[i] = key
+            if sorted && i > 0 && compare(keys[i - 1], key, arena, starts) > 0 { sorted = false }
             for b in 0..<8 {
                 counts[(7 - b) * 256 + Int(truncatingIfNeeded: (hi >> UInt64(8 * b)) & 0xFF)] += 1
                 counts[(15 - b) * 256 + Int(truncatingIfNeeded: (lo >> UInt64(8 * b)) & 0xFF)] += 1
             }
         }
-        // Least significant byte first: position 15 (the last byte of `lo`) to 0 (the first of `hi`).
+        if sorted { return keys }
+
+        // Digits: groups of varying byte positions, least significant first, each with its rank tables.
+        // `ranks[p * 256 + byte]` is the byte's rank among the values at position p times the position's
+        // multiplier within its digit.
+        let ranks = UnsafeMutablePointer<Int>.allocate(capacity: 16 * 256)
+        defer { ranks.deallocate() }
+        ranks.initialize(repeating: 0, count: 16 * 256)
+        var digits: [(positions: [Int], buckets: Int)] = []
+        var current: [Int] = [], buckets = 1
         for position in stride(from: 15, through: 0, by: -1) {
             let histogram = counts + position * 256
-            var constant = false
-            for v in 0..<256 where histogram[v] != 0 { constant = histogram[v] == n; break }
-            if constant { continue }
-            var offset = 0
-            for v in 0..<256 {
-                let c = histogram[v]
-                histogram[v] = offset
-                offset += c
+            var values = 0
+            for v in 0..<256 where histogram[v] != 0 { values += 1 }
+            if values <= 1 { continue }
+            if buckets * values > 2048 {
+                digits.append((current, buckets))
+                current = []; buckets = 1
             }
-            let shift = UInt64(8 * (position < 8 ? 7 - position : 15 - position))
-            if position < 8 {
-                for i in 0..<n {
-                    let key = keys[i]
-                    let digit = Int(truncatingIfNeeded: (key.hi >> shift) & 0xFF)
-                    spare[histogram[digit]] = key
-                    histogram[digit] += 1
+            var rank = 0
+            for v in 0..<256 where histogram[v] != 0 {
+                ranks[position * 256 + v] = rank * buckets
+                rank += 1
+            }
+            current.append(position)
+            buckets *= values
+        }
+        if !current.isEmpty { digits.append((current, buckets)) }
+
+        var spare = UnsafeMutablePointer<SortKey>.allocate(capacity: n)
+        defer { spare.deallocate() }
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 2048)
+        defer { offsets.deallocate() }
+        for (positions, bucketCount) in digits {
+            @inline(__always) func digit(_ key: SortKey) -> Int {
+                var d = 0
+                for p in positions {
+                    let byte = p < 8 ? (key.hi >> UInt64(8 * (7 - p))) & 0xFF : (key.lo >> UInt64(8 * (15 - p))) & 0xFF
+                    d &+= ranks[p * 256 + Int(truncatingIfNeeded: byte)]
                 }
+                return d
+            }
+            offsets.initialize(repeating: 0, count: bucketCount)
+            if positions.count == 1 {
+                // One byte position: its histogram is known already.
+                let p = positions[0]
+                for v in 0..<256 where counts[p * 256 + v] != 0 { offsets[ranks[p * 256 + v]] = counts[p * 256 + v] }
             } else {
-                for i in 0..<n {
-                    let key = keys[i]
-                    let digit = Int(truncatingIfNeeded: (key.lo >> shift) & 0xFF)
-                    spare[histogram[digit]] = key
-                    histogram[digit] += 1
-                }
+                for i in 0..<n { offsets[digit(keys[i])] += 1 }
+            }
+            var total = 0
+            for d in 0..<bucketCount {
+                let c = offsets[d]
+                offsets[d] = total
+                total += c
+            }
+            for i in 0..<n {
+                let key = keys[i]
+                let d = digit(key)
+                spare[offsets[d]] = key
+                offsets[d] += 1
             }
             swap(&keys, &spare)
         }
-        for i in 0..<n { order[i] = Int32(bitPattern: keys[i].entry) }
-        // Runs of equal keys: equal first 16 bytes (or a shorter entry padded with zero bytes).
+        // Runs of equal keys: equal first 16 bytes (or shorter entries padded with zero bytes).
         var runStart = 0
         while runStart < n {
             var runEnd = runStart + 1
             while runEnd < n && keys[runEnd].hi == keys[runStart].hi && keys[runEnd].lo == keys[runStart].lo { runEnd += 1 }
-            if runEnd - runStart > 1 { sortRun(arena: arena, starts: starts, order + runStart, count: runEnd - runStart) }
+            if runEnd - runStart > 1 { sortRun(keys + runStart, count: runEnd - runStart, arena: arena, starts: starts) }
             runStart = runEnd
         }
-    }
-
-    private struct SortKey {
-        var hi: UInt64
-        var lo: UInt64
-        var entry: UInt32
+        return keys
     }
 
     /// The first `min(length, 8)` bytes at `bytes` as a big-endian integer, zero-padded on the right.
@@ -308,14 +355,14 @@ public final class StringDictionaryBuilder {
         return UInt64(littleEndian: word).byteSwapped
     }
 
-    /// Orders entries whose first 16 bytes (zero-padded) agree: by the bytes after the 16th, then length.
-    private static func sortRun(arena: UnsafePointer<UInt8>, starts: UnsafePointer<Int>,
-                                _ run: UnsafeMutablePointer<Int32>, count: Int) {
+    /// Orders keys whose first 16 bytes (zero-padded) agree: by the bytes after the 16th, then length.
+    private static func sortRun(_ run: UnsafeMutablePointer<SortKey>, count: Int,
+                                arena: UnsafePointer<UInt8>, starts: UnsafePointer<Int>) {
         if count <= 24 {
             for i in 1..<count {
                 let item = run[i]
                 var j = i
-                while j > 0 && compare(arena, starts, Int(run[j - 1]), Int(item), from: 16) > 0 {
+                while j > 0 && compare(run[j - 1], item, arena, starts) > 0 {
                     run[j] = run[j - 1]
                     j -= 1
                 }
@@ -324,9 +371,7 @@ public final class StringDictionaryBuilder {
             return
         }
         var buffer = UnsafeMutableBufferPointer(start: run, count: count)
-        buffer.sort { a, b in
-            compare(arena, starts, Int(a), Int(b), from: 16) < 0
-        }
+        buffer.sort { a, b in compare(a, b, arena, starts) < 0 }
     }
 
     private func grow() {
