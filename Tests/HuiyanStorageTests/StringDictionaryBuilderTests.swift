@@ -59,6 +59,29 @@ final class StringDictionaryBuilderTests: XCTestCase {
         check((0..<20_000).map { Array(names[($0 * 31) % names.count].utf8) })
     }
 
+    /// Short strings are hashed inline (two overlapping loads): strings differing in any one byte, of every
+    /// length up to 16 and just past it, must stay apart, and repeats must find their first code.
+    func testShortStringsDifferingInOneByteStayDistinct() {
+        var distinct: [[UInt8]] = []
+        for length in 0...18 {
+            distinct.append(Array(repeating: 0x61, count: length))
+            for position in 0..<length {
+                for byte: UInt8 in [0, 1, 0x41, 0xFF] {
+                    var v = Array(repeating: UInt8(0x61), count: length)
+                    v[position] = byte
+                    distinct.append(v)
+                }
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        let values = (0..<30).flatMap { _ in distinct.shuffled(using: &generator) }
+        let builder = StringDictionaryBuilder()
+        for v in values.prefix(20_000) { v.withUnsafeBytes { _ = builder.intern($0) } }
+        XCTAssertFalse(builder.appendsWithoutLookup, "repeats keep the table")
+        XCTAssertEqual(builder.count, Set(values.prefix(20_000)).count, "one entry per distinct string")
+        check(values)
+    }
+
     func testMostlyDistinctModeGivesTheSameDictionary() {
         var generator = SystemRandomNumberGenerator()
         let values = (0..<50_000).map { _ in Array("V\(String(format: "%08d", Int.random(in: 0..<1_000_000, using: &generator)))".utf8) }

@@ -62,6 +62,9 @@ final class ChunkWorker {
     /// What stopped `runCatching`, if anything.
     private(set) var failure: Error?
 
+    /// Records an error that stopped work on this chunk after `run`.
+    func fail(_ error: Error) { failure = error }
+
     /// Runs the chunk, keeping a thrown error in `failure` (for running on a worker thread).
     func runCatching(segmentRows: Int, tracker: IngestTracker, flush: (SegmentBuilder, Int) throws -> Void) {
         do { try run(segmentRows: segmentRows, tracker: tracker, flush: flush) } catch { failure = error }

@@ -163,8 +163,18 @@ public final class Ingestor {
                                        stopOffset: index + 1 < chunks.count ? chunks[index + 1].start : Int64.max, builder: builder))
         }
         let run = { (index: Int) in
-            workers[index].runCatching(segmentRows: options.segmentRows, tracker: tracker) { builder, sequence in
+            let worker = workers[index]
+            worker.runCatching(segmentRows: options.segmentRows, tracker: tracker) { builder, sequence in
                 try append.write(builder, orderKey: Self.orderKey(file: fileIndex, chunk: index, sequence: sequence))
+            }
+            // Every chunk but the last writes its partial segment on its own thread, while the others still parse
+            // (the last chunk's is carried on to the next file). Kept only if the chunks meet.
+            if parallel && index + 1 < workers.count && worker.failure == nil {
+                do {
+                    try append.write(worker.builder, orderKey: Self.orderKey(file: fileIndex, chunk: index, sequence: 1 << 31))
+                } catch {
+                    worker.fail(error)
+                }
             }
         }
         if workers.count == 1 {
@@ -180,12 +190,6 @@ public final class Ingestor {
         for i in 1..<max(workers.count, 1) where workers[i - 1].stoppedAtOffset != workers[i].firstRecordOffset {
             for worker in workers { worker.rejects.discard() }
             return nil
-        }
-        if parallel {
-            // The last chunk's partial segment is carried on; the others are written in their place.
-            for (index, worker) in workers.enumerated().dropLast() {
-                try append.write(worker.builder, orderKey: Self.orderKey(file: fileIndex, chunk: index, sequence: 1 << 31))
-            }
         }
         carried = workers.last!.builder
         return (workers.map(\.rejects), workers.reduce(0) { $0 + $1.accepted }, workers.reduce(0) { $0 + $1.rejected })

@@ -61,9 +61,30 @@ public final class StringDictionaryBuilder {
     public var byteCount: Int { arenaCount }
 
     /// The hash `intern`, `find` and `insert` use for `bytes`.
+    ///
+    /// Strings of up to 16 bytes (names of spots, origins, ids) are hashed inline: two overlapping loads that
+    /// together hold every byte, mixed with the length by one 128-bit multiply (wyhash's "mum"); a call to XXH3
+    /// cost more than the probe. Longer strings go through XXH3. Only this table uses the hash: it is not
+    /// stored anywhere.
     @inline(__always)
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        XXH3_64bits(bytes.baseAddress, bytes.count)
+        let n = bytes.count
+        guard n <= 16 else { return XXH3_64bits(bytes.baseAddress, n) }
+        var a: UInt64 = 0, b: UInt64 = 0
+        if let p = bytes.baseAddress, n > 0 {
+            if n >= 8 {
+                a = p.loadUnaligned(as: UInt64.self)
+                b = (p + n - 8).loadUnaligned(as: UInt64.self)
+            } else if n >= 4 {
+                a = UInt64(p.loadUnaligned(as: UInt32.self))
+                b = UInt64((p + n - 4).loadUnaligned(as: UInt32.self))
+            } else {
+                let bytes = p.assumingMemoryBound(to: UInt8.self)
+                a = UInt64(bytes[0]) << 16 | UInt64(bytes[n >> 1]) << 8 | UInt64(bytes[n - 1])
+            }
+        }
+        let product = (a ^ 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: b ^ 0xD6E8_FEB8_6659_FD93 ^ UInt64(n))
+        return product.high ^ product.low
     }
 
     /// The code of `bytes`, adding it when new.
@@ -228,6 +249,8 @@ public final class StringDictionaryBuilder {
     static func compare(_ a: SortKey, _ b: SortKey, _ arena: UnsafePointer<UInt8>, _ starts: UnsafePointer<Int>) -> Int {
         if a.hi != b.hi { return a.hi < b.hi ? -1 : 1 }
         if a.lo != b.lo { return a.lo < b.lo ? -1 : 1 }
+        // Equal first 16 bytes: when either string ends within them, the shorter comes first.
+        if a.length <= 16 || b.length <= 16 { return a.length == b.length ? 0 : (a.length < b.length ? -1 : 1) }
         return compare(arena, starts, Int(a.entry), Int(b.entry), from: 16)
     }
 
@@ -382,7 +405,7 @@ public final class StringDictionaryBuilder {
         slotMask = capacity - 1
         for entry in 0..<entryCount {
             let start = starts[entry]
-            let hash = XXH3_64bits(arena + start, starts[entry + 1] - start)
+            let hash = Self.hash(UnsafeRawBufferPointer(start: arena + start, count: starts[entry + 1] - start))
             var slot = Int(truncatingIfNeeded: hash) & slotMask
             while slots[slot] != 0 { slot = (slot &+ 1) & slotMask }
             slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(entry + 1)
