@@ -3,7 +3,7 @@ runs Benchmarks/queries/peers.sql, checks that every engine gives the same answe
 Run through tools/compare-peers, which builds Huiyan and installs the peers first."""
 import argparse, datetime, json, os, re, shutil, subprocess, sys, tempfile, time
 
-import check, report, suite
+import check, growth, report, suite
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -143,7 +143,12 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the databases (default: removed at the end)")
     ap.add_argument("--write-docs", action="store_true",
                     help="append a dated section to docs/PERFORMANCE.md and keep the JSON in Benchmarks/results/")
+    ap.add_argument("--growth", action="store_true",
+                    help="only print how cost grows across the scales recorded in Benchmarks/results/ (no run)")
     args = ap.parse_args()
+    if args.growth:
+        print(growth.markdown(growth.newest_runs(os.path.join(ROOT, "Benchmarks", "results"))))
+        return
 
     data = os.path.join(ROOT, ".bench-data", args.scale)
     dbs = os.path.join(data, "databases")
@@ -209,6 +214,8 @@ def main():
         with open(os.path.join(ROOT, "docs", "PERFORMANCE.md"), "a", encoding="utf-8") as f:
             f.write(f"\n## {result['date'][:10]} — side by side with DuckDB and ClickHouse (`tools/compare-peers "
                     f"--scale {args.scale}`)\n\n{text}\n")
+            f.write(f"\nHow cost grows across the recorded scales (`tools/compare-peers --growth`):\n\n"
+                    f"{growth.markdown(growth.newest_runs(os.path.join(ROOT, 'Benchmarks', 'results')))}\n")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ final class DistinctStringsTests: XCTestCase {
         let a = run(0, ["", "a", "V0000001", "V0000002", "exactly15bytes!", long, long + "x", "sixteen bytes!!!"])
         let b = run(0, ["", "a", "V0000002", "V0000003", "exactly15bytes?", long, "sixteen bytes!!?"])
         // 8 + (V0000003, exactly15bytes?, sixteen bytes!!?) = 11.
-        XCTAssertEqual(DistinctStrings.count([a, b], groups: 1), [11])
+        XCTAssertEqual(DistinctStrings.count([a, b], groups: 1, threads: 2), [11])
     }
 
     func testGroupsAreCountedApartAndOneDictionaryNeedsNoHashing() {
@@ -26,6 +26,21 @@ final class DistinctStringsTests: XCTestCase {
             run(1, Array(strings[0..<10])),                                           // one dictionary: 10
             run(2, Array(strings[0..<100]), picking: [0, 1, 2]), run(2, Array(strings[0..<100]), picking: [2, 3]),  // 4
         ]
-        XCTAssertEqual(DistinctStrings.count(runs, groups: 4), [5000, 10, 4, 0])
+        XCTAssertEqual(DistinctStrings.count(runs, groups: 4, threads: 2), [5000, 10, 4, 0])
+    }
+
+    func testManyRangesAgreeWithASet() {
+        // 60,000 strings in 7 overlapping dictionaries, two groups, some long: several ranges of 16,384.
+        var generator = SystemRandomNumberGenerator()
+        let strings = (0..<60_000).map { i in i % 97 == 0 ? "a string longer than fifteen bytes \(i)" : "V\(String(i * 7919 % 1_000_003))" }
+        var runs: [DistinctStrings.Run] = []
+        var expected: [Set<String>] = [[], []]
+        for d in 0..<7 {
+            let group = d % 2
+            let picked = (0..<20_000).map { _ in strings[Int.random(in: 0..<strings.count, using: &generator)] }
+            runs.append(run(group, picked))
+            expected[group].formUnion(picked)
+        }
+        XCTAssertEqual(DistinctStrings.count(runs, groups: 2, threads: 2), expected.map(\.count))
     }
 }

@@ -16,7 +16,7 @@ protocol Accumulator: AnyObject {
 }
 
 /// Makes the accumulator of an aggregate.
-func makeAccumulator(_ spec: AggregateSpec) -> Accumulator {
+func makeAccumulator(_ spec: AggregateSpec, threads: Int) -> Accumulator {
     let inputType = spec.argument?.type ?? .int64
     switch spec.kind {
     case .countStar: return CountAccumulator(countsNulls: true)
@@ -25,7 +25,7 @@ func makeAccumulator(_ spec: AggregateSpec) -> Accumulator {
     case .avg: return inputType == .float64 ? SumDoubleAccumulator(average: true) : SumIntegerAccumulator(type: .float64, average: true, inputType: inputType)
     case .min: return ExtremeAccumulator(type: inputType, isMax: false)
     case .max: return ExtremeAccumulator(type: inputType, isMax: true)
-    case .countDistinct: return DistinctAccumulator(type: inputType)
+    case .countDistinct: return DistinctAccumulator(type: inputType, threads: threads)
     case .approxCountDistinct: return HyperLogLogAccumulator(type: inputType)
     }
 }
@@ -71,6 +71,8 @@ final class SumIntegerAccumulator: Accumulator {
     let inputType: SQLType
     var sums: [Int64] = []
     var counts: [Int64] = []
+    /// At least the sum of the magnitudes of everything added (`ExactSum`): while it fits in Int64, no sum can overflow.
+    private var mass: UInt64 = 0
 
     init(type: SQLType, average: Bool, inputType: SQLType) {
         self.type = type
@@ -87,36 +89,67 @@ final class SumIntegerAccumulator: Accumulator {
 
     func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
         guard let input else { return }
-        var overflow = false
+        let fits = input.ints.withUnsafeBufferPointer { v -> Bool in
+            guard let grown = ExactSum.grow(mass, rows: batch.selectedCount, largest: ExactSum.largestMagnitude(v.baseAddress!, batch)) else {
+                return false
+            }
+            mass = grown
+            return true
+        }
+        if !fits { return try updateChecked(input, groups: groups, batch) }
         sums.withUnsafeMutableBufferPointer { s in
             counts.withUnsafeMutableBufferPointer { c in
                 input.ints.withUnsafeBufferPointer { v in
-                    if let nulls = input.nulls {
+                    if s.count == 1, batch.selection == nil {
+                        // One group (no GROUP BY) over every row: two vectorized sums.
+                        let (count, sum) = ExactSum.sum(v.baseAddress!, 0..<batch.count, nulls: input.nulls)
+                        s[0] &+= sum ?? 0     // within the mass bound, so never nil
+                        c[0] &+= count
+                    } else if let nulls = input.nulls {
                         batch.forEachSelected { i in
-                            if nulls[i] != 0 { return }
+                            let valid = Int64(nulls[i]) &- 1     // all ones when valid, 0 when NULL
                             let g = Int(groups[i])
-                            let (r, o) = s[g].addingReportingOverflow(v[i]); s[g] = r; overflow = overflow || o
-                            c[g] &+= 1
+                            s[g] &+= v[i] & valid
+                            c[g] &+= valid & 1
                         }
                     } else {
                         batch.forEachSelected { i in
                             let g = Int(groups[i])
-                            let (r, o) = s[g].addingReportingOverflow(v[i]); s[g] = r; overflow = overflow || o
+                            s[g] &+= v[i]
                             c[g] &+= 1
                         }
                     }
                 }
             }
         }
-        if overflow { throw QueryError("\(average ? "avg" : "sum") overflowed BIGINT; cast the argument to DOUBLE") }
+    }
+
+    /// Adds with every addition checked, for values large enough that a sum might leave Int64.
+    private func updateChecked(_ input: Vector, groups: [Int32], _ batch: Batch) throws {
+        mass = .max
+        var overflow = false
+        sums.withUnsafeMutableBufferPointer { s in
+            counts.withUnsafeMutableBufferPointer { c in
+                input.ints.withUnsafeBufferPointer { v in
+                    batch.forEachSelected { i in
+                        if input.isNull(i) { return }
+                        let g = Int(groups[i])
+                        let (r, o) = s[g].addingReportingOverflow(v[i]); s[g] = r; overflow = overflow || o
+                        c[g] &+= 1
+                    }
+                }
+            }
+        }
+        if overflow { throw QueryError("\(average ? "avg" : "sum") \(ExactSum.overflowMessage)") }
     }
 
     /// Adds a partial sum of `n` values to group `g` (per-code histograms).
     func add(group g: Int, sum: Int64, count n: Int64) throws {
         let (r, overflow) = sums[g].addingReportingOverflow(sum)
-        if overflow { throw QueryError("\(average ? "avg" : "sum") overflowed BIGINT; cast the argument to DOUBLE") }
+        if overflow { throw QueryError("\(average ? "avg" : "sum") \(ExactSum.overflowMessage)") }
         sums[g] = r
         counts[g] &+= n
+        mass = ExactSum.grow(mass, rows: 1, largest: sum.magnitude) ?? .max
     }
 
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
@@ -124,10 +157,11 @@ final class SumIntegerAccumulator: Accumulator {
         for g in 0..<o.sums.count {
             let t = Int(mapping[g])
             let (r, overflow) = sums[t].addingReportingOverflow(o.sums[g])
-            if overflow { throw QueryError("sum overflowed BIGINT; cast the argument to DOUBLE") }
+            if overflow { throw QueryError("\(average ? "avg" : "sum") \(ExactSum.overflowMessage)") }
             sums[t] = r
             counts[t] &+= o.counts[g]
         }
+        mass = ExactSum.grow(mass, rows: 1, largest: o.mass) ?? .max
     }
 
     func result(groups: Int) -> Vector {
@@ -289,43 +323,22 @@ final class ExtremeAccumulator: Accumulator {
 }
 
 /// Exact count(DISTINCT x). Numbers: a set per group. Strings: per group and per string pool, a bitmap of
-/// the codes seen (a bit a dictionary entry, one OR a row); at the end the set bits of each pool are its
-/// distinct codes in order, and since segment dictionaries are sorted, the runs of all segments are merged
-/// like sorted runs — equal strings meet — to count without hashing a string or holding more than the
-/// bitmaps and the dictionaries already in memory.
-/// The codes of one dictionary a group saw, one bit each; a reference, so that setting bits goes through
-/// no array's copy-on-write check.
-final class CodeBitmap {
-    let wordCount: Int
-    private let storage: UnsafeMutablePointer<UInt64>
-
-    init(codes: Int) {
-        wordCount = (codes + 63) / 64
-        storage = .allocate(capacity: max(1, wordCount))
-        storage.initialize(repeating: 0, count: max(1, wordCount))
-    }
-
-    deinit { storage.deallocate() }
-
-    @inline(__always)
-    func insert(_ code: Int64) { storage[Int(code >> 6)] |= 1 << UInt64(code & 63) }
-
-    func formUnion(_ other: CodeBitmap) {
-        for w in 0..<min(wordCount, other.wordCount) { storage[w] |= other.storage[w] }
-    }
-
-    /// The bitmap's words.
-    var words: [UInt64] { Array(UnsafeBufferPointer(start: storage, count: wordCount)) }
-}
-
+/// the codes seen (a bit a dictionary entry, one OR a row); at the end `DistinctStrings` counts the set
+/// bits of every pool, each string once, holding no more than the bitmaps, the dictionaries already in
+/// memory and one cache-sized table per thread.
 final class DistinctAccumulator: Accumulator {
     let type: SQLType
+    /// Threads for counting strings at the end.
+    let threads: Int
     var numbers: [Set<Int64>] = []
     /// Per group: the pools seen and their code bitmaps.
     var runs: [[(pool: StringPool, bits: CodeBitmap)]] = []
     private var runIndex: [[ObjectIdentifier: Int]] = []
 
-    init(type: SQLType) { self.type = type }
+    init(type: SQLType, threads: Int) {
+        self.type = type
+        self.threads = threads
+    }
 
     func reserve(groups count: Int) {
         if type == .string {
@@ -395,7 +408,7 @@ final class DistinctAccumulator: Accumulator {
         let v = Vector(type: .int64, count: groups)
         if type == .string {
             let all = runs.prefix(groups).enumerated().flatMap { g, list in list.map { DistinctStrings.Run(group: g, pool: $0.pool, bits: $0.bits.words) } }
-            let counts = DistinctStrings.count(all, groups: groups)
+            let counts = DistinctStrings.count(all, groups: groups, threads: threads)
             for g in 0..<groups { v.ints[g] = Int64(counts[g]) }
         } else {
             for g in 0..<groups { v.ints[g] = g < numbers.count ? Int64(numbers[g].count) : 0 }
@@ -408,148 +421,3 @@ final class DistinctAccumulator: Accumulator {
     }
 }
 
-/// approx_count_distinct: HyperLogLog with 2^14 registers per group (standard error about 0.8 %).
-/// Registers of all groups live in one flat array; a string is hashed once per dictionary entry, and for
-/// a single group each entry is added once per segment.
-final class HyperLogLogAccumulator: Accumulator {
-    static let precision = 14
-    static let registerCount = 1 << precision
-    let type: SQLType
-    /// Per group, the offset of its registers in `registers` (-1: none yet).
-    var offsets: [Int] = []
-    var registers: [UInt8] = []
-
-    init(type: SQLType) { self.type = type }
-
-    func reserve(groups count: Int) { while offsets.count < count { offsets.append(-1) } }
-
-    private func base(_ g: Int) -> Int {
-        if offsets[g] < 0 {
-            offsets[g] = registers.count
-            registers.append(contentsOf: repeatElement(0, count: Self.registerCount))
-        }
-        return offsets[g]
-    }
-
-    @inline(__always)
-    private static func add(_ hash: UInt64, into r: UnsafeMutablePointer<UInt8>) {
-        let index = Int(hash >> UInt64(64 - precision))
-        let rank = UInt8(min(64 - precision, (hash << UInt64(precision)).leadingZeroBitCount) + 1)
-        if r[index] < rank { r[index] = rank }
-    }
-
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// The pool seen last (a segment's blocks share it): its entries' hashes, and for one group, which
-    /// entries were added already.
-    private var hashedPool: StringPool?
-    private var hashes: [UInt64] = []
-    private var added: [Bool] = []
-
-    func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
-        guard let input else { return }
-        if type == .string {
-            let pool = input.pool!
-            if hashedPool !== pool {
-                hashedPool = pool
-                hashes = [UInt64](repeating: 0, count: pool.count)
-                added = [Bool](repeating: false, count: pool.count)
-                let dictionary = pool.dictionary
-                dictionary.bytes.withUnsafeBytes { bytes in
-                    dictionary.starts.withUnsafeBufferPointer { starts in
-                        hashes.withUnsafeMutableBufferPointer { h in
-                            for c in 0..<pool.count { h[c] = XXH3_64bits(bytes.baseAddress.map { $0 + starts[c] }, starts[c + 1] - starts[c]) }
-                        }
-                    }
-                }
-            }
-            if offsets.count == 1 {
-                let b = base(0)
-                registers.withUnsafeMutableBufferPointer { r in
-                    hashes.withUnsafeBufferPointer { h in
-                        added.withUnsafeMutableBufferPointer { seen in
-                            batch.forEachSelected { i in
-                                if input.isNull(i) { return }
-                                let c = Int(input.ints[i])
-                                if seen[c] { return }
-                                seen[c] = true
-                                Self.add(h[c], into: r.baseAddress! + b)
-                            }
-                        }
-                    }
-                }
-                return
-            }
-            let bases = registerBases(input, groups, batch)
-            registers.withUnsafeMutableBufferPointer { r in
-                hashes.withUnsafeBufferPointer { h in
-                    input.ints.withUnsafeBufferPointer { codes in
-                        batch.forEachSelected { i in
-                            if input.isNull(i) { return }
-                            Self.add(h[Int(codes[i])], into: r.baseAddress! + bases[Int(groups[i])])
-                        }
-                    }
-                }
-            }
-        } else {
-            let bases = registerBases(input, groups, batch)
-            registers.withUnsafeMutableBufferPointer { r in
-                batch.forEachSelected { i in
-                    if input.isNull(i) { return }
-                    let bits = type == .float64 ? input.doubles[i].bitPattern : UInt64(bitPattern: input.ints[i])
-                    Self.add(Self.mix(bits), into: r.baseAddress! + bases[Int(groups[i])])
-                }
-            }
-        }
-    }
-
-    /// Each group's register offset, its registers made on its first non-NULL row of the batch (before any
-    /// register is written: they only grow here).
-    private func registerBases(_ input: Vector, _ groups: [Int32], _ batch: Batch) -> [Int] {
-        var bases = [Int](repeating: -1, count: offsets.count)
-        batch.forEachSelected { i in
-            let g = Int(groups[i])
-            if bases[g] < 0 && !input.isNull(i) { bases[g] = base(g) }
-        }
-        return bases
-    }
-
-    func merge(_ other: Accumulator, mapping: [Int32]) throws {
-        let o = other as! HyperLogLogAccumulator
-        for g in 0..<o.offsets.count where o.offsets[g] >= 0 {
-            let t = base(Int(mapping[g])), s = o.offsets[g]
-            for k in 0..<Self.registerCount where o.registers[s + k] > registers[t + k] { registers[t + k] = o.registers[s + k] }
-        }
-    }
-
-    func result(groups: Int) -> Vector {
-        let v = Vector(type: .int64, count: groups)
-        let m = Double(Self.registerCount)
-        let alpha = 0.7213 / (1 + 1.079 / m)
-        for g in 0..<groups {
-            guard g < offsets.count, offsets[g] >= 0 else { v.ints[g] = 0; continue }
-            var sum = 0.0
-            var zeros = 0
-            for k in 0..<Self.registerCount {
-                let r = registers[offsets[g] + k]
-                sum += pow(2.0, -Double(r))
-                if r == 0 { zeros += 1 }
-            }
-            var estimate = alpha * m * m / sum
-            if estimate <= 2.5 * m && zeros > 0 { estimate = m * log(m / Double(zeros)) }
-            v.ints[g] = Int64(estimate.rounded())
-        }
-        return v
-    }
-
-    var approximateBytes: Int { registers.count + offsets.count * 8 }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

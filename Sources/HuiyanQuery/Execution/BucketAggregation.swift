@@ -116,20 +116,30 @@ struct BucketAggregation {
             bucketOf.withUnsafeBufferPointer { b in
                 partials.rows.withUnsafeMutableBufferPointer { r in batch.forEachSelected { r[Int(b[$0])] &+= 1 } }
             }
-            var overflow = false
             for (a, input) in inputs.enumerated() {
                 guard let input else { continue }
                 let needsSum = plan.aggregates[a].kind != .count
+                // Within one block the partial sums cannot overflow unless rows × the largest magnitude can.
+                let exact = !needsSum || input.ints.withUnsafeBufferPointer {
+                    ExactSum.grow(0, rows: batch.selectedCount, largest: ExactSum.largestMagnitude($0.baseAddress!, batch)) != nil
+                }
+                guard exact else { return false }
                 bucketOf.withUnsafeBufferPointer { b in
                     input.ints.withUnsafeBufferPointer { values in
                         partials.counts[a].withUnsafeMutableBufferPointer { c in
                             partials.sums[a].withUnsafeMutableBufferPointer { s in
-                                batch.forEachSelected { i in
-                                    if let n = input.nulls, n[i] != 0 { return }
-                                    let slot = Int(b[i])
-                                    c[slot] &+= 1
-                                    if needsSum {
-                                        let (r, o) = s[slot].addingReportingOverflow(values[i]); s[slot] = r; overflow = overflow || o
+                                if let nulls = input.nulls {
+                                    batch.forEachSelected { i in
+                                        let valid = Int64(nulls[i]) &- 1     // all ones when valid, 0 when NULL
+                                        let slot = Int(b[i])
+                                        c[slot] &+= valid & 1
+                                        s[slot] &+= values[i] & valid
+                                    }
+                                } else {
+                                    batch.forEachSelected { i in
+                                        let slot = Int(b[i])
+                                        c[slot] &+= 1
+                                        s[slot] &+= values[i]
                                     }
                                 }
                             }
@@ -137,7 +147,6 @@ struct BucketAggregation {
                     }
                 }
             }
-            if overflow { throw QueryError("sum overflowed BIGINT; cast the argument to DOUBLE") }
         }
         try fold(partials, inputs: inputs, table: table, accumulators: accumulators) { bucket in
             var rest = bucket
@@ -341,18 +350,8 @@ struct BucketAggregation {
 
     /// The non-NULL count and the sum of a range of an integer-lane vector.
     private static func countAndSum(_ v: Vector, _ range: Range<Int>) throws -> (Int64, Int64) {
-        var sum: Int64 = 0, overflow = false, count = Int64(range.count)
-        v.ints.withUnsafeBufferPointer { values in
-            if let nulls = v.nulls {
-                for i in range where nulls[i] == 0 {
-                    let (s, o) = sum.addingReportingOverflow(values[i]); sum = s; overflow = overflow || o
-                }
-                count -= Int64(range.reduce(0) { $0 + Int(nulls[$1]) })
-            } else {
-                for i in range { let (s, o) = sum.addingReportingOverflow(values[i]); sum = s; overflow = overflow || o }
-            }
-        }
-        if overflow { throw QueryError("sum overflowed BIGINT; cast the argument to DOUBLE") }
+        let (count, sum) = v.ints.withUnsafeBufferPointer { ExactSum.sum($0.baseAddress!, range, nulls: v.nulls) }
+        guard let sum else { throw QueryError("sum \(ExactSum.overflowMessage)") }
         return (count, sum)
     }
 

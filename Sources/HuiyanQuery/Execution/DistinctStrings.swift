@@ -5,12 +5,14 @@ import Foundation
 /// Exact count(DISTINCT) of strings per group, over the codes each group saw in each dictionary (segment
 /// dictionaries differ, so equal strings have different codes across segments).
 ///
-/// A group that saw one dictionary only counts its codes. Otherwise every (group, string) is hashed once,
-/// with strings of up to 15 bytes (visitor and order ids) copied beside their hash; the entries are
-/// partitioned by the hash's top bits so that each partition's table fits in cache, and each partition is
-/// counted in an open-addressing table on its own thread. Equal hashes are confirmed by comparing the
-/// strings — inline ones without touching the dictionaries again — so the count is exact.
-/// Memory: 32 bytes per (group, string) seen in a group's several dictionaries.
+/// A group that saw one dictionary only counts its codes. Otherwise the strings are cut into ranges by
+/// split keys sampled from every dictionary: segment dictionaries are sorted, so each range is one
+/// stretch of codes in each dictionary, found by binary search, and equal strings fall in the same range.
+/// Each range is counted on its own, on every core, in an open-addressing table sized to it (about 16,000
+/// strings, so it stays in cache): every (group, string) is hashed once, and equal hashes are confirmed by
+/// comparing the strings — strings of up to 15 bytes (visitor and order ids) are kept inline next to their
+/// hash, so confirming a duplicate touches no dictionary — so the count is exact. Nothing is materialized
+/// per string beyond the table of the range at hand: memory is the dictionaries and the bitmaps.
 enum DistinctStrings {
     /// The codes group `group` saw in `pool`, as a bitmap.
     struct Run {
@@ -20,28 +22,31 @@ enum DistinctStrings {
     }
 
     /// Distinct strings per group (`groups` results).
-    static func count(_ runs: [Run], groups: Int, threads: Int = 2) -> [Int] {
+    static func count(_ runs: [Run], groups: Int, threads: Int) -> [Int] {
         var result = [Int](repeating: 0, count: groups)
         var runsPerGroup = [Int](repeating: 0, count: groups)
         for run in runs { runsPerGroup[run.group] += 1 }
         // Groups with one dictionary: their codes are their distinct strings.
-        var hashed: [Run] = []
+        var spread: [Run] = []
         for run in runs {
             if runsPerGroup[run.group] == 1 {
                 result[run.group] = run.bits.reduce(0) { $0 + $1.nonzeroBitCount }
             } else {
-                hashed.append(run)
+                spread.append(run)
             }
         }
-        guard !hashed.isEmpty else { return result }
-        let counted = countHashed(hashed, groups: groups, threads: threads)
+        guard !spread.isEmpty else { return result }
+        let counted = countByRanges(spread, groups: groups, threads: threads)
         for g in 0..<groups { result[g] += counted[g] }
         return result
     }
 
-    /// One (group, string): its hash, and the string itself when it has at most 15 bytes (`head`, then
-    /// `tail` with the length in its top byte), else where its bytes are (`head` = run << 32 | code, and
-    /// `tail` = `long`).
+    /// Strings per range, the size a range's table is made for.
+    static let rangeTarget = 16_384
+
+    /// One (group, string) in a range's table: its hash, and the string itself when it has at most 15 bytes
+    /// (`head`, then `tail` with the length in its top byte), else where its bytes are (`head` = run << 32 |
+    /// code, and `tail` = `long`).
     private struct Entry {
         var hash: UInt64
         var head: UInt64
@@ -51,7 +56,7 @@ enum DistinctStrings {
         static let long = UInt64(0xFF) << 56
     }
 
-    private static func countHashed(_ runs: [Run], groups: Int, threads: Int) -> [Int] {
+    private static func countByRanges(_ runs: [Run], groups: Int, threads: Int) -> [Int] {
         // The distinct dictionaries (groups share their segments' pools), and each run's.
         var poolIndex: [ObjectIdentifier: Int] = [:]
         var dictionaries: [StringDictionary] = []
@@ -63,58 +68,36 @@ enum DistinctStrings {
         }
         return withDictionaryBytes(dictionaries) { poolBytes, poolStarts in
             let bytes = dictionaryOf.map { poolBytes[$0] }, starts = dictionaryOf.map { poolStarts[$0] }
-            let ends = dictionaryOf.map { dictionaries[$0].bytes.count }
-            // Hash every (group, string) once, each thread its share of the runs, into its own partitions:
-            // as many as keep a partition's entries and table within a core's cache (about 16,000 entries).
-            let total = runs.reduce(0) { $0 + $1.bits.reduce(0) { $0 + $1.nonzeroBitCount } }
-            var bits = 6
-            while bits < 14 && total >> bits > 16_384 { bits += 1 }
-            let partitions = 1 << bits, shift = UInt64(64 - bits)
-            let workers = max(1, min(threads, runs.count))
-            let expected = total / (partitions * workers)
-            var hashed = [[EntryBuffer]](repeating: [], count: workers)
-            defer { for share in hashed { for buffer in share { buffer.free() } } }
-            hashed.withUnsafeMutableBufferPointer { out in
-                let results = out
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    var local = (0..<partitions).map { _ in EntryBuffer(capacity: expected + expected / 4 + 16) }
-                    local.withUnsafeMutableBufferPointer { local in
-                        for r in stride(from: worker, to: runs.count, by: workers) {
-                            let run = runs[r]
-                            let salt = UInt64(run.group) &* 0x9E37_79B9_7F4A_7C15
-                            let base = bytes[r], offsets = starts[r], end = ends[r]
-                            for (w, word) in run.bits.enumerated() {
-                                var rest = word
-                                while rest != 0 {
-                                    let code = w * 64 + rest.trailingZeroBitCount
-                                    rest &= rest - 1
-                                    let start = offsets[code], length = offsets[code + 1] - start
-                                    let hash = mix(XXH3_64bits(base + start, length) ^ salt)
-                                    var entry = Entry(hash: hash, head: UInt64(r) << 32 | UInt64(code), tail: Entry.long, group: UInt32(run.group))
-                                    if length <= 15 {
-                                        let (head, tail) = inlineBytes(base + start, length, readable: end - start)
-                                        entry.head = head
-                                        entry.tail = tail | UInt64(length) << 56
-                                    }
-                                    local[Int(hash >> shift)].append(entry)
-                                }
-                            }
-                        }
-                    }
-                    results[worker] = local
-                }
+            let sizes = runs.map { $0.bits.reduce(0) { $0 + $1.nonzeroBitCount } }
+            let total = sizes.reduce(0, +)
+            // Split keys at quantiles of a sample of every dictionary, then each run's code at each key.
+            let splits = splitKeys(dictionaries: dictionaries, poolBytes: poolBytes, poolStarts: poolStarts,
+                                   weights: dictionaryWeights(dictionaryOf, sizes, count: dictionaries.count),
+                                   ranges: max(1, (total + rangeTarget - 1) / rangeTarget))
+            var boundariesOf: [Int: [Int]] = [:]
+            let boundaries = dictionaryOf.map { d -> [Int] in
+                if let known = boundariesOf[d] { return known }
+                let count = dictionaries[d].count
+                let b = [0] + splits.map { lowerBound($0, poolBytes[d], poolStarts[d], count) } + [count]
+                boundariesOf[d] = b
+                return b
             }
-            // Count each partition (the threads' shares of it together) in its own table.
+            let ranges = splits.count + 1
+            let workers = max(1, min(threads, ranges))
             var perWorker = [[Int]](repeating: [Int](repeating: 0, count: groups), count: workers)
+            let next = NSLock()
+            var nextRange = 0
             perWorker.withUnsafeMutableBufferPointer { out in
                 let counts = out
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     var mine = [Int](repeating: 0, count: groups)
-                    var table: [UInt64] = []
-                    for p in stride(from: worker, to: partitions, by: workers) {
-                        let shares = hashed.map { UnsafeBufferPointer(start: $0[p].base, count: $0[p].count) }
-                        countPartition(shares, bytes: bytes, starts: starts, table: &table, into: &mine)
+                    var table = RangeTable()
+                    while true {
+                        next.lock(); let range = nextRange; nextRange += 1; next.unlock()
+                        guard range < ranges else { break }
+                        countRange(range, runs: runs, boundaries: boundaries, bytes: bytes, starts: starts, table: &table, into: &mine)
                     }
+                    table.free()
                     counts[worker] = mine
                 }
             }
@@ -122,79 +105,177 @@ enum DistinctStrings {
         }
     }
 
-    /// A growable buffer of entries without the uniqueness checks of a nested array's append; freed by its
-    /// owner. (Staging entries per partition to move them eight at a time measured a third slower.)
-    private struct EntryBuffer {
-        var base: UnsafeMutablePointer<Entry>
-        var count = 0
-        var capacity: Int
-
-        init(capacity: Int) {
-            self.capacity = Swift.max(16, capacity)
-            base = .allocate(capacity: self.capacity)
-        }
-
-        @inline(__always)
-        mutating func append(_ entry: Entry) {
-            if count == capacity {
-                let grown = UnsafeMutablePointer<Entry>.allocate(capacity: capacity * 2)
-                grown.moveInitialize(from: base, count: count)
-                base.deallocate()
-                base = grown
-                capacity *= 2
-            }
-            (base + count).initialize(to: entry)
-            count += 1
-        }
-
-        func free() { base.deallocate() }
+    /// Per dictionary, how many of its entries the runs saw (what its samples stand for).
+    private static func dictionaryWeights(_ dictionaryOf: [Int], _ sizes: [Int], count: Int) -> [Int] {
+        var weights = [Int](repeating: 0, count: count)
+        for (r, d) in dictionaryOf.enumerated() { weights[d] += sizes[r] }
+        return weights
     }
 
-    /// Inserts a partition's entries (each thread's share of it) into an open-addressing table; each new
-    /// (group, string) adds one to its group. A slot holds 32 bits of the hash beside the entry's number + 1
-    /// (numbered across the shares), so that probing past other keys does not touch their entries.
-    private static func countPartition(_ shares: [UnsafeBufferPointer<Entry>], bytes: [UnsafePointer<UInt8>],
-                                       starts: [UnsafePointer<Int>], table: inout [UInt64], into counts: inout [Int]) {
-        let total = shares.reduce(0) { $0 + $1.count }
-        guard total > 0 else { return }
-        var capacity = 16
-        while capacity < total * 2 { capacity <<= 1 }
-        if table.count < capacity { table = [UInt64](repeating: 0, count: capacity) }
-        else { for i in 0..<capacity { table[i] = 0 } }
-        let mask = capacity - 1
-        func entry(_ number: Int) -> Entry {
-            var n = number
-            for share in shares {
-                if n < share.count { return share[n] }
-                n -= share.count
+    /// `ranges - 1` increasing split keys: entries sampled evenly from each dictionary, each standing for its
+    /// share of the dictionary's weight, cut at equal cumulative weight.
+    private static func splitKeys(dictionaries: [StringDictionary], poolBytes: [UnsafePointer<UInt8>], poolStarts: [UnsafePointer<Int>],
+                                  weights: [Int], ranges: Int) -> [[UInt8]] {
+        guard ranges > 1 else { return [] }
+        let perDictionary = 64
+        var samples: [(key: [UInt8], weight: Double)] = []
+        for (d, dictionary) in dictionaries.enumerated() where dictionary.count > 0 && weights[d] > 0 {
+            let n = Swift.min(perDictionary, dictionary.count)
+            for k in 0..<n {
+                let code = k * dictionary.count / n
+                let start = poolStarts[d][code], end = poolStarts[d][code + 1]
+                samples.append((Array(UnsafeBufferPointer(start: poolBytes[d] + start, count: end - start)), Double(weights[d]) / Double(n)))
             }
-            fatalError("entry \(number) of \(total)")
         }
-        table.withUnsafeMutableBufferPointer { slots in
-            var number = 0
-            for share in shares {
-                for e in share {
-                    number += 1
-                    let tag = e.hash & 0xFFFF_FFFF_0000_0000
-                    var s = Int(truncatingIfNeeded: e.hash) & mask
+        samples.sort { compare($0.key, $1.key) < 0 }
+        let step = samples.reduce(0) { $0 + $1.weight } / Double(ranges)
+        var keys: [[UInt8]] = []
+        var cumulative = 0.0
+        for sample in samples {
+            cumulative += sample.weight
+            if cumulative >= step * Double(keys.count + 1), keys.count < ranges - 1,
+               keys.last.map({ compare($0, sample.key) < 0 }) ?? true {
+                keys.append(sample.key)
+            }
+        }
+        return keys
+    }
+
+    /// The first code whose string is not below `key` (byte order).
+    private static func lowerBound(_ key: [UInt8], _ bytes: UnsafePointer<UInt8>, _ starts: UnsafePointer<Int>, _ count: Int) -> Int {
+        key.withUnsafeBufferPointer { k in
+            var lo = 0, hi = count
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                let start = starts[mid], length = starts[mid + 1] - start
+                let common = Swift.min(length, k.count)
+                var c = common == 0 ? 0 : memcmp(bytes + start, k.baseAddress!, common)
+                if c == 0 { c = length < k.count ? -1 : (length > k.count ? 1 : 0) }
+                if c < 0 { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+    }
+
+    private static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        for (x, y) in zip(a, b) where x != y { return x < y ? -1 : 1 }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    }
+
+    /// A range's open-addressing table, reused from range to range: a slot holds 32 bits of the hash beside
+    /// the entry's number + 1, so that probing past other keys does not touch their entries.
+    private struct RangeTable {
+        var slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        var slotCapacity = 0
+        var entries = UnsafeMutablePointer<Entry>.allocate(capacity: 1)
+        var entryCapacity = 0
+
+        /// Room for `count` entries, every slot empty; returns the slot mask.
+        mutating func reset(for count: Int) -> Int {
+            var capacity = 16
+            while capacity < count * 2 { capacity <<= 1 }
+            if capacity > slotCapacity {
+                slots.deallocate()
+                slots = .allocate(capacity: capacity)
+                slotCapacity = capacity
+            }
+            slots.initialize(repeating: 0, count: capacity)
+            if count > entryCapacity {
+                entries.deallocate()
+                entries = .allocate(capacity: count)
+                entryCapacity = count
+            }
+            return capacity - 1
+        }
+
+        func free() {
+            slots.deallocate()
+            entries.deallocate()
+        }
+    }
+
+    /// Counts the (group, string)s of range `range`: each run's codes between its boundaries, hashed into the
+    /// table; each new one adds one to its group.
+    private static func countRange(_ range: Int, runs: [Run], boundaries: [[Int]], bytes: [UnsafePointer<UInt8>],
+                                   starts: [UnsafePointer<Int>], table: inout RangeTable, into counts: inout [Int]) {
+        var total = 0
+        for (r, run) in runs.enumerated() {
+            total += run.bits.withUnsafeBufferPointer { popCount($0, boundaries[r][range]..<boundaries[r][range + 1]) }
+        }
+        guard total > 0 else { return }
+        let mask = table.reset(for: total)
+        let slots = table.slots, entries = table.entries
+        var stored = 0
+        for (r, run) in runs.enumerated() {
+            let salt = UInt64(run.group) &* 0x9E37_79B9_7F4A_7C15
+            let base = bytes[r], offsets = starts[r]
+            let end = offsets[run.pool.count]
+            let group = UInt32(run.group)
+            run.bits.withUnsafeBufferPointer { words in
+                forEachCode(words, boundaries[r][range]..<boundaries[r][range + 1]) { code in
+                    let start = offsets[code], length = offsets[code + 1] - start
+                    let hash = mix(XXH3_64bits(base + start, length) ^ salt)
+                    var entry = Entry(hash: hash, head: UInt64(r) << 32 | UInt64(code), tail: Entry.long, group: group)
+                    if length <= 15 {
+                        let (head, tail) = inlineBytes(base + start, length, readable: end - start)
+                        entry.head = head
+                        entry.tail = tail | UInt64(length) << 56
+                    }
+                    let tag = hash & 0xFFFF_FFFF_0000_0000
+                    var s = Int(truncatingIfNeeded: hash) & mask
                     while true {
                         let slot = slots[s]
                         if slot == 0 {
-                            slots[s] = tag | UInt64(number)
-                            counts[Int(e.group)] += 1
-                            break
+                            entries[stored] = entry
+                            stored += 1
+                            slots[s] = tag | UInt64(stored)
+                            counts[Int(group)] += 1
+                            return
                         }
                         if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                            let other = entry(Int(slot & 0xFFFF_FFFF) - 1)
-                            if other.hash == e.hash, other.group == e.group, other.tail == e.tail,
-                               other.head == e.head || (e.tail == Entry.long && sameBytes(bytes, starts, other.head, e.head)) {
-                                break
+                            let other = entries[Int(slot & 0xFFFF_FFFF) - 1]
+                            if other.hash == hash, other.group == group, other.tail == entry.tail,
+                               other.head == entry.head || (entry.tail == Entry.long && sameBytes(bytes, starts, other.head, entry.head)) {
+                                return
                             }
                         }
                         s = (s + 1) & mask
                     }
                 }
             }
+        }
+    }
+
+    /// Set bits of `words` among bits `range`.
+    @inline(__always)
+    private static func popCount(_ words: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) -> Int {
+        var n = 0
+        forEachWord(words, range) { _, word in n += word.nonzeroBitCount }
+        return n
+    }
+
+    /// Calls `body` with every set bit of `words` among bits `range`, in order.
+    @inline(__always)
+    private static func forEachCode(_ words: UnsafeBufferPointer<UInt64>, _ range: Range<Int>, _ body: (Int) -> Void) {
+        forEachWord(words, range) { w, word in
+            var rest = word
+            while rest != 0 {
+                body(w << 6 | rest.trailingZeroBitCount)
+                rest &= rest &- 1
+            }
+        }
+    }
+
+    /// Calls `body(index, word)` with the words covering bits `range`, bits outside it masked off.
+    @inline(__always)
+    private static func forEachWord(_ words: UnsafeBufferPointer<UInt64>, _ range: Range<Int>, _ body: (Int, UInt64) -> Void) {
+        guard !range.isEmpty else { return }
+        let first = range.lowerBound >> 6, last = (range.upperBound - 1) >> 6
+        for w in first...last {
+            var word = words[w]
+            if w == first { word &= ~0 << UInt64(range.lowerBound & 63) }
+            if w == last, range.upperBound & 63 != 0 { word &= (1 << UInt64(range.upperBound & 63)) &- 1 }
+            body(w, word)
         }
     }
 

@@ -1,14 +1,13 @@
 import Foundation
 import HuiyanStorage
 
-/// Runs a bound SELECT: segments are scanned on every core (each thread takes the next segment), each
-/// thread filters and aggregates (or projects) its blocks into its own state, and the states are merged.
+/// Runs a bound SELECT: segments are scanned on every core (each thread takes the next segment, or the next
+/// range of blocks when few segments are kept), each thread filters and aggregates (or projects) its blocks
+/// into its own state, and the states are merged.
 final class SelectExecutor {
     let plan: SelectPlan
     let context: QueryContext
     let offsetSeconds: Int
-    /// Filled while running: how zone maps pruned the scan.
-    private(set) var segmentsTotal = 0, segmentsScanned = 0, blocksTotal = 0, blocksScanned = 0
 
     init(plan: SelectPlan, context: QueryContext, offsetSeconds: Int) {
         self.plan = plan
@@ -21,10 +20,9 @@ final class SelectExecutor {
         let cursor = TableScanner.Cursor()
         var table: GroupTable?
         var accumulators: [Accumulator] = []
-        var rows: [(segment: Int, rows: [[Value]])] = []
+        var rows: [(unit: Int, rows: [[Value]])] = []
         var joinCursors: [JoinTable.Cursor] = []
         var failure: Error?
-        var segments = 0, blocks = 0, blocksScanned = 0
     }
 
     func run() throws -> QueryResult {
@@ -72,7 +70,7 @@ final class SelectExecutor {
         // Aggregates without FROM (e.g. SELECT count(*)) run over one row, through the same path as scans.
         let worker = Worker()
         worker.table = GroupTable(keyTypes: [])
-        worker.accumulators = plan.aggregates.map(makeAccumulator)
+        worker.accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
         let batch = try oneRow()
         if batch.selectedCount > 0 { try aggregate(Evaluator(offsetSeconds: offsetSeconds), batch, worker) }
         if worker.table!.groupCount == 0 { addEmptyGroup(worker) }
@@ -98,10 +96,11 @@ final class SelectExecutor {
         let scanner = TableScanner(snapshot: snapshot, columns: plan.scanColumns, filter: plan.filter)
         let joins = try plan.joins.map { try JoinTable(plan: $0, context: context, offsetSeconds: offsetSeconds) }
         let segments = snapshot.segments
-        let threadCount = min(context.threads, max(1, segments.count))
+        let units = try workUnits(scanner, segments)
+        let threadCount = min(context.threads, max(1, units.count))
         let workers = (0..<threadCount).map { _ in Worker() }
         let next = NSLock()
-        var nextSegment = 0
+        var nextUnit = 0
         // Projections without ORDER BY or DISTINCT can stop once LIMIT + OFFSET rows are in hand.
         let earlyStop = !plan.isAggregate && plan.orderBy.isEmpty && !plan.distinct ? plan.limit.map { $0 + plan.offset } : nil
         let produced = NSLock()
@@ -112,33 +111,27 @@ final class SelectExecutor {
             worker.joinCursors = joins.map { _ in JoinTable.Cursor() }
             if self.plan.isAggregate {
                 worker.table = GroupTable(keyTypes: self.plan.groupKeys.map(\.type))
-                worker.accumulators = self.plan.aggregates.map(makeAccumulator)
+                worker.accumulators = self.plan.aggregates.map { makeAccumulator($0, threads: self.context.threads) }
             }
             do {
                 while true {
                     next.lock()
-                    let s = nextSegment
-                    nextSegment += 1
+                    let u = nextUnit
+                    nextUnit += 1
                     next.unlock()
-                    guard s < segments.count else { break }
+                    guard u < units.count else { break }
                     if let earlyStop {
                         produced.lock(); let enough = producedRows >= earlyStop; produced.unlock()
                         if enough { break }
                     }
-                    let segment = segments[s]
-                    let blocks = try scanner.blocks(of: segment)
-                    worker.segments += blocks.isEmpty ? 0 : 1
-                    worker.blocks += segment.columns.first?.blocks.count ?? 0
-                    var segmentRows: [[Value]] = []
-                    for block in blocks {
+                    let segment = segments[units[u].segment]
+                    var unitRows: [[Value]] = []
+                    for block in units[u].blocks {
                         try self.context.check()
-                        worker.blocksScanned += 1
                         if self.plan.isAggregate, try self.aggregateFromZoneMap(scanner, segment, block, worker) { continue }
-                        var vectors = try scanner.load(segment: segment, block: block, cursor: worker.cursor)
-                        let rows = segment.columns.first!.blocks[block].rowCount
-                        var batch = Batch(count: rows, selection: nil)
+                        var (vectors, batch) = try self.read(scanner, segment, block, worker.cursor)
+                        guard batch.selectedCount > 0 else { continue }
                         var evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
-                        if let filter = self.plan.filter { try evaluator.filter(filter, &batch) }
                         for (join, cursor) in zip(joins, worker.joinCursors) where batch.selectedCount > 0 {
                             try join.probe(&batch, &vectors, evaluator, cursor)
                             evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
@@ -149,13 +142,13 @@ final class SelectExecutor {
                             try self.aggregate(evaluator, batch, worker)
                         } else {
                             let out = try self.project(evaluator, batch)
-                            segmentRows += out
+                            unitRows += out
                             produced.lock(); producedRows += out.count; produced.unlock()
-                            try self.context.checkMemory(segmentRows.count * 64 * max(1, self.plan.outputs.count))
-                            if let earlyStop, segmentRows.count >= earlyStop { break }
+                            try self.context.checkMemory(unitRows.count * 64 * max(1, self.plan.outputs.count))
+                            if let earlyStop, unitRows.count >= earlyStop { break }
                         }
                     }
-                    if !segmentRows.isEmpty { worker.rows.append((s, segmentRows)) }
+                    if !unitRows.isEmpty { worker.rows.append((u, unitRows)) }
                 }
             } catch {
                 worker.failure = error
@@ -163,10 +156,6 @@ final class SelectExecutor {
         }
         if threadCount == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threadCount, execute: work) }
         if let failure = workers.compactMap(\.failure).first { throw failure }
-        segmentsTotal = segments.count
-        segmentsScanned = workers.reduce(0) { $0 + $1.segments }
-        blocksTotal = workers.reduce(0) { $0 + $1.blocks }
-        blocksScanned = workers.reduce(0) { $0 + $1.blocksScanned }
 
         if plan.isAggregate {
             let main = workers[0]
@@ -182,7 +171,69 @@ final class SelectExecutor {
             if main.table!.groupCount == 0 { addEmptyGroup(main) }
             return try finishAggregation(main.table!, main.accumulators)
         }
-        return workers.flatMap(\.rows).sorted { $0.segment < $1.segment }.flatMap(\.rows)
+        return workers.flatMap(\.rows).sorted { $0.unit < $1.unit }.flatMap(\.rows)
+    }
+
+    /// The blocks to read as units of work for the threads, in table order: the blocks of each segment that
+    /// the zone maps keep (found on every thread: string tests decode dictionaries), a unit per segment;
+    /// when fewer segments than threads hold any, their blocks are cut into contiguous ranges so that no
+    /// thread idles (a week of tickets lies in one segment).
+    private func workUnits(_ scanner: TableScanner, _ segments: [SegmentReader]) throws -> [(segment: Int, blocks: ArraySlice<Int>)] {
+        var kept = [[Int]](repeating: [], count: segments.count)
+        var failure: Error?
+        let lock = NSLock()
+        kept.withUnsafeMutableBufferPointer { out in
+            let out = out
+            let prune = { (s: Int) in
+                do { out[s] = try scanner.blocks(of: segments[s]) } catch { lock.lock(); failure = failure ?? error; lock.unlock() }
+            }
+            if context.threads > 1 && segments.count > 1 {
+                DispatchQueue.concurrentPerform(iterations: segments.count, execute: prune)
+            } else {
+                for s in segments.indices { prune(s) }
+            }
+        }
+        if let failure { throw failure }
+        var units = kept.indices.filter { !kept[$0].isEmpty }.map { (segment: $0, blocks: kept[$0][...]) }
+        let threads = context.threads
+        if !units.isEmpty && units.count < threads {
+            let parts = (threads + units.count - 1) / units.count
+            units = units.flatMap { unit -> [(segment: Int, blocks: ArraySlice<Int>)] in
+                let n = unit.blocks.count, pieces = min(parts, n)
+                return (0..<pieces).map { p in
+                    (unit.segment, unit.blocks[(unit.blocks.startIndex + p * n / pieces)..<(unit.blocks.startIndex + (p + 1) * n / pieces)])
+                }
+            }
+        }
+        return units
+    }
+
+    /// Reads a block and applies the filter. Conjuncts that the block's zone map shows to hold for every row
+    /// are skipped; the remaining ones' columns are read first, and when they keep at most half of the rows
+    /// the other columns are read for those rows alone and every vector is made dense (the batch then has no
+    /// selection), else they are read whole.
+    private func read(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ cursor: TableScanner.Cursor) throws -> ([Int: Vector], Batch) {
+        let rows = segment.columns.first!.blocks[block].rowCount
+        let (filter, filterColumns) = plan.filter == nil ? (nil, []) : scanner.residualFilter(segment, block)
+        guard let filter else {
+            return (try scanner.load(segment: segment, block: block, cursor: cursor), Batch(count: rows, selection: nil))
+        }
+        var vectors = try scanner.load(segment: segment, block: block, cursor: cursor, columns: filterColumns.sorted())
+        var batch = Batch(count: rows, selection: nil)
+        try Evaluator(offsetSeconds: offsetSeconds, columns: vectors).filter(filter, &batch)
+        guard batch.selectedCount > 0 else { return (vectors, batch) }
+        let rest = plan.columnsAfterFilter.filter { vectors[$0] == nil }
+        if let selection = batch.selection, selection.count * 2 <= rows {
+            var dense = try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest, rows: selection)
+            for column in plan.columnsAfterFilter where dense[column] == nil {
+                dense[column] = vectors[column]!.compacted(to: selection)
+            }
+            return (dense, Batch(count: selection.count, selection: nil))
+        }
+        for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest) {
+            vectors[column] = vector
+        }
+        return (vectors, batch)
     }
 
     /// Aggregates a block from its zone map alone, when it can: a count(*) without groups of a block the

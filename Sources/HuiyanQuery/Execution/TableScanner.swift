@@ -6,8 +6,8 @@ final class TableScanner {
     let snapshot: TableSnapshot
     let columns: [Int]
     private let tests: [ZoneTest]
-    /// Whether the whole filter is zone tests (so a block every test holds for entirely needs no filtering).
-    private let filterIsZoneTests: Bool
+    /// The filter's conjuncts, each with the index of its zone test when it has one.
+    private let conjuncts: [(term: BoundExpression, test: Int?, columns: Set<Int>)]
 
     /// A conjunct of the WHERE clause that zone maps can decide: `column op constant` or `column IN (…)`.
     struct ZoneTest {
@@ -20,38 +20,51 @@ final class TableScanner {
         self.snapshot = snapshot
         self.columns = columns
         var tests: [ZoneTest] = []
-        var conjuncts: [BoundExpression] = []
-        if let filter {
-            if case .and(let list) = filter { conjuncts = list } else { conjuncts = [filter] }
-        }
-        for c in conjuncts {
+        var conjuncts: [(term: BoundExpression, test: Int?, columns: Set<Int>)] = []
+        for c in filter?.conjuncts ?? [] {
+            var test: ZoneTest?
             switch c {
             case .comparison(let op, .column(let i, _, _), .constant(let v, _)) where !v.isNull:
-                tests.append(ZoneTest(column: i, op: op, values: [v]))
+                test = ZoneTest(column: i, op: op, values: [v])
             case .comparison(let op, .constant(let v, _), .column(let i, _, _)) where !v.isNull:
-                tests.append(ZoneTest(column: i, op: op.flipped, values: [v]))
+                test = ZoneTest(column: i, op: op.flipped, values: [v])
             case .inList(.column(let i, _, _), let values, false) where !values.isEmpty:
-                tests.append(ZoneTest(column: i, op: nil, values: values.filter { !$0.isNull }))
+                test = ZoneTest(column: i, op: nil, values: values.filter { !$0.isNull })
             default: break
             }
+            if let test { tests.append(test) }
+            conjuncts.append((c, test == nil ? nil : tests.count - 1, c.columns))
         }
         self.tests = tests
-        filterIsZoneTests = tests.count == conjuncts.count
+        self.conjuncts = conjuncts
     }
 
-    /// Whether every row of a block passes the filter, as its zone map shows: the filter is only comparisons
-    /// of integer-lane columns (times, numbers) with constants, the block has no NULL there, and each
-    /// comparison holds at both the block's minimum and maximum (so for every value between).
+    /// Whether every row of a block passes the filter, as its zone map shows.
     func selectsWholeBlock(_ segment: SegmentReader, _ block: Int) -> Bool {
-        guard filterIsZoneTests else { return false }
-        for test in tests {
-            let info = segment.columns[test.column]
-            guard info.definition.type.lane == .int64, let op = test.op, op != .notEqual, test.values.count == 1,
-                  let c = Self.integer(test.values[0]) else { return false }
-            let zone = info.blocks[block]
-            guard zone.nullCount == 0, op.holds(zone.min, c), op.holds(zone.max, c) else { return false }
+        conjuncts.allSatisfy { $0.test.map { holdsForWholeBlock(tests[$0], segment, block) } ?? false }
+    }
+
+    /// The filter's conjuncts that a block's rows must still be tested against (those its zone map does not
+    /// show to hold for every row), and the columns they read.
+    func residualFilter(_ segment: SegmentReader, _ block: Int) -> (filter: BoundExpression?, columns: Set<Int>) {
+        var terms: [BoundExpression] = []
+        var columns = Set<Int>()
+        for c in conjuncts where !(c.test.map { holdsForWholeBlock(tests[$0], segment, block) } ?? false) {
+            terms.append(c.term)
+            columns.formUnion(c.columns)
         }
-        return true
+        return (BoundExpression.conjunction(terms), columns)
+    }
+
+    /// Whether a test holds for every row of a block, as its zone map shows: a comparison of an integer-lane
+    /// column (times, numbers) with a constant, no NULL in the block there, and the comparison holds at the
+    /// block's minimum and maximum (so for every value between).
+    private func holdsForWholeBlock(_ test: ZoneTest, _ segment: SegmentReader, _ block: Int) -> Bool {
+        let info = segment.columns[test.column]
+        guard info.definition.type.lane == .int64, let op = test.op, op != .notEqual, test.values.count == 1,
+              let c = Self.integer(test.values[0]) else { return false }
+        let zone = info.blocks[block]
+        return zone.nullCount == 0 && op.holds(zone.min, c) && op.holds(zone.max, c)
     }
 
     /// The blocks of a segment that may hold matching rows (all blocks have the same rows in every column).
@@ -154,6 +167,12 @@ final class TableScanner {
 
     /// Decodes the needed columns of one block into vectors, keyed by table column index.
     func load(segment: SegmentReader, block: Int, cursor: Cursor) throws -> [Int: Vector] {
+        try load(segment: segment, block: block, cursor: cursor, columns: columns)
+    }
+
+    /// Decodes `columns` of one block into vectors; with `rows`, only those rows (increasing), densely: row
+    /// `rows[k]` of the block is row `k` of each vector.
+    func load(segment: SegmentReader, block: Int, cursor: Cursor, columns: [Int], rows selected: [Int32]? = nil) throws -> [Int: Vector] {
         if cursor.poolSegment != ObjectIdentifier(segment) {
             cursor.pools = [:]
             cursor.poolSegment = ObjectIdentifier(segment)
@@ -161,8 +180,12 @@ final class TableScanner {
         var vectors: [Int: Vector] = [:]
         for column in columns {
             let info = segment.columns[column]
-            let rows = info.blocks[block].rowCount
             let type = SQLType(info.definition.type)
+            if let selected {
+                vectors[column] = try loadRows(selected, segment: segment, column: column, block: block, type: type, cursor: cursor)
+                continue
+            }
+            let rows = info.blocks[block].rowCount
             let vector = Vector(type: type, count: rows)
             let nulls: Int
             switch info.definition.type.lane {
@@ -178,17 +201,44 @@ final class TableScanner {
                 nulls = try vector.ints.withUnsafeMutableBufferPointer {
                     try segment.decodeCodes(column: column, block: block, into: $0.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
                 }
-                if let pool = cursor.pools[column] {
-                    vector.pool = pool
-                } else {
-                    let pool = StringPool(try segment.dictionary(column: column), isSorted: true)
-                    cursor.pools[column] = pool
-                    vector.pool = pool
-                }
+                vector.pool = try pool(segment, column, cursor)
             }
             if nulls > 0 { vector.nulls = Self.nullMask(cursor.validity, rows: rows) }
             vectors[column] = vector
         }
         return vectors
+    }
+
+    /// The rows `selected` of one column of a block, as a dense vector.
+    private func loadRows(_ selected: [Int32], segment: SegmentReader, column: Int, block: Int, type: SQLType, cursor: Cursor) throws -> Vector {
+        let count = selected.count
+        let lane = segment.columns[column].definition.type.lane
+        guard lane != .float64 else {
+            // Floats have one plain encoding: decode the block and gather.
+            let whole = try load(segment: segment, block: block, cursor: cursor, columns: [column])[column]!
+            return whole.compacted(to: selected)
+        }
+        let vector = Vector(type: type, count: count)
+        var flags = [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        let nulls = try selected.withUnsafeBufferPointer { rows in
+            try vector.ints.withUnsafeMutableBufferPointer { values in
+                try flags.withUnsafeMutableBufferPointer { flags in
+                    lane == .string
+                        ? try segment.decodeCodes(column: column, block: block, rows: rows, into: values.baseAddress!, nulls: flags.baseAddress!, scratch: cursor.scratch)
+                        : try segment.decodeIntegers(column: column, block: block, rows: rows, into: values.baseAddress!, nulls: flags.baseAddress!, scratch: cursor.scratch)
+                }
+            }
+        }
+        if nulls > 0 { vector.nulls = flags }
+        if lane == .string { vector.pool = try pool(segment, column, cursor) }
+        return vector
+    }
+
+    /// The string pool of a column of the cursor's current segment (made once per segment).
+    private func pool(_ segment: SegmentReader, _ column: Int, _ cursor: Cursor) throws -> StringPool {
+        if let pool = cursor.pools[column] { return pool }
+        let pool = StringPool(try segment.dictionary(column: column), isSorted: true)
+        cursor.pools[column] = pool
+        return pool
     }
 }

@@ -158,8 +158,7 @@ struct Binder {
         distributeFilter(whereTerms, into: plan)
 
         // Columns to scan.
-        var columns = plan.filter?.columns ?? []
-        columns.formUnion(plan.postJoinFilter?.columns ?? [])
+        var columns = plan.postJoinFilter?.columns ?? []
         for join in plan.joins {
             for key in join.probeKeys { columns.formUnion(key.columns) }
             columns.formUnion(join.probeFilter?.columns ?? [])
@@ -173,7 +172,10 @@ struct Binder {
             for o in plan.outputs { columns.formUnion(o.columns) }
             for o in plan.orderBy { columns.formUnion(o.expression.columns) }
         }
-        plan.scanColumns = columns.filter { $0 < plan.scannedColumnCount }.sorted()
+        let scanned = { (set: Set<Int>) in set.filter { $0 < plan.scannedColumnCount }.sorted() }
+        plan.columnsAfterFilter = scanned(columns)
+        columns.formUnion(plan.filter?.columns ?? [])
+        plan.scanColumns = scanned(columns)
         for join in plan.joins {
             var own = Set(columns.filter(join.owns).map { $0 - join.columnBase })
             join.outputColumns = own.sorted()

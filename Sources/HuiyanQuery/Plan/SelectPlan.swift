@@ -15,6 +15,9 @@ final class SelectPlan {
     var postJoinFilter: BoundExpression?
     /// The scanned table's columns read by any part of the query.
     var scanColumns: [Int] = []
+    /// Of `scanColumns`: those read after `filter` (by joins, keys, aggregates, outputs), which a block
+    /// whose filter keeps few rows reads for those rows alone.
+    var columnsAfterFilter: [Int] = []
     var isAggregate = false
     /// GROUP BY expressions, over table columns.
     var groupKeys: [BoundExpression] = []

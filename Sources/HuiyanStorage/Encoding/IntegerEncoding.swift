@@ -10,6 +10,12 @@ public enum IntegerEncoding: UInt8, Sendable {
     /// Delta as in `delta`, with the packed deltas in mini-blocks of 128, each with its own offset and width:
     /// one night's gap in a day of timestamps then widens 128 deltas, not the whole block.
     case deltaMiniBlocks = 4
+    /// The block's distinct values, sorted, as a nested encoding (1–4), then one bit-packed code per row: few
+    /// distinct values spread over a wide range (prices × quantities, money in fen).
+    case dictionary = 5
+    /// Rows split by a selector bitmap between two nested encodings (1–5): a run that keeps ascending by small
+    /// steps (the dictionary codes of ids handed out in order: new visitors) and the rest (returning ones).
+    case interleaved = 6
 }
 
 /// Encodes and decodes one block of the integer lane.
@@ -17,8 +23,143 @@ public enum IntegerBlockCodec {
     /// Deltas per mini-block in `deltaMiniBlocks`.
     public static let miniBlock = 128
 
-    /// Appends the encoding of `values` to `out`: one encoding byte, then its parameters and data.
-    public static func encode(_ values: UnsafeBufferPointer<Int64>, into out: inout [UInt8]) {
+    /// Appends the encoding of `values` to `out`: one encoding byte, then its parameters and data. With
+    /// `composite` false only the four single-level encodings (1–4) are considered.
+    public static func encode(_ values: UnsafeBufferPointer<Int64>, into out: inout [UInt8], composite: Bool = true) {
+        encode(values, into: &out, level: composite ? 0 : 2)
+    }
+
+    /// `level` 0: any encoding; 1 (inside `interleaved`): 1–5; 2 (inside `dictionary`): 1–4.
+    static func encode(_ values: UnsafeBufferPointer<Int64>, into out: inout [UInt8], level: Int) {
+        let start = out.count
+        encodeSimple(values, into: &out)
+        let n = values.count
+        guard level < 2, n >= 64 else { return }
+        var best = out.count - start
+        // Both composites pay only where the simple encodings spend several bits a row.
+        if best * 8 >= 6 * n, let candidate = dictionaryCandidate(values), candidate.count < best {
+            out.removeSubrange(start...)
+            out.append(contentsOf: candidate)
+            best = candidate.count
+        }
+        if level == 0, best * 8 >= 4 * n, let candidate = interleavedCandidate(values, within: best), candidate.count < best {
+            out.removeSubrange(start...)
+            out.append(contentsOf: candidate)
+        }
+    }
+
+    /// The `dictionary` encoding of `values`, or nil when they have more than min(n/4, 16384) distinct values.
+    static func dictionaryCandidate(_ values: UnsafeBufferPointer<Int64>) -> [UInt8]? {
+        let n = values.count
+        let cap = Swift.min(n / 4, 16_384)
+        guard cap >= 2 else { return nil }
+        // Open addressing: slots hold 1 + the index of a distinct value, 0 when empty.
+        var bits = 1
+        while 1 << bits < 2 * cap { bits += 1 }
+        let mask = (1 << bits) - 1
+        var slots = [Int32](repeating: 0, count: 1 << bits)
+        var distinct: [Int64] = []
+        distinct.reserveCapacity(cap)
+        var index = [UInt16](repeating: 0, count: n)
+        let found: Bool = slots.withUnsafeMutableBufferPointer { slots in
+            for i in 0..<n {
+                let v = values[i]
+                var h = Int(truncatingIfNeeded: (UInt64(bitPattern: v) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits))
+                while true {
+                    let s = Int(slots[h])
+                    if s == 0 {
+                        if distinct.count == cap { return false }
+                        distinct.append(v)
+                        slots[h] = Int32(distinct.count)
+                        index[i] = UInt16(distinct.count - 1)
+                        break
+                    }
+                    if distinct[s - 1] == v { index[i] = UInt16(s - 1); break }
+                    h = (h + 1) & mask
+                }
+            }
+            return true
+        }
+        guard found else { return nil }
+        let order = distinct.indices.sorted { distinct[$0] < distinct[$1] }
+        var rank = [UInt64](repeating: 0, count: distinct.count)
+        for (k, i) in order.enumerated() { rank[i] = UInt64(k) }
+        let sorted = order.map { distinct[$0] }
+        var out: [UInt8] = [IntegerEncoding.dictionary.rawValue]
+        var nested: [UInt8] = []
+        sorted.withUnsafeBufferPointer { encode($0, into: &nested, level: 2) }
+        appendU32(UInt32(sorted.count), into: &out)
+        appendU32(UInt32(nested.count), into: &out)
+        out.append(contentsOf: nested)
+        let width = BitPacking.width(of: UInt64(sorted.count - 1))
+        out.append(UInt8(width))
+        BitPacking.pack(count: n, width: width, into: &out) { rank[Int(index[$0])] }
+        return out
+    }
+
+    /// Largest step between two values of the ascending run of `interleaved`.
+    static let runStep: Int64 = 2
+
+    /// The `interleaved` encoding of `values` when at least a quarter of them form a run that ascends by steps
+    /// of 1 … `runStep` (a value that starts such a step after a value outside the run restarts it); nil
+    /// otherwise, or when it cannot beat `within` bytes.
+    static func interleavedCandidate(_ values: UnsafeBufferPointer<Int64>, within: Int) -> [UInt8]? {
+        let n = values.count
+        // A first pass only counts the run, so blocks without one (most) cost one cheap loop.
+        var inRun = 0
+        do {
+            var last = Int64.max
+            var previousInRun = true
+            for i in 0..<n {
+                let v = values[i]
+                var take = v > last && v &- last <= runStep && v &- last > 0
+                if !take && !previousInRun {
+                    let p = values[i - 1]
+                    take = v > p && v &- p <= runStep && v &- p > 0
+                }
+                if take { last = v; inRun += 1 }
+                previousInRun = take
+            }
+        }
+        guard inRun * 4 >= n, inRun < n else { return nil }
+        let words = (n + 63) >> 6
+        var selector = [UInt64](repeating: 0, count: words)
+        var run: [Int64] = [], rest: [Int64] = []
+        run.reserveCapacity(inRun)
+        rest.reserveCapacity(n - inRun)
+        var last = Int64.max
+        var previousInRun = true
+        for i in 0..<n {
+            let v = values[i]
+            var take = v > last && v &- last <= runStep && v &- last > 0
+            if !take && !previousInRun {
+                let p = values[i - 1]
+                take = v > p && v &- p <= runStep && v &- p > 0
+            }
+            if take {
+                selector[i >> 6] |= 1 << UInt64(i & 63)
+                run.append(v)
+                last = v
+            } else {
+                rest.append(v)
+            }
+            previousInRun = take
+        }
+        guard run.count * 4 >= n, !rest.isEmpty, words * 8 + 5 < within else { return nil }
+        var runBytes: [UInt8] = []
+        run.withUnsafeBufferPointer { encode($0, into: &runBytes, level: 1) }
+        guard 1 + words * 8 + 4 + runBytes.count < within else { return nil }
+        var out: [UInt8] = [IntegerEncoding.interleaved.rawValue]
+        out.reserveCapacity(within)
+        for word in selector { withUnsafeBytes(of: word.littleEndian) { out.append(contentsOf: $0) } }
+        appendU32(UInt32(runBytes.count), into: &out)
+        out.append(contentsOf: runBytes)
+        rest.withUnsafeBufferPointer { encode($0, into: &out, level: 1) }
+        return out
+    }
+
+    /// The best of the four single-level encodings (1–4).
+    private static func encodeSimple(_ values: UnsafeBufferPointer<Int64>, into out: inout [UInt8]) {
         let n = values.count
         guard n > 0 else {
             out.append(IntegerEncoding.frameOfReference.rawValue)
@@ -159,11 +300,115 @@ public enum IntegerBlockCodec {
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>,
         _ transform: (Int64) -> T
     ) throws -> (lowest: Int64, highest: Int64) {
+        try decode(payload, count: count, into: out, level: 0, workspace: nil, transform)
+    }
+
+    /// `decode` with `workspace` for the temporaries of encodings 5 and 6 (stream buffers, the value table),
+    /// so that a scan does not allocate and fault in fresh pages for every block; without one, or when it is
+    /// too small, they are allocated.
+    @inlinable @discardableResult
+    public static func decode<T>(
+        _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>,
+        workspace: UnsafeMutableRawBufferPointer?, _ transform: (Int64) -> T
+    ) throws -> (lowest: Int64, highest: Int64) {
+        try decode(payload, count: count, into: out, level: 0, workspace: workspace, transform)
+    }
+
+    /// `body` with `count` slots of `T` from the start of `workspace` (the rest of it passed on), or freshly
+    /// allocated ones when it is too small.
+    @inlinable
+    static func withSlots<T, R>(_: T.Type, _ count: Int, in workspace: UnsafeMutableRawBufferPointer?,
+                                _ body: (UnsafeMutablePointer<T>, UnsafeMutableRawBufferPointer?) throws -> R) rethrows -> R {
+        let stride = MemoryLayout<T>.stride, alignment = MemoryLayout<T>.alignment
+        if let workspace, let start = workspace.baseAddress {
+            let aligned = (Int(bitPattern: start) + alignment - 1) & ~(alignment - 1)
+            let skip = aligned - Int(bitPattern: start)
+            let bytes = count * stride
+            if skip + bytes <= workspace.count {
+                let slots = (start + skip).bindMemory(to: T.self, capacity: count)
+                let restStart = skip + bytes
+                return try body(slots, UnsafeMutableRawBufferPointer(rebasing: workspace[restStart...]))
+            }
+        }
+        return try withUnsafeTemporaryAllocation(of: T.self, capacity: count) { try body($0.baseAddress!, nil) }
+    }
+
+    /// `decode` at a nesting level (see `encode(_:into:level:)`): a nested encoding the level does not allow is
+    /// damage, so damaged data cannot nest without end.
+    @inlinable
+    static func decode<T>(
+        _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>, level: Int,
+        workspace: UnsafeMutableRawBufferPointer? = nil, _ transform: (Int64) -> T
+    ) throws -> (lowest: Int64, highest: Int64) {
         let unbounded = (lowest: Int64.min, highest: Int64.max)
         guard count > 0 else { return (Int64.max, Int64.min) }
         var reader = ByteReader(payload)
         guard let encoding = IntegerEncoding(rawValue: try reader.u8()) else { throw ByteReader.OutOfBounds() }
         switch encoding {
+        case .dictionary:
+            guard level < 2 else { throw ByteReader.OutOfBounds() }
+            let distinct = Int(try reader.u32())
+            let nestedLength = Int(try reader.u32())
+            guard distinct >= 1, distinct <= count else { throw ByteReader.OutOfBounds() }
+            let nested = try reader.bytes(nestedLength)
+            let width = Int(try reader.u8())
+            guard width == BitPacking.width(of: UInt64(distinct - 1)) else { throw ByteReader.OutOfBounds() }
+            let length = BitPacking.byteCount(count: count, width: width)
+            let packed = try reader.bytes(length)
+            // The table has 2^width entries, so any packed code indexes it; codes past `distinct` are damage.
+            return try withSlots(Int64.self, 1 << width, in: workspace) { entries, _ in
+                let bounds = try decode(nested, count: distinct, into: entries, level: 2) { $0 }
+                (entries + distinct).initialize(repeating: 0, count: (1 << width) - distinct)
+                if width == 0 {
+                    let v = transform(entries[0])
+                    for i in 0..<count { out[i] = v }
+                    return bounds
+                }
+                let largest = BitPacking.unpack(packed.baseAddress!, packedLength: length, count: count, width: width, into: out) {
+                    transform(entries[Int(truncatingIfNeeded: $0)])
+                }
+                guard largest < UInt64(distinct) else { throw ByteReader.OutOfBounds() }
+                return bounds
+            }
+        case .interleaved:
+            guard level == 0 else { throw ByteReader.OutOfBounds() }
+            let words = (count + 63) >> 6
+            let selector = try reader.bytes(words * 8)
+            var ones = 0
+            for w in 0..<words {
+                let word = UInt64(littleEndian: selector.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self))
+                if w == words - 1 && count & 63 != 0 && word >> UInt64(count & 63) != 0 { throw ByteReader.OutOfBounds() }
+                ones += word.nonzeroBitCount
+            }
+            let runLength = Int(try reader.u32())
+            let runBytes = try reader.bytes(runLength)
+            let restBytes = try reader.bytes(reader.remaining)
+            let rest = count - ones
+            // Each stream goes to its own buffer, one slot longer than it: the merge then reads both candidates
+            // for every row and keeps one without a branch.
+            return try withSlots(T.self, ones + 1, in: workspace) { a, left in
+                try withSlots(T.self, rest + 1, in: left) { b, left in
+                    let first = try decode(runBytes, count: ones, into: a, level: 1, workspace: left, transform)
+                    let second = try decode(restBytes, count: rest, into: b, level: 1, workspace: left, transform)
+                    (a + ones).initialize(to: transform(0))
+                    (b + rest).initialize(to: transform(0))
+                    var ai = 0, bi = 0, i = 0
+                    for w in 0..<words {
+                        var word = UInt64(littleEndian: selector.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self))
+                        let m = Swift.min(64, count - i)
+                        for _ in 0..<m {
+                            let bit = Int(truncatingIfNeeded: word & 1)
+                            word &>>= 1
+                            let x = a[ai], y = b[bi]
+                            out[i] = bit != 0 ? x : y
+                            ai &+= bit
+                            bi &+= 1 &- bit
+                            i &+= 1
+                        }
+                    }
+                    return (Swift.min(first.lowest, second.lowest), Swift.max(first.highest, second.highest))
+                }
+            }
         case .frameOfReference:
             let base = try reader.i64()
             let scale = try reader.u64()
@@ -293,6 +538,10 @@ public enum IntegerBlockCodec {
         appendI64(base, into: &out)
         withUnsafeBytes(of: scale.littleEndian) { out.append(contentsOf: $0) }
         out.append(UInt8(width))
+    }
+
+    private static func appendU32(_ value: UInt32, into out: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
     }
 
     private static func appendI64(_ value: Int64, into out: inout [UInt8]) {

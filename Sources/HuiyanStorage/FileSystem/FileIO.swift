@@ -20,6 +20,19 @@ public enum FileIO {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// What tells one file from another at the same path: device, inode, size and change time (nil when
+    /// the file cannot be stat'ed).
+    public struct Identity: Hashable, Sendable {
+        let device: UInt64, inode: UInt64, size: Int64, changed: Int64, changedNanoseconds: Int64
+    }
+
+    public static func identity(_ path: String) -> Identity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+                        changed: Int64(info.st_ctim.tv_sec), changedNanoseconds: Int64(info.st_ctim.tv_nsec))
+    }
+
     public static func fileSize(_ path: String) throws -> Int {
         var info = stat()
         guard stat(path, &info) == 0 else { throw error(path, "cannot stat") }

@@ -20,7 +20,7 @@ public struct SegmentFooter: Sendable {
             out.u64(UInt64(column.nullCount))
             out.u64(UInt64(column.plainBytes))
             if let dictionary = column.dictionary {
-                out.u8(1)
+                out.u8(column.dictionaryEncoding.rawValue)
                 Self.write(dictionary, to: &out)
                 out.u32(UInt32(column.dictionaryCount))
             } else {
@@ -59,7 +59,9 @@ public struct SegmentFooter: Sendable {
                 let plainBytes = Int(clamping: try reader.u64())
                 var dictionary: StoredRange?
                 var dictionaryCount = 0
-                if try reader.u8() == 1 {
+                // 1 front coded, 2 numeric (version 2); any other value: no dictionary.
+                let dictionaryEncoding = DictionaryEncoding(rawValue: try reader.u8())
+                if dictionaryEncoding != nil {
                     dictionary = try read(&reader, fileSize: fileSize)
                     dictionaryCount = Int(try reader.u32())
                 }
@@ -81,7 +83,8 @@ public struct SegmentFooter: Sendable {
                 }
                 guard rows == rowCount else { throw FooterError("column \"\(name)\" has \(rows) rows in its blocks, the segment \(rowCount)") }
                 columns.append(SegmentColumnInfo(definition: definition, nullCount: nullCount, plainBytes: plainBytes, dictionary: dictionary,
-                                                 dictionaryCount: dictionaryCount, blocks: blocks))
+                                                 dictionaryCount: dictionaryCount, dictionaryEncoding: dictionaryEncoding ?? .frontCoded,
+                                                 blocks: blocks))
             }
             return SegmentFooter(rowCount: rowCount, columns: columns)
         } catch is ByteReader.OutOfBounds {

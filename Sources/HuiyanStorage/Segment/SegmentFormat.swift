@@ -1,7 +1,10 @@
 /// Constants of the segment file format (docs/FORMAT.md).
 public enum SegmentFormat {
-    /// The current format version, written in header and trailer.
-    public static let version: UInt32 = 1
+    /// The current format version, written in header and trailer. Version 2 added the integer encodings 5
+    /// (dictionary) and 6 (interleaved) and numeric string dictionaries; version 1 files use neither and read as before.
+    public static let version: UInt32 = 2
+    /// Versions this reader reads.
+    public static let readableVersions: ClosedRange<UInt32> = 1...2
     /// Rows per block: a block is the unit of compression, checksumming and zone-map skipping.
     public static let blockRows = 65_536
     /// The first eight bytes of every segment file.
@@ -50,6 +53,8 @@ public struct SegmentColumnInfo: Sendable {
     /// The sorted string dictionary of a string column.
     public var dictionary: StoredRange?
     public var dictionaryCount: Int
+    /// How the dictionary's bytes are laid out.
+    public var dictionaryEncoding: DictionaryEncoding = .frontCoded
     public var blocks: [BlockInfo]
 }
 

@@ -47,7 +47,7 @@ public final class SegmentReader: @unchecked Sendable {
         guard version == headerVersion, headerReserved == 0, trailerReserved == 0 else {
             throw StorageError.corrupt(path: file.path, detail: "header and trailer disagree (version \(headerVersion) vs \(version))")
         }
-        guard version == SegmentFormat.version else {
+        guard SegmentFormat.readableVersions.contains(version) else {
             throw StorageError.unsupportedVersion(path: file.path, version: version)
         }
         let footerEnd = size - SegmentFormat.trailerSize
@@ -84,7 +84,10 @@ public final class SegmentReader: @unchecked Sendable {
         }
     }
 
-    /// The sorted dictionary of a string column (decoded once, then cached).
+    /// Dictionaries up to this many entries stay decoded in the reader.
+    static let cachedDictionaryEntries = 1 << 16
+
+    /// The sorted dictionary of a string column (decoded once, then cached when small).
     public func dictionary(column: Int) throws -> StringDictionary {
         lock.lock()
         if let cached = dictionaries[column] { lock.unlock(); return cached }
@@ -95,13 +98,20 @@ public final class SegmentReader: @unchecked Sendable {
         let raw = try payload(range, scratch: scratch, what: "the dictionary of column \"\(info.definition.name)\"")
         let dictionary: StringDictionary
         do {
-            dictionary = try StringDictionary.decodeFrontCoded(raw, expectedCount: info.dictionaryCount)
+            switch info.dictionaryEncoding {
+            case .frontCoded: dictionary = try StringDictionary.decodeFrontCoded(raw, expectedCount: info.dictionaryCount)
+            case .numeric: dictionary = try StringDictionary.decodeNumeric(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount)
+            }
         } catch {
             throw StorageError.corrupt(path: path, detail: "malformed dictionary of column \"\(info.definition.name)\"")
         }
-        lock.lock()
-        dictionaries[column] = dictionary
-        lock.unlock()
+        // Readers outlive queries (`Database` keeps them): a dictionary of ids, millions of entries, is
+        // decoded again by the query that needs it rather than held for every later one.
+        if dictionary.count <= Self.cachedDictionaryEntries {
+            lock.lock()
+            dictionaries[column] = dictionary
+            lock.unlock()
+        }
         return dictionary
     }
 
@@ -111,7 +121,7 @@ public final class SegmentReader: @unchecked Sendable {
     public func decodeIntegers(column: Int, block: Int, into values: UnsafeMutablePointer<Int64>,
                                validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
         try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            try IntegerBlockCodec.decode(data, count: rows, into: values) { $0 }
+            try IntegerBlockCodec.decode(data, count: rows, into: values, workspace: scratch.workspace) { $0 }
         }
     }
 
@@ -123,7 +133,9 @@ public final class SegmentReader: @unchecked Sendable {
         // decoder returns bounds of what it decoded, taken before narrowing, from values it had in registers.
         var lowest = Int64.max, highest = Int64.min
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            (lowest, highest) = try IntegerBlockCodec.decode(data, count: rows, into: codes) { UInt32(truncatingIfNeeded: $0) }
+            (lowest, highest) = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: scratch.workspace) {
+                UInt32(truncatingIfNeeded: $0)
+            }
         }
         try checkCodes(column: column, block: block, nulls: nulls, lowest: lowest, highest: highest)
         return nulls
@@ -131,7 +143,7 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// Throws unless every decoded code indexes the dictionary. NULL slots repeat a valid code (or 0 in an
     /// all-NULL column, whose dictionary may be empty).
-    private func checkCodes(column: Int, block: Int, nulls: Int, lowest: Int64, highest: Int64) throws {
+    func checkCodes(column: Int, block: Int, nulls: Int, lowest: Int64, highest: Int64) throws {
         let limit = footer.columns[column].dictionaryCount
         let rows = footer.columns[column].blocks[block].rowCount
         if rows > 0 && ((limit == 0 && nulls < rows) || (limit > 0 && (lowest < 0 || highest >= Int64(limit)))) {
@@ -147,7 +159,7 @@ public final class SegmentReader: @unchecked Sendable {
         // Checked against the dictionary by the decoder's bounds, like the 32-bit variant.
         var lowest = Int64.max, highest = Int64.min
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            (lowest, highest) = try IntegerBlockCodec.decode(data, count: rows, into: codes) { $0 }
+            (lowest, highest) = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: scratch.workspace) { $0 }
         }
         try checkCodes(column: column, block: block, nulls: nulls, lowest: lowest, highest: highest)
         return nulls
@@ -165,7 +177,7 @@ public final class SegmentReader: @unchecked Sendable {
         }
     }
 
-    private func decode(column: Int, block: Int, validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch,
+    func decode(column: Int, block: Int, validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch,
                         _ values: (UnsafeRawBufferPointer, Int) throws -> Void) throws -> Int {
         let columnInfo = footer.columns[column]
         let info = columnInfo.blocks[block]
@@ -204,10 +216,45 @@ public final class SegmentReader: @unchecked Sendable {
 public final class BlockScratch {
     private var storage: UnsafeMutableRawPointer?
     private var capacity = 0
+    private var integerStorage: UnsafeMutablePointer<Int64>?
+    private var integerCapacity = 0
+    private var validityStorage: UnsafeMutablePointer<UInt64>?
 
     public init() {}
 
-    deinit { storage?.deallocate() }
+    deinit {
+        storage?.deallocate()
+        integerStorage?.deallocate()
+        validityStorage?.deallocate()
+        workspaceStorage?.deallocate()
+    }
+
+    private var workspaceStorage: UnsafeMutableRawPointer?
+
+    /// Room for the temporaries of the composite integer encodings (two stream buffers of a block and a value
+    /// table), allocated at first use and kept: 2 MiB.
+    var workspace: UnsafeMutableRawBufferPointer {
+        if workspaceStorage == nil { workspaceStorage = .allocate(byteCount: 2 << 20, alignment: 64) }
+        return UnsafeMutableRawBufferPointer(start: workspaceStorage, count: 2 << 20)
+    }
+
+    /// Room for `count` decoded values (a whole block, when only some of its rows are wanted).
+    func integers(_ count: Int) -> UnsafeMutablePointer<Int64> {
+        if count > integerCapacity {
+            integerStorage?.deallocate()
+            integerCapacity = max(count, SegmentFormat.blockRows)
+            integerStorage = .allocate(capacity: integerCapacity)
+        }
+        return integerStorage!
+    }
+
+    /// Room for the validity bitmap of a whole block.
+    func validity() -> UnsafeMutablePointer<UInt64> {
+        if let validityStorage { return validityStorage }
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: SegmentFormat.blockRows / 64)
+        validityStorage = words
+        return words
+    }
 
     func buffer(_ count: Int) -> UnsafeMutableRawBufferPointer {
         if count > capacity {

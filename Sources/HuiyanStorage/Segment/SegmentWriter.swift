@@ -76,6 +76,7 @@ public enum SegmentWriter {
         body.reserveCapacity(rowCount * 2)
         var dictionaryRange: StoredRange?
         var dictionaryCount = 0
+        var dictionaryEncoding = DictionaryEncoding.frontCoded
         var plainBytes = rowCount * 8
         if let builder = column.dictionary {
             let (dictionary, remap) = builder.finish()
@@ -92,7 +93,12 @@ public enum SegmentWriter {
                     plainBytes += dictionary.starts[code + 1] - dictionary.starts[code]
                 }
             }
-            dictionaryRange = store(dictionary.frontCoded(), into: &body)
+            if let numeric = dictionary.numericCoded() {
+                dictionaryEncoding = .numeric
+                dictionaryRange = store(numeric, into: &body)
+            } else {
+                dictionaryRange = store(dictionary.frontCoded(), into: &body)
+            }
         }
         var blocks: [BlockInfo] = []
         var payload: [UInt8] = []
@@ -106,7 +112,8 @@ public enum SegmentWriter {
             start = end
         }
         let info = SegmentColumnInfo(definition: column.definition, nullCount: column.nullCount, plainBytes: plainBytes,
-                                     dictionary: dictionaryRange, dictionaryCount: dictionaryCount, blocks: blocks)
+                                     dictionary: dictionaryRange, dictionaryCount: dictionaryCount,
+                                     dictionaryEncoding: dictionaryEncoding, blocks: blocks)
         return EncodedColumn(body: body, info: info)
     }
 

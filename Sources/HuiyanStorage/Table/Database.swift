@@ -6,9 +6,37 @@ public final class Database: @unchecked Sendable {
     public let path: String
     public let settings: DatabaseSettings
 
+    /// Open segment readers by path, each with the identity of the file it mapped: segment files never change,
+    /// so a later snapshot reuses the mapping, the parsed footer and the small dictionaries instead of opening
+    /// every segment again (at 78 segments that was 3.7 ms of each query). Each snapshot of a table keeps
+    /// just that table's current segments here.
+    private var readers: [String: (identity: FileIO.Identity, reader: SegmentReader)] = [:]
+    private let readersLock = NSLock()
+
     private init(path: String, settings: DatabaseSettings) {
         self.path = path
         self.settings = settings
+    }
+
+    /// The reader of a segment file: the cached one while the file at `path` is still the one it mapped.
+    private func reader(_ path: String) throws -> (FileIO.Identity?, SegmentReader) {
+        let identity = FileIO.identity(path)
+        readersLock.lock()
+        let cached = readers[path]
+        readersLock.unlock()
+        if let cached, cached.identity == identity { return (identity, cached.reader) }
+        return (identity, try SegmentReader(path: path))
+    }
+
+    /// Keeps exactly `segments` as the cached readers of table folder `folder`.
+    private func cache(_ segments: [(identity: FileIO.Identity?, reader: SegmentReader)], of folder: String) {
+        readersLock.lock()
+        defer { readersLock.unlock() }
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        readers = readers.filter { !$0.key.hasPrefix(prefix) }
+        for (identity, reader) in segments {
+            if let identity { readers[reader.path] = (identity, reader) }
+        }
     }
 
     public var tablesPath: String { FileIO.join(path, "tables") }
@@ -100,8 +128,10 @@ public final class Database: @unchecked Sendable {
         while true {
             let manifest = try self.manifest(of: name)
             do {
-                let segments = try manifest.segments.map { try SegmentReader(path: FileIO.join(tablePath(name), $0.file)) }
-                return TableSnapshot(manifest: manifest, segments: segments)
+                let folder = tablePath(name)
+                let opened = try manifest.segments.map { try reader(FileIO.join(folder, $0.file)) }
+                cache(opened, of: folder)
+                return TableSnapshot(manifest: manifest, segments: opened.map(\.1))
             } catch StorageError.io(let path, let operation, let message) {
                 attempts += 1
                 let current = try? self.manifest(of: name)

@@ -1,0 +1,92 @@
+/// Exact sums of integer-lane values without an overflow flag or a branch per row.
+///
+/// A contiguous run of values is summed as two plain sums, of each value's high 32 bits (signed) and of its
+/// low 32 bits (unsigned): over fewer than 2³¹ values neither can wrap, the loop vectorizes, and the two
+/// are recombined once with the overflow checked there. NULL rows (flag 1) are masked off, not skipped.
+///
+/// Sums scattered into groups use a bound instead: `mass` is at least the sum of the magnitudes of every
+/// value added so far, so no group's sum can be larger; while adding a batch cannot take it past Int64.max,
+/// plain wrapping additions are exact.
+enum ExactSum {
+    /// The non-NULL count and the sum of `values[range]`; nil sum when it does not fit in Int64.
+    static func sum(_ values: UnsafePointer<Int64>, _ range: Range<Int>, nulls: [UInt8]?) -> (count: Int64, sum: Int64?) {
+        guard let nulls else { return sum(values, range, nulls: nil as UnsafePointer<UInt8>?) }
+        return nulls.withUnsafeBufferPointer { sum(values, range, nulls: $0.baseAddress) }
+    }
+
+    /// `sum(_:_:nulls:)` over a NULL flag buffer.
+    @inline(__always)
+    static func sum(_ values: UnsafePointer<Int64>, _ range: Range<Int>, nulls: UnsafePointer<UInt8>?) -> (count: Int64, sum: Int64?) {
+        var high: Int64 = 0, low: UInt64 = 0
+        var count = Int64(range.count)
+        // Chunks of 2³⁰ keep both partial sums exact whatever the values.
+        var start = range.lowerBound
+        var overflow = false
+        var total: Int64 = 0
+        while start < range.upperBound {
+            let end = Swift.min(range.upperBound, start + (1 << 30))
+            high = 0; low = 0
+            if let nulls {
+                var nullCount: Int64 = 0
+                for i in start..<end {
+                    let mask = Int64(nulls[i]) &- 1          // all ones when valid, zero when NULL
+                    let v = values[i] & mask
+                    high &+= v >> 32
+                    low &+= UInt64(truncatingIfNeeded: v) & 0xFFFF_FFFF
+                    nullCount &+= Int64(nulls[i])
+                }
+                count -= nullCount
+            } else {
+                for i in start..<end {
+                    let v = values[i]
+                    high &+= v >> 32
+                    low &+= UInt64(truncatingIfNeeded: v) & 0xFFFF_FFFF
+                }
+            }
+            if let part = combine(high: high, low: low) {
+                let (t, o) = total.addingReportingOverflow(part)
+                total = t
+                overflow = overflow || o
+            } else {
+                overflow = true
+            }
+            start = end
+        }
+        return (count, overflow ? nil : total)
+    }
+
+    /// `high · 2³² + low`, nil when it does not fit in Int64.
+    @inline(__always)
+    static func combine(high: Int64, low: UInt64) -> Int64? {
+        let (shifted, o1) = high.multipliedReportingOverflow(by: 1 << 32)
+        guard !o1, low <= UInt64(Int64.max) else { return nil }
+        let (total, o2) = shifted.addingReportingOverflow(Int64(low))
+        return o2 ? nil : total
+    }
+
+    /// A bound on the magnitude of every selected value (NULL rows included: they hold some value of the
+    /// column or 0, which can only make the bound larger): the power of two above the OR of the values'
+    /// one's-complement magnitudes, which vectorizes where a 64-bit maximum would not.
+    @inline(__always)
+    static func largestMagnitude(_ values: UnsafePointer<Int64>, _ batch: Batch) -> UInt64 {
+        var bits: Int64 = 0
+        if let selection = batch.selection {
+            for i in selection { let v = values[Int(i)]; bits |= v ^ (v >> 63) }
+        } else {
+            for i in 0..<batch.count { let v = values[i]; bits |= v ^ (v >> 63) }
+        }
+        // |v| ≤ (v ^ (v >> 63)) + 1 ≤ 2^width.
+        let width = 64 - UInt64(bitPattern: bits).leadingZeroBitCount
+        return width >= 63 ? .max : UInt64(1) << width
+    }
+
+    /// `mass` grown by `rows` values of magnitude at most `largest`; nil when a sum could then leave Int64.
+    @inline(__always)
+    static func grow(_ mass: UInt64, rows: Int, largest: UInt64) -> UInt64? {
+        let (added, o1) = largest.multipliedReportingOverflow(by: UInt64(rows))
+        let (total, o2) = mass.addingReportingOverflow(added)
+        return o1 || o2 || total > UInt64(Int64.max) ? nil : total
+    }
+
+    static let overflowMessage = "overflowed BIGINT; cast the argument to DOUBLE"
+}

@@ -1,0 +1,137 @@
+/// How a string dictionary is stored (the footer's `hasDictionary` byte, docs/FORMAT.md §7).
+public enum DictionaryEncoding: UInt8, Sendable {
+    /// Shared-prefix length, suffix length, suffix per entry (§7).
+    case frontCoded = 1
+    /// Every entry is one prefix followed by the same number of decimal digits (ids such as V00000001): the
+    /// prefix once, then the numbers as an integer encoding (§7.1).
+    case numeric = 2
+}
+
+extension StringDictionary {
+    /// The most digits a numeric dictionary entry may have: 10^18 − 1 still fits an Int64.
+    static let maxNumericDigits = 18
+
+    /// The numeric form (§7.1) when every entry is the same prefix followed by the same number of decimal digits
+    /// (at most 18; longer digit runs put their leading digits into the prefix); nil otherwise.
+    public func numericCoded() -> [UInt8]? {
+        guard count > 0 else { return nil }
+        let width = starts[1] - starts[0]
+        return bytes.withUnsafeBufferPointer { all -> [UInt8]? in
+            var trailing = 0
+            while trailing < width && all[starts[0] + width - 1 - trailing] &- 48 < 10 { trailing += 1 }
+            let digits = Swift.min(trailing, Self.maxNumericDigits)
+            guard digits > 0 else { return nil }
+            let prefixLength = width - digits
+            var numbers = [Int64](repeating: 0, count: count)
+            for i in 0..<count {
+                let start = starts[i]
+                guard starts[i + 1] - start == width else { return nil }
+                for k in 0..<prefixLength where all[start + k] != all[k] { return nil }
+                var n: Int64 = 0
+                for k in prefixLength..<width {
+                    let d = all[start + k] &- 48
+                    guard d < 10 else { return nil }
+                    n = n * 10 + Int64(d)
+                }
+                numbers[i] = n
+            }
+            var out = ByteWriter(capacity: 16 + prefixLength + count / 2)
+            out.varint(UInt64(count))
+            out.u8(UInt8(digits))
+            out.varint(UInt64(prefixLength))
+            out.raw(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(all)[0..<prefixLength]))
+            var encoded = out.bytes
+            numbers.withUnsafeBufferPointer { IntegerBlockCodec.encode($0, into: &encoded, composite: false) }
+            return encoded
+        }
+    }
+
+    /// Rebuilds a dictionary from its numeric form; throws on malformed input: a count other than
+    /// `expectedCount` or above `limit`, a digit count outside 1…18, numbers that are not strictly increasing
+    /// or do not fit their digits.
+    public static func decodeNumeric(_ raw: UnsafeRawBufferPointer, expectedCount: Int, limit: Int) throws -> StringDictionary {
+        var reader = ByteReader(raw)
+        let count = Int(clamping: try reader.varint())
+        let digits = Int(try reader.u8())
+        let prefixLength = Int(clamping: try reader.varint())
+        guard count == expectedCount, count >= 1, count <= limit, digits >= 1, digits <= maxNumericDigits else {
+            throw ByteReader.OutOfBounds()
+        }
+        let prefix = try reader.bytes(prefixLength)
+        let nested = try reader.bytes(reader.remaining)
+        // The numbers are decoded into the array that then holds the starts (no second array of a million
+        // entries to allocate, fault in and free for every dictionary).
+        var starts = try [Int](unsafeUninitializedCapacity: count + 1) { out, initialized in
+            _ = try IntegerBlockCodec.decode(nested, count: count, into: out.baseAddress!, level: 2) { Int($0) }
+            out[count] = 0
+            initialized = count + 1
+        }
+        var top = 1
+        for _ in 0..<digits { top *= 10 }
+        guard starts[0] >= 0, starts[count - 1] < top else { throw ByteReader.OutOfBounds() }
+        var previous = -1
+        for n in starts[0..<count] {
+            guard n > previous else { throw ByteReader.OutOfBounds() }
+            previous = n
+        }
+        let width = prefixLength + digits
+        let total = count * width
+        // 16 bytes of slack: entries are written with 8-byte stores that may run past their end (into the next
+        // entry, which is written after, or the slack).
+        let bytes = [UInt8](unsafeUninitializedCapacity: total + 16) { out, initialized in
+            let base = out.baseAddress!
+            starts.withUnsafeBufferPointer { numbers in
+                if prefixLength <= 16 && digits <= 16 {
+                    // Fast path, no loads from the output: the prefix as two words, the digits as one or two words
+                    // of eight ASCII digits each, computed in registers.
+                    var head: UInt64 = 0, tail: UInt64 = 0
+                    for k in 0..<prefixLength {
+                        if k < 8 { head |= UInt64(prefix[k]) << UInt64(8 * k) } else { tail |= UInt64(prefix[k]) << UInt64(8 * (k - 8)) }
+                    }
+                    for i in 0..<count {
+                        let entry = UnsafeMutableRawPointer(base + i * width)
+                        if prefixLength > 0 { entry.storeBytes(of: head.littleEndian, as: UInt64.self) }
+                        if prefixLength > 8 { entry.storeBytes(of: tail.littleEndian, toByteOffset: 8, as: UInt64.self) }
+                        let v = UInt64(numbers[i])
+                        if digits <= 8 {
+                            let text = Self.eightDigits(v) >> UInt64(8 * (8 - digits))
+                            entry.storeBytes(of: text.littleEndian, toByteOffset: prefixLength, as: UInt64.self)
+                        } else {
+                            let high = Self.eightDigits(v / 100_000_000) >> UInt64(8 * (16 - digits))
+                            entry.storeBytes(of: high.littleEndian, toByteOffset: prefixLength, as: UInt64.self)
+                            let low = Self.eightDigits(v % 100_000_000)
+                            entry.storeBytes(of: low.littleEndian, toByteOffset: prefixLength + digits - 8, as: UInt64.self)
+                        }
+                    }
+                } else {
+                    for i in 0..<count {
+                        let entry = base + i * width
+                        for k in 0..<prefixLength { entry[k] = prefix[k] }
+                        var v = UInt64(numbers[i])
+                        for k in stride(from: width - 1, through: prefixLength, by: -1) {
+                            entry[k] = 48 + UInt8(v % 10)
+                            v /= 10
+                        }
+                    }
+                }
+            }
+            initialized = total
+        }
+        starts.withUnsafeMutableBufferPointer { out in
+            for i in 0...count { out[i] = i * width }
+        }
+        return StringDictionary(bytes: bytes, starts: starts)
+    }
+
+    /// The eight decimal digits of `v` (< 10^8, with leading zeros) as ASCII, most significant digit in the
+    /// lowest byte: the halves, quarters and digits are split in parallel lanes of one register.
+    @inline(__always)
+    static func eightDigits(_ v: UInt64) -> UInt64 {
+        var x = (v / 10_000) | ((v % 10_000) << 32)          // 32-bit lanes: abcd, efgh
+        let hundreds = ((x &* 10_486) >> 20) & 0x0000_007F_0000_007F
+        x = hundreds | ((x &- hundreds &* 100) << 16)          // 16-bit lanes: ab, cd, ef, gh
+        let tens = ((x &* 103) >> 10) & 0x000F_000F_000F_000F
+        x = tens | ((x &- tens &* 10) << 8)                    // 8-bit lanes: a … h
+        return x | 0x3030_3030_3030_3030
+    }
+}

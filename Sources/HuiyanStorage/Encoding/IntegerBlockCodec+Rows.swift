@@ -1,0 +1,74 @@
+extension IntegerBlockCodec {
+    /// Decodes only rows `rows` (increasing, each below `count`) of a block of `count` values: `out[k]` is
+    /// the value of row `rows[k]`. A frame-of-reference block reads each wanted row's bits straight from the
+    /// packed bytes (one unaligned load) when a quarter of the rows or fewer are wanted; otherwise, and for
+    /// other encodings, the whole block is decoded into `buffer` (room for `count` values) and gathered. Returns bounds that hold every value written, like `decode`.
+    public static func decode(_ payload: UnsafeRawBufferPointer, count: Int, rows: UnsafeBufferPointer<Int32>,
+                              into out: UnsafeMutablePointer<Int64>,
+                              buffer: UnsafeMutablePointer<Int64>,
+                              workspace: UnsafeMutableRawBufferPointer? = nil) throws -> (lowest: Int64, highest: Int64) {
+        guard let last = rows.last else { return (Int64.max, Int64.min) }
+        guard Int(last) < count, rows[0] >= 0 else { throw ByteReader.OutOfBounds() }
+        var reader = ByteReader(payload)
+        // Past a quarter of the rows, unpacking the block whole (width-specialized, no per-row shifts) and
+        // gathering costs less than reading each row's bits on its own.
+        if rows.count * 4 <= count, try reader.u8() == IntegerEncoding.frameOfReference.rawValue {
+            let base = try reader.i64()
+            let scale = try reader.u64()
+            let width = Int(try reader.u8())
+            guard width <= BitPacking.maxWidth, scale > 0 else { throw ByteReader.OutOfBounds() }
+            let length = BitPacking.byteCount(count: count, width: width)
+            let packed = try reader.bytes(length)
+            if width == 0 {
+                for k in 0..<rows.count { out[k] = base }
+                return (base, base)
+            }
+            let largest = scale == 1
+                ? extract(packed, width: width, rows: rows) { out[$0] = base &+ Int64(bitPattern: $1) }
+                : extract(packed, width: width, rows: rows) { out[$0] = base &+ Int64(bitPattern: $1 &* scale) }
+            let (span, wide) = largest.multipliedReportingOverflow(by: scale)
+            guard !wide, span <= UInt64(Int64.max) else { return (Int64.min, Int64.max) }
+            let (highest, over) = base.addingReportingOverflow(Int64(span))
+            return over ? (Int64.min, Int64.max) : (base, highest)
+        }
+        // Other encodings depend on the values before each row: decode the block, keep the wanted rows.
+        _ = try decode(payload, count: count, into: buffer, workspace: workspace) { $0 }
+        var lowest = Int64.max, highest = Int64.min
+        for k in 0..<rows.count {
+            let v = buffer[Int(rows[k])]
+            out[k] = v
+            lowest = Swift.min(lowest, v)
+            highest = Swift.max(highest, v)
+        }
+        return (lowest, highest)
+    }
+
+    /// Calls `write(k, raw)` with the `width`-bit value of each row `rows[k]` of `packed`; returns the largest.
+    /// Rows whose 8-byte load would pass the end of `packed` are read through a zero-padded copy.
+    @inline(__always)
+    static func extract(_ packed: UnsafeRawBufferPointer, width: Int, rows: UnsafeBufferPointer<Int32>,
+                        _ write: (Int, UInt64) -> Void) -> UInt64 {
+        let mask = width == 64 ? UInt64.max : (UInt64(1) << UInt64(width)) &- 1
+        let bytes = packed.baseAddress!
+        let safeEnd = packed.count - 8          // loads at byte offsets up to here stay inside
+        var largest: UInt64 = 0
+        for k in 0..<rows.count {
+            let bit = Int(rows[k]) &* width
+            let byte = bit >> 3
+            let word: UInt64
+            if byte <= safeEnd {
+                word = bytes.loadUnaligned(fromByteOffset: byte, as: UInt64.self)
+            } else {
+                var padded: UInt64 = 0
+                withUnsafeMutableBytes(of: &padded) { p in
+                    for i in 0..<(packed.count - byte) { p[i] = bytes.load(fromByteOffset: byte + i, as: UInt8.self) }
+                }
+                word = padded
+            }
+            let raw = (UInt64(littleEndian: word) >> UInt64(bit & 7)) & mask
+            largest = Swift.max(largest, raw)
+            write(k, raw)
+        }
+        return largest
+    }
+}
