@@ -97,6 +97,29 @@ final class ParallelIngestTests: XCTestCase {
         }
     }
 
+    /// The splitter counts line feeds in byte counters folded every 255 words: dense line breaks (every byte a
+    /// line feed), CRs, CR LF pairs and quoted line breaks over many folds must still give exact line numbers.
+    func testSplitterLineNumbersOnDenseAndLongInput() throws {
+        var rng = SystemRandomNumberGenerator()
+        for (name, pieces) in [("dense", ["\n"]), ("mixed", ["\n", "a", "\r\n", "\r", "\"x\ny\"", "ab,cd", "\"\"", "南"])] {
+            var text = ""
+            while text.utf8.count < 40_000 { text += pieces.randomElement(using: &rng)! }
+            let file = try write(text, name + ".csv")
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+            for parts in [2, 3, 5] {
+                let chunks = try FileSplitter.split(path: file, parts: parts, quoteAware: true)
+                XCTAssertEqual(chunks.last?.end, Int64(bytes.count))
+                for chunk in chunks.dropFirst() {
+                    XCTAssertEqual(bytes[Int(chunk.start) - 1], 0x0A, "a chunk starts after a line feed")
+                    let before = bytes[..<Int(chunk.start)]
+                    let breaks = before.enumerated().filter { i, b in b == 0x0A || (b == 0x0D && (i + 1 >= bytes.count || bytes[i + 1] != 0x0A)) }.count
+                    XCTAssertEqual(chunk.firstLine, breaks + 1, "\(name), \(parts) parts")
+                    XCTAssertEqual(before.filter { $0 == 0x22 }.count % 2, 0, "outside quotes")
+                }
+            }
+        }
+    }
+
     func testWordByteCountIsExact() {
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<20_000 {
@@ -104,6 +127,7 @@ final class ParallelIngestTests: XCTestCase {
             let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
             for target: UInt8 in [0x0A, 0x22, 0x0D] {
                 XCTAssertEqual(FileSplitter.countBytes(word, equalTo: target), bytes.filter { $0 == target }.count)
+                XCTAssertEqual(FileSplitter.matches(word, target).nonzeroBitCount, bytes.filter { $0 == target }.count)
             }
         }
     }

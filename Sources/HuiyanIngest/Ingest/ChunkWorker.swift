@@ -62,6 +62,9 @@ final class ChunkWorker {
     /// What stopped `runCatching`, if anything.
     private(set) var failure: Error?
 
+    /// Records an error that stopped work on this chunk after `run`.
+    func fail(_ error: Error) { failure = error }
+
     /// Runs the chunk, keeping a thrown error in `failure` (for running on a worker thread).
     func runCatching(segmentRows: Int, tracker: IngestTracker, flush: (SegmentBuilder, Int) throws -> Void) {
         do { try run(segmentRows: segmentRows, tracker: tracker, flush: flush) } catch { failure = error }
@@ -73,6 +76,10 @@ final class ChunkWorker {
         slots.initialize(repeating: FieldSlot())
         defer { slots.deallocate() }
         var sequence = 1
+        // Rows in `builder`, counting those the converter has staged but not yet handed over.
+        var rowsInBuilder = builder.rowCount
+        // Whatever stops the loop, the staged rows go to the builder (the caller writes or carries it).
+        defer { converter.flush(into: builder) }
         var reportedRows = 0, reportedRejected = 0
         var reportedBytes = source.bytesConsumed
         while try source.next() {
@@ -92,11 +99,15 @@ final class ChunkWorker {
                 rejected += 1
             } else {
                 accepted += 1
-                if builder.rowCount >= segmentRows || (builder.rowCount & 4095 == 0 && builder.approximateBytes > Self.segmentByteLimit) {
+                rowsInBuilder += 1
+                if converter.batchIsFull { converter.flush(into: builder) }
+                if rowsInBuilder >= segmentRows || (rowsInBuilder & 4095 == 0 && builder.approximateBytes > Self.segmentByteLimit) {
+                    converter.flush(into: builder)
                     let next = builder.successor(capacity: segmentRows)
                     try flush(builder, sequence)
                     sequence += 1
                     builder = next
+                    rowsInBuilder = 0
                 }
             }
             if (accepted + rejected) & 65_535 == 0 {

@@ -16,6 +16,13 @@ public final class Ingestor {
         var format: InputFormat
         var size: Int
         var hash: String
+        /// Where the file is cut for parsing on several threads, found while its content was hashed.
+        var chunks: [FileChunk]?
+    }
+
+    /// The result of a split running on another thread.
+    private final class SplitResult: @unchecked Sendable {
+        var chunks: Result<[FileChunk], Error>?
     }
 
     /// Runs one ingest command. `progress` is called now and then, from the ingesting threads.
@@ -32,7 +39,20 @@ public final class Ingestor {
         for path in files {
             guard FileIO.exists(path), !FileIO.isDirectory(path) else { throw IngestError.fileNotFound(path: path) }
             guard let format = options.format ?? InputFormat(fileName: path) else { throw IngestError.unknownFormat(path: path) }
-            let hash = try Self.contentHash(path)
+            let size = try FileIO.fileSize(path)
+            // A file parsed on several threads is split (a pass over its first part) while it is hashed (a pass
+            // over all of it): two reads of the file side by side on two cores instead of one after the other.
+            let parts = size >= options.parallelThreshold ? max(1, options.threads) : 1
+            let split = SplitResult()
+            let splitting = DispatchGroup()
+            if parts > 1 {
+                DispatchQueue.global().async(group: splitting) {
+                    split.chunks = Result { try FileSplitter.split(path: path, parts: parts, quoteAware: format == .csv) }
+                }
+            }
+            let hashed = Result { try Self.contentHash(path) }
+            splitting.wait()
+            let hash = try hashed.get()
             if !options.force {
                 if let earlier = append.earlierIngest(contentHash: hash) {
                     throw IngestError.alreadyIngested(path: path, earlierName: earlier.name, committedAt: earlier.committedAt)
@@ -41,7 +61,7 @@ public final class Ingestor {
                     throw IngestError.alreadyIngested(path: path, earlierName: twin.path, committedAt: "in this same command")
                 }
             }
-            plans.append(Plan(path: path, format: format, size: try FileIO.fileSize(path), hash: hash))
+            plans.append(Plan(path: path, format: format, size: size, hash: hash, chunks: try split.chunks?.get()))
         }
         let headers: [CSVRecordSource?] = try plans.map { plan in
             plan.format == .csv ? try CSVRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns) : nil
@@ -112,7 +132,11 @@ public final class Ingestor {
                             carried: inout SegmentBuilder) throws -> (parts: [RejectsWriter], accepted: Int, rejected: Int)? {
         var chunks = [FileChunk(start: 0, end: Int64(plan.size), firstLine: 1)]
         if threads > 1 {
-            chunks = try FileSplitter.split(path: plan.path, parts: threads, quoteAware: plan.format == .csv)
+            if let split = plan.chunks, split.count <= threads {
+                chunks = split
+            } else {
+                chunks = try FileSplitter.split(path: plan.path, parts: threads, quoteAware: plan.format == .csv)
+            }
             if let header, chunks.count > 1, chunks[1].start <= header.recordStartOffset { chunks = [chunks[0]] }
         }
         let parallel = chunks.count > 1
@@ -139,8 +163,18 @@ public final class Ingestor {
                                        stopOffset: index + 1 < chunks.count ? chunks[index + 1].start : Int64.max, builder: builder))
         }
         let run = { (index: Int) in
-            workers[index].runCatching(segmentRows: options.segmentRows, tracker: tracker) { builder, sequence in
+            let worker = workers[index]
+            worker.runCatching(segmentRows: options.segmentRows, tracker: tracker) { builder, sequence in
                 try append.write(builder, orderKey: Self.orderKey(file: fileIndex, chunk: index, sequence: sequence))
+            }
+            // Every chunk but the last writes its partial segment on its own thread, while the others still parse
+            // (the last chunk's is carried on to the next file). Kept only if the chunks meet.
+            if parallel && index + 1 < workers.count && worker.failure == nil {
+                do {
+                    try append.write(worker.builder, orderKey: Self.orderKey(file: fileIndex, chunk: index, sequence: 1 << 31))
+                } catch {
+                    worker.fail(error)
+                }
             }
         }
         if workers.count == 1 {
@@ -156,12 +190,6 @@ public final class Ingestor {
         for i in 1..<max(workers.count, 1) where workers[i - 1].stoppedAtOffset != workers[i].firstRecordOffset {
             for worker in workers { worker.rejects.discard() }
             return nil
-        }
-        if parallel {
-            // The last chunk's partial segment is carried on; the others are written in their place.
-            for (index, worker) in workers.enumerated().dropLast() {
-                try append.write(worker.builder, orderKey: Self.orderKey(file: fileIndex, chunk: index, sequence: 1 << 31))
-            }
         }
         carried = workers.last!.builder
         return (workers.map(\.rejects), workers.reduce(0) { $0 + $1.accepted }, workers.reduce(0) { $0 + $1.rejected })

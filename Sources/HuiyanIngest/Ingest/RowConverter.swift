@@ -1,19 +1,41 @@
 import HuiyanStorage
 
-/// Turns the bound fields of one record into typed values, checks them against the schema, and appends
-/// the row to a segment builder only when every value is good (a bad row adds nothing).
+/// Turns the bound fields of one record into typed values, checks them against the schema, and stages the
+/// row for a segment builder only when every value is good (a bad row adds nothing).
+///
+/// Good rows are staged column by column in raw buffers of `batchRows` rows and handed to the builder's
+/// columns a batch at a time (`flush(into:)`): one array append per column and batch instead of per value,
+/// and no reference counting in the row loop. Strings are interned into the builder's dictionaries as their
+/// row is staged, so codes are handed out in row order exactly as before. A caller must `flush` before it
+/// reads the builder's rows or switches to another builder.
 final class RowConverter {
     let schema: TableSchema
     let localOffsetSeconds: Int
-    private var ints: [Int64]
-    private var doubles: [Double]
-    private var isNull: [Bool]
-    private var hashes: [UInt64]
+    static let batchRows = 1024
+
+    private let columnCount: Int
     /// The columns' rules, copied out of the schema once: the row loop reads no `String` (no reference counting).
-    private let rules: [Rule]
+    private let rules: UnsafeMutablePointer<Rule>
+    /// One row being converted.
+    private let rowInts: UnsafeMutablePointer<Int64>
+    private let rowDoubles: UnsafeMutablePointer<Double>
+    private let rowNull: UnsafeMutablePointer<Bool>
+    private let rowHashes: UnsafeMutablePointer<UInt64>
+    /// Staged rows, column-major: column `c`'s staged row `k` is at `c * batchRows + k`.
+    private let stagedInts: UnsafeMutablePointer<Int64>
+    private let stagedDoubles: UnsafeMutablePointer<Double>
+    private let stagedNulls: UnsafeMutablePointer<Bool>
+    private let stagedNullCounts: UnsafeMutablePointer<Int>
+    private(set) var stagedCount = 0
+    /// The builder rows are being staged for, and its columns' dictionaries (nil for other columns).
+    private var target: ObjectIdentifier?
+    /// Held so that `target` cannot be reused by another builder's address.
+    private var targetBuilder: SegmentBuilder?
+    private let dictionaries: UnsafeMutablePointer<Unmanaged<StringDictionaryBuilder>?>
 
     struct Rule {
         var type: ColumnType
+        var lane: ColumnType.Lane
         var nullable: Bool
         var minimum: Int64?
     }
@@ -21,11 +43,30 @@ final class RowConverter {
     init(schema: TableSchema, localOffsetSeconds: Int) {
         self.schema = schema
         self.localOffsetSeconds = localOffsetSeconds
-        rules = schema.columns.map { Rule(type: $0.type, nullable: $0.nullable, minimum: $0.minimum) }
-        ints = [Int64](repeating: 0, count: schema.columns.count)
-        doubles = [Double](repeating: 0, count: schema.columns.count)
-        isNull = [Bool](repeating: false, count: schema.columns.count)
-        hashes = [UInt64](repeating: 0, count: schema.columns.count)
+        let n = schema.columns.count
+        columnCount = n
+        rules = .allocate(capacity: max(n, 1))
+        for (i, c) in schema.columns.enumerated() {
+            (rules + i).initialize(to: Rule(type: c.type, lane: c.type.lane, nullable: c.nullable, minimum: c.minimum))
+        }
+        rowInts = .allocate(capacity: max(n, 1)); rowInts.initialize(repeating: 0, count: max(n, 1))
+        rowDoubles = .allocate(capacity: max(n, 1)); rowDoubles.initialize(repeating: 0, count: max(n, 1))
+        rowNull = .allocate(capacity: max(n, 1)); rowNull.initialize(repeating: false, count: max(n, 1))
+        rowHashes = .allocate(capacity: max(n, 1)); rowHashes.initialize(repeating: 0, count: max(n, 1))
+        let staged = max(n, 1) * Self.batchRows
+        stagedInts = .allocate(capacity: staged); stagedInts.initialize(repeating: 0, count: staged)
+        stagedDoubles = .allocate(capacity: staged); stagedDoubles.initialize(repeating: 0, count: staged)
+        stagedNulls = .allocate(capacity: staged); stagedNulls.initialize(repeating: false, count: staged)
+        stagedNullCounts = .allocate(capacity: max(n, 1)); stagedNullCounts.initialize(repeating: 0, count: max(n, 1))
+        dictionaries = .allocate(capacity: max(n, 1)); dictionaries.initialize(repeating: nil, count: max(n, 1))
+    }
+
+    deinit {
+        rules.deinitialize(count: columnCount)
+        rules.deallocate()
+        rowInts.deallocate(); rowDoubles.deallocate(); rowNull.deallocate(); rowHashes.deallocate()
+        stagedInts.deallocate(); stagedDoubles.deallocate(); stagedNulls.deallocate(); stagedNullCounts.deallocate()
+        dictionaries.deallocate()
     }
 
     /// What went wrong with one value.
@@ -34,9 +75,24 @@ final class RowConverter {
         var reason: String
     }
 
-    /// Parses every slot; on success appends the row to `builder` and returns nil.
+    /// Points the staging at `builder`'s dictionaries (rows staged for another builder must be flushed first).
+    @inline(__always)
+    private func target(_ builder: SegmentBuilder) {
+        let id = ObjectIdentifier(builder)
+        if target == id { return }
+        precondition(stagedCount == 0, "rows staged for another builder were not flushed")
+        target = id
+        targetBuilder = builder
+        for (i, column) in builder.columns.enumerated() {
+            dictionaries[i] = column.dictionary.map { Unmanaged.passUnretained($0) }
+        }
+    }
+
+    /// Parses every slot; on success stages the row for `builder` and returns nil. When `batchIsFull`, the
+    /// caller must `flush(into:)` before the next row.
     func convert(_ slots: UnsafeMutableBufferPointer<FieldSlot>, into builder: SegmentBuilder) -> ValueFailure? {
-        for index in rules.indices {
+        target(builder)
+        for index in 0..<columnCount {
             let column = rules[index]
             let slot = slots[index]
             switch slot.state {
@@ -44,10 +100,10 @@ final class RowConverter {
                 guard column.nullable else {
                     return ValueFailure(column: index, reason: slot.state == .missing ? "required column is missing" : "required value is empty")
                 }
-                isNull[index] = true
+                rowNull[index] = true
                 continue
             case .text, .quotedText:
-                isNull[index] = false
+                rowNull[index] = false
             }
             let bytes = slot.bytes
             if column.type == .string {
@@ -55,41 +111,42 @@ final class RowConverter {
                 // A string already in the dictionary was validated when it entered: only new ones are checked.
                 let raw = UnsafeRawBufferPointer(bytes)
                 let hash = StringDictionaryBuilder.hash(raw)
-                hashes[index] = hash
-                if let code = builder.columns[index].dictionary!.find(raw, hash: hash) {
-                    ints[index] = code
+                rowHashes[index] = hash
+                let code = dictionaries[index].unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.find(raw, hash: hash) }
+                if let code {
+                    rowInts[index] = code
                 } else {
-                    ints[index] = -1
+                    rowInts[index] = -1
                     if !ValueParsing.isValidUTF8(bytes) { return ValueFailure(column: index, reason: ValueError.invalidUTF8.description) }
                 }
                 continue
             }
             if bytes.isEmpty {
                 guard column.nullable else { return ValueFailure(column: index, reason: "required value is empty") }
-                isNull[index] = true
+                rowNull[index] = true
                 continue
             }
             let failure: ValueError?
             switch column.type {
             case .timestamp:
                 let parsed = ValueParsing.parseTimestampMicros(bytes, localOffsetSeconds: localOffsetSeconds)
-                ints[index] = parsed.value ?? 0
+                rowInts[index] = parsed.value ?? 0
                 failure = parsed.error
             case .int64:
                 let parsed = ValueParsing.parseInt64(bytes)
-                ints[index] = parsed.value ?? 0
+                rowInts[index] = parsed.value ?? 0
                 failure = parsed.error
             case .money:
                 let parsed = ValueParsing.parseMoneyFen(bytes)
-                ints[index] = parsed.value ?? 0
+                rowInts[index] = parsed.value ?? 0
                 failure = parsed.error
             case .bool:
                 let parsed = ValueParsing.parseBool(bytes)
-                ints[index] = (parsed.value ?? false) ? 1 : 0
+                rowInts[index] = (parsed.value ?? false) ? 1 : 0
                 failure = parsed.error
             case .float64:
                 let parsed = ValueParsing.parseFloat64(bytes)
-                doubles[index] = parsed.value ?? 0
+                rowDoubles[index] = parsed.value ?? 0
                 failure = parsed.error
             case .string:
                 failure = nil
@@ -98,23 +155,53 @@ final class RowConverter {
                 let reason = ValueParsing.isValidUTF8(bytes) ? failure.description : ValueError.invalidUTF8.description
                 return ValueFailure(column: index, reason: reason)
             }
-            if let minimum = column.minimum, ints[index] < minimum {
+            if let minimum = column.minimum, rowInts[index] < minimum {
                 return ValueFailure(column: index, reason: "must be at least \(minimum)")
             }
         }
-        for (index, column) in builder.columns.enumerated() {
-            if isNull[index] { column.appendNull(); continue }
-            switch rules[index].type.lane {
-            case .int64: column.appendInt64(ints[index])
-            case .float64: column.appendDouble(doubles[index])
+        // Every value is good: stage the row (new strings enter their dictionary now, in row order).
+        let k = stagedCount
+        for index in 0..<columnCount {
+            let at = index * Self.batchRows + k
+            if rowNull[index] {
+                stagedNulls[at] = true
+                stagedNullCounts[index] += 1
+                continue
+            }
+            stagedNulls[at] = false
+            switch rules[index].lane {
+            case .int64:
+                stagedInts[at] = rowInts[index]
+            case .float64:
+                stagedDoubles[at] = rowDoubles[index]
             case .string:
-                if ints[index] >= 0 {
-                    column.appendCode(ints[index])
-                } else {
-                    column.appendCode(column.dictionary!.intern(UnsafeRawBufferPointer(slots[index].bytes), hash: hashes[index]))
+                var code = rowInts[index]
+                if code < 0 {
+                    let raw = UnsafeRawBufferPointer(slots[index].bytes)
+                    let hash = rowHashes[index]
+                    code = dictionaries[index].unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.intern(raw, hash: hash) }
                 }
+                stagedInts[at] = code
             }
         }
+        stagedCount = k + 1
         return nil
+    }
+
+    /// True when a batch is full and must be flushed before the next row.
+    @inline(__always)
+    var batchIsFull: Bool { stagedCount == Self.batchRows }
+
+    /// Appends the staged rows to `builder` (the builder they were staged for).
+    func flush(into builder: SegmentBuilder) {
+        guard stagedCount > 0 else { return }
+        precondition(target == ObjectIdentifier(builder), "rows staged for another builder")
+        for (index, column) in builder.columns.enumerated() {
+            let at = index * Self.batchRows
+            column.appendBatch(ints: stagedInts + at, doubles: stagedDoubles + at, nulls: stagedNulls + at,
+                               nullsInBatch: stagedNullCounts[index], count: stagedCount)
+            stagedNullCounts[index] = 0
+        }
+        stagedCount = 0
     }
 }

@@ -61,8 +61,14 @@ enum CSVTokenizer {
                 let fieldStart = p
                 while true {
                     while p < end {
+                        // All four special bytes are <= 0x2C; most text bytes are above it. Eight bytes at a
+                        // time, skip to the first byte below 0x2D (UTF-8 lead and continuation bytes are not).
+                        if p + 8 <= end {
+                            let below = bytesBelowComma(UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+                            if below == 0 { p += 8; continue }
+                            p += below.trailingZeroBitCount >> 3
+                        }
                         c = base[p]
-                        // All four special bytes are <= 0x2C; most text bytes are above it.
                         if c <= comma && (c == comma || c == lf || c == cr || c == quote) { break }
                         p += 1
                     }
@@ -151,6 +157,24 @@ enum CSVTokenizer {
             return .record(RecordBounds(contentEnd: p, next: next, innerLineBreaks: breaks,
                                         terminated: true, problem: problem))
         }
+    }
+
+    /// Nonzero when a byte of `word` is below 0x2D (ASCII, so not part of a multibyte UTF-8 character); its
+    /// lowest set bit is in the first such byte (higher bits may be set falsely, by the borrow).
+    @inline(__always)
+    static func bytesBelowComma(_ word: UInt64) -> UInt64 {
+        (word &- 0x2D2D_2D2D_2D2D_2D2D) & ~word & 0x8080_8080_8080_8080
+    }
+
+    /// The high bit of each byte of `word` that is `,`, LF, CR or `"` (exact: no other bit is set).
+    @inline(__always)
+    static func specialBytes(_ word: UInt64) -> UInt64 {
+        @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 {
+            ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
+        }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        return zeroBytes(word ^ (ones &* 0x2C)) | zeroBytes(word ^ (ones &* 0x0A))
+            | zeroBytes(word ^ (ones &* 0x0D)) | zeroBytes(word ^ (ones &* 0x22))
     }
 
     /// Records a quoted field's content: in place, or finishing its unescaped scratch copy.

@@ -60,6 +60,63 @@ public final class ColumnBuilder {
         if validity != nil { setValid(ints.count - 1) }
     }
 
+    /// Appends `count` rows at once, exactly as many `appendInt64`/`appendCode`/`appendDouble` and `appendNull`
+    /// calls would (NULLs repeat the previous integer, leading NULLs are back-filled, the validity bitmap appears
+    /// at the first NULL), with one array append per call instead of per row.
+    ///
+    /// `ints` holds the integer-lane values (codes for strings), `doubles` the Double lane's; `nulls[k]` marks row
+    /// `k` NULL (its value is ignored); `nullsInBatch` is how many are set. The buffers are used as scratch (NULL slots are
+    /// overwritten).
+    public func appendBatch(ints values: UnsafeMutablePointer<Int64>, doubles doubleValues: UnsafeMutablePointer<Double>,
+                            nulls: UnsafePointer<Bool>, nullsInBatch: Int, count: Int) {
+        guard count > 0 else { return }
+        let first = self.count
+        switch definition.type.lane {
+        case .int64, .string:
+            if nullsInBatch > 0 || leadingNulls > 0 {
+                var last: Int64 = first > 0 ? ints[first - 1] : 0
+                for k in 0..<count {
+                    if nulls[k] {
+                        if first + k == leadingNulls { leadingNulls += 1 }
+                        values[k] = last
+                    } else {
+                        let value = values[k]
+                        if leadingNulls > 0 {
+                            // Every row so far is NULL: they all take the first value.
+                            let inArray = Swift.min(leadingNulls, first)
+                            if inArray > 0 { for i in 0..<inArray { ints[i] = value } }
+                            for i in 0..<k { values[i] = value }
+                            leadingNulls = 0
+                        }
+                        last = value
+                    }
+                }
+            }
+            ints.append(contentsOf: UnsafeBufferPointer(start: values, count: count))
+        case .float64:
+            if nullsInBatch > 0 {
+                for k in 0..<count where nulls[k] { doubleValues[k] = 0 }
+            }
+            doubles.append(contentsOf: UnsafeBufferPointer(start: doubleValues, count: count))
+        }
+        let lastRow = first + count - 1
+        if nullsInBatch > 0 && validity == nil {
+            validity = [UInt64](repeating: ~0, count: (lastRow >> 6) + 1)
+        }
+        if validity != nil {
+            ensureWord(lastRow)
+            if nullsInBatch > 0 {
+                validity!.withUnsafeMutableBufferPointer { words in
+                    for k in 0..<count where nulls[k] {
+                        let row = first + k
+                        words[row >> 6] &= ~(UInt64(1) << UInt64(row & 63))
+                    }
+                }
+                nullCount += nullsInBatch
+            }
+        }
+    }
+
     public func appendString(_ text: String) {
         var text = text
         text.withUTF8 { appendString(UnsafeRawBufferPointer($0)) }

@@ -69,6 +69,14 @@ public enum FileIO {
         if Glibc.rename(from, to) != 0 { throw error(to, "cannot rename \(from) to") }
     }
 
+    /// fsyncs a file's data to disk.
+    public static func syncFile(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw error(path, "cannot open") }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw error(path, "cannot sync") }
+    }
+
     /// fsyncs a directory so that a rename inside it survives a crash.
     public static func syncDirectory(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY)

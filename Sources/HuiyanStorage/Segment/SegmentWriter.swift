@@ -13,8 +13,9 @@ public struct WrittenSegment: Sendable {
 /// at least 1/16 of its bytes, then an XXH3 checksum over the stored bytes.
 public enum SegmentWriter {
     /// Writes the segment to `path` through a temporary file, fsync and rename. Sorts string dictionaries
-    /// (rewriting the builder's codes), so the builder must not be appended to afterwards.
-    public static func write(_ builder: SegmentBuilder, to path: String) throws -> WrittenSegment {
+    /// (rewriting the builder's codes), so the builder must not be appended to afterwards. With `sync: false`
+    /// the fsync is left to the caller (`TableAppend` does it on another thread, before it commits).
+    public static func write(_ builder: SegmentBuilder, to path: String, sync: Bool = true) throws -> WrittenSegment {
         let rowCount = builder.rowCount
         var encoded = [EncodedColumn?](repeating: nil, count: builder.columns.count)
         encoded.withUnsafeMutableBufferPointer { slots in
@@ -52,7 +53,7 @@ public enum SegmentWriter {
             trailer.u32(0)
             trailer.raw(SegmentFormat.trailerMagic)
             try file.write(trailer.bytes)
-            try file.sync()
+            if sync { try file.sync() }
             try file.close()
         } catch {
             try? file.close()

@@ -75,6 +75,12 @@ public final class TableAppend: @unchecked Sendable {
     /// Segments written by this append and not yet published.
     private(set) var pendingEntries: [Manifest.SegmentEntry] = []
     private var nextNumber: Int
+    /// Segment files are fsynced here, one after another, while the writing threads go on encoding; `commit`
+    /// waits for them before the manifest swap. (An fsync took a parsing thread off its core for tens of
+    /// milliseconds a segment, and far longer when the disk is busy.)
+    private let syncQueue = DispatchQueue(label: "huiyan.segment-sync")
+    private let syncing = DispatchGroup()
+    private var syncFailure: Error?
 
     init(directory: String, manifest: Manifest) {
         self.directory = directory
@@ -104,16 +110,36 @@ public final class TableAppend: @unchecked Sendable {
         writes += 1
         let key = orderKey ?? writes
         lock.unlock()
-        let written = try SegmentWriter.write(builder, to: FileIO.join(directory, file))
+        let path = FileIO.join(directory, file)
+        let written = try SegmentWriter.write(builder, to: path, sync: false)
         lock.lock()
         pendingEntries.append(Manifest.SegmentEntry(file: file, rows: written.rowCount, bytes: written.byteCount))
         pendingOrder.append(key)
         lock.unlock()
+        syncQueue.async(group: syncing) { [self] in
+            do {
+                try FileIO.syncFile(path)
+            } catch {
+                lock.lock()
+                if syncFailure == nil { syncFailure = error }
+                lock.unlock()
+            }
+        }
         CrashPoints.hit("after-segment")
+    }
+
+    /// Waits until every segment written so far is on disk; throws the first fsync failure.
+    private func waitForSyncs() throws {
+        syncing.wait()
+        lock.lock()
+        let failure = syncFailure
+        lock.unlock()
+        if let failure { throw failure }
     }
 
     /// Deletes the pending segments whose order key is in `keys` (work to be redone).
     public func discard(orderKeys keys: Range<Int>) {
+        syncing.wait()
         lock.lock()
         defer { lock.unlock() }
         for i in pendingEntries.indices.reversed() where keys.contains(pendingOrder[i]) {
@@ -132,6 +158,7 @@ public final class TableAppend: @unchecked Sendable {
 
     /// Publishes every pending segment, and records the ingested files, in one manifest swap.
     public func commit(ingestedFiles: [Manifest.IngestedFile] = []) throws {
+        try waitForSyncs()
         lastCommittedSegments = orderedPending()
         try FileIO.syncDirectory(directory)
         var next = manifest
@@ -148,6 +175,7 @@ public final class TableAppend: @unchecked Sendable {
     /// Publishes the pending segments as the table's whole segment list (compaction): `segments` names the
     /// segments that stay live, pending ones included.
     func commitReplacing(segments: [Manifest.SegmentEntry]) throws {
+        try waitForSyncs()
         try FileIO.syncDirectory(directory)
         var next = manifest
         next.generation += 1
@@ -167,6 +195,7 @@ public final class TableAppend: @unchecked Sendable {
 
     /// Deletes the pending segment files.
     public func abort() {
+        syncing.wait()
         for entry in pendingEntries { try? FileIO.remove(FileIO.join(directory, entry.file)) }
         pendingEntries = []
         pendingOrder = []

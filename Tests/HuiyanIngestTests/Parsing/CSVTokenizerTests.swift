@@ -35,6 +35,52 @@ final class CSVTokenizerTests: XCTestCase {
         XCTAssertEqual(bounds.map(\.terminated), [true, true, false])
     }
 
+    /// Unquoted fields are scanned eight bytes at a time: every field length and alignment, with each
+    /// terminator and with the record cut at every byte, must give the fields a byte-by-byte scan gives.
+    func testWordAtATimeScanAtEveryLengthAndAlignment() {
+        for lead in 0..<8 {
+            for length in 0..<20 {
+                for terminator in ["\n", "\r\n", "\r", ""] {
+                    let field = String(repeating: "南x", count: length / 2) + (length % 2 == 1 ? "+" : "")
+                    let text = String(repeating: "a", count: lead) + "," + field + "," + field + "9" + terminator
+                    let (outcome, fields) = tokenize(text)
+                    guard case .record(let r) = outcome else { return XCTFail("expected a record") }
+                    XCTAssertEqual(fields, [String(repeating: "a", count: lead), field, field + "9"], "lead \(lead), length \(length)")
+                    XCTAssertEqual(r.next, text.utf8.count)
+                    // Cut short, the record is incomplete (or complete only when the cut is after its terminator).
+                    for cut in 0..<text.utf8.count {
+                        let bytes = Array(text.utf8.prefix(cut))
+                        let table = ByteSpanTable(capacity: 1)
+                        let partial = bytes.withUnsafeBufferPointer { buf -> CSVTokenizer.Outcome in
+                            guard let base = buf.baseAddress else { return .needMoreData }
+                            return CSVTokenizer.tokenizeRecord(base, from: 0, end: cut, isFinal: false, into: table)
+                        }
+                        XCTAssertEqual(partial, .needMoreData, "cut at \(cut) of \(text.debugDescription)")
+                    }
+                }
+            }
+        }
+        // A quote inside an unquoted field is found by the word scan too, and reported.
+        guard case .record(let r) = tokenize("abcdefghij\"klmnopq,r\n").0 else { return XCTFail() }
+        XCTAssertEqual(r.problem, .quoteInUnquotedField(field: 1))
+    }
+
+    func testSpecialByteWordsAreExact() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let bytes = (0..<8).map { _ in [0x2C, 0x0A, 0x0D, 0x22, 0x2B, 0x2D, 0xAC, 0x8A, 0x00, UInt8.random(in: 0...255, using: &rng)].randomElement(using: &rng)! } as [UInt8]
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            let expected = bytes.enumerated().reduce(UInt64(0)) { bits, item in
+                [0x2C, 0x0A, 0x0D, 0x22].contains(item.element) ? bits | (UInt64(0x80) << UInt64(8 * item.offset)) : bits
+            }
+            XCTAssertEqual(CSVTokenizer.specialBytes(word), expected)
+            // The first byte below 0x2D is found exactly.
+            let firstBelow = bytes.firstIndex { $0 < 0x2D }
+            let below = CSVTokenizer.bytesBelowComma(word)
+            XCTAssertEqual(below == 0 ? nil : below.trailingZeroBitCount >> 3, firstBelow)
+        }
+    }
+
     func testNeedsMoreDataUntilTheRecordIsProvablyComplete() {
         XCTAssertEqual(tokenize("a,b", isFinal: false).0, .needMoreData)
         XCTAssertEqual(tokenize("a,\"b\n", isFinal: false).0, .needMoreData)
