@@ -113,6 +113,24 @@ struct BucketAggregation {
             }
         } else {
             let bucketOf = Self.buckets(keys, sizes, batch)
+            // One sum without NULLs (the usual revenue query): rows and sum in one pass over the rows.
+            let single = inputs.count == 1 && plan.aggregates[0].kind != .count ? inputs[0] : nil
+            if let input = single, input.nulls == nil, input.ints.withUnsafeBufferPointer({
+                ExactSum.grow(0, rows: batch.selectedCount, largest: ExactSum.largestMagnitude($0.baseAddress!, batch)) != nil
+            }) {
+                bucketOf.withUnsafeBufferPointer { b in
+                    input.ints.withUnsafeBufferPointer { values in
+                        partials.rows.withUnsafeMutableBufferPointer { r in
+                            partials.sums[0].withUnsafeMutableBufferPointer { s in
+                                Self.addPerBucket(b, batch, into: s, counting: r) { values[$0] }
+                            }
+                        }
+                    }
+                }
+                partials.counts[0] = partials.rows
+                try fold(partials, inputs: inputs, table: table, accumulators: accumulators) { Self.group(of: $0, sizes, table, pools) }
+                return true
+            }
             bucketOf.withUnsafeBufferPointer { b in
                 partials.rows.withUnsafeMutableBufferPointer { r in Self.addPerBucket(b, batch, into: r) { _ in 1 } }
             }
@@ -146,17 +164,20 @@ struct BucketAggregation {
                 if input.nulls == nil { partials.counts[a] = partials.rows }
             }
         }
-        try fold(partials, inputs: inputs, table: table, accumulators: accumulators) { bucket in
-            var rest = bucket
-            var codes = [Int?](repeating: nil, count: sizes.count)
-            for k in stride(from: sizes.count - 1, through: 0, by: -1) {
-                let slot = rest % sizes[k]
-                rest /= sizes[k]
-                codes[k] = slot == sizes[k] - 1 ? nil : slot
-            }
-            return table.group(codes: codes, pools: pools)
-        }
+        try fold(partials, inputs: inputs, table: table, accumulators: accumulators) { Self.group(of: $0, sizes, table, pools) }
         return true
+    }
+
+    /// The group of a bucket: its keys' slots (code, or the last slot for NULL) read back from the mixed radix.
+    private static func group(of bucket: Int, _ sizes: [Int], _ table: GroupTable, _ pools: [StringPool]) -> Int32 {
+        var rest = bucket
+        var codes = [Int?](repeating: nil, count: sizes.count)
+        for k in stride(from: sizes.count - 1, through: 0, by: -1) {
+            let slot = rest % sizes[k]
+            rest /= sizes[k]
+            codes[k] = slot == sizes[k] - 1 ? nil : slot
+        }
+        return table.group(codes: codes, pools: pools)
     }
 
     /// Each selected row's bucket: the keys' slots (code, or the last slot for NULL) in mixed radix.
@@ -184,35 +205,53 @@ struct BucketAggregation {
     /// `totals[bucket[i]] += value(i)` for every selected row, through four interleaved partial arrays when
     /// the buckets are few (rows of one spot often follow each other, and each addition to the same total
     /// would wait for the one before).
+    /// With `counting`, each row also adds one to `counting[bucket[i]]` in the same pass.
     @inline(__always)
     private static func addPerBucket(_ bucket: UnsafeBufferPointer<Int32>, _ batch: Batch, into totals: UnsafeMutableBufferPointer<Int64>,
-                                     _ value: (Int) -> Int64) {
+                                     counting: UnsafeMutableBufferPointer<Int64>? = nil, _ value: (Int) -> Int64) {
         let slots = totals.count
         guard slots <= 4096, batch.selectedCount >= 1024 else {
-            batch.forEachSelected { i in totals[Int(bucket[i])] &+= value(i) }
+            batch.forEachSelected { i in
+                totals[Int(bucket[i])] &+= value(i)
+                counting?[Int(bucket[i])] &+= 1
+            }
             return
         }
-        withUnsafeTemporaryAllocation(of: Int64.self, capacity: 4 * slots) { lanes in
+        // Lanes 0–3 sum; with `counting`, lanes 4–7 count.
+        let laneCount = counting == nil ? 4 : 8
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: laneCount * slots) { lanes in
             lanes.initialize(repeating: 0)
             let l = lanes.baseAddress!, b = bucket.baseAddress!
-            func run(_ n: Int, _ row: (Int) -> Int) {
+            @inline(__always) func run(_ n: Int, count: Bool, _ row: (Int) -> Int) {
+                let c = l + 4 * slots
                 var k = 0
                 while k + 4 <= n {
                     let i0 = row(k), i1 = row(k + 1), i2 = row(k + 2), i3 = row(k + 3)
-                    l[Int(b[i0])] &+= value(i0)
-                    l[slots &+ Int(b[i1])] &+= value(i1)
-                    l[2 &* slots &+ Int(b[i2])] &+= value(i2)
-                    l[3 &* slots &+ Int(b[i3])] &+= value(i3)
+                    let b0 = Int(b[i0]), b1 = slots &+ Int(b[i1]), b2 = 2 &* slots &+ Int(b[i2]), b3 = 3 &* slots &+ Int(b[i3])
+                    l[b0] &+= value(i0); l[b1] &+= value(i1); l[b2] &+= value(i2); l[b3] &+= value(i3)
+                    if count { c[b0] &+= 1; c[b1] &+= 1; c[b2] &+= 1; c[b3] &+= 1 }
                     k += 4
                 }
-                while k < n { let i = row(k); l[Int(b[i])] &+= value(i); k += 1 }
+                while k < n {
+                    let i = row(k)
+                    l[Int(b[i])] &+= value(i)
+                    if count { c[Int(b[i])] &+= 1 }
+                    k += 1
+                }
             }
+            let count = counting != nil
             if let selection = batch.selection {
-                selection.withUnsafeBufferPointer { rows in run(rows.count) { Int(rows[$0]) } }
+                selection.withUnsafeBufferPointer { rows in
+                    if count { run(rows.count, count: true) { Int(rows[$0]) } } else { run(rows.count, count: false) { Int(rows[$0]) } }
+                }
             } else {
-                run(batch.count) { $0 }
+                if count { run(batch.count, count: true) { $0 } } else { run(batch.count, count: false) { $0 } }
             }
             for s in 0..<slots { totals[s] &+= l[s] &+ l[slots + s] &+ l[2 * slots + s] &+ l[3 * slots + s] }
+            if let counting {
+                let c = l + 4 * slots
+                for s in 0..<slots { counting[s] &+= c[s] &+ c[slots + s] &+ c[2 * slots + s] &+ c[3 * slots + s] }
+            }
         }
     }
 

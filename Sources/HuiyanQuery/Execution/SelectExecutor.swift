@@ -212,7 +212,8 @@ final class SelectExecutor {
     /// are skipped; the remaining ones' columns are read first, and when they keep at most an eighth of the
     /// rows the other columns are read for those rows alone and every vector is made dense (the batch then
     /// has no selection), else they are read whole and the selection kept (measured: at 15 % and 45 % kept,
-    /// gathering cost more than it saved).
+    /// gathering cost more than it saved) — up to half kept, each kept row into its own slot where the
+    /// block's encoding reads a row alone.
     private func read(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ cursor: TableScanner.Cursor) throws -> ([Int: Vector], Batch) {
         let rows = segment.columns.first!.blocks[block].rowCount
         let (filter, filterColumns) = plan.filter == nil ? (nil, []) : scanner.residualFilter(segment, block)
@@ -231,7 +232,10 @@ final class SelectExecutor {
             }
             return (dense, Batch(count: selection.count, selection: nil))
         }
-        for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest) {
+        // Up to half kept: blocks that can read a row on its own read only the kept rows, into their own slots.
+        let sparse = batch.selection.map { $0.count * 2 <= rows } ?? false
+        for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest,
+                                                 rows: sparse ? batch.selection : nil, scattered: true) {
             vectors[column] = vector
         }
         return (vectors, batch)

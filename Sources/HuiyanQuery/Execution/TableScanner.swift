@@ -171,8 +171,10 @@ final class TableScanner {
     }
 
     /// Decodes `columns` of one block into vectors; with `rows`, only those rows (increasing), densely: row
-    /// `rows[k]` of the block is row `k` of each vector.
-    func load(segment: SegmentReader, block: Int, cursor: Cursor, columns: [Int], rows selected: [Int32]? = nil) throws -> [Int: Vector] {
+    /// `rows[k]` of the block is row `k` of each vector — or, `scattered`, each in its own row of vectors the
+    /// size of the block (the others undefined; blocks that cannot read a row alone are decoded whole).
+    func load(segment: SegmentReader, block: Int, cursor: Cursor, columns: [Int], rows selected: [Int32]? = nil,
+              scattered: Bool = false) throws -> [Int: Vector] {
         if cursor.poolSegment != ObjectIdentifier(segment) {
             cursor.pools = [:]
             cursor.poolSegment = ObjectIdentifier(segment)
@@ -181,7 +183,7 @@ final class TableScanner {
         for column in columns {
             let info = segment.columns[column]
             let type = SQLType(info.definition.type)
-            if let selected {
+            if let selected, !scattered {
                 vectors[column] = try loadRows(selected, segment: segment, column: column, block: block, type: type, cursor: cursor)
                 continue
             }
@@ -189,6 +191,14 @@ final class TableScanner {
             let vector = Vector(type: type, count: rows)
             let nulls: Int
             switch info.definition.type.lane {
+            case .int64 where selected != nil, .string where selected != nil:
+                nulls = try selected!.withUnsafeBufferPointer { wanted in
+                    try vector.ints.withUnsafeMutableBufferPointer {
+                        try segment.decodeRows(column: column, block: block, rows: wanted, scatteredInto: $0.baseAddress!,
+                                               validity: cursor.validity, scratch: cursor.scratch)
+                    }
+                }
+                if info.definition.type.lane == .string { vector.pool = try pool(segment, column, cursor) }
             case .float64:
                 nulls = try vector.doubles.withUnsafeMutableBufferPointer {
                     try segment.decodeDoubles(column: column, block: block, into: $0.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)

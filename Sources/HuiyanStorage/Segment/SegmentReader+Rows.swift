@@ -22,6 +22,25 @@ extension SegmentReader {
         return nullCount
     }
 
+    /// Decodes rows `rows` (increasing) of block `block` of an integer-lane or string column into their own
+    /// slots of `values` (room for the whole block; other slots undefined), and the block's validity into
+    /// `validity` (bit set = valid). For a filter that kept a good part of a block: encodings that can read a
+    /// row on its own read only these. String codes are checked against the dictionary. Returns the block's
+    /// null count.
+    @discardableResult
+    public func decodeRows(column: Int, block: Int, rows: UnsafeBufferPointer<Int32>, scatteredInto values: UnsafeMutablePointer<Int64>,
+                           validity: UnsafeMutablePointer<UInt64>, scratch: BlockScratch) throws -> Int {
+        var lowest = Int64.max, highest = Int64.min
+        let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, count in
+            (lowest, highest) = try IntegerBlockCodec.decode(data, count: count, rows: rows, into: values, buffer: values,
+                                                             workspace: scratch.workspace, scattered: true)
+        }
+        if footer.columns[column].definition.type == .string {
+            try checkCodes(column: column, block: block, nulls: nulls, lowest: lowest, highest: highest)
+        }
+        return nulls
+    }
+
     private func decodeRows(column: Int, block: Int, rows: UnsafeBufferPointer<Int32>, into values: UnsafeMutablePointer<Int64>,
                             nulls: UnsafeMutablePointer<UInt8>, scratch: BlockScratch) throws -> (nulls: Int, lowest: Int64, highest: Int64) {
         let rowCount = footer.columns[column].blocks[block].rowCount
