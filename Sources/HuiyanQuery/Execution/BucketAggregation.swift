@@ -182,7 +182,21 @@ struct BucketAggregation {
 
     /// Each selected row's bucket: the keys' slots (code, or the last slot for NULL) in mixed radix.
     private static func buckets(_ keys: [Vector], _ sizes: [Int], _ batch: Batch) -> [Int32] {
-        var out = [Int32](repeating: 0, count: batch.count)
+        // Rows outside the selection are never read: no need to clear them first.
+        var out = [Int32](unsafeUninitializedCapacity: batch.count) { _, initialized in initialized = batch.count }
+        if keys.count == 2, keys[0].nulls == nil, keys[1].nulls == nil {
+            // Two keys without NULLs (product × platform, spot × channel): one pass.
+            let radix = Int64(sizes[1])
+            keys[0].ints.withUnsafeBufferPointer { first in
+                keys[1].ints.withUnsafeBufferPointer { second in
+                    out.withUnsafeMutableBufferPointer { b in
+                        batch.forEachSelected { i in b[i] = Int32(truncatingIfNeeded: first[i] &* radix &+ second[i]) }
+                    }
+                }
+            }
+            return out
+        }
+        out.withUnsafeMutableBufferPointer { b in batch.forEachSelected { b[$0] = 0 } }
         for (k, key) in keys.enumerated() {
             let radix = Int32(sizes[k]), nullSlot = Int64(sizes[k] - 1)
             let nulls = key.nulls
