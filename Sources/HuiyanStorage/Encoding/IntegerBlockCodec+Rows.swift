@@ -19,12 +19,7 @@ extension IntegerBlockCodec {
         // Past a quarter of the rows, unpacking the block whole (width-specialized, no per-row shifts) and
         // gathering costs less than reading each row's bits on its own.
         if rows.count * 4 <= count, try reader.u8() == IntegerEncoding.frameOfReference.rawValue {
-            let base = try reader.i64()
-            let scale = try reader.u64()
-            let width = Int(try reader.u8())
-            guard width <= BitPacking.maxWidth, scale > 0 else { throw ByteReader.OutOfBounds() }
-            let length = BitPacking.byteCount(count: count, width: width)
-            let packed = try reader.bytes(length)
+            let (base, scale, width, packed) = try readFrameOfReferenceHeader(&reader, count: count)
             if width == 0 {
                 for k in 0..<rows.count { out[scattered ? Int(rows[k]) : k] = base }
                 return (base, base)
@@ -65,13 +60,7 @@ extension IntegerBlockCodec {
                                              into out: UnsafeMutablePointer<Int64>, scattered: Bool) throws -> (lowest: Int64, highest: Int64) {
         var reader = ByteReader(payload)
         _ = try reader.u8()
-        let distinct = Int(try reader.u32())
-        let nestedLength = Int(try reader.u32())
-        guard distinct >= 1, distinct <= count else { throw ByteReader.OutOfBounds() }
-        let nested = try reader.bytes(nestedLength)
-        let width = Int(try reader.u8())
-        guard width == BitPacking.width(of: UInt64(distinct - 1)) else { throw ByteReader.OutOfBounds() }
-        let packed = try reader.bytes(BitPacking.byteCount(count: count, width: width))
+        let (distinct, nested, width, packed) = try readDictionaryHeader(&reader, count: count)
         // 2^width slots, so that any packed code indexes the table; codes past `distinct` are damage.
         return try withUnsafeTemporaryAllocation(of: Int64.self, capacity: 1 << width) { entries in
             let bounds = try decode(nested, count: distinct, into: entries.baseAddress!, level: 2, workspace: nil) { $0 }

@@ -106,8 +106,8 @@ public enum IntegerBlockCodec {
     static func interleavedCandidate(_ values: UnsafeBufferPointer<Int64>, within: Int) -> [UInt8]? {
         let n = values.count
         // A first pass only counts the run, so blocks without one (most) cost one cheap loop.
-        var inRun = 0
-        do {
+        /// Calls `body(i, inRun)` for every value in order: whether it continues the ascending run.
+        func scanRun(_ body: (Int, Bool) -> Void) {
             var last = Int64.max
             var previousInRun = true
             for i in 0..<n {
@@ -117,33 +117,26 @@ public enum IntegerBlockCodec {
                     let p = values[i - 1]
                     take = v > p && v &- p <= runStep && v &- p > 0
                 }
-                if take { last = v; inRun += 1 }
+                if take { last = v }
                 previousInRun = take
+                body(i, take)
             }
         }
+        var inRun = 0
+        scanRun { _, take in if take { inRun += 1 } }
         guard inRun * 4 >= n, inRun < n else { return nil }
         let words = (n + 63) >> 6
         var selector = [UInt64](repeating: 0, count: words)
         var run: [Int64] = [], rest: [Int64] = []
         run.reserveCapacity(inRun)
         rest.reserveCapacity(n - inRun)
-        var last = Int64.max
-        var previousInRun = true
-        for i in 0..<n {
-            let v = values[i]
-            var take = v > last && v &- last <= runStep && v &- last > 0
-            if !take && !previousInRun {
-                let p = values[i - 1]
-                take = v > p && v &- p <= runStep && v &- p > 0
-            }
+        scanRun { i, take in
             if take {
                 selector[i >> 6] |= 1 << UInt64(i & 63)
-                run.append(v)
-                last = v
+                run.append(values[i])
             } else {
-                rest.append(v)
+                rest.append(values[i])
             }
-            previousInRun = take
         }
         guard run.count * 4 >= n, !rest.isEmpty, words * 8 + 5 < within else { return nil }
         var runBytes: [UInt8] = []
@@ -314,6 +307,31 @@ public enum IntegerBlockCodec {
         try decode(payload, count: count, into: out, level: 0, workspace: workspace, transform)
     }
 
+    /// The parameters of a frame-of-reference block after its encoding byte: base, scale, width, packed bytes.
+    @inlinable
+    static func readFrameOfReferenceHeader(_ reader: inout ByteReader, count: Int) throws
+        -> (base: Int64, scale: UInt64, width: Int, packed: UnsafeRawBufferPointer) {
+        let base = try reader.i64()
+        let scale = try reader.u64()
+        let width = Int(try reader.u8())
+        guard width <= BitPacking.maxWidth, scale > 0 else { throw ByteReader.OutOfBounds() }
+        return (base, scale, width, try reader.bytes(BitPacking.byteCount(count: count, width: width)))
+    }
+
+    /// The parameters of a `dictionary` block after its encoding byte: its distinct values' count and nested
+    /// encoding, the code width (the least that holds `distinct - 1`) and the packed codes.
+    @inlinable
+    static func readDictionaryHeader(_ reader: inout ByteReader, count: Int) throws
+        -> (distinct: Int, nested: UnsafeRawBufferPointer, width: Int, packed: UnsafeRawBufferPointer) {
+        let distinct = Int(try reader.u32())
+        let nestedLength = Int(try reader.u32())
+        guard distinct >= 1, distinct <= count else { throw ByteReader.OutOfBounds() }
+        let nested = try reader.bytes(nestedLength)
+        let width = Int(try reader.u8())
+        guard width == BitPacking.width(of: UInt64(distinct - 1)) else { throw ByteReader.OutOfBounds() }
+        return (distinct, nested, width, try reader.bytes(BitPacking.byteCount(count: count, width: width)))
+    }
+
     /// `body` with `count` slots of `T` from the start of `workspace` (the rest of it passed on), or freshly
     /// allocated ones when it is too small.
     @inlinable
@@ -347,14 +365,8 @@ public enum IntegerBlockCodec {
         switch encoding {
         case .dictionary:
             guard level < 2 else { throw ByteReader.OutOfBounds() }
-            let distinct = Int(try reader.u32())
-            let nestedLength = Int(try reader.u32())
-            guard distinct >= 1, distinct <= count else { throw ByteReader.OutOfBounds() }
-            let nested = try reader.bytes(nestedLength)
-            let width = Int(try reader.u8())
-            guard width == BitPacking.width(of: UInt64(distinct - 1)) else { throw ByteReader.OutOfBounds() }
-            let length = BitPacking.byteCount(count: count, width: width)
-            let packed = try reader.bytes(length)
+            let (distinct, nested, width, packed) = try readDictionaryHeader(&reader, count: count)
+            let length = packed.count
             // The table has 2^width entries, so any packed code indexes it; codes past `distinct` are damage.
             return try withSlots(Int64.self, 1 << width, in: workspace) { entries, _ in
                 let bounds = try decode(nested, count: distinct, into: entries, level: 2) { $0 }
@@ -410,12 +422,8 @@ public enum IntegerBlockCodec {
                 }
             }
         case .frameOfReference:
-            let base = try reader.i64()
-            let scale = try reader.u64()
-            let width = Int(try reader.u8())
-            guard width <= BitPacking.maxWidth, scale > 0 else { throw ByteReader.OutOfBounds() }
-            let length = BitPacking.byteCount(count: count, width: width)
-            let packed = try reader.bytes(length)
+            let (base, scale, width, packed) = try readFrameOfReferenceHeader(&reader, count: count)
+            let length = packed.count
             if width == 0 {
                 let v = transform(base)
                 for i in 0..<count { out[i] = v }
