@@ -1,8 +1,9 @@
 import XCTest
 @testable import HuiyanStorage
 
-/// Decoding only some rows of a block (what a scan does for the columns after a selective filter): the same
-/// values as decoding the block whole, for every encoding, sparse and dense selections, and damage reported.
+/// Decoding only some rows of a block into their own slots (what a scan does for the columns after a
+/// selective filter): the same values as decoding the block whole, for every encoding, sparse and dense
+/// selections, and damage reported.
 final class SelectedRowsDecodingTests: XCTestCase {
     private func encode(_ values: [Int64]) -> [UInt8] {
         var encoded: [UInt8] = []
@@ -14,24 +15,32 @@ final class SelectedRowsDecodingTests: XCTestCase {
     @discardableResult
     private func check(_ values: [Int64], rows: [Int32], file: StaticString = #filePath, line: UInt = #line) -> IntegerEncoding {
         let payload = encode(values)
-        var out = [Int64](repeating: -1, count: rows.count)
-        var buffer = [Int64](repeating: 0, count: values.count)
+        var out = [Int64](repeating: -1, count: values.count)
         let bounds = payload.withUnsafeBytes { raw in
             rows.withUnsafeBufferPointer { r in
                 out.withUnsafeMutableBufferPointer { o in
-                    buffer.withUnsafeMutableBufferPointer { b in
-                        try? IntegerBlockCodec.decode(raw, count: values.count, rows: r, into: o.baseAddress!, buffer: b.baseAddress!)
-                    }
+                    try? IntegerBlockCodec.decode(raw, count: values.count, rows: r, into: o.baseAddress!)
                 }
             }
         }
         XCTAssertNotNil(bounds, "decoding failed", file: file, line: line)
-        XCTAssertEqual(out, rows.map { values[Int($0)] }, file: file, line: line)
-        if let bounds, let lo = out.min(), let hi = out.max() {
+        let kept = rows.map { out[Int($0)] }
+        XCTAssertEqual(kept, rows.map { values[Int($0)] }, file: file, line: line)
+        if let bounds, let lo = kept.min(), let hi = kept.max() {
             XCTAssertLessThanOrEqual(bounds.lowest, lo, file: file, line: line)
             XCTAssertGreaterThanOrEqual(bounds.highest, hi, file: file, line: line)
         }
         return IntegerEncoding(rawValue: payload[0])!
+    }
+
+    /// Decodes `rows` of `payload` (a block of `count` values); nil when it is refused.
+    private func decode(_ payload: [UInt8], count: Int, rows: [Int32]) -> (lowest: Int64, highest: Int64)? {
+        var out = [Int64](repeating: 0, count: count)
+        return payload.withUnsafeBytes { raw in
+            rows.withUnsafeBufferPointer { r in
+                out.withUnsafeMutableBufferPointer { o in try? IntegerBlockCodec.decode(raw, count: count, rows: r, into: o.baseAddress!) }
+            }
+        }
     }
 
     private func selections(of count: Int) -> [[Int32]] {
@@ -83,34 +92,10 @@ final class SelectedRowsDecodingTests: XCTestCase {
                 var damaged = payload
                 if trial % 3 == 0 { damaged.removeLast(Int.random(in: 1...min(64, damaged.count - 1))) }
                 else { damaged[Int.random(in: 0..<damaged.count)] ^= UInt8.random(in: 1...255) }
-                let rows: [Int32] = [1, 100, 2000, 4095]
-                var out = [Int64](repeating: 0, count: rows.count)
-                var buffer = [Int64](repeating: 0, count: 4096)
-                _ = damaged.withUnsafeBytes { raw in
-                    rows.withUnsafeBufferPointer { r in
-                        out.withUnsafeMutableBufferPointer { o in
-                            buffer.withUnsafeMutableBufferPointer { b in
-                                try? IntegerBlockCodec.decode(raw, count: 4096, rows: r, into: o.baseAddress!, buffer: b.baseAddress!)
-                            }
-                        }
-                    }
-                }
+                _ = decode(damaged, count: 4096, rows: [1, 100, 2000, 4095])
             }
         }
         // Rows past the block are refused.
-        let payload = encode(values)
-        var out = [Int64](repeating: 0, count: 1)
-        var buffer = [Int64](repeating: 0, count: 4096)
-        let rows: [Int32] = [4096]
-        let decoded = payload.withUnsafeBytes { raw in
-            rows.withUnsafeBufferPointer { r in
-                out.withUnsafeMutableBufferPointer { o in
-                    buffer.withUnsafeMutableBufferPointer { b in
-                        try? IntegerBlockCodec.decode(raw, count: 4096, rows: r, into: o.baseAddress!, buffer: b.baseAddress!)
-                    }
-                }
-            }
-        }
-        XCTAssertNil(decoded)
+        XCTAssertNil(decode(encode(values), count: 4096, rows: [4096]))
     }
 }

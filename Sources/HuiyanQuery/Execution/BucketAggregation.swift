@@ -113,35 +113,16 @@ struct BucketAggregation {
             }
         } else {
             let bucketOf = Self.buckets(keys, sizes, batch)
-            // One sum without NULLs (the usual revenue query): rows and sum in one pass over the rows.
-            let single = inputs.count == 1 && plan.aggregates[0].kind != .count ? inputs[0] : nil
-            if let input = single, input.nulls == nil, input.ints.withUnsafeBufferPointer({
-                ExactSum.grow(0, rows: batch.selectedCount, largest: ExactSum.largestMagnitude($0.baseAddress!, batch)) != nil
-            }) {
-                bucketOf.withUnsafeBufferPointer { b in
-                    input.ints.withUnsafeBufferPointer { values in
-                        partials.rows.withUnsafeMutableBufferPointer { r in
-                            partials.sums[0].withUnsafeMutableBufferPointer { s in
-                                Self.addPerBucket(b, batch, into: s, counting: r) { values[$0] }
-                            }
-                        }
-                    }
-                }
-                partials.counts[0] = partials.rows
-                try fold(partials, inputs: inputs, table: table, accumulators: accumulators) { Self.group(of: $0, sizes, table, pools) }
-                return true
-            }
-            bucketOf.withUnsafeBufferPointer { b in
-                partials.rows.withUnsafeMutableBufferPointer { r in Self.addPerBucket(b, batch, into: r) { _ in 1 } }
-            }
+            // The rows of each bucket are counted in the pass of the first argument without NULLs (the usual
+            // revenue sum), else in a pass of their own; an argument without NULLs counts the bucket's rows.
+            var rowsCounted = false
             for (a, input) in inputs.enumerated() {
                 guard let input else { continue }
-                let needsSum = plan.aggregates[a].kind != .count
                 // Within one block the partial sums cannot overflow unless rows × the largest magnitude can.
-                let exact = !needsSum || input.ints.withUnsafeBufferPointer {
+                let fits = plan.aggregates[a].kind == .count || input.ints.withUnsafeBufferPointer {
                     ExactSum.grow(0, rows: batch.selectedCount, largest: ExactSum.largestMagnitude($0.baseAddress!, batch)) != nil
                 }
-                guard exact else { return false }
+                guard fits else { return false }
                 bucketOf.withUnsafeBufferPointer { b in
                     input.ints.withUnsafeBufferPointer { values in
                         partials.counts[a].withUnsafeMutableBufferPointer { c in
@@ -153,16 +134,25 @@ struct BucketAggregation {
                                         c[slot] &+= valid & 1
                                         s[slot] &+= values[i] & valid
                                     }
-                                } else {
-                                    // No NULLs: the count is the bucket's rows, copied below.
+                                } else if rowsCounted {
                                     Self.addPerBucket(b, batch, into: s) { values[$0] }
+                                } else {
+                                    partials.rows.withUnsafeMutableBufferPointer { r in
+                                        Self.addPerBucket(b, batch, into: s, counting: r) { values[$0] }
+                                    }
+                                    rowsCounted = true
                                 }
                             }
                         }
                     }
                 }
-                if input.nulls == nil { partials.counts[a] = partials.rows }
             }
+            if !rowsCounted {
+                bucketOf.withUnsafeBufferPointer { b in
+                    partials.rows.withUnsafeMutableBufferPointer { r in Self.addPerBucket(b, batch, into: r) { _ in 1 } }
+                }
+            }
+            for (a, input) in inputs.enumerated() where input != nil && input!.nulls == nil { partials.counts[a] = partials.rows }
         }
         try fold(partials, inputs: inputs, table: table, accumulators: accumulators) { Self.group(of: $0, sizes, table, pools) }
         return true

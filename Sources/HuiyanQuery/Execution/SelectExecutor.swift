@@ -209,11 +209,10 @@ final class SelectExecutor {
     }
 
     /// Reads a block and applies the filter. Conjuncts that the block's zone map shows to hold for every row
-    /// are skipped; the remaining ones' columns are read first, and when they keep at most an eighth of the
-    /// rows the other columns are read for those rows alone and every vector is made dense (the batch then
-    /// has no selection), else they are read whole and the selection kept (measured: at 15 % and 45 % kept,
-    /// gathering cost more than it saved) — up to half kept, each kept row into its own slot where the
-    /// block's encoding reads a row alone.
+    /// are skipped; the remaining ones' columns are read first. When they keep half of the rows or fewer, the
+    /// other columns are read for the kept rows (where the block's encoding reads a row alone), and when they
+    /// keep an eighth or fewer every vector is made dense as well (the batch then has no selection; measured:
+    /// at 15 % and 45 % kept, gathering cost more than it saved).
     private func read(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ cursor: TableScanner.Cursor) throws -> ([Int: Vector], Batch) {
         let rows = segment.columns.first!.blocks[block].rowCount
         let (filter, filterColumns) = plan.filter == nil ? (nil, []) : scanner.residualFilter(segment, block)
@@ -225,20 +224,14 @@ final class SelectExecutor {
         try Evaluator(offsetSeconds: offsetSeconds, columns: vectors).filter(filter, &batch)
         guard batch.selectedCount > 0 else { return (vectors, batch) }
         let rest = plan.columnsAfterFilter.filter { vectors[$0] == nil }
-        if let selection = batch.selection, selection.count * 8 <= rows {
-            var dense = try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest, rows: selection)
-            for column in plan.columnsAfterFilter where dense[column] == nil {
-                dense[column] = vectors[column]!.compacted(to: selection)
-            }
-            return (dense, Batch(count: selection.count, selection: nil))
-        }
-        // Up to half kept: blocks that can read a row on its own read only the kept rows, into their own slots.
-        let sparse = batch.selection.map { $0.count * 2 <= rows } ?? false
-        for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest,
-                                                 rows: sparse ? batch.selection : nil, scattered: true) {
+        let kept = batch.selection.flatMap { $0.count * 2 <= rows ? $0 : nil }
+        for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest, rows: kept) {
             vectors[column] = vector
         }
-        return (vectors, batch)
+        guard let kept, kept.count * 8 <= rows else { return (vectors, batch) }
+        var dense: [Int: Vector] = [:]
+        for column in plan.columnsAfterFilter { dense[column] = vectors[column]!.compacted(to: kept) }
+        return (dense, Batch(count: kept.count, selection: nil))
     }
 
     /// Aggregates a block from its zone map alone, when it can: a count(*) without groups of a block the

@@ -170,11 +170,10 @@ final class TableScanner {
         try load(segment: segment, block: block, cursor: cursor, columns: columns)
     }
 
-    /// Decodes `columns` of one block into vectors; with `rows`, only those rows (increasing), densely: row
-    /// `rows[k]` of the block is row `k` of each vector — or, `scattered`, each in its own row of vectors the
-    /// size of the block (the others undefined; blocks that cannot read a row alone are decoded whole).
-    func load(segment: SegmentReader, block: Int, cursor: Cursor, columns: [Int], rows selected: [Int32]? = nil,
-              scattered: Bool = false) throws -> [Int: Vector] {
+    /// Decodes `columns` of one block into vectors the size of the block; with `rows` (increasing), blocks
+    /// that can read a row on its own read only those rows, into their own slots (the other slots are then
+    /// undefined: the caller's selection must exclude them).
+    func load(segment: SegmentReader, block: Int, cursor: Cursor, columns: [Int], rows selected: [Int32]? = nil) throws -> [Int: Vector] {
         if cursor.poolSegment != ObjectIdentifier(segment) {
             cursor.pools = [:]
             cursor.poolSegment = ObjectIdentifier(segment)
@@ -182,66 +181,33 @@ final class TableScanner {
         var vectors: [Int: Vector] = [:]
         for column in columns {
             let info = segment.columns[column]
-            let type = SQLType(info.definition.type)
-            if let selected, !scattered {
-                vectors[column] = try loadRows(selected, segment: segment, column: column, block: block, type: type, cursor: cursor)
-                continue
-            }
             let rows = info.blocks[block].rowCount
-            let vector = Vector(type: type, count: rows)
+            let vector = Vector(type: SQLType(info.definition.type), count: rows)
             let nulls: Int
             switch info.definition.type.lane {
-            case .int64 where selected != nil, .string where selected != nil:
-                nulls = try selected!.withUnsafeBufferPointer { wanted in
-                    try vector.ints.withUnsafeMutableBufferPointer {
-                        try segment.decodeRows(column: column, block: block, rows: wanted, scatteredInto: $0.baseAddress!,
-                                               validity: cursor.validity, scratch: cursor.scratch)
-                    }
-                }
-                if info.definition.type.lane == .string { vector.pool = try pool(segment, column, cursor) }
             case .float64:
+                // Floats have one plain encoding: always decoded whole.
                 nulls = try vector.doubles.withUnsafeMutableBufferPointer {
                     try segment.decodeDoubles(column: column, block: block, into: $0.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
                 }
-            case .int64:
-                nulls = try vector.ints.withUnsafeMutableBufferPointer {
-                    try segment.decodeIntegers(column: column, block: block, into: $0.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
+            case .int64, .string:
+                nulls = try vector.ints.withUnsafeMutableBufferPointer { values in
+                    if let selected {
+                        return try selected.withUnsafeBufferPointer {
+                            try segment.decodeRows(column: column, block: block, rows: $0, into: values.baseAddress!,
+                                                   validity: cursor.validity, scratch: cursor.scratch)
+                        }
+                    }
+                    return info.definition.type.lane == .string
+                        ? try segment.decodeCodes(column: column, block: block, into: values.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
+                        : try segment.decodeIntegers(column: column, block: block, into: values.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
                 }
-            case .string:
-                nulls = try vector.ints.withUnsafeMutableBufferPointer {
-                    try segment.decodeCodes(column: column, block: block, into: $0.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
-                }
-                vector.pool = try pool(segment, column, cursor)
+                if info.definition.type.lane == .string { vector.pool = try pool(segment, column, cursor) }
             }
             if nulls > 0 { vector.nulls = Self.nullMask(cursor.validity, rows: rows) }
             vectors[column] = vector
         }
         return vectors
-    }
-
-    /// The rows `selected` of one column of a block, as a dense vector.
-    private func loadRows(_ selected: [Int32], segment: SegmentReader, column: Int, block: Int, type: SQLType, cursor: Cursor) throws -> Vector {
-        let count = selected.count
-        let lane = segment.columns[column].definition.type.lane
-        guard lane != .float64 else {
-            // Floats have one plain encoding: decode the block and gather.
-            let whole = try load(segment: segment, block: block, cursor: cursor, columns: [column])[column]!
-            return whole.compacted(to: selected)
-        }
-        let vector = Vector(type: type, count: count)
-        var flags = [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-        let nulls = try selected.withUnsafeBufferPointer { rows in
-            try vector.ints.withUnsafeMutableBufferPointer { values in
-                try flags.withUnsafeMutableBufferPointer { flags in
-                    lane == .string
-                        ? try segment.decodeCodes(column: column, block: block, rows: rows, into: values.baseAddress!, nulls: flags.baseAddress!, scratch: cursor.scratch)
-                        : try segment.decodeIntegers(column: column, block: block, rows: rows, into: values.baseAddress!, nulls: flags.baseAddress!, scratch: cursor.scratch)
-                }
-            }
-        }
-        if nulls > 0 { vector.nulls = flags }
-        if lane == .string { vector.pool = try pool(segment, column, cursor) }
-        return vector
     }
 
     /// The string pool of a column of the cursor's current segment (made once per segment).

@@ -1,37 +1,25 @@
 extension IntegerBlockCodec {
-    /// Decodes only rows `rows` (increasing, each below `count`) of a block of `count` values: `out[k]` is
-    /// the value of row `rows[k]`. A frame-of-reference or dictionary block reads each wanted row's bits
-    /// straight from the packed bytes (one unaligned load) when a quarter of the rows or fewer are wanted;
-    /// otherwise, and for other encodings, the whole block is decoded into `buffer` (room for `count` values)
-    /// and gathered. Returns bounds that hold every value written, like `decode`.
-    ///
-    /// `scattered`: `out` has room for the whole block and row `rows[k]` goes to `out[rows[k]]` (the other
-    /// slots are left as they are, or hold their rows' values); blocks without a per-row read are decoded
-    /// straight into `out`, and `buffer` is not used.
+    /// Decodes rows `rows` (increasing, each below `count`) of a block of `count` values into their own slots
+    /// of `out` (room for `count` values): `out[rows[k]]` is the value of row `rows[k]`; other slots are
+    /// undefined. A frame-of-reference block (when a quarter of the rows or fewer are wanted) or a dictionary
+    /// block (half or fewer) reads each wanted row's bits straight from the packed bytes (one unaligned load);
+    /// otherwise, and for other encodings, the whole block is decoded into `out`. Returns bounds that hold
+    /// every value of the wanted rows, like `decode`.
     public static func decode(_ payload: UnsafeRawBufferPointer, count: Int, rows: UnsafeBufferPointer<Int32>,
                               into out: UnsafeMutablePointer<Int64>,
-                              buffer: UnsafeMutablePointer<Int64>,
-                              workspace: UnsafeMutableRawBufferPointer? = nil,
-                              scattered: Bool = false) throws -> (lowest: Int64, highest: Int64) {
+                              workspace: UnsafeMutableRawBufferPointer? = nil) throws -> (lowest: Int64, highest: Int64) {
         guard let last = rows.last else { return (Int64.max, Int64.min) }
         guard Int(last) < count, rows[0] >= 0 else { throw ByteReader.OutOfBounds() }
         var reader = ByteReader(payload)
-        // Past a quarter of the rows, unpacking the block whole (width-specialized, no per-row shifts) and
-        // gathering costs less than reading each row's bits on its own.
+        // Past a quarter of the rows, unpacking the block whole (width-specialized, no per-row shifts) costs
+        // less than reading each row's bits on its own.
         if rows.count * 4 <= count, try reader.u8() == IntegerEncoding.frameOfReference.rawValue {
             let (base, scale, width, packed) = try readFrameOfReferenceHeader(&reader, count: count)
             if width == 0 {
-                for k in 0..<rows.count { out[scattered ? Int(rows[k]) : k] = base }
+                for k in 0..<rows.count { out[Int(rows[k])] = base }
                 return (base, base)
             }
-            let largest: UInt64
-            if scattered {
-                largest = extract(packed, width: width, rows: rows) { out[Int(rows[$0])] = base &+ Int64(bitPattern: $1 &* scale) }
-            } else {
-                largest = scale == 1
-                    ? extract(packed, width: width, rows: rows) { out[$0] = base &+ Int64(bitPattern: $1) }
-                    : extract(packed, width: width, rows: rows) { out[$0] = base &+ Int64(bitPattern: $1 &* scale) }
-            }
+            let largest = extract(packed, width: width, rows: rows) { out[Int(rows[$0])] = base &+ Int64(bitPattern: $1 &* scale) }
             let (span, wide) = largest.multipliedReportingOverflow(by: scale)
             guard !wide, span <= UInt64(Int64.max) else { return (Int64.min, Int64.max) }
             let (highest, over) = base.addingReportingOverflow(Int64(span))
@@ -39,25 +27,16 @@ extension IntegerBlockCodec {
         }
         // A dictionary block's full decode looks every row up in its table: reading half of the rows is cheaper.
         if rows.count * 2 <= count, payload.first == IntegerEncoding.dictionary.rawValue {
-            return try decodeDictionaryRows(payload, count: count, rows: rows, into: out, scattered: scattered)
+            return try decodeDictionaryRows(payload, count: count, rows: rows, into: out)
         }
-        if scattered { return try decode(payload, count: count, into: out, workspace: workspace) { $0 } }
-        // Other encodings depend on the values before each row: decode the block, keep the wanted rows.
-        _ = try decode(payload, count: count, into: buffer, workspace: workspace) { $0 }
-        var lowest = Int64.max, highest = Int64.min
-        for k in 0..<rows.count {
-            let v = buffer[Int(rows[k])]
-            out[k] = v
-            lowest = Swift.min(lowest, v)
-            highest = Swift.max(highest, v)
-        }
-        return (lowest, highest)
+        // Other encodings depend on the values before each row: the block is decoded whole.
+        return try decode(payload, count: count, into: out, workspace: workspace) { $0 }
     }
 
     /// Rows `rows` of a `dictionary` block (encoding 5): the block's distinct values decoded, then each wanted
     /// row's code read from the packed codes and looked up. Bounds are those of the distinct values.
     private static func decodeDictionaryRows(_ payload: UnsafeRawBufferPointer, count: Int, rows: UnsafeBufferPointer<Int32>,
-                                             into out: UnsafeMutablePointer<Int64>, scattered: Bool) throws -> (lowest: Int64, highest: Int64) {
+                                             into out: UnsafeMutablePointer<Int64>) throws -> (lowest: Int64, highest: Int64) {
         var reader = ByteReader(payload)
         _ = try reader.u8()
         let (distinct, nested, width, packed) = try readDictionaryHeader(&reader, count: count)
@@ -66,12 +45,10 @@ extension IntegerBlockCodec {
             let bounds = try decode(nested, count: distinct, into: entries.baseAddress!, level: 2, workspace: nil) { $0 }
             (entries.baseAddress! + distinct).initialize(repeating: 0, count: (1 << width) - distinct)
             if width == 0 {
-                for k in 0..<rows.count { out[scattered ? Int(rows[k]) : k] = entries[0] }
+                for k in 0..<rows.count { out[Int(rows[k])] = entries[0] }
                 return bounds
             }
-            let largest = scattered
-                ? extract(packed, width: width, rows: rows) { out[Int(rows[$0])] = entries[Int(truncatingIfNeeded: $1)] }
-                : extract(packed, width: width, rows: rows) { out[$0] = entries[Int(truncatingIfNeeded: $1)] }
+            let largest = extract(packed, width: width, rows: rows) { out[Int(rows[$0])] = entries[Int(truncatingIfNeeded: $1)] }
             guard largest < UInt64(distinct) else { throw ByteReader.OutOfBounds() }
             return bounds
         }

@@ -216,16 +216,11 @@ public final class SegmentReader: @unchecked Sendable {
 public final class BlockScratch {
     private var storage: UnsafeMutableRawPointer?
     private var capacity = 0
-    private var integerStorage: UnsafeMutablePointer<Int64>?
-    private var integerCapacity = 0
-    private var validityStorage: UnsafeMutablePointer<UInt64>?
 
     public init() {}
 
     deinit {
         storage?.deallocate()
-        integerStorage?.deallocate()
-        validityStorage?.deallocate()
         workspaceStorage?.deallocate()
     }
 
@@ -236,24 +231,6 @@ public final class BlockScratch {
     var workspace: UnsafeMutableRawBufferPointer {
         if workspaceStorage == nil { workspaceStorage = .allocate(byteCount: 2 << 20, alignment: 64) }
         return UnsafeMutableRawBufferPointer(start: workspaceStorage, count: 2 << 20)
-    }
-
-    /// Room for `count` decoded values (a whole block, when only some of its rows are wanted).
-    func integers(_ count: Int) -> UnsafeMutablePointer<Int64> {
-        if count > integerCapacity {
-            integerStorage?.deallocate()
-            integerCapacity = max(count, SegmentFormat.blockRows)
-            integerStorage = .allocate(capacity: integerCapacity)
-        }
-        return integerStorage!
-    }
-
-    /// Room for the validity bitmap of a whole block.
-    func validity() -> UnsafeMutablePointer<UInt64> {
-        if let validityStorage { return validityStorage }
-        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: SegmentFormat.blockRows / 64)
-        validityStorage = words
-        return words
     }
 
     func buffer(_ count: Int) -> UnsafeMutableRawBufferPointer {
