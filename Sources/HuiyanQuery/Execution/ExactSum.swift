@@ -14,45 +14,29 @@ enum ExactSum {
         return nulls.withUnsafeBufferPointer { sum(values, range, nulls: $0.baseAddress) }
     }
 
-    /// `sum(_:_:nulls:)` over a NULL flag buffer.
+    /// `sum(_:_:nulls:)` over a NULL flag buffer. `range` is at most a block's rows (far below 2³¹).
     @inline(__always)
     static func sum(_ values: UnsafePointer<Int64>, _ range: Range<Int>, nulls: UnsafePointer<UInt8>?) -> (count: Int64, sum: Int64?) {
+        precondition(range.count < 1 << 31, "ExactSum: too many values for one pass")
         var high: Int64 = 0, low: UInt64 = 0
         var count = Int64(range.count)
-        // Chunks of 2³⁰ keep both partial sums exact whatever the values.
-        var start = range.lowerBound
-        var overflow = false
-        var total: Int64 = 0
-        while start < range.upperBound {
-            let end = Swift.min(range.upperBound, start + (1 << 30))
-            high = 0; low = 0
-            if let nulls {
-                var nullCount: Int64 = 0
-                for i in start..<end {
-                    let mask = Int64(nulls[i]) &- 1          // all ones when valid, zero when NULL
-                    let v = values[i] & mask
-                    high &+= v >> 32
-                    low &+= UInt64(truncatingIfNeeded: v) & 0xFFFF_FFFF
-                    nullCount &+= Int64(nulls[i])
-                }
-                count -= nullCount
-            } else {
-                for i in start..<end {
-                    let v = values[i]
-                    high &+= v >> 32
-                    low &+= UInt64(truncatingIfNeeded: v) & 0xFFFF_FFFF
-                }
+        if let nulls {
+            var nullCount: Int64 = 0
+            for i in range {
+                let v = values[i] & (Int64(nulls[i]) &- 1)     // all ones when valid, zero when NULL
+                high &+= v >> 32
+                low &+= UInt64(truncatingIfNeeded: v) & 0xFFFF_FFFF
+                nullCount &+= Int64(nulls[i])
             }
-            if let part = combine(high: high, low: low) {
-                let (t, o) = total.addingReportingOverflow(part)
-                total = t
-                overflow = overflow || o
-            } else {
-                overflow = true
+            count -= nullCount
+        } else {
+            for i in range {
+                let v = values[i]
+                high &+= v >> 32
+                low &+= UInt64(truncatingIfNeeded: v) & 0xFFFF_FFFF
             }
-            start = end
         }
-        return (count, overflow ? nil : total)
+        return (count, combine(high: high, low: low))
     }
 
     /// `high · 2³² + low`, nil when it does not fit in Int64.

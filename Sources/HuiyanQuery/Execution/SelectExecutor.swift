@@ -229,9 +229,10 @@ final class SelectExecutor {
             vectors[column] = vector
         }
         guard let kept, kept.count * 8 <= rows else { return (vectors, batch) }
+        let compact = Batch(count: kept.count, selection: nil)
         var dense: [Int: Vector] = [:]
-        for column in plan.columnsAfterFilter { dense[column] = vectors[column]!.compacted(to: kept) }
-        return (dense, Batch(count: kept.count, selection: nil))
+        for column in plan.columnsAfterFilter { dense[column] = vectors[column]!.gathered(kept, compact) }
+        return (dense, compact)
     }
 
     /// Aggregates a block from its zone map alone, when it can: a count(*) without groups of a block the

@@ -79,30 +79,6 @@ final class Vector {
         return out
     }
 
-    /// Only the rows `selection` (increasing), densely: row `selection[k]` becomes row `k`. Shares the pool.
-    func compacted(to selection: [Int32]) -> Vector {
-        let out = Vector(type: type, count: selection.count)
-        out.pool = pool
-        selection.withUnsafeBufferPointer { rows in
-            if type == .float64 {
-                out.doubles.withUnsafeMutableBufferPointer { o in
-                    doubles.withUnsafeBufferPointer { d in for k in 0..<rows.count { o[k] = d[Int(rows[k])] } }
-                }
-            } else {
-                out.ints.withUnsafeMutableBufferPointer { o in
-                    ints.withUnsafeBufferPointer { v in for k in 0..<rows.count { o[k] = v[Int(rows[k])] } }
-                }
-            }
-            if let nulls {
-                out.nulls = [UInt8](unsafeUninitializedCapacity: rows.count) { o, initialized in
-                    for k in 0..<rows.count { o[k] = nulls[Int(rows[k])] }
-                    initialized = rows.count
-                }
-            }
-        }
-        return out
-    }
-
     /// The value of one row.
     func value(_ row: Int) -> Value {
         if isNull(row) { return .null }
