@@ -45,8 +45,8 @@ let package = Package(
             path: "Benchmarks/HuiyanBench"
         ),
 
-        .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanStorage"]),
-        .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanIngest", "HuiyanStorage"]),
+        .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanStorage", "HuiyanTourism"]),
+        .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanIngest", "HuiyanStorage", "HuiyanTourism"]),
         .testTarget(name: "HuiyanTourismTests", dependencies: ["HuiyanTourism", "HuiyanIngest", "HuiyanStorage"]),
         .testTarget(name: "HuiyanQueryTests", dependencies: ["HuiyanQuery", "HuiyanStorage", "HuiyanIngest", "HuiyanTourism"]),
         // End-to-end through the binary, and the report and dimension tables in-process against plain SQL.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import HuiyanStorage
+import HuiyanTourism
 
 /// The kill loop of issue 7: the real binary ingests and compacts, round after round, and is killed with SIGKILL
 /// at a random moment of each round — at a named point of the write path (inside a segment write, between a
@@ -21,19 +22,6 @@ final class ReliabilityCrashLoopTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
 
-    /// SplitMix64, seeded from the clock (printed, so a failing run can be replayed with HUIYAN_RELIABILITY_SEED).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
 
     /// A visits feed whose every row has a visitor id of its own (`R<round>-<i>`), so a doubled row shows.
     func writeFeed(round: Int, rows: Int) throws -> String {
@@ -60,7 +48,7 @@ final class ReliabilityCrashLoopTests: XCTestCase {
         let rounds = Int(ProcessInfo.processInfo.environment["HUIYAN_RELIABILITY_ROUNDS"] ?? "") ?? 60
         let seed = UInt64(ProcessInfo.processInfo.environment["HUIYAN_RELIABILITY_SEED"] ?? "") ?? UInt64(Date().timeIntervalSince1970 * 1000)
         print("kill loop: \(rounds) rounds, seed \(seed)")
-        var random = Random(state: seed)
+        var random = SplitMix64(seed: seed)
         let segmentRows = 250
 
         // One undisturbed ingest and compaction tell how long each takes; timed kills land in 0…120 % of that.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import HuiyanStorage
+import HuiyanTourism
 
 /// Format version 2: the integer encodings 5 (dictionary) and 6 (interleaved), and numeric string dictionaries.
 final class CompositeEncodingTests: XCTestCase {
@@ -43,7 +44,7 @@ final class CompositeEncodingTests: XCTestCase {
 
     /// Money in fen as the feeds have it: a few hundred typical amounts per spot, most in whole yuan, some refunds.
     private func moneyBlock(_ n: Int, seed: UInt64 = 7) -> [Int64] {
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed)
         let typical: [Int64] = [0, 3_000, 8_000, 12_000, 25_000, 60_000]
         return (0..<n).map { _ in
             var v = typical[Int(rng.next() % 6)] * Int64(350 + rng.next() % 700) / 1000
@@ -55,7 +56,7 @@ final class CompositeEncodingTests: XCTestCase {
 
     /// Dictionary codes of ids: two thirds new (ascending codes), a third returning (random earlier codes).
     private func idCodes(_ n: Int, seed: UInt64 = 11) -> [Int64] {
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed)
         var next: Int64 = 400_000
         return (0..<n).map { _ in
             if rng.next() % 100 < 65 { next += 1 + Int64(rng.next() % 50 == 0 ? 1 : 0); return next }
@@ -191,7 +192,7 @@ final class CompositeEncodingTests: XCTestCase {
     }
 
     func testIdDictionariesAreStoredAsNumbers() {
-        var rng = SplitMix(1)
+        var rng = SplitMix64(seed: 1)
         var ids = Set<Int>()
         for i in 1...50_000 { ids.insert(i + 3_000_000) }
         while ids.count < 80_000 { ids.insert(Int(rng.next() % 3_000_000) + 1) }
@@ -367,18 +368,5 @@ final class CompositeEncodingTests: XCTestCase {
         let footerChecksum = out[footerStart..<footerEnd].withUnsafeBytes { Checksum.xxh3($0) }
         out.replaceSubrange(footerEnd + 8..<footerEnd + 16, with: withUnsafeBytes(of: footerChecksum.littleEndian) { Array($0) })
         return out
-    }
-}
-
-/// A small deterministic generator for the tests.
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

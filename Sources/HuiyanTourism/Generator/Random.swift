@@ -1,6 +1,6 @@
 /// SplitMix64: turns any 64-bit seed into a well-mixed stream; used to seed `Xoshiro256StarStar`
 /// and to hash ids into stable per-id choices.
-public struct SplitMix64: Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
 
     public init(seed: UInt64) { state = seed }
@@ -45,24 +45,31 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         return result
     }
 
-    /// A value in `0..<bound` (Lemire's multiply-shift; the bias is below 2⁻³² for the bounds used here).
     @inline(__always)
+    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+}
+
+/// What the generators offer beyond 64 random bits, for the feed generator and for seeded tests.
+extension RandomNumberGenerator {
+    /// A value in `0..<bound` (Lemire's multiply-shift; the bias is below 2⁻³² for the bounds used here).
+    @inlinable @inline(__always)
     public mutating func below(_ bound: Int) -> Int {
         Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(truncatingIfNeeded: bound)).high)
     }
 
     /// True with probability `perMillion` / 1,000,000.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func chance(_ perMillion: UInt64) -> Bool {
         ((next() >> 44) &* 1_000_000) >> 20 < perMillion
     }
 
     /// A double in [0, 1).
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func unit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
-    @inline(__always)
-    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    /// One of `items` (not empty), chosen uniformly.
+    @inlinable
+    public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }

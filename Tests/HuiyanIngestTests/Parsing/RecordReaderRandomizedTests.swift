@@ -1,5 +1,6 @@
 import XCTest
 @testable import HuiyanIngest
+import HuiyanTourism
 
 /// Random small inputs made of the bytes the readers care about, read with several chunk sizes
 /// and record limits: every chunking must report exactly what the single-chunk reading reports.
@@ -9,26 +10,14 @@ final class RecordReaderRandomizedTests: XCTestCase {
     override func setUpWithError() throws { dir = try ParsingTempDirectory() }
     override func tearDown() { dir.remove() }
 
-    /// A deterministic pseudo-random generator (SplitMix64), so failures are reproducible.
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    private func randomBytes(_ pieces: [[UInt8]], count: Int, using rng: inout SplitMix) -> [UInt8] {
+    private func randomBytes(_ pieces: [[UInt8]], count: Int, using rng: inout SplitMix64) -> [UInt8] {
         var out: [UInt8] = []
         for _ in 0..<count { out += pieces[Int(rng.next() % UInt64(pieces.count))] }
         return out
     }
 
     func testRandomCSVReadsTheSameInEveryChunking() throws {
-        var rng = SplitMix(state: 0x4855_4959_414E)
+        var rng = SplitMix64(seed: 0x4855_4959_414E)
         let pieces: [[UInt8]] = ["a", "b", ",", ",", "\"", "\"", "\"\"", "\n", "\r", "\r\n", "衡", " "].map { Array($0.utf8) }
             + [[0xEF, 0xBB, 0xBF]]
         for round in 0..<400 {
@@ -49,7 +38,7 @@ final class RecordReaderRandomizedTests: XCTestCase {
     }
 
     func testRandomNDJSONReadsTheSameInEveryChunking() throws {
-        var rng = SplitMix(state: 0x4E44_4A53_4F4E)
+        var rng = SplitMix64(seed: 0x4E44_4A53_4F4E)
         let pieces: [[UInt8]] = ["{", "}", "\"", "\"k\"", ":", ",", "1", "-", ".", "e", "true", "null", "\\", "\\u",
                                  "d83d", "de00", "[", " ", "\n", "\r", "\r\n", "{\"a\":\"x\"}", "衡"].map { Array($0.utf8) }
         for round in 0..<400 {

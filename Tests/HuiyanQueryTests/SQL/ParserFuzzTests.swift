@@ -1,22 +1,10 @@
 import XCTest
+import HuiyanTourism
 @testable import HuiyanQuery
 
 /// Random input must never crash the lexer or the parser: every query either parses or fails with an SQLError
 /// whose range lies inside the text (and renders).
 final class ParserFuzzTests: SQLParserTestCase {
-    /// SplitMix64: small, fast and the same on every platform, so a failure can be replayed from its seed.
-    private struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    }
 
     static let validQueries = [
         "SELECT 1",
@@ -91,7 +79,7 @@ final class ParserFuzzTests: SQLParserTestCase {
     }
 
     func testRandomMutationsOfValidQueries() {
-        var random = Random(state: 0x5EED_0001)
+        var random = SplitMix64(seed: 0x5EED_0001)
         var parsed = 0
         var failed = 0
         for round in 0..<4000 {
@@ -123,7 +111,7 @@ final class ParserFuzzTests: SQLParserTestCase {
     }
 
     func testRandomTokenSequences() {
-        var random = Random(state: 0x5EED_0002)
+        var random = SplitMix64(seed: 0x5EED_0002)
         for _ in 0..<3000 {
             let seed = random.state
             let count = 1 + random.below(30)
