@@ -12,12 +12,10 @@ final class CompositeEncodingTests: XCTestCase {
         values.withUnsafeBufferPointer { IntegerBlockCodec.encode($0, into: &encoded) }
         var decoded = [Int64](repeating: -1, count: values.count)
         var codes = [UInt32](repeating: 0, count: values.count)
-        var bounds = (lowest: Int64.max, highest: Int64.min)
         let ok = encoded.withUnsafeBytes { raw in
             decoded.withUnsafeMutableBufferPointer { out in
                 codes.withUnsafeMutableBufferPointer { narrow in
-                    guard let b = try? IntegerBlockCodec.decode(raw, count: values.count, into: out.baseAddress!, { $0 }) else { return false }
-                    bounds = b
+                    guard (try? IntegerBlockCodec.decode(raw, count: values.count, into: out.baseAddress!, { $0 })) != nil else { return false }
                     // The same payload through a narrowing transform (what string codes take).
                     return (try? IntegerBlockCodec.decode(raw, count: values.count, into: narrow.baseAddress!) { UInt32(truncatingIfNeeded: $0) }) != nil
                 }
@@ -27,10 +25,21 @@ final class CompositeEncodingTests: XCTestCase {
         XCTAssertEqual(decoded, values, file: file, line: line)
         XCTAssertEqual(codes, values.map { UInt32(truncatingIfNeeded: $0) }, file: file, line: line)
         if let lo = values.min(), let hi = values.max() {
-            XCTAssertLessThanOrEqual(bounds.lowest, lo, "bounds must hold every value", file: file, line: line)
-            XCTAssertGreaterThanOrEqual(bounds.highest, hi, "bounds must hold every value", file: file, line: line)
+            // The values' own range holds them; a range one short at either end does not.
+            XCTAssertEqual(decodesWithin(encoded, count: values.count, lo...hi), true, "values are in their range", file: file, line: line)
+            if lo < hi {
+                XCTAssertEqual(decodesWithin(encoded, count: values.count, lo...(hi - 1)), false, "the largest is out", file: file, line: line)
+                XCTAssertEqual(decodesWithin(encoded, count: values.count, (lo + 1)...hi), false, "the smallest is out", file: file, line: line)
+            }
         }
         return (encoded.isEmpty ? .frameOfReference : IntegerEncoding(rawValue: encoded[0])!, encoded)
+    }
+
+    /// Whether the payload's values lie in `allowed`, as its decoder reports it (nil when it is refused).
+    private func decodesWithin(_ payload: [UInt8], count: Int, _ allowed: ClosedRange<Int64>) -> Bool? {
+        let out = UnsafeMutablePointer<Int64>.allocate(capacity: max(count, 1))
+        defer { out.deallocate() }
+        return payload.withUnsafeBytes { try? IntegerBlockCodec.decode($0, count: count, into: out, within: allowed) { $0 } }
     }
 
     private func decodes(_ payload: [UInt8], count: Int) -> Bool {

@@ -16,31 +16,36 @@ final class SelectedRowsDecodingTests: XCTestCase {
     private func check(_ values: [Int64], rows: [Int32], file: StaticString = #filePath, line: UInt = #line) -> IntegerEncoding {
         let payload = encode(values)
         var out = [Int64](repeating: -1, count: values.count)
-        let bounds = payload.withUnsafeBytes { raw in
-            rows.withUnsafeBufferPointer { r in
-                out.withUnsafeMutableBufferPointer { o in
-                    try? IntegerBlockCodec.decode(raw, count: values.count, rows: r, into: o.baseAddress!)
-                }
-            }
-        }
-        XCTAssertNotNil(bounds, "decoding failed", file: file, line: line)
+        let inRange = decode(payload, count: values.count, rows: rows, into: &out, within: values.min()!...values.max()!)
+        XCTAssertEqual(inRange, true, "decoding failed or refused the values' own range", file: file, line: line)
         let kept = rows.map { out[Int($0)] }
         XCTAssertEqual(kept, rows.map { values[Int($0)] }, file: file, line: line)
-        if let bounds, let lo = kept.min(), let hi = kept.max() {
-            XCTAssertLessThanOrEqual(bounds.lowest, lo, file: file, line: line)
-            XCTAssertGreaterThanOrEqual(bounds.highest, hi, file: file, line: line)
+        // A range that leaves out the largest value read is reported.
+        if let lo = kept.min(), let hi = kept.max(), lo < hi {
+            var again = [Int64](repeating: -1, count: values.count)
+            let narrower = decode(payload, count: values.count, rows: rows, into: &again, within: values.min()!...(hi - 1))
+            XCTAssertEqual(narrower, false, "a value above the range went unreported", file: file, line: line)
         }
         return IntegerEncoding(rawValue: payload[0])!
     }
 
-    /// Decodes `rows` of `payload` (a block of `count` values); nil when it is refused.
-    private func decode(_ payload: [UInt8], count: Int, rows: [Int32]) -> (lowest: Int64, highest: Int64)? {
-        var out = [Int64](repeating: 0, count: count)
-        return payload.withUnsafeBytes { raw in
+    /// Decodes `rows` of `payload` (a block of `count` values) into `out`; whether the values read lie in
+    /// `allowed`, nil when the payload is refused.
+    private func decode(_ payload: [UInt8], count: Int, rows: [Int32], into out: inout [Int64],
+                        within allowed: ClosedRange<Int64>? = nil) -> Bool? {
+        payload.withUnsafeBytes { raw in
             rows.withUnsafeBufferPointer { r in
-                out.withUnsafeMutableBufferPointer { o in try? IntegerBlockCodec.decode(raw, count: count, rows: r, into: o.baseAddress!) }
+                out.withUnsafeMutableBufferPointer { o in
+                    try? IntegerBlockCodec.decode(raw, count: count, rows: r, into: o.baseAddress!, within: allowed)
+                }
             }
         }
+    }
+
+    /// Decodes `rows` of `payload` (a block of `count` values); nil when it is refused.
+    private func decode(_ payload: [UInt8], count: Int, rows: [Int32]) -> Bool? {
+        var out = [Int64](repeating: 0, count: count)
+        return decode(payload, count: count, rows: rows, into: &out)
     }
 
     private func selections(of count: Int) -> [[Int32]] {

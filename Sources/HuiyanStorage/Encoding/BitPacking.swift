@@ -34,70 +34,75 @@ public enum BitPacking {
         out.removeLast(8)
     }
 
-    /// Unpacks `count` values of `width` bits from `packed`, writing `transform(raw)` to `out[i]`; returns the
-    /// largest raw value (callers bound what they decoded with it, without a pass of their own).
+    /// Unpacks `count` values of `width` bits from `packed`, writing `transform(raw)` to `out[i]`; returns
+    /// whether every raw value is at most `limit`. Values are only compared when `limit` is below the
+    /// largest `width`-bit value, and then without a branch or a running maximum: the sign of
+    /// `limit - raw`, or-ed over the values, shows whether any passed it.
     /// `packed` must hold at least `byteCount(count:width:)` bytes (checked by the caller).
     @inlinable @discardableResult
     public static func unpack<T>(
         _ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
-        into out: UnsafeMutablePointer<T>, _ transform: (UInt64) -> T
-    ) -> UInt64 {
+        into out: UnsafeMutablePointer<T>, atMost limit: UInt64 = .max, _ transform: (UInt64) -> T
+    ) -> Bool {
         if width == 0 {
             let v = transform(0)
             for i in 0..<count { out[i] = v }
-            return 0
+            return true
         }
+        let checked = limit < (width >= 64 ? UInt64.max : (UInt64(1) << UInt64(width)) &- 1)
         // Widths up to 32 (dictionary codes, most deltas): eight values at a time, in a copy of the loop
         // made for each width, so that every shift and offset is a constant.
         var done = 0
-        var largest: UInt64 = 0
+        var over: UInt64 = 0
         switch width {
-        case 1: done = unpackGroups(Width1.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 2: done = unpackGroups(Width2.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 3: done = unpackGroups(Width3.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 4: done = unpackGroups(Width4.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 5: done = unpackGroups(Width5.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 6: done = unpackGroups(Width6.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 7: done = unpackGroups(Width7.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 8: done = unpackGroups(Width8.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 9: done = unpackGroups(Width9.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 10: done = unpackGroups(Width10.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 11: done = unpackGroups(Width11.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 12: done = unpackGroups(Width12.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 13: done = unpackGroups(Width13.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 14: done = unpackGroups(Width14.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 15: done = unpackGroups(Width15.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 16: done = unpackGroups(Width16.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 17: done = unpackGroups(Width17.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 18: done = unpackGroups(Width18.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 19: done = unpackGroups(Width19.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 20: done = unpackGroups(Width20.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 21: done = unpackGroups(Width21.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 22: done = unpackGroups(Width22.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 23: done = unpackGroups(Width23.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 24: done = unpackGroups(Width24.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 25: done = unpackGroups(Width25.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 26: done = unpackGroups(Width26.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 27: done = unpackGroups(Width27.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 28: done = unpackGroups(Width28.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 29: done = unpackGroups(Width29.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 30: done = unpackGroups(Width30.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 31: done = unpackGroups(Width31.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
-        case 32: done = unpackGroups(Width32.self, packed, packedLength: packedLength, count: count, into: out, largest: &largest, transform)
+        case 1: done = unpackGroups(Width1.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 2: done = unpackGroups(Width2.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 3: done = unpackGroups(Width3.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 4: done = unpackGroups(Width4.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 5: done = unpackGroups(Width5.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 6: done = unpackGroups(Width6.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 7: done = unpackGroups(Width7.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 8: done = unpackGroups(Width8.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 9: done = unpackGroups(Width9.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 10: done = unpackGroups(Width10.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 11: done = unpackGroups(Width11.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 12: done = unpackGroups(Width12.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 13: done = unpackGroups(Width13.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 14: done = unpackGroups(Width14.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 15: done = unpackGroups(Width15.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 16: done = unpackGroups(Width16.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 17: done = unpackGroups(Width17.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 18: done = unpackGroups(Width18.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 19: done = unpackGroups(Width19.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 20: done = unpackGroups(Width20.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 21: done = unpackGroups(Width21.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 22: done = unpackGroups(Width22.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 23: done = unpackGroups(Width23.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 24: done = unpackGroups(Width24.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 25: done = unpackGroups(Width25.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 26: done = unpackGroups(Width26.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 27: done = unpackGroups(Width27.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 28: done = unpackGroups(Width28.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 29: done = unpackGroups(Width29.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 30: done = unpackGroups(Width30.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 31: done = unpackGroups(Width31.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
+        case 32: done = unpackGroups(Width32.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
         default: break
         }
         if done < count {
-            unpackRest(packed, packedLength: packedLength, from: done, count: count, width: width, into: out, largest: &largest, transform)
+            unpackRest(packed, packedLength: packedLength, from: done, count: count, width: width, into: out,
+                       limit: limit, over: &over, transform)
         }
-        return largest
+        return !checked || over >> 63 == 0
     }
 
     /// Unpacks whole groups of eight values (eight values of `width` bits are `width` bytes) while their
-    /// 8-byte windows lie inside the buffer; returns how many values it wrote.
+    /// 8-byte windows lie inside the buffer; returns how many values it wrote. When `checked`, the sign bit
+    /// of `over` is set if a value passed `limit` (which is below 2^56, as every value is).
     @inlinable
     static func unpackGroups<W: PackedWidth, T>(
-        _: W.Type, _ packed: UnsafeRawPointer, packedLength: Int, count: Int,
-        into out: UnsafeMutablePointer<T>, largest: inout UInt64, _ transform: (UInt64) -> T
+        _: W.Type, _ packed: UnsafeRawPointer, packedLength: Int, count: Int, into out: UnsafeMutablePointer<T>,
+        limit: UInt64, checked: Bool, over: inout UInt64, _ transform: (UInt64) -> T
     ) -> Int {
         let width = W.bits
         let mask: UInt64 = (1 << UInt64(width)) &- 1
@@ -107,34 +112,43 @@ public enum BitPacking {
         let groups = Swift.min(count >> 3, (packedLength - reach) / width + 1)
         var p = packed
         var o = out
-        var top = largest
-        for _ in 0..<groups {
-            let v0 = p.loadUnaligned(as: UInt64.self) & mask
-            let v1 = (p.loadUnaligned(fromByteOffset: width >> 3, as: UInt64.self) >> UInt64(width & 7)) & mask
-            let v2 = (p.loadUnaligned(fromByteOffset: (2 * width) >> 3, as: UInt64.self) >> UInt64((2 * width) & 7)) & mask
-            let v3 = (p.loadUnaligned(fromByteOffset: (3 * width) >> 3, as: UInt64.self) >> UInt64((3 * width) & 7)) & mask
-            let v4 = (p.loadUnaligned(fromByteOffset: (4 * width) >> 3, as: UInt64.self) >> UInt64((4 * width) & 7)) & mask
-            let v5 = (p.loadUnaligned(fromByteOffset: (5 * width) >> 3, as: UInt64.self) >> UInt64((5 * width) & 7)) & mask
-            let v6 = (p.loadUnaligned(fromByteOffset: (6 * width) >> 3, as: UInt64.self) >> UInt64((6 * width) & 7)) & mask
-            let v7 = (p.loadUnaligned(fromByteOffset: (7 * width) >> 3, as: UInt64.self) >> UInt64((7 * width) & 7)) & mask
-            top = Swift.max(top, Swift.max(Swift.max(Swift.max(v0, v1), Swift.max(v2, v3)), Swift.max(Swift.max(v4, v5), Swift.max(v6, v7))))
-            o[0] = transform(v0); o[1] = transform(v1); o[2] = transform(v2); o[3] = transform(v3)
-            o[4] = transform(v4); o[5] = transform(v5); o[6] = transform(v6); o[7] = transform(v7)
-            p += width
-            o += 8
+        var passed = over
+        @inline(__always) func run(checking: Bool) {
+            for _ in 0..<groups {
+                let v0 = p.loadUnaligned(as: UInt64.self) & mask
+                let v1 = (p.loadUnaligned(fromByteOffset: width >> 3, as: UInt64.self) >> UInt64(width & 7)) & mask
+                let v2 = (p.loadUnaligned(fromByteOffset: (2 * width) >> 3, as: UInt64.self) >> UInt64((2 * width) & 7)) & mask
+                let v3 = (p.loadUnaligned(fromByteOffset: (3 * width) >> 3, as: UInt64.self) >> UInt64((3 * width) & 7)) & mask
+                let v4 = (p.loadUnaligned(fromByteOffset: (4 * width) >> 3, as: UInt64.self) >> UInt64((4 * width) & 7)) & mask
+                let v5 = (p.loadUnaligned(fromByteOffset: (5 * width) >> 3, as: UInt64.self) >> UInt64((5 * width) & 7)) & mask
+                let v6 = (p.loadUnaligned(fromByteOffset: (6 * width) >> 3, as: UInt64.self) >> UInt64((6 * width) & 7)) & mask
+                let v7 = (p.loadUnaligned(fromByteOffset: (7 * width) >> 3, as: UInt64.self) >> UInt64((7 * width) & 7)) & mask
+                if checking {
+                    passed |= ((limit &- v0) | (limit &- v1)) | ((limit &- v2) | (limit &- v3))
+                        | ((limit &- v4) | (limit &- v5)) | ((limit &- v6) | (limit &- v7))
+                }
+                o[0] = transform(v0); o[1] = transform(v1); o[2] = transform(v2); o[3] = transform(v3)
+                o[4] = transform(v4); o[5] = transform(v5); o[6] = transform(v6); o[7] = transform(v7)
+                p += width
+                o += 8
+            }
         }
-        largest = top
+        if checked { run(checking: true) } else { run(checking: false) }
+        over = passed
         return groups << 3
     }
 
-    /// Unpacks values `start..<count` one at a time (any width).
+    /// Unpacks values `start..<count` one at a time (any width), setting the sign bit of `over` if one
+    /// passes `limit`.
     @inlinable
     static func unpackRest<T>(
         _ packed: UnsafeRawPointer, packedLength: Int, from start: Int, count: Int, width: Int,
-        into out: UnsafeMutablePointer<T>, largest: inout UInt64, _ transform: (UInt64) -> T
+        into out: UnsafeMutablePointer<T>, limit: UInt64, over: inout UInt64, _ transform: (UInt64) -> T
     ) {
-        var top = largest
-        defer { largest = top }
+        var passed = over
+        defer { over = passed }
+        // Above 2^63 - 1 the sign of `limit - raw` says nothing: then no value can pass the limit anyway.
+        let bound = Swift.min(limit, UInt64(Int64.max))
         let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) &- 1
         // Fast path: every value whose 8-byte window lies inside the buffer.
         var fastCount = start
@@ -147,7 +161,7 @@ public enum BitPacking {
         for i in start..<fastCount {
             let word = packed.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
             let v = (word >> UInt64(bit & 7)) & mask
-            top = Swift.max(top, v)
+            passed |= bound &- v
             out[i] = transform(v)
             bit &+= width
         }
@@ -159,7 +173,7 @@ public enum BitPacking {
                 word |= UInt64(packed.load(fromByteOffset: byte + k, as: UInt8.self)) << UInt64(8 * k)
             }
             let v = (word >> UInt64(bit & 7)) & mask
-            top = Swift.max(top, v)
+            passed |= bound &- v
             out[i] = transform(v)
             bit += width
         }

@@ -230,14 +230,16 @@ public enum IntegerBlockCodec {
         }
     }
 
-    /// `running += step + deltas[k] * scale`, each running value written through `transform`, with the bounds
-    /// of what was written kept up to date. When every step is non-negative and the sum cannot wrap — times
-    /// in order — the bounds follow from the first and last values, and the loop carries nothing else.
+    /// `running += step + deltas[k] * scale` (each delta `width` bits), each running value written through
+    /// `transform`, with the bounds of what was written kept up to date. When every step is non-negative and
+    /// the sum cannot wrap — times in order — the bounds follow from the first and last values, and the loop
+    /// carries nothing else.
     @inlinable @inline(__always)
-    static func prefixSum<T>(_ deltas: UnsafeMutablePointer<UInt64>, count: Int, largest: UInt64, step: Int64, scale: UInt64,
+    static func prefixSum<T>(_ deltas: UnsafeMutablePointer<UInt64>, count: Int, width: Int, step: Int64, scale: UInt64,
                              running: inout Int64, lowest: inout Int64, highest: inout Int64,
                              into out: UnsafeMutablePointer<T>, _ transform: (Int64) -> T) {
         var value = running
+        let largest: UInt64 = width >= 64 ? .max : (1 << UInt64(width)) &- 1
         let (span, wide) = largest.multipliedReportingOverflow(by: scale)
         let (widest, over) = step.addingReportingOverflow(Int64(truncatingIfNeeded: span))
         let (total, tooMany) = widest.multipliedReportingOverflow(by: Int64(count))
@@ -285,15 +287,16 @@ public enum IntegerBlockCodec {
     }
 
     /// Decodes `count` values into `out`, each narrowed by `transform` (identity for Int64, a cast for codes);
-    /// returns bounds that hold every decoded value (exact for delta and plain blocks, from the largest packed
-    /// value for frame-of-reference), for callers that must check values (dictionary codes) without a pass.
+    /// returns whether every decoded value lies in `allowed` (always true without it), for callers that must
+    /// check values (dictionary codes) without a pass of their own: bit-packed values are compared with the
+    /// limit as they are unpacked, and only when their width could pass it.
     /// Throws on any inconsistency between the header and the bytes available.
     @inlinable @discardableResult
     public static func decode<T>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>,
-        _ transform: (Int64) -> T
-    ) throws -> (lowest: Int64, highest: Int64) {
-        try decode(payload, count: count, into: out, level: 0, workspace: nil, transform)
+        within allowed: ClosedRange<Int64>? = nil, _ transform: (Int64) -> T
+    ) throws -> Bool {
+        try decode(payload, count: count, into: out, level: 0, workspace: nil, within: allowed, transform)
     }
 
     /// `decode` with `workspace` for the temporaries of encodings 5 and 6 (stream buffers, the value table),
@@ -302,9 +305,18 @@ public enum IntegerBlockCodec {
     @inlinable @discardableResult
     public static func decode<T>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>,
-        workspace: UnsafeMutableRawBufferPointer?, _ transform: (Int64) -> T
-    ) throws -> (lowest: Int64, highest: Int64) {
-        try decode(payload, count: count, into: out, level: 0, workspace: workspace, transform)
+        workspace: UnsafeMutableRawBufferPointer?, within allowed: ClosedRange<Int64>? = nil, _ transform: (Int64) -> T
+    ) throws -> Bool {
+        try decode(payload, count: count, into: out, level: 0, workspace: workspace, within: allowed, transform)
+    }
+
+    /// The largest raw value of a frame-of-reference block (`base + raw * scale`) that stays in `allowed`;
+    /// nil when none does.
+    @inlinable
+    static func rawLimit(base: Int64, scale: UInt64, within allowed: ClosedRange<Int64>?) -> UInt64? {
+        guard let allowed else { return .max }
+        guard allowed.contains(base) else { return nil }
+        return UInt64(bitPattern: allowed.upperBound &- base) / scale
     }
 
     /// The parameters of a frame-of-reference block after its encoding byte: base, scale, width, packed bytes.
@@ -356,10 +368,13 @@ public enum IntegerBlockCodec {
     @inlinable
     static func decode<T>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>, level: Int,
-        workspace: UnsafeMutableRawBufferPointer? = nil, _ transform: (Int64) -> T
-    ) throws -> (lowest: Int64, highest: Int64) {
-        let unbounded = (lowest: Int64.min, highest: Int64.max)
-        guard count > 0 else { return (Int64.max, Int64.min) }
+        workspace: UnsafeMutableRawBufferPointer? = nil, within allowed: ClosedRange<Int64>? = nil, _ transform: (Int64) -> T
+    ) throws -> Bool {
+        guard count > 0 else { return true }
+        /// Whether bounds found by a pass over the values lie in `allowed`.
+        @inline(__always) func inside(_ lowest: Int64, _ highest: Int64) -> Bool {
+            allowed.map { $0.contains(lowest) && $0.contains(highest) } ?? true
+        }
         var reader = ByteReader(payload)
         guard let encoding = IntegerEncoding(rawValue: try reader.u8()) else { throw ByteReader.OutOfBounds() }
         switch encoding {
@@ -368,19 +383,21 @@ public enum IntegerBlockCodec {
             let (distinct, nested, width, packed) = try readDictionaryHeader(&reader, count: count)
             let length = packed.count
             // The table has 2^width entries, so any packed code indexes it; codes past `distinct` are damage.
+            // The values are the table's: checked there.
             return try withSlots(Int64.self, 1 << width, in: workspace) { entries, _ in
-                let bounds = try decode(nested, count: distinct, into: entries, level: 2) { $0 }
-                (entries + distinct).initialize(repeating: 0, count: (1 << width) - distinct)
+                let inRange = try decode(nested, count: distinct, into: entries, level: 2, within: allowed) { $0 }
+                (entries + distinct).initialize(repeating: entries[0], count: (1 << width) - distinct)
                 if width == 0 {
                     let v = transform(entries[0])
                     for i in 0..<count { out[i] = v }
-                    return bounds
+                    return inRange
                 }
-                let largest = BitPacking.unpack(packed.baseAddress!, packedLength: length, count: count, width: width, into: out) {
+                let known = BitPacking.unpack(packed.baseAddress!, packedLength: length, count: count, width: width, into: out,
+                                              atMost: UInt64(distinct - 1)) {
                     transform(entries[Int(truncatingIfNeeded: $0)])
                 }
-                guard largest < UInt64(distinct) else { throw ByteReader.OutOfBounds() }
-                return bounds
+                guard known else { throw ByteReader.OutOfBounds() }
+                return inRange
             }
         case .interleaved:
             guard level == 0 else { throw ByteReader.OutOfBounds() }
@@ -400,8 +417,8 @@ public enum IntegerBlockCodec {
             // for every row and keeps one without a branch.
             return try withSlots(T.self, ones + 1, in: workspace) { a, left in
                 try withSlots(T.self, rest + 1, in: left) { b, left in
-                    let first = try decode(runBytes, count: ones, into: a, level: 1, workspace: left, transform)
-                    let second = try decode(restBytes, count: rest, into: b, level: 1, workspace: left, transform)
+                    let first = try decode(runBytes, count: ones, into: a, level: 1, workspace: left, within: allowed, transform)
+                    let second = try decode(restBytes, count: rest, into: b, level: 1, workspace: left, within: allowed, transform)
                     (a + ones).initialize(to: transform(0))
                     (b + rest).initialize(to: transform(0))
                     var ai = 0, bi = 0, i = 0
@@ -418,7 +435,7 @@ public enum IntegerBlockCodec {
                             i &+= 1
                         }
                     }
-                    return (Swift.min(first.lowest, second.lowest), Swift.max(first.highest, second.highest))
+                    return first && second
                 }
             }
         case .frameOfReference:
@@ -427,24 +444,22 @@ public enum IntegerBlockCodec {
             if width == 0 {
                 let v = transform(base)
                 for i in 0..<count { out[i] = v }
-                return (base, base)
+                return inside(base, base)
             }
             let packedBase = packed.baseAddress ?? payload.baseAddress!
-            let largest: UInt64
+            // Values are base + raw * scale: in `allowed` when base is and raw stays at most `limit` (wrapping
+            // around is excluded by the limit too, as `allowed` is a range of Int64).
+            let limit = rawLimit(base: base, scale: scale, within: allowed)
             if scale == 1 {
-                largest = BitPacking.unpack(packedBase, packedLength: length, count: count, width: width, into: out) {
+                let known = BitPacking.unpack(packedBase, packedLength: length, count: count, width: width, into: out, atMost: limit ?? 0) {
                     transform(base &+ Int64(bitPattern: $0))
                 }
-            } else {
-                largest = BitPacking.unpack(packedBase, packedLength: length, count: count, width: width, into: out) {
-                    transform(base &+ Int64(bitPattern: $0 &* scale))
-                }
+                return limit != nil && known
             }
-            // Values are base + raw * scale with 0 <= raw <= largest, unless that wraps around.
-            let (span, wide) = largest.multipliedReportingOverflow(by: scale)
-            guard !wide, span <= UInt64(Int64.max) else { return unbounded }
-            let (highest, over) = base.addingReportingOverflow(Int64(span))
-            return over ? unbounded : (base, highest)
+            let known = BitPacking.unpack(packedBase, packedLength: length, count: count, width: width, into: out, atMost: limit ?? 0) {
+                transform(base &+ Int64(bitPattern: $0 &* scale))
+            }
+            return limit != nil && known
         case .delta:
             let first = try reader.i64()
             let minDelta = try reader.i64()
@@ -463,7 +478,7 @@ public enum IntegerBlockCodec {
                     highest = Swift.max(highest, running)
                     out[i] = transform(running)
                 }
-                return (lowest, highest)
+                return inside(lowest, highest)
             }
             // Unpack deltas in chunks into a stack buffer, then run the prefix sum.
             let packedBase = packed.baseAddress ?? payload.baseAddress!
@@ -477,14 +492,14 @@ public enum IntegerBlockCodec {
                     // Chunks start at multiples of 1024 values: 1024 * width bits is whole bytes.
                     let byteOffset = bitOffset >> 3
                     guard byteOffset <= length else { throw ByteReader.OutOfBounds() }
-                    let largest = BitPacking.unpack(packedBase + byteOffset, packedLength: length - byteOffset, count: take,
-                                                    width: width, into: deltas.baseAddress!) { $0 }
-                    prefixSum(deltas.baseAddress!, count: take, largest: largest, step: minDelta, scale: scale,
+                    BitPacking.unpack(packedBase + byteOffset, packedLength: length - byteOffset, count: take,
+                                      width: width, into: deltas.baseAddress!) { $0 }
+                    prefixSum(deltas.baseAddress!, count: take, width: width, step: minDelta, scale: scale,
                               running: &running, lowest: &lowest, highest: &highest, into: out + done + 1, transform)
                     done += take
                 }
             }
-            return (lowest, highest)
+            return inside(lowest, highest)
         case .deltaMiniBlocks:
             let first = try reader.i64()
             let minDelta = try reader.i64()
@@ -506,14 +521,14 @@ public enum IntegerBlockCodec {
                     // The bytes after this mini-block (the next ones') may be read and masked off: each value
                     // then takes one unaligned load, up to the end of the payload.
                     let start = packed.baseAddress ?? payload.baseAddress!
-                    let largest = BitPacking.unpack(start, packedLength: payload.baseAddress! + payload.count - start, count: take,
-                                                    width: width, into: deltas.baseAddress!) { $0 }
-                    prefixSum(deltas.baseAddress!, count: take, largest: largest, step: minDelta &+ Int64(bitPattern: offset &* scale),
+                    BitPacking.unpack(start, packedLength: payload.baseAddress! + payload.count - start, count: take,
+                                      width: width, into: deltas.baseAddress!) { $0 }
+                    prefixSum(deltas.baseAddress!, count: take, width: width, step: minDelta &+ Int64(bitPattern: offset &* scale),
                               scale: scale, running: &running, lowest: &lowest, highest: &highest, into: out + done + 1, transform)
                     done += take
                 }
             }
-            return (lowest, highest)
+            return inside(lowest, highest)
         case .plain:
             let raw = try reader.bytes(count * 8)
             var lowest = Int64.max, highest = Int64.min
@@ -523,7 +538,7 @@ public enum IntegerBlockCodec {
                 highest = Swift.max(highest, v)
                 out[i] = transform(v)
             }
-            return (lowest, highest)
+            return inside(lowest, highest)
         }
     }
 

@@ -6,12 +6,13 @@ extension SegmentReader {
     @discardableResult
     public func decodeRows(column: Int, block: Int, rows: UnsafeBufferPointer<Int32>, into values: UnsafeMutablePointer<Int64>,
                            validity: UnsafeMutablePointer<UInt64>, scratch: BlockScratch) throws -> Int {
-        var lowest = Int64.max, highest = Int64.min
+        let codes = footer.columns[column].definition.type == .string ? codeRange(column: column) : nil
+        var inRange = true
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, count in
-            (lowest, highest) = try IntegerBlockCodec.decode(data, count: count, rows: rows, into: values, workspace: scratch.workspace)
+            inRange = try IntegerBlockCodec.decode(data, count: count, rows: rows, into: values, workspace: scratch.workspace, within: codes)
         }
         if footer.columns[column].definition.type == .string {
-            try checkCodes(column: column, block: block, nulls: nulls, lowest: lowest, highest: highest)
+            try checkCodes(column: column, block: block, nulls: nulls, inRange: inRange)
         }
         return nulls
     }

@@ -130,23 +130,30 @@ public final class SegmentReader: @unchecked Sendable {
     public func decodeCodes(column: Int, block: Int, into codes: UnsafeMutablePointer<UInt32>,
                             validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
         // Every code must index the dictionary (a damaged block must not send a reader out of bounds): the
-        // decoder returns bounds of what it decoded, taken before narrowing, from values it had in registers.
-        var lowest = Int64.max, highest = Int64.min
+        // decoder compares the values with the dictionary's size before narrowing, as it unpacks them.
+        let allowed = codeRange(column: column)
+        var inRange = true
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            (lowest, highest) = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: scratch.workspace) {
+            inRange = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: scratch.workspace, within: allowed) {
                 UInt32(truncatingIfNeeded: $0)
             }
         }
-        try checkCodes(column: column, block: block, nulls: nulls, lowest: lowest, highest: highest)
+        try checkCodes(column: column, block: block, nulls: nulls, inRange: inRange)
         return nulls
     }
 
-    /// Throws unless every decoded code indexes the dictionary. NULL slots repeat a valid code (or 0 in an
-    /// all-NULL column, whose dictionary may be empty).
-    func checkCodes(column: Int, block: Int, nulls: Int, lowest: Int64, highest: Int64) throws {
+    /// The codes of a string column's dictionary; nil when it is empty (then every row must be NULL).
+    func codeRange(column: Int) -> ClosedRange<Int64>? {
+        let count = footer.columns[column].dictionaryCount
+        return count > 0 ? 0...Int64(count - 1) : nil
+    }
+
+    /// Throws unless every decoded code indexes the dictionary (`inRange`, from decoding within `codeRange`).
+    /// NULL slots repeat a valid code (or 0 in an all-NULL column, whose dictionary may be empty).
+    func checkCodes(column: Int, block: Int, nulls: Int, inRange: Bool) throws {
         let limit = footer.columns[column].dictionaryCount
         let rows = footer.columns[column].blocks[block].rowCount
-        if rows > 0 && ((limit == 0 && nulls < rows) || (limit > 0 && (lowest < 0 || highest >= Int64(limit)))) {
+        if rows > 0 && ((limit == 0 && nulls < rows) || (limit > 0 && !inRange)) {
             throw StorageError.corrupt(path: path, detail: "string code outside the dictionary in column \"\(footer.columns[column].definition.name)\", block \(block)")
         }
     }
@@ -156,12 +163,13 @@ public final class SegmentReader: @unchecked Sendable {
     @discardableResult
     public func decodeCodes(column: Int, block: Int, into codes: UnsafeMutablePointer<Int64>,
                             validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
-        // Checked against the dictionary by the decoder's bounds, like the 32-bit variant.
-        var lowest = Int64.max, highest = Int64.min
+        // Checked against the dictionary as it is decoded, like the 32-bit variant.
+        let allowed = codeRange(column: column)
+        var inRange = true
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            (lowest, highest) = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: scratch.workspace) { $0 }
+            inRange = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: scratch.workspace, within: allowed) { $0 }
         }
-        try checkCodes(column: column, block: block, nulls: nulls, lowest: lowest, highest: highest)
+        try checkCodes(column: column, block: block, nulls: nulls, inRange: inRange)
         return nulls
     }
 
