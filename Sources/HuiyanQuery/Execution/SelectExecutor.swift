@@ -209,20 +209,34 @@ final class SelectExecutor {
     }
 
     /// Reads a block and applies the filter. Conjuncts that the block's zone map shows to hold for every row
-    /// are skipped; the remaining ones' columns are read first. When they keep half of the rows or fewer, the
-    /// other columns are read for the kept rows (where the block's encoding reads a row alone), and when they
-    /// keep an eighth or fewer every vector is made dense as well (the batch then has no selection; measured:
-    /// at 15 % and 45 % kept, gathering cost more than it saved).
+    /// are skipped. A comparison of a column that nothing reads after the filter with a constant is answered
+    /// by storage from the packed values (the column is never decoded into a vector); the remaining
+    /// conjuncts' columns are read next. When the filter keeps half of the rows or fewer, the other columns
+    /// are read for the kept rows (where the block's encoding reads a row alone), and when it keeps an eighth
+    /// or fewer every vector is made dense as well (the batch then has no selection; measured: at 15 % and
+    /// 45 % kept, gathering cost more than it saved).
     private func read(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ cursor: TableScanner.Cursor) throws -> ([Int: Vector], Batch) {
         let rows = segment.columns.first!.blocks[block].rowCount
-        let (filter, filterColumns) = plan.filter == nil ? (nil, []) : scanner.residualFilter(segment, block)
-        guard let filter else {
-            return (try scanner.load(segment: segment, block: block, cursor: cursor), Batch(count: rows, selection: nil))
-        }
-        var vectors = try scanner.load(segment: segment, block: block, cursor: cursor, columns: filterColumns.sorted())
         var batch = Batch(count: rows, selection: nil)
-        try Evaluator(offsetSeconds: offsetSeconds, columns: vectors).filter(filter, &batch)
-        guard batch.selectedCount > 0 else { return (vectors, batch) }
+        var residual = plan.filter == nil ? [] : scanner.residualConjuncts(segment, block)
+        if residual.isEmpty {
+            return (try scanner.load(segment: segment, block: block, cursor: cursor), batch)
+        }
+        if let k = residual.indices.first(where: { k in
+            scanner.selectsInStorage(residual[k]) && residual[k].columns.isDisjoint(with: plan.columnsAfterFilter)
+                && residual.indices.allSatisfy { $0 == k || residual[$0].columns.isDisjoint(with: residual[k].columns) }
+        }) {
+            batch.selection = try scanner.selectRows(residual[k], segment, block, cursor: cursor)
+            residual.remove(at: k)
+            guard batch.selectedCount > 0 else { return ([:], batch) }
+        }
+        var vectors: [Int: Vector] = [:]
+        if let filter = BoundExpression.conjunction(residual.map(\.term)) {
+            let filterColumns = residual.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
+            vectors = try scanner.load(segment: segment, block: block, cursor: cursor, columns: filterColumns.sorted())
+            try Evaluator(offsetSeconds: offsetSeconds, columns: vectors).filter(filter, &batch)
+            guard batch.selectedCount > 0 else { return (vectors, batch) }
+        }
         let rest = plan.columnsAfterFilter.filter { vectors[$0] == nil }
         let kept = batch.selection.flatMap { $0.count * 2 <= rows ? $0 : nil }
         for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest, rows: kept) {

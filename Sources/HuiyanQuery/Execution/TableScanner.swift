@@ -44,16 +44,64 @@ final class TableScanner {
         conjuncts.allSatisfy { $0.test.map { holdsForWholeBlock(tests[$0], segment, block) } ?? false }
     }
 
+    /// A conjunct of the filter: its expression, its zone test (an index into `tests`) and the columns it reads.
+    typealias Conjunct = (term: BoundExpression, test: Int?, columns: Set<Int>)
+
     /// The filter's conjuncts that a block's rows must still be tested against (those its zone map does not
-    /// show to hold for every row), and the columns they read.
-    func residualFilter(_ segment: SegmentReader, _ block: Int) -> (filter: BoundExpression?, columns: Set<Int>) {
-        var terms: [BoundExpression] = []
-        var columns = Set<Int>()
-        for c in conjuncts where !(c.test.map { holdsForWholeBlock(tests[$0], segment, block) } ?? false) {
-            terms.append(c.term)
-            columns.formUnion(c.columns)
+    /// show to hold for every row).
+    func residualConjuncts(_ segment: SegmentReader, _ block: Int) -> [Conjunct] {
+        conjuncts.filter { c in !(c.test.map { holdsForWholeBlock(tests[$0], segment, block) } ?? false) }
+    }
+
+    /// Whether storage can select a block's rows for the conjunct on its own (`selectRows`): a comparison
+    /// other than `<>` of a string or integer-lane column with one constant.
+    func selectsInStorage(_ conjunct: Conjunct) -> Bool {
+        guard let t = conjunct.test else { return false }
+        let test = tests[t]
+        guard test.values.count == 1, test.op != .notEqual else { return false }
+        switch snapshot.schema.columns[test.column].type.lane {
+        case .string: if case .string = test.values[0] { return true } else { return false }
+        case .int64: return Self.integer(test.values[0]) != nil
+        case .float64: return false
         }
-        return (BoundExpression.conjunction(terms), columns)
+    }
+
+    /// The rows of a block that pass a conjunct `selectsInStorage` accepts, read from its column's packed
+    /// values (a string constant becomes a range of the segment's sorted codes); nil when all rows pass.
+    func selectRows(_ conjunct: Conjunct, _ segment: SegmentReader, _ block: Int, cursor: Cursor) throws -> [Int32]? {
+        let test = tests[conjunct.test!]
+        let rows = segment.columns[test.column].blocks[block].rowCount
+        let range: ClosedRange<Int64>?
+        switch test.values[0] {
+        case .string(let s):
+            // Segment pools are sorted, and `<>` is not taken: a range of codes, or none.
+            guard case .some(let codes) = try pool(segment, test.column, cursor).codeRange(test.op ?? .equal, s) else {
+                throw QueryError("internal error: no code range for a string comparison")
+            }
+            range = codes
+        default:
+            range = Self.valueRange(test.op ?? .equal, Self.integer(test.values[0])!)
+        }
+        guard let range else { return [] }
+        var selection = try [Int32](unsafeUninitializedCapacity: rows) { buffer, initialized in
+            initialized = try segment.selectRows(column: test.column, block: block, within: range, into: buffer.baseAddress!,
+                                                 validity: cursor.validity, scratch: cursor.scratch)
+        }
+        if selection.count == rows { return nil }
+        if selection.capacity > selection.count * 4 + 64 { selection = Array(selection) }
+        return selection
+    }
+
+    /// The integers `x` with `x op c`; nil when there are none.
+    private static func valueRange(_ op: ComparisonOperator, _ c: Int64) -> ClosedRange<Int64>? {
+        switch op {
+        case .equal: return c...c
+        case .less: return c == .min ? nil : Int64.min...(c - 1)
+        case .lessOrEqual: return Int64.min...c
+        case .greater: return c == .max ? nil : (c + 1)...Int64.max
+        case .greaterOrEqual: return c...Int64.max
+        case .notEqual: return nil
+        }
     }
 
     /// Whether a test holds for every row of a block, as its zone map shows: a comparison of an integer-lane

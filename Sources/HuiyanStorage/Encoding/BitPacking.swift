@@ -34,6 +34,9 @@ public enum BitPacking {
         out.removeLast(8)
     }
 
+    /// Eight unpacked values, in order.
+    public typealias Eight = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
     /// Unpacks `count` values of `width` bits from `packed`, writing `transform(raw)` to `out[i]`; returns
     /// whether every raw value is at most `limit`. Values are only compared when `limit` is below the
     /// largest `width`-bit value, and then without a branch or a running maximum: the sign of
@@ -50,60 +53,132 @@ public enum BitPacking {
             return true
         }
         let checked = limit < (width >= 64 ? UInt64.max : (UInt64(1) << UInt64(width)) &- 1)
-        // Widths up to 32 (dictionary codes, most deltas): eight values at a time, in a copy of the loop
-        // made for each width, so that every shift and offset is a constant.
-        var done = 0
+        // Below 2^63 the sign of `limit - raw` shows a value above the limit (values are below 2^56).
+        let bound = Swift.min(limit, UInt64(Int64.max))
         var over: UInt64 = 0
-        switch width {
-        case 1: done = unpackGroups(Width1.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 2: done = unpackGroups(Width2.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 3: done = unpackGroups(Width3.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 4: done = unpackGroups(Width4.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 5: done = unpackGroups(Width5.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 6: done = unpackGroups(Width6.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 7: done = unpackGroups(Width7.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 8: done = unpackGroups(Width8.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 9: done = unpackGroups(Width9.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 10: done = unpackGroups(Width10.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 11: done = unpackGroups(Width11.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 12: done = unpackGroups(Width12.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 13: done = unpackGroups(Width13.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 14: done = unpackGroups(Width14.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 15: done = unpackGroups(Width15.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 16: done = unpackGroups(Width16.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 17: done = unpackGroups(Width17.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 18: done = unpackGroups(Width18.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 19: done = unpackGroups(Width19.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 20: done = unpackGroups(Width20.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 21: done = unpackGroups(Width21.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 22: done = unpackGroups(Width22.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 23: done = unpackGroups(Width23.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 24: done = unpackGroups(Width24.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 25: done = unpackGroups(Width25.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 26: done = unpackGroups(Width26.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 27: done = unpackGroups(Width27.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 28: done = unpackGroups(Width28.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 29: done = unpackGroups(Width29.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 30: done = unpackGroups(Width30.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 31: done = unpackGroups(Width31.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        case 32: done = unpackGroups(Width32.self, packed, packedLength: packedLength, count: count, into: out, limit: limit, checked: checked, over: &over, transform)
-        default: break
-        }
-        if done < count {
-            unpackRest(packed, packedLength: packedLength, from: done, count: count, width: width, into: out,
-                       limit: limit, over: &over, transform)
-        }
+        forEach(packed, packedLength: packedLength, count: count, width: width, eight: { i, v in
+            if checked {
+                over |= ((bound &- v.0) | (bound &- v.1)) | ((bound &- v.2) | (bound &- v.3))
+                    | ((bound &- v.4) | (bound &- v.5)) | ((bound &- v.6) | (bound &- v.7))
+            }
+            let o = out + i
+            o[0] = transform(v.0); o[1] = transform(v.1); o[2] = transform(v.2); o[3] = transform(v.3)
+            o[4] = transform(v.4); o[5] = transform(v.5); o[6] = transform(v.6); o[7] = transform(v.7)
+        }, one: { i, v in
+            over |= bound &- v
+            out[i] = transform(v)
+        })
         return !checked || over >> 63 == 0
     }
 
-    /// Unpacks whole groups of eight values (eight values of `width` bits are `width` bytes) while their
-    /// 8-byte windows lie inside the buffer; returns how many values it wrote. When `checked`, the sign bit
-    /// of `over` is set if a value passed `limit` (which is below 2^56, as every value is).
+    /// Writes to `selection` the indexes `first + i` of the values that lie in `lowest...highest`, in order;
+    /// returns how many. `selection` needs room for `count` indexes. Nothing branches on a value (a test that
+    /// keeps half of the values at random would mispredict every other one): each group of eight makes an
+    /// 8-bit mask, and one table lookup gives the indexes it keeps, stored in one go.
     @inlinable
-    static func unpackGroups<W: PackedWidth, T>(
-        _: W.Type, _ packed: UnsafeRawPointer, packedLength: Int, count: Int, into out: UnsafeMutablePointer<T>,
-        limit: UInt64, checked: Bool, over: inout UInt64, _ transform: (UInt64) -> T
+    public static func select(
+        _ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int, first: Int32 = 0,
+        lowest: UInt64, highest: UInt64, into selection: UnsafeMutablePointer<Int32>
     ) -> Int {
+        let top: UInt64 = width >= 56 ? (1 << 56) &- 1 : (1 << UInt64(width)) &- 1
+        let highest = Swift.min(highest, top)
+        guard lowest <= highest else { return 0 }
+        let span = highest &- lowest
+        var n = 0
+        // 1 when lowest <= v <= highest, by sign bits (values and the span are below 2^56): v - lowest
+        // wraps when v is below, and span - (v - lowest) when v is above.
+        @inline(__always) func inside(_ v: UInt64) -> UInt32 {
+            let d = v &- lowest
+            return UInt32(truncatingIfNeeded: ((d | (span &- d)) >> 63) ^ 1)
+        }
+        if width == 0 {
+            guard inside(0) == 1 else { return 0 }
+            for i in 0..<count { selection[i] = first &+ Int32(truncatingIfNeeded: i) }
+            return count
+        }
+        let table = selectionTable
+        table.withUnsafeBufferPointer { table in
+            let raw = UnsafeMutableRawPointer(selection)
+            forEach(packed, packedLength: packedLength, count: count, width: width, eight: { i, v in
+                let mask = Int(inside(v.0) | inside(v.1) << 1 | inside(v.2) << 2 | inside(v.3) << 3
+                    | inside(v.4) << 4 | inside(v.5) << 5 | inside(v.6) << 6 | inside(v.7) << 7)
+                let entry = table[mask]
+                // Eight slots from n on: n is at most i, so they lie inside the room for `count`.
+                raw.storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: entry & 0xFF) &+ (first &+ Int32(truncatingIfNeeded: i)),
+                               toByteOffset: n &* 4, as: SIMD8<Int32>.self)
+                n &+= Int(truncatingIfNeeded: entry[7] >> 8)
+            }, one: { i, v in
+                selection[n] = first &+ Int32(truncatingIfNeeded: i)
+                n &+= Int(inside(v))
+            })
+        }
+        return n
+    }
+
+    /// For each 8-bit mask: the positions of its set bits in order (low byte of each lane), and in the
+    /// second byte of the last lane how many there are.
+    @usableFromInline static let selectionTable: [SIMD8<Int32>] = (0..<256).map { mask in
+        var entry = SIMD8<Int32>(repeating: 0)
+        var k = 0
+        for bit in 0..<8 where mask & (1 << bit) != 0 {
+            entry[k] = Int32(bit)
+            k += 1
+        }
+        entry[7] |= Int32(k) << 8
+        return entry
+    }
+
+    /// Calls `eight(i, values)` for values `i..<i + 8` while whole groups of eight can be read with 8-byte
+    /// loads (widths up to 32), then `one(i, value)` for each remaining value. `width` must be at least 1.
+    @inlinable @inline(__always)
+    static func forEach(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
+                        eight: (Int, Eight) -> Void, one: (Int, UInt64) -> Void) {
+        // Widths up to 32 (dictionary codes, most deltas): eight values at a time, in a copy of the loop
+        // made for each width, so that every shift and offset is a constant.
+        var done = 0
+        switch width {
+        case 1: done = groups(Width1.self, packed, packedLength: packedLength, count: count, eight)
+        case 2: done = groups(Width2.self, packed, packedLength: packedLength, count: count, eight)
+        case 3: done = groups(Width3.self, packed, packedLength: packedLength, count: count, eight)
+        case 4: done = groups(Width4.self, packed, packedLength: packedLength, count: count, eight)
+        case 5: done = groups(Width5.self, packed, packedLength: packedLength, count: count, eight)
+        case 6: done = groups(Width6.self, packed, packedLength: packedLength, count: count, eight)
+        case 7: done = groups(Width7.self, packed, packedLength: packedLength, count: count, eight)
+        case 8: done = groups(Width8.self, packed, packedLength: packedLength, count: count, eight)
+        case 9: done = groups(Width9.self, packed, packedLength: packedLength, count: count, eight)
+        case 10: done = groups(Width10.self, packed, packedLength: packedLength, count: count, eight)
+        case 11: done = groups(Width11.self, packed, packedLength: packedLength, count: count, eight)
+        case 12: done = groups(Width12.self, packed, packedLength: packedLength, count: count, eight)
+        case 13: done = groups(Width13.self, packed, packedLength: packedLength, count: count, eight)
+        case 14: done = groups(Width14.self, packed, packedLength: packedLength, count: count, eight)
+        case 15: done = groups(Width15.self, packed, packedLength: packedLength, count: count, eight)
+        case 16: done = groups(Width16.self, packed, packedLength: packedLength, count: count, eight)
+        case 17: done = groups(Width17.self, packed, packedLength: packedLength, count: count, eight)
+        case 18: done = groups(Width18.self, packed, packedLength: packedLength, count: count, eight)
+        case 19: done = groups(Width19.self, packed, packedLength: packedLength, count: count, eight)
+        case 20: done = groups(Width20.self, packed, packedLength: packedLength, count: count, eight)
+        case 21: done = groups(Width21.self, packed, packedLength: packedLength, count: count, eight)
+        case 22: done = groups(Width22.self, packed, packedLength: packedLength, count: count, eight)
+        case 23: done = groups(Width23.self, packed, packedLength: packedLength, count: count, eight)
+        case 24: done = groups(Width24.self, packed, packedLength: packedLength, count: count, eight)
+        case 25: done = groups(Width25.self, packed, packedLength: packedLength, count: count, eight)
+        case 26: done = groups(Width26.self, packed, packedLength: packedLength, count: count, eight)
+        case 27: done = groups(Width27.self, packed, packedLength: packedLength, count: count, eight)
+        case 28: done = groups(Width28.self, packed, packedLength: packedLength, count: count, eight)
+        case 29: done = groups(Width29.self, packed, packedLength: packedLength, count: count, eight)
+        case 30: done = groups(Width30.self, packed, packedLength: packedLength, count: count, eight)
+        case 31: done = groups(Width31.self, packed, packedLength: packedLength, count: count, eight)
+        case 32: done = groups(Width32.self, packed, packedLength: packedLength, count: count, eight)
+        default: break
+        }
+        if done < count { rest(packed, packedLength: packedLength, from: done, count: count, width: width, one) }
+    }
+
+    /// Unpacks whole groups of eight values (eight values of `width` bits are `width` bytes) while their
+    /// 8-byte windows lie inside the buffer, handing each group to `eight`; returns how many values it read.
+    @inlinable @inline(__always)
+    static func groups<W: PackedWidth>(_: W.Type, _ packed: UnsafeRawPointer, packedLength: Int, count: Int,
+                                       _ eight: (Int, Eight) -> Void) -> Int {
         let width = W.bits
         let mask: UInt64 = (1 << UInt64(width)) &- 1
         // Group g reads bytes g*width … g*width + (7*width)/8 + 7.
@@ -111,44 +186,25 @@ public enum BitPacking {
         guard packedLength >= reach else { return 0 }
         let groups = Swift.min(count >> 3, (packedLength - reach) / width + 1)
         var p = packed
-        var o = out
-        var passed = over
-        @inline(__always) func run(checking: Bool) {
-            for _ in 0..<groups {
-                let v0 = p.loadUnaligned(as: UInt64.self) & mask
-                let v1 = (p.loadUnaligned(fromByteOffset: width >> 3, as: UInt64.self) >> UInt64(width & 7)) & mask
-                let v2 = (p.loadUnaligned(fromByteOffset: (2 * width) >> 3, as: UInt64.self) >> UInt64((2 * width) & 7)) & mask
-                let v3 = (p.loadUnaligned(fromByteOffset: (3 * width) >> 3, as: UInt64.self) >> UInt64((3 * width) & 7)) & mask
-                let v4 = (p.loadUnaligned(fromByteOffset: (4 * width) >> 3, as: UInt64.self) >> UInt64((4 * width) & 7)) & mask
-                let v5 = (p.loadUnaligned(fromByteOffset: (5 * width) >> 3, as: UInt64.self) >> UInt64((5 * width) & 7)) & mask
-                let v6 = (p.loadUnaligned(fromByteOffset: (6 * width) >> 3, as: UInt64.self) >> UInt64((6 * width) & 7)) & mask
-                let v7 = (p.loadUnaligned(fromByteOffset: (7 * width) >> 3, as: UInt64.self) >> UInt64((7 * width) & 7)) & mask
-                if checking {
-                    passed |= ((limit &- v0) | (limit &- v1)) | ((limit &- v2) | (limit &- v3))
-                        | ((limit &- v4) | (limit &- v5)) | ((limit &- v6) | (limit &- v7))
-                }
-                o[0] = transform(v0); o[1] = transform(v1); o[2] = transform(v2); o[3] = transform(v3)
-                o[4] = transform(v4); o[5] = transform(v5); o[6] = transform(v6); o[7] = transform(v7)
-                p += width
-                o += 8
-            }
+        for g in 0..<groups {
+            let v0 = p.loadUnaligned(as: UInt64.self) & mask
+            let v1 = (p.loadUnaligned(fromByteOffset: width >> 3, as: UInt64.self) >> UInt64(width & 7)) & mask
+            let v2 = (p.loadUnaligned(fromByteOffset: (2 * width) >> 3, as: UInt64.self) >> UInt64((2 * width) & 7)) & mask
+            let v3 = (p.loadUnaligned(fromByteOffset: (3 * width) >> 3, as: UInt64.self) >> UInt64((3 * width) & 7)) & mask
+            let v4 = (p.loadUnaligned(fromByteOffset: (4 * width) >> 3, as: UInt64.self) >> UInt64((4 * width) & 7)) & mask
+            let v5 = (p.loadUnaligned(fromByteOffset: (5 * width) >> 3, as: UInt64.self) >> UInt64((5 * width) & 7)) & mask
+            let v6 = (p.loadUnaligned(fromByteOffset: (6 * width) >> 3, as: UInt64.self) >> UInt64((6 * width) & 7)) & mask
+            let v7 = (p.loadUnaligned(fromByteOffset: (7 * width) >> 3, as: UInt64.self) >> UInt64((7 * width) & 7)) & mask
+            eight(g << 3, (v0, v1, v2, v3, v4, v5, v6, v7))
+            p += width
         }
-        if checked { run(checking: true) } else { run(checking: false) }
-        over = passed
         return groups << 3
     }
 
-    /// Unpacks values `start..<count` one at a time (any width), setting the sign bit of `over` if one
-    /// passes `limit`.
-    @inlinable
-    static func unpackRest<T>(
-        _ packed: UnsafeRawPointer, packedLength: Int, from start: Int, count: Int, width: Int,
-        into out: UnsafeMutablePointer<T>, limit: UInt64, over: inout UInt64, _ transform: (UInt64) -> T
-    ) {
-        var passed = over
-        defer { over = passed }
-        // Above 2^63 - 1 the sign of `limit - raw` says nothing: then no value can pass the limit anyway.
-        let bound = Swift.min(limit, UInt64(Int64.max))
+    /// Unpacks values `start..<count` one at a time (any width), handing each to `one`.
+    @inlinable @inline(__always)
+    static func rest(_ packed: UnsafeRawPointer, packedLength: Int, from start: Int, count: Int, width: Int,
+                     _ one: (Int, UInt64) -> Void) {
         let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) &- 1
         // Fast path: every value whose 8-byte window lies inside the buffer.
         var fastCount = start
@@ -160,9 +216,7 @@ public enum BitPacking {
         var bit = start * width
         for i in start..<fastCount {
             let word = packed.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
-            let v = (word >> UInt64(bit & 7)) & mask
-            passed |= bound &- v
-            out[i] = transform(v)
+            one(i, (word >> UInt64(bit & 7)) & mask)
             bit &+= width
         }
         // Tail: assemble the window byte by byte.
@@ -172,9 +226,7 @@ public enum BitPacking {
             for k in 0..<min(8, packedLength - byte) {
                 word |= UInt64(packed.load(fromByteOffset: byte + k, as: UInt8.self)) << UInt64(8 * k)
             }
-            let v = (word >> UInt64(bit & 7)) & mask
-            passed |= bound &- v
-            out[i] = transform(v)
+            one(i, (word >> UInt64(bit & 7)) & mask)
             bit += width
         }
     }

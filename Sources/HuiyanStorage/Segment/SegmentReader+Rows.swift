@@ -16,4 +16,25 @@ extension SegmentReader {
         }
         return nulls
     }
+
+    /// Writes to `selection` the rows of block `block` whose value (an integer-lane value, or a string's code)
+    /// lies in `range`, in increasing order and without NULL rows; returns how many. `selection` needs room
+    /// for the block's rows; `validity` receives the block's validity (bit set = valid). A filter on a column
+    /// that nothing reads after it is answered this way without decoding the column into a vector.
+    public func selectRows(column: Int, block: Int, within range: ClosedRange<Int64>, into selection: UnsafeMutablePointer<Int32>,
+                           validity: UnsafeMutablePointer<UInt64>, scratch: BlockScratch) throws -> Int {
+        var n = 0
+        let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, count in
+            n = try IntegerBlockCodec.select(data, count: count, within: range, into: selection, workspace: scratch.workspace)
+        }
+        guard nulls > 0 else { return n }
+        // NULL rows hold some value: they are dropped afterwards.
+        var kept = 0
+        for k in 0..<n {
+            let row = Int(selection[k])
+            selection[kept] = selection[k]
+            kept &+= Int(truncatingIfNeeded: (validity[row >> 6] >> UInt64(row & 63)) & 1)
+        }
+        return kept
+    }
 }
