@@ -59,7 +59,13 @@ enum ExactSum {
         } else {
             for i in 0..<batch.count { let v = values[i]; bits |= v ^ (v >> 63) }
         }
-        // |v| ≤ (v ^ (v >> 63)) + 1 ≤ 2^width.
+        return magnitudeBound(bits)
+    }
+
+    /// A bound on the magnitude of values whose one's-complement magnitudes `v ^ (v >> 63)` or-ed together
+    /// make `bits`: |v| ≤ (v ^ (v >> 63)) + 1 ≤ 2^width.
+    @inline(__always)
+    static func magnitudeBound(_ bits: Int64) -> UInt64 {
         let width = 64 - UInt64(bitPattern: bits).leadingZeroBitCount
         return width >= 63 ? .max : UInt64(1) << width
     }
