@@ -96,6 +96,9 @@ public enum BitPacking {
             for i in 0..<count { selection[i] = first &+ Int32(truncatingIfNeeded: i) }
             return count
         }
+        if lowest == highest, width == 1 || width == 2 || width == 4 {
+            return selectEqual(packed, packedLength: packedLength, count: count, width: width, first: first, value: lowest, into: selection)
+        }
         let table = selectionTable
         table.withUnsafeBufferPointer { table in
             let raw = UnsafeMutableRawPointer(selection)
@@ -111,6 +114,41 @@ public enum BitPacking {
                 selection[n] = first &+ Int32(truncatingIfNeeded: i)
                 n &+= Int(inside(v))
             })
+        }
+        return n
+    }
+
+    /// `select` for one value of a width that divides 64 and is at most 4 (dictionary codes of a handful of
+    /// categories, channels or types): each 64-bit word is compared whole — the fields that differ from the
+    /// value are or-ed down to their lowest bit — and the equal fields' indexes are read off the set bits.
+    @inlinable
+    static func selectEqual(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int, first: Int32,
+                            value: UInt64, into selection: UnsafeMutablePointer<Int32>) -> Int {
+        let perWord = 64 / width
+        let shift = width.trailingZeroBitCount          // field index = bit position >> shift
+        let lowBits: UInt64 = width == 1 ? ~0 : width == 2 ? 0x5555_5555_5555_5555 : 0x1111_1111_1111_1111
+        let wanted = value &* lowBits                   // the value in every field
+        let words = Swift.min(count / perWord, packedLength / 8)
+        var n = 0
+        for w in 0..<words {
+            let differ = packed.loadUnaligned(fromByteOffset: w &* 8, as: UInt64.self) ^ wanted
+            var folded = differ
+            if width >= 2 { folded |= differ >> 1 }
+            if width == 4 { folded |= (differ >> 2) | (differ >> 3) }
+            var equal = ~folded & lowBits
+            let start = first &+ Int32(truncatingIfNeeded: w &* perWord)
+            while equal != 0 {
+                selection[n] = start &+ Int32(truncatingIfNeeded: equal.trailingZeroBitCount >> shift)
+                n &+= 1
+                equal &= equal &- 1
+            }
+        }
+        let done = words &* perWord
+        if done < count {
+            rest(packed, packedLength: packedLength, from: done, count: count, width: width) { i, v in
+                selection[n] = first &+ Int32(truncatingIfNeeded: i)
+                n &+= v == value ? 1 : 0
+            }
         }
         return n
     }

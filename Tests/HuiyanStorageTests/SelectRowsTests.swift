@@ -1,0 +1,112 @@
+import XCTest
+@testable import HuiyanStorage
+import HuiyanTourism
+
+/// Selecting a block's rows by a range of values straight from the encoded block (what a filter on a column
+/// that nothing reads afterwards does): the same rows as testing the decoded values, for every encoding and
+/// width, ranges inside, around and outside the values, and blocks whose length leaves a tail.
+final class SelectRowsTests: XCTestCase {
+    private func encode(_ values: [Int64]) -> [UInt8] {
+        var encoded: [UInt8] = []
+        values.withUnsafeBufferPointer { IntegerBlockCodec.encode($0, into: &encoded) }
+        return encoded
+    }
+
+    /// Selects `range` from the encoded values and compares with the rows whose value lies in it; returns
+    /// the encoding used.
+    @discardableResult
+    private func check(_ values: [Int64], _ range: ClosedRange<Int64>, file: StaticString = #filePath, line: UInt = #line) -> IntegerEncoding {
+        let payload = encode(values)
+        var selection = [Int32](repeating: -1, count: values.count)
+        let n = payload.withUnsafeBytes { raw in
+            selection.withUnsafeMutableBufferPointer { try? IntegerBlockCodec.select(raw, count: values.count, within: range, into: $0.baseAddress!) }
+        }
+        let expected = values.indices.filter { range.contains(values[$0]) }.map(Int32.init)
+        XCTAssertEqual(n.map { Array(selection.prefix($0)) }, expected, "range \(range) of \(values.count) values", file: file, line: line)
+        return IntegerEncoding(rawValue: payload[0])!
+    }
+
+    /// Ranges worth trying on `values`: each of a few present values alone, an absent one, both ends, a
+    /// middle stretch, everything, nothing, and ranges reaching to the ends of Int64.
+    private func ranges(_ values: [Int64]) -> [ClosedRange<Int64>] {
+        let lo = values.min()!, hi = values.max()!
+        var out: [ClosedRange<Int64>] = [lo...hi, Int64.min...Int64.max, Int64.min...lo, hi...Int64.max, lo...lo, hi...hi]
+        for v in values.prefix(3) { out.append(v...v) }
+        if hi > lo {
+            let mid = lo / 2 + hi / 2
+            out += [mid...mid, (lo + 1)...(hi - 1 > lo ? hi - 1 : lo + 1), Int64.min...mid, mid...Int64.max]
+        }
+        if lo > Int64.min { out.append(Int64.min...(lo - 1)) }
+        if hi < Int64.max { out.append((hi + 1)...Int64.max) }
+        return out
+    }
+
+    func testFrameOfReferenceAtEveryWidthAndLength() {
+        var rng = SplitMix64(seed: 21)
+        for width in 0...56 {
+            for count in [1, 7, 8, 9, 63, 64, 65, 100, 4096, 4099] {
+                let top = width == 0 ? 0 : (UInt64(1) << UInt64(width)) - 1
+                let base = Int64(rng.below(1000)) - 500
+                let values = (0..<count).map { _ in base + Int64(bitPattern: width == 0 ? 0 : rng.next() & top) }
+                for range in ranges(values) { check(values, range) }
+            }
+        }
+    }
+
+    func testNarrowCodesComparedWordAtATime() {
+        // Widths 1, 2 and 4 compare 64 bits at once: every value of the code range, at lengths around a word.
+        var rng = SplitMix64(seed: 22)
+        for codes in [2, 3, 4, 9, 16] {
+            for count in [31, 32, 33, 64, 65, 1000, 65_536] {
+                let values = (0..<count).map { _ in Int64(rng.below(codes)) }
+                for code in 0..<Int64(codes + 1) {
+                    XCTAssertEqual(check(values, code...code), .frameOfReference)
+                }
+                check(values, 1...2)
+            }
+        }
+    }
+
+    func testScaledValues() {
+        // Money in whole yuan (scale 100): range ends between multiples select the same rows as the values.
+        var rng = SplitMix64(seed: 23)
+        let values = (0..<5000).map { _ in Int64(rng.below(300)) * 100 + 1000 }
+        for range in ranges(values) + [1050...1950, 1001...1099, 999...1000, 1100...1100, 1101...1199] { check(values, range) }
+    }
+
+    func testOtherEncodingsAreDecodedFirst() {
+        var rng = SplitMix64(seed: 24)
+        // Times in order (delta), a few money amounts (per-block dictionary), ids (interleaved), extremes (plain).
+        var t: Int64 = 1_735_660_800_000_000
+        let times = (0..<4096).map { _ -> Int64 in t += Int64(rng.below(5_000_000)); return t }
+        let money: [Int64] = (0..<4096).map { _ in [1999, 8000, 12_050, 60_000, -300][rng.below(5)] }
+        var next: Int64 = 400_000
+        let ids = (0..<4096).map { _ -> Int64 in
+            if rng.chance(660_000) { next += 1; return next }
+            return Int64(rng.below(Int(next)))
+        }
+        let extremes: [Int64] = (0..<1000).map { _ in rng.chance(500_000) ? Int64.min + Int64(rng.below(10)) : Int64.max - Int64(rng.below(10)) }
+        for values in [times, money, ids, extremes] {
+            for range in ranges(values) { check(values, range) }
+        }
+    }
+
+    func testDamagedPayloadsAreRefusedOrSelectSafely() {
+        var rng = SplitMix64(seed: 25)
+        let values = (0..<4096).map { _ in Int64(rng.below(7)) }
+        let payload = encode(values)
+        var selection = [Int32](repeating: 0, count: 4096)
+        for trial in 0..<500 {
+            var damaged = payload
+            if trial % 3 == 0 { damaged.removeLast(rng.below(min(64, damaged.count - 1)) + 1) }
+            else { damaged[rng.below(damaged.count)] ^= UInt8(rng.below(255) + 1) }
+            let n = damaged.withUnsafeBytes { raw in
+                selection.withUnsafeMutableBufferPointer { try? IntegerBlockCodec.select(raw, count: 4096, within: 3...3, into: $0.baseAddress!) }
+            }
+            if let n {
+                XCTAssertLessThanOrEqual(n, 4096)
+                XCTAssertTrue(selection.prefix(n).allSatisfy { $0 >= 0 && $0 < 4096 })
+            }
+        }
+    }
+}
