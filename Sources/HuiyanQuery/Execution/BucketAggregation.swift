@@ -112,46 +112,9 @@ struct BucketAggregation {
                 partials.rows.withUnsafeMutableBufferPointer { Self.countCodes(codes, nulls: keys[0].nulls, slots: buckets, into: $0) }
             }
         } else {
-            let overflow = Self.withBuckets(keys, sizes, batch) { bucket -> Bool in
-                // The rows of each bucket are counted in the pass of the first argument without NULLs (the
-                // usual revenue sum), else in a pass of their own; an argument without NULLs counts the rows.
-                var rowsCounted = false
-                for (a, input) in inputs.enumerated() {
-                    guard let input else { continue }
-                    let magnitudes = input.ints.withUnsafeBufferPointer { values in
-                        partials.counts[a].withUnsafeMutableBufferPointer { c in
-                            partials.sums[a].withUnsafeMutableBufferPointer { s -> Int64 in
-                                if let nulls = input.nulls {
-                                    var bits: Int64 = 0
-                                    batch.forEachSelected { i in
-                                        let valid = Int64(nulls[i]) &- 1     // all ones when valid, 0 when NULL
-                                        let slot = bucket(i), v = values[i] & valid
-                                        c[slot] &+= valid & 1
-                                        s[slot] &+= v
-                                        bits |= v ^ (v >> 63)
-                                    }
-                                    return bits
-                                }
-                                if rowsCounted { return Self.addPerBucket(bucket, batch, into: s) { values[$0] } }
-                                rowsCounted = true
-                                return partials.rows.withUnsafeMutableBufferPointer { r in
-                                    Self.addPerBucket(bucket, batch, into: s, counting: r) { values[$0] }
-                                }
-                            }
-                        }
-                    }
-                    // Within one block the partial sums cannot have wrapped unless rows × the largest magnitude can.
-                    if plan.aggregates[a].kind != .count,
-                       ExactSum.grow(0, rows: batch.selectedCount, largest: ExactSum.magnitudeBound(magnitudes)) == nil {
-                        return true
-                    }
-                }
-                if !rowsCounted {
-                    partials.rows.withUnsafeMutableBufferPointer { r in _ = Self.addPerBucket(bucket, batch, into: r) { _ in 1 } }
-                }
-                return false
-            }
+            let overflow = try Self.withBuckets(keys, sizes) { bucket in try addInputs(bucket, inputs, batch, &partials) }
             guard !overflow else { return false }
+            // An argument without NULLs counts every row of its bucket.
             for (a, input) in inputs.enumerated() where input != nil && input!.nulls == nil { partials.counts[a] = partials.rows }
         }
         try fold(partials, inputs: inputs, table: table, accumulators: accumulators) { Self.group(of: $0, sizes, table, pools) }
@@ -170,106 +133,66 @@ struct BucketAggregation {
         return table.group(codes: codes, pools: pools)
     }
 
-    /// Calls `body` with each selected row's bucket: the keys' slots (code, or the last slot for NULL) in
-    /// mixed radix. One key or two without NULLs (product × platform, spot × channel) are read straight from
-    /// the codes; otherwise the buckets are computed into an array first.
-    @inline(__always)
-    private static func withBuckets<R>(_ keys: [Vector], _ sizes: [Int], _ batch: Batch, _ body: ((Int) -> Int) -> R) -> R {
-        if keys.count == 2, keys[0].nulls == nil, keys[1].nulls == nil {
-            let radix = Int64(sizes[1])
-            return keys[0].ints.withUnsafeBufferPointer { first in
-                keys[1].ints.withUnsafeBufferPointer { second in
-                    body { Int(truncatingIfNeeded: first[$0] &* radix &+ second[$0]) }
+    /// The rows' buckets: the keys' slots (code, or the last slot for NULL) in mixed radix, read straight
+    /// from the codes and NULL flags of the one or two keys (a loop made for each kind, through `body`).
+    private static func withBuckets(_ keys: [Vector], _ sizes: [Int], _ body: (any RowBuckets) throws -> Bool) throws -> Bool {
+        try withBuckets(keys[0], sizes[0]) { first in
+            guard keys.count == 2 else { return try body(first) }
+            return try withBuckets(keys[1], sizes[1]) { second in
+                /// Opens both kinds, so that the pair's type names them.
+                func pair<F: RowBuckets, S: RowBuckets>(_ f: F, _ s: S) throws -> Bool {
+                    try body(PairBuckets(first: f, second: s, radix: sizes[1]))
                 }
+                return try pair(first, second)
             }
         }
-        if keys.count == 1, keys[0].nulls == nil {
-            return keys[0].ints.withUnsafeBufferPointer { codes in body { Int(truncatingIfNeeded: codes[$0]) } }
+    }
+
+    /// The slots of one key: its codes, or with NULLs in the last of its `size` slots.
+    private static func withBuckets(_ key: Vector, _ size: Int, _ body: (any RowBuckets) throws -> Bool) throws -> Bool {
+        try key.ints.withUnsafeBufferPointer { codes in
+            guard let nulls = key.nulls else { return try body(CodeBuckets(codes: codes.baseAddress!)) }
+            return try nulls.withUnsafeBufferPointer { n in
+                try body(NullableCodeBuckets(codes: codes.baseAddress!, nulls: n.baseAddress!, nullSlot: Int64(size - 1)))
+            }
         }
-        // Rows outside the selection are never read: no need to clear them first.
-        var out = [Int32](unsafeUninitializedCapacity: batch.count) { _, initialized in initialized = batch.count }
-        out.withUnsafeMutableBufferPointer { b in batch.forEachSelected { b[$0] = 0 } }
-        for (k, key) in keys.enumerated() {
-            let radix = Int32(sizes[k]), nullSlot = Int64(sizes[k] - 1)
-            let nulls = key.nulls
-            key.ints.withUnsafeBufferPointer { codes in
-                out.withUnsafeMutableBufferPointer { b in
-                    if let nulls {
-                        batch.forEachSelected { i in
-                            let slot = codes[i] &+ Int64(nulls[i]) &* (nullSlot &- codes[i])
-                            b[i] = b[i] &* radix &+ Int32(truncatingIfNeeded: slot)
+    }
+
+    /// Adds every argument's values (and the rows) of the selected rows into their buckets' partials; true
+    /// when a partial sum may have wrapped (the block then takes the general path). The rows are counted in
+    /// the pass of the first argument (the usual revenue sum), else in a pass of their own.
+    private func addInputs<B: RowBuckets>(_ bucket: B, _ inputs: [Vector?], _ batch: Batch, _ partials: inout Partials) -> Bool {
+        var rowsCounted = false
+        for (a, input) in inputs.enumerated() {
+            guard let input else { continue }
+            let countRows = !rowsCounted
+            rowsCounted = true
+            let magnitudes = input.ints.withUnsafeBufferPointer { values in
+                partials.sums[a].withUnsafeMutableBufferPointer { s in
+                    partials.rows.withUnsafeMutableBufferPointer { r -> Int64 in
+                        let rows = countRows ? r : nil
+                        guard let nulls = input.nulls else {
+                            return BucketSums.add(bucket, PlainValues(values: values.baseAddress!), batch, into: s, rows: rows)
                         }
-                    } else {
-                        batch.forEachSelected { i in b[i] = b[i] &* radix &+ Int32(truncatingIfNeeded: codes[i]) }
+                        return nulls.withUnsafeBufferPointer { n in
+                            partials.counts[a].withUnsafeMutableBufferPointer { c in
+                                BucketSums.add(bucket, NullableValues(values: values.baseAddress!, nulls: n.baseAddress!), batch,
+                                               into: s, counting: c, rows: rows)
+                            }
+                        }
                     }
                 }
             }
-        }
-        return out.withUnsafeBufferPointer { b in body { Int(b[$0]) } }
-    }
-
-    /// `totals[bucket(i)] += value(i)` for every selected row, through four interleaved partial arrays when
-    /// the buckets are few (rows of one spot often follow each other, and each addition to the same total
-    /// would wait for the one before). With `counting`, each row also adds one to `counting[bucket(i)]` in
-    /// the same pass. Returns the values' one's-complement magnitudes or-ed together (for
-    /// `ExactSum.magnitudeBound`: whether the block's sums can have wrapped), found in the same pass.
-    @inline(__always)
-    private static func addPerBucket(_ bucket: (Int) -> Int, _ batch: Batch, into totals: UnsafeMutableBufferPointer<Int64>,
-                                     counting: UnsafeMutableBufferPointer<Int64>? = nil, _ value: (Int) -> Int64) -> Int64 {
-        let slots = totals.count
-        var bits: Int64 = 0
-        guard slots <= 4096, batch.selectedCount >= 1024 else {
-            batch.forEachSelected { i in
-                let v = value(i)
-                totals[bucket(i)] &+= v
-                counting?[bucket(i)] &+= 1
-                bits |= v ^ (v >> 63)
-            }
-            return bits
-        }
-        // Lanes 0–3 sum; with `counting`, lanes 4–7 count.
-        let laneCount = counting == nil ? 4 : 8
-        withUnsafeTemporaryAllocation(of: Int64.self, capacity: laneCount * slots) { lanes in
-            lanes.initialize(repeating: 0)
-            let l = lanes.baseAddress!
-            @inline(__always) func run(_ n: Int, count: Bool, _ row: (Int) -> Int) {
-                let c = l + 4 * slots
-                var k = 0
-                var m0: Int64 = 0, m1: Int64 = 0
-                while k + 4 <= n {
-                    let i0 = row(k), i1 = row(k + 1), i2 = row(k + 2), i3 = row(k + 3)
-                    let b0 = bucket(i0), b1 = slots &+ bucket(i1), b2 = 2 &* slots &+ bucket(i2), b3 = 3 &* slots &+ bucket(i3)
-                    let v0 = value(i0), v1 = value(i1), v2 = value(i2), v3 = value(i3)
-                    l[b0] &+= v0; l[b1] &+= v1; l[b2] &+= v2; l[b3] &+= v3
-                    if count { c[b0] &+= 1; c[b1] &+= 1; c[b2] &+= 1; c[b3] &+= 1 }
-                    m0 |= (v0 ^ (v0 >> 63)) | (v1 ^ (v1 >> 63))
-                    m1 |= (v2 ^ (v2 >> 63)) | (v3 ^ (v3 >> 63))
-                    k += 4
-                }
-                while k < n {
-                    let i = row(k), v = value(i)
-                    l[bucket(i)] &+= v
-                    if count { c[bucket(i)] &+= 1 }
-                    m0 |= v ^ (v >> 63)
-                    k += 1
-                }
-                bits = m0 | m1
-            }
-            let count = counting != nil
-            if let selection = batch.selection {
-                selection.withUnsafeBufferPointer { rows in
-                    if count { run(rows.count, count: true) { Int(rows[$0]) } } else { run(rows.count, count: false) { Int(rows[$0]) } }
-                }
-            } else {
-                if count { run(batch.count, count: true) { $0 } } else { run(batch.count, count: false) { $0 } }
-            }
-            for s in 0..<slots { totals[s] &+= l[s] &+ l[slots + s] &+ l[2 * slots + s] &+ l[3 * slots + s] }
-            if let counting {
-                let c = l + 4 * slots
-                for s in 0..<slots { counting[s] &+= c[s] &+ c[slots + s] &+ c[2 * slots + s] &+ c[3 * slots + s] }
+            // Within one block the partial sums cannot have wrapped unless rows × the largest magnitude can.
+            if plan.aggregates[a].kind != .count,
+               ExactSum.grow(0, rows: batch.selectedCount, largest: ExactSum.magnitudeBound(magnitudes)) == nil {
+                return true
             }
         }
-        return bits
+        if !rowsCounted {
+            partials.rows.withUnsafeMutableBufferPointer { r in _ = BucketSums.add(bucket, UnitValues(), batch, into: r) }
+        }
+        return false
     }
 
     /// Counts every code of a block into `counts` (NULL rows into the last slot), through four interleaved

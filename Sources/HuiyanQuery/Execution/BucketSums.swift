@@ -1,0 +1,159 @@
+/// The hot loop of aggregation by dictionary code: per selected row, a bucket from the key codes and a
+/// value added to that bucket's partial sum. Rows' buckets and values come through small structs over
+/// the vectors' buffers, so each combination (one key or two, NULLs or not) is a loop of its own with
+/// nothing called per row.
+protocol RowBuckets {
+    func callAsFunction(_ row: Int) -> Int
+}
+
+/// The codes of one key without NULLs.
+struct CodeBuckets: RowBuckets {
+    let codes: UnsafePointer<Int64>
+    @inline(__always) func callAsFunction(_ row: Int) -> Int { Int(truncatingIfNeeded: codes[row]) }
+}
+
+/// The codes of one key, NULL rows in the last slot (flags are 0 or 1: no branch).
+struct NullableCodeBuckets: RowBuckets {
+    let codes: UnsafePointer<Int64>
+    let nulls: UnsafePointer<UInt8>
+    let nullSlot: Int64
+    @inline(__always) func callAsFunction(_ row: Int) -> Int {
+        Int(truncatingIfNeeded: codes[row] &+ Int64(nulls[row]) &* (nullSlot &- codes[row]))
+    }
+}
+
+/// Two keys in mixed radix (product × platform, spot × channel, route × spot), each with or without NULLs.
+struct PairBuckets<First: RowBuckets, Second: RowBuckets>: RowBuckets {
+    let first: First
+    let second: Second
+    let radix: Int
+    @inline(__always) func callAsFunction(_ row: Int) -> Int { first(row) &* radix &+ second(row) }
+}
+
+/// What each row adds to its bucket's sum, and to its bucket's count of values (1, or 0 for NULL).
+protocol RowValues {
+    func value(_ row: Int) -> Int64
+    func weight(_ row: Int) -> Int64
+}
+
+/// An argument without NULLs.
+struct PlainValues: RowValues {
+    let values: UnsafePointer<Int64>
+    @inline(__always) func value(_ row: Int) -> Int64 { values[row] }
+    @inline(__always) func weight(_ row: Int) -> Int64 { 1 }
+}
+
+/// An argument with NULLs: a NULL row adds 0 and does not count (flags are 0 or 1: no branch).
+struct NullableValues: RowValues {
+    let values: UnsafePointer<Int64>
+    let nulls: UnsafePointer<UInt8>
+    @inline(__always) func value(_ row: Int) -> Int64 { values[row] & (Int64(nulls[row]) &- 1) }
+    @inline(__always) func weight(_ row: Int) -> Int64 { 1 &- Int64(nulls[row]) }
+}
+
+/// One per row (counting rows alone).
+struct UnitValues: RowValues {
+    @inline(__always) func value(_ row: Int) -> Int64 { 1 }
+    @inline(__always) func weight(_ row: Int) -> Int64 { 1 }
+}
+
+enum BucketSums {
+    /// `totals[bucket(i)] += value(i)` for every selected row, through four interleaved partial arrays when
+    /// the buckets are few (rows of one spot often follow each other, and each addition to the same total
+    /// would wait for the one before). In the same pass, with `counting` each row adds its weight to
+    /// `counting[bucket(i)]`, and with `rows` one to `rows[bucket(i)]`. Returns the values'
+    /// one's-complement magnitudes or-ed together (for `ExactSum.magnitudeBound`: whether the block's sums
+    /// can have wrapped), found in the same pass.
+    static func add<B: RowBuckets, V: RowValues>(_ bucket: B, _ values: V, _ batch: Batch, into totals: UnsafeMutableBufferPointer<Int64>,
+                                                 counting: UnsafeMutableBufferPointer<Int64>? = nil,
+                                                 rows: UnsafeMutableBufferPointer<Int64>? = nil) -> Int64 {
+        let slots = totals.count
+        guard slots <= 4096, batch.selectedCount >= 1024 else {
+            var bits: Int64 = 0
+            batch.forEachSelected { i in
+                let v = values.value(i), b = bucket(i)
+                totals[b] &+= v
+                counting?[b] &+= values.weight(i)
+                rows?[b] &+= 1
+                bits |= v ^ (v >> 63)
+            }
+            return bits
+        }
+        // Lanes 0–3 sum and lanes 4–7 count: the weights, the rows, or both in one addition (weights in
+        // the high 32 bits, rows in the low: a block has fewer than 2^32 rows).
+        let lanes = 4 * slots
+        return withUnsafeTemporaryAllocation(of: Int64.self, capacity: 2 * lanes) { partials -> Int64 in
+            let l = partials.baseAddress!
+            l.initialize(repeating: 0, count: 2 * lanes)
+            var bits: Int64 = 0
+            switch (counting != nil, rows != nil) {
+            case (false, false): bits = run(bucket, values, batch, l, slots, weighted: false, countRows: false)
+            case (false, true): bits = run(bucket, values, batch, l, slots, weighted: false, countRows: true)
+            case (true, false): bits = run(bucket, values, batch, l, slots, weighted: true, countRows: false)
+            case (true, true): bits = run(bucket, values, batch, l, slots, weighted: true, countRows: true)
+            }
+            fold(l, slots, into: totals)
+            let c = l + lanes
+            if let counting, let rows {
+                for s in 0..<slots {
+                    let both = c[s] &+ c[slots + s] &+ c[2 * slots + s] &+ c[3 * slots + s]
+                    counting[s] &+= both >> 32
+                    rows[s] &+= both & 0xFFFF_FFFF
+                }
+            } else if let counting {
+                fold(c, slots, into: counting)
+            } else if let rows {
+                fold(c, slots, into: rows)
+            }
+            return bits
+        }
+    }
+
+    @inline(__always)
+    private static func run<B: RowBuckets, V: RowValues>(_ bucket: B, _ values: V, _ batch: Batch, _ l: UnsafeMutablePointer<Int64>,
+                                                         _ slots: Int, weighted: Bool, countRows: Bool) -> Int64 {
+        if let selection = batch.selection {
+            return selection.withUnsafeBufferPointer { selected in
+                run(bucket, values, selected.count, l, slots, weighted: weighted, countRows: countRows) { Int(selected[$0]) }
+            }
+        }
+        return run(bucket, values, batch.count, l, slots, weighted: weighted, countRows: countRows) { $0 }
+    }
+
+    @inline(__always)
+    private static func run<B: RowBuckets, V: RowValues>(_ bucket: B, _ values: V, _ n: Int, _ l: UnsafeMutablePointer<Int64>, _ slots: Int,
+                                                         weighted: Bool, countRows: Bool, _ row: (Int) -> Int) -> Int64 {
+        let c = l + 4 * slots
+        /// What a row adds to its count lane.
+        @inline(__always) func tally(_ i: Int) -> Int64 {
+            weighted && countRows ? values.weight(i) << 32 | 1 : weighted ? values.weight(i) : 1
+        }
+        let counts = weighted || countRows
+        var k = 0
+        var m0: Int64 = 0, m1: Int64 = 0
+        while k + 4 <= n {
+            let i0 = row(k), i1 = row(k + 1), i2 = row(k + 2), i3 = row(k + 3)
+            let b0 = bucket(i0), b1 = slots &+ bucket(i1), b2 = 2 &* slots &+ bucket(i2), b3 = 3 &* slots &+ bucket(i3)
+            let v0 = values.value(i0), v1 = values.value(i1), v2 = values.value(i2), v3 = values.value(i3)
+            l[b0] &+= v0; l[b1] &+= v1; l[b2] &+= v2; l[b3] &+= v3
+            if counts { c[b0] &+= tally(i0); c[b1] &+= tally(i1); c[b2] &+= tally(i2); c[b3] &+= tally(i3) }
+            m0 |= (v0 ^ (v0 >> 63)) | (v1 ^ (v1 >> 63))
+            m1 |= (v2 ^ (v2 >> 63)) | (v3 ^ (v3 >> 63))
+            k += 4
+        }
+        while k < n {
+            let i = row(k), v = values.value(i), b = bucket(i)
+            l[b] &+= v
+            if counts { c[b] &+= tally(i) }
+            m0 |= v ^ (v >> 63)
+            k += 1
+        }
+        return m0 | m1
+    }
+
+    /// Adds the four interleaved lanes of each slot into `out`.
+    @inline(__always)
+    private static func fold(_ lane: UnsafeMutablePointer<Int64>, _ slots: Int, into out: UnsafeMutableBufferPointer<Int64>) {
+        for s in 0..<slots { out[s] &+= lane[s] &+ lane[slots + s] &+ lane[2 * slots + s] &+ lane[3 * slots + s] }
+    }
+}
