@@ -8,14 +8,17 @@ import HuiyanStorage
 /// - by runs of a time-ordered timestamp column, for keys that change at most from one local hour to the
 ///   next (date_trunc to the hour or coarser, EXTRACT of the hour or a coarser field, CAST AS DATE, and
 ///   expressions over these): a block spanning two days has some fifty runs, found by binary search, and
-///   the keys are computed once per run.
+///   the keys are computed once per run;
+/// - by runs of time and dictionary codes, for such time keys together with one or two string columns
+///   (revenue by month and platform): a bucket is a run and a slot of each string key.
 /// Any other block (a selection, NULL times, times out of order, too many runs) takes the general path.
 /// A count by month, quarter or year mostly needs no decoding at all: most blocks lie inside one bucket,
 /// which their zone maps show.
 struct BucketAggregation {
     enum Shape {
         case codes
-        case timeRuns(column: Int)
+        /// Runs of `column`; `codeKeys` are the group keys (their positions) that are string columns.
+        case timeRuns(column: Int, codeKeys: [Int])
     }
 
     let plan: SelectPlan
@@ -44,8 +47,13 @@ struct BucketAggregation {
             return
         }
         var column: Int?
-        guard plan.groupKeys.allSatisfy({ Self.changesHourly($0, column: &column) }), let column else { return nil }
-        shape = .timeRuns(column: column)
+        var codeKeys: [Int] = []
+        for (k, key) in plan.groupKeys.enumerated() {
+            if case .column(_, _, .string) = key { codeKeys.append(k); continue }
+            guard Self.changesHourly(key, column: &column) else { return nil }
+        }
+        guard let column, codeKeys.count <= 2 else { return nil }
+        shape = .timeRuns(column: column, codeKeys: codeKeys)
     }
 
     /// Whether `e` is constant within every local clock hour of one timestamp column (recorded in `column`).
@@ -90,7 +98,8 @@ struct BucketAggregation {
         guard accumulators.allSatisfy({ $0 is CountAccumulator || $0 is SumIntegerAccumulator }) else { return false }
         switch shape {
         case .codes: return try aggregateByCode(evaluator, batch, table: table, accumulators: accumulators)
-        case .timeRuns(let column): return try aggregateByRuns(of: column, evaluator, batch, table: table, accumulators: accumulators)
+        case .timeRuns(let column, let codeKeys):
+            return try aggregateByRuns(of: column, codeKeys: codeKeys, evaluator, batch, table: table, accumulators: accumulators)
         }
     }
 
@@ -158,10 +167,12 @@ struct BucketAggregation {
         }
     }
 
-    /// Adds every argument's values (and the rows) of the selected rows into their buckets' partials; true
-    /// when a partial sum may have wrapped (the block then takes the general path). The rows are counted in
-    /// the pass of the first argument (the usual revenue sum), else in a pass of their own.
-    private func addInputs<B: RowBuckets>(_ bucket: B, _ inputs: [Vector?], _ batch: Batch, _ partials: inout Partials) -> Bool {
+    /// Adds every argument's values (and the rows) of the selected rows (or those of `range`) into their
+    /// buckets' partials; true when a partial sum may have wrapped (the block then takes the general path).
+    /// The rows are counted in the pass of the first argument (the usual revenue sum), else in a pass of
+    /// their own.
+    private func addInputs<B: RowBuckets>(_ bucket: B, _ inputs: [Vector?], _ batch: Batch, within range: Range<Int>? = nil,
+                                          _ partials: inout Partials) -> Bool {
         var rowsCounted = false
         for (a, input) in inputs.enumerated() {
             guard let input else { continue }
@@ -172,12 +183,12 @@ struct BucketAggregation {
                     partials.rows.withUnsafeMutableBufferPointer { r -> Int64 in
                         let rows = countRows ? r : nil
                         guard let nulls = input.nulls else {
-                            return BucketSums.add(bucket, PlainValues(values: values.baseAddress!), batch, into: s, rows: rows)
+                            return BucketSums.add(bucket, PlainValues(values: values.baseAddress!), batch, within: range, into: s, rows: rows)
                         }
                         return nulls.withUnsafeBufferPointer { n in
                             partials.counts[a].withUnsafeMutableBufferPointer { c in
                                 BucketSums.add(bucket, NullableValues(values: values.baseAddress!, nulls: n.baseAddress!), batch,
-                                               into: s, counting: c, rows: rows)
+                                               within: range, into: s, counting: c, rows: rows)
                             }
                         }
                     }
@@ -185,12 +196,12 @@ struct BucketAggregation {
             }
             // Within one block the partial sums cannot have wrapped unless rows × the largest magnitude can.
             if plan.aggregates[a].kind != .count,
-               ExactSum.grow(0, rows: batch.selectedCount, largest: ExactSum.magnitudeBound(magnitudes)) == nil {
+               ExactSum.grow(0, rows: range?.count ?? batch.selectedCount, largest: ExactSum.magnitudeBound(magnitudes)) == nil {
                 return true
             }
         }
         if !rowsCounted {
-            partials.rows.withUnsafeMutableBufferPointer { r in _ = BucketSums.add(bucket, UnitValues(), batch, into: r) }
+            partials.rows.withUnsafeMutableBufferPointer { r in _ = BucketSums.add(bucket, UnitValues(), batch, within: range, into: r) }
         }
         return false
     }
@@ -254,7 +265,7 @@ struct BucketAggregation {
     /// false when the block must be read.
     func aggregateFromZoneMap(_ segment: SegmentReader, _ block: Int, wholeBlock: Bool, table: GroupTable,
                               accumulators: [Accumulator]) throws -> Bool {
-        guard case .timeRuns(let column) = shape, plan.filter == nil || wholeBlock, countsFromZoneMaps else { return false }
+        guard case .timeRuns(let column, _) = shape, plan.filter == nil || wholeBlock, countsFromZoneMaps else { return false }
         let info = segment.columns[column].blocks[block]
         guard info.nullCount == 0, info.rowCount > 0 else { return false }
         let ends = Vector(type: .timestamp, count: 2)
@@ -276,7 +287,8 @@ struct BucketAggregation {
 
     private static let hour: Int64 = 3_600_000_000
 
-    private func aggregateByRuns(of column: Int, _ evaluator: Evaluator, _ batch: Batch, table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
+    private func aggregateByRuns(of column: Int, codeKeys: [Int], _ evaluator: Evaluator, _ batch: Batch, table: GroupTable,
+                                 accumulators: [Accumulator]) throws -> Bool {
         guard batch.selectedCount > 0, let times = evaluator.columns[column], times.nulls == nil else { return false }
         // The rows: all, or one contiguous stretch (a time range on time-ordered rows selects one).
         var rows = 0..<batch.count
@@ -309,16 +321,20 @@ struct BucketAggregation {
         }
         guard ok else { return false }
         let runs = starts.count
-        // The keys, computed for one row of each run.
+        // The time keys, computed for one row of each run.
         let representatives = Vector(type: .timestamp, count: runs)
         for (r, start) in starts.enumerated() { representatives.ints[r] = times.ints[start] }
         let runBatch = Batch(count: runs, selection: nil)
         let keyEvaluator = Evaluator(offsetSeconds: offsetSeconds, columns: [column: representatives])
+        let inputs = try plan.aggregates.map { try $0.argument.map { try evaluator.evaluate($0, batch) } }
+        guard codeKeys.isEmpty else {
+            return try aggregateByRunsAndCodes(starts, end: n, keyEvaluator, codeKeys: codeKeys, inputs: inputs, evaluator, batch,
+                                               table: table, accumulators: accumulators)
+        }
         let keys = try plan.groupKeys.map { try keyEvaluator.evaluate($0, runBatch) }
         var groups = [Int32](repeating: 0, count: runs)
         table.assign(keys, runBatch, into: &groups)
 
-        let inputs = try plan.aggregates.map { try $0.argument.map { try evaluator.evaluate($0, batch) } }
         var partials = Partials(buckets: runs, inputs: inputs)
         for r in 0..<runs {
             let end = r + 1 < runs ? starts[r + 1] : n
@@ -334,23 +350,80 @@ struct BucketAggregation {
         return true
     }
 
-    /// Whether values never decrease: eight neighbour pairs compared at a time.
+    /// Runs of time and the codes of one or two string keys. Consecutive runs whose time keys are equal
+    /// (the hours of one month) make one stretch of rows; each stretch is summed like buckets by code, a
+    /// bucket per slot of the string keys (code, or the last slot for NULL), and the groups of the buckets
+    /// that hold rows are found once, from the stretch's time keys and the codes.
+    private func aggregateByRunsAndCodes(_ starts: [Int], end n: Int, _ keyEvaluator: Evaluator, codeKeys: [Int], inputs: [Vector?],
+                                         _ evaluator: Evaluator, _ batch: Batch, table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
+        let runs = starts.count
+        let codeVectors = try codeKeys.map { try evaluator.evaluate(plan.groupKeys[$0], batch) }
+        let pools = codeVectors.compactMap(\.pool)
+        guard pools.count == codeVectors.count else { return false }
+        let sizes = pools.map { $0.count + 1 }
+        let slots = sizes.reduce(1, *)
+        guard slots <= 1 << 16 else { return false }
+        let runBatch = Batch(count: runs, selection: nil)
+        let timeKeys = try plan.groupKeys.indices.map { k in
+            codeKeys.contains(k) ? nil : try keyEvaluator.evaluate(plan.groupKeys[k], runBatch)
+        }
+        // Stretches: a run starts one when a time key differs from the run before.
+        var stretches: [(run: Int, rows: Range<Int>)] = []
+        for r in 0..<runs {
+            let end = r + 1 < runs ? starts[r + 1] : n
+            if r > 0, timeKeys.allSatisfy({ $0 == nil || $0!.value(r) == $0!.value(r - 1) }) {
+                stretches[stretches.count - 1].rows = stretches[stretches.count - 1].rows.lowerBound..<end
+            } else {
+                stretches.append((r, starts[r]..<end))
+            }
+        }
+        var partials: [Partials] = []
+        for stretch in stretches {
+            var part = Partials(buckets: slots, inputs: inputs)
+            let overflow = try Self.withBuckets(codeVectors, sizes) { codes in addInputs(codes, inputs, batch, within: stretch.rows, &part) }
+            guard !overflow else { return false }
+            for (a, input) in inputs.enumerated() where input != nil && input!.nulls == nil { part.counts[a] = part.rows }
+            partials.append(part)
+        }
+        // The keys of the buckets that hold rows: time keys from their stretch's run, string keys from their slots.
+        let filled = partials.indices.flatMap { s in partials[s].rows.indices.filter { partials[s].rows[$0] > 0 }.map { (s, $0) } }
+        let filledBatch = Batch(count: filled.count, selection: nil)
+        let runOfFilled = filled.map { Int32(stretches[$0.0].run) }
+        let keys = plan.groupKeys.indices.map { k -> Vector in
+            if let perRun = timeKeys[k] { return perRun.gathered(runOfFilled, filledBatch) }
+            // The string key's slot, read back from the mixed radix.
+            let position = codeKeys.firstIndex(of: k)!
+            let below = sizes[(position + 1)...].reduce(1, *)
+            let v = Vector(type: .string, count: filled.count)
+            v.pool = pools[position]
+            for (j, bucket) in filled.enumerated() {
+                let slot = bucket.1 / below % sizes[position]
+                if slot == sizes[position] - 1 { v.ints[j] = 0; v.setNull(j) } else { v.ints[j] = Int64(slot) }
+            }
+            return v
+        }
+        var groups = [Int32](repeating: 0, count: filled.count)
+        table.assign(keys, filledBatch, into: &groups)
+        var groupOf = [[Int32]](repeating: [Int32](repeating: -1, count: slots), count: stretches.count)
+        for (j, (stretch, bucket)) in filled.enumerated() { groupOf[stretch][bucket] = groups[j] }
+        for (s, part) in partials.enumerated() {
+            try fold(part, inputs: inputs, table: table, accumulators: accumulators) { groupOf[s][$0] }
+        }
+        return true
+    }
+
+    /// Whether values never decrease, in a loop that vectorizes with SSE2 alone (which has no 64-bit
+    /// comparison): the differences of neighbours are or-ed, and a negative one sets the sign bit. Values
+    /// outside ±2^62, whose differences could wrap, set it as well (they take the general path).
     private static func isOrdered(_ t: UnsafeBufferPointer<Int64>) -> Bool {
         let n = t.count
         guard n > 1 else { return true }
-        let raw = UnsafeRawPointer(t.baseAddress!)
-        var i = 0
-        while i + 9 <= n {
-            let a = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Int64>.self)
-            let b = raw.loadUnaligned(fromByteOffset: (i + 1) * 8, as: SIMD8<Int64>.self)
-            if any(a .> b) { return false }
-            i += 8
+        let bias: Int64 = 1 << 62
+        var bad = t[n - 1] &+ bias
+        for i in 0..<(n - 1) {
+            bad |= (t[i + 1] &- t[i]) | (t[i] &+ bias)
         }
-        while i + 1 < n {
-            if t[i] > t[i + 1] { return false }
-            i += 1
-        }
-        return true
+        return bad >= 0
     }
 
     /// The local hour a time falls in (floor division: times before 1970 too).

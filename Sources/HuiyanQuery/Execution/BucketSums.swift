@@ -63,20 +63,23 @@ enum BucketSums {
     /// would wait for the one before). In the same pass, with `counting` each row adds its weight to
     /// `counting[bucket(i)]`, and with `rows` one to `rows[bucket(i)]`. Returns the values'
     /// one's-complement magnitudes or-ed together (for `ExactSum.magnitudeBound`: whether the block's sums
-    /// can have wrapped), found in the same pass.
-    static func add<B: RowBuckets, V: RowValues>(_ bucket: B, _ values: V, _ batch: Batch, into totals: UnsafeMutableBufferPointer<Int64>,
+    /// can have wrapped), found in the same pass. With `range`, the rows are those of the range instead of
+    /// the batch's selected rows.
+    static func add<B: RowBuckets, V: RowValues>(_ bucket: B, _ values: V, _ batch: Batch, within range: Range<Int>? = nil,
+                                                 into totals: UnsafeMutableBufferPointer<Int64>,
                                                  counting: UnsafeMutableBufferPointer<Int64>? = nil,
                                                  rows: UnsafeMutableBufferPointer<Int64>? = nil) -> Int64 {
         let slots = totals.count
-        guard slots <= 4096, batch.selectedCount >= 1024 else {
+        guard slots <= 4096, (range?.count ?? batch.selectedCount) >= 1024 else {
             var bits: Int64 = 0
-            batch.forEachSelected { i in
+            @inline(__always) func add(_ i: Int) {
                 let v = values.value(i), b = bucket(i)
                 totals[b] &+= v
                 counting?[b] &+= values.weight(i)
                 rows?[b] &+= 1
                 bits |= v ^ (v >> 63)
             }
+            if let range { for i in range { add(i) } } else { batch.forEachSelected(add) }
             return bits
         }
         // Lanes 0–3 sum and lanes 4–7 count: the weights, the rows, or both in one addition (weights in
@@ -87,10 +90,10 @@ enum BucketSums {
             l.initialize(repeating: 0, count: 2 * lanes)
             var bits: Int64 = 0
             switch (counting != nil, rows != nil) {
-            case (false, false): bits = run(bucket, values, batch, l, slots, weighted: false, countRows: false)
-            case (false, true): bits = run(bucket, values, batch, l, slots, weighted: false, countRows: true)
-            case (true, false): bits = run(bucket, values, batch, l, slots, weighted: true, countRows: false)
-            case (true, true): bits = run(bucket, values, batch, l, slots, weighted: true, countRows: true)
+            case (false, false): bits = run(bucket, values, batch, range, l, slots, weighted: false, countRows: false)
+            case (false, true): bits = run(bucket, values, batch, range, l, slots, weighted: false, countRows: true)
+            case (true, false): bits = run(bucket, values, batch, range, l, slots, weighted: true, countRows: false)
+            case (true, true): bits = run(bucket, values, batch, range, l, slots, weighted: true, countRows: true)
             }
             fold(l, slots, into: totals)
             let c = l + lanes
@@ -110,8 +113,11 @@ enum BucketSums {
     }
 
     @inline(__always)
-    private static func run<B: RowBuckets, V: RowValues>(_ bucket: B, _ values: V, _ batch: Batch, _ l: UnsafeMutablePointer<Int64>,
-                                                         _ slots: Int, weighted: Bool, countRows: Bool) -> Int64 {
+    private static func run<B: RowBuckets, V: RowValues>(_ bucket: B, _ values: V, _ batch: Batch, _ range: Range<Int>?,
+                                                         _ l: UnsafeMutablePointer<Int64>, _ slots: Int, weighted: Bool, countRows: Bool) -> Int64 {
+        if let range {
+            return run(bucket, values, range.count, l, slots, weighted: weighted, countRows: countRows) { range.lowerBound &+ $0 }
+        }
         if let selection = batch.selection {
             return selection.withUnsafeBufferPointer { selected in
                 run(bucket, values, selected.count, l, slots, weighted: weighted, countRows: countRows) { Int(selected[$0]) }

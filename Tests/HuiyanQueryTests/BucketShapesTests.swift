@@ -1,0 +1,38 @@
+import XCTest
+@testable import HuiyanQuery
+
+/// The bucket fast paths against the hash table, on the differential tests' generated feeds (1 million
+/// visits in time order): the same keys written as expressions (`spot || ''`) take the general path.
+final class BucketShapesTests: XCTestCase {
+    private func rows(_ engine: QueryEngine, _ sql: String, file: StaticString = #filePath, line: UInt = #line) -> [[String]] {
+        do {
+            return try engine.execute(sql).last!.rows.map { $0.map { ValueFormatting.text($0, offsetSeconds: 28_800) ?? "NULL" } }
+        } catch {
+            XCTFail("\(sql): \(error)", file: file, line: line)
+            return []
+        }
+    }
+
+    func testTimeRunsWithDictionaryCodesMatchTheHashTable() throws {
+        let engine = try DifferentialTests.engine()
+        // (table, keys through runs of time and codes, the same keys through the hash table, how many keys)
+        let shapes: [(String, String, String, Int)] = [
+            ("visits", "date_trunc('month', ts) AS m, spot", "date_trunc('month', ts) AS m, spot || '' AS s", 2),
+            ("visits", "spot, CAST(ts AS DATE) AS d", "spot || '' AS s, CAST(ts AS DATE) AS d", 2),
+            ("visits", "EXTRACT(HOUR FROM ts) AS h, route, group_type", "EXTRACT(HOUR FROM ts) AS h, route || '' AS r, group_type || '' AS g", 3),
+            ("visits", "date_trunc('week', ts) AS w, origin", "date_trunc('week', ts) AS w, origin || '' AS o", 2),
+            ("orders", "date_trunc('month', ts) AS m, platform", "date_trunc('month', ts) AS m, platform || '' AS p", 2),
+            ("orders", "strftime(ts, '%Y-%m') AS ym, category, platform", "strftime(ts, '%Y-%m') AS ym, category || '' AS c, platform || '' AS p", 3),
+        ]
+        for (table, keys, expressions, n) in shapes {
+            let aggregates = table == "visits" ? "count(*), count(spend), sum(spend), avg(spend)" : "count(*), sum(amount), sum(qty)"
+            let order = (1...n).map(String.init).joined(separator: ", ")
+            for filter in ["", " WHERE ts >= '2025-05-01' AND ts < '2025-05-08'", " WHERE ts < '2025-03-01 12:00:00'"] {
+                let fast = rows(engine, "SELECT \(keys), \(aggregates) FROM \(table)\(filter) GROUP BY \(order) ORDER BY \(order)")
+                XCTAssertFalse(fast.isEmpty, "\(keys)\(filter)")
+                XCTAssertEqual(fast, rows(engine, "SELECT \(expressions), \(aggregates) FROM \(table)\(filter) GROUP BY \(order) ORDER BY \(order)"),
+                               "\(keys)\(filter)")
+            }
+        }
+    }
+}
