@@ -144,6 +144,35 @@ final class SelectTests: QueryTestCase {
         XCTAssertEqual(value("SELECT count(*) FROM f WHERE k = 'none'"), "0")
     }
 
+    func testSumsOfHugeIntegersAreExactOrAnError() throws {
+        // Values of ±4·10¹⁸ whose sums fit although partial sums in another order would not: every path
+        // (no groups, buckets by code, runs of time, the hash table) gives the exact sum, and a sum past
+        // BIGINT is an error, not a wrapped number.
+        var csv = "k,v,t\n"
+        var expected: [String: Int128] = [:], hours: [Int: Int128] = [:], total: Int128 = 0
+        for i in 0..<3000 {
+            let v = Int64(i % 2 == 0 ? 4_000_000_000_000_000_000 : -4_000_000_000_000_000_000) + Int64(i)
+            let k = ["a", "b", "c"][i % 3]
+            csv += "\(k),\(v),2025-01-01 \(String(format: "%02d:%02d:%02d", i / 360, i / 6 % 60, i % 6 * 10))\n"
+            expected[k, default: 0] += Int128(v)
+            hours[i / 360, default: 0] += Int128(v)
+            total += Int128(v)
+        }
+        try load("CREATE TABLE huge (k VARCHAR, v BIGINT, t TIMESTAMP)", table: "huge", csv: csv)
+        XCTAssertEqual(value("SELECT sum(v) FROM huge"), String(total))
+        let byKey = ["a", "b", "c"].map { [$0, String(expected[$0]!)] }
+        XCTAssertEqual(rows("SELECT k, sum(v) FROM huge GROUP BY k ORDER BY k"), byKey)
+        XCTAssertEqual(rows("SELECT k || '', sum(v) FROM huge GROUP BY 1 ORDER BY 1"), byKey)
+        XCTAssertEqual(rows("SELECT EXTRACT(HOUR FROM t) AS h, sum(v) FROM huge GROUP BY h ORDER BY h"),
+                       hours.keys.sorted().map { [String($0), String(hours[$0]!)] })
+        XCTAssertEqual(rows("SELECT date_trunc('day', t) AS d, k, sum(v) FROM huge GROUP BY d, k ORDER BY k").map { $0[2] },
+                       byKey.map { $0[1] })
+        for sql in ["SELECT sum(v) FROM huge WHERE v > 0", "SELECT k, sum(v) FROM huge WHERE v > 0 GROUP BY k",
+                    "SELECT EXTRACT(HOUR FROM t), sum(v) FROM huge WHERE v > 0 GROUP BY 1"] {
+            XCTAssertTrue(error(sql).message.contains("overflowed BIGINT"), sql)
+        }
+    }
+
     func testEmptyTablesAndResults() throws {
         _ = try engine.execute("CREATE TABLE e (x BIGINT, s VARCHAR)")
         XCTAssertEqual(value("SELECT count(*) FROM e"), "0")

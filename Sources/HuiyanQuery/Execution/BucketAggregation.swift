@@ -174,8 +174,19 @@ struct BucketAggregation {
     private func addInputs<B: RowBuckets>(_ bucket: B, _ inputs: [Vector?], _ batch: Batch, within range: Range<Int>? = nil,
                                           _ partials: inout Partials) -> Bool {
         var rowsCounted = false
+        var magnitudeOf = [Int64](repeating: 0, count: inputs.count)
         for (a, input) in inputs.enumerated() {
             guard let input else { continue }
+            // sum(x), avg(x) and count(x) of one column: added once.
+            if let same = inputs[..<a].firstIndex(where: { $0 === input }) {
+                partials.sums[a] = partials.sums[same]
+                partials.counts[a] = partials.counts[same]
+                if plan.aggregates[a].kind != .count,
+                   ExactSum.grow(0, rows: range?.count ?? batch.selectedCount, largest: ExactSum.magnitudeBound(magnitudeOf[same])) == nil {
+                    return true
+                }
+                continue
+            }
             let countRows = !rowsCounted
             rowsCounted = true
             let magnitudes = input.ints.withUnsafeBufferPointer { values in
@@ -194,6 +205,7 @@ struct BucketAggregation {
                     }
                 }
             }
+            magnitudeOf[a] = magnitudes
             // Within one block the partial sums cannot have wrapped unless rows × the largest magnitude can.
             if plan.aggregates[a].kind != .count,
                ExactSum.grow(0, rows: range?.count ?? batch.selectedCount, largest: ExactSum.magnitudeBound(magnitudes)) == nil {
@@ -341,6 +353,12 @@ struct BucketAggregation {
             partials.rows[r] = Int64(end - starts[r])
             for (a, input) in inputs.enumerated() {
                 guard let input else { continue }
+                // sum(x), avg(x) and count(x) of one column: summed once.
+                if let same = inputs[..<a].firstIndex(where: { $0 === input }) {
+                    partials.counts[a][r] = partials.counts[same][r]
+                    partials.sums[a][r] = partials.sums[same][r]
+                    continue
+                }
                 let (count, sum) = try Self.countAndSum(input, starts[r]..<end)
                 partials.counts[a][r] = count
                 partials.sums[a][r] = sum

@@ -57,6 +57,33 @@ struct UnitValues: RowValues {
     @inline(__always) func weight(_ row: Int) -> Int64 { 1 }
 }
 
+/// What a row adds to its bucket's count lane, if anything: its weight, one, or both in one addition.
+protocol Tally {
+    static var counts: Bool { get }
+    static func tally<V: RowValues>(_ values: V, _ row: Int) -> Int64
+}
+
+enum NoTally: Tally {
+    static var counts: Bool { false }
+    @inline(__always) static func tally<V: RowValues>(_ values: V, _ row: Int) -> Int64 { 0 }
+}
+
+enum RowTally: Tally {
+    static var counts: Bool { true }
+    @inline(__always) static func tally<V: RowValues>(_ values: V, _ row: Int) -> Int64 { 1 }
+}
+
+enum WeightTally: Tally {
+    static var counts: Bool { true }
+    @inline(__always) static func tally<V: RowValues>(_ values: V, _ row: Int) -> Int64 { values.weight(row) }
+}
+
+/// The weight in the high 32 bits, one in the low (a block has fewer than 2^32 rows).
+enum WeightAndRowTally: Tally {
+    static var counts: Bool { true }
+    @inline(__always) static func tally<V: RowValues>(_ values: V, _ row: Int) -> Int64 { values.weight(row) << 32 | 1 }
+}
+
 enum BucketSums {
     /// `totals[bucket(i)] += value(i)` for every selected row, through four interleaved partial arrays when
     /// the buckets are few (rows of one spot often follow each other, and each addition to the same total
@@ -90,10 +117,10 @@ enum BucketSums {
             l.initialize(repeating: 0, count: 2 * lanes)
             var bits: Int64 = 0
             switch (counting != nil, rows != nil) {
-            case (false, false): bits = run(bucket, values, batch, range, l, slots, weighted: false, countRows: false)
-            case (false, true): bits = run(bucket, values, batch, range, l, slots, weighted: false, countRows: true)
-            case (true, false): bits = run(bucket, values, batch, range, l, slots, weighted: true, countRows: false)
-            case (true, true): bits = run(bucket, values, batch, range, l, slots, weighted: true, countRows: true)
+            case (false, false): bits = run(bucket, values, NoTally.self, batch, range, l, slots)
+            case (false, true): bits = run(bucket, values, RowTally.self, batch, range, l, slots)
+            case (true, false): bits = run(bucket, values, WeightTally.self, batch, range, l, slots)
+            case (true, true): bits = run(bucket, values, WeightAndRowTally.self, batch, range, l, slots)
             }
             fold(l, slots, into: totals)
             let c = l + lanes
@@ -112,29 +139,25 @@ enum BucketSums {
         }
     }
 
-    @inline(__always)
-    private static func run<B: RowBuckets, V: RowValues>(_ bucket: B, _ values: V, _ batch: Batch, _ range: Range<Int>?,
-                                                         _ l: UnsafeMutablePointer<Int64>, _ slots: Int, weighted: Bool, countRows: Bool) -> Int64 {
+    private static func run<B: RowBuckets, V: RowValues, T: Tally>(_ bucket: B, _ values: V, _: T.Type, _ batch: Batch, _ range: Range<Int>?,
+                                                                   _ l: UnsafeMutablePointer<Int64>, _ slots: Int) -> Int64 {
         if let range {
-            return run(bucket, values, range.count, l, slots, weighted: weighted, countRows: countRows) { range.lowerBound &+ $0 }
+            return run(bucket, values, T.self, range.count, l, slots) { range.lowerBound &+ $0 }
         }
         if let selection = batch.selection {
             return selection.withUnsafeBufferPointer { selected in
-                run(bucket, values, selected.count, l, slots, weighted: weighted, countRows: countRows) { Int(selected[$0]) }
+                run(bucket, values, T.self, selected.count, l, slots) { Int(selected[$0]) }
             }
         }
-        return run(bucket, values, batch.count, l, slots, weighted: weighted, countRows: countRows) { $0 }
+        return run(bucket, values, T.self, batch.count, l, slots) { $0 }
     }
 
     @inline(__always)
-    private static func run<B: RowBuckets, V: RowValues>(_ bucket: B, _ values: V, _ n: Int, _ l: UnsafeMutablePointer<Int64>, _ slots: Int,
-                                                         weighted: Bool, countRows: Bool, _ row: (Int) -> Int) -> Int64 {
+    private static func run<B: RowBuckets, V: RowValues, T: Tally>(_ bucket: B, _ values: V, _: T.Type, _ n: Int,
+                                                                   _ l: UnsafeMutablePointer<Int64>, _ slots: Int, _ row: (Int) -> Int) -> Int64 {
         let c = l + 4 * slots
-        /// What a row adds to its count lane.
-        @inline(__always) func tally(_ i: Int) -> Int64 {
-            weighted && countRows ? values.weight(i) << 32 | 1 : weighted ? values.weight(i) : 1
-        }
-        let counts = weighted || countRows
+        @inline(__always) func tally(_ i: Int) -> Int64 { T.tally(values, i) }
+        let counts = T.counts
         var k = 0
         var m0: Int64 = 0, m1: Int64 = 0
         while k + 4 <= n {

@@ -1,8 +1,9 @@
 /// Exact sums of integer-lane values without an overflow flag or a branch per row.
 ///
-/// A contiguous run of values is summed as two plain sums, of each value's high 32 bits (signed) and of its
-/// low 32 bits (unsigned): over fewer than 2³¹ values neither can wrap, the loop vectorizes, and the two
-/// are recombined once with the overflow checked there. NULL rows (flag 1) are masked off, not skipped.
+/// A contiguous run of values is summed plainly with a bound on its values' magnitudes found alongside,
+/// which shows when no partial sum can have wrapped; only when it cannot show that are the values summed
+/// again as two plain sums of their high and low 32 bits, which cannot wrap over fewer than 2³¹ values.
+/// NULL rows (flag 1) are masked off, not skipped.
 ///
 /// Sums scattered into groups use a bound instead: `mass` is at least the sum of the magnitudes of every
 /// value added so far, so no group's sum can be larger; while adding a batch cannot take it past Int64.max,
@@ -15,28 +16,49 @@ enum ExactSum {
     }
 
     /// `sum(_:_:nulls:)` over a NULL flag buffer. `range` is at most a block's rows (far below 2³¹).
+    /// First a plain wrapping sum, with the values' magnitudes or-ed alongside (every step has an SSE2
+    /// instruction: no 64-bit arithmetic shift); when the bound they give shows that no partial sum can
+    /// have wrapped, that sum is exact. Otherwise the values are summed again in halves.
     @inline(__always)
     static func sum(_ values: UnsafePointer<Int64>, _ range: Range<Int>, nulls: UnsafePointer<UInt8>?) -> (count: Int64, sum: Int64?) {
         precondition(range.count < 1 << 31, "ExactSum: too many values for one pass")
-        var high: Int64 = 0, low: UInt64 = 0
+        var total: Int64 = 0, bits: UInt64 = 0
         var count = Int64(range.count)
+        @inline(__always) func magnitude(_ v: Int64) -> UInt64 {
+            let u = UInt64(bitPattern: v)
+            return u ^ (0 &- (u >> 63))          // v ^ (v >> 63), by a logical shift
+        }
         if let nulls {
             var nullCount: Int64 = 0
             for i in range {
                 let v = values[i] & (Int64(nulls[i]) &- 1)     // all ones when valid, zero when NULL
-                high &+= v >> 32
-                low &+= UInt64(truncatingIfNeeded: v) & 0xFFFF_FFFF
+                total &+= v
+                bits |= magnitude(v)
                 nullCount &+= Int64(nulls[i])
             }
             count -= nullCount
         } else {
             for i in range {
                 let v = values[i]
-                high &+= v >> 32
-                low &+= UInt64(truncatingIfNeeded: v) & 0xFFFF_FFFF
+                total &+= v
+                bits |= magnitude(v)
             }
         }
-        return (count, combine(high: high, low: low))
+        if grow(0, rows: range.count, largest: magnitudeBound(Int64(bitPattern: bits))) != nil { return (count, total) }
+        return (count, halves(values, range, nulls: nulls))
+    }
+
+    /// The sum of `values[range]` (NULL rows masked off) as two plain sums, of each value's high 32 bits
+    /// (signed) and of its low 32 bits (unsigned): over fewer than 2³¹ values neither can wrap, and the two
+    /// are recombined once with the overflow checked there. Nil when the sum does not fit in Int64.
+    private static func halves(_ values: UnsafePointer<Int64>, _ range: Range<Int>, nulls: UnsafePointer<UInt8>?) -> Int64? {
+        var high: Int64 = 0, low: UInt64 = 0
+        for i in range {
+            let v = values[i] & (nulls.map { Int64($0[i]) &- 1 } ?? -1)
+            high &+= v >> 32
+            low &+= UInt64(truncatingIfNeeded: v) & 0xFFFF_FFFF
+        }
+        return combine(high: high, low: low)
     }
 
     /// `high · 2³² + low`, nil when it does not fit in Int64.
