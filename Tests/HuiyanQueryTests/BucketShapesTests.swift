@@ -13,6 +13,19 @@ final class BucketShapesTests: XCTestCase {
         }
     }
 
+    func testCodesCountedInStorageMatchTheHashTable() throws {
+        // count(*) by one string column: counted from the packed codes when the block has few NULLs
+        // (spot none, origin a fortieth), decoded otherwise (route a quarter); whole blocks and filtered ones.
+        let engine = try DifferentialTests.engine()
+        for (table, key) in [("visits", "spot"), ("visits", "origin"), ("visits", "route"), ("orders", "platform"), ("orders", "buyer_province")] {
+            for filter in ["", " WHERE ts >= '2025-05-01' AND ts < '2025-05-08'", " WHERE ts < '2025-03-01 12:00:00'"] {
+                let fast = rows(engine, "SELECT \(key), count(*) FROM \(table)\(filter) GROUP BY 1 ORDER BY 1")
+                XCTAssertFalse(fast.isEmpty, "\(key)\(filter)")
+                XCTAssertEqual(fast, rows(engine, "SELECT \(key) || '', count(*) FROM \(table)\(filter) GROUP BY 1 ORDER BY 1"), "\(key)\(filter)")
+            }
+        }
+    }
+
     func testTimeRunsWithDictionaryCodesMatchTheHashTable() throws {
         let engine = try DifferentialTests.engine()
         // (table, keys through runs of time and codes, the same keys through the hash table, how many keys)

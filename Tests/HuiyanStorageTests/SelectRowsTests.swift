@@ -110,3 +110,48 @@ final class SelectRowsTests: XCTestCase {
         }
     }
 }
+
+/// Counting a block's codes straight from the encoded block (count(*) by a string column): the same
+/// histogram as counting the decoded values, and codes outside the dictionary reported.
+final class CountCodesTests: XCTestCase {
+    private func counted(_ values: [Int64], slots: Int) -> [Int64]? {
+        var encoded: [UInt8] = []
+        values.withUnsafeBufferPointer { IntegerBlockCodec.encode($0, into: &encoded) }
+        var counts = [Int64](repeating: 0, count: slots)
+        let inside = encoded.withUnsafeBytes { raw in
+            counts.withUnsafeMutableBufferPointer { try? IntegerBlockCodec.count(raw, count: values.count, into: $0) }
+        }
+        return inside == true ? counts : nil
+    }
+
+    private func histogram(_ values: [Int64], slots: Int) -> [Int64] {
+        var counts = [Int64](repeating: 0, count: slots)
+        for v in values { counts[Int(v)] += 1 }
+        return counts
+    }
+
+    func testCodesOfEveryWidthAndEncoding() {
+        var rng = SplitMix64(seed: 41)
+        for slots in [1, 2, 3, 7, 16, 27, 200, 5000, 70_000] {
+            for count in [1, 8, 9, 100, 4096, 65_536] {
+                let random = (0..<count).map { _ in Int64(rng.below(slots)) }
+                // A skewed column (one code most of the time) and one whose codes start above 0.
+                let skewed = (0..<count).map { _ in rng.chance(700_000) ? Int64(slots - 1) : Int64(rng.below(slots)) }
+                let high = (0..<count).map { _ in Int64(slots / 2 + rng.below(max(1, slots - slots / 2))) }
+                for values in [random, skewed, high] {
+                    XCTAssertEqual(counted(values, slots: slots), histogram(values, slots: slots), "\(slots) codes, \(count) rows")
+                }
+            }
+        }
+        // Ascending ids (delta and interleaved encodings) are decoded first, then counted.
+        let ids = (0..<4096).map { Int64($0 * 3) }
+        XCTAssertEqual(counted(ids, slots: 20_000), histogram(ids, slots: 20_000))
+    }
+
+    func testCodesOutsideTheDictionaryAreReported() {
+        XCTAssertNil(counted([0, 1, 2, 3], slots: 3))
+        XCTAssertNil(counted((0..<4096).map { Int64($0 % 9) }, slots: 8))
+        XCTAssertNil(counted((0..<4096).map { Int64($0 * 5) }, slots: 20_000))
+        XCTAssertNotNil(counted((0..<4096).map { Int64($0 % 8) }, slots: 8))
+    }
+}

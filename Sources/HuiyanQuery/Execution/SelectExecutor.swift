@@ -249,8 +249,9 @@ final class SelectExecutor {
         return (dense, compact)
     }
 
-    /// Aggregates a block from its zone map alone, when it can: a count(*) without groups of a block the
-    /// filter selects whole, or counts by time buckets the block lies in (`BucketAggregation`).
+    /// Aggregates a block without reading it into vectors, when it can: a count(*) without groups of a
+    /// block the filter selects whole, counts by time buckets the block lies in (from zone maps), or counts
+    /// by one string column, counted by storage from the packed codes (`BucketAggregation`).
     private func aggregateFromZoneMap(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ worker: Worker) throws -> Bool {
         guard plan.joins.isEmpty else { return false }
         let whole = plan.filter == nil || scanner.selectsWholeBlock(segment, block)
@@ -264,7 +265,11 @@ final class SelectExecutor {
             return true
         }
         guard let buckets else { return false }
-        return try buckets.aggregateFromZoneMap(segment, block, wholeBlock: whole, table: worker.table!, accumulators: worker.accumulators)
+        if try buckets.aggregateFromZoneMap(segment, block, wholeBlock: whole, table: worker.table!, accumulators: worker.accumulators) {
+            return true
+        }
+        return try buckets.countInStorage(segment, block, wholeBlock: whole, scanner: scanner, cursor: worker.cursor,
+                                          table: worker.table!, accumulators: worker.accumulators)
     }
 
     /// The bucket fast paths, when the query's shape allows them.

@@ -259,7 +259,7 @@ final class TableScanner {
     }
 
     /// The string pool of a column of the cursor's current segment (made once per segment).
-    private func pool(_ segment: SegmentReader, _ column: Int, _ cursor: Cursor) throws -> StringPool {
+    func pool(_ segment: SegmentReader, _ column: Int, _ cursor: Cursor) throws -> StringPool {
         if let pool = cursor.pools[column] { return pool }
         let pool = StringPool(try segment.dictionary(column: column), isSorted: true)
         cursor.pools[column] = pool

@@ -166,6 +166,28 @@ public enum BitPacking {
         return entry
     }
 
+    /// Adds one to `counts[raw]` for each of the `count` values (so `counts` needs 2^width slots), through
+    /// four interleaved copies of the histogram (a popular value's count is then not incremented back to
+    /// back, each increment waiting for the one before); `lanes` is scratch for 4 · 2^width counts.
+    @inlinable
+    public static func histogram(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
+                                 into counts: UnsafeMutablePointer<Int64>, lanes: UnsafeMutablePointer<Int64>) {
+        if width == 0 {
+            counts[0] &+= Int64(count)
+            return
+        }
+        let slots = 1 << width
+        lanes.initialize(repeating: 0, count: 4 * slots)
+        let l1 = lanes + slots, l2 = lanes + 2 * slots, l3 = lanes + 3 * slots
+        forEach(packed, packedLength: packedLength, count: count, width: width, eight: { _, v in
+            lanes[Int(truncatingIfNeeded: v.0)] &+= 1; l1[Int(truncatingIfNeeded: v.1)] &+= 1
+            l2[Int(truncatingIfNeeded: v.2)] &+= 1; l3[Int(truncatingIfNeeded: v.3)] &+= 1
+            lanes[Int(truncatingIfNeeded: v.4)] &+= 1; l1[Int(truncatingIfNeeded: v.5)] &+= 1
+            l2[Int(truncatingIfNeeded: v.6)] &+= 1; l3[Int(truncatingIfNeeded: v.7)] &+= 1
+        }, one: { _, v in lanes[Int(truncatingIfNeeded: v)] &+= 1 })
+        for s in 0..<slots { counts[s] &+= lanes[s] &+ l1[s] &+ l2[s] &+ l3[s] }
+    }
+
     /// Calls `eight(i, values)` for values `i..<i + 8` while whole groups of eight can be read with 8-byte
     /// loads (widths up to 32), then `one(i, value)` for each remaining value. `width` must be at least 1.
     @inlinable @inline(__always)

@@ -37,4 +37,40 @@ extension SegmentReader {
         }
         return kept
     }
+
+    /// Adds to `counts[code]` how many non-NULL rows of block `block` of a string column hold each code
+    /// (`counts` has a slot per dictionary entry) and returns the block's NULL rows. The codes are counted
+    /// straight from the packed block; NULL rows, which hold some code too, are read on their own and
+    /// taken off again (worth it while they are few). `validity` receives the block's validity (bit set =
+    /// valid).
+    public func countCodes(column: Int, block: Int, into counts: UnsafeMutableBufferPointer<Int64>,
+                           validity: UnsafeMutablePointer<UInt64>, scratch: BlockScratch) throws -> Int {
+        var inRange = true
+        var nullRows: [Int32] = []
+        let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, count in
+            guard counts.count > 0 else { inRange = false; return }
+            inRange = try IntegerBlockCodec.count(data, count: count, into: counts, workspace: scratch.workspace)
+            guard inRange, footer.columns[column].blocks[block].nullCount > 0 else { return }
+            nullRows.reserveCapacity(footer.columns[column].blocks[block].nullCount)
+            for w in 0..<((count + 63) >> 6) {
+                var missing = ~validity[w]
+                if (w + 1) << 6 > count { missing &= (UInt64(1) << UInt64(count & 63)) &- 1 }
+                while missing != 0 {
+                    nullRows.append(Int32(w << 6 | missing.trailingZeroBitCount))
+                    missing &= missing &- 1
+                }
+            }
+            try withUnsafeTemporaryAllocation(of: Int64.self, capacity: count) { codes in
+                inRange = try nullRows.withUnsafeBufferPointer {
+                    try IntegerBlockCodec.decode(data, count: count, rows: $0, into: codes.baseAddress!, within: 0...Int64(counts.count - 1))
+                }
+                if inRange { for row in nullRows { counts[Int(codes[Int(row)])] &-= 1 } }
+            }
+        }
+        // An all-NULL block of a column with no dictionary has nothing to count.
+        if !inRange && !(counts.isEmpty && nulls == footer.columns[column].blocks[block].rowCount) {
+            throw StorageError.corrupt(path: path, detail: "string code outside the dictionary in column \"\(footer.columns[column].definition.name)\", block \(block)")
+        }
+        return nulls
+    }
 }
