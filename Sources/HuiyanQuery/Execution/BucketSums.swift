@@ -159,25 +159,28 @@ enum BucketSums {
         @inline(__always) func tally(_ i: Int) -> Int64 { T.tally(values, i) }
         let counts = T.counts
         var k = 0
-        var m0: Int64 = 0, m1: Int64 = 0
+        var bits: Int64 = 0
+        // Each row is finished before the next one starts (few values live at once: with four rows'
+        // buckets, values and weights in flight the loop ran out of registers).
+        @inline(__always) func add(_ i: Int, lane: Int) {
+            let b = lane &+ bucket(i), v = values.value(i)
+            l[b] &+= v
+            if counts { c[b] &+= tally(i) }
+            bits |= v ^ (v >> 63)
+        }
+        let lane1 = slots, lane2 = 2 &* slots, lane3 = 3 &* slots
         while k + 4 <= n {
-            let i0 = row(k), i1 = row(k + 1), i2 = row(k + 2), i3 = row(k + 3)
-            let b0 = bucket(i0), b1 = slots &+ bucket(i1), b2 = 2 &* slots &+ bucket(i2), b3 = 3 &* slots &+ bucket(i3)
-            let v0 = values.value(i0), v1 = values.value(i1), v2 = values.value(i2), v3 = values.value(i3)
-            l[b0] &+= v0; l[b1] &+= v1; l[b2] &+= v2; l[b3] &+= v3
-            if counts { c[b0] &+= tally(i0); c[b1] &+= tally(i1); c[b2] &+= tally(i2); c[b3] &+= tally(i3) }
-            m0 |= (v0 ^ (v0 >> 63)) | (v1 ^ (v1 >> 63))
-            m1 |= (v2 ^ (v2 >> 63)) | (v3 ^ (v3 >> 63))
+            add(row(k), lane: 0)
+            add(row(k + 1), lane: lane1)
+            add(row(k + 2), lane: lane2)
+            add(row(k + 3), lane: lane3)
             k += 4
         }
         while k < n {
-            let i = row(k), v = values.value(i), b = bucket(i)
-            l[b] &+= v
-            if counts { c[b] &+= tally(i) }
-            m0 |= v ^ (v >> 63)
+            add(row(k), lane: 0)
             k += 1
         }
-        return m0 | m1
+        return bits
     }
 
     /// Adds the four interleaved lanes of each slot into `out`.
