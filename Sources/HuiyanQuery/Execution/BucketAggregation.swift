@@ -121,7 +121,7 @@ struct BucketAggregation {
                 partials.rows.withUnsafeMutableBufferPointer { Self.countCodes(codes, nulls: keys[0].nulls, slots: buckets, into: $0) }
             }
         } else {
-            let overflow = try Self.withBuckets(keys, sizes) { bucket in try addInputs(bucket, inputs, batch, &partials) }
+            let overflow = try Self.withBuckets(keys, sizes) { bucket in addInputs(bucket, inputs, batch, &partials) }
             guard !overflow else { return false }
             // An argument without NULLs counts every row of its bucket.
             for (a, input) in inputs.enumerated() where input != nil && input!.nulls == nil { partials.counts[a] = partials.rows }

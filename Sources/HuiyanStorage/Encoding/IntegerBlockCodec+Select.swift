@@ -21,7 +21,7 @@ extension IntegerBlockCodec {
                                      width: width, lowest: lowest, highest: highest, into: selection)
         }
         return try withSlots(Int64.self, count, in: workspace) { values, rest in
-            try decode(payload, count: count, into: values, level: 0, workspace: rest) { $0 }
+            _ = try decode(payload, count: count, into: values, level: 0, workspace: rest) { $0 }
             let lower = range.lowerBound, span = UInt64(bitPattern: range.upperBound &- range.lowerBound)
             var n = 0
             for i in 0..<count {
