@@ -26,6 +26,27 @@ final class BucketShapesTests: XCTestCase {
         }
     }
 
+    func testCodesCountedInStorageWithTimeKeysMatchTheHashTable() throws {
+        // count(*) by a time key and one string column: blocks inside one bucket of the time key (their
+        // zone map shows it) are counted from the packed codes, the others summed by runs.
+        let engine = try DifferentialTests.engine()
+        let shapes: [(String, String, String)] = [
+            ("visits", "date_trunc('month', ts) AS m, spot", "date_trunc('month', ts) AS m, spot || '' AS s"),
+            ("visits", "origin, date_trunc('quarter', ts) AS q", "origin || '' AS o, date_trunc('quarter', ts) AS q"),
+            ("visits", "CAST(ts AS DATE) AS d, spot", "CAST(ts AS DATE) AS d, spot || '' AS s"),
+            ("visits", "EXTRACT(YEAR FROM ts) AS y, route", "EXTRACT(YEAR FROM ts) AS y, route || '' AS r"),
+            ("orders", "strftime(ts, '%Y-%m') AS ym, platform", "strftime(ts, '%Y-%m') AS ym, platform || '' AS p"),
+        ]
+        for (table, keys, expressions) in shapes {
+            for filter in ["", " WHERE ts >= '2025-05-01' AND ts < '2025-07-08'"] {
+                let fast = rows(engine, "SELECT \(keys), count(*) FROM \(table)\(filter) GROUP BY 1, 2 ORDER BY 1, 2")
+                XCTAssertFalse(fast.isEmpty, "\(keys)\(filter)")
+                XCTAssertEqual(fast, rows(engine, "SELECT \(expressions), count(*) FROM \(table)\(filter) GROUP BY 1, 2 ORDER BY 1, 2"),
+                               "\(keys)\(filter)")
+            }
+        }
+    }
+
     func testTimeRunsWithDictionaryCodesMatchTheHashTable() throws {
         let engine = try DifferentialTests.engine()
         // (table, keys through runs of time and codes, the same keys through the hash table, how many keys)

@@ -297,25 +297,48 @@ struct BucketAggregation {
 
     // MARK: Counted in storage
 
-    /// The string column whose codes storage can count for this query: count(*) only, grouped by that one
-    /// column of the scanned table, with no join.
-    private var countedColumn: Int? {
-        guard case .codes = shape, plan.joins.isEmpty, plan.postJoinFilter == nil, plan.groupKeys.count == 1,
-              case .column(let column, _, .string) = plan.groupKeys[0],
-              plan.aggregates.allSatisfy({ $0.kind == .countStar }) else { return nil }
-        return column
+    /// The string key whose codes storage can count for this query — its position among the group keys and
+    /// its column — and the timestamp column of the other keys, if any: count(*) only, no join, and either
+    /// that one key or time keys besides it (arrivals by month and spot).
+    private var countedKey: (position: Int, column: Int, time: Int?)? {
+        guard plan.joins.isEmpty, plan.postJoinFilter == nil, plan.aggregates.allSatisfy({ $0.kind == .countStar }) else { return nil }
+        switch shape {
+        case .codes:
+            guard plan.groupKeys.count == 1, case .column(let column, _, .string) = plan.groupKeys[0] else { return nil }
+            return (0, column, nil)
+        case .timeRuns(let time, let codeKeys):
+            guard codeKeys.count == 1, case .column(let column, _, .string) = plan.groupKeys[codeKeys[0]] else { return nil }
+            return (codeKeys[0], column, time)
+        }
     }
 
     /// Counts a block the filter selects whole (or with no filter) by its key's codes, counted by storage
     /// straight from the packed block (`SegmentReader.countCodes`): the column is never decoded into a
-    /// vector. False when the query does not have that shape.
+    /// vector. With time keys as well, the block's zone map must show them equal at its first and last
+    /// instant (a block inside one month), and the times are not decoded either. False when the query or
+    /// the block does not allow it.
     func countInStorage(_ segment: SegmentReader, _ block: Int, wholeBlock: Bool, scanner: TableScanner, cursor: TableScanner.Cursor,
                         table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
-        guard wholeBlock, let column = countedColumn else { return false }
+        guard wholeBlock, let (position, column, time) = countedKey else { return false }
         // NULL rows' codes are read one by one to be taken off: past a thirty-second of the rows, decoding
         // the block costs less.
         let info = segment.columns[column].blocks[block]
         guard info.nullCount * 32 <= info.rowCount else { return false }
+        // The time keys at the block's first and last instant, which must agree.
+        var timeKeys: [Int: Vector] = [:]
+        if let time {
+            let zone = segment.columns[time].blocks[block]
+            guard zone.nullCount == 0, zone.rowCount > 0 else { return false }
+            let ends = Vector(type: .timestamp, count: 2)
+            ends.ints[0] = zone.min
+            ends.ints[1] = zone.max
+            let evaluator = Evaluator(offsetSeconds: offsetSeconds, columns: [time: ends])
+            for k in plan.groupKeys.indices where k != position {
+                let key = try evaluator.evaluate(plan.groupKeys[k], Batch(count: 2, selection: nil))
+                guard key.value(0) == key.value(1) else { return false }
+                timeKeys[k] = key
+            }
+        }
         let pool = try scanner.pool(segment, column, cursor)
         var counts = [Int64](repeating: 0, count: pool.count + 1)
         let nulls = try counts.withUnsafeMutableBufferPointer { all in
@@ -323,11 +346,24 @@ struct BucketAggregation {
                                    validity: cursor.validity, scratch: cursor.scratch)
         }
         counts[pool.count] = Int64(nulls)
-        var partials = Partials(buckets: counts.count, inputs: plan.aggregates.map { _ in nil })
-        partials.rows = counts
-        let sizes = [counts.count]
-        try fold(partials, inputs: plan.aggregates.map { _ in nil }, table: table, accumulators: accumulators) {
-            Self.group(of: $0, sizes, table, [pool])
+        // One group per code that occurs (the last slot: NULL), found once.
+        let filled = counts.indices.filter { counts[$0] > 0 }
+        let filledBatch = Batch(count: filled.count, selection: nil)
+        let firstRow = [Int32](repeating: 0, count: filled.count)
+        let keys = plan.groupKeys.indices.map { k -> Vector in
+            if let constant = timeKeys[k] { return constant.gathered(firstRow, filledBatch) }
+            let codes = Vector(type: .string, count: filled.count)
+            codes.pool = pool
+            for (j, code) in filled.enumerated() {
+                if code == pool.count { codes.ints[j] = 0; codes.setNull(j) } else { codes.ints[j] = Int64(code) }
+            }
+            return codes
+        }
+        var groups = [Int32](repeating: 0, count: filled.count)
+        table.assign(keys, filledBatch, into: &groups)
+        for acc in accumulators {
+            acc.reserve(groups: table.groupCount)
+            for (j, code) in filled.enumerated() { (acc as? CountAccumulator)?.add(group: Int(groups[j]), count: counts[code]) }
         }
         return true
     }
