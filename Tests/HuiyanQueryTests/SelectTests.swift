@@ -173,6 +173,39 @@ final class SelectTests: QueryTestCase {
         }
     }
 
+    func testOneThreadAcrossSegmentsWithDifferentDictionaries() throws {
+        // Two segments whose dictionaries give the same string different codes, read by one thread: each
+        // segment's codes must be read with its own dictionary (filters and counts answered by storage too).
+        _ = try engine.execute("CREATE TABLE seg (k VARCHAR, v BIGINT, t TIMESTAMP)")
+        var expected: [String: Int] = [:]
+        for (part, keys) in [["c", "e", "a"], ["e", "b", "d", "c"]].enumerated() {
+            var csv = "k,v,t\n"
+            for i in 0..<(3000 + part * 1000) {
+                let k = keys[i % keys.count]
+                csv += "\(k),\(i),2025-0\(part + 1)-10 08:00:00\n"
+                expected[k, default: 0] += 1
+            }
+            let path = directory + "/seg\(part).csv"
+            try csv.write(toFile: path, atomically: true, encoding: .utf8)
+            _ = try engine.execute("COPY seg FROM '\(path)'")
+        }
+        let counts = expected.keys.sorted().map { [$0, String(expected[$0]!)] }
+        for threads in [1, 2] {
+            let context = QueryContext(threads: threads)
+            func query(_ sql: String) throws -> [[String]] {
+                try engine.execute(sql, context: context).last!.rows.map { $0.map { ValueFormatting.text($0, offsetSeconds: 28_800) ?? "NULL" } }
+            }
+            XCTAssertEqual(try query("SELECT k, count(*) FROM seg GROUP BY k ORDER BY k"), counts, "\(threads) threads")
+            XCTAssertEqual(try query("SELECT k, date_trunc('month', t) AS m, count(*) FROM seg GROUP BY k, m ORDER BY k, m").count, 7)
+            for k in expected.keys.sorted() {
+                XCTAssertEqual(try query("SELECT count(*) FROM seg WHERE k = '\(k)'"), [[String(expected[k]!)]], "\(k), \(threads) threads")
+                XCTAssertEqual(try query("SELECT count(*), sum(v) FROM seg WHERE k = '\(k)'"),
+                               try query("SELECT count(*), sum(v) FROM seg WHERE k IN ('\(k)', 'none')"), "\(k), \(threads) threads")
+            }
+            XCTAssertEqual(try query("SELECT count(*) FROM seg WHERE k < 'c'"), [[String(expected["a"]! + expected["b"]!)]])
+        }
+    }
+
     func testEmptyTablesAndResults() throws {
         _ = try engine.execute("CREATE TABLE e (x BIGINT, s VARCHAR)")
         XCTAssertEqual(value("SELECT count(*) FROM e"), "0")

@@ -222,10 +222,6 @@ final class TableScanner {
     /// that can read a row on its own read only those rows, into their own slots (the other slots are then
     /// undefined: the caller's selection must exclude them).
     func load(segment: SegmentReader, block: Int, cursor: Cursor, columns: [Int], rows selected: [Int32]? = nil) throws -> [Int: Vector] {
-        if cursor.poolSegment != ObjectIdentifier(segment) {
-            cursor.pools = [:]
-            cursor.poolSegment = ObjectIdentifier(segment)
-        }
         var vectors: [Int: Vector] = [:]
         for column in columns {
             let info = segment.columns[column]
@@ -260,6 +256,11 @@ final class TableScanner {
 
     /// The string pool of a column of the cursor's current segment (made once per segment).
     func pool(_ segment: SegmentReader, _ column: Int, _ cursor: Cursor) throws -> StringPool {
+        // The cursor's pools are those of the segment it read last.
+        if cursor.poolSegment != ObjectIdentifier(segment) {
+            cursor.pools = [:]
+            cursor.poolSegment = ObjectIdentifier(segment)
+        }
         if let pool = cursor.pools[column] { return pool }
         let pool = StringPool(try segment.dictionary(column: column), isSorted: true)
         cursor.pools[column] = pool
