@@ -71,13 +71,13 @@ public enum BitPacking {
         return !checked || over >> 63 == 0
     }
 
-    /// Writes to `selection` the indexes `first + i` of the values that lie in `lowest...highest`, in order;
+    /// Writes to `selection` the indexes of the values that lie in `lowest...highest`, in order;
     /// returns how many. `selection` needs room for `count` indexes. Nothing branches on a value (a test that
     /// keeps half of the values at random would mispredict every other one): each group of eight makes an
     /// 8-bit mask, and one table lookup gives the indexes it keeps, stored in one go.
     @inlinable
     public static func select(
-        _ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int, first: Int32 = 0,
+        _ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
         lowest: UInt64, highest: UInt64, into selection: UnsafeMutablePointer<Int32>
     ) -> Int {
         let top: UInt64 = width >= 56 ? (1 << 56) &- 1 : (1 << UInt64(width)) &- 1
@@ -93,11 +93,11 @@ public enum BitPacking {
         }
         if width == 0 {
             guard inside(0) == 1 else { return 0 }
-            for i in 0..<count { selection[i] = first &+ Int32(truncatingIfNeeded: i) }
+            for i in 0..<count { selection[i] = Int32(truncatingIfNeeded: i) }
             return count
         }
         if lowest == highest, width == 1 || width == 2 || width == 4 {
-            return selectEqual(packed, packedLength: packedLength, count: count, width: width, first: first, value: lowest, into: selection)
+            return selectEqual(packed, packedLength: packedLength, count: count, width: width, value: lowest, into: selection)
         }
         let table = selectionTable
         table.withUnsafeBufferPointer { table in
@@ -107,11 +107,11 @@ public enum BitPacking {
                     | inside(v.4) << 4 | inside(v.5) << 5 | inside(v.6) << 6 | inside(v.7) << 7)
                 let entry = table[mask]
                 // Eight slots from n on: n is at most i, so they lie inside the room for `count`.
-                raw.storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: entry & 0xFF) &+ (first &+ Int32(truncatingIfNeeded: i)),
+                raw.storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: entry & 0xFF) &+ Int32(truncatingIfNeeded: i),
                                toByteOffset: n &* 4, as: SIMD8<Int32>.self)
                 n &+= Int(truncatingIfNeeded: entry[7] >> 8)
             }, one: { i, v in
-                selection[n] = first &+ Int32(truncatingIfNeeded: i)
+                selection[n] = Int32(truncatingIfNeeded: i)
                 n &+= Int(inside(v))
             })
         }
@@ -122,7 +122,7 @@ public enum BitPacking {
     /// categories, channels or types): each 64-bit word is compared whole — the fields that differ from the
     /// value are or-ed down to their lowest bit — and the equal fields' indexes are read off the set bits.
     @inlinable
-    static func selectEqual(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int, first: Int32,
+    static func selectEqual(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
                             value: UInt64, into selection: UnsafeMutablePointer<Int32>) -> Int {
         let perWord = 64 / width
         let shift = width.trailingZeroBitCount          // field index = bit position >> shift
@@ -136,7 +136,7 @@ public enum BitPacking {
             if width >= 2 { folded |= differ >> 1 }
             if width == 4 { folded |= (differ >> 2) | (differ >> 3) }
             var equal = ~folded & lowBits
-            let start = first &+ Int32(truncatingIfNeeded: w &* perWord)
+            let start = Int32(truncatingIfNeeded: w &* perWord)
             while equal != 0 {
                 selection[n] = start &+ Int32(truncatingIfNeeded: equal.trailingZeroBitCount >> shift)
                 n &+= 1
@@ -146,7 +146,7 @@ public enum BitPacking {
         let done = words &* perWord
         if done < count {
             rest(packed, packedLength: packedLength, from: done, count: count, width: width) { i, v in
-                selection[n] = first &+ Int32(truncatingIfNeeded: i)
+                selection[n] = Int32(truncatingIfNeeded: i)
                 n &+= v == value ? 1 : 0
             }
         }

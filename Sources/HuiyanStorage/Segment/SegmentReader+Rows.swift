@@ -60,17 +60,14 @@ extension SegmentReader {
                     missing &= missing &- 1
                 }
             }
-            try withUnsafeTemporaryAllocation(of: Int64.self, capacity: count) { codes in
+            try IntegerBlockCodec.withSlots(Int64.self, count, in: scratch.workspace) { codes, rest in
                 inRange = try nullRows.withUnsafeBufferPointer {
-                    try IntegerBlockCodec.decode(data, count: count, rows: $0, into: codes.baseAddress!, within: 0...Int64(counts.count - 1))
+                    try IntegerBlockCodec.decode(data, count: count, rows: $0, into: codes, workspace: rest, within: codeRange(column: column))
                 }
                 if inRange { for row in nullRows { counts[Int(codes[Int(row)])] &-= 1 } }
             }
         }
-        // An all-NULL block of a column with no dictionary has nothing to count.
-        if !inRange && !(counts.isEmpty && nulls == footer.columns[column].blocks[block].rowCount) {
-            throw StorageError.corrupt(path: path, detail: "string code outside the dictionary in column \"\(footer.columns[column].definition.name)\", block \(block)")
-        }
+        try checkCodes(column: column, block: block, nulls: nulls, inRange: inRange)
         return nulls
     }
 }
