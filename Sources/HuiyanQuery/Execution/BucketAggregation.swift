@@ -115,17 +115,10 @@ struct BucketAggregation {
         guard buckets <= 1 << 16 else { return false }
         let inputs = try plan.aggregates.map { try $0.argument.map { try evaluator.evaluate($0, batch) } }
         var partials = Partials(buckets: buckets, inputs: inputs)
-        if keys.count == 1 && batch.selection == nil && inputs.allSatisfy({ $0 == nil }) {
-            // The common case — count(*) by one dictionary column: straight from the codes.
-            keys[0].ints.withUnsafeBufferPointer { codes in
-                partials.rows.withUnsafeMutableBufferPointer { Self.countCodes(codes, nulls: keys[0].nulls, slots: buckets, into: $0) }
-            }
-        } else {
-            let overflow = try Self.withBuckets(keys, sizes) { bucket in addInputs(bucket, inputs, batch, &partials) }
-            guard !overflow else { return false }
-            // An argument without NULLs counts every row of its bucket.
-            for (a, input) in inputs.enumerated() where input != nil && input!.nulls == nil { partials.counts[a] = partials.rows }
-        }
+        let overflow = try Self.withBuckets(keys, sizes) { bucket in addInputs(bucket, inputs, batch, &partials) }
+        guard !overflow else { return false }
+        // An argument without NULLs counts every row of its bucket.
+        for (a, input) in inputs.enumerated() where input != nil && input!.nulls == nil { partials.counts[a] = partials.rows }
         try fold(partials, inputs: inputs, table: table, accumulators: accumulators) { Self.group(of: $0, sizes, table, pools) }
         return true
     }
@@ -181,15 +174,25 @@ struct BucketAggregation {
             if let same = inputs[..<a].firstIndex(where: { $0 === input }) {
                 partials.sums[a] = partials.sums[same]
                 partials.counts[a] = partials.counts[same]
-                if plan.aggregates[a].kind != .count,
-                   ExactSum.grow(0, rows: range?.count ?? batch.selectedCount, largest: ExactSum.magnitudeBound(magnitudeOf[same])) == nil {
-                    return true
-                }
-                continue
+                magnitudeOf[a] = magnitudeOf[same]
+            } else {
+                magnitudeOf[a] = add(input, a, countingRows: !rowsCounted)
+                rowsCounted = true
             }
-            let countRows = !rowsCounted
-            rowsCounted = true
-            let magnitudes = input.ints.withUnsafeBufferPointer { values in
+            // Within one block the partial sums cannot have wrapped unless rows × the largest magnitude can.
+            if plan.aggregates[a].kind != .count,
+               ExactSum.grow(0, rows: range?.count ?? batch.selectedCount, largest: ExactSum.magnitudeBound(magnitudeOf[a])) == nil {
+                return true
+            }
+        }
+        if !rowsCounted {
+            partials.rows.withUnsafeMutableBufferPointer { r in _ = BucketSums.add(bucket, UnitValues(), batch, within: range, into: r) }
+        }
+        return false
+
+        /// Adds argument `a` into its partials (and the rows, when asked); returns its values' magnitudes.
+        func add(_ input: Vector, _ a: Int, countingRows countRows: Bool) -> Int64 {
+            input.ints.withUnsafeBufferPointer { values in
                 partials.sums[a].withUnsafeMutableBufferPointer { s in
                     partials.rows.withUnsafeMutableBufferPointer { r -> Int64 in
                         let rows = countRows ? r : nil
@@ -205,54 +208,6 @@ struct BucketAggregation {
                     }
                 }
             }
-            magnitudeOf[a] = magnitudes
-            // Within one block the partial sums cannot have wrapped unless rows × the largest magnitude can.
-            if plan.aggregates[a].kind != .count,
-               ExactSum.grow(0, rows: range?.count ?? batch.selectedCount, largest: ExactSum.magnitudeBound(magnitudes)) == nil {
-                return true
-            }
-        }
-        if !rowsCounted {
-            partials.rows.withUnsafeMutableBufferPointer { r in _ = BucketSums.add(bucket, UnitValues(), batch, within: range, into: r) }
-        }
-        return false
-    }
-
-    /// Counts every code of a block into `counts` (NULL rows into the last slot), through four interleaved
-    /// histograms: a popular code's counter is then not incremented back to back (each increment would wait
-    /// for the one before).
-    private static func countCodes(_ codes: UnsafeBufferPointer<Int64>, nulls: [UInt8]?, slots: Int,
-                                   into counts: UnsafeMutableBufferPointer<Int64>) {
-        withUnsafeTemporaryAllocation(of: Int64.self, capacity: 4 * slots) { lanes in
-            lanes.initialize(repeating: 0)
-            let l = lanes.baseAddress!, c = codes.baseAddress!
-            let n = codes.count, quads = n & ~3, nullSlot = Int64(slots - 1)
-            var i = 0
-            if let nulls {
-                nulls.withUnsafeBufferPointer { isNull in
-                    let u = isNull.baseAddress!
-                    // Branch-free: NULL flags are 0 or 1, and a quarter of a column may be NULL at random.
-                    @inline(__always) func slot(_ k: Int) -> Int { Int(truncatingIfNeeded: c[k] &+ Int64(u[k]) &* (nullSlot &- c[k])) }
-                    while i < quads {
-                        l[slot(i)] &+= 1
-                        l[slots &+ slot(i + 1)] &+= 1
-                        l[2 &* slots &+ slot(i + 2)] &+= 1
-                        l[3 &* slots &+ slot(i + 3)] &+= 1
-                        i += 4
-                    }
-                    while i < n { l[slot(i)] &+= 1; i += 1 }
-                }
-            } else {
-                while i < quads {
-                    l[Int(c[i])] &+= 1
-                    l[slots + Int(c[i + 1])] &+= 1
-                    l[2 * slots + Int(c[i + 2])] &+= 1
-                    l[3 * slots + Int(c[i + 3])] &+= 1
-                    i += 4
-                }
-                while i < n { l[Int(c[i])] &+= 1; i += 1 }
-            }
-            for s in 0..<slots { counts[s] &+= l[s] &+ l[slots + s] &+ l[2 * slots + s] &+ l[3 * slots + s] }
         }
     }
 
@@ -277,22 +232,45 @@ struct BucketAggregation {
     /// false when the block must be read.
     func aggregateFromZoneMap(_ segment: SegmentReader, _ block: Int, wholeBlock: Bool, table: GroupTable,
                               accumulators: [Accumulator]) throws -> Bool {
-        guard case .timeRuns(let column, _) = shape, plan.filter == nil || wholeBlock, countsFromZoneMaps else { return false }
-        let info = segment.columns[column].blocks[block]
-        guard info.nullCount == 0, info.rowCount > 0 else { return false }
-        let ends = Vector(type: .timestamp, count: 2)
-        ends.ints[0] = info.min
-        ends.ints[1] = info.max
-        let both = Batch(count: 2, selection: nil)
-        let keys = try plan.groupKeys.map { try Evaluator(offsetSeconds: offsetSeconds, columns: [column: ends]).evaluate($0, both) }
-        guard keys.allSatisfy({ $0.value(0) == $0.value(1) }) else { return false }
+        guard case .timeRuns(let column, _) = shape, plan.filter == nil || wholeBlock, countsFromZoneMaps,
+              let ends = try keysAtBlockEnds(segment, block, time: column) else { return false }
+        let keys = plan.groupKeys.indices.map { ends[$0]! }
         var groups = [Int32](repeating: 0, count: 2)
         table.assign(keys, Batch(count: 1, selection: nil), into: &groups)
         for acc in accumulators {
             acc.reserve(groups: table.groupCount)
-            (acc as? CountAccumulator)?.add(group: Int(groups[0]), count: Int64(info.rowCount))
+            (acc as? CountAccumulator)?.add(group: Int(groups[0]), count: Int64(segment.columns[column].blocks[block].rowCount))
         }
         return true
+    }
+
+    /// The group keys other than the one at `except`, computed at the first and last instant of a block's
+    /// time column (from its zone map); nil when the block has NULL times or none, or when a key differs
+    /// between the two (the block then spans more than one of its buckets).
+    private func keysAtBlockEnds(_ segment: SegmentReader, _ block: Int, time: Int, except: Int? = nil) throws -> [Int: Vector]? {
+        let zone = segment.columns[time].blocks[block]
+        guard zone.nullCount == 0, zone.rowCount > 0 else { return nil }
+        let ends = Vector(type: .timestamp, count: 2)
+        ends.ints[0] = zone.min
+        ends.ints[1] = zone.max
+        let evaluator = Evaluator(offsetSeconds: offsetSeconds, columns: [time: ends])
+        var keys: [Int: Vector] = [:]
+        for k in plan.groupKeys.indices where k != except {
+            let key = try evaluator.evaluate(plan.groupKeys[k], Batch(count: 2, selection: nil))
+            guard key.value(0) == key.value(1) else { return nil }
+            keys[k] = key
+        }
+        return keys
+    }
+
+    /// A string key's values for buckets given by their slots in it: a code, or `pool.count` for NULL.
+    private static func codeVector(_ slots: [Int], _ pool: StringPool) -> Vector {
+        let codes = Vector(type: .string, count: slots.count)
+        codes.pool = pool
+        for (j, slot) in slots.enumerated() {
+            if slot == pool.count { codes.ints[j] = 0; codes.setNull(j) } else { codes.ints[j] = Int64(slot) }
+        }
+        return codes
     }
 
     // MARK: Counted in storage
@@ -327,17 +305,8 @@ struct BucketAggregation {
         // The time keys at the block's first and last instant, which must agree.
         var timeKeys: [Int: Vector] = [:]
         if let time {
-            let zone = segment.columns[time].blocks[block]
-            guard zone.nullCount == 0, zone.rowCount > 0 else { return false }
-            let ends = Vector(type: .timestamp, count: 2)
-            ends.ints[0] = zone.min
-            ends.ints[1] = zone.max
-            let evaluator = Evaluator(offsetSeconds: offsetSeconds, columns: [time: ends])
-            for k in plan.groupKeys.indices where k != position {
-                let key = try evaluator.evaluate(plan.groupKeys[k], Batch(count: 2, selection: nil))
-                guard key.value(0) == key.value(1) else { return false }
-                timeKeys[k] = key
-            }
+            guard let ends = try keysAtBlockEnds(segment, block, time: time, except: position) else { return false }
+            timeKeys = ends
         }
         let pool = try scanner.pool(segment, column, cursor)
         var counts = [Int64](repeating: 0, count: pool.count + 1)
@@ -351,13 +320,7 @@ struct BucketAggregation {
         let filledBatch = Batch(count: filled.count, selection: nil)
         let firstRow = [Int32](repeating: 0, count: filled.count)
         let keys = plan.groupKeys.indices.map { k -> Vector in
-            if let constant = timeKeys[k] { return constant.gathered(firstRow, filledBatch) }
-            let codes = Vector(type: .string, count: filled.count)
-            codes.pool = pool
-            for (j, code) in filled.enumerated() {
-                if code == pool.count { codes.ints[j] = 0; codes.setNull(j) } else { codes.ints[j] = Int64(code) }
-            }
-            return codes
+            timeKeys[k].map { $0.gathered(firstRow, filledBatch) } ?? Self.codeVector(filled, pool)
         }
         var groups = [Int32](repeating: 0, count: filled.count)
         table.assign(keys, filledBatch, into: &groups)
@@ -485,13 +448,7 @@ struct BucketAggregation {
             // The string key's slot, read back from the mixed radix.
             let position = codeKeys.firstIndex(of: k)!
             let below = sizes[(position + 1)...].reduce(1, *)
-            let v = Vector(type: .string, count: filled.count)
-            v.pool = pools[position]
-            for (j, bucket) in filled.enumerated() {
-                let slot = bucket.1 / below % sizes[position]
-                if slot == sizes[position] - 1 { v.ints[j] = 0; v.setNull(j) } else { v.ints[j] = Int64(slot) }
-            }
-            return v
+            return Self.codeVector(filled.map { $0.1 / below % sizes[position] }, pools[position])
         }
         var groups = [Int32](repeating: 0, count: filled.count)
         table.assign(keys, filledBatch, into: &groups)

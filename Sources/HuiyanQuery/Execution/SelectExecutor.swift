@@ -128,7 +128,7 @@ final class SelectExecutor {
                     var unitRows: [[Value]] = []
                     for block in units[u].blocks {
                         try self.context.check()
-                        if self.plan.isAggregate, try self.aggregateFromZoneMap(scanner, segment, block, worker) { continue }
+                        if self.plan.isAggregate, try self.aggregateWithoutVectors(scanner, segment, block, worker) { continue }
                         var (vectors, batch) = try self.read(scanner, segment, block, worker.cursor)
                         guard batch.selectedCount > 0 else { continue }
                         var evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
@@ -252,7 +252,7 @@ final class SelectExecutor {
     /// Aggregates a block without reading it into vectors, when it can: a count(*) without groups of a
     /// block the filter selects whole, counts by time buckets the block lies in (from zone maps), or counts
     /// by one string column, counted by storage from the packed codes (`BucketAggregation`).
-    private func aggregateFromZoneMap(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ worker: Worker) throws -> Bool {
+    private func aggregateWithoutVectors(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ worker: Worker) throws -> Bool {
         guard plan.joins.isEmpty else { return false }
         let whole = plan.filter == nil || scanner.selectsWholeBlock(segment, block)
         if plan.groupKeys.isEmpty, whole, plan.aggregates.allSatisfy({ $0.kind == .countStar }) {
