@@ -8,8 +8,7 @@ final class CompositeEncodingTests: XCTestCase {
 
     @discardableResult
     private func roundTrip(_ values: [Int64], file: StaticString = #filePath, line: UInt = #line) -> (IntegerEncoding, [UInt8]) {
-        var encoded: [UInt8] = []
-        values.withUnsafeBufferPointer { IntegerBlockCodec.encode($0, into: &encoded) }
+        let encoded = encodedBlock(values)
         var decoded = [Int64](repeating: -1, count: values.count)
         var codes = [UInt32](repeating: 0, count: values.count)
         let ok = encoded.withUnsafeBytes { raw in

@@ -3,8 +3,7 @@ import XCTest
 
 final class IntegerBlockCodecTests: XCTestCase {
     private func roundTrip(_ values: [Int64], file: StaticString = #filePath, line: UInt = #line) -> (IntegerEncoding, Int) {
-        var encoded: [UInt8] = []
-        values.withUnsafeBufferPointer { IntegerBlockCodec.encode($0, into: &encoded) }
+        let encoded = encodedBlock(values)
         var decoded = [Int64](repeating: -1, count: values.count)
         let ok = encoded.withUnsafeBytes { raw in
             decoded.withUnsafeMutableBufferPointer { out in
@@ -78,8 +77,7 @@ final class IntegerBlockCodecTests: XCTestCase {
 
     func testTruncatedPayloadThrows() {
         let values: [Int64] = (0..<1000).map { Int64($0 * 7919 % 1000) }
-        var encoded: [UInt8] = []
-        values.withUnsafeBufferPointer { IntegerBlockCodec.encode($0, into: &encoded) }
+        let encoded = encodedBlock(values)
         let out = UnsafeMutablePointer<Int64>.allocate(capacity: 1000)
         defer { out.deallocate() }
         for cut in [0, 1, 9, encoded.count / 2, encoded.count - 1] {

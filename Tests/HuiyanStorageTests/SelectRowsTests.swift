@@ -6,17 +6,11 @@ import HuiyanTourism
 /// that nothing reads afterwards does): the same rows as testing the decoded values, for every encoding and
 /// width, ranges inside, around and outside the values, and blocks whose length leaves a tail.
 final class SelectRowsTests: XCTestCase {
-    private func encode(_ values: [Int64]) -> [UInt8] {
-        var encoded: [UInt8] = []
-        values.withUnsafeBufferPointer { IntegerBlockCodec.encode($0, into: &encoded) }
-        return encoded
-    }
-
     /// Selects `range` from the encoded values and compares with the rows whose value lies in it; returns
     /// the encoding used.
     @discardableResult
     private func check(_ values: [Int64], _ range: ClosedRange<Int64>, file: StaticString = #filePath, line: UInt = #line) -> IntegerEncoding {
-        let payload = encode(values)
+        let payload = encodedBlock(values)
         var selection = [Int32](repeating: -1, count: values.count)
         let n = payload.withUnsafeBytes { raw in
             selection.withUnsafeMutableBufferPointer { try? IntegerBlockCodec.select(raw, count: values.count, within: range, into: $0.baseAddress!) }
@@ -94,7 +88,7 @@ final class SelectRowsTests: XCTestCase {
     func testDamagedPayloadsAreRefusedOrSelectSafely() {
         var rng = SplitMix64(seed: 25)
         let values = (0..<4096).map { _ in Int64(rng.below(7)) }
-        let payload = encode(values)
+        let payload = encodedBlock(values)
         var selection = [Int32](repeating: 0, count: 4096)
         for trial in 0..<500 {
             var damaged = payload
@@ -115,8 +109,7 @@ final class SelectRowsTests: XCTestCase {
 /// histogram as counting the decoded values, and codes outside the dictionary reported.
 final class CountCodesTests: XCTestCase {
     private func counted(_ values: [Int64], slots: Int) -> [Int64]? {
-        var encoded: [UInt8] = []
-        values.withUnsafeBufferPointer { IntegerBlockCodec.encode($0, into: &encoded) }
+        let encoded = encodedBlock(values)
         var counts = [Int64](repeating: 0, count: slots)
         let inside = encoded.withUnsafeBytes { raw in
             counts.withUnsafeMutableBufferPointer { try? IntegerBlockCodec.count(raw, count: values.count, into: $0) }

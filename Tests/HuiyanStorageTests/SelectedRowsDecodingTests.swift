@@ -5,16 +5,10 @@ import XCTest
 /// selective filter): the same values as decoding the block whole, for every encoding, sparse and dense
 /// selections, and damage reported.
 final class SelectedRowsDecodingTests: XCTestCase {
-    private func encode(_ values: [Int64]) -> [UInt8] {
-        var encoded: [UInt8] = []
-        values.withUnsafeBufferPointer { IntegerBlockCodec.encode($0, into: &encoded) }
-        return encoded
-    }
-
     /// Decodes `rows` of the encoded block and checks them against `values`; returns the encoding used.
     @discardableResult
     private func check(_ values: [Int64], rows: [Int32], file: StaticString = #filePath, line: UInt = #line) -> IntegerEncoding {
-        let payload = encode(values)
+        let payload = encodedBlock(values)
         var out = [Int64](repeating: -1, count: values.count)
         let inRange = decode(payload, count: values.count, rows: rows, into: &out, within: values.min()!...values.max()!)
         XCTAssertEqual(inRange, true, "decoding failed or refused the values' own range", file: file, line: line)
@@ -76,7 +70,7 @@ final class SelectedRowsDecodingTests: XCTestCase {
         // Few distinct, widely spread values (money): the per-block dictionary wins.
         let prices: [Int64] = [3990, 19_900, 135_000, 2_480, 1_000_000_000, -500]
         let values = (0..<20_000).map { _ in prices.randomElement()! }
-        XCTAssertEqual(encode(values)[0], IntegerEncoding.dictionary.rawValue)
+        XCTAssertEqual(encodedBlock(values)[0], IntegerEncoding.dictionary.rawValue)
         for rows in selections(of: values.count) { check(values, rows: rows) }
     }
 
@@ -91,7 +85,7 @@ final class SelectedRowsDecodingTests: XCTestCase {
     func testDamageIsReportedNotCrashedOn() {
         let prices: [Int64] = [3990, 19_900, 135_000]
         let values = (0..<4096).map { _ in prices.randomElement()! }
-        let payloads = [encode(values), encode((0..<4096).map { Int64($0 * 7919 % 4096) })]
+        let payloads = [encodedBlock(values), encodedBlock((0..<4096).map { Int64($0 * 7919 % 4096) })]
         for payload in payloads {
             for trial in 0..<300 {
                 var damaged = payload
@@ -101,6 +95,6 @@ final class SelectedRowsDecodingTests: XCTestCase {
             }
         }
         // Rows past the block are refused.
-        XCTAssertNil(decode(encode(values), count: 4096, rows: [4096]))
+        XCTAssertNil(decode(encodedBlock(values), count: 4096, rows: [4096]))
     }
 }
