@@ -13,6 +13,33 @@ final class BucketShapesTests: XCTestCase {
         }
     }
 
+    func testWholeBlocksReadFromTheFooterMatchTheValues() throws {
+        // count, sum and avg of blocks the filter selects whole, without groups or by time buckets a block lies
+        // inside, come from the footer (row and NULL counts, block sums); the same query with a conjunct no
+        // zone map decides (true for every row) reads every value.
+        let engine = try DifferentialTests.engine()
+        let queries: [(String, String)] = [
+            ("visits", "sum(spend), avg(spend), count(spend), count(*), count(route)"),
+            ("orders", "sum(amount), sum(qty), avg(qty), count(merchant)"),
+            ("tickets", "count(*), sum(amount), avg(amount)"),
+        ]
+        // (keys, how many)
+        let keys = [("", 0), ("date_trunc('month', ts) AS m", 1), ("EXTRACT(YEAR FROM ts) AS y", 1), ("CAST(ts AS DATE) AS d", 1),
+                    ("date_trunc('quarter', ts) AS q, date_trunc('month', ts) AS m", 2)]
+        for (table, aggregates) in queries {
+            for (key, count) in keys {
+                let columns = key.isEmpty ? aggregates : "\(key), \(aggregates)"
+                let grouping = count == 0 ? "" : " GROUP BY \(count == 2 ? "1, 2" : "1") ORDER BY 1, 2"
+                for filter in ["", " WHERE ts >= '2025-03-01' AND ts < '2025-09-01'"] {
+                    let always = (filter.isEmpty ? " WHERE " : filter + " AND ") + "(ts IS NULL OR ts IS NOT NULL)"
+                    let fast = rows(engine, "SELECT \(columns) FROM \(table)\(filter)\(grouping)")
+                    XCTAssertFalse(fast.isEmpty, "\(table) \(key)\(filter)")
+                    XCTAssertEqual(fast, rows(engine, "SELECT \(columns) FROM \(table)\(always)\(grouping)"), "\(table) \(key)\(filter)")
+                }
+            }
+        }
+    }
+
     func testCodesCountedInStorageMatchTheHashTable() throws {
         // count(*) by one string column: counted from the packed codes when the block has few NULLs
         // (spot none, origin a fortieth), decoded otherwise (route a quarter); whole blocks and filtered ones.

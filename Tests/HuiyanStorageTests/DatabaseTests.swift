@@ -122,6 +122,21 @@ final class DatabaseTests: XCTestCase {
         XCTAssertThrowsError(try reader.decodeIntegers(column: 2, block: 1, into: values, validity: nil, scratch: BlockScratch()))
     }
 
+    func testVerifyFindsABlockSumThatDisagreesWithTheValues() throws {
+        // A footer whose recorded block sum is off by one fen (its checksum resealed): verify names the block.
+        let dir = TestDirectory()
+        let db = try makeDatabase(dir)
+        try appendSegments(db, rowsEach: [SegmentFormat.blockRows + 10])
+        let segment = try db.snapshot(of: "mixed").segments[0]
+        var footer = segment.footer
+        footer.columns[2].blocks[1].sum! += 1
+        try rewriteFooter(of: segment.path, with: footer)
+        let report = try Database.open(at: dir.file("db")).verify()
+        XCTAssertEqual(report.damages.map(\.column), ["amount"])
+        XCTAssertEqual(report.damages.first?.block, 1)
+        XCTAssertTrue(report.damages.first!.description.contains("block sum"), report.damages.first!.description)
+    }
+
     func testDamagedManifestIsDetected() throws {
         let dir = TestDirectory()
         let db = try makeDatabase(dir)

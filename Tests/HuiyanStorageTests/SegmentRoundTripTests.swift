@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import HuiyanStorage
 
@@ -78,6 +79,43 @@ final class SegmentRoundTripTests: XCTestCase {
         let amounts = (0..<SegmentFormat.blockRows).filter { $0 % 11 != 0 }.map { Int64(($0 * 7919) % 100_000) - 500 }
         XCTAssertEqual(reader.columns[2].blocks[0].min, amounts.min())
         XCTAssertEqual(reader.columns[2].blocks[0].max, amounts.max())
+    }
+
+    func testBlockSumsOfIntegerAndMoneyColumnsAreInTheFooter() throws {
+        // Format 3: each block of an integer or money column records the sum of its non-NULL values; other
+        // types, and a block whose sum leaves Int64, record none.
+        let dir = TestDirectory()
+        let rows = SegmentFormat.blockRows + 5000
+        let (builder, expected) = Self.makeRows(rows)
+        _ = try SegmentWriter.write(builder, to: dir.file("s.hyseg"))
+        let reader = try SegmentReader(path: dir.file("s.hyseg"))
+        for (b, range) in [0..<SegmentFormat.blockRows, SegmentFormat.blockRows..<rows].enumerated() {
+            for column in [2, 5] {
+                let sum = range.compactMap { expected[$0][column].map { Int64($0)! } }.reduce(0, +)
+                XCTAssertEqual(reader.columns[column].blocks[b].sum, sum, "column \(column), block \(b)")
+            }
+            for column in [0, 1, 3, 4] { XCTAssertNil(reader.columns[column].blocks[b].sum, "column \(column)") }
+        }
+        let schema = TableSchema(name: "big", columns: [ColumnDefinition("v", .int64)])
+        let big = SegmentBuilder(schema: schema)
+        for v in [Int64.max, 1, -5, .min, .min] { big.columns[0].appendInt64(v) }
+        _ = try SegmentWriter.write(big, to: dir.file("big.hyseg"))
+        XCTAssertNil(try SegmentReader(path: dir.file("big.hyseg")).columns[0].blocks[0].sum)
+    }
+
+    func testAVersion2SegmentReadsWithoutBlockSums() throws {
+        // The same segment with a version 2 footer (no block sums) and version 2 in header and trailer.
+        let dir = TestDirectory()
+        let (builder, expected) = Self.makeRows(70_000)
+        _ = try SegmentWriter.write(builder, to: dir.file("v3.hyseg"))
+        let current = try SegmentReader(path: dir.file("v3.hyseg"))
+        try FileManager.default.copyItem(atPath: dir.file("v3.hyseg"), toPath: dir.file("v2.hyseg"))
+        try rewriteFooter(of: dir.file("v2.hyseg"), with: current.footer, version: 2)
+        let old = try SegmentReader(path: dir.file("v2.hyseg"))
+        XCTAssertEqual(try Self.readRows(old), expected)
+        XCTAssertNotNil(current.columns[2].blocks[0].sum)
+        XCTAssertTrue(old.columns.allSatisfy { $0.blocks.allSatisfy { $0.sum == nil } })
+        XCTAssertEqual(old.columns[2].blocks.map(\.max), current.columns[2].blocks.map(\.max))
     }
 
     func testAllNullAndEmptyColumns() throws {

@@ -12,8 +12,8 @@ import HuiyanStorage
 /// - by runs of time and dictionary codes, for such time keys together with one or two string columns
 ///   (revenue by month and platform): a bucket is a run and a slot of each string key.
 /// Any other block (a selection, NULL times, times out of order, too many runs) takes the general path.
-/// A count by month, quarter or year mostly needs no decoding at all: most blocks lie inside one bucket,
-/// which their zone maps show.
+/// A count, sum or average by month, quarter or year mostly needs no decoding at all: most blocks lie
+/// inside one bucket, which their zone maps show, and their footer entries hold the totals.
 struct BucketAggregation {
     enum Shape {
         case codes
@@ -213,13 +213,12 @@ struct BucketAggregation {
 
     // MARK: From the zone map
 
-    /// count(*) only, keyed by time buckets that never decrease as time goes on (date_trunc, CAST AS DATE,
-    /// the year), over the scanned table with no join: a block that the filter selects whole (or with no
-    /// filter) and whose first and last instants fall in the same buckets is counted from its zone map,
-    /// without decoding anything.
-    private var countsFromZoneMaps: Bool {
-        guard case .timeRuns = shape, plan.joins.isEmpty, plan.postJoinFilter == nil,
-              plan.aggregates.allSatisfy({ $0.kind == .countStar }) else { return false }
+    /// Aggregates a footer entry answers (`WholeBlockAggregates`), keyed by time buckets that never decrease
+    /// as time goes on (date_trunc, CAST AS DATE, the year): a block that the filter selects whole (or with
+    /// no filter) and whose first and last instants fall in the same buckets is aggregated from its footer
+    /// entries, without decoding anything.
+    private var aggregatesFromFooter: Bool {
+        guard case .timeRuns = shape, WholeBlockAggregates.apply(to: plan) else { return false }
         return plan.groupKeys.allSatisfy { key in
             switch key {
             case .function(.dateTrunc, _, _), .cast(_, .date), .function(.datePart(.year), _, _): return true
@@ -228,19 +227,18 @@ struct BucketAggregation {
         }
     }
 
-    /// Counts a whole block from its zone map when its keys are the same at its first and last instant;
-    /// false when the block must be read.
+    /// Aggregates a whole block from its footer entries when its keys are the same at its first and last
+    /// instant; false when the block must be read.
     func aggregateFromZoneMap(_ segment: SegmentReader, _ block: Int, wholeBlock: Bool, table: GroupTable,
                               accumulators: [Accumulator]) throws -> Bool {
-        guard case .timeRuns(let column, _) = shape, plan.filter == nil || wholeBlock, countsFromZoneMaps,
+        guard case .timeRuns(let column, _) = shape, plan.filter == nil || wholeBlock, aggregatesFromFooter,
+              WholeBlockAggregates.canAdd(plan, segment, block, accumulators: accumulators),
               let ends = try keysAtBlockEnds(segment, block, time: column) else { return false }
         let keys = plan.groupKeys.indices.map { ends[$0]! }
         var groups = [Int32](repeating: 0, count: 2)
         table.assign(keys, Batch(count: 1, selection: nil), into: &groups)
-        for acc in accumulators {
-            acc.reserve(groups: table.groupCount)
-            (acc as? CountAccumulator)?.add(group: Int(groups[0]), count: Int64(segment.columns[column].blocks[block].rowCount))
-        }
+        for acc in accumulators { acc.reserve(groups: table.groupCount) }
+        try WholeBlockAggregates.add(plan, segment, block, group: Int(groups[0]), accumulators: accumulators)
         return true
     }
 

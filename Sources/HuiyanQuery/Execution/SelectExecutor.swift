@@ -249,19 +249,19 @@ final class SelectExecutor {
         return (dense, compact)
     }
 
-    /// Aggregates a block without reading it into vectors, when it can: a count(*) without groups of a
-    /// block the filter selects whole, counts by time buckets the block lies in (from zone maps), or counts
-    /// by one string column, counted by storage from the packed codes (`BucketAggregation`).
+    /// Aggregates a block without reading it into vectors, when it can: counts, sums and averages of a
+    /// block the filter selects whole, without groups or by time buckets the block lies in, from its footer
+    /// entries (row and NULL counts, zone maps, block sums); or counts by one string column, counted by
+    /// storage from the packed codes (`BucketAggregation`).
     private func aggregateWithoutVectors(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ worker: Worker) throws -> Bool {
         guard plan.joins.isEmpty else { return false }
         let whole = plan.filter == nil || scanner.selectsWholeBlock(segment, block)
-        if plan.groupKeys.isEmpty, whole, plan.aggregates.allSatisfy({ $0.kind == .countStar }) {
+        if plan.groupKeys.isEmpty, whole, wholeBlocksFromFooter,
+           WholeBlockAggregates.canAdd(plan, segment, block, accumulators: worker.accumulators) {
             let table = worker.table!
             if table.groupCount == 0 { addEmptyGroup(worker) }
-            for acc in worker.accumulators {
-                acc.reserve(groups: table.groupCount)
-                (acc as? CountAccumulator)?.add(group: 0, count: Int64(segment.columns[0].blocks[block].rowCount))
-            }
+            for acc in worker.accumulators { acc.reserve(groups: table.groupCount) }
+            try WholeBlockAggregates.add(plan, segment, block, group: 0, accumulators: worker.accumulators)
             return true
         }
         guard let buckets else { return false }
@@ -271,6 +271,9 @@ final class SelectExecutor {
         return try buckets.countInStorage(segment, block, wholeBlock: whole, scanner: scanner, cursor: worker.cursor,
                                           table: worker.table!, accumulators: worker.accumulators)
     }
+
+    /// Whether the aggregates can be read from a whole block's footer entries (`WholeBlockAggregates`).
+    private lazy var wholeBlocksFromFooter = WholeBlockAggregates.apply(to: plan)
 
     /// The bucket fast paths, when the query's shape allows them.
     private lazy var buckets = BucketAggregation(plan: plan, offsetSeconds: offsetSeconds)

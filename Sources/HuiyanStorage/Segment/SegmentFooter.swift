@@ -3,8 +3,9 @@ public struct SegmentFooter: Sendable {
     public var rowCount: Int
     public var columns: [SegmentColumnInfo]
 
-    /// Serializes the footer (little-endian, see docs/FORMAT.md).
-    func encoded() -> [UInt8] {
+    /// Serializes the footer (little-endian, see docs/FORMAT.md) in format `version` (before 3: without
+    /// block sums).
+    func encoded(version: UInt32 = SegmentFormat.version) -> [UInt8] {
         var out = ByteWriter(capacity: 256 + columns.count * 64 + columns.reduce(0) { $0 + $1.blocks.count * 53 })
         out.u64(UInt64(rowCount))
         out.u32(UInt32(columns.count))
@@ -33,13 +34,20 @@ public struct SegmentFooter: Sendable {
                 out.u32(UInt32(block.nullCount))
                 out.i64(block.min)
                 out.i64(block.max)
+                if version >= 3, let sum = block.sum {
+                    out.u8(1)
+                    out.i64(sum)
+                } else if version >= 3 {
+                    out.u8(0)
+                }
             }
         }
         return out.bytes
     }
 
-    /// Parses a footer, checking every count and range against `fileSize`; throws a description of the damage.
-    static func decode(_ bytes: UnsafeRawBufferPointer, fileSize: Int) throws -> SegmentFooter {
+    /// Parses a footer of format `version`, checking every count and range against `fileSize`; throws a
+    /// description of the damage.
+    static func decode(_ bytes: UnsafeRawBufferPointer, fileSize: Int, version: UInt32 = SegmentFormat.version) throws -> SegmentFooter {
         var reader = ByteReader(bytes)
         do {
             let rowCount = Int(clamping: try reader.u64())
@@ -78,8 +86,17 @@ public struct SegmentFooter: Sendable {
                     guard blockRows <= SegmentFormat.blockRows, blockNulls <= blockRows else {
                         throw FooterError("impossible block row count in column \"\(name)\"")
                     }
+                    // Version 3: the block's sum, for integer and money columns only.
+                    var sum: Int64?
+                    if version >= 3 {
+                        switch try reader.u8() {
+                        case 0: break
+                        case 1 where type == .int64 || type == .money: sum = try reader.i64()
+                        default: throw FooterError("impossible block sum in column \"\(name)\"")
+                        }
+                    }
                     rows += blockRows
-                    blocks.append(BlockInfo(range: range, rowCount: blockRows, nullCount: blockNulls, min: lo, max: hi))
+                    blocks.append(BlockInfo(range: range, rowCount: blockRows, nullCount: blockNulls, min: lo, max: hi, sum: sum))
                 }
                 guard rows == rowCount else { throw FooterError("column \"\(name)\" has \(rows) rows in its blocks, the segment \(rowCount)") }
                 columns.append(SegmentColumnInfo(definition: definition, nullCount: nullCount, plainBytes: plainBytes, dictionary: dictionary,

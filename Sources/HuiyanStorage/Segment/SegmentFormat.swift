@@ -1,10 +1,11 @@
 /// Constants of the segment file format (docs/FORMAT.md).
 public enum SegmentFormat {
     /// The current format version, written in header and trailer. Version 2 added the integer encodings 5
-    /// (dictionary) and 6 (interleaved) and numeric string dictionaries; version 1 files use neither and read as before.
-    public static let version: UInt32 = 2
+    /// (dictionary) and 6 (interleaved) and numeric string dictionaries; version 3 the sum of each block of
+    /// an integer or money column in the footer. Older files read as before (without block sums).
+    public static let version: UInt32 = 3
     /// Versions this reader reads.
-    public static let readableVersions: ClosedRange<UInt32> = 1...2
+    public static let readableVersions: ClosedRange<UInt32> = 1...3
     /// Rows per block: a block is the unit of compression, checksumming and zone-map skipping.
     public static let blockRows = 65_536
     /// The first eight bytes of every segment file.
@@ -41,6 +42,19 @@ public struct BlockInfo: Sendable, Equatable {
     /// Meaningless when `nullCount == rowCount`.
     public var min: Int64
     public var max: Int64
+    /// The sum of the block's non-NULL values, for integer and money columns (version 3): nil in older
+    /// files, for other types, and when the sum does not fit in Int64. With the row and NULL counts it
+    /// answers count, sum and avg of a whole block without reading it.
+    public var sum: Int64?
+
+    public init(range: StoredRange, rowCount: Int, nullCount: Int, min: Int64, max: Int64, sum: Int64? = nil) {
+        self.range = range
+        self.rowCount = rowCount
+        self.nullCount = nullCount
+        self.min = min
+        self.max = max
+        self.sum = sum
+    }
 }
 
 /// The footer's description of one column of a segment.

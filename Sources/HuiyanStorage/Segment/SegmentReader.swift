@@ -59,7 +59,7 @@ public final class SegmentReader: @unchecked Sendable {
             throw StorageError.corrupt(path: file.path, detail: "footer checksum mismatch")
         }
         do {
-            return try SegmentFooter.decode(footerBytes, fileSize: size)
+            return try SegmentFooter.decode(footerBytes, fileSize: size, version: version)
         } catch let error as SegmentFooter.FooterError {
             throw StorageError.corrupt(path: file.path, detail: "footer: \(error.message)")
         }

@@ -106,9 +106,9 @@ public enum SegmentWriter {
         while start < rowCount {
             let end = min(start + SegmentFormat.blockRows, rowCount)
             payload.removeAll(keepingCapacity: true)
-            let (nullCount, lo, hi) = encodeBlock(column, rows: start..<end, into: &payload)
+            let (nullCount, lo, hi, sum) = encodeBlock(column, rows: start..<end, into: &payload)
             let range = store(payload, into: &body)
-            blocks.append(BlockInfo(range: range, rowCount: end - start, nullCount: nullCount, min: lo, max: hi))
+            blocks.append(BlockInfo(range: range, rowCount: end - start, nullCount: nullCount, min: lo, max: hi, sum: sum))
             start = end
         }
         let info = SegmentColumnInfo(definition: column.definition, nullCount: column.nullCount, plainBytes: plainBytes,
@@ -117,8 +117,9 @@ public enum SegmentWriter {
         return EncodedColumn(body: body, info: info)
     }
 
-    /// Appends one block's payload (flags, validity, values); returns its null count and zone map.
-    static func encodeBlock(_ column: ColumnBuilder, rows: Range<Int>, into payload: inout [UInt8]) -> (Int, Int64, Int64) {
+    /// Appends one block's payload (flags, validity, values); returns its null count, zone map and, for an
+    /// integer or money column, the sum of its values when it fits in Int64.
+    static func encodeBlock(_ column: ColumnBuilder, rows: Range<Int>, into payload: inout [UInt8]) -> (Int, Int64, Int64, Int64?) {
         var nullCount = 0
         var validWords: ArraySlice<UInt64> = []
         if let validity = column.validity {
@@ -139,14 +140,21 @@ public enum SegmentWriter {
             nullCount == 0 || validWords[validWords.startIndex + ((row - rows.lowerBound) >> 6)] & (UInt64(1) << UInt64((row - rows.lowerBound) & 63)) != 0
         }
         var lo: Int64 = 0, hi: Int64 = 0
+        var sum: Int64?
         switch column.definition.type.lane {
         case .int64, .string:
+            let summed = column.definition.type == .int64 || column.definition.type == .money
             column.ints.withUnsafeBufferPointer { all in
                 let values = UnsafeBufferPointer(rebasing: all[rows])
                 var first = true
+                var total: Int64 = 0, overflow = false
                 for (k, v) in values.enumerated() where nullCount == 0 || isValid(rows.lowerBound + k) {
                     if first { lo = v; hi = v; first = false } else { lo = min(lo, v); hi = max(hi, v) }
+                    let (t, o) = total.addingReportingOverflow(v)
+                    total = t
+                    overflow = overflow || o
                 }
+                if summed && !overflow { sum = total }
                 IntegerBlockCodec.encode(values, into: &payload)
             }
         case .float64:
@@ -163,7 +171,7 @@ public enum SegmentWriter {
             lo = Int64(bitPattern: dLo.bitPattern)
             hi = Int64(bitPattern: dHi.bitPattern)
         }
-        return (nullCount, lo, hi)
+        return (nullCount, lo, hi, sum)
     }
 
     /// Appends `raw` to `body`, LZ4-compressed when that saves at least 1/16; returns where it went.

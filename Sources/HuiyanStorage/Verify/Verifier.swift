@@ -82,6 +82,10 @@ extension Database {
                                 }
                             } else {
                                 _ = try reader.decodeIntegers(column: index, block: block, into: values, validity: validity, scratch: scratch)
+                                if let sum = column.blocks[block].sum, sum != Self.sum(values, validity, rows: column.blocks[block].rowCount) {
+                                    report.damages.append(Damage(file: path, column: columnName, block: block,
+                                                                 detail: "the footer's block sum \(sum) disagrees with the block's values"))
+                                }
                             }
                         } catch {
                             report.damages.append(Damage(file: path, column: columnName, block: block, detail: Self.detail(of: error)))
@@ -91,6 +95,13 @@ extension Database {
             }
         }
         return report
+    }
+
+    /// The sum of a decoded block's valid values, wrapping (equal to the recorded sum when that is right).
+    private static func sum(_ values: UnsafeMutablePointer<Int64>, _ validity: UnsafeMutablePointer<UInt64>, rows: Int) -> Int64 {
+        var total: Int64 = 0
+        for row in 0..<rows where validity[row >> 6] >> UInt64(row & 63) & 1 != 0 { total &+= values[row] }
+        return total
     }
 
     private static func detail(of error: Error) -> String {
