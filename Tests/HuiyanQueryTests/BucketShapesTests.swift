@@ -40,6 +40,27 @@ final class BucketShapesTests: XCTestCase {
         }
     }
 
+    func testTotalsPerCodeMatchTheHashTable() throws {
+        // Aggregates by one string column over blocks the filter selects whole come from the segment's
+        // totals per code (NULL keys included: origin and route); the same key as an expression reads the values.
+        let engine = try DifferentialTests.engine()
+        let queries: [(String, String, String)] = [
+            ("visits", "origin", "count(*), count(origin), sum(spend), avg(spend), count(spend)"),
+            ("visits", "route", "sum(spend), count(*), count(route)"),
+            ("visits", "spot", "count(*)"),
+            ("orders", "platform", "sum(amount), sum(qty), avg(qty), count(*)"),
+            ("tickets", "channel", "avg(amount), count(qty), sum(qty)"),
+        ]
+        for (table, key, aggregates) in queries {
+            for filter in ["", " WHERE ts >= '2025-05-01' AND ts < '2025-07-08 13:00:00'"] {
+                let fast = rows(engine, "SELECT \(key), \(aggregates) FROM \(table)\(filter) GROUP BY 1 ORDER BY 1 NULLS FIRST")
+                XCTAssertFalse(fast.isEmpty, "\(key)\(filter)")
+                XCTAssertEqual(fast, rows(engine, "SELECT \(key) || '', \(aggregates) FROM \(table)\(filter) GROUP BY 1 ORDER BY 1 NULLS FIRST"),
+                               "\(table) \(key)\(filter)")
+            }
+        }
+    }
+
     func testCodesCountedInStorageMatchTheHashTable() throws {
         // count(*) by one string column: counted from the packed codes when the block has few NULLs
         // (spot none, origin a fortieth), decoded otherwise (route a quarter); whole blocks and filtered ones.

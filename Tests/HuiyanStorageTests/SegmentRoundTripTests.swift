@@ -103,6 +103,49 @@ final class SegmentRoundTripTests: XCTestCase {
         XCTAssertNil(try SegmentReader(path: dir.file("big.hyseg")).columns[0].blocks[0].sum)
     }
 
+    func testCodeSummariesHoldEachBlocksTotalsPerCode() throws {
+        // Format 3: a string column with a small dictionary keeps, per block, each code's rows (NULL rows as
+        // one more entry) and, per integer or money column, its non-NULL count and sum.
+        let dir = TestDirectory()
+        let rows = SegmentFormat.blockRows + 5000
+        let (builder, _) = Self.makeRows(rows)
+        _ = try SegmentWriter.write(builder, to: dir.file("c.hyseg"))
+        let reader = try SegmentReader(path: dir.file("c.hyseg"))
+        XCTAssertNil(reader.columns[1].summary, "names has too many distinct strings")
+        let schema = TableSchema(name: "k", columns: [ColumnDefinition("spot", .string, nullable: true),
+                                                      ColumnDefinition("spend", .money, nullable: true), ColumnDefinition("n", .int64)])
+        let small = SegmentBuilder(schema: schema)
+        let spots = ["南岳衡山", "石鼓书院", "东洲岛"]
+        var totals: [[String?: (rows: Int64, spends: Int64, spend: Int64, n: Int64)]] = [[:], [:]]
+        for i in 0..<rows {
+            let spot = i % 17 == 0 ? nil : spots[(i * 7) % 3]
+            if let spot { small.columns[0].appendString(spot) } else { small.columns[0].appendNull() }
+            let spend = i % 5 == 0 ? nil : Int64(i % 1000) - 100
+            if let spend { small.columns[1].appendInt64(spend) } else { small.columns[1].appendNull() }
+            small.columns[2].appendInt64(Int64(i))
+            var t = totals[i / SegmentFormat.blockRows][spot] ?? (0, 0, 0, 0)
+            t.rows += 1; t.spends += spend == nil ? 0 : 1; t.spend += spend ?? 0; t.n += Int64(i)
+            totals[i / SegmentFormat.blockRows][spot] = t
+        }
+        _ = try SegmentWriter.write(small, to: dir.file("k.hyseg"))
+        let segment = try SegmentReader(path: dir.file("k.hyseg"))
+        let summary = try XCTUnwrap(try segment.codeSummary(column: 0))
+        XCTAssertEqual(summary.measures, [1, 2])
+        let dictionary = try segment.dictionary(column: 0)
+        for (b, block) in summary.blocks.enumerated() {
+            var found: [String?: (rows: Int64, spends: Int64, spend: Int64, n: Int64)] = [:]
+            for k in block.codes.indices {
+                let spot = block.codes[k] == CodeSummary.nullCode ? nil : dictionary.string(at: Int(block.codes[k]))
+                found[spot] = (block.rows[k], block.counts[0][k], block.sums[0][k], block.sums[1][k])
+            }
+            XCTAssertEqual(found.count, totals[b].count)
+            for (spot, t) in totals[b] {
+                XCTAssertTrue(found[spot].map { $0 == t } ?? false, "block \(b), \(spot ?? "NULL")")
+                XCTAssertEqual(block.counts[1][block.codes.firstIndex { spot == nil ? $0 == CodeSummary.nullCode : dictionary.string(at: Int($0)) == spot }!], t.rows)
+            }
+        }
+    }
+
     func testAVersion2SegmentReadsWithoutBlockSums() throws {
         // The same segment with a version 2 footer (no block sums) and version 2 in header and trailer.
         let dir = TestDirectory()
@@ -147,6 +190,7 @@ final class SegmentRoundTripTests: XCTestCase {
             do {
                 let reader = try SegmentReader(path: path)
                 let rows = try Self.readRows(reader)
+                for column in reader.columns.indices { _ = try reader.codeSummary(column: column) }
                 XCTFail("flip at byte \(position) went unnoticed (rows \(rows == expected ? "unchanged" : "changed"))")
             } catch let error as StorageError {
                 guard case .corrupt = error else { XCTFail("unexpected \(error)"); continue }

@@ -271,6 +271,55 @@ struct BucketAggregation {
         return codes
     }
 
+    // MARK: From the code summary
+
+    /// Aggregates a block the filter selects whole (or with no filter) by its one string key from the totals
+    /// per code its segment keeps (`CodeSummary`): the block is not read at all. count(*), count of the key
+    /// or of an integer or money column, and sum and avg of those. False when the query, the segment or
+    /// the block does not allow it.
+    func aggregateFromSummary(_ segment: SegmentReader, _ block: Int, wholeBlock: Bool, scanner: TableScanner,
+                              cursor: TableScanner.Cursor, table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
+        guard wholeBlock, case .codes = shape, plan.groupKeys.count == 1, case .column(let key, _, .string) = plan.groupKeys[0],
+              WholeBlockAggregates.apply(to: plan), let summary = try segment.codeSummary(column: key) else { return false }
+        let totals = summary.blocks[block]
+        // Per aggregate: nil (count(*) or count of the key), or the measure whose totals it reads.
+        var measureOf: [Int?] = []
+        for (spec, accumulator) in zip(plan.aggregates, accumulators) {
+            guard case .column(let column, _, _)? = spec.argument, column != key else {
+                guard accumulator is CountAccumulator else { return false }
+                measureOf.append(nil)
+                continue
+            }
+            guard let m = summary.measures.firstIndex(of: column), spec.kind == .count || totals.exact[m],
+                  spec.kind == .count ? accumulator is CountAccumulator : accumulator is SumIntegerAccumulator else { return false }
+            measureOf.append(m)
+        }
+        let pool = try scanner.pool(segment, key, cursor)
+        let slots = totals.codes.map { $0 == CodeSummary.nullCode ? pool.count : Int($0) }
+        guard slots.allSatisfy({ $0 <= pool.count }) else { return false }
+        let entries = Batch(count: slots.count, selection: nil)
+        var groups = [Int32](repeating: 0, count: slots.count)
+        table.assign([Self.codeVector(slots, pool)], entries, into: &groups)
+        for (a, accumulator) in accumulators.enumerated() {
+            accumulator.reserve(groups: table.groupCount)
+            for k in slots.indices {
+                let g = Int(groups[k])
+                guard let m = measureOf[a] else {
+                    // count(*), or count of the key: its NULL rows count nothing.
+                    let counted = plan.aggregates[a].kind == .countStar || slots[k] != pool.count
+                    (accumulator as! CountAccumulator).add(group: g, count: counted ? totals.rows[k] : 0)
+                    continue
+                }
+                if let count = accumulator as? CountAccumulator {
+                    count.add(group: g, count: totals.counts[m][k])
+                } else {
+                    try (accumulator as! SumIntegerAccumulator).add(group: g, sum: totals.sums[m][k], count: totals.counts[m][k])
+                }
+            }
+        }
+        return true
+    }
+
     // MARK: Counted in storage
 
     /// The string key whose codes storage can count for this query — its position among the group keys and

@@ -251,8 +251,9 @@ final class SelectExecutor {
 
     /// Aggregates a block without reading it into vectors, when it can: counts, sums and averages of a
     /// block the filter selects whole, without groups or by time buckets the block lies in, from its footer
-    /// entries (row and NULL counts, zone maps, block sums); or counts by one string column, counted by
-    /// storage from the packed codes (`BucketAggregation`).
+    /// entries (row and NULL counts, zone maps, block sums), or by one string column from its segment's
+    /// totals per code; or counts by one string column, counted by storage from the packed codes
+    /// (`BucketAggregation`).
     private func aggregateWithoutVectors(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ worker: Worker) throws -> Bool {
         guard plan.joins.isEmpty else { return false }
         let whole = plan.filter == nil || scanner.selectsWholeBlock(segment, block)
@@ -266,6 +267,10 @@ final class SelectExecutor {
         }
         guard let buckets else { return false }
         if try buckets.aggregateFromZoneMap(segment, block, wholeBlock: whole, table: worker.table!, accumulators: worker.accumulators) {
+            return true
+        }
+        if try buckets.aggregateFromSummary(segment, block, wholeBlock: whole, scanner: scanner, cursor: worker.cursor,
+                                            table: worker.table!, accumulators: worker.accumulators) {
             return true
         }
         return try buckets.countInStorage(segment, block, wholeBlock: whole, scanner: scanner, cursor: worker.cursor,

@@ -41,6 +41,14 @@ public struct SegmentFooter: Sendable {
                     out.u8(0)
                 }
             }
+            if version >= 3 {
+                if let summary = column.summary {
+                    out.u8(1)
+                    Self.write(summary, to: &out)
+                } else {
+                    out.u8(0)
+                }
+            }
         }
         return out.bytes
     }
@@ -99,9 +107,18 @@ public struct SegmentFooter: Sendable {
                     blocks.append(BlockInfo(range: range, rowCount: blockRows, nullCount: blockNulls, min: lo, max: hi, sum: sum))
                 }
                 guard rows == rowCount else { throw FooterError("column \"\(name)\" has \(rows) rows in its blocks, the segment \(rowCount)") }
+                // Version 3: where the column's totals per code are, for string columns only.
+                var summary: StoredRange?
+                if version >= 3 {
+                    switch try reader.u8() {
+                    case 0: break
+                    case 1 where type == .string: summary = try read(&reader, fileSize: fileSize)
+                    default: throw FooterError("impossible code summary in column \"\(name)\"")
+                    }
+                }
                 columns.append(SegmentColumnInfo(definition: definition, nullCount: nullCount, plainBytes: plainBytes, dictionary: dictionary,
                                                  dictionaryCount: dictionaryCount, dictionaryEncoding: dictionaryEncoding ?? .frontCoded,
-                                                 blocks: blocks))
+                                                 blocks: blocks, summary: summary))
             }
             return SegmentFooter(rowCount: rowCount, columns: columns)
         } catch is ByteReader.OutOfBounds {

@@ -2,7 +2,8 @@
 public enum SegmentFormat {
     /// The current format version, written in header and trailer. Version 2 added the integer encodings 5
     /// (dictionary) and 6 (interleaved) and numeric string dictionaries; version 3 the sum of each block of
-    /// an integer or money column in the footer. Older files read as before (without block sums).
+    /// an integer or money column in the footer, and totals per code and block of string columns with small
+    /// dictionaries (`CodeSummary`). Older files read as before (without either).
     public static let version: UInt32 = 3
     /// Versions this reader reads.
     public static let readableVersions: ClosedRange<UInt32> = 1...3
@@ -70,6 +71,8 @@ public struct SegmentColumnInfo: Sendable {
     /// How the dictionary's bytes are laid out.
     public var dictionaryEncoding: DictionaryEncoding = .frontCoded
     public var blocks: [BlockInfo]
+    /// Where a string column's totals per code and block are stored (`CodeSummary`, version 3).
+    public var summary: StoredRange?
 }
 
 /// Flags at the start of every block payload.

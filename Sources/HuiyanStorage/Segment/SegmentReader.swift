@@ -8,6 +8,7 @@ public final class SegmentReader: @unchecked Sendable {
     private let file: MappedFile
     private let lock = NSLock()
     private var dictionaries: [Int: StringDictionary] = [:]
+    private var summaries: [Int: CodeSummary] = [:]
 
     public init(path: String) throws {
         self.path = path
@@ -98,9 +99,12 @@ public final class SegmentReader: @unchecked Sendable {
         let raw = try payload(range, scratch: scratch, what: "the dictionary of column \"\(info.definition.name)\"")
         let dictionary: StringDictionary
         do {
-            switch info.dictionaryEncoding {
-            case .frontCoded: dictionary = try StringDictionary.decodeFrontCoded(raw, expectedCount: info.dictionaryCount)
-            case .numeric: dictionary = try StringDictionary.decodeNumeric(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount)
+            // The decompressed bytes live in the scratch: it must outlive the decoding.
+            dictionary = try withExtendedLifetime(scratch) {
+                switch info.dictionaryEncoding {
+                case .frontCoded: return try StringDictionary.decodeFrontCoded(raw, expectedCount: info.dictionaryCount)
+                case .numeric: return try StringDictionary.decodeNumeric(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount)
+                }
             }
         } catch {
             throw StorageError.corrupt(path: path, detail: "malformed dictionary of column \"\(info.definition.name)\"")
@@ -113,6 +117,34 @@ public final class SegmentReader: @unchecked Sendable {
             lock.unlock()
         }
         return dictionary
+    }
+
+    /// The totals per code and block of a string column (`CodeSummary`, format 3), checked and decoded once,
+    /// then kept; nil when the column has none.
+    public func codeSummary(column: Int) throws -> CodeSummary? {
+        lock.lock()
+        if let cached = summaries[column] { lock.unlock(); return cached }
+        lock.unlock()
+        let info = footer.columns[column]
+        guard let range = info.summary else { return nil }
+        // The decompressed bytes live in the scratch: it must outlive the decoding.
+        let scratch = BlockScratch()
+        let summary: CodeSummary
+        do {
+            let raw = try payload(range, scratch: scratch, what: "the code summary of column \"\(info.definition.name)\"")
+            summary = try withExtendedLifetime(scratch) {
+                try CodeSummary.decode(raw, dictionaryCount: info.dictionaryCount, blockRows: info.blocks.map(\.rowCount),
+                                       columns: footer.columns.count)
+            }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw StorageError.corrupt(path: path, detail: "malformed code summary of column \"\(info.definition.name)\"")
+        }
+        lock.lock()
+        summaries[column] = summary
+        lock.unlock()
+        return summary
     }
 
     /// Decodes block `block` of an integer-lane or string column (codes) into `values`, and its validity into

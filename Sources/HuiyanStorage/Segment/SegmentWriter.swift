@@ -24,6 +24,19 @@ public enum SegmentWriter {
                 out[index] = encodeColumn(builder.columns[index], rowCount: rowCount)
             }
         }
+        // Totals per code of the string columns with small dictionaries, once every column's codes are sorted.
+        let summarized = encoded.indices.filter {
+            let info = encoded[$0]!.info
+            return info.definition.type == .string && info.dictionaryCount > 0 && info.dictionaryCount <= CodeSummary.largestDictionary
+        }
+        encoded.withUnsafeMutableBufferPointer { slots in
+            let out = slots
+            DispatchQueue.concurrentPerform(iterations: summarized.count) { k in
+                let index = summarized[k]
+                let summary = CodeSummary.build(builder, column: index, dictionaryCount: out[index]!.info.dictionaryCount, rowCount: rowCount)
+                out[index]!.info.summary = store(summary.encoded(), into: &out[index]!.body)
+            }
+        }
 
         let temporary = path + ".tmp"
         let file = try OutputFile(creating: temporary)
@@ -41,6 +54,7 @@ public enum SegmentWriter {
                 var info = column.info
                 info.blocks = info.blocks.map { var b = $0; b.range.offset += base; return b }
                 if var dictionary = info.dictionary { dictionary.offset += base; info.dictionary = dictionary }
+                if var summary = info.summary { summary.offset += base; info.summary = summary }
                 precondition(info.definition == builder.columns[index].definition)
                 columns.append(info)
             }

@@ -91,10 +91,49 @@ extension Database {
                             report.damages.append(Damage(file: path, column: columnName, block: block, detail: Self.detail(of: error)))
                         }
                     }
+                    if column.summary != nil { report.damages += Self.checkSummary(reader, column: index, path: path) }
                 }
             }
         }
         return report
+    }
+
+    /// Damage in a string column's totals per code: unreadable, or a block's totals that differ from the
+    /// ones its decoded values give (blocks that do not decode are reported by the block check).
+    private static func checkSummary(_ reader: SegmentReader, column: Int, path: String) -> [Damage] {
+        let name = reader.columns[column].definition.name
+        let summary: CodeSummary
+        do {
+            guard let read = try reader.codeSummary(column: column) else { return [] }
+            summary = read
+        } catch {
+            return [Damage(file: path, column: name, detail: detail(of: error))]
+        }
+        let columns = [column] + summary.measures
+        let rows = SegmentFormat.blockRows
+        let values = columns.map { _ in UnsafeMutablePointer<Int64>.allocate(capacity: rows) }
+        let validity = columns.map { _ in UnsafeMutablePointer<UInt64>.allocate(capacity: rows / 64) }
+        defer { values.forEach { $0.deallocate() }; validity.forEach { $0.deallocate() } }
+        let scratch = BlockScratch()
+        var damages: [Damage] = []
+        for (b, stored) in summary.blocks.enumerated() {
+            do {
+                _ = try reader.decodeCodes(column: column, block: b, into: values[0], validity: validity[0], scratch: scratch)
+                for k in 1..<columns.count {
+                    _ = try reader.decodeIntegers(column: columns[k], block: b, into: values[k], validity: validity[k], scratch: scratch)
+                }
+            } catch {
+                continue
+            }
+            let info = reader.columns[column]
+            let found = CodeSummary.totals(rows: info.blocks[b].rowCount, codes: values[0], keyValidity: UnsafePointer(validity[0]),
+                                           measures: (1..<columns.count).map { (UnsafePointer(values[$0]), UnsafePointer(validity[$0])) },
+                                           dictionaryCount: info.dictionaryCount)
+            if found != stored {
+                damages.append(Damage(file: path, column: name, block: b, detail: "the totals per code disagree with the block's values"))
+            }
+        }
+        return damages
     }
 
     /// The sum of a decoded block's valid values, wrapping (equal to the recorded sum when that is right).

@@ -1,0 +1,171 @@
+/// Totals per code of a string column, block by block (segment format 3): for each code a block holds,
+/// and for its NULL rows, how many rows hold it and, for each integer or money column of the segment (the
+/// summary's measures), how many of those rows have a value there and their sum. A count, sum or average
+/// by that string column over a whole block is then read from here without decoding the block. Written
+/// for string columns with small dictionaries only.
+public struct CodeSummary: Sendable, Equatable {
+    /// The measures' column indexes in the segment.
+    public var measures: [Int]
+    public var blocks: [Block]
+
+    /// One block's totals: entry `k` is code `codes[k]` (`nullCode` for the NULL rows).
+    public struct Block: Sendable, Equatable {
+        public var codes: [UInt32] = []
+        public var rows: [Int64] = []
+        /// Per measure, per entry: the rows with a value, and their sum.
+        public var counts: [[Int64]]
+        public var sums: [[Int64]]
+        /// Per measure: false when a sum left Int64 (that measure's sums of the block are then unknown).
+        public var exact: [Bool]
+
+        init(measures: Int) {
+            counts = [[Int64]](repeating: [], count: measures)
+            sums = [[Int64]](repeating: [], count: measures)
+            exact = [Bool](repeating: true, count: measures)
+        }
+    }
+
+    /// The entry code of NULL rows.
+    public static let nullCode = UInt32.max
+    /// Summaries are written for string columns whose dictionary has at most this many entries.
+    public static let largestDictionary = 4096
+
+    /// The summary of string column `column` of a finished builder (codes already sorted), over `rowCount`
+    /// rows in blocks of `SegmentFormat.blockRows`, with the integer and money columns as measures.
+    static func build(_ builder: SegmentBuilder, column: Int, dictionaryCount: Int, rowCount: Int) -> CodeSummary {
+        let measures = builder.columns.indices.filter { [.int64, .money].contains(builder.columns[$0].definition.type) }
+        let columns = [column] + measures
+        var blocks: [Block] = []
+        var start = 0
+        while start < rowCount {
+            let end = min(start + SegmentFormat.blockRows, rowCount)
+            // Each column's validity words for the block (all valid past the builder's words).
+            let validity = columns.map { c -> [UInt64]? in
+                guard let words = builder.columns[c].validity else { return nil }
+                return (start >> 6..<(end + 63) >> 6).map { $0 < words.count ? words[$0] : ~0 }
+            }
+            blocks.append(withPointers(columns.map { builder.columns[$0].ints }, validity, from: start) { values, valid in
+                totals(rows: end - start, codes: values[0], keyValidity: valid[0],
+                       measures: measures.indices.map { (values[$0 + 1], valid[$0 + 1]) }, dictionaryCount: dictionaryCount)
+            })
+            start = end
+        }
+        return CodeSummary(measures: measures, blocks: blocks)
+    }
+
+    /// `body` with pointers to `arrays[k]` from index `start` and to `validity[k]` (nil stays nil).
+    private static func withPointers<R>(_ arrays: [[Int64]], _ validity: [[UInt64]?], from start: Int,
+                                        _ body: ([UnsafePointer<Int64>], [UnsafePointer<UInt64>?]) -> R) -> R {
+        var values: [UnsafePointer<Int64>] = []
+        var valid: [UnsafePointer<UInt64>?] = []
+        func next(_ k: Int) -> R {
+            guard k < arrays.count else { return body(values, valid) }
+            return arrays[k].withUnsafeBufferPointer { v in
+                values.append(v.baseAddress! + start)
+                guard let words = validity[k] else { valid.append(nil); return next(k + 1) }
+                return words.withUnsafeBufferPointer { w in valid.append(w.baseAddress!); return next(k + 1) }
+            }
+        }
+        return next(0)
+    }
+
+    /// One block's totals from its key's codes and the measures' values, each with its validity (bit set =
+    /// valid; nil when nothing is NULL). Also how `huiyan verify` checks a stored summary.
+    public static func totals(rows: Int, codes: UnsafePointer<Int64>, keyValidity: UnsafePointer<UInt64>?,
+                              measures: [(values: UnsafePointer<Int64>, validity: UnsafePointer<UInt64>?)], dictionaryCount: Int) -> Block {
+        @inline(__always) func valid(_ words: UnsafePointer<UInt64>?, _ row: Int) -> Bool {
+            words.map { $0[row >> 6] >> UInt64(row & 63) & 1 != 0 } ?? true
+        }
+        let slots = dictionaryCount + 1
+        var slotOf = [Int](repeating: 0, count: rows)
+        var rowsOf = [Int64](repeating: 0, count: slots)
+        for row in 0..<rows {
+            let code = Int(codes[row])
+            let slot = valid(keyValidity, row) && code >= 0 && code < dictionaryCount ? code : dictionaryCount
+            slotOf[row] = slot
+            rowsOf[slot] += 1
+        }
+        var block = Block(measures: measures.count)
+        var counts = [[Int64]](repeating: [Int64](repeating: 0, count: slots), count: measures.count)
+        var sums = counts
+        for (m, measure) in measures.enumerated() {
+            var overflow = false
+            for row in 0..<rows where valid(measure.validity, row) {
+                counts[m][slotOf[row]] += 1
+                let (sum, o) = sums[m][slotOf[row]].addingReportingOverflow(measure.values[row])
+                sums[m][slotOf[row]] = sum
+                overflow = overflow || o
+            }
+            block.exact[m] = !overflow
+        }
+        for slot in 0..<slots where rowsOf[slot] > 0 {
+            block.codes.append(slot == dictionaryCount ? nullCode : UInt32(slot))
+            block.rows.append(rowsOf[slot])
+            for m in measures.indices {
+                block.counts[m].append(counts[m][slot])
+                block.sums[m].append(block.exact[m] ? sums[m][slot] : 0)
+            }
+        }
+        return block
+    }
+
+    /// The summary's bytes (docs/FORMAT.md §8.2).
+    func encoded() -> [UInt8] {
+        var out = ByteWriter(capacity: 16 + blocks.reduce(0) { $0 + 8 + $1.codes.count * (8 + 12 * measures.count) })
+        out.u16(UInt16(measures.count))
+        for measure in measures { out.u16(UInt16(measure)) }
+        out.u32(UInt32(blocks.count))
+        for block in blocks {
+            out.u32(UInt32(block.codes.count))
+            for exact in block.exact { out.u8(exact ? 1 : 0) }
+            for k in block.codes.indices {
+                out.u32(block.codes[k])
+                out.u32(UInt32(block.rows[k]))
+                for m in measures.indices {
+                    out.u32(UInt32(block.counts[m][k]))
+                    out.i64(block.sums[m][k])
+                }
+            }
+        }
+        return out.bytes
+    }
+
+    /// Parses a summary of a column with `dictionaryCount` codes over blocks of `blockRows` rows, of a
+    /// segment with `columns` columns; throws `ByteReader.OutOfBounds` on any inconsistency.
+    static func decode(_ bytes: UnsafeRawBufferPointer, dictionaryCount: Int, blockRows: [Int], columns: Int) throws -> CodeSummary {
+        var reader = ByteReader(bytes)
+        let measureCount = Int(try reader.u16())
+        guard measureCount <= columns else { throw ByteReader.OutOfBounds() }
+        let measures = try (0..<measureCount).map { _ in Int(try reader.u16()) }
+        guard measures.allSatisfy({ $0 < columns }), Int(try reader.u32()) == blockRows.count else { throw ByteReader.OutOfBounds() }
+        var blocks: [Block] = []
+        for rowsInBlock in blockRows {
+            let entries = Int(try reader.u32())
+            guard entries <= min(rowsInBlock, dictionaryCount + 1), entries * (8 + 12 * measureCount) <= reader.remaining else {
+                throw ByteReader.OutOfBounds()
+            }
+            var block = Block(measures: measureCount)
+            block.exact = try (0..<measureCount).map { _ in try reader.u8() == 1 }
+            var total: Int64 = 0
+            for _ in 0..<entries {
+                let code = try reader.u32()
+                guard code == nullCode || Int(code) < dictionaryCount, code > (block.codes.last ?? 0) || block.codes.isEmpty else {
+                    throw ByteReader.OutOfBounds()
+                }
+                block.codes.append(code)
+                let rows = Int64(try reader.u32())
+                block.rows.append(rows)
+                total += rows
+                for m in 0..<measureCount {
+                    let count = Int64(try reader.u32())
+                    guard count <= rows else { throw ByteReader.OutOfBounds() }
+                    block.counts[m].append(count)
+                    block.sums[m].append(try reader.i64())
+                }
+            }
+            guard total == Int64(rowsInBlock) else { throw ByteReader.OutOfBounds() }
+            blocks.append(block)
+        }
+        return CodeSummary(measures: measures, blocks: blocks)
+    }
+}
