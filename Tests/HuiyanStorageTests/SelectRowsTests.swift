@@ -141,6 +141,43 @@ final class CountCodesTests: XCTestCase {
         XCTAssertEqual(counted(ids, slots: 20_000), histogram(ids, slots: 20_000))
     }
 
+    func testPairsOfCodesCountInTheRowOfTheirFirstCode() {
+        // With another column's codes as `firsts`, each value counts at firsts[i] · stride + value: the same
+        // as counting the pairs one by one, for packed widths, skew and ids decoded first; codes outside
+        // the limit reported.
+        var rng = SplitMix64(seed: 43)
+        for (slots, firstSlots) in [(1, 3), (5, 8), (27, 7), (200, 30), (5000, 2), (20_000, 3)] {
+            let stride = slots + 1
+            for count in [1, 9, 4096, 65_536] {
+                let firsts = (0..<count).map { _ in Int64(rng.below(firstSlots)) }
+                let random = (0..<count).map { _ in Int64(rng.below(slots)) }
+                let ids = (0..<count).map { Int64($0 % slots) }
+                for values in [random, ids] {
+                    var expected = [Int64](repeating: 0, count: firstSlots * stride)
+                    for i in 0..<count { expected[Int(firsts[i]) * stride + Int(values[i])] += 1 }
+                    var counts = [Int64](repeating: 0, count: firstSlots * stride)
+                    let inside = encodedBlock(values).withUnsafeBytes { raw in
+                        counts.withUnsafeMutableBufferPointer { all in
+                            firsts.withUnsafeBufferPointer {
+                                try? IntegerBlockCodec.count(raw, count: count, into: all, limit: slots, by: $0.baseAddress!, stride: stride)
+                            }
+                        }
+                    }
+                    XCTAssertEqual(inside, true, "\(slots) × \(firstSlots), \(count) rows")
+                    XCTAssertEqual(counts, expected, "\(slots) × \(firstSlots), \(count) rows")
+                }
+            }
+        }
+        let firsts = [Int64](repeating: 1, count: 4096)
+        var counts = [Int64](repeating: 0, count: 2 * 9)
+        let outside = encodedBlock((0..<4096).map { Int64($0 % 9) }).withUnsafeBytes { raw in
+            counts.withUnsafeMutableBufferPointer { all in
+                firsts.withUnsafeBufferPointer { try? IntegerBlockCodec.count(raw, count: 4096, into: all, limit: 8, by: $0.baseAddress!, stride: 9) }
+            }
+        }
+        XCTAssertEqual(outside, false)
+    }
+
     func testCodesOutsideTheDictionaryAreReported() {
         XCTAssertNil(counted([0, 1, 2, 3], slots: 3))
         XCTAssertNil(counted((0..<4096).map { Int64($0 % 9) }, slots: 8))

@@ -24,11 +24,20 @@ struct BucketAggregation {
     let plan: SelectPlan
     let offsetSeconds: Int
     let shape: Shape
+    /// The string keys storage can count for this query (`countInStorage`), found once.
+    private let countedKeys: (keys: [(position: Int, column: Int)], time: Int?)?
 
     /// nil when the query has neither shape.
     init?(plan: SelectPlan, offsetSeconds: Int) {
+        guard let shape = Self.shape(of: plan) else { return nil }
         self.plan = plan
         self.offsetSeconds = offsetSeconds
+        self.shape = shape
+        countedKeys = Self.countedKeys(plan, shape)
+    }
+
+    /// The query's shape; nil when it has neither.
+    private static func shape(of plan: SelectPlan) -> Shape? {
         let foldable = plan.aggregates.allSatisfy { spec in
             guard spec.filter == nil else { return false }
             switch spec.kind {
@@ -42,18 +51,15 @@ struct BucketAggregation {
         }
         guard foldable, !plan.groupKeys.isEmpty else { return nil }
         let stringColumns = plan.groupKeys.allSatisfy { if case .column(_, _, .string) = $0 { return true } else { return false } }
-        if stringColumns && plan.groupKeys.count <= 2 {
-            shape = .codes
-            return
-        }
+        if stringColumns && plan.groupKeys.count <= 2 { return .codes }
         var column: Int?
         var codeKeys: [Int] = []
         for (k, key) in plan.groupKeys.enumerated() {
             if case .column(_, _, .string) = key { codeKeys.append(k); continue }
-            guard Self.changesHourly(key, column: &column) else { return nil }
+            guard changesHourly(key, column: &column) else { return nil }
         }
         guard let column, codeKeys.count <= 2 else { return nil }
-        shape = .timeRuns(column: column, codeKeys: codeKeys)
+        return .timeRuns(column: column, codeKeys: codeKeys)
     }
 
     /// Whether `e` is constant within every local clock hour of one timestamp column (recorded in `column`).
@@ -322,58 +328,86 @@ struct BucketAggregation {
 
     // MARK: Counted in storage
 
-    /// The string key whose codes storage can count for this query — its position among the group keys and
-    /// its column — and the timestamp column of the other keys, if any: count(*) only, no join, and either
-    /// that one key or time keys besides it (arrivals by month and spot).
-    private var countedKey: (position: Int, column: Int, time: Int?)? {
+    /// The string keys whose codes storage can count for this query — their positions among the group keys
+    /// and their columns — and the timestamp column of the other keys, if any: count(*) only, no join, and
+    /// either one or two string keys (arrivals by spot, by route and spot) or one with time keys besides it
+    /// (arrivals by month and spot).
+    private static func countedKeys(_ plan: SelectPlan, _ shape: Shape) -> (keys: [(position: Int, column: Int)], time: Int?)? {
         guard plan.joins.isEmpty, plan.postJoinFilter == nil, plan.aggregates.allSatisfy({ $0.kind == .countStar }) else { return nil }
         switch shape {
         case .codes:
-            guard plan.groupKeys.count == 1, case .column(let column, _, .string) = plan.groupKeys[0] else { return nil }
-            return (0, column, nil)
+            let keys = plan.groupKeys.indices.compactMap { k -> (position: Int, column: Int)? in
+                if case .column(let column, _, .string) = plan.groupKeys[k] { return (k, column) } else { return nil }
+            }
+            guard keys.count == plan.groupKeys.count else { return nil }
+            return (keys, nil)
         case .timeRuns(let time, let codeKeys):
             guard codeKeys.count == 1, case .column(let column, _, .string) = plan.groupKeys[codeKeys[0]] else { return nil }
-            return (codeKeys[0], column, time)
+            return ([(codeKeys[0], column)], time)
         }
     }
 
     /// Counts a block the filter selects whole (or with no filter) by its key's codes, counted by storage
     /// straight from the packed block (`SegmentReader.countCodes`): the column is never decoded into a
-    /// vector. With time keys as well, the block's zone map must show them equal at its first and last
-    /// instant (a block inside one month), and the times are not decoded either. False when the query or
-    /// the block does not allow it.
+    /// vector. With two string keys, the one with more NULL rows is decoded and the other's codes are
+    /// counted in pairs with it. With time keys as well, the block's zone map must show them equal at its
+    /// first and last instant (a block inside one month), and the times are not decoded either. False when
+    /// the query or the block does not allow it.
     func countInStorage(_ segment: SegmentReader, _ block: Int, wholeBlock: Bool, scanner: TableScanner, cursor: TableScanner.Cursor,
                         table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
-        guard wholeBlock, let (position, column, time) = countedKey else { return false }
-        // NULL rows' codes are read one by one to be taken off: past a thirty-second of the rows, decoding
-        // the block costs less.
-        let info = segment.columns[column].blocks[block]
-        guard info.nullCount * 32 <= info.rowCount else { return false }
+        guard wholeBlock, let (keys, time) = countedKeys else { return false }
+        // The key counted from its packed codes has the fewer NULL rows: they are read one by one to be
+        // moved to its NULL slot, and past a thirty-second of the rows decoding the block costs less.
+        let nulls = keys.map { segment.columns[$0.column].blocks[block].nullCount }
+        let c = keys.count == 2 && nulls[1] < nulls[0] ? 1 : 0
+        let counted = keys[c]
+        guard nulls[c] * 32 <= segment.columns[counted.column].blocks[block].rowCount else { return false }
         // The time keys at the block's first and last instant, which must agree.
         var timeKeys: [Int: Vector] = [:]
         if let time {
-            guard let ends = try keysAtBlockEnds(segment, block, time: time, except: position) else { return false }
+            guard let ends = try keysAtBlockEnds(segment, block, time: time, except: counted.position) else { return false }
             timeKeys = ends
         }
-        let pool = try scanner.pool(segment, column, cursor)
-        var counts = [Int64](repeating: 0, count: pool.count + 1)
-        let nulls = try counts.withUnsafeMutableBufferPointer { all in
-            try segment.countCodes(column: column, block: block, into: UnsafeMutableBufferPointer(rebasing: all[..<pool.count]),
-                                   validity: cursor.validity, scratch: cursor.scratch)
+        let pool = try scanner.pool(segment, counted.column, cursor)
+        let stride = pool.count + 1
+        // The other key, decoded, its NULL rows given its NULL slot: the counts have a row per slot of it.
+        var firsts: (position: Int, codes: [Int64], pool: StringPool)?
+        if keys.count == 2 {
+            let other = keys[1 - c]
+            let otherPool = try scanner.pool(segment, other.column, cursor)
+            guard (otherPool.count + 1) * stride <= 1 << 16 else { return false }
+            let rows = segment.columns[other.column].blocks[block].rowCount
+            let codes = try [Int64](unsafeUninitializedCapacity: rows) { buffer, initialized in
+                try segment.decodeCodes(column: other.column, block: block, into: buffer.baseAddress!, validity: cursor.validity,
+                                        scratch: cursor.scratch, nullsAs: Int64(otherPool.count))
+                initialized = rows
+            }
+            firsts = (other.position, codes, otherPool)
         }
-        counts[pool.count] = Int64(nulls)
-        // One group per code that occurs (the last slot: NULL), found once.
+        var counts = [Int64](repeating: 0, count: ((firsts?.pool.count ?? 0) + 1) * stride)
+        try counts.withUnsafeMutableBufferPointer { all in
+            guard let firsts else {
+                return try segment.countCodes(column: counted.column, block: block, into: all, validity: cursor.validity, scratch: cursor.scratch)
+            }
+            try firsts.codes.withUnsafeBufferPointer {
+                try segment.countCodes(column: counted.column, block: block, by: $0.baseAddress!, into: all,
+                                       validity: cursor.validity, scratch: cursor.scratch)
+            }
+        }
+        // One group per pair of slots (or slot) that occurs, found once.
         let filled = counts.indices.filter { counts[$0] > 0 }
         let filledBatch = Batch(count: filled.count, selection: nil)
         let firstRow = [Int32](repeating: 0, count: filled.count)
-        let keys = plan.groupKeys.indices.map { k -> Vector in
-            timeKeys[k].map { $0.gathered(firstRow, filledBatch) } ?? Self.codeVector(filled, pool)
+        let keyVectors = plan.groupKeys.indices.map { k -> Vector in
+            if let timeKey = timeKeys[k] { return timeKey.gathered(firstRow, filledBatch) }
+            if let firsts, k == firsts.position { return Self.codeVector(filled.map { $0 / stride }, firsts.pool) }
+            return Self.codeVector(filled.map { $0 % stride }, pool)
         }
         var groups = [Int32](repeating: 0, count: filled.count)
-        table.assign(keys, filledBatch, into: &groups)
+        table.assign(keyVectors, filledBatch, into: &groups)
         for acc in accumulators {
             acc.reserve(groups: table.groupCount)
-            for (j, code) in filled.enumerated() { (acc as? CountAccumulator)?.add(group: Int(groups[j]), count: counts[code]) }
+            for (j, slot) in filled.enumerated() { (acc as? CountAccumulator)?.add(group: Int(groups[j]), count: counts[slot]) }
         }
         return true
     }

@@ -168,23 +168,59 @@ public enum BitPacking {
 
     /// Adds one to `counts[raw]` for each of the `count` values (so `counts` needs 2^width slots), through
     /// four interleaved copies of the histogram (a popular value's count is then not incremented back to
-    /// back, each increment waiting for the one before); `lanes` is scratch for 4 · 2^width counts.
+    /// back, each increment waiting for the one before); `lanes` is scratch for 4 · 2^width counts. With
+    /// `firsts`, value `i` counts at `counts[firsts[i] · 2^width + raw]` instead (pairs of codes: `firsts`
+    /// holds another column's codes, each below `firstSlots`), and `counts` and a quarter of `lanes` need
+    /// `firstSlots` · 2^width slots.
     @inlinable
     public static func histogram(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
+                                 by firsts: UnsafePointer<Int64>? = nil, firstSlots: Int = 1,
                                  into counts: UnsafeMutablePointer<Int64>, lanes: UnsafeMutablePointer<Int64>) {
         if width == 0 {
-            counts[0] &+= Int64(count)
+            guard let firsts else { counts[0] &+= Int64(count); return }
+            for i in 0..<count { counts[Int(truncatingIfNeeded: firsts[i])] &+= 1 }
             return
         }
-        let slots = 1 << width
+        // One loop for each kind of slot, so that each inlines its own copy of `forEach`.
+        if let firsts {
+            histogram(packed, packedLength: packedLength, count: count, width: width, PairSlots(firsts: firsts, shift: width),
+                      slots: firstSlots << width, into: counts, lanes: lanes)
+        } else {
+            histogram(packed, packedLength: packedLength, count: count, width: width, ValueSlots(), slots: 1 << width,
+                      into: counts, lanes: lanes)
+        }
+    }
+
+    /// Where value `i` of a histogram counts: at the value itself, or in the row of its first code.
+    @usableFromInline protocol HistogramSlots {
+        func callAsFunction(_ i: Int, _ value: UInt64) -> Int
+    }
+
+    @usableFromInline struct ValueSlots: HistogramSlots {
+        @inlinable init() {}
+        @inlinable @inline(__always) func callAsFunction(_ i: Int, _ value: UInt64) -> Int { Int(truncatingIfNeeded: value) }
+    }
+
+    @usableFromInline struct PairSlots: HistogramSlots {
+        @usableFromInline let firsts: UnsafePointer<Int64>
+        @usableFromInline let shift: Int
+        @inlinable init(firsts: UnsafePointer<Int64>, shift: Int) { self.firsts = firsts; self.shift = shift }
+        @inlinable @inline(__always) func callAsFunction(_ i: Int, _ value: UInt64) -> Int {
+            Int(truncatingIfNeeded: firsts[i]) &<< shift | Int(truncatingIfNeeded: value)
+        }
+    }
+
+    @inlinable
+    static func histogram<S: HistogramSlots>(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int, _ slot: S,
+                                             slots: Int, into counts: UnsafeMutablePointer<Int64>, lanes: UnsafeMutablePointer<Int64>) {
         lanes.initialize(repeating: 0, count: 4 * slots)
         let l1 = lanes + slots, l2 = lanes + 2 * slots, l3 = lanes + 3 * slots
-        forEach(packed, packedLength: packedLength, count: count, width: width, eight: { _, v in
-            lanes[Int(truncatingIfNeeded: v.0)] &+= 1; l1[Int(truncatingIfNeeded: v.1)] &+= 1
-            l2[Int(truncatingIfNeeded: v.2)] &+= 1; l3[Int(truncatingIfNeeded: v.3)] &+= 1
-            lanes[Int(truncatingIfNeeded: v.4)] &+= 1; l1[Int(truncatingIfNeeded: v.5)] &+= 1
-            l2[Int(truncatingIfNeeded: v.6)] &+= 1; l3[Int(truncatingIfNeeded: v.7)] &+= 1
-        }, one: { _, v in lanes[Int(truncatingIfNeeded: v)] &+= 1 })
+        forEach(packed, packedLength: packedLength, count: count, width: width, eight: { i, v in
+            lanes[slot(i, v.0)] &+= 1; l1[slot(i + 1, v.1)] &+= 1
+            l2[slot(i + 2, v.2)] &+= 1; l3[slot(i + 3, v.3)] &+= 1
+            lanes[slot(i + 4, v.4)] &+= 1; l1[slot(i + 5, v.5)] &+= 1
+            l2[slot(i + 6, v.6)] &+= 1; l3[slot(i + 7, v.7)] &+= 1
+        }, one: { i, v in lanes[slot(i, v)] &+= 1 })
         for s in 0..<slots { counts[s] &+= lanes[s] &+ l1[s] &+ l2[s] &+ l3[s] }
     }
 

@@ -1,41 +1,59 @@
 extension IntegerBlockCodec {
     /// Adds to `counts[v]` the number of values `v` of a block of `count` values, every one of which must
-    /// lie in `0..<counts.count` (dictionary codes); returns false when one does not (nothing is then
-    /// known of `counts`). A frame-of-reference block is counted as it is unpacked, with no value written
+    /// lie in `0..<limit` (dictionary codes; `limit` defaults to `counts.count`); returns false when one
+    /// does not (nothing is then known of `counts`). With `firsts` (another column's codes for the same
+    /// rows), value `v` of row `i` counts at `counts[firsts[i] · stride + v]` instead: pairs of codes, each
+    /// first code's counts a row of `stride` slots (`limit` at most `stride`; `counts` must hold every row
+    /// `firsts` names). A frame-of-reference block is counted as it is unpacked, with no value written
     /// anywhere; other encodings are decoded into `workspace` (or a temporary) first.
     public static func count(_ payload: UnsafeRawBufferPointer, count: Int, into counts: UnsafeMutableBufferPointer<Int64>,
+                             limit: Int? = nil, by firsts: UnsafePointer<Int64>? = nil, stride: Int? = nil,
                              workspace: UnsafeMutableRawBufferPointer? = nil) throws -> Bool {
         guard count > 0 else { return true }
-        let slots = counts.count
+        let limit = limit ?? counts.count
+        let stride = stride ?? counts.count
+        precondition(limit <= stride && (firsts != nil || stride <= counts.count), "count: codes must fit a row of counts")
+        let firstSlots = firsts == nil ? 1 : counts.count / stride
         var reader = ByteReader(payload)
         if try reader.u8() == IntegerEncoding.frameOfReference.rawValue {
             let (base, scale, width, packed) = try readFrameOfReferenceHeader(&reader, count: count)
-            // Values are base + raw: counted per raw value (2^width of them), then moved to their codes.
-            guard scale == 1, base >= 0, width <= 16 else { return try countDecoded(payload, count: count, into: counts, workspace: workspace) }
+            // Values are base + raw: counted per raw value (2^width of them per first code), then moved to
+            // their codes. Past 2^16 raw slots per lane the block is decoded and counted instead.
+            guard scale == 1, base >= 0, width <= 16, firstSlots << width <= 1 << 16 else {
+                return try countDecoded(payload, count: count, into: counts, limit: limit, by: firsts, stride: stride, workspace: workspace)
+            }
             let span = 1 << width
-            return withSlots(Int64.self, 5 * span, in: workspace) { raw, _ in
-                raw.initialize(repeating: 0, count: span)
+            let slots = firstSlots * span
+            return withSlots(Int64.self, 5 * slots, in: workspace) { raw, _ in
+                raw.initialize(repeating: 0, count: slots)
                 BitPacking.histogram(packed.baseAddress ?? payload.baseAddress!, packedLength: packed.count, count: count,
-                                     width: width, into: raw, lanes: raw + span)
-                var inside = true
-                for r in 0..<span where raw[r] != 0 {
-                    let code = Int(base) + r
-                    guard code < slots else { inside = false; break }
-                    counts[code] &+= raw[r]
+                                     width: width, by: firsts, firstSlots: firstSlots, into: raw, lanes: raw + slots)
+                for f in 0..<firstSlots {
+                    for r in 0..<span where raw[f * span + r] != 0 {
+                        let code = Int(base) + r
+                        guard code < limit else { return false }
+                        counts[f * stride + code] &+= raw[f * span + r]
+                    }
                 }
-                return inside
+                return true
             }
         }
-        return try countDecoded(payload, count: count, into: counts, workspace: workspace)
+        return try countDecoded(payload, count: count, into: counts, limit: limit, by: firsts, stride: stride, workspace: workspace)
     }
 
     /// `count` for any encoding: the block decoded, then counted.
     private static func countDecoded(_ payload: UnsafeRawBufferPointer, count: Int, into counts: UnsafeMutableBufferPointer<Int64>,
+                                     limit: Int, by firsts: UnsafePointer<Int64>?, stride: Int,
                                      workspace: UnsafeMutableRawBufferPointer?) throws -> Bool {
-        try withSlots(Int64.self, count, in: workspace) { values, rest in
+        guard limit > 0 else { return false }
+        return try withSlots(Int64.self, count, in: workspace) { values, rest in
             guard try decode(payload, count: count, into: values, level: 0, workspace: rest,
-                             within: 0...Int64(counts.count - 1), { $0 }) else { return false }
-            for i in 0..<count { counts[Int(values[i])] &+= 1 }
+                             within: 0...Int64(limit - 1), { $0 }) else { return false }
+            if let firsts {
+                for i in 0..<count { counts[Int(firsts[i]) * stride + Int(values[i])] &+= 1 }
+            } else {
+                for i in 0..<count { counts[Int(values[i])] &+= 1 }
+            }
             return true
         }
     }

@@ -38,18 +38,23 @@ extension SegmentReader {
         return kept
     }
 
-    /// Adds to `counts[code]` how many non-NULL rows of block `block` of a string column hold each code
-    /// (`counts` has a slot per dictionary entry) and returns the block's NULL rows. The codes are counted
-    /// straight from the packed block; NULL rows, which hold some code too, are read on their own and
-    /// taken off again (worth it while they are few). `validity` receives the block's validity (bit set =
-    /// valid).
-    public func countCodes(column: Int, block: Int, into counts: UnsafeMutableBufferPointer<Int64>,
-                           validity: UnsafeMutablePointer<UInt64>, scratch: BlockScratch) throws -> Int {
+    /// Adds to `counts[code]` how many rows of block `block` of a string column hold each code, and to
+    /// `counts[dictionaryCount]` its NULL rows (`counts` has a slot per dictionary entry and one more). With
+    /// `firsts` (another column's codes for the block's rows, NULL rows given a code of their own), a row
+    /// counts at `counts[firsts[row] · (dictionaryCount + 1) + code]` instead: pairs of codes, a row of
+    /// slots per first code. The codes are counted straight from the packed block; NULL rows, which hold
+    /// some code too, are read on their own and moved to the NULL slot (worth it while they are few).
+    /// `validity` receives the block's validity (bit set = valid).
+    public func countCodes(column: Int, block: Int, by firsts: UnsafePointer<Int64>? = nil, into counts: UnsafeMutableBufferPointer<Int64>,
+                           validity: UnsafeMutablePointer<UInt64>, scratch: BlockScratch) throws {
+        let dictionaryCount = footer.columns[column].dictionaryCount
+        let stride = dictionaryCount + 1
         var inRange = true
         var nullRows: [Int32] = []
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, count in
-            guard counts.count > 0 else { inRange = false; return }
-            inRange = try IntegerBlockCodec.count(data, count: count, into: counts, workspace: scratch.workspace)
+            guard dictionaryCount > 0 else { inRange = false; return }
+            inRange = try IntegerBlockCodec.count(data, count: count, into: counts, limit: dictionaryCount, by: firsts, stride: stride,
+                                                  workspace: scratch.workspace)
             guard inRange, footer.columns[column].blocks[block].nullCount > 0 else { return }
             nullRows.reserveCapacity(footer.columns[column].blocks[block].nullCount)
             for w in 0..<((count + 63) >> 6) {
@@ -64,10 +69,19 @@ extension SegmentReader {
                 inRange = try nullRows.withUnsafeBufferPointer {
                     try IntegerBlockCodec.decode(data, count: count, rows: $0, into: codes, workspace: rest, within: codeRange(column: column))
                 }
-                if inRange { for row in nullRows { counts[Int(codes[Int(row)])] &-= 1 } }
+                guard inRange else { return }
+                for row in nullRows {
+                    let first = firsts.map { Int($0[Int(row)]) * stride } ?? 0
+                    counts[first + Int(codes[Int(row)])] &-= 1
+                    counts[first + dictionaryCount] &+= 1
+                }
             }
         }
+        // An all-NULL block of a column without a dictionary counts its rows as NULL.
+        if dictionaryCount == 0, nulls == footer.columns[column].blocks[block].rowCount {
+            for row in 0..<nulls { counts[firsts.map { Int($0[row]) } ?? 0] &+= 1 }
+            return
+        }
         try checkCodes(column: column, block: block, nulls: nulls, inRange: inRange)
-        return nulls
     }
 }

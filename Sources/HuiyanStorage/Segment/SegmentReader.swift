@@ -191,10 +191,11 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     /// Decodes the string codes of block `block` straight into 64-bit slots (what query vectors hold),
-    /// checked against the dictionary like `decodeCodes`.
+    /// checked against the dictionary like `decodeCodes`. With `nullsAs` (and `validity`), NULL rows get
+    /// that code (found from the validity bitmap, a word of 64 rows at a time) instead of the one they repeat.
     @discardableResult
     public func decodeCodes(column: Int, block: Int, into codes: UnsafeMutablePointer<Int64>,
-                            validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
+                            validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch, nullsAs: Int64? = nil) throws -> Int {
         // Checked against the dictionary as it is decoded, like the 32-bit variant.
         let allowed = codeRange(column: column)
         var inRange = true
@@ -202,6 +203,17 @@ public final class SegmentReader: @unchecked Sendable {
             inRange = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: scratch.workspace, within: allowed) { $0 }
         }
         try checkCodes(column: column, block: block, nulls: nulls, inRange: inRange)
+        if let nullsAs, let validity, nulls > 0 {
+            let rows = footer.columns[column].blocks[block].rowCount
+            for w in 0..<((rows + 63) >> 6) {
+                var missing = ~validity[w]
+                if (w + 1) << 6 > rows { missing &= (UInt64(1) << UInt64(rows & 63)) &- 1 }
+                while missing != 0 {
+                    codes[w << 6 | missing.trailingZeroBitCount] = nullsAs
+                    missing &= missing &- 1
+                }
+            }
+        }
         return nulls
     }
 
