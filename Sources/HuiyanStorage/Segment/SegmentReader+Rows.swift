@@ -55,15 +55,21 @@ extension SegmentReader {
             guard dictionaryCount > 0 else { inRange = false; return }
             inRange = try IntegerBlockCodec.count(data, count: count, into: counts, limit: dictionaryCount, by: firsts, stride: stride,
                                                   workspace: scratch.workspace)
-            guard inRange, footer.columns[column].blocks[block].nullCount > 0 else { return }
-            nullRows.reserveCapacity(footer.columns[column].blocks[block].nullCount)
-            for w in 0..<((count + 63) >> 6) {
-                var missing = ~validity[w]
-                if (w + 1) << 6 > count { missing &= (UInt64(1) << UInt64(count & 63)) &- 1 }
-                while missing != 0 {
-                    nullRows.append(Int32(w << 6 | missing.trailingZeroBitCount))
-                    missing &= missing &- 1
+            let nullCount = footer.columns[column].blocks[block].nullCount
+            guard inRange, nullCount > 0 else { return }
+            // (The validity bitmap was checked against the null count: exactly that many rows.)
+            nullRows = [Int32](unsafeUninitializedCapacity: nullCount) { rows, initialized in
+                var n = 0
+                for w in 0..<((count + 63) >> 6) {
+                    var missing = ~validity[w]
+                    if (w + 1) << 6 > count { missing &= (UInt64(1) << UInt64(count & 63)) &- 1 }
+                    while missing != 0, n < nullCount {
+                        rows[n] = Int32(w << 6 | missing.trailingZeroBitCount)
+                        n += 1
+                        missing &= missing &- 1
+                    }
                 }
+                initialized = n
             }
             try IntegerBlockCodec.withSlots(Int64.self, count, in: scratch.workspace) { codes, rest in
                 inRange = try nullRows.withUnsafeBufferPointer {
