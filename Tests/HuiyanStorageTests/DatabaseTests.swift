@@ -97,6 +97,29 @@ final class DatabaseTests: XCTestCase {
         XCTAssertTrue(try db.verify().isClean)
     }
 
+    func testCompactionRewritesSegmentsOfAnOlderFormat() throws {
+        // A large segment of format 2 (no block sums, no totals per code) is rewritten in the current
+        // format however large it is; one of the current format that large stays.
+        let dir = TestDirectory()
+        let db = try makeDatabase(dir)
+        try appendSegments(db, rowsEach: [70_000, 70_000])
+        let before = try allRows(db)
+        let old = try db.snapshot(of: "mixed").segments[0]
+        try rewriteFooter(of: old.path, with: old.footer, version: 2)
+        let reopened = try Database.open(at: dir.file("db"))
+        XCTAssertEqual(try reopened.snapshot(of: "mixed").segments.map(\.version), [2, SegmentFormat.version])
+        let writer = try reopened.writer(command: "compact")
+        let report = try writer.compact(table: "mixed", targetRows: 4000)
+        writer.close()
+        XCTAssertEqual(report.segmentsAfter, 2)
+        let after = try Database.open(at: dir.file("db"))
+        let segments = try after.snapshot(of: "mixed").segments
+        XCTAssertEqual(segments.map(\.version), [SegmentFormat.version, SegmentFormat.version])
+        XCTAssertNotNil(segments[0].columns[2].blocks[0].sum)
+        XCTAssertEqual(try segments.flatMap { try SegmentRoundTripTests.readRows($0) }, before)
+        XCTAssertTrue(try after.verify().isClean)
+    }
+
     func testVerifyNamesFileColumnAndBlockOfDamage() throws {
         let dir = TestDirectory()
         let db = try makeDatabase(dir)

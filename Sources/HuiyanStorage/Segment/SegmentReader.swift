@@ -10,10 +10,13 @@ public final class SegmentReader: @unchecked Sendable {
     private var dictionaries: [Int: StringDictionary] = [:]
     private var summaries: [Int: CodeSummary] = [:]
 
+    /// The file's format version (`SegmentFormat.readableVersions`).
+    public let version: UInt32
+
     public init(path: String) throws {
         self.path = path
         file = try MappedFile(path: path)
-        footer = try Self.readFooter(file)
+        (footer, version) = try Self.readFooter(file)
     }
 
     public var rowCount: Int { footer.rowCount }
@@ -25,7 +28,7 @@ public final class SegmentReader: @unchecked Sendable {
         footer.columns.firstIndex { $0.definition.name == name }
     }
 
-    private static func readFooter(_ file: MappedFile) throws -> SegmentFooter {
+    private static func readFooter(_ file: MappedFile) throws -> (SegmentFooter, UInt32) {
         let bytes = file.bytes
         let size = bytes.count
         guard size >= SegmentFormat.headerSize + SegmentFormat.trailerSize else {
@@ -60,7 +63,7 @@ public final class SegmentReader: @unchecked Sendable {
             throw StorageError.corrupt(path: file.path, detail: "footer checksum mismatch")
         }
         do {
-            return try SegmentFooter.decode(footerBytes, fileSize: size, version: version)
+            return (try SegmentFooter.decode(footerBytes, fileSize: size, version: version), version)
         } catch let error as SegmentFooter.FooterError {
             throw StorageError.corrupt(path: file.path, detail: "footer: \(error.message)")
         }

@@ -10,7 +10,8 @@ public struct CompactionReport: Sendable {
 
 extension DatabaseWriter {
     /// Merges runs of adjacent small segments (under `targetRows` rows) into segments of up to `targetRows`,
-    /// keeping row order, then swaps the manifest once and deletes the merged files. A crash at any moment
+    /// keeping row order, rewriting segments of an older format version whatever their size, then swaps the
+    /// manifest once and deletes the merged files. A crash at any moment
     /// leaves either the old or the new set of segments live, never both.
     public func compact(table: String, targetRows: Int = 1 << 20) throws -> CompactionReport {
         let name = try database.resolveTableName(table)
@@ -21,9 +22,15 @@ extension DatabaseWriter {
         var replaced: [String] = []
         var run: [Manifest.SegmentEntry] = []
 
+        /// Whether a segment was written by an older format (without block sums and totals per code): it is
+        /// rewritten even when it is large enough.
+        func outdated(_ entry: Manifest.SegmentEntry) -> Bool {
+            ((try? SegmentReader(path: FileIO.join(directory, entry.file)))?.version ?? SegmentFormat.version) < SegmentFormat.version
+        }
+
         func flushRun() throws {
             defer { run = [] }
-            guard run.count > 1 else { segments += run; return }
+            guard run.count > 1 || run.contains(where: outdated) else { segments += run; return }
             var builder = SegmentBuilder(schema: manifest.schema, capacity: min(targetRows, run.reduce(0) { $0 + $1.rows }))
             let before = append.pendingSegments
             for entry in run {
@@ -40,7 +47,7 @@ extension DatabaseWriter {
         }
 
         for entry in manifest.segments {
-            if entry.rows >= targetRows {
+            if entry.rows >= targetRows && !outdated(entry) {
                 try flushRun()
                 segments.append(entry)
             } else {
