@@ -40,6 +40,13 @@ final class SegmentRoundTripTests: XCTestCase {
         return (builder, expected)
     }
 
+    /// A segment of `rows` rows of `makeRows` written to `path`, opened, with the expected values.
+    static func written(_ rows: Int, to path: String) throws -> (SegmentReader, [[String?]]) {
+        let (builder, expected) = makeRows(rows)
+        _ = try SegmentWriter.write(builder, to: path)
+        return (try SegmentReader(path: path), expected)
+    }
+
     static func readRows(_ reader: SegmentReader) throws -> [[String?]] {
         try reader.materializeRows().map { $0.map { $0?.description } }
     }
@@ -86,9 +93,7 @@ final class SegmentRoundTripTests: XCTestCase {
         // types, and a block whose sum leaves Int64, record none.
         let dir = TestDirectory()
         let rows = SegmentFormat.blockRows + 5000
-        let (builder, expected) = Self.makeRows(rows)
-        _ = try SegmentWriter.write(builder, to: dir.file("s.hyseg"))
-        let reader = try SegmentReader(path: dir.file("s.hyseg"))
+        let (reader, expected) = try Self.written(rows, to: dir.file("s.hyseg"))
         for (b, range) in [0..<SegmentFormat.blockRows, SegmentFormat.blockRows..<rows].enumerated() {
             for column in [2, 5] {
                 let sum = range.compactMap { expected[$0][column].map { Int64($0)! } }.reduce(0, +)
@@ -108,9 +113,7 @@ final class SegmentRoundTripTests: XCTestCase {
         // one more entry) and, per integer or money column, its non-NULL count and sum.
         let dir = TestDirectory()
         let rows = SegmentFormat.blockRows + 5000
-        let (builder, _) = Self.makeRows(rows)
-        _ = try SegmentWriter.write(builder, to: dir.file("c.hyseg"))
-        let reader = try SegmentReader(path: dir.file("c.hyseg"))
+        let (reader, _) = try Self.written(rows, to: dir.file("c.hyseg"))
         XCTAssertNil(reader.columns[1].summary, "names has too many distinct strings")
         let schema = TableSchema(name: "k", columns: [ColumnDefinition("spot", .string, nullable: true),
                                                       ColumnDefinition("spend", .money, nullable: true), ColumnDefinition("n", .int64)])
