@@ -13,6 +13,9 @@ final class SelectExecutor {
         self.plan = plan
         self.context = context
         self.offsetSeconds = offsetSeconds
+        // Found before any scanning thread starts (a lazy property set by two threads at once would race).
+        wholeBlocksFromFooter = WholeBlockAggregates.apply(to: plan)
+        buckets = BucketAggregation(plan: plan, offsetSeconds: offsetSeconds)
     }
 
     /// Per-thread state.
@@ -278,10 +281,10 @@ final class SelectExecutor {
     }
 
     /// Whether the aggregates can be read from a whole block's footer entries (`WholeBlockAggregates`).
-    private lazy var wholeBlocksFromFooter = WholeBlockAggregates.apply(to: plan)
+    private let wholeBlocksFromFooter: Bool
 
     /// The bucket fast paths, when the query's shape allows them.
-    private lazy var buckets = BucketAggregation(plan: plan, offsetSeconds: offsetSeconds)
+    private let buckets: BucketAggregation?
 
     private func aggregate(_ evaluator: Evaluator, _ batch: Batch, _ worker: Worker) throws {
         if let buckets, try buckets.aggregate(evaluator, batch, table: worker.table!, accumulators: worker.accumulators) { return }
