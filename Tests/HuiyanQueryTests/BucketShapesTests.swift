@@ -74,6 +74,29 @@ final class BucketShapesTests: XCTestCase {
         }
     }
 
+    func testAFilterOnOneStringColumnReadFromTheTotalsPerCode() throws {
+        // Without groups, a comparison of one string column with a constant (the time range shown whole by
+        // zone maps, or absent) takes the passing codes' totals; the same comparison on `column || ''` reads
+        // every value. Absent constants, ranges of strings, NULL keys (origin) and measures of each table.
+        let engine = try DifferentialTests.engine()
+        let queries: [(String, String, String)] = [
+            ("visits", "spot = '南岳衡山'", "count(*), sum(spend), avg(spend), count(spend), count(route)"),
+            ("visits", "origin >= '广东' AND origin < '湖南'", "count(*), count(origin), sum(spend)"),
+            ("visits", "route = '不存在的路线'", "count(*), sum(spend)"),
+            ("orders", "category = '雁城四宝'", "count(*), sum(amount), sum(qty), avg(qty)"),
+            ("tickets", "channel <= 'OTA'", "count(*), sum(amount)"),
+        ]
+        for (table, condition, aggregates) in queries {
+            let slow = condition.replacingOccurrences(of: " = '", with: " || '' = '").replacingOccurrences(of: " >= '", with: " || '' >= '")
+                .replacingOccurrences(of: " < '", with: " || '' < '").replacingOccurrences(of: " <= '", with: " || '' <= '")
+            for time in ["", " AND ts >= '2025-03-01' AND ts < '2025-09-01'"] {
+                let fast = rows(engine, "SELECT \(aggregates) FROM \(table) WHERE \(condition)\(time)")
+                XCTAssertEqual(fast.count, 1, "\(condition)\(time)")
+                XCTAssertEqual(fast, rows(engine, "SELECT \(aggregates) FROM \(table) WHERE \(slow)\(time)"), "\(table) \(condition)\(time)")
+            }
+        }
+    }
+
     func testPairsOfCodesCountedInStorageMatchTheHashTable() throws {
         // count(*) by two string columns: the one with more NULLs decoded (its NULL rows given their own
         // slot), the other's codes counted in pairs with it from the packed block; NULLs on either side.

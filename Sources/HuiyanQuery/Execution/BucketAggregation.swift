@@ -288,18 +288,7 @@ struct BucketAggregation {
         guard wholeBlock, case .codes = shape, plan.groupKeys.count == 1, case .column(let key, _, .string) = plan.groupKeys[0],
               WholeBlockAggregates.apply(to: plan), let summary = try segment.codeSummary(column: key) else { return false }
         let totals = summary.blocks[block]
-        // Per aggregate: nil (count(*) or count of the key), or the measure whose totals it reads.
-        var measureOf: [Int?] = []
-        for (spec, accumulator) in zip(plan.aggregates, accumulators) {
-            guard case .column(let column, _, _)? = spec.argument, column != key else {
-                guard accumulator is CountAccumulator else { return false }
-                measureOf.append(nil)
-                continue
-            }
-            guard let m = summary.measures.firstIndex(of: column), spec.kind == .count || totals.exact[m],
-                  spec.kind == .count ? accumulator is CountAccumulator : accumulator is SumIntegerAccumulator else { return false }
-            measureOf.append(m)
-        }
+        guard let measureOf = WholeBlockAggregates.measures(plan, summary, block, key: key, accumulators: accumulators) else { return false }
         let pool = try scanner.pool(segment, key, cursor)
         let slots = totals.codes.map { $0 == CodeSummary.nullCode ? pool.count : Int($0) }
         guard slots.allSatisfy({ $0 <= pool.count }) else { return false }

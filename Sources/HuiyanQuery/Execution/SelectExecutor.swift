@@ -268,6 +268,7 @@ final class SelectExecutor {
             try WholeBlockAggregates.add(plan, segment, block, group: 0, accumulators: worker.accumulators)
             return true
         }
+        if plan.groupKeys.isEmpty, !whole, wholeBlocksFromFooter, try aggregateFromSummary(scanner, segment, block, worker) { return true }
         guard let buckets else { return false }
         if try buckets.aggregateFromZoneMap(segment, block, wholeBlock: whole, table: worker.table!, accumulators: worker.accumulators) {
             return true
@@ -278,6 +279,21 @@ final class SelectExecutor {
         }
         return try buckets.countInStorage(segment, block, wholeBlock: whole, scanner: scanner, cursor: worker.cursor,
                                           table: worker.table!, accumulators: worker.accumulators)
+    }
+
+    /// Aggregates without groups of a block whose filter, apart from conjuncts its zone maps show to hold
+    /// for every row, is one comparison of a string column with a constant (arrivals at one spot in a
+    /// week's whole blocks): the passing codes' entries in the segment's totals per code. False when the
+    /// block, its column or its aggregates do not allow it.
+    private func aggregateFromSummary(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ worker: Worker) throws -> Bool {
+        let residual = scanner.residualConjuncts(segment, block)
+        guard residual.count == 1, scanner.selectsInStorage(residual[0]), let key = residual[0].columns.first,
+              segment.columns[key].definition.type == .string, let summary = try segment.codeSummary(column: key) else { return false }
+        let (_, codes) = try scanner.storedRange(residual[0], segment, cursor: worker.cursor)
+        let table = worker.table!
+        if table.groupCount == 0 { addEmptyGroup(worker) }
+        for acc in worker.accumulators { acc.reserve(groups: table.groupCount) }
+        return try WholeBlockAggregates.add(plan, summary, block, key: key, codes: codes, group: 0, accumulators: worker.accumulators)
     }
 
     /// Whether the aggregates can be read from a whole block's footer entries (`WholeBlockAggregates`).

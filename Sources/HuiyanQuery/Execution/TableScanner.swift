@@ -71,18 +71,7 @@ final class TableScanner {
     func selectRows(_ conjunct: Conjunct, _ segment: SegmentReader, _ block: Int, cursor: Cursor) throws -> [Int32]? {
         let test = tests[conjunct.test!]
         let rows = segment.columns[test.column].blocks[block].rowCount
-        let range: ClosedRange<Int64>?
-        switch test.values[0] {
-        case .string(let s):
-            // Segment pools are sorted, and `<>` is not taken: a range of codes, or none.
-            guard case .some(let codes) = try pool(segment, test.column, cursor).codeRange(test.op ?? .equal, s) else {
-                throw QueryError("internal error: no code range for a string comparison")
-            }
-            range = codes
-        default:
-            range = Self.valueRange(test.op ?? .equal, Self.integer(test.values[0])!)
-        }
-        guard let range else { return [] }
+        guard let range = try storedRange(conjunct, segment, cursor: cursor).values else { return [] }
         var selection = try [Int32](unsafeUninitializedCapacity: rows) { buffer, initialized in
             initialized = try segment.selectRows(column: test.column, block: block, within: range, into: buffer.baseAddress!,
                                                  validity: cursor.validity, scratch: cursor.scratch)
@@ -90,6 +79,22 @@ final class TableScanner {
         if selection.count == rows { return nil }
         if selection.capacity > selection.count * 4 + 64 { selection = Array(selection) }
         return selection
+    }
+
+    /// The column of a conjunct `selectsInStorage` accepts and the stored values that pass it: for a string
+    /// column a range of the segment's sorted codes, else of integer-lane values; nil values when none pass.
+    func storedRange(_ conjunct: Conjunct, _ segment: SegmentReader, cursor: Cursor) throws -> (column: Int, values: ClosedRange<Int64>?) {
+        let test = tests[conjunct.test!]
+        switch test.values[0] {
+        case .string(let s):
+            // Segment pools are sorted, and `<>` is not taken: a range of codes, or none.
+            guard case .some(let codes) = try pool(segment, test.column, cursor).codeRange(test.op ?? .equal, s) else {
+                throw QueryError("internal error: no code range for a string comparison")
+            }
+            return (test.column, codes)
+        default:
+            return (test.column, Self.valueRange(test.op ?? .equal, Self.integer(test.values[0])!))
+        }
     }
 
     /// The integers `x` with `x op c`; nil when there are none.

@@ -49,4 +49,59 @@ enum WholeBlockAggregates {
             }
         }
     }
+
+    /// What each aggregate reads of a block's totals per code of string column `key`: nil for the rows
+    /// (count(*), count of the key), else the index of the measure it counts or sums; nil when one cannot
+    /// be answered there (a column the totals do not sum, a sum that left Int64, another accumulator).
+    static func measures(_ plan: SelectPlan, _ summary: CodeSummary, _ block: Int, key: Int, accumulators: [Accumulator]) -> [Int?]? {
+        var measureOf: [Int?] = []
+        for (spec, accumulator) in zip(plan.aggregates, accumulators) {
+            guard case .column(let column, _, _)? = spec.argument, column != key else {
+                guard accumulator is CountAccumulator else { return nil }
+                measureOf.append(nil)
+                continue
+            }
+            guard let m = summary.measures.firstIndex(of: column), spec.kind == .count || summary.blocks[block].exact[m],
+                  spec.kind == .count ? accumulator is CountAccumulator : accumulator is SumIntegerAccumulator else { return nil }
+            measureOf.append(m)
+        }
+        return measureOf
+    }
+
+    /// Adds to group `group` the rows of block `block` whose string column `key` holds a code in `codes`,
+    /// read from the segment's totals per code (`CodeSummary`): a filter on one string column of a block
+    /// the other conjuncts select whole (arrivals at one spot in a month). False, with nothing added, when
+    /// the totals cannot answer an aggregate (a column they do not sum, a sum that left Int64).
+    static func add(_ plan: SelectPlan, _ summary: CodeSummary, _ block: Int, key: Int, codes: ClosedRange<Int64>?, group: Int,
+                    accumulators: [Accumulator]) throws -> Bool {
+        let totals = summary.blocks[block]
+        guard let measureOf = measures(plan, summary, block, key: key, accumulators: accumulators) else { return false }
+        // The entries whose code passes (the NULL entry never does).
+        let passing = totals.codes.indices.filter { k in
+            codes.map { totals.codes[k] != CodeSummary.nullCode && $0.contains(Int64(totals.codes[k])) } ?? false
+        }
+        // Every aggregate's count and sum first: a sum of entries that leaves Int64 reads the block instead.
+        var totalsOf: [(count: Int64, sum: Int64)] = []
+        for m in measureOf {
+            guard let m else {
+                totalsOf.append((passing.reduce(Int64(0)) { $0 + totals.rows[$1] }, 0))
+                continue
+            }
+            var sum: Int64 = 0
+            for k in passing {
+                let (s, overflow) = sum.addingReportingOverflow(totals.sums[m][k])
+                guard !overflow else { return false }
+                sum = s
+            }
+            totalsOf.append((passing.reduce(Int64(0)) { $0 + totals.counts[m][$1] }, sum))
+        }
+        for (a, accumulator) in accumulators.enumerated() {
+            if let counter = accumulator as? CountAccumulator {
+                counter.add(group: group, count: totalsOf[a].count)
+            } else {
+                try (accumulator as! SumIntegerAccumulator).add(group: group, sum: totalsOf[a].sum, count: totalsOf[a].count)
+            }
+        }
+        return true
+    }
 }
