@@ -70,40 +70,52 @@ public struct CodeSummary: Sendable, Equatable {
     }
 
     /// One block's totals from its key's codes and the measures' values, each with its validity (bit set =
-    /// valid; nil when nothing is NULL). Also how `huiyan verify` checks a stored summary.
+    /// valid; nil when nothing is NULL). Also how `huiyan verify` checks a stored summary. The loops are
+    /// without a branch per row: a NULL value adds 0 to the sum and 0 to the count; the sums wrap, and a
+    /// bound from the values' magnitudes (or-ed in the same pass) shows whether any can have.
     public static func totals(rows: Int, codes: UnsafePointer<Int64>, keyValidity: UnsafePointer<UInt64>?,
                               measures: [(values: UnsafePointer<Int64>, validity: UnsafePointer<UInt64>?)], dictionaryCount: Int) -> Block {
-        @inline(__always) func valid(_ words: UnsafePointer<UInt64>?, _ row: Int) -> Bool {
-            words.map { $0[row >> 6] >> UInt64(row & 63) & 1 != 0 } ?? true
+        @inline(__always) func bit(_ words: UnsafePointer<UInt64>?, _ row: Int) -> Int64 {
+            guard let words else { return 1 }
+            return Int64(truncatingIfNeeded: words[row >> 6] >> UInt64(row & 63) & 1)
         }
         let slots = dictionaryCount + 1
-        var slotOf = [Int](repeating: 0, count: rows)
-        var rowsOf = [Int64](repeating: 0, count: slots)
-        for row in 0..<rows {
-            let code = Int(codes[row])
-            let slot = valid(keyValidity, row) && code >= 0 && code < dictionaryCount ? code : dictionaryCount
-            slotOf[row] = slot
-            rowsOf[slot] += 1
-        }
+        let nullSlot = Int64(dictionaryCount)
         var block = Block(measures: measures.count)
-        var counts = [[Int64]](repeating: [Int64](repeating: 0, count: slots), count: measures.count)
-        var sums = counts
-        for (m, measure) in measures.enumerated() {
-            var overflow = false
-            for row in 0..<rows where valid(measure.validity, row) {
-                counts[m][slotOf[row]] += 1
-                let (sum, o) = sums[m][slotOf[row]].addingReportingOverflow(measure.values[row])
-                sums[m][slotOf[row]] = sum
-                overflow = overflow || o
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: rows + slots * (1 + 2 * measures.count)) { space in
+            let slotOf = space.baseAddress!
+            let rowsOf = slotOf + rows
+            rowsOf.initialize(repeating: 0, count: slots * (1 + 2 * measures.count))
+            for row in 0..<rows {
+                // A NULL key, or a code past the dictionary (damage, for verify to report), counts as NULL.
+                let code = Swift.min(UInt64(bitPattern: codes[row]), UInt64(nullSlot))
+                let slot = (Int64(code) &- nullSlot) &* bit(keyValidity, row) &+ nullSlot
+                slotOf[row] = slot
+                rowsOf[Int(slot)] &+= 1
             }
-            block.exact[m] = !overflow
-        }
-        for slot in 0..<slots where rowsOf[slot] > 0 {
-            block.codes.append(slot == dictionaryCount ? nullCode : UInt32(slot))
-            block.rows.append(rowsOf[slot])
-            for m in measures.indices {
-                block.counts[m].append(counts[m][slot])
-                block.sums[m].append(block.exact[m] ? sums[m][slot] : 0)
+            for (m, measure) in measures.enumerated() {
+                let counts = rowsOf + slots * (1 + 2 * m), sums = counts + slots
+                var magnitudes: Int64 = 0
+                for row in 0..<rows {
+                    let valid = bit(measure.validity, row)
+                    let v = measure.values[row] & (0 &- valid)
+                    let slot = Int(slotOf[row])
+                    counts[slot] &+= valid
+                    sums[slot] &+= v
+                    magnitudes |= v ^ (v >> 63)
+                }
+                let bound = magnitudes == 0 ? 0 : UInt64(1) << UInt64(64 - magnitudes.leadingZeroBitCount)
+                let (total, overflow) = bound.multipliedReportingOverflow(by: UInt64(rows))
+                block.exact[m] = !overflow && total <= UInt64(Int64.max)
+            }
+            for slot in 0..<slots where rowsOf[slot] > 0 {
+                block.codes.append(slot == dictionaryCount ? nullCode : UInt32(slot))
+                block.rows.append(rowsOf[slot])
+                for m in measures.indices {
+                    let counts = rowsOf + slots * (1 + 2 * m), sums = counts + slots
+                    block.counts[m].append(counts[slot])
+                    block.sums[m].append(block.exact[m] ? sums[slot] : 0)
+                }
             }
         }
         return block
