@@ -4,10 +4,10 @@ import Foundation
 /// One fuzz input through the segment reader (shared by Fuzz/segment.swift and FuzzRegressionTests). The
 /// first byte picks a mode, the rest is a segment file:
 ///   even: the file as it is — the reader must refuse damage with a StorageError, never trap;
-///   odd:  "resealed" — if the footer decodes, every checksum (blocks, dictionaries, footer) is recomputed over
+///   odd:  "resealed" — if the footer decodes, every checksum (blocks, dictionaries, totals per code, footer) is recomputed over
 ///         the fuzzed bytes, so the block decoders, the dictionary decoder and LZ4 see arbitrary data behind
 ///         valid checksums (what a writer bug or a checksum collision would hand them).
-/// Every dictionary and block is then decoded; every error must be a StorageError.
+/// Every dictionary, code summary and block is then decoded; every error must be a StorageError.
 enum SegmentFuzzHarness {
     static func run(_ input: UnsafeBufferPointer<UInt8>, scratchFile path: String) {
         guard let mode = input.first else { return }
@@ -31,6 +31,8 @@ enum SegmentFuzzHarness {
                 var dictionary: StringDictionary?
                 if info.definition.type.lane == .string {
                     do { dictionary = try reader.dictionary(column: column) } catch is StorageError {}
+                    // Totals per code (format 3): decoded and bounds-checked, or a StorageError.
+                    do { _ = try reader.codeSummary(column: column) } catch is StorageError {}
                 }
                 for block in info.blocks.indices {
                     do {
@@ -65,8 +67,12 @@ enum SegmentFuzzHarness {
         return bytes.withUnsafeBytes { raw -> [UInt8]? in
             var trailer = ByteReader(raw, position: footerEnd)
             guard let length = try? trailer.u64(), length <= UInt64(footerEnd - SegmentFormat.headerSize) else { return nil }
+            // The footer's layout is that of the file's version (the trailer's, after the footer checksum).
+            var versionField = ByteReader(raw, position: footerEnd + 16)
+            guard let version = try? versionField.u32(), SegmentFormat.readableVersions.contains(version) else { return nil }
             let footerStart = footerEnd - Int(length)
-            guard var footer = try? SegmentFooter.decode(UnsafeRawBufferPointer(rebasing: raw[footerStart..<footerEnd]), fileSize: size) else { return nil }
+            guard var footer = try? SegmentFooter.decode(UnsafeRawBufferPointer(rebasing: raw[footerStart..<footerEnd]), fileSize: size,
+                                                         version: version) else { return nil }
             func sum(_ range: inout StoredRange) {
                 let start = Int(range.offset), end = start + Int(range.storedLength)
                 guard end <= footerStart else { return }
@@ -74,9 +80,10 @@ enum SegmentFuzzHarness {
             }
             for c in footer.columns.indices {
                 if footer.columns[c].dictionary != nil { sum(&footer.columns[c].dictionary!) }
+                if footer.columns[c].summary != nil { sum(&footer.columns[c].summary!) }
                 for b in footer.columns[c].blocks.indices { sum(&footer.columns[c].blocks[b].range) }
             }
-            let encoded = footer.encoded()
+            let encoded = footer.encoded(version: version)
             // The new footer must have the old length, or every range would move: keep only same-length reseals.
             guard encoded.count == Int(length) else { return nil }
             var out = bytes

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import HuiyanStorage
+import HuiyanTourism
 
 /// Replays the segment fuzzer's committed corpus and every crash it found (Fixtures/fuzz-corpus/segment,
 /// Fixtures/fuzz-crashes/segment) through the same harness the fuzzer runs: each must end without a trap.
@@ -29,6 +30,44 @@ final class SegmentFuzzRegressionTests: XCTestCase {
 
     func testTheCorpusReplays() throws {
         XCTAssertGreaterThan(try replay("fuzz-corpus/segment"), 0)
+    }
+
+    func testResealingKeepsEachFilesFormatVersion() throws {
+        // The corpus is mostly format 1 files: resealing must parse and write their footers in their own
+        // layout, or the resealed half of the corpus never reaches the decoders.
+        let resealed = Self.inputs("fuzz-corpus/segment").filter { file in
+            guard let bytes = try? [UInt8](Data(contentsOf: URL(fileURLWithPath: file))), bytes.count > 1 else { return false }
+            return SegmentFuzzHarness.reseal(Array(bytes[1...])) != nil
+        }
+        XCTAssertGreaterThan(resealed.count, 100)
+    }
+
+    func testDamagedTotalsPerCodeBehindValidChecksumsAreDamage() throws {
+        // Bytes of a format 3 segment's totals per code changed and every checksum recomputed: the summary
+        // decoder sees arbitrary data and must report damage, never trap.
+        let dir = TestDirectory()
+        let schema = TableSchema(name: "k", columns: [ColumnDefinition("spot", .string, nullable: true), ColumnDefinition("v", .money)])
+        let builder = SegmentBuilder(schema: schema)
+        for i in 0..<3000 {
+            if i % 9 == 0 { builder.columns[0].appendNull() } else { builder.columns[0].appendString(["东洲岛", "石鼓书院", "南岳衡山"][i % 3]) }
+            builder.columns[1].appendInt64(Int64(i * 7))
+        }
+        _ = try SegmentWriter.write(builder, to: dir.file("k.hyseg"))
+        let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.file("k.hyseg"))))
+        let summary = try XCTUnwrap(try SegmentReader(path: dir.file("k.hyseg")).columns[0].summary)
+        var rng = SplitMix64(seed: 7)
+        var reached = 0
+        for _ in 0..<300 {
+            var bytes = original
+            let at = Int(summary.offset) + rng.below(Int(summary.storedLength))
+            bytes[at] = UInt8(truncatingIfNeeded: rng.next())
+            guard let resealed = SegmentFuzzHarness.reseal(bytes) else { continue }
+            reached += 1
+            ([1] + resealed).withUnsafeBufferPointer { SegmentFuzzHarness.run($0, scratchFile: dir.file("segment")) }
+            _ = FileManager.default.createFile(atPath: dir.file("r.hyseg"), contents: Data(resealed))
+            do { _ = try SegmentReader(path: dir.file("r.hyseg")).codeSummary(column: 0) } catch is StorageError {}
+        }
+        XCTAssertGreaterThan(reached, 250)
     }
 
     /// fuzz-crashes/segment/footer-range-offset-overflow: a block offset near 2^64 made `offset + length` trap.
