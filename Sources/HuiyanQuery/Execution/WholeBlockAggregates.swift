@@ -3,7 +3,8 @@ import HuiyanStorage
 /// Aggregates of a whole block read from its segment's footer instead of its values: count(*) is the
 /// block's rows, count(x) its rows less x's NULLs, and sum(x) and avg(x) of an integer or money column
 /// the block's recorded sum (format 3). For a block that the filter selects whole and whose rows all fall
-/// in one group (no GROUP BY, or time buckets the block lies inside).
+/// in one group (no GROUP BY, or time buckets the block lies inside). From the segment's totals per code
+/// (`CodeSummary`), also the rows of a block whose string column passes a comparison with a constant.
 enum WholeBlockAggregates {
     /// Whether the plan's aggregates are all of these kinds, over the scanned table alone (a block may
     /// still lack a recorded sum: `canAdd`).
