@@ -15,7 +15,7 @@ public struct CodeSummary: Sendable, Equatable {
         /// Per measure, per entry: the rows with a value, and their sum.
         public var counts: [[Int64]]
         public var sums: [[Int64]]
-        /// Per measure: false when a sum left Int64 (that measure's sums of the block are then unknown).
+        /// Per measure: false when the block's values could make a sum leave Int64 (its sums are then unknown).
         public var exact: [Bool]
 
         init(measures: Int) {

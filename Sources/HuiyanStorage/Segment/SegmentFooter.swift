@@ -34,20 +34,14 @@ public struct SegmentFooter: Sendable {
                 out.u32(UInt32(block.nullCount))
                 out.i64(block.min)
                 out.i64(block.max)
-                if version >= 3, let sum = block.sum {
-                    out.u8(1)
-                    out.i64(sum)
-                } else if version >= 3 {
-                    out.u8(0)
+                if version >= 3 {
+                    out.u8(block.sum == nil ? 0 : 1)
+                    if let sum = block.sum { out.i64(sum) }
                 }
             }
             if version >= 3 {
-                if let summary = column.summary {
-                    out.u8(1)
-                    Self.write(summary, to: &out)
-                } else {
-                    out.u8(0)
-                }
+                out.u8(column.summary == nil ? 0 : 1)
+                if let summary = column.summary { Self.write(summary, to: &out) }
             }
         }
         return out.bytes
@@ -55,7 +49,7 @@ public struct SegmentFooter: Sendable {
 
     /// Parses a footer of format `version`, checking every count and range against `fileSize`; throws a
     /// description of the damage.
-    static func decode(_ bytes: UnsafeRawBufferPointer, fileSize: Int, version: UInt32 = SegmentFormat.version) throws -> SegmentFooter {
+    static func decode(_ bytes: UnsafeRawBufferPointer, fileSize: Int, version: UInt32) throws -> SegmentFooter {
         var reader = ByteReader(bytes)
         do {
             let rowCount = Int(clamping: try reader.u64())

@@ -60,14 +60,10 @@ extension SegmentReader {
             // (The validity bitmap was checked against the null count: exactly that many rows.)
             nullRows = [Int32](unsafeUninitializedCapacity: nullCount) { rows, initialized in
                 var n = 0
-                for w in 0..<((count + 63) >> 6) {
-                    var missing = ~validity[w]
-                    if (w + 1) << 6 > count { missing &= (UInt64(1) << UInt64(count & 63)) &- 1 }
-                    while missing != 0, n < nullCount {
-                        rows[n] = Int32(w << 6 | missing.trailingZeroBitCount)
-                        n += 1
-                        missing &= missing &- 1
-                    }
+                Self.forEachNullRow(validity, rows: count) { row in
+                    guard n < nullCount else { return }
+                    rows[n] = Int32(row)
+                    n += 1
                 }
                 initialized = n
             }
@@ -89,5 +85,18 @@ extension SegmentReader {
             return
         }
         try checkCodes(column: column, block: block, nulls: nulls, inRange: inRange)
+    }
+
+    /// Calls `body` with each row whose bit in `validity` is 0 (NULL), in order, a word of 64 rows at a time.
+    @inline(__always)
+    static func forEachNullRow(_ validity: UnsafePointer<UInt64>, rows: Int, _ body: (Int) -> Void) {
+        for w in 0..<((rows + 63) >> 6) {
+            var missing = ~validity[w]
+            if (w + 1) << 6 > rows { missing &= (UInt64(1) << UInt64(rows & 63)) &- 1 }
+            while missing != 0 {
+                body(w << 6 | missing.trailingZeroBitCount)
+                missing &= missing &- 1
+            }
+        }
     }
 }

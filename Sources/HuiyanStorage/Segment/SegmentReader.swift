@@ -88,6 +88,19 @@ public final class SegmentReader: @unchecked Sendable {
         }
     }
 
+    /// `decode` applied to the verified, decompressed bytes of a stored range (`name`: a column's dictionary
+    /// or code summary), held in a scratch of their own that lives until `decode` returns; any error of
+    /// `decode` is damage, "malformed" `name`.
+    private func decodeRange<R>(_ range: StoredRange, name: String, _ decode: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        let scratch = BlockScratch()
+        let raw = try payload(range, scratch: scratch, what: "the \(name)")
+        do {
+            return try withExtendedLifetime(scratch) { try decode(raw) }
+        } catch {
+            throw StorageError.corrupt(path: path, detail: "malformed \(name)")
+        }
+    }
+
     /// Dictionaries up to this many entries stay decoded in the reader.
     static let cachedDictionaryEntries = 1 << 16
 
@@ -98,19 +111,11 @@ public final class SegmentReader: @unchecked Sendable {
         lock.unlock()
         let info = footer.columns[column]
         guard let range = info.dictionary else { return .empty }
-        let scratch = BlockScratch()
-        let raw = try payload(range, scratch: scratch, what: "the dictionary of column \"\(info.definition.name)\"")
-        let dictionary: StringDictionary
-        do {
-            // The decompressed bytes live in the scratch: it must outlive the decoding.
-            dictionary = try withExtendedLifetime(scratch) {
-                switch info.dictionaryEncoding {
-                case .frontCoded: return try StringDictionary.decodeFrontCoded(raw, expectedCount: info.dictionaryCount)
-                case .numeric: return try StringDictionary.decodeNumeric(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount)
-                }
+        let dictionary = try decodeRange(range, name: "dictionary of column \"\(info.definition.name)\"") { raw in
+            switch info.dictionaryEncoding {
+            case .frontCoded: return try StringDictionary.decodeFrontCoded(raw, expectedCount: info.dictionaryCount)
+            case .numeric: return try StringDictionary.decodeNumeric(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount)
             }
-        } catch {
-            throw StorageError.corrupt(path: path, detail: "malformed dictionary of column \"\(info.definition.name)\"")
         }
         // Readers outlive queries (`Database` keeps them): a dictionary of ids, millions of entries, is
         // decoded again by the query that needs it rather than held for every later one.
@@ -130,19 +135,9 @@ public final class SegmentReader: @unchecked Sendable {
         lock.unlock()
         let info = footer.columns[column]
         guard let range = info.summary else { return nil }
-        // The decompressed bytes live in the scratch: it must outlive the decoding.
-        let scratch = BlockScratch()
-        let summary: CodeSummary
-        do {
-            let raw = try payload(range, scratch: scratch, what: "the code summary of column \"\(info.definition.name)\"")
-            summary = try withExtendedLifetime(scratch) {
-                try CodeSummary.decode(raw, dictionaryCount: info.dictionaryCount, blockRows: info.blocks.map(\.rowCount),
-                                       columns: footer.columns.count)
-            }
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw StorageError.corrupt(path: path, detail: "malformed code summary of column \"\(info.definition.name)\"")
+        let summary = try decodeRange(range, name: "code summary of column \"\(info.definition.name)\"") { raw in
+            try CodeSummary.decode(raw, dictionaryCount: info.dictionaryCount, blockRows: info.blocks.map(\.rowCount),
+                                   columns: footer.columns.count)
         }
         lock.lock()
         summaries[column] = summary
@@ -207,15 +202,7 @@ public final class SegmentReader: @unchecked Sendable {
         }
         try checkCodes(column: column, block: block, nulls: nulls, inRange: inRange)
         if let nullsAs, let validity, nulls > 0 {
-            let rows = footer.columns[column].blocks[block].rowCount
-            for w in 0..<((rows + 63) >> 6) {
-                var missing = ~validity[w]
-                if (w + 1) << 6 > rows { missing &= (UInt64(1) << UInt64(rows & 63)) &- 1 }
-                while missing != 0 {
-                    codes[w << 6 | missing.trailingZeroBitCount] = nullsAs
-                    missing &= missing &- 1
-                }
-            }
+            Self.forEachNullRow(validity, rows: footer.columns[column].blocks[block].rowCount) { codes[$0] = nullsAs }
         }
         return nulls
     }

@@ -22,11 +22,12 @@ extension DatabaseWriter {
         var replaced: [String] = []
         var run: [Manifest.SegmentEntry] = []
 
-        /// Whether a segment was written by an older format (without block sums and totals per code): it is
-        /// rewritten even when it is large enough.
-        func outdated(_ entry: Manifest.SegmentEntry) -> Bool {
+        /// Segments written by an older format (without block sums and totals per code), each opened once:
+        /// they are rewritten even when large enough.
+        let older = Set(manifest.segments.filter { entry in
             ((try? SegmentReader(path: FileIO.join(directory, entry.file)))?.version ?? SegmentFormat.version) < SegmentFormat.version
-        }
+        }.map(\.file))
+        func outdated(_ entry: Manifest.SegmentEntry) -> Bool { older.contains(entry.file) }
 
         func flushRun() throws {
             defer { run = [] }

@@ -77,7 +77,7 @@ final class SegmentFuzzRegressionTests: XCTestCase {
             definition: ColumnDefinition("n", .int64), nullCount: 0, plainBytes: 8, dictionary: nil, dictionaryCount: 0,
             blocks: [BlockInfo(range: range, rowCount: 1, nullCount: 0, min: 0, max: 0)])])
         let bytes = footer.encoded()
-        XCTAssertThrowsError(try bytes.withUnsafeBytes { try SegmentFooter.decode($0, fileSize: 4096) })
+        XCTAssertThrowsError(try bytes.withUnsafeBytes { try SegmentFooter.decode($0, fileSize: 4096, version: SegmentFormat.version) })
     }
 
     /// fuzz-crashes/segment/lz4-raw-length-beyond-int32: a raw length beyond Int32 trapped in the liblz4 call
@@ -87,7 +87,7 @@ final class SegmentFuzzRegressionTests: XCTestCase {
         let footer = SegmentFooter(rowCount: 1, columns: [SegmentColumnInfo(
             definition: ColumnDefinition("n", .int64), nullCount: 0, plainBytes: 8, dictionary: nil, dictionaryCount: 0,
             blocks: [BlockInfo(range: range, rowCount: 1, nullCount: 0, min: 0, max: 0)])])
-        XCTAssertThrowsError(try footer.encoded().withUnsafeBytes { try SegmentFooter.decode($0, fileSize: 4096) })
+        XCTAssertThrowsError(try footer.encoded().withUnsafeBytes { try SegmentFooter.decode($0, fileSize: 4096, version: SegmentFormat.version) })
         let source: [UInt8] = [0x10, 0x41]
         let destination = UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(bitPattern: 0x1000), count: Int(Int32.max) + 1)
         XCTAssertFalse(source.withUnsafeBytes { LZ4Codec.decompress($0, into: destination) })
