@@ -26,6 +26,8 @@ struct BucketAggregation {
     let shape: Shape
     /// The string keys storage can count for this query (`countInStorage`), found once.
     private let countedKeys: (keys: [(position: Int, column: Int)], time: Int?)?
+    /// Whether the aggregates can be read from footer entries and totals per code (`WholeBlockAggregates`).
+    private let fromFooter: Bool
 
     /// nil when the query has neither shape.
     init?(plan: SelectPlan, offsetSeconds: Int) {
@@ -34,6 +36,7 @@ struct BucketAggregation {
         self.offsetSeconds = offsetSeconds
         self.shape = shape
         countedKeys = Self.countedKeys(plan, shape)
+        fromFooter = WholeBlockAggregates.apply(to: plan)
     }
 
     /// The query's shape; nil when it has neither.
@@ -224,7 +227,7 @@ struct BucketAggregation {
     /// no filter) and whose first and last instants fall in the same buckets is aggregated from its footer
     /// entries, without decoding anything.
     private var aggregatesFromFooter: Bool {
-        guard case .timeRuns = shape, WholeBlockAggregates.apply(to: plan) else { return false }
+        guard case .timeRuns = shape, fromFooter else { return false }
         return plan.groupKeys.allSatisfy { key in
             switch key {
             case .function(.dateTrunc, _, _), .cast(_, .date), .function(.datePart(.year), _, _): return true
@@ -286,7 +289,7 @@ struct BucketAggregation {
     func aggregateFromSummary(_ segment: SegmentReader, _ block: Int, wholeBlock: Bool, scanner: TableScanner,
                               cursor: TableScanner.Cursor, table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
         guard wholeBlock, case .codes = shape, plan.groupKeys.count == 1, case .column(let key, _, .string) = plan.groupKeys[0],
-              WholeBlockAggregates.apply(to: plan), let summary = try segment.codeSummary(column: key) else { return false }
+              fromFooter, let summary = try segment.codeSummary(column: key) else { return false }
         let totals = summary.blocks[block]
         guard let measureOf = WholeBlockAggregates.measures(plan, summary, block, key: key, accumulators: accumulators) else { return false }
         let pool = try scanner.pool(segment, key, cursor)
@@ -295,22 +298,12 @@ struct BucketAggregation {
         let entries = Batch(count: slots.count, selection: nil)
         var groups = [Int32](repeating: 0, count: slots.count)
         table.assign([Self.codeVector(slots, pool)], entries, into: &groups)
-        for (a, accumulator) in accumulators.enumerated() {
-            accumulator.reserve(groups: table.groupCount)
-            for k in slots.indices {
-                let g = Int(groups[k])
-                guard let m = measureOf[a] else {
-                    // count(*), or count of the key: its NULL rows count nothing.
-                    let counted = plan.aggregates[a].kind == .countStar || slots[k] != pool.count
-                    (accumulator as! CountAccumulator).add(group: g, count: counted ? totals.rows[k] : 0)
-                    continue
-                }
-                if let count = accumulator as? CountAccumulator {
-                    count.add(group: g, count: totals.counts[m][k])
-                } else {
-                    try (accumulator as! SumIntegerAccumulator).add(group: g, sum: totals.sums[m][k], count: totals.counts[m][k])
-                }
-            }
+        for accumulator in accumulators { accumulator.reserve(groups: table.groupCount) }
+        // Each entry to its group (one entry's sums are stored values: they cannot leave Int64).
+        var values: [(count: Int64, sum: Int64)] = []
+        for k in slots.indices {
+            _ = WholeBlockAggregates.values(of: CollectionOfOne(k), totals, plan, measures: measureOf, into: &values)
+            try WholeBlockAggregates.add(values, group: Int(groups[k]), accumulators: accumulators)
         }
         return true
     }

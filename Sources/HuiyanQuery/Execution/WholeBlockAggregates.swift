@@ -72,37 +72,52 @@ enum WholeBlockAggregates {
     /// Adds to group `group` the rows of block `block` whose string column `key` holds a code in `codes`,
     /// read from the segment's totals per code (`CodeSummary`): a filter on one string column of a block
     /// the other conjuncts select whole (arrivals at one spot in a month). False, with nothing added, when
-    /// the totals cannot answer an aggregate (a column they do not sum, a sum that left Int64).
+    /// the totals cannot answer an aggregate (a column they do not sum, a sum that leaves Int64).
     static func add(_ plan: SelectPlan, _ summary: CodeSummary, _ block: Int, key: Int, codes: ClosedRange<Int64>?, group: Int,
                     accumulators: [Accumulator]) throws -> Bool {
         let totals = summary.blocks[block]
-        guard let measureOf = measures(plan, summary, block, key: key, accumulators: accumulators) else { return false }
         // The entries whose code passes (the NULL entry never does).
         let passing = totals.codes.indices.filter { k in
             codes.map { totals.codes[k] != CodeSummary.nullCode && $0.contains(Int64(totals.codes[k])) } ?? false
         }
-        // Every aggregate's count and sum first: a sum of entries that leaves Int64 reads the block instead.
-        var totalsOf: [(count: Int64, sum: Int64)] = []
-        for m in measureOf {
-            guard let m else {
-                totalsOf.append((passing.reduce(Int64(0)) { $0 + totals.rows[$1] }, 0))
-                continue
-            }
-            var sum: Int64 = 0
-            for k in passing {
+        var values: [(count: Int64, sum: Int64)] = []
+        guard let measureOf = measures(plan, summary, block, key: key, accumulators: accumulators),
+              Self.values(of: passing, totals, plan, measures: measureOf, into: &values) else { return false }
+        try add(values, group: group, accumulators: accumulators)
+        return true
+    }
+
+    /// Each aggregate's count and sum over entries `entries` of a block's totals per code, read as `measures`
+    /// says (count(*) counts the NULL entry's rows, count of the key does not), written to `values` (its
+    /// storage kept from call to call); false when a sum leaves Int64 (never for a single entry).
+    static func values<S: Sequence<Int>>(of entries: S, _ totals: CodeSummary.Block, _ plan: SelectPlan, measures: [Int?],
+                                         into values: inout [(count: Int64, sum: Int64)]) -> Bool {
+        values.removeAll(keepingCapacity: true)
+        for (a, measure) in measures.enumerated() {
+            var count: Int64 = 0, sum: Int64 = 0
+            for k in entries {
+                guard let m = measure else {
+                    if plan.aggregates[a].kind == .countStar || totals.codes[k] != CodeSummary.nullCode { count += totals.rows[k] }
+                    continue
+                }
                 let (s, overflow) = sum.addingReportingOverflow(totals.sums[m][k])
                 guard !overflow else { return false }
                 sum = s
+                count += totals.counts[m][k]
             }
-            totalsOf.append((passing.reduce(Int64(0)) { $0 + totals.counts[m][$1] }, sum))
-        }
-        for (a, accumulator) in accumulators.enumerated() {
-            if let counter = accumulator as? CountAccumulator {
-                counter.add(group: group, count: totalsOf[a].count)
-            } else {
-                try (accumulator as! SumIntegerAccumulator).add(group: group, sum: totalsOf[a].sum, count: totalsOf[a].count)
-            }
+            values.append((count, sum))
         }
         return true
+    }
+
+    /// Adds each aggregate's count (and sum) to group `group` of its accumulator.
+    static func add(_ values: [(count: Int64, sum: Int64)], group: Int, accumulators: [Accumulator]) throws {
+        for (value, accumulator) in zip(values, accumulators) {
+            if let counter = accumulator as? CountAccumulator {
+                counter.add(group: group, count: value.count)
+            } else {
+                try (accumulator as! SumIntegerAccumulator).add(group: group, sum: value.sum, count: value.count)
+            }
+        }
     }
 }
