@@ -13,6 +13,15 @@ final class BucketShapesTests: XCTestCase {
         }
     }
 
+    /// `fast` (a query a fast path answers) and `slow` (the same answer through the general path) give the
+    /// same rows: `count` of them, or at least one.
+    private func assertSameRows(_ engine: QueryEngine, _ fast: String, _ slow: String, _ label: String, count: Int? = nil,
+                                file: StaticString = #filePath, line: UInt = #line) {
+        let answer = rows(engine, fast, file: file, line: line)
+        if let count { XCTAssertEqual(answer.count, count, label, file: file, line: line) } else { XCTAssertFalse(answer.isEmpty, label, file: file, line: line) }
+        XCTAssertEqual(answer, rows(engine, slow, file: file, line: line), label, file: file, line: line)
+    }
+
     func testWholeBlocksReadFromTheFooterMatchTheValues() throws {
         // count, sum and avg of blocks the filter selects whole, without groups or by time buckets a block lies
         // inside, come from the footer (row and NULL counts, block sums); the same query with a conjunct no
@@ -32,9 +41,8 @@ final class BucketShapesTests: XCTestCase {
                 let grouping = count == 0 ? "" : " GROUP BY \(count == 2 ? "1, 2" : "1") ORDER BY 1, 2"
                 for filter in ["", " WHERE ts >= '2025-03-01' AND ts < '2025-09-01'"] {
                     let always = (filter.isEmpty ? " WHERE " : filter + " AND ") + "(ts IS NULL OR ts IS NOT NULL)"
-                    let fast = rows(engine, "SELECT \(columns) FROM \(table)\(filter)\(grouping)")
-                    XCTAssertFalse(fast.isEmpty, "\(table) \(key)\(filter)")
-                    XCTAssertEqual(fast, rows(engine, "SELECT \(columns) FROM \(table)\(always)\(grouping)"), "\(table) \(key)\(filter)")
+                    assertSameRows(engine, "SELECT \(columns) FROM \(table)\(filter)\(grouping)",
+                                   "SELECT \(columns) FROM \(table)\(always)\(grouping)", "\(table) \(key)\(filter)")
                 }
             }
         }
@@ -53,10 +61,8 @@ final class BucketShapesTests: XCTestCase {
         ]
         for (table, key, aggregates) in queries {
             for filter in ["", " WHERE ts >= '2025-05-01' AND ts < '2025-07-08 13:00:00'"] {
-                let fast = rows(engine, "SELECT \(key), \(aggregates) FROM \(table)\(filter) GROUP BY 1 ORDER BY 1 NULLS FIRST")
-                XCTAssertFalse(fast.isEmpty, "\(key)\(filter)")
-                XCTAssertEqual(fast, rows(engine, "SELECT \(key) || '', \(aggregates) FROM \(table)\(filter) GROUP BY 1 ORDER BY 1 NULLS FIRST"),
-                               "\(table) \(key)\(filter)")
+                assertSameRows(engine, "SELECT \(key), \(aggregates) FROM \(table)\(filter) GROUP BY 1 ORDER BY 1 NULLS FIRST",
+                               "SELECT \(key) || '', \(aggregates) FROM \(table)\(filter) GROUP BY 1 ORDER BY 1 NULLS FIRST", "\(table) \(key)\(filter)")
             }
         }
     }
@@ -67,9 +73,8 @@ final class BucketShapesTests: XCTestCase {
         let engine = try DifferentialTests.engine()
         for (table, key) in [("visits", "spot"), ("visits", "origin"), ("visits", "route"), ("orders", "platform"), ("orders", "buyer_province")] {
             for filter in ["", " WHERE ts >= '2025-05-01' AND ts < '2025-05-08'", " WHERE ts < '2025-03-01 12:00:00'"] {
-                let fast = rows(engine, "SELECT \(key), count(*) FROM \(table)\(filter) GROUP BY 1 ORDER BY 1")
-                XCTAssertFalse(fast.isEmpty, "\(key)\(filter)")
-                XCTAssertEqual(fast, rows(engine, "SELECT \(key) || '', count(*) FROM \(table)\(filter) GROUP BY 1 ORDER BY 1"), "\(key)\(filter)")
+                assertSameRows(engine, "SELECT \(key), count(*) FROM \(table)\(filter) GROUP BY 1 ORDER BY 1",
+                               "SELECT \(key) || '', count(*) FROM \(table)\(filter) GROUP BY 1 ORDER BY 1", "\(key)\(filter)")
             }
         }
     }
@@ -90,9 +95,8 @@ final class BucketShapesTests: XCTestCase {
             let slow = condition.replacingOccurrences(of: " = '", with: " || '' = '").replacingOccurrences(of: " >= '", with: " || '' >= '")
                 .replacingOccurrences(of: " < '", with: " || '' < '").replacingOccurrences(of: " <= '", with: " || '' <= '")
             for time in ["", " AND ts >= '2025-03-01' AND ts < '2025-09-01'"] {
-                let fast = rows(engine, "SELECT \(aggregates) FROM \(table) WHERE \(condition)\(time)")
-                XCTAssertEqual(fast.count, 1, "\(condition)\(time)")
-                XCTAssertEqual(fast, rows(engine, "SELECT \(aggregates) FROM \(table) WHERE \(slow)\(time)"), "\(table) \(condition)\(time)")
+                assertSameRows(engine, "SELECT \(aggregates) FROM \(table) WHERE \(condition)\(time)",
+                               "SELECT \(aggregates) FROM \(table) WHERE \(slow)\(time)", "\(table) \(condition)\(time)", count: 1)
             }
         }
     }
@@ -105,9 +109,8 @@ final class BucketShapesTests: XCTestCase {
                      ("orders", "buyer_province", "merchant"), ("tickets", "spot", "channel")]
         for (table, first, second) in pairs {
             for filter in ["", " WHERE ts >= '2025-05-01' AND ts < '2025-05-08'", " WHERE ts < '2025-03-01 12:00:00'"] {
-                let fast = rows(engine, "SELECT \(first), \(second), count(*) FROM \(table)\(filter) GROUP BY 1, 2 ORDER BY 1, 2")
-                XCTAssertFalse(fast.isEmpty, "\(first), \(second)\(filter)")
-                XCTAssertEqual(fast, rows(engine, "SELECT \(first) || '', \(second) || '', count(*) FROM \(table)\(filter) GROUP BY 1, 2 ORDER BY 1, 2"),
+                assertSameRows(engine, "SELECT \(first), \(second), count(*) FROM \(table)\(filter) GROUP BY 1, 2 ORDER BY 1, 2",
+                               "SELECT \(first) || '', \(second) || '', count(*) FROM \(table)\(filter) GROUP BY 1, 2 ORDER BY 1, 2",
                                "\(first), \(second)\(filter)")
             }
         }
@@ -126,10 +129,8 @@ final class BucketShapesTests: XCTestCase {
         ]
         for (table, keys, expressions) in shapes {
             for filter in ["", " WHERE ts >= '2025-05-01' AND ts < '2025-07-08'"] {
-                let fast = rows(engine, "SELECT \(keys), count(*) FROM \(table)\(filter) GROUP BY 1, 2 ORDER BY 1, 2")
-                XCTAssertFalse(fast.isEmpty, "\(keys)\(filter)")
-                XCTAssertEqual(fast, rows(engine, "SELECT \(expressions), count(*) FROM \(table)\(filter) GROUP BY 1, 2 ORDER BY 1, 2"),
-                               "\(keys)\(filter)")
+                assertSameRows(engine, "SELECT \(keys), count(*) FROM \(table)\(filter) GROUP BY 1, 2 ORDER BY 1, 2",
+                               "SELECT \(expressions), count(*) FROM \(table)\(filter) GROUP BY 1, 2 ORDER BY 1, 2", "\(keys)\(filter)")
             }
         }
     }
@@ -149,10 +150,8 @@ final class BucketShapesTests: XCTestCase {
             let aggregates = table == "visits" ? "count(*), count(spend), sum(spend), avg(spend)" : "count(*), sum(amount), sum(qty)"
             let order = (1...n).map(String.init).joined(separator: ", ")
             for filter in ["", " WHERE ts >= '2025-05-01' AND ts < '2025-05-08'", " WHERE ts < '2025-03-01 12:00:00'"] {
-                let fast = rows(engine, "SELECT \(keys), \(aggregates) FROM \(table)\(filter) GROUP BY \(order) ORDER BY \(order)")
-                XCTAssertFalse(fast.isEmpty, "\(keys)\(filter)")
-                XCTAssertEqual(fast, rows(engine, "SELECT \(expressions), \(aggregates) FROM \(table)\(filter) GROUP BY \(order) ORDER BY \(order)"),
-                               "\(keys)\(filter)")
+                assertSameRows(engine, "SELECT \(keys), \(aggregates) FROM \(table)\(filter) GROUP BY \(order) ORDER BY \(order)",
+                               "SELECT \(expressions), \(aggregates) FROM \(table)\(filter) GROUP BY \(order) ORDER BY \(order)", "\(keys)\(filter)")
             }
         }
     }
