@@ -149,6 +149,52 @@ final class SegmentRoundTripTests: XCTestCase {
         }
     }
 
+    func testPairsOfCodesCountWithNullsOnEitherSide() throws {
+        // count(*) by two string columns in storage: a NULL on either side (or both) counts in its column's
+        // NULL slot; a column that is NULL throughout has no dictionary. A block whose rows are not a
+        // multiple of eight, NULL runs longer than a word, and both orders of the columns.
+        let dir = TestDirectory()
+        let schema = TableSchema(name: "p", columns: [ColumnDefinition("route", .string, nullable: true),
+                                                      ColumnDefinition("origin", .string, nullable: true),
+                                                      ColumnDefinition("none", .string, nullable: true)])
+        let builder = SegmentBuilder(schema: schema)
+        let routes = ["南岳线", "古城线", "湘江线"], origins = ["长沙", "广州", "衡阳", "武汉", "深圳"]
+        var rows: [[String?]] = []
+        for i in 0..<(SegmentFormat.blockRows + 5003) {
+            let route = i % 4 == 1 || (i / 100) % 9 == 0 ? nil : routes[(i * 7) % 3]
+            let origin = i % 11 == 0 || (i / 130) % 13 == 0 ? nil : origins[(i * 3 + i / 5) % 5]
+            if let route { builder.columns[0].appendString(route) } else { builder.columns[0].appendNull() }
+            if let origin { builder.columns[1].appendString(origin) } else { builder.columns[1].appendNull() }
+            builder.columns[2].appendNull()
+            rows.append([route, origin, nil])
+        }
+        _ = try SegmentWriter.write(builder, to: dir.file("p.hyseg"))
+        let segment = try SegmentReader(path: dir.file("p.hyseg"))
+        XCTAssertEqual(segment.columns[2].dictionaryCount, 0)
+        let scratch = BlockScratch()
+        for (first, second) in [(0, 1), (1, 0), (0, 2), (2, 1), (2, 2)] {
+            let dictionaries = try [first, second].map { try segment.dictionary(column: $0) }
+            let counts = [segment.columns[first].dictionaryCount + 1, segment.columns[second].dictionaryCount + 1]
+            for block in 0..<segment.columns[0].blocks.count {
+                var found = [Int64](repeating: 0, count: counts[0] * counts[1])
+                try found.withUnsafeMutableBufferPointer {
+                    try segment.countCodePairs(first: first, second: second, block: block, into: $0, scratch: scratch)
+                }
+                var expected: [[String?]: Int64] = [:]
+                for row in rows[(block * SegmentFormat.blockRows)...].prefix(SegmentFormat.blockRows) {
+                    expected[[row[first], row[second]], default: 0] += 1
+                }
+                var pairs: [[String?]: Int64] = [:]
+                for (slot, n) in found.enumerated() where n != 0 {
+                    let codes = [slot / counts[1], slot % counts[1]]
+                    let key = (0..<2).map { codes[$0] == counts[$0] - 1 ? nil : dictionaries[$0].string(at: codes[$0]) }
+                    pairs[key] = n
+                }
+                XCTAssertEqual(pairs, expected, "columns \(first), \(second), block \(block)")
+            }
+        }
+    }
+
     func testAVersion2SegmentReadsWithoutBlockSums() throws {
         // The same segment with a version 2 footer (no block sums) and version 2 in header and trailer.
         let dir = TestDirectory()

@@ -149,7 +149,7 @@ final class CountCodesTests: XCTestCase {
         for (slots, firstSlots) in [(1, 3), (5, 8), (27, 7), (200, 30), (5000, 2), (20_000, 3)] {
             let stride = slots + 1
             for count in [1, 9, 4096, 65_536] {
-                let firsts = (0..<count).map { _ in Int64(rng.below(firstSlots)) }
+                let firsts = (0..<count).map { _ in UInt16(rng.below(firstSlots)) }
                 let random = (0..<count).map { _ in Int64(rng.below(slots)) }
                 let ids = (0..<count).map { Int64($0 % slots) }
                 for values in [random, ids] {
@@ -168,7 +168,7 @@ final class CountCodesTests: XCTestCase {
                 }
             }
         }
-        let firsts = [Int64](repeating: 1, count: 4096)
+        let firsts = [UInt16](repeating: 1, count: 4096)
         var counts = [Int64](repeating: 0, count: 2 * 9)
         let outside = encodedBlock((0..<4096).map { Int64($0 % 9) }).withUnsafeBytes { raw in
             counts.withUnsafeMutableBufferPointer { all in

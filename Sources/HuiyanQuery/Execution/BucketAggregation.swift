@@ -331,49 +331,38 @@ struct BucketAggregation {
 
     /// Counts a block the filter selects whole (or with no filter) by its key's codes, counted by storage
     /// straight from the packed block (`SegmentReader.countCodes`): the column is never decoded into a
-    /// vector. With two string keys, the one with more NULL rows is decoded and the other's codes are
-    /// counted in pairs with it. With time keys as well, the block's zone map must show them equal at its
-    /// first and last instant (a block inside one month), and the times are not decoded either. False when
-    /// the query or the block does not allow it.
+    /// vector. Two string keys are counted in pairs (`SegmentReader.countCodePairs`): one decoded, the other
+    /// counted from its packed codes, NULLs of both found from the validity bitmaps. With time keys
+    /// as well, the block's zone map must show them equal at its first and last instant (a block inside one
+    /// month), and the times are not decoded either. False when the query or the block does not allow it.
     func countInStorage(_ segment: SegmentReader, _ block: Int, wholeBlock: Bool, scanner: TableScanner, cursor: TableScanner.Cursor,
                         table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
-        guard wholeBlock, let (keys, time) = countedKeys else { return false }
-        // The key counted from its packed codes has the fewer NULL rows: they are read one by one to be
-        // moved to its NULL slot, and past a thirty-second of the rows decoding the block costs less.
-        let nulls = keys.map { segment.columns[$0.column].blocks[block].nullCount }
-        let c = keys.count == 2 && nulls[1] < nulls[0] ? 1 : 0
-        let counted = keys[c]
-        guard nulls[c] * 32 <= segment.columns[counted.column].blocks[block].rowCount else { return false }
+        guard wholeBlock, var (keys, time) = countedKeys else { return false }
+        // One key: its NULL rows are read one by one to be moved to its NULL slot, and past a thirty-second
+        // of the rows decoding the block costs less.
+        if keys.count == 1 {
+            let column = segment.columns[keys[0].column]
+            guard column.blocks[block].nullCount * 32 <= column.blocks[block].rowCount else { return false }
+        }
         // The time keys at the block's first and last instant, which must agree.
         var timeKeys: [Int: Vector] = [:]
         if let time {
-            guard let ends = try keysAtBlockEnds(segment, block, time: time, except: counted.position) else { return false }
+            guard let ends = try keysAtBlockEnds(segment, block, time: time, except: keys[0].position) else { return false }
             timeKeys = ends
         }
-        let pool = try scanner.pool(segment, counted.column, cursor)
-        let stride = pool.count + 1
-        // The other key, decoded, its NULL rows given its NULL slot: the counts have a row per slot of it.
-        var firsts: (position: Int, codes: [Int64], pool: StringPool)?
-        if keys.count == 2 {
-            let other = keys[1 - c]
-            let otherPool = try scanner.pool(segment, other.column, cursor)
-            guard (otherPool.count + 1) * stride <= 1 << 16 else { return false }
-            let rows = segment.columns[other.column].blocks[block].rowCount
-            let codes = try [Int64](unsafeUninitializedCapacity: rows) { buffer, initialized in
-                try segment.decodeCodes(column: other.column, block: block, into: buffer.baseAddress!, validity: cursor.validity,
-                                        scratch: cursor.scratch, nullsAs: Int64(otherPool.count))
-                initialized = rows
-            }
-            firsts = (other.position, codes, otherPool)
-        }
-        var counts = [Int64](repeating: 0, count: ((firsts?.pool.count ?? 0) + 1) * stride)
+        // Counts in a row of slots (each code, then NULL) of the last key per slot of the first; the key
+        // with the smaller dictionary is the first, decoded into the narrower codes.
+        var pools = try keys.map { try scanner.pool(segment, $0.column, cursor) }
+        if keys.count == 2, pools[0].count > pools[1].count { keys.swapAt(0, 1); pools.swapAt(0, 1) }
+        let stride = pools.last!.count + 1
+        let firstSlots = keys.count == 2 ? pools[0].count + 1 : 1
+        guard firstSlots * stride <= 1 << 16 else { return false }
+        var counts = [Int64](repeating: 0, count: firstSlots * stride)
         try counts.withUnsafeMutableBufferPointer { all in
-            guard let firsts else {
-                return try segment.countCodes(column: counted.column, block: block, into: all, validity: cursor.validity, scratch: cursor.scratch)
-            }
-            try firsts.codes.withUnsafeBufferPointer {
-                try segment.countCodes(column: counted.column, block: block, by: $0.baseAddress!, into: all,
-                                       validity: cursor.validity, scratch: cursor.scratch)
+            if keys.count == 2 {
+                try segment.countCodePairs(first: keys[0].column, second: keys[1].column, block: block, into: all, scratch: cursor.scratch)
+            } else {
+                try segment.countCodes(column: keys[0].column, block: block, into: all, validity: cursor.validity, scratch: cursor.scratch)
             }
         }
         // One group per pair of slots (or slot) that occurs, found once.
@@ -382,8 +371,8 @@ struct BucketAggregation {
         let firstRow = [Int32](repeating: 0, count: filled.count)
         let keyVectors = plan.groupKeys.indices.map { k -> Vector in
             if let timeKey = timeKeys[k] { return timeKey.gathered(firstRow, filledBatch) }
-            if let firsts, k == firsts.position { return Self.codeVector(filled.map { $0 / stride }, firsts.pool) }
-            return Self.codeVector(filled.map { $0 % stride }, pool)
+            if keys.count == 2, k == keys[0].position { return Self.codeVector(filled.map { $0 / stride }, pools[0]) }
+            return Self.codeVector(filled.map { $0 % stride }, pools.last!)
         }
         var groups = [Int32](repeating: 0, count: filled.count)
         table.assign(keyVectors, filledBatch, into: &groups)

@@ -174,7 +174,7 @@ public enum BitPacking {
     /// `firstSlots` · 2^width slots.
     @inlinable
     public static func histogram(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
-                                 by firsts: UnsafePointer<Int64>? = nil, firstSlots: Int = 1,
+                                 by firsts: UnsafePointer<UInt16>? = nil, firstSlots: Int = 1,
                                  into counts: UnsafeMutablePointer<Int64>, lanes: UnsafeMutablePointer<Int64>) {
         if width == 0 {
             guard let firsts else { counts[0] &+= Int64(count); return }
@@ -202,9 +202,9 @@ public enum BitPacking {
     }
 
     @usableFromInline struct PairSlots: HistogramSlots {
-        @usableFromInline let firsts: UnsafePointer<Int64>
+        @usableFromInline let firsts: UnsafePointer<UInt16>
         @usableFromInline let shift: Int
-        @inlinable init(firsts: UnsafePointer<Int64>, shift: Int) { self.firsts = firsts; self.shift = shift }
+        @inlinable init(firsts: UnsafePointer<UInt16>, shift: Int) { self.firsts = firsts; self.shift = shift }
         @inlinable @inline(__always) func callAsFunction(_ i: Int, _ value: UInt64) -> Int {
             Int(truncatingIfNeeded: firsts[i]) &<< shift | Int(truncatingIfNeeded: value)
         }

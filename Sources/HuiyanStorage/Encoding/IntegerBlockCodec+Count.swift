@@ -2,12 +2,12 @@ extension IntegerBlockCodec {
     /// Adds to `counts[v]` the number of values `v` of a block of `count` values, every one of which must
     /// lie in `0..<limit` (dictionary codes; `limit` defaults to `counts.count`); returns false when one
     /// does not (nothing is then known of `counts`). With `firsts` (another column's codes for the same
-    /// rows), value `v` of row `i` counts at `counts[firsts[i] · stride + v]` instead: pairs of codes, each
+    /// rows, 16 bits each), value `v` of row `i` counts at `counts[firsts[i] · stride + v]` instead: pairs of codes, each
     /// first code's counts a row of `stride` slots (`limit` at most `stride`; `counts` must hold every row
     /// `firsts` names). A frame-of-reference block is counted as it is unpacked, with no value written
     /// anywhere; other encodings are decoded into `workspace` (or a temporary) first.
     public static func count(_ payload: UnsafeRawBufferPointer, count: Int, into counts: UnsafeMutableBufferPointer<Int64>,
-                             limit: Int? = nil, by firsts: UnsafePointer<Int64>? = nil, stride: Int? = nil,
+                             limit: Int? = nil, by firsts: UnsafePointer<UInt16>? = nil, stride: Int? = nil,
                              workspace: UnsafeMutableRawBufferPointer? = nil) throws -> Bool {
         guard count > 0 else { return true }
         let limit = limit ?? counts.count
@@ -43,7 +43,7 @@ extension IntegerBlockCodec {
 
     /// `count` for any encoding: the block decoded, then counted.
     private static func countDecoded(_ payload: UnsafeRawBufferPointer, count: Int, into counts: UnsafeMutableBufferPointer<Int64>,
-                                     limit: Int, by firsts: UnsafePointer<Int64>?, stride: Int,
+                                     limit: Int, by firsts: UnsafePointer<UInt16>?, stride: Int,
                                      workspace: UnsafeMutableRawBufferPointer?) throws -> Bool {
         guard limit > 0 else { return false }
         return try withSlots(Int64.self, count, in: workspace) { values, rest in

@@ -39,22 +39,18 @@ extension SegmentReader {
     }
 
     /// Adds to `counts[code]` how many rows of block `block` of a string column hold each code, and to
-    /// `counts[dictionaryCount]` its NULL rows (`counts` has a slot per dictionary entry and one more). With
-    /// `firsts` (another column's codes for the block's rows, NULL rows given a code of their own), a row
-    /// counts at `counts[firsts[row] · (dictionaryCount + 1) + code]` instead: pairs of codes, a row of
-    /// slots per first code. The codes are counted straight from the packed block; NULL rows, which hold
-    /// some code too, are read on their own and moved to the NULL slot (worth it while they are few).
-    /// `validity` receives the block's validity (bit set = valid).
-    public func countCodes(column: Int, block: Int, by firsts: UnsafePointer<Int64>? = nil, into counts: UnsafeMutableBufferPointer<Int64>,
+    /// `counts[dictionaryCount]` its NULL rows (`counts` has a slot per dictionary entry and one more). The
+    /// codes are counted straight from the packed block; NULL rows, which hold some code too, are read on
+    /// their own and moved to the NULL slot (worth it while they are few). `validity` receives the block's
+    /// validity (bit set = valid).
+    public func countCodes(column: Int, block: Int, into counts: UnsafeMutableBufferPointer<Int64>,
                            validity: UnsafeMutablePointer<UInt64>, scratch: BlockScratch) throws {
         let dictionaryCount = footer.columns[column].dictionaryCount
-        let stride = dictionaryCount + 1
         var inRange = true
         var nullRows: [Int32] = []
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, count in
             guard dictionaryCount > 0 else { inRange = false; return }
-            inRange = try IntegerBlockCodec.count(data, count: count, into: counts, limit: dictionaryCount, by: firsts, stride: stride,
-                                                  workspace: scratch.workspace)
+            inRange = try IntegerBlockCodec.count(data, count: count, into: counts, limit: dictionaryCount, workspace: scratch.workspace)
             let nullCount = footer.columns[column].blocks[block].nullCount
             guard inRange, nullCount > 0 else { return }
             // (The validity bitmap was checked against the null count: exactly that many rows.)
@@ -73,18 +69,112 @@ extension SegmentReader {
                 }
                 guard inRange else { return }
                 for row in nullRows {
-                    let first = firsts.map { Int($0[Int(row)]) * stride } ?? 0
-                    counts[first + Int(codes[Int(row)])] &-= 1
-                    counts[first + dictionaryCount] &+= 1
+                    counts[Int(codes[Int(row)])] &-= 1
+                    counts[dictionaryCount] &+= 1
                 }
             }
         }
         // An all-NULL block of a column without a dictionary counts its rows as NULL.
         if dictionaryCount == 0, nulls == footer.columns[column].blocks[block].rowCount {
-            for row in 0..<nulls { counts[firsts.map { Int($0[row]) } ?? 0] &+= 1 }
+            counts[0] &+= Int64(nulls)
             return
         }
         try checkCodes(column: column, block: block, nulls: nulls, inRange: inRange)
+    }
+
+    /// Adds to `counts[a · (secondCount + 1) + b]` how many rows of block `block` hold code `a` in string
+    /// column `first` and code `b` in string column `second`, a NULL counting as the code one past its
+    /// column's dictionary (`…Count` is a column's dictionary size; `counts` has (firstCount + 1) ·
+    /// (secondCount + 1) slots). The first column is decoded, the second counted straight from its packed
+    /// block (`IntegerBlockCodec.count`, by first codes). No NULL row is visited on its own: where the block
+    /// has NULLs, each row counts in the row of its first code (or NULL) doubled plus whether its second
+    /// value is valid, both read from the validity bitmaps without a branch; the counts of invalid second
+    /// values then go to the NULL slot.
+    public func countCodePairs(first: Int, second: Int, block: Int, into counts: UnsafeMutableBufferPointer<Int64>,
+                               scratch: BlockScratch) throws {
+        let firstCount = footer.columns[first].dictionaryCount, secondCount = footer.columns[second].dictionaryCount
+        let stride = secondCount + 1
+        precondition(counts.count == (firstCount + 1) * stride && firstCount < 1 << 15, "countCodePairs: a slot for every pair of codes")
+        let rows = footer.columns[first].blocks[block].rowCount
+        let words = (rows + 63) >> 6
+        try IntegerBlockCodec.withSlots(UInt64.self, 2 * words, in: scratch.workspace) { valid, rest in
+            try IntegerBlockCodec.withSlots(UInt16.self, rows, in: rest) { firsts, rest in
+                var inRange = true
+                let firstNulls = try decode(column: first, block: block, validity: valid, scratch: scratch) { data, count in
+                    inRange = try IntegerBlockCodec.decode(data, count: count, into: firsts, workspace: rest,
+                                                           within: codeRange(column: first)) { UInt16(truncatingIfNeeded: $0) }
+                }
+                try checkCodes(column: first, block: block, nulls: firstNulls, inRange: inRange)
+                // With NULLs on either side, a row counts in the row of its first slot doubled plus its second
+                // value's validity, and the rows of invalid second values are moved to the NULL slot after.
+                let nullable = firstNulls > 0 || footer.columns[second].blocks[block].nullCount > 0
+                let secondNulls = try decode(column: second, block: block, validity: valid + words, scratch: scratch) { data, count in
+                    guard count == rows else { throw ByteReader.OutOfBounds() }
+                    if nullable { Self.pairRows(firsts, firstValid: valid, secondValid: valid + words, rows: rows, nullCode: UInt16(firstCount)) }
+                    guard secondCount > 0 else { inRange = false; return }
+                    guard nullable else {
+                        inRange = try IntegerBlockCodec.count(data, count: count, into: counts, limit: secondCount, by: firsts, stride: stride,
+                                                              workspace: rest)
+                        return
+                    }
+                    let paired = 2 * (firstCount + 1) * stride
+                    try IntegerBlockCodec.withSlots(Int64.self, paired, in: rest) { raw, rest in
+                        raw.initialize(repeating: 0, count: paired)
+                        inRange = try IntegerBlockCodec.count(data, count: count, into: UnsafeMutableBufferPointer(start: raw, count: paired),
+                                                              limit: secondCount, by: firsts, stride: stride, workspace: rest)
+                        guard inRange else { return }
+                        for a in 0...firstCount {
+                            let nullRow = raw + 2 * a * stride, validRow = nullRow + stride
+                            var nulls: Int64 = 0
+                            for b in 0..<secondCount {
+                                nulls &+= nullRow[b]
+                                counts[a * stride + b] &+= validRow[b]
+                            }
+                            counts[a * stride + secondCount] &+= nulls
+                        }
+                    }
+                }
+                // A second column without a dictionary is all NULL in this segment: its rows count by first code alone.
+                if secondCount == 0, secondNulls == rows {
+                    for i in 0..<rows { counts[Int(firsts[i] >> 1)] &+= 1 }
+                    return
+                }
+                try checkCodes(column: second, block: block, nulls: secondNulls, inRange: inRange)
+            }
+        }
+    }
+
+    /// Turns each first code `codes[i]` into its row of pair counts: the code, or `nullCode` where the first
+    /// column is NULL, doubled, plus 1 where the second column is valid. Eight rows at a time with a mask of
+    /// eight lanes per byte of validity (`validityLanes`), and no branch.
+    static func pairRows(_ codes: UnsafeMutablePointer<UInt16>, firstValid: UnsafePointer<UInt64>, secondValid: UnsafePointer<UInt64>,
+                         rows: Int, nullCode: UInt16) {
+        validityLanes.withUnsafeBufferPointer { lanes in
+            let null = SIMD8<UInt16>(repeating: nullCode), one = SIMD8<UInt16>(repeating: 1)
+            let whole = rows & ~7
+            var i = 0
+            while i < whole {
+                let shift = UInt64(i & 63)
+                let a = lanes[Int((firstValid[i >> 6] &>> shift) & 0xFF)], b = lanes[Int((secondValid[i >> 6] &>> shift) & 0xFF)]
+                let raw = UnsafeMutableRawPointer(codes + i)
+                let code = raw.loadUnaligned(as: SIMD8<UInt16>.self)
+                raw.storeBytes(of: (((code &- null) & a) &+ null) &<< 1 | (b & one), as: SIMD8<UInt16>.self)
+                i += 8
+            }
+            while i < rows {
+                let aValid = UInt16(truncatingIfNeeded: (firstValid[i >> 6] &>> UInt64(i & 63)) & 1)
+                let bValid = UInt16(truncatingIfNeeded: (secondValid[i >> 6] &>> UInt64(i & 63)) & 1)
+                codes[i] = ((codes[i] &- nullCode) & (0 &- aValid) &+ nullCode) &<< 1 | bValid
+                i += 1
+            }
+        }
+    }
+
+    /// For each byte of a validity bitmap: eight lanes, all ones where the row's bit is set and zero where not.
+    static let validityLanes: [SIMD8<UInt16>] = (0..<256).map { byte in
+        var lanes = SIMD8<UInt16>(repeating: 0)
+        for bit in 0..<8 where byte & (1 << bit) != 0 { lanes[bit] = .max }
+        return lanes
     }
 
     /// Calls `body` with each row whose bit in `validity` is 0 (NULL), in order, a word of 64 rows at a time.
