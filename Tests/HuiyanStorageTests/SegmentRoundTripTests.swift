@@ -249,6 +249,30 @@ final class SegmentRoundTripTests: XCTestCase {
         XCTAssertGreaterThan(detected, 0)
     }
 
+    func testColumnsThatDisagreeOnTheirBlocksAreReported() throws {
+        // Readers index every column's blocks by the same block number: a footer (behind a valid checksum)
+        // whose columns split the same rows into other blocks, or into more of them, is damage.
+        let dir = TestDirectory()
+        let (builder, _) = Self.makeRows(70_000)
+        _ = try SegmentWriter.write(builder, to: dir.file("b.hyseg"))
+        let footer = try SegmentReader(path: dir.file("b.hyseg")).footer
+        XCTAssertEqual(footer.columns[1].blocks.map(\.rowCount), [SegmentFormat.blockRows, 70_000 - SegmentFormat.blockRows])
+        var shifted = footer
+        shifted.columns[1].blocks[0].rowCount -= 1
+        shifted.columns[1].blocks[1].rowCount += 1
+        var split = footer
+        split.columns[1].blocks[1].rowCount -= 464
+        split.columns[1].blocks.append(BlockInfo(range: footer.columns[1].blocks[1].range, rowCount: 464, nullCount: 0, min: 0, max: 0))
+        for (name, damaged) in [("shifted", shifted), ("split", split)] {
+            try FileManager.default.copyItem(atPath: dir.file("b.hyseg"), toPath: dir.file("\(name).hyseg"))
+            try rewriteFooter(of: dir.file("\(name).hyseg"), with: damaged)
+            XCTAssertThrowsError(try SegmentReader(path: dir.file("\(name).hyseg")), name) { error in
+                guard case StorageError.corrupt(_, let detail) = error else { return XCTFail("\(error)") }
+                XCTAssertTrue(detail.contains("\"name\"") && detail.contains("blocks"), detail)
+            }
+        }
+    }
+
     func testTruncatedSegmentIsReportedNotCrashed() throws {
         let dir = TestDirectory()
         let (builder, _) = Self.makeRows(3000)

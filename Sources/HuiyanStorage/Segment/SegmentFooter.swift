@@ -114,6 +114,12 @@ public struct SegmentFooter: Sendable {
                                                  dictionaryCount: dictionaryCount, dictionaryEncoding: dictionaryEncoding ?? .frontCoded,
                                                  blocks: blocks, summary: summary))
             }
+            // Readers take block b of every column together: each column splits the rows into the same blocks.
+            if let first = columns.first {
+                for column in columns.dropFirst() where column.blocks.map(\.rowCount) != first.blocks.map(\.rowCount) {
+                    throw FooterError("column \"\(column.definition.name)\" splits its rows into other blocks than column \"\(first.definition.name)\"")
+                }
+            }
             return SegmentFooter(rowCount: rowCount, columns: columns)
         } catch is ByteReader.OutOfBounds {
             throw FooterError("footer ends too early")

@@ -109,7 +109,6 @@ extension SegmentReader {
                 // value's validity, and the rows of invalid second values are moved to the NULL slot after.
                 let nullable = firstNulls > 0 || footer.columns[second].blocks[block].nullCount > 0
                 let secondNulls = try decode(column: second, block: block, validity: valid + words, scratch: scratch) { data, count in
-                    guard count == rows else { throw ByteReader.OutOfBounds() }
                     if nullable { Self.pairRows(firsts, firstValid: valid, secondValid: valid + words, rows: rows, nullCode: UInt16(firstCount)) }
                     guard secondCount > 0 else { inRange = false; return }
                     guard nullable else {
