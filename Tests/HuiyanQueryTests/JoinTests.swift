@@ -72,6 +72,33 @@ final class JoinTests: QueryTestCase {
         XCTAssertEqual(value("SELECT count(*) FROM visits v JOIN spot_grade g ON v.spend * 0 + 1000 = g.weight"), "11", "keys may be expressions (NULL spends never match)")
     }
 
+    func testAggregatesBelowTheJoinMatchTheJoinRowByRow() {
+        // count, sum and avg of the scanned table by the joined table's columns are aggregated per join key
+        // first, then joined; FILTER (WHERE true) keeps the same question on the row-by-row join. Repeated
+        // and NULL keys in the joined table, unmatched and NULL keys in the scanned one, WHERE on either
+        // side, no GROUP BY (with and without matches), the join key as a group key, HAVING and LIMIT.
+        let aggregates = ["count(*)", "sum(v.spend)", "avg(v.spend)", "count(v.spend)", "count(v.origin)"]
+        let shapes = [
+            "SELECT g.grade, %@ FROM visits v JOIN spot_grade g ON v.spot = g.spot GROUP BY 1 ORDER BY 1",
+            "SELECT g.grade, %@ FROM visits v LEFT JOIN spot_grade g ON v.spot = g.spot GROUP BY 1 ORDER BY 1 NULLS FIRST",
+            "SELECT t.tag, %@ FROM visits v JOIN spot_tag t ON v.spot = t.spot GROUP BY 1 ORDER BY 1",
+            "SELECT t.tag, %@ FROM visits v LEFT JOIN spot_tag t ON t.spot = v.spot GROUP BY 1 ORDER BY 1 NULLS FIRST",
+            "SELECT %@ FROM visits v JOIN spot_grade g ON v.spot = g.spot WHERE g.grade = '5A'",
+            "SELECT %@ FROM visits v JOIN spot_grade g ON v.spot = g.spot WHERE g.grade = '1A'",
+            "SELECT g.grade, %@ FROM visits v JOIN spot_grade g ON v.spot = g.spot WHERE v.spend > 50 AND g.weight < 500 GROUP BY 1 ORDER BY 1",
+            "SELECT v.spot, g.grade, %@ FROM visits v JOIN spot_grade g ON v.spot = g.spot GROUP BY 1, 2 ORDER BY 1, 2",
+            "SELECT g.grade || '级' AS level, %@ FROM visits v JOIN spot_grade g ON v.spot = g.spot GROUP BY 1 HAVING count(*) > 4 ORDER BY 2 DESC LIMIT 1",
+        ]
+        for shape in shapes {
+            let below = String(format: shape, aggregates.joined(separator: ", "))
+            let rowByRow = String(format: shape, aggregates.map { "\($0) FILTER (WHERE true)" }.joined(separator: ", "))
+            let answer = rows(below)
+            XCTAssertFalse(answer.isEmpty, below)
+            XCTAssertEqual(answer, rows(rowByRow), below)
+        }
+        XCTAssertEqual(rows("SELECT count(*), sum(v.spend) FROM visits v JOIN spot_grade g ON v.spot = g.spot WHERE g.grade = '1A'"), [["0", "NULL"]])
+    }
+
     func testStarAndExplain() {
         XCTAssertEqual(rows("SELECT * FROM spot_grade g JOIN spot_tag t ON g.spot = t.spot ORDER BY t.tag"),
                        [["南岳衡山", "5A", "1000", "南岳衡山", "山岳"], ["东洲岛", "4A", "90", "东洲岛", "湿地"], ["南岳衡山", "5A", "1000", "南岳衡山", "祈福"]])

@@ -337,7 +337,9 @@ struct BucketAggregation {
     /// month), and the times are not decoded either. False when the query or the block does not allow it.
     func countInStorage(_ segment: SegmentReader, _ block: Int, wholeBlock: Bool, scanner: TableScanner, cursor: TableScanner.Cursor,
                         table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
-        guard wholeBlock, var (keys, time) = countedKeys else { return false }
+        guard wholeBlock, let countedKeys else { return false }
+        var keys = countedKeys.keys
+        let time = countedKeys.time
         // One key: its NULL rows are read one by one to be moved to its NULL slot, and past a thirty-second
         // of the rows decoding the block costs less.
         if keys.count == 1 {

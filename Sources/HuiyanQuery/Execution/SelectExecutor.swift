@@ -89,13 +89,24 @@ final class SelectExecutor {
 
     /// An aggregate without GROUP BY over no rows still has one result row (count 0, sum NULL).
     private func addEmptyGroup(_ worker: Worker) {
+        addEmptyGroup(worker.table!, worker.accumulators)
+    }
+
+    private func addEmptyGroup(_ table: GroupTable, _ accumulators: [Accumulator]) {
         guard plan.groupKeys.isEmpty else { return }
         var groups = [Int32](repeating: 0, count: 1)
-        worker.table!.assign([], Batch(count: 1, selection: nil), into: &groups)
-        for a in worker.accumulators { a.reserve(groups: 1) }
+        table.assign([], Batch(count: 1, selection: nil), into: &groups)
+        for a in accumulators { a.reserve(groups: 1) }
     }
 
     private func scan(_ snapshot: TableSnapshot) throws -> [[Value]] {
+        if let below = AggregationBelowJoin(plan: plan) {
+            let table = GroupTable(keyTypes: plan.groupKeys.map(\.type))
+            let accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
+            try below.aggregate(context: context, offsetSeconds: offsetSeconds, table: table, accumulators: accumulators)
+            if table.groupCount == 0 { addEmptyGroup(table, accumulators) }
+            return try finishAggregation(table, accumulators)
+        }
         let scanner = TableScanner(snapshot: snapshot, columns: plan.scanColumns, filter: plan.filter)
         let joins = try plan.joins.map { try JoinTable(plan: $0, context: context, offsetSeconds: offsetSeconds) }
         let segments = snapshot.segments
@@ -330,26 +341,7 @@ final class SelectExecutor {
     private func finishAggregation(_ table: GroupTable, _ accumulators: [Accumulator]) throws -> [[Value]] {
         let n = table.groupCount
         let keyVectors: [Vector] = plan.groupKeys.enumerated().map { k, key in
-            let v = Vector(type: key.type == .null ? .int64 : key.type, count: n)
-            if key.type == .string {
-                var strings: [String] = []
-                for g in 0..<n {
-                    if case .string(let s) = table.keyValue(group: g, key: k) { v.ints[g] = Int64(strings.count); strings.append(s) }
-                    else { v.setNull(g) }
-                }
-                v.pool = StringPool(strings: strings)
-                return v
-            }
-            for g in 0..<n {
-                switch table.keyValue(group: g, key: k) {
-                case .null: v.setNull(g)
-                case .double(let d): v.doubles[g] = d
-                case .bool(let b): v.ints[g] = b ? 1 : 0
-                case .int(let x), .money(let x), .timestamp(let x), .date(let x): v.ints[g] = x
-                case .string: break
-                }
-            }
-            return v
+            Vector.of((0..<n).map { table.keyValue(group: $0, key: k) }, type: key.type)
         }
         try context.check()
         let aggregateVectors = try accumulators.map { accumulator -> Vector in

@@ -39,6 +39,23 @@ final class Vector {
         return v
     }
 
+    /// A vector holding `values` (each of `type`, or NULL); strings get a pool of their own, in row order.
+    static func of(_ values: [Value], type: SQLType) -> Vector {
+        let v = Vector(type: type == .null ? .int64 : type, count: values.count)
+        var strings: [String] = []
+        for (row, value) in values.enumerated() {
+            switch value {
+            case .null: v.setNull(row)
+            case .double(let d): v.doubles[row] = d
+            case .bool(let b): v.ints[row] = b ? 1 : 0
+            case .int(let x), .money(let x), .timestamp(let x), .date(let x): v.ints[row] = x
+            case .string(let s): v.ints[row] = Int64(strings.count); strings.append(s)
+            }
+        }
+        if type == .string { v.pool = StringPool(strings: strings) }
+        return v
+    }
+
     private func fill(_ value: Int64) {
         for i in 0..<count { ints[i] = value }
     }
