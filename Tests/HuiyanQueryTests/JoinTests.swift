@@ -108,6 +108,9 @@ final class JoinTests: QueryTestCase {
         XCTAssertTrue(plan.contains("HASH JOIN INNER spot_grade ON v.spot = g.spot"), plan)
         XCTAssertTrue(plan.contains("build filter: (g.grade = '5A')"), "a WHERE term on the joined table filters its rows before hashing\n\(plan)")
         XCTAssertTrue(plan.contains("  filter: (v.spend > 0.00)"), "a WHERE term on the scanned table filters before the join\n\(plan)")
+        XCTAssertTrue(plan.contains("PARTIAL AGGREGATE below the join, groups [v.spot] aggregates [count(*)]"), plan)
+        let rowByRow = rows("EXPLAIN SELECT g.grade, count(*) FILTER (WHERE true) FROM visits v JOIN spot_grade g ON v.spot = g.spot GROUP BY 1")
+        XCTAssertFalse(rowByRow.map { $0[0] }.joined(separator: "\n").contains("PARTIAL AGGREGATE"), "FILTER: joined row by row")
     }
 
     func testJoinErrorsPointAtTheQuery() {

@@ -130,6 +130,7 @@ public final class QueryEngine {
             lines.append("  segments: \(segments) of \(snapshot.segments.count) scanned, \(snapshot.segments.count - segments) pruned by zone maps")
             lines.append("  blocks: \(blocks) of \(totalBlocks) scanned, \(totalBlocks - blocks) pruned by zone maps")
             if let filter = plan.filter { lines.append("  filter: \(filter)") }
+            if let below = AggregationBelowJoin(plan: plan) { lines.append(below.explanation) }
             for join in plan.joins {
                 let keys = zip(join.probeKeys, join.buildKeys).map { "\($0) = \($1)" }.joined(separator: " AND ")
                 let names = join.buildColumns.map { join.snapshot.schema.columns[$0].name }

@@ -87,6 +87,12 @@ struct AggregationBelowJoin {
         }
     }
 
+    /// EXPLAIN's line for the aggregation made below the join.
+    var explanation: String {
+        let plan = perKeyPlan()
+        return "PARTIAL AGGREGATE below the join, groups [\(plan.groupKeys.map(\.description).joined(separator: ", "))] aggregates [\(plan.aggregates.map(\.text).joined(separator: ", "))]"
+    }
+
     /// The output column of the per-key query holding argument `a`'s non-NULL count (its sum follows).
     private func partialColumn(of a: Int) -> Int {
         2 + arguments[..<a].reduce(0) { $0 + (Self.summed($1.type) ? 2 : 1) }
