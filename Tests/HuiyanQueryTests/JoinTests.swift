@@ -73,11 +73,12 @@ final class JoinTests: QueryTestCase {
     }
 
     func testAggregatesBelowTheJoinMatchTheJoinRowByRow() {
-        // count, sum and avg of the scanned table by the joined table's columns are aggregated per join key
+        // count, sum, avg, min and max of the scanned table by the joined table's columns are aggregated per join key
         // first, then joined; FILTER (WHERE true) keeps the same question on the row-by-row join. Repeated
         // and NULL keys in the joined table, unmatched and NULL keys in the scanned one, WHERE on either
         // side, no GROUP BY (with and without matches), the join key as a group key, HAVING and LIMIT.
-        let aggregates = ["count(*)", "sum(v.spend)", "avg(v.spend)", "count(v.spend)", "count(v.origin)"]
+        let aggregates = ["count(*)", "sum(v.spend)", "avg(v.spend)", "count(v.spend)", "count(v.origin)", "min(v.spend)", "max(v.origin)",
+                          "max(v.ts)"]
         let shapes = [
             "SELECT g.grade, %@ FROM visits v JOIN spot_grade g ON v.spot = g.spot GROUP BY 1 ORDER BY 1",
             "SELECT g.grade, %@ FROM visits v LEFT JOIN spot_grade g ON v.spot = g.spot GROUP BY 1 ORDER BY 1 NULLS FIRST",
