@@ -76,7 +76,7 @@ final class SelectExecutor {
         worker.accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
         let batch = try oneRow()
         if batch.selectedCount > 0 { try aggregate(Evaluator(offsetSeconds: offsetSeconds), batch, worker) }
-        if worker.table!.groupCount == 0 { addEmptyGroup(worker) }
+        addEmptyGroup(worker.table!, worker.accumulators)
         return try finishAggregation(worker.table!, worker.accumulators)
     }
 
@@ -87,13 +87,10 @@ final class SelectExecutor {
         return batch
     }
 
-    /// An aggregate without GROUP BY over no rows still has one result row (count 0, sum NULL).
-    private func addEmptyGroup(_ worker: Worker) {
-        addEmptyGroup(worker.table!, worker.accumulators)
-    }
-
+    /// An aggregate without GROUP BY over no rows still has one result row (count 0, sum NULL): added
+    /// when `table` has no group yet.
     private func addEmptyGroup(_ table: GroupTable, _ accumulators: [Accumulator]) {
-        guard plan.groupKeys.isEmpty else { return }
+        guard plan.groupKeys.isEmpty, table.groupCount == 0 else { return }
         var groups = [Int32](repeating: 0, count: 1)
         table.assign([], Batch(count: 1, selection: nil), into: &groups)
         for a in accumulators { a.reserve(groups: 1) }
@@ -104,7 +101,7 @@ final class SelectExecutor {
             let table = GroupTable(keyTypes: plan.groupKeys.map(\.type))
             let accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
             try below.aggregate(context: context, offsetSeconds: offsetSeconds, table: table, accumulators: accumulators)
-            if table.groupCount == 0 { addEmptyGroup(table, accumulators) }
+            addEmptyGroup(table, accumulators)
             return try finishAggregation(table, accumulators)
         }
         let scanner = TableScanner(snapshot: snapshot, columns: plan.scanColumns, filter: plan.filter)
@@ -182,7 +179,7 @@ final class SelectExecutor {
                     try a.merge(b, mapping: mapping)
                 }
             }
-            if main.table!.groupCount == 0 { addEmptyGroup(main) }
+            addEmptyGroup(main.table!, main.accumulators)
             return try finishAggregation(main.table!, main.accumulators)
         }
         return workers.flatMap(\.rows).sorted { $0.unit < $1.unit }.flatMap(\.rows)
@@ -274,7 +271,7 @@ final class SelectExecutor {
         if plan.groupKeys.isEmpty, whole, wholeBlocksFromFooter,
            WholeBlockAggregates.canAdd(plan, segment, block, accumulators: worker.accumulators) {
             let table = worker.table!
-            if table.groupCount == 0 { addEmptyGroup(worker) }
+            addEmptyGroup(table, worker.accumulators)
             for acc in worker.accumulators { acc.reserve(groups: table.groupCount) }
             try WholeBlockAggregates.add(plan, segment, block, group: 0, accumulators: worker.accumulators)
             return true
@@ -302,7 +299,7 @@ final class SelectExecutor {
               segment.columns[key].definition.type == .string, let summary = try segment.codeSummary(column: key) else { return false }
         let (_, codes) = try scanner.storedRange(residual[0], segment, cursor: worker.cursor)
         let table = worker.table!
-        if table.groupCount == 0 { addEmptyGroup(worker) }
+        addEmptyGroup(table, worker.accumulators)
         for acc in worker.accumulators { acc.reserve(groups: table.groupCount) }
         return try WholeBlockAggregates.add(plan, summary, block, key: key, codes: codes, group: 0, accumulators: worker.accumulators)
     }

@@ -99,12 +99,8 @@ extension SegmentReader {
         let words = (rows + 63) >> 6
         try IntegerBlockCodec.withSlots(UInt64.self, 2 * words, in: scratch.workspace) { valid, rest in
             try IntegerBlockCodec.withSlots(UInt16.self, rows, in: rest) { firsts, rest in
+                let firstNulls = try decodeCheckedCodes(column: first, block: block, into: firsts, validity: valid, workspace: rest, scratch: scratch)
                 var inRange = true
-                let firstNulls = try decode(column: first, block: block, validity: valid, scratch: scratch) { data, count in
-                    inRange = try IntegerBlockCodec.decode(data, count: count, into: firsts, workspace: rest,
-                                                           within: codeRange(column: first)) { UInt16(truncatingIfNeeded: $0) }
-                }
-                try checkCodes(column: first, block: block, nulls: firstNulls, inRange: inRange)
                 // With NULLs on either side, a row counts in the row of its first slot doubled plus its second
                 // value's validity, and the rows of invalid second values are moved to the NULL slot after.
                 let nullable = firstNulls > 0 || footer.columns[second].blocks[block].nullCount > 0

@@ -159,13 +159,27 @@ public final class SegmentReader: @unchecked Sendable {
     @discardableResult
     public func decodeCodes(column: Int, block: Int, into codes: UnsafeMutablePointer<UInt32>,
                             validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
-        // Every code must index the dictionary (a damaged block must not send a reader out of bounds): the
-        // decoder compares the values with the dictionary's size before narrowing, as it unpacks them.
+        try decodeCheckedCodes(column: column, block: block, into: codes, validity: validity, workspace: scratch.workspace, scratch: scratch)
+    }
+
+    /// Decodes the string codes of block `block` straight into 64-bit slots (what query vectors hold).
+    @discardableResult
+    public func decodeCodes(column: Int, block: Int, into codes: UnsafeMutablePointer<Int64>,
+                            validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
+        try decodeCheckedCodes(column: column, block: block, into: codes, validity: validity, workspace: scratch.workspace, scratch: scratch)
+    }
+
+    /// The string codes of block `block` as `T` (wide enough for the dictionary's codes), each checked
+    /// against the dictionary as it is unpacked (a damaged block must not send a reader out of bounds); NULL
+    /// rows repeat some valid code. `workspace` holds nested encodings' temporaries. Returns the null count.
+    func decodeCheckedCodes<T: FixedWidthInteger>(column: Int, block: Int, into codes: UnsafeMutablePointer<T>,
+                                                  validity: UnsafeMutablePointer<UInt64>?, workspace: UnsafeMutableRawBufferPointer?,
+                                                  scratch: BlockScratch) throws -> Int {
         let allowed = codeRange(column: column)
         var inRange = true
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            inRange = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: scratch.workspace, within: allowed) {
-                UInt32(truncatingIfNeeded: $0)
+            inRange = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: workspace, within: allowed) {
+                T(truncatingIfNeeded: $0)
             }
         }
         try checkCodes(column: column, block: block, nulls: nulls, inRange: inRange)
@@ -186,25 +200,6 @@ public final class SegmentReader: @unchecked Sendable {
         if rows > 0 && ((limit == 0 && nulls < rows) || (limit > 0 && !inRange)) {
             throw StorageError.corrupt(path: path, detail: "string code outside the dictionary in column \"\(footer.columns[column].definition.name)\", block \(block)")
         }
-    }
-
-    /// Decodes the string codes of block `block` straight into 64-bit slots (what query vectors hold),
-    /// checked against the dictionary like `decodeCodes`. With `nullsAs` (and `validity`), NULL rows get
-    /// that code (found from the validity bitmap, a word of 64 rows at a time) instead of the one they repeat.
-    @discardableResult
-    public func decodeCodes(column: Int, block: Int, into codes: UnsafeMutablePointer<Int64>,
-                            validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch, nullsAs: Int64? = nil) throws -> Int {
-        // Checked against the dictionary as it is decoded, like the 32-bit variant.
-        let allowed = codeRange(column: column)
-        var inRange = true
-        let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            inRange = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: scratch.workspace, within: allowed) { $0 }
-        }
-        try checkCodes(column: column, block: block, nulls: nulls, inRange: inRange)
-        if let nullsAs, let validity, nulls > 0 {
-            Self.forEachNullRow(validity, rows: footer.columns[column].blocks[block].rowCount) { codes[$0] = nullsAs }
-        }
-        return nulls
     }
 
     /// Decodes block `block` of a float column into `values`.
