@@ -59,6 +59,20 @@ final class SelectRowsTests: XCTestCase {
                 check(values, 1...2)
             }
         }
+        // Words with no equal field (skipped whole), every field equal, and a few.
+        for top: Int64 in [1, 3, 9] {           // widths 1, 2 and 4
+            for count in [64, 1000, 65_536] {
+                // Stretches of 200 values where code 1 is almost every value, almost none, or half.
+                let values = (0..<count).map { i -> Int64 in
+                    let perMillion: UInt64 = [990_000, 5_000, 500_000][(i / 200) % 3]
+                    return i == 0 ? top : rng.chance(perMillion) ? 1 : Int64(rng.below(Int(top) + 1))
+                }
+                for code in 0...2 as ClosedRange<Int64> {
+                    let encoding = check(values, code...code)
+                    if count > 64 { XCTAssertEqual(encoding, .frameOfReference) }   // 64 codes of ten may be fewer
+                }
+            }
+        }
     }
 
     func testScaledValues() {

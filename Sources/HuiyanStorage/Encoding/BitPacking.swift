@@ -120,27 +120,39 @@ public enum BitPacking {
 
     /// `select` for one value of a width that divides 64 and is at most 4 (dictionary codes of a handful of
     /// categories, channels or types): each 64-bit word is compared whole — the fields that differ from the
-    /// value are or-ed down to their lowest bit — and the equal fields' indexes are read off the set bits.
+    /// value are or-ed down to their lowest bit — and the equal fields' indexes are stored eight at a time
+    /// through `selectionTable` (a loop over the set bits mispredicted its exit on every word of a filter
+    /// keeping half of the rows: 14 % of 雁城四宝 by product and platform).
     @inlinable
     static func selectEqual(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
                             value: UInt64, into selection: UnsafeMutablePointer<Int32>) -> Int {
         let perWord = 64 / width
-        let shift = width.trailingZeroBitCount          // field index = bit position >> shift
         let lowBits: UInt64 = width == 1 ? ~0 : width == 2 ? 0x5555_5555_5555_5555 : 0x1111_1111_1111_1111
         let wanted = value &* lowBits                   // the value in every field
         let words = Swift.min(count / perWord, packedLength / 8)
         var n = 0
-        for w in 0..<words {
-            let differ = packed.loadUnaligned(fromByteOffset: w &* 8, as: UInt64.self) ^ wanted
-            var folded = differ
-            if width >= 2 { folded |= differ >> 1 }
-            if width == 4 { folded |= (differ >> 2) | (differ >> 3) }
-            var equal = ~folded & lowBits
-            let start = Int32(truncatingIfNeeded: w &* perWord)
-            while equal != 0 {
-                selection[n] = start &+ Int32(truncatingIfNeeded: equal.trailingZeroBitCount >> shift)
-                n &+= 1
-                equal &= equal &- 1
+        let raw = UnsafeMutableRawPointer(selection)
+        selectionTable.withUnsafeBufferPointer { table in
+            for w in 0..<words {
+                let differ = packed.loadUnaligned(fromByteOffset: w &* 8, as: UInt64.self) ^ wanted
+                var folded = differ
+                if width >= 2 { folded |= differ >> 1 }
+                if width == 4 { folded |= (differ >> 2) | (differ >> 3) }
+                let equal = ~folded & lowBits
+                if equal == 0 { continue }      // a selective filter skips most words here
+                // The equal fields' bits gathered to the bottom (bit k = field k), then eight fields at a
+                // time through the table, as in `select`: no branch on how many fields are equal.
+                let fields = gatherFieldBits(equal, width: width)
+                let start = Int32(truncatingIfNeeded: w &* perWord)
+                var group = 0
+                while group < perWord {
+                    let entry = table[Int(truncatingIfNeeded: (fields >> UInt64(group)) & 0xFF)]
+                    // Eight slots from n on: n is at most the group's first index, so they lie in the room for `count`.
+                    raw.storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: entry & 0xFF) &+ (start &+ Int32(truncatingIfNeeded: group)),
+                                   toByteOffset: n &* 4, as: SIMD8<Int32>.self)
+                    n &+= Int(truncatingIfNeeded: entry[7] >> 8)
+                    group &+= 8
+                }
             }
         }
         let done = words &* perWord
@@ -151,6 +163,29 @@ public enum BitPacking {
             }
         }
         return n
+    }
+
+    /// The lowest bit of each `width`-bit field of `word` (width 1, 2 or 4; other bits clear) moved down to
+    /// bit `k` for field `k`, by folding halves together.
+    @inlinable @inline(__always)
+    static func gatherFieldBits(_ word: UInt64, width: Int) -> UInt64 {
+        var x = word
+        switch width {
+        case 2:
+            x = (x | x >> 1) & 0x3333_3333_3333_3333
+            x = (x | x >> 2) & 0x0F0F_0F0F_0F0F_0F0F
+            x = (x | x >> 4) & 0x00FF_00FF_00FF_00FF
+            x = (x | x >> 8) & 0x0000_FFFF_0000_FFFF
+            x = (x | x >> 16) & 0xFFFF_FFFF
+        case 4:
+            x = (x | x >> 3) & 0x0303_0303_0303_0303
+            x = (x | x >> 6) & 0x000F_000F_000F_000F
+            x = (x | x >> 12) & 0x0000_00FF_0000_00FF
+            x = (x | x >> 24) & 0xFFFF
+        default:
+            break
+        }
+        return x
     }
 
     /// For each 8-bit mask: the positions of its set bits in order (low byte of each lane), and in the
