@@ -273,6 +273,31 @@ final class SegmentRoundTripTests: XCTestCase {
         }
     }
 
+    func testLZ4IsKeptOnlyWhenItSavesAQuarter() {
+        // Random bytes after a run of zeros: LZ4 saves about the run's share.
+        var rng = SystemRandomNumberGenerator()
+        func bytes(zeros: Int, random: Int) -> [UInt8] { [UInt8](repeating: 0, count: zeros) + (0..<random).map { _ in rng.next() } }
+        for (raw, compressed) in [(bytes(zeros: 0, random: 40_000), false),
+                                  (bytes(zeros: 6_000, random: 34_000), false),    // saves 15 %: stored raw
+                                  (bytes(zeros: 14_000, random: 26_000), true)] {  // saves 35 %
+            var body: [UInt8] = [1, 2, 3]
+            let range = SegmentWriter.store(raw, into: &body)
+            XCTAssertEqual(range.codec, compressed ? .lz4 : BlockCodec.none)
+            XCTAssertEqual(range.offset, 3)
+            XCTAssertEqual(Int(range.rawLength), raw.count)
+            XCTAssertEqual(body.count, 3 + Int(range.storedLength))
+            if compressed {
+                XCTAssertLessThanOrEqual(Int(range.storedLength), raw.count - raw.count / 4)
+                var out = [UInt8](repeating: 0, count: raw.count)
+                let ok = body[3...].withUnsafeBytes { stored in out.withUnsafeMutableBytes { LZ4Codec.decompress(stored, into: $0) } }
+                XCTAssertTrue(ok)
+                XCTAssertEqual(out, raw)
+            } else {
+                XCTAssertEqual(Array(body[3...]), raw)
+            }
+        }
+    }
+
     func testTruncatedSegmentIsReportedNotCrashed() throws {
         let dir = TestDirectory()
         let (builder, _) = Self.makeRows(3000)

@@ -16,6 +16,10 @@ public enum SegmentFormat {
     public static let headerSize = 16
     public static let trailerSize = 32
     public static let fileExtension = "hyseg"
+    /// A stored range is LZ4-compressed only when that saves at least 1/`lz4SavingDivisor` of its bytes:
+    /// LZ4 over bit-packed codes saves little and is paid again by every query that reads the range
+    /// (docs/ARCHITECTURE.md, "When a range is compressed").
+    public static let lz4SavingDivisor = 4
 }
 
 /// How a stored byte range (a block or a dictionary) is compressed.

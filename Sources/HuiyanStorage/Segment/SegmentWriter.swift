@@ -188,7 +188,8 @@ public enum SegmentWriter {
         return (nullCount, lo, hi, sum)
     }
 
-    /// Appends `raw` to `body`, LZ4-compressed when that saves at least 1/16; returns where it went.
+    /// Appends `raw` to `body`, LZ4-compressed when that saves at least 1/`SegmentFormat.lz4SavingDivisor`;
+    /// returns where it went.
     static func store(_ raw: [UInt8], into body: inout [UInt8]) -> StoredRange {
         let offset = UInt64(body.count)
         guard raw.count <= LZ4Codec.maxInputSize else {
@@ -201,7 +202,7 @@ public enum SegmentWriter {
         let length = raw.withUnsafeBytes { source in
             compressed.withUnsafeMutableBytes { LZ4Codec.compress(source, into: $0) }
         }
-        if let length, length > 0, length <= raw.count - raw.count / 16 {
+        if let length, length > 0, length <= raw.count - raw.count / SegmentFormat.lz4SavingDivisor {
             let stored = compressed[0..<length]
             body.append(contentsOf: stored)
             let checksum = stored.withUnsafeBytes { Checksum.xxh3($0) }
