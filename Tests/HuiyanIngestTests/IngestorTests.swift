@@ -186,6 +186,22 @@ final class IngestorTests: XCTestCase {
         XCTAssertTrue(reasons[4].reason.contains("more than two decimals"))
     }
 
+    func testAnEmptyStringIsNullInANullableColumnAndRejectedInARequiredOne() throws {
+        // CSV: `""` quoted is empty as an unquoted empty field is; a space is a value.
+        let csv = try ingest("visits", [fixture("malformed/visits-empty-strings.csv")])
+        XCTAssertEqual(csv.accepted, 3)
+        XCTAssertEqual(try rejections().map { [$0.line, $0.column, $0.reason] }, [["4", "spot", "required value is empty"]])
+        let stored = try rows("visits")
+        XCTAssertEqual(stored.map { $0[1] != nil }, [true, true, true])
+        XCTAssertEqual(stored.map { [$0[3], $0[4], $0[6]] }, [[nil, "湖南", "1000"], [nil, nil, nil], [" ", "湖南", "1000"]],
+                       "route, origin and spend of E1, E2 and E4")
+        // NDJSON: an empty string is empty too.
+        let ndjson = try ingest("visits", [fixture("malformed/visits-empty-strings.ndjson")])
+        XCTAssertEqual(ndjson.accepted, 1)
+        XCTAssertEqual(ndjson.rejected, 1)
+        XCTAssertEqual(try rows("visits").last.map { $0[3] }, .some(nil))
+    }
+
     func testTheSameFileIsNotIngestedTwiceUnlessForced() throws {
         _ = try ingest("visits", [fixture("feeds/visits.csv")])
         XCTAssertThrowsError(try ingest("visits", [fixture("feeds/visits.csv")])) { error in

@@ -106,8 +106,14 @@ final class RowConverter {
                 rowNull[index] = false
             }
             let bytes = slot.bytes
+            // An empty value (`""` quoted in CSV, `""` in NDJSON) is NULL in a nullable column, as an unquoted
+            // empty field is, and rejected in a required one: for strings as for every other type.
+            if bytes.isEmpty {
+                guard column.nullable else { return ValueFailure(column: index, reason: "required value is empty") }
+                rowNull[index] = true
+                continue
+            }
             if column.type == .string {
-                if bytes.isEmpty && !column.nullable { return ValueFailure(column: index, reason: "required value is empty") }
                 // A string already in the dictionary was validated when it entered: only new ones are checked.
                 let raw = UnsafeRawBufferPointer(bytes)
                 let hash = StringDictionaryBuilder.hash(raw)
@@ -119,11 +125,6 @@ final class RowConverter {
                     rowInts[index] = -1
                     if !ValueParsing.isValidUTF8(bytes) { return ValueFailure(column: index, reason: ValueError.invalidUTF8.description) }
                 }
-                continue
-            }
-            if bytes.isEmpty {
-                guard column.nullable else { return ValueFailure(column: index, reason: "required value is empty") }
-                rowNull[index] = true
                 continue
             }
             let failure: ValueError?
