@@ -58,6 +58,15 @@ final class QueryCommandTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("not valid UTF-8"), bad.stderr)
     }
 
+    func testSQLArgumentMayStartWithAComment() throws {
+        // An argument starting with "--" would be taken for an option; one holding whitespace is not one.
+        let result = try huiyan.run(["query", "-- arrivals\nSELECT count(*) AS n FROM visits", "--format", "csv"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "n\n10\n")
+        let unknown = try huiyan.run(["query", "--formats", "csv", "SELECT 1"])
+        XCTAssertNotEqual(unknown.status, 0, "a misspelled option is still an error")
+    }
+
     func testErrorsShowACaretAndExitOne() throws {
         let result = try huiyan.run(["query", "SELECT spto, count(*) FROM visits GROUP BY 1"])
         XCTAssertEqual(result.status, 1)

@@ -29,7 +29,19 @@ public struct HuiyanCommand: ParsableCommand {
 
     /// Runs the command line; `--db PATH` is accepted before the subcommand too.
     public static func run(arguments: [String]) {
-        main(moveGlobalOptions(arguments))
+        main(separateLeadingComment(moveGlobalOptions(arguments)))
+    }
+
+    /// SQL given to `query` that starts with a `--` comment would be read as an option: an argument that
+    /// starts with `-` and holds whitespace (no option does) goes last, behind the `--` that ends options.
+    static func separateLeadingComment(_ arguments: [String]) -> [String] {
+        guard arguments.first == "query", !arguments.contains("--"),
+              let index = arguments.indices.dropFirst().first(where: {
+                  arguments[$0].hasPrefix("-") && arguments[$0].contains(where: \.isWhitespace)
+              }) else { return arguments }
+        var args = arguments
+        let sql = args.remove(at: index)
+        return args + ["--", sql]
     }
 
     /// Moves a leading `--db PATH` (or `--db=PATH`) behind the subcommand name, where the parser expects it.
