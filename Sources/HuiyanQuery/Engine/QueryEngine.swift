@@ -116,6 +116,9 @@ public final class QueryEngine {
 
     private func explain(_ plan: SelectPlan) throws -> QueryResult {
         var lines: [String] = []
+        // Timestamps in conditions and keys are shown in the zone the query runs in, as it read them.
+        let offset = utcOffsetSeconds
+        func text(_ e: BoundExpression) -> String { e.text(offsetSeconds: offset) }
         if let snapshot = plan.snapshot {
             let scanner = TableScanner(snapshot: snapshot, columns: plan.scanColumns, filter: plan.filter)
             var segments = 0, blocks = 0, totalBlocks = 0
@@ -129,28 +132,28 @@ public final class QueryEngine {
             lines.append("SCAN \(plan.tableName!) columns [\(names.joined(separator: ", "))]")
             lines.append("  segments: \(segments) of \(snapshot.segments.count) scanned, \(snapshot.segments.count - segments) pruned by zone maps")
             lines.append("  blocks: \(blocks) of \(totalBlocks) scanned, \(totalBlocks - blocks) pruned by zone maps")
-            if let filter = plan.filter { lines.append("  filter: \(filter)") }
+            if let filter = plan.filter { lines.append("  filter: \(text(filter))") }
             if let below = AggregationBelowJoin(plan: plan) { lines.append(below.explanation) }
             for join in plan.joins {
                 let keys = zip(join.probeKeys, join.buildKeys).map { "\($0) = \($1)" }.joined(separator: " AND ")
                 let names = join.buildColumns.map { join.snapshot.schema.columns[$0].name }
                 lines.append("HASH JOIN \(join.kind.rawValue) \(join.tableName) ON \(keys)")
                 lines.append("  build: \(join.tableName) columns [\(names.joined(separator: ", "))], \(join.snapshot.rowCount) rows")
-                if let filter = join.buildFilter { lines.append("  build filter: \(filter)") }
-                if let filter = join.probeFilter { lines.append("  match only when: \(filter)") }
+                if let filter = join.buildFilter { lines.append("  build filter: \(text(filter))") }
+                if let filter = join.probeFilter { lines.append("  match only when: \(text(filter))") }
             }
-            if let filter = plan.postJoinFilter { lines.append("FILTER \(filter)") }
+            if let filter = plan.postJoinFilter { lines.append("FILTER \(text(filter))") }
         } else {
             lines.append("VALUES (one row)")
         }
         if plan.isAggregate {
-            lines.append("AGGREGATE groups [\(plan.groupKeys.map(\.description).joined(separator: ", "))] aggregates [\(plan.aggregates.map(\.text).joined(separator: ", "))]")
-            if let having = plan.having { lines.append("  having: \(having)") }
+            lines.append("AGGREGATE groups [\(plan.groupKeys.map(text).joined(separator: ", "))] aggregates [\(plan.aggregates.map(\.text).joined(separator: ", "))]")
+            if let having = plan.having { lines.append("  having: \(text(having))") }
         }
         lines.append("PROJECT [\(plan.outputNames.joined(separator: ", "))]")
         if plan.distinct { lines.append("DISTINCT") }
         if !plan.orderBy.isEmpty {
-            lines.append("ORDER BY [\(plan.orderBy.map { "\($0.expression)\($0.descending ? " DESC" : "")" }.joined(separator: ", "))]")
+            lines.append("ORDER BY [\(plan.orderBy.map { "\(text($0.expression))\($0.descending ? " DESC" : "")" }.joined(separator: ", "))]")
         }
         if let limit = plan.limit { lines.append("LIMIT \(limit)" + (plan.offset > 0 ? " OFFSET \(plan.offset)" : "")) }
         return QueryResult(columnNames: ["plan"], columnTypes: [.string], rows: lines.map { [.string($0)] })

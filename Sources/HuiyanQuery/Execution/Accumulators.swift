@@ -140,13 +140,13 @@ final class SumIntegerAccumulator: Accumulator {
                 }
             }
         }
-        if overflow { throw QueryError("\(average ? "avg" : "sum") \(ExactSum.overflowMessage)") }
+        if overflow { throw ExactSum.overflow(average ? "avg" : "sum", of: inputType) }
     }
 
     /// Adds a partial sum of `n` values to group `g` (per-code histograms).
     func add(group g: Int, sum: Int64, count n: Int64) throws {
         let (r, overflow) = sums[g].addingReportingOverflow(sum)
-        if overflow { throw QueryError("\(average ? "avg" : "sum") \(ExactSum.overflowMessage)") }
+        if overflow { throw ExactSum.overflow(average ? "avg" : "sum", of: inputType) }
         sums[g] = r
         counts[g] &+= n
         mass = ExactSum.grow(mass, rows: 1, largest: sum.magnitude) ?? .max
@@ -157,7 +157,7 @@ final class SumIntegerAccumulator: Accumulator {
         for g in 0..<o.sums.count {
             let t = Int(mapping[g])
             let (r, overflow) = sums[t].addingReportingOverflow(o.sums[g])
-            if overflow { throw QueryError("\(average ? "avg" : "sum") \(ExactSum.overflowMessage)") }
+            if overflow { throw ExactSum.overflow(average ? "avg" : "sum", of: inputType) }
             sums[t] = r
             counts[t] &+= o.counts[g]
         }

@@ -538,7 +538,7 @@ struct BucketAggregation {
     /// The non-NULL count and the sum of a range of an integer-lane vector.
     private static func countAndSum(_ v: Vector, _ range: Range<Int>) throws -> (Int64, Int64) {
         let (count, sum) = v.ints.withUnsafeBufferPointer { ExactSum.sum($0.baseAddress!, range, nulls: v.nulls) }
-        guard let sum else { throw QueryError("sum \(ExactSum.overflowMessage)") }
+        guard let sum else { throw ExactSum.overflow("sum", of: v.type) }
         return (count, sum)
     }
 

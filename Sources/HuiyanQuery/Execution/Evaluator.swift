@@ -126,7 +126,7 @@ struct Evaluator {
             let out = Vector(type: type, count: batch.count)
             out.nulls = v.nulls
             if type == .float64 { batch.forEachSelected { out.doubles[$0] = -v.doubles[$0] } }
-            else { batch.forEachSelected { out.ints[$0] = 0 &- v.ints[$0] } }
+            else { try Self.negateIntegers(v, into: out, batch, what: "-") }
             return out
         case .arithmetic(let op, let a, let b, let type):
             return try arithmetic(op, try evaluate(a, batch), try evaluate(b, batch), type, batch)
@@ -233,7 +233,7 @@ struct Evaluator {
             }
         case .modulo, .divide:
             batch.forEachSelected { i in
-                if b.ints[i] == 0 { out.setNull(i) } else { out.ints[i] = a.ints[i] % b.ints[i] }
+                if b.ints[i] == 0 { out.setNull(i) } else { out.ints[i] = Self.remainder(a.ints[i], b.ints[i]) }
             }
         }
         if overflow {
@@ -454,7 +454,7 @@ struct Evaluator {
         case (.float64, .money):
             try batch.forEachSelectedThrowing { i in
                 if v.isNull(i) { return }
-                out.ints[i] = try Self.toInt((v.doubles[i] * 100).rounded(.toNearestOrAwayFromZero))
+                out.ints[i] = try Self.toFen(v.doubles[i])
             }
         case (.boolean, .int64), (.int64, .boolean):
             batch.forEachSelected { out.ints[$0] = type == .boolean ? (v.ints[$0] != 0 ? 1 : 0) : v.ints[$0] }
@@ -512,8 +512,48 @@ struct Evaluator {
     }
 
     static func toInt(_ d: Double) throws -> Int64 {
-        guard d.isFinite, d >= -9.2e18, d <= 9.2e18 else { throw QueryError("value \(d) is out of range for an integer") }
+        guard d.isFinite, d >= -9.2e18, d <= 9.2e18 else { throw QueryError("value \(d) is out of range for BIGINT") }
         return Int64(d)
+    }
+
+    /// A double in yuan as fen, rounded half away from zero; out of DECIMAL(18,2)'s range is an error that
+    /// names the value as given.
+    static func toFen(_ yuan: Double) throws -> Int64 {
+        let fen = (yuan * 100).rounded(.toNearestOrAwayFromZero)
+        guard fen.isFinite, fen >= -9.2e18, fen <= 9.2e18 else { throw QueryError("value \(yuan) is out of range for DECIMAL(18,2)") }
+        return Int64(fen)
+    }
+
+    /// `v` rounded half away from zero to a multiple of 10^`power` (round(x, −power) of an integer; of
+    /// money in fen, power is 2 − digits). A result beyond BIGINT is an error.
+    static func roundToPowerOfTen(_ v: Int64, power: Int, type: SQLType) throws -> Int64 {
+        guard power > 0 else { return v }
+        let overflow = QueryError("\(type) overflow in round")
+        // 10^19 is past Int64: only values of at least half of it round away from 0, to ±10^19.
+        guard power <= 18 else {
+            if power == 19 && v.magnitude >= 5_000_000_000_000_000_000 { throw overflow }
+            return 0
+        }
+        var unit: Int64 = 1
+        for _ in 0..<power { unit *= 10 }
+        let (rounded, o) = roundDiv(v, unit).multipliedReportingOverflow(by: unit)
+        if o { throw overflow }
+        return rounded
+    }
+
+    /// `x` rounded half away from zero to `digits` decimals (negative: to tens, hundreds, …); a double that
+    /// has no digits at that place (too large, or beyond its precision) is returned as it is.
+    static func roundDouble(_ x: Double, digits: Int) -> Double {
+        guard x.isFinite else { return x }
+        if digits >= 0 {
+            let scale = pow(10.0, Double(min(digits, 400)))
+            let y = x * scale
+            guard y.isFinite, y.magnitude < 4_503_599_627_370_496 else { return x }   // 2^52: no fraction left
+            return y.rounded(.toNearestOrAwayFromZero) / scale
+        }
+        let unit = pow(10.0, Double(min(-digits, 400)))
+        guard unit.isFinite else { return 0 }
+        return (x / unit).rounded(.toNearestOrAwayFromZero) * unit
     }
 
     /// Converts one value (constants, and strings parsed per pool entry).
@@ -534,7 +574,7 @@ struct Evaluator {
         case (.money(let m), .float64): return .double(Double(m) / 100)
         case (.money(let m), .int64): return .int(roundDiv(m, 100))
         case (.double(let d), .int64): return .int(try toInt(d.rounded(.toNearestOrAwayFromZero)))
-        case (.double(let d), .money): return .money(try toInt((d * 100).rounded(.toNearestOrAwayFromZero)))
+        case (.double(let d), .money): return .money(try toFen(d))
         case (.timestamp(let t), .date): return .date(TimeMath.localDay(t, offsetSeconds: offsetSeconds))
         case (.date(let d), .timestamp): return .timestamp(TimeMath.midnight(ofDay: d, offsetSeconds: offsetSeconds))
         default: throw QueryError("cannot cast \(v.type) to \(type)")
@@ -578,6 +618,25 @@ struct Evaluator {
         return try copy.withUTF8 { try body($0) }
     }
 
+    /// `out` = −`v` for each selected row (with `onlyNegative`, for the negative values alone: abs); the one
+    /// value without a negation, Int64.min, is an error (in a row that is not NULL), never a wrap.
+    static func negateIntegers(_ v: Vector, into out: Vector, _ batch: Batch, what: String, onlyNegative: Bool = false) throws {
+        var overflow = false
+        batch.forEachSelected { i in
+            let x = v.ints[i]
+            if onlyNegative && x >= 0 { out.ints[i] = x; return }
+            let (r, o) = Int64(0).subtractingReportingOverflow(x)
+            out.ints[i] = r
+            overflow = overflow || (o && !v.isNull(i))
+        }
+        if overflow { throw QueryError("\(out.type) overflow in \(what)") }
+    }
+
+    /// `x % y` (sign of `x`, as in SQL) for `y` ≠ 0, without the trap of Int64.min % -1 (whose remainder is 0).
+    static func remainder(_ x: Int64, _ y: Int64) -> Int64 {
+        y == -1 ? 0 : x % y
+    }
+
     /// Constant folding of arithmetic at bind time; nil when it would fail (left to run time).
     static func foldArithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value, _ type: SQLType) -> Value? {
         if a.isNull || b.isNull { return .null }
@@ -588,7 +647,7 @@ struct Evaluator {
             case .add: let (r, o) = x.addingReportingOverflow(y); return o ? nil : wrap(r)
             case .subtract: let (r, o) = x.subtractingReportingOverflow(y); return o ? nil : wrap(r)
             case .multiply: return type == .money ? nil : { let (r, o) = x.multipliedReportingOverflow(by: y); return o ? nil : wrap(r) }()
-            case .modulo: return y == 0 ? .null : wrap(x % y)
+            case .modulo: return y == 0 ? .null : wrap(remainder(x, y))
             case .divide: return nil
             }
         case (.double(let x), .double(let y)):
@@ -704,19 +763,23 @@ struct Evaluator {
             let v = args[0]
             out.nulls = v.nulls
             if type == .float64 { batch.forEachSelected { out.doubles[$0] = Swift.abs(v.doubles[$0]) } }
-            else { batch.forEachSelected { out.ints[$0] = v.ints[$0] < 0 ? 0 &- v.ints[$0] : v.ints[$0] } }
+            else { try Self.negateIntegers(v, into: out, batch, what: "abs", onlyNegative: true) }
         case .round(let digits):
             let v = args[0]
             out.nulls = v.nulls
             switch type {
             case .float64:
-                let scale = pow(10.0, Double(digits))
-                batch.forEachSelected { out.doubles[$0] = (v.doubles[$0] * scale).rounded(.toNearestOrAwayFromZero) / scale }
-            case .money:
-                let unit = digits >= 2 ? Int64(1) : Int64(pow(10.0, Double(2 - digits)))
-                batch.forEachSelected { out.ints[$0] = Self.roundDiv(v.ints[$0], unit) * unit }
+                batch.forEachSelected { out.doubles[$0] = Self.roundDouble(v.doubles[$0], digits: digits) }
             default:
-                batch.forEachSelected { out.ints[$0] = v.ints[$0] }
+                // Money in fen has two decimals already; an integer has none.
+                let d = Swift.max(-100, Swift.min(digits, 100))       // past ±100 the answer is the same
+                let power = type == .money ? 2 - d : -d
+                var failure: Error?
+                batch.forEachSelected { i in
+                    guard failure == nil, !v.isNull(i) else { return }
+                    do { out.ints[i] = try Self.roundToPowerOfTen(v.ints[i], power: power, type: type) } catch { failure = error }
+                }
+                if let failure { throw failure }
             }
         }
         return out

@@ -100,5 +100,9 @@ enum ExactSum {
         return o1 || o2 || total > UInt64(Int64.max) ? nil : total
     }
 
-    static let overflowMessage = "overflowed BIGINT; cast the argument to DOUBLE"
+    /// The error of an exact sum (of `aggregate`, sum or avg) that left Int64: BIGINT, or DECIMAL(18,2)
+    /// for money (Int64 fen).
+    static func overflow(_ aggregate: String, of type: SQLType) -> QueryError {
+        QueryError("\(aggregate) overflowed \(type == .money ? "DECIMAL(18,2) (beyond ±92233720368547758.07)" : "BIGINT"); cast the argument to DOUBLE")
+    }
 }

@@ -64,7 +64,7 @@ final class SelectExecutor {
             }
         }
         let start = min(plan.offset, rows.count)
-        let end = plan.limit.map { min(rows.count, start + $0) } ?? rows.count
+        let end = plan.limit.map { min(rows.count - start, $0) + start } ?? rows.count
         let width = names.count
         return QueryResult(columnNames: names, columnTypes: types, rows: rows[start..<end].map { Array($0.prefix(width)) })
     }
@@ -113,7 +113,10 @@ final class SelectExecutor {
         let next = NSLock()
         var nextUnit = 0
         // Projections without ORDER BY or DISTINCT can stop once LIMIT + OFFSET rows are in hand.
-        let earlyStop = !plan.isAggregate && plan.orderBy.isEmpty && !plan.distinct ? plan.limit.map { $0 + plan.offset } : nil
+        let earlyStop = !plan.isAggregate && plan.orderBy.isEmpty && !plan.distinct ? plan.limit.map { limit in
+            let (rows, overflow) = limit.addingReportingOverflow(plan.offset)
+            return overflow ? Int.max : rows
+        } : nil
         let produced = NSLock()
         var producedRows = 0
 

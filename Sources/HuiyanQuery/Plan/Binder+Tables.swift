@@ -133,6 +133,9 @@ extension Binder {
                 : "column \"\(name.name)\" does not exist"
             if let guess = QueryError.suggestion(for: name.name, among: candidates.flatMap { $0.schema.columns.map(\.name) }) {
                 message = "column \"\(name.name)\" does not exist — did you mean \"\(guess)\"?"
+            } else if name.quoted {
+                // "南岳衡山" is a name in SQL; a string is written '南岳衡山'.
+                message += " — a string is written in single quotes: '\(name.name)'"
             }
             throw QueryError(message, at: name.range)
         }

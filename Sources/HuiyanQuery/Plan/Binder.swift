@@ -1,3 +1,4 @@
+import HuiyanIngest
 import HuiyanStorage
 
 /// Resolves names and types of a SELECT against the catalog and builds its plan. Every error points at the
@@ -270,7 +271,7 @@ struct Binder {
                 return x
             case .negate:
                 guard x.type.isNumeric || x.type == .null else { throw QueryError("cannot negate a \(x.type) value", at: range) }
-                if case .constant(let v, let t) = x { return .constant(negateConstant(v), type: t) }
+                if case .constant(let v, let t) = x { return .constant(try negateConstant(v, t, at: range), type: t) }
                 return .negate(x, type: x.type)
             }
 
@@ -290,12 +291,15 @@ struct Binder {
             var others: [BoundExpression] = []
             for item in list {
                 let bound = try bind(item)
+                if value.type == .null { continue }
                 if case .constant(let v, let t) = bound {
                     constants.append(try coerceConstant(v, from: t, to: value.type, at: item.range))
                 } else {
                     others.append(try bindComparison(.equal, x, item, range))
                 }
             }
+            // NULL IN (…) is NULL, whatever the list holds.
+            if value.type == .null { return .constant(.null, type: .boolean) }
             var result = BoundExpression.inList(value, constants, negated: false)
             if !others.isEmpty { result = .or([result] + others) }
             return negated ? .not(result) : result
@@ -341,11 +345,13 @@ struct Binder {
         }
     }
 
-    private func negateConstant(_ v: Value) -> Value {
+    private func negateConstant(_ v: Value, _ type: SQLType, at range: SourceRange) throws -> Value {
         switch v {
-        case .int(let i): return .int(0 &- i)
+        case .int(let i), .money(let i):
+            let (negated, overflow) = Int64(0).subtractingReportingOverflow(i)
+            if overflow { throw QueryError("\(type) overflow in -", at: range) }
+            return type == .money ? .money(negated) : .int(negated)
         case .double(let d): return .double(-d)
-        case .money(let m): return .money(0 &- m)
         default: return v
         }
     }
@@ -364,19 +370,11 @@ struct Binder {
         }
     }
 
-    /// `12.5` → 1250 fen when the text has at most two decimals and no exponent.
+    /// `12.5` → 1250 fen, `-0.01` → -1 fen, when the text has at most two decimals and no exponent (read
+    /// as ingest reads a money field); nil otherwise.
     static func exactFen(_ text: String) -> Int64? {
-        guard !text.contains("e"), !text.contains("E") else { return nil }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2 else { return nil }
-        let whole = parts[0].isEmpty ? "0" : String(parts[0])
-        var fraction = parts.count == 2 ? String(parts[1]) : ""
-        guard fraction.count <= 2, let w = Int64(whole) else { return nil }
-        while fraction.count < 2 { fraction += "0" }
-        guard let f = Int64(fraction) else { return nil }
-        let (scaled, o1) = w.multipliedReportingOverflow(by: 100)
-        let (sum, o2) = scaled.addingReportingOverflow(f)
-        return o1 || o2 ? nil : sum
+        var text = text
+        return text.withUTF8 { ValueParsing.parseMoneyFen($0).value }
     }
 
     private mutating func bindBinary(_ op: BinaryOperator, _ left: Expression, _ right: Expression, _ range: SourceRange) throws -> BoundExpression {
@@ -435,10 +433,8 @@ struct Binder {
         if arith == .multiply && ta == .money && tb == .money {
             return .arithmetic(.multiply, try convert(a, to: .float64, at: range), try convert(b, to: .float64, at: range), type: .float64)
         }
+        // The remainder of two amounts in fen is an amount in fen: money % money stays money, exact.
         let type = try unify(ta, tb, at: range, what: "operands of \(op.rawValue)")
-        if arith == .modulo && type == .money {
-            return .arithmetic(.modulo, try convert(a, to: .float64, at: range), try convert(b, to: .float64, at: range), type: .float64)
-        }
         let x = try convert(a, to: type, at: range), y = try convert(b, to: type, at: range)
         if case .constant(let va, _) = x, case .constant(let vb, _) = y, let folded = Evaluator.foldArithmetic(arith, va, vb, type) {
             return .constant(folded, type: type)
@@ -610,7 +606,12 @@ struct Binder {
         case "strftime":
             try arity(2...2)
             let value = try temporal(0)
-            return .function(.strftime(try stringConstant(1)), [try convert(value, to: .timestamp, at: call.range)], type: .string)
+            let format = try stringConstant(1)
+            if let unknown = TimeMath.unknownStrftimeDirective(format) {
+                let known = TimeMath.strftimeDirectives.sorted().map { "%\($0)" }.joined(separator: " ")
+                throw QueryError("strftime does not know \(unknown) (it knows \(known))", at: call.arguments[1].range)
+            }
+            return .function(.strftime(format), [try convert(value, to: .timestamp, at: call.range)], type: .string)
         case "coalesce", "ifnull":
             guard !args.isEmpty else { throw QueryError("coalesce takes at least one argument", at: call.range) }
             var type = SQLType.null
@@ -629,6 +630,7 @@ struct Binder {
             return .function(f, args, type: name == "length" ? .int64 : .string)
         case "abs":
             try arity(1...1)
+            if args[0].type == .null { return .constant(.null, type: .null) }
             guard args[0].type.isNumeric else { throw QueryError("abs needs a number, not \(args[0].type)", at: call.range) }
             return .function(.abs, args, type: args[0].type)
         case "round":
@@ -640,6 +642,7 @@ struct Binder {
                 }
                 digits = Int(d)
             }
+            if args[0].type == .null { return .constant(.null, type: .null) }
             guard args[0].type.isNumeric else { throw QueryError("round needs a number, not \(args[0].type)", at: call.range) }
             return .function(.round(digits: digits), [args[0]], type: args[0].type == .int64 ? .int64 : args[0].type)
         default:

@@ -99,23 +99,27 @@ indirect enum BoundExpression: CustomStringConvertible {
         return false
     }
 
-    var description: String {
+    var description: String { text(offsetSeconds: 0) }
+
+    /// The expression as EXPLAIN shows it, timestamps written in the zone `offsetSeconds` east of UTC.
+    func text(offsetSeconds offset: Int) -> String {
+        func t(_ e: BoundExpression) -> String { e.text(offsetSeconds: offset) }
         switch self {
         case .column(_, let name, _): return name
-        case .constant(let v, _): return ValueFormatting.text(v, offsetSeconds: 0).map { v.type == .string ? "'\($0)'" : $0 } ?? "NULL"
-        case .negate(let e, _): return "-(\(e))"
-        case .arithmetic(let op, let a, let b, _): return "(\(a) \(op.rawValue) \(b))"
-        case .comparison(let op, let a, let b): return "(\(a) \(op.rawValue) \(b))"
-        case .and(let list): return "(" + list.map(\.description).joined(separator: " AND ") + ")"
-        case .or(let list): return "(" + list.map(\.description).joined(separator: " OR ") + ")"
-        case .not(let e): return "NOT \(e)"
-        case .isNull(let e, let negated): return "\(e) IS \(negated ? "NOT " : "")NULL"
-        case .inList(let e, let values, let negated): return "\(e) \(negated ? "NOT " : "")IN (\(values.count) values)"
-        case .like(let e, let pattern, let negated): return "\(e) \(negated ? "NOT " : "")\(pattern.caseInsensitive ? "ILIKE" : "LIKE") '\(pattern.pattern)'"
+        case .constant(let v, _): return ValueFormatting.text(v, offsetSeconds: offset).map { v.type == .string ? "'\($0)'" : $0 } ?? "NULL"
+        case .negate(let e, _): return "-(\(t(e)))"
+        case .arithmetic(let op, let a, let b, _): return "(\(t(a)) \(op.rawValue) \(t(b)))"
+        case .comparison(let op, let a, let b): return "(\(t(a)) \(op.rawValue) \(t(b)))"
+        case .and(let list): return "(" + list.map(t).joined(separator: " AND ") + ")"
+        case .or(let list): return "(" + list.map(t).joined(separator: " OR ") + ")"
+        case .not(let e): return "NOT \(t(e))"
+        case .isNull(let e, let negated): return "\(t(e)) IS \(negated ? "NOT " : "")NULL"
+        case .inList(let e, let values, let negated): return "\(t(e)) \(negated ? "NOT " : "")IN (\(values.count) values)"
+        case .like(let e, let pattern, let negated): return "\(t(e)) \(negated ? "NOT " : "")\(pattern.caseInsensitive ? "ILIKE" : "LIKE") '\(pattern.pattern)'"
         case .caseWhen: return "CASE … END"
-        case .cast(let e, let type): return "CAST(\(e) AS \(type))"
-        case .function(let f, let args, _): return "\(f.name)(" + args.map(\.description).joined(separator: ", ") + ")"
-        case .concat(let a, let b): return "(\(a) || \(b))"
+        case .cast(let e, let type): return "CAST(\(t(e)) AS \(type))"
+        case .function(let f, let args, _): return "\(f.name)(" + args.map(t).joined(separator: ", ") + ")"
+        case .concat(let a, let b): return "(\(t(a)) || \(t(b)))"
         case .groupKey(let i, _): return "#group\(i)"
         case .aggregate(let i, _): return "#agg\(i)"
         }

@@ -190,23 +190,40 @@ public enum TimeMath {
         return text
     }
 
-    /// strftime with the common directives: %Y %m %d %H %M %S %y %j %u %w %V %b %B %a %A %F %T %%.
-    /// The finest unit a strftime format shows, in microseconds: a second (`%S`, `%T`), a minute (`%M`),
-    /// else an hour (the other fields change at most once a local hour).
+    /// The directives `strftime` knows (docs/SQL.md lists them).
+    public static let strftimeDirectives: Set<Character> = ["Y", "y", "m", "d", "e", "H", "I", "p", "M", "S", "f", "j",
+                                                            "u", "w", "V", "b", "B", "a", "A", "F", "T", "%"]
+
+    /// The first directive of `format` that `strftime` does not know (`%` alone at the end included), or nil.
+    public static func unknownStrftimeDirective(_ format: String) -> String? {
+        var iterator = format.makeIterator()
+        while let ch = iterator.next() {
+            guard ch == "%" else { continue }
+            guard let d = iterator.next() else { return "%" }
+            if !strftimeDirectives.contains(d) { return "%" + String(d) }
+        }
+        return nil
+    }
+
+    /// The finest unit a strftime format shows, in microseconds: a microsecond (`%f`), a second (`%S`,
+    /// `%T`), a minute (`%M`), else an hour (the other fields change at most once a local hour).
     public static func strftimeResolution(_ format: String) -> Int64 {
         var finest = 3600 * microsPerSecond
         var iterator = format.makeIterator()
         while let ch = iterator.next() {
             guard ch == "%", let d = iterator.next() else { continue }
             switch d {
-            case "S", "T": return microsPerSecond
-            case "M": finest = 60 * microsPerSecond
+            case "f": return 1
+            case "S", "T": finest = Swift.min(finest, microsPerSecond)
+            case "M": finest = Swift.min(finest, 60 * microsPerSecond)
             default: break
             }
         }
         return finest
     }
 
+    /// `micros` in the zone `offsetSeconds` east of UTC, written by `format` (directives in
+    /// `strftimeDirectives`; the binder refuses others).
     public static func strftime(_ micros: Int64, format: String, offsetSeconds: Int) -> String {
         let local = micros + Int64(offsetSeconds) * microsPerSecond
         let day = floorDiv(local, microsPerDay)
@@ -230,6 +247,9 @@ public enum TimeMath {
             case "H": out += pad(seconds / 3600, 2)
             case "M": out += pad(seconds / 60 % 60, 2)
             case "S": out += pad(seconds % 60, 2)
+            case "f": out += pad(inDay % microsPerSecond, 6)
+            case "I": out += pad((seconds / 3600 + 11) % 12 + 1, 2)
+            case "p": out += seconds / 3600 < 12 ? "AM" : "PM"
             case "j": out += pad(extract(.doy, fromDay: day), 3)
             case "u": out += String(extract(.isodow, fromDay: day))
             case "w": out += String(extract(.dow, fromDay: day))

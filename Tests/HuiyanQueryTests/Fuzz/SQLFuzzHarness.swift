@@ -4,8 +4,8 @@ import HuiyanStorage
 
 /// One fuzz input through the SQL lexer and parser — the bytes decoded the way the CLI decodes its arguments
 /// (invalid UTF-8 repaired) — then, for every SELECT / EXPLAIN that parses, through the binder against a
-/// database (empty feed tables). Shared by Fuzz/sql.swift and FuzzRegressionTests. Every input must parse or
-/// fail with an error whose range lies inside the text; nothing may trap.
+/// database (empty feed tables), and what binds is run. Shared by Fuzz/sql.swift and FuzzRegressionTests.
+/// Every input must parse or fail with an error whose range lies inside the text; nothing may trap.
 enum SQLFuzzHarness {
     static func run(_ input: UnsafeBufferPointer<UInt8>, database: Database) {
         let text = String(decoding: input, as: UTF8.self)
@@ -30,7 +30,11 @@ enum SQLFuzzHarness {
             default: continue
             }
             var binder = Binder(database: database, offsetSeconds: 8 * 3600, sql: text)
-            do { _ = try binder.bind(select) } catch let error as SQLError { check(error) } catch {}
+            do { _ = try binder.bind(select) } catch let error as SQLError { check(error); continue } catch { continue }
+            // What binds also runs (over the empty tables, or the one row of a SELECT without FROM): the
+            // evaluator's arithmetic, rounding, LIMIT and OFFSET must end in a result or an error, never a trap.
+            let context = QueryContext(timeout: 2, memoryLimit: 256 << 20, threads: 1)
+            _ = try? QueryEngine(database: database).execute(statement, sql: text, context: context)
         }
     }
 }
