@@ -10,6 +10,14 @@ final class CodeBitmap {
         storage.initialize(repeating: 0, count: max(1, wordCount))
     }
 
+    /// A bitmap holding `words` (bit `k` of word `w` is code `64w + k`).
+    init(words: ArraySlice<UInt64>) {
+        wordCount = words.count
+        storage = .allocate(capacity: max(1, wordCount))
+        storage.initialize(repeating: 0, count: max(1, wordCount))
+        for (k, word) in words.enumerated() { storage[k] = word }
+    }
+
     deinit { storage.deallocate() }
 
     @inline(__always)

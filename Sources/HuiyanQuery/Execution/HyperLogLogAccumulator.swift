@@ -4,10 +4,11 @@ import Glibc
 #endif
 
 /// approx_count_distinct: HyperLogLog with 2^14 registers per group (standard error about 0.8 %).
-/// Registers of all groups live in one flat array. A string is hashed once per dictionary entry: without
-/// groups, the blocks of a segment only mark which codes they hold in a bitmap, and the marked entries are
+/// Registers of all groups live in one flat array. A string is hashed once per dictionary entry: the
+/// blocks of a segment only mark, per group, which codes they hold in a bitmap, and the marked entries are
 /// hashed when the segment is done, walking its dictionary in order (no per-row access to an array of
-/// hashes the size of an id dictionary); with groups, every entry of the pool is hashed once up front.
+/// hashes the size of an id dictionary). Past `pendingBudget` of bitmaps (many groups over ids), every
+/// entry of the pool is hashed once up front and each row looks its hash up.
 final class HyperLogLogAccumulator: Accumulator {
     static let precision = 14
     static let registerCount = 1 << precision
@@ -42,10 +43,16 @@ final class HyperLogLogAccumulator: Accumulator {
         return z ^ (z >> 31)
     }
 
-    /// One group: the pool of the blocks being read and the codes they held, not hashed yet.
+    /// The pool of the blocks being read, and per group one bit per code its rows held there (group `g`'s
+    /// words from `g · pendingWordsPerGroup`), not hashed yet.
     private var pendingPool: StringPool?
-    private var pending: CodeBitmap?
-    /// Groups: the pool seen last (a segment's blocks share it) and its entries' hashes.
+    private var pending: [UInt64] = []
+    private var pendingWordsPerGroup = 0
+    /// Bitmaps for all groups of a pool up to this many bytes (about a core's L2 cache: the bits are set
+    /// in random order); past it (many groups over a large dictionary) each row's entry hash is looked up
+    /// instead, which costs about as much as a bitmap out of cache and needs no walk at the end.
+    static var pendingBudget = 1 << 20
+    /// The pool whose entries were all hashed last (the per-row path), and those hashes.
     private var hashedPool: StringPool?
     private var hashes: [UInt64] = []
 
@@ -53,18 +60,29 @@ final class HyperLogLogAccumulator: Accumulator {
         guard let input else { return }
         if type == .string {
             let pool = input.pool!
-            if offsets.count == 1 {
+            let words = (pool.count + 63) / 64
+            if pendingPool !== pool { flush() }
+            if offsets.count * words * 8 <= Self.pendingBudget {
+                // A row sets its code's bit in its group's bitmap (a bitmap of an id dictionary stays in
+                // cache where an array of its hashes would not); each marked entry is hashed at the flush.
                 if pendingPool !== pool {
-                    flush()
                     pendingPool = pool
-                    pending = CodeBitmap(codes: pool.count)
+                    pendingWordsPerGroup = words
+                    pending = []
                 }
-                let bits = pending!
-                input.ints.withUnsafeBufferPointer { codes in
-                    if let nulls = input.nulls {
-                        batch.forEachSelected { i in bits.insert(codes[i], if: nulls[i] ^ 1) }
-                    } else {
-                        batch.forEachSelected { i in bits.insert(codes[i]) }
+                if pending.count < offsets.count * words { pending.append(contentsOf: repeatElement(0, count: offsets.count * words - pending.count)) }
+                pending.withUnsafeMutableBufferPointer { bits in
+                    input.ints.withUnsafeBufferPointer { codes in
+                        let oneGroup = offsets.count == 1
+                        @inline(__always) func mark(_ i: Int, _ valid: UInt64) {
+                            let c = codes[i]
+                            bits[(oneGroup ? 0 : Int(groups[i]) &* words) &+ Int(c >> 6)] |= valid << UInt64(c & 63)
+                        }
+                        if let nulls = input.nulls {
+                            batch.forEachSelected { i in mark(i, UInt64(nulls[i] ^ 1)) }
+                        } else {
+                            batch.forEachSelected { i in mark(i, 1) }
+                        }
                     }
                 }
                 return
@@ -100,15 +118,44 @@ final class HyperLogLogAccumulator: Accumulator {
         }
     }
 
-    /// Hashes the marked entries of the pending pool into group 0's registers.
+    /// Hashes the entries each group marked in the pending pool into that group's registers: each entry
+    /// once, in code order (the marks of all groups together first, when there are several).
     private func flush() {
-        guard let pool = pendingPool, let bits = pending else { return }
+        guard let pool = pendingPool else { return }
         pendingPool = nil
-        pending = nil
-        guard bits.isEmpty == false else { return }
-        let b = base(0)
+        let words = pendingWordsPerGroup
+        let marks = pending
+        pending = []
+        let groups = words == 0 ? 0 : marks.count / words
+        let marked = (0..<groups).filter { g in (0..<words).contains { marks[g * words + $0] != 0 } }
+        guard !marked.isEmpty else { return }
+        if marked.count == 1 {
+            let b = base(marked[0])
+            let bits = CodeBitmap(words: marks[marked[0] * words..<(marked[0] + 1) * words])
+            registers.withUnsafeMutableBufferPointer { r in
+                Self.hashEntries(pool, only: bits) { _, hash in Self.add(hash, into: r.baseAddress! + b) }
+            }
+            return
+        }
+        let union = CodeBitmap(words: marks[0..<words])
+        for g in marked { union.formUnion(CodeBitmap(words: marks[g * words..<(g + 1) * words])) }
+        let entryHashes = [UInt64](unsafeUninitializedCapacity: pool.count) { h, initialized in
+            Self.hashEntries(pool, only: union) { c, hash in h[c] = hash }
+            initialized = pool.count       // entries no group marked are never read
+        }
+        let bases = marked.map { base($0) }
         registers.withUnsafeMutableBufferPointer { r in
-            Self.hashEntries(pool, only: bits) { _, hash in Self.add(hash, into: r.baseAddress! + b) }
+            entryHashes.withUnsafeBufferPointer { h in
+                for (g, b) in zip(marked, bases) {
+                    for w in 0..<words {
+                        var word = marks[g * words + w]
+                        while word != 0 {
+                            Self.add(h[w << 6 | word.trailingZeroBitCount], into: r.baseAddress! + b)
+                            word &= word &- 1
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -169,5 +216,5 @@ final class HyperLogLogAccumulator: Accumulator {
         return v
     }
 
-    var approximateBytes: Int { registers.count + offsets.count * 8 + (pending?.wordCount ?? 0) * 8 + hashes.count * 8 }
+    var approximateBytes: Int { registers.count + offsets.count * 8 + pending.count * 8 + hashes.count * 8 }
 }
