@@ -45,6 +45,35 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(verify.stdout.contains("ok: 3 table(s), 1 segment(s)"), verify.stdout)
     }
 
+    func testTheTimeZoneIsSetAtInitAndForOneQuery() throws {
+        let created = try huiyan.run(["init", "--time-zone", "Asia/Kolkata"])
+        XCTAssertEqual(created.status, 0, created.stderr)
+        XCTAssertTrue(created.stdout.contains("time zone Asia/Kolkata, UTC+05:30"), created.stdout)
+        // A zone-less timestamp in a feed is read in the database's zone; output and calendar use it too.
+        let feed = directory + "/v.csv"
+        try "ts,visitor_id,spot,route,origin,group_type,spend\n2025-10-01T23:00:00Z,A,南岳衡山,,湖南,散客,1.00\n2025-10-02 01:00:00,B,南岳衡山,,湖南,散客,1.00\n"
+            .write(toFile: feed, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try huiyan.run(["ingest", "visits", feed]).status, 0)
+        let sql = "SELECT visitor_id, ts, CAST(ts AS DATE) AS day, hour(ts) FROM visits ORDER BY 1"
+        XCTAssertEqual(try huiyan.run(["query", "--format", "csv", sql]).stdout,
+                       "visitor_id,ts,day,hour(ts)\nA,2025-10-02 04:30:00,2025-10-02,4\nB,2025-10-02 01:00:00,2025-10-02,1\n")
+        XCTAssertEqual(try huiyan.run(["query", "--time-zone", "UTC", "--format", "csv", sql]).stdout,
+                       "visitor_id,ts,day,hour(ts)\nA,2025-10-01 23:00:00,2025-10-01,23\nB,2025-10-01 19:30:00,2025-10-01,19\n")
+        XCTAssertEqual(try huiyan.run(["query", "--time-zone=-03:00", "--format", "csv",
+                                       "SELECT count(*) FROM visits WHERE ts >= '2025-10-01 20:00' AND ts < '2025-10-01 21:00'"]).stdout,
+                       "count(*)\n1\n", "a time literal is read in the run's zone")
+        // Zones whose offset changes during the year, and offsets that are not ones, are refused.
+        let berlin = try huiyan.run(["init", "--db", directory + "/berlin", "--time-zone", "Europe/Berlin"])
+        XCTAssertEqual(berlin.status, 1)
+        XCTAssertTrue(berlin.stderr.contains("changes its offset") && berlin.stderr.contains("+01:00"), berlin.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/berlin"))
+        for zone in ["Mars/Olympus", "+25:00", "+8:5"] {
+            let refused = try huiyan.run(["query", "--time-zone", zone, "SELECT 1"])
+            XCTAssertEqual(refused.status, 1, zone)
+            XCTAssertTrue(refused.stderr.contains(zone), refused.stderr)
+        }
+    }
+
     func testDatabaseOptionBeforeOrAfterTheSubcommandAndFromTheEnvironment() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: HuiyanProcess.binary)

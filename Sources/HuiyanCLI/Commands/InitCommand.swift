@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HuiyanIngest
 import HuiyanStorage
 
@@ -9,8 +10,20 @@ struct InitCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The database's time zone: calendar functions, output and zone-less timestamps in feeds (default: Asia/Shanghai).",
+        discussion: "A name without daylight saving (Asia/Shanghai, Asia/Kolkata, UTC) or an offset (+08:00, -05:30).",
+        valueName: "zone"))
+    var timeZone: String?
+
     func run() throws {
-        let database = try Database.create(at: global.databasePath, tables: FeedCatalog.all)
-        emit("created database \(database.path) (time zone \(database.settings.timeZone)) with tables: \(try database.tableNames().joined(separator: ", "))")
+        var settings = DatabaseSettings(createdAt: ISO8601DateFormatter().string(from: Date()))
+        if let timeZone {
+            settings.utcOffsetSeconds = try DatabaseSettings.fixedOffset(ofZone: timeZone)
+            settings.timeZone = timeZone
+        }
+        let database = try Database.create(at: global.databasePath, tables: FeedCatalog.all, settings: settings)
+        let zone = database.settings.timeZone, offset = DatabaseSettings.offsetText(database.settings.utcOffsetSeconds)
+        emit("created database \(database.path) (time zone \(zone), UTC\(offset)) with tables: \(try database.tableNames().joined(separator: ", "))")
     }
 }

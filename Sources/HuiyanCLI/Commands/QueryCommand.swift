@@ -38,6 +38,11 @@ struct QueryCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: every core).")
     var threads: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Run in this time zone instead of the database's: calendar functions, time literals and output (e.g. UTC, +05:30).",
+        valueName: "zone"))
+    var timeZone: String?
+
     func validate() throws {
         if (sql == nil) == (file == nil) { throw ValidationError("give the SQL as an argument or with -f FILE (one of the two)") }
         if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
@@ -61,6 +66,7 @@ struct QueryCommand: ParsableCommand {
         }
         let database = try global.open()
         let engine = QueryEngine(database: database)
+        if let timeZone { engine.utcOffsetSeconds = try DatabaseSettings.fixedOffset(ofZone: timeZone) }
         var renderer = ResultRenderer(format: format.value, offsetSeconds: engine.utcOffsetSeconds)
         renderer.maxWidth = TerminalLocale.columns()
         let context = QueryContext(timeout: timeout, memoryLimit: memoryLimit.map { $0 << 20 } ?? QueryContext.defaultMemoryLimit,

@@ -220,6 +220,7 @@ public struct Parser {
         case .identifier(let word):
             switch word.uppercased() {
             case "INSERT": hint = "INSERT is not supported; load rows from a file with COPY table FROM 'file'"
+            case "SET": hint = "SET is not supported; the time zone is set with huiyan init --time-zone ZONE (the database's) or huiyan query --time-zone ZONE (one run)"
             case "UPDATE", "DELETE", "DROP", "ALTER", "TRUNCATE", "MERGE", "UPSERT", "REPLACE":
                 hint = "\(word.uppercased()) is not supported"
             default: break
