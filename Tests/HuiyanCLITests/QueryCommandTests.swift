@@ -67,6 +67,18 @@ final class QueryCommandTests: XCTestCase {
         XCTAssertNotEqual(unknown.status, 0, "a misspelled option is still an error")
     }
 
+    func testOptionValuesOutOfRangeAreRefused() throws {
+        for (option, value, message) in [("--memory-limit", "8796093022208", "--memory-limit is at most"),
+                                          ("--timeout", "nan", "--timeout must be a positive number"),
+                                          ("--timeout", "inf", "--timeout must be a positive number"),
+                                          ("--threads", "0", "--threads must be positive")] {
+            let result = try huiyan.run(["query", option, value, "SELECT 1"])
+            XCTAssertEqual(result.status, 64, "\(option) \(value)")
+            XCTAssertTrue(result.stderr.contains(message), result.stderr)
+        }
+        XCTAssertEqual(try huiyan.run(["query", "--memory-limit", "8796093022207", "--format", "csv", "SELECT 1 AS one"]).stdout, "one\n1\n")
+    }
+
     func testErrorsShowACaretAndExitOne() throws {
         let result = try huiyan.run(["query", "SELECT spto, count(*) FROM visits GROUP BY 1"])
         XCTAssertEqual(result.status, 1)

@@ -45,8 +45,11 @@ struct QueryCommand: ParsableCommand {
 
     func validate() throws {
         if (sql == nil) == (file == nil) { throw ValidationError("give the SQL as an argument or with -f FILE (one of the two)") }
-        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        if let timeout, !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout must be a positive number of seconds") }
         if let memoryLimit, memoryLimit <= 0 { throw ValidationError("--memory-limit must be positive") }
+        // Past 2^43 MiB the limit in bytes would not fit in 64 bits; no machine has that much anyway.
+        if let memoryLimit, memoryLimit > Int.max >> 20 { throw ValidationError("--memory-limit is at most \(Int.max >> 20) MiB") }
+        if let threads, threads <= 0 { throw ValidationError("--threads must be positive") }
     }
 
     func run() throws {
