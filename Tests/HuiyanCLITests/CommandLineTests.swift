@@ -115,6 +115,12 @@ final class CommandLineTests: XCTestCase {
         let skipped = try huiyan.run(["ingest", "visits", fixture("feeds/visits.csv"), "--skip-ingested"])
         XCTAssertEqual(skipped.status, 0)
         XCTAssertTrue(skipped.stdout.contains("nothing to ingest"), skipped.stdout)
+        let copy = directory + "/copy.ndjson"
+        try FileManager.default.copyItem(atPath: fixture("feeds/visits.ndjson"), toPath: copy)
+        let once = try huiyan.run(["ingest", "visits", fixture("feeds/visits.ndjson"), copy, "--skip-ingested"])
+        XCTAssertEqual(once.status, 0, once.stderr)
+        XCTAssertTrue(once.stderr.contains("copy.ndjson: the same content as"), once.stderr)
+        XCTAssertTrue(once.stdout.contains("3 rows committed"), once.stdout)
     }
 
     func testVerifyNamesDamagedFileColumnAndBlockAndExitsNonZero() throws {

@@ -213,6 +213,14 @@ final class IngestorTests: XCTestCase {
         XCTAssertEqual(try database.snapshot(of: "visits").rowCount, 10)
         _ = try ingest("visits", [copy]) { $0.force = true }
         XCTAssertEqual(try database.snapshot(of: "visits").rowCount, 20)
+        // The same content twice in one command; a day with no rows, again the next day.
+        XCTAssertThrowsError(try ingest("visits", [fixture("feeds/visits.ndjson"), fixture("feeds/visits.ndjson")])) { error in
+            XCTAssertTrue("\(error)".contains("given before it in this command"), "\(error)")
+        }
+        let day2 = directory + "/day2.csv"
+        try FileManager.default.copyItem(atPath: fixture("malformed/visits-header-only.csv"), toPath: day2)
+        XCTAssertEqual(try ingest("visits", [fixture("malformed/visits-header-only.csv")]).accepted, 0)
+        XCTAssertEqual(try ingest("visits", [day2]).accepted, 0, "an empty day is not a repeat of the last one")
     }
 
     func testLargeInputIsWrittenInSeveralSegmentsAndCommittedOnce() throws {

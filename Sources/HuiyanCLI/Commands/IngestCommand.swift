@@ -87,14 +87,18 @@ struct IngestCommand: ParsableCommand {
         }
     }
 
-    /// The files whose content the table has not ingested yet; each other one is named on standard error.
+    /// The files whose content the table has not ingested yet, each content once; each other one is named on
+    /// standard error. (A file that held no row is never a repeat: it changed nothing.)
     static func notYetIngested(_ files: [String], table: String, database: Database) throws -> [String] {
-        let already = Set(try database.manifest(of: table).ingestedFiles.map(\.contentHash))
+        let already = Set(try database.manifest(of: table).ingestedFiles.filter { $0.acceptedRows + $0.rejectedRows > 0 }.map(\.contentHash))
+        var given: [String: String] = [:]
         return try files.filter { path in
-            guard FileIO.exists(path) else { return true }
-            let seen = already.contains(try Ingestor.contentHash(path))
-            if seen { warn("\(path): already ingested, passed over") }
-            return !seen
+            guard FileIO.exists(path), !FileIO.isDirectory(path) else { return true }
+            let hash = try Ingestor.contentHash(path)
+            if already.contains(hash) { warn("\(path): already ingested, passed over"); return false }
+            if let earlier = given[hash] { warn("\(path): the same content as \(earlier), passed over"); return false }
+            given[hash] = path
+            return true
         }
     }
 

@@ -5,6 +5,8 @@ public enum IngestError: Error, CustomStringConvertible {
     /// The file's header (or the file itself) cannot be ingested into the table.
     case fileRejected(path: String, line: Int, reason: String)
     case alreadyIngested(path: String, earlierName: String, committedAt: String)
+    /// Two files of one command with the same content.
+    case givenTwice(path: String, earlierPath: String)
     case strictRejected(rejected: Int, rejectsPath: String)
     case io(path: String, message: String)
 
@@ -18,6 +20,8 @@ public enum IngestError: Error, CustomStringConvertible {
             return "\(path):\(line): \(reason)"
         case .alreadyIngested(let path, let earlierName, let committedAt):
             return "\(path) was already ingested (same content as \(earlierName), committed \(committedAt)); nothing was ingested. Use --force to ingest it again"
+        case .givenTwice(let path, let earlierPath):
+            return "\(path) has the same content as \(earlierPath), given before it in this command; nothing was ingested. Give it once (or --force to ingest both)"
         case .strictRejected(let rejected, let rejectsPath):
             return "\(rejected) row(s) rejected under --strict; nothing was committed. Reasons in \(rejectsPath)"
         case .io(let path, let message):

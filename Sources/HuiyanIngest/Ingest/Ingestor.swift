@@ -54,11 +54,12 @@ public final class Ingestor {
             splitting.wait()
             let hash = try hashed.get()
             if !options.force {
-                if let earlier = append.earlierIngest(contentHash: hash) {
+                // A file that held no row (a header alone, or nothing) changed nothing: the same again is no repeat.
+                if let earlier = append.earlierIngest(contentHash: hash), earlier.acceptedRows + earlier.rejectedRows > 0 {
                     throw IngestError.alreadyIngested(path: path, earlierName: earlier.name, committedAt: earlier.committedAt)
                 }
                 if let twin = plans.first(where: { $0.hash == hash }) {
-                    throw IngestError.alreadyIngested(path: path, earlierName: twin.path, committedAt: "in this same command")
+                    throw IngestError.givenTwice(path: path, earlierPath: twin.path)
                 }
             }
             plans.append(Plan(path: path, format: format, size: size, hash: hash, chunks: try split.chunks?.get()))
