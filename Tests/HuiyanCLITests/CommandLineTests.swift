@@ -74,6 +74,27 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    func testOddPathsGiveClearErrorsAndLeaveNothingBehind() throws {
+        // A database path that is a file.
+        let file = directory + "/notes.txt"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        let onFile = try huiyan.run(["init", "--db", file])
+        XCTAssertEqual(onFile.status, 1)
+        XCTAssertTrue(onFile.stderr.contains("notes.txt is a file; a database is a folder"), onFile.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file + ".creating"))
+        // Rejected rows thrown away on purpose.
+        XCTAssertEqual(try huiyan.run(["init"]).status, 0)
+        let discarded = try huiyan.run(["ingest", "tickets", fixture("malformed/tickets-bad-qty.csv"), "--rejects", "/dev/null"])
+        XCTAssertEqual(discarded.status, 0, discarded.stderr)
+        XCTAssertTrue(discarded.stdout.contains("2 rows committed, 3 rejected"), discarded.stdout)
+        // A report to a folder that does not exist, and a year out of range.
+        XCTAssertEqual(try huiyan.run(["ingest", "visits", fixture("feeds/visits.csv")]).status, 0)
+        let report = try huiyan.run(["report", "--html", directory + "/missing/report.html"])
+        XCTAssertEqual(report.status, 1)
+        XCTAssertTrue(report.stderr.contains("cannot write the report to \(directory!)/missing/report.html: no folder"), report.stderr)
+        XCTAssertTrue(try huiyan.run(["report", "--year", "0"]).stderr.contains("--year must be a year between"))
+    }
+
     func testDatabaseOptionBeforeOrAfterTheSubcommandAndFromTheEnvironment() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: HuiyanProcess.binary)

@@ -36,6 +36,10 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A folder of catalog CSV files (default: $HUIYAN_CATALOGS, else the built-in ones).", valueName: "dir"))
     var catalogs: String?
 
+    func validate() throws {
+        guard (1971...9998).contains(year) else { throw ValidationError("--year must be a year between 1971 and 9998") }
+    }
+
     func run() throws {
         let catalog = try Catalog.load(directoryOrDefault: catalogs)
         try Self.produce(database: try global.open(), catalog: catalog, year: year, asOf: asOf, html: html)
@@ -45,7 +49,13 @@ struct ReportCommand: ParsableCommand {
     static func produce(database: Database, catalog: Catalog, year: Int, asOf: String?, html: String?) throws {
         let data = try ReportBuilder(engine: QueryEngine(database: database), catalog: catalog).build(year: year, asOf: asOf)
         if let html {
-            try HTMLReport(data: data).render().write(toFile: html, atomically: true, encoding: .utf8)
+            do {
+                try HTMLReport(data: data).render().write(toFile: html, atomically: true, encoding: .utf8)
+            } catch {
+                let folder = (html as NSString).deletingLastPathComponent
+                let reason = folder.isEmpty || FileManager.default.fileExists(atPath: folder) ? "cannot write the file" : "no folder \(folder)"
+                throw QueryFailure("cannot write the report to \(html): \(reason)")
+            }
             emit("report of \(year) as of \(data.asOf) written to \(html)")
         } else {
             emit(TextReport(data: data).render())

@@ -40,6 +40,10 @@ public final class Ingestor {
             guard FileIO.exists(path), !FileIO.isDirectory(path) else { throw IngestError.fileNotFound(path: path) }
             guard let format = options.format ?? InputFormat(fileName: path) else { throw IngestError.unknownFormat(path: path) }
             let size = try FileIO.fileSize(path)
+            if let encoding = Self.utf16Encoding(path) {
+                throw IngestError.fileRejected(path: path, line: 1, reason: "the file is \(encoding) (it starts with that byte-order mark); "
+                    + "feeds are UTF-8: convert it first, e.g. iconv -f \(encoding) -t UTF-8 FILE > FILE.utf8")
+            }
             // A file parsed on several threads is split (a pass over its first part) while it is hashed (a pass
             // over all of it): two reads of the file side by side on two cores instead of one after the other.
             let parts = size >= options.parallelThreshold ? max(1, options.threads) : 1
@@ -201,6 +205,16 @@ public final class Ingestor {
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         formatter.timeZone = TimeZone(secondsFromGMT: database.settings.utcOffsetSeconds)
         return FileIO.join(database.path, "rejects", "\(table)-\(formatter.string(from: Date()))-\(getpid()).csv")
+    }
+
+    /// "UTF-16LE" or "UTF-16BE" when the file starts with that byte-order mark, else nil.
+    static func utf16Encoding(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let start = [UInt8]((try? handle.read(upToCount: 2)) ?? Data())
+        if start == [0xFF, 0xFE] { return "UTF-16LE" }
+        if start == [0xFE, 0xFF] { return "UTF-16BE" }
+        return nil
     }
 
     /// XXH3-128 of a file's bytes, read in 1 MiB pieces: what identifies a file already ingested.

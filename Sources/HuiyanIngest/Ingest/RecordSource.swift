@@ -81,6 +81,10 @@ final class CSVRecordSource: ReaderBackedSource {
         var mapping: [Int] = []
         var seen = Set<Int>()
         for i in 0..<reader.fieldCount {
+            guard ValueParsing.isValidUTF8(reader.field(i)) else {
+                throw IngestError.fileRejected(path: path, line: reader.lineNumber, reason: "the header is not valid UTF-8 (a file in GBK "
+                    + "or another encoding?); feeds are UTF-8: convert it first, e.g. iconv -f GBK -t UTF-8 FILE > FILE.utf8")
+            }
             let name = String(decoding: reader.field(i), as: UTF8.self)
             if let column = schema.index(of: name) {
                 guard seen.insert(column).inserted else {

@@ -69,12 +69,18 @@ public enum FileIO {
         if Glibc.rename(from, to) != 0 { throw error(to, "cannot rename \(from) to") }
     }
 
-    /// fsyncs a file's data to disk.
+    /// fsyncs a file's data to disk (a device or pipe, which has nothing to sync, is let be).
     public static func syncFile(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw error(path, "cannot open") }
         defer { close(fd) }
-        if fsync(fd) != 0 { throw error(path, "cannot sync") }
+        if fsync(fd) != 0 && !(errno == EINVAL && !isRegularFile(fd)) { throw error(path, "cannot sync") }
+    }
+
+    /// Whether an open descriptor is a regular file.
+    static func isRegularFile(_ fd: Int32) -> Bool {
+        var info = stat()
+        return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// fsyncs a directory so that a rename inside it survives a crash.
@@ -176,7 +182,8 @@ public final class OutputFile {
 
     public func sync() throws {
         try flush()
-        if fsync(fd) != 0 { throw FileIO.error(path, "cannot sync") }
+        // A device or pipe (`--rejects /dev/null`) has nothing to sync: EINVAL there is not a failure.
+        if fsync(fd) != 0 && !(errno == EINVAL && !FileIO.isRegularFile(fd)) { throw FileIO.error(path, "cannot sync") }
     }
 
     public func close() throws {

@@ -55,6 +55,9 @@ public final class Database: @unchecked Sendable {
     /// a temporary folder and renamed into place, so a crash leaves either no database or a complete one.
     public static func create(at path: String, tables: [TableSchema], settings: DatabaseSettings? = nil) throws -> Database {
         guard !exists(at: path) else { throw StorageError.invalidArgument("a database already exists at \(path)") }
+        if FileIO.exists(path) && !FileIO.isDirectory(path) {
+            throw StorageError.invalidArgument("\(path) is a file; a database is a folder: give another path")
+        }
         if FileIO.isDirectory(path) {
             guard try FileIO.list(path).isEmpty else {
                 throw StorageError.invalidArgument("\(path) is a folder that is not empty and holds no Huiyan database")
