@@ -98,6 +98,11 @@ final class QueryCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("created table weather with 3 column(s)"), result.stdout)
         XCTAssertTrue(result.stdout.hasSuffix("city,count(*),sum(rain)\n衡阳,2,1.5\n"), result.stdout)
+        // In the table format, COPY says where the reasons of its rejected rows are.
+        try "day,city,rain\n2025-10-03,衡阳,wet\n".write(toFile: directory + "/bad.csv", atomically: true, encoding: .utf8)
+        let copy = try huiyan.run(["query", "COPY weather FROM '\(directory!)/bad.csv'"])
+        XCTAssertEqual(copy.status, 0, copy.stderr)
+        XCTAssertTrue(copy.stdout.contains("0 row(s) loaded into weather, 1 rejected (reasons in \(directory!)/db/rejects/weather-"), copy.stdout)
     }
 
     func testCtrlCCancelsARunningQueryAndATimeoutStopsOne() throws {

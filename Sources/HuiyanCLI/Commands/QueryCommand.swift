@@ -120,4 +120,6 @@ struct OutputFormatArgument: ExpressibleByArgument {
     }
     static let table = OutputFormatArgument(argument: "table")!
     static var allValueStrings: [String] { OutputFormat.allCases.map(\.rawValue) }
+    /// The name `--help` shows as the default.
+    var defaultValueDescription: String { value.rawValue }
 }

@@ -51,7 +51,9 @@ public struct ResultRenderer {
     public func render(_ result: QueryResult) -> String {
         if result.columnNames.isEmpty { return result.message ?? "" }
         switch format {
-        case .table: return table(result)
+        // A statement's note beside its rows (COPY: how many, and where the rejected rows' reasons are)
+        // goes under the table; the machine formats stay rows only.
+        case .table: return table(result) + (result.message.map { "\n" + $0 } ?? "")
         case .csv: return csv(result)
         case .json: return json(result)
         case .markdown: return markdown(result)

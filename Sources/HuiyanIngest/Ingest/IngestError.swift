@@ -23,7 +23,7 @@ public enum IngestError: Error, CustomStringConvertible {
         case .givenTwice(let path, let earlierPath):
             return "\(path) has the same content as \(earlierPath), given before it in this command; nothing was ingested. Give it once (or --force to ingest both)"
         case .strictRejected(let rejected, let rejectsPath):
-            return "\(rejected) row(s) rejected under --strict; nothing was committed. Reasons in \(rejectsPath)"
+            return "\(rejected) row(s) rejected, and strict (--strict, or STRICT in COPY) commits nothing then. Reasons in \(rejectsPath)"
         case .io(let path, let message):
             return "\(path): \(message)"
         }

@@ -144,7 +144,7 @@ final class NDJSONRecordSource: ReaderBackedSource {
 
     func bind(into slots: UnsafeMutableBufferPointer<FieldSlot>) -> RecordFailure? {
         if let problem = reader.problem {
-            return RecordFailure(position: 0, columnName: nil, reason: "\(problem)")
+            return RecordFailure(position: 0, columnName: problem.key, reason: "\(problem)")
         }
         for i in slots.indices { slots[i].state = .missing }
         for i in 0..<reader.fieldCount {

@@ -15,6 +15,14 @@ enum NDJSONRecordProblem: Error, Equatable, Sendable, CustomStringConvertible {
     /// The line (without its terminator) is longer than `limit` bytes.
     case recordTooLong(limit: Int)
 
+    /// The key the problem is about, when it is about one (it goes to the rejects file's column field).
+    var key: String? {
+        switch self {
+        case .nestedValue(let key, _), .duplicateKey(let key): return key
+        default: return nil
+        }
+    }
+
     var description: String {
         switch self {
         case .malformed(let column, let reason): return "malformed JSON at byte \(column): \(reason)"
