@@ -63,6 +63,12 @@ final class RendererTests: XCTestCase {
         try RendererGolden.check(result.stdout, against: "charts.txt")
     }
 
+    func testUnitsLeaveHugeNumbersAsTheyAre() throws {
+        let result = try huiyan.run([], input: ".units wan\nSELECT 1e300 AS d, 123456.0::DOUBLE AS w;\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("│ 1e+300 │ 12.35万 │"), result.stdout)
+    }
+
     func testLargeResultShowsFirstAndLastRows() throws {
         let feed = directory + "/visits.csv"
         XCTAssertEqual(try huiyan.run(["generate", "visits", "--rows", "5000", "--out", feed]).status, 0)

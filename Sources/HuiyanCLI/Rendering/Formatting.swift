@@ -23,10 +23,11 @@ public enum Formatting {
     }
 
     /// Large amounts in 万 (10⁴) and 亿 (10⁸) with at most two decimals: `80000000` → `8000万`,
-    /// `70000000000` → `700亿`, `12345` → `1.23万`; nil below 10,000 (shown as they are).
+    /// `70000000000` → `700亿`, `12345` → `1.23万`; nil below 10,000 and from 10¹⁶ (a trillion 亿) on, where
+    /// the plain number reads better (shown as they are).
     public static func wan(_ value: Double) -> String? {
         let magnitude = abs(value)
-        guard magnitude.isFinite, magnitude >= 10_000 else { return nil }
+        guard magnitude.isFinite, magnitude >= 10_000, magnitude < 1e16 else { return nil }
         let (scaled, unit) = magnitude >= 100_000_000 ? (value / 100_000_000, "亿") : (value / 10_000, "万")
         var text = String(format: "%.2f", scaled)
         while text.hasSuffix("0") { text.removeLast() }
