@@ -75,4 +75,13 @@ final class REPLScriptTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("│ 南岳衡山 │"), result.stdout)
         XCTAssertTrue(result.stdout.hasSuffix("t\nit's\n"), result.stdout)
     }
+
+    func testACommentOrStringLeftOpenAtTheEndIsAnError() throws {
+        for (tail, message) in [("/* open\nSELECT 2;\n", "unterminated /* comment"), ("SELECT 'open;\n", "unterminated string")] {
+            let result = try huiyan.run([], input: "SELECT 1 AS a;\n" + tail)
+            XCTAssertEqual(result.status, 1, tail)
+            XCTAssertTrue(result.stderr.contains(message), result.stderr)
+            XCTAssertTrue(result.stdout.contains("│ 1 │"), result.stdout)
+        }
+    }
 }

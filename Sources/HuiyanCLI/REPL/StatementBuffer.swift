@@ -5,7 +5,7 @@ struct StatementBuffer {
     private(set) var pending = ""
 
     /// Whether a statement has begun but not ended (the continuation prompt shows then).
-    var isContinuing: Bool { Self.hasContent(pending) }
+    var isContinuing: Bool { Self.hasContent(pending) || Self.endsInsideBlock(pending) }
 
     /// Adds a line; returns the statements it completes, each with its `;`.
     mutating func append(_ line: String) -> [String] {
@@ -40,6 +40,15 @@ struct StatementBuffer {
             if scanner.sawContent { return true }
         }
         return false
+    }
+
+    /// Whether text ends inside a quoted string or name or a `/* … */` comment (left open, it is still
+    /// pending: at the end of a script it runs, and says it is unterminated).
+    static func endsInsideBlock<S: StringProtocol>(_ text: S) -> Bool {
+        var scanner = Scanner()
+        let characters = Array(text)
+        for (i, c) in characters.enumerated() { _ = scanner.step(c, next: i + 1 < characters.count ? characters[i + 1] : nil) }
+        return scanner.isInsideBlock
     }
 
     /// Where the scan is: in code, a quoted string or name, or a comment.
