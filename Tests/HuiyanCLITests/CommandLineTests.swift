@@ -95,6 +95,20 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(try huiyan.run(["report", "--year", "0"]).stderr.contains("--year must be a year between"))
     }
 
+    func testTablesAndStatsShowTheOtherTablesWhenOneManifestIsDamaged() throws {
+        XCTAssertEqual(try huiyan.run(["ingest", "visits", fixture("feeds/visits.csv")]).status, 0)
+        let manifest = directory + "/db/tables/orders/MANIFEST"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: manifest))
+        bytes[10] ^= 0x20
+        try bytes.write(to: URL(fileURLWithPath: manifest))
+        for command in ["tables", "stats"] {
+            let result = try huiyan.run([command])
+            XCTAssertEqual(result.status, 1, command)
+            XCTAssertTrue(result.stderr.contains("Error: table orders: damaged file"), result.stderr)
+            XCTAssertTrue(result.stdout.contains("visits"), result.stdout)
+        }
+    }
+
     func testDatabaseOptionBeforeOrAfterTheSubcommandAndFromTheEnvironment() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: HuiyanProcess.binary)

@@ -9,7 +9,8 @@ struct QueryCommand: ParsableCommand {
         commandName: "query",
         abstract: "Run SQL: SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, COPY.",
         discussion: """
-        Statements are separated by ';'. Money prints as yuan with two decimals, timestamps in the \
+        Statements are separated by ';' and run in order; the first error stops the rest (exit 1; the REPL \
+        reading a script from standard input reports it and goes on). Money prints as yuan with two decimals, timestamps in the \
         database's zone (Asia/Shanghai unless set otherwise). docs/SQL.md lists the dialect.
 
         Examples:

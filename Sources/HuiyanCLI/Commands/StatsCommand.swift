@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HuiyanStorage
 
 struct StatsCommand: ParsableCommand {
@@ -36,7 +37,15 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         let database = try global.open()
         let names = try table.map { [try database.resolveTableName($0)] } ?? database.tableNames()
-        let stats = try names.map { try Self.collect(database.snapshot(of: $0)) }
+        // A table whose manifest is damaged is named on standard error; the others are still shown.
+        var damaged = false
+        let stats = names.compactMap { name -> TableStats? in
+            do { return Self.collect(try database.snapshot(of: name)) } catch {
+                warn("Error: table \(name): \(error)")
+                damaged = true
+                return nil
+            }
+        }
         switch format {
         case .json: emit(Formatting.json(stats))
         case .table:
@@ -55,6 +64,7 @@ struct StatsCommand: ParsableCommand {
                 emit(out.render())
             }
         }
+        if damaged { throw ExitCode.failure }
     }
 
     static func collect(_ snapshot: TableSnapshot) -> TableStats {

@@ -17,10 +17,18 @@ struct TablesCommand: ParsableCommand {
 
     func run() throws {
         let database = try global.open()
-        let rows = try database.tableNames().map { name -> Row in
-            let manifest = try database.manifest(of: name)
-            return Row(name: name, rows: manifest.rowCount, segments: manifest.segments.count, bytes: manifest.byteCount,
-                       columns: manifest.schema.columns.count)
+        // A table whose manifest is damaged is named on standard error; the others are still listed.
+        var damaged = false
+        let rows = try database.tableNames().compactMap { name -> Row? in
+            do {
+                let manifest = try database.manifest(of: name)
+                return Row(name: name, rows: manifest.rowCount, segments: manifest.segments.count, bytes: manifest.byteCount,
+                           columns: manifest.schema.columns.count)
+            } catch {
+                warn("Error: table \(name): \(error)")
+                damaged = true
+                return nil
+            }
         }
         switch format {
         case .json: emit(Formatting.json(rows))
@@ -31,5 +39,6 @@ struct TablesCommand: ParsableCommand {
             }
             emit(table.render())
         }
+        if damaged { throw ExitCode.failure }
     }
 }
