@@ -86,5 +86,11 @@ final class ApproxDistinctTests: XCTestCase {
         // Group 1 sees NULLs only; group 2 no row.
         try accumulator.update(input, groups: [0, 0, 1, 1], Batch(count: 4, selection: nil))
         XCTAssertEqual(accumulator.result(groups: 3).ints, [2, 0, 0])
+        // A block of a column that is NULL throughout: its dictionary is empty.
+        let empty = Vector(type: .string, count: 3)
+        empty.pool = StringPool(strings: [], isSorted: true)
+        empty.nulls = [1, 1, 1]
+        try accumulator.update(empty, groups: [0, 1, 2], Batch(count: 3, selection: nil))
+        XCTAssertEqual(accumulator.result(groups: 3).ints, [2, 0, 0])
     }
 }

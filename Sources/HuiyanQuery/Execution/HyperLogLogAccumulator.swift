@@ -60,6 +60,8 @@ final class HyperLogLogAccumulator: Accumulator {
         guard let input else { return }
         if type == .string {
             let pool = input.pool!
+            // An empty dictionary: every row is NULL, nothing to count.
+            guard pool.count > 0 else { return }
             let words = (pool.count + 63) / 64
             if pendingPool !== pool { flush() }
             if offsets.count * words * 8 <= Self.pendingBudget {
