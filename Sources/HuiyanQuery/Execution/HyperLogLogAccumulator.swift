@@ -200,22 +200,52 @@ final class HyperLogLogAccumulator: Accumulator {
     func result(groups: Int) -> Vector {
         flush()
         let v = Vector(type: .int64, count: groups)
-        let m = Double(Self.registerCount)
-        let alpha = 0.7213 / (1 + 1.079 / m)
         for g in 0..<groups {
             guard g < offsets.count, offsets[g] >= 0 else { v.ints[g] = 0; continue }
-            var sum = 0.0
-            var zeros = 0
-            for k in 0..<Self.registerCount {
-                let r = registers[offsets[g] + k]
-                sum += pow(2.0, -Double(r))
-                if r == 0 { zeros += 1 }
-            }
-            var estimate = alpha * m * m / sum
-            if estimate <= 2.5 * m && zeros > 0 { estimate = m * log(m / Double(zeros)) }
-            v.ints[g] = Int64(estimate.rounded())
+            v.ints[g] = registers.withUnsafeBufferPointer { Self.estimate(UnsafeBufferPointer(rebasing: $0[offsets[g]..<offsets[g] + Self.registerCount])) }
         }
         return v
+    }
+
+    /// The cardinality the registers estimate, by Ertl's improved estimator ("New cardinality estimation
+    /// algorithms for HyperLogLog sketches", 2017), from the histogram of register values. Unlike the
+    /// classic estimate with linear counting below 2.5 m, it has no bias where the two meet: that switch
+    /// overestimated about 41,000 distinct values by 3 % (against the 0.8 % standard error stated).
+    static func estimate(_ registers: UnsafeBufferPointer<UInt8>) -> Int64 {
+        let q = 64 - precision                       // ranks are 1 … q + 1
+        var histogram = [Double](repeating: 0, count: q + 2)
+        for r in registers { histogram[Int(r)] += 1 }
+        let m = Double(registers.count)
+        var z = m * tau(1 - histogram[q + 1] / m)
+        for k in stride(from: q, through: 1, by: -1) { z = 0.5 * (z + histogram[k]) }
+        z += m * sigma(histogram[0] / m)
+        return Int64((m * m / (2 * log(2.0)) / z).rounded())
+    }
+
+    /// x + Σ_{k ≥ 1} x^(2^k) · 2^(k−1) (infinite at 1: no register set, the estimate is 0).
+    private static func sigma(_ x: Double) -> Double {
+        if x == 1 { return .infinity }
+        var x = x, y = 1.0, z = x, previous = 0.0
+        repeat {
+            x *= x
+            previous = z
+            z += x * y
+            y += y
+        } while z != previous
+        return z
+    }
+
+    /// (1 − x − Σ_{k ≥ 1} (1 − x^(2^−k))² · 2^−k) / 3.
+    private static func tau(_ x: Double) -> Double {
+        if x == 0 || x == 1 { return 0 }
+        var x = x, y = 1.0, z = 1 - x, previous = 0.0
+        repeat {
+            x = x.squareRoot()
+            previous = z
+            y *= 0.5
+            z -= (1 - x) * (1 - x) * y
+        } while z != previous
+        return z / 3
     }
 
     var approximateBytes: Int { registers.count + offsets.count * 8 + pending.count * 8 + hashes.count * 8 }
