@@ -113,6 +113,7 @@ final class REPLTerminalTests: XCTestCase {
         try repl.press("C-e")
         try repl.enter(";")
         repl.waitFor("│   1 │")
+        repl.waitForPrompt()        // keys typed before the prompt is drawn land in front of it on a busy machine
         // Tab completes keywords (in the case typed), tables (only tables after FROM), columns and meta-commands.
         try repl.type("sel")
         try repl.press("Tab")
@@ -123,6 +124,7 @@ final class REPLTerminalTests: XCTestCase {
         repl.waitFor("huiyan> select count(*) AS n from tickets ")
         try repl.enter(";")
         repl.waitFor("│ 7 │")
+        repl.waitForPrompt()
         try repl.type(".sch")
         try repl.press("Tab")
         try repl.type("ord")
@@ -130,6 +132,7 @@ final class REPLTerminalTests: XCTestCase {
         repl.waitFor("huiyan> .schema orders ")
         try repl.press("Enter")
         repl.waitFor("CREATE TABLE orders (")
+        repl.waitForPrompt()
         try repl.enter(".nosuch")
         repl.waitFor("Error: unknown command .nosuch — the commands are .help .tables")
         repl.waitForPrompt()
