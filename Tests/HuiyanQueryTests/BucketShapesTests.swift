@@ -126,6 +126,13 @@ final class BucketShapesTests: XCTestCase {
             ("visits", "CAST(ts AS DATE) AS d, spot", "CAST(ts AS DATE) AS d, spot || '' AS s"),
             ("visits", "EXTRACT(YEAR FROM ts) AS y, route", "EXTRACT(YEAR FROM ts) AS y, route || '' AS r"),
             ("orders", "strftime(ts, '%Y-%m') AS ym, platform", "strftime(ts, '%Y-%m') AS ym, platform || '' AS p"),
+            // Keys that come round again: equal at a block's first and last instant, they still differ in between
+            // (a block of three weeks begins and ends on a Wednesday).
+            ("visits", "EXTRACT(dow FROM ts) AS d, spot", "EXTRACT(dow FROM ts) AS d, spot || '' AS s"),
+            ("tickets", "channel, EXTRACT(isodow FROM ts) AS d", "channel || '' AS c, EXTRACT(isodow FROM ts) AS d"),
+            ("visits", "EXTRACT(hour FROM ts) AS h, origin", "EXTRACT(hour FROM ts) AS h, origin || '' AS o"),
+            ("orders", "EXTRACT(day FROM ts) AS d, platform", "EXTRACT(day FROM ts) AS d, platform || '' AS p"),
+            ("orders", "strftime(ts, '%a') AS a, category", "strftime(ts, '%a') AS a, category || '' AS c"),
         ]
         for (table, keys, expressions) in shapes {
             for filter in ["", " WHERE ts >= '2025-05-01' AND ts < '2025-07-08'"] {

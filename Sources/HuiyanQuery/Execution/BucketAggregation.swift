@@ -228,11 +228,16 @@ struct BucketAggregation {
     /// entries, without decoding anything.
     private var aggregatesFromFooter: Bool {
         guard case .timeRuns = shape, fromFooter else { return false }
-        return plan.groupKeys.allSatisfy { key in
-            switch key {
-            case .function(.dateTrunc, _, _), .cast(_, .date), .function(.datePart(.year), _, _): return true
-            default: return key.isConstant
-            }
+        return plan.groupKeys.allSatisfy(Self.neverDecreases)
+    }
+
+    /// Whether a time key never decreases as time goes on (date_trunc, CAST AS DATE, the year, a constant):
+    /// then, equal at a block's first and last instant, it is the same for every row between. An hour, a
+    /// weekday or a day of the month comes round again and may differ in between.
+    private static func neverDecreases(_ key: BoundExpression) -> Bool {
+        switch key {
+        case .function(.dateTrunc, _, _), .cast(_, .date), .function(.datePart(.year), _, _): return true
+        default: return key.isConstant
         }
     }
 
@@ -253,7 +258,8 @@ struct BucketAggregation {
 
     /// The group keys other than the one at `except`, computed at the first and last instant of a block's
     /// time column (from its zone map); nil when the block has NULL times or none, or when a key differs
-    /// between the two (the block then spans more than one of its buckets).
+    /// between the two (the block then spans more than one of its buckets). Only keys that never decrease
+    /// (`neverDecreases`) are then the same for the whole block.
     private func keysAtBlockEnds(_ segment: SegmentReader, _ block: Int, time: Int, except: Int? = nil) throws -> [Int: Vector]? {
         let zone = segment.columns[time].blocks[block]
         guard zone.nullCount == 0, zone.rowCount > 0 else { return nil }
@@ -325,6 +331,8 @@ struct BucketAggregation {
             return (keys, nil)
         case .timeRuns(let time, let codeKeys):
             guard codeKeys.count == 1, case .column(let column, _, .string) = plan.groupKeys[codeKeys[0]] else { return nil }
+            // A whole block is one time bucket only when its keys, equal at both ends, cannot differ between.
+            guard plan.groupKeys.indices.allSatisfy({ $0 == codeKeys[0] || neverDecreases(plan.groupKeys[$0]) }) else { return nil }
             return ([(codeKeys[0], column)], time)
         }
     }
