@@ -142,6 +142,19 @@ final class BucketShapesTests: XCTestCase {
         }
     }
 
+    func testDistinctStringsOfExpressionsCountEachStringOnce() throws {
+        // An expression's strings come in a pool of their own for every block, unsorted and with repeats
+        // (coalesce maps NULL and a value to one string): counted across blocks, each string still once.
+        let engine = try DifferentialTests.engine()
+        assertSameRows(engine,
+                       "SELECT group_type, date_trunc('month', ts) AS m, count(DISTINCT coalesce(route, spot)) FROM visits GROUP BY 1, 2 ORDER BY 1, 2",
+                       "SELECT group_type, date_trunc('month', ts) AS m, count(DISTINCT CASE WHEN route IS NULL THEN spot ELSE route END) FROM visits GROUP BY 1, 2 ORDER BY 1, 2",
+                       "coalesce against CASE")
+        let byLower = rows(engine, "SELECT count(DISTINCT lower(spot)), count(DISTINCT coalesce(route, '?')), count(DISTINCT route) + max(CASE WHEN route IS NULL THEN 1 ELSE 0 END) FROM visits")
+        XCTAssertEqual(byLower.first?[0], rows(engine, "SELECT count(DISTINCT spot) FROM visits").first?[0])
+        XCTAssertEqual(byLower.first?[1], byLower.first?[2])
+    }
+
     func testTimeRunsWithDictionaryCodesMatchTheHashTable() throws {
         let engine = try DifferentialTests.engine()
         // (table, keys through runs of time and codes, the same keys through the hash table, how many keys)

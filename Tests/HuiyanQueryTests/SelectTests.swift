@@ -225,6 +225,17 @@ final class SelectTests: QueryTestCase {
         XCTAssertEqual(rows("SELECT route AS r, count(*) FROM visits GROUP BY r ORDER BY 2 DESC, r LIMIT 1"), [["大南岳衡山旅游经济圈", "4"]])
     }
 
+    func testDistinctStringsOfAnExpressionAcrossSegments() {
+        // visits.csv and visits.ndjson are two segments with their own dictionaries; coalesce's strings come
+        // in a pool per block, unsorted and with repeats.
+        let expected = Set(rows("SELECT coalesce(route, '?') FROM visits").map { $0[0] }).count
+        XCTAssertEqual(value("SELECT count(DISTINCT coalesce(route, '?')) FROM visits"), String(expected))
+        XCTAssertEqual(value("SELECT count(DISTINCT coalesce(route, spot)) FROM visits"),
+                       String(Set(rows("SELECT coalesce(route, spot) FROM visits").map { $0[0] }).count))
+        XCTAssertEqual(rows("SELECT group_type, count(DISTINCT lower(coalesce(route, 'x'))) FROM visits GROUP BY 1 ORDER BY 1").map { $0[1] },
+                       rows("SELECT group_type, count(DISTINCT coalesce(route, 'x')) FROM visits GROUP BY 1 ORDER BY 1").map { $0[1] })
+    }
+
     func testStatements() throws {
         XCTAssertEqual(rows("SHOW TABLES").map { $0[0] }, ["orders", "tickets", "visits"])
         XCTAssertEqual(rows("DESCRIBE tickets").map { $0[0] + " " + $0[1] }.prefix(2), ["ts TIMESTAMP", "ticket_id VARCHAR"])

@@ -361,6 +361,10 @@ final class DistinctAccumulator: Accumulator {
         guard let input else { return }
         switch type {
         case .string:
+            var input = input
+            // Counting across pools needs each sorted and free of repeats (a segment's dictionary is); the
+            // pool of an expression (coalesce, lower, ||, CASE) may be neither: its strings are sorted first.
+            if !input.pool!.isSorted { input = Self.sortedDistinct(input, batch) }
             let pool = input.pool!
             if runs.count == 1 {
                 // One group (a global count): set bits straight into its bitmap.
@@ -391,6 +395,23 @@ final class DistinctAccumulator: Accumulator {
         default:
             batch.forEachSelected { i in if !input.isNull(i) { numbers[Int(groups[i])].insert(input.ints[i]) } }
         }
+    }
+
+    /// The batch's string vector over a pool of the distinct strings its selected, non-NULL rows hold, in
+    /// byte order (other rows keep code 0).
+    private static func sortedDistinct(_ input: Vector, _ batch: Batch) -> Vector {
+        let pool = input.pool!
+        var used = [Bool](repeating: false, count: pool.count)
+        batch.forEachSelected { i in if !input.isNull(i) { used[Int(input.ints[i])] = true } }
+        let distinct = Set(used.indices.lazy.filter { used[$0] }.map { pool.string($0) }).sorted { Evaluator.byteOrder($0, $1) < 0 }
+        var codeOf: [String: Int64] = [:]
+        for (k, string) in distinct.enumerated() { codeOf[string] = Int64(k) }
+        let remap = used.indices.map { used[$0] ? codeOf[pool.string($0)]! : 0 }
+        let out = Vector(type: .string, count: input.count)
+        out.nulls = input.nulls
+        out.pool = StringPool(strings: distinct, isSorted: true)
+        batch.forEachSelected { i in out.ints[i] = input.isNull(i) ? 0 : remap[Int(input.ints[i])] }
+        return out
     }
 
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
