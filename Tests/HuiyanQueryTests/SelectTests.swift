@@ -236,6 +236,20 @@ final class SelectTests: QueryTestCase {
                        rows("SELECT group_type, count(DISTINCT coalesce(route, 'x')) FROM visits GROUP BY 1 ORDER BY 1").map { $0[1] })
     }
 
+    func testGroupKeysThatDifferOnlyInTheirConstantsStayApart() {
+        // SELECT expressions are matched to group keys by their text: two CASEs, IN lists, strftime formats
+        // or round digits must not be taken for one another (the second showed the first's values).
+        XCTAssertEqual(rows("""
+            SELECT CASE WHEN spend >= 200 THEN 'high' ELSE 'low' END AS a, CASE WHEN spend < 0 THEN 'refund' ELSE 'paid' END AS b,
+                   spot IN ('南岳衡山', '东洲岛') AS c, spot IN ('南岳衡山', '石鼓书院') AS d, count(*)
+            FROM visits GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+            """).map { $0.prefix(4).joined(separator: " ") }.contains("low refund false false"), true)
+        let keys = rows("SELECT strftime(ts, '%Y') AS y, strftime(ts, '%d') AS d, round(spend, 0) AS r0, round(spend, -2) AS r2 FROM visits GROUP BY 1, 2, 3, 4 ORDER BY 2 LIMIT 1")
+        XCTAssertEqual(keys.first?[0], "2025")
+        XCTAssertEqual(keys.first?[1], "01")
+        XCTAssertNotEqual(keys.first?[2], keys.first?[3])
+    }
+
     func testStatements() throws {
         XCTAssertEqual(rows("SHOW TABLES").map { $0[0] }, ["orders", "tickets", "visits"])
         XCTAssertEqual(rows("DESCRIBE tickets").map { $0[0] + " " + $0[1] }.prefix(2), ["ts TIMESTAMP", "ticket_id VARCHAR"])

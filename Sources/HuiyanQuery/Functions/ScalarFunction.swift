@@ -10,18 +10,20 @@ enum ScalarFunction {
     case abs
     case round(digits: Int)
 
+    /// The function with its bound constants: part of `BoundExpression.description`, by which the binder
+    /// matches SELECT expressions to group keys (two strftime keys with different formats must differ).
     var name: String {
         switch self {
         case .dateTrunc(let u): return "date_trunc('\(u.rawValue)')"
         case .datePart(let f): return "date_part('\(f.rawValue)')"
-        case .strftime: return "strftime"
+        case .strftime(let format): return "strftime('\(format)')"
         case .coalesce: return "coalesce"
         case .nullIf: return "nullif"
         case .lower: return "lower"
         case .upper: return "upper"
         case .length: return "length"
         case .abs: return "abs"
-        case .round: return "round"
+        case .round(let digits): return "round(\(digits))"
         }
     }
 

@@ -114,9 +114,13 @@ indirect enum BoundExpression: CustomStringConvertible {
         case .or(let list): return "(" + list.map(t).joined(separator: " OR ") + ")"
         case .not(let e): return "NOT \(t(e))"
         case .isNull(let e, let negated): return "\(t(e)) IS \(negated ? "NOT " : "")NULL"
-        case .inList(let e, let values, let negated): return "\(t(e)) \(negated ? "NOT " : "")IN (\(values.count) values)"
+        case .inList(let e, let values, let negated):
+            // Every value, not a count: the binder matches SELECT expressions to group keys by this text.
+            let list = values.map { v in ValueFormatting.text(v, offsetSeconds: offset).map { v.type == .string ? "'\($0)'" : $0 } ?? "NULL" }
+            return "\(t(e)) \(negated ? "NOT " : "")IN (\(list.joined(separator: ", ")))"
         case .like(let e, let pattern, let negated): return "\(t(e)) \(negated ? "NOT " : "")\(pattern.caseInsensitive ? "ILIKE" : "LIKE") '\(pattern.pattern)'"
-        case .caseWhen: return "CASE … END"
+        case .caseWhen(let branches, let otherwise, _):
+            return "CASE" + branches.map { " WHEN \(t($0.0)) THEN \(t($0.1))" }.joined() + (otherwise.map { " ELSE \(t($0))" } ?? "") + " END"
         case .cast(let e, let type): return "CAST(\(t(e)) AS \(type))"
         case .function(let f, let args, _): return "\(f.name)(" + args.map(t).joined(separator: ", ") + ")"
         case .concat(let a, let b): return "(\(t(a)) || \(t(b)))"
