@@ -13,8 +13,12 @@ public final class QueryContext: @unchecked Sendable {
     public static let defaultMemoryLimit = Int(clamping: ProcessInfo.processInfo.physicalMemory / 4 * 3)
     /// Worker threads for scans (default: active processors).
     public let threads: Int
+    /// The optimizer rules the statement may use (default: all on).
+    public let optimizer: OptimizerSettings
 
-    public init(timeout: Double? = nil, memoryLimit: Int? = QueryContext.defaultMemoryLimit, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(timeout: Double? = nil, memoryLimit: Int? = QueryContext.defaultMemoryLimit, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                optimizer: OptimizerSettings = .allOn) {
+        self.optimizer = optimizer
         self.timeout = timeout
         deadline = timeout.map { Date().addingTimeInterval($0) }
         self.memoryLimit = memoryLimit
