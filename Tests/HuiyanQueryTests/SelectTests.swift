@@ -14,6 +14,18 @@ final class SelectTests: QueryTestCase {
         XCTAssertEqual(rows("SELECT min(spot), max(spot) FROM visits"), [["东洲岛", "蔡伦故里"]], "byte order")
     }
 
+    /// Expressions are the same by structure, not by their printed text: a constant whose text contains the
+    /// list's separator (`'南岳衡山'', ''东洲岛'` is one string) is another key than the two-value list.
+    func testGroupKeysAreMatchedByStructureNotText() {
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE spend > 100"), "5")
+        XCTAssertEqual(rows("""
+            SELECT spot IN ('南岳衡山', '东洲岛') AS a, spot IN ('南岳衡山'', ''东洲岛') AS b, count(*)
+            FROM visits GROUP BY 1, 2 ORDER BY 1 DESC
+            """), [["true", "false", "6"], ["false", "false", "7"]])
+        XCTAssertEqual(rows("SELECT CASE WHEN spend > 100 THEN 'a' END AS x, CASE WHEN spend > 100 THEN 'b' END AS y, count(*) FROM visits GROUP BY 1, 2 ORDER BY 3"),
+                       [["a", "b", "5"], ["NULL", "NULL", "8"]])
+    }
+
     func testWherePredicates() {
         XCTAssertEqual(value("SELECT count(*) FROM visits WHERE spot IN ('南岳衡山', '东洲岛')"), "6")
         XCTAssertEqual(value("SELECT count(*) FROM visits WHERE spot NOT IN ('南岳衡山', '东洲岛')"), "7")

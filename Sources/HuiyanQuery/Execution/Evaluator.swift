@@ -355,13 +355,14 @@ struct Evaluator {
         return out
     }
 
-    private func caseWhen(_ branches: [(BoundExpression, BoundExpression)], _ otherwise: BoundExpression?, _ type: SQLType,
+    private func caseWhen(_ branches: [BoundCaseBranch], _ otherwise: BoundExpression?, _ type: SQLType,
                           _ batch: Batch) throws -> Vector {
         // Each branch sees the rows no earlier branch took; `chosen[i]` is the branch row i took (-1: none).
         var pending = batch
         var chosen = [Int](repeating: -1, count: batch.count)
         var results: [Vector] = []
-        for (index, (condition, result)) in branches.enumerated() {
+        for (index, branch) in branches.enumerated() {
+            let condition = branch.condition, result = branch.result
             guard pending.selectedCount > 0 else { break }
             var matched = pending
             try filter(condition, &matched)

@@ -1,5 +1,5 @@
 /// A compiled LIKE / ILIKE pattern: `%` any run of characters, `_` one character, `\` escapes.
-struct LikePattern {
+struct LikePattern: Hashable {
     let pattern: String
     let caseInsensitive: Bool
     private enum Part { case literal([Unicode.Scalar]), any, one }
@@ -58,5 +58,15 @@ struct LikePattern {
             }
         }
         return i == s.count
+    }
+}
+
+extension LikePattern {
+    /// Two patterns are the same when their text and case rule are (the compiled parts follow from them).
+    static func == (a: LikePattern, b: LikePattern) -> Bool { a.pattern == b.pattern && a.caseInsensitive == b.caseInsensitive }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(pattern)
+        hasher.combine(caseInsensitive)
     }
 }

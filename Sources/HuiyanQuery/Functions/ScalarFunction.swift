@@ -1,6 +1,6 @@
 /// The scalar functions of the dialect (docs/SQL.md). Arguments that must be constants (a unit, a field,
 /// a format) are bound into the case.
-enum ScalarFunction {
+enum ScalarFunction: Hashable {
     case dateTrunc(TimeMath.Unit)
     case datePart(TimeMath.Field)
     case strftime(String)
@@ -10,8 +10,7 @@ enum ScalarFunction {
     case abs
     case round(digits: Int)
 
-    /// The function with its bound constants: part of `BoundExpression.description`, by which the binder
-    /// matches SELECT expressions to group keys (two strftime keys with different formats must differ).
+    /// The function with its bound constants, as EXPLAIN shows it.
     var name: String {
         switch self {
         case .dateTrunc(let u): return "date_trunc('\(u.rawValue)')"

@@ -147,7 +147,7 @@ struct Binder {
         }
         if plan.distinct {
             for (key, item) in zip(plan.orderBy.map(\.expression), select.orderBy) where
-                !plan.outputs.contains(where: { $0.description == key.description }) {
+                !plan.outputs.contains(key) {
                 throw QueryError("with SELECT DISTINCT, ORDER BY expressions must appear in the select list", at: item.expression.range)
             }
         }
@@ -214,7 +214,7 @@ struct Binder {
     /// Replaces group-key subexpressions by `.groupKey(i)`; any table column left outside an aggregate is an error.
     private func rewriteOverGroups(_ e: BoundExpression, groupKeys: [BoundExpression], at range: SourceRange) throws -> BoundExpression {
         try e.rewritten { x in
-            if !x.isConstant, let i = groupKeys.firstIndex(where: { $0.description == x.description }) {
+            if !x.isConstant, let i = groupKeys.firstIndex(of: x) {
                 return .groupKey(i, type: x.type)
             }
             switch x {
@@ -324,7 +324,7 @@ struct Binder {
             for t in bound.map(\.1.type) + [otherwise?.type ?? .null] {
                 type = try unify(type, t, at: range, what: "CASE branches")
             }
-            let results = try bound.map { ($0.0, try convert($0.1, to: type, at: range)) }
+            let results = try bound.map { BoundCaseBranch(condition: $0.0, result: try convert($0.1, to: type, at: range)) }
             return .caseWhen(results, otherwise: try otherwise.map { try convert($0, to: type, at: range) }, type: type)
 
         case .cast(let x, let typeName, _):

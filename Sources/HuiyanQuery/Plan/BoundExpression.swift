@@ -1,5 +1,7 @@
-/// A typed, name-resolved expression, ready to evaluate over batches.
-indirect enum BoundExpression: CustomStringConvertible {
+/// A typed, name-resolved expression, ready to evaluate over batches. Two expressions are the same when
+/// their trees are (`Hashable` by structure: operators, operands, constants with their types); the text
+/// `description` gives is for EXPLAIN and messages only, never for identity.
+indirect enum BoundExpression: Hashable, CustomStringConvertible {
     /// A column of the scanned table (index into the table's schema).
     case column(Int, name: String, type: SQLType)
     case constant(Value, type: SQLType)
@@ -14,7 +16,7 @@ indirect enum BoundExpression: CustomStringConvertible {
     /// Constant list of values of the operand's type.
     case inList(BoundExpression, [Value], negated: Bool)
     case like(BoundExpression, LikePattern, negated: Bool)
-    case caseWhen([(BoundExpression, BoundExpression)], otherwise: BoundExpression?, type: SQLType)
+    case caseWhen([BoundCaseBranch], otherwise: BoundExpression?, type: SQLType)
     case cast(BoundExpression, to: SQLType)
     case function(ScalarFunction, [BoundExpression], type: SQLType)
     case concat(BoundExpression, BoundExpression)
@@ -47,7 +49,7 @@ indirect enum BoundExpression: CustomStringConvertible {
         case .negate(let x, _), .not(let x), .isNull(let x, _), .inList(let x, _, _), .like(let x, _, _), .cast(let x, _): return [x]
         case .arithmetic(_, let a, let b, _), .comparison(_, let a, let b), .concat(let a, let b): return [a, b]
         case .and(let list), .or(let list), .function(_, let list, _): return list
-        case .caseWhen(let branches, let otherwise, _): return branches.flatMap { [$0.0, $0.1] } + (otherwise.map { [$0] } ?? [])
+        case .caseWhen(let branches, let otherwise, _): return branches.flatMap { [$0.condition, $0.result] } + (otherwise.map { [$0] } ?? [])
         }
     }
 
@@ -87,7 +89,7 @@ indirect enum BoundExpression: CustomStringConvertible {
         case .inList(let x, let v, let n): return .inList(try r(x), v, negated: n)
         case .like(let x, let p, let n): return .like(try r(x), p, negated: n)
         case .caseWhen(let branches, let otherwise, let t):
-            return .caseWhen(try branches.map { (try r($0.0), try r($0.1)) }, otherwise: try otherwise.map(r), type: t)
+            return .caseWhen(try branches.map { BoundCaseBranch(condition: try r($0.condition), result: try r($0.result)) }, otherwise: try otherwise.map(r), type: t)
         case .cast(let x, let t): return .cast(try r(x), to: t)
         case .function(let f, let args, let t): return .function(f, try args.map(r), type: t)
         case .concat(let a, let b): return .concat(try r(a), try r(b))
@@ -115,12 +117,11 @@ indirect enum BoundExpression: CustomStringConvertible {
         case .not(let e): return "NOT \(t(e))"
         case .isNull(let e, let negated): return "\(t(e)) IS \(negated ? "NOT " : "")NULL"
         case .inList(let e, let values, let negated):
-            // Every value, not a count: the binder matches SELECT expressions to group keys by this text.
             let list = values.map { v in ValueFormatting.text(v, offsetSeconds: offset).map { v.type == .string ? "'\($0)'" : $0 } ?? "NULL" }
             return "\(t(e)) \(negated ? "NOT " : "")IN (\(list.joined(separator: ", ")))"
         case .like(let e, let pattern, let negated): return "\(t(e)) \(negated ? "NOT " : "")\(pattern.caseInsensitive ? "ILIKE" : "LIKE") '\(pattern.pattern)'"
         case .caseWhen(let branches, let otherwise, _):
-            return "CASE" + branches.map { " WHEN \(t($0.0)) THEN \(t($0.1))" }.joined() + (otherwise.map { " ELSE \(t($0))" } ?? "") + " END"
+            return "CASE" + branches.map { " WHEN \(t($0.condition)) THEN \(t($0.result))" }.joined() + (otherwise.map { " ELSE \(t($0))" } ?? "") + " END"
         case .cast(let e, let type): return "CAST(\(t(e)) AS \(type))"
         case .function(let f, let args, _): return "\(f.name)(" + args.map(t).joined(separator: ", ") + ")"
         case .concat(let a, let b): return "(\(t(a)) || \(t(b)))"
@@ -128,6 +129,12 @@ indirect enum BoundExpression: CustomStringConvertible {
         case .aggregate(let i, _): return "#agg\(i)"
         }
     }
+}
+
+/// One `WHEN condition THEN result` of a CASE.
+struct BoundCaseBranch: Hashable {
+    var condition: BoundExpression
+    var result: BoundExpression
 }
 
 enum ArithmeticOperator: String {
