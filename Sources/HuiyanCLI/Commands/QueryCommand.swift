@@ -44,7 +44,17 @@ struct QueryCommand: ParsableCommand {
         valueName: "zone"))
     var timeZone: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Switch optimizer rules off: names separated by commas, or 'all' (the rows stay the same; only the time changes). EXPLAIN lists the rules a query uses; HUIYAN_DISABLE_RULES does the same for every command.",
+        valueName: "rules"))
+    var disableRules: String?
+
     func validate() throws {
+        if let disableRules {
+            do { _ = try OptimizerSettings.parse(disableRules, source: "--disable-rules") } catch let error as QueryError {
+                throw ValidationError(error.message)
+            }
+        }
         if (sql == nil) == (file == nil) { throw ValidationError("give the SQL as an argument or with -f FILE (one of the two)") }
         if let timeout, !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout must be a positive number of seconds") }
         if let memoryLimit, memoryLimit <= 0 { throw ValidationError("--memory-limit must be positive") }
@@ -73,8 +83,9 @@ struct QueryCommand: ParsableCommand {
         if let timeZone { engine.utcOffsetSeconds = try DatabaseSettings.fixedOffset(ofZone: timeZone) }
         var renderer = ResultRenderer(format: format.value, offsetSeconds: engine.utcOffsetSeconds)
         renderer.maxWidth = TerminalLocale.columns()
+        let optimizer = try disableRules.map { try OptimizerSettings.parse($0, source: "--disable-rules") } ?? .allOn
         let context = QueryContext(timeout: timeout, memoryLimit: memoryLimit.map { $0 << 20 } ?? QueryContext.defaultMemoryLimit,
-                                   threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                                   threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, optimizer: optimizer)
         // Ctrl-C cancels the running statement cleanly, through the same handler and watch as in the REPL.
         InterruptSignal.install()
         let watch = QueryWatch(context: context, showProgress: false)

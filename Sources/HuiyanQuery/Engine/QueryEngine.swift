@@ -8,9 +8,13 @@ public final class QueryEngine {
     /// The zone calendar functions and timestamp output use (default: the database's).
     public var utcOffsetSeconds: Int
 
+    /// The rules `HUIYAN_DISABLE_RULES` switches off for every statement (or why it could not be read).
+    private let environmentRules: Result<OptimizerSettings, Error>
+
     public init(database: Database) {
         self.database = database
         utcOffsetSeconds = database.settings.utcOffsetSeconds
+        environmentRules = Result { try OptimizerSettings.fromEnvironment() }
     }
 
     /// Parses a script into statements, each with its own text (for error carets).
@@ -31,13 +35,13 @@ public final class QueryEngine {
     public func execute(_ statement: Statement, sql: String, context: QueryContext = QueryContext()) throws -> QueryResult {
         switch statement {
         case .select(let select):
-            var binder = Binder(database: database, offsetSeconds: utcOffsetSeconds, sql: sql)
-            let plan = try binder.bind(select)
-            return try SelectExecutor(plan: plan, context: context, offsetSeconds: utcOffsetSeconds).run()
+            let planned = try plan(select, sql: sql, context: context)
+            let chunks = try planned.root.execute()
+            let width = planned.query.columnNames.count
+            return QueryResult(columnNames: planned.query.columnNames, columnTypes: planned.query.columnTypes,
+                               rows: chunks.flatMap { $0.rows(width: width) })
         case .explain(let select, _):
-            var binder = Binder(database: database, offsetSeconds: utcOffsetSeconds, sql: sql)
-            let plan = try binder.bind(select)
-            return try explain(plan)
+            return try explain(try plan(select, sql: sql, context: context))
         case .showTables:
             let rows = try database.tableNames().map { name -> [Value] in
                 let manifest = try database.manifest(of: name)
@@ -118,48 +122,36 @@ public final class QueryEngine {
                            rows: [[.int(Int64(summary.accepted)), .int(Int64(summary.rejected))]], message: message)
     }
 
-    private func explain(_ plan: SelectPlan) throws -> QueryResult {
+    /// A SELECT bound, optimized and turned into physical operators.
+    private struct PlannedQuery {
+        let query: BoundQuery
+        let root: PhysicalOperator
+        /// The rules that changed the plan or chose its operators.
+        let rules: [OptimizerRule]
+    }
+
+    private func plan(_ select: SelectStatement, sql: String, context: QueryContext) throws -> PlannedQuery {
+        let settings = try environmentRules.get().merged(with: context.optimizer)
+        var binder = Binder(database: database, offsetSeconds: utcOffsetSeconds, sql: sql, optimizer: settings)
+        var query = try binder.bind(select)
+        var optimizer = Optimizer(settings: settings, offsetSeconds: utcOffsetSeconds)
+        if binder.joinOrderSwapped { optimizer.note(.joinOrder) }
+        query.plan = optimizer.optimize(query.plan)
+        var planner = PhysicalPlanner(environment: ExecutionEnvironment(context: context, offsetSeconds: utcOffsetSeconds), settings: settings)
+        let root = try planner.physicalOperator(for: query.plan)
+        var rules = optimizer.applied
+        for rule in planner.used where !rules.contains(rule) { rules.append(rule) }
+        return PlannedQuery(query: query, root: root, rules: rules)
+    }
+
+    /// EXPLAIN: the operators in the order rows flow through them (the scan first), each with its details,
+    /// then the optimizer rules used.
+    private func explain(_ planned: PlannedQuery) throws -> QueryResult {
+        var chain: [PhysicalOperator] = [planned.root]
+        while let input = chain.last?.inputs.first { chain.append(input) }
         var lines: [String] = []
-        // Timestamps in conditions and keys are shown in the zone the query runs in, as it read them.
-        let offset = utcOffsetSeconds
-        func text(_ e: BoundExpression) -> String { e.text(offsetSeconds: offset) }
-        if let snapshot = plan.snapshot {
-            let scanner = TableScanner(snapshot: snapshot, columns: plan.scanColumns, filter: plan.filter)
-            var segments = 0, blocks = 0, totalBlocks = 0
-            for segment in snapshot.segments {
-                let kept = try scanner.blocks(of: segment)
-                if !kept.isEmpty { segments += 1 }
-                blocks += kept.count
-                totalBlocks += segment.columns.first?.blocks.count ?? 0
-            }
-            let names = plan.scanColumns.map { snapshot.schema.columns[$0].name }
-            lines.append("SCAN \(plan.tableName!) columns [\(names.joined(separator: ", "))]")
-            lines.append("  segments: \(segments) of \(snapshot.segments.count) scanned, \(snapshot.segments.count - segments) pruned by zone maps")
-            lines.append("  blocks: \(blocks) of \(totalBlocks) scanned, \(totalBlocks - blocks) pruned by zone maps")
-            if let filter = plan.filter { lines.append("  filter: \(text(filter))") }
-            if let below = AggregationBelowJoin(plan: plan) { lines.append(below.explanation) }
-            for join in plan.joins {
-                let keys = zip(join.probeKeys, join.buildKeys).map { "\($0) = \($1)" }.joined(separator: " AND ")
-                let names = join.buildColumns.map { join.snapshot.schema.columns[$0].name }
-                lines.append("HASH JOIN \(join.kind.rawValue) \(join.tableName) ON \(keys)")
-                lines.append("  build: \(join.tableName) columns [\(names.joined(separator: ", "))], \(join.snapshot.rowCount) rows")
-                if let filter = join.buildFilter { lines.append("  build filter: \(text(filter))") }
-                if let filter = join.probeFilter { lines.append("  match only when: \(text(filter))") }
-            }
-            if let filter = plan.postJoinFilter { lines.append("FILTER \(text(filter))") }
-        } else {
-            lines.append("VALUES (one row)")
-        }
-        if plan.isAggregate {
-            lines.append("AGGREGATE groups [\(plan.groupKeys.map(text).joined(separator: ", "))] aggregates [\(plan.aggregates.map(\.text).joined(separator: ", "))]")
-            if let having = plan.having { lines.append("  having: \(text(having))") }
-        }
-        lines.append("PROJECT [\(plan.outputNames.joined(separator: ", "))]")
-        if plan.distinct { lines.append("DISTINCT") }
-        if !plan.orderBy.isEmpty {
-            lines.append("ORDER BY [\(plan.orderBy.map { "\(text($0.expression))\($0.descending ? " DESC" : "")" }.joined(separator: ", "))]")
-        }
-        if let limit = plan.limit { lines.append("LIMIT \(limit)" + (plan.offset > 0 ? " OFFSET \(plan.offset)" : "")) }
+        for op in chain.reversed() { lines += try op.explanation(offsetSeconds: utcOffsetSeconds) }
+        lines.append("optimizer rules used: " + (planned.rules.isEmpty ? "none" : planned.rules.map(\.rawValue).joined(separator: ", ")))
         return QueryResult(columnNames: ["plan"], columnTypes: [.string], rows: lines.map { [.string($0)] })
     }
 }

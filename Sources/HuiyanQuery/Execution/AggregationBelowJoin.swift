@@ -36,9 +36,9 @@ struct AggregationBelowJoin {
         var partials = [AggregateSpec(kind: .countStar, argument: nil, filter: nil, type: .int64, text: "count(*)")]
         /// The index of the partial `kind` of `argument`, added when new.
         func partial(_ kind: AggregateKind, _ argument: BoundExpression, type: SQLType) -> Int {
-            let text = "\(kind.rawValue)(\(argument))"
-            if let p = partials.firstIndex(where: { $0.text == text }) { return p }
-            partials.append(AggregateSpec(kind: kind, argument: argument, filter: nil, type: type, text: text))
+            let spec = AggregateSpec(kind: kind, argument: argument, filter: nil, type: type, text: "\(kind.rawValue)(\(argument))")
+            if let p = partials.firstIndex(where: { $0.computesSame(as: spec) }) { return p }
+            partials.append(spec)
             return partials.count - 1
         }
         var combines: [Combine] = []
@@ -74,13 +74,13 @@ struct AggregationBelowJoin {
 
     /// Aggregates the query into `table` and `accumulators` (made for the query's group keys and aggregates).
     func aggregate(context: QueryContext, offsetSeconds: Int, table: GroupTable, accumulators: [Accumulator]) throws {
-        let perKey = try SelectExecutor(plan: perKeyPlan(), context: context, offsetSeconds: offsetSeconds).run().rows
-        guard !perKey.isEmpty else { return }
+        guard let perKey = try SelectExecutor(plan: perKeyPlan(), context: context, offsetSeconds: offsetSeconds).run().first,
+              perKey.count > 0 else { return }
         // Each key's partials ride through the join at column numbers past every table's, so that a key
         // matching several rows repeats them.
         let partialBase = join.columnBase + join.columnCount
-        var vectors: [Int: Vector] = [key.column: Vector.of(perKey.map { $0[0] }, type: .string)]
-        for (p, spec) in partials.enumerated() { vectors[partialBase + p] = Vector.of(perKey.map { $0[1 + p] }, type: spec.type) }
+        var vectors: [Int: Vector] = [key.column: perKey.columns[0]]
+        for p in partials.indices { vectors[partialBase + p] = perKey.columns[1 + p] }
         var batch = Batch(count: perKey.count, selection: nil)
         let joined = try JoinTable(plan: join, context: context, offsetSeconds: offsetSeconds)
         try joined.probe(&batch, &vectors, Evaluator(offsetSeconds: offsetSeconds, columns: vectors), JoinTable.Cursor())
@@ -123,8 +123,7 @@ struct AggregationBelowJoin {
         let read = Set([key.column]).union(partials.compactMap(\.argument).flatMap(\.columns))
         p.scanColumns = read.union(plan.filter?.columns ?? []).sorted()
         p.columnsAfterFilter = read.sorted()
-        p.outputs = [.groupKey(0, type: .string)] + partials.indices.map { .aggregate($0, type: partials[$0].type) }
-        p.outputNames = [key.name] + partials.map(\.text)
+        p.optimizer = plan.optimizer
         return p
     }
 }

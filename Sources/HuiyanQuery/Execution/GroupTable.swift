@@ -325,6 +325,32 @@ final class GroupTable {
         }
     }
 
+    /// Key `k` of every group as one vector (strings as codes into a pool of this table's strings).
+    func keyVector(_ k: Int) -> Vector {
+        let type = keyTypes[k] == .null ? SQLType.int64 : keyTypes[k]
+        let v = Vector(type: type, count: groupCount)
+        let nullBit = Int64(1) << Int64(k)
+        var anyNull = false
+        keys.withUnsafeBufferPointer { words in
+            if type == .float64 {
+                for g in 0..<groupCount { v.doubles[g] = Double(bitPattern: UInt64(bitPattern: words[g * width + k])) }
+            } else {
+                for g in 0..<groupCount { v.ints[g] = words[g * width + k] }
+            }
+            for g in 0..<groupCount where words[g * width + width - 1] & nullBit != 0 { anyNull = true; break }
+        }
+        if anyNull || keyTypes[k] == .null {
+            var flags = [UInt8](repeating: 0, count: groupCount)
+            for g in 0..<groupCount where keys[g * width + width - 1] & nullBit != 0 || keyTypes[k] == .null {
+                flags[g] = 1
+                if type != .float64 { v.ints[g] = 0 }
+            }
+            v.nulls = flags
+        }
+        if type == .string { v.pool = StringPool(strings: strings) }
+        return v
+    }
+
     /// The group in this table of group `g` of another table (merging thread-local tables).
     func adopt(group g: Int, from other: GroupTable) -> Int32 {
         var key = Array(other.keys[(g * width)..<((g + 1) * width)])

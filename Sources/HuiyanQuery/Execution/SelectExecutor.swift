@@ -14,8 +14,8 @@ final class SelectExecutor {
         self.context = context
         self.offsetSeconds = offsetSeconds
         // Found before any scanning thread starts (a lazy property set by two threads at once would race).
-        wholeBlocksFromFooter = WholeBlockAggregates.apply(to: plan)
-        buckets = BucketAggregation(plan: plan, offsetSeconds: offsetSeconds)
+        wholeBlocksFromFooter = plan.optimizer.allows(.statisticsAggregates) && WholeBlockAggregates.apply(to: plan)
+        buckets = plan.optimizer.allows(.bucketAggregation) ? BucketAggregation(plan: plan, offsetSeconds: offsetSeconds) : nil
     }
 
     /// Per-thread state.
@@ -23,56 +23,26 @@ final class SelectExecutor {
         let cursor = TableScanner.Cursor()
         var table: GroupTable?
         var accumulators: [Accumulator] = []
-        var rows: [(unit: Int, rows: [[Value]])] = []
+        var chunks: [(unit: Int, chunks: [DataChunk])] = []
+        var topN: TopNHeap?
         var joinCursors: [JoinTable.Cursor] = []
         var failure: Error?
     }
 
-    func run() throws -> QueryResult {
-        let names = plan.outputNames
-        let types = plan.outputs.map(\.type)
-        var rows: [[Value]]
-        if let snapshot = plan.snapshot {
-            rows = try scan(snapshot)
-        } else {
-            // SELECT without FROM: one row, no columns.
-            rows = plan.isAggregate ? try aggregateWithoutTable() : try project(Evaluator(offsetSeconds: offsetSeconds), try oneRow())
-        }
-        if plan.distinct {
-            var seen = Set<[Value]>()
-            rows = rows.filter { seen.insert(Array($0.prefix(names.count))).inserted }
-        }
-        if !plan.orderBy.isEmpty {
-            let keys = plan.orderBy
-            let width = names.count
-            // Sorting a large result takes a while: Ctrl-C and the timeout are honoured every 65,536 comparisons.
-            var comparisons = 0
-            try rows.sort { a, b in
-                comparisons &+= 1
-                if comparisons & 0xFFFF == 0 { try self.context.check() }
-                for (k, key) in keys.enumerated() {
-                    let x = a[width + k], y = b[width + k]
-                    // NULLs go first or last whatever the direction; values are ordered by it.
-                    if x.isNull || y.isNull {
-                        if x.isNull && y.isNull { continue }
-                        return x.isNull == key.nullsFirst
-                    }
-                    let c = Self.compare(x, y, nullsFirst: key.nullsFirst)
-                    if c != 0 { return key.descending ? c > 0 : c < 0 }
-                }
-                return false
-            }
-        }
-        let start = min(plan.offset, rows.count)
-        let end = plan.limit.map { min(rows.count - start, $0) + start } ?? rows.count
-        let width = names.count
-        return QueryResult(columnNames: names, columnTypes: types, rows: rows[start..<end].map { Array($0.prefix(width)) })
+    /// Runs the pipeline: an aggregate's output (one chunk, group keys then aggregates), or the projected rows.
+    func run() throws -> [DataChunk] {
+        if let snapshot = plan.snapshot { return try scan(snapshot) }
+        // SELECT without FROM: one row, no columns.
+        if plan.isAggregate { return try aggregateWithoutTable() }
+        let batch = try oneRow()
+        guard batch.selectedCount > 0 else { return [] }
+        return [try project(Evaluator(offsetSeconds: offsetSeconds), batch)]
     }
 
-    private func aggregateWithoutTable() throws -> [[Value]] {
+    private func aggregateWithoutTable() throws -> [DataChunk] {
         // Aggregates without FROM (e.g. SELECT count(*)) run over one row, through the same path as scans.
         let worker = Worker()
-        worker.table = GroupTable(keyTypes: [])
+        worker.table = GroupTable(keyTypes: plan.groupKeys.map(\.type))
         worker.accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
         let batch = try oneRow()
         if batch.selectedCount > 0 { try aggregate(Evaluator(offsetSeconds: offsetSeconds), batch, worker) }
@@ -83,7 +53,9 @@ final class SelectExecutor {
     /// The one row of a SELECT without FROM, selected if WHERE holds for it.
     private func oneRow() throws -> Batch {
         var batch = Batch(count: 1, selection: nil)
-        if let filter = plan.filter { try Evaluator(offsetSeconds: offsetSeconds).filter(filter, &batch) }
+        for filter in [plan.filter, plan.postJoinFilter].compactMap({ $0 }) where batch.selectedCount > 0 {
+            try Evaluator(offsetSeconds: offsetSeconds).filter(filter, &batch)
+        }
         return batch
     }
 
@@ -96,8 +68,8 @@ final class SelectExecutor {
         for a in accumulators { a.reserve(groups: 1) }
     }
 
-    private func scan(_ snapshot: TableSnapshot) throws -> [[Value]] {
-        if let below = AggregationBelowJoin(plan: plan) {
+    private func scan(_ snapshot: TableSnapshot) throws -> [DataChunk] {
+        if plan.optimizer.allows(.aggregationBelowJoin), let below = AggregationBelowJoin(plan: plan) {
             let table = GroupTable(keyTypes: plan.groupKeys.map(\.type))
             let accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
             try below.aggregate(context: context, offsetSeconds: offsetSeconds, table: table, accumulators: accumulators)
@@ -112,17 +84,21 @@ final class SelectExecutor {
         let workers = (0..<threadCount).map { _ in Worker() }
         let next = NSLock()
         var nextUnit = 0
-        // Projections without ORDER BY or DISTINCT can stop once LIMIT + OFFSET rows are in hand.
-        let earlyStop = !plan.isAggregate && plan.orderBy.isEmpty && !plan.distinct ? plan.limit.map { limit in
-            let (rows, overflow) = limit.addingReportingOverflow(plan.offset)
-            return overflow ? Int.max : rows
-        } : nil
+        // A projection cut short stops once its first rows are in hand.
+        var earlyStop: Int?
+        if !plan.isAggregate, case .firstRows(let n) = plan.sink { earlyStop = n }
+        var topN: (keys: [SortKey], capacity: Int)?
+        if !plan.isAggregate, case .topN(let keys, let limit, let offset) = plan.sink {
+            let (capacity, overflow) = limit.addingReportingOverflow(offset)
+            topN = (keys, overflow ? Int.max : capacity)
+        }
         let produced = NSLock()
         var producedRows = 0
 
         let work = { (index: Int) in
             let worker = workers[index]
             worker.joinCursors = joins.map { _ in JoinTable.Cursor() }
+            if let topN { worker.topN = TopNHeap(keys: topN.keys, capacity: topN.capacity, outputCount: self.plan.outputs.count) }
             if self.plan.isAggregate {
                 worker.table = GroupTable(keyTypes: self.plan.groupKeys.map(\.type))
                 worker.accumulators = self.plan.aggregates.map { makeAccumulator($0, threads: self.context.threads) }
@@ -139,9 +115,11 @@ final class SelectExecutor {
                         if enough { break }
                     }
                     let segment = segments[units[u].segment]
-                    var unitRows: [[Value]] = []
-                    for block in units[u].blocks {
+                    var unitChunks: [DataChunk] = []
+                    var unitRows = 0
+                    for (ordinal, block) in units[u].blocks.enumerated() {
                         try self.context.check()
+                        if let heap = worker.topN, heap.rulesOut(segment, block, scannedColumns: self.plan.scannedColumnCount) { continue }
                         if self.plan.isAggregate, try self.aggregateWithoutVectors(scanner, segment, block, worker) { continue }
                         var (vectors, batch) = try self.read(scanner, segment, block, worker.cursor)
                         guard batch.selectedCount > 0 else { continue }
@@ -154,15 +132,18 @@ final class SelectExecutor {
                         guard batch.selectedCount > 0 else { continue }
                         if self.plan.isAggregate {
                             try self.aggregate(evaluator, batch, worker)
+                        } else if let heap = worker.topN {
+                            try heap.add(evaluator, batch, outputs: self.plan.outputs, sequence: Int64(u) << 32 | Int64(ordinal) << 16)
                         } else {
                             let out = try self.project(evaluator, batch)
-                            unitRows += out
+                            unitChunks.append(out)
+                            unitRows += out.count
                             produced.lock(); producedRows += out.count; produced.unlock()
-                            try self.context.checkMemory(unitRows.count * 64 * max(1, self.plan.outputs.count))
-                            if let earlyStop, unitRows.count >= earlyStop { break }
+                            try self.context.checkMemory(unitRows * 16 * max(1, self.plan.outputs.count))
+                            if let earlyStop, unitRows >= earlyStop { break }
                         }
                     }
-                    if !unitRows.isEmpty { worker.rows.append((u, unitRows)) }
+                    if !unitChunks.isEmpty { worker.chunks.append((u, unitChunks)) }
                 }
             } catch {
                 worker.failure = error
@@ -185,7 +166,13 @@ final class SelectExecutor {
             addEmptyGroup(main.table!, main.accumulators)
             return try finishAggregation(main.table!, main.accumulators)
         }
-        return workers.flatMap(\.rows).sorted { $0.unit < $1.unit }.flatMap(\.rows)
+        if case .topN(_, let limit, let offset) = plan.sink, let first = workers[0].topN {
+            for other in workers.dropFirst() { if let heap = other.topN { first.merge(heap) } }
+            return first.result(limit: limit, offset: offset, types: plan.outputs.map(\.type))
+        }
+        let chunks = workers.flatMap(\.chunks).sorted { $0.unit < $1.unit }.flatMap(\.chunks)
+        if let earlyStop { return LimitOperator.slice(chunks, limit: earlyStop, offset: 0) }
+        return chunks
     }
 
     /// The blocks to read as units of work for the threads, in table order: the blocks of each segment that
@@ -281,10 +268,10 @@ final class SelectExecutor {
         }
         if plan.groupKeys.isEmpty, !whole, wholeBlocksFromFooter, try aggregateFromSummary(scanner, segment, block, worker) { return true }
         guard let buckets else { return false }
-        if try buckets.aggregateFromZoneMap(segment, block, wholeBlock: whole, table: worker.table!, accumulators: worker.accumulators) {
+        if plan.optimizer.allows(.statisticsAggregates), try buckets.aggregateFromZoneMap(segment, block, wholeBlock: whole, table: worker.table!, accumulators: worker.accumulators) {
             return true
         }
-        if try buckets.aggregateFromSummary(segment, block, wholeBlock: whole, scanner: scanner, cursor: worker.cursor,
+        if plan.optimizer.allows(.statisticsAggregates), try buckets.aggregateFromSummary(segment, block, wholeBlock: whole, scanner: scanner, cursor: worker.cursor,
                                             table: worker.table!, accumulators: worker.accumulators) {
             return true
         }
@@ -328,31 +315,25 @@ final class SelectExecutor {
         try context.checkMemory(worker.table!.approximateBytes + worker.accumulators.reduce(0) { $0 + $1.approximateBytes })
     }
 
-    /// Evaluates the select list and ORDER BY keys for the selected rows (outputs first, then order keys).
-    private func project(_ evaluator: Evaluator, _ batch: Batch) throws -> [[Value]] {
-        let vectors = try (plan.outputs + plan.orderBy.map(\.expression)).map { try evaluator.evaluate($0, batch) }
-        var rows: [[Value]] = []
-        rows.reserveCapacity(batch.selectedCount)
-        batch.forEachSelected { i in rows.append(vectors.map { $0.value(i) }) }
-        return rows
+    /// Evaluates the outputs for the selected rows: a chunk of those rows alone.
+    private func project(_ evaluator: Evaluator, _ batch: Batch) throws -> DataChunk {
+        let vectors = try plan.outputs.map { try evaluator.evaluate($0, batch) }
+        let chunk = DataChunk(columns: vectors, count: batch.count)
+        guard let selection = batch.selection else { return chunk }
+        return chunk.gathered(selection)
     }
 
-    /// Turns groups and aggregate states into vectors, applies HAVING, evaluates outputs and order keys.
-    private func finishAggregation(_ table: GroupTable, _ accumulators: [Accumulator]) throws -> [[Value]] {
+    /// The aggregate's output: one chunk of the group keys' vectors, then the aggregates' results.
+    private func finishAggregation(_ table: GroupTable, _ accumulators: [Accumulator]) throws -> [DataChunk] {
         let n = table.groupCount
-        let keyVectors: [Vector] = plan.groupKeys.enumerated().map { k, key in
-            Vector.of((0..<n).map { table.keyValue(group: $0, key: k) }, type: key.type)
-        }
+        let keyVectors: [Vector] = plan.groupKeys.indices.map { table.keyVector($0) }
         try context.check()
         let aggregateVectors = try accumulators.map { accumulator -> Vector in
             let vector = accumulator.result(groups: n)
             try context.check()
             return vector
         }
-        let evaluator = Evaluator(offsetSeconds: offsetSeconds, groupKeys: keyVectors, aggregates: aggregateVectors)
-        var batch = Batch(count: n, selection: nil)
-        if let having = plan.having { try evaluator.filter(having, &batch) }
-        return try project(evaluator, batch)
+        return [DataChunk(columns: keyVectors + aggregateVectors, count: n, groupKeyCount: keyVectors.count)]
     }
 
     /// Orders values of one type; NULLs first or last.

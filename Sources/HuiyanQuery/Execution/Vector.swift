@@ -96,6 +96,29 @@ final class Vector {
         return out
     }
 
+    /// One vector of the rows `positions` (vector `chunk`, row `row`) of vectors of one type. Strings share
+    /// the pool when every vector has the same one; otherwise the chosen rows' strings get a pool of their own.
+    static func concatenated(_ vectors: [Vector], _ positions: [(chunk: Int32, row: Int32)]) -> Vector {
+        let type = vectors[0].type
+        let out = Vector(type: type, count: positions.count)
+        let sharedPool = vectors.allSatisfy { $0.pool === vectors[0].pool }
+        var strings: [String] = []
+        for (i, p) in positions.enumerated() {
+            let v = vectors[Int(p.chunk)], r = Int(p.row)
+            if v.isNull(r) { out.setNull(i); if type != .float64 { out.ints[i] = 0 }; continue }
+            if type == .float64 {
+                out.doubles[i] = v.doubles[r]
+            } else if type == .string && !sharedPool {
+                out.ints[i] = Int64(strings.count)
+                strings.append(v.pool!.string(Int(v.ints[r])))
+            } else {
+                out.ints[i] = v.ints[r]
+            }
+        }
+        if type == .string { out.pool = sharedPool ? vectors[0].pool : StringPool(strings: strings) }
+        return out
+    }
+
     /// The value of one row.
     func value(_ row: Int) -> Value {
         if isNull(row) { return .null }

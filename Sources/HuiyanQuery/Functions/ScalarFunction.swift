@@ -48,4 +48,9 @@ struct AggregateSpec {
     var type: SQLType
     /// The text, for column names and EXPLAIN.
     var text: String
+
+    /// Whether both compute the same value: function, argument and FILTER alike by structure (the text may differ).
+    func computesSame(as other: AggregateSpec) -> Bool {
+        kind == other.kind && argument == other.argument && filter == other.filter
+    }
 }

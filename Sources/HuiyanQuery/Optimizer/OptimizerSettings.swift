@@ -46,6 +46,11 @@ public struct OptimizerSettings: Sendable, Equatable {
         return try parse(text, source: environmentVariable)
     }
 
+    /// Both settings' rules off.
+    public func merged(with other: OptimizerSettings) -> OptimizerSettings {
+        OptimizerSettings(disabledRules: disabledRules.union(other.disabledRules), allRulesOff: allRulesOff || other.allRulesOff)
+    }
+
     /// Whether a rule may run.
     public func allows(_ rule: OptimizerRule) -> Bool { !allRulesOff && !disabledRules.contains(rule.rawValue) }
 }

@@ -3,18 +3,23 @@ import HuiyanStorage
 /// FROM and JOIN: the tables in scope, how column names resolve among them, and how ON and WHERE split
 /// into join keys, build-side filters and filters before and after the joins.
 extension Binder {
-    mutating func bindFrom(_ from: TableReference, into plan: SelectPlan) throws {
+    /// Puts FROM's tables in scope and returns the scan with its joins. ON becomes join keys, conditions on
+    /// the joined table alone (filtering it before it is hashed), and (LEFT JOIN) conditions on the tables
+    /// before it deciding which rows may match; an inner join's other ON conditions go to `joinResidual`.
+    mutating func bindFrom(_ from: TableReference) throws -> LogicalPlan {
         var tables = [try scopeEntry(from.table, alias: from.alias)]
         for join in from.joins { tables.append(try scopeEntry(join.table, alias: join.alias)) }
         for (i, table) in tables.enumerated() where tables[..<i].contains(where: { $0.qualifier == table.qualifier }) {
             let written = i == 0 ? from.table : (from.joins[i - 1].alias ?? from.joins[i - 1].table)
             throw QueryError("table name \"\(table.qualifier)\" appears twice in FROM; give one of them an alias", at: written.range)
         }
-        // The scanned (probe) table is the first one, or for one inner join the larger of the two: the
-        // smaller is the one read whole and hashed.
+        // Rule join_order: for one inner join the larger table is scanned and the smaller read whole and
+        // hashed (without it the first table written is scanned).
         var order = Array(tables.indices)
-        if from.joins.count == 1, from.joins[0].kind == .inner, tables[1].snapshot.rowCount > tables[0].snapshot.rowCount {
+        if optimizer.allows(.joinOrder), from.joins.count == 1, from.joins[0].kind == .inner,
+           tables[1].snapshot.rowCount > tables[0].snapshot.rowCount {
             order = [1, 0]
+            joinOrderSwapped = true
         }
         var base = 0
         for t in order {
@@ -23,9 +28,7 @@ extension Binder {
         }
         scope = tables
         let probe = tables[order[0]]
-        plan.snapshot = probe.snapshot
-        plan.tableName = probe.name
-        plan.scannedColumnCount = probe.schema.columns.count
+        var plan = LogicalPlan.scan(LogicalScan(snapshot: probe.snapshot, tableName: probe.name, base: probe.base))
 
         for t in order.dropFirst() {
             let join = from.joins[max(t, 1) - 1]
@@ -56,8 +59,9 @@ extension Binder {
             }
             spec.buildFilter = .conjunction(buildTerms)
             spec.probeFilter = .conjunction(probeTerms)
-            plan.joins.append(spec)
+            plan = .join(plan, spec)
         }
+        return plan
     }
 
     /// `probe = build` as a join key: one side over the tables before the joined one, the other over it.
@@ -65,25 +69,6 @@ extension Binder {
         let p = probe.columns, b = build.columns
         guard !p.isEmpty, !b.isEmpty, p.allSatisfy({ $0 < join.columnBase }), b.allSatisfy(join.owns) else { return nil }
         return (probe, build.mapColumns { $0 - join.columnBase })
-    }
-
-    /// Splits WHERE: terms on the scanned table alone filter first, an inner-joined table's own terms filter
-    /// its rows before they are hashed, and everything else (with inner joins' other ON terms) filters last.
-    func distributeFilter(_ terms: [BoundExpression], into plan: SelectPlan) {
-        var before: [BoundExpression] = [], after: [BoundExpression] = joinResidual
-        for term in terms {
-            let columns = term.columns
-            if columns.allSatisfy({ $0 < plan.scannedColumnCount }) {
-                before.append(term)
-            } else if let join = plan.joins.first(where: { $0.kind == .inner && columns.allSatisfy($0.owns) }) {
-                let own = term.mapColumns { $0 - join.columnBase }
-                join.buildFilter = .conjunction((join.buildFilter?.conjuncts ?? []) + [own])
-            } else {
-                after.append(term)
-            }
-        }
-        plan.filter = .conjunction(before)
-        plan.postJoinFilter = .conjunction(after)
     }
 
     private func scopeEntry(_ table: Identifier, alias: Identifier?) throws -> ScopeTable {

@@ -22,14 +22,19 @@ struct Binder {
     var scope: [ScopeTable] = []
     /// Conditions of inner joins' ON that involve several tables but are not keys: they filter after the joins.
     var joinResidual: [BoundExpression] = []
+    /// The optimizer rules the binder may apply (join_order chooses the scanned table).
+    let optimizer: OptimizerSettings
+    /// Whether join_order made the second table the scanned one.
+    var joinOrderSwapped = false
     // Aggregates found while binding the current clause, and whether aggregates are allowed there.
     private var aggregates: [AggregateSpec] = []
     var aggregatesAllowed = false
     private var insideAggregate = false
     var clause = "SELECT"
 
-    init(database: Database, offsetSeconds: Int, sql: String) {
+    init(database: Database, offsetSeconds: Int, sql: String, optimizer: OptimizerSettings = .allOn) {
         self.database = database
+        self.optimizer = optimizer
         self.offsetSeconds = offsetSeconds
         self.sql = sql
     }
@@ -41,11 +46,14 @@ struct Binder {
         return String(decoding: bytes[range.start..<range.end], as: UTF8.self)
     }
 
-    mutating func bind(_ select: SelectStatement) throws -> SelectPlan {
-        let plan = SelectPlan()
+    /// The SELECT as a logical plan: scan and joins, WHERE as a filter above them (filter pushdown moves
+    /// it down), aggregate and HAVING, the projection (select list, then ORDER BY keys outside it),
+    /// DISTINCT, sort, limit.
+    mutating func bind(_ select: SelectStatement) throws -> BoundQuery {
+        var plan = LogicalPlan.singleRow
         var whereTerms: [BoundExpression] = []
         if let from = select.from {
-            try bindFrom(from, into: plan)
+            plan = try bindFrom(from)
         }
 
         // WHERE: no aggregates.
@@ -126,65 +134,50 @@ struct Binder {
             orderKeys.append((try bind(o.expression), o))
         }
 
-        plan.isAggregate = !aggregates.isEmpty || !select.groupBy.isEmpty || select.having != nil
-        plan.aggregates = aggregates
-        plan.groupKeys = groupKeys
-        plan.distinct = select.distinct
-        plan.outputNames = items.map(\.1)
-        if plan.isAggregate {
+        let isAggregate = !aggregates.isEmpty || !select.groupBy.isEmpty || select.having != nil
+        if let filter = BoundExpression.conjunction(whereTerms + joinResidual) { plan = .filter(plan, filter) }
+        var outputs = items.map(\.0)
+        var orderExpressions = orderKeys.map(\.0)
+        if isAggregate {
             // Everything after aggregation refers to group keys and aggregates only.
-            plan.outputs = try items.map { item in
+            outputs = try items.map { item in
                 try rewriteOverGroups(item.0, groupKeys: groupKeys, at: item.2?.range ?? select.range)
             }
-            plan.having = try havingBound.map { try rewriteOverGroups($0, groupKeys: groupKeys, at: select.having!.range) }
-            plan.orderBy = try orderKeys.map { key, item in
-                (try rewriteOverGroups(key, groupKeys: groupKeys, at: item.expression.range), item.descending,
-                 item.nullsFirst ?? item.descending)
+            orderExpressions = try orderKeys.map { key, item in
+                try rewriteOverGroups(key, groupKeys: groupKeys, at: item.expression.range)
             }
-        } else {
-            plan.outputs = items.map(\.0)
-            plan.orderBy = orderKeys.map { ($0.0, $0.1.descending, $0.1.nullsFirst ?? $0.1.descending) }
+            plan = .aggregate(plan, keys: groupKeys, aggregates: aggregates)
+            if let havingBound, let having = select.having {
+                plan = .filter(plan, try rewriteOverGroups(havingBound, groupKeys: groupKeys, at: having.range))
+            }
         }
-        if plan.distinct {
-            for (key, item) in zip(plan.orderBy.map(\.expression), select.orderBy) where
-                !plan.outputs.contains(key) {
+        if select.distinct {
+            for (key, item) in zip(orderExpressions, select.orderBy) where !outputs.contains(key) {
                 throw QueryError("with SELECT DISTINCT, ORDER BY expressions must appear in the select list", at: item.expression.range)
             }
         }
-        plan.limit = try select.limit.map { try constantInteger($0, "LIMIT") }
-        plan.offset = try select.offset.map { try constantInteger($0, "OFFSET") } ?? 0
-
-        // WHERE terms on the scanned table filter before the joins; inner-joined tables' own terms filter their
-        // build side; the rest run after the joins.
-        distributeFilter(whereTerms, into: plan)
-
-        // Columns to scan.
-        var columns = plan.postJoinFilter?.columns ?? []
-        for join in plan.joins {
-            for key in join.probeKeys { columns.formUnion(key.columns) }
-            columns.formUnion(join.probeFilter?.columns ?? [])
+        // ORDER BY keys are the projection's outputs: a select item's, or one computed after them.
+        var projected = outputs
+        var names = items.map(\.1)
+        var sortKeys: [SortKey] = []
+        for (expression, (_, item)) in zip(orderExpressions, orderKeys) {
+            var position = projected.firstIndex(of: expression)
+            if position == nil {
+                projected.append(expression)
+                names.append(text(item.expression.range))
+                position = projected.count - 1
+            }
+            let descending = item.descending
+            sortKeys.append(SortKey(expression: .column(position!, name: names[position!], type: expression.type),
+                                    descending: descending, nullsFirst: item.nullsFirst ?? descending))
         }
-        for key in groupKeys { columns.formUnion(key.columns) }
-        for spec in aggregates {
-            columns.formUnion(spec.argument?.columns ?? [])
-            columns.formUnion(spec.filter?.columns ?? [])
-        }
-        if !plan.isAggregate {
-            for o in plan.outputs { columns.formUnion(o.columns) }
-            for o in plan.orderBy { columns.formUnion(o.expression.columns) }
-        }
-        let scanned = { (set: Set<Int>) in set.filter { $0 < plan.scannedColumnCount }.sorted() }
-        plan.columnsAfterFilter = scanned(columns)
-        columns.formUnion(plan.filter?.columns ?? [])
-        plan.scanColumns = scanned(columns)
-        for join in plan.joins {
-            var own = Set(columns.filter(join.owns).map { $0 - join.columnBase })
-            join.outputColumns = own.sorted()
-            for key in join.buildKeys { own.formUnion(key.columns) }
-            own.formUnion(join.buildFilter?.columns ?? [])
-            join.buildColumns = own.sorted()
-        }
-        return plan
+        plan = .project(plan, projected)
+        if select.distinct { plan = .distinct(plan) }
+        if !sortKeys.isEmpty { plan = .sort(plan, sortKeys) }
+        let limit = try select.limit.map { try constantInteger($0, "LIMIT") }
+        let offset = try select.offset.map { try constantInteger($0, "OFFSET") } ?? 0
+        if limit != nil || offset > 0 { plan = .limit(plan, limit: limit, offset: offset) }
+        return BoundQuery(plan: plan, columnNames: items.map(\.1), columnTypes: outputs.map(\.type))
     }
 
     private func constantInteger(_ e: Expression, _ what: String) throws -> Int {
@@ -557,7 +550,10 @@ struct Binder {
                 type = .float64
             case .min, .max: type = argument!.type
             }
-            aggregates.append(AggregateSpec(kind: kind, argument: argument, filter: filter, type: type, text: text(call.range)))
+            // The same aggregate written twice is computed once.
+            let spec = AggregateSpec(kind: kind, argument: argument, filter: filter, type: type, text: text(call.range))
+            if let same = aggregates.firstIndex(where: { $0.computesSame(as: spec) }) { return .aggregate(same, type: type) }
+            aggregates.append(spec)
             return .aggregate(aggregates.count - 1, type: type)
         }
         guard call.filter == nil, !call.distinct, !call.star else {

@@ -104,8 +104,9 @@ indirect enum BoundExpression: Hashable, CustomStringConvertible {
     var description: String { text(offsetSeconds: 0) }
 
     /// The expression as EXPLAIN shows it, timestamps written in the zone `offsetSeconds` east of UTC.
-    func text(offsetSeconds offset: Int) -> String {
-        func t(_ e: BoundExpression) -> String { e.text(offsetSeconds: offset) }
+    /// Group keys and aggregates are written as `names` gives them (else `#group0`, `#agg0`).
+    func text(offsetSeconds offset: Int, names: AggregateNames? = nil) -> String {
+        func t(_ e: BoundExpression) -> String { e.text(offsetSeconds: offset, names: names) }
         switch self {
         case .column(_, let name, _): return name
         case .constant(let v, _): return ValueFormatting.text(v, offsetSeconds: offset).map { v.type == .string ? "'\($0)'" : $0 } ?? "NULL"
@@ -125,10 +126,16 @@ indirect enum BoundExpression: Hashable, CustomStringConvertible {
         case .cast(let e, let type): return "CAST(\(t(e)) AS \(type))"
         case .function(let f, let args, _): return "\(f.name)(" + args.map(t).joined(separator: ", ") + ")"
         case .concat(let a, let b): return "(\(t(a)) || \(t(b)))"
-        case .groupKey(let i, _): return "#group\(i)"
-        case .aggregate(let i, _): return "#agg\(i)"
+        case .groupKey(let i, _): return names.map { $0.keys[i] } ?? "#group\(i)"
+        case .aggregate(let i, _): return names.map { $0.aggregates[i] } ?? "#agg\(i)"
         }
     }
+}
+
+/// How EXPLAIN writes the group keys and aggregates that expressions over an aggregate's output read.
+struct AggregateNames {
+    var keys: [String]
+    var aggregates: [String]
 }
 
 /// One `WHEN condition THEN result` of a CASE.

@@ -33,6 +33,18 @@ final class JoinPlan {
 
     var columnCount: Int { snapshot.schema.columns.count }
 
+    /// A copy that rules can change without changing the plan they read.
+    func copy() -> JoinPlan {
+        let c = JoinPlan(kind: kind, snapshot: snapshot, tableName: tableName, columnBase: columnBase)
+        c.probeKeys = probeKeys
+        c.buildKeys = buildKeys
+        c.buildFilter = buildFilter
+        c.probeFilter = probeFilter
+        c.buildColumns = buildColumns
+        c.outputColumns = outputColumns
+        return c
+    }
+
     /// Whether a combined column index belongs to this table.
     func owns(_ column: Int) -> Bool { column >= columnBase && column < columnBase + columnCount }
 }

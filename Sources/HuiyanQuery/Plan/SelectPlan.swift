@@ -1,6 +1,8 @@
 import HuiyanStorage
 
-/// A bound SELECT: what to scan, filter, group, aggregate, compute, order and return.
+/// The fused scan pipeline the physical planner makes of the bottom of a logical plan: what to scan and
+/// filter (with zone maps), which tables to join by probing, and what each kept row feeds — an aggregate,
+/// or a projection whose rows are collected, cut short after the first rows, or kept in a top-N heap.
 final class SelectPlan {
     /// The table scanned; nil for a SELECT without FROM.
     var snapshot: TableSnapshot?
@@ -9,9 +11,9 @@ final class SelectPlan {
     var scannedColumnCount = 0
     /// Tables joined to the scanned one, probed in this order.
     var joins: [JoinPlan] = []
-    /// The WHERE terms over the scanned table's columns, applied before the joins (and used by zone maps).
+    /// Conditions on the scanned table's columns applied while scanning (and used by zone maps).
     var filter: BoundExpression?
-    /// The WHERE (and inner ON) terms that need joined columns, applied after the joins.
+    /// Conditions applied after the joins (and, without filter pushdown, every WHERE term).
     var postJoinFilter: BoundExpression?
     /// The scanned table's columns read by any part of the query.
     var scanColumns: [Int] = []
@@ -22,14 +24,20 @@ final class SelectPlan {
     /// GROUP BY expressions, over table columns.
     var groupKeys: [BoundExpression] = []
     var aggregates: [AggregateSpec] = []
-    /// HAVING, over group keys and aggregates.
-    var having: BoundExpression?
-    /// The select list: over table columns, or (aggregate queries) over group keys and aggregates.
+    /// Without aggregation: the expressions each kept row yields, over table columns.
     var outputs: [BoundExpression] = []
-    var outputNames: [String] = []
-    /// ORDER BY keys, in the same space as `outputs`.
-    var orderBy: [(expression: BoundExpression, descending: Bool, nullsFirst: Bool)] = []
-    var distinct = false
-    var limit: Int?
-    var offset = 0
+    /// Without aggregation: what happens to the projected rows.
+    var sink: Sink = .collect
+    /// The rules the pipeline's specialised paths may use.
+    var optimizer: OptimizerSettings = .allOn
+
+    enum Sink {
+        /// Every row, in table order.
+        case collect
+        /// The first rows in table order; the scan stops once it has them (limit_pushdown).
+        case firstRows(Int)
+        /// The first `limit` rows after `offset` by the keys (over table columns), kept per thread in a
+        /// bounded heap; blocks whose zone map shows no row can enter are skipped (top_n).
+        case topN(keys: [SortKey], limit: Int, offset: Int)
+    }
 }

@@ -1,0 +1,179 @@
+import Foundation
+import HuiyanStorage
+
+/// One scanning thread's share of ORDER BY … LIMIT over a table: the best rows so far in a bounded heap
+/// whose top is the worst kept row. A batch's rows are first compared with that row on the first key (one
+/// comparison each), the survivors go through a heap of the batch's own best, and only those few are turned
+/// into values. A block whose zone map shows that none of its rows can beat the worst kept row is skipped.
+/// Ties are broken by the rows' position in the table, so the rows are those a full sort would give.
+final class TopNHeap {
+    let keys: [SortKey]
+    let capacity: Int
+    let outputCount: Int
+    /// The kept rows as a max-heap by `precedes` (the worst on top).
+    private var rows: [Row] = []
+
+    struct Row {
+        var keys: [Value]
+        /// The row's position in the table: unit, block within the unit, row within the block.
+        var sequence: Int64
+        var outputs: [Value]
+    }
+
+    init(keys: [SortKey], capacity: Int, outputCount: Int) {
+        self.keys = keys
+        self.capacity = capacity
+        self.outputCount = outputCount
+    }
+
+    /// Whether row a comes before row b: by the keys, then by position.
+    func precedes(_ a: Row, _ b: Row) -> Bool {
+        for (k, key) in keys.enumerated() {
+            let c = Self.compare(a.keys[k], b.keys[k], key)
+            if c != 0 { return c < 0 }
+        }
+        return a.sequence < b.sequence
+    }
+
+    /// Negative when value a comes first under the key, positive when b does.
+    static func compare(_ a: Value, _ b: Value, _ key: SortKey) -> Int {
+        if a.isNull || b.isNull {
+            if a.isNull && b.isNull { return 0 }
+            return a.isNull == key.nullsFirst ? -1 : 1
+        }
+        let c = SelectExecutor.compare(a, b, nullsFirst: key.nullsFirst)
+        return key.descending ? -c : c
+    }
+
+    /// Adds a batch's selected rows; `sequence` is the position of the batch's row 0.
+    func add(_ evaluator: Evaluator, _ batch: Batch, outputs: [BoundExpression], sequence: Int64) throws {
+        guard capacity > 0 else { return }
+        let keyVectors = try keys.map { try evaluator.evaluate($0.expression, batch) }
+        // Rows whose first key is worse than the worst kept row's cannot enter.
+        var candidates = batch
+        if rows.count >= capacity {
+            let worst = rows[0].keys[0], key = keys[0], v = keyVectors[0]
+            var kept: [Int32] = []
+            batch.forEachSelected { i in
+                if Self.compare(v, i, worst, key) <= 0 { kept.append(Int32(i)) }
+            }
+            candidates.selection = kept
+        }
+        guard candidates.selectedCount > 0 else { return }
+        // The batch's own best rows by every key (position breaks ties: the earlier row wins).
+        let chunk = [keyVectors]
+        let order = RowOrder(keys: keys, vectors: chunk)
+        var local = BoundedHeap(capacity: min(capacity, candidates.selectedCount)) { a, b in
+            order.precedes(0, Int(a.row), 0, Int(b.row))
+        }
+        candidates.forEachSelected { local.offer((0, Int32($0))) }
+        let chosen = local.elements.map(\.row).sorted()
+        let chosenBatch = Batch(count: batch.count, selection: chosen)
+        let outputVectors = try outputs.map { try evaluator.evaluate($0, chosenBatch) }
+        for r in chosen {
+            let i = Int(r)
+            offer(Row(keys: keyVectors.map { $0.value(i) }, sequence: sequence | Int64(i), outputs: outputVectors.map { $0.value(i) }))
+        }
+    }
+
+    /// Compares row `i` of a key vector with a value under the key (negative: the row comes first).
+    private static func compare(_ v: Vector, _ i: Int, _ value: Value, _ key: SortKey) -> Int {
+        let isNull = v.isNull(i)
+        if isNull || value.isNull {
+            if isNull && value.isNull { return 0 }
+            return isNull == key.nullsFirst ? -1 : 1
+        }
+        var c: Int
+        switch value {
+        case .double(let d):
+            let x = v.doubles[i]
+            c = x < d ? -1 : (x > d ? 1 : 0)
+        case .string(let s):
+            c = v.pool!.dictionary.withBytes(at: Int(v.ints[i])) { a in
+                var s = s
+                return s.withUTF8 { b in
+                    let n = min(a.count, b.count)
+                    if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+                        let m = memcmp(pa, pb, n)
+                        if m != 0 { return m < 0 ? -1 : 1 }
+                    }
+                    return a.count < b.count ? -1 : (a.count > b.count ? 1 : 0)
+                }
+            }
+        case .bool(let b):
+            let x = v.ints[i], y: Int64 = b ? 1 : 0
+            c = x < y ? -1 : (x > y ? 1 : 0)
+        case .int(let y), .money(let y), .timestamp(let y), .date(let y):
+            let x = v.ints[i]
+            c = x < y ? -1 : (x > y ? 1 : 0)
+        case .null:
+            c = 0
+        }
+        return key.descending ? -c : c
+    }
+
+    /// Keeps a row if it is among the best `capacity` so far.
+    func offer(_ row: Row) {
+        if rows.count < capacity {
+            rows.append(row)
+            var i = rows.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard precedes(rows[parent], rows[i]) else { break }
+                rows.swapAt(parent, i)
+                i = parent
+            }
+        } else if precedes(row, rows[0]) {
+            rows[0] = row
+            var i = 0
+            let n = rows.count
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var worst = i
+                if l < n, precedes(rows[worst], rows[l]) { worst = l }
+                if r < n, precedes(rows[worst], rows[r]) { worst = r }
+                if worst == i { break }
+                rows.swapAt(i, worst)
+                i = worst
+            }
+        }
+    }
+
+    /// Takes another thread's rows.
+    func merge(_ other: TopNHeap) {
+        for row in other.rows { offer(row) }
+    }
+
+    /// Whether no row of a block can enter: the heap is full and the block's zone map puts its best value of
+    /// the first key (a numeric column of the scanned table) strictly after the worst kept row's.
+    func rulesOut(_ segment: SegmentReader, _ block: Int, scannedColumns: Int) -> Bool {
+        guard rows.count >= capacity, capacity > 0, case .column(let c, _, let type) = keys[0].expression, c < scannedColumns,
+              type != .string, type != .boolean else { return false }
+        let key = keys[0]
+        let worst = rows[0].keys[0]
+        guard !worst.isNull else { return false }
+        let info = segment.columns[c].blocks[block]
+        if info.nullCount > 0 && key.nullsFirst { return false }
+        if info.nullCount == info.rowCount { return true }
+        let best: Value
+        switch type {
+        case .float64:
+            best = .double(Double(bitPattern: UInt64(bitPattern: key.descending ? info.max : info.min)))
+        case .money: best = .money(key.descending ? info.max : info.min)
+        case .timestamp: best = .timestamp(key.descending ? info.max : info.min)
+        case .date: best = .date(key.descending ? info.max : info.min)
+        case .int64: best = .int(key.descending ? info.max : info.min)
+        default: return false
+        }
+        return Self.compare(best, worst, key) > 0
+    }
+
+    /// The kept rows in order, after `offset`, at most `limit`, as one chunk of the outputs.
+    func result(limit: Int, offset: Int, types: [SQLType]) -> [DataChunk] {
+        let ordered = rows.sorted(by: precedes)
+        guard ordered.count > offset else { return [] }
+        let chosen = ordered[offset...].prefix(limit)
+        let columns = types.enumerated().map { k, type in Vector.of(chosen.map { $0.outputs[k] }, type: type) }
+        return [DataChunk(columns: columns, count: chosen.count)]
+    }
+}

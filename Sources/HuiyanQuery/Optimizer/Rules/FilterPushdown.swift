@@ -1,0 +1,90 @@
+/// Rule filter_pushdown: conditions move as far down as they stay correct. A HAVING term on group keys
+/// alone becomes a WHERE term; a WHERE term on the scanned table alone goes into the scan (where zone maps
+/// prune blocks and segments by it and storage answers it from the packed values); a term on an inner-joined
+/// table alone filters that table's rows before they are hashed. The rest filters after the joins.
+enum FilterPushdown {
+    static func apply(_ plan: LogicalPlan) -> LogicalPlan? {
+        var changed = false
+        let result = plan.transformedDown { node -> LogicalPlan? in
+            switch node {
+            case .filter(.aggregate(let input, let keys, let aggregates), let predicate) where !keys.isEmpty:
+                var pushed: [BoundExpression] = [], kept: [BoundExpression] = []
+                for term in predicate.conjuncts {
+                    if !term.readsAggregate && term.readsGroupKey {
+                        pushed.append(term.rewritten { x in
+                            if case .groupKey(let i, _) = x { return keys[i] }
+                            return nil
+                        })
+                    } else {
+                        kept.append(term)
+                    }
+                }
+                guard !pushed.isEmpty else { return nil }
+                changed = true
+                let aggregate = LogicalPlan.aggregate(.filter(input, .conjunction(pushed)!), keys: keys, aggregates: aggregates)
+                return kept.isEmpty ? aggregate : .filter(aggregate, .conjunction(kept)!)
+            case .filter(let input, let predicate) where input.isScanChain:
+                guard let distributed = distribute(predicate.conjuncts, over: input) else { return nil }
+                changed = true
+                return distributed
+            default:
+                return nil
+            }
+        }
+        return changed ? result : nil
+    }
+
+    /// The chain with the terms placed: into the scan, into inner joins' build filters, or above the joins.
+    /// nil when no term moves.
+    private static func distribute(_ terms: [BoundExpression], over chain: LogicalPlan) -> LogicalPlan? {
+        var terms = terms
+        var joins: [JoinPlan] = []
+        var node = chain
+        // Filters already inside the chain join the terms.
+        while true {
+            if case .filter(let x, let p) = node { terms += p.conjuncts; node = x; continue }
+            if case .join(let x, let j) = node { joins.insert(j.copy(), at: 0); node = x; continue }
+            break
+        }
+        var moved = false
+        var above: [BoundExpression] = []
+        var scanTerms: [BoundExpression] = []
+        var scanColumns = 0
+        if case .scan(let s) = node { scanColumns = s.base + s.columnCount }
+        for term in terms {
+            let columns = term.columns
+            if case .scan = node, columns.allSatisfy({ $0 < scanColumns }) {
+                scanTerms.append(term)
+                moved = true
+            } else if let join = joins.first(where: { $0.kind == .inner && columns.allSatisfy($0.owns) && !columns.isEmpty }) {
+                join.buildFilter = .conjunction((join.buildFilter?.conjuncts ?? []) + [term.mapColumns { $0 - join.columnBase }])
+                moved = true
+            } else {
+                above.append(term)
+            }
+        }
+        guard moved else { return nil }
+        var plan = node
+        if case .scan(var s) = node {
+            s.filter = .conjunction((s.filter?.conjuncts ?? []) + scanTerms)
+            plan = .scan(s)
+        }
+        for join in joins { plan = .join(plan, join) }
+        if let filter = BoundExpression.conjunction(above) { plan = .filter(plan, filter) }
+        return plan
+    }
+}
+
+extension BoundExpression {
+    /// Whether the expression reads an aggregate's result.
+    var readsAggregate: Bool {
+        if case .aggregate = self { return true }
+        return children.contains(where: \.readsAggregate)
+    }
+
+    /// Whether the expression reads a group key.
+    var readsGroupKey: Bool {
+        if case .groupKey = self { return true }
+        return children.contains(where: \.readsGroupKey)
+    }
+}

@@ -1,0 +1,39 @@
+/// Rows passed between physical operators: columns of equal length, every row live (no selection).
+/// String columns of one chunk may point into different pools than another chunk's.
+struct DataChunk {
+    var columns: [Vector]
+    var count: Int
+    /// Set on an aggregate's output: its first `groupKeyCount` columns are the group keys
+    /// (`.groupKey(i)`), the rest the aggregates (`.aggregate(i)`). nil: `.column(i)` is column `i`.
+    var groupKeyCount: Int?
+
+    init(columns: [Vector], count: Int, groupKeyCount: Int? = nil) {
+        self.columns = columns
+        self.count = count
+        self.groupKeyCount = groupKeyCount
+    }
+
+    /// An evaluator of expressions over this chunk's columns.
+    func evaluator(offsetSeconds: Int) -> Evaluator {
+        if let k = groupKeyCount {
+            return Evaluator(offsetSeconds: offsetSeconds, groupKeys: Array(columns[..<k]), aggregates: Array(columns[k...]))
+        }
+        var byIndex: [Int: Vector] = [:]
+        for (i, v) in columns.enumerated() { byIndex[i] = v }
+        return Evaluator(offsetSeconds: offsetSeconds, columns: byIndex)
+    }
+
+    /// All rows, unselected.
+    var batch: Batch { Batch(count: count, selection: nil) }
+
+    /// The chunk of the rows `rows` (in that order).
+    func gathered(_ rows: [Int32]) -> DataChunk {
+        let target = Batch(count: rows.count, selection: nil)
+        return DataChunk(columns: columns.map { $0.gathered(rows, target) }, count: rows.count, groupKeyCount: groupKeyCount)
+    }
+
+    /// The rows of the chunk as values, the first `width` columns.
+    func rows(width: Int) -> [[Value]] {
+        (0..<count).map { r in columns.prefix(width).map { $0.value(r) } }
+    }
+}

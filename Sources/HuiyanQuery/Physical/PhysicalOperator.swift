@@ -1,0 +1,15 @@
+/// A physical operator: it runs its inputs and produces its rows as chunks of column vectors.
+protocol PhysicalOperator: AnyObject {
+    /// The operators whose rows this one reads.
+    var inputs: [PhysicalOperator] { get }
+    /// EXPLAIN's lines for this operator: its name first, then details (indented by the caller).
+    func explanation(offsetSeconds: Int) throws -> [String]
+    /// Runs the operator (and its inputs).
+    func execute() throws -> [DataChunk]
+}
+
+/// What every operator needs at run time.
+struct ExecutionEnvironment {
+    let context: QueryContext
+    let offsetSeconds: Int
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Orders rows of a list of chunks by sort keys: each key is evaluated once per chunk, then rows are
+/// compared on the key vectors (integers, doubles and string bytes directly; NULLs first or last as the
+/// key says). Ties are broken by position (chunk, then row), so the order is stable.
+struct RowOrder {
+    let keys: [SortKey]
+    /// `vectors[chunk][key]`.
+    let vectors: [[Vector]]
+
+    init(keys: [SortKey], vectors: [[Vector]]) {
+        self.keys = keys
+        self.vectors = vectors
+    }
+
+    init(keys: [SortKey], chunks: [DataChunk], offsetSeconds: Int) throws {
+        self.keys = keys
+        vectors = try chunks.map { chunk in
+            let evaluator = chunk.evaluator(offsetSeconds: offsetSeconds)
+            return try keys.map { try evaluator.evaluate($0.expression, chunk.batch) }
+        }
+    }
+
+    /// Whether row `ra` of chunk `ca` comes before row `rb` of chunk `cb` (position breaks ties).
+    @inline(__always)
+    func precedes(_ ca: Int, _ ra: Int, _ cb: Int, _ rb: Int) -> Bool {
+        let c = compare(ca, ra, cb, rb)
+        if c != 0 { return c < 0 }
+        return ca != cb ? ca < cb : ra < rb
+    }
+
+    /// Negative when row a comes first by the keys, positive when b does, 0 when the keys tie.
+    func compare(_ ca: Int, _ ra: Int, _ cb: Int, _ rb: Int) -> Int {
+        let left = vectors[ca], right = vectors[cb]
+        for k in 0..<keys.count {
+            let x = left[k], y = right[k]
+            let nx = x.isNull(ra), ny = y.isNull(rb)
+            if nx || ny {
+                if nx && ny { continue }
+                return nx == keys[k].nullsFirst ? -1 : 1
+            }
+            let c = Self.compareValues(x, ra, y, rb)
+            if c != 0 { return keys[k].descending ? -c : c }
+        }
+        return 0
+    }
+
+    /// Compares two non-NULL values of vectors of one type.
+    @inline(__always)
+    static func compareValues(_ x: Vector, _ ra: Int, _ y: Vector, _ rb: Int) -> Int {
+        switch x.type {
+        case .float64:
+            let a = x.doubles[ra], b = y.doubles[rb]
+            return a < b ? -1 : (a > b ? 1 : 0)
+        case .string:
+            let px = x.pool!, py = y.pool!
+            let ca = Int(x.ints[ra]), cb = Int(y.ints[rb])
+            if px === py {
+                if ca == cb { return 0 }
+                if px.isSorted { return ca < cb ? -1 : 1 }
+            }
+            return px.dictionary.withBytes(at: ca) { a in
+                py.dictionary.withBytes(at: cb) { b in
+                    let n = min(a.count, b.count)
+                    if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+                        let c = memcmp(pa, pb, n)
+                        if c != 0 { return c < 0 ? -1 : 1 }
+                    }
+                    return a.count < b.count ? -1 : (a.count > b.count ? 1 : 0)
+                }
+            }
+        default:
+            let a = x.ints[ra], b = y.ints[rb]
+            return a < b ? -1 : (a > b ? 1 : 0)
+        }
+    }
+}
