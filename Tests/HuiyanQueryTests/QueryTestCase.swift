@@ -30,15 +30,27 @@ class QueryTestCase: XCTestCase {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Runs one statement; returns its rows as text (NULL as "NULL").
+    /// Runs one statement; returns its rows as text (NULL as "NULL"). A SELECT runs twice, with every optimizer
+    /// rule on and with every rule off, and must give the same rows (in any order: without ORDER BY the paths may
+    /// return them in another).
     func rows(_ sql: String, file: StaticString = #filePath, line: UInt = #line) -> [[String]] {
         do {
-            let result = try engine.execute(sql).last!
-            return result.rows.map { $0.map { ValueFormatting.text($0, offsetSeconds: 28_800) ?? "NULL" } }
+            let result = try engine.execute(sql, context: QueryContext(optimizer: .allOn)).last!
+            let text = Self.text(result)
+            if let statements = try? engine.parse(sql), statements.count == 1, case .select = statements[0] {
+                let general = Self.text(try engine.execute(sql, context: QueryContext(optimizer: .allOff)).last!)
+                XCTAssertEqual(general.sorted { $0.lexicographicallyPrecedes($1) }, text.sorted { $0.lexicographicallyPrecedes($1) },
+                               "with every optimizer rule off: \(sql)", file: file, line: line)
+            }
+            return text
         } catch {
             XCTFail("\(sql): \(error)", file: file, line: line)
             return []
         }
+    }
+
+    static func text(_ result: QueryResult) -> [[String]] {
+        result.rows.map { $0.map { ValueFormatting.text($0, offsetSeconds: 28_800) ?? "NULL" } }
     }
 
     /// The single value of a one-row, one-column result.

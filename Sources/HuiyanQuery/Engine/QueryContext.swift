@@ -15,6 +15,8 @@ public final class QueryContext: @unchecked Sendable {
     public let threads: Int
     /// The optimizer rules the statement may use (default: all on).
     public let optimizer: OptimizerSettings
+    /// What the statement's operators counted while it ran.
+    public let statistics = QueryStatistics()
 
     public init(timeout: Double? = nil, memoryLimit: Int? = QueryContext.defaultMemoryLimit, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 optimizer: OptimizerSettings = .allOn) {

@@ -85,12 +85,19 @@ final class SelectExecutor {
         let next = NSLock()
         var nextUnit = 0
         // A projection cut short stops once its first rows are in hand.
-        var earlyStop: Int?
-        if !plan.isAggregate, case .firstRows(let n) = plan.sink { earlyStop = n }
-        var topN: (keys: [SortKey], capacity: Int)?
-        if !plan.isAggregate, case .topN(let keys, let limit, let offset) = plan.sink {
+        let earlyStop: Int?
+        let topN: (keys: [SortKey], capacity: Int)?
+        switch plan.sink {
+        case .firstRows(let n) where !plan.isAggregate:
+            earlyStop = n
+            topN = nil
+        case .topN(let keys, let limit, let offset) where !plan.isAggregate:
             let (capacity, overflow) = limit.addingReportingOverflow(offset)
+            earlyStop = nil
             topN = (keys, overflow ? Int.max : capacity)
+        default:
+            earlyStop = nil
+            topN = nil
         }
         let produced = NSLock()
         var producedRows = 0
@@ -119,7 +126,10 @@ final class SelectExecutor {
                     var unitRows = 0
                     for (ordinal, block) in units[u].blocks.enumerated() {
                         try self.context.check()
-                        if let heap = worker.topN, heap.rulesOut(segment, block, scannedColumns: self.plan.scannedColumnCount) { continue }
+                        if let heap = worker.topN, heap.rulesOut(segment, block, scannedColumns: self.plan.scannedColumnCount) {
+                            self.context.statistics.addBlockSkippedByTopN()
+                            continue
+                        }
                         if self.plan.isAggregate, try self.aggregateWithoutVectors(scanner, segment, block, worker) { continue }
                         var (vectors, batch) = try self.read(scanner, segment, block, worker.cursor)
                         guard batch.selectedCount > 0 else { continue }

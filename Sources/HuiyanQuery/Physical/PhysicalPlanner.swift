@@ -23,6 +23,14 @@ struct PhysicalPlanner {
             pipeline.groupKeys = keys
             pipeline.aggregates = aggregates
             prune(pipeline)
+            if settings.allows(.aggregationBelowJoin), AggregationBelowJoin(plan: pipeline) != nil { note(.aggregationBelowJoin) }
+            if settings.allows(.statisticsAggregates), pipeline.snapshot != nil, pipeline.joins.isEmpty,
+               WholeBlockAggregates.apply(to: pipeline) || BucketAggregation(plan: pipeline, offsetSeconds: environment.offsetSeconds) != nil {
+                note(.statisticsAggregates)
+            }
+            if settings.allows(.bucketAggregation), BucketAggregation(plan: pipeline, offsetSeconds: environment.offsetSeconds) != nil {
+                note(.bucketAggregation)
+            }
             return ScanPipelineOperator(plan: pipeline, environment: environment)
         case .project(let input, let expressions) where input.isScanChain:
             return try projection(input, expressions, sink: .collect)

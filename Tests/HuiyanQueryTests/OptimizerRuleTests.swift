@@ -1,0 +1,92 @@
+import XCTest
+@testable import HuiyanQuery
+
+/// Each optimizer rule fires where it applies (EXPLAIN lists it) and changes no row: the same query with
+/// that rule off, and with every rule off, gives the same rows.
+final class OptimizerRuleTests: QueryTestCase {
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        try load("CREATE TABLE spot_grade (spot VARCHAR NOT NULL, grade VARCHAR)", table: "spot_grade", csv: """
+            spot,grade
+            南岳衡山,5A
+            石鼓书院,4A
+            东洲岛,4A
+            雨母山,3A
+
+            """)
+    }
+
+    /// The rules EXPLAIN lists for a query under some settings.
+    private func rulesUsed(_ sql: String, _ settings: OptimizerSettings) throws -> [String] {
+        let plan = Self.text(try engine.execute("EXPLAIN " + sql, context: QueryContext(optimizer: settings)).last!).map { $0[0] }
+        let prefix = "optimizer rules used: "
+        let line = plan.first { $0.hasPrefix(prefix) } ?? ""
+        return line.dropFirst(prefix.count).components(separatedBy: ", ")
+    }
+
+    private func resultRows(_ sql: String, _ settings: OptimizerSettings) throws -> [[String]] {
+        Self.text(try engine.execute(sql, context: QueryContext(optimizer: settings)).last!)
+    }
+
+    func testEveryRuleFiresAndChangesNoRow() throws {
+        let cases: [(OptimizerRule, String, ordered: Bool)] = [
+            (.constantFolding, "SELECT visitor_id FROM visits WHERE spot = lower('南岳衡山') || '' ORDER BY 1", true),
+            (.filterPushdown, "SELECT count(*), sum(spend) FROM visits WHERE spend > 100 AND origin IS NOT NULL", true),
+            (.filterPushdown, "SELECT spot, count(*) FROM visits GROUP BY spot HAVING spot <> '东洲岛' AND count(*) > 1 ORDER BY 1", true),
+            (.projectionPruning, "SELECT spot FROM visits ORDER BY 1", true),
+            (.topN, "SELECT visitor_id, spend FROM visits ORDER BY spend DESC, visitor_id LIMIT 4", true),
+            (.topN, "SELECT spot, count(*) FROM visits GROUP BY spot ORDER BY 2 DESC, 1 LIMIT 2 OFFSET 1", true),
+            (.limitPushdown, "SELECT ts, visitor_id FROM visits LIMIT 5", true),
+            (.distinctToAggregate, "SELECT DISTINCT spot, route FROM visits", false),
+            (.aggregationBelowJoin, "SELECT g.grade, count(*), sum(v.spend) FROM visits v JOIN spot_grade g ON v.spot = g.spot GROUP BY 1 ORDER BY 1", true),
+            (.statisticsAggregates, "SELECT count(*), sum(spend), avg(spend) FROM visits", true),
+            (.bucketAggregation, "SELECT spot, count(*) FROM visits GROUP BY 1 ORDER BY 1", true),
+            (.joinOrder, "SELECT g.grade, v.visitor_id FROM spot_grade g JOIN visits v ON g.spot = v.spot ORDER BY 2, 1", true),
+        ]
+        for (rule, sql, ordered) in cases {
+            XCTAssertTrue(try rulesUsed(sql, .allOn).contains(rule.rawValue), "\(rule.rawValue) should fire for \(sql)")
+            let without = OptimizerSettings(disabledRules: [rule.rawValue])
+            XCTAssertFalse(try rulesUsed(sql, without).contains(rule.rawValue), "\(rule.rawValue) is off for \(sql)")
+            XCTAssertEqual(try rulesUsed(sql, .allOff), ["none"], sql)
+            var expected = try resultRows(sql, .allOn)
+            XCTAssertFalse(expected.isEmpty, sql)
+            var withoutRule = try resultRows(sql, without), general = try resultRows(sql, .allOff)
+            if !ordered {
+                expected.sort { $0.lexicographicallyPrecedes($1) }
+                withoutRule.sort { $0.lexicographicallyPrecedes($1) }
+                general.sort { $0.lexicographicallyPrecedes($1) }
+            }
+            XCTAssertEqual(withoutRule, expected, "without \(rule.rawValue): \(sql)")
+            XCTAssertEqual(general, expected, "with every rule off: \(sql)")
+        }
+    }
+
+    func testUnknownRuleNamesAreRefusedWithTheClosestName() {
+        XCTAssertThrowsError(try OptimizerSettings.parse("top_m", source: "--disable-rules")) { error in
+            XCTAssertTrue("\(error)".contains("did you mean top_n?"), "\(error)")
+        }
+        XCTAssertEqual(try OptimizerSettings.parse(" all ", source: "x"), .allOff)
+        XCTAssertEqual(try OptimizerSettings.parse("top_n,filter_pushdown", source: "x").disabledRules, ["top_n", "filter_pushdown"])
+    }
+
+    /// Top-N over a table of several blocks whose amounts rise block by block: once the heap holds the
+    /// best rows, the zone maps rule the other blocks out, and the rows are those a full sort gives.
+    func testTopNSkipsBlocksItsZoneMapsRuleOut() throws {
+        var csv = "ts,id,amount\n"
+        var state: UInt64 = 7
+        for i in 0..<200_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let id = String(format: "s%09llu", (state >> 20) % 1_000_000_000)
+            csv += "2025-03-01T08:00:00,\(id),\(i / 100).\(String(format: "%02d", Int(state >> 58) % 100))\n"
+        }
+        try load("CREATE TABLE sales (ts TIMESTAMP NOT NULL, id VARCHAR NOT NULL, amount DECIMAL(18,2))", table: "sales", csv: csv)
+        let sql = "SELECT id, amount FROM sales ORDER BY amount, id LIMIT 5"
+        let context = QueryContext(threads: 1, optimizer: .allOn)
+        let top = Self.text(try engine.execute(sql, context: context).last!)
+        XCTAssertGreaterThan(context.statistics.blocksSkippedByTopN, 0)
+        XCTAssertEqual(top, try resultRows(sql, .allOff))
+        XCTAssertEqual(top.map { $0[1] }.allSatisfy { $0.hasPrefix("0.") }, true, "\(top)")
+        let descending = "SELECT id, amount FROM sales ORDER BY amount DESC LIMIT 3 OFFSET 2"
+        XCTAssertEqual(Self.text(try engine.execute(descending, context: QueryContext(threads: 2)).last!), try resultRows(descending, .allOff))
+    }
+}
