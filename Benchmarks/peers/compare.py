@@ -19,6 +19,9 @@ PEERS = {"duckdb": os.path.join(ROOT, ".peers", "duckdb", "bin", "python"),
 SCALES = {"small": (1_000_000, 200_000, 500_000), "s10m": (10_000_000, 2_000_000, 5_000_000),
           "city": (80_000_000, 10_000_000, 40_000_000)}
 SEEDS = {"visits": 7, "tickets": 8, "orders": 9}
+# The generator's output version, part of each feed's file name: bumped when `huiyan generate` writes other
+# data for the same seed (ids2: random-looking ids), so that feeds of an older generator are not reused.
+FEED_VERSION = "ids2"
 DIALECTS = {"huiyan": "huiyan", "duckdb": "duckdb", "chdb": "clickhouse"}
 
 
@@ -68,12 +71,15 @@ FEED_BYTES_PER_ROW = {"visits": 93, "tickets": 80, "orders": 128}
 DATABASE_BYTES_PER_ROW = 72
 
 
+def feed_path(folder, table, rows):
+    return os.path.join(folder, f"{table}-{rows}-seed{SEEDS[table]}-{FEED_VERSION}.csv")
+
+
 def check_disk(folder, scale):
     """Refuses to start when the disk cannot hold the feeds still to generate and the databases."""
-    need = sum(rows * (DATABASE_BYTES_PER_ROW + FEED_BYTES_PER_ROW[t])
-               for t, rows in zip(("visits", "tickets", "orders"), SCALES[scale]))
-    if os.path.isdir(folder):
-        need -= sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder) if f.endswith(".csv"))
+    tables = list(zip(("visits", "tickets", "orders"), SCALES[scale]))
+    need = sum(rows * (DATABASE_BYTES_PER_ROW + FEED_BYTES_PER_ROW[t]) for t, rows in tables)
+    need -= sum(os.path.getsize(p) for p in (feed_path(folder, t, rows) for t, rows in tables) if os.path.exists(p))
     free = shutil.disk_usage(ROOT).free
     if free < need * 1.1:
         raise SystemExit(f"--scale {scale} needs about {need / 2**30:.1f} GiB more disk; {free / 2**30:.1f} GiB free")
@@ -83,7 +89,7 @@ def generate(folder, scale):
     os.makedirs(folder, exist_ok=True)
     feeds = {}
     for table, rows in zip(("visits", "tickets", "orders"), SCALES[scale]):
-        path = os.path.join(folder, f"{table}-{rows}-seed{SEEDS[table]}.csv")
+        path = feed_path(folder, table, rows)
         if not os.path.exists(path):
             say(f"generating {rows:,} {table}")
             run([HUIYAN, "generate", table, "--rows", str(rows), "--seed", str(SEEDS[table]), "--out", path + ".part"])
