@@ -49,16 +49,23 @@ def first_difference(rows_a, rows_b):
 
 
 def mismatches(answers, queries):
-    """answers: engine → query name → rows. Returns the problems (one line per query and engine whose answer
-    differs: exact answers must equal the first engine's; an estimate must be within its tolerance of the exact
-    answer) and every estimate's largest relative error per engine."""
+    """answers: engine → query name → rows, or None where the engine refused the query. Returns the problems
+    (one line per query and engine whose answer differs: exact answers must equal those of the first engine
+    that answered; an estimate must be within its tolerance of the exact answer; a query no engine or only one
+    engine answered cannot be checked and says so) and every estimate's largest relative error per engine."""
     problems, errors = [], {}
-    engines = list(answers)
-    reference = engines[0]
     for q in queries:
+        engines = [e for e in answers if answers[e].get(q.name) is not None]
+        if len(engines) < 2:
+            problems.append(f"{q.name}: answered by {engines[0] if engines else 'no engine'} alone, nothing to check against")
+            continue
         norm = {e: normalized(answers[e][q.name]) for e in engines}
         if q.approximates:
             # Rows of an estimate sort by their keys, as the exact answer's do (counts are the last column).
+            reference = next((e for e in answers if answers[e].get(q.approximates) is not None), None)
+            if reference is None:
+                problems.append(f"{q.name}: no engine answered the exact {q.approximates}")
+                continue
             exact = normalized(answers[reference][q.approximates])
             errors[q.name] = {}
             for e in engines:
@@ -69,6 +76,7 @@ def mismatches(answers, queries):
                     problems.append(f"{q.name}: {e} is not within {allowed:.0%} of the exact {q.approximates} — "
                                     f"{first_difference(norm[e], exact)}")
         else:
+            reference = engines[0]
             problems += [f"{q.name}: {reference} and {e} differ — {first_difference(norm[reference], norm[e])}"
                          for e in engines[1:] if norm[e] != norm[reference]]
     return problems, errors

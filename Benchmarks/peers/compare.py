@@ -1,5 +1,7 @@
 """Huiyan side by side with DuckDB and ClickHouse (chDB): generates the feeds, ingests them into each engine,
-runs Benchmarks/queries/peers.sql, checks that every engine gives the same answers, and reports.
+runs Benchmarks/queries/peers.sql, checks that every engine gives the same answers, and reports (per query, per
+family of query shapes and overall). A query an engine cannot run is reported as refused, with its error, and
+left out of that engine's ratios; the others still run and are checked.
 Run through tools/compare-peers, which builds Huiyan and installs the peers first."""
 import argparse, datetime, json, os, re, shutil, subprocess, sys, tempfile, time
 
@@ -17,6 +19,9 @@ PEERS = {"duckdb": os.path.join(ROOT, ".peers", "duckdb", "bin", "python"),
 SCALES = {"small": (1_000_000, 200_000, 500_000), "s10m": (10_000_000, 2_000_000, 5_000_000),
           "city": (80_000_000, 10_000_000, 40_000_000)}
 SEEDS = {"visits": 7, "tickets": 8, "orders": 9}
+# The generator's output version, part of each feed's file name: bumped when `huiyan generate` writes other
+# data for the same seed (ids2: random-looking ids), so that feeds of an older generator are not reused.
+FEED_VERSION = "ids2"
 DIALECTS = {"huiyan": "huiyan", "duckdb": "duckdb", "chdb": "clickhouse"}
 
 
@@ -37,6 +42,23 @@ def run(cmd):
         return out.read().decode(), seconds, usage.ru_maxrss * 1024
 
 
+def attempt(cmd):
+    """Runs cmd, which may fail; returns its exit code, standard output, standard error and peak memory in bytes."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(p.pid, 0)
+        out.seek(0), err.seek(0)
+        return (os.waitstatus_to_exitcode(status), out.read().decode(), err.read().decode(errors="replace"),
+                usage.ru_maxrss * 1024)
+
+
+def first_line(text):
+    """The gist of an error message: its first non-empty line, without a leading 'error:' or 'Error:'."""
+    line = next((l.strip() for l in text.splitlines() if l.strip()), "(no message)")
+    line = re.sub(r"^[Ee]rror:\s*", "", line)
+    return line if len(line) <= 300 else line[:299] + "…"
+
+
 def disk_bytes(path):
     if os.path.isfile(path):
         return os.path.getsize(path)
@@ -45,16 +67,19 @@ def disk_bytes(path):
 
 # Bytes per row measured at the small scale: of each feed's CSV, and of the three databases together (with
 # the parts chDB's OPTIMIZE merged away and has not yet removed).
-FEED_BYTES_PER_ROW = {"visits": 92, "tickets": 77, "orders": 123}
-DATABASE_BYTES_PER_ROW = 56
+FEED_BYTES_PER_ROW = {"visits": 93, "tickets": 80, "orders": 128}
+DATABASE_BYTES_PER_ROW = 72
+
+
+def feed_path(folder, table, rows):
+    return os.path.join(folder, f"{table}-{rows}-seed{SEEDS[table]}-{FEED_VERSION}.csv")
 
 
 def check_disk(folder, scale):
     """Refuses to start when the disk cannot hold the feeds still to generate and the databases."""
-    need = sum(rows * (DATABASE_BYTES_PER_ROW + FEED_BYTES_PER_ROW[t])
-               for t, rows in zip(("visits", "tickets", "orders"), SCALES[scale]))
-    if os.path.isdir(folder):
-        need -= sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder) if f.endswith(".csv"))
+    tables = list(zip(("visits", "tickets", "orders"), SCALES[scale]))
+    need = sum(rows * (DATABASE_BYTES_PER_ROW + FEED_BYTES_PER_ROW[t]) for t, rows in tables)
+    need -= sum(os.path.getsize(p) for p in (feed_path(folder, t, rows) for t, rows in tables) if os.path.exists(p))
     free = shutil.disk_usage(ROOT).free
     if free < need * 1.1:
         raise SystemExit(f"--scale {scale} needs about {need / 2**30:.1f} GiB more disk; {free / 2**30:.1f} GiB free")
@@ -64,7 +89,7 @@ def generate(folder, scale):
     os.makedirs(folder, exist_ok=True)
     feeds = {}
     for table, rows in zip(("visits", "tickets", "orders"), SCALES[scale]):
-        path = os.path.join(folder, f"{table}-{rows}-seed{SEEDS[table]}.csv")
+        path = feed_path(folder, table, rows)
         if not os.path.exists(path):
             say(f"generating {rows:,} {table}")
             run([HUIYAN, "generate", table, "--rows", str(rows), "--seed", str(SEEDS[table]), "--out", path + ".part"])
@@ -107,28 +132,42 @@ def ingest_peer(engine, db, feeds):
 
 
 def huiyan_queries(db, queries, runs):
-    """Times with huiyan-bench (in-process, so process start-up is not counted); answers with `huiyan query`."""
-    out, _, peak = run([BENCH, "query", db, SUITE, "--runs", str(runs), "--threads", "2"])
-    medians = [float(m.group(1)) for m in re.finditer(r"^\s*([\d.]+) ms", out, re.M)]
-    if len(medians) != len(queries):
-        raise SystemExit(f"huiyan-bench printed {len(medians)} timings for {len(queries)} queries:\n{out}")
-    answers = {}
-    for q in queries:
-        # JSON lines keep NULL apart from '' and numbers as printed (money with its two decimals).
-        text, _, _ = run([HUIYAN, "query", "--db", db, "--format", "json", q.sql])
-        values = (json.loads(line, parse_float=str, object_pairs_hook=lambda pairs: [v for _, v in pairs])
-                  for line in text.splitlines() if line.strip())
-        answers[q.name] = [[None if v is None else str(v) for v in row] for row in values]
+    """Times with huiyan-bench (in-process, so process start-up is not counted), one query per process so that a
+    query Huiyan refuses (parse or bind error) is reported as refused and the others still run; answers with
+    `huiyan query`. The peak is that of the largest query's process."""
+    ms, answers, refused, peak = {}, {}, {}, 0
+    with tempfile.TemporaryDirectory() as folder:
+        for q in queries:
+            path = os.path.join(folder, q.name + ".sql")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(q.sql + ";\n")
+            status, out, err, used = attempt([BENCH, "query", db, path, "--runs", str(runs), "--threads", "2"])
+            peak = max(peak, used)
+            medians = [float(m.group(1)) for m in re.finditer(r"^\s*([\d.]+) ms", out, re.M)]
+            if status != 0 or len(medians) != 1:
+                refused[q.name] = first_line(err or out)
+                say(f"  huiyan refused {q.name}: {refused[q.name]}")
+                ms[q.name], answers[q.name] = None, None
+                continue
+            ms[q.name] = medians[0]
+            # JSON lines keep NULL apart from '' and numbers as printed (money with its two decimals).
+            text, _, _ = run([HUIYAN, "query", "--db", db, "--format", "json", q.sql])
+            values = (json.loads(line, parse_float=str, object_pairs_hook=lambda pairs: [v for _, v in pairs])
+                      for line in text.splitlines() if line.strip())
+            answers[q.name] = [[None if v is None else str(v) for v in row] for row in values]
     commit, _, _ = run(["git", "describe", "--always", "--dirty"])
-    return {"version": "Huiyan " + commit.strip(), "ms": dict(zip((q.name for q in queries), medians)),
-            "answers": answers, "peak": peak}
+    return {"version": "Huiyan " + commit.strip(), "ms": ms, "answers": answers, "refused": refused, "peak": peak}
 
 
 def peer_queries(engine, db, runs):
     out, _, peak = run([PEERS[engine], os.path.join(HERE, "worker.py"), engine, "query", db, SUITE, str(runs)])
     r = json.loads(out)
-    ms = {name: sorted(q["ms"])[len(q["ms"]) // 2] for name, q in r["queries"].items()}
-    return {"version": r["version"], "ms": ms, "answers": {n: q["rows"] for n, q in r["queries"].items()}, "peak": peak}
+    ms = {name: sorted(q["ms"])[len(q["ms"]) // 2] if "ms" in q else None for name, q in r["queries"].items()}
+    refused = {name: first_line(q["refused"]) for name, q in r["queries"].items() if "refused" in q}
+    for name, error in refused.items():
+        say(f"  {engine} refused {name}: {error}")
+    return {"version": r["version"], "ms": ms, "answers": {n: q.get("rows") for n, q in r["queries"].items()},
+            "refused": refused, "peak": peak}
 
 
 def machine():
@@ -178,6 +217,7 @@ def main():
         phases[f"queries {engine}"] = time.perf_counter() - t
         engines[engine].update(version=r["version"], query_peak_bytes=r["peak"])
         engines[engine]["ms"] = r["ms"]
+        engines[engine]["refused"] = r["refused"]
         answers[engine] = r["answers"]
 
     result = {
@@ -186,8 +226,11 @@ def main():
         "rows": {t: n for t, n in zip(("visits", "tickets", "orders"), SCALES[args.scale])},
         "query_timing": "Huiyan in-process through huiyan-bench query; DuckDB and chDB in-process in Python, "
                         "fetching all rows",
-        "engines": {e: {k: v for k, v in r.items() if k != "ms"} for e, r in engines.items()},
+        "engines": {e: {k: v for k, v in r.items() if k not in ("ms", "refused")} for e, r in engines.items()},
+        # Milliseconds per query and engine; None where the engine refused the query (its error in "refused").
         "queries": {q.name: {e: engines[e]["ms"][q.name] for e in engines} for q in queries},
+        "families": {q.name: q.family for q in queries},
+        "refused": {e: engines[e]["refused"] for e in engines},
         "sql": {q.name: {e: q.sql_for(DIALECTS[e])
                          for e in engines} for q in queries},
         "phases": phases, "feed_bytes": sum(os.path.getsize(f) for f in feeds.values()),

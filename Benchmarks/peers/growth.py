@@ -52,11 +52,13 @@ def markdown(runs):
     rows = []
     for name in runs[-1]["queries"]:
         ms = [r["queries"].get(name, {}).get("huiyan") for r in runs]
-        if any(m is None for m in ms):
+        if any(m is None for m in ms):   # not in every run, or refused by Huiyan
             continue
         growth = [factor(ms[i], ms[i + 1]) for i in range(len(ms) - 1)]
-        best = [min(v for e, v in r["queries"][name].items() if e != "huiyan") for r in runs]
-        rows.append([f"`{name}`"] + [f"{m:.1f}" for m in ms] + growth + [f"{m / b:.2f}" for m, b in zip(ms, best)])
+        best = [min((v for e, v in r["queries"][name].items() if e != "huiyan" and v is not None), default=None)
+                for r in runs]
+        rows.append([f"`{name}`"] + [f"{m:.1f}" for m in ms] + growth +
+                    [f"{m / b:.2f}" if b else "—" for m, b in zip(ms, best)])
     growth_headers = [f"{scales[i]}→{scales[i + 1]}" for i in range(len(scales) - 1)]
     out.append(report.table(["query"] + [f"{s} ms" for s in scales] + growth_headers + [f"ratio {s}" for s in scales], rows))
     out.append("")

@@ -1,5 +1,6 @@
-"""The comparison's tables — queries with Huiyan's ratio to the best peer and their geometric mean, ingest,
-sizes, peak memory — as Markdown (printed, and appended to docs/PERFORMANCE.md on request)."""
+"""The comparison's tables — queries with Huiyan's ratio to the best peer, their geometric mean per family of
+query shapes and overall, the queries an engine refused, ingest, sizes, peak memory — as Markdown (printed, and
+appended to docs/PERFORMANCE.md on request)."""
 import math
 
 MiB = 1024 * 1024
@@ -10,12 +11,32 @@ def geometric_mean(values):
 
 
 def ratios(result):
-    """Huiyan's median / the best peer's median, per query."""
+    """Huiyan's median / the best peer's median, per query that Huiyan and at least one peer answered (a refused
+    query has no time: it is left out of the ratio and so of every geometric mean)."""
     out = {}
     for name, per_engine in result["queries"].items():
-        peers = [ms for engine, ms in per_engine.items() if engine != "huiyan"]
-        out[name] = per_engine["huiyan"] / min(peers)
+        peers = [ms for engine, ms in per_engine.items() if engine != "huiyan" and ms is not None]
+        if per_engine.get("huiyan") is not None and peers:
+            out[name] = per_engine["huiyan"] / min(peers)
     return out
+
+
+def families(result):
+    """Family → its queries, in suite order (runs recorded before families existed: all "analyst")."""
+    out = {}
+    for name in result["queries"]:
+        out.setdefault(result.get("families", {}).get(name, "analyst"), []).append(name)
+    return out
+
+
+def family_means(result):
+    """Rows of (family, queries, of them with a ratio, geometric mean of Huiyan / best peer or None)."""
+    r = ratios(result)
+    rows = []
+    for family, names in families(result).items():
+        values = [r[n] for n in names if n in r]
+        rows.append((family, len(names), len(values), geometric_mean(values) if values else None))
+    return rows
 
 
 def table(headers, rows):
@@ -35,11 +56,24 @@ def markdown(result):
     out.append("")
     out.append(f"Queries ({result['query_timing']}), milliseconds; ratio = Huiyan / best peer (below 1: Huiyan faster):")
     out.append("")
+    fam = result.get("families", {})
     rows = []
     for name, per_engine in result["queries"].items():
-        rows.append([f"`{name}`"] + [f"{per_engine[e]:.1f}" for e in names] + [f"{r[name]:.2f}"])
-    rows.append(["**geometric mean**"] + [""] * len(names) + [f"**{geometric_mean(list(r.values())):.2f}**"])
-    out.append(table(["query"] + [f"{e} ms" for e in names] + ["ratio"], rows))
+        rows.append([f"`{name}`", fam.get(name, "analyst")] +
+                    ["refused" if per_engine.get(e) is None else f"{per_engine[e]:.1f}" for e in names] +
+                    [f"{r[name]:.2f}" if name in r else "—"])
+    rows.append(["**geometric mean**", ""] + [""] * len(names) + [f"**{geometric_mean(list(r.values())):.2f}**"])
+    out.append(table(["query", "family"] + [f"{e} ms" for e in names] + ["ratio"], rows))
+    out.append("")
+    out.append("Per family, the geometric mean of Huiyan / best peer over the queries with a ratio (a query Huiyan "
+               "refused has none; one a peer refused is timed against the other peer):")
+    out.append("")
+    out.append(table(["family", "queries", "with a ratio", "geometric mean"],
+                     [[f, n, k, "—" if g is None else f"{g:.2f}"] for f, n, k, g in family_means(result)] +
+                     [["**all**", len(result["queries"]), len(r), f"**{geometric_mean(list(r.values())):.2f}**"]]))
+    out.append("")
+    refusals = [(e, q, error) for e, per in result.get("refused", {}).items() for q, error in per.items()]
+    out.append("Refused: " + ("; ".join(f"{e} `{q}` — {error}" for e, q, error in refusals) if refusals else "none") + ".")
     out.append("")
     out.append("Estimates, largest error against the exact count: " + "; ".join(
         f"`{q}` " + ", ".join(f"{e} {err:.2%}" for e, err in per.items() if err is not None)

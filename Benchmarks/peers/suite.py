@@ -1,4 +1,4 @@
-"""The query suite (Benchmarks/queries/peers.sql): each query's name, Huiyan's SQL and the rewrites."""
+"""The query suite (Benchmarks/queries/peers.sql): each query's name, family, Huiyan's SQL and the rewrites."""
 import re
 from dataclasses import dataclass, field
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 class Query:
     name: str
     sql: str                                        # Huiyan's dialect, without the final ';'
+    family: str = "analyst"                         # the query shape it stands for (a "-- family:" section)
     rewrites: dict = field(default_factory=dict)    # engine → SQL where that engine's dialect differs
     approximates: str = None                        # an estimate: the name of the exact query
     tolerance: dict = field(default_factory=dict)   # engine → allowed relative error of an estimate (default 3 %)
@@ -17,10 +18,13 @@ class Query:
 
 def load(path):
     queries = []
+    family = "analyst"
     for line in open(path, encoding="utf-8").read().splitlines():
         line = line.strip()
-        if m := re.match(r"--\s*name:\s*(\w+)$", line):
-            queries.append(Query(m.group(1), ""))
+        if m := re.match(r"--\s*family:\s*(\w+)$", line):
+            family = m.group(1)
+        elif m := re.match(r"--\s*name:\s*(\w+)$", line):
+            queries.append(Query(m.group(1), "", family))
         elif m := re.match(r"--\s*(duckdb|clickhouse):\s*(.+?);?$", line):
             queries[-1].rewrites[m.group(1)] = m.group(2)
         elif m := re.match(r"--\s*approximate:\s*(\w+)$", line):

@@ -3,7 +3,8 @@ time the whole process and read its peak memory; prints one JSON object on stand
 
   python worker.py duckdb|chdb ingest DB TABLE CSV       load one feed or dimension table (timed inside:
                                                          load_seconds; bytes on disk when the engine says)
-  python worker.py duckdb|chdb query DB SUITE RUNS       each query: one warm-up + RUNS runs, times and rows
+  python worker.py duckdb|chdb query DB SUITE RUNS       each query: one warm-up + RUNS runs, times and rows;
+                                                         a query the engine refuses: its error, and on to the next
 """
 import importlib, json, sys, time
 
@@ -42,10 +43,14 @@ def main(engine_name, step, db, *args):
             for q in suite.load(path):
                 sql = q.sql_for(engine.DIALECT)
                 times = []
-                for _ in range(runs + 1):
-                    start = time.perf_counter()
-                    rows = run(sql)
-                    times.append((time.perf_counter() - start) * 1000)
+                try:
+                    for _ in range(runs + 1):
+                        start = time.perf_counter()
+                        rows = run(sql)
+                        times.append((time.perf_counter() - start) * 1000)
+                except Exception as error:  # the engine's own error type: the query is refused, the suite goes on
+                    result["queries"][q.name] = {"sql": sql, "refused": f"{type(error).__name__}: {error}".strip()}
+                    continue
                 result["queries"][q.name] = {"sql": sql, "ms": times[1:], "rows": rows}
     else:
         raise SystemExit(f"unknown step {step}")

@@ -77,8 +77,14 @@ final class CalendarAndRandomTests: XCTestCase {
         w.money(-12_030); w.byte(32)
         w.money(26_800); w.byte(32)
         w.timeOfDay(0); w.byte(32)
-        w.timeOfDay(86_399)
+        w.timeOfDay(86_399); w.byte(32)
+        w.fixedWidth(42, width: 9); w.byte(32)
+        w.fixedWidth(745_468_783, width: 9); w.byte(32)
+        w.fixedWidth(7, width: 12); w.byte(32)
+        w.fixedWidth(999_999_999_999, width: 12); w.byte(32)
+        w.fixedWidth(0, width: 1)
         let text = String(decoding: UnsafeBufferPointer(start: w.base, count: w.count), as: UTF8.self)
-        XCTAssertEqual(text, "0 1234567890123 00000042 -17 0.00 0.05 -120.30 268.00 00:00:00 23:59:59")
+        XCTAssertEqual(text, "0 1234567890123 00000042 -17 0.00 0.05 -120.30 268.00 00:00:00 23:59:59 "
+                           + "000000042 745468783 000000000007 999999999999 0")
     }
 }

@@ -26,6 +26,20 @@ final class FeedGeneratorTests: XCTestCase {
         return lines.dropFirst().dropLast().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     }
 
+    /// `prefix` followed by exactly `digits` decimal digits.
+    static func isId(_ id: String, prefix: Character, digits: Int) -> Bool {
+        id.count == 1 + digits && id.first == prefix && id.utf8.dropFirst().allSatisfy { (48...57).contains($0) }
+    }
+
+    /// Ids that are not a sequence: each rises over the one before about half of the time (a sequence always
+    /// does), and their first digits spread over 0–9.
+    func XCTAssertRandomLooking(_ ids: [String], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        let rises = zip(ids, ids.dropFirst()).filter { $0.0 < $0.1 }.count
+        XCTAssertEqual(Double(rises) / Double(ids.count - 1), 0.5, accuracy: 0.02, what, file: file, line: line)
+        let firstDigits = Set(ids.map { $0.dropFirst().first! })
+        XCTAssertEqual(firstDigits.count, 10, "\(what): first digits \(firstDigits.sorted())", file: file, line: line)
+    }
+
     func testSameSeedSameBytesOtherSeedOtherBytes() throws {
         for feed in Feed.allCases {
             for format in FeedFormat.allCases {
@@ -173,7 +187,7 @@ final class FeedGeneratorTests: XCTestCase {
         var nullRoutes = 0, nullSpend = 0, groups = 0
         for fields in rows {
             XCTAssertEqual(fields.count, 7)
-            XCTAssertTrue(fields[1].hasPrefix("V") && fields[1].dropFirst().allSatisfy(\.isNumber), fields[1])
+            XCTAssertTrue(Self.isId(fields[1], prefix: "v", digits: 9), fields[1])
             if fields[3].isEmpty { nullRoutes += 1 } else {
                 XCTAssertTrue(catalog.routes(containing: fields[2]).contains { $0.name == fields[3] }, "\(fields[3]) ∌ \(fields[2])")
             }
@@ -186,6 +200,12 @@ final class FeedGeneratorTests: XCTestCase {
         let returning = 1 - Double(origins.count) / Double(rows.count)
         XCTAssertGreaterThan(returning, 0.2, "a sizable share of visits by returning visitors")
         XCTAssertLessThan(returning, 0.6)
+        let visitsPerVisitor = Dictionary(rows.map { ($0[1], 1) }, uniquingKeysWith: +)
+        XCTAssertLessThanOrEqual(visitsPerVisitor.values.max()!, 20, "a visitor comes back a few times, not every day")
+        var firstSeen: [String] = []
+        var seen = Set<String>()
+        for fields in rows where seen.insert(fields[1]).inserted { firstSeen.append(fields[1]) }
+        XCTAssertRandomLooking(firstSeen, "visitor ids in order of first visit")
         XCTAssertGreaterThan(nullRoutes, 0)
         XCTAssertGreaterThan(nullSpend, 0)
         XCTAssertGreaterThan(groups, 0)
@@ -198,6 +218,7 @@ final class FeedGeneratorTests: XCTestCase {
         var agencyQty = 0, agencySales = 0, otherQty = 0, otherSales = 0
         for fields in rows {
             XCTAssertTrue(ids.insert(fields[1]).inserted, "ticket ids are unique")
+            XCTAssertTrue(Self.isId(fields[1], prefix: "T", digits: 12), fields[1])
             let spot = try XCTUnwrap(catalog.spot(named: fields[2]))
             let type = try XCTUnwrap(catalog.ticketTypes.first { $0.name == fields[3] })
             let channel = try XCTUnwrap(catalog.channels.first { $0.name == fields[4] })
@@ -209,6 +230,7 @@ final class FeedGeneratorTests: XCTestCase {
             if channel.name == "旅行社" { agencyQty += Int(qty); agencySales += 1 } else { otherQty += Int(qty); otherSales += 1 }
         }
         XCTAssertGreaterThan(Double(agencyQty) / Double(agencySales), 3 * Double(otherQty) / Double(otherSales), "group sales are larger")
+        XCTAssertRandomLooking(rows.map { $0[1] }, "ticket ids in order of sale")
     }
 
     func testOrdersMatchTheirProductAndPlatformsShiftOverTheYear() throws {
@@ -221,6 +243,7 @@ final class FeedGeneratorTests: XCTestCase {
         for fields in rows {
             XCTAssertEqual(fields.count, 10)
             XCTAssertTrue(ids.insert(fields[1]).inserted, "order ids are unique")
+            XCTAssertTrue(Self.isId(fields[1], prefix: "O", digits: 15), fields[1])
             let product = try XCTUnwrap(catalog.product(named: fields[2]))
             XCTAssertEqual(fields[3], product.category)
             XCTAssertEqual(fields[5], product.county ?? "")
@@ -243,6 +266,7 @@ final class FeedGeneratorTests: XCTestCase {
         XCTAssertGreaterThan(Double(live.last) / Double(live.lastTotal), Double(live.first) / Double(live.firstTotal) + 0.05,
                              "live streaming grows through the year")
         XCTAssertTrue((19...22).contains(hours.firstIndex(of: hours.max()!)!), "orders peak in the evening: \(hours)")
+        XCTAssertRandomLooking(rows.map { $0[1] }, "order ids in order of time")
     }
 
     func testBadRowCountIsExactAndTheGoodRowsAreUnchanged() throws {
@@ -262,7 +286,8 @@ final class FeedGeneratorTests: XCTestCase {
 
     func testInvalidOptionsAreRefused() {
         for options in [GenerationOptions(feed: .visits, rows: -1), GenerationOptions(feed: .visits, rows: 1, year: 99),
-                        GenerationOptions(feed: .visits, rows: 1, badRowShare: 1.5), GenerationOptions(feed: .visits, rows: 1, badRowShare: .nan)] {
+                        GenerationOptions(feed: .visits, rows: 1, badRowShare: 1.5), GenerationOptions(feed: .visits, rows: 1, badRowShare: .nan),
+                        GenerationOptions(feed: .visits, rows: GenerationOptions.maxRows + 1)] {
             XCTAssertThrowsError(try generator.bytes(options))
         }
         XCTAssertThrowsError(try generator.generate(feed: .visits, rows: 1, year: 2025, seed: 1, to: "/nonexistent-dir/x.csv")) { error in

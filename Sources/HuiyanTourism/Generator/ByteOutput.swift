@@ -103,6 +103,24 @@ struct RowWriter {
         digitsBackwards(value, max(digits, width))
     }
 
+    /// Exactly `width` digits: `value` (below 10^width) zero-padded, written two digits at a time with no
+    /// digit count first (the generated ids have a fixed width).
+    @inline(__always)
+    mutating func fixedWidth(_ value: UInt64, width: Int) {
+        var v = value
+        var i = count &+ width
+        while i &- count >= 2 {
+            let q = v / 100
+            let pair = Int(truncatingIfNeeded: v &- q &* 100), tens = pair / 10
+            i &-= 2
+            base[i] = UInt8(truncatingIfNeeded: 48 &+ tens)
+            base[i &+ 1] = UInt8(truncatingIfNeeded: 48 &+ pair &- tens &* 10)
+            v = q
+        }
+        if i > count { base[count] = UInt8(truncatingIfNeeded: 48 &+ v % 10) }
+        count &+= width
+    }
+
     @inline(__always)
     private mutating func digitsBackwards(_ value: UInt64, _ digits: Int) {
         var v = value

@@ -51,8 +51,14 @@ public struct GenerationOptions: Sendable {
         return min(rows, Int((Double(rows) * badRowShare).rounded()))
     }
 
+    /// The most rows of one feed: every visit may be a new visitor, and visitor ids have nine digits.
+    public static let maxRows = 1_000_000_000
+
     func validate() throws {
         guard rows >= 0 else { throw GenerationError.invalidOption("the number of rows must not be negative (got \(rows))") }
+        guard rows <= Self.maxRows else {
+            throw GenerationError.invalidOption("at most 1,000,000,000 rows of one feed (got \(rows))")
+        }
         guard (1000...9999).contains(year) else { throw GenerationError.invalidOption("the year must have four digits (got \(year))") }
         guard badRowShare.isFinite, (0...1).contains(badRowShare) else {
             throw GenerationError.invalidOption("the share of bad rows must be between 0 and 1 (got \(badRowShare))")

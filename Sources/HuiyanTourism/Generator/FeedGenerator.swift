@@ -183,7 +183,7 @@ extension RowWriter {
     mutating func id(prefix: UInt8, number: UInt64, width: Int, json: Bool) {
         if json { byte(UInt8(ascii: "\"")) }
         byte(prefix)
-        padded(number, width: width)
+        fixedWidth(number, width: width)
         if json { byte(UInt8(ascii: "\"")) }
     }
 

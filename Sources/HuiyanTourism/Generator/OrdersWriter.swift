@@ -3,9 +3,13 @@
 /// Products by weight; platforms by their share interpolated over the year (live streaming grows);
 /// order times peak in the evening; buyers by weight (cross-border platforms sell abroad); the
 /// merchant one of the product's, the largest most often; amount = unit price × qty, with a small
-/// share of refunds (negative amounts).
+/// share of refunds (negative amounts). An order line's id is `O` and fifteen digits, a seeded permutation
+/// of its sequence number: random-looking and unique.
 struct OrdersWriter {
     let run: GenerationRun
+
+    /// Digits of an order id after its `O`.
+    static let idDigits = 15
 
     static let orderHourWeights: [Double] = [2.0, 1.2, 0.6, 0.3, 0.2, 0.3, 0.8, 1.6, 2.6, 3.4, 3.8, 3.9,
                                              4.0, 3.6, 3.7, 3.8, 3.9, 4.0, 4.6, 5.8, 7.2, 7.8, 6.4, 4.0]
@@ -47,6 +51,7 @@ struct OrdersWriter {
         let abroad = origins.map { $0.isCrossBorder ? $0.buyerWeight : 0 }
         let abroadTable = abroad.contains { $0 > 0 } ? AliasTable(weights: abroad) : buyerTable
         let prefix = run.columnPrefix
+        let orderId = IdPermutation(digits: Self.idDigits, seed: options.seed, salt: 0x7615_1702_0000_0003)
 
         let text = arena.freeze()
         var w = RowWriter(capacity: run.bufferSize, reserve: 4096 + 16 * arena.longest)
@@ -74,6 +79,7 @@ struct OrdersWriter {
                 for i in 0..<n {
                     if w.needsFlush { try w.flush(to: sink) }
                     let second = Int(truncatingIfNeeded: keys[i])
+                    let idNumber = orderId(serial)
                     serial += 1
                     let product = productTable.sample(rng.next())
                     let platform = platformTable.sample(rng.next())
@@ -94,7 +100,7 @@ struct OrdersWriter {
                         w.token(prefix[0], text)
                         w.timestamp(day: day, second: second, run: run, text: text, days: days)
                         w.token(prefix[1], text)
-                        w.id(prefix: UInt8(ascii: "O"), number: serial, width: 10, json: json)
+                        w.id(prefix: UInt8(ascii: "O"), number: idNumber, width: Self.idDigits, json: json)
                         w.token(prefix[2], text)
                         w.token(productTokens[product], text)
                         w.token(prefix[3], text)
@@ -115,7 +121,7 @@ struct OrdersWriter {
                     } else {
                         var pieces: [Piece] = [
                             .timestamp(day: day, second: second),
-                            .id(prefix: UInt8(ascii: "O"), number: serial, width: 10),
+                            .id(prefix: UInt8(ascii: "O"), number: idNumber, width: Self.idDigits),
                             .token(productTokens[product]),
                             .token(categoryTokens[product]),
                             .token(platformTokens[platform]),

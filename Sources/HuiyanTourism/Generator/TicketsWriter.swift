@@ -2,9 +2,13 @@
 ///
 /// Spots by popularity, sales inside opening hours peaking in the morning; ticket type and channel
 /// by weight; qty within the channel's range (travel agencies sell group tickets); amount = full
-/// price × the type's factor × qty, rounded to the fen (0 for 免票 and free spots).
+/// price × the type's factor × qty, rounded to the fen (0 for 免票 and free spots). A sale's id is `T` and
+/// twelve digits, a seeded permutation of its sequence number: random-looking and unique.
 struct TicketsWriter {
     let run: GenerationRun
+
+    /// Digits of a ticket id after its `T`.
+    static let idDigits = 12
 
     func write(to sink: ByteSink) throws {
         let catalog = run.catalog, options = run.options, arena = run.arena, json = run.json
@@ -26,6 +30,7 @@ struct TicketsWriter {
         let channelMin = catalog.channels.map(\.minQty)
         let channelSpan = catalog.channels.map { $0.maxQty - $0.minQty + 1 }
         let prefix = run.columnPrefix
+        let ticketId = IdPermutation(digits: Self.idDigits, seed: options.seed, salt: 0x7615_1702_0000_0002)
 
         let text = arena.freeze()
         var w = RowWriter(capacity: run.bufferSize, reserve: 4096 + 16 * arena.longest)
@@ -56,6 +61,7 @@ struct TicketsWriter {
                     if w.needsFlush { try w.flush(to: sink) }
                     let second = Int(truncatingIfNeeded: keys[i] >> 32)
                     let spot = Int(truncatingIfNeeded: keys[i] & 0xFFFF_FFFF)
+                    let idNumber = ticketId(serial)
                     serial += 1
                     let type = typeTable.sample(rng.next())
                     let channel = channelTable.sample(rng.next())
@@ -69,7 +75,7 @@ struct TicketsWriter {
                         w.token(prefix[0], text)
                         w.timestamp(day: day, second: second, run: run, text: text, days: days)
                         w.token(prefix[1], text)
-                        w.id(prefix: UInt8(ascii: "T"), number: serial, width: 9, json: json)
+                        w.id(prefix: UInt8(ascii: "T"), number: idNumber, width: Self.idDigits, json: json)
                         w.token(prefix[2], text)
                         w.token(spotTokens[spot], text)
                         w.token(prefix[3], text)
@@ -84,7 +90,7 @@ struct TicketsWriter {
                     } else {
                         var pieces: [Piece] = [
                             .timestamp(day: day, second: second),
-                            .id(prefix: UInt8(ascii: "T"), number: serial, width: 9),
+                            .id(prefix: UInt8(ascii: "T"), number: idNumber, width: Self.idDigits),
                             .token(spotTokens[spot]),
                             .token(typeTokens[type]),
                             .token(channelTokens[channel]),

@@ -1,9 +1,11 @@
 /// visits: one visitor arrival at a scenic spot.
 ///
-/// Spots are drawn by popularity and arrive inside their opening hours, peaking late morning. About
-/// a third of the visits are by returning visitors; a visitor's origin is a hash of their id, so it
-/// stays the same from visit to visit. The route is one of those that take in the spot (none for a
-/// quarter of the visits); spending follows the spot's typical spend.
+/// Spots are drawn by popularity and arrive inside their opening hours, peaking late morning. About a third
+/// of the visits are by returning visitors (at 1 M visits 65 % of the visitors come once, 8 % three times or
+/// more, the busiest 14 times). A visitor's id — `v` and nine digits, a seeded permutation of their sequence
+/// number, so random-looking — and origin (a hash of that number) stay the same from visit to visit. The
+/// route is one of those that take in the spot (none for a quarter of the visits); spending follows the
+/// spot's typical spend.
 struct VisitsWriter {
     let run: GenerationRun
 
@@ -14,6 +16,8 @@ struct VisitsWriter {
     static let noOriginPerMillion: UInt64 = 25_000
     static let noSpendPerMillion: UInt64 = 70_000
     static let refundPerMillion: UInt64 = 2_000
+    /// Digits of a visitor id after its `v`.
+    static let idDigits = 9
 
     func write(to sink: ByteSink) throws {
         let catalog = run.catalog, options = run.options, arena = run.arena, json = run.json
@@ -41,6 +45,7 @@ struct VisitsWriter {
         let groupTokens = [arena.value("散客"), arena.value("团队")]
         let prefix = run.columnPrefix
         let originSalt = SplitMix64.mix(options.seed ^ 0x0121_6120_5EED_0001)
+        let visitorId = IdPermutation(digits: Self.idDigits, seed: options.seed, salt: 0x7615_1702_0000_0001)
 
         let text = arena.freeze()
         var w = RowWriter(capacity: run.bufferSize, reserve: 4096 + 16 * arena.longest)
@@ -79,6 +84,7 @@ struct VisitsWriter {
                         visitors += 1
                         visitor = visitors
                     }
+                    let idNumber = visitorId(visitor &- 1)
                     let hash = SplitMix64.mix(visitor ^ originSalt)
                     let origin = ((hash >> 44) &* 1_000_000) >> 20 < Self.noOriginPerMillion ? -1 : originTable.sample(SplitMix64.mix(hash))
                     var route = -1
@@ -101,7 +107,7 @@ struct VisitsWriter {
                         w.token(prefix[0], text)
                         w.timestamp(day: day, second: second, run: run, text: text, days: days)
                         w.token(prefix[1], text)
-                        w.id(prefix: UInt8(ascii: "V"), number: visitor, width: 8, json: json)
+                        w.id(prefix: UInt8(ascii: "v"), number: idNumber, width: Self.idDigits, json: json)
                         w.token(prefix[2], text)
                         w.token(spotTokens[spot], text)
                         w.token(prefix[3], text)
@@ -116,7 +122,7 @@ struct VisitsWriter {
                     } else {
                         var pieces: [Piece] = [
                             .timestamp(day: day, second: second),
-                            .id(prefix: UInt8(ascii: "V"), number: visitor, width: 8),
+                            .id(prefix: UInt8(ascii: "v"), number: idNumber, width: Self.idDigits),
                             .token(spotTokens[spot]),
                             route >= 0 ? .token(routeFlat[route]) : .null,
                             origin >= 0 ? .token(originTokens[origin]) : .null,
