@@ -52,3 +52,11 @@ with open("sales.csv", "w", newline="", encoding="utf-8") as f:
             amount = -amount
         w.writerow([stamp(t), "SO-%06d-%s" % (i + 1, "%04x" % rng.getrandbits(16)), product, county or "",
                     rng.choice(platforms), qty, "%d.%02d" % (amount // 100, amount % 100) if amount >= 0 else "-%d.%02d" % ((-amount) // 100, (-amount) % 100)])
+
+# The same arrivals in three files by month (October and before, November, December and after), for a table
+# loaded by three COPY statements: three segments with their own dictionaries and disjoint time ranges.
+with open("arrivals.csv", encoding="utf-8") as f:
+    header, *rows = f.read().splitlines()
+for name, low, high in [("arrivals-1.csv", "", "2025-11"), ("arrivals-2.csv", "2025-11", "2025-12"), ("arrivals-3.csv", "2025-12", "9")]:
+    with open(name, "w", encoding="utf-8") as f:
+        f.write("\n".join([header] + [r for r in rows if low <= r[:7] < high]) + "\n")
