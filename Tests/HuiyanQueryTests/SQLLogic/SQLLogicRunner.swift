@@ -77,6 +77,7 @@ final class SQLLogicRunner {
     private func runQuery(_ record: SQLLogicRecord, sql: String, engine: QueryEngine, types: String, sort: SQLLogicSort, expected: [String]) {
         let expectedRows = sort == .rowsort ? Self.sorted(expected) : expected
         var problems: [String] = []
+        /// What each run gave: its rows, or its error.
         var answers: [[String]] = []
         for run in Self.runs {
             do {
@@ -93,7 +94,9 @@ final class SQLLogicRunner {
                     problems.append("\(run.name): rows differ\nexpected (\(expectedRows.count)):\n\(Self.show(expectedRows))\nactual (\(rows.count)):\n\(Self.show(rows))")
                 }
             } catch {
-                problems.append("\(run.name): error \((error as? QueryError)?.message ?? "\(error)")")
+                let message = (error as? QueryError)?.message ?? "\(error)"
+                answers.append(["error: " + message])
+                problems.append("\(run.name): error \(message)")
             }
         }
         let runsAgree = answers.count == 2 && answers[0] == answers[1]
