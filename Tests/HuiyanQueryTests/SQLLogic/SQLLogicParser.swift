@@ -40,8 +40,14 @@ enum SQLLogicParser {
             let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
             switch words[0] {
             case "load":
-                guard words.count == 2, words[1] == "feeds" else { throw ParseError(line: number, message: "unknown load \(words.dropFirst().joined(separator: " ")) (load feeds)") }
-                records.append(SQLLogicRecord(kind: .loadFeeds, sql: "", line: number, known: known))
+                if words.count == 2, words[1] == "feeds" {
+                    records.append(SQLLogicRecord(kind: .loadFeeds, sql: "", line: number, known: known))
+                } else if words.count == 5, words[1] == "generated", ["visits", "tickets", "orders"].contains(words[2]),
+                          let rows = Int(words[3]), rows > 0, let seed = UInt64(words[4]) {
+                    records.append(SQLLogicRecord(kind: .loadGenerated(feed: words[2], rows: rows, seed: seed), sql: "", line: number, known: known))
+                } else {
+                    throw ParseError(line: number, message: "unknown `\(line)` (load feeds, or load generated visits|tickets|orders <rows> <seed>)")
+                }
             case "statement":
                 let sql = block().lines.joined(separator: "\n")
                 guard !sql.isEmpty else { throw ParseError(line: number, message: "statement without SQL") }

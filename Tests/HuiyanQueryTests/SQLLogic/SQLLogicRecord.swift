@@ -9,6 +9,9 @@ struct SQLLogicRecord {
         case query(types: String, sort: SQLLogicSort, expected: [String])
         /// `load feeds`: the three sample feeds of Fixtures/feeds, loaded as QueryTestCase does.
         case loadFeeds
+        /// `load generated <feed> <rows> <seed>`: a feed table of that many rows from `FeedGenerator` (year 2025,
+        /// no bad rows), as `huiyan generate <feed> --rows <rows> --seed <seed>` writes it.
+        case loadGenerated(feed: String, rows: Int, seed: UInt64)
     }
 
     let kind: Kind

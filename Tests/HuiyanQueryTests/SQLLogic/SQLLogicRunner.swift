@@ -2,6 +2,7 @@ import Foundation
 import HuiyanIngest
 @testable import HuiyanQuery
 import HuiyanStorage
+import HuiyanTourism
 
 /// Runs the records of one sqllogictest file against a fresh database folder of its own; every query runs with
 /// all optimizer rules on and with all of them off, and both must give the expected rows.
@@ -39,10 +40,16 @@ final class SQLLogicRunner {
         let database = try Database.create(at: directory + "/db", tables: [])
         let engine = QueryEngine(database: database)
         for record in records {
+            let started = Date()
+            defer { if ProcessInfo.processInfo.environment["SQLLOGIC_TIMES"] != nil { print("time \(fileName):\(record.line) \(String(format: "%.3f", Date().timeIntervalSince(started)))") } }
             let sql = record.sql.replacingOccurrences(of: "${FIXTURES}", with: fixtures)
             switch record.kind {
             case .loadFeeds:
                 do { try loadFeeds(database, directory: directory) } catch { fail(record, "load feeds failed: \(error)") }
+            case .loadGenerated(let feed, let rows, let seed):
+                do { try loadGenerated(feed, rows: rows, seed: seed, database: database, directory: directory) } catch {
+                    fail(record, "load generated failed: \(error)")
+                }
             case .statementOK:
                 do {
                     let results = try engine.execute(sql)
@@ -131,6 +138,27 @@ final class SQLLogicRunner {
             let summary = try ingestor.ingest(table: table, files: [fixtures + "/feeds/" + file], options: options)
             if summary.rejected != 0 { throw QueryError("\(file): \(summary.rejected) row(s) rejected") }
         }
+    }
+
+    /// Generates a feed as `huiyan generate` does (year 2025, no bad rows) and loads it into its feed table,
+    /// created here when the file has not created it yet.
+    private func loadGenerated(_ feed: String, rows: Int, seed: UInt64, database: Database, directory: String) throws {
+        guard let kind = Feed(rawValue: feed), let schema = FeedCatalog.all.first(where: { $0.name == feed }) else {
+            throw QueryError("unknown feed \(feed)")
+        }
+        if (try? database.manifest(of: feed)) == nil {
+            let writer = try database.writer(command: "load generated")
+            defer { writer.close() }
+            try writer.createTable(schema)
+        }
+        let path = directory + "/\(feed)-\(seed).csv"
+        try FeedGenerator(catalog: Catalog.bundled()).generate(feed: kind, rows: rows, year: 2025, seed: seed, format: .csv,
+                                                               badRowShare: 0, to: path)
+        var options = IngestOptions()
+        options.rejectsPath = directory + "/rejects.csv"
+        let summary = try Ingestor(database: database).ingest(table: feed, files: [path], options: options)
+        if summary.rejected != 0 { throw QueryError("\(summary.rejected) generated row(s) rejected") }
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     /// A value as the expected rows write it: Huiyan's own text, NULL as `NULL`, the empty string as `(empty)`.
