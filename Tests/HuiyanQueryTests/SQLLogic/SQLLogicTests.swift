@@ -10,7 +10,7 @@ final class SQLLogicTests: XCTestCase {
 
     /// The files a method below runs; `testEveryFileRuns` keeps the list and the folder in step.
     static let files = ["select", "filters", "aggregates", "grouping", "ordering", "distinct", "expressions",
-                        "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys"]
+                        "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys", "text", "calendar"]
 
     func testSelect() throws { try run("select") }
     func testFilters() throws { try run("filters") }
@@ -29,6 +29,8 @@ final class SQLLogicTests: XCTestCase {
     func testSyntax() throws { try run("syntax") }
     func testLarge() throws { try run("large") }
     func testKeys() throws { try run("keys") }
+    func testText() throws { try run("text") }
+    func testCalendar() throws { try run("calendar") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {
