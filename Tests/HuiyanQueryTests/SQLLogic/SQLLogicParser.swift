@@ -48,6 +48,9 @@ enum SQLLogicParser {
                 } else {
                     throw ParseError(line: number, message: "unknown `\(line)` (load feeds, or load generated visits|tickets|orders <rows> <seed>)")
                 }
+            case "zone":
+                guard words.count == 2 else { throw ParseError(line: number, message: "expected `zone <ZONE>` (UTC, Asia/Kolkata, +05:30)") }
+                records.append(SQLLogicRecord(kind: .zone(words[1]), sql: "", line: number, known: known))
             case "statement":
                 let sql = block().lines.joined(separator: "\n")
                 guard !sql.isEmpty else { throw ParseError(line: number, message: "statement without SQL") }
@@ -77,7 +80,7 @@ enum SQLLogicParser {
                 records.append(SQLLogicRecord(kind: .query(types: types, sort: sort, expected: expected),
                                               sql: sqlLines.joined(separator: "\n"), line: number, known: known))
             default:
-                throw ParseError(line: number, message: "unknown record `\(line)` (statement, query, load, # comment)")
+                throw ParseError(line: number, message: "unknown record `\(line)` (statement, query, load, zone, # comment)")
             }
         }
         return records

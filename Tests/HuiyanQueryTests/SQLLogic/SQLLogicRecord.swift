@@ -12,6 +12,9 @@ struct SQLLogicRecord {
         /// `load generated <feed> <rows> <seed>`: a feed table of that many rows from `FeedGenerator` (year 2025,
         /// no bad rows), as `huiyan generate <feed> --rows <rows> --seed <seed>` writes it.
         case loadGenerated(feed: String, rows: Int, seed: UInt64)
+        /// `zone <ZONE>`: later statements run in this zone (calendar, literals, output), as `huiyan query
+        /// --time-zone ZONE`; the data and COPY keep the database's zone, Asia/Shanghai.
+        case zone(String)
     }
 
     let kind: Kind

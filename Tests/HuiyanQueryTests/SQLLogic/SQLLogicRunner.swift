@@ -50,6 +50,8 @@ final class SQLLogicRunner {
                 do { try loadGenerated(feed, rows: rows, seed: seed, database: database, directory: directory) } catch {
                     fail(record, "load generated failed: \(error)")
                 }
+            case .zone(let zone):
+                do { engine.utcOffsetSeconds = try DatabaseSettings.fixedOffset(ofZone: zone) } catch { fail(record, "zone: \(error)") }
             case .statementOK:
                 do {
                     let results = try engine.execute(sql)
