@@ -15,6 +15,9 @@ final class SQLLogicRunner {
         var description: String { "\(file):\(line): \(message)" }
     }
 
+    /// `SQLLOGIC_TIMES=1` prints how long each record took.
+    static let printsTimes = ProcessInfo.processInfo.environment["SQLLOGIC_TIMES"] != nil
+
     /// The two ways every query runs.
     static let runs: [(name: String, optimizer: OptimizerSettings)] = [("rules on", .allOn), ("rules off", .allOff)]
 
@@ -41,7 +44,7 @@ final class SQLLogicRunner {
         let engine = QueryEngine(database: database)
         for record in records {
             let started = Date()
-            defer { if ProcessInfo.processInfo.environment["SQLLOGIC_TIMES"] != nil { print("time \(fileName):\(record.line) \(String(format: "%.3f", Date().timeIntervalSince(started)))") } }
+            defer { if Self.printsTimes { print("time \(fileName):\(record.line) " + String(format: "%.3f s", Date().timeIntervalSince(started))) } }
             let sql = record.sql.replacingOccurrences(of: "${FIXTURES}", with: fixtures)
             switch record.kind {
             case .loadFeeds:
