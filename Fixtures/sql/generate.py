@@ -60,3 +60,12 @@ with open("arrivals.csv", encoding="utf-8") as f:
 for name, low, high in [("arrivals-1.csv", "", "2025-11"), ("arrivals-2.csv", "2025-11", "2025-12"), ("arrivals-3.csv", "2025-12", "9")]:
     with open(name, "w", encoding="utf-8") as f:
         f.write("\n".join([header] + [r for r in rows if low <= r[:7] < high]) + "\n")
+
+# The same arrivals sorted by time and dealt into two files by visitor id: two segments whose rows run in time
+# order over the same months (time runs, overlapping zone maps) with dictionaries of their own.
+ordered = sorted(rows)
+with open("arrivals-even.csv", "w", encoding="utf-8") as even, open("arrivals-odd.csv", "w", encoding="utf-8") as odd:
+    even.write(header + "\n")
+    odd.write(header + "\n")
+    for r in ordered:
+        (odd if int(r.split(",")[1], 16) % 2 else even).write(r + "\n")
