@@ -9,9 +9,8 @@ final class GroupTable {
     private var slots: [Int32]
     private var mask: Int
     private(set) var groupCount = 0
-    /// Interned strings of string keys.
-    private(set) var strings: [String] = []
-    private var stringIds: [String: Int64] = [:]
+    /// Interned strings of string keys (by their bytes).
+    let strings = StringInterner()
     /// Per string pool, its codes' string ids (filled on first sight). The pool is kept with its ids: an
     /// identifier of a freed pool could be reused by a new one.
     private var poolIds: [ObjectIdentifier: (pool: StringPool, ids: [Int64])] = [:]
@@ -23,18 +22,12 @@ final class GroupTable {
         mask = 1023
     }
 
-    func stringId(_ s: String) -> Int64 {
-        if let id = stringIds[s] { return id }
-        let id = Int64(strings.count)
-        strings.append(s)
-        stringIds[s] = id
-        return id
-    }
+    func stringId(_ s: String) -> Int64 { strings.intern(s) }
 
     private func ids(for pool: StringPool) -> [Int64] {
         let key = ObjectIdentifier(pool)
         if let cached = poolIds[key] { return cached.ids }
-        let ids = pool.strings.map(stringId)
+        let ids = (0..<pool.count).map { code in pool.dictionary.withBytes(at: code) { strings.intern($0) } }
         // Pools computed per batch are many; keep the cache small.
         if poolIds.count >= 64 { poolIds.removeAll(keepingCapacity: true) }
         poolIds[key] = (pool, ids)
@@ -264,7 +257,7 @@ final class GroupTable {
             for (k, v) in vectors.enumerated() {
                 if v.isNull(row) { nullFlags |= 1 << Int64(k); key[k] = 0; continue }
                 switch v.type {
-                case .float64: key[k] = Int64(bitPattern: v.doubles[row].bitPattern)
+                case .float64: key[k] = Self.keyWord(v.doubles[row])
                 case .string: key[k] = poolIds[k][Int(v.ints[row])]
                 default: key[k] = v.ints[row]
                 }
@@ -272,6 +265,14 @@ final class GroupTable {
             key[width - 1] = nullFlags
             groups[row] = find(key)
         }
+    }
+
+    /// A double as a key word: -0.0 is 0.0 and every NaN the same NaN (equal values, one group).
+    @inline(__always)
+    static func keyWord(_ d: Double) -> Int64 {
+        if d == 0 { return 0 }
+        if d.isNaN { return Int64(bitPattern: Double.nan.bitPattern) }
+        return Int64(bitPattern: d.bitPattern)
     }
 
     /// The group of a key (creating it).
@@ -318,7 +319,7 @@ final class GroupTable {
         case .int64: return .int(word)
         case .float64: return .double(Double(bitPattern: UInt64(bitPattern: word)))
         case .money: return .money(word)
-        case .string: return .string(strings[Int(word)])
+        case .string: return .string(strings.string(Int(word)))
         case .timestamp: return .timestamp(word)
         case .date: return .date(word)
         case .null: return .null
@@ -347,7 +348,7 @@ final class GroupTable {
             }
             v.nulls = flags
         }
-        if type == .string { v.pool = StringPool(strings: strings) }
+        if type == .string { v.pool = StringPool(strings.dictionary(), isSorted: false) }
         return v
     }
 
@@ -355,11 +356,11 @@ final class GroupTable {
     func adopt(group g: Int, from other: GroupTable) -> Int32 {
         var key = Array(other.keys[(g * width)..<((g + 1) * width)])
         for (k, type) in keyTypes.enumerated() where type == .string && key[width - 1] & (1 << Int64(k)) == 0 {
-            key[k] = stringId(other.strings[Int(key[k])])
+            key[k] = other.strings.withBytes(Int(key[k])) { strings.intern($0) }
         }
         return find(key)
     }
 
     /// Approximate bytes held (for the memory limit).
-    var approximateBytes: Int { keys.count * 8 + slots.count * 4 + strings.reduce(0) { $0 + $1.utf8.count + 32 } }
+    var approximateBytes: Int { keys.count * 8 + slots.count * 4 + strings.approximateBytes }
 }

@@ -1,0 +1,85 @@
+import Foundation
+import HuiyanStorage
+
+/// Gives each distinct string (by its UTF-8 bytes: canonically equivalent spellings stay apart, as the
+/// dialect compares strings by bytes) a dense id in order of first appearance. The bytes live in one
+/// growing arena and an open-addressing table of (32-bit fingerprint, id) finds them: no `String` and no
+/// allocation per string.
+final class StringInterner {
+    private var arena: [UInt8] = []
+    /// `starts[i] ..< starts[i + 1]` is string `i` in the arena.
+    private var starts: [Int] = [0]
+    /// 0 = empty; else `fingerprint << 32 | (id + 1)`.
+    private var slots: [UInt64]
+    private var mask: Int
+
+    init() {
+        slots = [UInt64](repeating: 0, count: 1024)
+        mask = 1023
+    }
+
+    var count: Int { starts.count - 1 }
+
+    /// Bytes held.
+    var approximateBytes: Int { arena.capacity + starts.capacity * 8 + slots.count * 8 }
+
+    /// The id of `bytes`, adding them when new.
+    func intern(_ bytes: UnsafeRawBufferPointer) -> Int64 {
+        let hash = StringDictionaryBuilder.hash(bytes)
+        let fingerprint = hash >> 32
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let value = slots[slot]
+            if value == 0 { break }
+            if value >> 32 == fingerprint {
+                let id = Int(truncatingIfNeeded: value & 0xFFFF_FFFF) - 1
+                if equals(id, bytes) { return Int64(id) }
+            }
+            slot = (slot + 1) & mask
+        }
+        let id = count
+        arena.append(contentsOf: bytes)
+        starts.append(arena.count)
+        slots[slot] = fingerprint << 32 | UInt64(id + 1)
+        if count * 2 > mask { grow() }
+        return Int64(id)
+    }
+
+    /// The id of a string, adding it when new.
+    func intern(_ string: String) -> Int64 {
+        var s = string
+        return s.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The bytes of string `id`.
+    func withBytes<R>(_ id: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let start = starts[id], end = starts[id + 1]
+        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    func string(_ id: Int) -> String { withBytes(id) { String(decoding: $0, as: UTF8.self) } }
+
+    /// Every string, ids as codes, as a dictionary for a string pool (not sorted).
+    func dictionary() -> StringDictionary { StringDictionary(bytes: arena, starts: starts) }
+
+    private func equals(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let start = starts[id], length = starts[id + 1] - start
+        guard length == bytes.count else { return false }
+        guard length > 0 else { return true }
+        return arena.withUnsafeBytes { memcmp($0.baseAddress! + start, bytes.baseAddress!, length) == 0 }
+    }
+
+    private func grow() {
+        let capacity = slots.count * 2
+        var fresh = [UInt64](repeating: 0, count: capacity)
+        let newMask = capacity - 1
+        for id in 0..<count {
+            let hash = withBytes(id) { StringDictionaryBuilder.hash($0) }
+            var slot = Int(truncatingIfNeeded: hash) & newMask
+            while fresh[slot] != 0 { slot = (slot + 1) & newMask }
+            fresh[slot] = (hash >> 32) << 32 | UInt64(id + 1)
+        }
+        slots = fresh
+        mask = newMask
+    }
+}
