@@ -89,4 +89,34 @@ final class OptimizerRuleTests: QueryTestCase {
         let descending = "SELECT id, amount FROM sales ORDER BY amount DESC LIMIT 3 OFFSET 2"
         XCTAssertEqual(Self.text(try engine.execute(descending, context: QueryContext(threads: 2)).last!), try resultRows(descending, .allOff))
     }
+
+    /// GROUP BY a string column of large dictionaries across segments whose dictionaries overlap (and a NULL
+    /// key): per segment by code, then the sorted dictionaries merged — the same groups and aggregates as the
+    /// hash table, on one thread or two.
+    func testDictionaryMergeGivesTheHashTablesGroups() throws {
+        _ = try engine.execute("CREATE TABLE buys (ts TIMESTAMP NOT NULL, id VARCHAR, amount DECIMAL(18,2), n BIGINT)")
+        var state: UInt64 = 11
+        for part in 0..<3 {
+            var csv = "ts,id,amount,n\n"
+            for i in 0..<30_000 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                // 12,000 ids shared by every part, so that the dictionaries overlap; some rows without an id.
+                let id = (state >> 33) % 97 == 0 ? "" : String(format: "c%06llu", (state >> 20) % 12_000 + UInt64(part % 2) * 3_000)
+                csv += "2025-0\(part + 1)-01T08:00:00,\(id),\(Int(state >> 50) % 500 - 50).\(i % 100 < 10 ? "0" : "")\(i % 100),\(i % 7)\n"
+            }
+            let path = directory + "/buys\(part).csv"
+            try csv.write(toFile: path, atomically: true, encoding: .utf8)
+            _ = try engine.execute("COPY buys FROM '\(path)'")
+        }
+        let sql = "SELECT id, count(*), count(n), sum(amount), avg(n), min(amount), max(ts) FROM buys WHERE n <> 3 GROUP BY id ORDER BY id NULLS FIRST"
+        XCTAssertTrue(try rulesUsed(sql, .allOn).contains(OptimizerRule.dictionaryMerge.rawValue))
+        let general = try resultRows(sql, .allOff)
+        XCTAssertGreaterThan(general.count, 10_000, "ids of the three parts, and the NULL key")
+        XCTAssertEqual(general.first?.first, "NULL")
+        for threads in [1, 2] {
+            XCTAssertEqual(Self.text(try engine.execute(sql, context: QueryContext(threads: threads)).last!), general, "\(threads) thread(s)")
+        }
+        let top = "SELECT id, count(*) FROM buys GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5"
+        XCTAssertEqual(try resultRows(top, .allOn), try resultRows(top, .allOff))
+    }
 }

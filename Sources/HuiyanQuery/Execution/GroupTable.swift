@@ -15,8 +15,17 @@ final class GroupTable {
     /// identifier of a freed pool could be reused by a new one.
     private var poolIds: [ObjectIdentifier: (pool: StringPool, ids: [Int64])] = [:]
 
+    /// One string key: a string's interned id leads to its group through `stringGroups` (an array, not the
+    /// hash table); only the NULL group is hashed.
+    private let singleStringKey: Bool
+    /// Per string id, its group (-1: none yet), for a table of one string key.
+    private var stringGroups: [Int32] = []
+    /// Groups in the hash table (all of them, but for one string key only the NULL group).
+    private var hashedCount = 0
+
     init(keyTypes: [SQLType]) {
         self.keyTypes = keyTypes
+        singleStringKey = keyTypes == [.string]
         width = keyTypes.count + 1
         slots = [Int32](repeating: -1, count: 1024)
         mask = 1023
@@ -27,6 +36,7 @@ final class GroupTable {
     private func ids(for pool: StringPool) -> [Int64] {
         let key = ObjectIdentifier(pool)
         if let cached = poolIds[key] { return cached.ids }
+        strings.reserve(strings.count + pool.count)
         let ids = (0..<pool.count).map { code in pool.dictionary.withBytes(at: code) { strings.intern($0) } }
         // Pools computed per batch are many; keep the cache small.
         if poolIds.count >= 64 { poolIds.removeAll(keepingCapacity: true) }
@@ -60,13 +70,13 @@ final class GroupTable {
     /// The group of code `code` of `pool` for a one-string-key table (nil code: the NULL group).
     func group(code: Int?, pool: StringPool) -> Int32 {
         guard let code else {
-            if nullGroup < 0 { nullGroup = find([0, 1]) }
+            if nullGroup < 0 { nullGroup = find(0, nulls: 1) }
             return nullGroup
         }
         let key = ObjectIdentifier(pool)
         if let cached = codeGroups[key], cached.groups[code] >= 0 { return cached.groups[code] }
         var map = codeGroups[key]?.groups ?? [Int32](repeating: -1, count: pool.count)
-        let g = find([ids(for: pool)[code], 0])
+        let g = find(ids(for: pool)[code], nulls: 0)
         map[code] = g
         if codeGroups.count >= 64 { codeGroups.removeAll(keepingCapacity: true) }
         codeGroups[key] = (pool, map)
@@ -122,12 +132,12 @@ final class GroupTable {
             batch.forEachSelected { i in
                 guard groups[i] < 0 else { return }
                 if let nulls, nulls[i] != 0 {
-                    if nullGroup < 0 { nullGroup = find([0, 1]) }
+                    if nullGroup < 0 { nullGroup = find(0, nulls: 1) }
                     groups[i] = nullGroup
                     return
                 }
                 let code = Int(v.ints[i])
-                if map[code] < 0 { map[code] = find([ids[code], 0]) }
+                if map[code] < 0 { map[code] = find(ids[code], nulls: 0) }
                 groups[i] = map[code]
             }
         }
@@ -144,14 +154,14 @@ final class GroupTable {
             groups.withUnsafeMutableBufferPointer { g in
                 batch.forEachSelected { i in
                     if let nulls, nulls[i] != 0 {
-                        if nullGroup < 0 { nullGroup = find([0, 1]) }
+                        if nullGroup < 0 { nullGroup = find(0, nulls: 1) }
                         g[i] = nullGroup
                         return
                     }
                     let x = values[i]
                     if x != lastValue || lastGroup < 0 {
                         lastValue = x
-                        lastGroup = find([x, 0])
+                        lastGroup = find(x, nulls: 0)
                     }
                     g[i] = lastGroup
                 }
@@ -209,7 +219,7 @@ final class GroupTable {
             if missing {
                 batch.forEachSelected { i in
                     let slot = Int(v.ints[i] &- base)
-                    if slots[slot] < 0 { slots[slot] = find([v.ints[i], 0]) }
+                    if slots[slot] < 0 { slots[slot] = find(v.ints[i], nulls: 0) }
                     groups[i] = slots[slot]
                 }
             }
@@ -275,8 +285,49 @@ final class GroupTable {
         return Int64(bitPattern: d.bitPattern)
     }
 
+    /// The group of a one-column key: its word and NULL flag (creating it), without allocating.
+    @inline(__always)
+    func find(_ word: Int64, nulls: Int64) -> Int32 {
+        if singleStringKey && nulls == 0 { return group(ofString: Int(word)) }
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+        h = (h ^ UInt64(bitPattern: word)) &* 0xBF58_476D_1CE4_E5B9; h ^= h >> 31
+        h = (h ^ UInt64(bitPattern: nulls)) &* 0xBF58_476D_1CE4_E5B9; h ^= h >> 31
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let g = slots[slot]
+            if g < 0 { break }
+            let base = Int(g) * 2
+            if keys[base] == word && keys[base + 1] == nulls { return g }
+            slot = (slot + 1) & mask
+        }
+        let g = Int32(groupCount)
+        keys.append(word)
+        keys.append(nulls)
+        slots[slot] = g
+        groupCount += 1
+        hashedCount += 1
+        if hashedCount * 2 > mask { grow() }
+        return g
+    }
+
+    /// The group of interned string `id` in a table of one string key.
+    @inline(__always)
+    private func group(ofString id: Int) -> Int32 {
+        if id < stringGroups.count, stringGroups[id] >= 0 { return stringGroups[id] }
+        if id >= stringGroups.count {
+            stringGroups.append(contentsOf: repeatElement(-1, count: max(id + 1, stringGroups.count * 2) - stringGroups.count))
+        }
+        let g = Int32(groupCount)
+        keys.append(Int64(id))
+        keys.append(0)
+        groupCount += 1
+        stringGroups[id] = g
+        return g
+    }
+
     /// The group of a key (creating it).
     func find(_ key: [Int64]) -> Int32 {
+        if width == 2 { return find(key[0], nulls: key[1]) }
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15
         for w in key { h = (h ^ UInt64(bitPattern: w)) &* 0xBF58_476D_1CE4_E5B9; h ^= h >> 31 }
         var slot = Int(truncatingIfNeeded: h) & mask
@@ -293,7 +344,8 @@ final class GroupTable {
         keys.append(contentsOf: key)
         slots[slot] = g
         groupCount += 1
-        if groupCount * 2 > mask { grow() }
+        hashedCount += 1
+        if hashedCount * 2 > mask { grow() }
         return g
     }
 
@@ -301,7 +353,7 @@ final class GroupTable {
         let capacity = (mask + 1) * 2
         slots = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
-        for g in 0..<groupCount {
+        for g in 0..<groupCount where !(singleStringKey && keys[g * width + 1] == 0) {
             var h: UInt64 = 0x9E37_79B9_7F4A_7C15
             for k in 0..<width { h = (h ^ UInt64(bitPattern: keys[g * width + k])) &* 0xBF58_476D_1CE4_E5B9; h ^= h >> 31 }
             var slot = Int(truncatingIfNeeded: h) & mask
@@ -354,6 +406,11 @@ final class GroupTable {
 
     /// The group in this table of group `g` of another table (merging thread-local tables).
     func adopt(group g: Int, from other: GroupTable) -> Int32 {
+        if width == 2 {
+            let word = other.keys[g * 2], nulls = other.keys[g * 2 + 1]
+            if keyTypes[0] == .string && nulls == 0 { return find(other.strings.withBytes(Int(word)) { strings.intern($0) }, nulls: 0) }
+            return find(word, nulls: nulls)
+        }
         var key = Array(other.keys[(g * width)..<((g + 1) * width)])
         for (k, type) in keyTypes.enumerated() where type == .string && key[width - 1] & (1 << Int64(k)) == 0 {
             key[k] = other.strings.withBytes(Int(key[k])) { strings.intern($0) }
@@ -362,5 +419,5 @@ final class GroupTable {
     }
 
     /// Approximate bytes held (for the memory limit).
-    var approximateBytes: Int { keys.count * 8 + slots.count * 4 + strings.approximateBytes }
+    var approximateBytes: Int { keys.count * 8 + slots.count * 4 + stringGroups.count * 4 + strings.approximateBytes }
 }

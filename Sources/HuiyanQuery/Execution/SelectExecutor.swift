@@ -15,7 +15,8 @@ final class SelectExecutor {
         self.offsetSeconds = offsetSeconds
         // Found before any scanning thread starts (a lazy property set by two threads at once would race).
         wholeBlocksFromFooter = plan.optimizer.allows(.statisticsAggregates) && WholeBlockAggregates.apply(to: plan)
-        buckets = plan.optimizer.allows(.bucketAggregation) ? BucketAggregation(plan: plan, offsetSeconds: offsetSeconds) : nil
+        dictionaryMerge = DictionaryMergeAggregation(plan: plan)
+        buckets = plan.optimizer.allows(.bucketAggregation) && dictionaryMerge == nil ? BucketAggregation(plan: plan, offsetSeconds: offsetSeconds) : nil
     }
 
     /// Per-thread state.
@@ -25,6 +26,7 @@ final class SelectExecutor {
         var accumulators: [Accumulator] = []
         var chunks: [(unit: Int, chunks: [DataChunk])] = []
         var topN: TopNHeap?
+        var partials: [Int: DictionaryMergeAggregation.Partial] = [:]
         var joinCursors: [JoinTable.Cursor] = []
         var failure: Error?
     }
@@ -130,7 +132,7 @@ final class SelectExecutor {
                             self.context.statistics.addBlockSkippedByTopN()
                             continue
                         }
-                        if self.plan.isAggregate, try self.aggregateWithoutVectors(scanner, segment, block, worker) { continue }
+                        if self.plan.isAggregate, self.dictionaryMerge == nil, try self.aggregateWithoutVectors(scanner, segment, block, worker) { continue }
                         var (vectors, batch) = try self.read(scanner, segment, block, worker.cursor)
                         guard batch.selectedCount > 0 else { continue }
                         var evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
@@ -140,7 +142,11 @@ final class SelectExecutor {
                         }
                         if let filter = self.plan.postJoinFilter, batch.selectedCount > 0 { try evaluator.filter(filter, &batch) }
                         guard batch.selectedCount > 0 else { continue }
-                        if self.plan.isAggregate {
+                        if let merge = self.dictionaryMerge {
+                            try merge.add(evaluator, batch, key: vectors[merge.keyColumn]!, segment: units[u].segment,
+                                          partials: &worker.partials, threads: self.context.threads)
+                            try self.context.checkMemory(worker.partials.values.reduce(0) { $0 + $1.approximateBytes })
+                        } else if self.plan.isAggregate {
                             try self.aggregate(evaluator, batch, worker)
                         } else if let heap = worker.topN {
                             try heap.add(evaluator, batch, outputs: self.plan.outputs, sequence: Int64(u) << 32 | Int64(ordinal) << 16)
@@ -162,6 +168,7 @@ final class SelectExecutor {
         if threadCount == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threadCount, execute: work) }
         if let failure = workers.compactMap(\.failure).first { throw failure }
 
+        if let dictionaryMerge { return try dictionaryMerge.finish(workers.map(\.partials), context: context) }
         if plan.isAggregate {
             let main = workers[0]
             for other in workers.dropFirst() {
@@ -309,6 +316,9 @@ final class SelectExecutor {
 
     /// The bucket fast paths, when the query's shape allows them.
     private let buckets: BucketAggregation?
+
+    /// GROUP BY one string column of large dictionaries, by code per segment, then merged (`dictionary_merge`).
+    private let dictionaryMerge: DictionaryMergeAggregation?
 
     private func aggregate(_ evaluator: Evaluator, _ batch: Batch, _ worker: Worker) throws {
         if let buckets, try buckets.aggregate(evaluator, batch, table: worker.table!, accumulators: worker.accumulators) { return }

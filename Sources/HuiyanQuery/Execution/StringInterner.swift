@@ -9,6 +9,8 @@ final class StringInterner {
     private var arena: [UInt8] = []
     /// `starts[i] ..< starts[i + 1]` is string `i` in the arena.
     private var starts: [Int] = [0]
+    /// Each string's hash, so that growing the table reads no bytes.
+    private var hashes: [UInt64] = []
     /// 0 = empty; else `fingerprint << 32 | (id + 1)`.
     private var slots: [UInt64]
     private var mask: Int
@@ -21,7 +23,7 @@ final class StringInterner {
     var count: Int { starts.count - 1 }
 
     /// Bytes held.
-    var approximateBytes: Int { arena.capacity + starts.capacity * 8 + slots.count * 8 }
+    var approximateBytes: Int { arena.capacity + starts.capacity * 8 + hashes.capacity * 8 + slots.count * 8 }
 
     /// The id of `bytes`, adding them when new.
     func intern(_ bytes: UnsafeRawBufferPointer) -> Int64 {
@@ -40,9 +42,19 @@ final class StringInterner {
         let id = count
         arena.append(contentsOf: bytes)
         starts.append(arena.count)
+        hashes.append(hash)
         slots[slot] = fingerprint << 32 | UInt64(id + 1)
-        if count * 2 > mask { grow() }
+        if count * 2 > mask { grow(to: slots.count * 2) }
         return Int64(id)
+    }
+
+    /// Makes room for `strings` strings in all without growing on the way.
+    func reserve(_ strings: Int) {
+        var capacity = slots.count
+        while strings * 2 > capacity - 1 { capacity *= 2 }
+        if capacity > slots.count { grow(to: capacity) }
+        hashes.reserveCapacity(strings)
+        starts.reserveCapacity(strings + 1)
     }
 
     /// The id of a string, adding it when new.
@@ -69,12 +81,11 @@ final class StringInterner {
         return arena.withUnsafeBytes { memcmp($0.baseAddress! + start, bytes.baseAddress!, length) == 0 }
     }
 
-    private func grow() {
-        let capacity = slots.count * 2
+    private func grow(to capacity: Int) {
         var fresh = [UInt64](repeating: 0, count: capacity)
         let newMask = capacity - 1
         for id in 0..<count {
-            let hash = withBytes(id) { StringDictionaryBuilder.hash($0) }
+            let hash = hashes[id]
             var slot = Int(truncatingIfNeeded: hash) & newMask
             while fresh[slot] != 0 { slot = (slot + 1) & newMask }
             fresh[slot] = (hash >> 32) << 32 | UInt64(id + 1)

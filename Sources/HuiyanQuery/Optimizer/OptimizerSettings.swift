@@ -75,6 +75,9 @@ public enum OptimizerRule: String, CaseIterable, Sendable {
     case statisticsAggregates = "statistics_aggregates"
     /// Counts and sums by dictionary codes and time runs in dense buckets.
     case bucketAggregation = "bucket_aggregation"
+    /// GROUP BY one string column of large dictionaries: per segment by code in dense arrays, then the
+    /// sorted dictionaries merged (no hash table of the strings).
+    case dictionaryMerge = "dictionary_merge"
     /// The smaller side of an inner join is built, the larger scanned.
     case joinOrder = "join_order"
 

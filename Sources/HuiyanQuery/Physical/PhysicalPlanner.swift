@@ -24,6 +24,7 @@ struct PhysicalPlanner {
             pipeline.aggregates = aggregates
             prune(pipeline)
             if settings.allows(.aggregationBelowJoin), AggregationBelowJoin(plan: pipeline) != nil { note(.aggregationBelowJoin) }
+            if DictionaryMergeAggregation(plan: pipeline) != nil { note(.dictionaryMerge) }
             if settings.allows(.statisticsAggregates), pipeline.snapshot != nil, pipeline.joins.isEmpty,
                WholeBlockAggregates.apply(to: pipeline) || BucketAggregation(plan: pipeline, offsetSeconds: environment.offsetSeconds) != nil {
                 note(.statisticsAggregates)
