@@ -54,8 +54,23 @@ final class TopNHeap {
         if rows.count >= capacity {
             let worst = rows[0].keys[0], key = keys[0], v = keyVectors[0]
             var kept: [Int32] = []
-            batch.forEachSelected { i in
-                if Self.compare(v, i, worst, key) <= 0 { kept.append(Int32(i)) }
+            if case .string(let w) = worst, let pool = v.pool, pool.isSorted {
+                // In a sorted dictionary the strings not after the worst kept one are a range of codes.
+                let passing = key.descending ? pool.lowerBound(w, inclusive: false)..<pool.count : 0..<pool.lowerBound(w, inclusive: true)
+                let lo = Int64(passing.lowerBound), hi = Int64(passing.upperBound), nullsPass = key.nullsFirst
+                v.ints.withUnsafeBufferPointer { codes in
+                    if let nulls = v.nulls {
+                        batch.forEachSelected { i in
+                            if nulls[i] != 0 ? nullsPass : (codes[i] >= lo && codes[i] < hi) { kept.append(Int32(i)) }
+                        }
+                    } else {
+                        batch.forEachSelected { i in if codes[i] >= lo && codes[i] < hi { kept.append(Int32(i)) } }
+                    }
+                }
+            } else {
+                batch.forEachSelected { i in
+                    if Self.compare(v, i, worst, key) <= 0 { kept.append(Int32(i)) }
+                }
             }
             candidates.selection = kept
         }
