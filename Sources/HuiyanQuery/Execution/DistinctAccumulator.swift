@@ -104,9 +104,14 @@ final class DistinctAccumulator: Accumulator {
                     scratch = .allocate(capacity: scratchCapacity)
                 }
                 let rowKeys = scratch
+                // (A NULL row's code may lie outside the pool: it is not read.)
                 keys.withPool(input.pool!, rows: batch.selectedCount) { k, bytes, starts in
                     input.ints.withUnsafeBufferPointer { codes in
-                        batch.forEachSelected { i in rowKeys[i] = keys.key(code: Int(codes[i]), k, bytes, starts) }
+                        if let nulls = input.nulls {
+                            batch.forEachSelected { i in if nulls[i] == 0 { rowKeys[i] = keys.key(code: Int(codes[i]), k, bytes, starts) } }
+                        } else {
+                            batch.forEachSelected { i in rowKeys[i] = keys.key(code: Int(codes[i]), k, bytes, starts) }
+                        }
                     }
                 }
                 if let nulls = input.nulls {
