@@ -186,6 +186,24 @@ final class DistinctPairsTests: QueryTestCase {
         XCTAssertFalse(mine.contains(DistinctKeys.absent))
         // Another thread's keys translate into this thread's.
         XCTAssertEqual(strings.map { keys.translate(key(other, $0), from: other) }, mine)
+        // The eight-bytes-at-a-time parse (16 bytes readable) gives the byte-at-a-time parse's keys.
+        var mix = Mix(state: 5)
+        var samples = strings
+        for _ in 0..<3000 {
+            var s = String((0..<(1 + mix.below(17))).map { _ in Character(String(mix.below(10))) })
+            if mix.below(3) == 0 { s = ["V", "x", "~", "/", ":"][mix.below(5)] + s }
+            if mix.below(10) == 0 { s = s.replacingCharacters(in: s.startIndex...s.startIndex, with: ["a", "/", ":", " "][mix.below(4)]) }
+            samples.append(s)
+        }
+        for s in samples {
+            let bytes = Array(s.utf8)
+            for filler: UInt8 in [0x35, 0x78, 0x00] {
+                let padded = bytes + [UInt8](repeating: filler, count: 16)
+                let wide = padded.withUnsafeBufferPointer { DistinctKeys.inlineKey($0.baseAddress!, bytes.count, readable: padded.count) }
+                let narrow = padded.withUnsafeBufferPointer { DistinctKeys.inlineKey($0.baseAddress!, bytes.count, readable: bytes.count) }
+                XCTAssertEqual(wide, narrow, "\(s)")
+            }
+        }
     }
 
     func testPairTableAgreesWithSetsThroughGrowthAndAdoption() {

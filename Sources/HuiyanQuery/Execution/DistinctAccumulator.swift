@@ -105,12 +105,12 @@ final class DistinctAccumulator: Accumulator {
                 }
                 let rowKeys = scratch
                 // (A NULL row's code may lie outside the pool: it is not read.)
-                keys.withPool(input.pool!, rows: batch.selectedCount) { k, bytes, starts in
+                keys.withPool(input.pool!, rows: batch.selectedCount) { view in
                     input.ints.withUnsafeBufferPointer { codes in
                         if let nulls = input.nulls {
-                            batch.forEachSelected { i in if nulls[i] == 0 { rowKeys[i] = keys.key(code: Int(codes[i]), k, bytes, starts) } }
+                            batch.forEachSelected { i in if nulls[i] == 0 { rowKeys[i] = keys.key(code: Int(codes[i]), view) } }
                         } else {
-                            batch.forEachSelected { i in rowKeys[i] = keys.key(code: Int(codes[i]), k, bytes, starts) }
+                            batch.forEachSelected { i in rowKeys[i] = keys.key(code: Int(codes[i]), view) }
                         }
                     }
                 }
@@ -230,9 +230,9 @@ final class DistinctAccumulator: Accumulator {
         }
         let table = pairs!, keys = self.keys
         for (_, entry) in byPool {
-            keys.withPool(entry.pool, rows: 0) { k, bytes, starts in
+            keys.withPool(entry.pool, rows: 0) { view in
                 for (g, bits) in entry.runs {
-                    bits.forEach { code in _ = table.insert(group: g, key: keys.key(code: code, k, bytes, starts)) }
+                    bits.forEach { code in _ = table.insert(group: g, key: keys.key(code: code, view)) }
                 }
             }
         }
