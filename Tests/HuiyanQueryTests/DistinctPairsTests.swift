@@ -118,7 +118,8 @@ final class DistinctPairsTests: QueryTestCase {
         let want = keyed(expected({ $0.g }, { $0.s }))
         XCTAssertEqual(want.count, 1500)
         underEveryForm { form in
-            for threads in [1, 2] {
+            // Three threads: the third's groups meet groups the first merge lent.
+            for threads in [1, 2, 3] {
                 assertCounts(counts("SELECT g, count(DISTINCT s) FROM ev GROUP BY g", threads: threads), want, "\(form), \(threads) threads")
             }
         }
@@ -206,7 +207,7 @@ final class DistinctPairsTests: QueryTestCase {
         }
     }
 
-    func testPairTableAgreesWithSetsThroughGrowthAndAdoption() {
+    func testPairTableAgreesWithSetsThroughGrowthAndLending() {
         let table = DistinctPairTable(), other = DistinctPairTable()
         table.reserve(groups: 50)
         other.reserve(groups: 50)
@@ -218,7 +219,15 @@ final class DistinctPairsTests: QueryTestCase {
             let isNew = want[g].insert(key).inserted
             if g % 2 == 0 { XCTAssertEqual(table.insert(group: g, key: key), isNew) } else { _ = other.insert(group: g, key: key) }
         }
-        for g in stride(from: 1, to: 50, by: 2) { XCTAssertTrue(table.adoptWhole(group: g, of: other, into: g)) }
+        for g in stride(from: 1, to: 50, by: 2) { XCTAssertTrue(table.adopt(group: g, of: other, into: g)) }
+        XCTAssertFalse(table.adopt(group: 1, of: other, into: 2), "group 2 holds values")
+        // Adding to a lent group copies its values first.
+        for g in stride(from: 1, to: 50, by: 4) {
+            for _ in 0..<50 {
+                let key = UInt64(mix.below(g * 300 + 1))
+                XCTAssertEqual(table.insert(group: g, key: key), want[g].insert(key).inserted)
+            }
+        }
         XCTAssertEqual((0..<50).map { table.count(group: $0) }, want.map(\.count))
         for g in 0..<50 {
             var seen: Set<UInt64> = table.holdsEmptyKey(group: g) ? [DistinctPairTable.empty] : []

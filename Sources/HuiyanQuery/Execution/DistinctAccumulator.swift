@@ -257,14 +257,15 @@ final class DistinctAccumulator: Accumulator {
         }
     }
 
-    /// Adds another thread's pairs: a group this state has no value for yet takes the other's set as it is
-    /// (unless it may hold long strings, whose keys are each thread's own), the others key by key.
+    /// Adds another thread's pairs: a group this state has no value for yet takes the other's set as it is,
+    /// lent rather than copied (unless it may hold long strings, whose keys are each thread's own), the
+    /// others key by key.
     private func mergePairs(_ o: DistinctAccumulator, mapping: [Int32]) {
         let table = pairs!, from = o.pairs!
         let translates = type == .string && o.keys.long.count > 0
         for g in 0..<min(from.groupCount, mapping.count) where from.count(group: g) > 0 {
             let t = Int(mapping[g])
-            if !translates, table.adoptWhole(group: g, of: from, into: t) { continue }
+            if !translates, table.adopt(group: g, of: from, into: t) { continue }
             if from.holdsEmptyKey(group: g) { _ = table.insert(group: t, key: DistinctPairTable.empty) }
             table.prepareMerge(group: t, incoming: from.count(group: g), log: from.capacityLog(group: g))
             if translates {

@@ -33,6 +33,9 @@ final class DistinctPairTable {
     private var arenaUsed = 0
     /// Per size (log2), the first free region (its first slot holds the next one's offset), or -1.
     private var freeRegions = [Int](repeating: -1, count: 64)
+    /// Groups whose values are still another table's group, lent at a merge instead of copied (its `stored`
+    /// and `holdsEmptyKey` copied, no region of its own until something is added).
+    private var lent: [Int: (table: DistinctPairTable, group: Int)] = [:]
 
     init() {
         setCapacity = 16
@@ -86,6 +89,10 @@ final class DistinctPairTable {
         }
         let log = set.pointee.capacityLog
         if log == 0 {
+            if set.pointee.stored > 0 {
+                materialize(group: g)
+                return insert(group: g, key: key)
+            }
             set.pointee.offset = allocate(log: 4)
             set.pointee.capacityLog = 4
             place(key, in: set)
@@ -145,6 +152,7 @@ final class DistinctPairTable {
     /// in the order of their hash, and put into a smaller region of the same hash they would pile up into
     /// one ever longer run (quadratic: a merge of two 350,000-value groups took over a minute).
     func prepareMerge(group g: Int, incoming: Int, log: Int) {
+        materialize(group: g)
         let set = sets + g
         var want = max(4, log)
         while (Int(set.pointee.stored) + incoming) * 4 > (1 << want) * 3 { want += 1 }
@@ -185,28 +193,38 @@ final class DistinctPairTable {
     }
 
     /// Calls `body` with every key of group `g` (not the empty key: see `holdsEmptyKey`).
-    @inline(__always)
     func forEachKey(group g: Int, _ body: (UInt64) -> Void) {
         let set = sets[g]
+        if set.capacityLog == 0, set.stored > 0, let lender = lent[g] { return lender.table.forEachKey(group: lender.group, body) }
         guard set.capacityLog > 0 else { return }
         let base = arena + set.offset
         for i in 0..<(1 << Int(set.capacityLog)) where base[i] != Self.empty { body(base[i]) }
     }
 
-    /// Group `g` of `other` added to this table's group `t` when `t` holds nothing yet: its region copied
-    /// as it is (keys hash alike in both tables). False when `t` is not empty.
-    func adoptWhole(group g: Int, of other: DistinctPairTable, into t: Int) -> Bool {
+    /// Group `g` of `other` becomes this table's group `t` when `t` holds nothing yet: lent, not copied
+    /// (`other` must not change afterwards; keys hash alike in both tables). False when `t` is not empty.
+    func adopt(group g: Int, of other: DistinctPairTable, into t: Int) -> Bool {
         let from = other.sets[g], set = sets + t
         guard set.pointee.count == 0 else { return false }
-        if from.capacityLog > 0 {
-            let offset = allocate(log: Int(from.capacityLog))
-            (arena + offset).update(from: other.arena + from.offset, count: 1 << Int(from.capacityLog))
-            set.pointee.offset = offset
-            set.pointee.capacityLog = from.capacityLog
-            set.pointee.stored = from.stored
+        if from.capacityLog == 0, from.stored > 0, let lender = other.lent[g] {
+            lent[t] = lender
+        } else if from.stored > 0 {
+            lent[t] = (other, g)
         }
+        set.pointee.stored = from.stored
         set.pointee.holdsEmptyKey = from.holdsEmptyKey
         return true
+    }
+
+    /// Gives a lent group a copy of its values in a region of its own.
+    private func materialize(group g: Int) {
+        let set = sets + g
+        guard set.pointee.capacityLog == 0, set.pointee.stored > 0, let lender = lent.removeValue(forKey: g) else { return }
+        let from = lender.table.sets[lender.group]
+        let offset = allocate(log: Int(from.capacityLog))
+        (arena + offset).update(from: lender.table.arena + from.offset, count: 1 << Int(from.capacityLog))
+        set.pointee.offset = offset
+        set.pointee.capacityLog = from.capacityLog
     }
 
     /// Whether group `g` holds `empty` as a value.
