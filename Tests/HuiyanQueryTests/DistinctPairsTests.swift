@@ -1,0 +1,273 @@
+import XCTest
+@testable import HuiyanQuery
+
+/// Exact count(DISTINCT) through the pair table (`DistinctPairTable`, `DistinctKeys`) and through code
+/// bitmaps, against sets computed here: four segments with different dictionaries, many groups, NULLs,
+/// numbers, strings of every key form, FILTER, one and two threads, and the switch between the two forms.
+final class DistinctPairsTests: QueryTestCase {
+    /// One generated row of `ev`.
+    private struct Row {
+        var g: Int, h: Int, s: String?, n: Int64?, x: Double?
+    }
+
+    private var table: [Row] = []
+    private var savedBudgets = (0, 0)
+
+    /// A deterministic generator (SplitMix64).
+    private struct Mix {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    /// A string of one of the key forms: 9-digit ids, a letter and digits, leading zeros, short,
+    /// 16 digits (too many to pack), long and multi-byte.
+    private static func string(_ k: Int) -> String {
+        switch k % 8 {
+        case 0, 1: return String(format: "%09d", (k &* 7919) % 1_000_000_000)
+        case 2: return "V\(k % 5000)"
+        case 3: return String(repeating: "0", count: k % 4) + "\(k % 300)"
+        case 4: return ["x", "a", "ab", "ab\u{0}", "abcdefg", "7"][k % 6]  // ingest reads a quoted "" as NULL
+        case 5: return "1234567890123456" + "\(k % 40)"
+        case 6: return "衡阳-回雁峰-访客-\(k % 700)"
+        default: return "abcdefgh\(k % 90)"
+        }
+    }
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        savedBudgets = (DistinctAccumulator.poolBitmapBudget, DistinctAccumulator.bitmapBudget)
+        _ = try engine.execute("CREATE TABLE ev (g BIGINT, h BIGINT, s VARCHAR, n BIGINT, x DOUBLE)")
+        var mix = Mix(state: 16)
+        for segment in 0..<4 {
+            var csv = "g,h,s,n,x\n"
+            for _ in 0..<12_000 {
+                // Each segment draws from a shifted range of strings: overlapping, different dictionaries.
+                let k = mix.below(6000) + segment * 1500
+                let row = Row(g: mix.below(1500), h: mix.below(3),
+                              s: mix.below(20) == 0 ? nil : Self.string(k),
+                              n: mix.below(15) == 0 ? nil : Int64(mix.below(4000)) - 2000 + (mix.below(50) == 0 ? Int64.max - 3000 : 0),
+                              x: mix.below(15) == 0 ? nil : [0.0, -0.0, 1.5, -2.25, 1e300][mix.below(5)] + Double(mix.below(200)))
+                table.append(row)
+                csv += "\(row.g),\(row.h),\(row.s.map { "\"\($0)\"" } ?? ""),\(row.n.map(String.init) ?? ""),\(row.x.map { "\($0)" } ?? "")\n"
+            }
+            let file = directory + "/ev\(segment).csv"
+            try csv.write(toFile: file, atomically: true, encoding: .utf8)
+            _ = try engine.execute("COPY ev FROM '\(file)'")
+        }
+    }
+
+    override func tearDownWithError() throws {
+        (DistinctAccumulator.poolBitmapBudget, DistinctAccumulator.bitmapBudget) = savedBudgets
+        try super.tearDownWithError()
+    }
+
+    /// Distinct non-NULL values of `value` per group of `key`, over the rows `keep` selects.
+    private func expected<K: Hashable, V: Hashable>(_ key: (Row) -> K, _ value: (Row) -> V?, keep: (Row) -> Bool = { _ in true }) -> [K: Int] {
+        var sets: [K: Set<V>] = [:]
+        for row in table {
+            let k = key(row)
+            if sets[k] == nil { sets[k] = [] }
+            if keep(row), let v = value(row) { sets[k]!.insert(v) }
+        }
+        return sets.mapValues(\.count)
+    }
+
+    /// `SELECT key, count(DISTINCT …) … GROUP BY key` as key → count, on `threads` threads.
+    private func counts(_ sql: String, threads: Int, file: StaticString = #filePath, line: UInt = #line) -> [String: Int] {
+        do {
+            let result = try engine.execute(sql, context: QueryContext(threads: threads)).last!
+            var out: [String: Int] = [:]
+            for row in result.rows {
+                guard case .int(let n) = row.last! else { XCTFail("not a count: \(row)", file: file, line: line); continue }
+                out[row.count == 1 ? "" : "\(row[0])"] = Int(n)
+            }
+            return out
+        } catch {
+            XCTFail("\(sql): \(error)", file: file, line: line)
+            return [:]
+        }
+    }
+
+    /// Runs `check` with bitmaps as today, with pairs from the first row, and with a switch part way.
+    private func underEveryForm(_ check: (String) -> Void) {
+        for (name, budget) in [("default", savedBudgets.0), ("pairs", 0), ("switching", 40_000)] {
+            DistinctAccumulator.poolBitmapBudget = budget
+            check(name)
+        }
+        DistinctAccumulator.poolBitmapBudget = savedBudgets.0
+    }
+
+    /// Asserts equal counts, naming a few groups that differ (not every group).
+    private func assertCounts(_ got: [String: Int], _ want: [String: Int], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        let wrong = Set(got.keys).union(want.keys).filter { got[$0] != want[$0] }.sorted()
+        XCTAssertTrue(wrong.isEmpty, "\(what): \(wrong.count) of \(want.count) groups differ, e.g. " +
+                      wrong.prefix(3).map { "\($0): \(got[$0].map(String.init) ?? "none") for \(want[$0].map(String.init) ?? "none")" }.joined(separator: ", "),
+                      file: file, line: line)
+    }
+
+    private func keyed<V>(_ d: [Int: V]) -> [String: V] { Dictionary(uniqueKeysWithValues: d.map { ("int(\($0.key))", $0.value) }) }
+
+    func testStringsByManyGroupsAcrossDictionaries() {
+        let want = keyed(expected({ $0.g }, { $0.s }))
+        XCTAssertEqual(want.count, 1500)
+        underEveryForm { form in
+            // Three threads: the third's groups meet groups the first merge lent.
+            for threads in [1, 2, 3] {
+                assertCounts(counts("SELECT g, count(DISTINCT s) FROM ev GROUP BY g", threads: threads), want, "\(form), \(threads) threads")
+            }
+        }
+    }
+
+    func testStringsByFewGroupsAndOverall() {
+        let want = keyed(expected({ $0.h }, { $0.s }))
+        let total = Set(table.compactMap(\.s)).count
+        underEveryForm { form in
+            for threads in [1, 2] {
+                assertCounts(counts("SELECT h, count(DISTINCT s) FROM ev GROUP BY h", threads: threads), want, "\(form), \(threads) threads")
+                assertCounts(counts("SELECT count(DISTINCT s) FROM ev", threads: threads), ["": total], "\(form), \(threads) threads")
+            }
+        }
+    }
+
+    func testNumbersNullsAndNegativeZero() {
+        let ints = keyed(expected({ $0.g }, { $0.n }))
+        // −0 and 0 are one value.
+        let doubles = keyed(expected({ $0.g }, { $0.x.map { $0 == 0 ? 0 : $0 } }))
+        for threads in [1, 2] {
+            assertCounts(counts("SELECT g, count(DISTINCT n) FROM ev GROUP BY g", threads: threads), ints, "BIGINT, \(threads) threads")
+            assertCounts(counts("SELECT g, count(DISTINCT x) FROM ev GROUP BY g", threads: threads), doubles, "DOUBLE, \(threads) threads")
+            assertCounts(counts("SELECT count(DISTINCT n) FROM ev", threads: threads), ["": Set(table.compactMap(\.n)).count], "overall, \(threads) threads")
+        }
+    }
+
+    func testFilterAndStringExpressions() {
+        let filtered = keyed(expected({ $0.g }, { $0.s }, keep: { $0.h == 1 }))
+        let concatenated = keyed(expected({ $0.h }, { $0.s.map { $0 + "x" } }))
+        underEveryForm { form in
+            for threads in [1, 2] {
+                assertCounts(counts("SELECT g, count(DISTINCT s) FILTER (WHERE h = 1) FROM ev GROUP BY g", threads: threads), filtered,
+                               "\(form), \(threads) threads")
+                assertCounts(counts("SELECT h, count(DISTINCT s || 'x') FROM ev GROUP BY h", threads: threads), concatenated,
+                               "\(form), \(threads) threads")
+            }
+        }
+    }
+
+    func testThePairTableCountsAgainstTheMemoryLimit() {
+        DistinctAccumulator.poolBitmapBudget = 0
+        let sql = "SELECT g, count(DISTINCT s) FROM ev GROUP BY g"
+        // The groups alone fit in 256 KiB; the pairs (about 40,000 of them, 8 bytes a slot) do not.
+        XCTAssertNoThrow(try engine.execute("SELECT g, count(*) FROM ev GROUP BY g", context: QueryContext(memoryLimit: 256 << 10)))
+        XCTAssertThrowsError(try engine.execute(sql, context: QueryContext(memoryLimit: 256 << 10))) { error in
+            XCTAssertTrue("\(error)".contains("memory limit"), "\(error)")
+        }
+        XCTAssertNoThrow(try engine.execute(sql, context: QueryContext(memoryLimit: 64 << 20)))
+    }
+
+    func testKeysAreEqualExactlyForEqualStrings() {
+        let strings = ["", "\u{0}", "0", "00", "007", "7", "07", "a", "a1", "b1", "V123", "V0123", "123456789012345",
+                       "1234567890123456", "0123456789012345", "abcdefg", "abcdefgh", "ab\u{0}", "ab", "衡阳", "衡阳回雁峰",
+                       "x999999999999999", "999999999999999", "-5", "+5", "5"]
+        let keys = DistinctKeys(), other = DistinctKeys()
+        func key(_ k: DistinctKeys, _ s: String) -> UInt64 {
+            var bytes = Array(s.utf8)
+            bytes.append(0)
+            return bytes.withUnsafeBufferPointer { k.key($0.baseAddress!, $0.count - 1) }
+        }
+        let mine = strings.map { key(keys, $0) }
+        XCTAssertEqual(Set(mine).count, strings.count, "distinct strings, distinct keys")
+        XCTAssertEqual(strings.map { key(keys, $0) }, mine, "the same key again")
+        XCTAssertFalse(mine.contains(DistinctKeys.absent))
+        // Another thread's keys translate into this thread's.
+        XCTAssertEqual(strings.map { keys.translate(key(other, $0), from: other) }, mine)
+        // The eight-bytes-at-a-time parse (16 bytes readable) gives the byte-at-a-time parse's keys.
+        var mix = Mix(state: 5)
+        var samples = strings
+        for _ in 0..<3000 {
+            var s = String((0..<(1 + mix.below(17))).map { _ in Character(String(mix.below(10))) })
+            if mix.below(3) == 0 { s = ["V", "x", "~", "/", ":"][mix.below(5)] + s }
+            if mix.below(10) == 0 { s = s.replacingCharacters(in: s.startIndex...s.startIndex, with: ["a", "/", ":", " "][mix.below(4)]) }
+            samples.append(s)
+        }
+        for s in samples {
+            let bytes = Array(s.utf8)
+            for filler: UInt8 in [0x35, 0x78, 0x00] {
+                let padded = bytes + [UInt8](repeating: filler, count: 16)
+                let wide = padded.withUnsafeBufferPointer { DistinctKeys.inlineKey($0.baseAddress!, bytes.count, readable: padded.count) }
+                let narrow = padded.withUnsafeBufferPointer { DistinctKeys.inlineKey($0.baseAddress!, bytes.count, readable: bytes.count) }
+                XCTAssertEqual(wide, narrow, "\(s)")
+            }
+        }
+    }
+
+    func testPairTableAgreesWithSetsThroughGrowthAndLending() {
+        let table = DistinctPairTable(), other = DistinctPairTable()
+        table.reserve(groups: 50)
+        other.reserve(groups: 50)
+        var want = [Set<UInt64>](repeating: [], count: 50)
+        var mix = Mix(state: 3)
+        for _ in 0..<40_000 {
+            let g = mix.below(50)
+            let key: UInt64 = mix.below(100) == 0 ? DistinctPairTable.empty : UInt64(mix.below(g * 200 + 1))
+            let isNew = want[g].insert(key).inserted
+            if g % 2 == 0 { XCTAssertEqual(table.insert(group: g, key: key), isNew) } else { _ = other.insert(group: g, key: key) }
+        }
+        for g in stride(from: 1, to: 50, by: 2) { XCTAssertTrue(table.adopt(group: g, of: other, into: g)) }
+        XCTAssertFalse(table.adopt(group: 1, of: other, into: 2), "group 2 holds values")
+        // Adding to a lent group copies its values first.
+        for g in stride(from: 1, to: 50, by: 4) {
+            for _ in 0..<50 {
+                let key = UInt64(mix.below(g * 300 + 1))
+                XCTAssertEqual(table.insert(group: g, key: key), want[g].insert(key).inserted)
+            }
+        }
+        XCTAssertEqual((0..<50).map { table.count(group: $0) }, want.map(\.count))
+        for g in 0..<50 {
+            var seen: Set<UInt64> = table.holdsEmptyKey(group: g) ? [DistinctPairTable.empty] : []
+            table.forEachKey(group: g) { seen.insert($0) }
+            XCTAssertEqual(seen, want[g])
+        }
+    }
+
+    func testMergesOfBitmapAndPairStatesInEveryCombination() throws {
+        let long = "一个超过十五个字节的很长的访客编号"
+        let a = ["000123", "123", "V1", "a", long, long + "1", "x"].sorted { Evaluator.byteOrder($0, $1) < 0 }
+        let b = ["000123", "124", "V1", "b", long, long + "2", "x"].sorted { Evaluator.byteOrder($0, $1) < 0 }
+        let poolA = StringPool(strings: a, isSorted: true), poolB = StringPool(strings: b, isSorted: true)
+        var mix = Mix(state: 9)
+        let rowsA = (0..<200).map { _ in (mix.below(4), mix.below(a.count)) }
+        let rowsB = (0..<200).map { _ in (mix.below(4), mix.below(b.count)) }
+        /// The state after one batch of `rows` over `pool`, as bitmaps or as pairs.
+        func state(_ pool: StringPool, _ rows: [(Int, Int)], pairs: Bool) throws -> DistinctAccumulator {
+            DistinctAccumulator.poolBitmapBudget = pairs ? 0 : savedBudgets.0
+            defer { DistinctAccumulator.poolBitmapBudget = savedBudgets.0 }
+            let acc = DistinctAccumulator(type: .string, threads: 2)
+            let v = Vector(type: .string, count: rows.count)
+            v.pool = pool
+            var groups = [Int32](repeating: 0, count: rows.count)
+            for (i, (g, code)) in rows.enumerated() { v.ints[i] = Int64(code); groups[i] = Int32(g) }
+            v.setNull(7)
+            acc.reserve(groups: 4)
+            try acc.update(v, groups: groups, Batch(count: rows.count, selection: nil))
+            XCTAssertEqual(acc.usesPairs, pairs)
+            return acc
+        }
+        // The second state's group g is the first's mapping[g].
+        let mapping: [Int32] = [2, 3, 0, 1]
+        var want = [Set<String>](repeating: [], count: 4)
+        for (i, (g, code)) in rowsA.enumerated() where i != 7 { want[g].insert(a[code]) }
+        for (i, (g, code)) in rowsB.enumerated() where i != 7 { want[Int(mapping[g])].insert(b[code]) }
+        for (first, second) in [(false, false), (false, true), (true, false), (true, true)] {
+            let into = try state(poolA, rowsA, pairs: first), from = try state(poolB, rowsB, pairs: second)
+            try into.merge(from, mapping: mapping)
+            XCTAssertEqual(into.result(groups: 4).ints, want.map { Int64($0.count) }, "pairs: \(first) ← \(second)")
+        }
+    }
+}
