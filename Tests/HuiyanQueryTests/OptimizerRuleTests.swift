@@ -119,4 +119,17 @@ final class OptimizerRuleTests: QueryTestCase {
         let top = "SELECT id, count(*) FROM buys GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5"
         XCTAssertEqual(try resultRows(top, .allOn), try resultRows(top, .allOff))
     }
+
+    /// EXPLAIN ANALYZE runs the query: each operator's rows, the pipeline's blocks, the total time.
+    func testExplainAnalyzeShowsRowsAndBlocks() throws {
+        let plan = rows("EXPLAIN ANALYZE SELECT spot, count(*) FROM visits WHERE spend > 10 GROUP BY spot HAVING count(*) > 1 ORDER BY 2 DESC, 1 LIMIT 2")
+            .map { $0[0] }
+        let groups = rows("SELECT spot, count(*) FROM visits WHERE spend > 10 GROUP BY spot").count
+        XCTAssertTrue(plan.contains { $0.hasPrefix("  pipeline: \(groups) row(s) out in ") && $0.contains("block(s) read") }, "\(plan)")
+        let having = rows("SELECT spot FROM visits WHERE spend > 10 GROUP BY spot HAVING count(*) > 1").count
+        XCTAssertTrue(plan.contains { $0.hasPrefix("FILTER (count(*) > 1)  [rows: \(having), time: ") }, "\(plan)")
+        XCTAssertTrue(plan.contains { $0.hasPrefix("TOP 2 [count(*) DESC, spot]  [rows: 2, time: ") }, "\(plan)")
+        XCTAssertTrue(plan.last?.hasPrefix("total time: ") ?? false, "\(plan)")
+        XCTAssertTrue(error("EXPLAIN ANALYZE SHOW TABLES").message.contains("SELECT after EXPLAIN ANALYZE"))
+    }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import HuiyanIngest
 import HuiyanStorage
@@ -36,12 +37,18 @@ public final class QueryEngine {
         switch statement {
         case .select(let select):
             let planned = try plan(select, sql: sql, context: context)
-            let chunks = try planned.root.execute()
+            let chunks = try planned.root.run(in: context)
             let width = planned.query.columnNames.count
             return QueryResult(columnNames: planned.query.columnNames, columnTypes: planned.query.columnTypes,
                                rows: chunks.flatMap { $0.rows(width: width) })
         case .explain(let select, _):
             return try explain(try plan(select, sql: sql, context: context))
+        case .explainAnalyze(let select, _):
+            let planned = try plan(select, sql: sql, context: context)
+            let started = DispatchTime.now().uptimeNanoseconds
+            _ = try planned.root.run(in: context)
+            let elapsed = DispatchTime.now().uptimeNanoseconds - started
+            return try explain(planned, analyzed: context.statistics, elapsed: elapsed)
         case .showTables:
             let rows = try database.tableNames().map { name -> [Value] in
                 let manifest = try database.manifest(of: name)
@@ -146,12 +153,28 @@ public final class QueryEngine {
 
     /// EXPLAIN: the operators in the order rows flow through them (the scan first), each with its details,
     /// then the optimizer rules used.
-    private func explain(_ planned: PlannedQuery) throws -> QueryResult {
+    /// EXPLAIN ANALYZE adds each operator's output rows and time (its inputs' included), the blocks the
+    /// scan read, and the whole statement's time.
+    private func explain(_ planned: PlannedQuery, analyzed: QueryStatistics? = nil, elapsed: UInt64 = 0) throws -> QueryResult {
         var chain: [PhysicalOperator] = [planned.root]
         while let input = chain.last?.inputs.first { chain.append(input) }
         var lines: [String] = []
-        for op in chain.reversed() { lines += try op.explanation(offsetSeconds: utcOffsetSeconds) }
+        func milliseconds(_ ns: UInt64) -> String { String(format: "%.1f ms", Double(ns) / 1e6) }
+        for op in chain.reversed() {
+            var text = try op.explanation(offsetSeconds: utcOffsetSeconds)
+            if let analyzed, let profile = analyzed.profile(of: op) {
+                if op is ScanPipelineOperator {
+                    var line = "  pipeline: \(profile.rows) row(s) out in \(milliseconds(profile.nanoseconds)), \(analyzed.blocksScanned) block(s) read"
+                    if analyzed.blocksSkippedByTopN > 0 { line += ", \(analyzed.blocksSkippedByTopN) skipped by the top-N heap" }
+                    text.append(line)
+                } else {
+                    text[0] += "  [rows: \(profile.rows), time: \(milliseconds(profile.nanoseconds))]"
+                }
+            }
+            lines += text
+        }
         lines.append("optimizer rules used: " + (planned.rules.isEmpty ? "none" : planned.rules.map(\.rawValue).joined(separator: ", ")))
+        if analyzed != nil { lines.append("total time: \(milliseconds(elapsed))") }
         return QueryResult(columnNames: ["plan"], columnTypes: [.string], rows: lines.map { [.string($0)] })
     }
 }

@@ -5,6 +5,29 @@ import Foundation
 public final class QueryStatistics: @unchecked Sendable {
     private let lock = NSLock()
     private var skippedByTopN = 0
+    private var scanned = 0
+    private var operators: [ObjectIdentifier: (rows: Int, nanoseconds: UInt64)] = [:]
+
+    /// Blocks the scans read (after zone maps and top-N skipped theirs).
+    public var blocksScanned: Int {
+        lock.lock(); defer { lock.unlock() }
+        return scanned
+    }
+
+    func addBlockScanned() {
+        lock.lock(); scanned += 1; lock.unlock()
+    }
+
+    /// Records an operator's output rows and time.
+    func record(_ op: AnyObject, rows: Int, nanoseconds: UInt64) {
+        lock.lock(); operators[ObjectIdentifier(op)] = (rows, nanoseconds); lock.unlock()
+    }
+
+    /// The rows and time recorded for an operator, if it ran.
+    func profile(of op: AnyObject) -> (rows: Int, nanoseconds: UInt64)? {
+        lock.lock(); defer { lock.unlock() }
+        return operators[ObjectIdentifier(op)]
+    }
 
     /// Blocks a top-N heap skipped because their zone maps showed that no row could enter it.
     public var blocksSkippedByTopN: Int {

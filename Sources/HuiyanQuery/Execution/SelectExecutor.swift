@@ -132,6 +132,7 @@ final class SelectExecutor {
                             self.context.statistics.addBlockSkippedByTopN()
                             continue
                         }
+                        self.context.statistics.addBlockScanned()
                         if self.plan.isAggregate, self.dictionaryMerge == nil, try self.aggregateWithoutVectors(scanner, segment, block, worker) { continue }
                         var (vectors, batch) = try self.read(scanner, segment, block, worker.cursor)
                         guard batch.selectedCount > 0 else { continue }

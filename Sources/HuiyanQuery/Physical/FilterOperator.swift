@@ -18,7 +18,7 @@ final class FilterOperator: PhysicalOperator {
     func explanation(offsetSeconds: Int) -> [String] { ["FILTER \(predicate.text(offsetSeconds: offsetSeconds, names: names))"] }
 
     func execute() throws -> [DataChunk] {
-        try input.execute().compactMap { chunk in
+        try input.run(in: environment.context).compactMap { chunk in
             try environment.context.check()
             var batch = chunk.batch
             try chunk.evaluator(offsetSeconds: environment.offsetSeconds).filter(predicate, &batch)

@@ -14,7 +14,7 @@ final class HashDistinctOperator: PhysicalOperator {
     func explanation(offsetSeconds: Int) -> [String] { ["HASH DISTINCT"] }
 
     func execute() throws -> [DataChunk] {
-        let chunks = try input.execute()
+        let chunks = try input.run(in: environment.context)
         guard let first = chunks.first else { return [] }
         let table = GroupTable(keyTypes: first.columns.map(\.type))
         var seen: [Bool] = []

@@ -3,11 +3,13 @@ final class LimitOperator: PhysicalOperator {
     let input: PhysicalOperator
     let limit: Int?
     let offset: Int
+    let environment: ExecutionEnvironment
 
-    init(input: PhysicalOperator, limit: Int?, offset: Int) {
+    init(input: PhysicalOperator, limit: Int?, offset: Int, environment: ExecutionEnvironment) {
         self.input = input
         self.limit = limit
         self.offset = offset
+        self.environment = environment
     }
 
     var inputs: [PhysicalOperator] { [input] }
@@ -16,7 +18,7 @@ final class LimitOperator: PhysicalOperator {
         ["LIMIT \(limit.map(String.init) ?? "ALL")" + (offset > 0 ? " OFFSET \(offset)" : "")]
     }
 
-    func execute() throws -> [DataChunk] { Self.slice(try input.execute(), limit: limit, offset: offset) }
+    func execute() throws -> [DataChunk] { Self.slice(try input.run(in: environment.context), limit: limit, offset: offset) }
 
     /// The rows `offset ..< offset + limit` of a list of chunks.
     static func slice(_ chunks: [DataChunk], limit: Int?, offset: Int) -> [DataChunk] {

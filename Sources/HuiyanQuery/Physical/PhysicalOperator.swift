@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A physical operator: it runs its inputs and produces its rows as chunks of column vectors.
 protocol PhysicalOperator: AnyObject {
     /// The operators whose rows this one reads.
@@ -12,4 +14,15 @@ protocol PhysicalOperator: AnyObject {
 struct ExecutionEnvironment {
     let context: QueryContext
     let offsetSeconds: Int
+}
+
+extension PhysicalOperator {
+    /// Runs the operator, recording its rows and time (its inputs' included) for EXPLAIN ANALYZE.
+    func run(in context: QueryContext) throws -> [DataChunk] {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let chunks = try execute()
+        let elapsed = DispatchTime.now().uptimeNanoseconds - start
+        context.statistics.record(self, rows: chunks.reduce(0) { $0 + $1.count }, nanoseconds: elapsed)
+        return chunks
+    }
 }

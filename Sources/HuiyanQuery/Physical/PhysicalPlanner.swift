@@ -40,7 +40,7 @@ struct PhysicalPlanner {
             let (rows, overflow) = limit.addingReportingOverflow(offset)
             note(.limitPushdown)
             let scan = try projection(input, expressions, sink: .firstRows(overflow ? Int.max : rows))
-            return LimitOperator(input: scan, limit: limit, offset: offset)
+            return LimitOperator(input: scan, limit: limit, offset: offset, environment: environment)
         case .topN(.project(let input, let expressions), let keys, let limit, let offset)
             where input.isScanChain && limit.addingReportingOverflow(offset).partialValue <= Self.largestTopNInScan
                 && !limit.addingReportingOverflow(offset).overflow:
@@ -69,7 +69,7 @@ struct PhysicalPlanner {
         case .topN(let input, let keys, let limit, let offset):
             return TopNOperator(input: try physicalOperator(for: input), keys: keys, limit: limit, offset: offset, environment: environment)
         case .limit(let input, let limit, let offset):
-            return LimitOperator(input: try physicalOperator(for: input), limit: limit, offset: offset)
+            return LimitOperator(input: try physicalOperator(for: input), limit: limit, offset: offset, environment: environment)
         case .scan, .singleRow, .join, .aggregate:
             throw QueryError("this query needs an operator that is not built yet (\(plan.operatorName) over a computed input)")
         }

@@ -19,7 +19,7 @@ final class ProjectOperator: PhysicalOperator {
     }
 
     func execute() throws -> [DataChunk] {
-        try input.execute().map { chunk in
+        try input.run(in: environment.context).map { chunk in
             try environment.context.check()
             let evaluator = chunk.evaluator(offsetSeconds: environment.offsetSeconds)
             return DataChunk(columns: try expressions.map { try evaluator.evaluate($0, chunk.batch) }, count: chunk.count)

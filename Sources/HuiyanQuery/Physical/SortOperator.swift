@@ -15,7 +15,7 @@ final class SortOperator: PhysicalOperator {
     func explanation(offsetSeconds: Int) -> [String] { ["SORT [\(SortKey.text(keys, offsetSeconds: offsetSeconds))]"] }
 
     func execute() throws -> [DataChunk] {
-        let chunks = try input.execute()
+        let chunks = try input.run(in: environment.context)
         guard !chunks.isEmpty else { return [] }
         let order = try RowOrder(keys: keys, chunks: chunks, offsetSeconds: environment.offsetSeconds)
         var positions: [(chunk: Int32, row: Int32)] = []

@@ -22,7 +22,7 @@ final class TopNOperator: PhysicalOperator {
     }
 
     func execute() throws -> [DataChunk] {
-        let chunks = try input.execute()
+        let chunks = try input.run(in: environment.context)
         let (k, overflow) = limit.addingReportingOverflow(offset)
         guard !chunks.isEmpty, limit > 0 else { return [] }
         let total = chunks.reduce(0) { $0 + $1.count }

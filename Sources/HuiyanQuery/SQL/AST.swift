@@ -6,6 +6,8 @@ public indirect enum Statement: Sendable, Equatable {
     case select(SelectStatement)
     /// `EXPLAIN <select>`
     case explain(SelectStatement, range: SourceRange)
+    /// EXPLAIN ANALYZE: runs the query and shows each operator's rows and time.
+    case explainAnalyze(SelectStatement, range: SourceRange)
     /// `SHOW TABLES`
     case showTables(range: SourceRange)
     /// `DESCRIBE t` / `DESC t`

@@ -190,9 +190,15 @@ public struct Parser {
             return .select(try select())
         case .keyword(.explain):
             advance()
-            guard isKeyword(.select) else { throw syntaxError(expected: "SELECT after EXPLAIN") }
+            var analyze = false
+            if case .identifier(let word) = current.kind, word.lowercased() == "analyze" {
+                advance()
+                analyze = true
+            }
+            guard isKeyword(.select) else { throw syntaxError(expected: analyze ? "SELECT after EXPLAIN ANALYZE" : "SELECT after EXPLAIN") }
             let select = try select()
-            return .explain(select, range: SourceRange(start.range.start, select.range.end))
+            let range = SourceRange(start.range.start, select.range.end)
+            return analyze ? .explainAnalyze(select, range: range) : .explain(select, range: range)
         case .keyword(.show):
             advance()
             _ = try expect(.tables, expected: "TABLES after SHOW")

@@ -26,7 +26,7 @@ enum SQLFuzzHarness {
             let select: SelectStatement
             switch statement {
             case .select(let s): select = s
-            case .explain(let s, _): select = s
+            case .explain(let s, _), .explainAnalyze(let s, _): select = s
             default: continue
             }
             var binder = Binder(database: database, offsetSeconds: 8 * 3600, sql: text)

@@ -115,6 +115,7 @@ class SQLParserTestCase: XCTestCase {
         switch statement {
         case .select(let select): return .select(bare(select))
         case .explain(let select, _): return .explain(bare(select), range: z)
+        case .explainAnalyze(let select, _): return .explainAnalyze(bare(select), range: z)
         case .showTables: return .showTables(range: z)
         case .describe(let table, _): return .describe(table: bare(table), range: z)
         case .createTable(let create):
