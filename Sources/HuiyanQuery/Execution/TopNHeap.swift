@@ -10,8 +10,8 @@ final class TopNHeap {
     let keys: [SortKey]
     let capacity: Int
     let outputCount: Int
-    /// The kept rows as a max-heap by `precedes` (the worst on top).
-    private var rows: [Row] = []
+    /// The kept rows (the worst on top).
+    private var heap: BoundedHeap<Row>
 
     struct Row {
         var keys: [Value]
@@ -24,10 +24,11 @@ final class TopNHeap {
         self.keys = keys
         self.capacity = capacity
         self.outputCount = outputCount
+        heap = BoundedHeap(capacity: capacity) { a, b in Self.precedes(a, b, keys) }
     }
 
     /// Whether row a comes before row b: by the keys, then by position.
-    func precedes(_ a: Row, _ b: Row) -> Bool {
+    static func precedes(_ a: Row, _ b: Row, _ keys: [SortKey]) -> Bool {
         for (k, key) in keys.enumerated() {
             let c = Self.compare(a.keys[k], b.keys[k], key)
             if c != 0 { return c < 0 }
@@ -51,8 +52,8 @@ final class TopNHeap {
         let keyVectors = try keys.map { try evaluator.evaluate($0.expression, batch) }
         // Rows whose first key is worse than the worst kept row's cannot enter.
         var candidates = batch
-        if rows.count >= capacity {
-            let worst = rows[0].keys[0], key = keys[0], v = keyVectors[0]
+        if heap.isFull, let worstRow = heap.worst {
+            let worst = worstRow.keys[0], key = keys[0], v = keyVectors[0]
             var kept: [Int32] = []
             if case .string(let w) = worst, let pool = v.pool, pool.isSorted {
                 // In a sorted dictionary the strings not after the worst kept one are a range of codes.
@@ -78,11 +79,11 @@ final class TopNHeap {
         // The batch's own best rows by every key (position breaks ties: the earlier row wins).
         let chunk = [keyVectors]
         let order = RowOrder(keys: keys, vectors: chunk)
-        var local = BoundedHeap(capacity: min(capacity, candidates.selectedCount)) { a, b in
-            order.precedes(0, Int(a.row), 0, Int(b.row))
+        var local = BoundedHeap<Int32>(capacity: min(capacity, candidates.selectedCount)) { a, b in
+            order.precedes(0, Int(a), 0, Int(b))
         }
-        candidates.forEachSelected { local.offer((0, Int32($0))) }
-        let chosen = local.elements.map(\.row).sorted()
+        candidates.forEachSelected { local.offer(Int32($0)) }
+        let chosen = local.elements.sorted()
         let chosenBatch = Batch(count: batch.count, selection: chosen)
         let outputVectors = try outputs.map { try evaluator.evaluate($0, chosenBatch) }
         for r in chosen {
@@ -128,44 +129,20 @@ final class TopNHeap {
     }
 
     /// Keeps a row if it is among the best `capacity` so far.
-    func offer(_ row: Row) {
-        if rows.count < capacity {
-            rows.append(row)
-            var i = rows.count - 1
-            while i > 0 {
-                let parent = (i - 1) / 2
-                guard precedes(rows[parent], rows[i]) else { break }
-                rows.swapAt(parent, i)
-                i = parent
-            }
-        } else if precedes(row, rows[0]) {
-            rows[0] = row
-            var i = 0
-            let n = rows.count
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var worst = i
-                if l < n, precedes(rows[worst], rows[l]) { worst = l }
-                if r < n, precedes(rows[worst], rows[r]) { worst = r }
-                if worst == i { break }
-                rows.swapAt(i, worst)
-                i = worst
-            }
-        }
-    }
+    func offer(_ row: Row) { heap.offer(row) }
 
     /// Takes another thread's rows.
     func merge(_ other: TopNHeap) {
-        for row in other.rows { offer(row) }
+        for row in other.heap.elements { offer(row) }
     }
 
     /// Whether no row of a block can enter: the heap is full and the block's zone map puts its best value of
     /// the first key (a numeric column of the scanned table) strictly after the worst kept row's.
     func rulesOut(_ segment: SegmentReader, _ block: Int, scannedColumns: Int) -> Bool {
-        guard rows.count >= capacity, capacity > 0, case .column(let c, _, let type) = keys[0].expression, c < scannedColumns,
-              type != .string, type != .boolean else { return false }
+        guard heap.isFull, capacity > 0, let worstRow = heap.worst, case .column(let c, _, let type) = keys[0].expression,
+              c < scannedColumns, type != .string, type != .boolean else { return false }
         let key = keys[0]
-        let worst = rows[0].keys[0]
+        let worst = worstRow.keys[0]
         guard !worst.isNull else { return false }
         let info = segment.columns[c].blocks[block]
         if info.nullCount > 0 && key.nullsFirst { return false }
@@ -185,7 +162,7 @@ final class TopNHeap {
 
     /// The kept rows in order, after `offset`, at most `limit`, as one chunk of the outputs.
     func result(limit: Int, offset: Int, types: [SQLType]) -> [DataChunk] {
-        let ordered = rows.sorted(by: precedes)
+        let ordered = heap.sorted()
         guard ordered.count > offset else { return [] }
         let chosen = ordered[offset...].prefix(limit)
         let columns = types.enumerated().map { k, type in Vector.of(chosen.map { $0.outputs[k] }, type: type) }

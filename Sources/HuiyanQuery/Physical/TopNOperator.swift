@@ -27,7 +27,7 @@ final class TopNOperator: PhysicalOperator {
         guard !chunks.isEmpty, limit > 0 else { return [] }
         let total = chunks.reduce(0) { $0 + $1.count }
         let order = try RowOrder(keys: keys, chunks: chunks, offsetSeconds: environment.offsetSeconds)
-        var heap = BoundedHeap(capacity: overflow ? total : min(k, total)) { a, b in
+        var heap = BoundedHeap<(chunk: Int32, row: Int32)>(capacity: overflow ? total : min(k, total)) { a, b in
             order.precedes(Int(a.chunk), Int(a.row), Int(b.chunk), Int(b.row))
         }
         for (c, chunk) in chunks.enumerated() {
@@ -42,8 +42,7 @@ final class TopNOperator: PhysicalOperator {
 
 /// The `capacity` smallest elements offered, by `precedes`: a max-heap whose top is the worst kept element,
 /// so an element that does not precede it costs one comparison.
-struct BoundedHeap {
-    typealias Element = (chunk: Int32, row: Int32)
+struct BoundedHeap<Element> {
     let capacity: Int
     let precedes: (Element, Element) -> Bool
     private(set) var elements: [Element] = []
@@ -66,6 +65,12 @@ struct BoundedHeap {
 
     /// The kept elements, first to last.
     func sorted() -> [Element] { elements.sorted(by: precedes) }
+
+    /// The worst kept element (nil while empty).
+    var worst: Element? { elements.first }
+
+    /// Whether the heap holds `capacity` elements.
+    var isFull: Bool { elements.count >= capacity }
 
     private mutating func siftUp(_ i: Int) {
         var i = i
