@@ -35,6 +35,27 @@ final class QueryCommandTests: XCTestCase {
         """)
     }
 
+    /// --disable-rules and HUIYAN_DISABLE_RULES switch optimizer rules off (EXPLAIN no longer lists them, the rows
+    /// stay); an unknown name is refused with the closest one.
+    func testRulesAreSwitchedOffByOptionAndEnvironment() throws {
+        let sql = "SELECT spot, count(*) FROM visits WHERE spend > 10 GROUP BY spot ORDER BY 2 DESC, 1 LIMIT 2"
+        let on = try huiyan.run(["query", "--format", "csv", "EXPLAIN " + sql])
+        XCTAssertTrue(on.stdout.contains("optimizer rules used: filter_pushdown, top_n"), on.stdout)
+        let off = try huiyan.run(["query", "--format", "csv", "--disable-rules", "top_n, filter_pushdown", "EXPLAIN " + sql])
+        XCTAssertEqual(off.status, 0, off.stderr)
+        XCTAssertFalse(off.stdout.contains("top_n") || off.stdout.contains("filter_pushdown"), off.stdout)
+        let all = try huiyan.run(["query", "--format", "csv", "EXPLAIN " + sql], environment: ["HUIYAN_DISABLE_RULES": "all"])
+        XCTAssertTrue(all.stdout.contains("optimizer rules used: none"), all.stdout)
+        let rows = try huiyan.run(["query", "--format", "csv", sql]).stdout
+        XCTAssertEqual(try huiyan.run(["query", "--format", "csv", sql], environment: ["HUIYAN_DISABLE_RULES": "all"]).stdout, rows)
+        let unknown = try huiyan.run(["query", "--disable-rules", "topn", sql])
+        XCTAssertEqual(unknown.status, 64, unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("unknown optimizer rule 'topn' in --disable-rules — did you mean top_n?"), unknown.stderr)
+        let badEnvironment = try huiyan.run(["query", sql], environment: ["HUIYAN_DISABLE_RULES": "fold"])
+        XCTAssertEqual(badEnvironment.status, 1)
+        XCTAssertTrue(badEnvironment.stderr.contains("in HUIYAN_DISABLE_RULES"), badEnvironment.stderr)
+    }
+
     func testCSVJSONAndMarkdown() throws {
         let sql = "SELECT ticket_id, ts, amount, qty FROM tickets WHERE qty > 3 ORDER BY ticket_id"
         let csv = try huiyan.run(["query", "--format", "csv", sql])
