@@ -134,6 +134,12 @@ final class SelectExecutor {
                         }
                         self.context.statistics.addBlockScanned()
                         if self.plan.isAggregate, self.dictionaryMerge == nil, try self.aggregateWithoutVectors(scanner, segment, block, worker) { continue }
+                        if let heap = worker.topN, self.plan.joins.isEmpty, self.plan.postJoinFilter == nil {
+                            guard let (vectors, candidates) = try self.readForTopN(scanner, segment, block, worker.cursor, heap) else { continue }
+                            try heap.add(Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors), candidates, outputs: self.plan.outputs,
+                                         sequence: Int64(u) << 32 | Int64(ordinal) << 16)
+                            continue
+                        }
                         var (vectors, batch) = try self.read(scanner, segment, block, worker.cursor)
                         guard batch.selectedCount > 0 else { continue }
                         var evaluator = Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors)
@@ -266,6 +272,34 @@ final class SelectExecutor {
         var dense: [Int: Vector] = [:]
         for column in plan.columnsAfterFilter { dense[column] = vectors[column]!.gathered(kept, compact) }
         return (dense, compact)
+    }
+
+    /// Reads a block for a top-N heap: the filter's columns and the first sort key's first, then the other
+    /// columns for the rows that may enter the heap alone (a block of random spends whose largest are all
+    /// kept already decodes its visitor ids for a handful of rows). Row positions stay the block's (ties are
+    /// broken by them). nil when no row of the block can enter.
+    private func readForTopN(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ cursor: TableScanner.Cursor,
+                             _ heap: TopNHeap) throws -> ([Int: Vector], Batch)? {
+        let rows = segment.columns.first!.blocks[block].rowCount
+        var batch = Batch(count: rows, selection: nil)
+        var vectors: [Int: Vector] = [:]
+        let residual = plan.filter == nil ? [] : scanner.residualConjuncts(segment, block)
+        if let filter = BoundExpression.conjunction(residual.map(\.term)) {
+            let filterColumns = residual.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
+            vectors = try scanner.load(segment: segment, block: block, cursor: cursor, columns: filterColumns.sorted())
+            try Evaluator(offsetSeconds: offsetSeconds, columns: vectors).filter(filter, &batch)
+            guard batch.selectedCount > 0 else { return nil }
+        }
+        let first = heap.keys[0].expression.columns.filter { $0 < plan.scannedColumnCount && vectors[$0] == nil }.sorted()
+        for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: first) { vectors[column] = vector }
+        let candidates = try heap.candidates(Evaluator(offsetSeconds: offsetSeconds, columns: vectors), batch)
+        guard candidates.selectedCount > 0 else { return nil }
+        let rest = plan.columnsAfterFilter.filter { vectors[$0] == nil }
+        let kept = candidates.selection.flatMap { $0.count * 2 <= rows ? $0 : nil }
+        for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest, rows: kept) {
+            vectors[column] = vector
+        }
+        return (vectors, candidates)
     }
 
     /// Aggregates a block without reading it into vectors, when it can: counts, sums and averages of a

@@ -50,10 +50,35 @@ final class TopNHeap {
     func add(_ evaluator: Evaluator, _ batch: Batch, outputs: [BoundExpression], sequence: Int64) throws {
         guard capacity > 0 else { return }
         let keyVectors = try keys.map { try evaluator.evaluate($0.expression, batch) }
-        // Rows whose first key is worse than the worst kept row's cannot enter.
+        let candidates = prefilter(batch, first: keyVectors[0])
+        guard candidates.selectedCount > 0 else { return }
+        // The batch's own best rows by every key (position breaks ties: the earlier row wins).
+        let chunk = [keyVectors]
+        let order = RowOrder(keys: keys, vectors: chunk)
+        var local = BoundedHeap<Int32>(capacity: min(capacity, candidates.selectedCount)) { a, b in
+            order.precedes(0, Int(a), 0, Int(b))
+        }
+        candidates.forEachSelected { local.offer(Int32($0)) }
+        let chosen = local.elements.sorted()
+        let chosenBatch = Batch(count: batch.count, selection: chosen)
+        let outputVectors = try outputs.map { try evaluator.evaluate($0, chosenBatch) }
+        for r in chosen {
+            let i = Int(r)
+            offer(Row(keys: keyVectors.map { $0.value(i) }, sequence: sequence | Int64(i), outputs: outputVectors.map { $0.value(i) }))
+        }
+    }
+
+    /// The rows of a batch that may enter the heap: all while it is not full, then those whose first key
+    /// is not after the worst kept row's.
+    func candidates(_ evaluator: Evaluator, _ batch: Batch) throws -> Batch {
+        guard heap.isFull else { return batch }
+        return prefilter(batch, first: try evaluator.evaluate(keys[0].expression, batch))
+    }
+
+    private func prefilter(_ batch: Batch, first v: Vector) -> Batch {
         var candidates = batch
         if heap.isFull, let worstRow = heap.worst {
-            let worst = worstRow.keys[0], key = keys[0], v = keyVectors[0]
+            let worst = worstRow.keys[0], key = keys[0]
             var kept: [Int32] = []
             if case .string(let w) = worst, let pool = v.pool, pool.isSorted {
                 // In a sorted dictionary the strings not after the worst kept one are a range of codes.
@@ -75,21 +100,7 @@ final class TopNHeap {
             }
             candidates.selection = kept
         }
-        guard candidates.selectedCount > 0 else { return }
-        // The batch's own best rows by every key (position breaks ties: the earlier row wins).
-        let chunk = [keyVectors]
-        let order = RowOrder(keys: keys, vectors: chunk)
-        var local = BoundedHeap<Int32>(capacity: min(capacity, candidates.selectedCount)) { a, b in
-            order.precedes(0, Int(a), 0, Int(b))
-        }
-        candidates.forEachSelected { local.offer(Int32($0)) }
-        let chosen = local.elements.sorted()
-        let chosenBatch = Batch(count: batch.count, selection: chosen)
-        let outputVectors = try outputs.map { try evaluator.evaluate($0, chosenBatch) }
-        for r in chosen {
-            let i = Int(r)
-            offer(Row(keys: keyVectors.map { $0.value(i) }, sequence: sequence | Int64(i), outputs: outputVectors.map { $0.value(i) }))
-        }
+        return candidates
     }
 
     /// Compares row `i` of a key vector with a value under the key (negative: the row comes first).
