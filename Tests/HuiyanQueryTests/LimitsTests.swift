@@ -53,4 +53,22 @@ final class LimitsTests: QueryTestCase {
             do { _ = try engine.execute(text) } catch is QueryError {} catch { XCTFail("\(text): \(error)") }
         }
     }
+
+    /// One budget per statement: the rows every operator hands on (the sort's whole input here) count against
+    /// the limit together with the scan's state, and the peak is kept.
+    func testOperatorsShareOneMemoryBudget() throws {
+        var csv = "spot,grade\n"
+        for i in 0..<50_000 { csv += "景点\(i * 7919 % 50_000),\(i % 5)A\n" }
+        try load("CREATE TABLE many (spot VARCHAR NOT NULL, grade VARCHAR)", table: "many", csv: csv)
+        let sql = "SELECT spot, grade FROM many ORDER BY spot"
+        let roomy = QueryContext(memoryLimit: 64 << 20)
+        XCTAssertEqual(try engine.execute(sql, context: roomy).first?.rows.count, 50_000)
+        XCTAssertGreaterThan(roomy.peakHeldBytes, 50_000 * 2 * 8, "the sorted rows' two columns were held")
+        XCTAssertLessThan(roomy.peakHeldBytes, 64 << 20)
+        XCTAssertThrowsError(try engine.execute(sql, context: QueryContext(memoryLimit: 256 << 10))) { error in
+            XCTAssertTrue("\(error)".contains("memory limit of 256.0 KiB"), "\(error)")
+        }
+        let plan = rows("EXPLAIN ANALYZE " + sql).map { $0[0] }
+        XCTAssertTrue(plan.last?.contains("the operators' states held at most") ?? false, "\(plan)")
+    }
 }

@@ -45,9 +45,48 @@ public final class QueryContext: @unchecked Sendable {
         }
     }
 
-    /// Throws when `bytes` exceed the memory limit.
+    /// The statement's one memory budget: what each operator's state holds, under its own account.
+    private var held: [ObjectIdentifier: Int] = [:]
+    private var heldTotal = 0
+    private var heldPeak = 0
+
+    /// Sets what `holder` (an operator's or a thread's state) holds now, and throws when the statement's
+    /// states together pass the memory limit.
+    func hold(_ bytes: Int, for holder: AnyObject) throws {
+        lock.lock()
+        let key = ObjectIdentifier(holder)
+        heldTotal += bytes - (held[key] ?? 0)
+        held[key] = bytes
+        heldPeak = max(heldPeak, heldTotal)
+        let total = heldTotal
+        lock.unlock()
+        try checkLimit(total)
+    }
+
+    /// Gives back what `holder` held (its state was merged into another or handed on).
+    func release(_ holder: AnyObject) {
+        lock.lock()
+        heldTotal -= held.removeValue(forKey: ObjectIdentifier(holder)) ?? 0
+        lock.unlock()
+    }
+
+    /// Throws when `bytes` more than the states hold now would pass the memory limit (a check before making
+    /// something large).
     func checkMemory(_ bytes: Int) throws {
-        if let memoryLimit, bytes > memoryLimit {
+        lock.lock()
+        let total = heldTotal + bytes
+        lock.unlock()
+        try checkLimit(total)
+    }
+
+    /// The most the statement's states held at once, in bytes.
+    public var peakHeldBytes: Int {
+        lock.lock(); defer { lock.unlock() }
+        return heldPeak
+    }
+
+    private func checkLimit(_ total: Int) throws {
+        if let memoryLimit, total > memoryLimit {
             throw QueryError("query needs more than its memory limit of \(Formatting.bytes(memoryLimit)) (raise it with --memory-limit, or narrow the query)")
         }
     }

@@ -48,7 +48,7 @@ public final class QueryEngine {
             let started = DispatchTime.now().uptimeNanoseconds
             _ = try planned.root.run(in: context)
             let elapsed = DispatchTime.now().uptimeNanoseconds - started
-            return try explain(planned, analyzed: context.statistics, elapsed: elapsed)
+            return try explain(planned, analyzed: context.statistics, elapsed: elapsed, peakBytes: context.peakHeldBytes)
         case .showTables:
             let rows = try database.tableNames().map { name -> [Value] in
                 let manifest = try database.manifest(of: name)
@@ -144,7 +144,7 @@ public final class QueryEngine {
         var optimizer = Optimizer(settings: settings, offsetSeconds: utcOffsetSeconds)
         if binder.joinOrderSwapped { optimizer.note(.joinOrder) }
         query.plan = optimizer.optimize(query.plan)
-        var planner = PhysicalPlanner(environment: ExecutionEnvironment(context: context, offsetSeconds: utcOffsetSeconds), settings: settings)
+        var planner = PhysicalPlanner(environment: ExecutionEnvironment(context: context, offsetSeconds: utcOffsetSeconds, optimizer: settings), settings: settings)
         let root = try planner.physicalOperator(for: query.plan)
         var rules = optimizer.applied
         for rule in planner.used where !rules.contains(rule) { rules.append(rule) }
@@ -155,7 +155,7 @@ public final class QueryEngine {
     /// then the optimizer rules used.
     /// EXPLAIN ANALYZE adds each operator's output rows and time (its inputs' included), the blocks the
     /// scan read, and the whole statement's time.
-    private func explain(_ planned: PlannedQuery, analyzed: QueryStatistics? = nil, elapsed: UInt64 = 0) throws -> QueryResult {
+    private func explain(_ planned: PlannedQuery, analyzed: QueryStatistics? = nil, elapsed: UInt64 = 0, peakBytes: Int = 0) throws -> QueryResult {
         var chain: [PhysicalOperator] = [planned.root]
         while let input = chain.last?.inputs.first { chain.append(input) }
         var lines: [String] = []
@@ -174,7 +174,9 @@ public final class QueryEngine {
             lines += text
         }
         lines.append("optimizer rules used: " + (planned.rules.isEmpty ? "none" : planned.rules.map(\.rawValue).joined(separator: ", ")))
-        if analyzed != nil { lines.append("total time: \(milliseconds(elapsed))") }
+        if analyzed != nil {
+            lines.append("total time: \(milliseconds(elapsed)); the operators' states held at most \(Formatting.bytes(peakBytes))")
+        }
         return QueryResult(columnNames: ["plan"], columnTypes: [.string], rows: lines.map { [.string($0)] })
     }
 }

@@ -147,7 +147,8 @@ final class DictionaryMergeAggregation {
             try context.check()
             for (a, b) in zip(accumulators, p.accumulators) { try a.merge(b, mapping: mappings[s]) }
         }
-        try context.checkMemory(arena.count + starts.count * 8 + accumulators.reduce(0) { $0 + $1.approximateBytes })
+        try context.hold(arena.count + starts.count * 8 + accumulators.reduce(0) { $0 + $1.approximateBytes }
+                         + segments.reduce(0) { $0 + $1.approximateBytes + $1.seen.count * 5 }, for: self)
 
         let key = Vector(type: .string, count: total)
         for g in 0..<Int(groups) { key.ints[g] = Int64(g) }
@@ -157,6 +158,7 @@ final class DictionaryMergeAggregation {
         }
         key.pool = StringPool(StringDictionary(bytes: arena, starts: starts), isSorted: true)
         let results = accumulators.map { $0.result(groups: total) }
+        context.release(self)
         return [DataChunk(columns: [key] + results, count: total, groupKeyCount: 1)]
     }
 

@@ -23,8 +23,13 @@ final class GroupTable {
     /// Groups in the hash table (all of them, but for one string key only the NULL group).
     private var hashedCount = 0
 
-    init(keyTypes: [SQLType]) {
+    /// Whether rows may be numbered through the shortcuts (code maps, runs, dense arrays per batch) rather than
+    /// the hash table alone (off with rule bucket_aggregation, so that the general path is tested too).
+    let shortcuts: Bool
+
+    init(keyTypes: [SQLType], shortcuts: Bool = true) {
         self.keyTypes = keyTypes
+        self.shortcuts = shortcuts
         singleStringKey = keyTypes == [.string]
         width = keyTypes.count + 1
         slots = [Int32](repeating: -1, count: 1024)
@@ -53,6 +58,10 @@ final class GroupTable {
         if vectors.isEmpty {
             if groupCount == 0 { _ = find([0]) }
             batch.forEachSelected { groups[$0] = 0 }
+            return
+        }
+        if !shortcuts {
+            assignHashed(vectors, batch, into: &groups)
             return
         }
         if vectors.count == 1, vectors[0].type == .string {

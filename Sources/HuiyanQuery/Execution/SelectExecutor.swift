@@ -27,6 +27,8 @@ final class SelectExecutor {
         var chunks: [(unit: Int, chunks: [DataChunk])] = []
         var topN: TopNHeap?
         var partials: [Int: DictionaryMergeAggregation.Partial] = [:]
+        /// Rows this thread's projection holds (for the memory budget).
+        var heldRows = 0
         var joinCursors: [JoinTable.Cursor] = []
         var failure: Error?
     }
@@ -44,7 +46,7 @@ final class SelectExecutor {
     private func aggregateWithoutTable() throws -> [DataChunk] {
         // Aggregates without FROM (e.g. SELECT count(*)) run over one row, through the same path as scans.
         let worker = Worker()
-        worker.table = GroupTable(keyTypes: plan.groupKeys.map(\.type))
+        worker.table = GroupTable(keyTypes: plan.groupKeys.map(\.type), shortcuts: plan.optimizer.allows(.bucketAggregation))
         worker.accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
         let batch = try oneRow()
         if batch.selectedCount > 0 { try aggregate(Evaluator(offsetSeconds: offsetSeconds), batch, worker) }
@@ -72,7 +74,7 @@ final class SelectExecutor {
 
     private func scan(_ snapshot: TableSnapshot) throws -> [DataChunk] {
         if plan.optimizer.allows(.aggregationBelowJoin), let below = AggregationBelowJoin(plan: plan) {
-            let table = GroupTable(keyTypes: plan.groupKeys.map(\.type))
+            let table = GroupTable(keyTypes: plan.groupKeys.map(\.type), shortcuts: plan.optimizer.allows(.bucketAggregation))
             let accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
             try below.aggregate(context: context, offsetSeconds: offsetSeconds, table: table, accumulators: accumulators)
             addEmptyGroup(table, accumulators)
@@ -84,6 +86,8 @@ final class SelectExecutor {
         let units = try workUnits(scanner, segments)
         let threadCount = min(context.threads, max(1, units.count))
         let workers = (0..<threadCount).map { _ in Worker() }
+        // The threads' states are given back to the budget once their output is made.
+        defer { for worker in workers { context.release(worker) } }
         let next = NSLock()
         var nextUnit = 0
         // A projection cut short stops once its first rows are in hand.
@@ -109,7 +113,7 @@ final class SelectExecutor {
             worker.joinCursors = joins.map { _ in JoinTable.Cursor() }
             if let topN { worker.topN = TopNHeap(keys: topN.keys, capacity: topN.capacity, outputCount: self.plan.outputs.count) }
             if self.plan.isAggregate {
-                worker.table = GroupTable(keyTypes: self.plan.groupKeys.map(\.type))
+                worker.table = GroupTable(keyTypes: self.plan.groupKeys.map(\.type), shortcuts: self.plan.optimizer.allows(.bucketAggregation))
                 worker.accumulators = self.plan.aggregates.map { makeAccumulator($0, threads: self.context.threads) }
             }
             do {
@@ -152,7 +156,7 @@ final class SelectExecutor {
                         if let merge = self.dictionaryMerge {
                             try merge.add(evaluator, batch, key: vectors[merge.keyColumn]!, segment: units[u].segment,
                                           partials: &worker.partials, threads: self.context.threads)
-                            try self.context.checkMemory(worker.partials.values.reduce(0) { $0 + $1.approximateBytes })
+                            try self.context.hold(worker.partials.values.reduce(0) { $0 + $1.approximateBytes }, for: worker)
                         } else if self.plan.isAggregate {
                             try self.aggregate(evaluator, batch, worker)
                         } else if let heap = worker.topN {
@@ -162,7 +166,8 @@ final class SelectExecutor {
                             unitChunks.append(out)
                             unitRows += out.count
                             produced.lock(); producedRows += out.count; produced.unlock()
-                            try self.context.checkMemory(unitRows * 16 * max(1, self.plan.outputs.count))
+                            worker.heldRows += out.count
+                            try self.context.hold(worker.heldRows * 9 * max(1, self.plan.outputs.count), for: worker)
                             if let earlyStop, unitRows >= earlyStop { break }
                         }
                     }
@@ -367,7 +372,7 @@ final class SelectExecutor {
             if let filter = spec.filter { try evaluator.filter(filter, &selected) }
             try acc.update(try spec.argument.map { try evaluator.evaluate($0, selected) }, groups: groups, selected)
         }
-        try context.checkMemory(worker.table!.approximateBytes + worker.accumulators.reduce(0) { $0 + $1.approximateBytes })
+        try context.hold(worker.table!.approximateBytes + worker.accumulators.reduce(0) { $0 + $1.approximateBytes }, for: worker)
     }
 
     /// Evaluates the outputs for the selected rows: a chunk of those rows alone.

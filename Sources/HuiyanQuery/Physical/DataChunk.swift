@@ -23,6 +23,9 @@ struct DataChunk {
         return Evaluator(offsetSeconds: offsetSeconds, columns: byIndex)
     }
 
+    /// Bytes the chunk's own values take (string pools are shared, not counted).
+    var approximateBytes: Int { columns.reduce(0) { $0 + $1.count * 8 + ($1.nulls == nil ? 0 : $1.count) } }
+
     /// All rows, unselected.
     var batch: Batch { Batch(count: count, selection: nil) }
 

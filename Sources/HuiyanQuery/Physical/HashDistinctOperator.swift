@@ -16,7 +16,7 @@ final class HashDistinctOperator: PhysicalOperator {
     func execute() throws -> [DataChunk] {
         let chunks = try input.run(in: environment.context)
         guard let first = chunks.first else { return [] }
-        let table = GroupTable(keyTypes: first.columns.map(\.type))
+        let table = GroupTable(keyTypes: first.columns.map(\.type), shortcuts: environment.optimizer.allows(.bucketAggregation))
         var seen: [Bool] = []
         var out: [DataChunk] = []
         for chunk in chunks {
@@ -30,7 +30,7 @@ final class HashDistinctOperator: PhysicalOperator {
                 kept.append(Int32(r))
             }
             if kept.count == chunk.count { out.append(chunk) } else if !kept.isEmpty { out.append(chunk.gathered(kept)) }
-            try environment.context.checkMemory(table.approximateBytes)
+            try environment.context.hold(table.approximateBytes + out.reduce(0) { $0 + $1.approximateBytes }, for: self)
         }
         return out
     }

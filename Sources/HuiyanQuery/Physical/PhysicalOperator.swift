@@ -14,6 +14,8 @@ protocol PhysicalOperator: AnyObject {
 struct ExecutionEnvironment {
     let context: QueryContext
     let offsetSeconds: Int
+    /// The rules in force (the statement's and the environment variable's).
+    let optimizer: OptimizerSettings
 }
 
 extension PhysicalOperator {
@@ -22,6 +24,9 @@ extension PhysicalOperator {
         let start = DispatchTime.now().uptimeNanoseconds
         let chunks = try execute()
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
+        // What an operator returns is held until the operator above has made its own from it.
+        for input in inputs { context.release(input) }
+        try context.hold(chunks.reduce(0) { $0 + $1.approximateBytes }, for: self)
         context.statistics.record(self, rows: chunks.reduce(0) { $0 + $1.count }, nanoseconds: elapsed)
         return chunks
     }
