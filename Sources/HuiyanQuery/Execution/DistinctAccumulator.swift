@@ -199,10 +199,12 @@ final class DistinctAccumulator: Accumulator {
         let pool = input.pool!
         var used = [Bool](repeating: false, count: pool.count)
         batch.forEachSelected { i in if !input.isNull(i) { used[Int(input.ints[i])] = true } }
-        let distinct = Set(used.indices.lazy.filter { used[$0] }.map { pool.string($0) }).sorted { Evaluator.byteOrder($0, $1) < 0 }
-        var codeOf: [String: Int64] = [:]
-        for (k, string) in distinct.enumerated() { codeOf[string] = Int64(k) }
-        let remap = used.indices.map { used[$0] ? codeOf[pool.string($0)]! : 0 }
+        // By bytes: canonically equivalent spellings are distinct strings (ByteKey).
+        let distinct = Set(used.indices.lazy.filter { used[$0] }.map { ByteKey(pool.string($0)) }).map(\.string)
+            .sorted { Evaluator.byteOrder($0, $1) < 0 }
+        var codeOf: [ByteKey: Int64] = [:]
+        for (k, string) in distinct.enumerated() { codeOf[ByteKey(string)] = Int64(k) }
+        let remap = used.indices.map { used[$0] ? codeOf[ByteKey(pool.string($0))]! : 0 }
         let out = Vector(type: .string, count: input.count)
         out.nulls = input.nulls
         out.pool = StringPool(strings: distinct, isSorted: true)

@@ -176,13 +176,13 @@ struct Evaluator {
     /// A string vector from a per-row function, interning equal results into one pool.
     private func strings(_ batch: Batch, _ value: (Int) -> String?) -> Vector {
         let out = Vector(type: .string, count: batch.count)
-        var index: [String: Int64] = [:]
+        var index: [ByteKey: Int64] = [:]
         var list: [String] = []
         batch.forEachSelected { i in
             guard let s = value(i) else { out.setNull(i); return }
-            if let code = index[s] { out.ints[i] = code; return }
+            if let code = index[ByteKey(s)] { out.ints[i] = code; return }
             let code = Int64(list.count)
-            index[s] = code
+            index[ByteKey(s)] = code
             list.append(s)
             out.ints[i] = code
         }
@@ -336,8 +336,8 @@ struct Evaluator {
         }
         switch v.type {
         case .string:
-            let wanted = Set(values.compactMap { if case .string(let s) = $0 { return s } else { return nil } })
-            let member = v.pool.map { $0.strings.map { wanted.contains($0) } } ?? []
+            let wanted = Set(values.compactMap { if case .string(let s) = $0 { return ByteKey(s) } else { return nil } })
+            let member = v.pool.map { $0.strings.map { wanted.contains(ByteKey($0)) } } ?? []
             batch.forEachSelected { i in if !v.isNull(i) { set(i, member[Int(v.ints[i])]) } }
         case .float64:
             let wanted = Set(values.compactMap(\.doubleValue))
@@ -391,12 +391,12 @@ struct Evaluator {
     /// are mapped into the result's pool once, code by code; rows of large pools are interned one by one.
     private func mergeStrings(_ sources: [Vector], _ chosen: [Int], _ batch: Batch) throws -> Vector {
         let out = Vector(type: .string, count: batch.count)
-        var index: [String: Int64] = [:]
+        var index: [ByteKey: Int64] = [:]
         var list: [String] = []
         func intern(_ s: String) -> Int64 {
-            if let code = index[s] { return code }
+            if let code = index[ByteKey(s)] { return code }
             list.append(s)
-            index[s] = Int64(list.count - 1)
+            index[ByteKey(s)] = Int64(list.count - 1)
             return Int64(list.count - 1)
         }
         let maps: [[Int64]?] = sources.map { v in
@@ -705,7 +705,7 @@ struct Evaluator {
             // Formatted once per run of rows in the same local second, minute or hour (what the format shows).
             let unit = TimeMath.strftimeResolution(format), shift = Int64(offsetSeconds) * 1_000_000
             let out = Vector(type: .string, count: batch.count)
-            var index: [String: Int64] = [:]
+            var index: [ByteKey: Int64] = [:]
             var list: [String] = []
             var lastUnit = Int64.min, lastCode: Int64 = 0
             batch.forEachSelected { i in
@@ -714,9 +714,9 @@ struct Evaluator {
                 if at != lastUnit {
                     lastUnit = at
                     let text = TimeMath.strftime(v.ints[i], format: format, offsetSeconds: offsetSeconds)
-                    if let code = index[text] { lastCode = code } else {
+                    if let code = index[ByteKey(text)] { lastCode = code } else {
                         lastCode = Int64(list.count)
-                        index[text] = lastCode
+                        index[ByteKey(text)] = lastCode
                         list.append(text)
                     }
                 }

@@ -198,18 +198,18 @@ final class JoinTable {
 /// Dense ids for the distinct values of one join key.
 private struct KeyMap {
     let type: SQLType
-    private var strings: [String: Int32] = [:]
+    private var strings: [ByteKey: Int32] = [:]
     private var integers: [Int64: Int32] = [:]
 
     init(type: SQLType) { self.type = type }
 
     /// The id of a string value, if present.
-    func id(of string: String) -> Int32? { strings[string] }
+    func id(of string: String) -> Int32? { strings[ByteKey(string)] }
 
     /// The id of row `row`'s value; nil for NULL or a value not present.
     func id(_ vector: Vector, _ row: Int) -> Int32? {
         if vector.isNull(row) { return nil }
-        if let pool = vector.pool { return strings[pool.string(Int(vector.ints[row]))] }
+        if let pool = vector.pool { return strings[ByteKey(pool.string(Int(vector.ints[row])))] }
         return integers[integerKey(vector, row)]
     }
 
@@ -218,7 +218,7 @@ private struct KeyMap {
         if vector.isNull(row) { return nil }
         let next = Int32(strings.count + integers.count)
         if let pool = vector.pool {
-            let s = pool.string(Int(vector.ints[row]))
+            let s = ByteKey(pool.string(Int(vector.ints[row])))
             if let id = strings[s] { return id }
             strings[s] = next
         } else {
@@ -243,7 +243,7 @@ private struct ColumnCollector {
     private var nulls: [UInt8] = []
     private var hasNulls = false
     // Strings: their ids in order of first sight, and each pool's codes mapped to them.
-    private var stringIDs: [String: Int32] = [:]
+    private var stringIDs: [ByteKey: Int32] = [:]
     private var strings: [String] = []
     private var lastPool: (pool: StringPool, ids: [Int32])?
 
@@ -264,9 +264,9 @@ private struct ColumnCollector {
             let code = Int(vector.ints[i])
             if poolIDs[code] < 0 {
                 let s = pool.string(code)
-                if let id = stringIDs[s] { poolIDs[code] = id } else {
+                if let id = stringIDs[ByteKey(s)] { poolIDs[code] = id } else {
                     poolIDs[code] = Int32(strings.count)
-                    stringIDs[s] = poolIDs[code]
+                    stringIDs[ByteKey(s)] = poolIDs[code]
                     strings.append(s)
                 }
             }
