@@ -5,7 +5,7 @@
 /// - at most one non-digit byte, then 1–15 ASCII digits (visitor and order ids: "483920117", "V00012345"):
 ///   tag 01, the prefix byte (0x30 when none — a prefix is never a digit), digits − 1, the number (< 2^50);
 /// - else up to 7 bytes: tag 00, the length, the bytes;
-/// - else tag 10 and its id in this thread's `LongStringIds` (compared byte by byte): such keys are the
+/// - else tag 10 and its id in this thread's `StringInterner` (compared byte by byte): such keys are the
 ///   thread's own, and merging threads translates them through the bytes.
 /// The first two forms, and numbers (their value; doubles by their bits, −0 as 0, one NaN), are the same on
 /// every thread.
@@ -17,7 +17,7 @@ final class DistinctKeys {
     /// A code whose key is not computed yet (no key has tag 11 and all ones).
     static let absent = UInt64.max
 
-    let long = LongStringIds()
+    let long = StringInterner()
 
     /// One pool's code → key array.
     final class PoolKeys {
@@ -93,8 +93,7 @@ final class DistinctKeys {
     /// The key of a string; `readable` bytes may be read from `p` (at least `length`).
     func key(_ p: UnsafePointer<UInt8>, _ length: Int, readable: Int? = nil) -> UInt64 {
         if let k = Self.inlineKey(p, length, readable: readable ?? length) { return k }
-        let hash = LongStringIds.hash(p, length)
-        return 2 << 62 | UInt64(long.id(p, length, hash: hash))
+        return 2 << 62 | UInt64(long.intern(UnsafeRawBufferPointer(start: p, count: length)))
     }
 
     /// 10^k.
@@ -180,7 +179,9 @@ final class DistinctKeys {
     /// This thread's key of a string key of `other` (long strings are interned here; the rest are equal).
     func translate(_ key: UInt64, from other: DistinctKeys) -> UInt64 {
         guard key >> 62 == 2 else { return key }
-        return other.long.withBytes(Int(key & (1 << 62 - 1))) { p, n in self.key(p, n) }
+        return other.long.withBytes(Int(key & (1 << 62 - 1))) { bytes in
+            self.key(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count)
+        }
     }
 
     /// Whether a string key is a long string's (its id is its thread's own).
