@@ -316,18 +316,4 @@ final class DictionaryMergeAggregation {
         range.groups = group
         return range
     }
-
-    /// Byte order of entry `a` of one pool and entry `b` of another.
-    static func compare(_ pa: StringPool, _ a: Int, _ pb: StringPool, _ b: Int) -> Int {
-        pa.dictionary.withBytes(at: a) { x in
-            pb.dictionary.withBytes(at: b) { y in
-                let n = min(x.count, y.count)
-                if n > 0 {
-                    let c = memcmp(x.baseAddress!, y.baseAddress!, n)
-                    if c != 0 { return c < 0 ? -1 : 1 }
-                }
-                return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
-            }
-        }
-    }
 }

@@ -36,8 +36,6 @@ final class GroupTable {
         mask = 1023
     }
 
-    func stringId(_ s: String) -> Int64 { strings.intern(s) }
-
     private func ids(for pool: StringPool) -> [Int64] {
         let key = ObjectIdentifier(pool)
         if let cached = poolIds[key] { return cached.ids }

@@ -111,7 +111,7 @@ final class SelectExecutor {
         let work = { (index: Int) in
             let worker = workers[index]
             worker.joinCursors = joins.map { _ in JoinTable.Cursor() }
-            if let topN { worker.topN = TopNHeap(keys: topN.keys, capacity: topN.capacity, outputCount: self.plan.outputs.count) }
+            if let topN { worker.topN = TopNHeap(keys: topN.keys, capacity: topN.capacity) }
             if self.plan.isAggregate {
                 worker.table = GroupTable(keyTypes: self.plan.groupKeys.map(\.type), shortcuts: self.plan.optimizer.allows(.bucketAggregation))
                 worker.accumulators = self.plan.aggregates.map { makeAccumulator($0, threads: self.context.threads) }

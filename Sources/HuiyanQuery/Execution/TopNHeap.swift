@@ -9,7 +9,6 @@ import HuiyanStorage
 final class TopNHeap {
     let keys: [SortKey]
     let capacity: Int
-    let outputCount: Int
     /// The kept rows (the worst on top).
     private var heap: BoundedHeap<Row>
 
@@ -20,10 +19,9 @@ final class TopNHeap {
         var outputs: [Value]
     }
 
-    init(keys: [SortKey], capacity: Int, outputCount: Int) {
+    init(keys: [SortKey], capacity: Int) {
         self.keys = keys
         self.capacity = capacity
-        self.outputCount = outputCount
         heap = BoundedHeap(capacity: capacity) { a, b in Self.precedes(a, b, keys) }
     }
 

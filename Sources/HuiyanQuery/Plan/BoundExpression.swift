@@ -76,7 +76,11 @@ indirect enum BoundExpression: Hashable, CustomStringConvertible {
     /// place of the subtree; where it returns nil the node is kept and its operands are rewritten.
     func rewritten(_ replace: (BoundExpression) throws -> BoundExpression?) rethrows -> BoundExpression {
         if let replacement = try replace(self) { return replacement }
-        func r(_ x: BoundExpression) throws -> BoundExpression { try x.rewritten(replace) }
+        return try mappingOperands { try $0.rewritten(replace) }
+    }
+
+    /// The same node with each operand passed through `map`.
+    func mappingOperands(_ r: (BoundExpression) throws -> BoundExpression) rethrows -> BoundExpression {
         switch self {
         case .column, .constant, .groupKey, .aggregate: return self
         case .negate(let x, let t): return .negate(try r(x), type: t)

@@ -23,7 +23,7 @@ struct ConstantFolding {
         case .column, .constant, .groupKey, .aggregate: return e
         default: break
         }
-        let withFoldedOperands = e.rewritten { x in x == e ? nil : fold(x) }
+        let withFoldedOperands = e.mappingOperands(fold)
         guard withFoldedOperands.children.allSatisfy(\.isConstant), !withFoldedOperands.children.isEmpty else { return withFoldedOperands }
         guard let vector = try? Evaluator(offsetSeconds: offsetSeconds).evaluate(withFoldedOperands, Batch(count: 1, selection: nil)) else {
             return withFoldedOperands
