@@ -260,13 +260,8 @@ final class SelectExecutor {
             residual.remove(at: k)
             guard batch.selectedCount > 0 else { return ([:], batch) }
         }
-        var vectors: [Int: Vector] = [:]
-        if let filter = BoundExpression.conjunction(residual.map(\.term)) {
-            let filterColumns = residual.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
-            vectors = try scanner.load(segment: segment, block: block, cursor: cursor, columns: filterColumns.sorted())
-            try Evaluator(offsetSeconds: offsetSeconds, columns: vectors).filter(filter, &batch)
-            guard batch.selectedCount > 0 else { return (vectors, batch) }
-        }
+        var vectors = try applyResidual(residual, scanner, segment, block, cursor, &batch)
+        guard batch.selectedCount > 0 else { return (vectors, batch) }
         let rest = plan.columnsAfterFilter.filter { vectors[$0] == nil }
         let kept = batch.selection.flatMap { $0.count * 2 <= rows ? $0 : nil }
         for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest, rows: kept) {
@@ -279,6 +274,16 @@ final class SelectExecutor {
         return (dense, compact)
     }
 
+    /// Reads the columns of a block's remaining filter conjuncts and filters the batch by them; the vectors read.
+    private func applyResidual(_ residual: [TableScanner.Conjunct], _ scanner: TableScanner, _ segment: SegmentReader, _ block: Int,
+                               _ cursor: TableScanner.Cursor, _ batch: inout Batch) throws -> [Int: Vector] {
+        guard let filter = BoundExpression.conjunction(residual.map(\.term)) else { return [:] }
+        let filterColumns = residual.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
+        let vectors = try scanner.load(segment: segment, block: block, cursor: cursor, columns: filterColumns.sorted())
+        try Evaluator(offsetSeconds: offsetSeconds, columns: vectors).filter(filter, &batch)
+        return vectors
+    }
+
     /// Reads a block for a top-N heap: the filter's columns and the first sort key's first, then the other
     /// columns for the rows that may enter the heap alone (a block of random spends whose largest are all
     /// kept already decodes its visitor ids for a handful of rows). Row positions stay the block's (ties are
@@ -287,14 +292,9 @@ final class SelectExecutor {
                              _ heap: TopNHeap) throws -> ([Int: Vector], Batch)? {
         let rows = segment.columns.first!.blocks[block].rowCount
         var batch = Batch(count: rows, selection: nil)
-        var vectors: [Int: Vector] = [:]
         let residual = plan.filter == nil ? [] : scanner.residualConjuncts(segment, block)
-        if let filter = BoundExpression.conjunction(residual.map(\.term)) {
-            let filterColumns = residual.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
-            vectors = try scanner.load(segment: segment, block: block, cursor: cursor, columns: filterColumns.sorted())
-            try Evaluator(offsetSeconds: offsetSeconds, columns: vectors).filter(filter, &batch)
-            guard batch.selectedCount > 0 else { return nil }
-        }
+        var vectors = try applyResidual(residual, scanner, segment, block, cursor, &batch)
+        guard batch.selectedCount > 0 else { return nil }
         let first = heap.keys[0].expression.columns.filter { $0 < plan.scannedColumnCount && vectors[$0] == nil }.sorted()
         for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: first) { vectors[column] = vector }
         let candidates = try heap.candidates(Evaluator(offsetSeconds: offsetSeconds, columns: vectors), batch)
