@@ -294,6 +294,16 @@ struct Evaluator {
     }
 
     /// -1, 0 or 1 by UTF-8 byte order (the order of sorted dictionaries, and of DuckDB).
+    /// Byte order of two byte strings (negative, 0, positive), as memcmp then length.
+    static func byteOrder(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        let n = Swift.min(a.count, b.count)
+        if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+            let c = memcmp(pa, pb, n)
+            if c != 0 { return c < 0 ? -1 : 1 }
+        }
+        return a.count < b.count ? -1 : (a.count > b.count ? 1 : 0)
+    }
+
     static func byteOrder(_ a: String, _ b: String) -> Int {
         var ai = a.utf8.makeIterator(), bi = b.utf8.makeIterator()
         while true {

@@ -60,11 +60,7 @@ final class StringPool {
 
     /// Byte order of entry `code` against `target`.
     private func compareEntry(_ code: Int, _ target: [UInt8]) -> Int {
-        dictionary.withBytes(at: code) { entry in
-            let common = Swift.min(entry.count, target.count)
-            for k in 0..<common where entry[k] != target[k] { return entry[k] < target[k] ? -1 : 1 }
-            return entry.count == target.count ? 0 : (entry.count < target.count ? -1 : 1)
-        }
+        dictionary.withBytes(at: code) { entry in target.withUnsafeBytes { Evaluator.byteOrder(entry, $0) } }
     }
 
     /// Strings decoded lazily, once (for functions that need `String`s).

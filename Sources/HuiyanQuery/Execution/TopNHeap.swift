@@ -116,14 +116,7 @@ final class TopNHeap {
         case .string(let s):
             c = v.pool!.dictionary.withBytes(at: Int(v.ints[i])) { a in
                 var s = s
-                return s.withUTF8 { b in
-                    let n = min(a.count, b.count)
-                    if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
-                        let m = memcmp(pa, pb, n)
-                        if m != 0 { return m < 0 ? -1 : 1 }
-                    }
-                    return a.count < b.count ? -1 : (a.count > b.count ? 1 : 0)
-                }
+                return s.withUTF8 { Evaluator.byteOrder(a, UnsafeRawBufferPointer($0)) }
             }
         case .bool(let b):
             let x = v.ints[i], y: Int64 = b ? 1 : 0

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Orders rows of a list of chunks by sort keys: each key is evaluated once per chunk, then rows are
 /// compared on the key vectors (integers, doubles and string bytes directly; NULLs first or last as the
 /// key says). Ties are broken by position (chunk, then row), so the order is stable.
@@ -59,16 +57,7 @@ struct RowOrder {
                 if ca == cb { return 0 }
                 if px.isSorted { return ca < cb ? -1 : 1 }
             }
-            return px.dictionary.withBytes(at: ca) { a in
-                py.dictionary.withBytes(at: cb) { b in
-                    let n = min(a.count, b.count)
-                    if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
-                        let c = memcmp(pa, pb, n)
-                        if c != 0 { return c < 0 ? -1 : 1 }
-                    }
-                    return a.count < b.count ? -1 : (a.count > b.count ? 1 : 0)
-                }
-            }
+            return px.dictionary.withBytes(at: ca) { a in py.dictionary.withBytes(at: cb) { b in Evaluator.byteOrder(a, b) } }
         default:
             let a = x.ints[ra], b = y.ints[rb]
             return a < b ? -1 : (a > b ? 1 : 0)
