@@ -34,6 +34,12 @@ public final class QueryEngine {
 
     /// Runs one parsed statement; `sql` is the text its ranges refer to.
     public func execute(_ statement: Statement, sql: String, context: QueryContext = QueryContext()) throws -> QueryResult {
+        let area = SpillArea(databasePath: database.path)
+        context.spillArea = area
+        defer {
+            area.removeAll()
+            context.spillArea = nil
+        }
         switch statement {
         case .select(let select):
             let planned = try plan(select, sql: sql, context: context)
@@ -167,6 +173,9 @@ public final class QueryEngine {
                     var line = "  pipeline: \(profile.rows) row(s) out in \(milliseconds(profile.nanoseconds)), \(analyzed.blocksScanned) block(s) read"
                     if analyzed.blocksSkippedByTopN > 0 { line += ", \(analyzed.blocksSkippedByTopN) skipped by the top-N heap" }
                     text.append(line)
+                    if analyzed.spilledPartitions > 0 {
+                        text.append("  spilled: \(Formatting.bytes(analyzed.spilledBytes)) in \(analyzed.spilledPartitions) partitions (state over the memory limit)")
+                    }
                 } else {
                     text[0] += "  [rows: \(profile.rows), time: \(milliseconds(profile.nanoseconds))]"
                 }

@@ -22,26 +22,45 @@ final class TopNOperator: PhysicalOperator {
     }
 
     func execute() throws -> [DataChunk] {
-        let chunks = try input.run(in: environment.context)
-        let (k, overflow) = limit.addingReportingOverflow(offset)
-        guard !chunks.isEmpty, limit > 0 else { return [] }
+        guard limit > 0 else { return [] }
+        let (sum, overflow) = limit.addingReportingOverflow(offset)
+        let k = overflow ? Int.max : sum
+        // The input's chunks are gathered until they hold twice the rows kept (at least 65,536), then cut
+        // to the best k: a top-N over an input made chunk by chunk holds about 2k rows, not the input.
+        var pending: [DataChunk] = []
+        var pendingRows = 0
+        let context = environment.context
+        try input.stream(in: context) { chunk in
+            guard chunk.count > 0 else { return }
+            pending.append(chunk)
+            pendingRows += chunk.count
+            if pendingRows >= max(65_536, k.multipliedReportingOverflow(by: 2).overflow ? Int.max : 2 * k), pending.count > 1 {
+                pending = [try best(pending, k)]
+                pendingRows = pending[0].count
+            }
+            try context.hold(pending.reduce(0) { $0 + $1.approximateBytes }, for: self)
+        }
+        guard !pending.isEmpty else { return [] }
+        let top = try best(pending, k)
+        guard top.count > offset else { return [] }
+        return [top.gathered((offset..<top.count).map(Int32.init))]
+    }
+
+    /// The first `k` rows of `chunks` in the keys' order (ties in input order), as one chunk.
+    private func best(_ chunks: [DataChunk], _ k: Int) throws -> DataChunk {
         let total = chunks.reduce(0) { $0 + $1.count }
         let order = try RowOrder(keys: keys, chunks: chunks, offsetSeconds: environment.offsetSeconds)
-        var heap = BoundedHeap<(chunk: Int32, row: Int32)>(capacity: overflow ? total : min(k, total)) { a, b in
+        var heap = BoundedHeap<(chunk: Int32, row: Int32)>(capacity: min(k, total)) { a, b in
             order.precedes(Int(a.chunk), Int(a.row), Int(b.chunk), Int(b.row))
         }
         for (c, chunk) in chunks.enumerated() {
             try environment.context.check()
             for r in 0..<chunk.count { heap.offer((Int32(c), Int32(r))) }
         }
-        let best = heap.sorted()
-        guard best.count > offset else { return [] }
-        return [SortOperator.gather(chunks, Array(best[offset...]))]
+        return SortOperator.gather(chunks, heap.sorted())
     }
 }
 
-/// The `capacity` smallest elements offered, by `precedes`: a max-heap whose top is the worst kept element,
-/// so an element that does not precede it costs one comparison.
 struct BoundedHeap<Element> {
     let capacity: Int
     let precedes: (Element, Element) -> Bool
