@@ -87,15 +87,41 @@ final class SelectExecutor {
     /// to disk by partition.
     private func scan(_ snapshot: TableSnapshot) throws -> [DataChunk] {
         if context.spillsAlways, canSpill, let area = context.spillArea { return try spilled(snapshot, area: area, partitions: 16) }
+        // Groups by one string column whose dictionaries already say the state cannot fit: spill at once.
+        if canSpill, let area = context.spillArea, let limit = context.memoryLimit, let expected = expectedStateBytes(snapshot), expected > limit {
+            return try spilled(snapshot, area: area, partitions: partitionCount(forStateBytes: expected))
+        }
         do {
             return try scan(snapshot, spilling: nil)
         } catch let error as QueryError where error.kind == .memoryLimitExceeded && canSpill {
             guard let area = context.spillArea else { throw error }
             if let dictionaryMerge { context.release(dictionaryMerge) }
-            // Enough partitions that each, aggregated alone, takes a fraction of the limit (a guess from how
-            // far the scan got; a partition that still does not fit is split again).
-            let wanted = Double(4 * context.threads) / max(scannedShare, 1.0 / 4096)
-            return try spilled(snapshot, area: area, partitions: min(1024, max(16, 1 << Int(log2(wanted).rounded(.up)))))
+            // The whole state, guessed from how far the scan got before its state passed the limit.
+            let expected = Double(context.memoryLimit ?? 1 << 30) / max(scannedShare, 1.0 / 4096)
+            return try spilled(snapshot, area: area, partitions: partitionCount(forStateBytes: Int(min(expected, 1e15))))
+        }
+    }
+
+    /// Partitions for a state of about `bytes`: each small enough to aggregate in cache-friendly tables
+    /// (32 MiB) and, on every thread at once, within a quarter of the limit; 16 to 1,024.
+    private func partitionCount(forStateBytes bytes: Int) -> Int {
+        let perPartition = max(1 << 20, min(32 << 20, (context.memoryLimit ?? 1 << 30) / (4 * context.threads)))
+        let wanted = max(1, bytes / perPartition)
+        return min(1024, max(16, 1 << (Int.bitWidth - (wanted - 1).leadingZeroBitCount)))
+    }
+
+    /// For GROUP BY one string column of the whole table: what the groups would take at most, from its segments'
+    /// dictionaries (every entry a group: its bytes, as long as the column's strings are on average, and
+    /// about 48 bytes of table, plus 16 per aggregate). nil otherwise.
+    private func expectedStateBytes(_ snapshot: TableSnapshot) -> Int? {
+        // A filter may keep a few of the rows: then only trying tells.
+        guard plan.filter == nil, plan.postJoinFilter == nil, plan.joins.isEmpty, plan.groupKeys.count == 1,
+              case .column(let c, _, .string) = plan.groupKeys[0], c < plan.scannedColumnCount else { return nil }
+        let perGroup = 48 + 16 * plan.aggregates.count
+        return snapshot.segments.reduce(0) { total, segment in
+            let column = segment.columns[c]
+            let rows = max(1, column.blocks.reduce(0) { $0 + $1.rowCount })
+            return total + column.dictionaryCount * (perGroup + column.plainBytes / rows)
         }
     }
 

@@ -44,21 +44,45 @@ enum SpilledChunk {
                 case .float64:
                     v.doubles.withUnsafeBufferPointer { d in for r in rows { doubles[k].append(d[Int(r)]) } }
                 case .string:
-                    let dictionary = v.pool!.dictionary
-                    v.ints.withUnsafeBufferPointer { codes in
-                        for r in rows {
-                            if nullFlags?[Int(r)] ?? 0 == 0 {
-                                dictionary.withBytes(at: Int(codes[Int(r)])) { bytes[k].append(contentsOf: $0) }
-                            }
-                            ends[k].append(Int64(bytes[k].count))
-                        }
-                    }
+                    appendStrings(v, rows: rows, column: k)
                 default:
                     v.ints.withUnsafeBufferPointer { x in for r in rows { ints[k].append(x[Int(r)]) } }
                 }
             }
             rowCount += rows.count
             approximateBytes = types.indices.reduce(0) { $0 + ints[$1].count * 8 + doubles[$1].count * 8 + nulls[$1].count + bytes[$1].count + ends[$1].count * 8 }
+        }
+
+        /// Appends the strings of rows `rows` of string vector `v` to column `k`: their lengths first, then
+        /// the bytes copied into place in one pass (no call per string).
+        private mutating func appendStrings(_ v: Vector, rows: UnsafeBufferPointer<Int32>, column k: Int) {
+            let dictionary = v.pool!.dictionary
+            let nullFlags = v.nulls
+            dictionary.bytes.withUnsafeBufferPointer { source in
+                dictionary.starts.withUnsafeBufferPointer { starts in
+                    v.ints.withUnsafeBufferPointer { codes in
+                        var total = 0
+                        for r in rows where nullFlags?[Int(r)] ?? 0 == 0 {
+                            let c = Int(codes[Int(r)])
+                            total += starts[c + 1] - starts[c]
+                        }
+                        var at = bytes[k].count
+                        bytes[k].append(contentsOf: repeatElement(0, count: total))
+                        ends[k].reserveCapacity(ends[k].count + rows.count)
+                        bytes[k].withUnsafeMutableBufferPointer { target in
+                            for r in rows {
+                                if nullFlags?[Int(r)] ?? 0 == 0 {
+                                    let c = Int(codes[Int(r)])
+                                    var from = starts[c]
+                                    let end = starts[c + 1]
+                                    while from < end { target[at] = source[from]; at += 1; from += 1 }
+                                }
+                                ends[k].append(Int64(at))
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         /// The record of the gathered rows; the builder is then empty.
