@@ -45,6 +45,9 @@ public final class QueryEngine {
             let planned = try plan(select, sql: sql, context: context)
             let chunks = try planned.root.run(in: context)
             let width = planned.query.columnNames.count
+            // The result's rows of values are the statement's memory too (a value takes 32 bytes and a string's
+            // bytes more): a result larger than the limit stops here, before it is made.
+            try context.checkMemory(chunks.reduce(0) { $0 + $1.count * (24 + width * 32) + $1.stringBytes(width: width) })
             return QueryResult(columnNames: planned.query.columnNames, columnTypes: planned.query.columnTypes,
                                rows: chunks.flatMap { $0.rows(width: width) })
         case .explain(let select, _):

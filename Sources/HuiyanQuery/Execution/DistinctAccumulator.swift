@@ -51,10 +51,12 @@ final class DistinctAccumulator: Accumulator {
 
     private var groupCount = 0
 
-    init(type: SQLType, threads: Int) {
+    /// `pairsOnly`: strings go to pairs from the start (rows read back from a spill file come in pools of an
+    /// entry a row, where code bitmaps would be one per group and record).
+    init(type: SQLType, threads: Int, pairsOnly: Bool = false) {
         self.type = type
         self.threads = threads
-        if type != .string { pairs = DistinctPairTable() }
+        if type != .string || pairsOnly { pairs = DistinctPairTable() }
     }
 
     deinit { scratch.deallocate() }

@@ -427,5 +427,5 @@ final class GroupTable {
     }
 
     /// Approximate bytes held (for the memory limit).
-    var approximateBytes: Int { keys.count * 8 + slots.count * 4 + stringGroups.count * 4 + strings.approximateBytes }
+    var approximateBytes: Int { keys.capacity * 8 + slots.count * 4 + stringGroups.capacity * 4 + strings.approximateBytes }
 }

@@ -18,19 +18,22 @@ final class SortOperator: PhysicalOperator {
         let chunks = try input.run(in: environment.context)
         guard !chunks.isEmpty else { return [] }
         let order = try RowOrder(keys: keys, chunks: chunks, offsetSeconds: environment.offsetSeconds)
-        var positions: [(chunk: Int32, row: Int32)] = []
-        positions.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        // Rows are ordered by their first key's order-preserving word first, by the whole keys only on a tie.
+        var entries: [(prefix: UInt64, chunk: Int32, row: Int32)] = []
+        entries.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
         for (c, chunk) in chunks.enumerated() {
-            for r in 0..<chunk.count { positions.append((Int32(c), Int32(r))) }
+            for (r, prefix) in order.prefixes(ofChunk: c, count: chunk.count).enumerated() { entries.append((prefix, Int32(c), Int32(r))) }
         }
         // Sorting a large result takes a while: Ctrl-C and the timeout are honoured every 65,536 comparisons.
         var comparisons = 0
         let context = environment.context
-        try positions.sort { a, b in
+        try entries.sort { a, b in
             comparisons &+= 1
             if comparisons & 0xFFFF == 0 { try context.check() }
+            if a.prefix != b.prefix { return a.prefix < b.prefix }
             return order.precedes(Int(a.chunk), Int(a.row), Int(b.chunk), Int(b.row))
         }
+        let positions = entries.map { (chunk: $0.chunk, row: $0.row) }
         return [Self.gather(chunks, positions)]
     }
 

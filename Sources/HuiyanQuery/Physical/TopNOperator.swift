@@ -26,24 +26,44 @@ final class TopNOperator: PhysicalOperator {
         let (sum, overflow) = limit.addingReportingOverflow(offset)
         let k = overflow ? Int.max : sum
         // The input's chunks are gathered until they hold twice the rows kept (at least 65,536), then cut
-        // to the best k: a top-N over an input made chunk by chunk holds about 2k rows, not the input.
+        // to the best k: a top-N over an input made chunk by chunk holds about 2k rows, not the input. Once
+        // k rows are kept, a chunk's rows that do not come before the worst of them are dropped at once.
+        var kept: DataChunk?
         var pending: [DataChunk] = []
         var pendingRows = 0
         let context = environment.context
+        let reduceAt = max(65_536, k.multipliedReportingOverflow(by: 2).overflow ? Int.max : 2 * k)
         try input.stream(in: context) { chunk in
             guard chunk.count > 0 else { return }
-            pending.append(chunk)
-            pendingRows += chunk.count
-            if pendingRows >= max(65_536, k.multipliedReportingOverflow(by: 2).overflow ? Int.max : 2 * k), pending.count > 1 {
-                pending = [try best(pending, k)]
-                pendingRows = pending[0].count
+            let candidates = try kept.map { try self.rowsBefore(worst: $0, in: chunk) } ?? chunk
+            guard candidates.count > 0 else { return }
+            pending.append(candidates)
+            pendingRows += candidates.count
+            if pendingRows + (kept?.count ?? 0) >= reduceAt {
+                let best = try self.best((kept.map { [$0] } ?? []) + pending, k)
+                pending = []
+                pendingRows = 0
+                kept = best.count >= k ? best : nil
+                if kept == nil { pending = [best]; pendingRows = best.count }
             }
-            try context.hold(pending.reduce(0) { $0 + $1.approximateBytes }, for: self)
+            try context.hold(pending.reduce(kept?.approximateBytes ?? 0) { $0 + $1.approximateBytes }, for: self)
         }
-        guard !pending.isEmpty else { return [] }
-        let top = try best(pending, k)
+        let all = (kept.map { [$0] } ?? []) + pending
+        guard !all.isEmpty else { return [] }
+        let top = try best(all, k)
         guard top.count > offset else { return [] }
         return [top.gathered((offset..<top.count).map(Int32.init))]
+    }
+
+    /// The rows of `chunk` that come before the last (worst) row of `kept` by the keys (a tie does not: the
+    /// kept row came first).
+    private func rowsBefore(worst kept: DataChunk, in chunk: DataChunk) throws -> DataChunk {
+        try environment.context.check()
+        let order = try RowOrder(keys: keys, chunks: [kept, chunk], offsetSeconds: environment.offsetSeconds)
+        let worst = kept.count - 1
+        var rows: [Int32] = []
+        for r in 0..<chunk.count where order.compare(1, r, 0, worst) < 0 { rows.append(Int32(r)) }
+        return rows.count == chunk.count ? chunk : chunk.gathered(rows)
     }
 
     /// The first `k` rows of `chunks` in the keys' order (ties in input order), as one chunk.
