@@ -22,5 +22,14 @@ final class TopNOperatorTests: QueryTestCase {
             XCTAssertTrue(explained.contains { $0.hasPrefix("TOP ") }, "\(explained)")
             XCTAssertFalse(top.isEmpty, sql)
         }
+        // Strings that share their first 8 bytes: the second key must not decide before the whole first key.
+        let sql = "SELECT 'hengyang-' || id AS s, x FROM t ORDER BY s, x DESC LIMIT 70000"
+        let top = rows(sql)
+        XCTAssertEqual(top.count, 70000)
+        for (a, b) in zip(top, top.dropFirst()) {
+            let ordered = a[0] < b[0] || (a[0] == b[0] && (Double(a[1]) ?? 0) >= (Double(b[1]) ?? 0))
+            XCTAssertTrue(ordered, "\(a) before \(b)")
+            if !ordered { break }
+        }
     }
 }

@@ -66,13 +66,18 @@ struct RowOrder {
 }
 
 extension RowOrder {
-    /// The first key of every row of chunk `c` as an unsigned word whose order is the keys' order as far as
-    /// it goes (a sort compares these first, and the full keys only when they tie): integers with the sign
-    /// bit flipped, doubles by their ordered bit pattern (-0.0 as 0.0), strings by their first 8 bytes
-    /// big-endian; inverted for DESC; NULL below or above every value as the key places it.
-    func prefixes(ofChunk c: Int, count: Int) -> [UInt64] {
-        guard let key = keys.first else { return [UInt64](repeating: 0, count: count) }
-        let v = vectors[c][0]
+    /// Whether key `k`'s words (`prefixes`) are equal exactly when its values are: true but for strings.
+    func wordIsWholeValue(key k: Int) -> Bool { k < keys.count && keys[k].expression.type != .string }
+
+    /// Key `k` of every row of chunk `c` as an unsigned word whose order is the key's order as far as it
+    /// goes (a sort compares these first, and the full keys only when they tie): integers with the sign bit
+    /// flipped, doubles by their ordered bit pattern (-0.0 as 0.0), strings by their first 8 bytes
+    /// big-endian; inverted for DESC; NULL below or above every value as the key places it. All 0 when
+    /// there is no key `k`.
+    func prefixes(ofChunk c: Int, count: Int, key k: Int = 0) -> [UInt64] {
+        guard k < keys.count else { return [UInt64](repeating: 0, count: count) }
+        let key = keys[k]
+        let v = vectors[c][k]
         var out = [UInt64](repeating: 0, count: count)
         let dictionary = v.pool?.dictionary
         for r in 0..<count {
