@@ -40,12 +40,12 @@ final class REPLTerminalTests: XCTestCase {
         │ 东洲岛   │ 1 │
         """), screen)
 
-        // .mode csv, then the statement again from the history (one entry for both lines).
+        // .mode csv, then the statement again from the history (one entry that keeps both lines).
         try repl.enter(".mode csv")
         repl.waitForPrompt()
         try repl.press("Up")
         try repl.press("Up")
-        repl.waitFor("huiyan> SELECT spot, count(*) AS n FROM visits GROUP BY spot ORDER BY n DESC, spot LIMIT 2;")
+        repl.waitFor("huiyan> SELECT spot,\ncount(*) AS n FROM visits GROUP BY spot ORDER BY n DESC, spot LIMIT 2;")
         try repl.press("Enter")
         repl.waitFor("spot,n\n南岳衡山,3\n东洲岛,1\n")
 
