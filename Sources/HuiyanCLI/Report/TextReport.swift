@@ -1,25 +1,34 @@
-/// The progress report as terminal text: aligned tables (wide characters counted as two columns) with bars.
+/// The progress report as terminal text: aligned tables (wide characters counted as two columns) with bars under
+/// headers that say what they compare, every line within 80 columns.
 struct TextReport {
     let data: ReportData
-    var barWidth = 20
+    var barWidth = 12
+    /// The widest line (notes wrap to it).
+    static let width = 80
 
     func render() -> String {
         var out: [String] = []
         out.append("衡阳市文旅与电商进度报告 · \(data.year)年 · 截至 \(data.asOf)（全年已过 \(ReportFormat.percent(data.yearElapsed))）")
         out.append("")
         out.append("■ 规划目标进度")
-        var targets = TextTable(headers: ["指标", "累计", "目标", "完成", "", "应完成", "剩余日均需", "按季节预测"],
-                                alignments: [.left, .right, .right, .right, .left, .right, .right, .right])
+        var progress = TextTable(headers: ["指标", "累计", "目标", "完成", "完成进度", "应完成"],
+                                 alignments: [.left, .right, .right, .right, .left, .right])
+        var outlook = TextTable(headers: ["指标", "剩余日均需", "当前日均", "按季节预测全年", "预测占目标"],
+                                alignments: [.left, .right, .right, .right, .right])
         for t in data.targets {
-            targets.add([t.label, ReportFormat.figure(Double(t.toDate), t.unit), ReportFormat.figure(Double(t.target), t.unit),
-                         ReportFormat.percent(t.share), ReportFormat.bar(t.share, width: barWidth), ReportFormat.percent(t.expectedShare),
-                         t.neededPerDay > 0 ? ReportFormat.figure(t.neededPerDay, t.unit) : "—",
-                         "\(ReportFormat.figure(t.projection, t.unit))（\(ReportFormat.percent(t.projectedShare, digits: 0))）"])
+            progress.add([t.label, ReportFormat.figure(Double(t.toDate), t.unit), ReportFormat.figure(Double(t.target), t.unit),
+                          ReportFormat.percent(t.share), ReportFormat.bar(t.share, width: barWidth), ReportFormat.percent(t.expectedShare)])
+            outlook.add([t.label, t.neededPerDay > 0 ? ReportFormat.figure(t.neededPerDay, t.unit) : "—",
+                         ReportFormat.figure(t.pacePerDay, t.unit), ReportFormat.figure(t.projection, t.unit),
+                         ReportFormat.percent(t.projectedShare, digits: 0)])
         }
-        out.append(targets.render())
-        out.append("  " + data.growthNote)
-        out.append("  " + data.enterpriseNote)
-        out.append("  应完成: 按季节规律至今应完成的比例; 剩余日均需: 余下每天需完成的量; 按季节预测: 全年若按季节规律延续至今的节奏; 电子商务交易额仅含数据中的零售订单。")
+        out.append(progress.render())
+        out.append(outlook.render())
+        for note in [data.growthNote, data.enterpriseNote,
+                     "应完成: 按季节规律至今应完成的比例; 剩余日均需: 余下每天需完成的量; 当前日均: 至今每天完成的量; "
+                        + "按季节预测全年: 全年若按季节规律延续至今的节奏; 电子商务交易额仅含数据中的零售订单。"] {
+            out.append(DisplayWidth.wrapped(note, to: Self.width, indent: 2))
+        }
 
         out.append(section("景区接待与收入（前 12）", data.spots.prefix(12), countLabel: "接待人次", amountLabel: "旅游收入", detail: "等级 · 主题 · 区县", byCount: true))
         out.append(section("按景区等级", data.grades, countLabel: "接待人次", amountLabel: "旅游收入", byCount: true))
@@ -47,7 +56,7 @@ struct TextReport {
         let largest = Double(rows.map { byCount ? $0.count : $0.amount }.max() ?? 0)
         var headers = ["名称"]
         if let detail { headers.append(detail) }
-        headers += [countLabel, amountLabel, ""]
+        headers += [countLabel, amountLabel, (byCount ? countLabel : amountLabel) + "对比"]
         var alignments: [TextTable.Alignment] = detail == nil ? [.left] : [.left, .left]
         alignments += [.right, .right, .left]
         var table = TextTable(headers: headers, alignments: alignments)
@@ -72,7 +81,7 @@ struct TextReport {
 
     private var monthly: String {
         let arrivals = Double(data.months.map(\.arrivals).max() ?? 0), retail = Double(data.months.map(\.retail).max() ?? 0)
-        var table = TextTable(headers: ["月份", "接待人次", "", "旅游收入", "网络零售", ""],
+        var table = TextTable(headers: ["月份", "接待人次", "接待对比", "旅游收入", "网络零售", "零售对比"],
                               alignments: [.left, .right, .left, .right, .right, .left])
         for m in data.months {
             table.add(["\(m.month)月", ReportFormat.count(Double(m.arrivals)), ReportFormat.bar(arrivals > 0 ? Double(m.arrivals) / arrivals : 0, width: 12),
