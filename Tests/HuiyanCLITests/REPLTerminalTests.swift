@@ -149,8 +149,9 @@ final class REPLTerminalTests: XCTestCase {
         let repl = try start(database: big)
         let long = "SELECT visitor_id, spot, count(*), sum(spend), count(DISTINCT origin), count(DISTINCT route), count(DISTINCT group_type) FROM visits GROUP BY visitor_id, spot ORDER BY 3 DESC, 1, 2;"
         try repl.enter(long)
-        // After a second the progress line shows; Ctrl-C then cancels the statement, not the REPL.
-        repl.waitFor("Ctrl-C cancels")
+        // After a second the progress line shows, with the blocks read so far; Ctrl-C then cancels the
+        // statement, not the REPL.
+        repl.waitFor("read — Ctrl-C cancels")
         try repl.press("C-c")
         repl.waitFor("Error: query cancelled")
         repl.waitForPrompt()
