@@ -5,21 +5,8 @@ import XCTest
 /// a result wider than it, settings kept in ~/.huiyanrc for the next one, completion of functions and of the
 /// statement's own columns, a statement over several lines recalled as it was typed, a resize while typing, and
 /// colours that appear on a terminal and not under NO_COLOR.
-final class REPLAnalystTerminalTests: XCTestCase {
-    var directory: String!
-    var huiyan: HuiyanProcess!
+final class REPLAnalystTerminalTests: FixtureDatabaseTestCase {
     var home: String { directory! }
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "huiyan-analyst-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        huiyan = HuiyanProcess(databasePath: directory + "/db")
-        for table in ["visits", "tickets", "orders"] {
-            XCTAssertEqual(try huiyan.run(["ingest", table, HuiyanProcess.fixtures + "/feeds/\(table).csv"]).status, 0)
-        }
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
 
     func start(width: Int = 100, environment: [String: String] = [:]) throws -> REPLTerminal {
         let terminal = try REPLTerminal(database: directory + "/db", environment: [
@@ -56,9 +43,7 @@ final class REPLAnalystTerminalTests: XCTestCase {
         try again.enter("SELECT sum(amount) * 1000 AS revenue FROM orders;")
         screen = again.waitFor("Run Time: ")
         XCTAssertTrue(screen.contains("243.72万"), screen)
-        again.waitForPrompt()
-        try again.press("C-d")
-        again.waitForExit()
+        try again.quit()
     }
 
     func testCompletionRecallAndResize() throws {
@@ -108,36 +93,28 @@ final class REPLAnalystTerminalTests: XCTestCase {
         try repl.enter(";")
         screen = repl.waitFor("1 row")
         XCTAssertTrue(screen.contains("│ Xb │"), screen)
-        repl.waitForPrompt()
-        try repl.press("C-d")
-        repl.waitForExit()
+        try repl.quit()
     }
 
     func testColoursOnATerminalAndNoneUnderNoColor() throws {
-        let sql = "SELECT spot, route FROM visits WHERE route IS NULL;"
-        let repl = try start()
-        try repl.enter(sql)
-        repl.waitFor("1 row")
-        try repl.enter("SELECT nope FROM visits;")
-        repl.waitFor("does not exist")
-        repl.waitForPrompt()
-        let coloured = repl.screen(escapes: true)
-        XCTAssertTrue(coloured.contains("\u{1B}[1mspot"), "a bold header:\n\(coloured.debugDescription)")
-        XCTAssertTrue(coloured.contains("\u{1B}[2mNULL"), "a dim NULL:\n\(coloured.debugDescription)")
-        XCTAssertTrue(coloured.range(of: "\u{1B}\\[[0-9;]*31m(\u{1B}\\[[0-9;]*m)?Error:", options: .regularExpression) != nil,
-                      "a red Error:\n\(coloured.debugDescription)")
-        try repl.press("C-d")
-        repl.waitForExit()
-
-        let plain = try start(environment: ["NO_COLOR": "1"])
-        try plain.enter(sql)
-        plain.waitFor("1 row")
-        try plain.enter("SELECT nope FROM visits;")
-        plain.waitFor("does not exist")
-        plain.waitForPrompt()
-        let screen = plain.screen(escapes: true)
-        XCTAssertFalse(screen.contains("\u{1B}[1m") || screen.contains("\u{1B}[2m") || screen.contains("31m"), screen.debugDescription)
-        try plain.press("C-d")
-        plain.waitForExit()
+        for noColor in [false, true] {
+            let repl = try start(environment: noColor ? ["NO_COLOR": "1"] : [:])
+            try repl.enter("SELECT spot, route FROM visits WHERE route IS NULL;")
+            repl.waitFor("1 row")
+            try repl.enter("SELECT nope FROM visits;")
+            repl.waitFor("does not exist")
+            repl.waitForPrompt()
+            let screen = repl.screen(escapes: true)
+            let red = screen.range(of: "\u{1B}\\[[0-9;]*31m(\u{1B}\\[[0-9;]*m)?Error:", options: .regularExpression) != nil
+            if noColor {
+                XCTAssertFalse(screen.contains("\u{1B}[1m") || screen.contains("\u{1B}[2m") || red, screen.debugDescription)
+            } else {
+                XCTAssertTrue(screen.contains("\u{1B}[1mspot"), "a bold header:\n\(screen.debugDescription)")
+                XCTAssertTrue(screen.contains("\u{1B}[2mNULL"), "a dim NULL:\n\(screen.debugDescription)")
+                XCTAssertTrue(red, "a red Error:\n\(screen.debugDescription)")
+            }
+            try repl.press("C-d")
+            repl.waitForExit()
+        }
     }
 }

@@ -108,6 +108,13 @@ final class REPLTerminal {
         XCTFail("no empty prompt \(prompt.debugDescription) on the screen:\n\(shown)", file: file, line: line)
     }
 
+    /// Waits for the empty prompt, presses Ctrl-D and waits until the program has ended.
+    func quit(file: StaticString = #filePath, line: UInt = #line) throws {
+        waitForPrompt(file: file, line: line)
+        try press("C-d")
+        waitForExit(file: file, line: line)
+    }
+
     /// Waits until the program has ended.
     func waitForExit(file: StaticString = #filePath, line: UInt = #line) {
         let deadline = Date().addingTimeInterval(60)

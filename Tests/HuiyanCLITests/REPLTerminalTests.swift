@@ -3,21 +3,8 @@ import XCTest
 
 /// The REPL driven through a pseudo-terminal (tmux), as an analyst uses it: line editing, history, modes, the
 /// timer, charts, errors, completion, Ctrl-A/E/R, Ctrl-C and Ctrl-D. Waits are for what the screen shows, never for time.
-final class REPLTerminalTests: XCTestCase {
-    var directory: String!
-    var huiyan: HuiyanProcess!
+final class REPLTerminalTests: FixtureDatabaseTestCase {
     var history: String { directory + "/history" }
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "huiyan-replterm-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        huiyan = HuiyanProcess(databasePath: directory + "/db")
-        for table in ["visits", "tickets", "orders"] {
-            XCTAssertEqual(try huiyan.run(["ingest", table, HuiyanProcess.fixtures + "/feeds/\(table).csv"]).status, 0)
-        }
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
 
     func start(_ arguments: [String] = [], database: String? = nil) throws -> REPLTerminal {
         let terminal = try REPLTerminal(database: database ?? directory + "/db", arguments: arguments,
@@ -92,9 +79,7 @@ final class REPLTerminalTests: XCTestCase {
         again.waitFor("bck:LIMIT 2")
         try again.press("Enter")
         again.waitFor("│ 南岳衡山 │ 3 │")
-        again.waitForPrompt()
-        try again.press("C-d")
-        again.waitForExit()
+        try again.quit()
     }
 
     func testChineseEditingKeysAndCompletion() throws {
@@ -135,9 +120,7 @@ final class REPLTerminalTests: XCTestCase {
         repl.waitForPrompt()
         try repl.enter(".nosuch")
         repl.waitFor("Error: unknown command .nosuch — the commands are .help .tables")
-        repl.waitForPrompt()
-        try repl.press("C-d")
-        repl.waitForExit()
+        try repl.quit()
     }
 
     func testCtrlCCancelsALongQueryAndTwiceAtTheEmptyPromptExits() throws {

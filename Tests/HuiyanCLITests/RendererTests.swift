@@ -4,21 +4,7 @@ import XCTest
 /// The result renderer through the real binary (`huiyan query`, and the REPL reading standard input): Chinese
 /// and ASCII aligned by display width, wide and narrow terminals, truncation with an ellipsis, NULLs, results
 /// larger than .maxrows, 万/亿 units and charts. Outputs are goldens under Fixtures/repl/.
-final class RendererTests: XCTestCase {
-    var directory: String!
-    var huiyan: HuiyanProcess!
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "huiyan-renderer-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        huiyan = HuiyanProcess(databasePath: directory + "/db")
-        for table in ["visits", "tickets", "orders"] {
-            XCTAssertEqual(try huiyan.run(["ingest", table, HuiyanProcess.fixtures + "/feeds/\(table).csv"]).status, 0)
-        }
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
-
+final class RendererTests: FixtureDatabaseTestCase {
     static let visitsQuery = "SELECT visitor_id, spot, route, origin, group_type, spend FROM visits ORDER BY ts"
 
     func testWideTerminalShowsEverythingAligned() throws {

@@ -4,20 +4,8 @@ import XCTest
 /// Through the real binary: the start-up file (`~/.huiyanrc`, `-init FILE`), settings that print their value,
 /// `.show`; the command line's conventions (`--version`, a misspelt command, `query -f -`, `-c`, completion
 /// scripts, `--help` within 80 columns); numbers in 万/亿 and with separators; SQL's type names everywhere.
-final class SettingsAndConventionsTests: XCTestCase {
-    var directory: String!
-    var huiyan: HuiyanProcess!
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "huiyan-settings-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        huiyan = HuiyanProcess(databasePath: directory + "/db")
-        for table in ["visits", "orders"] {
-            XCTAssertEqual(try huiyan.run(["ingest", table, HuiyanProcess.fixtures + "/feeds/\(table).csv"]).status, 0)
-        }
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+final class SettingsAndConventionsTests: FixtureDatabaseTestCase {
+    override class var tables: [String] { ["visits", "orders"] }
 
     func testStartupFileSettingsPrintTheirValueAndShowListsThem() throws {
         let home = directory + "/home"

@@ -4,21 +4,7 @@ import XCTest
 /// Results wider or longer than the terminal, through the real binary: middle columns hidden behind a `…`
 /// column with the values of the others whole, first and last rows with the count between, `.maxwidth` and
 /// `.maxrows`, and `huiyan report` within 80 columns.
-final class WideResultsTests: XCTestCase {
-    var directory: String!
-    var huiyan: HuiyanProcess!
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "huiyan-wide-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        huiyan = HuiyanProcess(databasePath: directory + "/db")
-        for table in ["visits", "tickets", "orders"] {
-            XCTAssertEqual(try huiyan.run(["ingest", table, HuiyanProcess.fixtures + "/feeds/\(table).csv"]).status, 0)
-        }
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
-
+final class WideResultsTests: FixtureDatabaseTestCase {
     func testAWideResultHidesMiddleColumnsAndKeepsValuesWhole() throws {
         let result = try huiyan.run(["query", "SELECT * FROM orders ORDER BY ts LIMIT 5"], environment: ["COLUMNS": "80"])
         XCTAssertEqual(result.status, 0, result.stderr)
