@@ -28,9 +28,17 @@ final class SettingsAndConventionsTests: FixtureDatabaseTestCase {
         let missing = try huiyan.run(["repl", "--init", directory + "/nope.rc"], environment: ["HOME": home], input: "SELECT 1 AS x;\n")
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("nope.rc: cannot read the file"), missing.stderr)
-        // A bad value is a usage error that says what the command takes.
-        let bad = try huiyan.run([], environment: ["HOME": home], input: ".units lakh\n")
+        // -init /dev/null: no start-up file at all.
+        let none = try huiyan.run(["-init", "/dev/null"], environment: ["HOME": home], input: ".units\n")
+        XCTAssertEqual(none.stdout, "plain\n", none.stderr)
+        XCTAssertEqual(none.status, 0)
+        // A bad value is a usage error that says what the command takes; a misspelt command, the nearest one.
+        let bad = try huiyan.run(["-init", "/dev/null"], input: ".units lakh\n.shwo\n.help\n")
         XCTAssertTrue(bad.stderr.contains("usage: .units [plain|wan]"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("Error: unknown command .shwo — did you mean .show?"), bad.stderr)
+        for line in bad.stdout.components(separatedBy: "\n") {
+            XCTAssertLessThanOrEqual(RendererTests.columns(line), 80, ".help: \(line)")
+        }
     }
 
     func testVersionMisspeltCommandStdinAndC() throws {

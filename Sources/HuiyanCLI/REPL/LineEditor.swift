@@ -102,16 +102,10 @@ final class LineEditor {
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: InterruptSignal.fd, events: Int16(POLLIN), revents: 0)]
         while true {
+            // Checked before each wait, not only when the signal interrupts one: it may come while keys are read.
+            if Self.resized != 0 { redrawAtNewWidth() }
             if poll(&fds, 2, -1) < 0 {
                 guard errno == EINTR else { return nil }
-                if Self.resized != 0 {
-                    // A terminal that reflows its lines has moved the old drawing of the prompt and line where
-                    // libedit cannot know: the line is drawn afresh on the next row at the new width.
-                    Self.resized = 0
-                    el_resize(editLine)
-                    FileHandle.standardOutput.write(Data("\r\n".utf8))
-                    huiyan_el_refresh(editLine)
-                }
                 continue
             }
             if fds[1].revents != 0, InterruptSignal.take() {
@@ -126,6 +120,15 @@ final class LineEditor {
                 return nil
             }
         }
+    }
+
+    /// After a resize: a terminal that reflows its lines has moved the old drawing of the prompt and line where
+    /// libedit cannot know, so the line is drawn afresh on the next row at the new width.
+    private func redrawAtNewWidth() {
+        Self.resized = 0
+        el_resize(editLine)
+        FileHandle.standardOutput.write(Data("\r\n".utf8))
+        huiyan_el_refresh(editLine)
     }
 
     /// Tab: the one completion inserted, or the common start of several (listed when there is nothing to add).

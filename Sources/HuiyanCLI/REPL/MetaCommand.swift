@@ -1,4 +1,5 @@
 import Foundation
+import HuiyanQuery
 
 /// A REPL command that starts with a dot: settings, listings, files, charts.
 enum MetaCommand {
@@ -91,6 +92,9 @@ enum MetaCommand {
             return .open(path: rest)
         case ".quit", ".exit": return .quit
         default:
+            if let guess = QueryError.suggestion(for: name, among: names) {
+                throw Problem(description: "unknown command \(name) — did you mean \(guess)? (.help lists the commands)")
+            }
             throw Problem(description: "unknown command \(name) — the commands are \(all.map(\.name).joined(separator: " ")) (.help says what they do)")
         }
     }

@@ -15,7 +15,8 @@ enum REPLRunner {
             script(session, startupFile: startupFile)
             return
         }
-        emit("Huiyan 廻雁 — \(session.databasePath). Statements end with ';'. .help lists the commands; Ctrl-D quits.")
+        emit("\(HuiyanCommand.version) — \(session.databasePath)")
+        emit("Statements end with ';'. .help lists the commands; Ctrl-D quits.")
         if let startupFile, !session.runStartupFile(startupFile) { return }
         var interrupts = 0
         // The lines of the entry being typed: a statement over several lines goes into the history as one entry

@@ -154,12 +154,18 @@ final class REPLSession {
         return true
     }
 
-    /// `.help`: every meta-command and the keys of the line editor.
+    /// `.help`: every meta-command and the keys of the line editor, within 80 columns.
     static var helpText: String {
         let width = MetaCommand.all.map { DisplayWidth.of($0.name + " " + $0.arguments) }.max() ?? 0
-        var lines = MetaCommand.all.map { DisplayWidth.padded($0.name + " " + $0.arguments, to: width) + "  " + $0.summary }
-        lines += ["", "Statements end with ';' and may span lines. Keys: ↑/↓ history, Ctrl-R search history, Tab completes,",
-                  "Ctrl-A/Ctrl-E start/end of line, Ctrl-C cancels a running statement (twice at an empty prompt: quit), Ctrl-D quits."]
+        let margin = "\n" + String(repeating: " ", count: width + 2)
+        var lines = MetaCommand.all.map {
+            DisplayWidth.padded($0.name + " " + $0.arguments, to: width) + "  "
+                + DisplayWidth.wrapped($0.summary, to: 80 - width - 2).replacingOccurrences(of: "\n", with: margin)
+        }
+        lines += ["", DisplayWidth.wrapped("Statements end with ';' and may span lines. Keys: ↑/↓ history (a statement over "
+            + "several lines comes back on its lines), Ctrl-R searches the history, Tab completes, Ctrl-A/Ctrl-E go to the "
+            + "start/end of the line, Ctrl-C cancels a running statement (twice at an empty prompt: quit), Ctrl-D quits. "
+            + "~/.huiyanrc runs at the start (-init FILE names another).", to: 80)]
         return lines.joined(separator: "\n")
     }
 
@@ -184,7 +190,10 @@ final class REPLSession {
     /// Runs a file; false when it ran `.quit`.
     private func read(_ path: String) throws -> Bool {
         guard readDepth < 16 else { throw MetaCommand.Problem(description: "\(path): .read nested too deeply") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw MetaCommand.Problem(description: "\(path): cannot read the file") }
+        // A file handle reads devices too (-init /dev/null: no start-up file), which contents(atPath:) does not.
+        guard let data = FileHandle(forReadingAtPath: path).flatMap({ try? $0.readToEnd() ?? Data() }) else {
+            throw MetaCommand.Problem(description: "\(path): cannot read the file")
+        }
         guard let text = String(data: data, encoding: .utf8) else { throw MetaCommand.Problem(description: "\(path): not valid UTF-8") }
         readDepth += 1
         defer { readDepth -= 1 }
