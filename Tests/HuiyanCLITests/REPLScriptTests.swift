@@ -29,12 +29,12 @@ final class REPLScriptTests: FixtureDatabaseTestCase {
     func testHelpListsEveryMetaCommand() throws {
         let result = try huiyan.run([], input: ".help\n")
         for command in [".help", ".tables", ".schema", ".mode", ".timer", ".maxrows", ".nullvalue", ".units", ".chart",
-                        ".read", ".output", ".open", ".quit"] {
+                        ".read", ".output", ".open", ".quit", ".maxwidth", ".separators", ".show"] {
             XCTAssertTrue(result.stdout.contains(command + " "), "\(command) missing from .help:\n\(result.stdout)")
         }
         let doc = try String(contentsOfFile: HuiyanProcess.fixtures + "/../docs/REPL.md", encoding: .utf8)
         for command in [".help", ".tables", ".schema", ".mode", ".timer", ".maxrows", ".nullvalue", ".units", ".chart",
-                        ".read", ".output", ".open", ".quit"] {
+                        ".read", ".output", ".open", ".quit", ".maxwidth", ".separators", ".show"] {
             XCTAssertTrue(doc.contains("`" + command), "\(command) missing from docs/REPL.md")
         }
     }
