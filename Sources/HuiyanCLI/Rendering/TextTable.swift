@@ -70,8 +70,6 @@ public struct TextTable {
             layout.shown = left + right
             layout.hidden = widths.count - layout.shown.count
             if layout.hidden > 0 { layout.gapBefore = left.count }
-        } else {
-            layout.shown = Array(widths.indices)
         }
         var shownWidths = layout.shown.map { widths[$0] }
         let frame = layout.gapBefore == nil ? 0 : 4
