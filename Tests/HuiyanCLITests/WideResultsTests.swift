@@ -57,7 +57,7 @@ final class WideResultsTests: FixtureDatabaseTestCase {
         for line in result.stdout.split(separator: "\n") {
             XCTAssertLessThanOrEqual(RendererTests.columns(String(line)), 80, String(line))
         }
-        for header in ["│ 指标           │ 剩余日均需 │ 当前日均 │ 按季节预测全年 │ 预测占目标 │", "完成进度", "接待人次对比", "销售额对比", "接待对比", "零售对比"] {
+        for header in ["│ 指标           │ 剩余日均需 │ 当前日均 │ 按季节预测全年 │ 预测占目标 │", "完成进度", "人次对比", "销售对比", "交易对比", "零售对比"] {
             XCTAssertTrue(result.stdout.contains(header), "\(header) missing:\n\(result.stdout)")
         }
         XCTAssertFalse(result.stdout.contains("（0%）"), "a figure in brackets without a name")

@@ -41,6 +41,12 @@ public struct TextTable {
         var hidden = 0
     }
 
+    /// The terminal columns the table takes when drawn.
+    public var width: Int {
+        let layout = layout()
+        return Self.total(layout.widths) + (layout.gapBefore == nil ? 0 : 4)
+    }
+
     /// How many columns the `…` column stands for when the table is drawn.
     public var hiddenColumns: Int { layout().hidden }
 
