@@ -59,7 +59,11 @@ public struct HuiyanCommand: ParsableCommand {
     static func unknownCommand(_ arguments: [String]) -> String? {
         guard let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first) else { return nil }
         var message = "unknown command '\(first)'"
-        if let guess = QueryError.suggestion(for: first, among: commandNames) { message += " — did you mean '\(guess)'?" }
+        if first.contains(where: \.isWhitespace) {
+            message += " — SQL runs with huiyan query \"SQL\" or huiyan -c \"SQL\""
+        } else if let guess = QueryError.suggestion(for: first, among: commandNames) {
+            message += " — did you mean '\(guess)'?"
+        }
         return message + "\nThe commands: \(commandNames.joined(separator: ", ")) (huiyan --help says what they do)."
     }
 
