@@ -64,7 +64,7 @@ final class REPLAnalystTerminalTests: FixtureDatabaseTestCase {
         try repl.type("SELECT c FROM orders")
         try repl.press("Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left")
         try repl.press("Tab")
-        var screen = repl.waitFor("category")
+        let screen = repl.waitFor("category")
         XCTAssertTrue(screen.contains("county"), screen)
         XCTAssertFalse(screen.contains("channel"), "a column of tickets offered for a statement on orders:\n\(screen)")
         try repl.press("C-c")
@@ -95,8 +95,7 @@ final class REPLAnalystTerminalTests: FixtureDatabaseTestCase {
         XCTAssertEqual(last.map { $0.trimmingCharacters(in: .whitespaces) }, expected)
         try repl.press("C-e")
         try repl.enter(";")
-        screen = repl.waitFor("1 row")
-        XCTAssertTrue(screen.contains("│ Xb │"), screen)
+        repl.waitFor("│ Xb │")
         try repl.quit()
     }
 
@@ -119,6 +118,13 @@ final class REPLAnalystTerminalTests: FixtureDatabaseTestCase {
             }
             try repl.press("C-d")
             repl.waitForExit()
+            // A command's error on a terminal is red too (the shell keeps the pane open after it).
+            let command = try REPLTerminal(database: directory + "/missing", arguments: ["tables", ";", "sleep", "60"],
+                                           environment: ["TERM": "xterm"].merging(noColor ? ["NO_COLOR": "1"] : [:]) { $1 })
+            command.waitFor("Error: no Huiyan database")
+            let failed = command.screen(escapes: true)
+            XCTAssertEqual(failed.range(of: "\u{1B}\\[[0-9;]*31m(\u{1B}\\[[0-9;]*m)?Error:", options: .regularExpression) != nil, !noColor,
+                           failed.debugDescription)
         }
     }
 }

@@ -47,7 +47,19 @@ public struct HuiyanCommand: ParsableCommand {
             warnError(message)
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
-        main(separateLeadingComment(arguments))
+        var command: ParsableCommand
+        do { command = try parseAsRoot(separateLeadingComment(arguments)) } catch { exit(withError: error) }
+        do {
+            try command.run()
+        } catch {
+            // A failure the parser would print as "Error: " and the error: the same, but red on a terminal.
+            let plain = String(describing: error)
+            if exitCode(for: error) == .failure, fullMessage(for: error) == "Error: " + plain {
+                warnError(plain)
+                Foundation.exit(ExitCode.failure.rawValue)
+            }
+            exit(withError: error)
+        }
     }
 
     /// The names `huiyan` takes as its first word.

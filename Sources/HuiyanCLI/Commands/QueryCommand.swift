@@ -8,7 +8,7 @@ struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Run SQL: SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, COPY.",
-        usage: "huiyan query [<options>] <sql>\n       huiyan query [<options>] -f <file> (- for standard input)",
+        usage: "huiyan query [<options>] <sql>\nhuiyan query [<options>] -f <file> (- for standard input)",
         discussion: """
         Statements are separated by ';' and run in order; the first error stops the rest (exit 1; the REPL \
         reading a script from standard input reports it and goes on). Money prints as yuan with two decimals, timestamps in the \
