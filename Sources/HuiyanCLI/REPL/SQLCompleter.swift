@@ -34,7 +34,7 @@ struct SQLCompleter {
             let command = trimmedHead.prefix { !$0.isWhitespace }.lowercased()
             switch command {
             case ".mode": pool = OutputFormat.allCases.map(\.rawValue)
-            case ".timer": pool = ["on", "off"]
+            case ".timer", ".separators": pool = ["on", "off"]
             case ".units": pool = NumberUnits.allCases.map(\.rawValue)
             case ".chart": pool = ChartRenderer.Kind.allCases.map(\.rawValue) + columnNames()
             case ".schema": pool = tableNames()
