@@ -26,6 +26,9 @@ static inline void huiyan_el_setup(EditLine *el, History *history_, huiyan_promp
     el_source(el, NULL);
 }
 
+/* Redraws the prompt and the line (after el_resize, when the terminal's width changed). */
+static inline void huiyan_el_refresh(EditLine *el) { el_set(el, EL_REFRESH); }
+
 static inline History *huiyan_history_open(int size) {
     HistEvent event;
     History *h = history_init();

@@ -37,7 +37,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(list.map { $0["rows"] as! Int }, [0, 0, 13])
 
         let describe = try huiyan.run(["describe", "visits"])
-        XCTAssertTrue(describe.stdout.contains("│ spend      │ MONEY     │ YES  │"), describe.stdout)
+        XCTAssertTrue(describe.stdout.contains("│ spend      │ DECIMAL(18,2) │ YES  │"), describe.stdout)
         let stats = try huiyan.run(["stats", "visits"])
         XCTAssertTrue(stats.stdout.contains("visits: 13 rows in 1 segment(s)"), stats.stdout)
         let verify = try huiyan.run(["verify"])

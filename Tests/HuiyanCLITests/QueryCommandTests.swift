@@ -3,21 +3,7 @@ import XCTest
 import HuiyanStorage
 
 /// `huiyan query` through the real binary: output formats, errors with carets, exit codes.
-final class QueryCommandTests: XCTestCase {
-    var directory: String!
-    var huiyan: HuiyanProcess!
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "huiyan-querycli-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        huiyan = HuiyanProcess(databasePath: directory + "/db")
-        for table in ["visits", "tickets", "orders"] {
-            XCTAssertEqual(try huiyan.run(["ingest", table, HuiyanProcess.fixtures + "/feeds/\(table).csv"]).status, 0)
-        }
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
-
+final class QueryCommandTests: FixtureDatabaseTestCase {
     func testTableOutputAlignsChineseAndNumbers() throws {
         let result = try huiyan.run(["query", "SELECT spot, count(*) AS n, sum(spend) AS spend FROM visits GROUP BY spot ORDER BY n DESC, spot LIMIT 3"])
         XCTAssertEqual(result.status, 0, result.stderr)

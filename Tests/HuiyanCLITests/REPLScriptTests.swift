@@ -3,21 +3,7 @@ import XCTest
 
 /// `huiyan < script.sql`: the REPL reading statements and meta-commands from a pipe prints only results, goes on
 /// after an error (exit status 1 at the end), and its `.output`, `.read` and `.open` work with real files.
-final class REPLScriptTests: XCTestCase {
-    var directory: String!
-    var huiyan: HuiyanProcess!
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "huiyan-replscript-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        huiyan = HuiyanProcess(databasePath: directory + "/db")
-        for table in ["visits", "tickets", "orders"] {
-            XCTAssertEqual(try huiyan.run(["ingest", table, HuiyanProcess.fixtures + "/feeds/\(table).csv"]).status, 0)
-        }
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
-
+final class REPLScriptTests: FixtureDatabaseTestCase {
     func testScriptOfStatementsAndMetaCommands() throws {
         try FileManager.default.copyItem(atPath: RendererGolden.directory + "/part.sql", toPath: directory + "/part.sql")
         XCTAssertEqual(try HuiyanProcess(databasePath: directory + "/other.db").run(["init"]).status, 0)
@@ -43,12 +29,12 @@ final class REPLScriptTests: XCTestCase {
     func testHelpListsEveryMetaCommand() throws {
         let result = try huiyan.run([], input: ".help\n")
         for command in [".help", ".tables", ".schema", ".mode", ".timer", ".maxrows", ".nullvalue", ".units", ".chart",
-                        ".read", ".output", ".open", ".quit"] {
+                        ".read", ".output", ".open", ".quit", ".maxwidth", ".separators", ".show"] {
             XCTAssertTrue(result.stdout.contains(command + " "), "\(command) missing from .help:\n\(result.stdout)")
         }
         let doc = try String(contentsOfFile: HuiyanProcess.fixtures + "/../docs/REPL.md", encoding: .utf8)
         for command in [".help", ".tables", ".schema", ".mode", ".timer", ".maxrows", ".nullvalue", ".units", ".chart",
-                        ".read", ".output", ".open", ".quit"] {
+                        ".read", ".output", ".open", ".quit", ".maxwidth", ".separators", ".show"] {
             XCTAssertTrue(doc.contains("`" + command), "\(command) missing from docs/REPL.md")
         }
     }

@@ -7,11 +7,14 @@ final class REPLTerminal {
     let socket = "huiyan-test-\(UUID().uuidString.prefix(8))"
     static let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    /// Starts `huiyan --db <db> [arguments]` in a terminal of `width` × 50 characters.
+    /// Starts `huiyan --db <db> [arguments]` in a terminal of `width` × 50 characters, with the test's
+    /// `environment` over the process's less NO_COLOR and COLUMNS, and HOME the database's folder (no start-up
+    /// file of the person running the tests).
     init(database: String, arguments: [String] = [], environment: [String: String], width: Int = 100) throws {
         guard Self.tmux != nil else { throw XCTSkip("tmux is not installed (tools/setup installs it)") }
         let env = environment.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
-        let command = "env \(env) \(HuiyanProcess.binary) --db \(database) \(arguments.joined(separator: " "))"
+        let home = (database as NSString).deletingLastPathComponent
+        let command = "env -u NO_COLOR -u COLUMNS HOME=\(home) \(env) \(HuiyanProcess.binary) --db \(database) \(arguments.joined(separator: " "))"
         try tmux(["-f", "/dev/null", "new-session", "-d", "-s", "repl", "-x", String(width), "-y", "50", command])
     }
 
@@ -58,10 +61,18 @@ final class REPLTerminal {
     /// Presses keys by tmux name: Enter, Up, Left, BSpace, Tab, C-a, C-c, C-d …
     func press(_ keys: String...) throws { try tmux(["send-keys", "-t", "repl"] + keys) }
 
-    /// The screen and its scrollback, wrapped lines joined.
-    func screen() -> String {
-        (try? tmux(["capture-pane", "-p", "-J", "-S", "-2000", "-t", "repl"], capture: true)) ?? ""
+    /// The screen and its scrollback, wrapped lines joined (`escapes`: with the colours as escape sequences).
+    func screen(escapes: Bool = false) -> String {
+        (try? tmux(["capture-pane", "-p", "-J"] + (escapes ? ["-e"] : []) + ["-S", "-2000", "-t", "repl"], capture: true)) ?? ""
     }
+
+    /// The visible screen as it is, lines not joined.
+    func rows() -> [String] {
+        ((try? tmux(["capture-pane", "-p", "-t", "repl"], capture: true)) ?? "").components(separatedBy: "\n")
+    }
+
+    /// Makes the terminal `width` columns wide (the program gets SIGWINCH).
+    func resize(width: Int) throws { try tmux(["resize-window", "-t", "repl", "-x", String(width)]) }
 
     /// Whether the program has ended (and its session with it).
     var hasExited: Bool { (try? tmux(["has-session", "-t", "repl"])) == nil }
@@ -95,6 +106,13 @@ final class REPLTerminal {
             Thread.sleep(forTimeInterval: 0.1)
         }
         XCTFail("no empty prompt \(prompt.debugDescription) on the screen:\n\(shown)", file: file, line: line)
+    }
+
+    /// Waits for the empty prompt, presses Ctrl-D and waits until the program has ended.
+    func quit(file: StaticString = #filePath, line: UInt = #line) throws {
+        waitForPrompt(file: file, line: line)
+        try press("C-d")
+        waitForExit(file: file, line: line)
     }
 
     /// Waits until the program has ended.

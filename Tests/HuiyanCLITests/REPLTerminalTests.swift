@@ -3,21 +3,8 @@ import XCTest
 
 /// The REPL driven through a pseudo-terminal (tmux), as an analyst uses it: line editing, history, modes, the
 /// timer, charts, errors, completion, Ctrl-A/E/R, Ctrl-C and Ctrl-D. Waits are for what the screen shows, never for time.
-final class REPLTerminalTests: XCTestCase {
-    var directory: String!
-    var huiyan: HuiyanProcess!
+final class REPLTerminalTests: FixtureDatabaseTestCase {
     var history: String { directory + "/history" }
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "huiyan-replterm-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        huiyan = HuiyanProcess(databasePath: directory + "/db")
-        for table in ["visits", "tickets", "orders"] {
-            XCTAssertEqual(try huiyan.run(["ingest", table, HuiyanProcess.fixtures + "/feeds/\(table).csv"]).status, 0)
-        }
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
 
     func start(_ arguments: [String] = [], database: String? = nil) throws -> REPLTerminal {
         let terminal = try REPLTerminal(database: database ?? directory + "/db", arguments: arguments,
@@ -40,12 +27,12 @@ final class REPLTerminalTests: XCTestCase {
         │ 东洲岛   │ 1 │
         """), screen)
 
-        // .mode csv, then the statement again from the history (one entry for both lines).
+        // .mode csv, then the statement again from the history (one entry that keeps both lines).
         try repl.enter(".mode csv")
         repl.waitForPrompt()
         try repl.press("Up")
         try repl.press("Up")
-        repl.waitFor("huiyan> SELECT spot, count(*) AS n FROM visits GROUP BY spot ORDER BY n DESC, spot LIMIT 2;")
+        repl.waitFor("huiyan> SELECT spot,\ncount(*) AS n FROM visits GROUP BY spot ORDER BY n DESC, spot LIMIT 2;")
         try repl.press("Enter")
         repl.waitFor("spot,n\n南岳衡山,3\n东洲岛,1\n")
 
@@ -92,9 +79,7 @@ final class REPLTerminalTests: XCTestCase {
         again.waitFor("bck:LIMIT 2")
         try again.press("Enter")
         again.waitFor("│ 南岳衡山 │ 3 │")
-        again.waitForPrompt()
-        try again.press("C-d")
-        again.waitForExit()
+        try again.quit()
     }
 
     func testChineseEditingKeysAndCompletion() throws {
@@ -135,9 +120,7 @@ final class REPLTerminalTests: XCTestCase {
         repl.waitForPrompt()
         try repl.enter(".nosuch")
         repl.waitFor("Error: unknown command .nosuch — the commands are .help .tables")
-        repl.waitForPrompt()
-        try repl.press("C-d")
-        repl.waitForExit()
+        try repl.quit()
     }
 
     func testCtrlCCancelsALongQueryAndTwiceAtTheEmptyPromptExits() throws {
@@ -149,8 +132,9 @@ final class REPLTerminalTests: XCTestCase {
         let repl = try start(database: big)
         let long = "SELECT visitor_id, spot, count(*), sum(spend), count(DISTINCT origin), count(DISTINCT route), count(DISTINCT group_type) FROM visits GROUP BY visitor_id, spot ORDER BY 3 DESC, 1, 2;"
         try repl.enter(long)
-        // After a second the progress line shows; Ctrl-C then cancels the statement, not the REPL.
-        repl.waitFor("Ctrl-C cancels")
+        // After a second the progress line shows, with the blocks read so far; Ctrl-C then cancels the
+        // statement, not the REPL.
+        repl.waitFor("read — Ctrl-C cancels")
         try repl.press("C-c")
         repl.waitFor("Error: query cancelled")
         repl.waitForPrompt()

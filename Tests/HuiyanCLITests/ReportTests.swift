@@ -108,6 +108,37 @@ final class ReportTests: XCTestCase {
         }
     }
 
+    /// The text report within 80 columns at the city scale's magnitudes (every figure × 3000: 9000万 arrivals, 百亿元)
+    /// with the catalog's longest spot name and description in every spot row.
+    func testTextReportFitsEightyColumnsAtCityScale() throws {
+        var report = try ReportFixture.report()
+        let scale: Int64 = 3000
+        func scaled(_ rows: [ReportRow]) -> [ReportRow] { rows.map { var r = $0; r.count *= scale; r.amount *= scale; return r } }
+        let width = { (spot: Spot) in DisplayWidth.of(spot.name) + DisplayWidth.of(spot.theme) + DisplayWidth.of(spot.county) }
+        let longest = try XCTUnwrap(ReportFixture.catalog.spots.max { width($0) < width($1) })
+        report.spots = scaled(report.spots).map {
+            var row = $0
+            row.name = longest.name
+            row.detail = "\(ReportBuilder.grade(of: longest))·\(longest.theme)·\(longest.county)"
+            return row
+        }
+        report.grades = scaled(report.grades); report.themes = scaled(report.themes); report.routes = scaled(report.routes)
+        report.counties = scaled(report.counties); report.treasures = scaled(report.treasures)
+        report.treasurePlatforms = scaled(report.treasurePlatforms); report.products = scaled(report.products)
+        report.merchants = scaled(report.merchants); report.retailCounties = scaled(report.retailCounties)
+        report.months = report.months.map { var m = $0; m.arrivals *= scale; m.revenue *= scale; m.retail *= scale; return m }
+        report.targets = report.targets.map {
+            var t = $0
+            t.toDate *= scale; t.neededPerDay *= Double(scale); t.pacePerDay *= Double(scale); t.projection *= Double(scale)
+            return t
+        }
+        let text = TextReport(data: report).render()
+        XCTAssertTrue(text.contains("9000.0万人次") && text.contains("216.56亿元"), "city-scale figures: \(text)")
+        for line in text.split(separator: "\n") {
+            XCTAssertLessThanOrEqual(RendererTests.columns(String(line)), 80, String(line))
+        }
+    }
+
     func testDimensionTablesHoldTheCatalogsAndReloadWithoutDoubling() throws {
         let catalog = ReportFixture.catalog
         XCTAssertEqual(try ReportFixture.scalar("SELECT count(*) FROM spots"), Int64(catalog.spots.count))

@@ -2,7 +2,8 @@ import Foundation
 import HuiyanQuery
 
 /// Watches one running statement from a background thread: Ctrl-C cancels it through its context, and after a
-/// second a progress line on the terminal shows how long it has run.
+/// second a progress line on the terminal shows how long it has run and how many blocks its scans have read
+/// (the query context counts those, not the blocks still to read, so there is no percentage).
 final class QueryWatch: @unchecked Sendable {
     private let context: QueryContext
     private let showProgress: Bool
@@ -36,7 +37,9 @@ final class QueryWatch: @unchecked Sendable {
             if fds[0].revents != 0, InterruptSignal.take() { context.cancel() }
             let seconds = Date().timeIntervalSince(started)
             if showProgress && seconds >= 1 && !isFinished {
-                let line = "\r\(Self.spinner[tick % Self.spinner.count]) running \(String(format: "%.1f", seconds)) s — Ctrl-C cancels"
+                let blocks = context.statistics.blocksScanned
+                let read = blocks > 0 ? " · \(Formatting.grouped(blocks)) block\(blocks == 1 ? "" : "s") read" : ""
+                let line = "\r\(Self.spinner[tick % Self.spinner.count]) running \(String(format: "%.1f", seconds)) s\(read) — Ctrl-C cancels\u{1B}[K"
                 FileHandle.standardError.write(Data(line.utf8))
                 drawn = true
                 tick += 1

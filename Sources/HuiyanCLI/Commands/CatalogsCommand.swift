@@ -15,8 +15,10 @@ struct CatalogsCommand: ParsableCommand {
             Creates the four tables if they are missing and replaces their rows by the catalogs' — the \
             built-in ones, or those of --catalogs DIR / $HUIYAN_CATALOGS after you edited a copy. `huiyan demo` \
             runs this too. Columns:
-              spots(spot, county, grade, theme, price)    routes(route, spot): one row per route and spot
-              products(product, category, county, price)  counties(county, kind, population_wan)
+              spots(spot, county, grade, theme, price)
+              routes(route, spot): one row per route and spot
+              products(product, category, county, price)
+              counties(county, kind, population_wan)
 
             Example:
               huiyan query "SELECT grade, count(*) FROM spots GROUP BY grade"

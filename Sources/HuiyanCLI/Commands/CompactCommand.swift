@@ -4,7 +4,8 @@ import HuiyanStorage
 struct CompactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compact",
-        abstract: "Merge small segments into large ones and rewrite segments of an older format (atomic; every row kept exactly once).")
+        abstract: "Merge small segments into large ones and rewrite segments of an older format (atomic; every row kept exactly once).",
+        usage: "huiyan compact [<options>] [<table>]")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "One table (default: all).") var table: String?

@@ -17,8 +17,10 @@ struct DemoCommand: ParsableCommand {
         ingested are passed over.
 
         Scales:
-          small   1,000,000 visits, 125,000 tickets, 500,000 orders (seconds; about 160 MB of CSV)
-          city    80,000,000 visits (the plan's 8000万), 10,000,000 tickets, 40,000,000 orders (about 12 GB of CSV)
+          small   1,000,000 visits, 125,000 tickets, 500,000 orders
+                  (seconds; about 160 MB of CSV)
+          city    80,000,000 visits (the plan's 8000万), 10,000,000 tickets,
+                  40,000,000 orders (about 12 GB of CSV)
 
         Examples:
           huiyan demo

@@ -1,8 +1,9 @@
 import ArgumentParser
+import HuiyanQuery
 import HuiyanStorage
 
 struct DescribeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show a table's columns and types.")
+    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show a table's columns and their SQL types (as SQL DESCRIBE names them).")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The table.") var table: String
@@ -20,7 +21,7 @@ struct DescribeCommand: ParsableCommand {
                 if let minimum = column.minimum { notes.append("at least \(minimum)") }
                 if column.type == .money { notes.append("exact, in fen; shown as yuan") }
                 if column.type == .timestamp { notes.append("UTC microseconds; shown in the database's zone") }
-                out.add([column.name, column.type.displayName, column.nullable ? "YES" : "NO", notes.joined(separator: "; ")])
+                out.add([column.name, SQLType(column.type).rawValue, column.nullable ? "YES" : "NO", notes.joined(separator: "; ")])
             }
             emit(out.render())
         }

@@ -6,23 +6,29 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Write a realistic demo feed (visits, tickets or orders) for a year, deterministically.",
+        usage: "huiyan generate <feed> --out <file> [<options>]",
         discussion: """
-        The rows follow FEEDS.md column for column, with timestamps ascending through the year. Daily \
-        volume follows the calendar — Spring Festival, 清明, 五一, the summer, the 国庆 Golden Week, \
-        weekends (for orders: 年货, 618, 双十一) — and times of day fall inside each spot's opening hours. \
-        Spots, routes, products, platforms and origins are drawn by their weights from the catalogs \
-        (see --catalogs). The same seed always gives the same bytes.
+        The rows follow FEEDS.md column for column, with timestamps ascending
+        through the year. Daily volume follows the calendar — Spring Festival,
+        清明, 五一, the summer, the 国庆 Golden Week, weekends (for orders: 年货,
+        618, 双十一) — and times of day fall inside each spot's opening hours.
+        Spots, routes, products, platforms and origins are drawn by their weights
+        from the catalogs (see --catalogs). The same seed always gives the same
+        bytes.
 
-        --bad-rows SHARE replaces exactly round(rows × SHARE) rows by malformed ones of varied kinds (bad \
-        timestamps, money with three decimals, qty 0, too few fields, empty required fields …), to try \
-        the ingest's rejects handling; with the default 0 every row is accepted.
+        --bad-rows SHARE replaces exactly round(rows × SHARE) rows by malformed \
+        ones of varied kinds (bad timestamps, money with three decimals, qty 0, \
+        too few fields, empty required fields …), to try the ingest's rejects \
+        handling; with the default 0 every row is accepted.
 
-        A one-line summary goes to standard error; nothing is written to standard output unless --out is -.
+        A one-line summary goes to standard error; nothing is written to standard \
+        output unless --out is -.
 
         Examples:
           huiyan generate visits --rows 1000000 --out visits-2025.csv
-          huiyan generate orders --rows 200000 --year 2024 --seed 7 --out orders.ndjson
-          huiyan generate tickets --rows 10000 --bad-rows 0.01 --out tickets-bad.csv
+          huiyan generate orders --rows 200000 --year 2024 --seed 7 \\
+            --out orders.ndjson
+          huiyan generate tickets --rows 10000 --bad-rows 0.01 --out bad.csv
         """)
 
     /// Accepted for uniformity (`huiyan --db X generate …`); generating touches no database.

@@ -39,3 +39,8 @@ func emit(_ text: String) {
 func warn(_ text: String) {
     FileHandle.standardError.write((text + "\n").data(using: .utf8)!)
 }
+
+/// Writes an error to standard error: `Error: ` (red on a terminal) and the message.
+func warnError(_ message: String) {
+    warn(Palette.forTerminal(STDERR_FILENO).apply(\.error, to: "Error:") + " " + message)
+}

@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import HuiyanQuery
+import HuiyanStorage
 
 /// `huiyan`: the command line of the Huiyan event-analytics engine.
 public struct HuiyanCommand: ParsableCommand {
@@ -10,26 +13,70 @@ public struct HuiyanCommand: ParsableCommand {
         tables — visits, tickets, orders — in compressed, checksummed column segments.
 
         Start with:
-          huiyan demo                               a generated year of Hengyang's feeds, queried, with the progress report
-          huiyan report --html report.html          the progress report against the plan's 2025 targets
-          huiyan init                               create ./huiyan.db with the feed tables
-          huiyan ingest visits visits.csv           load a feed; bad rows go to a rejects file
-          huiyan tables                             what is loaded
-          huiyan stats                              sizes and compression, per table and column
-          huiyan verify                             check every checksum
-          huiyan                                    the REPL (or run the statements piped to it)
+          huiyan demo                        a generated year of Hengyang's feeds,
+                                             queried, with the progress report
+          huiyan report --html report.html   the progress against 2025's targets
+          huiyan init                        create ./huiyan.db with the tables
+          huiyan ingest visits visits.csv    load a feed; bad rows go to rejects
+          huiyan tables                      what is loaded
+          huiyan stats                       sizes and compression per column
+          huiyan verify                      check every checksum
+          huiyan                             the REPL (or run statements piped
+                                             to it); huiyan -c "SQL" runs one
+          huiyan --generate-completion-script bash|zsh|fish
+                                             Tab completion for your shell
+                                             (docs/CLI.md says where it goes)
         """,
+        version: HuiyanCommand.version,
         subcommands: [InitCommand.self, IngestCommand.self, QueryCommand.self, TablesCommand.self, DescribeCommand.self,
                       StatsCommand.self, VerifyCommand.self, CompactCommand.self, GenerateCommand.self,
                       CatalogsCommand.self, DemoCommand.self, ReportCommand.self, REPLCommand.self],
         defaultSubcommand: REPLCommand.self
     )
 
+    /// The release, and the on-disk format it writes (`huiyan --version`).
+    public static let version = "huiyan 0.1.0 (database format \(DatabaseSettings.formatVersion))"
+
     public init() {}
 
-    /// Runs the command line; `--db PATH` is accepted before the subcommand too.
+    /// Runs the command line; `--db PATH` is accepted before the subcommand too. A first word that names no
+    /// command is refused with the nearest command's name, not read as the REPL's argument.
     public static func run(arguments: [String]) {
-        main(separateLeadingComment(moveGlobalOptions(arguments)))
+        let arguments = moveGlobalOptions(arguments)
+        if let message = unknownCommand(arguments) {
+            warnError(message)
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        var command: ParsableCommand
+        do { command = try parseAsRoot(separateLeadingComment(arguments)) } catch { exit(withError: error) }
+        do {
+            try command.run()
+        } catch {
+            // A failure the parser would print as "Error: " and the error: the same, but red on a terminal.
+            let plain = String(describing: error)
+            if exitCode(for: error) == .failure, fullMessage(for: error) == "Error: " + plain {
+                warnError(plain)
+                Foundation.exit(ExitCode.failure.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+
+    /// The names `huiyan` takes as its first word.
+    static var commandNames: [String] {
+        configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+    }
+
+    /// "unknown command 'tabels' — did you mean 'tables'?" when the first argument is a word that names no command.
+    static func unknownCommand(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first) else { return nil }
+        var message = "unknown command '\(first)'"
+        if first.contains(where: \.isWhitespace) {
+            message += " — SQL runs with huiyan query \"SQL\" or huiyan -c \"SQL\""
+        } else if let guess = QueryError.suggestion(for: first, among: commandNames) {
+            message += " — did you mean '\(guess)'?"
+        }
+        return message + "\nThe commands: \(commandNames.joined(separator: ", ")) (huiyan --help says what they do)."
     }
 
     /// SQL given to `query` that starts with a `--` comment would be read as an option: an argument that
@@ -44,7 +91,8 @@ public struct HuiyanCommand: ParsableCommand {
         return args + ["--", sql]
     }
 
-    /// Moves a leading `--db PATH` (or `--db=PATH`) behind the subcommand name, where the parser expects it.
+    /// Moves a leading `--db PATH` (or `--db=PATH`) behind the subcommand's words (`catalogs load`), where the
+    /// parser expects it; before an option of the REPL (`-c`, `-init`) it stays where it is.
     static func moveGlobalOptions(_ arguments: [String]) -> [String] {
         var args = arguments
         var moved: [String] = []
@@ -57,7 +105,8 @@ public struct HuiyanCommand: ParsableCommand {
                 break
             }
         }
-        guard !moved.isEmpty, let subcommand = args.first else { return arguments }
-        return [subcommand] + moved + args.dropFirst()
+        let words = args.prefix { !$0.hasPrefix("-") }.count
+        guard !moved.isEmpty, words > 0 else { return arguments }
+        return Array(args.prefix(words)) + moved + args.dropFirst(words)
     }
 }

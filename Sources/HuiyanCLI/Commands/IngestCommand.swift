@@ -7,6 +7,7 @@ struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Load CSV or NDJSON files into a table, atomically.",
+        usage: "huiyan ingest [<options>] <table> <files> ...",
         discussion: """
         Columns are matched by header name (CSV) or key (NDJSON), in any order. Every row is checked \
         against the table's schema; a bad row is written to the rejects file with file, line, field, \

@@ -8,15 +8,19 @@ struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Run SQL: SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, COPY.",
+        usage: "huiyan query [<options>] <sql>\nhuiyan query [<options>] -f <file> (- for standard input)",
         discussion: """
         Statements are separated by ';' and run in order; the first error stops the rest (exit 1; the REPL \
         reading a script from standard input reports it and goes on). Money prints as yuan with two decimals, timestamps in the \
         database's zone (Asia/Shanghai unless set otherwise). docs/SQL.md lists the dialect.
 
         Examples:
-          huiyan query "SELECT spot, count(*) AS arrivals FROM visits GROUP BY spot ORDER BY arrivals DESC LIMIT 10"
-          huiyan query --format csv "SELECT date_trunc('month', ts) AS month, sum(amount) FROM orders GROUP BY 1 ORDER BY 1"
+          huiyan query "SELECT spot, count(*) AS arrivals FROM visits
+                        GROUP BY spot ORDER BY arrivals DESC LIMIT 10"
+          huiyan query --format csv "SELECT date_trunc('month', ts) AS month,
+                        sum(amount) FROM orders GROUP BY 1 ORDER BY 1"
           huiyan query -f report.sql --format markdown
+          echo "SELECT count(*) FROM visits" | huiyan query -f -
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -24,7 +28,7 @@ struct QueryCommand: ParsableCommand {
     @Argument(help: "The SQL to run (or give -f FILE).")
     var sql: String?
 
-    @Option(name: .shortAndLong, help: "Read the SQL from a file.")
+    @Option(name: .shortAndLong, help: "Read the SQL from a file ('-': standard input).")
     var file: String?
 
     @Option(name: .long, help: "Output format: table, csv, json (one object per line), markdown or line.")
@@ -66,7 +70,8 @@ struct QueryCommand: ParsableCommand {
     func run() throws {
         let text: String
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else { throw QueryFailure("\(file): cannot read the file") }
+            let contents = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+            guard let data = contents else { throw QueryFailure("\(file): cannot read the file") }
             guard let decoded = String(data: data, encoding: .utf8) else {
                 throw QueryFailure("\(file): the query text is not valid UTF-8")
             }
@@ -83,6 +88,7 @@ struct QueryCommand: ParsableCommand {
         if let timeZone { engine.utcOffsetSeconds = try DatabaseSettings.fixedOffset(ofZone: timeZone) }
         var renderer = ResultRenderer(format: format.value, offsetSeconds: engine.utcOffsetSeconds)
         renderer.maxWidth = TerminalLocale.columns()
+        renderer.palette = Palette.forTerminal(STDOUT_FILENO)
         let optimizer = try disableRules.map { try OptimizerSettings.parse($0, source: "--disable-rules") } ?? .allOn
         let context = QueryContext(timeout: timeout, memoryLimit: memoryLimit.map { $0 << 20 } ?? QueryContext.defaultMemoryLimit,
                                    threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, optimizer: optimizer)
@@ -99,7 +105,7 @@ struct QueryCommand: ParsableCommand {
                 if !rendered.isEmpty { emit(rendered) }
             }
         } catch let error as QueryError {
-            warn("Error: \(error.message)")
+            warnError(error.message)
             if error.range != nil { warn(error.caret(in: text)) }
             throw ExitCode(context.isCancelled ? 130 : 1)
         }

@@ -6,26 +6,52 @@ struct REPLCommand: ParsableCommand {
         commandName: "repl",
         abstract: "An interactive SQL session (what `huiyan` alone starts on a terminal).",
         discussion: """
-        Statements end with ';' and may span lines. Meta-commands start with a dot: .help lists them \
-        (.tables, .schema, .mode, .timer, .maxrows, .nullvalue, .units, .chart, .read, .output, .open, .quit). \
+        Statements end with ';' and may span lines. Meta-commands start with a dot; .help lists them. \
         Line editing and history (~/.huiyan_history, or $HUIYAN_HISTORY) come from libedit; Tab completes \
-        tables, columns, keywords and commands; Ctrl-C cancels a running statement. docs/REPL.md has it all.
+        tables, columns, keywords and commands; Ctrl-C cancels a running statement.
+
+        At the start the statements and commands of ~/.huiyanrc run (-init FILE names another): settings such as \
+        .units wan and .timer on stay from one session to the next. docs/REPL.md has it all.
 
         When standard input is not a terminal, the statements and commands are read from it and only results \
         are printed:
           huiyan < report.sql
+          huiyan -c "SELECT count(*) FROM visits"
         """)
 
     @OptionGroup var global: GlobalOptions
 
+    @Option(name: [.customLong("init", withSingleDash: true), .customLong("init")],
+            help: ArgumentHelp("Run this file at the start instead of ~/.huiyanrc.", valueName: "file"))
+    var initFile: String?
+
+    @Option(name: .customShort("c"), help: ArgumentHelp(
+        "Run these statements and commands, print their results and exit (may be given more than once).",
+        valueName: "sql"))
+    var commands: [String] = []
+
+    /// The start-up file: `-init FILE`, else `~/.huiyanrc` when there is one (nil: none).
+    var startupFile: String? {
+        if let initFile { return initFile.isEmpty ? nil : initFile }
+        guard let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty else { return nil }
+        let path = (home as NSString).appendingPathComponent(".huiyanrc")
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
     func run() throws {
-        let interactive = TerminalLocale.isTerminal(STDIN_FILENO)
+        let interactive = commands.isEmpty && TerminalLocale.isTerminal(STDIN_FILENO)
         let session = try REPLSession(databasePath: global.databasePath, interactive: interactive)
         if interactive {
-            REPLRunner.interactive(session)
-        } else {
-            REPLRunner.script(session)
-            if session.hadError { throw ExitCode(1) }
+            REPLRunner.interactive(session, startupFile: startupFile)
+            return
         }
+        if commands.isEmpty {
+            REPLRunner.script(session, startupFile: startupFile)
+        } else {
+            // A lone ";" after each -c ends a last statement given without one (and is nothing after one that has it).
+            let lines = commands.flatMap { $0.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init) + [";"] }
+            REPLRunner.script(session, startupFile: startupFile, lines: lines)
+        }
+        if session.hadError { throw ExitCode(1) }
     }
 }

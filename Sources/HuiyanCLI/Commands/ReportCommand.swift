@@ -8,18 +8,21 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "The progress report against the plan's targets: text here, or one HTML page with charts.",
+        usage: "huiyan report [<options>]",
         discussion: """
-        Arrivals and tourism revenue to date against 8000万 and 700亿元, the share reached, the pace needed \
-        for the rest of the year and a projection from the calendar's seasonal profile; 网络零售 against \
-        400亿元 and e-commerce against 2000亿元; enterprises past 10亿元 (when the orders carry merchants); \
-        arrivals and revenue by spot, grade, theme, route and county; 雁城四宝 by product and platform; month \
-        by month. Every number is SQL on the database (tourism revenue = sum of visits.spend, online retail = \
-        sum of orders.amount); the targets come from the catalogs' targets.csv.
+        Arrivals and tourism revenue to date against 8000万 and 700亿元, the share
+        reached, the pace needed for the rest of the year and a projection from
+        the calendar's seasonal profile; 网络零售 against 400亿元 and e-commerce
+        against 2000亿元; enterprises past 10亿元 (when the orders carry
+        merchants); arrivals and revenue by spot, grade, theme, route and county;
+        雁城四宝 by product and platform; month by month. Every number is SQL on
+        the database (tourism revenue = sum of visits.spend, online retail = sum
+        of orders.amount); the targets come from the catalogs' targets.csv.
 
         Examples:
           huiyan report
           huiyan report --year 2025 --as-of 2025-06-30
-          huiyan report --html report.html        one self-contained page (inline SVG, nothing fetched)
+          huiyan report --html report.html   one page (inline SVG, nothing fetched)
         """)
 
     @OptionGroup var global: GlobalOptions

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HuiyanQuery
 import HuiyanStorage
 
 struct StatsCommand: ParsableCommand {
@@ -69,7 +70,7 @@ struct StatsCommand: ParsableCommand {
 
     static func collect(_ snapshot: TableSnapshot) -> TableStats {
         var columns = snapshot.schema.columns.map {
-            ColumnStats(name: $0.name, type: $0.type.displayName, storedBytes: 0, plainBytes: 0, nulls: 0,
+            ColumnStats(name: $0.name, type: SQLType($0.type).rawValue, storedBytes: 0, plainBytes: 0, nulls: 0,
                         dictionaryEntries: $0.type == .string ? 0 : nil, ratio: 0, bytesPerRow: 0)
         }
         var blocks = 0

@@ -2,8 +2,9 @@
 import Foundation
 
 /// Line editing through libedit: emacs keys (arrows, Ctrl-A/E, Ctrl-R search), history kept in a file across
-/// sessions, UTF-8 input (Chinese edits a character at a time), Tab completion. Ctrl-C at the prompt ends the
-/// line with `.interrupted`; the caller decides what it means.
+/// sessions (a statement over several lines stays on several lines), UTF-8 input (Chinese edits a character at a
+/// time), Tab completion, and a redraw at the new width when the terminal is resized. Ctrl-C at the prompt ends
+/// the line with `.interrupted`; the caller decides what it means.
 final class LineEditor {
     enum Input {
         case line(String)
@@ -21,6 +22,8 @@ final class LineEditor {
     nonisolated(unsafe) private static var promptText: UnsafeMutablePointer<CChar>? = strdup("")
     private let completer: SQLCompleter
     private var interrupted = false
+    /// Set by the SIGWINCH handler; the line is redrawn at the terminal's new width when the wait for a key wakes.
+    nonisolated(unsafe) private static var resized: sig_atomic_t = 0
 
     /// The history file: $HUIYAN_HISTORY, else ~/.huiyan_history.
     static var defaultHistoryPath: String? {
@@ -41,6 +44,12 @@ final class LineEditor {
         huiyan_el_setup(editLine, history, { _ in LineEditor.promptText }, { _, out in LineEditor.readCharacter(out) },
                         { _, _ in LineEditor.complete() })
         LineEditor.current = self
+        Self.resized = 0
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in LineEditor.resized = 1 }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGWINCH, &action, nil)
     }
 
     deinit {
@@ -93,9 +102,11 @@ final class LineEditor {
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: InterruptSignal.fd, events: Int16(POLLIN), revents: 0)]
         while true {
+            // Checked before each wait, not only when the signal interrupts one: it may come while keys are read.
+            if Self.resized != 0 { redrawAtNewWidth() }
             if poll(&fds, 2, -1) < 0 {
-                if errno == EINTR { continue }
-                return nil
+                guard errno == EINTR else { return nil }
+                continue
             }
             if fds[1].revents != 0, InterruptSignal.take() {
                 interrupted = true
@@ -111,18 +122,27 @@ final class LineEditor {
         }
     }
 
+    /// After a resize: a terminal that reflows its lines has moved the old drawing of the prompt and line where
+    /// libedit cannot know, so the line is drawn afresh on the next row at the new width.
+    private func redrawAtNewWidth() {
+        Self.resized = 0
+        el_resize(editLine)
+        FileHandle.standardOutput.write(Data("\r\n".utf8))
+        huiyan_el_refresh(editLine)
+    }
+
     /// Tab: the one completion inserted, or the common start of several (listed when there is nothing to add).
     private static func complete() -> UInt8 {
         let CC_REFRESH: UInt8 = 4, CC_REDISPLAY: UInt8 = 8, CC_ERROR: UInt8 = 6
         guard let editor = current, let info = el_line(editor.editLine)?.pointee, let base = info.buffer else { return CC_ERROR }
-        let length = info.cursor - base
-        let before = String(decoding: UnsafeRawBufferPointer(start: base, count: length), as: UTF8.self)
+        let before = String(decoding: UnsafeRawBufferPointer(start: base, count: info.cursor - base), as: UTF8.self)
+        let line = String(decoding: UnsafeRawBufferPointer(start: base, count: info.lastchar - base), as: UTF8.self)
         let word = String(before.reversed().prefix(while: SQLCompleter.isWordCharacter).reversed())
-        let candidates = editor.completer.candidates(before: before)
+        let candidates = editor.completer.candidates(before: before, statement: line)
         guard !candidates.isEmpty else { return CC_ERROR }
         if candidates.count == 1 {
             let rest = String(candidates[0].dropFirst(word.count))
-            _ = el_insertstr(editor.editLine, rest + " ")
+            _ = el_insertstr(editor.editLine, rest + SQLCompleter.suffix(after: candidates[0]))
             return CC_REFRESH
         }
         let common = SQLCompleter.commonPrefix(candidates)

@@ -6,17 +6,21 @@ enum REPLRunner {
     static let prompt = "huiyan> "
     static let continuationPrompt = "   ...> "
 
-    /// The interactive loop: Ctrl-C drops the line (twice at an empty prompt: quit), Ctrl-D and `.quit` quit.
-    static func interactive(_ session: REPLSession) {
+    /// The interactive loop, after the start-up file if there is one: Ctrl-C drops the line (twice at an empty
+    /// prompt: quit), Ctrl-D and `.quit` quit.
+    static func interactive(_ session: REPLSession, startupFile: String?) {
         InterruptSignal.install()
-        guard let editor = LineEditor(completer: SQLCompleter(database: { session.database })) else {
-            warn("Error: the line editor (libedit) could not start; reading statements without it")
-            script(session)
+        guard let editor = LineEditor(completer: SQLCompleter(database: { session.database }, pending: { session.pending })) else {
+            warnError("the line editor (libedit) could not start; reading statements without it")
+            script(session, startupFile: startupFile)
             return
         }
-        emit("Huiyan 廻雁 — \(session.databasePath). Statements end with ';'. .help lists the commands; Ctrl-D quits.")
+        emit("\(HuiyanCommand.version) — \(session.databasePath)")
+        emit("Statements end with ';'. .help lists the commands; Ctrl-D quits.")
+        if let startupFile, !session.runStartupFile(startupFile) { return }
         var interrupts = 0
-        // The lines of the entry being typed: a statement over several lines goes into the history as one.
+        // The lines of the entry being typed: a statement over several lines goes into the history as one entry
+        // that keeps its lines (recalled, it shows on them again).
         var entry: [String] = []
         loop: while true {
             switch editor.read(prompt: session.isContinuing ? continuationPrompt : prompt) {
@@ -39,7 +43,7 @@ enum REPLRunner {
                 entry.append(line)
                 let more = session.feed(line)
                 if !session.isContinuing {
-                    editor.remember(entry.joined(separator: entry.contains { $0.contains("--") } ? "\n" : " "))
+                    editor.remember(entry.joined(separator: "\n"))
                     entry = []
                 }
                 if !more { break loop }
@@ -47,9 +51,16 @@ enum REPLRunner {
         }
     }
 
-    /// Runs the lines of standard input as they come; prints results only (errors to standard error).
-    static func script(_ session: REPLSession) {
-        while let line = readLine(strippingNewline: true) {
+    /// Runs the start-up file, then the lines of standard input as they come; prints results only (errors to
+    /// standard error).
+    static func script(_ session: REPLSession, startupFile: String?) {
+        script(session, startupFile: startupFile, lines: AnyIterator { readLine(strippingNewline: true) })
+    }
+
+    /// Runs the start-up file, then `lines` (standard input, or the text of `-c`).
+    static func script<Lines: Sequence<String>>(_ session: REPLSession, startupFile: String?, lines: Lines) {
+        if let startupFile, !session.runStartupFile(startupFile) { return }
+        for line in lines {
             if !session.feed(line) { return }
         }
         session.finish()

@@ -16,6 +16,7 @@ final class REPLSession {
     private var buffer = StatementBuffer()
     private var lastResult: QueryResult?
     private var output: FileHandle?
+    private var outputPath: String?
     private var readDepth = 0
     /// Set when Ctrl-C cancelled a statement: a `.read` stops there instead of running the rest of its file.
     private var interrupted = false
@@ -31,6 +32,9 @@ final class REPLSession {
     /// Whether a statement has begun and waits for its `;`.
     var isContinuing: Bool { buffer.isContinuing }
 
+    /// The text of a statement begun on earlier lines (for completion).
+    var pending: String { buffer.pending }
+
     /// Drops a statement that was begun (Ctrl-C at the continuation prompt).
     func discardPending() { buffer.clear() }
 
@@ -39,6 +43,14 @@ final class REPLSession {
 
     /// Runs an unfinished last statement of a script that did not end with `;`.
     func finish() { finish(&buffer) }
+
+    /// Runs a start-up file (`~/.huiyanrc`, or `-init FILE`) as `.read` runs a file; false when it ran `.quit`.
+    func runStartupFile(_ path: String) -> Bool {
+        do { return try read(path) } catch {
+            fail("\(error)")
+            return true
+        }
+    }
 
     private func feed(_ line: String, into buffer: inout StatementBuffer) -> Bool {
         if !buffer.isContinuing, line.drop(while: \.isWhitespace).hasPrefix(".") {
@@ -94,8 +106,20 @@ final class REPLSession {
         renderer.nullText = settings.nullValue
         renderer.maxRows = settings.maxRows > 0 ? settings.maxRows : nil
         renderer.units = settings.units
-        renderer.maxWidth = output == nil ? TerminalLocale.columns() : nil
+        renderer.separators = settings.separators
+        if output == nil {
+            renderer.maxWidth = settings.maxWidth > 0 ? settings.maxWidth : TerminalLocale.columns()
+            renderer.palette = Palette.forTerminal(STDOUT_FILENO)
+        }
         return renderer
+    }
+
+    /// `.show`: every setting, the output and the database.
+    private var showText: String {
+        let rows = settings.listed(terminalWidth: output == nil ? TerminalLocale.columns() : nil)
+            + [("output", output == nil ? "stdout" : outputPath ?? ""), ("database", databasePath)]
+        let width = rows.map { DisplayWidth.of($0.0) }.max() ?? 0
+        return rows.map { DisplayWidth.padded($0.0, to: width, right: true) + ": " + $0.1 }.joined(separator: "\n")
     }
 
     // MARK: Meta-commands
@@ -106,11 +130,14 @@ final class REPLSession {
             case .help: show(Self.helpText)
             case .tables: run("SHOW TABLES;")
             case .schema(let table): show(try schema(of: table))
-            case .mode(let mode): settings.mode = mode
-            case .timer(let on): settings.timer = on
-            case .maxRows(let n): settings.maxRows = n
+            case .mode(let mode): if let mode { settings.mode = mode } else { say(settings.mode.rawValue) }
+            case .timer(let on): if let on { settings.timer = on } else { say(REPLSettings.onOff(settings.timer)) }
+            case .maxRows(let n): if let n { settings.maxRows = n } else { say(String(settings.maxRows)) }
+            case .maxWidth(let n): if let n { settings.maxWidth = n } else { say(String(settings.maxWidth)) }
             case .nullValue(let text): settings.nullValue = text
-            case .units(let units): settings.units = units
+            case .units(let units): if let units { settings.units = units } else { say(settings.units.rawValue) }
+            case .separators(let on): if let on { settings.separators = on } else { say(REPLSettings.onOff(settings.separators)) }
+            case .show: say(showText)
             case .chart(let kind, let column): try chart(kind, column: column)
             case .read(let path): if try !read(path) { return false }
             case .output(let path): try redirect(to: path)
@@ -127,12 +154,18 @@ final class REPLSession {
         return true
     }
 
-    /// `.help`: every meta-command and the keys of the line editor.
+    /// `.help`: every meta-command and the keys of the line editor, within 80 columns.
     static var helpText: String {
         let width = MetaCommand.all.map { DisplayWidth.of($0.name + " " + $0.arguments) }.max() ?? 0
-        var lines = MetaCommand.all.map { DisplayWidth.padded($0.name + " " + $0.arguments, to: width) + "  " + $0.summary }
-        lines += ["", "Statements end with ';' and may span lines. Keys: ↑/↓ history, Ctrl-R search history, Tab completes,",
-                  "Ctrl-A/Ctrl-E start/end of line, Ctrl-C cancels a running statement (twice at an empty prompt: quit), Ctrl-D quits."]
+        let margin = "\n" + String(repeating: " ", count: width + 2)
+        var lines = MetaCommand.all.map {
+            DisplayWidth.padded($0.name + " " + $0.arguments, to: width) + "  "
+                + DisplayWidth.wrapped($0.summary, to: 80 - width - 2).replacingOccurrences(of: "\n", with: margin)
+        }
+        lines += ["", DisplayWidth.wrapped("Statements end with ';' and may span lines. Keys: ↑/↓ history (a statement over "
+            + "several lines comes back on its lines), Ctrl-R searches the history, Tab completes, Ctrl-A/Ctrl-E go to the "
+            + "start/end of the line, Ctrl-C cancels a running statement (twice at an empty prompt: quit), Ctrl-D quits. "
+            + "~/.huiyanrc runs at the start (-init FILE names another).", to: 80)]
         return lines.joined(separator: "\n")
     }
 
@@ -157,7 +190,10 @@ final class REPLSession {
     /// Runs a file; false when it ran `.quit`.
     private func read(_ path: String) throws -> Bool {
         guard readDepth < 16 else { throw MetaCommand.Problem(description: "\(path): .read nested too deeply") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw MetaCommand.Problem(description: "\(path): cannot read the file") }
+        // A file handle reads devices too (-init /dev/null: no start-up file), which contents(atPath:) does not.
+        guard let data = FileHandle(forReadingAtPath: path).flatMap({ try? $0.readToEnd() ?? Data() }) else {
+            throw MetaCommand.Problem(description: "\(path): cannot read the file")
+        }
         guard let text = String(data: data, encoding: .utf8) else { throw MetaCommand.Problem(description: "\(path): not valid UTF-8") }
         readDepth += 1
         defer { readDepth -= 1 }
@@ -180,11 +216,13 @@ final class REPLSession {
     private func redirect(to path: String?) throws {
         try output?.close()
         output = nil
+        outputPath = nil
         guard let path else { return }
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw MetaCommand.Problem(description: "\(path): cannot write the file")
         }
         output = handle
+        outputPath = path
     }
 
     // MARK: Output
@@ -201,6 +239,6 @@ final class REPLSession {
 
     private func fail(_ text: String) {
         hadError = true
-        warn("Error: " + text)
+        warnError(text)
     }
 }

@@ -2,10 +2,13 @@ import HuiyanQuery
 import HuiyanStorage
 
 /// Candidates for Tab: meta-commands at the start of a line and their arguments after them; table names after
-/// FROM, JOIN, TABLE and DESCRIBE; table names, column names, SQL keywords and functions elsewhere.
+/// FROM, JOIN, TABLE and DESCRIBE; table names, column names, SQL keywords and functions elsewhere — the
+/// columns of the tables the statement names, or of every table while it names none.
 struct SQLCompleter {
     /// The database whose tables and columns complete.
     var database: () -> Database
+    /// The statement's text on earlier lines (a statement over several lines).
+    var pending: () -> String = { "" }
 
     static let functions = ["count", "sum", "avg", "min", "max", "approx_count_distinct", "date_trunc", "date_part",
                             "extract", "strftime", "coalesce", "nullif", "lower", "upper", "length", "abs", "round"]
@@ -13,8 +16,14 @@ struct SQLCompleter {
     /// The characters of a word completion replaces.
     static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "." }
 
-    /// Completions of the word that ends `line` (the text before the cursor), sorted, without repeats.
-    func candidates(before line: String) -> [String] {
+    /// What Tab adds after a completed word: nothing after a function (its `(` follows), a space elsewhere.
+    static func suffix(after candidate: String) -> String {
+        functions.contains(candidate.lowercased()) ? "" : " "
+    }
+
+    /// Completions of the word that ends `line` (the text before the cursor), sorted, without repeats; `statement`
+    /// is the whole statement typed so far (earlier lines and all of this one), whose tables limit the columns.
+    func candidates(before line: String, statement: String? = nil) -> [String] {
         let word = String(line.reversed().prefix(while: Self.isWordCharacter).reversed())
         let head = line.dropLast(word.count)
         let trimmedHead = head.drop(while: \.isWhitespace)
@@ -25,7 +34,7 @@ struct SQLCompleter {
             let command = trimmedHead.prefix { !$0.isWhitespace }.lowercased()
             switch command {
             case ".mode": pool = OutputFormat.allCases.map(\.rawValue)
-            case ".timer": pool = ["on", "off"]
+            case ".timer", ".separators": pool = ["on", "off"]
             case ".units": pool = NumberUnits.allCases.map(\.rawValue)
             case ".chart": pool = ChartRenderer.Kind.allCases.map(\.rawValue) + columnNames()
             case ".schema": pool = tableNames()
@@ -37,7 +46,7 @@ struct SQLCompleter {
         } else {
             let lower = word.first.map { $0.isLowercase } ?? false
             let keywords = Keyword.allCases.map { lower ? $0.rawValue.lowercased() : $0.rawValue }
-            pool = tableNames() + columnNames() + keywords + Self.functions
+            pool = tableNames() + columnNames(of: tablesNamed(in: pending() + "\n" + (statement ?? line))) + keywords + Self.functions
         }
         let prefix = word.lowercased()
         return Array(Set(pool.filter { $0.lowercased().hasPrefix(prefix) && $0.count > word.count })).sorted()
@@ -45,9 +54,17 @@ struct SQLCompleter {
 
     private func tableNames() -> [String] { (try? database().tableNames()) ?? [] }
 
-    private func columnNames() -> [String] {
+    /// The columns of `tables` (nil: of every table).
+    private func columnNames(of tables: [String]? = nil) -> [String] {
         let db = database()
-        return tableNames().flatMap { (try? db.manifest(of: $0).schema.columns.map(\.name)) ?? [] }
+        return (tables ?? tableNames()).flatMap { (try? db.manifest(of: $0).schema.columns.map(\.name)) ?? [] }
+    }
+
+    /// The tables whose names are words of `statement` (nil when it names none).
+    private func tablesNamed(in statement: String) -> [String]? {
+        let words = Set(statement.split { !Self.isWordCharacter($0) }.map { $0.lowercased() })
+        let named = tableNames().filter { words.contains($0.lowercased()) }
+        return named.isEmpty ? nil : named
     }
 
     /// The longest start all candidates share.

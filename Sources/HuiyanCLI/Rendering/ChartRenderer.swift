@@ -50,7 +50,8 @@ public struct ChartRenderer {
             labelIndex.map { renderer.display(row[$0]) ?? "NULL" } ?? String(n + 1)
         }
         let values = result.rows.map { ResultRenderer.number($0[valueIndex]) ?? 0 }
-        let texts = result.rows.map { renderer.display($0[valueIndex]) ?? "NULL" }
+        let digits = renderer.wanDigits(result)[valueIndex]
+        let texts = result.rows.map { renderer.display($0[valueIndex], digits: digits) ?? "NULL" }
         let title = result.columnNames[valueIndex] + (labelIndex.map { " by " + result.columnNames[$0] } ?? "")
         switch kind {
         case .bar: return title + "\n" + bars(labels: labels, values: values, texts: texts)

@@ -41,6 +41,40 @@ public enum DisplayWidth {
         return right ? pad + text : text + pad
     }
 
+    /// `text` in lines of at most `width` columns, each after `indent` spaces: broken at a space, or between
+    /// two characters of which one is wide (Chinese breaks anywhere), a word longer than a line cut where it must.
+    public static func wrapped(_ text: String, to width: Int, indent: Int = 0) -> String {
+        let margin = String(repeating: " ", count: indent)
+        let room = max(1, width - indent)
+        var lines: [String] = []
+        var line = "", used = 0
+        /// Where `line` may be broken: its length in characters and columns there.
+        var lastBreak: (characters: Int, columns: Int)?
+        var previousWide = false
+        for character in text {
+            let w = of(String(character))
+            if used + w > room, !line.isEmpty {
+                if let cut = lastBreak, cut.characters > 0 {
+                    let head = String(line.prefix(cut.characters)), tail = String(line.dropFirst(cut.characters))
+                    lines.append(head)
+                    line = String(tail.drop { $0 == " " })
+                    used = of(line)
+                } else {
+                    lines.append(line)
+                    line = ""; used = 0
+                }
+                lastBreak = nil
+            }
+            if character == " " && line.isEmpty { continue }
+            if character == " " || w == 2 || previousWide { lastBreak = (line.count, used) }
+            line.append(character)
+            used += w
+            previousWide = w == 2
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines.map { margin + $0.trimmingTrailingSpaces }.joined(separator: "\n")
+    }
+
     /// Widths without a UTF-8 locale: the East Asian wide ranges of Unicode's EastAsianWidth.txt.
     static func fallback(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
@@ -56,5 +90,13 @@ public enum DisplayWidth {
             return 2
         }
         return 1
+    }
+}
+
+private extension String {
+    var trimmingTrailingSpaces: String {
+        var s = self
+        while s.hasSuffix(" ") { s.removeLast() }
+        return s
     }
 }

@@ -14,27 +14,28 @@ struct HTMLReport {
                                               caption: "\(ReportFormat.figure(Double(t.toDate), t.unit)) / 目标 \(ReportFormat.figure(Double(t.target), t.unit))",
                                               expected: t.expectedShare) + "</figure>"
         }
-        body += "</div>"
-        body += "<table><tr><th>指标</th><th>目标</th><th>累计</th><th>完成率</th><th>应完成</th><th>剩余日均需</th><th>当前日均</th><th>按季节预测全年</th></tr>"
+        body += "</div>" + Self.gaugeLegend
+        body += "<table><tr><th>指标</th><th>目标</th><th>累计</th><th>完成率</th><th>应完成</th><th>剩余日均需</th><th>当前日均</th><th>按季节预测全年</th><th>预测占目标</th></tr>"
         for t in data.targets {
             body += "<tr><td>\(e(t.label))</td><td class=\"n\">\(e(ReportFormat.figure(Double(t.target), t.unit)))</td>"
                 + "<td class=\"n\">\(e(ReportFormat.figure(Double(t.toDate), t.unit)))</td><td class=\"n\">\(ReportFormat.percent(t.share))</td><td class=\"n\">\(ReportFormat.percent(t.expectedShare))</td>"
                 + "<td class=\"n\">\(t.neededPerDay > 0 ? e(ReportFormat.figure(t.neededPerDay, t.unit)) : "—")</td>"
                 + "<td class=\"n\">\(e(ReportFormat.figure(t.pacePerDay, t.unit)))</td>"
-                + "<td class=\"n\">\(e(ReportFormat.figure(t.projection, t.unit)))（\(ReportFormat.percent(t.projectedShare, digits: 0))）</td></tr>"
+                + "<td class=\"n\">\(e(ReportFormat.figure(t.projection, t.unit)))</td>"
+                + "<td class=\"n\">\(ReportFormat.percent(t.projectedShare, digits: 0))</td></tr>"
         }
         body += "</table>"
         body += "<p class=\"note\">\(e(data.growthNote))<br>\(e(data.enterpriseNote))<br>"
-            + "仪表盘中的黑色刻度为按季节规律至今应完成的比例（绿色: 已达到; 黄色: 达到八成以上; 红色: 不足八成）；按季节预测假定余下月份延续节假日与季节规律。电子商务交易额仅含数据中的零售订单。</p>"
+            + "按季节预测假定余下月份延续节假日与季节规律。电子商务交易额仅含数据中的零售订单。</p>"
 
         body += "<h2>月度趋势</h2><div class=\"row\">"
         body += "<figure><figcaption>游客接待量（人次）</figcaption>"
             + SVGChart.lines([SVGChart.Series(name: "接待人次", values: data.months.map { Double($0.arrivals) }, color: "#1565c0")],
-                             format: ReportFormat.count) + "</figure>"
+                             format: { ReportFormat.axis(ReportFormat.count($0)) }) + "</figure>"
         body += "<figure><figcaption>旅游收入与网络零售（元）</figcaption>"
             + SVGChart.lines([SVGChart.Series(name: "旅游收入", values: data.months.map { Double($0.revenue) }, color: "#ef6c00"),
                               SVGChart.Series(name: "网络零售", values: data.months.map { Double($0.retail) }, color: "#6a1b9a")],
-                             format: { ReportFormat.money(fen: $0) }) + "</figure></div>"
+                             format: { ReportFormat.axis(ReportFormat.money(fen: $0)) }) + "</figure></div>"
 
         body += "<h2>景区与产品</h2><div class=\"row\">"
         body += "<figure><figcaption>接待量前 10 的景区</figcaption>"
@@ -87,6 +88,12 @@ struct HTMLReport {
         return s + "</table></section>"
     }
 
+    /// What the gauges' colours and black tick mean, beside them.
+    static let gaugeLegend = "<p class=\"legend\">"
+        + [("#2e7d32", "已达到应完成的进度"), ("#f9a825", "达到应完成的八成以上"), ("#c62828", "不足应完成的八成")]
+            .map { "<span><i style=\"background:\($0.0)\"></i>\($0.1)</span>" }.joined()
+        + "<span><i class=\"tick\"></i>黑色刻度: 按季节规律至今应完成的比例</span></p>"
+
     static let style = """
     body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:24px 32px;color:#222;background:#fff;max-width:1200px}
     h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;border-bottom:2px solid #1565c0;padding-bottom:4px;margin-top:28px}
@@ -94,5 +101,12 @@ struct HTMLReport {
     .gauges,.row{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0}figcaption{font-weight:bold;margin:6px 0}
     table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border-bottom:1px solid #ddd;padding:3px 10px;text-align:left}
     td.n{text-align:right;font-variant-numeric:tabular-nums}section{min-width:300px}footer{margin-top:32px;color:#888;font-size:12px}
+    .legend{font-size:13px;color:#333;display:flex;flex-wrap:wrap;gap:16px;margin:4px 0 10px}
+    .legend i{display:inline-block;width:14px;height:14px;margin-right:5px;vertical-align:-2px;border-radius:2px}
+    .legend i.tick{width:3px;background:#333;border-radius:0}
+    @page{size:A4;margin:12mm}
+    @media print{body{margin:0;max-width:none;font-size:12px}h2{margin-top:14px;break-after:avoid}
+    figure,section,table,.legend{break-inside:avoid}svg.chart{max-width:100%;height:auto}
+    .legend i{print-color-adjust:exact;-webkit-print-color-adjust:exact}footer{margin-top:12px}}
     """
 }

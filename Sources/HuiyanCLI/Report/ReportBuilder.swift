@@ -83,7 +83,7 @@ struct ReportBuilder {
         }
         let spots = spotRows.map { row -> ReportRow in
             var row = row
-            if let spot = catalog.spot(named: row.name) { row.detail = "\(Self.grade(of: spot)) · \(spot.theme) · \(spot.county)" }
+            if let spot = catalog.spot(named: row.name) { row.detail = "\(Self.grade(of: spot))·\(spot.theme)·\(spot.county)" }
             return row
         }
 

@@ -23,6 +23,11 @@ enum ReportFormat {
         unit == .fen ? money(fen: value) : count(value) + "人次"
     }
 
+    /// A figure as an axis label: without a fraction that is all zeros (`500.0万元` → `500万元`, `0.00元` → `0元`).
+    static func axis(_ text: String) -> String {
+        text.replacingOccurrences(of: #"\.0+(?![0-9])"#, with: "", options: .regularExpression)
+    }
+
     static func percent(_ share: Double, digits: Int = 1) -> String {
         String(format: "%.\(digits)f%%", share * 100)
     }

@@ -35,17 +35,27 @@ enum SVGChart {
         return s + "</svg>"
     }
 
-    /// Lines over the twelve months; the y axis starts at 0 and is labelled with `format`.
+    /// The round step (1, 2 or 5 times a power of ten) at least `raw`: 846.2 → 1000, 0.3 → 0.5, 1.2 → 2.
+    static func roundStep(_ raw: Double) -> Double {
+        guard raw > 0, raw.isFinite else { return 1 }
+        let power = pow(10, (log10(raw)).rounded(.down))
+        return [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= raw * (1 - 1e-9) } ?? 10 * power
+    }
+
+    /// Lines over the twelve months; the y axis starts at 0 and steps at round numbers (1-2-5), labelled with
+    /// `format`.
     static func lines(_ series: [Series], format: (Double) -> String, width: Double = 560, height: Double = 260) -> String {
         let left = 78.0, right = 16.0, top = 16.0, bottom = 46.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let largest = series.flatMap(\.values).max() ?? 0
-        let ceiling = largest > 0 ? largest * 1.1 : 1
+        let step = roundStep(largest / 4)
+        let ticks = max(1, Int((largest / step).rounded(.up)))
+        let ceiling = step * Double(ticks)
         func x(_ month: Int) -> Double { left + plotWidth * (Double(month) + 0.5) / 12 }
         func y(_ value: Double) -> Double { top + plotHeight * (1 - value / ceiling) }
         var s = "<svg class=\"chart\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\">"
-        for tick in 0...4 {
-            let value = ceiling * Double(tick) / 4
+        for tick in 0...ticks {
+            let value = step * Double(tick)
             s += "<line x1=\"\(f(left))\" y1=\"\(f(y(value)))\" x2=\"\(f(width - right))\" y2=\"\(f(y(value)))\" stroke=\"#e5e5e5\"/>"
             s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#666\">\(escape(format(value)))</text>"
         }

@@ -21,7 +21,7 @@ public struct QueryError: Error, CustomStringConvertible, Equatable {
     public var description: String { message }
 
     /// "did you mean" for a misspelt name: the closest candidate within a small edit distance.
-    static func suggestion(for name: String, among candidates: [String]) -> String? {
+    public static func suggestion(for name: String, among candidates: [String]) -> String? {
         let lower = name.lowercased()
         let scored = candidates.map { ($0, editDistance(lower, $0.lowercased())) }.sorted { $0.1 < $1.1 }
         guard let best = scored.first, best.1 <= max(1, lower.count / 3) else { return nil }
