@@ -408,9 +408,19 @@ final class GroupTable {
             }
             v.nulls = flags
         }
-        if type == .string { v.pool = StringPool(strings.dictionary(), isSorted: false) }
+        if type == .string { v.pool = stringPool() }
         return v
     }
+
+    /// The interned strings as one pool, made once for every string key's vector (they share the ids).
+    private func stringPool() -> StringPool {
+        if let pool = keyPool, pool.count == strings.count { return pool }
+        let pool = StringPool(strings.dictionary(), isSorted: false)
+        keyPool = pool
+        return pool
+    }
+
+    private var keyPool: StringPool?
 
     /// The group in this table of group `g` of another table (merging thread-local tables).
     func adopt(group g: Int, from other: GroupTable) -> Int32 {

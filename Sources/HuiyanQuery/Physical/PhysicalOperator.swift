@@ -4,6 +4,8 @@ import Dispatch
 protocol PhysicalOperator: AnyObject {
     /// The operators whose rows this one reads.
     var inputs: [PhysicalOperator] { get }
+    /// The statement's context, zone and rules.
+    var environment: ExecutionEnvironment { get }
     /// EXPLAIN's lines for this operator: its name first, then details (indented by the caller).
     func explanation(offsetSeconds: Int) throws -> [String]
     /// Runs the operator (and its inputs).
@@ -23,12 +25,16 @@ struct ExecutionEnvironment {
 }
 
 extension PhysicalOperator {
+    /// Made all at once, the chunks are held (until the consumer is done with its input) while handed on.
     func produce(into consume: (DataChunk) throws -> Void) throws {
-        for chunk in try execute() { try consume(chunk) }
+        let chunks = try execute()
+        try environment.context.hold(chunks.reduce(0) { $0 + $1.approximateBytes }, for: self)
+        for chunk in chunks { try consume(chunk) }
     }
 
     /// Runs the operator through `produce`, recording its rows and its time (its inputs' included, the
-    /// consumer's not) for EXPLAIN ANALYZE; nothing is held for it: `consume` holds what it keeps.
+    /// consumer's not) for EXPLAIN ANALYZE; chunks handed on one at a time are not held for it: `consume`
+    /// holds what it keeps.
     func stream(in context: QueryContext, _ consume: (DataChunk) throws -> Void) throws {
         let start = DispatchTime.now().uptimeNanoseconds
         var consuming: UInt64 = 0

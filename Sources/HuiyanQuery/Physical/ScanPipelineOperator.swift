@@ -22,7 +22,10 @@ final class ScanPipelineOperator: PhysicalOperator {
         try withoutActuallyEscaping(consume) { consume in
             let executor = SelectExecutor(plan: plan, context: environment.context, offsetSeconds: environment.offsetSeconds)
             executor.consume = consume
-            for chunk in try executor.run() { try consume(chunk) }
+            // What the pipeline did not hand on as it went (an aggregate's groups) it hands on now, held.
+            let chunks = try executor.run()
+            try environment.context.hold(chunks.reduce(0) { $0 + $1.approximateBytes }, for: self)
+            for chunk in chunks { try consume(chunk) }
         }
     }
 

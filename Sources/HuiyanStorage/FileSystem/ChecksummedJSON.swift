@@ -22,7 +22,9 @@ public enum ChecksummedJSON {
         let json = Array(bytes[..<markerStart])
         let hexStart = markerStart + marker.count
         let hexText = String(decoding: bytes[hexStart..<min(hexStart + 16, bytes.count)], as: UTF8.self)
-        guard hexStart + 17 == bytes.count, bytes.last == 0x0A, let expected = UInt64(hexText, radix: 16) else {
+        // Exactly as written: 16 lowercase hex digits (a flipped bit that upper-cases one is damage too).
+        let lowercaseHex = hexText.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        guard hexStart + 17 == bytes.count, bytes.last == 0x0A, lowercaseHex, let expected = UInt64(hexText, radix: 16) else {
             throw StorageError.corrupt(path: path, detail: "malformed checksum line")
         }
         guard Checksum.xxh3(of: json) == expected else {
