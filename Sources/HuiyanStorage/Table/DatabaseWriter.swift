@@ -11,6 +11,9 @@ public final class DatabaseWriter {
         try removeOrphans()
     }
 
+    /// The ending of a note in `<db>/rejects` naming a temporary rejects file outside the database.
+    public static let pendingNoteSuffix = ".pending.part"
+
     /// Releases the writer lock.
     public func close() { lock.release() }
 
@@ -47,6 +50,13 @@ public final class DatabaseWriter {
             try FileIO.removeDirectory(folder)
         }
         try? FileIO.remove(FileIO.join(database.path, DatabaseSettings.fileName + ".tmp"))
+        // What a killed ingest left of its rejects: parts (`*.part`), a rejects file not yet put in place
+        // (`.NAME.part-PID-…`), and notes naming one outside the database (`*.pending.part`).
+        let rejects = FileIO.join(database.path, "rejects")
+        for file in (try? FileIO.list(rejects)) ?? [] where file.hasSuffix(".part") || file.contains(UserOutputFile.partMarker) {
+            let path = FileIO.join(rejects, file)
+            if file.hasSuffix(Self.pendingNoteSuffix) { try UserOutputFile.removeLeftover(noteAt: path) } else { try FileIO.remove(path) }
+        }
         for table in try database.tableNames() {
             let directory = database.tablePath(table)
             // A table whose manifest is damaged is left exactly as it is (verify reports it); the others are cleaned.
