@@ -34,6 +34,7 @@ public final class QueryEngine {
 
     /// Runs one parsed statement; `sql` is the text its ranges refer to.
     public func execute(_ statement: Statement, sql: String, context: QueryContext = QueryContext()) throws -> QueryResult {
+        CancellationPoll.enter(context)
         switch statement {
         case .select(let select):
             let planned = try plan(select, sql: sql, context: context)
