@@ -68,7 +68,7 @@ public final class QueryEngine {
         case .createTable(let create):
             return try createTable(create)
         case .copy(let copy):
-            return try self.copy(copy)
+            return try self.copy(copy, context: context)
         }
     }
 
@@ -99,8 +99,10 @@ public final class QueryEngine {
         return QueryResult(columnNames: [], columnTypes: [], rows: [], message: "created table \(schema.name) with \(columns.count) column(s)")
     }
 
-    private func copy(_ copy: CopyStatement) throws -> QueryResult {
+    private func copy(_ copy: CopyStatement, context: QueryContext) throws -> QueryResult {
         var options = IngestOptions()
+        // Ctrl-C and --timeout reach the reading and parsing (checked before every read of the file).
+        options.cancellation = { try context.check() }
         options.command = "COPY \(copy.table.name) FROM '\(copy.path)'"
         for (name, value) in copy.options {
             let flag = ["true", "1", "on", "yes"].contains(value.lowercased())
@@ -114,13 +116,16 @@ public final class QueryEngine {
             case "force": options.force = flag
             case "ignore_unknown_columns": options.ignoreUnknownColumns = flag
             case "rejects": options.rejectsPath = value
+            case "overwrite": options.replaceRejects = flag
             case "header": break
-            default: throw QueryError("unknown COPY option \(name) (FORMAT, STRICT, FORCE, IGNORE_UNKNOWN_COLUMNS, REJECTS)", at: copy.range)
+            default: throw QueryError("unknown COPY option \(name) (FORMAT, STRICT, FORCE, IGNORE_UNKNOWN_COLUMNS, REJECTS, OVERWRITE)", at: copy.range)
             }
         }
         let summary: IngestSummary
         do {
             summary = try Ingestor(database: database).ingest(table: copy.table.name, files: [copy.path], options: options)
+        } catch let error as QueryError {
+            throw error
         } catch {
             throw QueryError("\(error)", at: copy.range)
         }
