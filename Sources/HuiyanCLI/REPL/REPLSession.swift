@@ -20,10 +20,23 @@ final class REPLSession {
     /// Set when Ctrl-C cancelled a statement: a `.read` stops there instead of running the rest of its file.
     private var interrupted = false
 
-    init(databasePath: String, interactive: Bool) throws {
+    /// Whether SQL may read and write files (COPY), unless the database says no.
+    private let fileAccess: Bool
+    /// Each statement's limits.
+    var timeout: Double?
+    var memoryLimit: Int? = QueryContext.defaultMemoryLimit
+
+    init(databasePath: String, interactive: Bool, fileAccess: Bool = true) throws {
         self.databasePath = databasePath
         self.interactive = interactive
-        engine = QueryEngine(database: try Database.open(at: databasePath))
+        self.fileAccess = fileAccess
+        engine = try Self.engine(databasePath, fileAccess: fileAccess)
+    }
+
+    private static func engine(_ path: String, fileAccess: Bool) throws -> QueryEngine {
+        let engine = QueryEngine(database: try Database.open(at: path))
+        if !fileAccess { engine.fileAccess = false }
+        return engine
     }
 
     var database: Database { engine.database }
@@ -62,7 +75,7 @@ final class REPLSession {
         let statements: [Statement]
         do { statements = try engine.parse(sql) } catch { return report(error, in: sql) }
         for statement in statements {
-            let context = QueryContext()
+            let context = QueryContext(timeout: timeout, memoryLimit: memoryLimit)
             // A script has no Ctrl-C handler (SIGINT ends it) and shows no progress: nothing to watch.
             let watch = interactive ? QueryWatch(context: context, showProgress: TerminalLocale.isTerminal(STDERR_FILENO)) : nil
             let started = Date()
@@ -115,7 +128,7 @@ final class REPLSession {
             case .read(let path): if try !read(path) { return false }
             case .output(let path): try redirect(to: path)
             case .open(let path):
-                engine = QueryEngine(database: try Database.open(at: path))
+                engine = try Self.engine(path, fileAccess: fileAccess)
                 databasePath = path
                 lastResult = nil
                 if interactive { say("opened \(path)") }

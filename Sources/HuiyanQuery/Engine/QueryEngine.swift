@@ -9,12 +9,16 @@ public final class QueryEngine {
     /// The zone calendar functions and timestamp output use (default: the database's).
     public var utcOffsetSeconds: Int
 
+    /// Whether SQL may read and write files (COPY): off under `--no-file-access` or the database's setting.
+    public var fileAccess: Bool
+
     /// The rules `HUIYAN_DISABLE_RULES` switches off for every statement (or why it could not be read).
     private let environmentRules: Result<OptimizerSettings, Error>
 
     public init(database: Database) {
         self.database = database
         utcOffsetSeconds = database.settings.utcOffsetSeconds
+        fileAccess = database.settings.fileAccess ?? true
         environmentRules = Result { try OptimizerSettings.fromEnvironment() }
     }
 
@@ -100,6 +104,10 @@ public final class QueryEngine {
     }
 
     private func copy(_ copy: CopyStatement, context: QueryContext) throws -> QueryResult {
+        guard fileAccess else {
+            throw QueryError("file access is off (--no-file-access, or the database's setting): COPY cannot read '\(copy.path)'; "
+                + "load files with `huiyan ingest` instead", at: copy.range)
+        }
         var options = IngestOptions()
         // Ctrl-C and --timeout reach the reading and parsing (checked before every read of the file).
         options.cancellation = { try context.check() }
