@@ -23,7 +23,7 @@ final class TLPFuzzRegressionTests: XCTestCase {
                 inputs.append(try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))))
             }
         }
-        var random = TLPTables.SplitMix(seed: 2026)
+        var random = SplitMix(state: 2026)
         for _ in 0..<120 { inputs.append((0..<64).map { _ in UInt8(truncatingIfNeeded: random.next()) }) }
         let before = TLPFuzzHarness.checked
         for input in inputs { input.withUnsafeBufferPointer { TLPFuzzHarness.run($0, database: database) } }

@@ -20,7 +20,7 @@ enum TLPTables {
         // (rows, rows per segment, share of NULLs in percent, distinct strings)
         let shapes = [(0, 10, 0, 4), (7, 10, 30, 4), (3_000, 700, 10, 12), (20_000, 8_192, 5, 15_000), (500, 64, 60, 3)]
         for (index, shape) in shapes.enumerated() {
-            var random = SplitMix(seed: UInt64(index + 1))
+            var random = SplitMix(state: UInt64(index + 1))
             var csv = "i,j,d,m,s,b,ts\n"
             let words = ["a", "b", "A", "南岳衡山", "东洲岛", "a%b", "_x", "zz", "v1", "v10", "ab", "石鼓书院"]
             for row in 0..<shape.0 {
@@ -45,18 +45,5 @@ enum TLPTables {
             precondition(summary.rejected == 0, "TLP table t\(index): \(summary.sampleRejections)")
         }
         return database
-    }
-
-    /// A small deterministic generator (SplitMix64).
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
