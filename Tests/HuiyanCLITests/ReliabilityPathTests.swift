@@ -2,9 +2,9 @@ import Foundation
 import XCTest
 import HuiyanStorage
 
-/// Paths that must not be able to harm a database, through the real binary (issue 20): a rejects path inside
-/// the database, over an existing file, through a symbolic link or in a missing folder; a symbolic link
-/// planted at LOCK; a manifest naming a segment outside its table; file names that are not UTF-8; and what
+/// Paths that must not be able to harm a database, through the real binary (issue 20): a rejects path (or a
+/// report, a generated feed, a REPL `.output`) inside the database, over an existing file, through a symbolic
+/// link or in a missing folder; a symbolic link planted at LOCK; a manifest naming a segment outside its table; file names that are not UTF-8; and what
 /// a killed or failed ingest leaves of its rejects.
 final class ReliabilityPathTests: XCTestCase {
     var directory: String!
@@ -85,6 +85,37 @@ final class ReliabilityPathTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/no"))
         // Nothing temporary is left beside the files.
         XCTAssertEqual(files(in: directory).filter { $0.contains(".part") }, [])
+    }
+
+    func testExportsFollowTheSameRules() throws {
+        let settings = FileManager.default.contents(atPath: db + "/DATABASE")
+        let report = directory + "/report.html"
+        XCTAssertEqual(try huiyan.run(["report", "--html", report]).status, 0)
+        let again = try huiyan.run(["report", "--html", report])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.contains("exists already"), again.stderr)
+        XCTAssertEqual(try huiyan.run(["report", "--html", report, "--force"]).status, 0)
+        let inside = try huiyan.run(["report", "--html", db + "/DATABASE", "--force"])
+        XCTAssertEqual(inside.status, 1)
+        XCTAssertTrue(inside.stderr.contains("lies inside the database"), inside.stderr)
+
+        let feed = directory + "/feed.csv"
+        XCTAssertEqual(try huiyan.run(["generate", "visits", "--rows", "10", "--out", feed]).status, 0)
+        XCTAssertEqual(try huiyan.run(["generate", "visits", "--rows", "10", "--out", feed]).status, 1)
+        XCTAssertEqual(try huiyan.run(["generate", "visits", "--rows", "10", "--out", feed, "--force"]).status, 0)
+        let generated = try huiyan.run(["generate", "visits", "--rows", "10", "--out", db + "/tables/visits/MANIFEST", "--force"])
+        XCTAssertEqual(generated.status, 1)
+        XCTAssertTrue(generated.stderr.contains("lies inside the database"), generated.stderr)
+
+        let link = directory + "/out-link.txt"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: report)
+        let repl = try huiyan.run(["repl"], input: ".output \(db)/DATABASE\n.output \(link)\nSELECT 7 AS seven;\n")
+        XCTAssertTrue(repl.stderr.contains("lies inside the database"), repl.stderr)
+        XCTAssertTrue(repl.stderr.contains("symbolic link"), repl.stderr)
+        XCTAssertTrue(repl.stdout.contains("7"), repl.stdout)
+        XCTAssertEqual(FileManager.default.contents(atPath: db + "/DATABASE"), settings)
+        XCTAssertTrue(try String(contentsOfFile: report, encoding: .utf8).contains("<html"), "the link's target untouched")
+        XCTAssertEqual(try huiyan.run(["verify"]).status, 0)
     }
 
     func testSymbolicLinkAtLockIsNotFollowed() throws {

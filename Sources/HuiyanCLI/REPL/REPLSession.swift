@@ -194,10 +194,13 @@ final class REPLSession {
         try output?.close()
         output = nil
         guard let path else { return }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw MetaCommand.Problem(description: "\(path): cannot write the file")
+        // Emptied if it exists (as sqlite3 does), but never inside a database, in a missing folder or through a link.
+        try UserOutputFile.check(path, replacing: true, what: ".output file")
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else {
+            throw MetaCommand.Problem(description: "\(path): cannot write the file (\(errno == ELOOP ? "a symbolic link" : String(cString: strerror(errno)))))")
         }
-        output = handle
+        output = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
     // MARK: Output
