@@ -17,6 +17,9 @@ struct IngestCommand: ParsableCommand {
         A file whose content was ingested before is refused (re-running yesterday's import must not \
         double the numbers): --force ingests it again, --skip-ingested passes over it.
 
+        Ctrl-C or --timeout stops an ingest before its commit: nothing is committed and the files it wrote \
+        are removed (after Ctrl-C: "cancelled: nothing committed", exit status 130).
+
         Examples:
           huiyan ingest visits visits-2025-10.csv
           huiyan ingest orders orders.ndjson --rejects bad-orders.csv --strict
