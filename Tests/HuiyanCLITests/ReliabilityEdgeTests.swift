@@ -64,6 +64,16 @@ final class ReliabilityEdgeTests: XCTestCase {
         // The owner's own commands still load files.
         XCTAssertEqual(try closed.run(["ingest", "visits", feed]).status, 0)
         XCTAssertEqual(try huiyan.run(["query", "COPY visits FROM '\(feed)'"]).status, 0, "on by default")
+
+        // An existing database is switched off and on with `settings`.
+        XCTAssertTrue(try huiyan.run(["settings"]).stdout.contains("file access from SQL: on"))
+        XCTAssertEqual(try huiyan.run(["settings", "--file-access", "off"]).status, 0)
+        let switched = try huiyan.run(["query", "COPY visits FROM '\(feed)' (FORCE)"])
+        XCTAssertEqual(switched.status, 1)
+        XCTAssertTrue(switched.stderr.contains("file access is off"), switched.stderr)
+        XCTAssertEqual(try closed.run(["settings", "--file-access", "on"]).status, 0)
+        XCTAssertEqual(try closed.run(["query", "COPY visits FROM '\(feed)' (FORCE)"]).status, 0)
+        XCTAssertEqual(try huiyan.run(["verify"]).status, 0)
     }
 
     func testREPLGoesOnAfterAStatementIsRefused() throws {

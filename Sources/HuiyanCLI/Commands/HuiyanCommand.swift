@@ -22,7 +22,7 @@ public struct HuiyanCommand: ParsableCommand {
         """,
         subcommands: [InitCommand.self, IngestCommand.self, QueryCommand.self, TablesCommand.self, DescribeCommand.self,
                       StatsCommand.self, VerifyCommand.self, CompactCommand.self, GenerateCommand.self,
-                      CatalogsCommand.self, DemoCommand.self, ReportCommand.self, REPLCommand.self],
+                      CatalogsCommand.self, DemoCommand.self, ReportCommand.self, SettingsCommand.self, REPLCommand.self],
         defaultSubcommand: REPLCommand.self
     )
 

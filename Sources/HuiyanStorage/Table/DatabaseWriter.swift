@@ -29,6 +29,11 @@ public final class DatabaseWriter {
         try FileIO.syncDirectory(database.tablesPath)
     }
 
+    /// Replaces the database's settings (`DATABASE`) atomically; an open `Database` keeps the ones it read.
+    public func updateSettings(_ settings: DatabaseSettings) throws {
+        try ChecksummedJSON.write(settings, to: FileIO.join(database.path, DatabaseSettings.fileName))
+    }
+
     /// Starts an append to a table: segments written through it become visible together at `commit`.
     public func beginAppend(to table: String) throws -> TableAppend {
         let name = try database.resolveTableName(table)
