@@ -82,6 +82,29 @@ final class ReliabilityCancelTests: XCTestCase {
         print("COPY FROM '/dev/zero' with --timeout 1: exit after \(String(format: "%.3f", took)) s")
     }
 
+    func testCopyAndIngestStopWhileParsingALargeFile() throws {
+        let feed = directory + "/large.csv"
+        XCTAssertEqual(try huiyan.run(["generate", "visits", "--rows", "600000", "--out", feed]).status, 0)
+        let before = try visitCount()
+        let started = Date()
+        let (copy, copyTook) = finish(try huiyan.start(["query", "--timeout", "0.5", "COPY visits FROM '\(feed)'"]), within: 60, since: started)
+        XCTAssertEqual(copy.status, 1, copy.stdout)
+        XCTAssertTrue(copy.stderr.contains("query timed out after 0.50 s"), copy.stderr)
+        XCTAssertLessThan(copyTook, 3)
+        let ingestStarted = Date()
+        let (ingest, ingestTook) = finish(try huiyan.start(["ingest", "visits", feed, "--timeout", "0.5"]), within: 60, since: ingestStarted)
+        XCTAssertEqual(ingest.status, 1, ingest.stdout)
+        XCTAssertTrue(ingest.stderr.contains("nothing committed"), ingest.stderr)
+        XCTAssertLessThan(ingestTook, 3)
+        XCTAssertEqual(try visitCount(), before)
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: directory + "/db/rejects")) ?? [], [])
+        // Undisturbed, the same ingest takes far longer than the timeout.
+        let whole = Date()
+        XCTAssertEqual(try huiyan.run(["ingest", "visits", feed]).status, 0)
+        print("parsing \(feed): COPY stopped after \(String(format: "%.2f", copyTook)) s, ingest after \(String(format: "%.2f", ingestTook)) s "
+              + "(timeout 0.5 s); the whole ingest took \(String(format: "%.2f", Date().timeIntervalSince(whole))) s")
+    }
+
     func testInterruptedIngestCommitsNothingSaysSoAndRemovesItsFiles() throws {
         let before = try visitCount()
         let table = directory + "/db/tables/visits"
