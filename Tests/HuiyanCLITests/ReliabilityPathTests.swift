@@ -127,6 +127,20 @@ final class ReliabilityPathTests: XCTestCase {
         XCTAssertEqual(ingest.status, 1)
         XCTAssertTrue(ingest.stderr.contains("symbolic link"), ingest.stderr)
         XCTAssertEqual(try String(contentsOfFile: precious, encoding: .utf8), "keep this\n")
+
+        // Links planted as the rejects folder and as a half-made table folder: the writer's clean-up of what a
+        // killed command left never deletes what they point to.
+        try FileManager.default.removeItem(atPath: db + "/LOCK")
+        let elsewhere = directory + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let kept = ["notes.part", ".x.part-1-a", "seg-00000099.hyseg", "data.tmp", "MANIFEST"]
+        for name in kept { try "mine\n".write(toFile: elsewhere + "/" + name, atomically: true, encoding: .utf8) }
+        try? FileManager.default.removeItem(atPath: db + "/rejects")
+        try FileManager.default.createSymbolicLink(atPath: db + "/rejects", withDestinationPath: elsewhere)
+        try FileManager.default.createSymbolicLink(atPath: db + "/tables/gone.tmp", withDestinationPath: elsewhere)
+        XCTAssertEqual(try huiyan.run(["ingest", "tickets", HuiyanProcess.fixtures + "/feeds/tickets.csv"]).status, 0)
+        XCTAssertEqual(files(in: elsewhere), kept.sorted())
+        XCTAssertFalse(FileManager.default.fileExists(atPath: db + "/tables/gone.tmp"), "the link itself is removed")
     }
 
     func testManifestNamingASegmentOutsideItsTableIsDamage() throws {
