@@ -109,10 +109,11 @@ final class ReliabilityPathTests: XCTestCase {
 
         let link = directory + "/out-link.txt"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: report)
-        let repl = try huiyan.run(["repl"], input: ".output \(db)/DATABASE\n.output \(link)\nSELECT 7 AS seven;\n")
+        let repl = try huiyan.run(["repl"], input: ".output \(db)/DATABASE\n.output \(link)\nSELECT 7 AS seven;\n"
+                                  + ".output /dev/stdout\nSELECT 8 AS eight;\n")
         XCTAssertTrue(repl.stderr.contains("lies inside the database"), repl.stderr)
         XCTAssertTrue(repl.stderr.contains("symbolic link"), repl.stderr)
-        XCTAssertTrue(repl.stdout.contains("7"), repl.stdout)
+        XCTAssertTrue(repl.stdout.contains("7") && repl.stdout.contains("8"), "a device is still written: \(repl.stdout)")
         XCTAssertEqual(FileManager.default.contents(atPath: db + "/DATABASE"), settings)
         XCTAssertTrue(try String(contentsOfFile: report, encoding: .utf8).contains("<html"), "the link's target untouched")
         XCTAssertEqual(try huiyan.run(["verify"]).status, 0)

@@ -196,7 +196,9 @@ final class REPLSession {
         guard let path else { return }
         // Emptied if it exists (as sqlite3 does), but never inside a database, in a missing folder or through a link.
         try UserOutputFile.check(path, replacing: true, what: ".output file")
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        // A device or pipe (`/dev/stdout`, often itself a link) is written as it is.
+        let fd = UserOutputFile.isDevice(path) ? open(path, O_WRONLY | O_CLOEXEC)
+            : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else {
             throw MetaCommand.Problem(description: "\(path): cannot write the file (\(errno == ELOOP ? "a symbolic link" : String(cString: strerror(errno)))))")
         }

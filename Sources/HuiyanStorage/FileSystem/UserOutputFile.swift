@@ -145,7 +145,7 @@ public final class UserOutputFile {
     }
 
     /// Whether `path` is an existing character device or pipe (stat follows a link such as /dev/stdout).
-    static func isDevice(_ path: String) -> Bool {
+    public static func isDevice(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && isDevice(info)
     }
