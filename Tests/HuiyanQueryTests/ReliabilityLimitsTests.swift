@@ -42,10 +42,10 @@ final class ReliabilityLimitsTests: XCTestCase {
 
         var base = 0
         for attempt in 0..<24 {
-            let context = QueryContext(timeout: attempt % 4 == 3 ? 0.000_001 : nil, memoryLimit: attempt % 4 == 3 ? nil : 2 << 20)
+            let context = QueryContext(timeout: attempt % 4 == 3 ? 0.000_001 : nil, memoryLimit: attempt % 4 == 3 ? nil : 64 << 10)
             XCTAssertThrowsError(try engine.execute(sql, context: context)) { error in
                 let message = "\(error)"
-                XCTAssertTrue(message.contains("memory limit of 2.0 MiB") || message.hasPrefix("query timed out after"), message)
+                XCTAssertTrue(message.contains("memory limit of 64.0 KiB") || message.hasPrefix("query timed out after"), message)
             }
             if attempt == 4 { base = Self.residentBytes() }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HuiyanStorage
 
 /// Limits and cancellation of one statement: checked between blocks, so a running query stops within a block.
 public final class QueryContext: @unchecked Sendable {
@@ -17,6 +18,11 @@ public final class QueryContext: @unchecked Sendable {
     public let optimizer: OptimizerSettings
     /// What the statement's operators counted while it ran.
     public let statistics = QueryStatistics()
+    /// Where the statement's state goes when it outgrows the memory limit (set by the engine; nil: nowhere,
+    /// the statement fails instead).
+    var spillArea: SpillArea?
+    /// Whether aggregations spill from the start, whatever their size (tests run the spilling path this way).
+    var spillsAlways = false
 
     public init(timeout: Double? = nil, memoryLimit: Int? = QueryContext.defaultMemoryLimit, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 optimizer: OptimizerSettings = .allOn) {
@@ -92,7 +98,8 @@ public final class QueryContext: @unchecked Sendable {
 
     private func checkLimit(_ total: Int) throws {
         if let memoryLimit, total > memoryLimit {
-            throw QueryError("query needs more than its memory limit of \(Formatting.bytes(memoryLimit)) (raise it with --memory-limit, or narrow the query)")
+            throw QueryError("query needs more than its memory limit of \(Formatting.bytes(memoryLimit)) (raise it with --memory-limit, or narrow the query)",
+                             kind: .memoryLimitExceeded)
         }
     }
 }

@@ -39,11 +39,20 @@ public final class QueryEngine {
     /// Runs one parsed statement; `sql` is the text its ranges refer to.
     public func execute(_ statement: Statement, sql: String, context: QueryContext = QueryContext()) throws -> QueryResult {
         CancellationPoll.enter(context)
+        let area = SpillArea(databasePath: database.path)
+        context.spillArea = area
+        defer {
+            area.removeAll()
+            context.spillArea = nil
+        }
         switch statement {
         case .select(let select):
             let planned = try plan(select, sql: sql, context: context)
             let chunks = try planned.root.run(in: context)
             let width = planned.query.columnNames.count
+            // The result's rows of values are the statement's memory too (a value takes 32 bytes and a string's
+            // bytes more): a result larger than the limit stops here, before it is made.
+            try context.checkMemory(chunks.reduce(0) { $0 + $1.count * (24 + width * 32) + $1.stringBytes(width: width) })
             return QueryResult(columnNames: planned.query.columnNames, columnTypes: planned.query.columnTypes,
                                rows: chunks.flatMap { $0.rows(width: width) })
         case .explain(let select, _):
@@ -181,6 +190,9 @@ public final class QueryEngine {
                     var line = "  pipeline: \(profile.rows) row(s) out in \(milliseconds(profile.nanoseconds)), \(analyzed.blocksScanned) block(s) read"
                     if analyzed.blocksSkippedByTopN > 0 { line += ", \(analyzed.blocksSkippedByTopN) skipped by the top-N heap" }
                     text.append(line)
+                    if analyzed.spilledPartitions > 0 {
+                        text.append("  spilled: \(Formatting.bytes(analyzed.spilledBytes)) in \(analyzed.spilledPartitions) partitions (state over the memory limit)")
+                    }
                 } else {
                     text[0] += "  [rows: \(profile.rows), time: \(milliseconds(profile.nanoseconds))]"
                 }

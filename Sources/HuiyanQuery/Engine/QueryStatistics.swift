@@ -38,4 +38,23 @@ public final class QueryStatistics: @unchecked Sendable {
     func addBlockSkippedByTopN() {
         lock.lock(); skippedByTopN += 1; lock.unlock()
     }
+
+    private var spilled = 0
+    private var spillPartitions = 0
+
+    /// Bytes the statement wrote to temporary files because its state outgrew the memory limit.
+    public var spilledBytes: Int {
+        lock.lock(); defer { lock.unlock() }
+        return spilled
+    }
+
+    /// Partitions the spilled rows were written in, those of partitions split again included (0: nothing spilled).
+    public var spilledPartitions: Int {
+        lock.lock(); defer { lock.unlock() }
+        return spillPartitions
+    }
+
+    func addSpill(bytes: Int, partitions: Int) {
+        lock.lock(); spilled += bytes; spillPartitions += partitions; lock.unlock()
+    }
 }

@@ -15,8 +15,8 @@ protocol Accumulator: AnyObject {
     var approximateBytes: Int { get }
 }
 
-/// Makes the accumulator of an aggregate.
-func makeAccumulator(_ spec: AggregateSpec, threads: Int) -> Accumulator {
+/// Makes the accumulator of an aggregate; `spilledRows` when its rows are read back from a spill file.
+func makeAccumulator(_ spec: AggregateSpec, threads: Int, spilledRows: Bool = false) -> Accumulator {
     let inputType = spec.argument?.type ?? .int64
     switch spec.kind {
     case .countStar: return CountAccumulator(countsNulls: true)
@@ -25,7 +25,7 @@ func makeAccumulator(_ spec: AggregateSpec, threads: Int) -> Accumulator {
     case .avg: return inputType == .float64 ? SumDoubleAccumulator(average: true) : SumIntegerAccumulator(type: .float64, average: true, inputType: inputType)
     case .min: return ExtremeAccumulator(type: inputType, isMax: false)
     case .max: return ExtremeAccumulator(type: inputType, isMax: true)
-    case .countDistinct: return DistinctAccumulator(type: inputType, threads: threads)
+    case .countDistinct: return DistinctAccumulator(type: inputType, threads: threads, pairsOnly: spilledRows)
     case .approxCountDistinct: return HyperLogLogAccumulator(type: inputType)
     }
 }

@@ -74,15 +74,21 @@ struct AggregationBelowJoin {
 
     /// Aggregates the query into `table` and `accumulators` (made for the query's group keys and aggregates).
     func aggregate(context: QueryContext, offsetSeconds: Int, table: GroupTable, accumulators: [Accumulator]) throws {
-        guard let perKey = try SelectExecutor(plan: perKeyPlan(), context: context, offsetSeconds: offsetSeconds).run().first,
-              perKey.count > 0 else { return }
+        let joined = try JoinTable(plan: join, context: context, offsetSeconds: offsetSeconds)
+        // One chunk of keys in memory; a chunk per partition when the per-key aggregation spilled.
+        for perKey in try SelectExecutor(plan: perKeyPlan(), context: context, offsetSeconds: offsetSeconds).run() where perKey.count > 0 {
+            try combine(perKey, joined, offsetSeconds: offsetSeconds, table: table, accumulators: accumulators)
+        }
+    }
+
+    /// Joins one chunk of per-key partials to the other table and adds them to the query's groups.
+    private func combine(_ perKey: DataChunk, _ joined: JoinTable, offsetSeconds: Int, table: GroupTable, accumulators: [Accumulator]) throws {
         // Each key's partials ride through the join at column numbers past every table's, so that a key
         // matching several rows repeats them.
         let partialBase = join.columnBase + join.columnCount
         var vectors: [Int: Vector] = [key.column: perKey.columns[0]]
         for p in partials.indices { vectors[partialBase + p] = perKey.columns[1 + p] }
         var batch = Batch(count: perKey.count, selection: nil)
-        let joined = try JoinTable(plan: join, context: context, offsetSeconds: offsetSeconds)
         try joined.probe(&batch, &vectors, Evaluator(offsetSeconds: offsetSeconds, columns: vectors), JoinTable.Cursor())
         let evaluator = Evaluator(offsetSeconds: offsetSeconds, columns: vectors)
         if let filter = plan.postJoinFilter, batch.selectedCount > 0 { try evaluator.filter(filter, &batch) }

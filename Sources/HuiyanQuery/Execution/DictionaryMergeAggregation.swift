@@ -34,7 +34,13 @@ final class DictionaryMergeAggregation {
             seen = [Bool](repeating: false, count: pool.count + 1)
         }
 
-        var approximateBytes: Int { seen.count + accumulators.reduce(0) { $0 + $1.approximateBytes } }
+        /// The state's bytes and what merging it will take: the merged strings, their starts and code
+        /// mapping, and merged states as large as this one (counted now, so that an aggregation too large
+        /// for the memory limit spills while it scans, not after).
+        var approximateBytes: Int {
+            let states = accumulators.reduce(0) { $0 + $1.approximateBytes }
+            return seen.count * (1 + 8 + 4) + 2 * states + pool.dictionary.bytes.count
+        }
     }
 
     init?(plan: SelectPlan) {

@@ -36,6 +36,8 @@ final class DistinctAccumulator: Accumulator {
     /// Per pool with bitmaps, how many groups have one (the pools are kept alive by `runs`).
     private var poolRuns: [ObjectIdentifier: Int] = [:]
     private var bitmapBytes = 0
+    /// Bytes of the pools the runs keep alive.
+    private var poolBytes = 0
     /// Per group, the last batch that saw it (counting a batch's groups without a bitmap for its pool).
     private var stamps: [UInt32] = []
     private var batchNumber: UInt32 = 0
@@ -49,10 +51,12 @@ final class DistinctAccumulator: Accumulator {
 
     private var groupCount = 0
 
-    init(type: SQLType, threads: Int) {
+    /// `pairsOnly`: strings go to pairs from the start (rows read back from a spill file come in pools of an
+    /// entry a row, where code bitmaps would be one per group and record).
+    init(type: SQLType, threads: Int, pairsOnly: Bool = false) {
         self.type = type
         self.threads = threads
-        if type != .string { pairs = DistinctPairTable() }
+        if type != .string || pairsOnly { pairs = DistinctPairTable() }
     }
 
     deinit { scratch.deallocate() }
@@ -82,6 +86,9 @@ final class DistinctAccumulator: Accumulator {
         runIndex[g][key] = runs[g].count - 1
         poolRuns[key, default: 0] += 1
         bitmapBytes += Self.runBytes(pool)
+        // The runs keep their pools alive: a pool computed for a batch (strings made by an expression) is
+        // this state's memory too.
+        if poolRuns[key] == 1 { poolBytes += pool.dictionary.bytes.count + pool.count * 8 }
         return runs[g].count - 1
     }
 
@@ -218,7 +225,7 @@ final class DistinctAccumulator: Accumulator {
         table.reserve(groups: groupCount)
         pairs = table
         let held = runs
-        runs = []; runIndex = []; poolRuns = [:]; bitmapBytes = 0; stamps = []
+        runs = []; runIndex = []; poolRuns = [:]; bitmapBytes = 0; poolBytes = 0; stamps = []
         pour(held, mapping: nil)
     }
 
@@ -292,6 +299,6 @@ final class DistinctAccumulator: Accumulator {
 
     var approximateBytes: Int {
         if let pairs { return pairs.approximateBytes + keys.approximateBytes + scratchCapacity * 8 }
-        return bitmapBytes + runs.count * 24
+        return bitmapBytes + poolBytes + runs.count * 24
     }
 }

@@ -32,8 +32,9 @@ final class GroupTable {
         self.shortcuts = shortcuts
         singleStringKey = keyTypes == [.string]
         width = keyTypes.count + 1
-        slots = [Int32](repeating: -1, count: 1024)
-        mask = 1023
+        // Small at first: a statement makes a table per thread (and per spilled partition), many of few groups.
+        slots = [Int32](repeating: -1, count: 64)
+        mask = 63
     }
 
     private func ids(for pool: StringPool) -> [Int64] {
@@ -426,5 +427,5 @@ final class GroupTable {
     }
 
     /// Approximate bytes held (for the memory limit).
-    var approximateBytes: Int { keys.count * 8 + slots.count * 4 + stringGroups.count * 4 + strings.approximateBytes }
+    var approximateBytes: Int { keys.capacity * 8 + slots.count * 4 + stringGroups.capacity * 4 + strings.approximateBytes }
 }

@@ -30,8 +30,19 @@ final class SelectExecutor {
         /// Rows this thread's projection holds (for the memory budget).
         var heldRows = 0
         var joinCursors: [JoinTable.Cursor] = []
+        /// Where the rows go when the aggregation spills.
+        var spill: PartitionedSpillWriter?
+        /// Whether the thread's aggregate state passed the memory limit (the aggregation may spill).
+        var aggregateOverflowed = false
         var failure: Error?
     }
+
+    /// How far the last scan got before it stopped: the share of its units of work begun.
+    private var scannedShare = 1.0
+    /// Where a spilled aggregation hands each partition's groups as they are made (nil: they are returned).
+    var consume: ((DataChunk) throws -> Void)?
+    /// The threads' spilled rows, after a scan that spilled.
+    private var spilledRows: [PartitionedSpillWriter] = []
 
     /// Runs the pipeline: an aggregate's output (one chunk, group keys then aggregates), or the projected rows.
     func run() throws -> [DataChunk] {
@@ -72,8 +83,81 @@ final class SelectExecutor {
         for a in accumulators { a.reserve(groups: 1) }
     }
 
+    /// Scans the table; an aggregation whose state outgrows the memory limit starts again and spills its rows
+    /// to disk by partition.
     private func scan(_ snapshot: TableSnapshot) throws -> [DataChunk] {
-        if plan.optimizer.allows(.aggregationBelowJoin), let below = AggregationBelowJoin(plan: plan) {
+        if context.spillsAlways, canSpill, let area = context.spillArea { return try spilled(snapshot, area: area, partitions: 16) }
+        // Groups by one string column whose dictionaries already say the state cannot fit: spill at once.
+        if canSpill, let area = context.spillArea, let limit = context.memoryLimit, let expected = expectedStateBytes(snapshot), expected > limit {
+            return try spilled(snapshot, area: area, partitions: partitionCount(forStateBytes: expected))
+        }
+        do {
+            return try scan(snapshot, spilling: nil)
+        } catch let error as QueryError where error.kind == .memoryLimitExceeded && canSpill {
+            guard let area = context.spillArea else { throw error }
+            if let dictionaryMerge { context.release(dictionaryMerge) }
+            // The first attempt's state is freed: give its pages back to the system before spilling.
+            AllocatorTuning.releaseFreeMemory()
+            // The whole state, guessed from how far the scan got before its state passed the limit.
+            let expected = Double(context.memoryLimit ?? 1 << 30) / max(scannedShare, 1.0 / 4096)
+            return try spilled(snapshot, area: area, partitions: partitionCount(forStateBytes: Int(min(expected, 1e15))))
+        }
+    }
+
+    /// Partitions for a state of about `bytes`: each small enough to aggregate in cache-friendly tables
+    /// (32 MiB) and, on every thread at once, within a quarter of the limit; 16 to 1,024.
+    private func partitionCount(forStateBytes bytes: Int) -> Int {
+        let perPartition = max(1 << 20, min(32 << 20, (context.memoryLimit ?? 1 << 30) / (4 * context.threads)))
+        let wanted = max(1, bytes / perPartition)
+        return min(1024, max(16, 1 << (Int.bitWidth - (wanted - 1).leadingZeroBitCount)))
+    }
+
+    /// For GROUP BY one string column of the whole table: what the groups would take at most, from its segments'
+    /// dictionaries (every entry a group: its bytes, as long as the column's strings are on average, about
+    /// 96 bytes of tables, code maps and output, and 24 per aggregate — what the dictionary merge was seen
+    /// to hold at 10 M visits: 1.5 GiB for 9 M entries). nil otherwise.
+    private func expectedStateBytes(_ snapshot: TableSnapshot) -> Int? {
+        // A filter may keep a few of the rows: then only trying tells.
+        guard plan.filter == nil, plan.postJoinFilter == nil, plan.joins.isEmpty, plan.groupKeys.count == 1,
+              case .column(let c, _, .string) = plan.groupKeys[0], c < plan.scannedColumnCount else { return nil }
+        let perGroup = 96 + 24 * plan.aggregates.count
+        return snapshot.segments.reduce(0) { total, segment in
+            let column = segment.columns[c]
+            let rows = max(1, column.blocks.reduce(0) { $0 + $1.rowCount })
+            return total + column.dictionaryCount * (perGroup + column.plainBytes / rows)
+        }
+    }
+
+    /// The aggregation through the disk: the scan writes each row's keys and aggregate inputs to partitions by
+    /// key, then each partition is aggregated alone (`SpilledAggregation`).
+    private func spilled(_ snapshot: TableSnapshot, area: SpillArea, partitions: Int) throws -> [DataChunk] {
+        let spill = SpillPlan(area: area, layout: AggregateSpillLayout(keys: plan.groupKeys, aggregates: plan.aggregates), partitions: partitions)
+        _ = try scan(snapshot, spilling: spill)
+        let aggregation = SpilledAggregation(groupKeys: plan.groupKeys, aggregates: plan.aggregates, layout: spill.layout,
+                                             context: context, area: area, partitionsPerSplit: 16)
+        defer { spilledRows = [] }
+        var chunks: [DataChunk] = []
+        try aggregation.run(spilledRows, into: consume ?? { chunks.append($0) })
+        context.statistics.addSpill(bytes: area.bytesWritten, partitions: partitions)
+        return chunks
+    }
+
+    /// What a scan that spills needs: where its files go, what it writes of a row, into how many partitions.
+    private struct SpillPlan {
+        let area: SpillArea
+        let layout: AggregateSpillLayout
+        let partitions: Int
+    }
+
+    /// Whether the aggregate can spill when its state outgrows the memory limit: it has group keys (the
+    /// partitions are by key), reads a table, and is not aggregated below a join.
+    private var canSpill: Bool {
+        plan.isAggregate && !plan.groupKeys.isEmpty && plan.snapshot != nil
+            && !(plan.optimizer.allows(.aggregationBelowJoin) && AggregationBelowJoin(plan: plan) != nil)
+    }
+
+    private func scan(_ snapshot: TableSnapshot, spilling: SpillPlan?) throws -> [DataChunk] {
+        if spilling == nil, plan.optimizer.allows(.aggregationBelowJoin), let below = AggregationBelowJoin(plan: plan) {
             let table = GroupTable(keyTypes: plan.groupKeys.map(\.type), shortcuts: plan.optimizer.allows(.bucketAggregation))
             let accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
             try below.aggregate(context: context, offsetSeconds: offsetSeconds, table: table, accumulators: accumulators)
@@ -108,9 +192,20 @@ final class SelectExecutor {
         let produced = NSLock()
         var producedRows = 0
 
+        let dictionaryMerge = spilling == nil ? self.dictionaryMerge : nil
         let work = { (index: Int) in
             let worker = workers[index]
             worker.joinCursors = joins.map { _ in JoinTable.Cursor() }
+            if let spilling {
+                do {
+                    worker.spill = PartitionedSpillWriter(file: try spilling.area.makeFile(), partitionCount: spilling.partitions, level: 0,
+                                                          keyCount: spilling.layout.keyCount,
+                                                          bufferBytes: SpilledAggregation.bufferBytes(self.context))
+                } catch {
+                    worker.failure = error
+                    return
+                }
+            }
             if let topN { worker.topN = TopNHeap(keys: topN.keys, capacity: topN.capacity) }
             if self.plan.isAggregate {
                 worker.table = GroupTable(keyTypes: self.plan.groupKeys.map(\.type), shortcuts: self.plan.optimizer.allows(.bucketAggregation))
@@ -137,7 +232,8 @@ final class SelectExecutor {
                             continue
                         }
                         self.context.statistics.addBlockScanned()
-                        if self.plan.isAggregate, self.dictionaryMerge == nil, try self.aggregateWithoutVectors(scanner, segment, block, worker) { continue }
+                        if self.plan.isAggregate, spilling == nil, dictionaryMerge == nil,
+                           try self.aggregateWithoutVectors(scanner, segment, block, worker) { continue }
                         if let heap = worker.topN, self.plan.joins.isEmpty, self.plan.postJoinFilter == nil {
                             guard let (vectors, candidates) = try self.readForTopN(scanner, segment, block, worker.cursor, heap) else { continue }
                             try heap.add(Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors), candidates, outputs: self.plan.outputs,
@@ -153,10 +249,18 @@ final class SelectExecutor {
                         }
                         if let filter = self.plan.postJoinFilter, batch.selectedCount > 0 { try evaluator.filter(filter, &batch) }
                         guard batch.selectedCount > 0 else { continue }
-                        if let merge = self.dictionaryMerge {
-                            try merge.add(evaluator, batch, key: vectors[merge.keyColumn]!, segment: units[u].segment,
-                                          partials: &worker.partials, threads: self.context.threads)
-                            try self.context.hold(worker.partials.values.reduce(0) { $0 + $1.approximateBytes }, for: worker)
+                        if let spill = worker.spill, let spilling {
+                            try spill.add(try spilling.layout.evaluate(evaluator, batch), batch)
+                            try self.context.hold(spill.bufferedBytes, for: worker)
+                        } else if let merge = dictionaryMerge {
+                            do {
+                                try merge.add(evaluator, batch, key: vectors[merge.keyColumn]!, segment: units[u].segment,
+                                              partials: &worker.partials, threads: self.context.threads)
+                                try self.context.hold(worker.partials.values.reduce(0) { $0 + $1.approximateBytes }, for: worker)
+                            } catch let error as QueryError where error.kind == .memoryLimitExceeded {
+                                worker.aggregateOverflowed = true
+                                throw error
+                            }
                         } else if self.plan.isAggregate {
                             try self.aggregate(evaluator, batch, worker)
                         } else if let heap = worker.topN {
@@ -178,9 +282,26 @@ final class SelectExecutor {
             }
         }
         if threadCount == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threadCount, execute: work) }
-        if let failure = workers.compactMap(\.failure).first { throw failure }
+        scannedShare = units.isEmpty ? 1 : min(1, Double(nextUnit) / Double(units.count))
+        if let failure = workers.compactMap(\.failure).first {
+            // Only an aggregate state over the limit makes the aggregation spill; any other state (a join's
+            // table, rows held for output) stays over it.
+            if let error = failure as? QueryError, error.kind == .memoryLimitExceeded, !workers.contains(where: \.aggregateOverflowed) {
+                throw QueryError(error.message, at: error.range)
+            }
+            throw failure
+        }
+        if spilling != nil {
+            for worker in workers { try worker.spill!.finish() }
+            spilledRows = workers.map { $0.spill! }
+            return []
+        }
 
-        if let dictionaryMerge { return try dictionaryMerge.finish(workers.map(\.partials), context: context) }
+        if let dictionaryMerge {
+            // The merged groups are held as the operator's output from here on.
+            defer { context.release(dictionaryMerge) }
+            return try dictionaryMerge.finish(workers.map(\.partials), context: context)
+        }
         if plan.isAggregate {
             let main = workers[0]
             for other in workers.dropFirst() {
@@ -190,6 +311,15 @@ final class SelectExecutor {
                 for (a, b) in zip(main.accumulators, other.accumulators) {
                     a.reserve(groups: main.table!.groupCount)
                     try a.merge(b, mapping: mapping)
+                }
+                context.release(other)
+                other.table = nil
+                other.accumulators = []
+                do {
+                    try context.hold(main.table!.approximateBytes + main.accumulators.reduce(0) { $0 + $1.approximateBytes }, for: main)
+                } catch let error as QueryError where error.kind == .memoryLimitExceeded {
+                    main.aggregateOverflowed = true
+                    throw error
                 }
             }
             addEmptyGroup(main.table!, main.accumulators)
@@ -372,7 +502,12 @@ final class SelectExecutor {
             if let filter = spec.filter { try evaluator.filter(filter, &selected) }
             try acc.update(try spec.argument.map { try evaluator.evaluate($0, selected) }, groups: groups, selected)
         }
-        try context.hold(worker.table!.approximateBytes + worker.accumulators.reduce(0) { $0 + $1.approximateBytes }, for: worker)
+        do {
+            try context.hold(worker.table!.approximateBytes + worker.accumulators.reduce(0) { $0 + $1.approximateBytes }, for: worker)
+        } catch let error as QueryError where error.kind == .memoryLimitExceeded {
+            worker.aggregateOverflowed = true
+            throw error
+        }
     }
 
     /// Evaluates the outputs for the selected rows: a chunk of those rows alone.

@@ -1,3 +1,5 @@
+import HuiyanStorage
+
 /// A column of values for the rows of one batch. Integer-lane types (BIGINT, DECIMAL in fen, TIMESTAMP in µs,
 /// DATE in days, BOOLEAN as 0/1) live in `ints`, DOUBLE in `doubles`, VARCHAR as `ints` codes into `pool`.
 /// `nulls[i] != 0` marks NULL; nil when the batch has none. Rows outside the batch's selection are undefined.
@@ -102,20 +104,29 @@ final class Vector {
         let type = vectors[0].type
         let out = Vector(type: type, count: positions.count)
         let sharedPool = vectors.allSatisfy { $0.pool === vectors[0].pool }
-        var strings: [String] = []
+        // Strings of several pools: the chosen rows' bytes copied into one new pool, an entry a row.
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        if type == .string && !sharedPool { starts.reserveCapacity(positions.count + 1); starts.append(0) }
         for (i, p) in positions.enumerated() {
             let v = vectors[Int(p.chunk)], r = Int(p.row)
-            if v.isNull(r) { out.setNull(i); if type != .float64 { out.ints[i] = 0 }; continue }
+            if v.isNull(r) {
+                out.setNull(i)
+                if type != .float64 { out.ints[i] = 0 }
+                if type == .string && !sharedPool { out.ints[i] = Int64(starts.count - 1); starts.append(bytes.count) }
+                continue
+            }
             if type == .float64 {
                 out.doubles[i] = v.doubles[r]
             } else if type == .string && !sharedPool {
-                out.ints[i] = Int64(strings.count)
-                strings.append(v.pool!.string(Int(v.ints[r])))
+                out.ints[i] = Int64(starts.count - 1)
+                v.pool!.dictionary.withBytes(at: Int(v.ints[r])) { bytes.append(contentsOf: $0) }
+                starts.append(bytes.count)
             } else {
                 out.ints[i] = v.ints[r]
             }
         }
-        if type == .string { out.pool = sharedPool ? vectors[0].pool : StringPool(strings: strings) }
+        if type == .string { out.pool = sharedPool ? vectors[0].pool : StringPool(StringDictionary(bytes: bytes, starts: starts), isSorted: false) }
         return out
     }
 

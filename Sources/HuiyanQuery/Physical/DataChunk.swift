@@ -39,4 +39,14 @@ struct DataChunk {
     func rows(width: Int) -> [[Value]] {
         (0..<count).map { r in columns.prefix(width).map { $0.value(r) } }
     }
+
+    /// About how many bytes the first `width` columns' strings take as values (their pools' bytes, each at
+    /// most once per row).
+    func stringBytes(width: Int) -> Int {
+        columns.prefix(width).reduce(0) { total, column in
+            guard let pool = column.pool, pool.count > 0 else { return total }
+            let average = pool.dictionary.bytes.count / pool.count
+            return total + count * (average + 16)
+        }
+    }
 }

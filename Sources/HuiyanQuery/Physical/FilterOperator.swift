@@ -18,12 +18,18 @@ final class FilterOperator: PhysicalOperator {
     func explanation(offsetSeconds: Int) -> [String] { ["FILTER \(predicate.text(offsetSeconds: offsetSeconds, names: names))"] }
 
     func execute() throws -> [DataChunk] {
-        try input.run(in: environment.context).compactMap { chunk in
+        var out: [DataChunk] = []
+        try produce { out.append($0) }
+        return out
+    }
+
+    func produce(into consume: (DataChunk) throws -> Void) throws {
+        try input.stream(in: environment.context) { chunk in
             try environment.context.check()
             var batch = chunk.batch
             try chunk.evaluator(offsetSeconds: environment.offsetSeconds).filter(predicate, &batch)
-            guard let selection = batch.selection else { return chunk }
-            return selection.isEmpty ? nil : chunk.gathered(selection)
+            guard let selection = batch.selection else { return try consume(chunk) }
+            if !selection.isEmpty { try consume(chunk.gathered(selection)) }
         }
     }
 }

@@ -8,6 +8,10 @@ protocol PhysicalOperator: AnyObject {
     func explanation(offsetSeconds: Int) throws -> [String]
     /// Runs the operator (and its inputs).
     func execute() throws -> [DataChunk]
+    /// Runs the operator, handing each chunk to `consume` as soon as it is made, so that the operator above
+    /// holds only what it keeps (a top-N over a spilled aggregation's partitions). Operators that make their
+    /// rows all at once hand them on at the end (the default).
+    func produce(into consume: (DataChunk) throws -> Void) throws
 }
 
 /// What every operator needs at run time.
@@ -19,6 +23,26 @@ struct ExecutionEnvironment {
 }
 
 extension PhysicalOperator {
+    func produce(into consume: (DataChunk) throws -> Void) throws {
+        for chunk in try execute() { try consume(chunk) }
+    }
+
+    /// Runs the operator through `produce`, recording its rows and its time (its inputs' included, the
+    /// consumer's not) for EXPLAIN ANALYZE; nothing is held for it: `consume` holds what it keeps.
+    func stream(in context: QueryContext, _ consume: (DataChunk) throws -> Void) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var consuming: UInt64 = 0
+        var rows = 0
+        try produce { chunk in
+            rows += chunk.count
+            let handed = DispatchTime.now().uptimeNanoseconds
+            try consume(chunk)
+            consuming += DispatchTime.now().uptimeNanoseconds - handed
+        }
+        for input in inputs { context.release(input) }
+        context.statistics.record(self, rows: rows, nanoseconds: DispatchTime.now().uptimeNanoseconds - start - consuming)
+    }
+
     /// Runs the operator, recording its rows and time (its inputs' included) for EXPLAIN ANALYZE.
     func run(in context: QueryContext) throws -> [DataChunk] {
         let start = DispatchTime.now().uptimeNanoseconds

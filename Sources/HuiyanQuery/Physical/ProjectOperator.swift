@@ -19,10 +19,16 @@ final class ProjectOperator: PhysicalOperator {
     }
 
     func execute() throws -> [DataChunk] {
-        try input.run(in: environment.context).map { chunk in
+        var out: [DataChunk] = []
+        try produce { out.append($0) }
+        return out
+    }
+
+    func produce(into consume: (DataChunk) throws -> Void) throws {
+        try input.stream(in: environment.context) { chunk in
             try environment.context.check()
             let evaluator = chunk.evaluator(offsetSeconds: environment.offsetSeconds)
-            return DataChunk(columns: try expressions.map { try evaluator.evaluate($0, chunk.batch) }, count: chunk.count)
+            try consume(DataChunk(columns: try expressions.map { try evaluator.evaluate($0, chunk.batch) }, count: chunk.count))
         }
     }
 }

@@ -64,3 +64,43 @@ struct RowOrder {
         }
     }
 }
+
+extension RowOrder {
+    /// Whether key `k`'s words (`prefixes`) are equal exactly when its values are: true but for strings.
+    func wordIsWholeValue(key k: Int) -> Bool { k < keys.count && keys[k].expression.type != .string }
+
+    /// Key `k` of every row of chunk `c` as an unsigned word whose order is the key's order as far as it
+    /// goes (a sort compares these first, and the full keys only when they tie): integers with the sign bit
+    /// flipped, doubles by their ordered bit pattern (-0.0 as 0.0), strings by their first 8 bytes
+    /// big-endian; inverted for DESC; NULL below or above every value as the key places it. All 0 when
+    /// there is no key `k`.
+    func prefixes(ofChunk c: Int, count: Int, key k: Int = 0) -> [UInt64] {
+        guard k < keys.count else { return [UInt64](repeating: 0, count: count) }
+        let key = keys[k]
+        let v = vectors[c][k]
+        var out = [UInt64](repeating: 0, count: count)
+        let dictionary = v.pool?.dictionary
+        for r in 0..<count {
+            if v.isNull(r) { out[r] = key.nullsFirst ? 0 : .max; continue }
+            var word: UInt64
+            switch v.type {
+            case .float64:
+                let d = v.doubles[r] == 0 ? 0 : v.doubles[r]
+                let bits = d.bitPattern
+                word = bits >> 63 == 1 ? ~bits : bits | (1 << 63)
+            case .string:
+                word = dictionary!.withBytes(at: Int(v.ints[r])) { bytes in
+                    var w: UInt64 = 0
+                    for i in 0..<8 { w = w << 8 | UInt64(i < bytes.count ? bytes[i] : 0) }
+                    return w
+                }
+            default:
+                word = UInt64(bitPattern: v.ints[r]) ^ (1 << 63)
+            }
+            if key.descending { word = ~word }
+            // A value's word never passes a NULL's: NULLs first take 0, so values start at 1 (and the other way).
+            out[r] = key.nullsFirst ? max(word, 1) : min(word, .max - 1)
+        }
+        return out
+    }
+}

@@ -17,6 +17,15 @@ final class ScanPipelineOperator: PhysicalOperator {
         try SelectExecutor(plan: plan, context: environment.context, offsetSeconds: environment.offsetSeconds).run()
     }
 
+    /// A spilled aggregation hands on each partition's groups as they are made; anything else at the end.
+    func produce(into consume: (DataChunk) throws -> Void) throws {
+        try withoutActuallyEscaping(consume) { consume in
+            let executor = SelectExecutor(plan: plan, context: environment.context, offsetSeconds: environment.offsetSeconds)
+            executor.consume = consume
+            for chunk in try executor.run() { try consume(chunk) }
+        }
+    }
+
     func explanation(offsetSeconds: Int) throws -> [String] {
         var lines: [String] = []
         func text(_ e: BoundExpression) -> String { e.text(offsetSeconds: offsetSeconds) }

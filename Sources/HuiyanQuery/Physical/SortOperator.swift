@@ -18,20 +18,45 @@ final class SortOperator: PhysicalOperator {
         let chunks = try input.run(in: environment.context)
         guard !chunks.isEmpty else { return [] }
         let order = try RowOrder(keys: keys, chunks: chunks, offsetSeconds: environment.offsetSeconds)
-        var positions: [(chunk: Int32, row: Int32)] = []
-        positions.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
-        for (c, chunk) in chunks.enumerated() {
-            for r in 0..<chunk.count { positions.append((Int32(c), Int32(r))) }
+        let positions = try Self.sortedEntries(chunks, order, context: environment.context).map { (chunk: $0.chunk, row: $0.row) }
+        return [Self.gather(chunks, positions)]
+    }
+
+    /// A row to sort: the words of its first two keys (`RowOrder.prefixes`) and where it is.
+    struct Entry {
+        var first: UInt64
+        var second: UInt64
+        var chunk: Int32
+        var row: Int32
+
+        /// Whether the words alone put `self` before `other` (nil: they tie).
+        @inline(__always)
+        func precedesByWords(_ other: Entry) -> Bool? {
+            if first != other.first { return first < other.first }
+            if second != other.second { return second < other.second }
+            return nil
         }
-        // Sorting a large result takes a while: Ctrl-C and the timeout are honoured every 65,536 comparisons.
+    }
+
+    /// Every row of `chunks` in `order` (stable): rows are compared by the words of their first two keys
+    /// first, by the whole keys only when the words tie. The second key's word counts only when the first
+    /// key's word is its whole value (not a string: equal words there may hide different strings). Ctrl-C and the timeout are honoured every 65,536
+    /// comparisons.
+    static func sortedEntries(_ chunks: [DataChunk], _ order: RowOrder, context: QueryContext) throws -> [Entry] {
+        var entries: [Entry] = []
+        entries.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        for (c, chunk) in chunks.enumerated() {
+            let first = order.prefixes(ofChunk: c, count: chunk.count, key: 0)
+            let second = order.prefixes(ofChunk: c, count: chunk.count, key: order.wordIsWholeValue(key: 0) ? 1 : order.keys.count)
+            for r in 0..<chunk.count { entries.append(Entry(first: first[r], second: second[r], chunk: Int32(c), row: Int32(r))) }
+        }
         var comparisons = 0
-        let context = environment.context
-        try positions.sort { a, b in
+        try entries.sort { a, b in
             comparisons &+= 1
             if comparisons & 0xFFFF == 0 { try context.check() }
-            return order.precedes(Int(a.chunk), Int(a.row), Int(b.chunk), Int(b.row))
+            return a.precedesByWords(b) ?? order.precedes(Int(a.chunk), Int(a.row), Int(b.chunk), Int(b.row))
         }
-        return [Self.gather(chunks, positions)]
+        return entries
     }
 
     /// One chunk of the rows at `positions`, in that order (string columns re-pooled when chunks differ).

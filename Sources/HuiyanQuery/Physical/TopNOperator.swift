@@ -22,26 +22,71 @@ final class TopNOperator: PhysicalOperator {
     }
 
     func execute() throws -> [DataChunk] {
-        let chunks = try input.run(in: environment.context)
-        let (k, overflow) = limit.addingReportingOverflow(offset)
-        guard !chunks.isEmpty, limit > 0 else { return [] }
-        let total = chunks.reduce(0) { $0 + $1.count }
+        guard limit > 0 else { return [] }
+        let (sum, overflow) = limit.addingReportingOverflow(offset)
+        let k = overflow ? Int.max : sum
+        // The input's chunks are gathered until they hold twice the rows kept (at least 65,536), then cut
+        // to the best k: a top-N over an input made chunk by chunk holds about 2k rows, not the input. Once
+        // k rows are kept, a chunk's rows that do not come before the worst of them are dropped at once.
+        var kept: DataChunk?
+        var worst: (row: DataChunk, words: SortOperator.Entry)?
+        var pending: [DataChunk] = []
+        var pendingRows = 0
+        let context = environment.context
+        let reduceAt = max(65_536, k.multipliedReportingOverflow(by: 2).overflow ? Int.max : 2 * k)
+        try input.stream(in: context) { chunk in
+            guard chunk.count > 0 else { return }
+            let candidates = try worst.map { try self.rowsBefore($0, in: chunk) } ?? chunk
+            guard candidates.count > 0 else { return }
+            pending.append(candidates)
+            pendingRows += candidates.count
+            if pendingRows + (kept?.count ?? 0) >= reduceAt {
+                let best = try self.best((kept.map { [$0] } ?? []) + pending, k)
+                pending = []
+                pendingRows = 0
+                if best.chunk.count >= k {
+                    kept = best.chunk
+                    worst = (best.chunk.gathered([Int32(best.chunk.count - 1)]), best.worst)
+                } else {
+                    pending = [best.chunk]
+                    pendingRows = best.chunk.count
+                }
+            }
+            try context.hold(pending.reduce(kept?.approximateBytes ?? 0) { $0 + $1.approximateBytes }, for: self)
+        }
+        let all = (kept.map { [$0] } ?? []) + pending
+        guard !all.isEmpty else { return [] }
+        let top = try best(all, k).chunk
+        guard top.count > offset else { return [] }
+        return [top.gathered((offset..<top.count).map(Int32.init))]
+    }
+
+    /// The rows of `chunk` that come before the worst kept row by the keys (a tie does not: the kept row came
+    /// first): by the first two keys' words, by the whole keys only when the words tie.
+    private func rowsBefore(_ worst: (row: DataChunk, words: SortOperator.Entry), in chunk: DataChunk) throws -> DataChunk {
+        try environment.context.check()
+        let order = try RowOrder(keys: keys, chunks: [worst.row, chunk], offsetSeconds: environment.offsetSeconds)
+        let first = order.prefixes(ofChunk: 1, count: chunk.count, key: 0)
+        let second = order.prefixes(ofChunk: 1, count: chunk.count, key: order.wordIsWholeValue(key: 0) ? 1 : keys.count)
+        var rows: [Int32] = []
+        for r in 0..<chunk.count {
+            let entry = SortOperator.Entry(first: first[r], second: second[r], chunk: 1, row: Int32(r))
+            if entry.precedesByWords(worst.words) ?? (order.compare(1, r, 0, 0) < 0) { rows.append(Int32(r)) }
+        }
+        return rows.count == chunk.count ? chunk : chunk.gathered(rows)
+    }
+
+    /// The first `k` rows of `chunks` in the keys' order (ties in input order), as one chunk, and the words
+    /// of its last row.
+    private func best(_ chunks: [DataChunk], _ k: Int) throws -> (chunk: DataChunk, worst: SortOperator.Entry) {
         let order = try RowOrder(keys: keys, chunks: chunks, offsetSeconds: environment.offsetSeconds)
-        var heap = BoundedHeap<(chunk: Int32, row: Int32)>(capacity: overflow ? total : min(k, total)) { a, b in
-            order.precedes(Int(a.chunk), Int(a.row), Int(b.chunk), Int(b.row))
-        }
-        for (c, chunk) in chunks.enumerated() {
-            try environment.context.check()
-            for r in 0..<chunk.count { heap.offer((Int32(c), Int32(r))) }
-        }
-        let best = heap.sorted()
-        guard best.count > offset else { return [] }
-        return [SortOperator.gather(chunks, Array(best[offset...]))]
+        var entries = try SortOperator.sortedEntries(chunks, order, context: environment.context)
+        if entries.count > k { entries.removeSubrange(k...) }
+        let chunk = SortOperator.gather(chunks, entries.map { (chunk: $0.chunk, row: $0.row) })
+        return (chunk, entries.last ?? SortOperator.Entry(first: 0, second: 0, chunk: 0, row: 0))
     }
 }
 
-/// The `capacity` smallest elements offered, by `precedes`: a max-heap whose top is the worst kept element,
-/// so an element that does not precede it costs one comparison.
 struct BoundedHeap<Element> {
     let capacity: Int
     let precedes: (Element, Element) -> Bool

@@ -2,10 +2,20 @@
 public struct QueryError: Error, CustomStringConvertible, Equatable {
     public var message: String
     public var range: SourceRange?
+    /// What went wrong, for callers that act on it (a state over its memory limit spills and tries again).
+    public var kind: Kind
 
-    public init(_ message: String, at range: SourceRange? = nil) {
+    /// The kinds of query errors callers tell apart.
+    public enum Kind: Sendable, Equatable {
+        case other
+        /// The statement's states passed its memory limit.
+        case memoryLimitExceeded
+    }
+
+    public init(_ message: String, at range: SourceRange? = nil, kind: Kind = .other) {
         self.message = message
         self.range = range
+        self.kind = kind
     }
 
     public var description: String { message }

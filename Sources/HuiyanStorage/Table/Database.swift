@@ -97,6 +97,7 @@ public final class Database: @unchecked Sendable {
         guard settings.formatVersion <= DatabaseSettings.formatVersion else {
             throw StorageError.unsupportedVersion(path: settingsPath, version: UInt32(settings.formatVersion))
         }
+        SpillArea.removeStale(databasePath: path)
         return Database(path: path, settings: settings)
     }
 

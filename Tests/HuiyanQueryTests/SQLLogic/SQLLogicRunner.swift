@@ -5,7 +5,8 @@ import HuiyanStorage
 import HuiyanTourism
 
 /// Runs the records of one sqllogictest file against a fresh database folder of its own; every query runs with
-/// all optimizer rules on and with all of them off, and both must give the expected rows.
+/// all optimizer rules on, with all of them off, and with aggregations spilled to disk, and each must give the
+/// expected rows.
 final class SQLLogicRunner {
     /// A block that did not do what its file says.
     struct Failure: CustomStringConvertible {
@@ -18,8 +19,16 @@ final class SQLLogicRunner {
     /// `SQLLOGIC_TIMES=1` prints how long each record took.
     static let printsTimes = ProcessInfo.processInfo.environment["SQLLOGIC_TIMES"] != nil
 
-    /// The two ways every query runs.
-    static let runs: [(name: String, optimizer: OptimizerSettings)] = [("rules on", .allOn), ("rules off", .allOff)]
+    /// The ways every query runs.
+    static let runs: [(name: String, optimizer: OptimizerSettings, spills: Bool)] = [
+        ("rules on", .allOn, false), ("rules off", .allOff, false), ("spilled", .allOn, true),
+    ]
+
+    private static func context(_ run: (name: String, optimizer: OptimizerSettings, spills: Bool)) -> QueryContext {
+        let context = QueryContext(optimizer: run.optimizer)
+        context.spillsAlways = run.spills
+        return context
+    }
 
     let fileName: String
     let fixtures: String
@@ -27,7 +36,7 @@ final class SQLLogicRunner {
     /// Blocks marked `# known:` that still differ (expected) and those that now pass (the marker can go).
     private(set) var knownStillFailing: [Failure] = []
     private(set) var knownNowPassing: [Failure] = []
-    /// How many query blocks ran (each twice).
+    /// How many query blocks ran (each once per run).
     private(set) var queries = 0
 
     init(fileName: String, fixtures: String) {
@@ -70,7 +79,7 @@ final class SQLLogicRunner {
             case .statementError(let expected):
                 for run in Self.runs {
                     do {
-                        _ = try engine.execute(sql, context: QueryContext(optimizer: run.optimizer))
+                        _ = try engine.execute(sql, context: Self.context(run))
                         fail(record, "\(run.name): no error, expected one containing \"\(expected)\"\nSQL: \(sql)")
                     } catch {
                         let message = (error as? QueryError)?.message ?? "\(error)"
@@ -93,7 +102,7 @@ final class SQLLogicRunner {
         var answers: [[String]] = []
         for run in Self.runs {
             do {
-                guard let result = try engine.execute(sql, context: QueryContext(optimizer: run.optimizer)).last else {
+                guard let result = try engine.execute(sql, context: Self.context(run)).last else {
                     problems.append("\(run.name): no result"); continue
                 }
                 if let mismatch = Self.typeMismatch(types, result.columnTypes) {
@@ -111,10 +120,10 @@ final class SQLLogicRunner {
                 problems.append("\(run.name): error \(message)")
             }
         }
-        let runsAgree = answers.count == 2 && answers[0] == answers[1]
+        let runsAgree = answers.count == Self.runs.count && answers.allSatisfy { $0 == answers[0] }
         if let known = record.known {
             // A known bug may keep its wrong rows, but the optimizer must not change them.
-            if !runsAgree { fail(record, "rules on and off disagree (known: \(known))\nSQL: \(sql)\n" + problems.joined(separator: "\n")) }
+            if !runsAgree { fail(record, "the runs disagree (known: \(known))\nSQL: \(sql)\n" + problems.joined(separator: "\n")) }
             let failure = Failure(file: fileName, line: record.line, message: known)
             if problems.isEmpty { knownNowPassing.append(failure) } else { knownStillFailing.append(failure) }
         } else if !problems.isEmpty {

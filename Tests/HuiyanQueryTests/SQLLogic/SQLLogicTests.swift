@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 
 /// The SQL tests as data: every file of Fixtures/sqllogic runs in a fresh database of its own, each query with all
-/// optimizer rules on and all off (Fixtures/sqllogic/README.md). One test method per file.
+/// optimizer rules on, all off, and with aggregations spilled to disk (Fixtures/sqllogic/README.md). One test
+/// method per file.
 final class SQLLogicTests: XCTestCase {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
@@ -77,14 +78,15 @@ final class SQLLogicTests: XCTestCase {
         XCTAssertThrowsError(try SQLLogicParser.parse("query X\nSELECT 1\n----\n1\n"))
     }
 
-    /// A wrong expected row fails, in both runs, naming the file and line.
+    /// A wrong expected row fails, in every run, naming the file and line.
     func testWrongRowsFail() throws {
         let runner = SQLLogicRunner(fileName: "inline.test", fixtures: Self.fixtures)
         try runner.run(SQLLogicParser.parse("query I\nSELECT 1 + 1\n----\n3\n"))
         XCTAssertEqual(runner.failures.count, 1)
         let message = runner.failures.first?.description ?? ""
         XCTAssertTrue(message.hasPrefix("inline.test:1: SQL: SELECT 1 + 1"), message)
-        XCTAssertTrue(message.contains("rules on: rows differ") && message.contains("rules off: rows differ"), message)
+        XCTAssertTrue(message.contains("rules on: rows differ") && message.contains("rules off: rows differ")
+                      && message.contains("spilled: rows differ"), message)
     }
 
     private func run(_ name: String) throws {

@@ -1,0 +1,185 @@
+import HuiyanStorage
+
+/// The byte form of columns of rows written to a spill file, and back.
+///
+/// A record is the row count, then per column its type, a NULL flag byte per row when any row is NULL, and
+/// the values: eight bytes a row for integer-lane types and doubles; for strings the end offset of each
+/// row's bytes (eight bytes a row), then the bytes. Read back, a string column is one pool with an entry a row.
+enum SpilledChunk {
+    /// Columns of rows being gathered for one record (the rows of one partition).
+    struct Builder {
+        private(set) var types: [SQLType]
+        private(set) var rowCount = 0
+        private var ints: [[Int64]]
+        private var doubles: [[Double]]
+        private var nulls: [[UInt8]]
+        private var anyNull: [Bool]
+        private var bytes: [[UInt8]]
+        private var ends: [[Int64]]
+
+        init(types: [SQLType]) {
+            self.types = types
+            let n = types.count
+            ints = Array(repeating: [], count: n)
+            doubles = Array(repeating: [], count: n)
+            nulls = Array(repeating: [], count: n)
+            anyNull = Array(repeating: false, count: n)
+            bytes = Array(repeating: [], count: n)
+            ends = Array(repeating: [], count: n)
+        }
+
+        /// Bytes the gathered rows take.
+        private(set) var approximateBytes = 0
+
+        /// Appends rows `rows` of `vectors` (one vector per column, of this builder's types).
+        mutating func append(_ vectors: [Vector], rows: UnsafeBufferPointer<Int32>) {
+            for (k, v) in vectors.enumerated() {
+                let nullFlags = v.nulls
+                if let nullFlags {
+                    for r in rows { let flag = nullFlags[Int(r)]; nulls[k].append(flag); anyNull[k] = anyNull[k] || flag != 0 }
+                } else {
+                    nulls[k].append(contentsOf: repeatElement(0, count: rows.count))
+                }
+                switch types[k] {
+                case .float64:
+                    v.doubles.withUnsafeBufferPointer { d in for r in rows { doubles[k].append(d[Int(r)]) } }
+                case .string:
+                    appendStrings(v, rows: rows, column: k)
+                default:
+                    v.ints.withUnsafeBufferPointer { x in for r in rows { ints[k].append(x[Int(r)]) } }
+                }
+            }
+            rowCount += rows.count
+            approximateBytes = types.indices.reduce(0) { $0 + ints[$1].count * 8 + doubles[$1].count * 8 + nulls[$1].count + bytes[$1].count + ends[$1].count * 8 }
+        }
+
+        /// Appends the strings of rows `rows` of string vector `v` to column `k`: their lengths first, then
+        /// the bytes copied into place in one pass (no call per string).
+        private mutating func appendStrings(_ v: Vector, rows: UnsafeBufferPointer<Int32>, column k: Int) {
+            let dictionary = v.pool!.dictionary
+            let nullFlags = v.nulls
+            dictionary.bytes.withUnsafeBufferPointer { source in
+                dictionary.starts.withUnsafeBufferPointer { starts in
+                    v.ints.withUnsafeBufferPointer { codes in
+                        var total = 0
+                        for r in rows where nullFlags?[Int(r)] ?? 0 == 0 {
+                            let c = Int(codes[Int(r)])
+                            total += starts[c + 1] - starts[c]
+                        }
+                        var at = bytes[k].count
+                        bytes[k].append(contentsOf: repeatElement(0, count: total))
+                        ends[k].reserveCapacity(ends[k].count + rows.count)
+                        bytes[k].withUnsafeMutableBufferPointer { target in
+                            for r in rows {
+                                if nullFlags?[Int(r)] ?? 0 == 0 {
+                                    let c = Int(codes[Int(r)])
+                                    var from = starts[c]
+                                    let end = starts[c + 1]
+                                    while from < end { target[at] = source[from]; at += 1; from += 1 }
+                                }
+                                ends[k].append(Int64(at))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// The record of the gathered rows; the builder is then empty.
+        mutating func encode() -> [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(approximateBytes + 16 + types.count * 2)
+            Self.put(Int64(rowCount), &out)
+            for k in types.indices {
+                out.append(types[k].spillTag)
+                out.append(anyNull[k] ? 1 : 0)
+                if anyNull[k] { out.append(contentsOf: nulls[k]) }
+                switch types[k] {
+                case .float64: doubles[k].withUnsafeBytes { out.append(contentsOf: $0) }
+                case .string:
+                    ends[k].withUnsafeBytes { out.append(contentsOf: $0) }
+                    out.append(contentsOf: bytes[k])
+                default: ints[k].withUnsafeBytes { out.append(contentsOf: $0) }
+                }
+            }
+            self = Builder(types: types)
+            return out
+        }
+
+        private static func put(_ x: Int64, _ out: inout [UInt8]) {
+            withUnsafeBytes(of: x.littleEndian) { out.append(contentsOf: $0) }
+        }
+    }
+
+    /// The columns of a record (each vector as long as the record's rows, no selection).
+    static func decode(_ record: [UInt8]) throws -> (vectors: [Vector], count: Int) {
+        try record.withUnsafeBytes { raw in
+            var at = 0
+            func int64() throws -> Int64 {
+                guard at + 8 <= raw.count else { throw damaged }
+                defer { at += 8 }
+                return Int64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
+            }
+            func byte() throws -> UInt8 {
+                guard at < raw.count else { throw damaged }
+                defer { at += 1 }
+                return raw[at]
+            }
+            func take(_ n: Int) throws -> UnsafeRawBufferPointer {
+                guard n >= 0, at + n <= raw.count else { throw damaged }
+                defer { at += n }
+                return UnsafeRawBufferPointer(rebasing: raw[at..<(at + n)])
+            }
+            let count = Int(try int64())
+            guard count >= 0 else { throw damaged }
+            var vectors: [Vector] = []
+            while at < raw.count {
+                guard let type = SQLType(spillTag: try byte()) else { throw damaged }
+                let v = Vector(type: type, count: count)
+                if try byte() != 0 { v.nulls = Array(try take(count)) }
+                switch type {
+                case .float64:
+                    let values = try take(count * 8)
+                    v.doubles.withUnsafeMutableBytes { $0.copyMemory(from: values) }
+                case .string:
+                    let endBytes = try take(count * 8)
+                    var starts = [Int](repeating: 0, count: count + 1)
+                    for i in 0..<count { starts[i + 1] = Int(endBytes.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }
+                    guard starts.last! >= 0 else { throw damaged }
+                    let bytes = Array(try take(starts.last!))
+                    for i in 0..<count { v.ints[i] = Int64(i) }
+                    v.pool = StringPool(StringDictionary(bytes: bytes, starts: starts), isSorted: false)
+                default:
+                    let values = try take(count * 8)
+                    v.ints.withUnsafeMutableBytes { $0.copyMemory(from: values) }
+                }
+                vectors.append(v)
+            }
+            return (vectors, count)
+        }
+    }
+
+    private static var damaged: QueryError { QueryError("internal error: a temporary spill file was damaged") }
+}
+
+extension SQLType {
+    /// The type's byte in a spill record.
+    var spillTag: UInt8 {
+        switch self {
+        case .null: return 0
+        case .boolean: return 1
+        case .int64: return 2
+        case .float64: return 3
+        case .money: return 4
+        case .string: return 5
+        case .timestamp: return 6
+        case .date: return 7
+        }
+    }
+
+    init?(spillTag: UInt8) {
+        let all: [SQLType] = [.null, .boolean, .int64, .float64, .money, .string, .timestamp, .date]
+        guard Int(spillTag) < all.count else { return nil }
+        self = all[Int(spillTag)]
+    }
+}
