@@ -142,6 +142,11 @@ final class ReliabilityPathTests: XCTestCase {
         XCTAssertEqual(try huiyan.run(["ingest", "tickets", HuiyanProcess.fixtures + "/feeds/tickets.csv"]).status, 0)
         XCTAssertEqual(files(in: elsewhere), kept.sorted())
         XCTAssertFalse(FileManager.default.fileExists(atPath: db + "/tables/gone.tmp"), "the link itself is removed")
+        // The same for a link planted as a dead process's spill folder, removed when the database is opened.
+        try FileManager.default.createDirectory(atPath: db + "/tmp", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: db + "/tmp/4194300-1", withDestinationPath: elsewhere)
+        XCTAssertEqual(try huiyan.run(["query", "SELECT count(*) FROM tickets"]).status, 0)
+        XCTAssertEqual(files(in: elsewhere), kept.sorted())
     }
 
     func testManifestNamingASegmentOutsideItsTableIsDamage() throws {
