@@ -426,6 +426,16 @@ final class GroupTable {
         return find(key)
     }
 
-    /// Approximate bytes held (for the memory limit).
-    var approximateBytes: Int { keys.capacity * 8 + slots.count * 4 + stringGroups.capacity * 4 + strings.approximateBytes }
+    /// Approximate bytes held (for the memory limit), the per-pool caches included.
+    var approximateBytes: Int {
+        keys.capacity * 8 + slots.count * 4 + stringGroups.capacity * 4 + strings.approximateBytes
+            + poolIds.values.reduce(0) { $0 + $1.ids.count * 8 } + codeGroups.values.reduce(0) { $0 + $1.groups.count * 4 }
+    }
+
+    /// Drops the per-pool caches (and the pools they keep alive): for pools that will not come again, such
+    /// as the records of a spill file.
+    func forgetPools() {
+        poolIds.removeAll()
+        codeGroups.removeAll()
+    }
 }

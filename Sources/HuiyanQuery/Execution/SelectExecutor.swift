@@ -191,6 +191,15 @@ final class SelectExecutor {
         }
         let produced = NSLock()
         var producedRows = 0
+        // A projection read by a consumer (`consume`) hands each unit's chunks on in table order as soon as
+        // the units before it are handed on, so that what waits is a few units, not the table.
+        let streams = consume != nil && !plan.isAggregate && topN == nil && earlyStop == nil
+        var finishedUnits = [[DataChunk]?](repeating: nil, count: units.count)
+        var handedOn = 0
+        var waitingRows = 0
+        let handOn = NSLock()
+        let handOnAccount = Worker()
+        defer { context.release(handOnAccount) }
 
         let dictionaryMerge = spilling == nil ? self.dictionaryMerge : nil
         let work = { (index: Int) in
@@ -275,7 +284,25 @@ final class SelectExecutor {
                             if let earlyStop, unitRows >= earlyStop { break }
                         }
                     }
-                    if !unitChunks.isEmpty { worker.chunks.append((u, unitChunks)) }
+                    if streams {
+                        worker.heldRows = 0
+                        try self.context.hold(0, for: worker)
+                        handOn.lock()
+                        defer { handOn.unlock() }
+                        finishedUnits[u] = unitChunks
+                        waitingRows += unitRows
+                        while handedOn < units.count, let ready = finishedUnits[handedOn] {
+                            finishedUnits[handedOn] = []
+                            handedOn += 1
+                            for chunk in ready {
+                                waitingRows -= chunk.count
+                                try self.consume!(chunk)
+                            }
+                        }
+                        try self.context.hold(waitingRows * 9 * max(1, self.plan.outputs.count), for: handOnAccount)
+                    } else if !unitChunks.isEmpty {
+                        worker.chunks.append((u, unitChunks))
+                    }
                 }
             } catch {
                 worker.failure = error

@@ -94,6 +94,8 @@ final class SpilledAggregation {
                     let selected = AggregateSpillLayout.selected(batch, filter: layout.filters[a].map { vectors[$0] })
                     try accumulator.update(layout.arguments[a].map { vectors[$0] }, groups: groups, selected)
                 }
+                // A record's pools never come again.
+                table.forgetPools()
                 try context.hold(table.approximateBytes + accumulators.reduce(0) { $0 + $1.approximateBytes }, for: holder)
             }
             let n = table.groupCount
