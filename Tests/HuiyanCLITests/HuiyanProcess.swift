@@ -26,6 +26,23 @@ struct HuiyanProcess {
 
     let databasePath: String
 
+    /// Runs `script` with `/bin/sh -c`, its `$1` the binary and `$2` `databasePath`: arguments can then hold
+    /// bytes that are not UTF-8 (written with printf), which `Process` cannot pass.
+    static func shell(_ script: String, databasePath: String, in directory: String? = nil) -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script, "sh", binary, databasePath]
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try! process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
     /// Runs `huiyan --db <db> args…` to completion (in `directory` if given); `input` is its standard input
     /// (default: none).
     @discardableResult

@@ -18,19 +18,8 @@ final class ReliabilityQueryCommandTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
 
-    /// Runs the binary through the shell, so that the query argument can hold bytes that are not UTF-8.
     func shell(_ script: String) -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script, "sh", HuiyanProcess.binary, directory + "/db"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try! process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        HuiyanProcess.shell(script, databasePath: directory + "/db")
     }
 
     func testQueryTextThatIsNotUTF8IsRefused() throws {

@@ -26,6 +26,7 @@ final class IngestorTests: XCTestCase {
     func ingest(_ table: String, _ files: [String], _ configure: (inout IngestOptions) -> Void = { _ in }) throws -> IngestSummary {
         var options = IngestOptions()
         options.rejectsPath = directory + "/rejects.csv"
+        options.replaceRejects = true  // one scratch rejects file for every ingest of the test
         configure(&options)
         return try Ingestor(database: database).ingest(table: table, files: files, options: options)
     }

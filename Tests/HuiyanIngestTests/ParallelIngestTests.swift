@@ -24,6 +24,7 @@ final class ParallelIngestTests: XCTestCase {
         options.parallelThreshold = threads > 1 ? 0 : Int.max
         options.segmentRows = 700
         options.rejectsPath = directory + "/\(name)-rejects.csv"
+        options.replaceRejects = true  // one scratch rejects file for every ingest of the test
         let table = "visits"
         let summary = try Ingestor(database: database).ingest(table: table, files: [file], options: options)
         let rejects = (try? String(contentsOfFile: options.rejectsPath!, encoding: .utf8))?.components(separatedBy: "\n") ?? []

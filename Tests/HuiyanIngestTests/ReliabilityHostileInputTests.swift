@@ -20,6 +20,7 @@ final class ReliabilityHostileInputTests: XCTestCase {
     func ingest(_ file: String, _ configure: (inout IngestOptions) -> Void = { _ in }) throws -> IngestSummary {
         var options = IngestOptions()
         options.rejectsPath = directory + "/rejects.csv"
+        options.replaceRejects = true  // one scratch rejects file for every ingest of the test
         configure(&options)
         return try Ingestor(database: database).ingest(table: "visits", files: [file], options: options)
     }

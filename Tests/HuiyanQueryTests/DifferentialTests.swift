@@ -26,6 +26,7 @@ final class DifferentialTests: XCTestCase {
             try FeedGenerator(catalog: catalog).generate(feed: feed, rows: rows, year: 2025, seed: seed, format: .csv, badRowShare: 0, to: path)
             var options = IngestOptions()
             options.rejectsPath = directory + "/rejects.csv"
+            options.replaceRejects = true  // one scratch rejects file for every ingest of the test
             let summary = try Ingestor(database: database).ingest(table: feed.rawValue, files: [path], options: options)
             XCTAssertEqual(summary.rejected, 0)
         }

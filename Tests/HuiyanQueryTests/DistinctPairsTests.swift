@@ -13,19 +13,6 @@ final class DistinctPairsTests: QueryTestCase {
     private var table: [Row] = []
     private var savedBudgets = (0, 0)
 
-    /// A deterministic generator (SplitMix64).
-    private struct Mix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     /// A string of one of the key forms: 9-digit ids, a letter and digits, leading zeros, short,
     /// 16 digits (too many to pack), long and multi-byte.
     private static func string(_ k: Int) -> String {
@@ -44,7 +31,7 @@ final class DistinctPairsTests: QueryTestCase {
         try super.setUpWithError()
         savedBudgets = (DistinctAccumulator.poolBitmapBudget, DistinctAccumulator.bitmapBudget)
         _ = try engine.execute("CREATE TABLE ev (g BIGINT, h BIGINT, s VARCHAR, n BIGINT, x DOUBLE)")
-        var mix = Mix(state: 16)
+        var mix = SplitMix(state: 16)
         for segment in 0..<4 {
             var csv = "g,h,s,n,x\n"
             for _ in 0..<12_000 {
@@ -192,7 +179,7 @@ final class DistinctPairsTests: QueryTestCase {
         // Another thread's keys translate into this thread's.
         XCTAssertEqual(strings.map { keys.translate(key(other, $0), from: other) }, mine)
         // The eight-bytes-at-a-time parse (16 bytes readable) gives the byte-at-a-time parse's keys.
-        var mix = Mix(state: 5)
+        var mix = SplitMix(state: 5)
         var samples = strings
         for _ in 0..<3000 {
             var s = String((0..<(1 + mix.below(17))).map { _ in Character(String(mix.below(10))) })
@@ -216,7 +203,7 @@ final class DistinctPairsTests: QueryTestCase {
         table.reserve(groups: 50)
         other.reserve(groups: 50)
         var want = [Set<UInt64>](repeating: [], count: 50)
-        var mix = Mix(state: 3)
+        var mix = SplitMix(state: 3)
         for _ in 0..<40_000 {
             let g = mix.below(50)
             let key: UInt64 = mix.below(100) == 0 ? DistinctPairTable.empty : UInt64(mix.below(g * 200 + 1))
@@ -245,7 +232,7 @@ final class DistinctPairsTests: QueryTestCase {
         let a = ["000123", "123", "V1", "a", long, long + "1", "x"].sorted { Evaluator.byteOrder($0, $1) < 0 }
         let b = ["000123", "124", "V1", "b", long, long + "2", "x"].sorted { Evaluator.byteOrder($0, $1) < 0 }
         let poolA = StringPool(strings: a, isSorted: true), poolB = StringPool(strings: b, isSorted: true)
-        var mix = Mix(state: 9)
+        var mix = SplitMix(state: 9)
         let rowsA = (0..<200).map { _ in (mix.below(4), mix.below(a.count)) }
         let rowsB = (0..<200).map { _ in (mix.below(4), mix.below(b.count)) }
         /// The state after one batch of `rows` over `pool`, as bitmaps or as pairs.

@@ -19,6 +19,7 @@ class QueryTestCase: XCTestCase {
         let ingestor = Ingestor(database: database)
         var options = IngestOptions()
         options.rejectsPath = directory + "/rejects.csv"
+        options.replaceRejects = true  // one scratch rejects file for every ingest of the test
         for table in ["visits", "tickets", "orders"] {
             _ = try ingestor.ingest(table: table, files: [Self.fixtures + "/feeds/\(table).csv"], options: options)
         }

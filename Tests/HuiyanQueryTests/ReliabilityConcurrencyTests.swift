@@ -68,6 +68,7 @@ final class ReliabilityConcurrencyTests: XCTestCase {
         var options = IngestOptions()
         options.segmentRows = 200
         options.rejectsPath = directory + "/rejects.csv"
+        options.replaceRejects = true  // one scratch rejects file for every ingest of the test
         options.threads = 1
         var compactions = 0
         for (f, file) in files.enumerated() {

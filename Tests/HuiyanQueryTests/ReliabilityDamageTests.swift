@@ -37,6 +37,7 @@ final class ReliabilityDamageTests: XCTestCase {
         var options = IngestOptions()
         options.segmentRows = 1500
         options.rejectsPath = directory + "/rejects.csv"
+        options.replaceRejects = true  // one scratch rejects file for every ingest of the test
         _ = try Ingestor(database: database).ingest(table: "visits", files: [feed], options: options)
         let fixtures = QueryTestCase.fixtures
         _ = try Ingestor(database: database).ingest(table: "orders", files: [fixtures + "/feeds/orders.csv"], options: options)

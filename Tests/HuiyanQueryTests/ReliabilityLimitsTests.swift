@@ -30,6 +30,7 @@ final class ReliabilityLimitsTests: XCTestCase {
         try text.write(toFile: directory + "/v.csv", atomically: true, encoding: .utf8)
         var options = IngestOptions()
         options.rejectsPath = directory + "/rejects.csv"
+        options.replaceRejects = true  // one scratch rejects file for every ingest of the test
         _ = try Ingestor(database: database).ingest(table: "visits", files: [directory + "/v.csv"], options: options)
         let engine = QueryEngine(database: database)
         let sql = "SELECT visitor_id, count(DISTINCT spot), sum(spend) FROM visits GROUP BY visitor_id"

@@ -27,6 +27,7 @@ final class GeneratedFeedIngestTests: XCTestCase {
         let database = try Database.create(at: directory + "/\(name).db", tables: FeedCatalog.all)
         var options = IngestOptions()
         options.rejectsPath = directory + "/\(name)-rejects.csv"
+        options.replaceRejects = true  // one scratch rejects file for every ingest of the test
         return (try Ingestor(database: database).ingest(table: feed.rawValue, files: [file], options: options), database)
     }
 

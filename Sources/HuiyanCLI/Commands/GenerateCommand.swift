@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HuiyanStorage
 import HuiyanTourism
 
 struct GenerateCommand: ParsableCommand {
@@ -46,8 +47,11 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "The seed: the same seed gives the same file.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: ArgumentHelp("The file to write (- for standard output).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The file to write (- for standard output): a new file in a folder that exists, outside any database.", valueName: "file"))
     var out: String
+
+    @Flag(name: .long, help: "Replace an existing --out file.")
+    var force = false
 
     @Option(name: .long, help: "csv or ndjson (default: from the --out extension, .ndjson/.jsonl → ndjson, else csv).")
     var format: FeedFormat?
@@ -69,7 +73,21 @@ struct GenerateCommand: ParsableCommand {
         let catalog = try Catalog.load(directoryOrDefault: catalogs)
         let options = GenerationOptions(feed: feed, rows: rows, year: year, seed: seed,
                                         format: format ?? FeedFormat.implied(byPath: out), badRowShare: badRows)
-        let summary = try FeedGenerator(catalog: catalog).generate(options, to: out)
+        let generator = FeedGenerator(catalog: catalog)
+        let summary: GenerationSummary
+        if out == "-" {
+            summary = try generator.generate(options, to: out)
+        } else {
+            // A new file outside any database, put in place whole; an existing one replaced only with --force.
+            let file = try UserOutputFile(path: out, replacing: force, what: "feed file")
+            do {
+                summary = try generator.generate(options) { try file.write($0) }
+                try file.commit()
+            } catch {
+                file.discard()
+                throw error
+            }
+        }
         let bad = summary.badRows > 0 ? " (\(Formatting.grouped(summary.badRows)) malformed)" : ""
         warn("\(feed.rawValue): \(Formatting.grouped(summary.rows)) rows\(bad) → \(out), \(Formatting.bytes(summary.bytes)) "
              + "(\(options.format.rawValue)) in \(Formatting.decimal(summary.seconds))s "

@@ -1,12 +1,24 @@
 import ArgumentParser
 import Foundation
 import HuiyanIngest
+import HuiyanQuery
 import HuiyanStorage
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The database directory (default: $HUIYAN_DB, else ./huiyan.db).", valueName: "path"))
     var db: String?
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "Refuse SQL that reads or writes files (COPY), for a database others reach; with init, kept as the database's setting."))
+    var noFileAccess = false
+
+    /// A query engine over `database`, with file access off when asked here or by the database.
+    func engine(_ database: Database) -> QueryEngine {
+        let engine = QueryEngine(database: database)
+        if noFileAccess { engine.fileAccess = false }
+        return engine
+    }
 
     /// The database path in effect.
     var databasePath: String {

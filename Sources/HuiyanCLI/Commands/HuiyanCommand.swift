@@ -30,7 +30,7 @@ public struct HuiyanCommand: ParsableCommand {
         version: HuiyanCommand.version,
         subcommands: [InitCommand.self, IngestCommand.self, QueryCommand.self, TablesCommand.self, DescribeCommand.self,
                       StatsCommand.self, VerifyCommand.self, CompactCommand.self, GenerateCommand.self,
-                      CatalogsCommand.self, DemoCommand.self, ReportCommand.self, REPLCommand.self],
+                      CatalogsCommand.self, DemoCommand.self, ReportCommand.self, SettingsCommand.self, REPLCommand.self],
         defaultSubcommand: REPLCommand.self
     )
 
@@ -42,6 +42,10 @@ public struct HuiyanCommand: ParsableCommand {
     /// Runs the command line; `--db PATH` is accepted before the subcommand too. A first word that names no
     /// command is refused with the nearest command's name, not read as the REPL's argument.
     public static func run(arguments: [String]) {
+        if let problem = nonUTF8Argument(arguments) {
+            warnError(problem)
+            Foundation.exit(1)
+        }
         let arguments = moveGlobalOptions(arguments)
         if let message = unknownCommand(arguments) {
             warnError(message)
@@ -77,6 +81,46 @@ public struct HuiyanCommand: ParsableCommand {
             message += " — did you mean '\(guess)'?"
         }
         return message + "\nThe commands: \(commandNames.joined(separator: ", ")) (huiyan --help says what they do)."
+    }
+
+    /// Why the raw command line (or `$HUIYAN_DB`) cannot be used as given: an argument that is not UTF-8
+    /// arrives in `arguments` with U+FFFD in place of its bad bytes, and a path so changed would name
+    /// another file. Such a path is refused, never replaced. (Query text is refused by `query` itself.)
+    static func nonUTF8Argument(_ arguments: [String]) -> String? {
+        let hint = "huiyan takes file and folder names as UTF-8 and would not use this one exactly as given; "
+            + "rename it to a UTF-8 name (e.g. with convmv)"
+        if let raw = getenv("HUIYAN_DB"), String(validatingCString: raw) == nil {
+            return "$HUIYAN_DB (\(escaped(raw))) is not valid UTF-8: \(hint)"
+        }
+        let count = Int(CommandLine.argc)
+        for index in 1..<max(count, 1) {
+            guard let raw = CommandLine.unsafeArgv[index], String(validatingCString: raw) == nil else { continue }
+            // The SQL of `query` (not an option's value) is left to the query command's own message.
+            let previous = index > 1 ? CommandLine.unsafeArgv[index - 1].map { String(cString: $0) } : nil
+            let isOption = raw.pointee == 0x2D || previous?.hasPrefix("-") == true
+            if arguments.contains("query") && !isOption { continue }
+            return "the argument \(escaped(raw)) is not valid UTF-8: \(hint)"
+        }
+        return nil
+    }
+
+    /// A raw argument as text, with bytes that are not UTF-8 shown as \xNN.
+    static func escaped(_ raw: UnsafePointer<CChar>) -> String {
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
+        var text = "\""
+        var rest = bytes[...]
+        while !rest.isEmpty {
+            // The longest valid UTF-8 prefix, then one bad byte as \xNN.
+            var valid = rest.count
+            while valid > 0 && String(validating: rest.prefix(valid), as: UTF8.self) == nil { valid -= 1 }
+            text += String(decoding: rest.prefix(valid), as: UTF8.self)
+            rest = rest.dropFirst(valid)
+            if let bad = rest.first {
+                text += "\\x" + String(bad, radix: 16, uppercase: true)
+                rest = rest.dropFirst()
+            }
+        }
+        return text + "\""
     }
 
     /// SQL given to `query` that starts with a `--` comment would be read as an option: an argument that

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HuiyanIngest
+import HuiyanQuery
 import HuiyanStorage
 
 struct IngestCommand: ParsableCommand {
@@ -16,6 +17,9 @@ struct IngestCommand: ParsableCommand {
 
         A file whose content was ingested before is refused (re-running yesterday's import must not \
         double the numbers): --force ingests it again, --skip-ingested passes over it.
+
+        Ctrl-C or --timeout stops an ingest before its commit: nothing is committed and the files it wrote \
+        are removed (after Ctrl-C: "cancelled: nothing committed", exit status 130).
 
         Examples:
           huiyan ingest visits visits-2025-10.csv
@@ -33,14 +37,17 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: "Input format, instead of taking it from the file extension.")
     var inputFormat: InputFormat?
 
-    @Option(name: .long, help: "Where to write rejected rows (default: <db>/rejects/<table>-<time>.csv).")
+    @Option(name: .long, help: "Where to write rejected rows (default: <db>/rejects/<table>-<time>.csv): a new file outside the database, in a folder that exists (--force replaces an existing file).")
     var rejects: String?
 
     @Flag(name: .long, help: "Commit nothing if any row is rejected.")
     var strict = false
 
-    @Flag(name: .long, help: "Ingest files even if the same content was ingested before.")
+    @Flag(name: .long, help: "Ingest files even if the same content was ingested before, and replace an existing --rejects file.")
     var force = false
+
+    @Option(name: .long, help: "Stop (committing nothing) if the ingest runs longer than this many seconds.")
+    var timeout: Double?
 
     @Flag(name: .long, help: "Pass over files whose content was ingested before, instead of refusing.")
     var skipIngested = false
@@ -64,8 +71,10 @@ struct IngestCommand: ParsableCommand {
         options.rejectsPath = rejects
         options.strict = strict
         options.force = force
+        options.replaceRejects = force
         options.ignoreUnknownColumns = ignoreUnknownColumns
         guard segmentRows > 0 else { throw ValidationError("--segment-rows must be at least 1") }
+        if let timeout, !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout must be a positive number of seconds") }
         options.segmentRows = segmentRows
         options.command = (["huiyan"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         var paths = files
@@ -74,12 +83,23 @@ struct IngestCommand: ParsableCommand {
             if paths.isEmpty { emit("nothing to ingest: every file was ingested before"); return }
         }
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) == 1)
+        // Ctrl-C (and --timeout) stop the reading and parsing; the command then commits nothing and removes
+        // what it wrote.
+        let context = QueryContext(timeout: timeout, memoryLimit: nil)
+        InterruptSignal.install()
+        let watch = QueryWatch(context: context, showProgress: false)
+        defer { watch.stop() }
+        options.cancellation = { try context.check() }
         let summary: IngestSummary
         do {
             summary = try Ingestor(database: database).ingest(table: table, files: paths, options: options) { bar.update($0) }
             bar.clear()
         } catch {
             bar.clear()
+            if context.isCancelled || context.isPastDeadline {
+                warn(context.isCancelled ? "cancelled: nothing committed" : "timed out after \(Formatting.decimal(timeout ?? 0)) s: nothing committed")
+                throw ExitCode(context.isCancelled ? 130 : 1)
+            }
             throw error
         }
         switch format {

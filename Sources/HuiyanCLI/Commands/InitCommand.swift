@@ -22,8 +22,10 @@ struct InitCommand: ParsableCommand {
             settings.utcOffsetSeconds = try DatabaseSettings.fixedOffset(ofZone: timeZone)
             settings.timeZone = timeZone
         }
+        if global.noFileAccess { settings.fileAccess = false }
         let database = try Database.create(at: global.databasePath, tables: FeedCatalog.all, settings: settings)
         let zone = database.settings.timeZone, offset = DatabaseSettings.offsetText(database.settings.utcOffsetSeconds)
-        emit("created database \(database.path) (time zone \(zone), UTC\(offset)) with tables: \(try database.tableNames().joined(separator: ", "))")
+        emit("created database \(database.path) (time zone \(zone), UTC\(offset)\(global.noFileAccess ? ", no file access from SQL" : "")) "
+             + "with tables: \(try database.tableNames().joined(separator: ", "))")
     }
 }

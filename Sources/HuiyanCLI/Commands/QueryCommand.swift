@@ -84,7 +84,7 @@ struct QueryCommand: ParsableCommand {
             }
         }
         let database = try global.open()
-        let engine = QueryEngine(database: database)
+        let engine = global.engine(database)
         if let timeZone { engine.utcOffsetSeconds = try DatabaseSettings.fixedOffset(ofZone: timeZone) }
         var renderer = ResultRenderer(format: format.value, offsetSeconds: engine.utcOffsetSeconds)
         renderer.maxWidth = TerminalLocale.columns()

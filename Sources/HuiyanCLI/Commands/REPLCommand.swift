@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HuiyanQuery
 
 struct REPLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,9 +39,22 @@ struct REPLCommand: ParsableCommand {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
+    @Option(name: .long, help: "Stop a statement that runs longer than this many seconds.")
+    var timeout: Double?
+
+    @Option(name: .long, help: "The most memory one statement may hold, in MiB (default: three quarters of the machine's); a statement that needs more is refused and the session goes on.")
+    var memoryLimit: Int?
+
+    func validate() throws {
+        if let timeout, !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout must be a positive number of seconds") }
+        if let memoryLimit, memoryLimit <= 0 || memoryLimit > Int.max >> 20 { throw ValidationError("--memory-limit must be a positive number of MiB") }
+    }
+
     func run() throws {
         let interactive = commands.isEmpty && TerminalLocale.isTerminal(STDIN_FILENO)
-        let session = try REPLSession(databasePath: global.databasePath, interactive: interactive)
+        let session = try REPLSession(databasePath: global.databasePath, interactive: interactive, fileAccess: !global.noFileAccess)
+        session.timeout = timeout
+        session.memoryLimit = memoryLimit.map { $0 << 20 } ?? QueryContext.defaultMemoryLimit
         if interactive {
             REPLRunner.interactive(session, startupFile: startupFile)
             return

@@ -39,29 +39,44 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A folder of catalog CSV files (default: $HUIYAN_CATALOGS, else the built-in ones).", valueName: "dir"))
     var catalogs: String?
 
+    @Flag(name: .long, help: "Replace an existing --html file (otherwise it is refused).")
+    var force = false
+
     func validate() throws {
         guard (1971...9998).contains(year) else { throw ValidationError("--year must be a year between 1971 and 9998") }
     }
 
     func run() throws {
         let catalog = try Catalog.load(directoryOrDefault: catalogs)
-        try Self.produce(database: try global.open(), catalog: catalog, year: year, asOf: asOf, html: html)
+        try Self.produce(database: try global.open(), catalog: catalog, year: year, asOf: asOf, html: html, replacing: force)
     }
 
-    /// Builds the report and prints it, or writes it as HTML to `html` (saying where).
-    static func produce(database: Database, catalog: Catalog, year: Int, asOf: String?, html: String?) throws {
+    /// Builds the report and prints it, or writes it as HTML to `html` (saying where): a new file outside any
+    /// database, in a folder that exists, put in place whole (an existing one replaced only when `replacing`).
+    static func produce(database: Database, catalog: Catalog, year: Int, asOf: String?, html: String?, replacing: Bool = false) throws {
+        if let html { try checkOutput(html, replacing: replacing) }
         let data = try ReportBuilder(engine: QueryEngine(database: database), catalog: catalog).build(year: year, asOf: asOf)
         if let html {
+            let file = try UserOutputFile(path: html, replacing: replacing, what: "report")
             do {
-                try HTMLReport(data: data).render().write(toFile: html, atomically: true, encoding: .utf8)
+                try file.write(Array(HTMLReport(data: data).render().utf8))
+                try file.commit()
             } catch {
-                let folder = (html as NSString).deletingLastPathComponent
-                let reason = folder.isEmpty || FileManager.default.fileExists(atPath: folder) ? "cannot write the file" : "no folder \(folder)"
-                throw QueryFailure("cannot write the report to \(html): \(reason)")
+                file.discard()
+                throw QueryFailure("cannot write the report to \(html): \(error)")
             }
             emit("report of \(year) as of \(data.asOf) written to \(html)")
         } else {
             emit(TextReport(data: data).render())
+        }
+    }
+
+    /// Refuses `html` before any work, saying why (a missing folder, inside a database, an existing file).
+    static func checkOutput(_ html: String, replacing: Bool) throws {
+        let folder = FileIO.directoryOf(html)
+        guard FileIO.isDirectory(folder) else { throw QueryFailure("cannot write the report to \(html): no folder \(folder)") }
+        do { try UserOutputFile.check(html, replacing: replacing, what: "report") } catch let error as StorageError {
+            throw QueryFailure("\(error)" + (replacing ? "" : " (--force replaces it)"))
         }
     }
 }

@@ -21,10 +21,23 @@ final class REPLSession {
     /// Set when Ctrl-C cancelled a statement: a `.read` stops there instead of running the rest of its file.
     private var interrupted = false
 
-    init(databasePath: String, interactive: Bool) throws {
+    /// Whether SQL may read and write files (COPY), unless the database says no.
+    private let fileAccess: Bool
+    /// Each statement's limits.
+    var timeout: Double?
+    var memoryLimit: Int? = QueryContext.defaultMemoryLimit
+
+    init(databasePath: String, interactive: Bool, fileAccess: Bool = true) throws {
         self.databasePath = databasePath
         self.interactive = interactive
-        engine = QueryEngine(database: try Database.open(at: databasePath))
+        self.fileAccess = fileAccess
+        engine = try Self.engine(databasePath, fileAccess: fileAccess)
+    }
+
+    private static func engine(_ path: String, fileAccess: Bool) throws -> QueryEngine {
+        let engine = QueryEngine(database: try Database.open(at: path))
+        if !fileAccess { engine.fileAccess = false }
+        return engine
     }
 
     var database: Database { engine.database }
@@ -74,7 +87,7 @@ final class REPLSession {
         let statements: [Statement]
         do { statements = try engine.parse(sql) } catch { return report(error, in: sql) }
         for statement in statements {
-            let context = QueryContext()
+            let context = QueryContext(timeout: timeout, memoryLimit: memoryLimit)
             // A script has no Ctrl-C handler (SIGINT ends it) and shows no progress: nothing to watch.
             let watch = interactive ? QueryWatch(context: context, showProgress: TerminalLocale.isTerminal(STDERR_FILENO)) : nil
             let started = Date()
@@ -142,7 +155,7 @@ final class REPLSession {
             case .read(let path): if try !read(path) { return false }
             case .output(let path): try redirect(to: path)
             case .open(let path):
-                engine = QueryEngine(database: try Database.open(at: path))
+                engine = try Self.engine(path, fileAccess: fileAccess)
                 databasePath = path
                 lastResult = nil
                 if interactive { say("opened \(path)") }
@@ -218,10 +231,15 @@ final class REPLSession {
         output = nil
         outputPath = nil
         guard let path else { return }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw MetaCommand.Problem(description: "\(path): cannot write the file")
+        // Emptied if it exists (as sqlite3 does), but never inside a database, in a missing folder or through a link.
+        try UserOutputFile.check(path, replacing: true, what: ".output file")
+        // A device or pipe (`/dev/stdout`, often itself a link) is written as it is.
+        let fd = UserOutputFile.isDevice(path) ? open(path, O_WRONLY | O_CLOEXEC)
+            : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else {
+            throw MetaCommand.Problem(description: "\(path): cannot write the file (\(errno == ELOOP ? "a symbolic link" : String(cString: strerror(errno)))))")
         }
-        output = handle
+        output = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         outputPath = path
     }
 

@@ -110,6 +110,11 @@ final class ChunkWorker {
                     rowsInBuilder = 0
                 }
             }
+            // A chunk of the file takes a while to parse (long in a debug build): a stop is also looked for
+            // every 1,024 records, not only at each read.
+            if (accepted + rejected) & 1_023 == 0, let stop = source.input.stop, let reason = stop() {
+                throw RecordReaderError.stopped(reason: reason)
+            }
             if (accepted + rejected) & 65_535 == 0 {
                 let bytes = source.bytesConsumed
                 tracker.add(rows: accepted - reportedRows, rejected: rejected - reportedRejected, bytes: bytes - reportedBytes)

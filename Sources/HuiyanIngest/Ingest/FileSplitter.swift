@@ -18,7 +18,7 @@ struct FileChunk: Equatable {
 /// one thread. Line numbers count LF, CRLF and a lone CR as one line break each, as the record readers do.
 enum FileSplitter {
     static func split(path: String, parts: Int, quoteAware: Bool) throws -> [FileChunk] {
-        let file = try MappedFile(path: path)
+        let file = try MappedFile(path: path, followingSymlinks: true)
         let bytes = file.bytes
         let size = bytes.count
         guard parts > 1, size > 0, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {

@@ -6,6 +6,11 @@ public struct IngestOptions: Sendable {
     public var format: InputFormat?
     /// Where rejected rows go; nil puts them under the database's `rejects/` folder.
     public var rejectsPath: String?
+    /// Replace an existing file at `rejectsPath` (else it is refused before any work).
+    public var replaceRejects = false
+    /// Called now and then while the command reads and parses; what it throws (a cancellation, a timeout)
+    /// stops the command with nothing committed.
+    public var cancellation: (@Sendable () throws -> Void)?
     /// Commit nothing when any row is rejected.
     public var strict = false
     /// Ingest a file even if a file with the same content was ingested before.

@@ -29,6 +29,11 @@ public final class Ingestor {
     public func ingest(table: String, files: [String], options: IngestOptions = IngestOptions(),
                        progress: ((IngestProgress) -> Void)? = nil) throws -> IngestSummary {
         let started = Date()
+        // A rejects path the user names is checked before any work: outside every database, in a folder that
+        // exists, and not over an existing file unless replacing.
+        if let path = options.rejectsPath {
+            try UserOutputFile.check(path, replacing: options.replaceRejects, what: "rejects file")
+        }
         let writer = try database.writer(command: options.command)
         defer { writer.close() }
         let append = try writer.beginAppend(to: table)
@@ -54,7 +59,7 @@ public final class Ingestor {
                     split.chunks = Result { try FileSplitter.split(path: path, parts: parts, quoteAware: format == .csv) }
                 }
             }
-            let hashed = Result { try Self.contentHash(path) }
+            let hashed = Result { try Self.contentHash(path, cancellation: options.cancellation) }
             splitting.wait()
             let hash = try hashed.get()
             if !options.force {
@@ -79,38 +84,49 @@ public final class Ingestor {
         // Rows of small files accumulate in one builder across files; it is written when full or at the end.
         var carried = SegmentBuilder(schema: schema, capacity: options.segmentRows)
         var finalKey = 0
+        var mergedRejects: UserOutputFile?
         do {
             for (fileIndex, plan) in plans.enumerated() {
                 tracker.startFile(plan.path, index: fileIndex)
                 let threads = plan.size >= options.parallelThreshold ? max(1, options.threads) : 1
                 var outcome = try ingestFile(plan, fileIndex: fileIndex, header: headers[fileIndex], threads: threads,
                                              schema: schema, options: options, append: append, tracker: tracker,
-                                             rejectsPath: rejectsPath, carried: &carried)
+                                             carried: &carried)
                 if outcome == nil {
                     // Malformed quoting misled the split: parse the file again on one thread.
                     append.discard(orderKeys: Self.orderKey(file: fileIndex, chunk: 0, sequence: 0)..<Self.orderKey(file: fileIndex + 1, chunk: 0, sequence: 0))
                     let header = plan.format == .csv
                         ? try CSVRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns) : nil
                     outcome = try ingestFile(plan, fileIndex: fileIndex, header: header, threads: 1, schema: schema, options: options,
-                                             append: append, tracker: tracker, rejectsPath: rejectsPath, carried: &carried)
+                                             append: append, tracker: tracker, carried: &carried)
                 }
                 let (fileParts, accepted, rejected) = outcome!
                 parts += fileParts
                 results.append(.init(path: plan.path, format: plan.format, bytes: plan.size, accepted: accepted, rejected: rejected))
                 finalKey = Self.orderKey(file: fileIndex + 1, chunk: 0, sequence: 0)
             }
-            let rejects = try RejectsWriter.merge(parts, into: rejectsPath)
+            let note = FileIO.join(database.path, "rejects", "\(getpid())-\(UUID().uuidString.prefix(6))\(DatabaseWriter.pendingNoteSuffix)")
+            let (rejectsFile, rejects) = try RejectsWriter.merge(parts, into: rejectsPath, replacing: options.replaceRejects,
+                                                                 insideDatabase: options.rejectsPath == nil, note: note)
+            mergedRejects = rejectsFile
             let totalRejected = results.reduce(0) { $0 + $1.rejected }
             if options.strict && totalRejected > 0 {
                 append.abort()
+                try rejectsFile?.commit()
                 throw IngestError.strictRejected(rejected: totalRejected, rejectsPath: rejectsPath)
             }
+            try options.cancellation?()
             try append.write(carried, orderKey: finalKey)
             let now = ISO8601DateFormatter().string(from: Date())
             try append.commit(ingestedFiles: zip(plans, results).map { plan, result in
                 Manifest.IngestedFile(contentHash: plan.hash, name: plan.path, bytes: plan.size,
                                       acceptedRows: result.accepted, rejectedRows: result.rejected, committedAt: now)
             })
+            // The rejects file appears only after the rows it goes with are committed: a command killed before
+            // that leaves no rejects file for rows that were never committed.
+            do { try rejectsFile?.commit() } catch {
+                throw IngestError.io(path: rejectsPath, message: "the accepted rows were committed, but the rejects file could not be written: \(error)")
+            }
             let seconds = Date().timeIntervalSince(started)
             let accepted = results.reduce(0) { $0 + $1.accepted }
             return IngestSummary(table: schema.name, files: results, accepted: accepted, rejected: totalRejected,
@@ -122,7 +138,10 @@ public final class Ingestor {
                                  sampleRejections: rejects.map(\.description))
         } catch {
             for part in parts { part.discard() }
+            mergedRejects?.discard()
             append.abort()
+            // A stop seen deep in a reader arrives as its text: the cancellation's own error is what callers test.
+            try options.cancellation?()
             throw error
         }
     }
@@ -133,7 +152,7 @@ public final class Ingestor {
     /// Parses one file on `threads` threads. Returns nil when the chunks did not meet (then nothing of the
     /// file is kept but segments keyed to it, which the caller discards).
     private func ingestFile(_ plan: Plan, fileIndex: Int, header: CSVRecordSource?, threads: Int, schema: TableSchema,
-                            options: IngestOptions, append: TableAppend, tracker: IngestTracker, rejectsPath: String,
+                            options: IngestOptions, append: TableAppend, tracker: IngestTracker,
                             carried: inout SegmentBuilder) throws -> (parts: [RejectsWriter], accepted: Int, rejected: Int)? {
         var chunks = [FileChunk(start: 0, end: Int64(plan.size), firstLine: 1)]
         if threads > 1 {
@@ -161,7 +180,13 @@ public final class Ingestor {
                 source = try NDJSONRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns,
                                                 chunk: index == 0 ? nil : chunk)
             }
-            let part = RejectsWriter(path: rejectsPath + ".part-\(fileIndex)-\(index)-\(UUID().uuidString.prefix(6))")
+            if let cancellation = options.cancellation {
+                source.input.stop = {
+                    do { try cancellation(); return nil } catch { return "\(error)" }
+                }
+            }
+            let part = RejectsWriter(path: FileIO.join(database.path, "rejects",
+                                                       "\(getpid())-\(fileIndex)-\(index)-\(UUID().uuidString.prefix(6))\(RejectsWriter.partSuffix)"))
             let builder = index == 0 && !parallel ? carried : SegmentBuilder(schema: schema, capacity: options.segmentRows)
             workers.append(ChunkWorker(path: plan.path, source: source, schema: schema,
                                        localOffsetSeconds: database.settings.utcOffsetSeconds, rejects: part,
@@ -187,7 +212,12 @@ public final class Ingestor {
         } else {
             DispatchQueue.concurrentPerform(iterations: workers.count, execute: run)
         }
-        for worker in workers { try worker.rejects.close() }
+        do {
+            for worker in workers { try worker.rejects.close() }
+        } catch {
+            for worker in workers { worker.rejects.discard() }
+            throw error
+        }
         if let failure = workers.compactMap(\.failure).first {
             for worker in workers { worker.rejects.discard() }
             throw failure
@@ -218,9 +248,13 @@ public final class Ingestor {
     }
 
     /// XXH3-128 of a file's bytes, read in 1 MiB pieces: what identifies a file already ingested.
-    public static func contentHash(_ path: String) throws -> String {
+    /// `cancellation` is asked before every piece (an endless file such as /dev/zero never ends otherwise).
+    public static func contentHash(_ path: String, cancellation: (() throws -> Void)? = nil) throws -> String {
         let hasher = ContentHasher()
-        try FileIO.forEachChunk(of: path) { hasher.update($0) }
+        try FileIO.forEachChunk(of: path) {
+            try cancellation?()
+            hasher.update($0)
+        }
         return hasher.hexDigest()
     }
 

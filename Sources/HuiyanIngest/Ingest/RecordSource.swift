@@ -28,6 +28,8 @@ protocol RecordSource: AnyObject {
     var recordStartOffset: Int64 { get }
     /// Fills `slots` (one per table column) from the current record, or says why the record is bad.
     func bind(into slots: UnsafeMutableBufferPointer<FieldSlot>) -> RecordFailure?
+    /// The file being read (its `stop` check is asked before every read).
+    var input: ChunkedFileInput { get }
 }
 
 /// What the CSV and NDJSON record readers have in common.
@@ -37,6 +39,7 @@ protocol RecordReading: AnyObject {
     var recordText: UnsafeBufferPointer<UInt8> { get }
     var bytesConsumed: Int64 { get }
     var recordStartOffset: Int64 { get }
+    var input: ChunkedFileInput { get }
 }
 
 extension CSVRecordReader: RecordReading {}
@@ -54,6 +57,7 @@ extension ReaderBackedSource {
     var recordText: UnsafeBufferPointer<UInt8> { reader.recordText }
     var bytesConsumed: Int64 { reader.bytesConsumed }
     var recordStartOffset: Int64 { reader.recordStartOffset }
+    var input: ChunkedFileInput { reader.input }
 }
 
 /// CSV records bound to table columns through the header row.

@@ -20,9 +20,12 @@ public struct Rejection: Sendable, CustomStringConvertible {
 }
 
 /// Writes rejected rows to a CSV file — `file,line,field,column,value,reason,record` — created at the first one.
-/// Each parsing thread writes a part without the header; `merge` joins the parts in order into the rejects file.
+/// Each parsing thread writes a part without the header (in the database's rejects folder, where the next
+/// writer removes any a killed command left); `merge` joins the parts in order into the rejects file.
 final class RejectsWriter {
     static let header = "file,line,field,column,value,reason,record\n"
+    /// The ending of part files: `<db>/rejects/*.part` are removed by the next writer.
+    static let partSuffix = ".part"
     let path: String
     private var output: OutputFile?
     private(set) var count = 0
@@ -31,20 +34,26 @@ final class RejectsWriter {
 
     init(path: String) { self.path = path }
 
-    /// Joins the parts, in order, into one rejects file at `path` (created only if anything was rejected),
-    /// deletes the parts, and returns the first few rejections.
-    static func merge(_ parts: [RejectsWriter], into path: String) throws -> [Rejection] {
+    /// Joins the parts, in order, into the rejects file (created only if anything was rejected) under a
+    /// temporary name that its `commit` puts in place, deletes the parts, and returns the first few rejections.
+    /// `note`, in the database's rejects folder, names the temporary file while it exists (for the next writer).
+    static func merge(_ parts: [RejectsWriter], into path: String, replacing: Bool, insideDatabase: Bool,
+                      note: String) throws -> (file: UserOutputFile?, first: [Rejection]) {
         defer { for part in parts { part.discard() } }
-        guard parts.contains(where: { $0.count > 0 }) else { return [] }
-        try FileIO.makeDirectory(FileIO.directoryOf(path))
-        let output = try OutputFile(creating: path)
-        try output.write(Array(header.utf8))
-        for part in parts where part.count > 0 {
-            try FileIO.forEachChunk(of: part.path) { try output.write($0) }
+        guard parts.contains(where: { $0.count > 0 }) else { return (nil, []) }
+        try FileIO.makeDirectory(FileIO.directoryOf(note))
+        let output = try UserOutputFile(path: path, replacing: replacing, what: "rejects file", insideDatabase: insideDatabase,
+                                        note: insideDatabase ? nil : note)
+        do {
+            try output.write(Array(header.utf8))
+            for part in parts where part.count > 0 {
+                try FileIO.forEachChunk(of: part.path, followingSymlinks: false) { try output.write($0) }
+            }
+        } catch {
+            output.discard()
+            throw error
         }
-        try output.sync()
-        try output.close()
-        return Array(parts.flatMap(\.first).prefix(10))
+        return (output, Array(parts.flatMap(\.first).prefix(10)))
     }
 
     /// Removes the file written so far.

@@ -130,7 +130,7 @@ final class RowConverter {
             let failure: ValueError?
             switch column.type {
             case .timestamp:
-                let parsed = ValueParsing.parseTimestampMicros(bytes, localOffsetSeconds: localOffsetSeconds)
+                let parsed = ValueParsing.parseTimestampMicros(bytes, localOffsetSeconds: localOffsetSeconds, withinLocalYears: true)
                 rowInts[index] = parsed.value ?? 0
                 failure = parsed.error
             case .int64:

@@ -16,7 +16,7 @@ final class CSVRecordReader {
     static let overlongRecordTextLimit = RecordCursor.overlongRecordTextLimit
 
     private let cursor: RecordCursor
-    private var input: ChunkedFileInput { cursor.input }
+    var input: ChunkedFileInput { cursor.input }
     private let fields = ByteSpanTable()
 
     /// The file being read.

@@ -26,6 +26,8 @@ final class ChunkedFileInput {
     private(set) var atEOF = false
     /// File offset of `base[0]`.
     private(set) var bufferFileOffset: Int64 = 0
+    /// Asked before every read: a reason to stop (a cancellation, a timeout) ends reading with `.stopped`.
+    var stop: (() -> String?)?
 
     /// Opens `path` for reading from byte `startOffset` on; throws `.cannotOpen` naming the path on failure.
     init(path: String, chunkSize: Int, startOffset: Int64 = 0) throws(RecordReaderError) {
@@ -70,6 +72,7 @@ final class ChunkedFileInput {
     /// (one `read` call). Sets `atEOF` when the file is exhausted. Invalidates every
     /// pointer into the buffer handed out before.
     func refill(want: Int) throws(RecordReaderError) {
+        if let stop, let reason = stop() { throw .stopped(reason: reason) }
         if start > 0 {
             let pending = end - start
             if pending > 0 { memmove(base, base + start, pending) }

@@ -18,7 +18,7 @@ final class NDJSONRecordReader {
     static let overlongRecordTextLimit = RecordCursor.overlongRecordTextLimit
 
     private let cursor: RecordCursor
-    private var input: ChunkedFileInput { cursor.input }
+    var input: ChunkedFileInput { cursor.input }
     private let keys = ByteSpanTable()
     private let values = ByteSpanTable()
 

@@ -34,6 +34,8 @@ public enum ValueError: Error, Equatable, Sendable, CustomStringConvertible {
         case fractionTooLong
         /// UTC offset with hours > 23 or minutes > 59 (sign omitted).
         case offset(hours: Int, minutes: Int)
+        /// The instant falls outside years 0001–9999 in UTC or in the local zone (near either end).
+        case outOfRange
 
         public var description: String {
             switch self {
@@ -49,6 +51,7 @@ public enum ValueError: Error, Equatable, Sendable, CustomStringConvertible {
             case .second(let s): return s == 60 ? "second 60 (leap seconds are not supported)" : "second \(s)"
             case .fractionTooLong: return "more than 9 fractional-second digits"
             case .offset(let h, let m): return "UTC offset \(Self.pad(h, 2)):\(Self.pad(m, 2))"
+            case .outOfRange: return "outside years 0001–9999 (in UTC, or in the database's zone)"
             }
         }
 

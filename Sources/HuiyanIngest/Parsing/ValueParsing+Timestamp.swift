@@ -10,13 +10,15 @@ extension ValueParsing {
     ///   offset `±HH:MM`, `±HHMM` or `±HH`.
     ///
     /// Fractional seconds have 1–9 digits; digits beyond microseconds are truncated (not rounded).
-    /// Years are 0001–9999, months 1–12, days valid for the month (leap years per the Gregorian
+    /// Years are 0001–9999 (the instant within them in UTC, and with `withinLocalYears` in local time: what a
+    /// feed may hold, so that stored instants print in the database's zone with four-digit years), months 1–12, days valid for the month (leap years per the Gregorian
     /// rules), hours 0–23, minutes and seconds 0–59: leap second `:60` and `24:00` are rejected.
     /// Offsets may have hours 0–23 and minutes 0–59. Local time means `localOffsetSeconds` east
     /// of UTC (a fixed offset, not a zone with DST). Pure integer arithmetic; no Foundation.
     public static func parseTimestampMicros(
         _ bytes: UnsafeBufferPointer<UInt8>,
-        localOffsetSeconds: Int = defaultLocalOffsetSeconds
+        localOffsetSeconds: Int = defaultLocalOffsetSeconds,
+        withinLocalYears: Bool = false
     ) -> ParsedValue<Int64> {
         let n = bytes.count
         guard n > 0, let b = bytes.baseAddress else { return .invalid(.empty) }
@@ -107,8 +109,20 @@ extension ValueParsing {
         if second > 59 { return .invalid(.invalidTimestamp(.second(second))) }
 
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
-        return .value(seconds * 1_000_000 + Int64(micros))
+        let value = seconds * 1_000_000 + Int64(micros)
+        // An instant lies in years 0001–9999 in UTC (and, with `withinLocalYears`, in local time too): then it
+        // prints with a four-digit year — in the zone, or in UTC with `Z` where a zone would leave that range —
+        // and that text reads back as the same instant.
+        let local = value + Int64(localOffsetSeconds) * 1_000_000
+        guard timestampRange.contains(value), !withinLocalYears || timestampRange.contains(local) else {
+            return .invalid(.invalidTimestamp(.outOfRange))
+        }
+        return .value(value)
     }
+
+    /// Microseconds from 0001-01-01T00:00:00 up to (not including) 10000-01-01T00:00:00.
+    public static let timestampRange: Range<Int64> =
+        daysFromCivil(year: 1, month: 1, day: 1) * 86_400_000_000 ..< daysFromCivil(year: 10_000, month: 1, day: 1) * 86_400_000_000
 
     /// True for Gregorian leap years.
     @inline(__always)

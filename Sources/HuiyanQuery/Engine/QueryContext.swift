@@ -43,8 +43,13 @@ public final class QueryContext: @unchecked Sendable {
         return cancelled
     }
 
-    /// Throws when the statement was cancelled or ran out of time.
-    func check() throws {
+    /// Whether the statement has run past its timeout.
+    public var isPastDeadline: Bool { deadline.map { Date() > $0 } ?? false }
+
+    /// Throws when the statement was cancelled or ran out of time. The calling thread works for this
+    /// statement from now on (`CancellationPoll` asks it inside long loops).
+    public func check() throws {
+        CancellationPoll.enter(self)
         if isCancelled { throw QueryError("query cancelled") }
         if let deadline, Date() > deadline {
             throw QueryError("query timed out after \(Formatting.seconds(timeout ?? 0)) (set a longer one with --timeout)")

@@ -9,12 +9,16 @@ public final class QueryEngine {
     /// The zone calendar functions and timestamp output use (default: the database's).
     public var utcOffsetSeconds: Int
 
+    /// Whether SQL may read and write files (COPY): off under `--no-file-access` or the database's setting.
+    public var fileAccess: Bool
+
     /// The rules `HUIYAN_DISABLE_RULES` switches off for every statement (or why it could not be read).
     private let environmentRules: Result<OptimizerSettings, Error>
 
     public init(database: Database) {
         self.database = database
         utcOffsetSeconds = database.settings.utcOffsetSeconds
+        fileAccess = database.settings.fileAccess ?? true
         environmentRules = Result { try OptimizerSettings.fromEnvironment() }
     }
 
@@ -34,6 +38,7 @@ public final class QueryEngine {
 
     /// Runs one parsed statement; `sql` is the text its ranges refer to.
     public func execute(_ statement: Statement, sql: String, context: QueryContext = QueryContext()) throws -> QueryResult {
+        CancellationPoll.enter(context)
         let area = SpillArea(databasePath: database.path)
         context.spillArea = area
         defer {
@@ -76,7 +81,7 @@ public final class QueryEngine {
         case .createTable(let create):
             return try createTable(create)
         case .copy(let copy):
-            return try self.copy(copy)
+            return try self.copy(copy, context: context)
         }
     }
 
@@ -107,8 +112,14 @@ public final class QueryEngine {
         return QueryResult(columnNames: [], columnTypes: [], rows: [], message: "created table \(schema.name) with \(columns.count) column(s)")
     }
 
-    private func copy(_ copy: CopyStatement) throws -> QueryResult {
+    private func copy(_ copy: CopyStatement, context: QueryContext) throws -> QueryResult {
+        guard fileAccess else {
+            throw QueryError("file access is off (--no-file-access, or the database's setting): COPY cannot read '\(copy.path)'; "
+                + "load files with `huiyan ingest` instead", at: copy.range)
+        }
         var options = IngestOptions()
+        // Ctrl-C and --timeout reach the reading and parsing (checked before every read of the file).
+        options.cancellation = { try context.check() }
         options.command = "COPY \(copy.table.name) FROM '\(copy.path)'"
         for (name, value) in copy.options {
             let flag = ["true", "1", "on", "yes"].contains(value.lowercased())
@@ -122,13 +133,16 @@ public final class QueryEngine {
             case "force": options.force = flag
             case "ignore_unknown_columns": options.ignoreUnknownColumns = flag
             case "rejects": options.rejectsPath = value
+            case "overwrite": options.replaceRejects = flag
             case "header": break
-            default: throw QueryError("unknown COPY option \(name) (FORMAT, STRICT, FORCE, IGNORE_UNKNOWN_COLUMNS, REJECTS)", at: copy.range)
+            default: throw QueryError("unknown COPY option \(name) (FORMAT, STRICT, FORCE, IGNORE_UNKNOWN_COLUMNS, REJECTS, OVERWRITE)", at: copy.range)
             }
         }
         let summary: IngestSummary
         do {
             summary = try Ingestor(database: database).ingest(table: copy.table.name, files: [copy.path], options: options)
+        } catch let error as QueryError {
+            throw error
         } catch {
             throw QueryError("\(error)", at: copy.range)
         }

@@ -151,7 +151,7 @@ struct Evaluator {
             return try inList(try evaluate(x, batch), values, negated, batch)
         case .like(let x, let pattern, let negated):
             let v = try evaluate(x, batch)
-            let matches = v.pool.map { pool in pool.strings.map { pattern.matches($0) != negated } } ?? []
+            let matches = try v.pool.map { pool in try pool.strings.mapPolled { try pattern.matches($0) != negated } } ?? []
             let out = Vector(type: .boolean, count: batch.count)
             out.nulls = v.nulls
             batch.forEachSelected { i in
@@ -761,13 +761,13 @@ struct Evaluator {
             }
         case .lower, .upper:
             let v = args[0]
-            let mapped = v.pool.map { pool in pool.strings.map { f.isLower ? $0.lowercased() : $0.uppercased() } } ?? []
+            let mapped = try v.pool.map { pool in try pool.strings.mapPolled { f.isLower ? $0.lowercased() : $0.uppercased() } } ?? []
             out.nulls = v.nulls
             out.pool = StringPool(strings: mapped)
             batch.forEachSelected { out.ints[$0] = v.ints[$0] }
         case .length:
             let v = args[0]
-            let lengths = v.pool.map { pool in pool.strings.map { Int64($0.count) } } ?? []
+            let lengths = try v.pool.map { pool in try pool.strings.mapPolled { Int64($0.count) } } ?? []
             out.nulls = v.nulls
             batch.forEachSelected { i in if !v.isNull(i) { out.ints[i] = lengths[Int(v.ints[i])] } }
         case .abs:

@@ -2,62 +2,67 @@
 struct LikePattern: Hashable {
     let pattern: String
     let caseInsensitive: Bool
-    private enum Part { case literal([Unicode.Scalar]), any, one }
-    private let parts: [Part]
+    /// The pattern one scalar at a time.
+    private enum Token { case scalar(Unicode.Scalar), one, any }
+    private let tokens: [Token]
 
     init(_ pattern: String, caseInsensitive: Bool) {
         self.pattern = pattern
         self.caseInsensitive = caseInsensitive
-        var parts: [Part] = []
-        var literal: [Unicode.Scalar] = []
+        var tokens: [Token] = []
         var escaped = false
         for scalar in (caseInsensitive ? pattern.lowercased() : pattern).unicodeScalars {
-            if escaped { literal.append(scalar); escaped = false; continue }
+            if escaped { tokens.append(.scalar(scalar)); escaped = false; continue }
             switch scalar {
             case "\\": escaped = true
             case "%":
-                if !literal.isEmpty { parts.append(.literal(literal)); literal = [] }
-                if case .any? = parts.last {} else { parts.append(.any) }
-            case "_":
-                if !literal.isEmpty { parts.append(.literal(literal)); literal = [] }
-                parts.append(.one)
-            default: literal.append(scalar)
+                if case .any? = tokens.last {} else { tokens.append(.any) }
+            case "_": tokens.append(.one)
+            default: tokens.append(.scalar(scalar))
             }
         }
-        if !literal.isEmpty { parts.append(.literal(literal)) }
-        self.parts = parts
+        self.tokens = tokens
     }
 
-    func matches(_ text: String) -> Bool {
-        let scalars = Array((caseInsensitive ? text.lowercased() : text).unicodeScalars)
-        return match(scalars, 0, 0)
-    }
-
-    private func match(_ s: [Unicode.Scalar], _ i: Int, _ p: Int) -> Bool {
-        var i = i
-        var p = p
-        while p < parts.count {
-            switch parts[p] {
-            case .literal(let lit):
-                guard i + lit.count <= s.count, Array(s[i..<(i + lit.count)]) == lit else { return false }
-                i += lit.count
-                p += 1
-            case .one:
-                guard i < s.count else { return false }
-                i += 1
-                p += 1
-            case .any:
-                if p == parts.count - 1 { return true }
-                // Try every position for the rest (patterns are short; values are short strings).
-                var j = i
-                while j <= s.count {
-                    if match(s, j, p + 1) { return true }
-                    j += 1
+    /// Whether `text` matches, in time proportional to its length × the pattern's at worst: a `%` is
+    /// retried at later positions only for the last `%` seen (as shell wildcards are matched), never
+    /// recursively, so `%a%a%a%b` over a long value cannot take exponential time. Long work asks
+    /// `CancellationPoll`, so the statement can be stopped inside one value.
+    func matches(_ text: String) throws -> Bool {
+        let s = Array((caseInsensitive ? text.lowercased() : text).unicodeScalars)
+        try CancellationPoll.spend(s.count)
+        var i = 0, p = 0
+        // The position after the last `%` seen, and where the text was when it was seen.
+        var star = -1, starText = 0
+        var steps = 0
+        while i < s.count {
+            steps += 1
+            if steps & 0xFFF == 0 { try CancellationPoll.spend(0x1000) }
+            if p < tokens.count {
+                switch tokens[p] {
+                case .any:
+                    star = p + 1
+                    starText = i
+                    p += 1
+                    continue
+                case .one:
+                    i += 1; p += 1
+                    continue
+                case .scalar(let c) where c == s[i]:
+                    i += 1; p += 1
+                    continue
+                case .scalar:
+                    break
                 }
-                return false
             }
+            // A mismatch: let the last `%` take one more character, or fail if there was none.
+            guard star >= 0 else { return false }
+            starText += 1
+            i = starText
+            p = star
         }
-        return i == s.count
+        while p < tokens.count, case .any = tokens[p] { p += 1 }
+        return p == tokens.count
     }
 }
 

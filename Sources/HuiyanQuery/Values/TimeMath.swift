@@ -1,3 +1,5 @@
+import HuiyanIngest
+
 /// Calendar arithmetic on microsecond timestamps and day numbers, in a fixed UTC offset, with integers only
 /// (no Foundation calendars: a zone-aware calendar per value is what makes bucketing slow elsewhere).
 public enum TimeMath {
@@ -175,7 +177,13 @@ public enum TimeMath {
     }
 
     /// `2025-10-01 08:30:00` in local time; fractional seconds shown only when present.
+    /// `YYYY-MM-DD HH:MM:SS[.ffffff]` in the zone; where the zone would leave years 0001–9999 (within hours of
+    /// either end, under another zone than the database's), in UTC with a `Z`, which reads back the same.
     public static func formatTimestamp(_ micros: Int64, offsetSeconds: Int) -> String {
+        if offsetSeconds != 0 && !ValueParsing.timestampRange.contains(micros &+ Int64(offsetSeconds) * microsPerSecond)
+            && ValueParsing.timestampRange.contains(micros) {
+            return formatTimestamp(micros, offsetSeconds: 0) + "Z"
+        }
         let local = micros + Int64(offsetSeconds) * microsPerSecond
         let day = floorDiv(local, microsPerDay)
         let inDay = local - day * microsPerDay

@@ -7,12 +7,20 @@ import Darwin
 /// Thin, error-checked wrappers over the POSIX calls the store needs for durable, atomic files.
 public enum FileIO {
     static func error(_ path: String, _ operation: String, _ code: Int32 = errno) -> StorageError {
-        .io(path: path, operation: operation, message: String(cString: strerror(code)))
+        // ELOOP is what opening with O_NOFOLLOW gives for a symbolic link.
+        .io(path: path, operation: operation,
+            message: code == ELOOP ? "it is a symbolic link, which huiyan does not follow there" : String(cString: strerror(code)))
     }
 
     public static func exists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0
+    }
+
+    /// Whether `path` itself is a symbolic link (not followed).
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 
     public static func isDirectory(_ path: String) -> Bool {
@@ -91,16 +99,18 @@ public enum FileIO {
         if fsync(fd) != 0 { throw error(path, "cannot sync directory") }
     }
 
-    /// Reads a whole (small) file.
+    /// Reads a whole (small) file of the database; a symbolic link is refused, never followed.
     public static func readFile(_ path: String) throws -> [UInt8] {
         var result: [UInt8] = []
-        try forEachChunk(of: path) { result.append(contentsOf: $0) }
+        try forEachChunk(of: path, followingSymlinks: false) { result.append(contentsOf: $0) }
         return result
     }
 
-    /// Calls `body` with successive pieces of a file (1 MiB at most), in bounded memory.
-    public static func forEachChunk(of path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// Calls `body` with successive pieces of a file (1 MiB at most), in bounded memory. `followingSymlinks`
+    /// is for files the user names (feeds); files of the database are read with it off.
+    public static func forEachChunk(of path: String, followingSymlinks: Bool = true,
+                                    _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | (followingSymlinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else { throw error(path, "cannot open") }
         defer { close(fd) }
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -151,12 +161,32 @@ public final class OutputFile {
     private static let bufferLimit = 1 << 20
     public private(set) var bytesWritten = 0
 
-    /// Creates (or truncates) `path`.
+    /// Creates (or truncates) `path`; a symbolic link there is refused, never followed.
     public init(creating path: String) throws {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw FileIO.error(path, "cannot create") }
         buffer.reserveCapacity(Self.bufferLimit)
+    }
+
+    /// Creates `path`, which must not exist yet (not even as a symbolic link): for files at paths the user
+    /// names, written under a new name and then renamed into place.
+    public init(creatingNew path: String) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw FileIO.error(path, "cannot create") }
+        buffer.reserveCapacity(Self.bufferLimit)
+    }
+
+    /// Opens an existing device or pipe (`/dev/null`, a FIFO) for writing; refuses anything else.
+    init(appendingToDevice path: String) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { throw FileIO.error(path, "cannot open") }
+        var info = stat()
+        guard fstat(fd, &info) == 0, UserOutputFile.isDevice(info) else {
+            throw StorageError.invalidArgument("\(path) changed while it was opened: it is no longer a device or pipe")
+        }
     }
 
     deinit { if fd >= 0 { Glibc.close(fd) } }

@@ -10,9 +10,10 @@ public final class MappedFile: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
     private let mapping: UnsafeMutableRawPointer?
 
-    public init(path: String) throws {
+    /// Maps `path`; a symbolic link is refused unless `followingSymlinks` (for files the user names).
+    public init(path: String, followingSymlinks: Bool = false) throws {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | (followingSymlinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else { throw FileIO.error(path, "cannot open") }
         defer { close(fd) }
         var info = stat()

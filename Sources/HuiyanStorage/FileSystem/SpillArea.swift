@@ -62,12 +62,14 @@ public final class SpillArea: @unchecked Sendable {
     /// Removes the areas of processes that no longer run (a statement killed while it spilled).
     public static func removeStale(databasePath: String) {
         let parent = FileIO.join(databasePath, folderName)
-        guard FileIO.isDirectory(parent), let entries = try? FileIO.list(parent) else { return }
+        // Never through a symbolic link: the files it points to are not the database's.
+        guard FileIO.isDirectory(parent), !FileIO.isSymbolicLink(parent), let entries = try? FileIO.list(parent) else { return }
         for entry in entries {
             guard let pid = entry.split(separator: "-").first.flatMap({ Int32($0) }), pid > 0 else { continue }
             // kill(pid, 0) fails with ESRCH only when no such process exists.
             guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
             let folder = FileIO.join(parent, entry)
+            if FileIO.isSymbolicLink(folder) { try? FileIO.remove(folder); continue }
             for file in (try? FileIO.list(folder)) ?? [] { try? FileIO.remove(FileIO.join(folder, file)) }
             try? FileIO.removeDirectory(folder)
         }

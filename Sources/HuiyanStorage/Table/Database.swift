@@ -116,6 +116,10 @@ public final class Database: @unchecked Sendable {
         guard manifest.formatVersion <= Manifest.formatVersion else {
             throw StorageError.unsupportedVersion(path: path, version: UInt32(clamping: manifest.formatVersion))
         }
+        // Checked before any segment is read or deleted: a forged entry must not reach outside the table.
+        if let entry = manifest.segments.first(where: { !Manifest.isSegmentFileName($0.file) }) {
+            throw StorageError.corrupt(path: path, detail: "lists \"\(entry.file)\", which is not a segment file name (seg-NNNNNNNN.hyseg)")
+        }
         return manifest
     }
 

@@ -10,6 +10,9 @@ public struct DatabaseSettings: Codable, Sendable, Equatable {
     public var timeZone: String
     public var utcOffsetSeconds: Int
     public var createdAt: String
+    /// Whether SQL may read and write files (COPY); nil (databases made before the setting) means yes.
+    /// Off, for a database exposed beyond its owner, as DuckDB's `enable_external_access`.
+    public var fileAccess: Bool?
 
     public init(timeZone: String = "Asia/Shanghai", utcOffsetSeconds: Int = 8 * 3600, createdAt: String) {
         formatVersion = DatabaseSettings.formatVersion

@@ -11,6 +11,9 @@ public final class DatabaseWriter {
         try removeOrphans()
     }
 
+    /// The ending of a note in `<db>/rejects` naming a temporary rejects file outside the database.
+    public static let pendingNoteSuffix = ".pending.part"
+
     /// Releases the writer lock.
     public func close() { lock.release() }
 
@@ -24,6 +27,11 @@ public final class DatabaseWriter {
         try ChecksummedJSON.write(Manifest(schema: schema), to: FileIO.join(temporary, Manifest.fileName))
         try FileIO.rename(temporary, to: final)
         try FileIO.syncDirectory(database.tablesPath)
+    }
+
+    /// Replaces the database's settings (`DATABASE`) atomically; an open `Database` keeps the ones it read.
+    public func updateSettings(_ settings: DatabaseSettings) throws {
+        try ChecksummedJSON.write(settings, to: FileIO.join(database.path, DatabaseSettings.fileName))
     }
 
     /// Starts an append to a table: segments written through it become visible together at `commit`.
@@ -40,15 +48,25 @@ public final class DatabaseWriter {
     }
 
     /// Removes what a crashed writer left: temporary files and folders, and segment files no manifest lists.
+    /// A folder that is a symbolic link is never cleaned: what it points to is not the database's.
     private func removeOrphans() throws {
         for entry in try FileIO.list(database.tablesPath) where entry.hasSuffix(".tmp") {
             let folder = database.tablePath(entry)
+            if FileIO.isSymbolicLink(folder) { try FileIO.remove(folder); continue }
             for file in (try? FileIO.list(folder)) ?? [] { try FileIO.remove(FileIO.join(folder, file)) }
             try FileIO.removeDirectory(folder)
         }
         try? FileIO.remove(FileIO.join(database.path, DatabaseSettings.fileName + ".tmp"))
+        // What a killed ingest left of its rejects: parts (`*.part`), a rejects file not yet put in place
+        // (`.NAME.part-PID-…`), and notes naming one outside the database (`*.pending.part`).
+        let rejects = FileIO.join(database.path, "rejects")
+        for file in (FileIO.isSymbolicLink(rejects) ? nil : try? FileIO.list(rejects)) ?? [] where file.hasSuffix(".part") || file.contains(UserOutputFile.partMarker) {
+            let path = FileIO.join(rejects, file)
+            if file.hasSuffix(Self.pendingNoteSuffix) { try UserOutputFile.removeLeftover(noteAt: path) } else { try FileIO.remove(path) }
+        }
         for table in try database.tableNames() {
             let directory = database.tablePath(table)
+            if FileIO.isSymbolicLink(directory) { continue }
             // A table whose manifest is damaged is left exactly as it is (verify reports it); the others are cleaned.
             guard let manifest = try? database.manifest(of: table) else { continue }
             let live = Set(manifest.segments.map(\.file))

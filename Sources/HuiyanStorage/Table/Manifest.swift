@@ -58,6 +58,13 @@ public struct Manifest: Codable, Sendable, Equatable {
         return "seg-" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits + "." + SegmentFormat.fileExtension
     }
 
+    /// Whether `name` is exactly a segment file name as `segmentFileName` writes it: `seg-`, eight or more
+    /// digits, `.hyseg` — no folder, no separator, nothing that could point outside the table's folder.
+    public static func isSegmentFileName(_ name: String) -> Bool {
+        guard let number = segmentNumber(name), number >= 0 else { return false }
+        return segmentFileName(number) == name
+    }
+
     /// The number in a segment file name, if it is one.
     public static func segmentNumber(_ fileName: String) -> Int? {
         guard fileName.hasPrefix("seg-"), fileName.hasSuffix("." + SegmentFormat.fileExtension) else { return nil }

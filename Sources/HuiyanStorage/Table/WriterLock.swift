@@ -12,7 +12,8 @@ public final class WriterLock {
     /// Takes the lock or throws `StorageError.locked` naming the current holder.
     public init(databasePath: String, command: String) throws {
         let path = FileIO.join(databasePath, Self.fileName)
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // Never through a symbolic link: one planted at LOCK would have its target truncated.
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw FileIO.error(path, "cannot open lock file") }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let holder = (try? FileIO.readFile(path)).map { String(decoding: $0, as: UTF8.self) } ?? ""

@@ -148,6 +148,7 @@ final class SQLLogicRunner {
         let ingestor = Ingestor(database: database)
         var options = IngestOptions()
         options.rejectsPath = directory + "/rejects.csv"
+        options.replaceRejects = true  // one scratch rejects file for every ingest of the test
         for (table, file) in [("visits", "visits.csv"), ("tickets", "tickets.csv"), ("orders", "orders.csv"), ("visits", "visits.ndjson")] {
             let summary = try ingestor.ingest(table: table, files: [fixtures + "/feeds/" + file], options: options)
             if summary.rejected != 0 { throw QueryError("\(file): \(summary.rejected) row(s) rejected") }
@@ -170,6 +171,7 @@ final class SQLLogicRunner {
                                                                badRowShare: 0, to: path)
         var options = IngestOptions()
         options.rejectsPath = directory + "/rejects.csv"
+        options.replaceRejects = true  // one scratch rejects file for every ingest of the test
         let summary = try Ingestor(database: database).ingest(table: feed, files: [path], options: options)
         if summary.rejected != 0 { throw QueryError("\(summary.rejected) generated row(s) rejected") }
         try? FileManager.default.removeItem(atPath: path)
