@@ -9,6 +9,7 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Build a demo year of Hengyang's feeds, ask it the analysts' questions, and print the progress report.",
+        usage: "huiyan demo [<options>]",
         discussion: """
         Generates a year (2025) of the three feeds into --dir, loads them into the database through the same \
         ingest as `huiyan ingest` (with progress), loads the catalogs' dimension tables, runs a showcase of \

@@ -3,7 +3,9 @@ import HuiyanQuery
 import HuiyanStorage
 
 struct DescribeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show a table's columns and their SQL types (as SQL DESCRIBE names them).")
+    static let configuration = CommandConfiguration(
+        commandName: "describe", abstract: "Show a table's columns and their SQL types (as SQL DESCRIBE names them).",
+        usage: "huiyan describe [<options>] <table>")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The table.") var table: String

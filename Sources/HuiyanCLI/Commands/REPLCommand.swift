@@ -6,6 +6,7 @@ struct REPLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repl",
         abstract: "An interactive SQL session (what `huiyan` alone starts on a terminal).",
+        usage: "huiyan [repl] [<options>]",
         discussion: """
         Statements end with ';' and may span lines. Meta-commands start with a dot; .help lists them. \
         Line editing and history (~/.huiyan_history, or $HUIYAN_HISTORY) come from libedit; Tab completes \

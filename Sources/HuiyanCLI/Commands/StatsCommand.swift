@@ -7,6 +7,7 @@ struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Rows, segments, bytes on disk and compression, per table and per column.",
+        usage: "huiyan stats [<options>] [<table>]",
         discussion: "The compression ratio compares the column as plain values (8 bytes per number, the UTF-8 bytes of each string) with its bytes in the segment files.")
 
     @OptionGroup var global: GlobalOptions

@@ -5,6 +5,7 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check every checksum and decode every block; exit 1 if anything is damaged.",
+        usage: "huiyan verify [<options>] [<table>]",
         discussion: "Names the file, column and block of each damage. Reads everything: takes about as long as reading the database once.")
 
     @OptionGroup var global: GlobalOptions

@@ -548,6 +548,9 @@ final class SelectExecutor {
     /// The aggregate's output: one chunk of the group keys' vectors, then the aggregates' results.
     private func finishAggregation(_ table: GroupTable, _ accumulators: [Accumulator]) throws -> [DataChunk] {
         let n = table.groupCount
+        // The output is made while the groups are still held: room for both, or the aggregation spills.
+        let strings = plan.groupKeys.contains { $0.type == .string } ? table.strings.approximateBytes : 0
+        try context.checkMemory(n * 8 * (plan.groupKeys.count + accumulators.count) + strings)
         let keyVectors: [Vector] = plan.groupKeys.indices.map { table.keyVector($0) }
         try context.check()
         let aggregateVectors = try accumulators.map { accumulator -> Vector in
