@@ -132,9 +132,12 @@ final class REPLTerminalTests: FixtureDatabaseTestCase {
         let repl = try start(database: big)
         let long = "SELECT visitor_id, spot, count(*), sum(spend), count(DISTINCT origin), count(DISTINCT route), count(DISTINCT group_type) FROM visits GROUP BY visitor_id, spot ORDER BY 3 DESC, 1, 2;"
         try repl.enter(long)
-        // After a second the progress line shows, with the blocks read so far; Ctrl-C then cancels the
-        // statement, not the REPL.
-        repl.waitFor("read — Ctrl-C cancels")
+        // After a second the progress line shows how far the blocks are read (a share of those to read, or
+        // all read and finishing); Ctrl-C then cancels the statement, not the REPL.
+        repl.waitFor(" blocks")
+        repl.waitFor("Ctrl-C cancels")
+        let progress = repl.screen()
+        XCTAssertTrue(progress.contains("% of ") || progress.contains("blocks read, finishing"), progress)
         try repl.press("C-c")
         repl.waitFor("Error: query cancelled")
         repl.waitForPrompt()

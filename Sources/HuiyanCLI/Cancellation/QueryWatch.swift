@@ -37,8 +37,7 @@ final class QueryWatch: @unchecked Sendable {
             if fds[0].revents != 0, InterruptSignal.take() { context.cancel() }
             let seconds = Date().timeIntervalSince(started)
             if showProgress && seconds >= 1 && !isFinished {
-                let blocks = context.statistics.blocksScanned
-                let read = blocks > 0 ? " · \(Formatting.grouped(blocks)) block\(blocks == 1 ? "" : "s") read" : ""
+                let read = Self.progress(context.statistics, seconds: seconds)
                 let line = "\r\(Self.spinner[tick % Self.spinner.count]) running \(String(format: "%.1f", seconds)) s\(read) — Ctrl-C cancels\u{1B}[K"
                 FileHandle.standardError.write(Data(line.utf8))
                 drawn = true
@@ -47,6 +46,21 @@ final class QueryWatch: @unchecked Sendable {
         }
         if drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         done.signal()
+    }
+
+    /// " · 42 % of 1,222 blocks, about 3 s left" (the estimate once a tenth is read), " · 1,222 blocks read,
+    /// finishing" once every block is, or how many were read when the total is not known yet.
+    static func progress(_ statistics: QueryStatistics, seconds: Double) -> String {
+        let done = statistics.blocksScanned + statistics.blocksSkippedByTopN
+        let planned = statistics.blocksPlanned
+        guard planned > 0 else {
+            return done > 0 ? " · \(Formatting.grouped(done)) block\(done == 1 ? "" : "s") read" : ""
+        }
+        if done >= planned { return " · \(Formatting.grouped(planned)) blocks read, finishing" }
+        let share = Double(done) / Double(planned)
+        var text = " · \(Int(share * 100)) % of \(Formatting.grouped(planned)) blocks"
+        if share >= 0.1 { text += ", about \(Int((seconds * (1 - share) / share).rounded(.up))) s left" }
+        return text
     }
 
     /// Stops watching and erases the progress line; returns once the watch thread has ended.

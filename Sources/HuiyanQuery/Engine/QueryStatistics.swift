@@ -18,6 +18,20 @@ public final class QueryStatistics: @unchecked Sendable {
         lock.lock(); scanned += 1; lock.unlock()
     }
 
+    private var planned = 0
+
+    /// Blocks the scans set out to read (after zone maps), for a progress line: with `blocksScanned` and
+    /// `blocksSkippedByTopN`, how far the statement is. A scan that starts again (an aggregation that spills)
+    /// adds its blocks again.
+    public var blocksPlanned: Int {
+        lock.lock(); defer { lock.unlock() }
+        return planned
+    }
+
+    func addBlocksPlanned(_ n: Int) {
+        lock.lock(); planned += n; lock.unlock()
+    }
+
     /// Records an operator's output rows and time.
     func record(_ op: AnyObject, rows: Int, nanoseconds: UInt64) {
         lock.lock(); operators[ObjectIdentifier(op)] = (rows, nanoseconds); lock.unlock()

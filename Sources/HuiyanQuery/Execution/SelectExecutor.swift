@@ -382,6 +382,7 @@ final class SelectExecutor {
         }
         if let failure { throw failure }
         var units = kept.indices.filter { !kept[$0].isEmpty }.map { (segment: $0, blocks: kept[$0][...]) }
+        context.statistics.addBlocksPlanned(units.reduce(0) { $0 + $1.blocks.count })
         let threads = context.threads
         if !units.isEmpty && units.count < threads {
             let parts = (threads + units.count - 1) / units.count
