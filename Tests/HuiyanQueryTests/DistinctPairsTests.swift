@@ -150,15 +150,20 @@ final class DistinctPairsTests: QueryTestCase {
     func testThePairTableCountsAgainstTheMemoryLimit() throws {
         DistinctAccumulator.poolBitmapBudget = 0
         let sql = "SELECT g, count(DISTINCT s) FROM ev GROUP BY g"
-        // The groups alone fit in 256 KiB; the pairs (about 40,000 of them, 8 bytes a slot) do not: the
+        // A limit the groups alone fit in but not the pairs (about 40,000 of them, 8 bytes a slot): the
         // aggregation spills to disk by group and gives the same counts.
-        let groupsOnly = QueryContext(memoryLimit: 256 << 10)
-        XCTAssertNoThrow(try engine.execute("SELECT g, count(*) FROM ev GROUP BY g", context: groupsOnly))
+        let groupsSQL = "SELECT g, count(*) FROM ev GROUP BY g"
+        let groupsRoomy = QueryContext(), pairsRoomy = QueryContext()
+        _ = try engine.execute(groupsSQL, context: groupsRoomy)
+        let inMemory = try engine.execute(sql, context: pairsRoomy).last!.rows.map { "\($0)" }.sorted()
+        XCTAssertLessThan(groupsRoomy.peakHeldBytes * 2, pairsRoomy.peakHeldBytes)
+        let limit = (groupsRoomy.peakHeldBytes + pairsRoomy.peakHeldBytes) / 2
+        let groupsOnly = QueryContext(memoryLimit: limit)
+        XCTAssertNoThrow(try engine.execute(groupsSQL, context: groupsOnly))
         XCTAssertEqual(groupsOnly.statistics.spilledPartitions, 0)
-        let tight = QueryContext(memoryLimit: 256 << 10)
+        let tight = QueryContext(memoryLimit: limit)
         let spilled = try engine.execute(sql, context: tight).last!.rows.map { "\($0)" }.sorted()
         XCTAssertGreaterThan(tight.statistics.spilledPartitions, 0, "the pairs counted against the limit")
-        let inMemory = try engine.execute(sql, context: QueryContext(memoryLimit: 64 << 20)).last!.rows.map { "\($0)" }.sorted()
         XCTAssertTrue(spilled == inMemory, "the spilled counts differ")
     }
 

@@ -96,7 +96,8 @@ final class SpilledAggregation {
                 }
                 // A record's pools never come again.
                 table.forgetPools()
-                try context.hold(table.approximateBytes + accumulators.reduce(0) { $0 + $1.approximateBytes }, for: holder)
+                // Twice the bytes, as in memory (`SelectExecutor.heldWhileGrowing`): tables grow by doubling.
+                try context.hold(2 * (table.approximateBytes + accumulators.reduce(0) { $0 + $1.approximateBytes }), for: holder)
             }
             let n = table.groupCount
             let keys = groupKeys.indices.map { table.keyVector($0) }
