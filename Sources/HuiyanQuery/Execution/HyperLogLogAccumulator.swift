@@ -36,13 +36,6 @@ final class HyperLogLogAccumulator: Accumulator {
         if r[index] < rank { r[index] = rank }
     }
 
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
     /// The pool of the blocks being read, and per group one bit per code its rows held there (group `g`'s
     /// words from `g · pendingWordsPerGroup`), not hashed yet.
     private var pendingPool: StringPool?
@@ -114,7 +107,7 @@ final class HyperLogLogAccumulator: Accumulator {
                 batch.forEachSelected { i in
                     if input.isNull(i) { return }
                     let bits = type == .float64 ? input.doubles[i].bitPattern : UInt64(bitPattern: input.ints[i])
-                    Self.add(Self.mix(bits), into: r.baseAddress! + bases[Int(groups[i])])
+                    Self.add(Hash64.mix(bits), into: r.baseAddress! + bases[Int(groups[i])])
                 }
             }
         }

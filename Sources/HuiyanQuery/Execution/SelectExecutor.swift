@@ -122,9 +122,8 @@ final class SelectExecutor {
               case .column(let c, _, .string) = plan.groupKeys[0], c < plan.scannedColumnCount else { return nil }
         let perGroup = 96 + 24 * plan.aggregates.count
         return snapshot.segments.reduce(0) { total, segment in
-            let column = segment.columns[c]
-            let rows = max(1, column.blocks.reduce(0) { $0 + $1.rowCount })
-            return total + column.dictionaryCount * (perGroup + column.plainBytes / rows)
+            let dictionary = Self.dictionarySize(segment.columns[c])
+            return total + dictionary.entries * (perGroup + dictionary.averageBytes)
         }
     }
 
@@ -266,14 +265,9 @@ final class SelectExecutor {
                             try spill.add(try spilling.layout.evaluate(evaluator, batch), batch)
                             try self.context.hold(spill.bufferedBytes, for: worker)
                         } else if let merge = dictionaryMerge {
-                            do {
-                                try merge.add(evaluator, batch, key: vectors[merge.keyColumn]!, segment: units[u].segment,
-                                              partials: &worker.partials, threads: self.context.threads)
-                                try self.context.hold(worker.partials.values.reduce(0) { $0 + $1.approximateBytes }, for: worker)
-                            } catch let error as QueryError where error.kind == .memoryLimitExceeded {
-                                worker.aggregateOverflowed = true
-                                throw error
-                            }
+                            try merge.add(evaluator, batch, key: vectors[merge.keyColumn]!, segment: units[u].segment,
+                                          partials: &worker.partials, threads: self.context.threads)
+                            try self.holdAggregateState(worker.partials.values.reduce(0) { $0 + $1.approximateBytes }, for: worker)
                         } else if self.plan.isAggregate {
                             try self.aggregate(evaluator, batch, worker)
                         } else if let heap = worker.topN {
@@ -346,12 +340,7 @@ final class SelectExecutor {
                 context.release(other)
                 other.table = nil
                 other.accumulators = []
-                do {
-                    try context.hold(Self.heldWhileGrowing(main), for: main)
-                } catch let error as QueryError where error.kind == .memoryLimitExceeded {
-                    main.aggregateOverflowed = true
-                    throw error
-                }
+                try holdAggregateState(Self.heldWhileGrowing(main), for: main)
             }
             addEmptyGroup(main.table!, main.accumulators)
             return try finishAggregation(main.table!, main.accumulators)
@@ -534,12 +523,24 @@ final class SelectExecutor {
             if let filter = spec.filter { try evaluator.filter(filter, &selected) }
             try acc.update(try spec.argument.map { try evaluator.evaluate($0, selected) }, groups: groups, selected)
         }
+        try holdAggregateState(Self.heldWhileGrowing(worker), for: worker)
+    }
+
+    /// Holds a thread's aggregate state; over the limit, marks the thread so that the aggregation spills.
+    private func holdAggregateState(_ bytes: Int, for worker: Worker) throws {
         do {
-            try context.hold(Self.heldWhileGrowing(worker), for: worker)
+            try context.hold(bytes, for: worker)
         } catch let error as QueryError where error.kind == .memoryLimitExceeded {
             worker.aggregateOverflowed = true
             throw error
         }
+    }
+
+    /// A string column's dictionary in a segment: its entries, and their average length as the column's
+    /// strings are on average (the footer keeps no dictionary byte count).
+    private static func dictionarySize(_ column: SegmentColumnInfo) -> (entries: Int, averageBytes: Int) {
+        let rows = max(1, column.blocks.reduce(0) { $0 + $1.rowCount })
+        return (column.dictionaryCount, column.plainBytes / rows)
     }
 
     /// The account of the dictionaries a scan decodes.
@@ -552,9 +553,9 @@ final class SelectExecutor {
         return read.reduce(0) { total, s in
             plan.scanColumns.reduce(total) { total, c in
                 let column = segments[s].columns[c]
-                guard column.definition.type == .string, column.dictionaryCount > 0 else { return total }
-                let rows = max(1, column.blocks.reduce(0) { $0 + $1.rowCount })
-                return total + column.dictionaryCount * (8 + column.plainBytes / rows)
+                guard column.definition.type == .string else { return total }
+                let dictionary = Self.dictionarySize(column)
+                return total + dictionary.entries * (8 + dictionary.averageBytes)
             }
         }
     }

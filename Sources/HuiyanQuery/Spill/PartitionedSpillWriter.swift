@@ -9,6 +9,11 @@ final class PartitionedSpillWriter {
         let file: SpillFile
         let offset: Int
         let length: Int
+
+        /// The record's columns, read back.
+        func read() throws -> (vectors: [Vector], count: Int) {
+            try SpilledChunk.decode(file.read(offset: offset, count: length))
+        }
     }
 
     let partitionCount: Int

@@ -85,7 +85,7 @@ final class SpilledAggregation {
             let accumulators = aggregates.map { makeAccumulator($0, threads: 1, spilledRows: true) }
             for record in records {
                 try context.check()
-                let (vectors, count) = try SpilledChunk.decode(record.file.read(offset: record.offset, count: record.length))
+                let (vectors, count) = try record.read()
                 let batch = Batch(count: count, selection: nil)
                 var groups = [Int32](repeating: 0, count: count)
                 table.assign(Array(vectors.prefix(layout.keyCount)), batch, into: &groups)
@@ -125,7 +125,7 @@ final class SpilledAggregation {
         defer { context.release(holder) }
         for record in records {
             try context.check()
-            let (vectors, count) = try SpilledChunk.decode(record.file.read(offset: record.offset, count: record.length))
+            let (vectors, count) = try record.read()
             try writer.add(vectors, Batch(count: count, selection: nil))
             try context.hold(writer.bufferedBytes, for: holder)
         }
