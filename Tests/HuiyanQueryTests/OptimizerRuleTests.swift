@@ -90,6 +90,30 @@ final class OptimizerRuleTests: QueryTestCase {
         XCTAssertEqual(Self.text(try engine.execute(descending, context: QueryContext(threads: 2)).last!), try resultRows(descending, .allOff))
     }
 
+    /// Top-N over random amounts (few blocks can be skipped): blocks are read best zone map first, a block's
+    /// other columns for its candidate rows alone, and ids of a large numeric dictionary (a front-coded one
+    /// too, and NULLs) written out for those rows alone: the rows a full sort gives, ties in table order.
+    func testTopNReadsBestBlocksFirstAndTheIdsOfItsCandidatesAlone() throws {
+        var csv = "ts,id,tag,amount\n"
+        var state: UInt64 = 19
+        for i in 0..<300_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let id = i % 97 == 0 ? "" : String(format: "u%09llu", (state >> 20) % 1_000_000_000)
+            let tag = "t-" + String(state >> 17, radix: 36)
+            let amount = i % 89 == 0 ? "" : "\(Int(state >> 40) % 5000).\(String(format: "%02d", Int(state >> 58) % 100))"
+            csv += "2025-03-01T08:00:00,\(id),\(tag),\(amount)\n"
+        }
+        try load("CREATE TABLE buys (ts TIMESTAMP NOT NULL, id VARCHAR, tag VARCHAR, amount DECIMAL(18,2))", table: "buys", csv: csv)
+        for sql in ["SELECT id, tag, amount FROM buys ORDER BY amount DESC NULLS LAST, id LIMIT 10",
+                    "SELECT id, amount FROM buys ORDER BY amount, id DESC LIMIT 25 OFFSET 3",
+                    "SELECT tag, id FROM buys WHERE tag > 't-5' ORDER BY amount DESC NULLS LAST, tag LIMIT 7"] {
+            for threads in [1, 2] {
+                let top = Self.text(try engine.execute(sql, context: QueryContext(threads: threads, optimizer: .allOn)).last!)
+                XCTAssertEqual(top, try resultRows(sql, .allOff), "\(threads) thread(s): \(sql)")
+            }
+        }
+    }
+
     /// GROUP BY a string column of large dictionaries across segments whose dictionaries overlap (and a NULL
     /// key): per segment by code, then the sorted dictionaries merged — the same groups and aggregates as the
     /// hash table, on one thread or two.

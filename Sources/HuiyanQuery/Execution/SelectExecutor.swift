@@ -166,7 +166,8 @@ final class SelectExecutor {
         let scanner = TableScanner(snapshot: snapshot, columns: plan.scanColumns, filter: plan.filter)
         let joins = try plan.joins.map { try JoinTable(plan: $0, context: context, offsetSeconds: offsetSeconds) }
         let segments = snapshot.segments
-        let units = try workUnits(scanner, segments)
+        var units = try workUnits(scanner, segments)
+        if case .topN(let keys, _, _) = plan.sink, !plan.isAggregate { units = bestFirst(units, keys[0], segments) }
         // The string dictionaries the scan decodes are memory it makes too (6.5 M visitor ids: about 180 MB).
         let dictionaries = DecodedDictionaries()
         defer { context.release(dictionaries) }
@@ -237,7 +238,7 @@ final class SelectExecutor {
                     let segment = segments[units[u].segment]
                     var unitChunks: [DataChunk] = []
                     var unitRows = 0
-                    for (ordinal, block) in units[u].blocks.enumerated() {
+                    for block in units[u].blocks {
                         try self.context.check()
                         if let heap = worker.topN, heap.rulesOut(segment, block, scannedColumns: self.plan.scannedColumnCount) {
                             self.context.statistics.addBlockSkippedByTopN()
@@ -249,7 +250,7 @@ final class SelectExecutor {
                         if let heap = worker.topN, self.plan.joins.isEmpty, self.plan.postJoinFilter == nil {
                             guard let (vectors, candidates) = try self.readForTopN(scanner, segment, block, worker.cursor, heap) else { continue }
                             try heap.add(Evaluator(offsetSeconds: self.offsetSeconds, columns: vectors), candidates, outputs: self.plan.outputs,
-                                         sequence: Int64(u) << 32 | Int64(ordinal) << 16)
+                                         sequence: Int64(units[u].segment) << 32 | Int64(block) << 16)
                             continue
                         }
                         var (vectors, batch) = try self.read(scanner, segment, block, worker.cursor)
@@ -271,7 +272,7 @@ final class SelectExecutor {
                         } else if self.plan.isAggregate {
                             try self.aggregate(evaluator, batch, worker)
                         } else if let heap = worker.topN {
-                            try heap.add(evaluator, batch, outputs: self.plan.outputs, sequence: Int64(u) << 32 | Int64(ordinal) << 16)
+                            try heap.add(evaluator, batch, outputs: self.plan.outputs, sequence: Int64(units[u].segment) << 32 | Int64(block) << 16)
                         } else {
                             let out = try self.project(evaluator, batch)
                             unitChunks.append(out)
@@ -358,6 +359,25 @@ final class SelectExecutor {
     /// the zone maps keep (found on every thread: string tests decode dictionaries), a unit per segment;
     /// when fewer segments than threads hold any, their blocks are cut into contiguous ranges so that no
     /// thread idles (a week of tickets lies in one segment).
+    /// A top-N's units as one block each, the blocks whose zone maps allow the best first key first (table
+    /// order among equals), so that the heaps fill with good rows early and rule out most later blocks;
+    /// `units` as they are when the first key is not a numeric column of the table.
+    private func bestFirst(_ units: [(segment: Int, blocks: ArraySlice<Int>)], _ key: SortKey,
+                           _ segments: [SegmentReader]) -> [(segment: Int, blocks: ArraySlice<Int>)] {
+        var ranked: [(segment: Int, block: Int, best: Value)] = []
+        for unit in units {
+            for block in unit.blocks {
+                guard let best = TopNHeap.best(key, segments[unit.segment], block, scannedColumns: plan.scannedColumnCount) else { return units }
+                ranked.append((unit.segment, block, best))
+            }
+        }
+        ranked.sort { a, b in
+            let c = TopNHeap.compare(a.best, b.best, key)
+            return c != 0 ? c < 0 : (a.segment, a.block) < (b.segment, b.block)
+        }
+        return ranked.map { (segment: $0.segment, blocks: [$0.block][...]) }
+    }
+
     private func workUnits(_ scanner: TableScanner, _ segments: [SegmentReader]) throws -> [(segment: Int, blocks: ArraySlice<Int>)] {
         var kept = [[Int]](repeating: [], count: segments.count)
         var failure: Error?
@@ -415,7 +435,7 @@ final class SelectExecutor {
         guard batch.selectedCount > 0 else { return (vectors, batch) }
         let rest = plan.columnsAfterFilter.filter { vectors[$0] == nil }
         let kept = batch.selection.flatMap { $0.count * 2 <= rows ? $0 : nil }
-        for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest, rows: kept) {
+        for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest, rows: kept, sparseStrings: true) {
             vectors[column] = vector
         }
         guard let kept, kept.count * 8 <= rows else { return (vectors, batch) }
@@ -452,7 +472,7 @@ final class SelectExecutor {
         guard candidates.selectedCount > 0 else { return nil }
         let rest = plan.columnsAfterFilter.filter { vectors[$0] == nil }
         let kept = candidates.selection.flatMap { $0.count * 2 <= rows ? $0 : nil }
-        for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest, rows: kept) {
+        for (column, vector) in try scanner.load(segment: segment, block: block, cursor: cursor, columns: rest, rows: kept, sparseStrings: true) {
             vectors[column] = vector
         }
         return (vectors, candidates)
@@ -547,14 +567,23 @@ final class SelectExecutor {
     private final class DecodedDictionaries {}
 
     /// About what the dictionaries of the scanned string columns take decoded, in the segments with blocks to
-    /// read: an 8-byte start and the column's average string length an entry.
+    /// read: an 8-byte start and the column's average string length an entry. A top-N reads the columns
+    /// that are neither filtered nor its first key for its candidate rows alone (`readForTopN`): of their
+    /// large dictionaries it keeps the numbers, 8 bytes an entry.
     private func decodedDictionaryBytes(_ segments: [SegmentReader], units: [(segment: Int, blocks: ArraySlice<Int>)]) -> Int {
+        var readForCandidates = Set<Int>()
+        if case .topN(let keys, _, _) = plan.sink, !plan.isAggregate, plan.joins.isEmpty, plan.postJoinFilter == nil {
+            readForCandidates = Set(plan.columnsAfterFilter).subtracting(keys[0].expression.columns).subtracting(plan.filter?.columns ?? [])
+        }
         let read = Set(units.map(\.segment))
         return read.reduce(0) { total, s in
             plan.scanColumns.reduce(total) { total, c in
                 let column = segments[s].columns[c]
                 guard column.definition.type == .string else { return total }
                 let dictionary = Self.dictionarySize(column)
+                if readForCandidates.contains(c) && dictionary.entries > TableScanner.sparseDictionaryEntries {
+                    return total + dictionary.entries * 8
+                }
                 return total + dictionary.entries * (8 + dictionary.averageBytes)
             }
         }

@@ -211,11 +211,66 @@ final class TableScanner {
         let scratch = BlockScratch()
         let validity = UnsafeMutablePointer<UInt64>.allocate(capacity: SegmentFormat.blockRows / 64)
         var pools: [Int: StringPool] = [:]
+        /// Large dictionaries read a few entries at a time (`sparseStrings`), of the same segment as `pools`.
+        var entries: [Int: DictionaryEntries] = [:]
         var poolSegment: ObjectIdentifier?
 
         deinit {
             validity.deallocate()
         }
+
+        /// Keeps the pools and entries of `segment`, dropping those of the segment read before.
+        func keep(_ segment: SegmentReader) {
+            guard poolSegment != ObjectIdentifier(segment) else { return }
+            pools = [:]
+            entries = [:]
+            poolSegment = ObjectIdentifier(segment)
+        }
+    }
+
+    /// Dictionaries up to this many entries are decoded whole even for a few rows (as the reader caches them).
+    static let sparseDictionaryEntries = 1 << 16
+
+    /// A pool of the dictionary entries the rows of `vector` use (`rows`, or all `count`), its codes rewritten
+    /// to the pool's: the pool keeps the dictionary's order, so it is sorted too.
+    private func sparsePool(_ segment: SegmentReader, _ column: Int, _ cursor: Cursor, _ vector: Vector,
+                            rows: [Int32]?, count: Int) throws -> StringPool {
+        cursor.keep(segment)
+        let entries: DictionaryEntries
+        if let kept = cursor.entries[column] {
+            entries = kept
+        } else {
+            entries = try segment.dictionaryEntries(column: column)
+            cursor.entries[column] = entries
+        }
+        let limit = Int64(entries.count)
+        var used: [Int] = []
+        vector.ints.withUnsafeMutableBufferPointer { buffer in
+            let codes = buffer
+            // Slots of NULL rows hold no code of meaning: clamped into range, they are never read.
+            let clamp = { (r: Int) in if codes[r] < 0 || codes[r] >= limit { codes[r] = 0 } }
+            if let rows { for r in rows { clamp(Int(r)) } } else { for r in 0..<count { clamp(r) } }
+            used.reserveCapacity(rows?.count ?? count)
+            if let rows { for r in rows { used.append(Int(codes[Int(r)])) } } else { for r in 0..<count { used.append(Int(codes[r])) } }
+            used.sort()
+            var unique = 0
+            for i in used.indices where unique == 0 || used[i] != used[unique - 1] {
+                used[unique] = used[i]
+                unique += 1
+            }
+            used.removeLast(used.count - unique)
+            let rewrite = { (r: Int) in
+                var lo = 0, hi = used.count
+                let code = Int(codes[r])
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if used[mid] < code { lo = mid + 1 } else { hi = mid }
+                }
+                codes[r] = Int64(lo)
+            }
+            if let rows { for r in rows { rewrite(Int(r)) } } else { for r in 0..<count { rewrite(r) } }
+        }
+        return StringPool(entries.subset(used), isSorted: true)
     }
 
     /// Decodes the needed columns of one block into vectors, keyed by table column index.
@@ -225,8 +280,11 @@ final class TableScanner {
 
     /// Decodes `columns` of one block into vectors the size of the block; with `rows` (increasing), blocks
     /// that can read a row on its own read only those rows, into their own slots (the other slots are then
-    /// undefined: the caller's selection must exclude them).
-    func load(segment: SegmentReader, block: Int, cursor: Cursor, columns: [Int], rows selected: [Int32]? = nil) throws -> [Int: Vector] {
+    /// undefined: the caller's selection must exclude them). With `sparseStrings`, a string column whose
+    /// dictionary is much larger than the rows read gets a pool of the entries those rows use alone, so that
+    /// the codes are no longer the segment's (for a caller that reads the strings, not the codes).
+    func load(segment: SegmentReader, block: Int, cursor: Cursor, columns: [Int], rows selected: [Int32]? = nil,
+              sparseStrings: Bool = false) throws -> [Int: Vector] {
         var vectors: [Int: Vector] = [:]
         for column in columns {
             let info = segment.columns[column]
@@ -251,7 +309,14 @@ final class TableScanner {
                         ? try segment.decodeCodes(column: column, block: block, into: values.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
                         : try segment.decodeIntegers(column: column, block: block, into: values.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
                 }
-                if info.definition.type.lane == .string { vector.pool = try pool(segment, column, cursor) }
+                if info.definition.type.lane == .string {
+                    if sparseStrings, info.dictionaryCount > Self.sparseDictionaryEntries,
+                       info.dictionaryCount > 4 * (selected?.count ?? rows) {
+                        vector.pool = try sparsePool(segment, column, cursor, vector, rows: selected, count: rows)
+                    } else {
+                        vector.pool = try pool(segment, column, cursor)
+                    }
+                }
             }
             if nulls > 0 { vector.nulls = Self.nullMask(cursor.validity, rows: rows) }
             vectors[column] = vector
@@ -261,11 +326,7 @@ final class TableScanner {
 
     /// The string pool of a column of the cursor's current segment (made once per segment).
     func pool(_ segment: SegmentReader, _ column: Int, _ cursor: Cursor) throws -> StringPool {
-        // The cursor's pools are those of the segment it read last.
-        if cursor.poolSegment != ObjectIdentifier(segment) {
-            cursor.pools = [:]
-            cursor.poolSegment = ObjectIdentifier(segment)
-        }
+        cursor.keep(segment)
         if let pool = cursor.pools[column] { return pool }
         let pool = StringPool(try segment.dictionary(column: column), isSorted: true)
         cursor.pools[column] = pool

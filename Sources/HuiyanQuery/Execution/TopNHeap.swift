@@ -66,17 +66,29 @@ final class TopNHeap {
         }
     }
 
-    /// The rows of a batch that may enter the heap: all while it is not full, then those whose first key
-    /// is not after the worst kept row's.
+    /// The rows of a batch that may enter the heap: those whose first key is not after the worst kept row's,
+    /// or while the heap is not full, not after the batch's own `capacity`-th best (a block's first rows
+    /// then read their other columns for a handful of rows, not the block).
     func candidates(_ evaluator: Evaluator, _ batch: Batch) throws -> Batch {
-        guard heap.isFull else { return batch }
-        return prefilter(batch, first: try evaluator.evaluate(keys[0].expression, batch))
+        let first = try evaluator.evaluate(keys[0].expression, batch)
+        if heap.isFull || batch.selectedCount <= 2 * capacity { return prefilter(batch, first: first) }
+        let order = RowOrder(keys: [keys[0]], vectors: [[first]])
+        var best = BoundedHeap<Int32>(capacity: capacity) { a, b in order.precedes(0, Int(a), 0, Int(b)) }
+        batch.forEachSelected { best.offer(Int32($0)) }
+        guard let worst = best.worst else { return batch }
+        return prefilter(batch, first: first, worst: first.value(Int(worst)))
     }
 
     private func prefilter(_ batch: Batch, first v: Vector) -> Batch {
+        guard heap.isFull, let worstRow = heap.worst else { return batch }
+        return prefilter(batch, first: v, worst: worstRow.keys[0])
+    }
+
+    /// The rows of a batch whose first key is not after `worst`.
+    private func prefilter(_ batch: Batch, first v: Vector, worst: Value) -> Batch {
         var candidates = batch
-        if heap.isFull, let worstRow = heap.worst {
-            let worst = worstRow.keys[0], key = keys[0]
+        do {
+            let key = keys[0]
             var kept: [Int32] = []
             if case .string(let w) = worst, let pool = v.pool, pool.isSorted {
                 // In a sorted dictionary the strings not after the worst kept one are a range of codes.
@@ -141,25 +153,27 @@ final class TopNHeap {
     /// Whether no row of a block can enter: the heap is full and the block's zone map puts its best value of
     /// the first key (a numeric column of the scanned table) strictly after the worst kept row's.
     func rulesOut(_ segment: SegmentReader, _ block: Int, scannedColumns: Int) -> Bool {
-        guard heap.isFull, capacity > 0, let worstRow = heap.worst, case .column(let c, _, let type) = keys[0].expression,
-              c < scannedColumns, type != .string, type != .boolean else { return false }
-        let key = keys[0]
+        guard heap.isFull, capacity > 0, let worstRow = heap.worst else { return false }
         let worst = worstRow.keys[0]
-        guard !worst.isNull else { return false }
+        guard !worst.isNull, let best = Self.best(keys[0], segment, block, scannedColumns: scannedColumns) else { return false }
+        return Self.compare(best, worst, keys[0]) > 0
+    }
+
+    /// The best value of `key` a block's zone map allows (NULL when every row is NULL), when the key is a
+    /// numeric column of the scanned table and the block's NULLs cannot come first; nil otherwise.
+    static func best(_ key: SortKey, _ segment: SegmentReader, _ block: Int, scannedColumns: Int) -> Value? {
+        guard case .column(let c, _, let type) = key.expression, c < scannedColumns else { return nil }
         let info = segment.columns[c].blocks[block]
-        if info.nullCount > 0 && key.nullsFirst { return false }
-        if info.nullCount == info.rowCount { return true }
-        let best: Value
+        if info.nullCount > 0 && key.nullsFirst { return nil }
+        if info.nullCount == info.rowCount { return .null }
         switch type {
-        case .float64:
-            best = .double(Double(bitPattern: UInt64(bitPattern: key.descending ? info.max : info.min)))
-        case .money: best = .money(key.descending ? info.max : info.min)
-        case .timestamp: best = .timestamp(key.descending ? info.max : info.min)
-        case .date: best = .date(key.descending ? info.max : info.min)
-        case .int64: best = .int(key.descending ? info.max : info.min)
-        default: return false
+        case .float64: return .double(Double(bitPattern: UInt64(bitPattern: key.descending ? info.max : info.min)))
+        case .money: return .money(key.descending ? info.max : info.min)
+        case .timestamp: return .timestamp(key.descending ? info.max : info.min)
+        case .date: return .date(key.descending ? info.max : info.min)
+        case .int64: return .int(key.descending ? info.max : info.min)
+        default: return nil
         }
-        return Self.compare(best, worst, key) > 0
     }
 
     /// The kept rows in order, after `offset`, at most `limit`, as one chunk of the outputs.

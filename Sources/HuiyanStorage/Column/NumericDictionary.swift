@@ -50,77 +50,101 @@ extension StringDictionary {
     /// `expectedCount` or above `limit`, a digit count outside 1…18, numbers that are not strictly increasing
     /// or do not fit their digits.
     public static func decodeNumeric(_ raw: UnsafeRawBufferPointer, expectedCount: Int, limit: Int) throws -> StringDictionary {
-        var reader = ByteReader(raw)
-        let count = Int(clamping: try reader.varint())
-        let digits = Int(try reader.u8())
-        let prefixLength = Int(clamping: try reader.varint())
-        guard count == expectedCount, count >= 1, count <= limit, digits >= 1, digits <= maxNumericDigits else {
-            throw ByteReader.OutOfBounds()
+        var form = try NumericForm(raw, expectedCount: expectedCount, limit: limit, extraSlot: true)
+        let count = form.numbers.count - 1
+        let bytes = form.entries(count: count) { $0 }
+        // The numbers' array then holds the starts (no second array of a million entries to allocate, fault in
+        // and free for every dictionary).
+        let width = form.width
+        form.numbers.withUnsafeMutableBufferPointer { out in
+            for i in 0...count { out[i] = i * width }
         }
-        let prefix = try reader.bytes(prefixLength)
-        let nested = try reader.bytes(reader.remaining)
-        // The numbers are decoded into the array that then holds the starts (no second array of a million
-        // entries to allocate, fault in and free for every dictionary).
-        var starts = try [Int](unsafeUninitializedCapacity: count + 1) { out, initialized in
-            _ = try IntegerBlockCodec.decode(nested, count: count, into: out.baseAddress!, level: 2) { Int($0) }
-            out[count] = 0
-            initialized = count + 1
+        return StringDictionary(bytes: bytes, starts: form.numbers)
+    }
+
+    /// A numeric dictionary's parts (§7.1), checked: the prefix every entry starts with, the count of digits
+    /// after it, and each entry's number.
+    struct NumericForm: Sendable {
+        let prefix: [UInt8]
+        let digits: Int
+        /// Entry `i`'s number (with `extraSlot`, one more slot at the end, 0).
+        var numbers: [Int]
+
+        var width: Int { prefix.count + digits }
+
+        init(_ raw: UnsafeRawBufferPointer, expectedCount: Int, limit: Int, extraSlot: Bool = false) throws {
+            var reader = ByteReader(raw)
+            let count = Int(clamping: try reader.varint())
+            let digits = Int(try reader.u8())
+            let prefixLength = Int(clamping: try reader.varint())
+            guard count == expectedCount, count >= 1, count <= limit, digits >= 1, digits <= maxNumericDigits else {
+                throw ByteReader.OutOfBounds()
+            }
+            prefix = Array(try reader.bytes(prefixLength))
+            self.digits = digits
+            let nested = try reader.bytes(reader.remaining)
+            let slots = count + (extraSlot ? 1 : 0)
+            numbers = try [Int](unsafeUninitializedCapacity: slots) { out, initialized in
+                _ = try IntegerBlockCodec.decode(nested, count: count, into: out.baseAddress!, level: 2) { Int($0) }
+                if extraSlot { out[count] = 0 }
+                initialized = slots
+            }
+            var top = 1
+            for _ in 0..<digits { top *= 10 }
+            guard numbers[0] >= 0, numbers[count - 1] < top else { throw ByteReader.OutOfBounds() }
+            var previous = -1
+            for n in numbers[0..<count] {
+                guard n > previous else { throw ByteReader.OutOfBounds() }
+                previous = n
+            }
         }
-        var top = 1
-        for _ in 0..<digits { top *= 10 }
-        guard starts[0] >= 0, starts[count - 1] < top else { throw ByteReader.OutOfBounds() }
-        var previous = -1
-        for n in starts[0..<count] {
-            guard n > previous else { throw ByteReader.OutOfBounds() }
-            previous = n
-        }
-        let width = prefixLength + digits
-        let total = count * width
-        // 16 bytes of slack: entries are written with 8-byte stores that may run past their end (into the next
-        // entry, which is written after, or the slack).
-        let bytes = [UInt8](unsafeUninitializedCapacity: total + 16) { out, initialized in
-            let base = out.baseAddress!
-            starts.withUnsafeBufferPointer { numbers in
-                if prefixLength <= 16 && digits <= 16 {
-                    // Fast path, no loads from the output: the prefix as two words, the digits as one or two words
-                    // of eight ASCII digits each, computed in registers.
-                    var head: UInt64 = 0, tail: UInt64 = 0
-                    for k in 0..<prefixLength {
-                        if k < 8 { head |= UInt64(prefix[k]) << UInt64(8 * k) } else { tail |= UInt64(prefix[k]) << UInt64(8 * (k - 8)) }
-                    }
-                    for i in 0..<count {
-                        let entry = UnsafeMutableRawPointer(base + i * width)
-                        if prefixLength > 0 { entry.storeBytes(of: head.littleEndian, as: UInt64.self) }
-                        if prefixLength > 8 { entry.storeBytes(of: tail.littleEndian, toByteOffset: 8, as: UInt64.self) }
-                        let v = UInt64(numbers[i])
-                        if digits <= 8 {
-                            let text = Self.eightDigits(v) >> UInt64(8 * (8 - digits))
-                            entry.storeBytes(of: text.littleEndian, toByteOffset: prefixLength, as: UInt64.self)
-                        } else {
-                            let high = Self.eightDigits(v / 100_000_000) >> UInt64(8 * (16 - digits))
-                            entry.storeBytes(of: high.littleEndian, toByteOffset: prefixLength, as: UInt64.self)
-                            let low = Self.eightDigits(v % 100_000_000)
-                            entry.storeBytes(of: low.littleEndian, toByteOffset: prefixLength + digits - 8, as: UInt64.self)
+
+        /// The text of `count` entries back to back, entry `k` being the one numbered `numbers[index(k)]`.
+        func entries(count: Int, _ index: (Int) -> Int) -> [UInt8] {
+            let prefixLength = prefix.count, digits = self.digits, width = self.width
+            let total = count * width
+            // 16 bytes of slack: entries are written with 8-byte stores that may run past their end (into the next
+            // entry, which is written after, or the slack).
+            return [UInt8](unsafeUninitializedCapacity: total + 16) { out, initialized in
+                let base = out.baseAddress!
+                numbers.withUnsafeBufferPointer { numbers in
+                    if prefixLength <= 16 && digits <= 16 {
+                        // Fast path, no loads from the output: the prefix as two words, the digits as one or two
+                        // words of eight ASCII digits each, computed in registers.
+                        var head: UInt64 = 0, tail: UInt64 = 0
+                        for k in 0..<prefixLength {
+                            if k < 8 { head |= UInt64(prefix[k]) << UInt64(8 * k) } else { tail |= UInt64(prefix[k]) << UInt64(8 * (k - 8)) }
                         }
-                    }
-                } else {
-                    for i in 0..<count {
-                        let entry = base + i * width
-                        for k in 0..<prefixLength { entry[k] = prefix[k] }
-                        var v = UInt64(numbers[i])
-                        for k in stride(from: width - 1, through: prefixLength, by: -1) {
-                            entry[k] = 48 + UInt8(v % 10)
-                            v /= 10
+                        for i in 0..<count {
+                            let entry = UnsafeMutableRawPointer(base + i * width)
+                            if prefixLength > 0 { entry.storeBytes(of: head.littleEndian, as: UInt64.self) }
+                            if prefixLength > 8 { entry.storeBytes(of: tail.littleEndian, toByteOffset: 8, as: UInt64.self) }
+                            let v = UInt64(numbers[index(i)])
+                            if digits <= 8 {
+                                let text = StringDictionary.eightDigits(v) >> UInt64(8 * (8 - digits))
+                                entry.storeBytes(of: text.littleEndian, toByteOffset: prefixLength, as: UInt64.self)
+                            } else {
+                                let high = StringDictionary.eightDigits(v / 100_000_000) >> UInt64(8 * (16 - digits))
+                                entry.storeBytes(of: high.littleEndian, toByteOffset: prefixLength, as: UInt64.self)
+                                let low = StringDictionary.eightDigits(v % 100_000_000)
+                                entry.storeBytes(of: low.littleEndian, toByteOffset: prefixLength + digits - 8, as: UInt64.self)
+                            }
+                        }
+                    } else {
+                        for i in 0..<count {
+                            let entry = base + i * width
+                            for k in 0..<prefixLength { entry[k] = prefix[k] }
+                            var v = UInt64(numbers[index(i)])
+                            for k in stride(from: width - 1, through: prefixLength, by: -1) {
+                                entry[k] = 48 + UInt8(v % 10)
+                                v /= 10
+                            }
                         }
                     }
                 }
+                initialized = total
             }
-            initialized = total
         }
-        starts.withUnsafeMutableBufferPointer { out in
-            for i in 0...count { out[i] = i * width }
-        }
-        return StringDictionary(bytes: bytes, starts: starts)
     }
 
     /// The eight decimal digits of `v` (< 10^8, with leading zeros) as ASCII, most significant digit in the

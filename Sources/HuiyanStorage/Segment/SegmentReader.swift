@@ -127,6 +127,21 @@ public final class SegmentReader: @unchecked Sendable {
         return dictionary
     }
 
+    /// The dictionary of a string column for reading a few of its entries (`DictionaryEntries`): a cached
+    /// dictionary as it is, a numeric one as its numbers, any other decoded whole.
+    public func dictionaryEntries(column: Int) throws -> DictionaryEntries {
+        lock.lock()
+        let cached = dictionaries[column]
+        lock.unlock()
+        let info = footer.columns[column]
+        guard cached == nil, info.dictionaryEncoding == .numeric, let range = info.dictionary else {
+            return DictionaryEntries(whole: try cached ?? dictionary(column: column))
+        }
+        return DictionaryEntries(numeric: try decodeRange(range, name: "dictionary of column \"\(info.definition.name)\"") { raw in
+            try StringDictionary.NumericForm(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount)
+        })
+    }
+
     /// The totals per code and block of a string column (`CodeSummary`, format 3), checked and decoded once,
     /// then kept; nil when the column has none.
     public func codeSummary(column: Int) throws -> CodeSummary? {
