@@ -52,13 +52,17 @@ final class CountAccumulator: Accumulator {
 
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
         let o = other as! CountAccumulator
-        for (g, v) in o.counts.enumerated() { counts[Int(mapping[g])] &+= v }
+        counts.withUnsafeMutableBufferPointer { c in
+            o.counts.withUnsafeBufferPointer { from in
+                mapping.withUnsafeBufferPointer { m in for g in from.indices { c[Int(m[g])] &+= from[g] } }
+            }
+        }
     }
 
     func result(groups: Int) -> Vector {
-        let v = Vector(type: .int64, count: groups)
-        for g in 0..<groups { v.ints[g] = g < counts.count ? counts[g] : 0 }
-        return v
+        // The counts as they are (shared): a group without a row counts 0.
+        reserve(groups: groups)
+        return Vector(type: .int64, ints: counts.count == groups ? counts : Array(counts[0..<groups]))
     }
 
     var approximateBytes: Int { counts.count * 8 }
@@ -154,25 +158,45 @@ final class SumIntegerAccumulator: Accumulator {
 
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
         let o = other as! SumIntegerAccumulator
-        for g in 0..<o.sums.count {
-            let t = Int(mapping[g])
-            let (r, overflow) = sums[t].addingReportingOverflow(o.sums[g])
-            if overflow { throw ExactSum.overflow(average ? "avg" : "sum", of: inputType) }
-            sums[t] = r
-            counts[t] &+= o.counts[g]
+        var overflowed = false
+        sums.withUnsafeMutableBufferPointer { s in
+            counts.withUnsafeMutableBufferPointer { c in
+                o.sums.withUnsafeBufferPointer { fromSums in
+                    o.counts.withUnsafeBufferPointer { fromCounts in
+                        mapping.withUnsafeBufferPointer { m in
+                            for g in fromSums.indices {
+                                let t = Int(m[g])
+                                let (r, overflow) = s[t].addingReportingOverflow(fromSums[g])
+                                overflowed = overflowed || overflow
+                                s[t] = r
+                                c[t] &+= fromCounts[g]
+                            }
+                        }
+                    }
+                }
+            }
         }
+        if overflowed { throw ExactSum.overflow(average ? "avg" : "sum", of: inputType) }
         mass = ExactSum.grow(mass, rows: 1, largest: o.mass) ?? .max
     }
 
     func result(groups: Int) -> Vector {
+        reserve(groups: groups)
+        // A group without a value is NULL; its sum is 0 and stays hidden under the flag.
+        var nulls: [UInt8]?
+        counts.withUnsafeBufferPointer { c in
+            guard (0..<groups).contains(where: { c[$0] == 0 }) else { return }
+            nulls = (0..<groups).map { c[$0] == 0 ? 1 : 0 }
+        }
+        if !average { return Vector(type: type, ints: groups == sums.count ? sums : Array(sums[0..<groups]), nulls: nulls) }
         let v = Vector(type: type, count: groups)
-        for g in 0..<groups {
-            guard g < counts.count, counts[g] > 0 else { v.setNull(g); continue }
-            if average {
-                let scale = inputType == .money ? 100.0 : 1.0
-                v.doubles[g] = Double(sums[g]) / scale / Double(counts[g])
-            } else {
-                v.ints[g] = sums[g]
+        v.nulls = nulls
+        let scale = inputType == .money ? 100.0 : 1.0
+        sums.withUnsafeBufferPointer { s in
+            counts.withUnsafeBufferPointer { c in
+                v.doubles.withUnsafeMutableBufferPointer { out in
+                    for g in 0..<groups where c[g] > 0 { out[g] = Double(s[g]) / scale / Double(c[g]) }
+                }
             }
         }
         return v

@@ -25,6 +25,16 @@ final class Vector {
         }
     }
 
+    /// A vector of the given integer lane values (`count` of them, shared, not copied) and NULL flags.
+    init(type: SQLType, ints: [Int64], nulls: [UInt8]? = nil) {
+        precondition(type != .float64 && nulls.map { $0.count == ints.count } ?? true)
+        self.type = type
+        self.count = ints.count
+        self.ints = ints
+        self.doubles = []
+        self.nulls = nulls
+    }
+
     /// A vector holding one constant value in every row.
     static func constant(_ value: Value, type: SQLType, count: Int) -> Vector {
         let v = Vector(type: type == .null ? .int64 : type, count: count)

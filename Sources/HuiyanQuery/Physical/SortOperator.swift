@@ -40,15 +40,27 @@ final class SortOperator: PhysicalOperator {
 
     /// Every row of `chunks` in `order` (stable): rows are compared by the words of their first two keys
     /// first, by the whole keys only when the words tie. The second key's word counts only when the first
-    /// key's word is its whole value (not a string: equal words there may hide different strings). Ctrl-C and the timeout are honoured every 65,536
-    /// comparisons.
-    static func sortedEntries(_ chunks: [DataChunk], _ order: RowOrder, context: QueryContext) throws -> [Entry] {
+    /// key's word is its whole value (not a string: equal words there may hide different strings). With
+    /// `first`, only rows that may be among the first that many are sorted: those whose first key's word is
+    /// not above the `first`-th smallest (at least that many rows come before any other). Ctrl-C and the
+    /// timeout are honoured every 65,536 comparisons.
+    static func sortedEntries(_ chunks: [DataChunk], _ order: RowOrder, first wanted: Int? = nil, context: QueryContext) throws -> [Entry] {
+        let total = chunks.reduce(0) { $0 + $1.count }
+        let firsts = chunks.indices.map { order.prefixes(ofChunk: $0, count: chunks[$0].count, key: 0) }
+        var bound = UInt64.max
+        if let wanted, wanted > 0, wanted < total / 2 {
+            var smallest = BoundedHeap<UInt64>(capacity: wanted) { $0 < $1 }
+            for words in firsts { for w in words { smallest.offer(w) } }
+            bound = smallest.worst ?? .max
+        }
         var entries: [Entry] = []
-        entries.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        entries.reserveCapacity(bound == .max ? total : min(total, 2 * (wanted ?? 0) + 64))
         for (c, chunk) in chunks.enumerated() {
-            let first = order.prefixes(ofChunk: c, count: chunk.count, key: 0)
+            let first = firsts[c]
             let second = order.prefixes(ofChunk: c, count: chunk.count, key: order.wordIsWholeValue(key: 0) ? 1 : order.keys.count)
-            for r in 0..<chunk.count { entries.append(Entry(first: first[r], second: second[r], chunk: Int32(c), row: Int32(r))) }
+            for r in 0..<chunk.count where first[r] <= bound {
+                entries.append(Entry(first: first[r], second: second[r], chunk: Int32(c), row: Int32(r)))
+            }
         }
         var comparisons = 0
         try entries.sort { a, b in

@@ -80,7 +80,7 @@ final class TopNOperator: PhysicalOperator {
     /// of its last row.
     private func best(_ chunks: [DataChunk], _ k: Int) throws -> (chunk: DataChunk, worst: SortOperator.Entry) {
         let order = try RowOrder(keys: keys, chunks: chunks, offsetSeconds: environment.offsetSeconds)
-        var entries = try SortOperator.sortedEntries(chunks, order, context: environment.context)
+        var entries = try SortOperator.sortedEntries(chunks, order, first: k, context: environment.context)
         if entries.count > k { entries.removeSubrange(k...) }
         let chunk = SortOperator.gather(chunks, entries.map { (chunk: $0.chunk, row: $0.row) })
         return (chunk, entries.last ?? SortOperator.Entry(first: 0, second: 0, chunk: 0, row: 0))
