@@ -87,7 +87,7 @@ final class SelectExecutor {
     /// to disk by partition.
     private func scan(_ snapshot: TableSnapshot) throws -> [DataChunk] {
         if context.spillsAlways, canSpill, let area = context.spillArea { return try spilled(snapshot, area: area, partitions: 16) }
-        // Groups by one string column whose dictionaries already say the state cannot fit: spill at once.
+        // Groups by string columns whose dictionaries already say the state cannot fit: spill at once.
         if canSpill, let area = context.spillArea, let limit = context.memoryLimit, let expected = expectedStateBytes(snapshot), expected > limit {
             return try spilled(snapshot, area: area, partitions: partitionCount(forStateBytes: expected))
         }
@@ -112,19 +112,24 @@ final class SelectExecutor {
         return min(1024, max(16, 1 << (Int.bitWidth - (wanted - 1).leadingZeroBitCount)))
     }
 
-    /// For GROUP BY one string column of the whole table: what the groups would take at most, from its segments'
-    /// dictionaries (every entry a group: its bytes, as long as the column's strings are on average, about
-    /// 96 bytes of tables, code maps and output, and 24 per aggregate — what the dictionary merge was seen
-    /// to hold at 10 M visits: 1.5 GiB for 9 M entries). nil otherwise.
+    /// For GROUP BY string columns (and other keys) of the whole table: about what the groups would take,
+    /// from the segments' dictionaries of the key column with the most entries (every entry a group: its
+    /// bytes, as long as the column's strings are on average, about 96 bytes of tables, code maps and output,
+    /// 24 per aggregate and 16 per other key — what the dictionary merge was seen to hold at 10 M visits:
+    /// 1.5 GiB for 9 M entries). Across segments an entry may repeat, but with other keys a value makes
+    /// several groups: an estimate, not a bound. nil without such a key.
     private func expectedStateBytes(_ snapshot: TableSnapshot) -> Int? {
         // A filter may keep a few of the rows: then only trying tells.
-        guard plan.filter == nil, plan.postJoinFilter == nil, plan.joins.isEmpty, plan.groupKeys.count == 1,
-              case .column(let c, _, .string) = plan.groupKeys[0], c < plan.scannedColumnCount else { return nil }
-        let perGroup = 96 + 24 * plan.aggregates.count
-        return snapshot.segments.reduce(0) { total, segment in
-            let dictionary = Self.dictionarySize(segment.columns[c])
-            return total + dictionary.entries * (perGroup + dictionary.averageBytes)
+        guard plan.filter == nil, plan.postJoinFilter == nil, plan.joins.isEmpty else { return nil }
+        let perGroup = 96 + 24 * plan.aggregates.count + 16 * (plan.groupKeys.count - 1)
+        let estimates = plan.groupKeys.compactMap { key -> Int? in
+            guard case .column(let c, _, .string) = key, c < plan.scannedColumnCount else { return nil }
+            return snapshot.segments.reduce(0) { total, segment in
+                let dictionary = Self.dictionarySize(segment.columns[c])
+                return total + dictionary.entries * (perGroup + dictionary.averageBytes)
+            }
         }
+        return estimates.max()
     }
 
     /// The aggregation through the disk: the scan writes each row's keys and aggregate inputs to partitions by

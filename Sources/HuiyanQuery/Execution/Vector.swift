@@ -110,10 +110,10 @@ final class Vector {
 
     /// One vector of the rows `positions` (vector `chunk`, row `row`) of vectors of one type. Strings share
     /// the pool when every vector has the same one; otherwise the chosen rows' strings get a pool of their own.
-    static func concatenated(_ vectors: [Vector], _ positions: [(chunk: Int32, row: Int32)]) -> Vector {
+    static func concatenated(_ vectors: [Vector], _ positions: [(chunk: Int32, row: Int32)], copyingStrings: Bool = false) -> Vector {
         let type = vectors[0].type
         let out = Vector(type: type, count: positions.count)
-        let sharedPool = vectors.allSatisfy { $0.pool === vectors[0].pool }
+        let sharedPool = !copyingStrings && vectors.allSatisfy { $0.pool === vectors[0].pool }
         // Strings of several pools: the chosen rows' bytes copied into one new pool, an entry a row.
         var bytes: [UInt8] = []
         var starts: [Int] = []

@@ -35,6 +35,14 @@ struct DataChunk {
         return DataChunk(columns: columns.map { $0.gathered(rows, target) }, count: rows.count, groupKeyCount: groupKeyCount)
     }
 
+    /// The given rows as a chunk of their own: strings copied into new pools of those rows' strings alone,
+    /// so that a few rows kept from a chunk do not keep its whole pools alive.
+    func compacted(_ rows: [Int32]) -> DataChunk {
+        let positions = rows.map { (chunk: Int32(0), row: $0) }
+        return DataChunk(columns: columns.map { $0.type == .string ? Vector.concatenated([$0], positions, copyingStrings: true) : $0.gathered(rows, Batch(count: rows.count, selection: nil)) },
+                         count: rows.count, groupKeyCount: groupKeyCount)
+    }
+
     /// The rows of the chunk as values, the first `width` columns.
     func rows(width: Int) -> [[Value]] {
         (0..<count).map { r in columns.prefix(width).map { $0.value(r) } }

@@ -73,7 +73,8 @@ final class TopNOperator: PhysicalOperator {
             let entry = SortOperator.Entry(first: first[r], second: second[r], chunk: 1, row: Int32(r))
             if entry.precedesByWords(worst.words) ?? (order.compare(1, r, 0, 0) < 0) { rows.append(Int32(r)) }
         }
-        return rows.count == chunk.count ? chunk : chunk.gathered(rows)
+        // A few rows kept of a large chunk (a partition's groups) keep their strings, not the chunk's pools.
+        return rows.count == chunk.count ? chunk : rows.count * 4 < chunk.count ? chunk.compacted(rows) : chunk.gathered(rows)
     }
 
     /// The first `k` rows of `chunks` in the keys' order (ties in input order), as one chunk, and the words
