@@ -268,20 +268,47 @@ final class GroupTable {
 
     /// Looks up every selected row's key in the hash table.
     private func assignHashed(_ vectors: [Vector], _ batch: Batch, into groups: inout [Int32]) {
-        let poolIds = vectors.map { $0.type == .string ? ids(for: $0.pool!) : [] }
-        var key = [Int64](repeating: 0, count: width)
-        batch.forEachSelected { row in
-            var nullFlags: Int64 = 0
+        // The keys' words column by column into one row-major buffer (a row's key, then its NULL flags),
+        // then each row's group: no per-row walk over the vectors.
+        let w = width
+        var words = [Int64](repeating: 0, count: batch.count * w)
+        words.withUnsafeMutableBufferPointer { out in
+            let out = out
             for (k, v) in vectors.enumerated() {
-                if v.isNull(row) { nullFlags |= 1 << Int64(k); key[k] = 0; continue }
-                switch v.type {
-                case .float64: key[k] = Self.keyWord(v.doubles[row])
-                case .string: key[k] = poolIds[k][Int(v.ints[row])]
-                default: key[k] = v.ints[row]
+                let flag: Int64 = 1 << Int64(k)
+                let nulls = v.nulls
+                if v.type == .float64 {
+                    v.doubles.withUnsafeBufferPointer { d in
+                        batch.forEachSelected { row in out[row * w + k] = Self.keyWord(d[row]) }
+                    }
+                } else if v.type == .string {
+                    let ids = self.ids(for: v.pool!)
+                    ids.withUnsafeBufferPointer { ids in
+                        v.ints.withUnsafeBufferPointer { codes in
+                            if let nulls {
+                                batch.forEachSelected { row in if nulls[row] == 0 { out[row * w + k] = ids[Int(codes[row])] } }
+                            } else {
+                                batch.forEachSelected { row in out[row * w + k] = ids[Int(codes[row])] }
+                            }
+                        }
+                    }
+                } else {
+                    v.ints.withUnsafeBufferPointer { x in batch.forEachSelected { row in out[row * w + k] = x[row] } }
+                }
+                if let nulls {
+                    batch.forEachSelected { row in
+                        if nulls[row] != 0 { out[row * w + k] = 0; out[row * w + w - 1] |= flag }
+                    }
                 }
             }
-            key[width - 1] = nullFlags
-            groups[row] = find(key)
+        }
+        words.withUnsafeBufferPointer { all in
+            let base = all.baseAddress!
+            if w == 2 {
+                batch.forEachSelected { row in groups[row] = find(base[row * 2], nulls: base[row * 2 + 1]) }
+            } else {
+                batch.forEachSelected { row in groups[row] = find(UnsafeBufferPointer(start: base + row * w, count: w)) }
+            }
         }
     }
 
@@ -336,6 +363,12 @@ final class GroupTable {
     /// The group of a key (creating it).
     func find(_ key: [Int64]) -> Int32 {
         if width == 2 { return find(key[0], nulls: key[1]) }
+        return key.withUnsafeBufferPointer { find($0) }
+    }
+
+    /// The group of a key of `width` words (creating it).
+    @inline(__always)
+    private func find(_ key: UnsafeBufferPointer<Int64>) -> Int32 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15
         for w in key { h = (h ^ UInt64(bitPattern: w)) &* 0xBF58_476D_1CE4_E5B9; h ^= h >> 31 }
         var slot = Int(truncatingIfNeeded: h) & mask
