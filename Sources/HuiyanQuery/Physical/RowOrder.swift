@@ -73,14 +73,16 @@ extension RowOrder {
     /// goes (a sort compares these first, and the full keys only when they tie): integers with the sign bit
     /// flipped, doubles by their ordered bit pattern (-0.0 as 0.0), strings by their first 8 bytes
     /// big-endian; inverted for DESC; NULL below or above every value as the key places it. All 0 when
-    /// there is no key `k`.
-    func prefixes(ofChunk c: Int, count: Int, key k: Int = 0) -> [UInt64] {
+    /// there is no key `k`. With `rows`, only those rows' words are computed (the others are 0).
+    func prefixes(ofChunk c: Int, count: Int, key k: Int = 0, rows: [Int32]? = nil) -> [UInt64] {
         guard k < keys.count else { return [UInt64](repeating: 0, count: count) }
         let key = keys[k]
         let v = vectors[c][k]
         var out = [UInt64](repeating: 0, count: count)
         let dictionary = v.pool?.dictionary
-        for r in 0..<count {
+        let all = rows == nil
+        for i in 0..<(rows?.count ?? count) {
+            let r = all ? i : Int(rows![i])
             if v.isNull(r) { out[r] = key.nullsFirst ? 0 : .max; continue }
             var word: UInt64
             switch v.type {

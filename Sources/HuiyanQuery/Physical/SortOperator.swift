@@ -57,9 +57,12 @@ final class SortOperator: PhysicalOperator {
         entries.reserveCapacity(bound == .max ? total : min(total, 2 * (wanted ?? 0) + 64))
         for (c, chunk) in chunks.enumerated() {
             let first = firsts[c]
-            let second = order.prefixes(ofChunk: c, count: chunk.count, key: order.wordIsWholeValue(key: 0) ? 1 : order.keys.count)
-            for r in 0..<chunk.count where first[r] <= bound {
-                entries.append(Entry(first: first[r], second: second[r], chunk: Int32(c), row: Int32(r)))
+            let rows = bound == .max ? nil : (0..<Int32(chunk.count)).filter { first[Int($0)] <= bound }
+            let second = order.prefixes(ofChunk: c, count: chunk.count, key: order.wordIsWholeValue(key: 0) ? 1 : order.keys.count, rows: rows)
+            if let rows {
+                for r in rows { entries.append(Entry(first: first[Int(r)], second: second[Int(r)], chunk: Int32(c), row: r)) }
+            } else {
+                for r in 0..<chunk.count { entries.append(Entry(first: first[r], second: second[r], chunk: Int32(c), row: Int32(r))) }
             }
         }
         var comparisons = 0
