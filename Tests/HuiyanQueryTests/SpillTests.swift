@@ -63,6 +63,41 @@ final class SpillTests: QueryTestCase {
         XCTAssertTrue(analyzed.contains { $0.contains("spilled:") && $0.contains("partitions") }, "\(analyzed)")
     }
 
+    /// Many groups (as estimated from the key column's dictionaries) are aggregated in partitions held in
+    /// memory, each alone: the same rows as one table of every group, no files, in a third of its memory;
+    /// with the rule off, one table.
+    func testManyGroupsArePartitionedInMemory() throws {
+        try loadManyGroups()
+        let queries = [
+            "SELECT id, area, count(*), sum(amount), min(score) FROM many GROUP BY id, area ORDER BY 1, 2",
+            "SELECT id, count(DISTINCT score), avg(score), max(area) FROM many GROUP BY id ORDER BY 1",
+            "SELECT id, count(DISTINCT area) AS n FROM many GROUP BY id ORDER BY n DESC, id LIMIT 20",
+        ]
+        for sql in queries {
+            let expected = try run(sql, memoryLimit: nil).rows
+            let context = QueryContext(memoryLimit: nil, threads: 2)
+            context.smallestPartitionedState = 1 << 10
+            XCTAssertEqual(Self.text(try engine.execute(sql, context: context).last!), expected, sql)
+            XCTAssertGreaterThan(context.statistics.partitionsInMemory, 0, sql)
+            XCTAssertEqual(context.statistics.spilledPartitions, 0, sql)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: tmpFolder), sql)
+            let off = QueryContext(memoryLimit: nil, threads: 2, optimizer: try OptimizerSettings.parse("partitioned_aggregation", source: "test"))
+            off.smallestPartitionedState = 1 << 10
+            XCTAssertEqual(Self.text(try engine.execute(sql, context: off).last!), expected, sql)
+            XCTAssertEqual(off.statistics.partitionsInMemory, 0, sql)
+        }
+        // Under a third of what one table of the groups held, the partitions in memory still fit (the rows'
+        // bytes and one partition's table a thread): the same rows, nothing on disk.
+        let sql = queries[1]
+        let roomy = QueryContext(memoryLimit: nil, threads: 2)
+        _ = try engine.execute(sql, context: roomy)
+        let tight = QueryContext(memoryLimit: roomy.peakHeldBytes / 3, threads: 2)
+        tight.smallestPartitionedState = 1 << 10
+        XCTAssertEqual(Self.text(try engine.execute(sql, context: tight).last!), try run(sql, memoryLimit: nil).rows)
+        XCTAssertGreaterThan(tight.statistics.partitionsInMemory, 0)
+        XCTAssertLessThanOrEqual(tight.peakHeldBytes, roomy.peakHeldBytes / 3)
+    }
+
     func testAPartitionStillOverItsLimitIsSplitAgain() throws {
         try loadManyGroups()
         // 16 partitions first; at a 32nd of what the groups held in memory, one partition's groups (a

@@ -23,6 +23,9 @@ public final class QueryContext: @unchecked Sendable {
     var spillArea: SpillArea?
     /// Whether aggregations spill from the start, whatever their size (tests run the spilling path this way).
     var spillsAlways = false
+    /// A GROUP BY whose groups are expected to take at least this many bytes is partitioned in memory
+    /// (`partitioned_aggregation`): below it one table of the groups stays in cache (tests lower it).
+    var smallestPartitionedState = 64 << 20
 
     public init(timeout: Double? = nil, memoryLimit: Int? = QueryContext.defaultMemoryLimit, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 optimizer: OptimizerSettings = .allOn) {

@@ -193,6 +193,9 @@ public final class QueryEngine {
                     if analyzed.spilledPartitions > 0 {
                         text.append("  spilled: \(Formatting.bytes(analyzed.spilledBytes)) in \(analyzed.spilledPartitions) partitions (state over the memory limit)")
                     }
+                    if analyzed.partitionsInMemory > 0 {
+                        text.append("  partitioned in memory: \(analyzed.partitionsInMemory) partitions by key hash, each aggregated alone (partitioned_aggregation)")
+                    }
                 } else {
                     text[0] += "  [rows: \(profile.rows), time: \(milliseconds(profile.nanoseconds))]"
                 }

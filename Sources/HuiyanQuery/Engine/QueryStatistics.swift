@@ -71,4 +71,16 @@ public final class QueryStatistics: @unchecked Sendable {
     func addSpill(bytes: Int, partitions: Int) {
         lock.lock(); spilled += bytes; spillPartitions += partitions; lock.unlock()
     }
+
+    private var memoryPartitions = 0
+
+    /// Partitions an aggregation of many groups kept its rows in, in memory (0: none).
+    public var partitionsInMemory: Int {
+        lock.lock(); defer { lock.unlock() }
+        return memoryPartitions
+    }
+
+    func addPartitionsInMemory(_ partitions: Int) {
+        lock.lock(); memoryPartitions += partitions; lock.unlock()
+    }
 }

@@ -88,10 +88,14 @@ final class SelectExecutor {
     private func scan(_ snapshot: TableSnapshot) throws -> [DataChunk] {
         if context.spillsAlways, canSpill, let area = context.spillArea { return try spilled(snapshot, area: area, partitions: 16) }
         // Groups by string columns whose dictionaries already say the state cannot fit: spill at once.
-        if canSpill, let area = context.spillArea, let limit = context.memoryLimit, let expected = expectedStateBytes(snapshot), expected > limit {
+        let expected = expectedStateBytes(snapshot)
+        if canSpill, let area = context.spillArea, let limit = context.memoryLimit, let expected, expected > limit {
             return try spilled(snapshot, area: area, partitions: partitionCount(forStateBytes: expected))
         }
         do {
+            if let expected, partitionsInMemory(expected: expected) {
+                return try spilled(snapshot, area: nil, partitions: partitionCount(forStateBytes: expected))
+            }
             return try scan(snapshot, spilling: nil)
         } catch let error as QueryError where error.kind == .memoryLimitExceeded && canSpill {
             guard let area = context.spillArea else { throw error }
@@ -132,23 +136,46 @@ final class SelectExecutor {
         return estimates.max()
     }
 
-    /// The aggregation through the disk: the scan writes each row's keys and aggregate inputs to partitions by
-    /// key, then each partition is aggregated alone (`SpilledAggregation`).
-    private func spilled(_ snapshot: TableSnapshot, area: SpillArea, partitions: Int) throws -> [DataChunk] {
+    /// The aggregation by partitions: the scan writes each row's keys and aggregate inputs to partitions by
+    /// key — to disk (`area`), or kept in memory —, then each partition is aggregated alone
+    /// (`SpilledAggregation`).
+    private func spilled(_ snapshot: TableSnapshot, area: SpillArea?, partitions: Int) throws -> [DataChunk] {
         let spill = SpillPlan(area: area, layout: AggregateSpillLayout(keys: plan.groupKeys, aggregates: plan.aggregates), partitions: partitions)
         _ = try scan(snapshot, spilling: spill)
         let aggregation = SpilledAggregation(groupKeys: plan.groupKeys, aggregates: plan.aggregates, layout: spill.layout,
                                              context: context, area: area, partitionsPerSplit: 16)
+        // Rows kept in memory stay in the budget until the partitions are aggregated.
+        let rows = PartitionedRows()
+        defer { context.release(rows) }
+        try context.hold(spilledRows.reduce(0) { $0 + $1.memoryBytes }, for: rows)
         defer { spilledRows = [] }
         var chunks: [DataChunk] = []
         try aggregation.run(spilledRows, into: consume ?? { chunks.append($0) })
-        context.statistics.addSpill(bytes: area.bytesWritten, partitions: partitions)
+        if let area {
+            context.statistics.addSpill(bytes: area.bytesWritten, partitions: partitions)
+        } else {
+            context.statistics.addPartitionsInMemory(partitions)
+        }
         return chunks
+    }
+
+    /// The account of the rows a partitioned aggregation keeps in memory.
+    private final class PartitionedRows {}
+
+    /// Whether an aggregation of this many expected bytes of groups is partitioned in memory
+    /// (`partitioned_aggregation`): a table of every group stops fitting in cache long before the limit
+    /// (count(DISTINCT spot) by 6.5 M visitor ids: 2.8 GB in one table, 0.6× the time in partitions). Not
+    /// when the dictionary merge serves the query (it hashes nothing), nor when the state passes the limit
+    /// (then the partitions go to disk).
+    private func partitionsInMemory(expected: Int) -> Bool {
+        plan.optimizer.allows(.partitionedAggregation) && dictionaryMerge == nil && canSpill
+            && expected >= context.smallestPartitionedState && expected <= (context.memoryLimit ?? Int.max)
     }
 
     /// What a scan that spills needs: where its files go, what it writes of a row, into how many partitions.
     private struct SpillPlan {
-        let area: SpillArea
+        /// nil: the partitions stay in memory.
+        let area: SpillArea?
         let layout: AggregateSpillLayout
         let partitions: Int
     }
@@ -216,7 +243,7 @@ final class SelectExecutor {
             worker.joinCursors = joins.map { _ in JoinTable.Cursor() }
             if let spilling {
                 do {
-                    worker.spill = PartitionedSpillWriter(file: try spilling.area.makeFile(), partitionCount: spilling.partitions, level: 0,
+                    worker.spill = PartitionedSpillWriter(file: try spilling.area?.makeFile(), partitionCount: spilling.partitions, level: 0,
                                                           keyCount: spilling.layout.keyCount,
                                                           bufferBytes: SpilledAggregation.bufferBytes(self.context))
                 } catch {
@@ -269,7 +296,12 @@ final class SelectExecutor {
                         guard batch.selectedCount > 0 else { continue }
                         if let spill = worker.spill, let spilling {
                             try spill.add(try spilling.layout.evaluate(evaluator, batch), batch)
-                            try self.context.hold(spill.bufferedBytes, for: worker)
+                            // Rows partitioned in memory are the aggregation's state: past the limit, it spills.
+                            if spilling.area == nil {
+                                try self.holdAggregateState(spill.bufferedBytes, for: worker)
+                            } else {
+                                try self.context.hold(spill.bufferedBytes, for: worker)
+                            }
                         } else if let merge = dictionaryMerge {
                             try merge.add(evaluator, batch, key: vectors[merge.keyColumn]!, segment: units[u].segment,
                                           partials: &worker.partials, threads: self.context.threads)

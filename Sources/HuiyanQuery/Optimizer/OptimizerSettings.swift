@@ -78,6 +78,9 @@ public enum OptimizerRule: String, CaseIterable, Sendable {
     /// GROUP BY one string column of large dictionaries: per segment by code in dense arrays, then the
     /// sorted dictionaries merged (no hash table of the strings).
     case dictionaryMerge = "dictionary_merge"
+    /// GROUP BY of very many groups (estimated from the key columns' dictionaries) in partitions by key hash
+    /// held in memory, each aggregated alone: the spill path without the files.
+    case partitionedAggregation = "partitioned_aggregation"
     /// The smaller side of an inner join is built, the larger scanned.
     case joinOrder = "join_order"
 

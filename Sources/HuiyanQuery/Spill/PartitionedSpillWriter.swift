@@ -1,18 +1,20 @@
 import HuiyanStorage
 
-/// One thread's rows of an aggregation that outgrew its memory limit, written to its own spill file,
-/// grouped into partitions by the hash of their group keys: every row of a group lands in the same
-/// partition, whichever thread wrote it, so each partition can then be aggregated on its own.
+/// One thread's rows of an aggregation, grouped into partitions by the hash of their group keys: every row of
+/// a group lands in the same partition, whichever thread wrote it, so each partition can then be aggregated
+/// on its own. The records go to the thread's own spill file (a state over the memory limit), or stay in
+/// memory (a partitioned aggregation of many groups, whose partitions' tables stay in cache).
 final class PartitionedSpillWriter {
-    /// Where a partition's records lie in their file.
+    /// A partition's record: where it lies in its file, or its bytes.
     struct Record {
-        let file: SpillFile
+        let file: SpillFile?
         let offset: Int
         let length: Int
+        let bytes: [UInt8]
 
         /// The record's columns, read back.
         func read() throws -> (vectors: [Vector], count: Int) {
-            try SpilledChunk.decode(file.read(offset: offset, count: length))
+            try SpilledChunk.decode(file.map { try $0.read(offset: offset, count: length) } ?? bytes)
         }
     }
 
@@ -21,7 +23,9 @@ final class PartitionedSpillWriter {
     /// Which hash bits choose the partition: a partition split again uses fresh ones.
     private let salt: UInt64
     private let keyCount: Int
-    private let file: SpillFile
+    private let file: SpillFile?
+    /// Bytes of the records kept in memory.
+    private(set) var memoryBytes = 0
     /// A partition's gathered rows are written once they take this many bytes.
     private let recordBytes: Int
     private var builders: [SpilledChunk.Builder?]
@@ -30,8 +34,9 @@ final class PartitionedSpillWriter {
     /// Hashes of the entries of the string pools seen lately (segments' dictionaries).
     private var poolHashes: [ObjectIdentifier: (pool: StringPool, hashes: [UInt64])] = [:]
 
-    /// `partitionCount` must be a power of two; `level` is how many times these rows were split before.
-    init(file: SpillFile, partitionCount: Int, level: Int, keyCount: Int, bufferBytes: Int) {
+    /// `partitionCount` must be a power of two; `level` is how many times these rows were split before;
+    /// without a file the records stay in memory.
+    init(file: SpillFile?, partitionCount: Int, level: Int, keyCount: Int, bufferBytes: Int) {
         precondition(partitionCount > 1 && partitionCount & (partitionCount - 1) == 0)
         self.file = file
         self.partitionCount = partitionCount
@@ -43,8 +48,8 @@ final class PartitionedSpillWriter {
         records = Array(repeating: [], count: partitionCount)
     }
 
-    /// Bytes the partitions' unwritten rows take.
-    var bufferedBytes: Int { builders.reduce(0) { $0 + ($1?.approximateBytes ?? 0) } }
+    /// Bytes the partitions' unwritten rows and the records kept in memory take.
+    var bufferedBytes: Int { builders.reduce(memoryBytes) { $0 + ($1?.approximateBytes ?? 0) } }
 
     /// Adds the selected rows of `columns` (keys first).
     func add(_ columns: [Vector], _ batch: Batch) throws {
@@ -97,8 +102,13 @@ final class PartitionedSpillWriter {
 
     private func write(_ builder: inout SpilledChunk.Builder, partition p: Int) throws {
         let bytes = builder.encode()
+        guard let file else {
+            memoryBytes += bytes.count
+            records[p].append(Record(file: nil, offset: 0, length: bytes.count, bytes: bytes))
+            return
+        }
         let offset = try bytes.withUnsafeBytes { try file.append($0) }
-        records[p].append(Record(file: file, offset: offset, length: bytes.count))
+        records[p].append(Record(file: file, offset: offset, length: bytes.count, bytes: []))
     }
 
     private func entryHashes(_ pool: StringPool) -> [UInt64] {
