@@ -43,10 +43,15 @@ final class PartitionedSpillWriter {
         bits = partitionCount.trailingZeroBitCount
         salt = Hash64.mix(UInt64(level) &* 0x632B_E59B_D9B4_E019)
         self.keyCount = keyCount
-        recordBytes = max(4 << 10, bufferBytes / partitionCount)
+        // Records kept in memory stay small: a builder that grows to tens of megabytes by doubling copies
+        // itself over and over, then once more into its record.
+        recordBytes = file == nil ? Self.memoryRecordBytes : max(4 << 10, bufferBytes / partitionCount)
         builders = Array(repeating: nil, count: partitionCount)
         records = Array(repeating: [], count: partitionCount)
     }
+
+    /// The size of a record kept in memory.
+    static let memoryRecordBytes = 256 << 10
 
     /// Bytes the partitions' unwritten rows and the records kept in memory take.
     var bufferedBytes: Int { builders.reduce(memoryBytes) { $0 + ($1?.approximateBytes ?? 0) } }
