@@ -98,6 +98,35 @@ final class SpillTests: QueryTestCase {
         XCTAssertLessThanOrEqual(tight.peakHeldBytes, roomy.peakHeldBytes / 3)
     }
 
+    /// A sort whose rows pass a quarter of the memory limit sorts them a part at a time, writes each part to
+    /// disk as a run and merges the runs as it reads them back: the rows of the sort in memory, ties in
+    /// input order, handed on a chunk at a time.
+    func testASortOverItsShareOfTheLimitMergesRunsFromDisk() throws {
+        try loadManyGroups()
+        // Three segments: the scan hands the sort three chunks, each over the share, each a run.
+        for _ in 0..<2 { _ = try engine.execute("COPY many FROM '\(directory!)/many.csv' (FORCE)") }
+        for sql in ["SELECT id, area, amount, score FROM many ORDER BY area DESC NULLS FIRST, score, id",
+                    "SELECT amount, id FROM many WHERE score > 3 ORDER BY amount NULLS FIRST"] {
+            let expected = try run(sql, memoryLimit: nil).rows
+            let context = QueryContext(memoryLimit: 4 << 20, threads: 2)
+            context.spillArea = SpillArea(databasePath: directory + "/db")
+            defer { context.spillArea?.removeAll() }
+            guard case .select(let select) = try engine.parse(sql)[0] else { return XCTFail(sql) }
+            let planned = try engine.plan(select, sql: sql, context: context)
+            var rows: [[String]] = []
+            var chunks = 0
+            try planned.root.produce { chunk in
+                chunks += 1
+                rows += chunk.rows(width: planned.query.columnNames.count).map { $0.map { ValueFormatting.text($0, offsetSeconds: 28_800) ?? "NULL" } }
+            }
+            XCTAssertEqual(rows.count, expected.count, sql)
+            XCTAssertEqual(rows, expected, sql)
+            XCTAssertGreaterThan(context.statistics.sortRuns, 1, sql)
+            XCTAssertGreaterThan(chunks, 1, sql)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tmpFolder))
+    }
+
     func testAPartitionStillOverItsLimitIsSplitAgain() throws {
         try loadManyGroups()
         // 16 partitions first; at a 32nd of what the groups held in memory, one partition's groups (a

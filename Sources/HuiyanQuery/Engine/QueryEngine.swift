@@ -153,14 +153,14 @@ public final class QueryEngine {
     }
 
     /// A SELECT bound, optimized and turned into physical operators.
-    private struct PlannedQuery {
+    struct PlannedQuery {
         let query: BoundQuery
         let root: PhysicalOperator
         /// The rules that changed the plan or chose its operators.
         let rules: [OptimizerRule]
     }
 
-    private func plan(_ select: SelectStatement, sql: String, context: QueryContext) throws -> PlannedQuery {
+    func plan(_ select: SelectStatement, sql: String, context: QueryContext) throws -> PlannedQuery {
         let settings = try environmentRules.get().merged(with: context.optimizer)
         var binder = Binder(database: database, offsetSeconds: utcOffsetSeconds, sql: sql, optimizer: settings)
         var query = try binder.bind(select)
@@ -198,6 +198,9 @@ public final class QueryEngine {
                     }
                 } else {
                     text[0] += "  [rows: \(profile.rows), time: \(milliseconds(profile.nanoseconds))]"
+                    if op is SortOperator, analyzed.sortRuns > 0 {
+                        text.append("  sorted in \(analyzed.sortRuns) runs on disk, merged (rows over a quarter of the memory limit)")
+                    }
                 }
             }
             lines += text

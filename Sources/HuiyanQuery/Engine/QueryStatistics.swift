@@ -72,6 +72,18 @@ public final class QueryStatistics: @unchecked Sendable {
         lock.lock(); spilled += bytes; spillPartitions += partitions; lock.unlock()
     }
 
+    private var runs = 0
+
+    /// Sorted runs a sort over its share of the memory limit wrote to disk (0: it sorted in memory).
+    public var sortRuns: Int {
+        lock.lock(); defer { lock.unlock() }
+        return runs
+    }
+
+    func addSortRun() {
+        lock.lock(); runs += 1; lock.unlock()
+    }
+
     private var memoryPartitions = 0
 
     /// Partitions an aggregation of many groups kept its rows in, in memory (0: none).

@@ -15,11 +15,50 @@ final class SortOperator: PhysicalOperator {
     func explanation(offsetSeconds: Int) -> [String] { ["SORT [\(SortKey.text(keys, offsetSeconds: offsetSeconds))]"] }
 
     func execute() throws -> [DataChunk] {
-        let chunks = try input.run(in: environment.context)
-        guard !chunks.isEmpty else { return [] }
-        let order = try RowOrder(keys: keys, chunks: chunks, offsetSeconds: environment.offsetSeconds)
-        let positions = try Self.sortedEntries(chunks, order, context: environment.context).map { (chunk: $0.chunk, row: $0.row) }
-        return [Self.gather(chunks, positions)]
+        var out: [DataChunk] = []
+        try produce { out.append($0) }
+        return out
+    }
+
+    /// The input is taken chunk by chunk; once the rows held pass a quarter of the memory limit, they are
+    /// sorted and written to disk as a run (`SortedRuns`), and at the end the runs are merged as they are
+    /// read back and handed on a chunk at a time. Within the limit, one sort in memory, one chunk.
+    func produce(into consume: (DataChunk) throws -> Void) throws {
+        let context = environment.context
+        var pending: [DataChunk] = []
+        var pendingBytes = 0
+        var runs: SortedRuns?
+        let runBytes = context.memoryLimit.map { $0 / 4 }
+        var groupKeyCount: Int?
+        try input.stream(in: context) { chunk in
+            guard chunk.count > 0 else { return }
+            groupKeyCount = chunk.groupKeyCount
+            pending.append(chunk)
+            pendingBytes += chunk.approximateBytes
+            if let runBytes, pendingBytes > runBytes, let area = context.spillArea {
+                if runs == nil { runs = SortedRuns(keys: keys, offsetSeconds: environment.offsetSeconds, context: context, area: area) }
+                try runs!.add(pending)
+                pending = []
+                pendingBytes = 0
+            }
+            try context.hold(pendingBytes, for: self)
+        }
+        guard var runs else {
+            guard !pending.isEmpty else { return }
+            try consume(try Self.sorted(pending, keys: keys, offsetSeconds: environment.offsetSeconds, context: context))
+            return
+        }
+        if !pending.isEmpty { try runs.add(pending) }
+        pending = []
+        try context.hold(0, for: self)
+        try runs.merge(groupKeyCount: groupKeyCount, into: consume)
+    }
+
+    /// The rows of `chunks` in the keys' order (stable), as one chunk.
+    static func sorted(_ chunks: [DataChunk], keys: [SortKey], offsetSeconds: Int, context: QueryContext) throws -> DataChunk {
+        let order = try RowOrder(keys: keys, chunks: chunks, offsetSeconds: offsetSeconds)
+        let positions = try sortedEntries(chunks, order, context: context).map { (chunk: $0.chunk, row: $0.row) }
+        return gather(chunks, positions)
     }
 
     /// A row to sort: the words of its first two keys (`RowOrder.prefixes`) and where it is.
