@@ -163,7 +163,8 @@ struct Evaluator {
         case .cast(let x, let type):
             return try cast(try evaluate(x, batch), to: type, batch)
         case .function(let f, let args, let type):
-            return try function(f, try args.map { try evaluate($0, batch) }, type, batch)
+            return try f.definition.evaluate(FunctionEvaluation(function: f, arguments: try args.map { try evaluate($0, batch) },
+                                                                isConstant: args.map(\.isConstant), type: type, batch: batch, evaluator: self))
         case .concat(let a, let b):
             let x = try evaluate(a, batch), y = try evaluate(b, batch)
             return strings(batch) { i in
@@ -174,7 +175,7 @@ struct Evaluator {
     }
 
     /// A string vector from a per-row function, interning equal results into one pool.
-    private func strings(_ batch: Batch, _ value: (Int) -> String?) -> Vector {
+    func strings(_ batch: Batch, _ value: (Int) -> String?) -> Vector {
         let out = Vector(type: .string, count: batch.count)
         var index: [ByteKey: Int64] = [:]
         var list: [String] = []
@@ -496,7 +497,7 @@ struct Evaluator {
     /// same local day (two comparisons per row instead of a division and a calendar conversion), and
     /// `perRow(instant, dayStart, perDayValue)` gives each row's result.
     @inline(__always)
-    private func byLocalDay(_ v: Vector, _ out: Vector, _ batch: Batch, perDay: (Int64, Int64) -> Int64,
+    func byLocalDay(_ v: Vector, _ out: Vector, _ batch: Batch, perDay: (Int64, Int64) -> Int64,
                             perRow: (Int64, Int64, Int64) -> Int64) {
         let offset = offsetSeconds
         var dayStart = Int64.max, dayEnd = Int64.min, dayValue: Int64 = 0
@@ -672,129 +673,6 @@ struct Evaluator {
         default: return nil
         }
     }
-
-    // MARK: Functions
-
-    private func function(_ f: ScalarFunction, _ args: [Vector], _ type: SQLType, _ batch: Batch) throws -> Vector {
-        let out = Vector(type: type, count: batch.count)
-        switch f {
-        case .dateTrunc(let unit):
-            let v = args[0]
-            out.nulls = v.nulls
-            if v.type == .date {
-                batch.forEachSelected { i in
-                    let day = TimeMath.truncateDay(v.ints[i], to: unit)
-                    out.ints[i] = type == .date ? day : TimeMath.midnight(ofDay: day, offsetSeconds: offsetSeconds)
-                }
-            } else if unit == .second || unit == .minute || unit == .hour || unit == .day {
-                let offset = offsetSeconds
-                batch.forEachSelected { out.ints[$0] = TimeMath.truncate(v.ints[$0], to: unit, offsetSeconds: offset) }
-            } else {
-                byLocalDay(v, out, batch, perDay: { day, _ in
-                    TimeMath.midnight(ofDay: TimeMath.truncateDay(day, to: unit), offsetSeconds: self.offsetSeconds)
-                }, perRow: { _, _, value in value })
-            }
-        case .datePart(let field):
-            let v = args[0]
-            out.nulls = v.nulls
-            if v.type == .date {
-                batch.forEachSelected { out.ints[$0] = TimeMath.extract(field, fromDay: v.ints[$0]) }
-            } else if [.year, .quarter, .month, .day, .dow, .isodow, .doy, .week].contains(field) {
-                byLocalDay(v, out, batch, perDay: { day, _ in TimeMath.extract(field, fromDay: day) }, perRow: { _, _, value in value })
-            } else if field == .hour || field == .minute || field == .second {
-                // Time-of-day fields: the day's start found once per day, then a multiply-shift per row.
-                let unit: Int64 = field == .hour ? 3_600_000_000 : field == .minute ? 60_000_000 : 1_000_000
-                let modulus: Int64 = field == .hour ? 24 : 60
-                byLocalDay(v, out, batch, perDay: { _, _ in 0 }, perRow: { x, dayStart, _ in (x - dayStart) / unit % modulus })
-            } else {
-                let offset = offsetSeconds
-                batch.forEachSelected { out.ints[$0] = TimeMath.extract(field, fromTimestamp: v.ints[$0], offsetSeconds: offset) }
-            }
-        case .strftime(let format):
-            let v = args[0]
-            // Formatted once per run of rows in the same local second, minute or hour (what the format shows).
-            let unit = TimeMath.strftimeResolution(format), shift = Int64(offsetSeconds) * 1_000_000
-            let out = Vector(type: .string, count: batch.count)
-            var index: [ByteKey: Int64] = [:]
-            var list: [String] = []
-            var lastUnit = Int64.min, lastCode: Int64 = 0
-            batch.forEachSelected { i in
-                guard !v.isNull(i) else { out.setNull(i); return }
-                let at = TimeMath.floorDiv(v.ints[i] &+ shift, unit)
-                if at != lastUnit {
-                    lastUnit = at
-                    let text = TimeMath.strftime(v.ints[i], format: format, offsetSeconds: offsetSeconds)
-                    if let code = index[ByteKey(text)] { lastCode = code } else {
-                        lastCode = Int64(list.count)
-                        index[ByteKey(text)] = lastCode
-                        list.append(text)
-                    }
-                }
-                out.ints[i] = lastCode
-            }
-            out.pool = StringPool(strings: list)
-            return out
-        case .coalesce:
-            if type == .string {
-                return strings(batch) { i in
-                    for a in args where !a.isNull(i) { return a.pool!.strings[Int(a.ints[i])] }
-                    return nil
-                }
-            }
-            batch.forEachSelected { i in
-                guard let a = args.first(where: { !$0.isNull(i) }) else { out.setNull(i); return }
-                if type == .float64 { out.doubles[i] = a.doubles[i] } else { out.ints[i] = a.ints[i] }
-            }
-        case .nullIf:
-            let a = args[0], b = args[1]
-            if type == .string {
-                return strings(batch) { i in
-                    if a.isNull(i) { return nil }
-                    let s = a.pool!.strings[Int(a.ints[i])]
-                    return !b.isNull(i) && b.pool!.strings[Int(b.ints[i])] == s ? nil : s
-                }
-            }
-            batch.forEachSelected { i in
-                let equal = !a.isNull(i) && !b.isNull(i) && (type == .float64 ? a.doubles[i] == b.doubles[i] : a.ints[i] == b.ints[i])
-                if a.isNull(i) || equal { out.setNull(i); return }
-                if type == .float64 { out.doubles[i] = a.doubles[i] } else { out.ints[i] = a.ints[i] }
-            }
-        case .lower, .upper:
-            let v = args[0]
-            let mapped = try v.pool.map { pool in try pool.strings.mapPolled { f.isLower ? $0.lowercased() : $0.uppercased() } } ?? []
-            out.nulls = v.nulls
-            out.pool = StringPool(strings: mapped)
-            batch.forEachSelected { out.ints[$0] = v.ints[$0] }
-        case .length:
-            let v = args[0]
-            let lengths = try v.pool.map { pool in try pool.strings.mapPolled { Int64($0.count) } } ?? []
-            out.nulls = v.nulls
-            batch.forEachSelected { i in if !v.isNull(i) { out.ints[i] = lengths[Int(v.ints[i])] } }
-        case .abs:
-            let v = args[0]
-            out.nulls = v.nulls
-            if type == .float64 { batch.forEachSelected { out.doubles[$0] = Swift.abs(v.doubles[$0]) } }
-            else { try Self.negateIntegers(v, into: out, batch, what: "abs", onlyNegative: true) }
-        case .round(let digits):
-            let v = args[0]
-            out.nulls = v.nulls
-            switch type {
-            case .float64:
-                batch.forEachSelected { out.doubles[$0] = Self.roundDouble(v.doubles[$0], digits: digits) }
-            default:
-                // Money in fen has two decimals already; an integer has none.
-                let d = Swift.max(-100, Swift.min(digits, 100))       // past ±100 the answer is the same
-                let power = type == .money ? 2 - d : -d
-                var failure: Error?
-                batch.forEachSelected { i in
-                    guard failure == nil, !v.isNull(i) else { return }
-                    do { out.ints[i] = try Self.roundToPowerOfTen(v.ints[i], power: power, type: type) } catch { failure = error }
-                }
-                if let failure { throw failure }
-            }
-        }
-        return out
-    }
 }
 
 extension BoundExpression {
@@ -805,10 +683,6 @@ extension BoundExpression {
         default: return false
         }
     }
-}
-
-extension ScalarFunction {
-    var isLower: Bool { if case .lower = self { return true } else { return false } }
 }
 
 extension Batch {

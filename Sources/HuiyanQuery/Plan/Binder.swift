@@ -331,7 +331,10 @@ struct Binder {
                 throw QueryError("unknown field \(field.name) for EXTRACT (year, quarter, month, day, hour, minute, second, dow, doy, week, epoch)", at: field.range)
             }
             let value = try bind(x)
-            return try datePart(f, value, at: x.range)
+            guard value.type == .timestamp || value.type == .date else {
+                throw QueryError("EXTRACT needs a TIMESTAMP or DATE, not \(value.type)", at: x.range)
+            }
+            return .function(ScalarFunction("date_part", constants: [.string(f.rawValue)]), [value], type: .int64)
 
         case .function(let call):
             return try bindFunction(call)
@@ -449,7 +452,7 @@ struct Binder {
     }
 
     /// The common type of two operands.
-    private func unify(_ a: SQLType, _ b: SQLType, at range: SourceRange, what: String) throws -> SQLType {
+    func unify(_ a: SQLType, _ b: SQLType, at range: SourceRange, what: String) throws -> SQLType {
         if a == b { return a }
         if a == .null { return b }
         if b == .null { return a }
@@ -464,7 +467,7 @@ struct Binder {
 
     /// Converts an expression to a type: implicit conversions (numeric widening, date → timestamp) always,
     /// the others only for an explicit CAST.
-    private func convert(_ e: BoundExpression, to type: SQLType, at range: SourceRange, explicit: Bool = false) throws -> BoundExpression {
+    func convert(_ e: BoundExpression, to type: SQLType, at range: SourceRange, explicit: Bool = false) throws -> BoundExpression {
         if e.type == type { return e }
         if case .constant(let v, let t) = e {
             if explicit, case .string(let s) = v { return .constant(try convertString(s, to: type, at: range), type: type) }
@@ -496,19 +499,12 @@ struct Binder {
         }
     }
 
-    private func convertString(_ s: String, to type: SQLType, at range: SourceRange) throws -> Value {
+    func convertString(_ s: String, to type: SQLType, at range: SourceRange) throws -> Value {
         do {
             return try Evaluator.castValue(.string(s), to: type, offsetSeconds: offsetSeconds)
         } catch let error as QueryError {
             throw QueryError(error.message, at: range)
         }
-    }
-
-    private func datePart(_ field: TimeMath.Field, _ value: BoundExpression, at range: SourceRange) throws -> BoundExpression {
-        guard value.type == .timestamp || value.type == .date else {
-            throw QueryError("EXTRACT needs a TIMESTAMP or DATE, not \(value.type)", at: range)
-        }
-        return .function(.datePart(field), [value], type: .int64)
     }
 
     private mutating func bindFunction(_ call: FunctionCall) throws -> BoundExpression {
@@ -559,93 +555,13 @@ struct Binder {
         guard call.filter == nil, !call.distinct, !call.star else {
             throw QueryError("\(name) is not an aggregate function", at: call.range)
         }
-        let args = try call.arguments.map { try bind($0) }
-        func arity(_ n: ClosedRange<Int>) throws {
-            guard n.contains(args.count) else {
-                throw QueryError("\(name) takes \(n.lowerBound == n.upperBound ? "\(n.lowerBound)" : "\(n.lowerBound) to \(n.upperBound)") argument(s), not \(args.count)", at: call.range)
-            }
-        }
-        func stringConstant(_ i: Int) throws -> String {
-            guard case .constant(.string(let s), _) = args[i] else {
-                throw QueryError("argument \(i + 1) of \(name) must be a string literal", at: call.arguments[i].range)
-            }
-            return s
-        }
-        func temporal(_ i: Int) throws -> BoundExpression {
-            var a = args[i]
-            if case .constant(.string(let s), _) = a { a = .constant(try convertString(s, to: .timestamp, at: call.arguments[i].range), type: .timestamp) }
-            guard a.type == .timestamp || a.type == .date else {
-                throw QueryError("\(name) needs a TIMESTAMP or DATE, not \(a.type)", at: call.arguments[i].range)
-            }
-            return a
-        }
-        switch name {
-        case "date_trunc", "datetrunc":
-            try arity(2...2)
-            guard let unit = TimeMath.Unit(name: try stringConstant(0)) else {
-                throw QueryError("unknown unit '\(try stringConstant(0))' for date_trunc (second, minute, hour, day, week, month, quarter, year)", at: call.arguments[0].range)
-            }
-            let value = try temporal(1)
-            return .function(.dateTrunc(unit), [value], type: value.type == .date && ![.second, .minute, .hour].contains(unit) ? .date : .timestamp)
-        case "date_part", "datepart":
-            try arity(2...2)
-            guard let field = TimeMath.Field(name: try stringConstant(0)) else {
-                throw QueryError("unknown field '\(try stringConstant(0))' for date_part", at: call.arguments[0].range)
-            }
-            return try datePart(field, try temporal(1), at: call.arguments[1].range)
-        case "year", "quarter", "month", "day", "hour", "minute", "second", "dayofweek", "dow", "dayofyear", "week":
-            try arity(1...1)
-            return try datePart(TimeMath.Field(name: name)!, try temporal(0), at: call.arguments[0].range)
-        case "date":
-            try arity(1...1)
-            return try convert(args[0], to: .date, at: call.arguments[0].range, explicit: true)
-        case "strftime":
-            try arity(2...2)
-            let value = try temporal(0)
-            let format = try stringConstant(1)
-            if let unknown = TimeMath.unknownStrftimeDirective(format) {
-                let known = TimeMath.strftimeDirectives.sorted().map { "%\($0)" }.joined(separator: " ")
-                throw QueryError("strftime does not know \(unknown) (it knows \(known))", at: call.arguments[1].range)
-            }
-            return .function(.strftime(format), [try convert(value, to: .timestamp, at: call.range)], type: .string)
-        case "coalesce", "ifnull":
-            guard !args.isEmpty else { throw QueryError("coalesce takes at least one argument", at: call.range) }
-            var type = SQLType.null
-            for (i, a) in args.enumerated() { type = try unify(type, a.type, at: call.arguments[i].range, what: "coalesce") }
-            return .function(.coalesce, try args.enumerated().map { try convert($1, to: type, at: call.arguments[$0].range) }, type: type)
-        case "nullif":
-            try arity(2...2)
-            let type = try unify(args[0].type, args[1].type, at: call.range, what: "nullif")
-            return .function(.nullIf, [try convert(args[0], to: type, at: call.range), try convert(args[1], to: type, at: call.range)], type: type)
-        case "lower", "upper", "length":
-            try arity(1...1)
-            guard args[0].type == .string || args[0].type == .null else {
-                throw QueryError("\(name) needs a VARCHAR, not \(args[0].type)", at: call.arguments[0].range)
-            }
-            let f: ScalarFunction = name == "lower" ? .lower : name == "upper" ? .upper : .length
-            return .function(f, args, type: name == "length" ? .int64 : .string)
-        case "abs":
-            try arity(1...1)
-            if args[0].type == .null { return .constant(.null, type: .null) }
-            guard args[0].type.isNumeric else { throw QueryError("abs needs a number, not \(args[0].type)", at: call.range) }
-            return .function(.abs, args, type: args[0].type)
-        case "round":
-            try arity(1...2)
-            var digits = 0
-            if args.count == 2 {
-                guard case .constant(.int(let d), _) = args[1] else {
-                    throw QueryError("the digits of round must be an integer literal", at: call.arguments[1].range)
-                }
-                digits = Int(d)
-            }
-            if args[0].type == .null { return .constant(.null, type: .null) }
-            guard args[0].type.isNumeric else { throw QueryError("round needs a number, not \(args[0].type)", at: call.range) }
-            return .function(.round(digits: digits), [args[0]], type: args[0].type == .int64 ? .int64 : args[0].type)
-        default:
+        guard let definition = FunctionRegistry.definition(name) else {
             var message = "unknown function \(call.name.name)"
-            if let guess = QueryError.suggestion(for: name, among: ScalarFunction.knownNames) { message += " — did you mean \(guess)?" }
+            if let guess = QueryError.suggestion(for: name, among: FunctionRegistry.knownNames) { message += " — did you mean \(guess)?" }
             throw QueryError(message, at: call.name.range)
         }
+        let args = try call.arguments.map { try bind($0) }
+        return try definition.bind(FunctionBinding(name: name, id: definition.names[0], arguments: args, call: call, binder: self))
     }
 
     private func aggregateKind(_ name: String, _ call: FunctionCall) -> AggregateKind? {
