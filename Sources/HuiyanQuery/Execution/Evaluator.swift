@@ -68,7 +68,7 @@ struct Evaluator {
             // One unsigned comparison (no branch to mispredict): lo ≤ code ≤ hi.
             let lo = range.lowerBound, width = UInt64(range.upperBound - range.lowerBound)
             batch.selection = select(v, batch) { UInt64(bitPattern: $0 &- lo) <= width }
-        case .int(let c), .money(let c), .timestamp(let c), .date(let c):
+        case .int(let c), .money(let c), .decimal(let c, _), .timestamp(let c), .date(let c):
             switch op {
             case .equal: batch.selection = select(v, batch) { $0 == c }
             case .notEqual: batch.selection = select(v, batch) { $0 != c }
@@ -218,6 +218,21 @@ struct Evaluator {
             }
             return out
         }
+        if op == .divide {
+            // Exact quotient (both operands BIGINT or DECIMAL), at the result's scale.
+            let sa = a.type.decimalScale ?? 0, sb = b.type.decimalScale ?? 0, scale = type.decimalScale ?? 0
+            var failed: Int?
+            batch.forEachSelected { i in
+                if b.ints[i] == 0 { out.setNull(i); return }
+                guard let q = DecimalMath.divide(a.ints[i], sa, by: b.ints[i], sb, scale: scale) else {
+                    if failed == nil && !out.isNull(i) { failed = i }
+                    return
+                }
+                out.ints[i] = q
+            }
+            if let failed { throw Self.overflow(op, a, b, failed, type) }
+            return out
+        }
         var overflow = false
         switch op {
         case .add:
@@ -238,12 +253,28 @@ struct Evaluator {
             }
         }
         if overflow {
-            // An overflow in a row that is NULL anyway does not count.
-            var real = false
-            batch.forEachSelected { i in if !out.isNull(i) { real = true } }
-            if real { throw QueryError("\(type) overflow in \(op.rawValue)") }
+            // An overflow in a row that is NULL anyway does not count; the error names the first one's operands.
+            var first: Int?
+            batch.forEachSelected { i in
+                guard first == nil, !out.isNull(i) else { return }
+                let x = a.ints[i], y = b.ints[i]
+                let o: Bool
+                switch op {
+                case .add: o = x.addingReportingOverflow(y).overflow
+                case .subtract: o = x.subtractingReportingOverflow(y).overflow
+                default: o = x.multipliedReportingOverflow(by: y).overflow
+                }
+                if o { first = i }
+            }
+            if let first { throw Self.overflow(op, a, b, first, type) }
         }
         return out
+    }
+
+    /// The error for a result that does not fit its type, naming the operands of row `i`.
+    private static func overflow(_ op: ArithmeticOperator, _ a: Vector, _ b: Vector, _ i: Int, _ type: SQLType) -> QueryError {
+        let x = ValueFormatting.text(a.value(i), offsetSeconds: 0) ?? "NULL", y = ValueFormatting.text(b.value(i), offsetSeconds: 0) ?? "NULL"
+        return QueryError("\(type) overflow in \(op.rawValue): \(x) \(op.rawValue) \(y) does not fit")
     }
 
     private func compare(_ op: ComparisonOperator, _ a: BoundExpression, _ b: BoundExpression, _ batch: Batch) throws -> Vector {
@@ -262,7 +293,7 @@ struct Evaluator {
             case .bool(let flag):
                 let c: Int64 = flag ? 1 : 0
                 x.ints.withUnsafeBufferPointer { v in batch.forEachSelected { out.ints[$0] = op.holds(v[$0], c) ? 1 : 0 } }
-            case .int(let c), .money(let c), .timestamp(let c), .date(let c):
+            case .int(let c), .money(let c), .decimal(let c, _), .timestamp(let c), .date(let c):
                 x.ints.withUnsafeBufferPointer { v in
                     out.ints.withUnsafeMutableBufferPointer { o in
                         switch op {
@@ -356,7 +387,7 @@ struct Evaluator {
         default:
             let wanted = Set(values.compactMap { value -> Int64? in
                 switch value {
-                case .int(let x), .money(let x), .timestamp(let x), .date(let x): return x
+                case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x): return x
                 case .bool(let b): return b ? 1 : 0
                 default: return nil
                 }
@@ -450,23 +481,30 @@ struct Evaluator {
         out.nulls = v.nulls
         switch (v.type, type) {
         case (.int64, .float64): batch.forEachSelected { out.doubles[$0] = Double(v.ints[$0]) }
-        case (.money, .float64): batch.forEachSelected { out.doubles[$0] = Double(v.ints[$0]) / 100 }
-        case (.int64, .money):
-            var overflow = false
+        case (_, .float64) where v.type.isDecimal:
+            let unit = Double(DecimalMath.power(v.type.decimalScale!))
+            batch.forEachSelected { out.doubles[$0] = Double(v.ints[$0]) / unit }
+        case (_, _) where (v.type.isDecimal || v.type == .int64) && (type.isDecimal || type == .int64):
+            // Between exact numbers: up exactly (an error past 18 digits), down rounded half away from zero.
+            let from = v.type.decimalScale ?? 0, to = type.decimalScale ?? 0
+            var failed: Int?
             batch.forEachSelected { i in
-                let (r, o) = v.ints[i].multipliedReportingOverflow(by: 100); out.ints[i] = r; overflow = overflow || o
+                if let r = DecimalMath.rescale(v.ints[i], from: from, to: to) { out.ints[i] = r }
+                else if failed == nil && !v.isNull(i) { failed = i }
             }
-            if overflow { throw QueryError("value out of range for DECIMAL(18,2)") }
-        case (.money, .int64): batch.forEachSelected { out.ints[$0] = Self.roundDiv(v.ints[$0], 100) }
+            if let failed {
+                throw QueryError("value \(ValueFormatting.text(v.value(failed), offsetSeconds: 0) ?? "") is out of range for \(type)")
+            }
         case (.float64, .int64):
             try batch.forEachSelectedThrowing { i in
                 if v.isNull(i) { return }
                 out.ints[i] = try Self.toInt(v.doubles[i].rounded(.toNearestOrAwayFromZero))
             }
-        case (.float64, .money):
+        case (.float64, _) where type.isDecimal:
+            let scale = type.decimalScale!
             try batch.forEachSelectedThrowing { i in
                 if v.isNull(i) { return }
-                out.ints[i] = try Self.toFen(v.doubles[i])
+                out.ints[i] = try Self.toUnits(v.doubles[i], scale: scale, type: type)
             }
         case (.boolean, .int64), (.int64, .boolean):
             batch.forEachSelected { out.ints[$0] = type == .boolean ? (v.ints[$0] != 0 ? 1 : 0) : v.ints[$0] }
@@ -483,7 +521,7 @@ struct Evaluator {
                 switch converted[Int(v.ints[i])] {
                 case .double(let d): out.doubles[i] = d
                 case .bool(let b): out.ints[i] = b ? 1 : 0
-                case .int(let x), .money(let x), .timestamp(let x), .date(let x): out.ints[i] = x
+                case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x): out.ints[i] = x
                 default: out.setNull(i)
                 }
             }
@@ -528,12 +566,12 @@ struct Evaluator {
         return Int64(d)
     }
 
-    /// A double in yuan as fen, rounded half away from zero; out of DECIMAL(18,2)'s range is an error that
-    /// names the value as given.
-    static func toFen(_ yuan: Double) throws -> Int64 {
-        let fen = (yuan * 100).rounded(.toNearestOrAwayFromZero)
-        guard fen.isFinite, fen >= -9.2e18, fen <= 9.2e18 else { throw QueryError("value \(yuan) is out of range for DECIMAL(18,2)") }
-        return Int64(fen)
+    /// A double as units of 10^-scale: the decimal value it prints as, rounded half away from zero (2.675 →
+    /// 268 fen); out of the type's range is an error that names the value as given.
+    static func toUnits(_ x: Double, scale: Int, type: SQLType) throws -> Int64 {
+        let units = DoubleDecimal.round(x, digits: scale) * Double(DecimalMath.power(scale))
+        guard units.isFinite, units >= -9.2e18, units <= 9.2e18 else { throw QueryError("value \(x) is out of range for \(type)") }
+        return Int64(units.rounded())
     }
 
     /// `v` rounded half away from zero to a multiple of 10^`power` (round(x, −power) of an integer; of
@@ -553,20 +591,6 @@ struct Evaluator {
         return rounded
     }
 
-    /// `x` rounded half away from zero to `digits` decimals (negative: to tens, hundreds, …); a double that
-    /// has no digits at that place (too large, or beyond its precision) is returned as it is.
-    static func roundDouble(_ x: Double, digits: Int) -> Double {
-        guard x.isFinite else { return x }
-        if digits >= 0 {
-            let scale = pow(10.0, Double(min(digits, 400)))
-            let y = x * scale
-            guard y.isFinite, y.magnitude < 4_503_599_627_370_496 else { return x }   // 2^52: no fraction left
-            return y.rounded(.toNearestOrAwayFromZero) / scale
-        }
-        let unit = pow(10.0, Double(min(-digits, 400)))
-        guard unit.isFinite else { return 0 }
-        return (x / unit).rounded(.toNearestOrAwayFromZero) * unit
-    }
 
     /// Converts one value (constants, and strings parsed per pool entry).
     static func castValue(_ v: Value, to type: SQLType, offsetSeconds: Int) throws -> Value {
@@ -577,16 +601,17 @@ struct Evaluator {
         case (.string(let s), _):
             return try parse(s, as: type, offsetSeconds: offsetSeconds)
         case (.int(let i), .float64): return .double(Double(i))
-        case (.int(let i), .money):
-            let (r, o) = i.multipliedReportingOverflow(by: 100)
-            if o { throw QueryError("\(i) is out of range for DECIMAL(18,2)") }
-            return .money(r)
+        case (_, _) where v.units != nil && v.type != .boolean && (type.isDecimal || type == .int64):
+            let from = v.type.decimalScale ?? 0, to = type.decimalScale ?? 0
+            guard let r = DecimalMath.rescale(v.units!, from: from, to: to) else {
+                throw QueryError("\(ValueFormatting.text(v, offsetSeconds: 0) ?? "") is out of range for \(type)")
+            }
+            return to == 0 ? .int(r) : .exact(r, scale: to)
         case (.int(let i), .boolean): return .bool(i != 0)
         case (.bool(let b), .int64): return .int(b ? 1 : 0)
-        case (.money(let m), .float64): return .double(Double(m) / 100)
-        case (.money(let m), .int64): return .int(roundDiv(m, 100))
+        case (_, .float64) where v.type.isDecimal: return .double(v.doubleValue!)
         case (.double(let d), .int64): return .int(try toInt(d.rounded(.toNearestOrAwayFromZero)))
-        case (.double(let d), .money): return .money(try toFen(d))
+        case (.double(let d), _) where type.isDecimal: return .exact(try toUnits(d, scale: type.decimalScale!, type: type), scale: type.decimalScale!)
         case (.timestamp(let t), .date): return .date(TimeMath.localDay(t, offsetSeconds: offsetSeconds))
         case (.date(let d), .timestamp): return .timestamp(TimeMath.midnight(ofDay: d, offsetSeconds: offsetSeconds))
         default: throw QueryError("cannot cast \(v.type) to \(type)")
@@ -609,6 +634,9 @@ struct Evaluator {
                 guard let fen = ValueParsing.parseMoneyFen(bytes).value else { throw fail }
                 return .money(fen)
             }
+        case .decimal(let scale):
+            guard let units = DecimalMath.parse(trimmed, scale: scale) else { throw fail }
+            return .decimal(units, scale: scale)
         case .boolean:
             return try withBytes(trimmed) { bytes in
                 guard let b = ValueParsing.parseBool(bytes).value else { throw fail }
@@ -649,16 +677,32 @@ struct Evaluator {
         y == -1 ? 0 : x % y
     }
 
+    /// Constant folding of a product or quotient of exact numbers (scales add, or `scale` for a quotient);
+    /// nil when it would fail (left to run time, which names the value).
+    static func foldExact(_ op: ArithmeticOperator, _ a: Value, _ b: Value, _ scale: Int) -> Value? {
+        if a.isNull || b.isNull { return .null }
+        guard let x = a.units, let y = b.units else { return nil }
+        switch op {
+        case .multiply:
+            let (r, o) = x.multipliedReportingOverflow(by: y)
+            return o ? nil : .exact(r, scale: scale)
+        case .divide:
+            if y == 0 { return .null }
+            return DecimalMath.divide(x, a.type.decimalScale ?? 0, by: y, b.type.decimalScale ?? 0, scale: scale).map { .exact($0, scale: scale) }
+        default: return nil
+        }
+    }
+
     /// Constant folding of arithmetic at bind time; nil when it would fail (left to run time).
     static func foldArithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value, _ type: SQLType) -> Value? {
         if a.isNull || b.isNull { return .null }
         switch (a, b) {
-        case (.int(let x), .int(let y)), (.money(let x), .money(let y)):
-            let wrap: (Int64) -> Value = { type == .money ? .money($0) : .int($0) }
+        case (.int(let x), .int(let y)), (.money(let x), .money(let y)), (.decimal(let x, _), .decimal(let y, _)):
+            let wrap: (Int64) -> Value = { type.isDecimal ? .exact($0, scale: type.decimalScale!) : .int($0) }
             switch op {
             case .add: let (r, o) = x.addingReportingOverflow(y); return o ? nil : wrap(r)
             case .subtract: let (r, o) = x.subtractingReportingOverflow(y); return o ? nil : wrap(r)
-            case .multiply: return type == .money ? nil : { let (r, o) = x.multipliedReportingOverflow(by: y); return o ? nil : wrap(r) }()
+            case .multiply: return type.isDecimal ? nil : { let (r, o) = x.multipliedReportingOverflow(by: y); return o ? nil : wrap(r) }()
             case .modulo: return y == 0 ? .null : wrap(remainder(x, y))
             case .divide: return nil
             }

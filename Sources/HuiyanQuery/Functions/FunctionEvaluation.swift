@@ -93,7 +93,7 @@ extension Vector {
         case .null: setNull(row)
         case .double(let d): doubles[row] = d
         case .bool(let b): ints[row] = b ? 1 : 0
-        case .int(let x), .money(let x), .timestamp(let x), .date(let x): ints[row] = x
+        case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x): ints[row] = x
         case .string: setNull(row)
         }
     }

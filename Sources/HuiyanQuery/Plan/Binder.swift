@@ -322,7 +322,7 @@ struct Binder {
 
         case .cast(let x, let typeName, _):
             guard let type = SQLType(typeName: typeName.name) else {
-                throw QueryError("unknown type \(typeName.name) (types: BOOLEAN, BIGINT, DOUBLE, DECIMAL(18,2), VARCHAR, TIMESTAMP, DATE)", at: typeName.range)
+                throw QueryError("unknown type \(typeName.name) (types: BOOLEAN, BIGINT, DOUBLE, DECIMAL(18,s) for s in 2…18, VARCHAR, TIMESTAMP, DATE)", at: typeName.range)
             }
             return try convert(try bind(x), to: type, at: x.range, explicit: true)
 
@@ -343,9 +343,10 @@ struct Binder {
 
     private func negateConstant(_ v: Value, _ type: SQLType, at range: SourceRange) throws -> Value {
         switch v {
-        case .int(let i), .money(let i):
+        case .int(let i), .money(let i), .decimal(let i, _):
             let (negated, overflow) = Int64(0).subtractingReportingOverflow(i)
             if overflow { throw QueryError("\(type) overflow in -", at: range) }
+            if case .decimal(_, let scale) = v { return .decimal(negated, scale: scale) }
             return type == .money ? .money(negated) : .int(negated)
         case .double(let d): return .double(-d)
         default: return v
@@ -359,8 +360,13 @@ struct Binder {
         case .integer(let i): return .int(i)
         case .string(let s): return .string(s)
         case .decimal(let text):
-            // Two decimals or fewer: exact (money); otherwise a double.
+            // Two decimals or fewer: exact money; 3 to 18 an exact decimal of that scale; otherwise (an exponent,
+            // more digits than 18) a double.
             if let fen = Self.exactFen(text) { return .money(fen) }
+            if let scale = DecimalMath.writtenScale(text), scale > 2, scale <= DecimalMath.maxScale,
+               let units = DecimalMath.parse(text, scale: scale) {
+                return .decimal(units, scale: scale)
+            }
             guard let d = Double(text) else { throw QueryError("not a number: \(text)", at: range) }
             return .double(d)
         }
@@ -419,15 +425,24 @@ struct Binder {
         guard (ta.isNumeric || ta == .null) && (tb.isNumeric || tb == .null) else {
             throw QueryError("cannot apply \(op.rawValue) to \(a.type) and \(b.type)", at: range)
         }
-        // Division is always DOUBLE (as in DuckDB); money times an integer stays money.
+        // BIGINT and DECIMAL stay exact, as PostgreSQL's numeric: a product keeps the sum of the scales, a
+        // quotient has at least DecimalMath.quotientScale decimals. A DOUBLE operand makes the result DOUBLE;
+        // BIGINT / BIGINT is DOUBLE (as in DuckDB).
+        let exact = (ta.isDecimal || tb.isDecimal) && (ta.isDecimal || ta == .int64) && (tb.isDecimal || tb == .int64)
+        if exact && (arith == .multiply || arith == .divide) {
+            let sa = ta.decimalScale ?? 0, sb = tb.decimalScale ?? 0
+            let scale = arith == .multiply ? sa + sb : Swift.max(DecimalMath.quotientScale, sa, sb)
+            guard let type = SQLType.decimal(scale: scale) else {
+                throw QueryError("the product of \(ta) and \(tb) needs \(scale) decimals, more than 18: round or cast an operand first", at: range)
+            }
+            let x = try convert(a, to: ta, at: range), y = try convert(b, to: tb, at: range)
+            if case .constant(let va, _) = x, case .constant(let vb, _) = y, let folded = Evaluator.foldExact(arith, va, vb, scale) {
+                return .constant(folded, type: type)
+            }
+            return .arithmetic(arith, x, y, type: type)
+        }
         if arith == .divide {
             return .arithmetic(.divide, try convert(a, to: .float64, at: range), try convert(b, to: .float64, at: range), type: .float64)
-        }
-        if arith == .multiply && ((ta == .money && tb == .int64) || (ta == .int64 && tb == .money)) {
-            return .arithmetic(.multiply, a, b, type: .money)
-        }
-        if arith == .multiply && ta == .money && tb == .money {
-            return .arithmetic(.multiply, try convert(a, to: .float64, at: range), try convert(b, to: .float64, at: range), type: .float64)
         }
         // The remainder of two amounts in fen is an amount in fen: money % money stays money, exact.
         let type = try unify(ta, tb, at: range, what: "operands of \(op.rawValue)")
@@ -456,9 +471,14 @@ struct Binder {
         if a == b { return a }
         if a == .null { return b }
         if b == .null { return a }
+        // Exact numbers meet at the larger scale; with a DOUBLE they are DOUBLE.
+        if a.isDecimal || b.isDecimal, let sa = a == .int64 ? 0 : a.decimalScale, let sb = b == .int64 ? 0 : b.decimalScale {
+            return SQLType.decimal(scale: Swift.max(sa, sb, 2))!
+        }
         switch (a, b) {
-        case (.int64, .float64), (.float64, .int64), (.money, .float64), (.float64, .money): return .float64
-        case (.int64, .money), (.money, .int64): return .money
+        case (.int64, .float64), (.float64, .int64): return .float64
+        case (.float64, _) where b.isDecimal: return .float64
+        case (_, .float64) where a.isDecimal: return .float64
         case (.date, .timestamp), (.timestamp, .date): return .timestamp
         default:
             throw QueryError("cannot compare or combine \(a) with \(b) in \(what)", at: range)
@@ -476,7 +496,10 @@ struct Binder {
         if e.type == .null { return .constant(.null, type: type) }
         let implicit: Bool
         switch (e.type, type) {
-        case (.int64, .float64), (.int64, .money), (.money, .float64), (.date, .timestamp): implicit = true
+        case (.int64, .float64), (.date, .timestamp): implicit = true
+        case (.int64, _) where type.isDecimal: implicit = true
+        case (_, .float64) where e.type.isDecimal: implicit = true
+        case (_, _) where e.type.isDecimal && type.isDecimal: implicit = type.decimalScale! >= e.type.decimalScale!
         default: implicit = false
         }
         guard implicit || explicit else {
@@ -526,6 +549,7 @@ struct Binder {
                 }
                 argument = try bind(call.arguments[0])
             }
+            if kind == .avg, let a = argument, case .decimal = a.type { argument = .cast(a, to: .float64) }
             let filter = try call.filter.map { f -> BoundExpression in
                 let b = try bind(f)
                 try requireBoolean(b, f.range, "FILTER")

@@ -24,6 +24,7 @@ public enum ValueFormatting {
         case .int(let v): return String(v)
         case .double(let v): return double(v)
         case .money(let v): return money(v)
+        case .decimal(let v, let scale): return DecimalMath.format(v, scale: scale)
         case .string(let v): return v
         case .timestamp(let v): return TimeMath.formatTimestamp(v, offsetSeconds: offsetSeconds)
         case .date(let v): return TimeMath.formatDate(v)

@@ -20,21 +20,25 @@ extension FunctionRegistry {
             let x = b.arguments[0]
             if x.type == .null { return .constant(.null, type: .null) }
             guard x.type.isNumeric else { throw b.error("round needs a number, not \(x.type)") }
-            return b.call([x], type: x.type, constants: [.int(digits)])
+            // A decimal keeps the decimals asked for, at least money's two and at most its own.
+            let type = x.type.decimalScale.map { SQLType.decimal(scale: Swift.max(2, Swift.min(Int(digits), $0)))! } ?? x.type
+            return b.call([x], type: type, constants: [.int(digits)])
         }, evaluate: { e in
             let v = e.arguments[0], out = e.output(), type = e.type, digits = e.function.integer(0)
             out.nulls = v.nulls
             switch type {
             case .float64:
-                e.batch.forEachSelected { out.doubles[$0] = Evaluator.roundDouble(v.doubles[$0], digits: digits) }
+                e.batch.forEachSelected { out.doubles[$0] = DoubleDecimal.round(v.doubles[$0], digits: digits) }
             default:
-                // Money in fen has two decimals already; an integer has none.
+                // Units of 10^-scale (an integer: scale 0) rounded to a multiple of 10^(scale − digits), then
+                // brought to the result's scale (exactly: the digits dropped are zeros).
                 let d = Swift.max(-100, Swift.min(digits, 100))       // past ±100 the answer is the same
-                let power = type == .money ? 2 - d : -d
+                let scale = v.type.decimalScale ?? 0, power = scale - d
+                let drop = DecimalMath.power(scale - (type.decimalScale ?? 0))
                 var failure: Error?
                 e.batch.forEachSelected { i in
                     guard failure == nil, !v.isNull(i) else { return }
-                    do { out.ints[i] = try Evaluator.roundToPowerOfTen(v.ints[i], power: power, type: type) } catch { failure = error }
+                    do { out.ints[i] = try Evaluator.roundToPowerOfTen(v.ints[i], power: power, type: v.type) / drop } catch { failure = error }
                 }
                 if let failure { throw failure }
             }
