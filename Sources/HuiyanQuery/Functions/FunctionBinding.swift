@@ -66,6 +66,12 @@ struct FunctionBinding {
         }
     }
 
+    /// Argument `i` as text (any type is cast to VARCHAR, as concat does).
+    func text(_ i: Int) throws -> BoundExpression {
+        if arguments[i].type == .null { return .constant(.null, type: .string) }
+        return try binder.convert(arguments[i], to: .string, at: range(i), explicit: true)
+    }
+
     /// Argument `i` as a number (BIGINT, DOUBLE or DECIMAL; NULL as BIGINT).
     func numeric(_ i: Int) throws -> BoundExpression {
         let a = arguments[i]

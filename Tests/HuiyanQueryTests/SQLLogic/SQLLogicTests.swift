@@ -35,6 +35,7 @@ final class SQLLogicTests: XCTestCase {
     func testNumbers() throws { try run("numbers") }
     func testZone() throws { try run("zone") }
     func testBuckets() throws { try run("buckets") }
+    func testFunctionsStrings() throws { try run("functions-strings") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {
