@@ -27,7 +27,7 @@ struct FunctionDefinition {
 
 /// Every scalar function, by name.
 enum FunctionRegistry {
-    static let all: [FunctionDefinition] = timeFunctions + stringFunctions + numericFunctions + conditionalFunctions
+    static let all: [FunctionDefinition] = timeFunctions + stringFunctions + regexFunctions + numericFunctions + conditionalFunctions
 
     private static let byName: [String: FunctionDefinition] = {
         var map: [String: FunctionDefinition] = [:]

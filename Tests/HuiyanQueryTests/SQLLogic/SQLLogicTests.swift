@@ -36,6 +36,7 @@ final class SQLLogicTests: XCTestCase {
     func testZone() throws { try run("zone") }
     func testBuckets() throws { try run("buckets") }
     func testFunctionsStrings() throws { try run("functions-strings") }
+    func testFunctionsRegex() throws { try run("functions-regex") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {
