@@ -139,7 +139,7 @@ public struct ResultRenderer {
         case .bool(let b): return b ? "true" : "false"
         case .int, .money, .decimal: return text(value)!
         case .double(let d): return d.isFinite ? text(value)! : "null"
-        case .string, .timestamp, .date: return Self.jsonString(text(value)!)
+        case .string, .timestamp, .date, .interval: return Self.jsonString(text(value)!)
         }
     }
 

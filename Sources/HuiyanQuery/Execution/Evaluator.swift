@@ -68,7 +68,7 @@ struct Evaluator {
             // One unsigned comparison (no branch to mispredict): lo ≤ code ≤ hi.
             let lo = range.lowerBound, width = UInt64(range.upperBound - range.lowerBound)
             batch.selection = select(v, batch) { UInt64(bitPattern: $0 &- lo) <= width }
-        case .int(let c), .money(let c), .decimal(let c, _), .timestamp(let c), .date(let c):
+        case .int(let c), .money(let c), .decimal(let c, _), .timestamp(let c), .date(let c), .interval(_, let c):
             switch op {
             case .equal: batch.selection = select(v, batch) { $0 == c }
             case .notEqual: batch.selection = select(v, batch) { $0 != c }
@@ -120,6 +120,9 @@ struct Evaluator {
         case .aggregate(let i, _):
             return aggregates[i]
         case .constant(let v, let type):
+            if case .interval(let months, _) = v, months != 0 {
+                throw QueryError("an INTERVAL of months has no fixed length: add it to or subtract it from a TIMESTAMP or DATE")
+            }
             return Vector.constant(v, type: type, count: batch.count)
         case .negate(let x, let type):
             let v = try evaluate(x, batch)
@@ -293,7 +296,7 @@ struct Evaluator {
             case .bool(let flag):
                 let c: Int64 = flag ? 1 : 0
                 x.ints.withUnsafeBufferPointer { v in batch.forEachSelected { out.ints[$0] = op.holds(v[$0], c) ? 1 : 0 } }
-            case .int(let c), .money(let c), .decimal(let c, _), .timestamp(let c), .date(let c):
+            case .int(let c), .money(let c), .decimal(let c, _), .timestamp(let c), .date(let c), .interval(_, let c):
                 x.ints.withUnsafeBufferPointer { v in
                     out.ints.withUnsafeMutableBufferPointer { o in
                         switch op {
@@ -387,7 +390,7 @@ struct Evaluator {
         default:
             let wanted = Set(values.compactMap { value -> Int64? in
                 switch value {
-                case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x): return x
+                case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x), .interval(_, let x): return x
                 case .bool(let b): return b ? 1 : 0
                 default: return nil
                 }
@@ -521,7 +524,7 @@ struct Evaluator {
                 switch converted[Int(v.ints[i])] {
                 case .double(let d): out.doubles[i] = d
                 case .bool(let b): out.ints[i] = b ? 1 : 0
-                case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x): out.ints[i] = x
+                case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x), .interval(_, let x): out.ints[i] = x
                 default: out.setNull(i)
                 }
             }
@@ -637,6 +640,9 @@ struct Evaluator {
         case .decimal(let scale):
             guard let units = DecimalMath.parse(trimmed, scale: scale) else { throw fail }
             return .decimal(units, scale: scale)
+        case .interval:
+            guard let (months, micros) = IntervalParsing.parse(trimmed) else { throw fail }
+            return .interval(months: months, micros: micros)
         case .boolean:
             return try withBytes(trimmed) { bytes in
                 guard let b = ValueParsing.parseBool(bytes).value else { throw fail }

@@ -383,6 +383,7 @@ final class GroupTable {
         case .string: return .string(strings.string(Int(word)))
         case .timestamp: return .timestamp(word)
         case .date: return .date(word)
+        case .interval: return .interval(months: 0, micros: word)
         case .null: return .null
         }
     }

@@ -20,14 +20,14 @@ struct FunctionDefinition {
     /// A function computed value by value: `compute(arguments)` for each row, or once per dictionary entry when
     /// the only argument that varies is a string column. With `strict`, a NULL argument gives NULL without a call.
     init(_ names: [String], strict: Bool = true, bind: @escaping (FunctionBinding) throws -> BoundExpression,
-         compute: @escaping (_ arguments: [Value], _ call: ScalarFunction) throws -> Value) {
+         compute: @escaping (_ arguments: [Value], _ call: FunctionEvaluation) throws -> Value) {
         self.init(names, bind: bind, evaluate: { try $0.valueByValue(strict: strict, compute) })
     }
 }
 
 /// Every scalar function, by name.
 enum FunctionRegistry {
-    static let all: [FunctionDefinition] = timeFunctions + stringFunctions + regexFunctions + numericFunctions + conditionalFunctions
+    static let all: [FunctionDefinition] = timeFunctions + timeArithmeticFunctions + stringFunctions + regexFunctions + numericFunctions + conditionalFunctions
 
     private static let byName: [String: FunctionDefinition] = {
         var map: [String: FunctionDefinition] = [:]

@@ -17,7 +17,7 @@ struct FunctionEvaluation {
     /// `compute` for each selected row's argument values. When one string argument varies and the others
     /// are constants, it runs once per entry of that argument's pool (a dictionary) instead, if the pool is
     /// no larger than the batch; long loops ask `CancellationPoll`.
-    func valueByValue(strict: Bool, _ compute: ([Value], ScalarFunction) throws -> Value) throws -> Vector {
+    func valueByValue(strict: Bool, _ compute: ([Value], FunctionEvaluation) throws -> Value) throws -> Vector {
         let varying = arguments.indices.filter { !isConstant[$0] }
         var fixed = [Value](repeating: .null, count: arguments.count)
         if let first = firstSelected {
@@ -33,10 +33,10 @@ struct FunctionEvaluation {
                 let s = pool.string(code)
                 try CancellationPoll.spend(s.utf8.count + 16)
                 args[k] = .string(s)
-                return try compute(args, function)
+                return try compute(args, self)
             }
             args[k] = .null
-            results.append(strict ? .null : try compute(args, function))
+            results.append(strict ? .null : try compute(args, self))
             let nullCode = Int64(pool.count)
             let out = output()
             if type == .string {
@@ -58,7 +58,7 @@ struct FunctionEvaluation {
         return batch.count > 0 ? 0 : nil
     }
 
-    private func rowByRow(strict: Bool, fixed: [Value], constantNull: Bool, _ compute: ([Value], ScalarFunction) throws -> Value) throws -> Vector {
+    private func rowByRow(strict: Bool, fixed: [Value], constantNull: Bool, _ compute: ([Value], FunctionEvaluation) throws -> Value) throws -> Vector {
         var args = fixed
         var results: [Value] = []
         results.reserveCapacity(batch.selectedCount)
@@ -70,7 +70,7 @@ struct FunctionEvaluation {
                 if case .string(let s) = args[k] { try CancellationPoll.spend(s.utf8.count + 16) }
             }
             if strict && (anyNull || constantNull) { results.append(.null); return }
-            results.append(try compute(args, function))
+            results.append(try compute(args, self))
         }
         var n = 0
         if type == .string {
@@ -93,7 +93,7 @@ extension Vector {
         case .null: setNull(row)
         case .double(let d): doubles[row] = d
         case .bool(let b): ints[row] = b ? 1 : 0
-        case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x): ints[row] = x
+        case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x), .interval(_, let x): ints[row] = x
         case .string: setNull(row)
         }
     }

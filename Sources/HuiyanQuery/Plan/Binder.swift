@@ -248,6 +248,12 @@ struct Binder {
             return .constant(try literalValue(literal, range), type: try literalValue(literal, range).type)
 
         case .typedLiteral(let typeName, let text, let range):
+            if typeName.name.uppercased() == "INTERVAL" {
+                guard let (months, micros) = IntervalParsing.parse(text) else {
+                    throw QueryError("not an interval: '\(text)' (e.g. '7 days', '1 month', '2 hours 30 minutes', '1 day 03:00:00')", at: range)
+                }
+                return .constant(.interval(months: months, micros: micros), type: .interval)
+            }
             guard let type = SQLType(typeName: typeName.name), type == .date || type == .timestamp else {
                 throw QueryError("\(typeName.name) literals are not supported", at: typeName.range)
             }
@@ -263,7 +269,7 @@ struct Binder {
                 guard x.type.isNumeric || x.type == .null else { throw QueryError("cannot apply + to \(x.type)", at: range) }
                 return x
             case .negate:
-                guard x.type.isNumeric || x.type == .null else { throw QueryError("cannot negate a \(x.type) value", at: range) }
+                guard x.type.isNumeric || x.type == .null || x.type == .interval else { throw QueryError("cannot negate a \(x.type) value", at: range) }
                 if case .constant(let v, let t) = x { return .constant(try negateConstant(v, t, at: range), type: t) }
                 return .negate(x, type: x.type)
             }
@@ -349,6 +355,7 @@ struct Binder {
             if case .decimal(_, let scale) = v { return .decimal(negated, scale: scale) }
             return type == .money ? .money(negated) : .int(negated)
         case .double(let d): return .double(-d)
+        case .interval(let months, let micros): return .interval(months: -months, micros: -micros)
         default: return v
         }
     }
@@ -422,6 +429,7 @@ struct Binder {
         let arith: ArithmeticOperator = op == .add ? .add : op == .subtract ? .subtract : op == .multiply ? .multiply : op == .divide ? .divide : .modulo
         let ta = a.type == .null ? b.type : a.type
         let tb = b.type == .null ? a.type : b.type
+        if let timed = try timeArithmetic(arith, a, b, ta, tb, range) { return timed }
         guard (ta.isNumeric || ta == .null) && (tb.isNumeric || tb == .null) else {
             throw QueryError("cannot apply \(op.rawValue) to \(a.type) and \(b.type)", at: range)
         }
@@ -451,6 +459,44 @@ struct Binder {
             return .constant(folded, type: type)
         }
         return .arithmetic(arith, x, y, type: type)
+    }
+
+    /// Arithmetic on times: TIMESTAMP or DATE ± INTERVAL (months in the database's zone) is a TIMESTAMP,
+    /// TIMESTAMP − TIMESTAMP an INTERVAL, DATE ± BIGINT a DATE, DATE − DATE the BIGINT days between,
+    /// INTERVAL ± INTERVAL an INTERVAL. Nil when no operand is a time.
+    func timeArithmetic(_ op: ArithmeticOperator, _ a: BoundExpression, _ b: BoundExpression, _ ta: SQLType, _ tb: SQLType,
+                                _ range: SourceRange) throws -> BoundExpression? {
+        let times: Set<SQLType> = [.timestamp, .date, .interval]
+        guard times.contains(ta) || times.contains(tb) else { return nil }
+        let fail = QueryError("cannot apply \(op.rawValue) to \(a.type) and \(b.type)", at: range)
+        func typed(_ e: BoundExpression, _ t: SQLType) throws -> BoundExpression { try convert(e, to: t, at: range) }
+        switch (op, ta, tb) {
+        case (.add, .interval, .timestamp), (.add, .interval, .date):
+            return try timeArithmetic(.add, b, a, tb, ta, range)
+        case (.add, .timestamp, .interval), (.subtract, .timestamp, .interval), (.add, .date, .interval), (.subtract, .date, .interval):
+            let t = try typed(a, .timestamp)
+            if case .constant(.interval(let months, let micros), _) = b {
+                let sign: Int64 = op == .add ? 1 : -1
+                return .function(ScalarFunction("date_add", constants: [.int(sign * months), .int(sign * micros)]), [t], type: .timestamp)
+            }
+            return .arithmetic(op, t, try typed(b, .interval), type: .timestamp)
+        case (.subtract, .timestamp, .timestamp), (.subtract, .timestamp, .date), (.subtract, .date, .timestamp):
+            return .arithmetic(.subtract, try typed(a, .timestamp), try typed(b, .timestamp), type: .interval)
+        case (.subtract, .date, .date):
+            return .arithmetic(.subtract, a, b, type: .int64)
+        case (.add, .date, .int64), (.subtract, .date, .int64):
+            return .arithmetic(op, a, try typed(b, .int64), type: .date)
+        case (.add, .int64, .date):
+            return .arithmetic(.add, b, a, type: .date)
+        case (.add, .interval, .interval), (.subtract, .interval, .interval):
+            if case .constant(.interval(let m1, let u1), _) = a, case .constant(.interval(let m2, let u2), _) = b {
+                let sign: Int64 = op == .add ? 1 : -1
+                return .constant(.interval(months: m1 + sign * m2, micros: u1 + sign * u2), type: .interval)
+            }
+            return .arithmetic(op, try typed(a, .interval), try typed(b, .interval), type: .interval)
+        default:
+            throw fail
+        }
     }
 
     private mutating func bindComparison(_ op: ComparisonOperator, _ left: Expression, _ right: Expression, _ range: SourceRange) throws -> BoundExpression {

@@ -15,6 +15,9 @@ public enum SQLType: Sendable, Hashable, CustomStringConvertible {
     case timestamp
     /// Days since 1970-01-01 in the database's zone.
     case date
+    /// A length of time: microseconds in vectors (a day is 24 hours: the database's zone is a fixed offset);
+    /// a constant may also hold calendar months (`Value.interval`).
+    case interval
     /// The type of a bare NULL literal: converts to anything.
     case null
 
@@ -29,6 +32,7 @@ public enum SQLType: Sendable, Hashable, CustomStringConvertible {
         case .string: return "VARCHAR"
         case .timestamp: return "TIMESTAMP"
         case .date: return "DATE"
+        case .interval: return "INTERVAL"
         case .null: return "NULL"
         }
     }
@@ -105,7 +109,7 @@ public enum SQLType: Sendable, Hashable, CustomStringConvertible {
         case .money: return .money
         case .string: return .string
         case .timestamp: return .timestamp
-        case .date, .null, .decimal: return nil
+        case .date, .null, .decimal, .interval: return nil
         }
     }
 }

@@ -13,6 +13,8 @@ public enum Value: Sendable, Hashable {
     case timestamp(Int64)
     /// Days since 1970-01-01.
     case date(Int64)
+    /// Calendar months and microseconds (days count 24 hours); months only in constants.
+    case interval(months: Int64, micros: Int64)
 
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
@@ -27,6 +29,7 @@ public enum Value: Sendable, Hashable {
         case .string: return .string
         case .timestamp: return .timestamp
         case .date: return .date
+        case .interval: return .interval
         }
     }
 

@@ -192,7 +192,7 @@ final class SQLLogicRunner {
         rows.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
-    /// The letter of each result type: T VARCHAR, I BIGINT, R DOUBLE, M DECIMAL (any scale), S TIMESTAMP, D DATE, B BOOLEAN.
+    /// The letter of each result type: T VARCHAR, I BIGINT, R DOUBLE, M DECIMAL (any scale), S TIMESTAMP, D DATE, B BOOLEAN, V INTERVAL.
     static func letter(_ type: SQLType) -> Character? {
         switch type {
         case .string: return "T"
@@ -202,6 +202,7 @@ final class SQLLogicRunner {
         case .timestamp: return "S"
         case .date: return "D"
         case .boolean: return "B"
+        case .interval: return "V"
         case .null: return nil
         }
     }

@@ -37,6 +37,7 @@ final class SQLLogicTests: XCTestCase {
     func testBuckets() throws { try run("buckets") }
     func testFunctionsStrings() throws { try run("functions-strings") }
     func testFunctionsRegex() throws { try run("functions-regex") }
+    func testFunctionsTime() throws { try run("functions-time") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {
