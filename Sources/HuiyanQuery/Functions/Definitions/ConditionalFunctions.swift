@@ -41,5 +41,27 @@ extension FunctionRegistry {
             }
             return out
         }),
+        FunctionDefinition(["greatest"], strict: false, bind: { b in try extremeCall(b) },
+                           compute: { args, _ in extreme(args, greatest: true) }),
+        FunctionDefinition(["least"], strict: false, bind: { b in try extremeCall(b) },
+                           compute: { args, _ in extreme(args, greatest: false) }),
     ]
+
+    /// greatest / least: at least one argument, all of one type (as coalesce unifies them).
+    private static func extremeCall(_ b: FunctionBinding) throws -> BoundExpression {
+        try b.arity(1...Int.max)
+        let (type, args) = try b.unified()
+        return b.call(args, type: type)
+    }
+
+    /// The largest (or smallest) argument that is not NULL; NULL when all are. Strings by byte order.
+    private static func extreme(_ args: [Value], greatest: Bool) -> Value {
+        var best = Value.null
+        for a in args where !a.isNull {
+            if best.isNull { best = a; continue }
+            let c = SelectExecutor.compare(a, best, nullsFirst: false)
+            if greatest ? c > 0 : c < 0 { best = a }
+        }
+        return best
+    }
 }
