@@ -13,7 +13,7 @@ struct ScalarFunction: Hashable {
     /// The function with its bound constants, as EXPLAIN shows it: `date_trunc('day')`, `round(2)`.
     var name: String {
         guard !constants.isEmpty else { return id }
-        let list = constants.map { v in ValueFormatting.text(v, offsetSeconds: 0).map { v.type == .string ? "'\($0)'" : $0 } ?? "NULL" }
+        let list = constants.map { v in ValueFormatting.text(v, offsetSeconds: 0).map { v.type == .string ? "'\($0)'" : v.type == .interval ? "INTERVAL '\($0)'" : $0 } ?? "NULL" }
         return id + "(" + list.joined(separator: ", ") + ")"
     }
 

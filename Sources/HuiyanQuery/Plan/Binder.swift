@@ -477,7 +477,7 @@ struct Binder {
             let t = try typed(a, .timestamp)
             if case .constant(.interval(let months, let micros), _) = b {
                 let sign: Int64 = op == .add ? 1 : -1
-                return .function(ScalarFunction("date_add", constants: [.int(sign * months), .int(sign * micros)]), [t], type: .timestamp)
+                return .function(ScalarFunction("date_add", constants: [.interval(months: sign * months, micros: sign * micros)]), [t], type: .timestamp)
             }
             return .arithmetic(op, t, try typed(b, .interval), type: .timestamp)
         case (.subtract, .timestamp, .timestamp), (.subtract, .timestamp, .date), (.subtract, .date, .timestamp):

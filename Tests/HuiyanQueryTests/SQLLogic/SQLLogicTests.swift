@@ -11,7 +11,8 @@ final class SQLLogicTests: XCTestCase {
 
     /// The files a method below runs; `testEveryFileRuns` keeps the list and the folder in step.
     static let files = ["select", "filters", "aggregates", "grouping", "ordering", "distinct", "expressions",
-                        "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys", "text", "calendar", "numbers", "zone", "buckets"]
+                        "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys", "text", "calendar", "numbers", "zone", "buckets",
+                        "functions-strings", "functions-regex", "functions-time"]
 
     func testSelect() throws { try run("select") }
     func testFilters() throws { try run("filters") }

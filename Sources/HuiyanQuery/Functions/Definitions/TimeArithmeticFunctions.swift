@@ -11,8 +11,9 @@ extension FunctionRegistry {
             guard b.arguments[1].type == .interval else { throw b.error("date_add needs an INTERVAL, not \(b.arguments[1].type)", at: 1) }
             return try b.binder.timeArithmetic(.add, value, b.arguments[1], value.type, .interval, b.call.range)!
         }, evaluate: { e in
-            // Constants: months and microseconds to add.
-            let v = e.arguments[0], out = e.output(), months = Int64(e.function.integer(0)), micros = Int64(e.function.integer(1))
+            // The constant: the interval to add.
+            guard case .interval(let months, let micros) = e.function.constants[0] else { preconditionFailure("date_add without its interval") }
+            let v = e.arguments[0], out = e.output()
             let offset = e.offsetSeconds
             out.nulls = v.nulls
             if months == 0 {
