@@ -578,7 +578,7 @@ struct Binder {
 
     private mutating func bindFunction(_ call: FunctionCall) throws -> BoundExpression {
         let name = call.name.name.lowercased()
-        if let kind = aggregateKind(name, call) {
+        if var kind = aggregateKind(name, call) {
             guard aggregatesAllowed else {
                 throw QueryError("aggregate functions are not allowed in \(clause)", at: call.range)
             }
@@ -596,10 +596,20 @@ struct Binder {
                 argument = try bind(call.arguments[0])
             }
             if kind == .avg, let a = argument, case .decimal = a.type { argument = .cast(a, to: .float64) }
-            let filter = try call.filter.map { f -> BoundExpression in
+            var filter = try call.filter.map { f -> BoundExpression in
                 let b = try bind(f)
                 try requireBoolean(b, f.range, "FILTER")
                 return b
+            }
+            // Shorthands of the aggregates above: count_if(c) is count(*) FILTER (WHERE c); bool_and and
+            // bool_or are min and max of booleans; any_value is min (one of the values, the same every time).
+            if ["count_if", "bool_and", "bool_or"].contains(name), let a = argument {
+                try requireBoolean(a, call.arguments[0].range, name)
+            }
+            if name == "count_if", let a = argument {
+                kind = .countStar
+                filter = filter.map { .and([$0, a]) } ?? a
+                argument = nil
             }
             let type: SQLType
             switch kind {
@@ -644,6 +654,9 @@ struct Binder {
         case "min": return .min
         case "max": return .max
         case "approx_count_distinct": return .approxCountDistinct
+        case "count_if": return .count
+        case "bool_and", "any_value", "arbitrary": return .min
+        case "bool_or": return .max
         default: return nil
         }
     }
