@@ -271,6 +271,16 @@ struct Evaluator {
             }
             if let first { throw Self.overflow(op, a, b, first, type) }
         }
+        if type == .timestamp || type == .date {
+            // Times computed from times stay where the calendar functions can work on them.
+            var outside: Int?
+            batch.forEachSelected { i in if outside == nil, !out.isNull(i), !TimeMath.inRange(out.ints[i], type) { outside = i } }
+            if let outside {
+                let x = ValueFormatting.text(a.value(outside), offsetSeconds: offsetSeconds) ?? "NULL"
+                let y = ValueFormatting.text(b.value(outside), offsetSeconds: offsetSeconds) ?? "NULL"
+                throw QueryError("\(type) out of range: \(x) \(op.rawValue) \(y) is past the year 90,000")
+            }
+        }
         return out
     }
 

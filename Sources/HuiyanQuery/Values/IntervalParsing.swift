@@ -18,19 +18,26 @@ enum IntervalParsing {
             guard let n = Double(word), n.isFinite, n.magnitude < 1e12, i + 1 < words.count else { return nil }
             var unit = words[i + 1]
             if unit.hasSuffix("s") && unit.count > 1 { unit.removeLast() }
+            let perUnit: (months: Double, micros: Double)
             switch unit {
-            case "year", "y": months += Int64(n * 12)
-            case "quarter": months += Int64(n * 3)
-            case "month", "mon": months += Int64(n)
-            case "week", "w": micros += Int64((n * 7 * 86_400_000_000).rounded())
-            case "day", "d": micros += Int64((n * 86_400_000_000).rounded())
-            case "hour", "h", "hr": micros += Int64((n * 3_600_000_000).rounded())
-            case "minute", "min", "m": micros += Int64((n * 60_000_000).rounded())
-            case "second", "sec": micros += Int64((n * 1_000_000).rounded())
-            case "millisecond", "m": micros += Int64((n * 1000).rounded())
-            case "microsecond", "u": micros += Int64(n.rounded())
+            case "year", "y": perUnit = (12, 0)
+            case "quarter": perUnit = (3, 0)
+            case "month", "mon": perUnit = (1, 0)
+            case "week", "w": perUnit = (0, 7 * 86_400_000_000)
+            case "day", "d": perUnit = (0, 86_400_000_000)
+            case "hour", "h", "hr": perUnit = (0, 3_600_000_000)
+            case "minute", "min": perUnit = (0, 60_000_000)
+            case "second", "sec", "s": perUnit = (0, 1_000_000)
+            case "millisecond", "ms": perUnit = (0, 1000)
+            case "microsecond", "us": perUnit = (0, 1)
             default: return nil
             }
+            // Past ±2^62 of either part is no interval a time could take.
+            let m = (n * perUnit.months).rounded(.towardZero), u = (n * perUnit.micros).rounded()
+            guard m.magnitude < 4.6e18, u.magnitude < 4.6e18 else { return nil }
+            let (newMonths, o1) = months.addingReportingOverflow(Int64(m)), (newMicros, o2) = micros.addingReportingOverflow(Int64(u))
+            guard !o1, !o2 else { return nil }
+            (months, micros) = (newMonths, newMicros)
             i += 2
         }
         return (months, micros)
@@ -40,7 +47,7 @@ enum IntervalParsing {
     private static func time(_ word: String) -> Int64? {
         let negative = word.hasPrefix("-")
         let parts = word.drop(while: { $0 == "-" || $0 == "+" }).split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 || parts.count == 3, let h = Int64(parts[0]), let m = Int64(parts[1]) else { return nil }
+        guard parts.count == 2 || parts.count == 3, let h = Int64(parts[0]), let m = Int64(parts[1]), h < 1_000_000_000, m < 60 else { return nil }
         var micros = (h * 3600 + m * 60) * 1_000_000
         if parts.count == 3 {
             guard let s = Double(parts[2]), s >= 0, s < 60 else { return nil }

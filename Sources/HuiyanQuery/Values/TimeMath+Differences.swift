@@ -1,4 +1,14 @@
 extension TimeMath {
+    /// The instants and days arithmetic may make: about ±90,000 years, so that shifting by a zone and
+    /// converting days to microseconds never overflow.
+    static let maxMicros: Int64 = 2_840_000_000_000_000_000
+    static let maxDays: Int64 = maxMicros / microsPerDay
+
+    /// Whether a TIMESTAMP (µs) or DATE (days) value is within those bounds.
+    static func inRange(_ v: Int64, _ type: SQLType) -> Bool {
+        v.magnitude <= (type == .date ? maxDays : maxMicros).magnitude
+    }
+
     /// Parts date_diff and date_sub count.
     enum DiffUnit: String, CaseIterable {
         case year, quarter, month, week, day, hour, minute, second, millisecond, microsecond
@@ -15,8 +25,8 @@ extension TimeMath {
             case "hour", "hr", "h": self = .hour
             case "minute", "min", "m": self = .minute
             case "second", "sec": self = .second
-            case "millisecond", "m": self = .millisecond
-            case "microsecond", "u": self = .microsecond
+            case "millisecond", "ms": self = .millisecond
+            case "microsecond", "us": self = .microsecond
             default: return nil
             }
         }

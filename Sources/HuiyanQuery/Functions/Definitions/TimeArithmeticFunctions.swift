@@ -15,6 +15,7 @@ extension FunctionRegistry {
             guard case .interval(let months, let micros) = e.function.constants[0] else { preconditionFailure("date_add without its interval") }
             let v = e.arguments[0], out = e.output()
             let offset = e.offsetSeconds
+            guard months.magnitude <= 12 * 90_000 else { throw QueryError("INTERVAL of \(months) months is past the year 90,000") }
             out.nulls = v.nulls
             if months == 0 {
                 try e.batch.forEachSelectedThrowing { i in out.ints[i] = try checked(v.ints[i].addingReportingOverflow(micros)) }
@@ -62,7 +63,7 @@ extension FunctionRegistry {
             try b.arity(1)
             return b.call([try b.argument(0, as: .float64)], type: .timestamp)
         }, compute: { args, _ in
-            guard case .double(let seconds) = args[0], seconds.isFinite, seconds.magnitude < 9.2e12 else {
+            guard case .double(let seconds) = args[0], seconds.isFinite, seconds.magnitude * 1e6 < Double(TimeMath.maxMicros) else {
                 throw QueryError("to_timestamp: \(args[0].doubleValue ?? 0) seconds is out of range")
             }
             return .timestamp(Int64((seconds * 1_000_000).rounded()))
@@ -123,7 +124,7 @@ extension FunctionRegistry {
     }
 
     private static func checked(_ r: (partialValue: Int64, overflow: Bool)) throws -> Int64 {
-        if r.overflow { throw QueryError("TIMESTAMP out of range in date arithmetic") }
+        if r.overflow || !TimeMath.inRange(r.partialValue, .timestamp) { throw QueryError("TIMESTAMP out of range in date arithmetic (past the year 90,000)") }
         return r.partialValue
     }
 
