@@ -414,6 +414,13 @@ extension Parser {
         var height = 0
         if accept(.star) != nil {
             call.star = true
+        } else if !call.name.quoted && call.name.name.lowercased() == "position" && !isSymbol(.rightParen) {
+            // position(part IN text): the part binds tighter than IN; the call is position(text, part).
+            let part = try binary(Precedence.concat)
+            guard accept(.in) != nil else { throw syntaxError(expected: "IN in position(part IN text)") }
+            let text = try expression()
+            call.arguments = [text.expr, part.expr]
+            height = Swift.max(part.height, text.height)
         } else if !isSymbol(.rightParen) {
             height = try arguments(of: &call)
         }

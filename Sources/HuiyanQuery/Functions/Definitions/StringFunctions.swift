@@ -64,7 +64,7 @@ extension FunctionRegistry {
                            compute: { args, _ in .bool(args[0].string.utf8.reversed().starts(with: args[1].string.utf8.reversed())) }),
         FunctionDefinition(["contains"], bind: { b in try stringCall(b, 2, returns: .boolean) },
                            compute: { args, _ in .bool(args[1].string.isEmpty || args[0].string.range(of: args[1].string) != nil) }),
-        FunctionDefinition(["strpos", "instr"], bind: { b in try stringCall(b, 2, returns: .int64) },
+        FunctionDefinition(["strpos", "instr", "position"], bind: { b in try stringCall(b, 2, returns: .int64) },
                            compute: { args, _ in .int(position(of: args[1].string, in: args[0].string)) }),
         FunctionDefinition(["lpad"], bind: { b in try stringCall(b, 3, integers: [1], returns: .string) },
                            compute: { args, _ in .string(try padded(args, left: true)) }),
