@@ -104,7 +104,7 @@ extension Binder {
     /// A column reference, qualified or not, resolved among the tables in scope.
     func resolveColumn(_ qualifier: Identifier?, _ name: Identifier) throws -> BoundExpression {
         // current_date and current_timestamp are written without parentheses; a column of that name comes first.
-        let current = qualifier == nil && !name.quoted ? FunctionRegistry.currentTime(name.name.lowercased(), offsetSeconds: offsetSeconds) : nil
+        let current = qualifier == nil && !name.quoted ? FunctionRegistry.currentTime(name.name.lowercased(), micros: statementMicros, offsetSeconds: offsetSeconds) : nil
         guard !scope.isEmpty else {
             if let current { return current }
             throw QueryError("column \"\(name.name)\" cannot be used without a FROM clause", at: name.range)

@@ -1,3 +1,4 @@
+import Foundation
 import HuiyanIngest
 import HuiyanStorage
 
@@ -7,6 +8,8 @@ struct Binder {
     let database: Database
     let offsetSeconds: Int
     let sql: String
+    /// now() and current_date: the instant the statement was bound, µs since the epoch (one for all its calls).
+    let statementMicros = Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down))
 
     /// A table in FROM: its columns are `base + i` in bound expressions.
     struct ScopeTable {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Time arithmetic and construction (docs/SQL.md, "Time"): date_add, date_diff, date_sub, last_day,
 /// make_date, make_timestamp, to_timestamp, strptime, now and current_date. Calendar months are added in
 /// the database's zone, a day past the end of the month held at its last day (Jan 31 + 1 month = Feb 28).
@@ -85,13 +83,12 @@ extension FunctionRegistry {
 
         FunctionDefinition(["now", "current_timestamp", "get_current_timestamp", "current_date", "today"], bind: { b in
             try b.arity(0)
-            return currentTime(b.name, offsetSeconds: b.offsetSeconds)!
+            return currentTime(b.name, micros: b.binder.statementMicros, offsetSeconds: b.offsetSeconds)!
         }, evaluate: { _ in preconditionFailure("binds to a constant") }),
     ]
 
-    /// now(), current_timestamp and current_date: the instant of binding, one for the whole statement.
-    static func currentTime(_ name: String, offsetSeconds: Int) -> BoundExpression? {
-        let micros = Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down))
+    /// now(), current_timestamp and current_date of a statement bound at `micros`.
+    static func currentTime(_ name: String, micros: Int64, offsetSeconds: Int) -> BoundExpression? {
         switch name {
         case "now", "current_timestamp", "get_current_timestamp", "localtimestamp": return .constant(.timestamp(micros), type: .timestamp)
         case "current_date", "today": return .constant(.date(TimeMath.localDay(micros, offsetSeconds: offsetSeconds)), type: .date)
