@@ -50,7 +50,49 @@ struct FunctionEvaluation {
             }
             return out
         }
+        if varying.count == 1, arguments[varying[0]].pool != nil, !constantNull {
+            return try byCode(strict: strict, fixed: fixed, varying: varying[0], compute)
+        }
         return try rowByRow(strict: strict, fixed: fixed, constantNull: constantNull, compute)
+    }
+
+    /// One string argument varies over a pool larger than the batch: once per code the batch holds, the
+    /// results numbered in order of first use (for a VARCHAR result, they are its pool).
+    private func byCode(strict: Bool, fixed: [Value], varying k: Int, _ compute: ([Value], FunctionEvaluation) throws -> Value) throws -> Vector {
+        let v = arguments[k], pool = v.pool!
+        var args = fixed
+        var known: [Int64: Int32] = [:]
+        known.reserveCapacity(Swift.min(pool.count, batch.selectedCount))
+        var results: [Value] = []
+        var nullIndex: Int32?
+        let out = output()
+        try batch.forEachSelectedThrowing { i in
+            let index: Int32
+            if v.isNull(i) {
+                if nullIndex == nil {
+                    args[k] = .null
+                    results.append(strict ? .null : try compute(args, self))
+                    nullIndex = Int32(results.count - 1)
+                }
+                index = nullIndex!
+            } else if let seen = known[v.ints[i]] {
+                index = seen
+            } else {
+                let s = pool.string(Int(v.ints[i]))
+                try CancellationPoll.spend(s.utf8.count + 16)
+                args[k] = .string(s)
+                results.append(try compute(args, self))
+                index = Int32(results.count - 1)
+                known[v.ints[i]] = index
+            }
+            if type == .string {
+                if results[Int(index)].isNull { out.setNull(i) } else { out.ints[i] = Int64(index) }
+            } else {
+                out.set(i, results[Int(index)])
+            }
+        }
+        if type == .string { out.pool = StringPool(strings: results.map(\.string)) }
+        return out
     }
 
     private var firstSelected: Int? {
