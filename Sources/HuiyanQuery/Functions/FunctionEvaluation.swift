@@ -15,8 +15,8 @@ struct FunctionEvaluation {
     func output() -> Vector { Vector(type: type, count: batch.count) }
 
     /// `compute` for each selected row's argument values. When one string argument varies and the others
-    /// are constants, it runs once per entry of that argument's pool (a dictionary) instead, if the pool is
-    /// no larger than the batch; long loops ask `CancellationPoll`.
+    /// are constants, it runs once per entry of that argument's pool (a dictionary) when the pool is no
+    /// larger than the batch, else once per code the batch holds; long loops ask `CancellationPoll`.
     func valueByValue(strict: Bool, _ compute: ([Value], FunctionEvaluation) throws -> Value) throws -> Vector {
         let varying = arguments.indices.filter { !isConstant[$0] }
         var fixed = [Value](repeating: .null, count: arguments.count)
@@ -40,7 +40,7 @@ struct FunctionEvaluation {
             let nullCode = Int64(pool.count)
             let out = output()
             if type == .string {
-                out.pool = StringPool(strings: results.map { if case .string(let s) = $0 { return s } else { return "" } })
+                out.pool = StringPool(strings: results.map(\.string))
                 batch.forEachSelected { i in
                     let code = v.isNull(i) ? nullCode : v.ints[i]
                     if results[Int(code)].isNull { out.setNull(i) } else { out.ints[i] = code }
