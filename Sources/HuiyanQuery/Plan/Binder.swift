@@ -491,6 +491,26 @@ struct Binder {
             return .arithmetic(op, a, try typed(b, .int64), type: .date)
         case (.add, .int64, .date):
             return .arithmetic(.add, b, a, type: .date)
+        case (.multiply, .int64, .interval):
+            return try timeArithmetic(.multiply, b, a, tb, ta, range)
+        case (.multiply, .interval, .int64), (.divide, .interval, .int64):
+            // Scaling a length of time: months only in a constant, scaled exactly.
+            let n = try typed(b, .int64)
+            if case .constant(.interval(let months, let micros), _) = a, case .constant(let v, _) = n {
+                guard case .int(let k) = v else { return .constant(.null, type: .interval) }
+                if op == .multiply {
+                    let (m, o1) = months.multipliedReportingOverflow(by: k), (u, o2) = micros.multipliedReportingOverflow(by: k)
+                    guard !o1, !o2 else { throw QueryError("INTERVAL overflow in *", at: range) }
+                    return .constant(.interval(months: m, micros: u), type: .interval)
+                }
+                guard k != 0 else { return .constant(.null, type: .interval) }
+                guard months % k == 0 else { throw QueryError("an INTERVAL of \(months) months cannot be divided by \(k) exactly", at: range) }
+                return .constant(.interval(months: months / k, micros: DecimalMath.roundDiv(micros, k)), type: .interval)
+            }
+            if case .constant(.interval(let months, _), _) = a, months != 0 {
+                throw QueryError("an INTERVAL of months can be scaled by a constant only", at: range)
+            }
+            return .arithmetic(op, try typed(a, .interval), n, type: .interval)
         case (.add, .interval, .interval), (.subtract, .interval, .interval):
             if case .constant(.interval(let m1, let u1), _) = a, case .constant(.interval(let m2, let u2), _) = b {
                 let sign: Int64 = op == .add ? 1 : -1

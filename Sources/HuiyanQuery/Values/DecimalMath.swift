@@ -32,10 +32,10 @@ enum DecimalMath {
         return roundDiv(units, power(from - to))
     }
 
-    /// `a / b` rounded half away from zero (b > 0).
+    /// `a / b` rounded half away from zero (b ≠ 0).
     @inline(__always) static func roundDiv(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b, r = a % b
-        return r.magnitude * 2 >= b.magnitude ? q + (a < 0 ? -1 : 1) : q
+        return r.magnitude * 2 >= b.magnitude ? q + ((a < 0) != (b < 0) ? -1 : 1) : q
     }
 
     /// The quotient of `a` (scale `sa`) by `b` (scale `sb`) at scale `scale`, rounded half away from zero;
