@@ -295,6 +295,10 @@ struct Binder {
                 let bound = try bind(item)
                 if value.type == .null { continue }
                 if case .constant(let v, let t) = bound {
+                    // An exact constant with more places than the value's type (0.125 for money) equals none
+                    // of its values: converting it would round it onto one.
+                    if let places = t.decimalScale, let held = value.type == .int64 ? 0 : value.type.decimalScale, places > held,
+                       let units = v.units, units % DecimalMath.power(places - held) != 0 { continue }
                     constants.append(try coerceConstant(v, from: t, to: value.type, at: item.range))
                 } else {
                     others.append(try bindComparison(.equal, x, item, range))
