@@ -20,10 +20,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries (Debian: liblz4-dev, libxxhash-dev, libedit-dev).
+        // System libraries (Debian: liblz4-dev, libxxhash-dev, libedit-dev, libre2-dev).
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // RE2 (Debian: libre2-dev), linear-time regular expressions, behind a C face of a few functions.
+        .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
 
         // Storage: types, column data, encodings, LZ4 codec, segments, tables. Knows nothing of SQL or feeds.
         .target(name: "HuiyanStorage", dependencies: ["CLZ4", "CXXHash"], swiftSettings: hotPathSettings),
@@ -32,7 +34,7 @@ let package = Package(
         // The Hengyang domain: catalogs (CSV resources a user can read and extend) and the demo-feed generator.
         .target(name: "HuiyanTourism", resources: [.copy("Catalogs")]),
         // The query core: SQL parser, binder, vectorized executor. Knows storage and ingest (COPY), not the CLI.
-        .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanIngest", "CXXHash"], swiftSettings: hotPathSettings),
+        .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanIngest", "CXXHash", "CRE2"], swiftSettings: hotPathSettings),
         // The command line: subcommands, the REPL (libedit) and rendering of results.
         .target(name: "HuiyanCLI", dependencies: [
             "HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "CEditLine",
@@ -52,5 +54,6 @@ let package = Package(
         // End-to-end through the binary, and the report and dimension tables in-process against plain SQL.
         .testTarget(name: "HuiyanCLITests", dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "HuiyanCLI", "huiyan"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v5],
+    cxxLanguageStandard: .cxx17
 )

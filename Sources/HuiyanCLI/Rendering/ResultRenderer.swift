@@ -72,6 +72,7 @@ public struct ResultRenderer {
         case .int(let i): return Double(i)
         case .double(let d): return d
         case .money(let fen): return Double(fen) / 100
+        case .decimal: return value.doubleValue
         default: return nil
         }
     }
@@ -136,9 +137,9 @@ public struct ResultRenderer {
         switch value {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
-        case .int, .money: return text(value)!
+        case .int, .money, .decimal: return text(value)!
         case .double(let d): return d.isFinite ? text(value)! : "null"
-        case .string, .timestamp, .date: return Self.jsonString(text(value)!)
+        case .string, .timestamp, .date, .interval: return Self.jsonString(text(value)!)
         }
     }
 

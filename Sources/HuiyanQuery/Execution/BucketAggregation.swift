@@ -75,12 +75,12 @@ struct BucketAggregation {
         switch e {
         case .constant: return true
         case .column, .groupKey, .aggregate: return false
-        case .function(.dateTrunc(let unit), let args, _) where ![.second, .minute].contains(unit):
+        case .function(let f, let args, _) where f.dateTruncUnit.map { ![.second, .minute].contains($0) } ?? false:
             return timestampColumn(args[0])
-        case .function(.datePart(let field), let args, _)
-            where [.year, .quarter, .month, .day, .hour, .dow, .isodow, .doy, .week].contains(field):
+        case .function(let f, let args, _)
+            where f.datePartField.map { [.year, .quarter, .month, .day, .hour, .dow, .isodow, .doy, .week].contains($0) } ?? false:
             return timestampColumn(args[0])
-        case .function(.strftime(let format), let args, _) where TimeMath.strftimeResolution(format) >= hour:
+        case .function(let f, let args, _) where f.strftimeFormat.map { TimeMath.strftimeResolution($0) >= hour } ?? false:
             return timestampColumn(args[0])
         case .cast(let x, .date) where x.type == .timestamp:
             return timestampColumn(x)
@@ -236,7 +236,8 @@ struct BucketAggregation {
     /// weekday or a day of the month comes round again and may differ in between.
     private static func neverDecreases(_ key: BoundExpression) -> Bool {
         switch key {
-        case .function(.dateTrunc, _, _), .cast(_, .date), .function(.datePart(.year), _, _): return true
+        case .cast(_, .date): return true
+        case .function(let f, _, _) where f.dateTruncUnit != nil || f.datePartField == .year: return true
         default: return key.isConstant
         }
     }

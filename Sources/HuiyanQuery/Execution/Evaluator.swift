@@ -68,7 +68,7 @@ struct Evaluator {
             // One unsigned comparison (no branch to mispredict): lo ≤ code ≤ hi.
             let lo = range.lowerBound, width = UInt64(range.upperBound - range.lowerBound)
             batch.selection = select(v, batch) { UInt64(bitPattern: $0 &- lo) <= width }
-        case .int(let c), .money(let c), .timestamp(let c), .date(let c):
+        case .int(let c), .money(let c), .decimal(let c, _), .timestamp(let c), .date(let c), .interval(_, let c):
             switch op {
             case .equal: batch.selection = select(v, batch) { $0 == c }
             case .notEqual: batch.selection = select(v, batch) { $0 != c }
@@ -120,6 +120,9 @@ struct Evaluator {
         case .aggregate(let i, _):
             return aggregates[i]
         case .constant(let v, let type):
+            if case .interval(let months, _) = v, months != 0 {
+                throw QueryError("an INTERVAL of months has no fixed length: add it to or subtract it from a TIMESTAMP or DATE")
+            }
             return Vector.constant(v, type: type, count: batch.count)
         case .negate(let x, let type):
             let v = try evaluate(x, batch)
@@ -163,7 +166,8 @@ struct Evaluator {
         case .cast(let x, let type):
             return try cast(try evaluate(x, batch), to: type, batch)
         case .function(let f, let args, let type):
-            return try function(f, try args.map { try evaluate($0, batch) }, type, batch)
+            return try f.definition.evaluate(FunctionEvaluation(function: f, arguments: try args.map { try evaluate($0, batch) },
+                                                                isConstant: args.map(\.isConstant), type: type, batch: batch, evaluator: self))
         case .concat(let a, let b):
             let x = try evaluate(a, batch), y = try evaluate(b, batch)
             return strings(batch) { i in
@@ -174,7 +178,7 @@ struct Evaluator {
     }
 
     /// A string vector from a per-row function, interning equal results into one pool.
-    private func strings(_ batch: Batch, _ value: (Int) -> String?) -> Vector {
+    func strings(_ batch: Batch, _ value: (Int) -> String?) -> Vector {
         let out = Vector(type: .string, count: batch.count)
         var index: [ByteKey: Int64] = [:]
         var list: [String] = []
@@ -217,6 +221,21 @@ struct Evaluator {
             }
             return out
         }
+        if op == .divide {
+            // Exact quotient (both operands BIGINT or DECIMAL), at the result's scale.
+            let sa = a.type.decimalScale ?? 0, sb = b.type.decimalScale ?? 0, scale = type.decimalScale ?? 0
+            var failed: Int?
+            batch.forEachSelected { i in
+                if b.ints[i] == 0 { out.setNull(i); return }
+                guard let q = DecimalMath.divide(a.ints[i], sa, by: b.ints[i], sb, scale: scale) else {
+                    if failed == nil && !out.isNull(i) { failed = i }
+                    return
+                }
+                out.ints[i] = q
+            }
+            if let failed { throw Self.overflow(op, a, b, failed, type) }
+            return out
+        }
         var overflow = false
         switch op {
         case .add:
@@ -237,12 +256,38 @@ struct Evaluator {
             }
         }
         if overflow {
-            // An overflow in a row that is NULL anyway does not count.
-            var real = false
-            batch.forEachSelected { i in if !out.isNull(i) { real = true } }
-            if real { throw QueryError("\(type) overflow in \(op.rawValue)") }
+            // An overflow in a row that is NULL anyway does not count; the error names the first one's operands.
+            var first: Int?
+            batch.forEachSelected { i in
+                guard first == nil, !out.isNull(i) else { return }
+                let x = a.ints[i], y = b.ints[i]
+                let o: Bool
+                switch op {
+                case .add: o = x.addingReportingOverflow(y).overflow
+                case .subtract: o = x.subtractingReportingOverflow(y).overflow
+                default: o = x.multipliedReportingOverflow(by: y).overflow
+                }
+                if o { first = i }
+            }
+            if let first { throw Self.overflow(op, a, b, first, type) }
+        }
+        if type == .timestamp || type == .date {
+            // Times computed from times stay where the calendar functions can work on them.
+            var outside: Int?
+            batch.forEachSelected { i in if outside == nil, !out.isNull(i), !TimeMath.inRange(out.ints[i], type) { outside = i } }
+            if let outside {
+                let x = ValueFormatting.text(a.value(outside), offsetSeconds: offsetSeconds) ?? "NULL"
+                let y = ValueFormatting.text(b.value(outside), offsetSeconds: offsetSeconds) ?? "NULL"
+                throw QueryError("\(type) out of range: \(x) \(op.rawValue) \(y) is past the year 90,000")
+            }
         }
         return out
+    }
+
+    /// The error for a result that does not fit its type, naming the operands of row `i`.
+    private static func overflow(_ op: ArithmeticOperator, _ a: Vector, _ b: Vector, _ i: Int, _ type: SQLType) -> QueryError {
+        let x = ValueFormatting.text(a.value(i), offsetSeconds: 0) ?? "NULL", y = ValueFormatting.text(b.value(i), offsetSeconds: 0) ?? "NULL"
+        return QueryError("\(type) overflow in \(op.rawValue): \(x) \(op.rawValue) \(y) does not fit")
     }
 
     private func compare(_ op: ComparisonOperator, _ a: BoundExpression, _ b: BoundExpression, _ batch: Batch) throws -> Vector {
@@ -261,7 +306,7 @@ struct Evaluator {
             case .bool(let flag):
                 let c: Int64 = flag ? 1 : 0
                 x.ints.withUnsafeBufferPointer { v in batch.forEachSelected { out.ints[$0] = op.holds(v[$0], c) ? 1 : 0 } }
-            case .int(let c), .money(let c), .timestamp(let c), .date(let c):
+            case .int(let c), .money(let c), .decimal(let c, _), .timestamp(let c), .date(let c), .interval(_, let c):
                 x.ints.withUnsafeBufferPointer { v in
                     out.ints.withUnsafeMutableBufferPointer { o in
                         switch op {
@@ -355,7 +400,7 @@ struct Evaluator {
         default:
             let wanted = Set(values.compactMap { value -> Int64? in
                 switch value {
-                case .int(let x), .money(let x), .timestamp(let x), .date(let x): return x
+                case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x), .interval(_, let x): return x
                 case .bool(let b): return b ? 1 : 0
                 default: return nil
                 }
@@ -449,23 +494,30 @@ struct Evaluator {
         out.nulls = v.nulls
         switch (v.type, type) {
         case (.int64, .float64): batch.forEachSelected { out.doubles[$0] = Double(v.ints[$0]) }
-        case (.money, .float64): batch.forEachSelected { out.doubles[$0] = Double(v.ints[$0]) / 100 }
-        case (.int64, .money):
-            var overflow = false
+        case (_, .float64) where v.type.isDecimal:
+            let unit = Double(DecimalMath.power(v.type.decimalScale!))
+            batch.forEachSelected { out.doubles[$0] = Double(v.ints[$0]) / unit }
+        case (_, _) where (v.type.isDecimal || v.type == .int64) && (type.isDecimal || type == .int64):
+            // Between exact numbers: up exactly (an error past 18 digits), down rounded half away from zero.
+            let from = v.type.decimalScale ?? 0, to = type.decimalScale ?? 0
+            var failed: Int?
             batch.forEachSelected { i in
-                let (r, o) = v.ints[i].multipliedReportingOverflow(by: 100); out.ints[i] = r; overflow = overflow || o
+                if let r = DecimalMath.rescale(v.ints[i], from: from, to: to) { out.ints[i] = r }
+                else if failed == nil && !v.isNull(i) { failed = i }
             }
-            if overflow { throw QueryError("value out of range for DECIMAL(18,2)") }
-        case (.money, .int64): batch.forEachSelected { out.ints[$0] = Self.roundDiv(v.ints[$0], 100) }
+            if let failed {
+                throw QueryError("value \(ValueFormatting.text(v.value(failed), offsetSeconds: 0) ?? "") is out of range for \(type)")
+            }
         case (.float64, .int64):
             try batch.forEachSelectedThrowing { i in
                 if v.isNull(i) { return }
                 out.ints[i] = try Self.toInt(v.doubles[i].rounded(.toNearestOrAwayFromZero))
             }
-        case (.float64, .money):
+        case (.float64, _) where type.isDecimal:
+            let scale = type.decimalScale!
             try batch.forEachSelectedThrowing { i in
                 if v.isNull(i) { return }
-                out.ints[i] = try Self.toFen(v.doubles[i])
+                out.ints[i] = try Self.toUnits(v.doubles[i], scale: scale, type: type)
             }
         case (.boolean, .int64), (.int64, .boolean):
             batch.forEachSelected { out.ints[$0] = type == .boolean ? (v.ints[$0] != 0 ? 1 : 0) : v.ints[$0] }
@@ -482,7 +534,7 @@ struct Evaluator {
                 switch converted[Int(v.ints[i])] {
                 case .double(let d): out.doubles[i] = d
                 case .bool(let b): out.ints[i] = b ? 1 : 0
-                case .int(let x), .money(let x), .timestamp(let x), .date(let x): out.ints[i] = x
+                case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x), .interval(_, let x): out.ints[i] = x
                 default: out.setNull(i)
                 }
             }
@@ -496,7 +548,7 @@ struct Evaluator {
     /// same local day (two comparisons per row instead of a division and a calendar conversion), and
     /// `perRow(instant, dayStart, perDayValue)` gives each row's result.
     @inline(__always)
-    private func byLocalDay(_ v: Vector, _ out: Vector, _ batch: Batch, perDay: (Int64, Int64) -> Int64,
+    func byLocalDay(_ v: Vector, _ out: Vector, _ batch: Batch, perDay: (Int64, Int64) -> Int64,
                             perRow: (Int64, Int64, Int64) -> Int64) {
         let offset = offsetSeconds
         var dayStart = Int64.max, dayEnd = Int64.min, dayValue: Int64 = 0
@@ -527,12 +579,12 @@ struct Evaluator {
         return Int64(d)
     }
 
-    /// A double in yuan as fen, rounded half away from zero; out of DECIMAL(18,2)'s range is an error that
-    /// names the value as given.
-    static func toFen(_ yuan: Double) throws -> Int64 {
-        let fen = (yuan * 100).rounded(.toNearestOrAwayFromZero)
-        guard fen.isFinite, fen >= -9.2e18, fen <= 9.2e18 else { throw QueryError("value \(yuan) is out of range for DECIMAL(18,2)") }
-        return Int64(fen)
+    /// A double as units of 10^-scale: the decimal value it prints as, rounded half away from zero (2.675 →
+    /// 268 fen); out of the type's range is an error that names the value as given.
+    static func toUnits(_ x: Double, scale: Int, type: SQLType) throws -> Int64 {
+        let units = DoubleDecimal.round(x, digits: scale) * Double(DecimalMath.power(scale))
+        guard units.isFinite, units >= -9.2e18, units <= 9.2e18 else { throw QueryError("value \(x) is out of range for \(type)") }
+        return Int64(units.rounded())
     }
 
     /// `v` rounded half away from zero to a multiple of 10^`power` (round(x, −power) of an integer; of
@@ -552,20 +604,6 @@ struct Evaluator {
         return rounded
     }
 
-    /// `x` rounded half away from zero to `digits` decimals (negative: to tens, hundreds, …); a double that
-    /// has no digits at that place (too large, or beyond its precision) is returned as it is.
-    static func roundDouble(_ x: Double, digits: Int) -> Double {
-        guard x.isFinite else { return x }
-        if digits >= 0 {
-            let scale = pow(10.0, Double(min(digits, 400)))
-            let y = x * scale
-            guard y.isFinite, y.magnitude < 4_503_599_627_370_496 else { return x }   // 2^52: no fraction left
-            return y.rounded(.toNearestOrAwayFromZero) / scale
-        }
-        let unit = pow(10.0, Double(min(-digits, 400)))
-        guard unit.isFinite else { return 0 }
-        return (x / unit).rounded(.toNearestOrAwayFromZero) * unit
-    }
 
     /// Converts one value (constants, and strings parsed per pool entry).
     static func castValue(_ v: Value, to type: SQLType, offsetSeconds: Int) throws -> Value {
@@ -576,16 +614,17 @@ struct Evaluator {
         case (.string(let s), _):
             return try parse(s, as: type, offsetSeconds: offsetSeconds)
         case (.int(let i), .float64): return .double(Double(i))
-        case (.int(let i), .money):
-            let (r, o) = i.multipliedReportingOverflow(by: 100)
-            if o { throw QueryError("\(i) is out of range for DECIMAL(18,2)") }
-            return .money(r)
+        case (_, _) where v.units != nil && v.type != .boolean && (type.isDecimal || type == .int64):
+            let from = v.type.decimalScale ?? 0, to = type.decimalScale ?? 0
+            guard let r = DecimalMath.rescale(v.units!, from: from, to: to) else {
+                throw QueryError("\(ValueFormatting.text(v, offsetSeconds: 0) ?? "") is out of range for \(type)")
+            }
+            return to == 0 ? .int(r) : .exact(r, scale: to)
         case (.int(let i), .boolean): return .bool(i != 0)
         case (.bool(let b), .int64): return .int(b ? 1 : 0)
-        case (.money(let m), .float64): return .double(Double(m) / 100)
-        case (.money(let m), .int64): return .int(roundDiv(m, 100))
+        case (_, .float64) where v.type.isDecimal: return .double(v.doubleValue!)
         case (.double(let d), .int64): return .int(try toInt(d.rounded(.toNearestOrAwayFromZero)))
-        case (.double(let d), .money): return .money(try toFen(d))
+        case (.double(let d), _) where type.isDecimal: return .exact(try toUnits(d, scale: type.decimalScale!, type: type), scale: type.decimalScale!)
         case (.timestamp(let t), .date): return .date(TimeMath.localDay(t, offsetSeconds: offsetSeconds))
         case (.date(let d), .timestamp): return .timestamp(TimeMath.midnight(ofDay: d, offsetSeconds: offsetSeconds))
         default: throw QueryError("cannot cast \(v.type) to \(type)")
@@ -608,6 +647,12 @@ struct Evaluator {
                 guard let fen = ValueParsing.parseMoneyFen(bytes).value else { throw fail }
                 return .money(fen)
             }
+        case .decimal(let scale):
+            guard let units = DecimalMath.parse(trimmed, scale: scale) else { throw fail }
+            return .decimal(units, scale: scale)
+        case .interval:
+            guard let (months, micros) = IntervalParsing.parse(trimmed) else { throw fail }
+            return .interval(months: months, micros: micros)
         case .boolean:
             return try withBytes(trimmed) { bytes in
                 guard let b = ValueParsing.parseBool(bytes).value else { throw fail }
@@ -648,16 +693,32 @@ struct Evaluator {
         y == -1 ? 0 : x % y
     }
 
+    /// Constant folding of a product or quotient of exact numbers (scales add, or `scale` for a quotient);
+    /// nil when it would fail (left to run time, which names the value).
+    static func foldExact(_ op: ArithmeticOperator, _ a: Value, _ b: Value, _ scale: Int) -> Value? {
+        if a.isNull || b.isNull { return .null }
+        guard let x = a.units, let y = b.units else { return nil }
+        switch op {
+        case .multiply:
+            let (r, o) = x.multipliedReportingOverflow(by: y)
+            return o ? nil : .exact(r, scale: scale)
+        case .divide:
+            if y == 0 { return .null }
+            return DecimalMath.divide(x, a.type.decimalScale ?? 0, by: y, b.type.decimalScale ?? 0, scale: scale).map { .exact($0, scale: scale) }
+        default: return nil
+        }
+    }
+
     /// Constant folding of arithmetic at bind time; nil when it would fail (left to run time).
     static func foldArithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value, _ type: SQLType) -> Value? {
         if a.isNull || b.isNull { return .null }
         switch (a, b) {
-        case (.int(let x), .int(let y)), (.money(let x), .money(let y)):
-            let wrap: (Int64) -> Value = { type == .money ? .money($0) : .int($0) }
+        case (.int(let x), .int(let y)), (.money(let x), .money(let y)), (.decimal(let x, _), .decimal(let y, _)):
+            let wrap: (Int64) -> Value = { type.isDecimal ? .exact($0, scale: type.decimalScale!) : .int($0) }
             switch op {
             case .add: let (r, o) = x.addingReportingOverflow(y); return o ? nil : wrap(r)
             case .subtract: let (r, o) = x.subtractingReportingOverflow(y); return o ? nil : wrap(r)
-            case .multiply: return type == .money ? nil : { let (r, o) = x.multipliedReportingOverflow(by: y); return o ? nil : wrap(r) }()
+            case .multiply: return type.isDecimal ? nil : { let (r, o) = x.multipliedReportingOverflow(by: y); return o ? nil : wrap(r) }()
             case .modulo: return y == 0 ? .null : wrap(remainder(x, y))
             case .divide: return nil
             }
@@ -672,129 +733,6 @@ struct Evaluator {
         default: return nil
         }
     }
-
-    // MARK: Functions
-
-    private func function(_ f: ScalarFunction, _ args: [Vector], _ type: SQLType, _ batch: Batch) throws -> Vector {
-        let out = Vector(type: type, count: batch.count)
-        switch f {
-        case .dateTrunc(let unit):
-            let v = args[0]
-            out.nulls = v.nulls
-            if v.type == .date {
-                batch.forEachSelected { i in
-                    let day = TimeMath.truncateDay(v.ints[i], to: unit)
-                    out.ints[i] = type == .date ? day : TimeMath.midnight(ofDay: day, offsetSeconds: offsetSeconds)
-                }
-            } else if unit == .second || unit == .minute || unit == .hour || unit == .day {
-                let offset = offsetSeconds
-                batch.forEachSelected { out.ints[$0] = TimeMath.truncate(v.ints[$0], to: unit, offsetSeconds: offset) }
-            } else {
-                byLocalDay(v, out, batch, perDay: { day, _ in
-                    TimeMath.midnight(ofDay: TimeMath.truncateDay(day, to: unit), offsetSeconds: self.offsetSeconds)
-                }, perRow: { _, _, value in value })
-            }
-        case .datePart(let field):
-            let v = args[0]
-            out.nulls = v.nulls
-            if v.type == .date {
-                batch.forEachSelected { out.ints[$0] = TimeMath.extract(field, fromDay: v.ints[$0]) }
-            } else if [.year, .quarter, .month, .day, .dow, .isodow, .doy, .week].contains(field) {
-                byLocalDay(v, out, batch, perDay: { day, _ in TimeMath.extract(field, fromDay: day) }, perRow: { _, _, value in value })
-            } else if field == .hour || field == .minute || field == .second {
-                // Time-of-day fields: the day's start found once per day, then a multiply-shift per row.
-                let unit: Int64 = field == .hour ? 3_600_000_000 : field == .minute ? 60_000_000 : 1_000_000
-                let modulus: Int64 = field == .hour ? 24 : 60
-                byLocalDay(v, out, batch, perDay: { _, _ in 0 }, perRow: { x, dayStart, _ in (x - dayStart) / unit % modulus })
-            } else {
-                let offset = offsetSeconds
-                batch.forEachSelected { out.ints[$0] = TimeMath.extract(field, fromTimestamp: v.ints[$0], offsetSeconds: offset) }
-            }
-        case .strftime(let format):
-            let v = args[0]
-            // Formatted once per run of rows in the same local second, minute or hour (what the format shows).
-            let unit = TimeMath.strftimeResolution(format), shift = Int64(offsetSeconds) * 1_000_000
-            let out = Vector(type: .string, count: batch.count)
-            var index: [ByteKey: Int64] = [:]
-            var list: [String] = []
-            var lastUnit = Int64.min, lastCode: Int64 = 0
-            batch.forEachSelected { i in
-                guard !v.isNull(i) else { out.setNull(i); return }
-                let at = TimeMath.floorDiv(v.ints[i] &+ shift, unit)
-                if at != lastUnit {
-                    lastUnit = at
-                    let text = TimeMath.strftime(v.ints[i], format: format, offsetSeconds: offsetSeconds)
-                    if let code = index[ByteKey(text)] { lastCode = code } else {
-                        lastCode = Int64(list.count)
-                        index[ByteKey(text)] = lastCode
-                        list.append(text)
-                    }
-                }
-                out.ints[i] = lastCode
-            }
-            out.pool = StringPool(strings: list)
-            return out
-        case .coalesce:
-            if type == .string {
-                return strings(batch) { i in
-                    for a in args where !a.isNull(i) { return a.pool!.strings[Int(a.ints[i])] }
-                    return nil
-                }
-            }
-            batch.forEachSelected { i in
-                guard let a = args.first(where: { !$0.isNull(i) }) else { out.setNull(i); return }
-                if type == .float64 { out.doubles[i] = a.doubles[i] } else { out.ints[i] = a.ints[i] }
-            }
-        case .nullIf:
-            let a = args[0], b = args[1]
-            if type == .string {
-                return strings(batch) { i in
-                    if a.isNull(i) { return nil }
-                    let s = a.pool!.strings[Int(a.ints[i])]
-                    return !b.isNull(i) && b.pool!.strings[Int(b.ints[i])] == s ? nil : s
-                }
-            }
-            batch.forEachSelected { i in
-                let equal = !a.isNull(i) && !b.isNull(i) && (type == .float64 ? a.doubles[i] == b.doubles[i] : a.ints[i] == b.ints[i])
-                if a.isNull(i) || equal { out.setNull(i); return }
-                if type == .float64 { out.doubles[i] = a.doubles[i] } else { out.ints[i] = a.ints[i] }
-            }
-        case .lower, .upper:
-            let v = args[0]
-            let mapped = try v.pool.map { pool in try pool.strings.mapPolled { f.isLower ? $0.lowercased() : $0.uppercased() } } ?? []
-            out.nulls = v.nulls
-            out.pool = StringPool(strings: mapped)
-            batch.forEachSelected { out.ints[$0] = v.ints[$0] }
-        case .length:
-            let v = args[0]
-            let lengths = try v.pool.map { pool in try pool.strings.mapPolled { Int64($0.count) } } ?? []
-            out.nulls = v.nulls
-            batch.forEachSelected { i in if !v.isNull(i) { out.ints[i] = lengths[Int(v.ints[i])] } }
-        case .abs:
-            let v = args[0]
-            out.nulls = v.nulls
-            if type == .float64 { batch.forEachSelected { out.doubles[$0] = Swift.abs(v.doubles[$0]) } }
-            else { try Self.negateIntegers(v, into: out, batch, what: "abs", onlyNegative: true) }
-        case .round(let digits):
-            let v = args[0]
-            out.nulls = v.nulls
-            switch type {
-            case .float64:
-                batch.forEachSelected { out.doubles[$0] = Self.roundDouble(v.doubles[$0], digits: digits) }
-            default:
-                // Money in fen has two decimals already; an integer has none.
-                let d = Swift.max(-100, Swift.min(digits, 100))       // past ±100 the answer is the same
-                let power = type == .money ? 2 - d : -d
-                var failure: Error?
-                batch.forEachSelected { i in
-                    guard failure == nil, !v.isNull(i) else { return }
-                    do { out.ints[i] = try Self.roundToPowerOfTen(v.ints[i], power: power, type: type) } catch { failure = error }
-                }
-                if let failure { throw failure }
-            }
-        }
-        return out
-    }
 }
 
 extension BoundExpression {
@@ -805,10 +743,6 @@ extension BoundExpression {
         default: return false
         }
     }
-}
-
-extension ScalarFunction {
-    var isLower: Bool { if case .lower = self { return true } else { return false } }
 }
 
 extension Batch {

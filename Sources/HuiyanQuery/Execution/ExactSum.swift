@@ -100,9 +100,10 @@ enum ExactSum {
         return o1 || o2 || total > UInt64(Int64.max) ? nil : total
     }
 
-    /// The error of an exact sum (of `aggregate`, sum or avg) that left Int64: BIGINT, or DECIMAL(18,2)
-    /// for money (Int64 fen).
+    /// The error of an exact sum (of `aggregate`, sum or avg) that left Int64: BIGINT, or the DECIMAL with
+    /// its largest value (money: ±92233720368547758.07).
     static func overflow(_ aggregate: String, of type: SQLType) -> QueryError {
-        QueryError("\(aggregate) overflowed \(type == .money ? "DECIMAL(18,2) (beyond ±92233720368547758.07)" : "BIGINT"); cast the argument to DOUBLE")
+        let what = type.decimalScale.map { "\(type) (beyond ±\(DecimalMath.format(.max, scale: $0)))" } ?? "BIGINT"
+        return QueryError("\(aggregate) overflowed \(what); cast the argument to DOUBLE")
     }
 }

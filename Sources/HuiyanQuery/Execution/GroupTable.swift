@@ -412,9 +412,11 @@ final class GroupTable {
         case .int64: return .int(word)
         case .float64: return .double(Double(bitPattern: UInt64(bitPattern: word)))
         case .money: return .money(word)
+        case .decimal(let scale): return .decimal(word, scale: scale)
         case .string: return .string(strings.string(Int(word)))
         case .timestamp: return .timestamp(word)
         case .date: return .date(word)
+        case .interval: return .interval(months: 0, micros: word)
         case .null: return .null
         }
     }

@@ -42,7 +42,7 @@ final class Vector {
         case .null:
             v.nulls = [UInt8](repeating: 1, count: count)
         case .bool(let b): v.fill(b ? 1 : 0)
-        case .int(let i), .money(let i), .timestamp(let i), .date(let i): v.fill(i)
+        case .int(let i), .money(let i), .decimal(let i, _), .timestamp(let i), .date(let i), .interval(_, let i): v.fill(i)
         case .double(let d): for i in 0..<count { v.doubles[i] = d }
         case .string(let s):
             v.fill(0)
@@ -60,7 +60,7 @@ final class Vector {
             case .null: v.setNull(row)
             case .double(let d): v.doubles[row] = d
             case .bool(let b): v.ints[row] = b ? 1 : 0
-            case .int(let x), .money(let x), .timestamp(let x), .date(let x): v.ints[row] = x
+            case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x), .interval(_, let x): v.ints[row] = x
             case .string(let s): v.ints[row] = Int64(strings.count); strings.append(s)
             }
         }
@@ -148,9 +148,11 @@ final class Vector {
         case .int64: return .int(ints[row])
         case .float64: return .double(doubles[row])
         case .money: return .money(ints[row])
+        case .decimal(let scale): return .decimal(ints[row], scale: scale)
         case .string: return .string(pool!.string(Int(ints[row])))
         case .timestamp: return .timestamp(ints[row])
         case .date: return .date(ints[row])
+        case .interval: return .interval(months: 0, micros: ints[row])
         case .null: return .null
         }
     }

@@ -1,35 +1,43 @@
-/// The scalar functions of the dialect (docs/SQL.md). Arguments that must be constants (a unit, a field,
-/// a format) are bound into the case.
-enum ScalarFunction: Hashable {
-    case dateTrunc(TimeMath.Unit)
-    case datePart(TimeMath.Field)
-    case strftime(String)
-    case coalesce
-    case nullIf
-    case lower, upper, length
-    case abs
-    case round(digits: Int)
+/// A bound call's function: the registry entry it names (`FunctionRegistry`) and the arguments that had to
+/// be constants (a unit, a field, a format, digits), bound into the call. Equal calls are equal by both.
+struct ScalarFunction: Hashable {
+    /// The entry's first name (`FunctionDefinition.names[0]`).
+    let id: String
+    let constants: [Value]
 
-    /// The function with its bound constants, as EXPLAIN shows it.
-    var name: String {
-        switch self {
-        case .dateTrunc(let u): return "date_trunc('\(u.rawValue)')"
-        case .datePart(let f): return "date_part('\(f.rawValue)')"
-        case .strftime(let format): return "strftime('\(format)')"
-        case .coalesce: return "coalesce"
-        case .nullIf: return "nullif"
-        case .lower: return "lower"
-        case .upper: return "upper"
-        case .length: return "length"
-        case .abs: return "abs"
-        case .round(let digits): return "round(\(digits))"
-        }
+    init(_ id: String, constants: [Value] = []) {
+        self.id = id
+        self.constants = constants
     }
 
-    /// Names the binder knows, for "did you mean" and the unknown-function error.
-    static let knownNames = ["date_trunc", "date_part", "datepart", "extract", "strftime", "coalesce", "nullif", "lower",
-                             "upper", "length", "abs", "round", "year", "quarter", "month", "day", "hour", "minute",
-                             "dayofweek", "dow", "date", "count", "sum", "avg", "min", "max", "approx_count_distinct"]
+    /// The function with its bound constants, as EXPLAIN shows it: `date_trunc('day')`, `round(2)`.
+    var name: String {
+        guard !constants.isEmpty else { return id }
+        let list = constants.map { v in ValueFormatting.text(v, offsetSeconds: 0).map { v.type == .string ? "'\($0)'" : v.type == .interval ? "INTERVAL '\($0)'" : $0 } ?? "NULL" }
+        return id + "(" + list.joined(separator: ", ") + ")"
+    }
+
+    /// The registry entry.
+    var definition: FunctionDefinition { FunctionRegistry.definition(id)! }
+
+    /// Constant `i` as a string (a unit, a field, a format).
+    func text(_ i: Int) -> String {
+        if case .string(let s) = constants[i] { return s }
+        return ""
+    }
+
+    /// Constant `i` as an integer (digits).
+    func integer(_ i: Int) -> Int {
+        if case .int(let n) = constants[i] { return Int(n) }
+        return 0
+    }
+
+    /// The unit of a `date_trunc` call.
+    var dateTruncUnit: TimeMath.Unit? { id == "date_trunc" ? TimeMath.Unit(rawValue: text(0)) : nil }
+    /// The field of a `date_part` call.
+    var datePartField: TimeMath.Field? { id == "date_part" ? TimeMath.Field(rawValue: text(0)) : nil }
+    /// The format of a `strftime` call.
+    var strftimeFormat: String? { id == "strftime" ? text(0) : nil }
 }
 
 /// The aggregate functions.

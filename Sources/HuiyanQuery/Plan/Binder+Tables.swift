@@ -103,7 +103,10 @@ extension Binder {
 
     /// A column reference, qualified or not, resolved among the tables in scope.
     func resolveColumn(_ qualifier: Identifier?, _ name: Identifier) throws -> BoundExpression {
+        // current_date and current_timestamp are written without parentheses; a column of that name comes first.
+        let current = qualifier == nil && !name.quoted ? FunctionRegistry.currentTime(name.name.lowercased(), micros: statementMicros, offsetSeconds: offsetSeconds) : nil
         guard !scope.isEmpty else {
+            if let current { return current }
             throw QueryError("column \"\(name.name)\" cannot be used without a FROM clause", at: name.range)
         }
         let candidates = try qualifier.map { [try scopeTable($0)] } ?? scope
@@ -113,6 +116,7 @@ extension Binder {
             throw QueryError("column \"\(name.name)\" is ambiguous: it is in \(tables); qualify it, e.g. \(matches[0].0.qualifier).\(name.name)", at: name.range)
         }
         guard let (table, index) = matches.first else {
+            if let current { return current }
             var message = candidates.count == 1
                 ? "column \"\(name.name)\" does not exist in table \"\(candidates[0].schema.name)\""
                 : "column \"\(name.name)\" does not exist"

@@ -1,3 +1,4 @@
+import Foundation
 import HuiyanIngest
 import HuiyanStorage
 
@@ -7,6 +8,8 @@ struct Binder {
     let database: Database
     let offsetSeconds: Int
     let sql: String
+    /// now() and current_date: the instant the statement was bound, µs since the epoch (one for all its calls).
+    let statementMicros = Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down))
 
     /// A table in FROM: its columns are `base + i` in bound expressions.
     struct ScopeTable {
@@ -248,6 +251,12 @@ struct Binder {
             return .constant(try literalValue(literal, range), type: try literalValue(literal, range).type)
 
         case .typedLiteral(let typeName, let text, let range):
+            if typeName.name.uppercased() == "INTERVAL" {
+                guard let (months, micros) = IntervalParsing.parse(text) else {
+                    throw QueryError("not an interval: '\(text)' (e.g. '7 days', '1 month', '2 hours 30 minutes', '1 day 03:00:00')", at: range)
+                }
+                return .constant(.interval(months: months, micros: micros), type: .interval)
+            }
             guard let type = SQLType(typeName: typeName.name), type == .date || type == .timestamp else {
                 throw QueryError("\(typeName.name) literals are not supported", at: typeName.range)
             }
@@ -263,7 +272,7 @@ struct Binder {
                 guard x.type.isNumeric || x.type == .null else { throw QueryError("cannot apply + to \(x.type)", at: range) }
                 return x
             case .negate:
-                guard x.type.isNumeric || x.type == .null else { throw QueryError("cannot negate a \(x.type) value", at: range) }
+                guard x.type.isNumeric || x.type == .null || x.type == .interval else { throw QueryError("cannot negate a \(x.type) value", at: range) }
                 if case .constant(let v, let t) = x { return .constant(try negateConstant(v, t, at: range), type: t) }
                 return .negate(x, type: x.type)
             }
@@ -286,6 +295,10 @@ struct Binder {
                 let bound = try bind(item)
                 if value.type == .null { continue }
                 if case .constant(let v, let t) = bound {
+                    // An exact constant with more places than the value's type (0.125 for money) equals none
+                    // of its values: converting it would round it onto one.
+                    if let places = t.decimalScale, let held = value.type == .int64 ? 0 : value.type.decimalScale, places > held,
+                       let units = v.units, units % DecimalMath.power(places - held) != 0 { continue }
                     constants.append(try coerceConstant(v, from: t, to: value.type, at: item.range))
                 } else {
                     others.append(try bindComparison(.equal, x, item, range))
@@ -322,7 +335,7 @@ struct Binder {
 
         case .cast(let x, let typeName, _):
             guard let type = SQLType(typeName: typeName.name) else {
-                throw QueryError("unknown type \(typeName.name) (types: BOOLEAN, BIGINT, DOUBLE, DECIMAL(18,2), VARCHAR, TIMESTAMP, DATE)", at: typeName.range)
+                throw QueryError("unknown type \(typeName.name) (types: BOOLEAN, BIGINT, DOUBLE, DECIMAL(18,s) for s in 2…18, VARCHAR, TIMESTAMP, DATE)", at: typeName.range)
             }
             return try convert(try bind(x), to: type, at: x.range, explicit: true)
 
@@ -331,7 +344,10 @@ struct Binder {
                 throw QueryError("unknown field \(field.name) for EXTRACT (year, quarter, month, day, hour, minute, second, dow, doy, week, epoch)", at: field.range)
             }
             let value = try bind(x)
-            return try datePart(f, value, at: x.range)
+            guard value.type == .timestamp || value.type == .date else {
+                throw QueryError("EXTRACT needs a TIMESTAMP or DATE, not \(value.type)", at: x.range)
+            }
+            return .function(ScalarFunction("date_part", constants: [.string(f.rawValue)]), [value], type: .int64)
 
         case .function(let call):
             return try bindFunction(call)
@@ -340,11 +356,13 @@ struct Binder {
 
     private func negateConstant(_ v: Value, _ type: SQLType, at range: SourceRange) throws -> Value {
         switch v {
-        case .int(let i), .money(let i):
+        case .int(let i), .money(let i), .decimal(let i, _):
             let (negated, overflow) = Int64(0).subtractingReportingOverflow(i)
             if overflow { throw QueryError("\(type) overflow in -", at: range) }
+            if case .decimal(_, let scale) = v { return .decimal(negated, scale: scale) }
             return type == .money ? .money(negated) : .int(negated)
         case .double(let d): return .double(-d)
+        case .interval(let months, let micros): return .interval(months: -months, micros: -micros)
         default: return v
         }
     }
@@ -356,8 +374,13 @@ struct Binder {
         case .integer(let i): return .int(i)
         case .string(let s): return .string(s)
         case .decimal(let text):
-            // Two decimals or fewer: exact (money); otherwise a double.
+            // Two decimals or fewer: exact money; 3 to 18 an exact decimal of that scale; otherwise (an exponent,
+            // more digits than 18) a double.
             if let fen = Self.exactFen(text) { return .money(fen) }
+            if let scale = DecimalMath.writtenScale(text), scale > 2, scale <= DecimalMath.maxScale,
+               let units = DecimalMath.parse(text, scale: scale) {
+                return .decimal(units, scale: scale)
+            }
             guard let d = Double(text) else { throw QueryError("not a number: \(text)", at: range) }
             return .double(d)
         }
@@ -413,18 +436,28 @@ struct Binder {
         let arith: ArithmeticOperator = op == .add ? .add : op == .subtract ? .subtract : op == .multiply ? .multiply : op == .divide ? .divide : .modulo
         let ta = a.type == .null ? b.type : a.type
         let tb = b.type == .null ? a.type : b.type
+        if let timed = try timeArithmetic(arith, a, b, ta, tb, range) { return timed }
         guard (ta.isNumeric || ta == .null) && (tb.isNumeric || tb == .null) else {
             throw QueryError("cannot apply \(op.rawValue) to \(a.type) and \(b.type)", at: range)
         }
-        // Division is always DOUBLE (as in DuckDB); money times an integer stays money.
+        // BIGINT and DECIMAL stay exact, as PostgreSQL's numeric: a product keeps the sum of the scales, a
+        // quotient has at least DecimalMath.quotientScale decimals. A DOUBLE operand makes the result DOUBLE;
+        // BIGINT / BIGINT is DOUBLE (as in DuckDB).
+        let exact = (ta.isDecimal || tb.isDecimal) && (ta.isDecimal || ta == .int64) && (tb.isDecimal || tb == .int64)
+        if exact && (arith == .multiply || arith == .divide) {
+            let sa = ta.decimalScale ?? 0, sb = tb.decimalScale ?? 0
+            let scale = arith == .multiply ? sa + sb : Swift.max(DecimalMath.quotientScale, sa, sb)
+            guard let type = SQLType.decimal(scale: scale) else {
+                throw QueryError("the product of \(ta) and \(tb) needs \(scale) decimals, more than 18: round or cast an operand first", at: range)
+            }
+            let x = try convert(a, to: ta, at: range), y = try convert(b, to: tb, at: range)
+            if case .constant(let va, _) = x, case .constant(let vb, _) = y, let folded = Evaluator.foldExact(arith, va, vb, scale) {
+                return .constant(folded, type: type)
+            }
+            return .arithmetic(arith, x, y, type: type)
+        }
         if arith == .divide {
             return .arithmetic(.divide, try convert(a, to: .float64, at: range), try convert(b, to: .float64, at: range), type: .float64)
-        }
-        if arith == .multiply && ((ta == .money && tb == .int64) || (ta == .int64 && tb == .money)) {
-            return .arithmetic(.multiply, a, b, type: .money)
-        }
-        if arith == .multiply && ta == .money && tb == .money {
-            return .arithmetic(.multiply, try convert(a, to: .float64, at: range), try convert(b, to: .float64, at: range), type: .float64)
         }
         // The remainder of two amounts in fen is an amount in fen: money % money stays money, exact.
         let type = try unify(ta, tb, at: range, what: "operands of \(op.rawValue)")
@@ -433,6 +466,64 @@ struct Binder {
             return .constant(folded, type: type)
         }
         return .arithmetic(arith, x, y, type: type)
+    }
+
+    /// Arithmetic on times: TIMESTAMP or DATE ± INTERVAL (months in the database's zone) is a TIMESTAMP,
+    /// TIMESTAMP − TIMESTAMP an INTERVAL, DATE ± BIGINT a DATE, DATE − DATE the BIGINT days between,
+    /// INTERVAL ± INTERVAL an INTERVAL. Nil when no operand is a time.
+    func timeArithmetic(_ op: ArithmeticOperator, _ a: BoundExpression, _ b: BoundExpression, _ ta: SQLType, _ tb: SQLType,
+                                _ range: SourceRange) throws -> BoundExpression? {
+        let times: Set<SQLType> = [.timestamp, .date, .interval]
+        guard times.contains(ta) || times.contains(tb) else { return nil }
+        let fail = QueryError("cannot apply \(op.rawValue) to \(a.type) and \(b.type)", at: range)
+        func typed(_ e: BoundExpression, _ t: SQLType) throws -> BoundExpression { try convert(e, to: t, at: range) }
+        switch (op, ta, tb) {
+        case (.add, .interval, .timestamp), (.add, .interval, .date):
+            return try timeArithmetic(.add, b, a, tb, ta, range)
+        case (.add, .timestamp, .interval), (.subtract, .timestamp, .interval), (.add, .date, .interval), (.subtract, .date, .interval):
+            let t = try typed(a, .timestamp)
+            if case .constant(.interval(let months, let micros), _) = b {
+                let sign: Int64 = op == .add ? 1 : -1
+                return .function(ScalarFunction("date_add", constants: [.interval(months: sign * months, micros: sign * micros)]), [t], type: .timestamp)
+            }
+            return .arithmetic(op, t, try typed(b, .interval), type: .timestamp)
+        case (.subtract, .timestamp, .timestamp), (.subtract, .timestamp, .date), (.subtract, .date, .timestamp):
+            return .arithmetic(.subtract, try typed(a, .timestamp), try typed(b, .timestamp), type: .interval)
+        case (.subtract, .date, .date):
+            return .arithmetic(.subtract, a, b, type: .int64)
+        case (.add, .date, .int64), (.subtract, .date, .int64):
+            return .arithmetic(op, a, try typed(b, .int64), type: .date)
+        case (.add, .int64, .date):
+            return .arithmetic(.add, b, a, type: .date)
+        case (.multiply, .int64, .interval):
+            return try timeArithmetic(.multiply, b, a, tb, ta, range)
+        case (.multiply, .interval, .int64), (.divide, .interval, .int64):
+            // Scaling a length of time: months only in a constant, scaled exactly.
+            let n = try typed(b, .int64)
+            if case .constant(.interval(let months, let micros), _) = a, case .constant(let v, _) = n {
+                guard case .int(let k) = v else { return .constant(.null, type: .interval) }
+                if op == .multiply {
+                    let (m, o1) = months.multipliedReportingOverflow(by: k), (u, o2) = micros.multipliedReportingOverflow(by: k)
+                    guard !o1, !o2 else { throw QueryError("INTERVAL overflow in *", at: range) }
+                    return .constant(.interval(months: m, micros: u), type: .interval)
+                }
+                guard k != 0 else { return .constant(.null, type: .interval) }
+                guard months % k == 0 else { throw QueryError("an INTERVAL of \(months) months cannot be divided by \(k) exactly", at: range) }
+                return .constant(.interval(months: months / k, micros: DecimalMath.roundDiv(micros, k)), type: .interval)
+            }
+            if case .constant(.interval(let months, _), _) = a, months != 0 {
+                throw QueryError("an INTERVAL of months can be scaled by a constant only", at: range)
+            }
+            return .arithmetic(op, try typed(a, .interval), n, type: .interval)
+        case (.add, .interval, .interval), (.subtract, .interval, .interval):
+            if case .constant(.interval(let m1, let u1), _) = a, case .constant(.interval(let m2, let u2), _) = b {
+                let sign: Int64 = op == .add ? 1 : -1
+                return .constant(.interval(months: m1 + sign * m2, micros: u1 + sign * u2), type: .interval)
+            }
+            return .arithmetic(op, try typed(a, .interval), try typed(b, .interval), type: .interval)
+        default:
+            throw fail
+        }
     }
 
     private mutating func bindComparison(_ op: ComparisonOperator, _ left: Expression, _ right: Expression, _ range: SourceRange) throws -> BoundExpression {
@@ -449,13 +540,18 @@ struct Binder {
     }
 
     /// The common type of two operands.
-    private func unify(_ a: SQLType, _ b: SQLType, at range: SourceRange, what: String) throws -> SQLType {
+    func unify(_ a: SQLType, _ b: SQLType, at range: SourceRange, what: String) throws -> SQLType {
         if a == b { return a }
         if a == .null { return b }
         if b == .null { return a }
+        // Exact numbers meet at the larger scale; with a DOUBLE they are DOUBLE.
+        if a.isDecimal || b.isDecimal, let sa = a == .int64 ? 0 : a.decimalScale, let sb = b == .int64 ? 0 : b.decimalScale {
+            return SQLType.decimal(scale: Swift.max(sa, sb, 2))!
+        }
         switch (a, b) {
-        case (.int64, .float64), (.float64, .int64), (.money, .float64), (.float64, .money): return .float64
-        case (.int64, .money), (.money, .int64): return .money
+        case (.int64, .float64), (.float64, .int64): return .float64
+        case (.float64, _) where b.isDecimal: return .float64
+        case (_, .float64) where a.isDecimal: return .float64
         case (.date, .timestamp), (.timestamp, .date): return .timestamp
         default:
             throw QueryError("cannot compare or combine \(a) with \(b) in \(what)", at: range)
@@ -464,7 +560,7 @@ struct Binder {
 
     /// Converts an expression to a type: implicit conversions (numeric widening, date → timestamp) always,
     /// the others only for an explicit CAST.
-    private func convert(_ e: BoundExpression, to type: SQLType, at range: SourceRange, explicit: Bool = false) throws -> BoundExpression {
+    func convert(_ e: BoundExpression, to type: SQLType, at range: SourceRange, explicit: Bool = false) throws -> BoundExpression {
         if e.type == type { return e }
         if case .constant(let v, let t) = e {
             if explicit, case .string(let s) = v { return .constant(try convertString(s, to: type, at: range), type: type) }
@@ -473,7 +569,10 @@ struct Binder {
         if e.type == .null { return .constant(.null, type: type) }
         let implicit: Bool
         switch (e.type, type) {
-        case (.int64, .float64), (.int64, .money), (.money, .float64), (.date, .timestamp): implicit = true
+        case (.int64, .float64), (.date, .timestamp): implicit = true
+        case (.int64, _) where type.isDecimal: implicit = true
+        case (_, .float64) where e.type.isDecimal: implicit = true
+        case (_, _) where e.type.isDecimal && type.isDecimal: implicit = type.decimalScale! >= e.type.decimalScale!
         default: implicit = false
         }
         guard implicit || explicit else {
@@ -496,7 +595,7 @@ struct Binder {
         }
     }
 
-    private func convertString(_ s: String, to type: SQLType, at range: SourceRange) throws -> Value {
+    func convertString(_ s: String, to type: SQLType, at range: SourceRange) throws -> Value {
         do {
             return try Evaluator.castValue(.string(s), to: type, offsetSeconds: offsetSeconds)
         } catch let error as QueryError {
@@ -504,16 +603,9 @@ struct Binder {
         }
     }
 
-    private func datePart(_ field: TimeMath.Field, _ value: BoundExpression, at range: SourceRange) throws -> BoundExpression {
-        guard value.type == .timestamp || value.type == .date else {
-            throw QueryError("EXTRACT needs a TIMESTAMP or DATE, not \(value.type)", at: range)
-        }
-        return .function(.datePart(field), [value], type: .int64)
-    }
-
     private mutating func bindFunction(_ call: FunctionCall) throws -> BoundExpression {
         let name = call.name.name.lowercased()
-        if let kind = aggregateKind(name, call) {
+        if var kind = aggregateKind(name, call) {
             guard aggregatesAllowed else {
                 throw QueryError("aggregate functions are not allowed in \(clause)", at: call.range)
             }
@@ -530,10 +622,21 @@ struct Binder {
                 }
                 argument = try bind(call.arguments[0])
             }
-            let filter = try call.filter.map { f -> BoundExpression in
+            if kind == .avg, let a = argument, case .decimal = a.type { argument = .cast(a, to: .float64) }
+            var filter = try call.filter.map { f -> BoundExpression in
                 let b = try bind(f)
                 try requireBoolean(b, f.range, "FILTER")
                 return b
+            }
+            // Shorthands of the aggregates above: count_if(c) is count(*) FILTER (WHERE c); bool_and and
+            // bool_or are min and max of booleans; any_value is min (one of the values, the same every time).
+            if ["count_if", "bool_and", "bool_or"].contains(name), let a = argument {
+                try requireBoolean(a, call.arguments[0].range, name)
+            }
+            if name == "count_if", let a = argument {
+                kind = .countStar
+                filter = filter.map { .and([$0, a]) } ?? a
+                argument = nil
             }
             let type: SQLType
             switch kind {
@@ -559,93 +662,13 @@ struct Binder {
         guard call.filter == nil, !call.distinct, !call.star else {
             throw QueryError("\(name) is not an aggregate function", at: call.range)
         }
-        let args = try call.arguments.map { try bind($0) }
-        func arity(_ n: ClosedRange<Int>) throws {
-            guard n.contains(args.count) else {
-                throw QueryError("\(name) takes \(n.lowerBound == n.upperBound ? "\(n.lowerBound)" : "\(n.lowerBound) to \(n.upperBound)") argument(s), not \(args.count)", at: call.range)
-            }
-        }
-        func stringConstant(_ i: Int) throws -> String {
-            guard case .constant(.string(let s), _) = args[i] else {
-                throw QueryError("argument \(i + 1) of \(name) must be a string literal", at: call.arguments[i].range)
-            }
-            return s
-        }
-        func temporal(_ i: Int) throws -> BoundExpression {
-            var a = args[i]
-            if case .constant(.string(let s), _) = a { a = .constant(try convertString(s, to: .timestamp, at: call.arguments[i].range), type: .timestamp) }
-            guard a.type == .timestamp || a.type == .date else {
-                throw QueryError("\(name) needs a TIMESTAMP or DATE, not \(a.type)", at: call.arguments[i].range)
-            }
-            return a
-        }
-        switch name {
-        case "date_trunc", "datetrunc":
-            try arity(2...2)
-            guard let unit = TimeMath.Unit(name: try stringConstant(0)) else {
-                throw QueryError("unknown unit '\(try stringConstant(0))' for date_trunc (second, minute, hour, day, week, month, quarter, year)", at: call.arguments[0].range)
-            }
-            let value = try temporal(1)
-            return .function(.dateTrunc(unit), [value], type: value.type == .date && ![.second, .minute, .hour].contains(unit) ? .date : .timestamp)
-        case "date_part", "datepart":
-            try arity(2...2)
-            guard let field = TimeMath.Field(name: try stringConstant(0)) else {
-                throw QueryError("unknown field '\(try stringConstant(0))' for date_part", at: call.arguments[0].range)
-            }
-            return try datePart(field, try temporal(1), at: call.arguments[1].range)
-        case "year", "quarter", "month", "day", "hour", "minute", "second", "dayofweek", "dow", "dayofyear", "week":
-            try arity(1...1)
-            return try datePart(TimeMath.Field(name: name)!, try temporal(0), at: call.arguments[0].range)
-        case "date":
-            try arity(1...1)
-            return try convert(args[0], to: .date, at: call.arguments[0].range, explicit: true)
-        case "strftime":
-            try arity(2...2)
-            let value = try temporal(0)
-            let format = try stringConstant(1)
-            if let unknown = TimeMath.unknownStrftimeDirective(format) {
-                let known = TimeMath.strftimeDirectives.sorted().map { "%\($0)" }.joined(separator: " ")
-                throw QueryError("strftime does not know \(unknown) (it knows \(known))", at: call.arguments[1].range)
-            }
-            return .function(.strftime(format), [try convert(value, to: .timestamp, at: call.range)], type: .string)
-        case "coalesce", "ifnull":
-            guard !args.isEmpty else { throw QueryError("coalesce takes at least one argument", at: call.range) }
-            var type = SQLType.null
-            for (i, a) in args.enumerated() { type = try unify(type, a.type, at: call.arguments[i].range, what: "coalesce") }
-            return .function(.coalesce, try args.enumerated().map { try convert($1, to: type, at: call.arguments[$0].range) }, type: type)
-        case "nullif":
-            try arity(2...2)
-            let type = try unify(args[0].type, args[1].type, at: call.range, what: "nullif")
-            return .function(.nullIf, [try convert(args[0], to: type, at: call.range), try convert(args[1], to: type, at: call.range)], type: type)
-        case "lower", "upper", "length":
-            try arity(1...1)
-            guard args[0].type == .string || args[0].type == .null else {
-                throw QueryError("\(name) needs a VARCHAR, not \(args[0].type)", at: call.arguments[0].range)
-            }
-            let f: ScalarFunction = name == "lower" ? .lower : name == "upper" ? .upper : .length
-            return .function(f, args, type: name == "length" ? .int64 : .string)
-        case "abs":
-            try arity(1...1)
-            if args[0].type == .null { return .constant(.null, type: .null) }
-            guard args[0].type.isNumeric else { throw QueryError("abs needs a number, not \(args[0].type)", at: call.range) }
-            return .function(.abs, args, type: args[0].type)
-        case "round":
-            try arity(1...2)
-            var digits = 0
-            if args.count == 2 {
-                guard case .constant(.int(let d), _) = args[1] else {
-                    throw QueryError("the digits of round must be an integer literal", at: call.arguments[1].range)
-                }
-                digits = Int(d)
-            }
-            if args[0].type == .null { return .constant(.null, type: .null) }
-            guard args[0].type.isNumeric else { throw QueryError("round needs a number, not \(args[0].type)", at: call.range) }
-            return .function(.round(digits: digits), [args[0]], type: args[0].type == .int64 ? .int64 : args[0].type)
-        default:
+        guard let definition = FunctionRegistry.definition(name) else {
             var message = "unknown function \(call.name.name)"
-            if let guess = QueryError.suggestion(for: name, among: ScalarFunction.knownNames) { message += " — did you mean \(guess)?" }
+            if let guess = QueryError.suggestion(for: name, among: FunctionRegistry.knownNames) { message += " — did you mean \(guess)?" }
             throw QueryError(message, at: call.name.range)
         }
+        let args = try call.arguments.map { try bind($0) }
+        return try definition.bind(FunctionBinding(name: name, id: definition.names[0], arguments: args, call: call, binder: self))
     }
 
     private func aggregateKind(_ name: String, _ call: FunctionCall) -> AggregateKind? {
@@ -658,6 +681,9 @@ struct Binder {
         case "min": return .min
         case "max": return .max
         case "approx_count_distinct": return .approxCountDistinct
+        case "count_if": return .count
+        case "bool_and", "any_value", "arbitrary": return .min
+        case "bool_or": return .max
         default: return nil
         }
     }

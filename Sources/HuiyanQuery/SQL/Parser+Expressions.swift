@@ -414,6 +414,15 @@ extension Parser {
         var height = 0
         if accept(.star) != nil {
             call.star = true
+        } else if !call.name.quoted && call.name.name.lowercased() == "position" && !isSymbol(.rightParen) {
+            // position(part IN text): the part binds tighter than IN; the call is position(text, part).
+            let part = try binary(Precedence.concat)
+            guard accept(.in) != nil else { throw syntaxError(expected: "IN in position(part IN text)") }
+            let text = try expression()
+            call.arguments = [text.expr, part.expr]
+            height = Swift.max(part.height, text.height)
+        } else if !call.name.quoted && ["substring", "substr"].contains(call.name.name.lowercased()) && !isSymbol(.rightParen) {
+            height = try substringArguments(of: &call)
         } else if !isSymbol(.rightParen) {
             height = try arguments(of: &call)
         }
@@ -442,6 +451,40 @@ extension Parser {
             call.arguments.append(argument.expr)
             height = Swift.max(height, argument.height)
         } while try acceptComma()
+        return height
+    }
+
+    /// `substring(text, start [, length])`, or as SQL writes it, `substring(text FROM start [FOR length])` and
+    /// `substring(text FOR length)`; returns the arguments' height.
+    private mutating func substringArguments(of call: inout FunctionCall) throws(SQLError) -> Int {
+        let text = try expression()
+        call.arguments = [text.expr]
+        var height = text.height
+        func isFor(_ token: Token) -> Bool {
+            if case .identifier(let word) = token.kind { return word.lowercased() == "for" }
+            return false
+        }
+        guard isKeyword(.from) || isFor(current) else {
+            while try acceptComma() {
+                let argument = try expression()
+                call.arguments.append(argument.expr)
+                height = Swift.max(height, argument.height)
+            }
+            return height
+        }
+        if accept(.from) != nil {
+            let start = try expression()
+            call.arguments.append(start.expr)
+            height = Swift.max(height, start.height)
+        } else {
+            call.arguments.append(.literal(.integer(1), range: current.range))
+        }
+        if isFor(current) {
+            _ = advance()
+            let length = try expression()
+            call.arguments.append(length.expr)
+            height = Swift.max(height, length.height)
+        }
         return height
     }
 

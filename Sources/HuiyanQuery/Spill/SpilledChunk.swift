@@ -174,11 +174,15 @@ extension SQLType {
         case .string: return 5
         case .timestamp: return 6
         case .date: return 7
+        case .decimal(let scale): return 8 + UInt8(scale)     // 11…26
+        case .interval: return 27
         }
     }
 
     init?(spillTag: UInt8) {
         let all: [SQLType] = [.null, .boolean, .int64, .float64, .money, .string, .timestamp, .date]
+        if spillTag == 27 { self = .interval; return }
+        if spillTag >= 8, let type = SQLType.decimal(scale: Int(spillTag) - 8) { self = type; return }
         guard Int(spillTag) < all.count else { return nil }
         self = all[Int(spillTag)]
     }

@@ -1,21 +1,61 @@
 import HuiyanStorage
 
 /// The types of SQL values.
-public enum SQLType: String, Sendable, Equatable, CustomStringConvertible {
-    case boolean = "BOOLEAN"
-    case int64 = "BIGINT"
-    case float64 = "DOUBLE"
+public enum SQLType: Sendable, Hashable, CustomStringConvertible {
+    case boolean
+    case int64
+    case float64
     /// Exact money: Int64 fen, shown as yuan with two decimals (DECIMAL(18,2)).
-    case money = "DECIMAL(18,2)"
-    case string = "VARCHAR"
+    case money
+    /// An exact decimal of 3 to 18 decimals (`scale`): Int64 units of 10^-scale (products of money and
+    /// rates, quotients). Scale 2 is always `money`: build through `decimal(scale:)`.
+    case decimal(Int)
+    case string
     /// Microseconds since the epoch, UTC; shown in the database's zone.
-    case timestamp = "TIMESTAMP"
+    case timestamp
     /// Days since 1970-01-01 in the database's zone.
-    case date = "DATE"
+    case date
+    /// A length of time: microseconds in vectors (a day is 24 hours: the database's zone is a fixed offset);
+    /// a constant may also hold calendar months (`Value.interval`).
+    case interval
     /// The type of a bare NULL literal: converts to anything.
-    case null = "NULL"
+    case null
+
+    /// The type's SQL name.
+    public var rawValue: String {
+        switch self {
+        case .boolean: return "BOOLEAN"
+        case .int64: return "BIGINT"
+        case .float64: return "DOUBLE"
+        case .money: return "DECIMAL(18,2)"
+        case .decimal(let scale): return "DECIMAL(18,\(scale))"
+        case .string: return "VARCHAR"
+        case .timestamp: return "TIMESTAMP"
+        case .date: return "DATE"
+        case .interval: return "INTERVAL"
+        case .null: return "NULL"
+        }
+    }
 
     public var description: String { rawValue }
+
+    /// The exact decimal type of a scale (2: money); nil past 18.
+    static func decimal(scale: Int) -> SQLType? {
+        guard scale >= 2, scale <= DecimalMath.maxScale else { return nil }
+        return scale == 2 ? .money : .decimal(scale)
+    }
+
+    /// Decimals of an exact decimal type (money: 2); nil for the others.
+    public var decimalScale: Int? {
+        switch self {
+        case .money: return 2
+        case .decimal(let s): return s
+        default: return nil
+        }
+    }
+
+    /// Whether the type is an exact decimal (money among them).
+    public var isDecimal: Bool { decimalScale != nil }
 
     /// The SQL type of a stored column.
     public init(_ type: ColumnType) {
@@ -29,7 +69,7 @@ public enum SQLType: String, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var isNumeric: Bool { self == .int64 || self == .float64 || self == .money }
+    public var isNumeric: Bool { self == .int64 || self == .float64 || isDecimal }
 
     /// Whether values live in the integer lane of a vector (everything but doubles).
     var usesIntegers: Bool { self != .float64 }
@@ -48,9 +88,13 @@ public enum SQLType: String, Sendable, Equatable, CustomStringConvertible {
         default:
             if name.hasPrefix("VARCHAR(") { self = .string; return }
             if name.hasPrefix("DECIMAL(") || name.hasPrefix("NUMERIC(") {
-                // Any DECIMAL(p,2) is money; other scales are not exact in fen.
-                if name.hasSuffix(",2)") { self = .money; return }
-                return nil
+                // DECIMAL(p,2) is money; DECIMAL(p,s) for s in 3…18 an exact decimal of that scale.
+                let inside = name.dropFirst(8).dropLast()
+                let parts = inside.split(separator: ",", omittingEmptySubsequences: false)
+                guard name.hasSuffix(")"), parts.count == 2, let precision = Int(parts[0]), let scale = Int(parts[1]),
+                      precision >= scale, precision <= 38, let type = SQLType.decimal(scale: scale) else { return nil }
+                self = type
+                return
             }
             return nil
         }
@@ -65,7 +109,7 @@ public enum SQLType: String, Sendable, Equatable, CustomStringConvertible {
         case .money: return .money
         case .string: return .string
         case .timestamp: return .timestamp
-        case .date, .null: return nil
+        case .date, .null, .decimal, .interval: return nil
         }
     }
 }

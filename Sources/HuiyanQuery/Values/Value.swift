@@ -6,11 +6,15 @@ public enum Value: Sendable, Hashable {
     case double(Double)
     /// Fen.
     case money(Int64)
+    /// Units of 10^-scale, scale 3…18 (scale 2 is `money`: build through `exact(_:scale:)`).
+    case decimal(Int64, scale: Int)
     case string(String)
     /// Microseconds since the epoch, UTC.
     case timestamp(Int64)
     /// Days since 1970-01-01.
     case date(Int64)
+    /// Calendar months and microseconds (days count 24 hours); months only in constants.
+    case interval(months: Int64, micros: Int64)
 
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
@@ -21,9 +25,24 @@ public enum Value: Sendable, Hashable {
         case .int: return .int64
         case .double: return .float64
         case .money: return .money
+        case .decimal(_, let scale): return .decimal(scale)
         case .string: return .string
         case .timestamp: return .timestamp
         case .date: return .date
+        case .interval: return .interval
+        }
+    }
+
+    /// An exact decimal of `units` × 10^-scale (scale 2: money).
+    static func exact(_ units: Int64, scale: Int) -> Value {
+        scale == 2 ? .money(units) : .decimal(units, scale: scale)
+    }
+
+    /// The integer lane of an exact number: a BIGINT, or a decimal's units.
+    var units: Int64? {
+        switch self {
+        case .int(let v), .money(let v), .decimal(let v, _): return v
+        default: return nil
         }
     }
 
@@ -33,6 +52,7 @@ public enum Value: Sendable, Hashable {
         case .int(let v): return Double(v)
         case .double(let v): return v
         case .money(let v): return Double(v) / 100
+        case .decimal(let v, let scale): return Double(v) / Double(DecimalMath.power(scale))
         case .bool(let v): return v ? 1 : 0
         default: return nil
         }

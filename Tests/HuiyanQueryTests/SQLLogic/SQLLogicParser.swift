@@ -65,8 +65,8 @@ enum SQLLogicParser {
             case "query":
                 guard words.count == 2 || words.count == 3 else { throw ParseError(line: number, message: "expected `query <types> [nosort|rowsort]`") }
                 let types = words[1]
-                guard types.allSatisfy({ "TIRMSDB?".contains($0) }) else {
-                    throw ParseError(line: number, message: "unknown column type letter in \(types) (T I R M S D B ?)")
+                guard types.allSatisfy({ "TIRMSDBV?".contains($0) }) else {
+                    throw ParseError(line: number, message: "unknown column type letter in \(types) (T I R M S D B V ?)")
                 }
                 var sort = SQLLogicSort.nosort
                 if words.count == 3 {

@@ -179,6 +179,10 @@ final class SQLLogicRunner {
 
     /// A value as the expected rows write it: Huiyan's own text, NULL as `NULL`, the empty string as `(empty)`.
     static func text(_ value: Value, offsetSeconds: Int) -> String {
+        // A decimal whose digits past the second are zeros is written as money, as tools/make-sqllogic does.
+        if case .decimal(let units, let scale) = value, units % DecimalMath.power(scale - 2) == 0 {
+            return ValueFormatting.money(units / DecimalMath.power(scale - 2))
+        }
         guard let text = ValueFormatting.text(value, offsetSeconds: offsetSeconds) else { return "NULL" }
         return text.isEmpty ? "(empty)" : text
     }
@@ -188,16 +192,17 @@ final class SQLLogicRunner {
         rows.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
-    /// The letter of each result type: T VARCHAR, I BIGINT, R DOUBLE, M DECIMAL(18,2), S TIMESTAMP, D DATE, B BOOLEAN.
+    /// The letter of each result type: T VARCHAR, I BIGINT, R DOUBLE, M DECIMAL (any scale), S TIMESTAMP, D DATE, B BOOLEAN, V INTERVAL.
     static func letter(_ type: SQLType) -> Character? {
         switch type {
         case .string: return "T"
         case .int64: return "I"
         case .float64: return "R"
-        case .money: return "M"
+        case .money, .decimal: return "M"
         case .timestamp: return "S"
         case .date: return "D"
         case .boolean: return "B"
+        case .interval: return "V"
         case .null: return nil
         }
     }
