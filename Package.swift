@@ -20,15 +20,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries (Debian: liblz4-dev, libxxhash-dev, libedit-dev).
+        // System libraries (Debian: liblz4-dev, libxxhash-dev, libedit-dev, zlib1g-dev).
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Storage: types, column data, encodings, LZ4 codec, segments, tables. Knows nothing of SQL or feeds.
         .target(name: "HuiyanStorage", dependencies: ["CLZ4", "CXXHash"], swiftSettings: hotPathSettings),
-        // Ingest: CSV / NDJSON readers, value parsing, validation, rejects → segments.
-        .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage"], swiftSettings: hotPathSettings),
+        // Ingest: CSV / NDJSON readers (gzip and GBK feeds decoded as read), value parsing, validation, rejects → segments.
+        .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
         // The Hengyang domain: catalogs (CSV resources a user can read and extend) and the demo-feed generator.
         .target(name: "HuiyanTourism", resources: [.copy("Catalogs")]),
         // The query core: SQL parser, binder, vectorized executor. Knows storage and ingest (COPY), not the CLI.

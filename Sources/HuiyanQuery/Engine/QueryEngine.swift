@@ -117,6 +117,9 @@ public final class QueryEngine {
             throw QueryError("file access is off (--no-file-access, or the database's setting): COPY cannot read '\(copy.path)'; "
                 + "load files with `huiyan ingest` instead", at: copy.range)
         }
+        guard copy.path != Ingestor.standardInput else {
+            throw QueryError("COPY reads files; standard input is read by `huiyan ingest TABLE -`", at: copy.range)
+        }
         var options = IngestOptions()
         // Ctrl-C and --timeout reach the reading and parsing (checked before every read of the file).
         options.cancellation = { try context.check() }
@@ -129,13 +132,18 @@ public final class QueryEngine {
                     throw QueryError("unknown FORMAT \(value) (csv or ndjson)", at: copy.range)
                 }
                 options.format = format
+            case "encoding":
+                guard let encoding = FeedEncoding(name: value) else {
+                    throw QueryError("unknown ENCODING \(value) (utf-8, gbk or gb18030)", at: copy.range)
+                }
+                options.encoding = encoding
             case "strict": options.strict = flag
             case "force": options.force = flag
             case "ignore_unknown_columns": options.ignoreUnknownColumns = flag
             case "rejects": options.rejectsPath = value
             case "overwrite": options.replaceRejects = flag
             case "header": break
-            default: throw QueryError("unknown COPY option \(name) (FORMAT, STRICT, FORCE, IGNORE_UNKNOWN_COLUMNS, REJECTS, OVERWRITE)", at: copy.range)
+            default: throw QueryError("unknown COPY option \(name) (FORMAT, ENCODING, STRICT, FORCE, IGNORE_UNKNOWN_COLUMNS, REJECTS, OVERWRITE)", at: copy.range)
             }
         }
         let summary: IngestSummary
