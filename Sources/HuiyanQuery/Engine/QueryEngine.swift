@@ -82,6 +82,14 @@ public final class QueryEngine {
             return try createTable(create)
         case .copy(let copy):
             return try self.copy(copy, context: context)
+        case .copyTo(let copy):
+            return try copyTo(copy, sql: sql, context: context)
+        case .dropTable(let drop):
+            return try dropTable(drop)
+        case .createTableAs(let create):
+            return try createTableAs(create, sql: sql, context: context)
+        case .insert(let insert):
+            return try self.insert(insert, sql: sql, context: context)
         }
     }
 
@@ -161,14 +169,14 @@ public final class QueryEngine {
     }
 
     /// A SELECT bound, optimized and turned into physical operators.
-    private struct PlannedQuery {
+    struct PlannedQuery {
         let query: BoundQuery
         let root: PhysicalOperator
         /// The rules that changed the plan or chose its operators.
         let rules: [OptimizerRule]
     }
 
-    private func plan(_ select: SelectStatement, sql: String, context: QueryContext) throws -> PlannedQuery {
+    func plan(_ select: SelectStatement, sql: String, context: QueryContext) throws -> PlannedQuery {
         let settings = try environmentRules.get().merged(with: context.optimizer)
         var binder = Binder(database: database, offsetSeconds: utcOffsetSeconds, sql: sql, optimizer: settings)
         var query = try binder.bind(select)
