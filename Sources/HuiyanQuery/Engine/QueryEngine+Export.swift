@@ -9,6 +9,16 @@ extension QueryEngine {
     @discardableResult
     public func stream(_ select: SelectStatement, sql: String, context: QueryContext, format: TextFormat,
                        to sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        try stream(select, sql: sql, context: context) { names, _ in
+            let writer = RowTextWriter(format: format, columnNames: names, offsetSeconds: utcOffsetSeconds, sink: sink)
+            try writer.writeHeader()
+            return writer
+        }
+    }
+
+    /// Runs a SELECT into the writer `makeWriter` gives for its columns' names and types.
+    private func stream(_ select: SelectStatement, sql: String, context: QueryContext,
+                        into makeWriter: ([String], [SQLType]) throws -> ChunkSink) throws -> Int {
         CancellationPoll.enter(context)
         let area = SpillArea(databasePath: database.path)
         context.spillArea = area
@@ -18,8 +28,7 @@ extension QueryEngine {
         }
         let planned = try plan(select, sql: sql, context: context)
         let width = planned.query.columnNames.count
-        let writer = RowTextWriter(format: format, columnNames: planned.query.columnNames, offsetSeconds: utcOffsetSeconds, sink: sink)
-        try writer.writeHeader()
+        let writer = try makeWriter(planned.query.columnNames, planned.query.columnTypes)
         try planned.root.stream(in: context) { chunk in
             try context.check()
             try writer.write(chunk, width: width)
@@ -36,25 +45,26 @@ extension QueryEngine {
         guard fileAccess else {
             throw QueryError("file access is off (--no-file-access, or the database's setting): COPY cannot write '\(copy.path)'", at: copy.range)
         }
-        var format = TextFormat(fileName: copy.path)
+        var format = ExportFormat(fileName: copy.path)
         var replacing = false
+        var rowGroupRows = 1 << 20
         for (name, value) in copy.options {
             switch name {
             case "format":
-                if value.lowercased() == "parquet" {
-                    throw QueryError("FORMAT parquet is not supported yet (csv or ndjson)", at: copy.range)
-                }
-                guard let chosen = TextFormat(rawValue: value.lowercased() == "json" ? "ndjson" : value.lowercased()) else {
-                    throw QueryError("unknown FORMAT \(value) (csv or ndjson)", at: copy.range)
+                guard let chosen = ExportFormat(rawValue: value.lowercased() == "json" ? "ndjson" : value.lowercased()) else {
+                    throw QueryError("unknown FORMAT \(value) (csv, ndjson or parquet)", at: copy.range)
                 }
                 format = chosen
             case "overwrite": replacing = ["true", "1", "on", "yes"].contains(value.lowercased())
+            case "row_group_size":
+                guard let rows = Int(value), rows > 0 else { throw QueryError("ROW_GROUP_SIZE must be a positive number of rows", at: copy.range) }
+                rowGroupRows = rows
             case "header": break
-            default: throw QueryError("unknown COPY … TO option \(name) (FORMAT, OVERWRITE)", at: copy.range)
+            default: throw QueryError("unknown COPY … TO option \(name) (FORMAT, OVERWRITE, ROW_GROUP_SIZE)", at: copy.range)
             }
         }
         guard let format else {
-            throw QueryError("cannot tell the format from the file name '\(copy.path)' (.csv, .ndjson, .jsonl, .json); give (FORMAT csv) or (FORMAT ndjson)", at: copy.range)
+            throw QueryError("cannot tell the format from the file name '\(copy.path)' (.csv, .ndjson, .jsonl, .json, .parquet); give (FORMAT csv), (FORMAT ndjson) or (FORMAT parquet)", at: copy.range)
         }
         let select: SelectStatement
         switch copy.source {
@@ -67,7 +77,15 @@ extension QueryEngine {
         }
         let rows: Int
         do {
-            rows = try stream(select, sql: sql, context: context, format: format) { try file.write($0) }
+            let sink: (UnsafeRawBufferPointer) throws -> Void = { try file.write($0) }
+            switch format {
+            case .csv, .ndjson:
+                rows = try stream(select, sql: sql, context: context, format: format == .csv ? .csv : .ndjson, to: sink)
+            case .parquet:
+                rows = try stream(select, sql: sql, context: context) {
+                    try ParquetChunkWriter(columnNames: $0, types: $1, rowGroupRows: rowGroupRows, sink: sink)
+                }
+            }
             try file.commit()
         } catch {
             file.discard()
@@ -79,10 +97,23 @@ extension QueryEngine {
     }
 }
 
-extension TextFormat {
-    /// The format a file name's extension implies: `.csv`; `.ndjson`, `.jsonl`, `.json` (case-insensitive).
+/// What `COPY … TO` writes.
+enum ExportFormat: String {
+    case csv, ndjson, parquet
+
+    /// The format a file name's extension implies: `.csv`; `.ndjson`, `.jsonl`, `.json`; `.parquet`.
     init?(fileName: String) {
+        if fileName.lowercased().hasSuffix(".parquet") { self = .parquet; return }
         guard let format = InputFormat(fileName: fileName) else { return nil }
         self = format == .csv ? .csv : .ndjson
     }
 }
+
+/// Where a query's chunks are written as they come: a text file or stream, a Parquet file.
+protocol ChunkSink: AnyObject {
+    func write(_ chunk: DataChunk, width: Int) throws
+    func finish() throws
+    var rows: Int { get }
+}
+
+extension RowTextWriter: ChunkSink {}
