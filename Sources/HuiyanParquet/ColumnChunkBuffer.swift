@@ -14,6 +14,9 @@ final class ColumnChunkBuffer {
 
     init(_ column: ParquetColumn) { self.column = column }
 
+    /// About how many bytes the buffered values hold.
+    var bytes: Int { levels.count * 4 + (ints.count + doubles.count + codes.count) * 8 + dictionary.byteCount + dictionary.count * 8 }
+
     func reset() {
         levels.removeAll(keepingCapacity: true)
         ints.removeAll(keepingCapacity: true)

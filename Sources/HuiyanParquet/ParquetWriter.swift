@@ -20,6 +20,9 @@ public final class ParquetWriter {
     /// Rows written so far.
     public private(set) var rows = 0
 
+    /// About how many bytes the row group being built holds.
+    public var bufferedBytes: Int { buffers.reduce(0) { $0 + $1.bytes } }
+
     struct ChunkMetadata {
         var encodings: [Int32]
         var valueCount: Int

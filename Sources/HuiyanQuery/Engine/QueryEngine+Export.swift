@@ -19,13 +19,8 @@ extension QueryEngine {
     /// Runs a SELECT into the writer `makeWriter` gives for its columns' names and types.
     private func stream(_ select: SelectStatement, sql: String, context: QueryContext,
                         into makeWriter: ([String], [SQLType]) throws -> ChunkSink) throws -> Int {
-        CancellationPoll.enter(context)
-        let area = SpillArea(databasePath: database.path)
-        context.spillArea = area
-        defer {
-            area.removeAll()
-            context.spillArea = nil
-        }
+        let scope = StatementScope(context: context, databasePath: database.path)
+        defer { scope.end() }
         let planned = try plan(select, sql: sql, context: context)
         let width = planned.query.columnNames.count
         let writer = try makeWriter(planned.query.columnNames, planned.query.columnTypes)
@@ -83,7 +78,7 @@ extension QueryEngine {
                 rows = try stream(select, sql: sql, context: context, format: format == .csv ? .csv : .ndjson, to: sink)
             case .parquet:
                 rows = try stream(select, sql: sql, context: context) {
-                    try ParquetChunkWriter(columnNames: $0, types: $1, rowGroupRows: rowGroupRows, sink: sink)
+                    try ParquetChunkWriter(columnNames: $0, types: $1, rowGroupRows: rowGroupRows, context: context, sink: sink)
                 }
             }
             try file.commit()

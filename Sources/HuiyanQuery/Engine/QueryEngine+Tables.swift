@@ -39,6 +39,7 @@ extension QueryEngine {
             let filler = TableFiller(append: append, sources: columns.indices.map { $0 }, offsetSeconds: utcOffsetSeconds, range: create.query.range)
             try fill(filler, from: planned, context: context)
             try filler.finish()
+            context.release(filler)
             try writer.commitCreate(append)
             return Self.note("created table \(schema.name) with \(columns.count) column(s) and \(filler.rows) row(s)")
         } catch {
@@ -90,6 +91,7 @@ extension QueryEngine {
                 }
             }
             try filler.finish()
+            context.release(filler)
             CrashPoints.hit("before-insert-commit")
             try append.commit()
             return Self.note("\(filler.rows) row(s) inserted into \(schema.name)")
@@ -105,6 +107,7 @@ extension QueryEngine {
         try planned.root.stream(in: context) { chunk in
             try context.check()
             try filler.write(chunk, types: types)
+            try context.hold(filler.heldBytes, for: filler)
         }
         context.release(planned.root)
     }

@@ -38,13 +38,8 @@ public final class QueryEngine {
 
     /// Runs one parsed statement; `sql` is the text its ranges refer to.
     public func execute(_ statement: Statement, sql: String, context: QueryContext = QueryContext()) throws -> QueryResult {
-        CancellationPoll.enter(context)
-        let area = SpillArea(databasePath: database.path)
-        context.spillArea = area
-        defer {
-            area.removeAll()
-            context.spillArea = nil
-        }
+        let scope = StatementScope(context: context, databasePath: database.path)
+        defer { scope.end() }
         switch statement {
         case .select(let select):
             let planned = try plan(select, sql: sql, context: context)

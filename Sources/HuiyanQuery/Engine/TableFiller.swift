@@ -44,6 +44,9 @@ final class TableFiller {
         }
     }
 
+    /// About how many bytes the segment being built holds (the statement's memory until it is written).
+    var heldBytes: Int { builder.approximateBytes }
+
     /// Writes the first `sources`-named columns of every row of `chunk`, whose columns have `types`.
     func write(_ chunk: DataChunk, types: [SQLType]) throws {
         let definitions = append.schema.columns

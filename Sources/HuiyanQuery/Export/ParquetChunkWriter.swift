@@ -5,9 +5,12 @@ import HuiyanParquet
 final class ParquetChunkWriter: ChunkSink {
     let writer: ParquetWriter
     private let types: [SQLType]
+    private let context: QueryContext
 
-    init(columnNames: [String], types: [SQLType], rowGroupRows: Int, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
+    init(columnNames: [String], types: [SQLType], rowGroupRows: Int, context: QueryContext,
+         sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
         self.types = types
+        self.context = context
         writer = try ParquetWriter(columns: zip(columnNames, types).map { name, type in
             ParquetColumn(name: name, kind: Self.kind(of: type))
         }, rowGroupRows: rowGroupRows, sink: sink)
@@ -43,7 +46,12 @@ final class ParquetChunkWriter: ChunkSink {
             }
             try writer.endRow()
         }
+        // The row group being built is the statement's memory until it is written.
+        try context.hold(writer.bufferedBytes, for: self)
     }
 
-    func finish() throws { try writer.finish() }
+    func finish() throws {
+        try writer.finish()
+        context.release(self)
+    }
 }
