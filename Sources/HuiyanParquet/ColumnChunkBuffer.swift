@@ -17,6 +17,19 @@ final class ColumnChunkBuffer {
     /// About how many bytes the buffered values hold.
     var bytes: Int { levels.count * 4 + (ints.count + doubles.count + codes.count) * 8 + dictionary.byteCount + dictionary.count * 8 }
 
+    /// Definition levels of `count` rows (1, or 0 where `nulls[i] != 0`), for a nullable column.
+    func appendLevels(count: Int, nulls: UnsafeBufferPointer<UInt8>?) {
+        guard let nulls else {
+            if column.nullable { levels.append(contentsOf: repeatElement(1, count: count)) }
+            return
+        }
+        precondition(column.nullable, "NULL in a REQUIRED column")
+        for i in 0..<count {
+            levels.append(nulls[i] == 0 ? 1 : 0)
+            if nulls[i] != 0 { nullCount += 1 }
+        }
+    }
+
     func reset() {
         levels.removeAll(keepingCapacity: true)
         ints.removeAll(keepingCapacity: true)

@@ -8,7 +8,8 @@ import HuiyanStorage
 /// after a dictionary page for strings; each page compressed with LZ4_RAW (the LZ4 block format,
 /// parquet.thrift `CompressionCodec` 7). Every chunk carries statistics: null count, min and max.
 ///
-/// Values are given row by row, one call a column (`appendNull`, `append(_:int:)`, …, then `endRow`).
+/// Values are given a column at a time for a run of rows (`appendInts`, `appendDoubles`,
+/// `appendStringCodes`), then `endRows` ends the run.
 public final class ParquetWriter {
     public let columns: [ParquetColumn]
     private let buffers: [ColumnChunkBuffer]
@@ -42,7 +43,7 @@ public final class ParquetWriter {
     }
 
     /// `rowGroupRows`: rows per row group (what bounds memory).
-    public init(columns: [ParquetColumn], rowGroupRows: Int = 1 << 20, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
+    public init(columns: [ParquetColumn], rowGroupRows: Int = 1 << 17, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
         self.columns = columns
         buffers = columns.map(ColumnChunkBuffer.init)
         self.rowGroupRows = rowGroupRows
@@ -52,37 +53,47 @@ public final class ParquetWriter {
 
     // MARK: Values
 
-    public func appendNull(_ column: Int) {
+    /// Rows the row group being built still takes (appends go a column at a time, up to this many rows,
+    /// then `endRows`).
+    public var rowsLeftInGroup: Int { rowGroupRows - rowsInGroup }
+
+    /// Row groups written so far (string codes from `internString` hold within one).
+    public var rowGroupsWritten: Int { rowGroups.count }
+
+    /// BOOLEAN (0 or 1), INT64, DECIMAL (unscaled), TIMESTAMP (µs), DATE (days): `values[i]`, or NULL where
+    /// `nulls[i] != 0`.
+    public func appendInts(_ column: Int, _ values: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<UInt8>?) {
         let buffer = buffers[column]
-        precondition(buffer.column.nullable, "NULL in a REQUIRED column")
-        buffer.levels.append(0)
-        buffer.nullCount += 1
+        buffer.appendLevels(count: values.count, nulls: nulls)
+        guard let nulls else { return buffer.ints.append(contentsOf: values) }
+        for i in values.indices where nulls[i] == 0 { buffer.ints.append(values[i]) }
     }
 
-    /// BOOLEAN (0 or 1), INT64, DECIMAL (unscaled), TIMESTAMP (µs), DATE (days).
-    public func append(_ column: Int, int value: Int64) {
+    public func appendDoubles(_ column: Int, _ values: UnsafeBufferPointer<Double>, nulls: UnsafeBufferPointer<UInt8>?) {
         let buffer = buffers[column]
-        if buffer.column.nullable { buffer.levels.append(1) }
-        buffer.ints.append(value)
+        buffer.appendLevels(count: values.count, nulls: nulls)
+        guard let nulls else { return buffer.doubles.append(contentsOf: values) }
+        for i in values.indices where nulls[i] == 0 { buffer.doubles.append(values[i]) }
     }
 
-    public func append(_ column: Int, double value: Double) {
-        let buffer = buffers[column]
-        if buffer.column.nullable { buffer.levels.append(1) }
-        buffer.doubles.append(value)
+    /// The code of a string of a STRING column in the row group being built (for `appendStringCodes`).
+    public func internString(_ column: Int, _ bytes: UnsafeRawBufferPointer) -> Int64 {
+        buffers[column].dictionary.intern(bytes)
     }
 
-    /// STRING: UTF-8 bytes.
-    public func append(_ column: Int, bytes: UnsafeRawBufferPointer) {
+    /// STRING values as codes from `internString` (of this row group), or NULL where `nulls[i] != 0`.
+    public func appendStringCodes(_ column: Int, _ codes: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<UInt8>?) {
         let buffer = buffers[column]
-        if buffer.column.nullable { buffer.levels.append(1) }
-        buffer.codes.append(buffer.dictionary.intern(bytes))
+        buffer.appendLevels(count: codes.count, nulls: nulls)
+        guard let nulls else { return buffer.codes.append(contentsOf: codes) }
+        for i in codes.indices where nulls[i] == 0 { buffer.codes.append(codes[i]) }
     }
 
-    /// Ends a row (every column given a value or NULL); a full row group is written.
-    public func endRow() throws {
-        rows += 1
-        rowsInGroup += 1
+    /// Ends `count` rows given to every column; a full row group is written.
+    public func endRows(_ count: Int) throws {
+        precondition(count <= rowsLeftInGroup, "rows past the row group")
+        rows += count
+        rowsInGroup += count
         if rowsInGroup >= rowGroupRows { try flushRowGroup() }
     }
 

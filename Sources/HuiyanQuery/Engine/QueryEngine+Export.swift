@@ -42,7 +42,7 @@ extension QueryEngine {
         }
         var format = ExportFormat(fileName: copy.path)
         var replacing = false
-        var rowGroupRows = 1 << 20
+        var rowGroupRows = 1 << 17
         for (name, value) in copy.options {
             switch name {
             case "format":
