@@ -56,4 +56,12 @@ final class ExportCommandTests: FixtureDatabaseTestCase {
         XCTAssertEqual(lines.first, "{\"visitor_id\":\"V000001\",\"spend\":268.00}")
         XCTAssertEqual(lines.last, "{\"one\":1}")
     }
+
+    func testStreamedValuesAreQuotedAndEscaped() throws {
+        let sql = "SELECT '' AS e, 'a,b' AS c, 'say \"hi\"\\' AS q, NULL AS n, CAST(1.5 AS DOUBLE) AS d, CAST('2025-10-01' AS DATE) AS day, true AS t, 'line\ntwo' AS nl"
+        XCTAssertEqual(try huiyan.run(["query", "--format", "csv", sql]).stdout,
+                       "e,c,q,n,d,day,t,nl\n,\"a,b\",\"say \"\"hi\"\"\\\",,1.5,2025-10-01,true,\"line\ntwo\"\n")
+        XCTAssertEqual(try huiyan.run(["query", "--format", "json", sql]).stdout,
+                       "{\"e\":\"\",\"c\":\"a,b\",\"q\":\"say \\\"hi\\\"\\\\\",\"n\":null,\"d\":1.5,\"day\":\"2025-10-01\",\"t\":true,\"nl\":\"line\\ntwo\"}\n")
+    }
 }

@@ -73,27 +73,70 @@ public final class RowTextWriter {
         try endRow()
     }
 
+    /// One column of a chunk as pointers into its arrays, valid inside `withViews`.
+    private struct ColumnView {
+        var type: SQLType
+        var ints: UnsafePointer<Int64>?
+        var doubles: UnsafePointer<Double>?
+        var nulls: UnsafePointer<UInt8>?
+        /// A string column's dictionary: its bytes and `starts`.
+        var bytes: UnsafeRawPointer?
+        var starts: UnsafePointer<Int>?
+    }
+
     /// Writes the first `width` columns of every row of `chunk`.
     func write(_ chunk: DataChunk, width: Int) throws {
-        let columns = Array(chunk.columns.prefix(width))
-        for row in 0..<chunk.count {
-            for (column, vector) in columns.enumerated() {
-                startField(column)
-                if vector.type == .null || vector.isNull(row) { putNull(); continue }
-                switch vector.type {
-                case .boolean: put(vector.ints[row] != 0 ? Self.trueText : Self.falseText)
-                case .int64: putInt(vector.ints[row])
-                case .float64: putDouble(vector.doubles[row])
-                case .money: putMoney(vector.ints[row])
-                case .timestamp: putTimestamp(vector.ints[row])
-                case .date: putDate(vector.ints[row])
-                case .string:
-                    vector.pool!.dictionary.withBytes(at: Int(vector.ints[row])) { putString($0) }
-                case .null: putNull()
+        var views: [ColumnView] = []
+        views.reserveCapacity(width)
+        try Self.withViews(chunk.columns.prefix(width), &views) { views in
+            for row in 0..<chunk.count {
+                for (column, view) in views.enumerated() {
+                    startField(column)
+                    if view.type == .null || view.nulls?[row] ?? 0 != 0 { putNull(); continue }
+                    switch view.type {
+                    case .boolean: put(view.ints![row] != 0 ? Self.trueText : Self.falseText)
+                    case .int64: putInt(view.ints![row])
+                    case .float64: putDouble(view.doubles![row])
+                    case .money: putMoney(view.ints![row])
+                    case .timestamp: putTimestamp(view.ints![row])
+                    case .date: putDate(view.ints![row])
+                    case .string:
+                        let code = Int(view.ints![row])
+                        let start = view.starts![code]
+                        putString(UnsafeRawBufferPointer(start: view.bytes.map { $0 + start }, count: view.starts![code + 1] - start))
+                    case .null: putNull()
+                    }
+                }
+                try endRow()
+            }
+        }
+    }
+
+    /// Calls `body` with a view of each of `columns`, its arrays' storage held in place meanwhile (one
+    /// closure inside the other): the row loop reads through pointers, with no reference counting a value.
+    private static func withViews(_ columns: ArraySlice<Vector>, _ views: inout [ColumnView],
+                                  _ body: ([ColumnView]) throws -> Void) throws {
+        guard let vector = columns.first else { return try body(views) }
+        let rest = columns.dropFirst()
+        try vector.ints.withUnsafeBufferPointer { ints in
+            try vector.doubles.withUnsafeBufferPointer { doubles in
+                try withOptional(vector.nulls) { nulls in
+                    let dictionary = vector.type == .string ? vector.pool?.dictionary : nil
+                    try withOptional(dictionary?.bytes) { bytes in
+                        try withOptional(dictionary?.starts) { starts in
+                            views.append(ColumnView(type: vector.type, ints: ints.baseAddress, doubles: doubles.baseAddress, nulls: nulls?.baseAddress,
+                                                    bytes: bytes?.baseAddress.map(UnsafeRawPointer.init), starts: starts?.baseAddress))
+                            try withViews(rest, &views, body)
+                        }
+                    }
                 }
             }
-            try endRow()
         }
+    }
+
+    private static func withOptional<T>(_ array: [T]?, _ body: (UnsafeBufferPointer<T>?) throws -> Void) rethrows {
+        guard let array else { return try body(nil) }
+        try array.withUnsafeBufferPointer { try body($0) }
     }
 
     /// Hands what is buffered to the sink.
@@ -228,7 +271,7 @@ public final class RowTextWriter {
             put(UInt8(ascii: "\""))
             Self.escapeJSON(text) { put($0) } bytes: { put($0) }
             put(UInt8(ascii: "\""))
-        } else if text.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+        } else if Self.needsQuotes(text) {
             put(UInt8(ascii: "\""))
             for byte in text {
                 if byte == 0x22 { put(0x22) }
@@ -242,9 +285,20 @@ public final class RowTextWriter {
 
     // MARK: Escaping
 
+    /// Whether a CSV field holds a comma, a quote or a line break.
+    @inline(__always)
+    private static func needsQuotes(_ text: UnsafeRawBufferPointer) -> Bool {
+        guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        for i in 0..<text.count {
+            let byte = base[i]
+            if byte <= 0x2C && (byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D) { return true }
+        }
+        return false
+    }
+
     /// `text` as a CSV field: quoted when it holds a comma, a quote or a line break.
     static func csvText(_ text: [UInt8]) -> [UInt8] {
-        guard text.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
+        guard text.withUnsafeBytes(needsQuotes) else { return text }
         var out: [UInt8] = [0x22]
         for byte in text {
             if byte == 0x22 { out.append(0x22) }
