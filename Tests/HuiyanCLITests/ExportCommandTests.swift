@@ -46,6 +46,12 @@ final class ExportCommandTests: FixtureDatabaseTestCase {
         let missing = try huiyan.run(["query", "COPY visits TO '\(directory!)/nope/x.csv'"])
         XCTAssertTrue(missing.stderr.contains("does not exist"), missing.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/x.csv"))
+        // A query that fails while its rows are written leaves neither the file nor its temporary.
+        let failed = try huiyan.run(["query", "COPY (SELECT CAST(spot AS BIGINT) AS n FROM visits) TO '\(directory!)/x.csv'"])
+        XCTAssertTrue(failed.stderr.contains("could not convert"), failed.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains("x.csv") }, [])
+        let twice = try huiyan.run(["query", "COPY (SELECT spot, spot FROM visits) TO '\(directory!)/x.parquet'"])
+        XCTAssertTrue(twice.stderr.contains("the column name \"spot\" appears twice"), twice.stderr)
     }
 
     func testStreamedJSONOutputMatchesRenderedRows() throws {

@@ -84,7 +84,10 @@ extension QueryEngine {
             try file.commit()
         } catch {
             file.discard()
-            if let error = error as? QueryError { throw error }
+            if var error = error as? QueryError {
+                error.range = error.range ?? copy.range
+                throw error
+            }
             throw QueryError("\(error)", at: copy.range)
         }
         return QueryResult(columnNames: ["rows_written"], columnTypes: [.int64], rows: [[.int(Int64(rows))]],

@@ -11,6 +11,10 @@ final class ParquetChunkWriter: ChunkSink {
          sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
         self.types = types
         self.context = context
+        var seen = Set<String>()
+        for name in columnNames where !seen.insert(name.lowercased()).inserted {
+            throw QueryError("the column name \"\(name)\" appears twice: a Parquet file's columns need names of their own; name them with AS")
+        }
         writer = try ParquetWriter(columns: zip(columnNames, types).map { name, type in
             ParquetColumn(name: name, kind: Self.kind(of: type))
         }, rowGroupRows: rowGroupRows, sink: sink)
