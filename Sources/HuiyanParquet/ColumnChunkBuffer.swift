@@ -63,9 +63,19 @@ final class ColumnChunkBuffer {
             let stats = ints.isEmpty ? nil : (ints.min()!, ints.max()!)
             return (nil, data, 0, stats.map { [UInt8($0.0)] }, stats.map { [UInt8($0.1)] })
         case .int64, .decimal, .timestampMicrosUTC:
+            let minimum = ints.min().map(Self.littleEndian64), maximum = ints.max().map(Self.littleEndian64)
+            // Integers and amounts with few distinct values (money, counts) go through a dictionary, as
+            // other writers do; timestamps, nearly all distinct, are PLAIN without trying.
+            if column.kind != .timestampMicrosUTC, let (values, indices) = Self.dictionary(of: ints) {
+                var page: [UInt8] = []
+                page.reserveCapacity(values.count * 8)
+                for v in values { Self.appendLittleEndian(UInt64(bitPattern: v), to: &page) }
+                Self.appendIndices(indices, distinct: values.count, to: &data)
+                return ((page, values.count), data, 8, minimum, maximum)
+            }
             data.reserveCapacity(data.count + ints.count * 8)
             for v in ints { Self.appendLittleEndian(UInt64(bitPattern: v), to: &data) }
-            return (nil, data, 0, ints.min().map(Self.littleEndian64), ints.max().map(Self.littleEndian64))
+            return (nil, data, 0, minimum, maximum)
         case .date:
             for v in ints { Self.appendLittleEndian(UInt32(bitPattern: Int32(truncatingIfNeeded: v)), to: &data) }
             return (nil, data, 0, ints.min().map { Self.littleEndian32(Int32(truncatingIfNeeded: $0)) },
@@ -96,13 +106,39 @@ final class ColumnChunkBuffer {
                 Self.appendLittleEndian(UInt32(sorted.starts[c + 1] - sorted.starts[c]), to: &page)
                 page += sorted.bytes[sorted.starts[c]..<sorted.starts[c + 1]]
             }
-            // RLE_DICTIONARY: the bit width in one byte, then the indices in the hybrid encoding.
-            let width = HybridEncoder.width(forMaximum: max(0, sorted.count - 1))
-            data.append(UInt8(width))
-            let indices = codes.map { UInt32(remap[Int($0)]) }
-            indices.withUnsafeBufferPointer { HybridEncoder.encode($0, width: width, into: &data) }
+            Self.appendIndices(codes.map { UInt32(remap[Int($0)]) }, distinct: sorted.count, to: &data)
             return ((page, sorted.count), data, 8, keepStats ? minimum : nil, keepStats ? maximum : nil)
         }
+    }
+
+    /// RLE_DICTIONARY values of a data page: the bit width in one byte, then the indices in the hybrid encoding.
+    static func appendIndices(_ indices: [UInt32], distinct: Int, to data: inout [UInt8]) {
+        let width = HybridEncoder.width(forMaximum: max(0, distinct - 1))
+        data.append(UInt8(width))
+        indices.withUnsafeBufferPointer { HybridEncoder.encode($0, width: width, into: &data) }
+    }
+
+    /// The distinct values of `values` in order of first appearance and each value's index among them; nil
+    /// when more than a quarter of them are distinct (the dictionary would not pay).
+    static func dictionary(of values: [Int64]) -> (values: [Int64], indices: [UInt32])? {
+        let limit = values.count / 4
+        guard limit > 0 else { return nil }
+        var index: [Int64: UInt32] = [:]
+        index.reserveCapacity(min(limit, 1 << 16))
+        var distinct: [Int64] = []
+        var indices: [UInt32] = []
+        indices.reserveCapacity(values.count)
+        for v in values {
+            if let i = index[v] {
+                indices.append(i)
+            } else {
+                guard distinct.count < limit else { return nil }
+                index[v] = UInt32(distinct.count)
+                indices.append(UInt32(distinct.count))
+                distinct.append(v)
+            }
+        }
+        return (distinct, indices)
     }
 
     static func appendLittleEndian<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {

@@ -5,7 +5,7 @@ import HuiyanStorage
 /// in Thrift's compact protocol), its 4-byte length and `PAR1`.
 ///
 /// A column chunk is a data page v1 (definition levels, then PLAIN values or RLE_DICTIONARY indices),
-/// after a dictionary page for strings; each page compressed with LZ4_RAW (the LZ4 block format,
+/// after a dictionary page for strings and for integers with few distinct values (money); each page compressed with LZ4_RAW (the LZ4 block format,
 /// parquet.thrift `CompressionCodec` 7). Every chunk carries statistics: null count, min and max.
 ///
 /// Values are given a column at a time for a run of rows (`appendInts`, `appendDoubles`,

@@ -50,4 +50,15 @@ final class ParquetExportTests: FixtureDatabaseTestCase {
         XCTAssertEqual(Array(pyarrow.dropFirst(2).dropLast()), expected)
         XCTAssertEqual(Array(duckdb.dropFirst()), expected)
     }
+
+    func testFewDistinctIntegersAndAmountsReadBackThroughTheirDictionary() throws {
+        // Constant and two-valued columns (NULLs among them) take the dictionary path; spend does not.
+        let sql = "SELECT 1 AS one, CAST(2 AS DECIMAL(18,2)) AS two, CASE WHEN spend > 100 THEN 7 END AS big, spend FROM visits"
+        let file = directory + "/few.parquet"
+        XCTAssertEqual(try huiyan.run(["query", "COPY (\(sql)) TO '\(file)'"]).status, 0)
+        let expected = try huiyan.run(["query", "--format", "csv", sql]).stdout.split(separator: "\n").map(String.init)
+        let (pyarrow, duckdb) = try readBack(file)
+        XCTAssertEqual(Array(pyarrow.dropFirst(2).dropLast()), expected)
+        XCTAssertEqual(Array(duckdb.dropFirst()), expected)
+    }
 }
