@@ -61,4 +61,34 @@ final class ParquetExportTests: FixtureDatabaseTestCase {
         XCTAssertEqual(Array(pyarrow.dropFirst(2).dropLast()), expected)
         XCTAssertEqual(Array(duckdb.dropFirst()), expected)
     }
+
+    func testAPartitionedExportAnswersTheBureausQuestionsInDuckDBAndChDB() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.python) else { throw XCTSkip("no .peers/venv") }
+        let folder = directory + "/by-spot"
+        let export = "COPY (SELECT spot, CAST(date_trunc('day', ts) AS DATE) AS day, visitor_id, spend FROM visits) TO '\(folder)' (FORMAT parquet, PARTITION_BY (spot))"
+        let copy = try huiyan.run(["query", export])
+        XCTAssertEqual(copy.status, 0, copy.stderr)
+        XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: folder).contains("spot=南岳衡山"))
+        // The same question of Huiyan's table and, through the readers, of the export (`t`).
+        let questions = [
+            ("SELECT spot, count(*) AS arrivals, sum(spend) AS spend FROM visits GROUP BY spot ORDER BY spot",
+             "SELECT spot, count(*) AS arrivals, sum(spend) AS spend FROM t GROUP BY spot ORDER BY spot"),
+            ("SELECT CAST(date_trunc('day', ts) AS DATE) AS day, count(DISTINCT visitor_id) AS visitors FROM visits GROUP BY 1 ORDER BY 1",
+             "SELECT day, count(DISTINCT visitor_id) AS visitors FROM t GROUP BY day ORDER BY day"),
+        ]
+        for (ours, theirs) in questions {
+            let expected = try huiyan.run(["query", "--format", "csv", ours]).stdout.split(separator: "\n").dropFirst().map(String.init)
+            let check = HuiyanProcess.shell("'\(Self.python)' '\(Self.root)/tools/partition-check' '\(folder)' \"\(theirs)\"", databasePath: "")
+            XCTAssertEqual(check.status, 0, check.stderr)
+            let blocks = check.stdout.components(separatedBy: "chdb\n")
+            XCTAssertEqual(blocks[0].split(separator: "\n").dropFirst().map(String.init), expected, "DuckDB: \(theirs)")
+            if blocks.count > 1 { XCTAssertEqual(blocks[1].split(separator: "\n").map(String.init), expected, "chDB: \(theirs)") }
+        }
+        // An existing folder is refused; a failed export leaves no folder behind.
+        let again = try huiyan.run(["query", export])
+        XCTAssertTrue(again.stderr.contains("exists already"), again.stderr)
+        let wrong = try huiyan.run(["query", "COPY visits TO '\(directory!)/other' (FORMAT parquet, PARTITION_BY (month))"])
+        XCTAssertTrue(wrong.stderr.contains("PARTITION_BY names \"month\", which the query does not give"), wrong.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains("other") }, [])
+    }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HuiyanIngest
 import HuiyanStorage
 
@@ -43,6 +46,7 @@ extension QueryEngine {
         var format = ExportFormat(fileName: copy.path)
         var replacing = false
         var rowGroupRows = 1 << 17
+        var partitionBy: [String] = []
         for (name, value) in copy.options {
             switch name {
             case "format":
@@ -51,11 +55,12 @@ extension QueryEngine {
                 }
                 format = chosen
             case "overwrite": replacing = ["true", "1", "on", "yes"].contains(value.lowercased())
+            case "partition_by": partitionBy = value.split(separator: ",").map(String.init)
             case "row_group_size":
                 guard let rows = Int(value), rows > 0 else { throw QueryError("ROW_GROUP_SIZE must be a positive number of rows", at: copy.range) }
                 rowGroupRows = rows
             case "header": break
-            default: throw QueryError("unknown COPY … TO option \(name) (FORMAT, OVERWRITE, ROW_GROUP_SIZE)", at: copy.range)
+            default: throw QueryError("unknown COPY … TO option \(name) (FORMAT, OVERWRITE, ROW_GROUP_SIZE, PARTITION_BY)", at: copy.range)
             }
         }
         guard let format else {
@@ -66,32 +71,75 @@ extension QueryEngine {
         case .query(let query): select = query
         case .table(let table): select = SelectStatement(items: [.star(qualifier: nil, range: table.range)], from: TableReference(table: table), range: table.range)
         }
-        let file: UserOutputFile
-        do { file = try UserOutputFile(path: copy.path, replacing: replacing, what: "export file") } catch {
-            throw QueryError("\(error)".replacingOccurrences(of: "--force with ingest, OVERWRITE in COPY", with: "OVERWRITE in COPY"), at: copy.range)
-        }
-        let rows: Int
-        do {
-            let sink: (UnsafeRawBufferPointer) throws -> Void = { try file.write($0) }
+        // What writes the rows of one file, for the names and types of its columns.
+        let offsetSeconds = utcOffsetSeconds
+        let makeSink: ([String], [SQLType], @escaping (UnsafeRawBufferPointer) throws -> Void) throws -> ChunkSink = { names, types, sink in
             switch format {
             case .csv, .ndjson:
-                rows = try stream(select, sql: sql, context: context, format: format == .csv ? .csv : .ndjson, to: sink)
+                let writer = RowTextWriter(format: format == .csv ? .csv : .ndjson, columnNames: names, offsetSeconds: offsetSeconds, sink: sink)
+                try writer.writeHeader()
+                return writer
             case .parquet:
-                rows = try stream(select, sql: sql, context: context) {
-                    try ParquetChunkWriter(columnNames: $0, types: $1, rowGroupRows: rowGroupRows, context: context, sink: sink)
-                }
+                return try ParquetChunkWriter(columnNames: names, types: types, rowGroupRows: rowGroupRows, context: context, sink: sink)
             }
-            try file.commit()
-        } catch {
-            file.discard()
-            if var error = error as? QueryError {
-                error.range = error.range ?? copy.range
-                throw error
+        }
+        let rows: Int
+        if !partitionBy.isEmpty {
+            guard !replacing else { throw QueryError("OVERWRITE does not go with PARTITION_BY: a partitioned export writes a new folder", at: copy.range) }
+            rows = try copyPartitioned(select, to: copy.path, by: partitionBy, format: format, sql: sql, context: context, range: copy.range,
+                                       makeSink: makeSink)
+        } else {
+            let file: UserOutputFile
+            do { file = try UserOutputFile(path: copy.path, replacing: replacing, what: "export file") } catch {
+                throw QueryError("\(error)".replacingOccurrences(of: "--force with ingest, OVERWRITE in COPY", with: "OVERWRITE in COPY"), at: copy.range)
             }
-            throw QueryError("\(error)", at: copy.range)
+            do {
+                rows = try stream(select, sql: sql, context: context) { try makeSink($0, $1) { try file.write($0) } }
+                try file.commit()
+            } catch {
+                file.discard()
+                throw Self.placed(error, at: copy.range)
+            }
         }
         return QueryResult(columnNames: ["rows_written"], columnTypes: [.int64], rows: [[.int(Int64(rows))]],
                            message: "\(rows) row(s) written to \(copy.path) (\(format.rawValue))")
+    }
+}
+
+extension QueryEngine {
+    /// `COPY … TO 'folder' (PARTITION_BY (…))`: the partitions' files are written in a new temporary folder
+    /// beside `folder`, renamed to it when complete (a folder that exists is refused: nothing is replaced).
+    func copyPartitioned(_ select: SelectStatement, to folder: String, by partitionBy: [String], format: ExportFormat,
+                         sql: String, context: QueryContext, range: SourceRange,
+                         makeSink: @escaping ([String], [SQLType], @escaping (UnsafeRawBufferPointer) throws -> Void) throws -> ChunkSink) throws -> Int {
+        let target = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        guard !FileIO.exists(target), !FileIO.isSymbolicLink(target) else {
+            throw QueryError("the export folder \(target) exists already: name a new folder (a partitioned export replaces nothing)", at: range)
+        }
+        do { try UserOutputFile.check(target, replacing: false, what: "export folder") } catch { throw QueryError("\(error)", at: range) }
+        let parent = FileIO.directoryOf(target)
+        let name = target.split(separator: "/").last.map(String.init) ?? target
+        let temporary = FileIO.join(parent, "." + name + UserOutputFile.partMarker + String(getpid()) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 36))
+        do {
+            try FileIO.makeDirectory(temporary)
+            let rows = try stream(select, sql: sql, context: context) { names, types in
+                try PartitionedSink(folder: temporary, partitionBy: partitionBy, names: names, types: types, offsetSeconds: self.utcOffsetSeconds,
+                                    fileExtension: format.rawValue, makeSink: makeSink)
+            }
+            try FileIO.rename(temporary, to: target)
+            try FileIO.syncDirectory(parent)
+            return rows
+        } catch {
+            PartitionedSink.removeTree(temporary)
+            throw Self.placed(error, at: range)
+        }
+    }
+
+    /// An error of an export as a query error, at `range` when it has no place of its own.
+    static func placed(_ error: Error, at range: SourceRange) -> QueryError {
+        guard var error = error as? QueryError else { return QueryError("\(error)", at: range) }
+        error.range = error.range ?? range
+        return error
     }
 }
 

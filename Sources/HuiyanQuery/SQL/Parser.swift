@@ -630,6 +630,13 @@ public struct Parser {
                 case .identifier, .keyword: value = text.text(advance().range, limit: .max).lowercased()
                 case .string(let string), .quotedIdentifier(let string): value = string; advance()
                 case .integer, .decimal: value = text.text(advance().range, limit: .max)
+                case .symbol(.leftParen):
+                    // A list of names (PARTITION_BY (a, b)): the value is the names joined by commas.
+                    let list = advance()
+                    var names: [String] = []
+                    repeat { names.append(try self.name(expected: "a column name").name) } while try acceptComma()
+                    _ = try expectClose(list, list: true)
+                    value = names.joined(separator: ",")
                 default: break
                 }
                 options.append((name, value))
