@@ -62,14 +62,13 @@ final class TableFiller {
                 let vector = chunk.columns[source]
                 switch conversions[c] {
                 case .same where definition.type == .string:
-                    let empty = vector.pool!.dictionary.withBytes(at: Int(vector.ints[row])) { bytes in
-                        if !bytes.isEmpty { column.appendString(bytes) }
-                        return bytes.isEmpty
-                    }
+                    let code = builderCode(vector, row: row, column: c)
                     // As in a feed, a string column holds no empty string: '' is NULL.
-                    if empty {
+                    if code == Self.emptyString {
                         guard definition.nullable else { throw failure(definition, "is NOT NULL, and a row gives ''") }
                         column.appendNull()
+                    } else {
+                        column.appendCode(code)
                     }
                 case .same where definition.type == .float64: column.appendDouble(vector.doubles[row])
                 case .same: try appendChecked(vector.ints[row], column, definition)
@@ -89,8 +88,30 @@ final class TableFiller {
                 let next = builder.successor(capacity: min(segmentRows, 1 << 16))
                 try append.write(builder)
                 builder = next
+                codeMaps = []
             }
         }
+    }
+
+    /// For each string column, the builder's dictionary code of each code of the pool last seen (-1: not
+    /// yet interned): a pool's string is interned once a segment, not once a row. Held with its pool, so
+    /// that no other pool takes its address meanwhile.
+    private var codeMaps: [(pool: StringPool?, codes: [Int64])] = []
+    private static let emptyString: Int64 = -2
+
+    /// The code in the builder's dictionary of the string at `row` (`emptyString` for '').
+    private func builderCode(_ vector: Vector, row: Int, column c: Int) -> Int64 {
+        let pool = vector.pool!
+        if codeMaps.isEmpty { codeMaps = Array(repeating: (nil, []), count: builder.columns.count) }
+        if codeMaps[c].pool !== pool { codeMaps[c] = (pool, [Int64](repeating: -1, count: pool.count)) }
+        let code = Int(vector.ints[row])
+        let known = codeMaps[c].codes[code]
+        if known != -1 { return known }
+        let mapped = pool.dictionary.withBytes(at: code) { bytes in
+            bytes.isEmpty ? Self.emptyString : builder.columns[c].dictionary!.intern(bytes)
+        }
+        codeMaps[c].codes[code] = mapped
+        return mapped
     }
 
     /// Writes the last, partial segment.
