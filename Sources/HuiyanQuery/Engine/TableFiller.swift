@@ -103,7 +103,7 @@ final class TableFiller {
     private func builderCode(_ vector: Vector, row: Int, column c: Int) -> Int64 {
         let pool = vector.pool!
         if codeMaps.isEmpty { codeMaps = Array(repeating: (nil, []), count: builder.columns.count) }
-        if codeMaps[c].pool !== pool { codeMaps[c] = (pool, [Int64](repeating: -1, count: pool.count)) }
+        if !pool.sharesDictionary(with: codeMaps[c].pool) { codeMaps[c] = (pool, [Int64](repeating: -1, count: pool.count)) }
         let code = Int(vector.ints[row])
         let known = codeMaps[c].codes[code]
         if known != -1 { return known }

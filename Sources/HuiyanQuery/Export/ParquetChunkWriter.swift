@@ -73,7 +73,7 @@ final class ParquetChunkWriter: ChunkSink {
             var map = codeMaps[c]
             codeMaps[c] = (nil, -1, [])  // (not shared while it is changed)
             // (The pool is held with its map: another pool never reuses its address meanwhile.)
-            if map.pool !== pool || map.group != writer.rowGroupsWritten {
+            if !pool.sharesDictionary(with: map.pool) || map.group != writer.rowGroupsWritten {
                 map = (pool, writer.rowGroupsWritten, [Int64](repeating: -1, count: pool.count))
             }
             var out = scratch

@@ -111,7 +111,7 @@ final class PartitionedSink: ChunkSink {
         case .float64: return Int64(bitPattern: vector.doubles[row].bitPattern)
         case .string:
             let pool = vector.pool!
-            if tokenMaps[k].pool !== pool { tokenMaps[k] = (pool, [Int64](repeating: -1, count: pool.count)) }
+            if !pool.sharesDictionary(with: tokenMaps[k].pool) { tokenMaps[k] = (pool, [Int64](repeating: -1, count: pool.count)) }
             let code = Int(vector.ints[row])
             if tokenMaps[k].tokens[code] < 0 {
                 let text = pool.string(code)
