@@ -20,21 +20,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries (Debian: liblz4-dev, libxxhash-dev, libedit-dev, libre2-dev).
+        // System libraries (Debian: liblz4-dev, libxxhash-dev, libedit-dev, zlib1g-dev, libre2-dev).
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // RE2 (Debian: libre2-dev), linear-time regular expressions, behind a C face of a few functions.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
 
         // Storage: types, column data, encodings, LZ4 codec, segments, tables. Knows nothing of SQL or feeds.
         .target(name: "HuiyanStorage", dependencies: ["CLZ4", "CXXHash"], swiftSettings: hotPathSettings),
-        // Ingest: CSV / NDJSON readers, value parsing, validation, rejects → segments.
-        .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage"], swiftSettings: hotPathSettings),
+        // Ingest: CSV / NDJSON readers (gzip and GBK feeds decoded as read), value parsing, validation, rejects → segments.
+        .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
         // The Hengyang domain: catalogs (CSV resources a user can read and extend) and the demo-feed generator.
         .target(name: "HuiyanTourism", resources: [.copy("Catalogs")]),
+        // Parquet files written (COPY … TO 'x.parquet'): Thrift compact metadata, dictionary pages, LZ4_RAW.
+        .target(name: "HuiyanParquet", dependencies: ["HuiyanStorage"], swiftSettings: hotPathSettings),
         // The query core: SQL parser, binder, vectorized executor. Knows storage and ingest (COPY), not the CLI.
-        .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanIngest", "CXXHash", "CRE2"], swiftSettings: hotPathSettings),
+        .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanParquet", "CXXHash", "CRE2"], swiftSettings: hotPathSettings),
         // The command line: subcommands, the REPL (libedit) and rendering of results.
         .target(name: "HuiyanCLI", dependencies: [
             "HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "CEditLine",

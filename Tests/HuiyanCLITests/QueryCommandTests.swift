@@ -106,10 +106,15 @@ final class QueryCommandTests: FixtureDatabaseTestCase {
         XCTAssertTrue(result.stdout.contains("created table weather with 3 column(s)"), result.stdout)
         XCTAssertTrue(result.stdout.hasSuffix("city,count(*),sum(rain)\n衡阳,2,1.5\n"), result.stdout)
         // In the table format, COPY says where the reasons of its rejected rows are.
-        try "day,city,rain\n2025-10-03,衡阳,wet\n".write(toFile: directory + "/bad.csv", atomically: true, encoding: .utf8)
+        try "day,city,rain\n2025-10-03,衡阳,wet\n2025-10-04,衡阳,2\n".write(toFile: directory + "/bad.csv", atomically: true, encoding: .utf8)
         let copy = try huiyan.run(["query", "COPY weather FROM '\(directory!)/bad.csv'"])
         XCTAssertEqual(copy.status, 0, copy.stderr)
-        XCTAssertTrue(copy.stdout.contains("0 row(s) loaded into weather, 1 rejected (reasons in \(directory!)/db/rejects/weather-"), copy.stdout)
+        XCTAssertTrue(copy.stdout.contains("1 row(s) loaded into weather, 1 rejected (reasons in \(directory!)/db/rejects/weather-"), copy.stdout)
+        // A file of which every row is rejected loads nothing and is an error that says why.
+        try "day,city,rain\n2025-10-05,衡阳,wet\n".write(toFile: directory + "/worse.csv", atomically: true, encoding: .utf8)
+        let none = try huiyan.run(["query", "COPY weather FROM '\(directory!)/worse.csv'"])
+        XCTAssertEqual(none.status, 1)
+        XCTAssertTrue(none.stderr.contains("every row was rejected (1), so nothing was committed"), none.stderr)
     }
 
     func testCtrlCCancelsARunningQueryAndATimeoutStopsOne() throws {

@@ -69,6 +69,14 @@ final class REPLAnalystTerminalTests: FixtureDatabaseTestCase {
         XCTAssertFalse(screen.contains("channel"), "a column of tickets offered for a statement on orders:\n\(screen)")
         try repl.press("C-c")
         repl.waitForPrompt()
+        // INSERT INTO completes as words, and a table after INTO.
+        try repl.type("inse")
+        try repl.press("Tab")
+        try repl.type("into vis")
+        try repl.press("Tab")
+        repl.waitFor("huiyan> insert into visits")
+        try repl.press("C-c")
+        repl.waitForPrompt()
         // A statement over several lines comes back from the history on its lines, indentation and all.
         try repl.enter("SELECT spot,")
         try repl.enter("       count(*) AS n")

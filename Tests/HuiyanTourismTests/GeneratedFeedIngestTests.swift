@@ -59,9 +59,11 @@ final class GeneratedFeedIngestTests: XCTestCase {
         // Every row bad: each kind must cost exactly its own row, never its neighbours.
         for feed in Feed.allCases {
             for format in FeedFormat.allCases {
-                let (summary, _) = try generateAndIngest(feed, rows: 2_000, format: format, bad: 1, seed: 5)
-                XCTAssertEqual(summary.rejected, 2_000, "\(feed) \(format)")
-                XCTAssertEqual(summary.accepted, 0, "\(feed) \(format)")
+                // (An ingest that rejects every row commits nothing and says so.)
+                XCTAssertThrowsError(try generateAndIngest(feed, rows: 2_000, format: format, bad: 1, seed: 5)) { error in
+                    guard case IngestError.nothingAccepted(let rejected, _, _, _) = error else { return XCTFail("\(error)") }
+                    XCTAssertEqual(rejected, 2_000, "\(feed) \(format)")
+                }
             }
         }
     }

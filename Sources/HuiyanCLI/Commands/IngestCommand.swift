@@ -18,12 +18,18 @@ struct IngestCommand: ParsableCommand {
         A file whose content was ingested before is refused (re-running yesterday's import must not \
         double the numbers): --force ingests it again, --skip-ingested passes over it.
 
+        A feed in GBK or GB18030 is converted as it is read (--encoding gbk); a .gz file is read through \
+        gzip; - reads standard input (with --input-format). An ingest in which every row was rejected \
+        commits nothing and fails, saying why.
+
         Ctrl-C or --timeout stops an ingest before its commit: nothing is committed and the files it wrote \
         are removed (after Ctrl-C: "cancelled: nothing committed", exit status 130).
 
         Examples:
           huiyan ingest visits visits-2025-10.csv
           huiyan ingest orders orders.ndjson --rejects bad-orders.csv --strict
+          huiyan ingest visits county-visits.csv.gz --encoding gbk
+          zcat feed.csv.gz | huiyan ingest visits - --input-format csv
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -31,11 +37,14 @@ struct IngestCommand: ParsableCommand {
     @Argument(help: "The table to load: visits, tickets, orders, or one created later.")
     var table: String
 
-    @Argument(help: "Input files (.csv, .ndjson or .jsonl).")
+    @Argument(help: "Input files (.csv, .ndjson or .jsonl, each also gzipped as .gz), or - for standard input.")
     var files: [String]
 
     @Option(name: .long, help: "Input format, instead of taking it from the file extension.")
     var inputFormat: InputFormat?
+
+    @Option(name: .long, help: "The files' character encoding: utf-8 (the default), gbk or gb18030.")
+    var encoding: FeedEncoding = .utf8
 
     @Option(name: .long, help: "Where to write rejected rows (default: <db>/rejects/<table>-<time>.csv): a new file outside the database, in a folder that exists (--force replaces an existing file).")
     var rejects: String?
@@ -68,6 +77,7 @@ struct IngestCommand: ParsableCommand {
         let database = try global.openOrCreate()
         var options = IngestOptions()
         options.format = inputFormat
+        options.encoding = encoding
         options.rejectsPath = rejects
         options.strict = strict
         options.force = force
@@ -140,3 +150,7 @@ struct IngestCommand: ParsableCommand {
 }
 
 extension InputFormat: ExpressibleByArgument {}
+
+extension FeedEncoding: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}

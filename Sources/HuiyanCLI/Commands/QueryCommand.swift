@@ -1,6 +1,9 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HuiyanQuery
 import HuiyanStorage
 
@@ -99,6 +102,11 @@ struct QueryCommand: ParsableCommand {
         do {
             let statements = try engine.parse(text)
             for (index, statement) in statements.enumerated() {
+                // A SELECT's rows in CSV or JSON are written as the query hands them on, never held whole.
+                if case .select(let select) = statement, let streamed = format.value.textFormat {
+                    try engine.stream(select, sql: text, context: context, format: streamed) { try StandardOutput.write($0) }
+                    continue
+                }
                 let result = try engine.execute(statement, sql: text, context: context)
                 if index > 0 && format.value == .table { emit("") }
                 let rendered = renderer.render(result)
@@ -120,6 +128,32 @@ extension QueryCommand {
             if String(validatingCString: raw) == nil && String(cString: raw) == repaired { return true }
         }
         return false
+    }
+}
+
+/// Standard output written directly, in the pieces given (a result streamed as it is made).
+enum StandardOutput {
+    static func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw QueryFailure("cannot write the result: \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+    }
+}
+
+extension OutputFormat {
+    /// The text format rows of this output format are streamed in (CSV and JSON lines), nil for the others.
+    var textFormat: TextFormat? {
+        switch self {
+        case .csv: return .csv
+        case .json: return .ndjson
+        case .table, .markdown, .line: return nil
+        }
     }
 }
 

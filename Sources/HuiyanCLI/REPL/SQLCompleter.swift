@@ -41,11 +41,12 @@ struct SQLCompleter {
             default: pool = []
             }
         } else if let previous = head.split(whereSeparator: { !Self.isWordCharacter($0) }).last,
-                  ["from", "join", "table", "describe"].contains(previous.lowercased()), head.last?.isWhitespace == true {
+                  ["from", "join", "table", "describe", "into"].contains(previous.lowercased()), head.last?.isWhitespace == true {
             pool = tableNames()
         } else {
             let lower = word.first.map { $0.isLowercase } ?? false
-            let keywords = Keyword.allCases.map { lower ? $0.rawValue.lowercased() : $0.rawValue }
+            // (INSERT INTO … VALUES, DROP and COPY … TO are words the parser reads without making them keywords.)
+            let keywords = (Keyword.allCases.map(\.rawValue) + ["INSERT", "INTO", "VALUES", "DROP", "TO"]).map { lower ? $0.lowercased() : $0 }
             pool = tableNames() + columnNames(of: tablesNamed(in: pending() + "\n" + (statement ?? line))) + keywords + Self.functions
         }
         let prefix = word.lowercased()

@@ -83,8 +83,8 @@ public struct ResultRenderer {
         // A statement's note beside its rows (COPY: how many, and where the rejected rows' reasons are)
         // goes under the table; the machine formats stay rows only.
         case .table: return table(result) + (result.message.map { "\n" + $0 } ?? "")
-        case .csv: return csv(result)
-        case .json: return json(result)
+        case .csv: return text(result, .csv)
+        case .json: return text(result, .ndjson)
         case .markdown: return markdown(result)
         case .line: return line(result)
         }
@@ -114,49 +114,15 @@ public struct ResultRenderer {
         return out.render() + "\n" + footer
     }
 
-    private func csv(_ result: QueryResult) -> String {
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        var lines = [result.columnNames.map(field).joined(separator: ",")]
-        for row in result.rows { lines.append(row.map { text($0).map(field) ?? "" }.joined(separator: ",")) }
-        return lines.joined(separator: "\n")
-    }
-
-    /// One JSON object per row (JSON lines); numbers as numbers, NULL as null.
-    private func json(_ result: QueryResult) -> String {
-        result.rows.map { row in
-            "{" + zip(result.columnNames, row).map { name, value in
-                Self.jsonString(name) + ":" + jsonValue(value)
-            }.joined(separator: ",") + "}"
-        }.joined(separator: "\n")
-    }
-
-    private func jsonValue(_ value: Value) -> String {
-        switch value {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .int, .money, .decimal: return text(value)!
-        case .double(let d): return d.isFinite ? text(value)! : "null"
-        case .string, .timestamp, .date, .interval: return Self.jsonString(text(value)!)
-        }
-    }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
+    /// CSV or JSON lines, written as `huiyan query` streams a SELECT's rows (without the last line break).
+    private func text(_ result: QueryResult, _ format: TextFormat) -> String {
+        var bytes: [UInt8] = []
+        let writer = RowTextWriter(format: format, columnNames: result.columnNames, offsetSeconds: offsetSeconds) { bytes += $0 }
+        try? writer.writeHeader()
+        for row in result.rows { try? writer.write(row: row) }
+        try? writer.finish()
+        if bytes.last == 0x0A { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func markdown(_ result: QueryResult) -> String {

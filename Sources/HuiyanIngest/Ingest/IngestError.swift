@@ -8,14 +8,18 @@ public enum IngestError: Error, CustomStringConvertible {
     /// Two files of one command with the same content.
     case givenTwice(path: String, earlierPath: String)
     case strictRejected(rejected: Int, rejectsPath: String)
+    /// Every row was rejected: nothing was committed (and the files are not recorded as ingested).
+    case nothingAccepted(rejected: Int, rejectsPath: String, firstReason: String, encodingHint: String?)
     case io(path: String, message: String)
 
     public var description: String {
         switch self {
         case .fileNotFound(let path):
             return "\(path): no such file"
+        case .unknownFormat(let path) where path == Ingestor.standardInput:
+            return "standard input (-): give its format with --input-format csv or ndjson (FORMAT in COPY)"
         case .unknownFormat(let path):
-            return "\(path): cannot tell the input format from the file name; give --input-format csv or ndjson"
+            return "\(path): cannot tell the input format from the file name (.csv, .ndjson, .jsonl, each also .gz); give --input-format csv or ndjson"
         case .fileRejected(let path, let line, let reason):
             return "\(path):\(line): \(reason)"
         case .alreadyIngested(let path, let earlierName, let committedAt):
@@ -24,6 +28,10 @@ public enum IngestError: Error, CustomStringConvertible {
             return "\(path) has the same content as \(earlierPath), given before it in this command; nothing was ingested. Give it once (or --force to ingest both)"
         case .strictRejected(let rejected, let rejectsPath):
             return "\(rejected) row(s) rejected, and strict (--strict, or STRICT in COPY) commits nothing then. Reasons in \(rejectsPath)"
+        case .nothingAccepted(let rejected, let rejectsPath, let firstReason, let encodingHint):
+            var text = "every row was rejected (\(rejected)), so nothing was committed; the first: \(firstReason)"
+            if let encodingHint { text += "\n" + encodingHint }
+            return text + "\nReasons in \(rejectsPath)"
         case .io(let path, let message):
             return "\(path): \(message)"
         }

@@ -4,6 +4,8 @@ import Foundation
 public struct IngestOptions: Sendable {
     /// The input format; nil takes it from each file's extension.
     public var format: InputFormat?
+    /// The feeds' character encoding (converted to UTF-8 as they are read).
+    public var encoding = FeedEncoding.utf8
     /// Where rejected rows go; nil puts them under the database's `rejects/` folder.
     public var rejectsPath: String?
     /// Replace an existing file at `rejectsPath` (else it is refused before any work).

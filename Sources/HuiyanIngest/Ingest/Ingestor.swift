@@ -14,8 +14,11 @@ public final class Ingestor {
     private struct Plan {
         var path: String
         var format: InputFormat
+        /// The file's size as stored (of standard input: known once it is read).
         var size: Int
+        /// The content hash of the bytes as stored (of standard input: made while it is read).
         var hash: String
+        var decoding: InputDecoding
         /// Where the file is cut for parsing on several threads, found while its content was hashed.
         var chunks: [FileChunk]?
     }
@@ -42,16 +45,29 @@ public final class Ingestor {
         // Before any row: every file exists, has a known format, a good header, and was not ingested before.
         var plans: [Plan] = []
         for path in files {
+            let decoding = InputDecoding(gzip: InputDecoding.isGzipName(path), encoding: options.encoding)
+            if path == Self.standardInput {
+                // Standard input is read once, as it comes: hashed while it is parsed, checked for a repeat at the end.
+                guard let format = options.format else { throw IngestError.unknownFormat(path: path) }
+                guard !plans.contains(where: { $0.path == path }) else {
+                    throw IngestError.givenTwice(path: path, earlierPath: path)
+                }
+                plans.append(Plan(path: path, format: format, size: 0, hash: "", decoding: decoding, chunks: nil))
+                continue
+            }
             guard FileIO.exists(path), !FileIO.isDirectory(path) else { throw IngestError.fileNotFound(path: path) }
-            guard let format = options.format ?? InputFormat(fileName: path) else { throw IngestError.unknownFormat(path: path) }
+            guard let format = options.format ?? InputFormat(fileName: InputDecoding.uncompressedName(path)) else {
+                throw IngestError.unknownFormat(path: path)
+            }
             let size = try FileIO.fileSize(path)
-            if let encoding = Self.utf16Encoding(path) {
+            if !decoding.gzip, let encoding = Self.utf16Encoding(path) {
                 throw IngestError.fileRejected(path: path, line: 1, reason: "the file is \(encoding) (it starts with that byte-order mark); "
                     + "feeds are UTF-8: convert it first, e.g. iconv -f \(encoding) -t UTF-8 FILE > FILE.utf8")
             }
             // A file parsed on several threads is split (a pass over its first part) while it is hashed (a pass
             // over all of it): two reads of the file side by side on two cores instead of one after the other.
-            let parts = size >= options.parallelThreshold ? max(1, options.threads) : 1
+            // (A decoded file is read on one thread: its text's offsets are not the file's.)
+            let parts = size >= options.parallelThreshold && decoding.isPlain ? max(1, options.threads) : 1
             let split = SplitResult()
             let splitting = DispatchGroup()
             if parts > 1 {
@@ -71,10 +87,11 @@ public final class Ingestor {
                     throw IngestError.givenTwice(path: path, earlierPath: twin.path)
                 }
             }
-            plans.append(Plan(path: path, format: format, size: size, hash: hash, chunks: try split.chunks?.get()))
+            plans.append(Plan(path: path, format: format, size: size, hash: hash, decoding: decoding, chunks: try split.chunks?.get()))
         }
         let headers: [CSVRecordSource?] = try plans.map { plan in
-            plan.format == .csv ? try CSVRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns) : nil
+            plan.format == .csv ? try CSVRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns,
+                                                      decoding: plan.decoding) : nil
         }
 
         let rejectsPath = options.rejectsPath ?? defaultRejectsPath(table: schema.name)
@@ -88,7 +105,7 @@ public final class Ingestor {
         do {
             for (fileIndex, plan) in plans.enumerated() {
                 tracker.startFile(plan.path, index: fileIndex)
-                let threads = plan.size >= options.parallelThreshold ? max(1, options.threads) : 1
+                let threads = plan.size >= options.parallelThreshold && plan.decoding.isPlain ? max(1, options.threads) : 1
                 var outcome = try ingestFile(plan, fileIndex: fileIndex, header: headers[fileIndex], threads: threads,
                                              schema: schema, options: options, append: append, tracker: tracker,
                                              carried: &carried)
@@ -96,13 +113,21 @@ public final class Ingestor {
                     // Malformed quoting misled the split: parse the file again on one thread.
                     append.discard(orderKeys: Self.orderKey(file: fileIndex, chunk: 0, sequence: 0)..<Self.orderKey(file: fileIndex + 1, chunk: 0, sequence: 0))
                     let header = plan.format == .csv
-                        ? try CSVRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns) : nil
+                        ? try CSVRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns,
+                                              decoding: plan.decoding) : nil
                     outcome = try ingestFile(plan, fileIndex: fileIndex, header: header, threads: 1, schema: schema, options: options,
                                              append: append, tracker: tracker, carried: &carried)
                 }
-                let (fileParts, accepted, rejected) = outcome!
+                let (fileParts, accepted, rejected, stored) = outcome!
                 parts += fileParts
-                results.append(.init(path: plan.path, format: plan.format, bytes: plan.size, accepted: accepted, rejected: rejected))
+                if plan.path == Self.standardInput, let hash = stored.hasher?.hexDigest() {
+                    plans[fileIndex].size = Int(stored.bytesRead)
+                    plans[fileIndex].hash = hash
+                    if !options.force, let earlier = append.earlierIngest(contentHash: hash), earlier.acceptedRows + earlier.rejectedRows > 0 {
+                        throw IngestError.alreadyIngested(path: plan.path, earlierName: earlier.name, committedAt: earlier.committedAt)
+                    }
+                }
+                results.append(.init(path: plan.path, format: plan.format, bytes: plans[fileIndex].size, accepted: accepted, rejected: rejected))
                 finalKey = Self.orderKey(file: fileIndex + 1, chunk: 0, sequence: 0)
             }
             let note = FileIO.join(database.path, "rejects", "\(getpid())-\(UUID().uuidString.prefix(6))\(DatabaseWriter.pendingNoteSuffix)")
@@ -114,6 +139,15 @@ public final class Ingestor {
                 append.abort()
                 try rejectsFile?.commit()
                 throw IngestError.strictRejected(rejected: totalRejected, rejectsPath: rejectsPath)
+            }
+            // Every row rejected: nothing to commit, and most likely a wrong encoding or the wrong table. The
+            // files are not recorded as ingested, so that the same files can be given again, rightly read.
+            if totalRejected > 0 && results.allSatisfy({ $0.accepted == 0 }) {
+                append.abort()
+                try rejectsFile?.commit()
+                throw IngestError.nothingAccepted(rejected: totalRejected, rejectsPath: rejectsPath,
+                                                  firstReason: rejects.first?.description ?? "",
+                                                  encodingHint: Self.encodingHint(rejects, encoding: options.encoding))
             }
             try options.cancellation?()
             try append.write(carried, orderKey: finalKey)
@@ -146,6 +180,20 @@ public final class Ingestor {
         }
     }
 
+    /// The path that names standard input.
+    public static let standardInput = "-"
+
+    /// What to say of the encoding when the rejects say invalid UTF-8 (nil when none does).
+    static func encodingHint(_ rejects: [Rejection], encoding: FeedEncoding) -> String? {
+        guard rejects.contains(where: { $0.reason.contains("UTF-8") }) else { return nil }
+        switch encoding {
+        case .utf8:
+            return "the rows are not valid UTF-8: if the file is in GBK or GB18030, give --encoding gbk or gb18030 (ENCODING gbk in COPY)"
+        case .gbk, .gb18030:
+            return "the rows are not valid \(encoding.rawValue.uppercased()) either: try --encoding gb18030 or utf-8, or look at the file's bytes"
+        }
+    }
+
     /// The publishing order of a segment: by file, then chunk, then position in the chunk.
     static func orderKey(file: Int, chunk: Int, sequence: Int) -> Int { file << 40 | chunk << 32 | sequence }
 
@@ -153,7 +201,8 @@ public final class Ingestor {
     /// file is kept but segments keyed to it, which the caller discards).
     private func ingestFile(_ plan: Plan, fileIndex: Int, header: CSVRecordSource?, threads: Int, schema: TableSchema,
                             options: IngestOptions, append: TableAppend, tracker: IngestTracker,
-                            carried: inout SegmentBuilder) throws -> (parts: [RejectsWriter], accepted: Int, rejected: Int)? {
+                            carried: inout SegmentBuilder)
+        throws -> (parts: [RejectsWriter], accepted: Int, rejected: Int, stored: FileDescriptorStream)? {
         var chunks = [FileChunk(start: 0, end: Int64(plan.size), firstLine: 1)]
         if threads > 1 {
             if let split = plan.chunks, split.count <= threads {
@@ -178,7 +227,7 @@ public final class Ingestor {
                 source = index == 0 ? header! : try CSVRecordSource(sibling: header!, chunk: chunk)
             case .ndjson:
                 source = try NDJSONRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns,
-                                                chunk: index == 0 ? nil : chunk)
+                                                chunk: index == 0 ? nil : chunk, decoding: plan.decoding)
             }
             if let cancellation = options.cancellation {
                 source.input.stop = {
@@ -227,7 +276,8 @@ public final class Ingestor {
             return nil
         }
         carried = workers.last!.builder
-        return (workers.map(\.rejects), workers.reduce(0) { $0 + $1.accepted }, workers.reduce(0) { $0 + $1.rejected })
+        return (workers.map(\.rejects), workers.reduce(0) { $0 + $1.accepted }, workers.reduce(0) { $0 + $1.rejected },
+                workers[0].source.input.stored)
     }
 
     private func defaultRejectsPath(table: String) -> String {

@@ -74,8 +74,8 @@ final class CSVRecordSource: ReaderBackedSource {
 
     /// Opens the file and checks its header against the schema: a missing required column or (unless
     /// `ignoreUnknownColumns`) an unknown one rejects the file before any row is read.
-    init(path: String, schema: TableSchema, ignoreUnknownColumns: Bool) throws {
-        reader = try CSVRecordReader(path: path)
+    init(path: String, schema: TableSchema, ignoreUnknownColumns: Bool, decoding: InputDecoding = .plain) throws {
+        reader = try CSVRecordReader(path: path, decoding: decoding)
         guard try reader.next() else {
             throw IngestError.fileRejected(path: path, line: 1, reason: "the file is empty: a CSV file needs a header row naming its columns")
         }
@@ -87,7 +87,7 @@ final class CSVRecordSource: ReaderBackedSource {
         for i in 0..<reader.fieldCount {
             guard ValueParsing.isValidUTF8(reader.field(i)) else {
                 throw IngestError.fileRejected(path: path, line: reader.lineNumber, reason: "the header is not valid UTF-8 (a file in GBK "
-                    + "or another encoding?); feeds are UTF-8: convert it first, e.g. iconv -f GBK -t UTF-8 FILE > FILE.utf8")
+                    + "or another encoding?): give its encoding, e.g. --encoding gbk (ENCODING gbk in COPY)")
             }
             let name = String(decoding: reader.field(i), as: UTF8.self)
             if let column = schema.index(of: name) {
@@ -139,8 +139,8 @@ final class NDJSONRecordSource: ReaderBackedSource {
     private let names: [[UInt8]]
     private let ignoreUnknownColumns: Bool
 
-    init(path: String, schema: TableSchema, ignoreUnknownColumns: Bool, chunk: FileChunk? = nil) throws {
-        reader = try NDJSONRecordReader(path: path, startOffset: chunk?.start ?? 0, firstLine: chunk?.firstLine ?? 1)
+    init(path: String, schema: TableSchema, ignoreUnknownColumns: Bool, chunk: FileChunk? = nil, decoding: InputDecoding = .plain) throws {
+        reader = try NDJSONRecordReader(path: path, startOffset: chunk?.start ?? 0, firstLine: chunk?.firstLine ?? 1, decoding: decoding)
         self.schema = schema
         names = schema.columns.map { Array($0.name.lowercased().utf8) }
         self.ignoreUnknownColumns = ignoreUnknownColumns

@@ -43,11 +43,11 @@ final class CSVRecordReader {
     /// `startOffset` and `firstLine` start the reading at a record boundary inside the file (a byte order mark
     /// is looked for only at offset 0), for several readers splitting one file.
     init(path: String, chunkSize: Int = defaultChunkSize, maxRecordBytes: Int = defaultMaxRecordBytes,
-         startOffset: Int64 = 0, firstLine: Int = 1)
+         startOffset: Int64 = 0, firstLine: Int = 1, decoding: InputDecoding = .plain)
         throws(RecordReaderError)
     {
         cursor = try RecordCursor(path: path, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes,
-                                  startOffset: startOffset, firstLine: firstLine)
+                                  startOffset: startOffset, firstLine: firstLine, decoding: decoding)
     }
 
     /// Number of fields in the current record (0 for an over-long record).

@@ -10,12 +10,19 @@ import Darwin
 /// buffer and appends the next read, so a record that straddles a chunk boundary becomes
 /// contiguous. The buffer grows only when a pending record plus the next read do not fit,
 /// so memory stays near `chunkSize` plus the longest record the caller lets accumulate.
+///
+/// The path `-` is standard input. A decoded input (gzip, another encoding) is read through `ByteStream`
+/// stages; its offsets are then offsets in the decoded text, and the file cannot be split.
 final class ChunkedFileInput {
     let path: String
     let chunkSize: Int
     /// The file size when the file was opened (nil for non-regular files such as pipes).
     let fileSize: Int64?
     private let fd: Int32
+    /// The file's bytes as stored, and what the reader reads (the same, or a decoder over them).
+    let stored: FileDescriptorStream
+    private let stream: ByteStream
+    private let decoded: Bool
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
     /// Offset of the first unconsumed byte; callers advance it as they consume records.
@@ -30,11 +37,13 @@ final class ChunkedFileInput {
     var stop: (() -> String?)?
 
     /// Opens `path` for reading from byte `startOffset` on; throws `.cannotOpen` naming the path on failure.
-    init(path: String, chunkSize: Int, startOffset: Int64 = 0) throws(RecordReaderError) {
+    init(path: String, chunkSize: Int, startOffset: Int64 = 0, decoding: InputDecoding = .plain) throws(RecordReaderError) {
         precondition(chunkSize > 0, "chunkSize must be positive")
+        precondition(startOffset == 0 || decoding.isPlain, "a decoded input cannot start inside the file")
         self.path = path
         self.chunkSize = chunkSize
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let standardInput = path == "-"
+        let fd = standardInput ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
@@ -55,6 +64,17 @@ final class ChunkedFileInput {
         }
         bufferFileOffset = startOffset
         self.fd = fd
+        stored = FileDescriptorStream(fd: fd, path: path, waits: fileSize == nil, hashing: standardInput)
+        var stream: ByteStream = stored
+        do {
+            if decoding.gzip { stream = try GzipStream(upstream: stream, path: path) }
+            if decoding.encoding != .utf8 { stream = try IconvStream(upstream: stream, from: decoding.encoding, path: path) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        self.stream = stream
+        decoded = !decoding.isPlain
         capacity = chunkSize + min(chunkSize, 1 << 20) + 16
         base = .allocate(capacity: capacity)
     }
@@ -64,6 +84,10 @@ final class ChunkedFileInput {
         base.deallocate()
     }
 
+    /// Bytes of the file as stored that are behind the reader (for progress): up to the current position, or
+    /// for a decoded input, all that was read.
+    var storedBytesConsumed: Int64 { decoded ? stored.bytesRead : fileOffset(of: start) }
+
     /// Bytes of the file consumed up to buffer offset `offset`.
     @inline(__always)
     func fileOffset(of offset: Int) -> Int64 { bufferFileOffset + Int64(offset) }
@@ -71,7 +95,9 @@ final class ChunkedFileInput {
     /// Compacts the unconsumed bytes to the front and reads up to `want` more bytes
     /// (one `read` call). Sets `atEOF` when the file is exhausted. Invalidates every
     /// pointer into the buffer handed out before.
-    func refill(want: Int) throws(RecordReaderError) {
+    func refill(want asked: Int) throws(RecordReaderError) {
+        // A decoder writes whole characters: it is never asked for fewer bytes than the longest one.
+        let want = decoded ? max(asked, 16) : asked
         if let stop, let reason = stop() { throw .stopped(reason: reason) }
         if start > 0 {
             let pending = end - start
@@ -88,13 +114,8 @@ final class ChunkedFileInput {
             base = newBase
             capacity = newCapacity
         }
-        while true {
-            let n = read(fd, base + end, want)
-            if n > 0 { end += n; return }
-            if n == 0 { atEOF = true; return }
-            if errno == EINTR { continue }
-            throw .readFailed(path: path, reason: String(cString: strerror(errno)))
-        }
+        let n = try stream.read(into: base + end, count: want) { [stop] in stop?() }
+        if n > 0 { end += n } else { atEOF = true }
     }
 
     /// Skips a UTF-8 byte order mark (EF BB BF) at the very start of the file.

@@ -45,11 +45,11 @@ final class NDJSONRecordReader {
     /// `startOffset` and `firstLine` start the reading at a line boundary inside the file (a byte order mark
     /// is looked for only at offset 0), for several readers splitting one file.
     init(path: String, chunkSize: Int = defaultChunkSize, maxRecordBytes: Int = defaultMaxRecordBytes,
-         startOffset: Int64 = 0, firstLine: Int = 1)
+         startOffset: Int64 = 0, firstLine: Int = 1, decoding: InputDecoding = .plain)
         throws(RecordReaderError)
     {
         cursor = try RecordCursor(path: path, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes,
-                                  startOffset: startOffset, firstLine: firstLine)
+                                  startOffset: startOffset, firstLine: firstLine, decoding: decoding)
     }
 
     /// Number of key/value pairs in the current record, in the order they appear.

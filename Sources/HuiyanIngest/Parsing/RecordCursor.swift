@@ -20,9 +20,10 @@ final class RecordCursor {
     private let overlongText = ScratchBuffer()
     private var textIsOverlongCopy = false
 
-    init(path: String, chunkSize: Int, maxRecordBytes: Int, startOffset: Int64, firstLine: Int) throws(RecordReaderError) {
+    init(path: String, chunkSize: Int, maxRecordBytes: Int, startOffset: Int64, firstLine: Int,
+         decoding: InputDecoding) throws(RecordReaderError) {
         precondition(maxRecordBytes > 0, "maxRecordBytes must be positive")
-        input = try ChunkedFileInput(path: path, chunkSize: chunkSize, startOffset: startOffset)
+        input = try ChunkedFileInput(path: path, chunkSize: chunkSize, startOffset: startOffset, decoding: decoding)
         self.maxRecordBytes = maxRecordBytes
         nextLine = firstLine
         started = startOffset > 0
@@ -34,8 +35,9 @@ final class RecordCursor {
         return UnsafeBufferPointer(start: input.base + recordStart, count: recordEnd - recordStart)
     }
 
-    /// Bytes of the file consumed so far, through the end of the current record.
-    var bytesConsumed: Int64 { input.fileOffset(of: input.start) }
+    /// Bytes of the file as stored consumed so far, through the end of the current record (of a decoded
+    /// input: all that was read).
+    var bytesConsumed: Int64 { input.storedBytesConsumed }
 
     /// Call at the start of every `next()`: skips a byte order mark at the start of the file.
     func beginNext() throws(RecordReaderError) {

@@ -76,7 +76,7 @@ public enum ValueError: Error, Equatable, Sendable, CustomStringConvertible {
         case .currencySign: return "currency signs are not allowed"
         case .amountOutOfRange: return "amount out of range"
         case .invalidTimestamp(let p): return "not a valid timestamp: \(p)"
-        case .invalidUTF8: return "not a valid UTF-8 text (feeds are UTF-8: is the file in GBK or another encoding?)"
+        case .invalidUTF8: return "not a valid UTF-8 text (a file in GBK or another encoding? give it: --encoding gbk, or ENCODING gbk in COPY)"
         }
     }
 }

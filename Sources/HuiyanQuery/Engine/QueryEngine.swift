@@ -38,13 +38,8 @@ public final class QueryEngine {
 
     /// Runs one parsed statement; `sql` is the text its ranges refer to.
     public func execute(_ statement: Statement, sql: String, context: QueryContext = QueryContext()) throws -> QueryResult {
-        CancellationPoll.enter(context)
-        let area = SpillArea(databasePath: database.path)
-        context.spillArea = area
-        defer {
-            area.removeAll()
-            context.spillArea = nil
-        }
+        let scope = StatementScope(context: context, databasePath: database.path)
+        defer { scope.end() }
         switch statement {
         case .select(let select):
             let planned = try plan(select, sql: sql, context: context)
@@ -82,6 +77,14 @@ public final class QueryEngine {
             return try createTable(create)
         case .copy(let copy):
             return try self.copy(copy, context: context)
+        case .copyTo(let copy):
+            return try copyTo(copy, sql: sql, context: context)
+        case .dropTable(let drop):
+            return try dropTable(drop)
+        case .createTableAs(let create):
+            return try createTableAs(create, sql: sql, context: context)
+        case .insert(let insert):
+            return try self.insert(insert, sql: sql, context: context)
         }
     }
 
@@ -117,6 +120,9 @@ public final class QueryEngine {
             throw QueryError("file access is off (--no-file-access, or the database's setting): COPY cannot read '\(copy.path)'; "
                 + "load files with `huiyan ingest` instead", at: copy.range)
         }
+        guard copy.path != Ingestor.standardInput else {
+            throw QueryError("COPY reads files; standard input is read by `huiyan ingest TABLE -`", at: copy.range)
+        }
         var options = IngestOptions()
         // Ctrl-C and --timeout reach the reading and parsing (checked before every read of the file).
         options.cancellation = { try context.check() }
@@ -129,13 +135,18 @@ public final class QueryEngine {
                     throw QueryError("unknown FORMAT \(value) (csv or ndjson)", at: copy.range)
                 }
                 options.format = format
+            case "encoding":
+                guard let encoding = FeedEncoding(name: value) else {
+                    throw QueryError("unknown ENCODING \(value) (utf-8, gbk or gb18030)", at: copy.range)
+                }
+                options.encoding = encoding
             case "strict": options.strict = flag
             case "force": options.force = flag
             case "ignore_unknown_columns": options.ignoreUnknownColumns = flag
             case "rejects": options.rejectsPath = value
             case "overwrite": options.replaceRejects = flag
             case "header": break
-            default: throw QueryError("unknown COPY option \(name) (FORMAT, STRICT, FORCE, IGNORE_UNKNOWN_COLUMNS, REJECTS, OVERWRITE)", at: copy.range)
+            default: throw QueryError("unknown COPY option \(name) (FORMAT, ENCODING, STRICT, FORCE, IGNORE_UNKNOWN_COLUMNS, REJECTS, OVERWRITE)", at: copy.range)
             }
         }
         let summary: IngestSummary

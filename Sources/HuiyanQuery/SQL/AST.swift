@@ -16,6 +16,14 @@ public indirect enum Statement: Sendable, Equatable {
     case createTable(CreateTableStatement)
     /// `COPY t FROM 'file' [(FORMAT csv|ndjson [, option value …])]`
     case copy(CopyStatement)
+    /// `COPY (SELECT …) TO 'file'` / `COPY t TO 'file'` `[(FORMAT csv|ndjson, OVERWRITE)]`
+    case copyTo(CopyToStatement)
+    /// `DROP TABLE [IF EXISTS] t`
+    case dropTable(DropTableStatement)
+    /// `CREATE TABLE [IF NOT EXISTS] t AS SELECT …`
+    case createTableAs(CreateTableAsStatement)
+    /// `INSERT INTO t [(column, …)] SELECT …` / `… VALUES (…), …`
+    case insert(InsertStatement)
 }
 
 /// A name as written, with its range. Unquoted names are case-insensitive; `"quoted"` names keep their case.
@@ -268,5 +276,88 @@ public struct CopyStatement: Sendable, Equatable {
     public static func == (a: CopyStatement, b: CopyStatement) -> Bool {
         a.table == b.table && a.path == b.path && a.range == b.range
             && a.options.map(\.name) == b.options.map(\.name) && a.options.map(\.value) == b.options.map(\.value)
+    }
+}
+
+/// `COPY (SELECT …) TO 'path'` or `COPY t TO 'path'`, with options as in `CopyStatement`.
+public struct CopyToStatement: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        case table(Identifier)
+        case query(SelectStatement)
+    }
+    public var source: Source
+    public var path: String
+    /// Options as written, names lower-cased: `format` → `csv`, `overwrite` → `true` …
+    public var options: [(name: String, value: String)]
+    public var range: SourceRange
+
+    public init(source: Source, path: String, options: [(name: String, value: String)], range: SourceRange) {
+        self.source = source
+        self.path = path
+        self.options = options
+        self.range = range
+    }
+
+    public static func == (a: CopyToStatement, b: CopyToStatement) -> Bool {
+        a.source == b.source && a.path == b.path && a.range == b.range
+            && a.options.map(\.name) == b.options.map(\.name) && a.options.map(\.value) == b.options.map(\.value)
+    }
+}
+
+/// `DROP TABLE [IF EXISTS] t`
+public struct DropTableStatement: Sendable, Equatable {
+    public var table: Identifier
+    public var ifExists: Bool
+    public var range: SourceRange
+
+    public init(table: Identifier, ifExists: Bool, range: SourceRange) {
+        self.table = table
+        self.ifExists = ifExists
+        self.range = range
+    }
+}
+
+/// `CREATE TABLE [IF NOT EXISTS] t AS SELECT …`
+public struct CreateTableAsStatement: Sendable, Equatable {
+    public var table: Identifier
+    public var ifNotExists: Bool
+    public var query: SelectStatement
+    public var range: SourceRange
+
+    public init(table: Identifier, ifNotExists: Bool, query: SelectStatement, range: SourceRange) {
+        self.table = table
+        self.ifNotExists = ifNotExists
+        self.query = query
+        self.range = range
+    }
+}
+
+/// `INSERT INTO t [(column, …)] SELECT …` or `INSERT INTO t [(column, …)] VALUES (…), (…)`
+public struct InsertStatement: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        case query(SelectStatement)
+        /// Rows of expressions, each with the range of its parentheses.
+        case values([(expressions: [Expression], range: SourceRange)])
+
+        public static func == (a: Source, b: Source) -> Bool {
+            switch (a, b) {
+            case (.query(let x), .query(let y)): return x == y
+            case (.values(let x), .values(let y)):
+                return x.map(\.expressions) == y.map(\.expressions) && x.map(\.range) == y.map(\.range)
+            default: return false
+            }
+        }
+    }
+    public var table: Identifier
+    /// The columns named after the table, in that order; nil: every column, in the table's order.
+    public var columns: [Identifier]?
+    public var source: Source
+    public var range: SourceRange
+
+    public init(table: Identifier, columns: [Identifier]?, source: Source, range: SourceRange) {
+        self.table = table
+        self.columns = columns
+        self.source = source
+        self.range = range
     }
 }

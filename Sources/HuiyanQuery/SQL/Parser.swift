@@ -12,7 +12,8 @@ public struct Parser {
     public static let maxHeight = 1000
 
     let text: SourceText
-    let tokens: [Token]
+    /// (`var`: a SELECT in COPY's parentheses is parsed with its closing parenthesis read as the end.)
+    var tokens: [Token]
     /// The first lexical error; the tokens end at it.
     let lexError: SQLError?
     var position = 0
@@ -212,22 +213,25 @@ public struct Parser {
             try endOfStatement(expected: [])
             return .describe(table: table, range: range)
         case .keyword(.create):
-            return .createTable(try createTable())
+            return try createTable()
         case .keyword(.copy):
-            return .copy(try copy())
+            return try copy()
+        case .identifier(let word) where word.uppercased() == "DROP":
+            return .dropTable(try dropTable())
+        case .identifier(let word) where word.uppercased() == "INSERT":
+            return .insert(try insert())
         default:
             throw statementStartError()
         }
     }
 
     func statementStartError() -> SQLError {
-        var hint = suggestion(for: current, among: ["SELECT", "EXPLAIN", "SHOW", "DESCRIBE", "CREATE", "COPY"])
+        var hint = suggestion(for: current, among: ["SELECT", "EXPLAIN", "SHOW", "DESCRIBE", "CREATE", "COPY", "INSERT", "DROP"])
         switch current.kind {
         case .identifier(let word):
             switch word.uppercased() {
-            case "INSERT": hint = "INSERT is not supported; load rows from a file with COPY table FROM 'file'"
             case "SET": hint = "SET is not supported; the time zone is set with huiyan init --time-zone ZONE (the database's) or huiyan query --time-zone ZONE (one run)"
-            case "UPDATE", "DELETE", "DROP", "ALTER", "TRUNCATE", "MERGE", "UPSERT", "REPLACE":
+            case "UPDATE", "DELETE", "ALTER", "TRUNCATE", "MERGE", "UPSERT", "REPLACE":
                 hint = "\(word.uppercased()) is not supported"
             default: break
             }
@@ -235,7 +239,7 @@ public struct Parser {
         case .symbol(.leftParen): hint = "a SELECT in parentheses is not supported"
         default: break
         }
-        return syntaxError(expected: "SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE or COPY", hint: hint)
+        return syntaxError(expected: "SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, DROP TABLE or COPY", hint: hint)
     }
 
     /// The statement must end here (at `;` or the end of the query); otherwise an error listing what could
@@ -460,9 +464,40 @@ public struct Parser {
         return item
     }
 
-    // MARK: CREATE TABLE, COPY
+    // MARK: CREATE TABLE, DROP TABLE, INSERT, COPY
 
-    mutating func createTable() throws(SQLError) -> CreateTableStatement {
+    /// The unquoted word `word` (not a keyword of the lexer: TO, DROP, INSERT, INTO, VALUES), consumed.
+    mutating func acceptWord(_ word: String) -> Token? {
+        if case .identifier(let name) = current.kind, name.uppercased() == word { return advance() }
+        return nil
+    }
+
+    mutating func expectWord(_ word: String, expected: String) throws(SQLError) -> Token {
+        guard let token = acceptWord(word) else { throw syntaxError(expected: expected, hint: suggestion(for: current, among: [word])) }
+        return token
+    }
+
+    /// A SELECT inside parentheses that `open` opened: parsed with the matching `)` read as the end of the
+    /// statement, then that `)` consumed.
+    mutating func parenthesizedSelect(_ open: Token) throws(SQLError) -> SelectStatement {
+        guard isKeyword(.select) else { throw syntaxError(expected: "SELECT") }
+        var depth = 0
+        var close = position
+        while close < tokens.count - 1 {
+            if tokens[close].kind == .symbol(.leftParen) { depth += 1 }
+            if tokens[close].kind == .symbol(.rightParen) { if depth == 0 { break }; depth -= 1 }
+            close += 1
+        }
+        let saved = tokens[close]
+        if saved.kind == .symbol(.rightParen) { tokens[close] = Token(.symbol(.semicolon), range: saved.range) }
+        defer { tokens[close] = saved }
+        let query = try select()
+        tokens[close] = saved
+        _ = try expectClose(open)
+        return query
+    }
+
+    mutating func createTable() throws(SQLError) -> Statement {
         let create = advance()
         _ = try expect(.table, expected: "TABLE after CREATE")
         var ifNotExists = false
@@ -472,7 +507,13 @@ public struct Parser {
             ifNotExists = true
         }
         let table = try tableName()
-        let open = try expect(.leftParen, expected: "\"(\" and a list of columns")
+        if accept(.as) != nil {
+            guard isKeyword(.select) else { throw syntaxError(expected: "SELECT after AS") }
+            let query = try select()
+            return .createTableAs(CreateTableAsStatement(table: table, ifNotExists: ifNotExists, query: query,
+                                                         range: SourceRange(create.range.start, query.range.end)))
+        }
+        let open = try expect(.leftParen, expected: "\"(\" and a list of columns, or AS SELECT …")
         var columns: [CreateTableStatement.Column] = []
         repeat {
             let column = try name(expected: "a column name")
@@ -494,20 +535,77 @@ public struct Parser {
         } while try acceptComma()
         let close = try expectClose(open, list: true)
         try endOfStatement(expected: [])
-        return CreateTableStatement(table: table, ifNotExists: ifNotExists, columns: columns,
-                                    range: SourceRange(create.range.start, close.range.end))
+        return .createTable(CreateTableStatement(table: table, ifNotExists: ifNotExists, columns: columns,
+                                                 range: SourceRange(create.range.start, close.range.end)))
     }
 
-    mutating func copy() throws(SQLError) -> CopyStatement {
+    mutating func dropTable() throws(SQLError) -> DropTableStatement {
+        let drop = advance()
+        _ = try expect(.table, expected: "TABLE after DROP")
+        var ifExists = false
+        if accept(.if) != nil {
+            _ = try expect(.exists, expected: "EXISTS after IF")
+            ifExists = true
+        }
+        let table = try tableName()
+        let range = SourceRange(drop.range.start, previousEnd)
+        try endOfStatement(expected: [])
+        return DropTableStatement(table: table, ifExists: ifExists, range: range)
+    }
+
+    mutating func insert() throws(SQLError) -> InsertStatement {
+        let insert = advance()
+        _ = try expectWord("INTO", expected: "INTO after INSERT")
+        let table = try tableName()
+        var columns: [Identifier]?
+        if let open = accept(.leftParen) {
+            var names: [Identifier] = []
+            repeat { names.append(try name(expected: "a column name")) } while try acceptComma()
+            _ = try expectClose(open, list: true)
+            columns = names
+        }
+        if isKeyword(.select) {
+            let query = try select()
+            return InsertStatement(table: table, columns: columns, source: .query(query),
+                                   range: SourceRange(insert.range.start, query.range.end))
+        }
+        _ = try expectWord("VALUES", expected: "VALUES or SELECT")
+        var rows: [(expressions: [Expression], range: SourceRange)] = []
+        repeat {
+            let open = try expect(.leftParen, expected: "\"(\" and a row of values")
+            var row: [Expression] = []
+            repeat { row.append(try expression().expr) } while try acceptComma()
+            let close = try expectClose(open, list: true)
+            rows.append((row, SourceRange(open.range.start, close.range.end)))
+        } while try acceptComma()
+        let range = SourceRange(insert.range.start, previousEnd)
+        try endOfStatement(expected: [])
+        return InsertStatement(table: table, columns: columns, source: .values(rows), range: range)
+    }
+
+    mutating func copy() throws(SQLError) -> Statement {
         let copy = advance()
+        if let open = accept(.leftParen) {
+            let query = try parenthesizedSelect(open)
+            _ = try expectWord("TO", expected: "TO and a file path after COPY (SELECT …)")
+            let (path, options) = try copyPathAndOptions()
+            return .copyTo(CopyToStatement(source: .query(query), path: path, options: options, range: SourceRange(copy.range.start, previousEnd)))
+        }
         let table = try tableName()
         if isSymbol(.leftParen) {
-            throw syntaxError(expected: "FROM", hint: "a list of columns in COPY is not supported")
+            throw syntaxError(expected: "FROM or TO", hint: "a list of columns in COPY is not supported")
         }
-        if case .identifier(let word) = current.kind, word.uppercased() == "TO" {
-            throw SQLError("COPY … TO is not supported; COPY loads a file into a table", range: current.range)
+        if acceptWord("TO") != nil {
+            let (path, options) = try copyPathAndOptions()
+            return .copyTo(CopyToStatement(source: .table(table), path: path, options: options, range: SourceRange(copy.range.start, previousEnd)))
         }
-        _ = try expect(.from, expected: "FROM and a file path")
+        _ = try expect(.from, expected: "FROM or TO and a file path")
+        let (path, options) = try copyPathAndOptions()
+        return .copy(CopyStatement(table: table, path: path, options: options, range: SourceRange(copy.range.start, previousEnd)))
+    }
+
+    /// `'path' [[WITH] (option [value], …)]` and the end of the statement.
+    mutating func copyPathAndOptions() throws(SQLError) -> (String, [(name: String, value: String)]) {
         guard case .string(let path) = current.kind else {
             throw syntaxError(expected: "a file path in single quotes")
         }
@@ -532,15 +630,21 @@ public struct Parser {
                 case .identifier, .keyword: value = text.text(advance().range, limit: .max).lowercased()
                 case .string(let string), .quotedIdentifier(let string): value = string; advance()
                 case .integer, .decimal: value = text.text(advance().range, limit: .max)
+                case .symbol(.leftParen):
+                    // A list of names (PARTITION_BY (a, b)): the value is the names joined by commas.
+                    let list = advance()
+                    var names: [String] = []
+                    repeat { names.append(try self.name(expected: "a column name").name) } while try acceptComma()
+                    _ = try expectClose(list, list: true)
+                    value = names.joined(separator: ",")
                 default: break
                 }
                 options.append((name, value))
             } while try acceptComma()
             _ = try expectClose(open, list: true)
         }
-        let range = SourceRange(copy.range.start, previousEnd)
         try endOfStatement(expected: open == nil ? ["options in parentheses"] : [])
-        return CopyStatement(table: table, path: path, options: options, range: range)
+        return (path, options)
     }
 
     // MARK: Errors

@@ -51,10 +51,7 @@ public final class DatabaseWriter {
     /// A folder that is a symbolic link is never cleaned: what it points to is not the database's.
     private func removeOrphans() throws {
         for entry in try FileIO.list(database.tablesPath) where entry.hasSuffix(".tmp") {
-            let folder = database.tablePath(entry)
-            if FileIO.isSymbolicLink(folder) { try FileIO.remove(folder); continue }
-            for file in (try? FileIO.list(folder)) ?? [] { try FileIO.remove(FileIO.join(folder, file)) }
-            try FileIO.removeDirectory(folder)
+            try removeTableFolder(database.tablePath(entry))
         }
         try? FileIO.remove(FileIO.join(database.path, DatabaseSettings.fileName + ".tmp"))
         // What a killed ingest left of its rejects: parts (`*.part`), a rejects file not yet put in place

@@ -23,7 +23,7 @@ final class ValueParsingUTF8Tests: XCTestCase {
             [0xE4, 0x41, 0x80], [0xC2, 0xC2, 0x80],                     // bad continuation
         ]
         for c in cases { XCTAssertEqual(offset(c), 0, "\(c)") }
-        XCTAssertEqual(ValueError.invalidUTF8.description, "not a valid UTF-8 text (feeds are UTF-8: is the file in GBK or another encoding?)")
+        XCTAssertEqual(ValueError.invalidUTF8.description, "not a valid UTF-8 text (a file in GBK or another encoding? give it: --encoding gbk, or ENCODING gbk in COPY)")
     }
 
     func testOffsetOfFirstErrorAfterASCIIRuns() {

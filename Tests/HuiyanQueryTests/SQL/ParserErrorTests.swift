@@ -124,19 +124,20 @@ final class ParserErrorTests: SQLParserTestCase {
         assertError("SELECT a IS TRUE",
                     "syntax error at or near \"TRUE\": expected NULL or NOT NULL after IS (IS TRUE and IS FALSE are not supported; compare with = TRUE)",
                     r(12, 16))
-        assertError("COPY t TO 'x.csv'", "COPY … TO is not supported; COPY loads a file into a table", r(7, 9))
+        assertError("COPY t TO x", "syntax error at or near \"x\": expected a file path in single quotes", r(10, 11))
+        assertError("COPY (SELECT 1 TO 'x.csv'", "syntax error at or near \"'x.csv'\": expected FROM, WHERE, GROUP BY, ORDER BY, LIMIT or the end of the statement",
+                    r(18, 25))
         assertError("CREATE TABLE t (id BIGINT PRIMARY KEY)",
                     "PRIMARY is not supported: a column has a type and optionally NOT NULL", r(26, 33))
-        assertError("INSERT INTO t VALUES (1)",
-                    "syntax error at or near \"INSERT\": expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE or COPY (INSERT is not supported; load rows from a file with COPY table FROM 'file')",
-                    r(0, 6))
+        assertError("INSERT t VALUES (1)", "syntax error at or near \"t\": expected INTO after INSERT", r(7, 8))
+        assertError("INSERT INTO t VALUES 1", "syntax error at or near \"1\": expected \"(\" and a row of values", r(21, 22))
     }
 
     func testStatementStart() {
         assertError("SELCT 1",
-                    "syntax error at or near \"SELCT\": expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE or COPY (did you mean SELECT?)",
+                    "syntax error at or near \"SELCT\": expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, DROP TABLE or COPY (did you mean SELECT?)",
                     r(0, 5))
-        assertError("42", "syntax error at or near \"42\": expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE or COPY",
+        assertError("42", "syntax error at or near \"42\": expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, DROP TABLE or COPY",
                     r(0, 2))
         assertError("EXPLAIN SHOW TABLES", "syntax error at or near \"SHOW\": expected SELECT after EXPLAIN", r(8, 12))
         assertError("SHOW TABLE", "syntax error at or near \"TABLE\": expected TABLES after SHOW", r(5, 10))

@@ -261,7 +261,7 @@ final class ParserStatementTests: SQLParserTestCase {
         }
         XCTAssertThrowsError(try Parser.parseOne(" ; ")) { error in
             XCTAssertEqual(error as? SQLError, SQLError(
-                "unexpected end of query: expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE or COPY",
+                "unexpected end of query: expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, DROP TABLE or COPY",
                 range: r(2, 2)))
         }
     }

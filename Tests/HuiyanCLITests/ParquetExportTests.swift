@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+
+/// COPY … TO 'x.parquet' read back by real readers — pyarrow and DuckDB (and pandas for the types), from PyPI
+/// in .peers/venv (tools/test installs them) — through tools/parquet-check: both must give Huiyan's own rows,
+/// types and statistics.
+final class ParquetExportTests: FixtureDatabaseTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let python = root + "/.peers/venv/bin/python"
+
+    /// What tools/parquet-check prints for `file`: the types line and the rows as CSV, for pyarrow and DuckDB.
+    func readBack(_ file: String) throws -> (pyarrow: [String], duckdb: [String]) {
+        guard FileManager.default.isExecutableFile(atPath: Self.python) else {
+            throw XCTSkip("no .peers/venv with pyarrow and duckdb (tools/test makes it)")
+        }
+        let check = HuiyanProcess.shell("'\(Self.python)' '\(Self.root)/tools/parquet-check' '\(file)' 8", databasePath: "")
+        XCTAssertEqual(check.status, 0, check.stderr)
+        let parts = check.stdout.components(separatedBy: "--\n")
+        XCTAssertEqual(parts.count, 2, check.stdout)
+        return (parts[0].split(separator: "\n").map(String.init), parts.last!.split(separator: "\n").map(String.init))
+    }
+
+    func testTheReadersGetTheRowsTypesAndStatistics() throws {
+        let sql = "SELECT * FROM visits"
+        let file = directory + "/visits.parquet"
+        // Row groups of 4 rows: the 10 rows make three, each with its own dictionary and statistics.
+        let copy = try huiyan.run(["query", "COPY (\(sql)) TO '\(file)' (ROW_GROUP_SIZE 4)"])
+        XCTAssertEqual(copy.status, 0, copy.stderr)
+        let expected = try huiyan.run(["query", "--format", "csv", sql]).stdout.split(separator: "\n").map(String.init)
+        let (pyarrow, duckdb) = try readBack(file)
+        XCTAssertEqual(pyarrow[0], "pyarrow types: ts timestamp[us, tz=UTC], visitor_id string, spot string, route string, origin string, group_type string, spend decimal128(18, 2)")
+        XCTAssertEqual(pyarrow[1], "statistics: 3 row group(s), each column's null count, min and max right; codec LZ4")
+        XCTAssertEqual(pyarrow.last, "pandas: money as Decimal, timestamps in UTC")
+        XCTAssertEqual(Array(pyarrow.dropFirst(2).dropLast()), expected)
+        XCTAssertEqual(duckdb[0], "duckdb types: ts TIMESTAMP WITH TIME ZONE, visitor_id VARCHAR, spot VARCHAR, route VARCHAR, origin VARCHAR, group_type VARCHAR, spend DECIMAL(18,2)")
+        XCTAssertEqual(Array(duckdb.dropFirst()), expected)
+    }
+
+    func testEveryTypeAndAnAggregateReadBack() throws {
+        let sql = """
+            SELECT spot, count(*) AS n, sum(spend) AS spend, avg(spend) AS mean, min(ts) AS first,
+                   CAST(min(ts) AS DATE) AS day, sum(spend) > 100 AS big, NULL AS nothing
+            FROM visits GROUP BY spot ORDER BY spot
+            """
+        let file = directory + "/spots.parquet"
+        XCTAssertEqual(try huiyan.run(["query", "COPY (\(sql)) TO '\(file)'"]).status, 0)
+        let expected = try huiyan.run(["query", "--format", "csv", sql]).stdout.split(separator: "\n").map(String.init)
+        let (pyarrow, duckdb) = try readBack(file)
+        XCTAssertEqual(pyarrow[0], "pyarrow types: spot string, n int64, spend decimal128(18, 2), mean double, first timestamp[us, tz=UTC], day date32[day], big bool, nothing int64")
+        XCTAssertEqual(Array(pyarrow.dropFirst(2).dropLast()), expected)
+        XCTAssertEqual(Array(duckdb.dropFirst()), expected)
+    }
+
+    func testFewDistinctIntegersAndAmountsReadBackThroughTheirDictionary() throws {
+        // Constant and two-valued columns (NULLs among them) take the dictionary path; spend does not.
+        let sql = "SELECT 1 AS one, CAST(2 AS DECIMAL(18,2)) AS two, CASE WHEN spend > 100 THEN 7 END AS big, spend FROM visits"
+        let file = directory + "/few.parquet"
+        XCTAssertEqual(try huiyan.run(["query", "COPY (\(sql)) TO '\(file)'"]).status, 0)
+        let expected = try huiyan.run(["query", "--format", "csv", sql]).stdout.split(separator: "\n").map(String.init)
+        let (pyarrow, duckdb) = try readBack(file)
+        XCTAssertEqual(Array(pyarrow.dropFirst(2).dropLast()), expected)
+        XCTAssertEqual(Array(duckdb.dropFirst()), expected)
+    }
+
+    func testAPartitionedExportAnswersTheBureausQuestionsInDuckDBAndChDB() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.python) else { throw XCTSkip("no .peers/venv") }
+        let folder = directory + "/by-spot"
+        let export = "COPY (SELECT spot, CAST(date_trunc('day', ts) AS DATE) AS day, visitor_id, spend FROM visits) TO '\(folder)' (FORMAT parquet, PARTITION_BY (spot))"
+        let copy = try huiyan.run(["query", export])
+        XCTAssertEqual(copy.status, 0, copy.stderr)
+        XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: folder).contains("spot=南岳衡山"))
+        // The same question of Huiyan's table and, through the readers, of the export (`t`).
+        let questions = [
+            ("SELECT spot, count(*) AS arrivals, sum(spend) AS spend FROM visits GROUP BY spot ORDER BY spot",
+             "SELECT spot, count(*) AS arrivals, sum(spend) AS spend FROM t GROUP BY spot ORDER BY spot"),
+            ("SELECT CAST(date_trunc('day', ts) AS DATE) AS day, count(DISTINCT visitor_id) AS visitors FROM visits GROUP BY 1 ORDER BY 1",
+             "SELECT day, count(DISTINCT visitor_id) AS visitors FROM t GROUP BY day ORDER BY day"),
+        ]
+        for (ours, theirs) in questions {
+            let expected = try huiyan.run(["query", "--format", "csv", ours]).stdout.split(separator: "\n").dropFirst().map(String.init)
+            let check = HuiyanProcess.shell("'\(Self.python)' '\(Self.root)/tools/partition-check' '\(folder)' \"\(theirs)\"", databasePath: "")
+            XCTAssertEqual(check.status, 0, check.stderr)
+            let blocks = check.stdout.components(separatedBy: "chdb\n")
+            XCTAssertEqual(blocks[0].split(separator: "\n").dropFirst().map(String.init), expected, "DuckDB: \(theirs)")
+            if blocks.count > 1 { XCTAssertEqual(blocks[1].split(separator: "\n").map(String.init), expected, "chDB: \(theirs)") }
+        }
+        // An existing folder is refused; a failed export leaves no folder behind.
+        let again = try huiyan.run(["query", export])
+        XCTAssertTrue(again.stderr.contains("exists already"), again.stderr)
+        let wrong = try huiyan.run(["query", "COPY visits TO '\(directory!)/other' (FORMAT parquet, PARTITION_BY (month))"])
+        XCTAssertTrue(wrong.stderr.contains("PARTITION_BY names \"month\", which the query does not give"), wrong.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains("other") }, [])
+    }
+}
