@@ -31,8 +31,10 @@ public struct Identifier: Sendable, Equatable {
     }
 }
 
-/// `SELECT [DISTINCT] items FROM table [WHERE] [GROUP BY] [HAVING] [ORDER BY] [LIMIT [OFFSET]]`
+/// `[WITH …] SELECT [DISTINCT] items FROM table [WHERE] [GROUP BY] [HAVING] [ORDER BY] [LIMIT [OFFSET]]`
 public struct SelectStatement: Sendable, Equatable {
+    /// `WITH name [(columns)] AS (SELECT …), …`: the common table expressions FROM may name, in order.
+    public var with: [CommonTableExpression] = []
     public var distinct: Bool
     public var items: [SelectItem]
     /// nil for a SELECT without FROM (`SELECT 1 + 1`).
@@ -63,14 +65,45 @@ public struct SelectStatement: Sendable, Equatable {
 
 /// A table in FROM, with optional alias, and optional joins to further tables.
 public struct TableReference: Sendable, Equatable {
+    /// The table's name; for a subquery, its range (the name is empty).
     public var table: Identifier
     public var alias: Identifier?
     public var joins: [Join]
+    /// `(SELECT …)` in place of a table.
+    public var subquery: Subquery?
+    /// `alias (a, b, …)`: names for the first columns.
+    public var columnAliases: [Identifier] = []
 
-    public init(table: Identifier, alias: Identifier? = nil, joins: [Join] = []) {
+    public init(table: Identifier, alias: Identifier? = nil, joins: [Join] = [], subquery: Subquery? = nil) {
         self.table = table
         self.alias = alias
         self.joins = joins
+        self.subquery = subquery
+    }
+}
+
+/// A SELECT inside another statement: a subquery in FROM or JOIN (boxed: a statement may hold statements).
+public indirect enum Subquery: Sendable, Equatable {
+    case select(SelectStatement)
+
+    public var statement: SelectStatement {
+        switch self { case .select(let s): return s }
+    }
+}
+
+/// `name [(columns)] AS (SELECT …)` of a WITH clause.
+public struct CommonTableExpression: Sendable, Equatable {
+    public var name: Identifier
+    /// Names for the first columns of the query (none: the query's own).
+    public var columns: [Identifier]
+    public var query: SelectStatement
+    public var range: SourceRange
+
+    public init(name: Identifier, columns: [Identifier] = [], query: SelectStatement, range: SourceRange) {
+        self.name = name
+        self.columns = columns
+        self.query = query
+        self.range = range
     }
 }
 
@@ -82,13 +115,19 @@ public struct Join: Sendable, Equatable {
     public var alias: Identifier?
     public var condition: Expression
     public var range: SourceRange
+    /// `(SELECT …)` in place of a table (`table` is then its range, with an empty name).
+    public var subquery: Subquery?
+    /// `alias (a, b, …)`: names for the first columns.
+    public var columnAliases: [Identifier] = []
 
-    public init(kind: Kind, table: Identifier, alias: Identifier?, condition: Expression, range: SourceRange) {
+    public init(kind: Kind, table: Identifier, alias: Identifier?, condition: Expression, range: SourceRange,
+                subquery: Subquery? = nil) {
         self.kind = kind
         self.table = table
         self.alias = alias
         self.condition = condition
         self.range = range
+        self.subquery = subquery
     }
 }
 

@@ -89,7 +89,7 @@ class SQLParserTestCase: XCTestCase {
     func bare(_ e: Expression?) -> Expression? { e.map(bare) }
 
     func bare(_ select: SelectStatement) -> SelectStatement {
-        SelectStatement(
+        var bared = SelectStatement(
             distinct: select.distinct,
             items: select.items.map { item in
                 switch item {
@@ -98,17 +98,27 @@ class SQLParserTestCase: XCTestCase {
                 }
             },
             from: select.from.map { from in
-                TableReference(table: bare(from.table), alias: from.alias.map(bare),
-                               joins: from.joins.map {
-                                   Join(kind: $0.kind, table: bare($0.table), alias: $0.alias.map(bare),
-                                        condition: bare($0.condition), range: z)
-                               })
+                var reference = TableReference(table: bare(from.table), alias: from.alias.map(bare),
+                                               joins: from.joins.map {
+                                                   var join = Join(kind: $0.kind, table: bare($0.table), alias: $0.alias.map(bare),
+                                                                   condition: bare($0.condition), range: z,
+                                                                   subquery: $0.subquery.map { .select(bare($0.statement)) })
+                                                   join.columnAliases = $0.columnAliases.map(bare)
+                                                   return join
+                                               },
+                                               subquery: from.subquery.map { .select(bare($0.statement)) })
+                reference.columnAliases = from.columnAliases.map(bare)
+                return reference
             },
             whereClause: bare(select.whereClause), groupBy: select.groupBy.map(bare), having: bare(select.having),
             orderBy: select.orderBy.map {
                 OrderItem(expression: bare($0.expression), descending: $0.descending, nullsFirst: $0.nullsFirst)
             },
             limit: bare(select.limit), offset: bare(select.offset), range: z)
+        bared.with = select.with.map {
+            CommonTableExpression(name: bare($0.name), columns: $0.columns.map(bare), query: bare($0.query), range: z)
+        }
+        return bared
     }
 
     func bare(_ statement: Statement) -> Statement {

@@ -1,0 +1,61 @@
+import XCTest
+@testable import HuiyanQuery
+
+/// WITH queries and subqueries in FROM and JOIN: their trees, and the errors for what is refused.
+final class ParserSubqueryTests: SQLParserTestCase {
+    private func one(_ sql: String) -> SelectStatement {
+        SelectStatement(items: [item(int(1), as: "a")], range: z)
+    }
+
+    func testWithQueries() {
+        guard let parsed = select("WITH x (a, b) AS (SELECT 1 AS a), y AS (SELECT * FROM x) SELECT * FROM y") else { return }
+        let bared = bare(parsed)
+        XCTAssertEqual(bared.with.map(\.name.name), ["x", "y"])
+        XCTAssertEqual(bared.with[0].columns, [ident("a"), ident("b")])
+        XCTAssertEqual(bared.with[0].query, one("SELECT 1 AS a"))
+        XCTAssertEqual(bared.with[1].query.from, TableReference(table: ident("x")))
+        XCTAssertEqual(bared.from, TableReference(table: ident("y")))
+        // The WITH query's range runs from its name to its closing parenthesis.
+        XCTAssertEqual(parsed.with[0].range, r(5, 32))
+    }
+
+    func testExplainWith() {
+        guard case .explain(let select, _)? = statement("EXPLAIN WITH x AS (SELECT 1 AS a) SELECT a FROM x") else {
+            return XCTFail("not an EXPLAIN")
+        }
+        XCTAssertEqual(select.with.count, 1)
+    }
+
+    func testSubqueriesInFromAndJoin() {
+        guard let parsed = select("SELECT * FROM (SELECT 1 AS a) AS s (b) JOIN (WITH w AS (SELECT 1 AS a) SELECT a FROM w) t ON s.b = t.a") else { return }
+        let from = bare(parsed).from!
+        XCTAssertEqual(from.subquery?.statement, one("SELECT 1 AS a"))
+        XCTAssertEqual(from.alias, ident("s"))
+        XCTAssertEqual(from.columnAliases, [ident("b")])
+        XCTAssertEqual(from.joins[0].alias, ident("t"))
+        XCTAssertEqual(from.joins[0].subquery?.statement.with.count, 1)
+        // A subquery's table identifier is its range, without a name.
+        XCTAssertEqual(parsed.from?.table, Identifier("", range: r(14, 29)))
+        // Without an alias, and nested.
+        guard let nested = select("SELECT * FROM (SELECT * FROM (SELECT 1 AS a))") else { return }
+        XCTAssertNil(nested.from?.alias)
+        XCTAssertEqual(bare(nested).from?.subquery?.statement.from?.subquery?.statement, one("SELECT 1 AS a"))
+    }
+
+    func testRefused() {
+        assertError("WITH RECURSIVE x AS (SELECT 1) SELECT * FROM x", "WITH RECURSIVE is not supported", r(5, 14))
+        assertError("WITH x AS SELECT 1 SELECT 1", "syntax error at or near \"SELECT\": expected \"(\" and a SELECT after AS", r(10, 16))
+        assertError("WITH x AS (SELECT 1), X AS (SELECT 2) SELECT 1", "WITH query name \"x\" is given twice", r(22, 23))
+        assertError("WITH x AS (SELECT 1) x", "syntax error at or near \"x\": expected \",\" or SELECT after the WITH query", r(21, 22))
+        assertError("SELECT * FROM (visits)",
+                    "syntax error at or near \"visits\": expected SELECT or WITH after \"(\" in FROM (tables in parentheses are not supported)",
+                    r(15, 21))
+        assertError("SELECT * FROM (SELECT 1", "missing \")\" to close \"(\" at line 1, column 15", r(23, 23))
+        assertError("SELECT * FROM (SELECT 1;) s", "syntax error at or near \";\": expected \")\" to close \"(\" at line 1, column 15", r(23, 24))
+        assertError("SELECT * FROM (SELECT 1) s (a,)", "syntax error at or near \",\": remove the trailing comma before \")\"", r(29, 30))
+        assertError("WITH x AS (SELECT 1 UNION SELECT 2) SELECT 1",
+                    "syntax error at or near \"UNION\": expected FROM, WHERE, GROUP BY, ORDER BY, LIMIT, \")\" or the end of the statement", r(20, 25))
+        let deep = String(repeating: "SELECT * FROM (", count: 40) + "SELECT 1" + String(repeating: ")", count: 40)
+        assertError(deep, "subqueries are nested too deeply", r(15 * 17, 15 * 17 + 6))
+    }
+}
