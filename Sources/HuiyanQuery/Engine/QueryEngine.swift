@@ -175,15 +175,19 @@ public final class QueryEngine {
     }
 
     /// EXPLAIN: the operators in the order rows flow through them (the scan first), each with its details,
-    /// then the optimizer rules used.
+    /// a hash join's build side before it, indented; then the optimizer rules used.
     /// EXPLAIN ANALYZE adds each operator's output rows and time (its inputs' included), the blocks the
     /// scan read, and the whole statement's time.
     private func explain(_ planned: PlannedQuery, analyzed: QueryStatistics? = nil, elapsed: UInt64 = 0, peakBytes: Int = 0) throws -> QueryResult {
-        var chain: [PhysicalOperator] = [planned.root]
-        while let input = chain.last?.inputs.first { chain.append(input) }
         var lines: [String] = []
         func milliseconds(_ ns: UInt64) -> String { String(format: "%.1f ms", Double(ns) / 1e6) }
-        for op in chain.reversed() {
+        // An operator after its first input's operators; a join's build side before it, indented.
+        func explain(_ op: PhysicalOperator, indent: String) throws {
+            if let first = op.inputs.first { try explain(first, indent: indent) }
+            for other in op.inputs.dropFirst() {
+                lines.append(indent + "build side:")
+                try explain(other, indent: indent + "  ")
+            }
             var text = try op.explanation(offsetSeconds: utcOffsetSeconds)
             if let analyzed, let profile = analyzed.profile(of: op) {
                 if op is ScanPipelineOperator {
@@ -197,8 +201,9 @@ public final class QueryEngine {
                     text[0] += "  [rows: \(profile.rows), time: \(milliseconds(profile.nanoseconds))]"
                 }
             }
-            lines += text
+            lines += text.map { indent + $0 }
         }
+        try explain(planned.root, indent: "")
         lines.append("optimizer rules used: " + (planned.rules.isEmpty ? "none" : planned.rules.map(\.rawValue).joined(separator: ", ")))
         if analyzed != nil {
             lines.append("total time: \(milliseconds(elapsed)); the operators' states held at most \(Formatting.bytes(peakBytes))")

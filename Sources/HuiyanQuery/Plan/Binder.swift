@@ -8,15 +8,28 @@ struct Binder {
     let offsetSeconds: Int
     let sql: String
 
-    /// A table in FROM: its columns are `base + i` in bound expressions.
+    /// A table in FROM — stored, or a subquery's rows: its columns are `base + i` in bound expressions.
     struct ScopeTable {
         let name: String
         /// The alias, or the table's name, lower-cased.
         let qualifier: String
-        let schema: TableSchema
-        let snapshot: TableSnapshot
+        let columnNames: [String]
+        let columnTypes: [SQLType]
+        /// A stored table's snapshot (nil: a subquery's rows).
+        let snapshot: TableSnapshot?
+        /// A subquery's bound SELECT (nil: a stored table).
+        let derived: BoundQuery?
         var base = 0
+
+        /// The index of a column by name (case-insensitive).
+        func index(of column: String) -> Int? {
+            let wanted = column.lowercased()
+            return columnNames.firstIndex { $0.lowercased() == wanted }
+        }
     }
+
+    /// The WITH queries FROM may name (by lower-cased name), each bound once.
+    var commonTables: [String: BoundQuery] = [:]
 
     // The tables in scope, in the order written; bound columns carry their qualifier when there are several.
     var scope: [ScopeTable] = []
@@ -50,6 +63,7 @@ struct Binder {
     /// it down), aggregate and HAVING, the projection (select list, then ORDER BY keys outside it),
     /// DISTINCT, sort, limit.
     mutating func bind(_ select: SelectStatement) throws -> BoundQuery {
+        try bindCommonTables(select.with)
         var plan = LogicalPlan.singleRow
         var whereTerms: [BoundExpression] = []
         if let from = select.from {
@@ -75,8 +89,8 @@ struct Binder {
                 guard !scope.isEmpty else { throw QueryError("SELECT * needs a FROM clause", at: range) }
                 let tables = try qualifier.map { [try scopeTable($0)] } ?? scope
                 for table in tables {
-                    for (i, c) in table.schema.columns.enumerated() {
-                        items.append((boundColumn(table, i), c.name, nil))
+                    for (i, name) in table.columnNames.enumerated() {
+                        items.append((boundColumn(table, i), name, nil))
                     }
                 }
             case .expression(let e, let alias):
@@ -235,7 +249,7 @@ struct Binder {
     }
 
     /// Whether some table in scope has a column of that name.
-    private func columnExists(_ name: String) -> Bool { scope.contains { $0.schema.index(of: name) != nil } }
+    private func columnExists(_ name: String) -> Bool { scope.contains { $0.index(of: name) != nil } }
 
     // MARK: Expressions
 
