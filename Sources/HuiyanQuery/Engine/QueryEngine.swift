@@ -185,7 +185,7 @@ public final class QueryEngine {
         func explain(_ op: PhysicalOperator, indent: String) throws {
             if let first = op.inputs.first { try explain(first, indent: indent) }
             for other in op.inputs.dropFirst() {
-                lines.append(indent + "build side:")
+                lines.append(indent + (op is HashJoinOperator ? "build side:" : "and:"))
                 try explain(other, indent: indent + "  ")
             }
             var text = try op.explanation(offsetSeconds: utcOffsetSeconds)

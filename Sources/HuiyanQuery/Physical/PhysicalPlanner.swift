@@ -88,6 +88,14 @@ struct PhysicalPlanner {
             let buildsLeft = spec.kind == .inner && (left.estimatedRows ?? Int.max) < (right.estimatedRows ?? Int.max)
             return HashJoinOperator(left: try physicalOperator(for: left), right: try physicalOperator(for: right), spec: spec,
                                     buildsLeft: buildsLeft, buildLayout: layout(buildsLeft ? left : right), environment: environment)
+        case .union(let left, let right, let width):
+            let outer = fromColumns
+            defer { fromColumns = outer }
+            let inputs = try [left, right].map { input -> PhysicalOperator in
+                fromColumns = input.fromColumns
+                return try physicalOperator(for: input)
+            }
+            return UnionOperator(left: inputs[0], right: inputs[1], width: width, environment: environment)
         case .scan, .singleRow, .join:
             return try rows(plan)
         }
@@ -237,6 +245,7 @@ extension LogicalPlan {
         case .limit: return "limit"
         case .derived: return "subquery"
         case .hashJoin: return "hash join"
+        case .union: return "union"
         }
     }
 
@@ -290,7 +299,7 @@ extension LogicalPlan {
                 visit(l, aboveProjection: false)
                 visit(r, aboveProjection: false)
             case .scan(let scan): collect(scan.filter)
-            case .singleRow, .derived: break
+            case .singleRow, .derived, .union: break
             }
         }
         visit(self, aboveProjection: true)
@@ -309,6 +318,9 @@ extension LogicalPlan {
         case .hashJoin(let l, let r, _):
             guard let a = l.estimatedRows, let b = r.estimatedRows else { return nil }
             return max(a, b)
+        case .union(let l, let r, _):
+            guard let a = l.estimatedRows, let b = r.estimatedRows else { return nil }
+            return a + b
         default: return inputs.first?.estimatedRows
         }
     }

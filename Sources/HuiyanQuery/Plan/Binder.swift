@@ -64,6 +64,7 @@ struct Binder {
     /// DISTINCT, sort, limit.
     mutating func bind(_ select: SelectStatement) throws -> BoundQuery {
         try bindCommonTables(select.with)
+        if !select.unions.isEmpty { return try bindUnion(select) }
         var plan = LogicalPlan.singleRow
         var whereTerms: [BoundExpression] = []
         if let from = select.from {
@@ -194,7 +195,7 @@ struct Binder {
         return BoundQuery(plan: plan, columnNames: items.map(\.1), columnTypes: outputs.map(\.type))
     }
 
-    private func constantInteger(_ e: Expression, _ what: String) throws -> Int {
+    func constantInteger(_ e: Expression, _ what: String) throws -> Int {
         guard case .literal(.integer(let n), _) = e, n >= 0 else {
             throw QueryError("\(what) takes a non-negative integer", at: e.range)
         }
@@ -463,7 +464,7 @@ struct Binder {
     }
 
     /// The common type of two operands.
-    private func unify(_ a: SQLType, _ b: SQLType, at range: SourceRange, what: String) throws -> SQLType {
+    func unify(_ a: SQLType, _ b: SQLType, at range: SourceRange, what: String) throws -> SQLType {
         if a == b { return a }
         if a == .null { return b }
         if b == .null { return a }
@@ -478,7 +479,7 @@ struct Binder {
 
     /// Converts an expression to a type: implicit conversions (numeric widening, date → timestamp) always,
     /// the others only for an explicit CAST.
-    private func convert(_ e: BoundExpression, to type: SQLType, at range: SourceRange, explicit: Bool = false) throws -> BoundExpression {
+    func convert(_ e: BoundExpression, to type: SQLType, at range: SourceRange, explicit: Bool = false) throws -> BoundExpression {
         if e.type == type { return e }
         if case .constant(let v, let t) = e {
             if explicit, case .string(let s) = v { return .constant(try convertString(s, to: type, at: range), type: type) }

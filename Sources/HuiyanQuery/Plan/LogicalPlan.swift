@@ -39,6 +39,9 @@ indirect enum LogicalPlan {
     /// The left input's rows joined with the right input's by equalities, both computed (subqueries, or
     /// stored tables read as rows); each side keeps its combined column indexes.
     case hashJoin(LogicalPlan, LogicalPlan, HashJoinSpec)
+    /// The left input's rows, then the right's (UNION ALL): each a SELECT of its own whose first `width`
+    /// outputs are the union's columns `0 ..< width`.
+    case union(LogicalPlan, LogicalPlan, width: Int)
 
     /// The operator's inputs.
     var inputs: [LogicalPlan] {
@@ -47,7 +50,7 @@ indirect enum LogicalPlan {
         case .filter(let x, _), .join(let x, _), .aggregate(let x, _, _), .project(let x, _), .distinct(let x),
              .sort(let x, _), .topN(let x, _, _, _), .limit(let x, _, _), .derived(let x, _):
             return [x]
-        case .hashJoin(let l, let r, _): return [l, r]
+        case .hashJoin(let l, let r, _), .union(let l, let r, _): return [l, r]
         }
     }
 
@@ -65,6 +68,7 @@ indirect enum LogicalPlan {
         case .limit(_, let l, let o): return .limit(inputs[0], limit: l, offset: o)
         case .derived(_, let d): return .derived(inputs[0], d)
         case .hashJoin(_, _, let j): return .hashJoin(inputs[0], inputs[1], j)
+        case .union(_, _, let width): return .union(inputs[0], inputs[1], width: width)
         }
     }
 
@@ -89,7 +93,7 @@ indirect enum LogicalPlan {
                 var s = s
                 s.filter = try s.filter.map(map)
                 return .scan(s)
-            case .singleRow, .distinct, .limit, .derived: return node
+            case .singleRow, .distinct, .limit, .derived, .union: return node
             case .hashJoin(let l, let r, let j):
                 var j = j
                 j.leftKeys = try j.leftKeys.map(map)

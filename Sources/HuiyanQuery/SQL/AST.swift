@@ -35,6 +35,9 @@ public struct Identifier: Sendable, Equatable {
 public struct SelectStatement: Sendable, Equatable {
     /// `WITH name [(columns)] AS (SELECT …), …`: the common table expressions FROM may name, in order.
     public var with: [CommonTableExpression] = []
+    /// `UNION [ALL] SELECT …` after this SELECT, in order. With any, ORDER BY, LIMIT and OFFSET are the
+    /// whole union's (written after its last SELECT).
+    public var unions: [UnionArm] = []
     public var distinct: Bool
     public var items: [SelectItem]
     /// nil for a SELECT without FROM (`SELECT 1 + 1`).
@@ -88,6 +91,17 @@ public indirect enum Subquery: Sendable, Equatable {
 
     public var statement: SelectStatement {
         switch self { case .select(let s): return s }
+    }
+}
+
+/// `UNION [ALL] SELECT …`: a SELECT whose rows are added to those before it (without repeats unless ALL).
+public struct UnionArm: Sendable, Equatable {
+    public var all: Bool
+    public var select: SelectStatement
+
+    public init(all: Bool, select: SelectStatement) {
+        self.all = all
+        self.select = select
     }
 }
 

@@ -371,7 +371,7 @@ public struct Parser {
         case .orderBy: expected = ["LIMIT", "OFFSET"]
         case .limit: expected = (sawLimit ? [] : ["LIMIT"]) + (sawOffset ? [] : ["OFFSET"])
         }
-        if nested && isSymbol(.rightParen) { return statement }
+        if (nested && isSymbol(.rightParen)) || isKeyword(.union) || isKeyword(.intersect) || isKeyword(.except) { return statement }
         try endOfStatement(expected: expected + (nested ? ["\")\""] : []), clause: clause)
         return statement
     }

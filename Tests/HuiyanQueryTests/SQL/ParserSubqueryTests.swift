@@ -42,6 +42,18 @@ final class ParserSubqueryTests: SQLParserTestCase {
         XCTAssertEqual(bare(nested).from?.subquery?.statement.from?.subquery?.statement, one("SELECT 1 AS a"))
     }
 
+    func testUnions() {
+        guard let parsed = select("SELECT 1 AS a UNION ALL SELECT 1 UNION SELECT 1 ORDER BY a LIMIT 2") else { return }
+        let bared = bare(parsed)
+        XCTAssertEqual(bared.unions.map(\.all), [true, false])
+        // ORDER BY and LIMIT after the last SELECT are the union's.
+        XCTAssertEqual(bared.orderBy, [OrderItem(expression: col("a"))])
+        XCTAssertEqual(bared.limit, int(2))
+        XCTAssertEqual(bared.unions[1].select, SelectStatement(items: [item(int(1))], range: z))
+        guard let nested = select("SELECT * FROM (SELECT 1 UNION DISTINCT SELECT 2) u") else { return }
+        XCTAssertEqual(nested.from?.subquery?.statement.unions.count, 1)
+    }
+
     func testRefused() {
         assertError("WITH RECURSIVE x AS (SELECT 1) SELECT * FROM x", "WITH RECURSIVE is not supported", r(5, 14))
         assertError("WITH x AS SELECT 1 SELECT 1", "syntax error at or near \"SELECT\": expected \"(\" and a SELECT after AS", r(10, 16))
@@ -53,8 +65,10 @@ final class ParserSubqueryTests: SQLParserTestCase {
         assertError("SELECT * FROM (SELECT 1", "missing \")\" to close \"(\" at line 1, column 15", r(23, 23))
         assertError("SELECT * FROM (SELECT 1;) s", "syntax error at or near \";\": expected \")\" to close \"(\" at line 1, column 15", r(23, 24))
         assertError("SELECT * FROM (SELECT 1) s (a,)", "syntax error at or near \",\": remove the trailing comma before \")\"", r(29, 30))
-        assertError("WITH x AS (SELECT 1 UNION SELECT 2) SELECT 1",
-                    "syntax error at or near \"UNION\": expected FROM, WHERE, GROUP BY, ORDER BY, LIMIT, \")\" or the end of the statement", r(20, 25))
+        assertError("WITH x AS (SELECT 1 INTERSECT SELECT 2) SELECT 1", "INTERSECT is not supported", r(20, 29))
+        assertError("SELECT 1 EXCEPT SELECT 2", "EXCEPT is not supported", r(9, 15))
+        assertError("SELECT 1 LIMIT 1 UNION SELECT 2", "ORDER BY, LIMIT and OFFSET of a UNION come after its last SELECT", r(0, 16))
+        assertError("SELECT 1 UNION ALL 2", "syntax error at or near \"2\": expected SELECT after UNION", r(19, 20))
         let deep = String(repeating: "SELECT * FROM (", count: 40) + "SELECT 1" + String(repeating: ")", count: 40)
         assertError(deep, "subqueries are nested too deeply", r(15 * 17, 15 * 17 + 6))
     }

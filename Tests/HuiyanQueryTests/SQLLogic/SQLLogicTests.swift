@@ -11,7 +11,7 @@ final class SQLLogicTests: XCTestCase {
 
     /// The files a method below runs; `testEveryFileRuns` keeps the list and the folder in step.
     static let files = ["select", "filters", "aggregates", "grouping", "ordering", "distinct", "expressions",
-                        "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys", "text", "calendar", "numbers", "zone", "buckets", "subqueries"]
+                        "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys", "text", "calendar", "numbers", "zone", "buckets", "subqueries", "unions"]
 
     func testSelect() throws { try run("select") }
     func testFilters() throws { try run("filters") }
@@ -36,6 +36,7 @@ final class SQLLogicTests: XCTestCase {
     func testZone() throws { try run("zone") }
     func testBuckets() throws { try run("buckets") }
     func testSubqueries() throws { try run("subqueries") }
+    func testUnions() throws { try run("unions") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {
