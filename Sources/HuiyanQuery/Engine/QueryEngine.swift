@@ -181,6 +181,9 @@ public final class QueryEngine {
     private func explain(_ planned: PlannedQuery, analyzed: QueryStatistics? = nil, elapsed: UInt64 = 0, peakBytes: Int = 0) throws -> QueryResult {
         var lines: [String] = []
         func milliseconds(_ ns: UInt64) -> String { String(format: "%.1f ms", Double(ns) / 1e6) }
+        // The blocks read are counted for the statement: with several scans, each line says so.
+        func pipelines(_ op: PhysicalOperator) -> Int { (op is ScanPipelineOperator ? 1 : 0) + op.inputs.reduce(0) { $0 + pipelines($1) } }
+        let blocksRead = pipelines(planned.root) > 1 ? "block(s) read by all the scans" : "block(s) read"
         // An operator after its first input's operators; a join's build side before it, indented.
         func explain(_ op: PhysicalOperator, indent: String) throws {
             if let first = op.inputs.first { try explain(first, indent: indent) }
@@ -191,7 +194,7 @@ public final class QueryEngine {
             var text = try op.explanation(offsetSeconds: utcOffsetSeconds)
             if let analyzed, let profile = analyzed.profile(of: op) {
                 if op is ScanPipelineOperator {
-                    var line = "  pipeline: \(profile.rows) row(s) out in \(milliseconds(profile.nanoseconds)), \(analyzed.blocksScanned) block(s) read"
+                    var line = "  pipeline: \(profile.rows) row(s) out in \(milliseconds(profile.nanoseconds)), \(analyzed.blocksScanned) \(blocksRead)"
                     if analyzed.blocksSkippedByTopN > 0 { line += ", \(analyzed.blocksSkippedByTopN) skipped by the top-N heap" }
                     text.append(line)
                     if analyzed.spilledPartitions > 0 {
