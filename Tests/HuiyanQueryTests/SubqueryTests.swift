@@ -76,5 +76,16 @@ final class SubqueryTests: QueryTestCase {
         XCTAssertEqual(e.at, "ts")
         e = error("SELECT * FROM (SELECT spot FROM visits) a LEFT JOIN (SELECT spot FROM visits) b ON a.spot = b.spot AND c.spot = a.spot JOIN (SELECT spot FROM visits) c ON a.spot = c.spot")
         XCTAssertTrue(e.message.contains("LEFT JOIN … ON may not read tables joined after it"), e.message)
+        e = error("SELECT spot FROM visits v WHERE spot IN (SELECT spot FROM tickets t WHERE t.spot = v.spot)")
+        XCTAssertEqual(e.message, "a subquery cannot read the tables of the query around it (correlated subqueries are not supported)")
+        XCTAssertEqual(e.at, "v")
+    }
+
+    func testExpressionSubqueriesRunOnceBeforeTheQuery() {
+        // The values become the IN list of the scan's filter (zone maps and storage use it like a literal list).
+        let text = plan("EXPLAIN SELECT count(*) FROM visits WHERE spot IN (SELECT spot FROM tickets WHERE amount > 100)")
+        XCTAssertTrue(text.contains("  filter: spot IN ('南岳衡山', '东洲岛', '蔡伦竹海')"), text)
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE spot IN (SELECT spot FROM tickets WHERE amount > 100)"), "6")
+        XCTAssertEqual(value("SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM orders)"), "15")
     }
 }

@@ -163,6 +163,7 @@ public final class QueryEngine {
     private func plan(_ select: SelectStatement, sql: String, context: QueryContext) throws -> PlannedQuery {
         let settings = try environmentRules.get().merged(with: context.optimizer)
         var binder = Binder(database: database, offsetSeconds: utcOffsetSeconds, sql: sql, optimizer: settings)
+        binder.subqueryRunner = { query in try self.rows(of: query, settings: settings, context: context) }
         var query = try binder.bind(select)
         var optimizer = Optimizer(settings: settings, offsetSeconds: utcOffsetSeconds)
         if binder.joinOrderSwapped { optimizer.note(.joinOrder) }
@@ -172,6 +173,20 @@ public final class QueryEngine {
         var rules = optimizer.applied
         for rule in planner.used where !rules.contains(rule) { rules.append(rule) }
         return PlannedQuery(query: query, root: root, rules: rules)
+    }
+
+    /// A subquery of an expression run on its own, before the query it is in: its rows as values (held in
+    /// the budget as a result's are).
+    private func rows(of query: BoundQuery, settings: OptimizerSettings, context: QueryContext) throws -> [[Value]] {
+        var optimizer = Optimizer(settings: settings, offsetSeconds: utcOffsetSeconds)
+        let environment = ExecutionEnvironment(context: context, offsetSeconds: utcOffsetSeconds, optimizer: settings)
+        var planner = PhysicalPlanner(environment: environment, settings: settings)
+        let root = try planner.physicalOperator(for: optimizer.optimize(query.plan))
+        let chunks = try root.run(in: context)
+        let width = query.columnNames.count
+        try context.checkMemory(chunks.reduce(0) { $0 + $1.count * (24 + width * 32) + $1.stringBytes(width: width) })
+        context.release(root)
+        return chunks.flatMap { $0.rows(width: width) }
     }
 
     /// EXPLAIN: the operators in the order rows flow through them (the scan first), each with its details,

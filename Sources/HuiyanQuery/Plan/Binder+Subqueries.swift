@@ -15,7 +15,15 @@ extension Binder {
     mutating func bindSubquery(_ select: SelectStatement, columnAliases: [Identifier], at range: SourceRange) throws -> BoundQuery {
         var inner = Binder(database: database, offsetSeconds: offsetSeconds, sql: sql, optimizer: optimizer)
         inner.commonTables = commonTables
-        var query = try inner.bind(select)
+        inner.subqueryRunner = subqueryRunner
+        var query: BoundQuery
+        do {
+            query = try inner.bind(select)
+        } catch let error as QueryError where error.message.hasSuffix("is not in the FROM clause") {
+            // A table of the query around it: a correlated subquery.
+            guard let range = error.range, scope.contains(where: { $0.qualifier == text(range).lowercased() }) else { throw error }
+            throw QueryError("a subquery cannot read the tables of the query around it (correlated subqueries are not supported)", at: range)
+        }
         if inner.joinOrderSwapped { joinOrderSwapped = true }
         guard columnAliases.count <= query.columnNames.count else {
             throw QueryError("\(columnAliases.count) column names were given for a query of \(query.columnNames.count) column(s)", at: range)

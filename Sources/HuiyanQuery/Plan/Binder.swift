@@ -30,6 +30,8 @@ struct Binder {
 
     /// The WITH queries FROM may name (by lower-cased name), each bound once.
     var commonTables: [String: BoundQuery] = [:]
+    /// Runs a subquery of an expression (uncorrelated: it runs once, before the query) and returns its rows.
+    var subqueryRunner: ((BoundQuery) throws -> [[Value]])?
 
     // The tables in scope, in the order written; bound columns carry their qualifier when there are several.
     var scope: [ScopeTable] = []
@@ -261,6 +263,12 @@ struct Binder {
 
         case .literal(let literal, let range):
             return .constant(try literalValue(literal, range), type: try literalValue(literal, range).type)
+
+        case .subquery(let query, let range):
+            return try bindScalarSubquery(query.statement, at: range)
+
+        case .inSubquery(let x, let query, let negated, let range):
+            return try bindInSubquery(x, query.statement, negated: negated, at: range)
 
         case .typedLiteral(let typeName, let text, let range):
             guard let type = SQLType(typeName: typeName.name), type == .date || type == .timestamp else {
@@ -501,7 +509,7 @@ struct Binder {
     }
 
     /// A constant converted to a type at bind time.
-    private func coerceConstant(_ v: Value, from: SQLType, to: SQLType, at range: SourceRange, explicit: Bool = false) throws -> Value {
+    func coerceConstant(_ v: Value, from: SQLType, to: SQLType, at range: SourceRange, explicit: Bool = false) throws -> Value {
         if from == to || v.isNull { return v }
         if case .string(let s) = v, to == .timestamp || to == .date || explicit { return try convertString(s, to: to, at: range) }
         do {

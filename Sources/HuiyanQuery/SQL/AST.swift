@@ -203,6 +203,10 @@ public indirect enum Expression: Sendable, Equatable {
     case extract(field: Identifier, Expression, range: SourceRange)
     /// `DATE '2025-10-01'`, `TIMESTAMP '2025-10-01 08:00:00'`, `INTERVAL '1 day'`: a typed string literal.
     case typedLiteral(TypeName, String, range: SourceRange)
+    /// `(SELECT …)` as a value: its one column in at most one row (none: NULL).
+    case subquery(Subquery, range: SourceRange)
+    /// `x [NOT] IN (SELECT …)`
+    case inSubquery(Expression, Subquery, negated: Bool, range: SourceRange)
 
     /// The text range of the whole expression.
     public var range: SourceRange {
@@ -211,7 +215,7 @@ public indirect enum Expression: Sendable, Equatable {
         case .literal(_, let range), .unary(_, _, let range), .binary(_, _, _, let range),
              .between(_, _, _, _, let range), .inList(_, _, _, let range), .isNull(_, _, let range),
              .caseWhen(_, _, _, let range), .cast(_, _, let range), .extract(_, _, let range),
-             .typedLiteral(_, _, let range):
+             .typedLiteral(_, _, let range), .subquery(_, let range), .inSubquery(_, _, _, let range):
             return range
         case .function(let call): return call.range
         }

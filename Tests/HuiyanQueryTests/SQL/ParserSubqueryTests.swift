@@ -54,6 +54,30 @@ final class ParserSubqueryTests: SQLParserTestCase {
         XCTAssertEqual(nested.from?.subquery?.statement.unions.count, 1)
     }
 
+    func testSubqueriesInExpressions() {
+        guard let parsed = select("SELECT (SELECT max(a) FROM t) + 1 FROM u WHERE b NOT IN (WITH w AS (SELECT 1 AS c) SELECT c FROM w) AND c IN (1)") else { return }
+        let bared = bare(parsed)
+        XCTAssertEqual(bared.items, [item(bin(.add, .subquery(.select(SelectStatement(items: [item(call("max", col("a")))],
+                                                                                      from: TableReference(table: ident("t")), range: z)),
+                                                              range: z), int(1)))])
+        guard case .binary(.and, .inSubquery(let x, let query, true, _), .inList, _)? = bared.whereClause else {
+            return XCTFail("\(String(describing: bared.whereClause))")
+        }
+        XCTAssertEqual(x, col("b"))
+        XCTAssertEqual(query.statement.with.count, 1)
+        // The subquery's range runs from its "(" to its ")"; IN's from the value to the ")".
+        guard case .inSubquery(_, _, _, let range)? = parsed.whereClause.map({ e -> Expression in
+            if case .binary(_, let l, _, _) = e { return l }
+            return e
+        }) else { return XCTFail("no IN") }
+        XCTAssertEqual(range, r(47, 99))
+        if case .expression(.binary(_, .subquery(_, let range), _, _), _) = parsed.items[0] {
+            XCTAssertEqual(range, r(7, 29))
+        } else {
+            XCTFail("no subquery")
+        }
+    }
+
     func testRefused() {
         assertError("WITH RECURSIVE x AS (SELECT 1) SELECT * FROM x", "WITH RECURSIVE is not supported", r(5, 14))
         assertError("WITH x AS SELECT 1 SELECT 1", "syntax error at or near \"SELECT\": expected \"(\" and a SELECT after AS", r(10, 16))

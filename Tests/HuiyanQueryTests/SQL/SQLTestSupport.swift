@@ -83,6 +83,10 @@ class SQLParserTestCase: XCTestCase {
             return .extract(field: bare(field), bare(value), range: z)
         case .typedLiteral(let type, let value, _):
             return .typedLiteral(bare(type), value, range: z)
+        case .subquery(let query, _):
+            return .subquery(.select(bare(query.statement)), range: z)
+        case .inSubquery(let x, let query, let negated, _):
+            return .inSubquery(bare(x), .select(bare(query.statement)), negated: negated, range: z)
         }
     }
 
@@ -174,6 +178,8 @@ class SQLParserTestCase: XCTestCase {
             return "\(call.name.name)(\(args.joined(separator: " ")))" + filter
         case .extract(let field, let v, _): return "(EXTRACT \(field.name) \(sexp(v)))"
         case .typedLiteral(let type, let value, _): return "\(type.name) '\(value)'"
+        case .subquery: return "(SELECT …)"
+        case .inSubquery(let x, _, let negated, _): return "(\(negated ? "NOT IN" : "IN") \(sexp(x)) (SELECT …))"
         }
     }
 
