@@ -101,9 +101,7 @@ extension Binder {
                 throw QueryError("LEFT JOIN … ON may not read tables joined after it", at: join.condition.range)
             }
         }
-        guard !spec.leftKeys.isEmpty else {
-            throw QueryError("JOIN \(table.qualifier) needs an equality in ON between its columns and those of the tables before it, e.g. ON v.spot = s.spot", at: join.condition.range)
-        }
+        guard !spec.leftKeys.isEmpty else { throw missingEquality(table.qualifier, join) }
         spec.condition = .conjunction(pairTerms)
         var rightPlan = relation(table)
         if let filter = BoundExpression.conjunction(rightTerms) { rightPlan = .filter(rightPlan, filter) }

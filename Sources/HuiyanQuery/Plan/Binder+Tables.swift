@@ -62,12 +62,15 @@ extension Binder {
                 throw QueryError("LEFT JOIN … ON takes equalities between the joined table and the tables before it, and conditions on either side alone", at: join.condition.range)
             }
         }
-        guard !spec.probeKeys.isEmpty else {
-            throw QueryError("JOIN \(table.name) needs an equality in ON between its columns and those of the tables before it, e.g. ON v.spot = s.spot", at: join.condition.range)
-        }
+        guard !spec.probeKeys.isEmpty else { throw missingEquality(table.name, join) }
         spec.buildFilter = .conjunction(buildTerms)
         spec.probeFilter = .conjunction(probeTerms)
         return .join(plan, spec)
+    }
+
+    /// A join without an equality between the joined table and the tables before it.
+    func missingEquality(_ name: String, _ join: Join) -> QueryError {
+        QueryError("JOIN \(name) needs an equality in ON between its columns and those of the tables before it, e.g. ON v.spot = s.spot", at: join.condition.range)
     }
 
     /// `probe = build` as a join key: one side over the tables before the joined one, the other over it.
