@@ -56,7 +56,9 @@ final class SubqueryTests: QueryTestCase {
         XCTAssertEqual(value(sql), "8")
         // A stored table after a subquery: read as rows, the columns the query reads.
         let stored = plan("EXPLAIN SELECT v.n, t.qty FROM (SELECT spot, count(*) AS n FROM visits GROUP BY spot) v JOIN tickets t ON v.spot = t.spot")
-        XCTAssertTrue(stored.contains("  SCAN tickets columns [spot, qty]"), stored)
+        XCTAssertTrue(stored.hasPrefix("SCAN tickets columns [spot, qty]"), stored)
+        // The groups of a subquery are guessed fewer than a table's rows: the table is the probe side.
+        XCTAssertTrue(stored.contains("(build: left side)"), stored)
     }
 
     func testMemoryLimit() {

@@ -307,12 +307,14 @@ extension LogicalPlan {
     }
 
     /// About how many rows the operator outputs, when known: a table's rows, bounded by limits, aggregates
-    /// and joins' sides (for choosing a hash join's build side).
+    /// (a guess) and joins' sides (for choosing a hash join's build side).
     var estimatedRows: Int? {
         switch self {
         case .scan(let scan): return scan.snapshot.rowCount
         case .singleRow: return 1
         case .aggregate(_, let keys, _) where keys.isEmpty: return 1
+        // Groups are fewer than rows: a tenth, as a guess (a subquery's GROUP BY is usually a summary).
+        case .aggregate(let x, _, _): return x.estimatedRows.map { max(1, $0 / 10) }
         case .topN(let x, _, let limit, _), .limit(let x, let limit?, _):
             return min(limit, x.estimatedRows ?? limit)
         case .hashJoin(let l, let r, _):
