@@ -1,6 +1,8 @@
 /// GROUP BY over computed rows (a subquery's, a hash join's): each chunk's rows numbered by group in a
 /// `GroupTable`, the aggregates' accumulators updated by those numbers; the state is held in the budget as
-/// it grows (twice its bytes, as the scan pipeline's: arrays double while they grow).
+/// it grows (twice its bytes, as the scan pipeline's: arrays double while they grow). Groups that outgrow
+/// the memory limit spill: the input runs again and its rows go to disk by partition of their keys, each
+/// partition then aggregated alone (`SpilledAggregation`), as the scan pipeline's aggregation does.
 final class HashAggregateOperator: PhysicalOperator {
     let input: PhysicalOperator
     let keys: [BoundExpression]
@@ -22,6 +24,43 @@ final class HashAggregateOperator: PhysicalOperator {
     }
 
     func execute() throws -> [DataChunk] {
+        let context = environment.context
+        let canSpill = !keys.isEmpty && context.spillArea != nil
+        if canSpill && context.spillsAlways { return try spilled(partitions: 16) }
+        do {
+            return try inMemory()
+        } catch let error as QueryError where error.kind == .memoryLimitExceeded && canSpill {
+            context.release(self)
+            AllocatorTuning.releaseFreeMemory()
+            return try spilled(partitions: 64)
+        }
+    }
+
+    /// The input's rows written to partitions on disk by their keys, then each partition's groups.
+    private func spilled(partitions: Int) throws -> [DataChunk] {
+        let context = environment.context
+        let area = context.spillArea!
+        let layout = AggregateSpillLayout(keys: keys, aggregates: aggregates)
+        let writer = PartitionedSpillWriter(file: try area.makeFile(), partitionCount: partitions, level: 0, keyCount: layout.keyCount,
+                                            bufferBytes: SpilledAggregation.bufferBytes(context))
+        try input.stream(in: context) { chunk in
+            try context.check()
+            guard chunk.count > 0 else { return }
+            try writer.add(try layout.evaluate(chunk.evaluator(offsetSeconds: environment.offsetSeconds), chunk.batch), chunk.batch)
+            try context.hold(writer.bufferedBytes, for: self)
+        }
+        try writer.finish()
+        context.release(self)
+        let aggregation = SpilledAggregation(groupKeys: keys, aggregates: aggregates, layout: layout, context: context, area: area,
+                                             partitionsPerSplit: 16)
+        var chunks: [DataChunk] = []
+        try aggregation.run([writer], into: { chunks.append($0) })
+        context.statistics.addSpill(bytes: area.bytesWritten, partitions: partitions)
+        return chunks
+    }
+
+    /// The groups in one table in memory.
+    private func inMemory() throws -> [DataChunk] {
         let context = environment.context
         let table = GroupTable(keyTypes: keys.map(\.type), shortcuts: environment.optimizer.allows(.bucketAggregation))
         let accumulators = aggregates.map { makeAccumulator($0, threads: 1) }
