@@ -97,5 +97,10 @@ final class SubqueryTests: QueryTestCase {
         XCTAssertTrue(text.contains("  filter: spot IN ('南岳衡山', '东洲岛', '蔡伦竹海')"), text)
         XCTAssertEqual(value("SELECT count(*) FROM visits WHERE spot IN (SELECT spot FROM tickets WHERE amount > 100)"), "6")
         XCTAssertEqual(value("SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM orders)"), "15")
+        // A long list is shown by its first 20 values.
+        let times = "SELECT ts FROM visits UNION ALL SELECT ts FROM tickets UNION ALL SELECT ts FROM orders"
+        let long = plan("EXPLAIN SELECT count(*) FROM visits WHERE ts NOT IN (\(times))")
+        XCTAssertTrue(long.contains(", … \(value("SELECT count(DISTINCT ts) FROM (\(times)) u")) values)"), long)
+        XCTAssertEqual(value("SELECT count(*) FROM visits WHERE ts NOT IN (SELECT ts FROM visits)"), "0")
     }
 }
