@@ -77,6 +77,12 @@ final class SubqueryTests: QueryTestCase {
         XCTAssertEqual(spilled.sorted { $0.lexicographicallyPrecedes($1) }, rows(sql).sorted { $0.lexicographicallyPrecedes($1) })
     }
 
+    func testRepeatedNamesAreNumbered() throws {
+        let result = try engine.execute("SELECT * FROM (SELECT 1 AS a, 2 AS a, 3 AS A, 4 AS a_1) s").last!
+        XCTAssertEqual(result.columnNames, ["a", "a_1", "A_2", "a_1_1"], "as DuckDB names them")
+        XCTAssertEqual(rows("SELECT a_1, A_2 FROM (SELECT 1 AS a, 2 AS a, 3 AS A) s"), [["2", "3"]])
+    }
+
     func testErrorsPointIntoTheSubquery() {
         var e = error("SELECT * FROM (SELECT spto FROM visits) s")
         XCTAssertEqual(e.at, "spto")

@@ -32,10 +32,24 @@ extension Binder {
         return query
     }
 
-    /// A subquery's rows as a table in scope.
+    /// A subquery's rows as a table in scope. A name its columns repeat is numbered, as DuckDB does: `a`,
+    /// `a_1`, `A_2`.
     func derivedEntry(_ name: String, _ query: BoundQuery) -> ScopeTable {
-        ScopeTable(name: name.lowercased(), qualifier: name.lowercased(), columnNames: query.columnNames,
-                   columnTypes: query.columnTypes, snapshot: nil, derived: query)
+        var names: [String] = []
+        var seen = Set<String>()
+        var repeats: [String: Int] = [:]
+        for column in query.columnNames {
+            var unique = column
+            while seen.contains(unique.lowercased()) {
+                let n = (repeats[column.lowercased()] ?? 0) + 1
+                repeats[column.lowercased()] = n
+                unique = "\(column)_\(n)"
+            }
+            seen.insert(unique.lowercased())
+            names.append(unique)
+        }
+        return ScopeTable(name: name.lowercased(), qualifier: name.lowercased(), columnNames: names,
+                          columnTypes: query.columnTypes, snapshot: nil, derived: query)
     }
 
     /// FROM with subqueries: the tables' columns numbered in the order written; a stored first table keeps
@@ -66,9 +80,8 @@ extension Binder {
         if let snapshot = table.snapshot {
             return .scan(LogicalScan(snapshot: snapshot, tableName: table.name, base: table.base))
         }
-        let query = table.derived!
-        return .derived(query.plan, DerivedTable(name: table.qualifier, base: table.base, columnNames: query.columnNames,
-                                                 columnTypes: query.columnTypes))
+        return .derived(table.derived!.plan, DerivedTable(name: table.qualifier, base: table.base, columnNames: table.columnNames,
+                                                          columnTypes: table.columnTypes))
     }
 
     /// The rows so far joined with a table by a hash join: ON's equalities between the two become keys,
