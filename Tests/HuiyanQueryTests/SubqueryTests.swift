@@ -74,6 +74,10 @@ final class SubqueryTests: QueryTestCase {
         context.spillsAlways = true
         let spilled = Self.text(try engine.execute(sql, context: context).last!)
         XCTAssertGreaterThan(context.statistics.spilledPartitions, 0)
+        let analyzed = QueryContext()
+        analyzed.spillsAlways = true
+        let text = Self.text(try engine.execute("EXPLAIN ANALYZE " + sql, context: analyzed).last!).map { $0[0] }.joined(separator: "\n")
+        XCTAssertTrue(text.contains("over computed rows  [rows: ") && text.contains("\n  spilled: its input's rows in 16 partitions"), text)
         XCTAssertEqual(spilled.sorted { $0.lexicographicallyPrecedes($1) }, rows(sql).sorted { $0.lexicographicallyPrecedes($1) })
     }
 

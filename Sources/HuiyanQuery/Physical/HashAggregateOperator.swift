@@ -8,6 +8,8 @@ final class HashAggregateOperator: PhysicalOperator {
     let keys: [BoundExpression]
     let aggregates: [AggregateSpec]
     let environment: ExecutionEnvironment
+    /// After a run that spilled: into how many partitions (EXPLAIN ANALYZE says so).
+    private(set) var spilledPartitions = 0
 
     init(input: PhysicalOperator, keys: [BoundExpression], aggregates: [AggregateSpec], environment: ExecutionEnvironment) {
         self.input = input
@@ -20,7 +22,8 @@ final class HashAggregateOperator: PhysicalOperator {
 
     func explanation(offsetSeconds: Int) -> [String] {
         let groups = keys.map { $0.text(offsetSeconds: offsetSeconds) }.joined(separator: ", ")
-        return ["HASH AGGREGATE groups [\(groups)] aggregates [\(aggregates.map(\.text).joined(separator: ", "))] over computed rows"]
+        let line = "HASH AGGREGATE groups [\(groups)] aggregates [\(aggregates.map(\.text).joined(separator: ", "))] over computed rows"
+        return spilledPartitions > 0 ? [line, "  spilled: its input's rows in \(spilledPartitions) partitions (groups over the memory limit)"] : [line]
     }
 
     func execute() throws -> [DataChunk] {
@@ -51,6 +54,7 @@ final class HashAggregateOperator: PhysicalOperator {
         }
         try writer.finish()
         context.release(self)
+        spilledPartitions = partitions
         let aggregation = SpilledAggregation(groupKeys: keys, aggregates: aggregates, layout: layout, context: context, area: area,
                                              partitionsPerSplit: 16)
         var chunks: [DataChunk] = []
