@@ -347,8 +347,17 @@ struct Evaluator {
         switch v.type {
         case .string:
             let wanted = Set(values.compactMap { if case .string(let s) = $0 { return ByteKey(s) } else { return nil } })
-            let member = v.pool.map { $0.strings.map { wanted.contains(ByteKey($0)) } } ?? []
-            batch.forEachSelected { i in if !v.isNull(i) { set(i, member[Int(v.ints[i])]) } }
+            guard let pool = v.pool else { break }
+            // Each code looked up once, and only the codes the batch holds: a segment's dictionary (an IN
+            // subquery's ids against visitor ids) may hold far more entries than a batch has rows.
+            let strings = pool.strings
+            var member = [Int8](repeating: -1, count: pool.count)
+            batch.forEachSelected { i in
+                guard !v.isNull(i) else { return }
+                let code = Int(v.ints[i])
+                if member[code] < 0 { member[code] = wanted.contains(ByteKey(strings[code])) ? 1 : 0 }
+                set(i, member[code] == 1)
+            }
         case .float64:
             let wanted = Set(values.compactMap(\.doubleValue))
             batch.forEachSelected { i in if !v.isNull(i) { set(i, wanted.contains(v.doubles[i])) } }
