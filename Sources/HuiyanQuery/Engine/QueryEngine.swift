@@ -174,6 +174,7 @@ public final class QueryEngine {
     func plan(_ select: SelectStatement, sql: String, context: QueryContext) throws -> PlannedQuery {
         let settings = try environmentRules.get().merged(with: context.optimizer)
         var binder = Binder(database: database, offsetSeconds: utcOffsetSeconds, sql: sql, optimizer: settings)
+        binder.subqueryRunner = { query in try self.rows(of: query, settings: settings, context: context) }
         var query = try binder.bind(select)
         var optimizer = Optimizer(settings: settings, offsetSeconds: utcOffsetSeconds)
         if binder.joinOrderSwapped { optimizer.note(.joinOrder) }
@@ -185,20 +186,41 @@ public final class QueryEngine {
         return PlannedQuery(query: query, root: root, rules: rules)
     }
 
+    /// A subquery of an expression run on its own, before the query it is in: its rows as values (held in
+    /// the budget as a result's are).
+    private func rows(of query: BoundQuery, settings: OptimizerSettings, context: QueryContext) throws -> [[Value]] {
+        var optimizer = Optimizer(settings: settings, offsetSeconds: utcOffsetSeconds)
+        let environment = ExecutionEnvironment(context: context, offsetSeconds: utcOffsetSeconds, optimizer: settings)
+        var planner = PhysicalPlanner(environment: environment, settings: settings)
+        let root = try planner.physicalOperator(for: optimizer.optimize(query.plan))
+        let chunks = try root.run(in: context)
+        let width = query.columnNames.count
+        try context.checkMemory(chunks.reduce(0) { $0 + $1.count * (24 + width * 32) + $1.stringBytes(width: width) })
+        context.release(root)
+        return chunks.flatMap { $0.rows(width: width) }
+    }
+
     /// EXPLAIN: the operators in the order rows flow through them (the scan first), each with its details,
-    /// then the optimizer rules used.
+    /// a hash join's build side before it, indented; then the optimizer rules used.
     /// EXPLAIN ANALYZE adds each operator's output rows and time (its inputs' included), the blocks the
     /// scan read, and the whole statement's time.
     private func explain(_ planned: PlannedQuery, analyzed: QueryStatistics? = nil, elapsed: UInt64 = 0, peakBytes: Int = 0) throws -> QueryResult {
-        var chain: [PhysicalOperator] = [planned.root]
-        while let input = chain.last?.inputs.first { chain.append(input) }
         var lines: [String] = []
         func milliseconds(_ ns: UInt64) -> String { String(format: "%.1f ms", Double(ns) / 1e6) }
-        for op in chain.reversed() {
+        // The blocks read are counted for the statement: with several scans, each line says so.
+        func pipelines(_ op: PhysicalOperator) -> Int { (op is ScanPipelineOperator ? 1 : 0) + op.inputs.reduce(0) { $0 + pipelines($1) } }
+        let blocksRead = pipelines(planned.root) > 1 ? "block(s) read by all the scans" : "block(s) read"
+        // An operator after its first input's operators; a join's build side before it, indented.
+        func explain(_ op: PhysicalOperator, indent: String) throws {
+            if let first = op.inputs.first { try explain(first, indent: indent) }
+            for other in op.inputs.dropFirst() {
+                lines.append(indent + (op is HashJoinOperator ? "build side:" : "and:"))
+                try explain(other, indent: indent + "  ")
+            }
             var text = try op.explanation(offsetSeconds: utcOffsetSeconds)
             if let analyzed, let profile = analyzed.profile(of: op) {
                 if op is ScanPipelineOperator {
-                    var line = "  pipeline: \(profile.rows) row(s) out in \(milliseconds(profile.nanoseconds)), \(analyzed.blocksScanned) block(s) read"
+                    var line = "  pipeline: \(profile.rows) row(s) out in \(milliseconds(profile.nanoseconds)), \(analyzed.blocksScanned) \(blocksRead)"
                     if analyzed.blocksSkippedByTopN > 0 { line += ", \(analyzed.blocksSkippedByTopN) skipped by the top-N heap" }
                     text.append(line)
                     if analyzed.spilledPartitions > 0 {
@@ -214,8 +236,9 @@ public final class QueryEngine {
                     }
                 }
             }
-            lines += text
+            lines += text.map { indent + $0 }
         }
+        try explain(planned.root, indent: "")
         lines.append("optimizer rules used: " + (planned.rules.isEmpty ? "none" : planned.rules.map(\.rawValue).joined(separator: ", ")))
         if analyzed != nil {
             lines.append("total time: \(milliseconds(elapsed)); the operators' states held at most \(Formatting.bytes(peakBytes))")

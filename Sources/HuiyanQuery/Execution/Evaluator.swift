@@ -52,8 +52,7 @@ struct Evaluator {
         case .inList(let c, let values, false) where c.isColumnLike && c.type == .string:
             let v = try evaluate(c, batch)
             guard let pool = v.pool, pool.isSorted else { return false }
-            var wanted = [Bool](repeating: false, count: pool.count)
-            for case .string(let s) in values { if let code = pool.dictionary.code(of: s) { wanted[code] = true } }
+            let wanted = InListCodeCache.shared.wanted(pool, values)
             batch.selection = select(v, batch) { wanted[Int($0)] }
             return true
         default:
@@ -391,9 +390,24 @@ struct Evaluator {
         }
         switch v.type {
         case .string:
+            guard let pool = v.pool else { break }
+            if pool.isSorted {
+                // A segment's dictionary: its codes in the list found once for all its blocks.
+                let member = InListCodeCache.shared.wanted(pool, values)
+                batch.forEachSelected { i in if !v.isNull(i) { set(i, member[Int(v.ints[i])]) } }
+                break
+            }
             let wanted = Set(values.compactMap { if case .string(let s) = $0 { return ByteKey(s) } else { return nil } })
-            let member = v.pool.map { $0.strings.map { wanted.contains(ByteKey($0)) } } ?? []
-            batch.forEachSelected { i in if !v.isNull(i) { set(i, member[Int(v.ints[i])]) } }
+            // Each code looked up once, and only the codes the batch holds: a segment's dictionary (an IN
+            // subquery's ids against visitor ids) may hold far more entries than a batch has rows.
+            let strings = pool.strings
+            var member = [Int8](repeating: -1, count: pool.count)
+            batch.forEachSelected { i in
+                guard !v.isNull(i) else { return }
+                let code = Int(v.ints[i])
+                if member[code] < 0 { member[code] = wanted.contains(ByteKey(strings[code])) ? 1 : 0 }
+                set(i, member[code] == 1)
+            }
         case .float64:
             let wanted = Set(values.compactMap(\.doubleValue))
             batch.forEachSelected { i in if !v.isNull(i) { set(i, wanted.contains(v.doubles[i])) } }

@@ -41,6 +41,11 @@ final class Vector {
         switch value {
         case .null:
             v.nulls = [UInt8](repeating: 1, count: count)
+            // A string vector always has a pool (grouping and hashing read it), NULLs too.
+            if type == .string {
+                v.fill(0)
+                v.pool = StringPool(strings: [""])
+            }
         case .bool(let b): v.fill(b ? 1 : 0)
         case .int(let i), .money(let i), .decimal(let i, _), .timestamp(let i), .date(let i), .interval(_, let i): v.fill(i)
         case .double(let d): for i in 0..<count { v.doubles[i] = d }

@@ -6,11 +6,15 @@ struct DataChunk {
     /// Set on an aggregate's output: its first `groupKeyCount` columns are the group keys
     /// (`.groupKey(i)`), the rest the aggregates (`.aggregate(i)`). nil: `.column(i)` is column `i`.
     var groupKeyCount: Int?
+    /// Rows of FROM's tables between computed operators (a subquery's, a hash join's): the combined column
+    /// index each column stands for (`.column(columnIndexes[i])` is column `i`). nil: column `i` is `.column(i)`.
+    var columnIndexes: [Int]?
 
-    init(columns: [Vector], count: Int, groupKeyCount: Int? = nil) {
+    init(columns: [Vector], count: Int, groupKeyCount: Int? = nil, columnIndexes: [Int]? = nil) {
         self.columns = columns
         self.count = count
         self.groupKeyCount = groupKeyCount
+        self.columnIndexes = columnIndexes
     }
 
     /// An evaluator of expressions over this chunk's columns.
@@ -19,7 +23,7 @@ struct DataChunk {
             return Evaluator(offsetSeconds: offsetSeconds, groupKeys: Array(columns[..<k]), aggregates: Array(columns[k...]))
         }
         var byIndex: [Int: Vector] = [:]
-        for (i, v) in columns.enumerated() { byIndex[i] = v }
+        for (i, v) in columns.enumerated() { byIndex[columnIndexes?[i] ?? i] = v }
         return Evaluator(offsetSeconds: offsetSeconds, columns: byIndex)
     }
 
@@ -32,7 +36,8 @@ struct DataChunk {
     /// The chunk of the rows `rows` (in that order).
     func gathered(_ rows: [Int32]) -> DataChunk {
         let target = Batch(count: rows.count, selection: nil)
-        return DataChunk(columns: columns.map { $0.gathered(rows, target) }, count: rows.count, groupKeyCount: groupKeyCount)
+        return DataChunk(columns: columns.map { $0.gathered(rows, target) }, count: rows.count, groupKeyCount: groupKeyCount,
+                         columnIndexes: columnIndexes)
     }
 
     /// The given rows as a chunk of their own: strings copied into new pools of those rows' strings alone,
@@ -57,4 +62,11 @@ struct DataChunk {
             return total + count * (average + 16)
         }
     }
+}
+
+/// One column of the rows of FROM a computed operator outputs: its combined index, name and type.
+struct LabelledColumn {
+    let index: Int
+    let name: String
+    let type: SQLType
 }

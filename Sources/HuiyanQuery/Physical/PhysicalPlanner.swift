@@ -1,3 +1,5 @@
+import HuiyanStorage
+
 /// Turns an optimized logical plan into physical operators: the bottom of the plan — a scan under filters
 /// and joins, with the aggregate, projection, cut-short projection or top-N above it — becomes one fused
 /// scan pipeline; the operators above it run on its output chunks.
@@ -6,6 +8,9 @@ struct PhysicalPlanner {
     let settings: OptimizerSettings
     /// The rules the physical choices used (projection_pruning, limit_pushdown, top_n in the scan).
     private(set) var used: [OptimizerRule] = []
+    /// The combined columns the SELECT being planned reads of its FROM (nil until its root is planned):
+    /// what a scan read as rows under computed operators outputs.
+    private var fromColumns: Set<Int>?
 
     /// A top-N heap inside the scan keeps at most this many rows per thread; beyond, sort and limit.
     static let largestTopNInScan = 65_536
@@ -16,6 +21,7 @@ struct PhysicalPlanner {
     }
 
     mutating func physicalOperator(for plan: LogicalPlan) throws -> PhysicalOperator {
+        if fromColumns == nil { fromColumns = plan.fromColumns }
         switch plan {
         case .aggregate(let input, let keys, let aggregates) where input.isScanChain:
             let pipeline = try scanPipeline(input)
@@ -70,8 +76,75 @@ struct PhysicalPlanner {
             return TopNOperator(input: try physicalOperator(for: input), keys: keys, limit: limit, offset: offset, environment: environment)
         case .limit(let input, let limit, let offset):
             return LimitOperator(input: try physicalOperator(for: input), limit: limit, offset: offset, environment: environment)
-        case .scan, .singleRow, .join, .aggregate:
-            throw QueryError("this query needs an operator that is not built yet (\(plan.operatorName) over a computed input)")
+        case .aggregate(let input, let keys, let aggregates):
+            return HashAggregateOperator(input: try physicalOperator(for: input), keys: keys, aggregates: aggregates, environment: environment)
+        case .derived(let inner, let table):
+            // The subquery is a SELECT of its own: its FROM's columns are its own.
+            let outer = fromColumns
+            fromColumns = inner.fromColumns
+            defer { fromColumns = outer }
+            return SubqueryOperator(input: try physicalOperator(for: inner), table: table, environment: environment)
+        case .hashJoin(let left, let right, let spec):
+            let buildsLeft = spec.kind == .inner && (left.estimatedRows ?? Int.max) < (right.estimatedRows ?? Int.max)
+            return HashJoinOperator(left: try physicalOperator(for: left), right: try physicalOperator(for: right), spec: spec,
+                                    buildsLeft: buildsLeft, buildLayout: layout(buildsLeft ? left : right), environment: environment)
+        case .union(let left, let right, let width):
+            let outer = fromColumns
+            defer { fromColumns = outer }
+            let inputs = try [left, right].map { input -> PhysicalOperator in
+                fromColumns = input.fromColumns
+                return try physicalOperator(for: input)
+            }
+            return UnionOperator(left: inputs[0], right: inputs[1], width: width, environment: environment)
+        case .scan, .singleRow, .join:
+            return try rows(plan)
+        }
+    }
+
+    /// A scan chain read as rows of FROM: its columns the query reads, labelled with their combined indexes.
+    private mutating func rows(_ chain: LogicalPlan) throws -> PhysicalOperator {
+        let columns = layout(chain)
+        // A pipeline scans its table from column 0: a table after a computed one (a scan under filters alone)
+        // is read with its columns shifted there.
+        let base = chain.scanBase
+        let pipeline = try scanPipeline(base == 0 ? chain : chain.mapScanColumns { $0 - base })
+        pipeline.outputs = columns.map { .column($0.index - base, name: $0.name, type: $0.type) }
+        prune(pipeline)
+        let scan = ScanPipelineOperator(plan: pipeline, environment: environment)
+        scan.columnIndexes = columns.map(\.index)
+        return scan
+    }
+
+    /// The columns (combined index, name, type) the rows of a part of FROM carry, in the order its operator
+    /// outputs them.
+    private func layout(_ plan: LogicalPlan) -> [LabelledColumn] {
+        switch plan {
+        case .filter(let x, _): return layout(x)
+        case .derived(_, let table):
+            return table.columnNames.indices.map {
+                LabelledColumn(index: table.base + $0, name: table.columnNames[$0], type: table.columnTypes[$0])
+            }
+        case .hashJoin(let l, let r, _): return layout(l) + layout(r)
+        default:
+            // A scan chain: of the scanned and joined tables' columns, those the query reads.
+            var tables: [(base: Int, schema: TableSchema)] = []
+            var node = plan
+            while true {
+                switch node {
+                case .filter(let x, _): node = x; continue
+                case .join(let x, let join): tables.append((join.columnBase, join.snapshot.schema)); node = x; continue
+                case .scan(let scan): tables.append((scan.base, scan.snapshot.schema))
+                default: break
+                }
+                break
+            }
+            var columns: [LabelledColumn] = []
+            for (base, schema) in tables.sorted(by: { $0.base < $1.base }) {
+                for (i, column) in schema.columns.enumerated() where fromColumns?.contains(base + i) ?? true {
+                    columns.append(LabelledColumn(index: base + i, name: column.name, type: SQLType(column.type)))
+                }
+            }
+            return columns
         }
     }
 
@@ -170,6 +243,87 @@ extension LogicalPlan {
         case .sort: return "sort"
         case .topN: return "top-N"
         case .limit: return "limit"
+        case .derived: return "subquery"
+        case .hashJoin: return "hash join"
+        case .union: return "union"
+        }
+    }
+
+    /// The combined index of the scanned table's column 0, for a scan chain.
+    var scanBase: Int {
+        switch self {
+        case .scan(let scan): return scan.base
+        case .filter(let x, _), .join(let x, _): return x.scanBase
+        default: return 0
+        }
+    }
+
+    /// A scan under filters with every column index passed through `map` (joins of stored tables keep
+    /// theirs: they come only after a scan from column 0).
+    func mapScanColumns(_ map: @escaping (Int) -> Int) -> LogicalPlan {
+        switch self {
+        case .scan(let scan):
+            return .scan(LogicalScan(snapshot: scan.snapshot, tableName: scan.tableName, base: map(scan.base),
+                                     filter: scan.filter?.mapColumns(map)))
+        case .filter(let x, let p): return .filter(x.mapScanColumns(map), p.mapColumns(map))
+        default: return self
+        }
+    }
+
+    /// The combined columns of FROM that this SELECT's operators read (not its subqueries': theirs are
+    /// their own), down from the projection or aggregate.
+    var fromColumns: Set<Int> {
+        var columns = Set<Int>()
+        func collect(_ e: BoundExpression?) { if let e { columns.formUnion(e.columns) } }
+        func visit(_ node: LogicalPlan, aboveProjection: Bool) {
+            switch node {
+            case .distinct(let x), .sort(let x, _), .topN(let x, _, _, _), .limit(let x, _, _):
+                visit(x, aboveProjection: aboveProjection)
+            case .project(let x, let expressions):
+                expressions.forEach(collect)
+                visit(x, aboveProjection: false)
+            case .filter(let x, let p):
+                if !aboveProjection { collect(p) }
+                visit(x, aboveProjection: aboveProjection)
+            case .aggregate(let x, let keys, let aggregates):
+                keys.forEach(collect)
+                for a in aggregates { collect(a.argument); collect(a.filter) }
+                visit(x, aboveProjection: false)
+            case .join(let x, let join):
+                join.probeKeys.forEach(collect)
+                collect(join.probeFilter)
+                visit(x, aboveProjection: false)
+            case .hashJoin(let l, let r, let spec):
+                (spec.leftKeys + spec.rightKeys).forEach(collect)
+                collect(spec.condition)
+                visit(l, aboveProjection: false)
+                visit(r, aboveProjection: false)
+            case .scan(let scan): collect(scan.filter)
+            case .singleRow, .derived, .union: break
+            }
+        }
+        visit(self, aboveProjection: true)
+        return columns
+    }
+
+    /// About how many rows the operator outputs, when known: a table's rows, bounded by limits, aggregates
+    /// (a guess) and joins' sides (for choosing a hash join's build side).
+    var estimatedRows: Int? {
+        switch self {
+        case .scan(let scan): return scan.snapshot.rowCount
+        case .singleRow: return 1
+        case .aggregate(_, let keys, _) where keys.isEmpty: return 1
+        // Groups are fewer than rows: a tenth, as a guess (a subquery's GROUP BY is usually a summary).
+        case .aggregate(let x, _, _): return x.estimatedRows.map { max(1, $0 / 10) }
+        case .topN(let x, _, let limit, _), .limit(let x, let limit?, _):
+            return min(limit, x.estimatedRows ?? limit)
+        case .hashJoin(let l, let r, _):
+            guard let a = l.estimatedRows, let b = r.estimatedRows else { return nil }
+            return max(a, b)
+        case .union(let l, let r, _):
+            guard let a = l.estimatedRows, let b = r.estimatedRows else { return nil }
+            return a + b
+        default: return inputs.first?.estimatedRows
         }
     }
 }

@@ -5,6 +5,9 @@ import HuiyanStorage
 final class ScanPipelineOperator: PhysicalOperator {
     let plan: SelectPlan
     let environment: ExecutionEnvironment
+    /// For a scan read as rows of FROM under computed operators (a hash join's side): the combined column
+    /// index of each output, set on every chunk.
+    var columnIndexes: [Int]?
 
     init(plan: SelectPlan, environment: ExecutionEnvironment) {
         self.plan = plan
@@ -14,18 +17,25 @@ final class ScanPipelineOperator: PhysicalOperator {
     var inputs: [PhysicalOperator] { [] }
 
     func execute() throws -> [DataChunk] {
-        try SelectExecutor(plan: plan, context: environment.context, offsetSeconds: environment.offsetSeconds).run()
+        try SelectExecutor(plan: plan, context: environment.context, offsetSeconds: environment.offsetSeconds).run().map(labelled)
+    }
+
+    private func labelled(_ chunk: DataChunk) -> DataChunk {
+        guard let columnIndexes else { return chunk }
+        var chunk = chunk
+        chunk.columnIndexes = columnIndexes
+        return chunk
     }
 
     /// A spilled aggregation hands on each partition's groups as they are made; anything else at the end.
     func produce(into consume: (DataChunk) throws -> Void) throws {
         try withoutActuallyEscaping(consume) { consume in
             let executor = SelectExecutor(plan: plan, context: environment.context, offsetSeconds: environment.offsetSeconds)
-            executor.consume = consume
+            executor.consume = { try consume(self.labelled($0)) }
             // What the pipeline did not hand on as it went (an aggregate's groups) it hands on now, held.
             let chunks = try executor.run()
             try environment.context.hold(chunks.reduce(0) { $0 + $1.approximateBytes }, for: self)
-            for chunk in chunks { try consume(chunk) }
+            for chunk in chunks { try consume(labelled(chunk)) }
         }
     }
 

@@ -7,61 +7,70 @@ extension Binder {
     /// the joined table alone (filtering it before it is hashed), and (LEFT JOIN) conditions on the tables
     /// before it deciding which rows may match; an inner join's other ON conditions go to `joinResidual`.
     mutating func bindFrom(_ from: TableReference) throws -> LogicalPlan {
-        var tables = [try scopeEntry(from.table, alias: from.alias)]
-        for join in from.joins { tables.append(try scopeEntry(join.table, alias: join.alias)) }
+        var tables = [try scopeEntry(from.table, alias: from.alias, subquery: from.subquery, columnAliases: from.columnAliases)]
+        for join in from.joins {
+            tables.append(try scopeEntry(join.table, alias: join.alias, subquery: join.subquery, columnAliases: join.columnAliases))
+        }
         for (i, table) in tables.enumerated() where tables[..<i].contains(where: { $0.qualifier == table.qualifier }) {
             let written = i == 0 ? from.table : (from.joins[i - 1].alias ?? from.joins[i - 1].table)
             throw QueryError("table name \"\(table.qualifier)\" appears twice in FROM; give one of them an alias", at: written.range)
         }
+        if tables.contains(where: { $0.snapshot == nil }) { return try bindComputedFrom(from, tables) }
         // Rule join_order: for one inner join the larger table is scanned and the smaller read whole and
         // hashed (without it the first table written is scanned).
         var order = Array(tables.indices)
         if optimizer.allows(.joinOrder), from.joins.count == 1, from.joins[0].kind == .inner,
-           tables[1].snapshot.rowCount > tables[0].snapshot.rowCount {
+           tables[1].snapshot!.rowCount > tables[0].snapshot!.rowCount {
             order = [1, 0]
             joinOrderSwapped = true
         }
         var base = 0
         for t in order {
             tables[t].base = base
-            base += tables[t].schema.columns.count
+            base += tables[t].columnNames.count
         }
         scope = tables
         let probe = tables[order[0]]
-        var plan = LogicalPlan.scan(LogicalScan(snapshot: probe.snapshot, tableName: probe.name, base: probe.base))
+        var plan = LogicalPlan.scan(LogicalScan(snapshot: probe.snapshot!, tableName: probe.name, base: probe.base))
 
         for t in order.dropFirst() {
-            let join = from.joins[max(t, 1) - 1]
-            let table = tables[t]
-            let spec = JoinPlan(kind: join.kind == .inner ? .inner : .left, snapshot: table.snapshot,
-                                tableName: table.name, columnBase: table.base)
-            clause = "ON"
-            aggregatesAllowed = false
-            let condition = try bind(join.condition)
-            try requireBoolean(condition, join.condition.range, "ON")
-            var buildTerms: [BoundExpression] = [], probeTerms: [BoundExpression] = []
-            for term in condition.conjuncts {
-                if case .comparison(.equal, let a, let b) = term, let key = keyPair(a, b, spec) ?? keyPair(b, a, spec) {
-                    spec.probeKeys.append(key.probe)
-                    spec.buildKeys.append(key.build)
-                } else if term.columns.allSatisfy(spec.owns) {
-                    buildTerms.append(term.mapColumns { $0 - spec.columnBase })
-                } else if spec.kind == .inner {
-                    joinResidual.append(term)
-                } else if term.columns.allSatisfy({ $0 < spec.columnBase }) {
-                    probeTerms.append(term)
-                } else {
-                    throw QueryError("LEFT JOIN … ON takes equalities between the joined table and the tables before it, and conditions on either side alone", at: join.condition.range)
-                }
-            }
-            guard !spec.probeKeys.isEmpty else {
-                throw QueryError("JOIN \(table.name) needs an equality in ON between its columns and those of the tables before it, e.g. ON v.spot = s.spot", at: join.condition.range)
-            }
-            spec.buildFilter = .conjunction(buildTerms)
-            spec.probeFilter = .conjunction(probeTerms)
-            plan = .join(plan, spec)
+            plan = try joinStored(plan, from.joins[max(t, 1) - 1], tables[t])
         }
         return plan
+    }
+
+    /// A stored table joined to a scan chain: hashed whole and probed by the chain's rows (`JoinPlan`).
+    mutating func joinStored(_ plan: LogicalPlan, _ join: Join, _ table: ScopeTable) throws -> LogicalPlan {
+        let spec = JoinPlan(kind: join.kind == .inner ? .inner : .left, snapshot: table.snapshot!,
+                            tableName: table.name, columnBase: table.base)
+        clause = "ON"
+        aggregatesAllowed = false
+        let condition = try bind(join.condition)
+        try requireBoolean(condition, join.condition.range, "ON")
+        var buildTerms: [BoundExpression] = [], probeTerms: [BoundExpression] = []
+        for term in condition.conjuncts {
+            if case .comparison(.equal, let a, let b) = term, let key = keyPair(a, b, spec) ?? keyPair(b, a, spec) {
+                spec.probeKeys.append(key.probe)
+                spec.buildKeys.append(key.build)
+            } else if term.columns.allSatisfy(spec.owns) {
+                buildTerms.append(term.mapColumns { $0 - spec.columnBase })
+            } else if spec.kind == .inner {
+                joinResidual.append(term)
+            } else if term.columns.allSatisfy({ $0 < spec.columnBase }) {
+                probeTerms.append(term)
+            } else {
+                throw QueryError("LEFT JOIN … ON takes equalities between the joined table and the tables before it, and conditions on either side alone", at: join.condition.range)
+            }
+        }
+        guard !spec.probeKeys.isEmpty else { throw missingEquality(table.name, join) }
+        spec.buildFilter = .conjunction(buildTerms)
+        spec.probeFilter = .conjunction(probeTerms)
+        return .join(plan, spec)
+    }
+
+    /// A join without an equality between the joined table and the tables before it.
+    func missingEquality(_ name: String, _ join: Join) -> QueryError {
+        QueryError("JOIN \(name) needs an equality in ON between its columns and those of the tables before it, e.g. ON v.spot = s.spot", at: join.condition.range)
     }
 
     /// `probe = build` as a join key: one side over the tables before the joined one, the other over it.
@@ -71,7 +80,14 @@ extension Binder {
         return (probe, build.mapColumns { $0 - join.columnBase })
     }
 
-    private func scopeEntry(_ table: Identifier, alias: Identifier?) throws -> ScopeTable {
+    private mutating func scopeEntry(_ table: Identifier, alias: Identifier?, subquery: Subquery?, columnAliases: [Identifier]) throws -> ScopeTable {
+        if let subquery {
+            let query = try bindSubquery(subquery.statement, columnAliases: columnAliases, at: alias?.range ?? table.range)
+            return derivedEntry(alias?.name ?? "unnamed_subquery", query)
+        }
+        if let query = commonTables[table.name.lowercased()] {
+            return derivedEntry((alias ?? table).name, query)
+        }
         let name: String
         do {
             name = try database.resolveTableName(table.name)
@@ -83,7 +99,8 @@ extension Binder {
             throw QueryError(message, at: table.range)
         }
         let snapshot = try database.snapshot(of: name)
-        return ScopeTable(name: name, qualifier: (alias?.name ?? name).lowercased(), schema: snapshot.schema, snapshot: snapshot)
+        return ScopeTable(name: name, qualifier: (alias?.name ?? name).lowercased(), columnNames: snapshot.schema.columns.map(\.name),
+                          columnTypes: snapshot.schema.columns.map { SQLType($0.type) }, snapshot: snapshot, derived: nil)
     }
 
     /// The table a qualifier names (its alias, or its name when it has none).
@@ -96,9 +113,9 @@ extension Binder {
 
     /// Column `index` of a table in scope; named `qualifier.column` when several tables are in scope.
     func boundColumn(_ table: ScopeTable, _ index: Int) -> BoundExpression {
-        let column = table.schema.columns[index]
-        let name = scope.count > 1 ? "\(table.qualifier).\(column.name)" : column.name
-        return .column(table.base + index, name: name, type: SQLType(column.type))
+        let column = table.columnNames[index]
+        let name = scope.count > 1 ? "\(table.qualifier).\(column)" : column
+        return .column(table.base + index, name: name, type: table.columnTypes[index])
     }
 
     /// A column reference, qualified or not, resolved among the tables in scope.
@@ -110,7 +127,7 @@ extension Binder {
             throw QueryError("column \"\(name.name)\" cannot be used without a FROM clause", at: name.range)
         }
         let candidates = try qualifier.map { [try scopeTable($0)] } ?? scope
-        let matches = candidates.compactMap { table in table.schema.index(of: name.name).map { (table, $0) } }
+        let matches = candidates.compactMap { table in table.index(of: name.name).map { (table, $0) } }
         if matches.count > 1 {
             let tables = matches.map { "\"\($0.0.qualifier)\"" }.joined(separator: " and ")
             throw QueryError("column \"\(name.name)\" is ambiguous: it is in \(tables); qualify it, e.g. \(matches[0].0.qualifier).\(name.name)", at: name.range)
@@ -118,9 +135,9 @@ extension Binder {
         guard let (table, index) = matches.first else {
             if let current { return current }
             var message = candidates.count == 1
-                ? "column \"\(name.name)\" does not exist in table \"\(candidates[0].schema.name)\""
+                ? "column \"\(name.name)\" does not exist in table \"\(candidates[0].snapshot?.schema.name ?? candidates[0].name)\""
                 : "column \"\(name.name)\" does not exist"
-            if let guess = QueryError.suggestion(for: name.name, among: candidates.flatMap { $0.schema.columns.map(\.name) }) {
+            if let guess = QueryError.suggestion(for: name.name, among: candidates.flatMap(\.columnNames)) {
                 message = "column \"\(name.name)\" does not exist — did you mean \"\(guess)\"?"
             } else if name.quoted {
                 // "南岳衡山" is a name in SQL; a string is written '南岳衡山'.

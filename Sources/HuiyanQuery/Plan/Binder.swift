@@ -11,15 +11,30 @@ struct Binder {
     /// now() and current_date: the instant the statement was bound, µs since the epoch (one for all its calls).
     let statementMicros = Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down))
 
-    /// A table in FROM: its columns are `base + i` in bound expressions.
+    /// A table in FROM — stored, or a subquery's rows: its columns are `base + i` in bound expressions.
     struct ScopeTable {
         let name: String
         /// The alias, or the table's name, lower-cased.
         let qualifier: String
-        let schema: TableSchema
-        let snapshot: TableSnapshot
+        let columnNames: [String]
+        let columnTypes: [SQLType]
+        /// A stored table's snapshot (nil: a subquery's rows).
+        let snapshot: TableSnapshot?
+        /// A subquery's bound SELECT (nil: a stored table).
+        let derived: BoundQuery?
         var base = 0
+
+        /// The index of a column by name (case-insensitive).
+        func index(of column: String) -> Int? {
+            let wanted = column.lowercased()
+            return columnNames.firstIndex { $0.lowercased() == wanted }
+        }
     }
+
+    /// The WITH queries FROM may name (by lower-cased name), each bound once.
+    var commonTables: [String: BoundQuery] = [:]
+    /// Runs a subquery of an expression (uncorrelated: it runs once, before the query) and returns its rows.
+    var subqueryRunner: ((BoundQuery) throws -> [[Value]])?
 
     // The tables in scope, in the order written; bound columns carry their qualifier when there are several.
     var scope: [ScopeTable] = []
@@ -53,6 +68,8 @@ struct Binder {
     /// it down), aggregate and HAVING, the projection (select list, then ORDER BY keys outside it),
     /// DISTINCT, sort, limit.
     mutating func bind(_ select: SelectStatement) throws -> BoundQuery {
+        try bindCommonTables(select.with)
+        if !select.unions.isEmpty { return try bindUnion(select) }
         var plan = LogicalPlan.singleRow
         var whereTerms: [BoundExpression] = []
         if let from = select.from {
@@ -78,8 +95,8 @@ struct Binder {
                 guard !scope.isEmpty else { throw QueryError("SELECT * needs a FROM clause", at: range) }
                 let tables = try qualifier.map { [try scopeTable($0)] } ?? scope
                 for table in tables {
-                    for (i, c) in table.schema.columns.enumerated() {
-                        items.append((boundColumn(table, i), c.name, nil))
+                    for (i, name) in table.columnNames.enumerated() {
+                        items.append((boundColumn(table, i), name, nil))
                     }
                 }
             case .expression(let e, let alias):
@@ -183,7 +200,7 @@ struct Binder {
         return BoundQuery(plan: plan, columnNames: items.map(\.1), columnTypes: outputs.map(\.type))
     }
 
-    private func constantInteger(_ e: Expression, _ what: String) throws -> Int {
+    func constantInteger(_ e: Expression, _ what: String) throws -> Int {
         guard case .literal(.integer(let n), _) = e, n >= 0 else {
             throw QueryError("\(what) takes a non-negative integer", at: e.range)
         }
@@ -238,7 +255,7 @@ struct Binder {
     }
 
     /// Whether some table in scope has a column of that name.
-    private func columnExists(_ name: String) -> Bool { scope.contains { $0.schema.index(of: name) != nil } }
+    private func columnExists(_ name: String) -> Bool { scope.contains { $0.index(of: name) != nil } }
 
     // MARK: Expressions
 
@@ -249,6 +266,12 @@ struct Binder {
 
         case .literal(let literal, let range):
             return .constant(try literalValue(literal, range), type: try literalValue(literal, range).type)
+
+        case .subquery(let query, let range):
+            return try bindScalarSubquery(query.statement, at: range)
+
+        case .inSubquery(let x, let query, let negated, let range):
+            return try bindInSubquery(x, query.statement, negated: negated, at: range)
 
         case .typedLiteral(let typeName, let text, let range):
             if typeName.name.uppercased() == "INTERVAL" {
@@ -585,7 +608,7 @@ struct Binder {
     }
 
     /// A constant converted to a type at bind time.
-    private func coerceConstant(_ v: Value, from: SQLType, to: SQLType, at range: SourceRange, explicit: Bool = false) throws -> Value {
+    func coerceConstant(_ v: Value, from: SQLType, to: SQLType, at range: SourceRange, explicit: Bool = false) throws -> Value {
         if from == to || v.isNull { return v }
         if case .string(let s) = v, to == .timestamp || to == .date || explicit { return try convertString(s, to: to, at: range) }
         do {

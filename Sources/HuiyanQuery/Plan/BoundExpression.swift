@@ -122,7 +122,9 @@ indirect enum BoundExpression: Hashable, CustomStringConvertible {
         case .not(let e): return "NOT \(t(e))"
         case .isNull(let e, let negated): return "\(t(e)) IS \(negated ? "NOT " : "")NULL"
         case .inList(let e, let values, let negated):
-            let list = values.map { v in ValueFormatting.text(v, offsetSeconds: offset).map { v.type == .string ? "'\($0)'" : $0 } ?? "NULL" }
+            // A long list (an IN subquery's values) is shown by its first values and its length.
+            var list = values.prefix(20).map { v in ValueFormatting.text(v, offsetSeconds: offset).map { v.type == .string ? "'\($0)'" : $0 } ?? "NULL" }
+            if values.count > 20 { list.append("… \(values.count) values") }
             return "\(t(e)) \(negated ? "NOT " : "")IN (\(list.joined(separator: ", ")))"
         case .like(let e, let pattern, let negated): return "\(t(e)) \(negated ? "NOT " : "")\(pattern.caseInsensitive ? "ILIKE" : "LIKE") '\(pattern.pattern)'"
         case .caseWhen(let branches, let otherwise, _):

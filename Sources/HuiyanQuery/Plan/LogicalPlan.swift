@@ -6,6 +6,12 @@ import HuiyanStorage
 /// column `i` of the combined columns of the scanned table and the joined tables (each table's columns
 /// from its base); an aggregate outputs `.groupKey(i)` and `.aggregate(i)`; above a projection `.column(i)`
 /// is the projection's output `i`.
+///
+/// FROM's subqueries and WITH queries take part in the combined columns like tables: a `derived` node's
+/// output `i` is combined column `base + i`, and a `hashJoin` keeps each side's combined indexes (its chunks
+/// carry them, `DataChunk.columnIndexes`). A subquery's own plan is a separate SELECT with its own columns:
+/// it is the `derived` node's input, and rules that rewrite column indexes must not reach into it
+/// (`mapExpressions` does, for rewrites that keep columns as they are, such as constant folding).
 indirect enum LogicalPlan {
     /// A stored table's rows. `filter` is what filter pushdown moved into the scan (it prunes by zone maps).
     case scan(LogicalScan)
@@ -27,14 +33,24 @@ indirect enum LogicalPlan {
     case topN(LogicalPlan, [SortKey], limit: Int, offset: Int)
     /// `limit` rows (nil: all) after skipping `offset`.
     case limit(LogicalPlan, limit: Int?, offset: Int)
+    /// A subquery's rows (`FROM (SELECT …) alias`, or a WITH query named in FROM): the input is its plan,
+    /// whose output `i` becomes combined column `base + i`.
+    case derived(LogicalPlan, DerivedTable)
+    /// The left input's rows joined with the right input's by equalities, both computed (subqueries, or
+    /// stored tables read as rows); each side keeps its combined column indexes.
+    case hashJoin(LogicalPlan, LogicalPlan, HashJoinSpec)
+    /// The left input's rows, then the right's (UNION ALL): each a SELECT of its own whose first `width`
+    /// outputs are the union's columns `0 ..< width`.
+    case union(LogicalPlan, LogicalPlan, width: Int)
 
     /// The operator's inputs.
     var inputs: [LogicalPlan] {
         switch self {
         case .scan, .singleRow: return []
         case .filter(let x, _), .join(let x, _), .aggregate(let x, _, _), .project(let x, _), .distinct(let x),
-             .sort(let x, _), .topN(let x, _, _, _), .limit(let x, _, _):
+             .sort(let x, _), .topN(let x, _, _, _), .limit(let x, _, _), .derived(let x, _):
             return [x]
+        case .hashJoin(let l, let r, _), .union(let l, let r, _): return [l, r]
         }
     }
 
@@ -50,6 +66,9 @@ indirect enum LogicalPlan {
         case .sort(_, let k): return .sort(inputs[0], k)
         case .topN(_, let k, let l, let o): return .topN(inputs[0], k, limit: l, offset: o)
         case .limit(_, let l, let o): return .limit(inputs[0], limit: l, offset: o)
+        case .derived(_, let d): return .derived(inputs[0], d)
+        case .hashJoin(_, _, let j): return .hashJoin(inputs[0], inputs[1], j)
+        case .union(_, _, let width): return .union(inputs[0], inputs[1], width: width)
         }
     }
 
@@ -74,7 +93,13 @@ indirect enum LogicalPlan {
                 var s = s
                 s.filter = try s.filter.map(map)
                 return .scan(s)
-            case .singleRow, .distinct, .limit: return node
+            case .singleRow, .distinct, .limit, .derived, .union: return node
+            case .hashJoin(let l, let r, let j):
+                var j = j
+                j.leftKeys = try j.leftKeys.map(map)
+                j.rightKeys = try j.rightKeys.map(map)
+                j.condition = try j.condition.map(map)
+                return .hashJoin(l, r, j)
             case .filter(let x, let e): return .filter(x, try map(e))
             case .join(let x, let j):
                 let copy = j.copy()
@@ -108,6 +133,33 @@ struct LogicalScan {
     var filter: BoundExpression?
 
     var columnCount: Int { snapshot.schema.columns.count }
+}
+
+/// A subquery in FROM as a table: its name and columns, and where they are among the combined columns.
+struct DerivedTable {
+    /// The alias (or the WITH query's name), lower-cased.
+    let name: String
+    /// The combined column index of its column 0.
+    let base: Int
+    let columnNames: [String]
+    let columnTypes: [SQLType]
+
+    var width: Int { columnNames.count }
+
+    /// Whether a combined column index belongs to this table.
+    func owns(_ column: Int) -> Bool { column >= base && column < base + width }
+}
+
+/// How a `hashJoin` matches rows: every key pair equal (NULL never equals), then `condition` (over both
+/// sides' combined columns) true. A LEFT join keeps every left row, with NULLs where nothing matched.
+struct HashJoinSpec {
+    var kind: JoinPlan.Kind
+    var leftKeys: [BoundExpression]
+    var rightKeys: [BoundExpression]
+    /// ON's other conditions, decided per pair of rows.
+    var condition: BoundExpression?
+    /// The combined columns the right side owns (`base ..< base + width`).
+    var rightColumns: Range<Int>
 }
 
 /// One ORDER BY key over an operator's input.

@@ -39,8 +39,13 @@ public struct Identifier: Sendable, Equatable {
     }
 }
 
-/// `SELECT [DISTINCT] items FROM table [WHERE] [GROUP BY] [HAVING] [ORDER BY] [LIMIT [OFFSET]]`
+/// `[WITH …] SELECT [DISTINCT] items FROM table [WHERE] [GROUP BY] [HAVING] [ORDER BY] [LIMIT [OFFSET]]`
 public struct SelectStatement: Sendable, Equatable {
+    /// `WITH name [(columns)] AS (SELECT …), …`: the common table expressions FROM may name, in order.
+    public var with: [CommonTableExpression] = []
+    /// `UNION [ALL] SELECT …` after this SELECT, in order. With any, ORDER BY, LIMIT and OFFSET are the
+    /// whole union's (written after its last SELECT).
+    public var unions: [UnionArm] = []
     public var distinct: Bool
     public var items: [SelectItem]
     /// nil for a SELECT without FROM (`SELECT 1 + 1`).
@@ -71,14 +76,56 @@ public struct SelectStatement: Sendable, Equatable {
 
 /// A table in FROM, with optional alias, and optional joins to further tables.
 public struct TableReference: Sendable, Equatable {
+    /// The table's name; for a subquery, its range (the name is empty).
     public var table: Identifier
     public var alias: Identifier?
     public var joins: [Join]
+    /// `(SELECT …)` in place of a table.
+    public var subquery: Subquery?
+    /// `alias (a, b, …)`: names for the first columns.
+    public var columnAliases: [Identifier] = []
 
-    public init(table: Identifier, alias: Identifier? = nil, joins: [Join] = []) {
+    public init(table: Identifier, alias: Identifier? = nil, joins: [Join] = [], subquery: Subquery? = nil) {
         self.table = table
         self.alias = alias
         self.joins = joins
+        self.subquery = subquery
+    }
+}
+
+/// A SELECT inside another statement: a subquery in FROM or JOIN (boxed: a statement may hold statements).
+public indirect enum Subquery: Sendable, Equatable {
+    case select(SelectStatement)
+
+    public var statement: SelectStatement {
+        switch self { case .select(let s): return s }
+    }
+}
+
+/// `UNION [ALL] SELECT …`: a SELECT whose rows are added to those before it (without repeats unless ALL).
+public struct UnionArm: Sendable, Equatable {
+    public var all: Bool
+    public var select: SelectStatement
+
+    public init(all: Bool, select: SelectStatement) {
+        self.all = all
+        self.select = select
+    }
+}
+
+/// `name [(columns)] AS (SELECT …)` of a WITH clause.
+public struct CommonTableExpression: Sendable, Equatable {
+    public var name: Identifier
+    /// Names for the first columns of the query (none: the query's own).
+    public var columns: [Identifier]
+    public var query: SelectStatement
+    public var range: SourceRange
+
+    public init(name: Identifier, columns: [Identifier] = [], query: SelectStatement, range: SourceRange) {
+        self.name = name
+        self.columns = columns
+        self.query = query
+        self.range = range
     }
 }
 
@@ -90,13 +137,19 @@ public struct Join: Sendable, Equatable {
     public var alias: Identifier?
     public var condition: Expression
     public var range: SourceRange
+    /// `(SELECT …)` in place of a table (`table` is then its range, with an empty name).
+    public var subquery: Subquery?
+    /// `alias (a, b, …)`: names for the first columns.
+    public var columnAliases: [Identifier] = []
 
-    public init(kind: Kind, table: Identifier, alias: Identifier?, condition: Expression, range: SourceRange) {
+    public init(kind: Kind, table: Identifier, alias: Identifier?, condition: Expression, range: SourceRange,
+                subquery: Subquery? = nil) {
         self.kind = kind
         self.table = table
         self.alias = alias
         self.condition = condition
         self.range = range
+        self.subquery = subquery
     }
 }
 
@@ -158,6 +211,10 @@ public indirect enum Expression: Sendable, Equatable {
     case extract(field: Identifier, Expression, range: SourceRange)
     /// `DATE '2025-10-01'`, `TIMESTAMP '2025-10-01 08:00:00'`, `INTERVAL '1 day'`: a typed string literal.
     case typedLiteral(TypeName, String, range: SourceRange)
+    /// `(SELECT …)` as a value: its one column in at most one row (none: NULL).
+    case subquery(Subquery, range: SourceRange)
+    /// `x [NOT] IN (SELECT …)`
+    case inSubquery(Expression, Subquery, negated: Bool, range: SourceRange)
 
     /// The text range of the whole expression.
     public var range: SourceRange {
@@ -166,7 +223,7 @@ public indirect enum Expression: Sendable, Equatable {
         case .literal(_, let range), .unary(_, _, let range), .binary(_, _, _, let range),
              .between(_, _, _, _, let range), .inList(_, _, _, let range), .isNull(_, _, let range),
              .caseWhen(_, _, _, let range), .cast(_, _, let range), .extract(_, _, let range),
-             .typedLiteral(_, _, let range):
+             .typedLiteral(_, _, let range), .subquery(_, let range), .inSubquery(_, _, _, let range):
             return range
         case .function(let call): return call.range
         }

@@ -257,6 +257,12 @@ extension Parser {
     private mutating func inList(_ left: Node, negated: Bool, at opToken: Token) throws(SQLError) -> Node {
         advance()
         let open = try expect(.leftParen, expected: "\"(\" and a list of values after IN")
+        if isKeyword(.select) || isKeyword(.with) {
+            let query = try subqueryBody(open)
+            let range = left.range.union(SourceRange(open.range.start, previousEnd))
+            return try node(.inSubquery(left.expr, .select(query), negated: negated, range: range), range,
+                            height: left.height + 1, at: opToken)
+        }
         var items: [Expression] = []
         var height = left.height
         repeat {
@@ -339,6 +345,11 @@ extension Parser {
 
     private mutating func parenthesized() throws(SQLError) -> Node {
         let open = advance()
+        if isKeyword(.select) || isKeyword(.with) {
+            let query = try subqueryBody(open)
+            let range = SourceRange(open.range.start, previousEnd)
+            return Node(expr: .subquery(.select(query), range: range), range: range, height: 1)
+        }
         let inner = try expression()
         let close = try expectClose(open)
         return Node(expr: inner.expr, range: open.range.union(close.range), height: inner.height)
@@ -357,7 +368,7 @@ extension Parser {
     private func notAnExpression() -> SQLError {
         var hint: String?
         switch current.kind {
-        case .keyword(.select): hint = "subqueries are not supported"
+        case .keyword(.select): hint = "a subquery is written in parentheses: (SELECT …)"
         case .keyword(.not): hint = "put NOT … in parentheses here: (NOT x)"
         case .keyword:
             // A reserved word used as a column name: `SELECT order, …`, `WHERE order = 1`.

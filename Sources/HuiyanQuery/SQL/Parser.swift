@@ -187,8 +187,8 @@ public struct Parser {
     mutating func statement() throws(SQLError) -> Statement {
         let start = current
         switch start.kind {
-        case .keyword(.select):
-            return .select(try select())
+        case .keyword(.select), .keyword(.with):
+            return .select(try query())
         case .keyword(.explain):
             advance()
             var analyze = false
@@ -196,8 +196,10 @@ public struct Parser {
                 advance()
                 analyze = true
             }
-            guard isKeyword(.select) else { throw syntaxError(expected: analyze ? "SELECT after EXPLAIN ANALYZE" : "SELECT after EXPLAIN") }
-            let select = try select()
+            guard isKeyword(.select) || isKeyword(.with) else {
+                throw syntaxError(expected: analyze ? "SELECT after EXPLAIN ANALYZE" : "SELECT after EXPLAIN")
+            }
+            let select = try query()
             let range = SourceRange(start.range.start, select.range.end)
             return analyze ? .explainAnalyze(select, range: range) : .explain(select, range: range)
         case .keyword(.show):
@@ -235,7 +237,6 @@ public struct Parser {
                 hint = "\(word.uppercased()) is not supported"
             default: break
             }
-        case .keyword(.with): hint = "WITH (common table expressions) is not supported"
         case .symbol(.leftParen): hint = "a SELECT in parentheses is not supported"
         default: break
         }
@@ -307,7 +308,8 @@ public struct Parser {
         static func < (a: SelectClause, b: SelectClause) -> Bool { a.rawValue < b.rawValue }
     }
 
-    mutating func select() throws(SQLError) -> SelectStatement {
+    /// A SELECT; `nested` inside parentheses, where a `)` ends it.
+    mutating func select(nested: Bool = false) throws(SQLError) -> SelectStatement {
         let selectToken = advance()
         var statement = SelectStatement(items: [], range: selectToken.range)
         if accept(.distinct) != nil {
@@ -373,7 +375,8 @@ public struct Parser {
         case .orderBy: expected = ["LIMIT", "OFFSET"]
         case .limit: expected = (sawLimit ? [] : ["LIMIT"]) + (sawOffset ? [] : ["OFFSET"])
         }
-        try endOfStatement(expected: expected, clause: clause)
+        if (nested && isSymbol(.rightParen)) || isKeyword(.union) || isKeyword(.intersect) || isKeyword(.except) { return statement }
+        try endOfStatement(expected: expected + (nested ? ["\")\""] : []), clause: clause)
         return statement
     }
 
@@ -391,8 +394,9 @@ public struct Parser {
     }
 
     mutating func fromClause() throws(SQLError) -> TableReference {
-        let table = try tableName()
-        var reference = TableReference(table: table, alias: try optionalAlias())
+        let first = try fromItem()
+        var reference = TableReference(table: first.table, alias: first.alias, subquery: first.subquery)
+        reference.columnAliases = first.columnAliases
         while true {
             let start = current
             let kind: Join.Kind
@@ -424,16 +428,17 @@ public struct Parser {
                     return reference
                 }
             }
-            let table = try tableName()
-            let alias = try optionalAlias()
+            let item = try fromItem()
             if isKeyword(.using) {
                 throw SQLError("JOIN … USING is not supported; write the condition with ON, as in ON a.id = b.id",
                                range: current.range)
             }
             _ = try expect(.on, expected: "ON and a join condition")
             let condition = try expression()
-            reference.joins.append(Join(kind: kind, table: table, alias: alias, condition: condition.expr,
-                                        range: SourceRange(start.range.start, condition.range.end)))
+            var join = Join(kind: kind, table: item.table, alias: item.alias, condition: condition.expr,
+                            range: SourceRange(start.range.start, condition.range.end), subquery: item.subquery)
+            join.columnAliases = item.columnAliases
+            reference.joins.append(join)
         }
     }
 

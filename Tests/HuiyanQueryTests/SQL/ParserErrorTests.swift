@@ -113,10 +113,10 @@ final class ParserErrorTests: SQLParserTestCase {
                     "syntax error at or near \",\": a list of tables is not supported; use JOIN … ON", r(15, 16))
         assertError("SELECT * FROM a JOIN b USING (x)",
                     "JOIN … USING is not supported; write the condition with ON, as in ON a.id = b.id", r(23, 28))
-        assertError("SELECT * FROM (SELECT 1)",
-                    "syntax error at or near \"(\": expected a table name (subqueries are not supported)", r(14, 15))
-        assertError("SELECT * FROM t WHERE a IN (SELECT b FROM u)",
-                    "syntax error at or near \"SELECT\": expected an expression (subqueries are not supported)", r(28, 34))
+        assertError("DESCRIBE (SELECT 1)",
+                    "syntax error at or near \"(\": expected a table name (subqueries are not supported)", r(9, 10))
+        assertError("SELECT * FROM t WHERE a = SELECT b FROM u",
+                    "syntax error at or near \"SELECT\": expected an expression (a subquery is written in parentheses: (SELECT …))", r(26, 32))
         assertError("SELECT rank() OVER (ORDER BY a) FROM t", "window functions (OVER) are not supported", r(14, 18))
         assertError("SELECT DISTINCT ON (a) a FROM t", "DISTINCT ON is not supported", r(16, 18))
         assertError("SELECT a FROM s.t", "syntax error at or near \".\": qualified table names (schema.table) are not supported",

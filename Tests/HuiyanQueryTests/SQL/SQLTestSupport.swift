@@ -83,13 +83,17 @@ class SQLParserTestCase: XCTestCase {
             return .extract(field: bare(field), bare(value), range: z)
         case .typedLiteral(let type, let value, _):
             return .typedLiteral(bare(type), value, range: z)
+        case .subquery(let query, _):
+            return .subquery(.select(bare(query.statement)), range: z)
+        case .inSubquery(let x, let query, let negated, _):
+            return .inSubquery(bare(x), .select(bare(query.statement)), negated: negated, range: z)
         }
     }
 
     func bare(_ e: Expression?) -> Expression? { e.map(bare) }
 
     func bare(_ select: SelectStatement) -> SelectStatement {
-        SelectStatement(
+        var bared = SelectStatement(
             distinct: select.distinct,
             items: select.items.map { item in
                 switch item {
@@ -98,17 +102,28 @@ class SQLParserTestCase: XCTestCase {
                 }
             },
             from: select.from.map { from in
-                TableReference(table: bare(from.table), alias: from.alias.map(bare),
-                               joins: from.joins.map {
-                                   Join(kind: $0.kind, table: bare($0.table), alias: $0.alias.map(bare),
-                                        condition: bare($0.condition), range: z)
-                               })
+                var reference = TableReference(table: bare(from.table), alias: from.alias.map(bare),
+                                               joins: from.joins.map {
+                                                   var join = Join(kind: $0.kind, table: bare($0.table), alias: $0.alias.map(bare),
+                                                                   condition: bare($0.condition), range: z,
+                                                                   subquery: $0.subquery.map { .select(bare($0.statement)) })
+                                                   join.columnAliases = $0.columnAliases.map(bare)
+                                                   return join
+                                               },
+                                               subquery: from.subquery.map { .select(bare($0.statement)) })
+                reference.columnAliases = from.columnAliases.map(bare)
+                return reference
             },
             whereClause: bare(select.whereClause), groupBy: select.groupBy.map(bare), having: bare(select.having),
             orderBy: select.orderBy.map {
                 OrderItem(expression: bare($0.expression), descending: $0.descending, nullsFirst: $0.nullsFirst)
             },
             limit: bare(select.limit), offset: bare(select.offset), range: z)
+        bared.with = select.with.map {
+            CommonTableExpression(name: bare($0.name), columns: $0.columns.map(bare), query: bare($0.query), range: z)
+        }
+        bared.unions = select.unions.map { UnionArm(all: $0.all, select: bare($0.select)) }
+        return bared
     }
 
     func bare(_ statement: Statement) -> Statement {
@@ -165,6 +180,8 @@ class SQLParserTestCase: XCTestCase {
             return "\(call.name.name)(\(args.joined(separator: " ")))" + filter
         case .extract(let field, let v, _): return "(EXTRACT \(field.name) \(sexp(v)))"
         case .typedLiteral(let type, let value, _): return "\(type.name) '\(value)'"
+        case .subquery: return "(SELECT …)"
+        case .inSubquery(let x, _, let negated, _): return "(\(negated ? "NOT IN" : "IN") \(sexp(x)) (SELECT …))"
         }
     }
 

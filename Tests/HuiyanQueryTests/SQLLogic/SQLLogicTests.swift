@@ -12,7 +12,7 @@ final class SQLLogicTests: XCTestCase {
     /// The files a method below runs; `testEveryFileRuns` keeps the list and the folder in step.
     static let files = ["select", "filters", "aggregates", "grouping", "ordering", "distinct", "expressions",
                         "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys", "text", "calendar", "numbers", "zone", "buckets",
-                        "functions-strings", "functions-regex", "functions-time", "functions-choices"]
+                        "functions-strings", "functions-regex", "functions-time", "functions-choices", "subqueries", "unions"]
 
     func testSelect() throws { try run("select") }
     func testFilters() throws { try run("filters") }
@@ -40,6 +40,8 @@ final class SQLLogicTests: XCTestCase {
     func testFunctionsRegex() throws { try run("functions-regex") }
     func testFunctionsTime() throws { try run("functions-time") }
     func testFunctionsChoices() throws { try run("functions-choices") }
+    func testSubqueries() throws { try run("subqueries") }
+    func testUnions() throws { try run("unions") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {

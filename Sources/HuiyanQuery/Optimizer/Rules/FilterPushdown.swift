@@ -2,6 +2,8 @@
 /// alone becomes a WHERE term; a WHERE term on the scanned table alone goes into the scan (where zone maps
 /// prune blocks and segments by it and storage answers it from the packed values); a term on an inner-joined
 /// table alone filters that table's rows before they are hashed. The rest filters after the joins.
+/// Over computed rows: a term on one side of a hash join alone filters that side (for a LEFT join, the left
+/// side only), and a term over a subquery's columns goes into the subquery, below its projection.
 enum FilterPushdown {
     static func apply(_ plan: LogicalPlan) -> LogicalPlan? {
         var changed = false
@@ -24,14 +26,45 @@ enum FilterPushdown {
                 let aggregate = LogicalPlan.aggregate(.filter(input, .conjunction(pushed)!), keys: keys, aggregates: aggregates)
                 return kept.isEmpty ? aggregate : .filter(aggregate, .conjunction(kept)!)
             case .filter(let input, let predicate) where input.isScanChain:
-                guard let distributed = distribute(predicate.conjuncts, over: input) else { return nil }
+                guard let placed = distribute(predicate.conjuncts, over: input) else { return nil }
                 changed = true
-                return distributed
+                return placed
+            case .filter(.hashJoin(let left, let right, let spec), let predicate):
+                var toLeft: [BoundExpression] = [], toRight: [BoundExpression] = [], kept: [BoundExpression] = []
+                for term in predicate.conjuncts {
+                    let columns = term.columns
+                    if !columns.isEmpty && columns.allSatisfy({ $0 < spec.rightColumns.lowerBound }) {
+                        toLeft.append(term)
+                    } else if spec.kind == .inner && !columns.isEmpty && columns.allSatisfy(spec.rightColumns.contains) {
+                        toRight.append(term)
+                    } else {
+                        kept.append(term)
+                    }
+                }
+                guard !toLeft.isEmpty || !toRight.isEmpty else { return nil }
+                changed = true
+                let join = LogicalPlan.hashJoin(filtered(left, toLeft), filtered(right, toRight), spec)
+                return filtered(join, kept)
+            case .filter(.derived(.project(let input, let outputs), let table), let predicate):
+                guard predicate.columns.allSatisfy(table.owns) else { return nil }
+                // The subquery's column i is its projection's output i: over its input, that output's expression.
+                let inner = predicate.rewritten { e in
+                    if case .column(let i, _, _) = e { return outputs[i - table.base] }
+                    return nil
+                }
+                changed = true
+                return .derived(.project(.filter(input, inner), outputs), table)
             default:
                 return nil
             }
         }
         return changed ? result : nil
+    }
+
+    /// The plan under a filter of the terms (none: the plan itself).
+    private static func filtered(_ plan: LogicalPlan, _ terms: [BoundExpression]) -> LogicalPlan {
+        guard let predicate = BoundExpression.conjunction(terms) else { return plan }
+        return .filter(plan, predicate)
     }
 
     /// The chain with the terms placed: into the scan, into inner joins' build filters, or above the joins.

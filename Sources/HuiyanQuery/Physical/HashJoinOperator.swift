@@ -1,0 +1,89 @@
+/// A hash join of computed rows (`LogicalPlan.hashJoin`): the build side's rows are read whole and hashed
+/// on their keys (`HashJoinTable`), then each chunk of the probe side looks its keys up. An inner join
+/// builds on the side expected to be smaller; a LEFT join builds on the right and gives each left row
+/// without a match NULLs for the right's columns. Output columns: the left's, then the right's.
+final class HashJoinOperator: PhysicalOperator {
+    let left: PhysicalOperator
+    let right: PhysicalOperator
+    let spec: HashJoinSpec
+    /// Whether the left input is the one hashed (inner joins only).
+    let buildsLeft: Bool
+    /// The build side's columns (combined index and type), for when it has no rows.
+    let buildLayout: [LabelledColumn]
+    let environment: ExecutionEnvironment
+
+    init(left: PhysicalOperator, right: PhysicalOperator, spec: HashJoinSpec, buildsLeft: Bool,
+         buildLayout: [LabelledColumn], environment: ExecutionEnvironment) {
+        self.left = left
+        self.right = right
+        self.spec = spec
+        self.buildsLeft = buildsLeft && spec.kind == .inner
+        self.buildLayout = buildLayout
+        self.environment = environment
+    }
+
+    /// The probe side first (EXPLAIN shows the build side's operators apart).
+    var inputs: [PhysicalOperator] { buildsLeft ? [right, left] : [left, right] }
+
+    func explanation(offsetSeconds: Int) -> [String] {
+        let keys = zip(spec.leftKeys, spec.rightKeys).map {
+            "\($0.text(offsetSeconds: offsetSeconds)) = \($1.text(offsetSeconds: offsetSeconds))"
+        }
+        var lines = ["HASH JOIN \(spec.kind.rawValue) ON \(keys.joined(separator: " AND ")) (build: \(buildsLeft ? "left" : "right") side)"]
+        if let condition = spec.condition { lines.append("  match only when: \(condition.text(offsetSeconds: offsetSeconds))") }
+        return lines
+    }
+
+    func execute() throws -> [DataChunk] {
+        var out: [DataChunk] = []
+        try produce { out.append($0) }
+        return out
+    }
+
+    func produce(into consume: (DataChunk) throws -> Void) throws {
+        let context = environment.context
+        let (probe, build) = (inputs[0], inputs[1])
+        let (probeKeys, buildKeys) = buildsLeft ? (spec.rightKeys, spec.leftKeys) : (spec.leftKeys, spec.rightKeys)
+        let table = try HashJoinTable(chunks: try build.run(in: context), keys: buildKeys, layout: buildLayout,
+                                      offsetSeconds: environment.offsetSeconds)
+        try context.hold(table.approximateBytes, for: self)
+        context.release(build)
+        try probe.stream(in: context) { chunk in
+            try context.check()
+            let evaluator = chunk.evaluator(offsetSeconds: environment.offsetSeconds)
+            let keys = try probeKeys.map { try evaluator.evaluate($0, chunk.batch) }
+            var probeRows: [Int32] = [], buildRows: [Int32] = []
+            table.probe(keys, count: chunk.count, probeRows: &probeRows, buildRows: &buildRows)
+            var joined = self.joined(chunk, probeRows, table.rows, buildRows)
+            if let condition = spec.condition, joined.count > 0 {
+                var batch = joined.batch
+                try joined.evaluator(offsetSeconds: environment.offsetSeconds).filter(condition, &batch)
+                if let selection = batch.selection {
+                    joined = joined.gathered(selection)
+                    probeRows = selection.map { probeRows[Int($0)] }
+                }
+            }
+            if joined.count > 0 { try consume(joined) }
+            guard spec.kind == .left else { return }
+            var matched = [Bool](repeating: false, count: chunk.count)
+            for r in probeRows { matched[Int(r)] = true }
+            let unmatched = (0..<chunk.count).filter { !matched[$0] }.map(Int32.init)
+            if !unmatched.isEmpty {
+                try consume(self.joined(chunk, unmatched, table.rows, [Int32](repeating: -1, count: unmatched.count)))
+            }
+        }
+    }
+
+    /// The pairs' rows as one chunk: the left side's columns, then the right's (build row -1: NULLs).
+    private func joined(_ probe: DataChunk, _ probeRows: [Int32], _ build: DataChunk, _ buildRows: [Int32]) -> DataChunk {
+        let target = Batch(count: probeRows.count, selection: nil)
+        let probeColumns = probe.columns.map { $0.gathered(probeRows, target) }
+        let buildColumns = build.columns.map { $0.gathered(buildRows, target) }
+        let probeIndexes = probe.columnIndexes ?? Array(probe.columns.indices)
+        let buildIndexes = build.columnIndexes ?? Array(build.columns.indices)
+        if buildsLeft {
+            return DataChunk(columns: buildColumns + probeColumns, count: probeRows.count, columnIndexes: buildIndexes + probeIndexes)
+        }
+        return DataChunk(columns: probeColumns + buildColumns, count: probeRows.count, columnIndexes: probeIndexes + buildIndexes)
+    }
+}

@@ -1,0 +1,123 @@
+/// Subqueries in FROM and WITH queries: each is bound as a SELECT of its own, and its outputs become the
+/// columns of a table in scope (`LogicalPlan.derived`); a FROM with one of them joins its tables as computed
+/// rows (`LogicalPlan.hashJoin`).
+extension Binder {
+    /// Binds the WITH queries in order (each may read the ones before it) and makes them nameable in FROM.
+    mutating func bindCommonTables(_ with: [CommonTableExpression]) throws {
+        for cte in with {
+            let query = try bindSubquery(cte.query, columnAliases: cte.columns, at: cte.name.range)
+            commonTables[cte.name.name.lowercased()] = query
+        }
+    }
+
+    /// A SELECT inside this one, bound on its own (the WITH queries in scope visible), its first columns
+    /// renamed by `columnAliases`.
+    mutating func bindSubquery(_ select: SelectStatement, columnAliases: [Identifier], at range: SourceRange) throws -> BoundQuery {
+        var inner = Binder(database: database, offsetSeconds: offsetSeconds, sql: sql, optimizer: optimizer)
+        inner.commonTables = commonTables
+        inner.subqueryRunner = subqueryRunner
+        var query: BoundQuery
+        do {
+            query = try inner.bind(select)
+        } catch let error as QueryError where error.message.hasSuffix("is not in the FROM clause") {
+            // A table of the query around it: a correlated subquery.
+            guard let range = error.range, scope.contains(where: { $0.qualifier == text(range).lowercased() }) else { throw error }
+            throw QueryError("a subquery cannot read the tables of the query around it (correlated subqueries are not supported)", at: range)
+        }
+        if inner.joinOrderSwapped { joinOrderSwapped = true }
+        guard columnAliases.count <= query.columnNames.count else {
+            throw QueryError("\(columnAliases.count) column names were given for a query of \(query.columnNames.count) column(s)", at: range)
+        }
+        for (i, alias) in columnAliases.enumerated() { query.columnNames[i] = alias.name }
+        return query
+    }
+
+    /// A subquery's rows as a table in scope. A name its columns repeat is numbered, as DuckDB does: `a`,
+    /// `a_1`, `A_2`.
+    func derivedEntry(_ name: String, _ query: BoundQuery) -> ScopeTable {
+        var names: [String] = []
+        var seen = Set<String>()
+        var repeats: [String: Int] = [:]
+        for column in query.columnNames {
+            var unique = column
+            while seen.contains(unique.lowercased()) {
+                let n = (repeats[column.lowercased()] ?? 0) + 1
+                repeats[column.lowercased()] = n
+                unique = "\(column)_\(n)"
+            }
+            seen.insert(unique.lowercased())
+            names.append(unique)
+        }
+        return ScopeTable(name: name.lowercased(), qualifier: name.lowercased(), columnNames: names,
+                          columnTypes: query.columnTypes, snapshot: nil, derived: query)
+    }
+
+    /// FROM with subqueries: the tables' columns numbered in the order written; a stored first table keeps
+    /// the stored tables right after it joined into its scan, and every other table is joined to the rows
+    /// before it by a hash join of computed rows.
+    mutating func bindComputedFrom(_ from: TableReference, _ tables: [ScopeTable]) throws -> LogicalPlan {
+        var tables = tables
+        var base = 0
+        for i in tables.indices {
+            tables[i].base = base
+            base += tables[i].columnNames.count
+        }
+        scope = tables
+        var plan = relation(tables[0])
+        for (i, join) in from.joins.enumerated() {
+            let table = tables[i + 1]
+            if table.snapshot != nil && plan.isScanChain {
+                plan = try joinStored(plan, join, table)
+            } else {
+                plan = try joinComputed(plan, join, table)
+            }
+        }
+        return plan
+    }
+
+    /// A table in scope as rows: a stored table's scan, or a subquery's plan.
+    private func relation(_ table: ScopeTable) -> LogicalPlan {
+        if let snapshot = table.snapshot {
+            return .scan(LogicalScan(snapshot: snapshot, tableName: table.name, base: table.base))
+        }
+        return .derived(table.derived!.plan, DerivedTable(name: table.qualifier, base: table.base, columnNames: table.columnNames,
+                                                          columnTypes: table.columnTypes))
+    }
+
+    /// The rows so far joined with a table by a hash join: ON's equalities between the two become keys,
+    /// conditions on the joined table alone filter it first, and the rest is decided per pair of rows
+    /// (an inner join's conditions on tables after it filter after the joins).
+    private mutating func joinComputed(_ left: LogicalPlan, _ join: Join, _ table: ScopeTable) throws -> LogicalPlan {
+        clause = "ON"
+        aggregatesAllowed = false
+        let condition = try bind(join.condition)
+        try requireBoolean(condition, join.condition.range, "ON")
+        let right = table.base..<(table.base + table.columnNames.count)
+        var spec = HashJoinSpec(kind: join.kind == .inner ? .inner : .left, leftKeys: [], rightKeys: [], condition: nil, rightColumns: right)
+        var rightTerms: [BoundExpression] = [], pairTerms: [BoundExpression] = []
+        func key(_ l: BoundExpression, _ r: BoundExpression) -> Bool {
+            let a = l.columns, b = r.columns
+            return !a.isEmpty && !b.isEmpty && a.allSatisfy { $0 < right.lowerBound } && b.allSatisfy(right.contains)
+        }
+        for term in condition.conjuncts {
+            let columns = term.columns
+            if case .comparison(.equal, let a, let b) = term, key(a, b) || key(b, a) {
+                spec.leftKeys.append(key(a, b) ? a : b)
+                spec.rightKeys.append(key(a, b) ? b : a)
+            } else if !columns.isEmpty && columns.allSatisfy(right.contains) {
+                rightTerms.append(term)
+            } else if columns.allSatisfy({ $0 < right.upperBound }) {
+                pairTerms.append(term)
+            } else if spec.kind == .inner {
+                joinResidual.append(term)
+            } else {
+                throw QueryError("LEFT JOIN … ON may not read tables joined after it", at: join.condition.range)
+            }
+        }
+        guard !spec.leftKeys.isEmpty else { throw missingEquality(table.qualifier, join) }
+        spec.condition = .conjunction(pairTerms)
+        var rightPlan = relation(table)
+        if let filter = BoundExpression.conjunction(rightTerms) { rightPlan = .filter(rightPlan, filter) }
+        return .hashJoin(left, rightPlan, spec)
+    }
+}
