@@ -1,6 +1,6 @@
 /// Keeps the rows of its input for which a predicate holds (HAVING, and WHERE when it could not be
 /// pushed into the scan).
-final class FilterOperator: PhysicalOperator {
+final class FilterOperator: StreamingOperator {
     let input: PhysicalOperator
     let predicate: BoundExpression
     let environment: ExecutionEnvironment
@@ -16,12 +16,6 @@ final class FilterOperator: PhysicalOperator {
     var inputs: [PhysicalOperator] { [input] }
 
     func explanation(offsetSeconds: Int) -> [String] { ["FILTER \(predicate.text(offsetSeconds: offsetSeconds, names: names))"] }
-
-    func execute() throws -> [DataChunk] {
-        var out: [DataChunk] = []
-        try produce { out.append($0) }
-        return out
-    }
 
     func produce(into consume: (DataChunk) throws -> Void) throws {
         try input.stream(in: environment.context) { chunk in

@@ -2,7 +2,7 @@
 /// on their keys (`HashJoinTable`), then each chunk of the probe side looks its keys up. An inner join
 /// builds on the side expected to be smaller; a LEFT join builds on the right and gives each left row
 /// without a match NULLs for the right's columns. Output columns: the left's, then the right's.
-final class HashJoinOperator: PhysicalOperator {
+final class HashJoinOperator: StreamingOperator {
     let left: PhysicalOperator
     let right: PhysicalOperator
     let spec: HashJoinSpec
@@ -32,12 +32,6 @@ final class HashJoinOperator: PhysicalOperator {
         var lines = ["HASH JOIN \(spec.kind.rawValue) ON \(keys.joined(separator: " AND ")) (build: \(buildsLeft ? "left" : "right") side)"]
         if let condition = spec.condition { lines.append("  match only when: \(condition.text(offsetSeconds: offsetSeconds))") }
         return lines
-    }
-
-    func execute() throws -> [DataChunk] {
-        var out: [DataChunk] = []
-        try produce { out.append($0) }
-        return out
     }
 
     func produce(into consume: (DataChunk) throws -> Void) throws {

@@ -24,6 +24,17 @@ struct ExecutionEnvironment {
     let optimizer: OptimizerSettings
 }
 
+/// An operator that makes its rows chunk by chunk (`produce`); `execute` gathers them.
+protocol StreamingOperator: PhysicalOperator {}
+
+extension StreamingOperator {
+    func execute() throws -> [DataChunk] {
+        var out: [DataChunk] = []
+        try produce { out.append($0) }
+        return out
+    }
+}
+
 extension PhysicalOperator {
     /// Made all at once, the chunks are held (until the consumer is done with its input) while handed on.
     func produce(into consume: (DataChunk) throws -> Void) throws {

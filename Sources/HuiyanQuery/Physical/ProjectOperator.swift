@@ -1,5 +1,5 @@
 /// Computes expressions over its input's rows: output column `i` is expression `i`.
-final class ProjectOperator: PhysicalOperator {
+final class ProjectOperator: StreamingOperator {
     let input: PhysicalOperator
     let expressions: [BoundExpression]
     let environment: ExecutionEnvironment
@@ -16,12 +16,6 @@ final class ProjectOperator: PhysicalOperator {
 
     func explanation(offsetSeconds: Int) -> [String] {
         ["PROJECT [\(expressions.map { $0.text(offsetSeconds: offsetSeconds, names: names) }.joined(separator: ", "))]"]
-    }
-
-    func execute() throws -> [DataChunk] {
-        var out: [DataChunk] = []
-        try produce { out.append($0) }
-        return out
     }
 
     func produce(into consume: (DataChunk) throws -> Void) throws {

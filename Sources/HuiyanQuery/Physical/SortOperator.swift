@@ -1,5 +1,5 @@
 /// Orders every row of its input by the sort keys (stable: ties keep the input's order).
-final class SortOperator: PhysicalOperator {
+final class SortOperator: StreamingOperator {
     let input: PhysicalOperator
     let keys: [SortKey]
     let environment: ExecutionEnvironment
@@ -13,12 +13,6 @@ final class SortOperator: PhysicalOperator {
     var inputs: [PhysicalOperator] { [input] }
 
     func explanation(offsetSeconds: Int) -> [String] { ["SORT [\(SortKey.text(keys, offsetSeconds: offsetSeconds))]"] }
-
-    func execute() throws -> [DataChunk] {
-        var out: [DataChunk] = []
-        try produce { out.append($0) }
-        return out
-    }
 
     /// The input is taken chunk by chunk; once the rows held pass a quarter of the memory limit, they are
     /// sorted and written to disk as a run (`SortedRuns`), and at the end the runs are merged as they are

@@ -1,6 +1,6 @@
 /// A subquery's rows as a table of FROM (`LogicalPlan.derived`): the first columns of its plan's output,
 /// labelled with the combined column indexes the query above reads them by.
-final class SubqueryOperator: PhysicalOperator {
+final class SubqueryOperator: StreamingOperator {
     let input: PhysicalOperator
     let table: DerivedTable
     let environment: ExecutionEnvironment
@@ -15,12 +15,6 @@ final class SubqueryOperator: PhysicalOperator {
 
     func explanation(offsetSeconds: Int) -> [String] {
         ["SUBQUERY \(table.name) columns [\(table.columnNames.joined(separator: ", "))]"]
-    }
-
-    func execute() throws -> [DataChunk] {
-        var out: [DataChunk] = []
-        try produce { out.append($0) }
-        return out
     }
 
     func produce(into consume: (DataChunk) throws -> Void) throws {

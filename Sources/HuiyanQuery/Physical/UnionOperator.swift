@@ -1,6 +1,6 @@
 /// UNION ALL: the left input's rows, then the right's, each chunk cut to the union's columns (an input's
 /// plan may compute more, for its ORDER BY).
-final class UnionOperator: PhysicalOperator {
+final class UnionOperator: StreamingOperator {
     let left: PhysicalOperator
     let right: PhysicalOperator
     let width: Int
@@ -16,12 +16,6 @@ final class UnionOperator: PhysicalOperator {
     var inputs: [PhysicalOperator] { [left, right] }
 
     func explanation(offsetSeconds: Int) -> [String] { ["UNION ALL"] }
-
-    func execute() throws -> [DataChunk] {
-        var out: [DataChunk] = []
-        try produce { out.append($0) }
-        return out
-    }
 
     func produce(into consume: (DataChunk) throws -> Void) throws {
         for input in inputs {
