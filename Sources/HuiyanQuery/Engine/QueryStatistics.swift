@@ -6,31 +6,35 @@ public final class QueryStatistics: @unchecked Sendable {
     private let lock = NSLock()
     private var skippedByTopN = 0
     private var scanned = 0
+    private var planned = 0
+    private var spilled = 0
+    private var spillPartitions = 0
+    private var runs = 0
+    private var memoryPartitions = 0
     private var operators: [ObjectIdentifier: (rows: Int, nanoseconds: UInt64)] = [:]
 
-    /// Blocks the scans read (after zone maps and top-N skipped theirs).
-    public var blocksScanned: Int {
+    /// A counter read under the lock.
+    private func read(_ counter: KeyPath<QueryStatistics, Int>) -> Int {
         lock.lock(); defer { lock.unlock() }
-        return scanned
+        return self[keyPath: counter]
     }
 
-    func addBlockScanned() {
-        lock.lock(); scanned += 1; lock.unlock()
+    /// `n` added to a counter under the lock.
+    private func add(_ n: Int, to counter: ReferenceWritableKeyPath<QueryStatistics, Int>) {
+        lock.lock(); self[keyPath: counter] += n; lock.unlock()
     }
 
-    private var planned = 0
+    /// Blocks the scans read (after zone maps and top-N skipped theirs).
+    public var blocksScanned: Int { read(\.scanned) }
+
+    func addBlockScanned() { add(1, to: \.scanned) }
 
     /// Blocks the scans set out to read (after zone maps), for a progress line: with `blocksScanned` and
     /// `blocksSkippedByTopN`, how far the statement is. A scan that starts again (an aggregation that spills)
     /// adds its blocks again.
-    public var blocksPlanned: Int {
-        lock.lock(); defer { lock.unlock() }
-        return planned
-    }
+    public var blocksPlanned: Int { read(\.planned) }
 
-    func addBlocksPlanned(_ n: Int) {
-        lock.lock(); planned += n; lock.unlock()
-    }
+    func addBlocksPlanned(_ n: Int) { add(n, to: \.planned) }
 
     /// Records an operator's output rows and time.
     func record(_ op: AnyObject, rows: Int, nanoseconds: UInt64) {
@@ -44,55 +48,27 @@ public final class QueryStatistics: @unchecked Sendable {
     }
 
     /// Blocks a top-N heap skipped because their zone maps showed that no row could enter it.
-    public var blocksSkippedByTopN: Int {
-        lock.lock(); defer { lock.unlock() }
-        return skippedByTopN
-    }
+    public var blocksSkippedByTopN: Int { read(\.skippedByTopN) }
 
-    func addBlockSkippedByTopN() {
-        lock.lock(); skippedByTopN += 1; lock.unlock()
-    }
-
-    private var spilled = 0
-    private var spillPartitions = 0
+    func addBlockSkippedByTopN() { add(1, to: \.skippedByTopN) }
 
     /// Bytes the statement wrote to temporary files because its state outgrew the memory limit.
-    public var spilledBytes: Int {
-        lock.lock(); defer { lock.unlock() }
-        return spilled
-    }
+    public var spilledBytes: Int { read(\.spilled) }
 
     /// Partitions the spilled rows were written in, those of partitions split again included (0: nothing spilled).
-    public var spilledPartitions: Int {
-        lock.lock(); defer { lock.unlock() }
-        return spillPartitions
-    }
+    public var spilledPartitions: Int { read(\.spillPartitions) }
 
     func addSpill(bytes: Int, partitions: Int) {
         lock.lock(); spilled += bytes; spillPartitions += partitions; lock.unlock()
     }
 
-    private var runs = 0
-
     /// Sorted runs a sort over its share of the memory limit wrote to disk (0: it sorted in memory).
-    public var sortRuns: Int {
-        lock.lock(); defer { lock.unlock() }
-        return runs
-    }
+    public var sortRuns: Int { read(\.runs) }
 
-    func addSortRun() {
-        lock.lock(); runs += 1; lock.unlock()
-    }
-
-    private var memoryPartitions = 0
+    func addSortRun() { add(1, to: \.runs) }
 
     /// Partitions an aggregation of many groups kept its rows in, in memory (0: none).
-    public var partitionsInMemory: Int {
-        lock.lock(); defer { lock.unlock() }
-        return memoryPartitions
-    }
+    public var partitionsInMemory: Int { read(\.memoryPartitions) }
 
-    func addPartitionsInMemory(_ partitions: Int) {
-        lock.lock(); memoryPartitions += partitions; lock.unlock()
-    }
+    func addPartitionsInMemory(_ partitions: Int) { add(partitions, to: \.memoryPartitions) }
 }
