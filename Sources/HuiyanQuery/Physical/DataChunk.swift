@@ -44,8 +44,9 @@ struct DataChunk {
     /// so that a few rows kept from a chunk do not keep its whole pools alive.
     func compacted(_ rows: [Int32]) -> DataChunk {
         let positions = rows.map { (chunk: Int32(0), row: $0) }
-        return DataChunk(columns: columns.map { $0.type == .string ? Vector.concatenated([$0], positions, copyingStrings: true) : $0.gathered(rows, Batch(count: rows.count, selection: nil)) },
-                         count: rows.count, groupKeyCount: groupKeyCount)
+        let target = Batch(count: rows.count, selection: nil)
+        return DataChunk(columns: columns.map { $0.type == .string ? Vector.concatenated([$0], positions, copyingStrings: true) : $0.gathered(rows, target) },
+                         count: rows.count, groupKeyCount: groupKeyCount, columnIndexes: columnIndexes)
     }
 
     /// The rows of the chunk as values, the first `width` columns.

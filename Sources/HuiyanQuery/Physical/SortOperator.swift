@@ -23,10 +23,11 @@ final class SortOperator: StreamingOperator {
         var pendingBytes = 0
         var runs: SortedRuns?
         let runBytes = context.memoryLimit.map { $0 / 4 }
-        var groupKeyCount: Int?
+        // What the input's chunks say of their columns (group keys, column indexes), kept on the merged ones.
+        var shape = DataChunk(columns: [], count: 0)
         try input.stream(in: context) { chunk in
             guard chunk.count > 0 else { return }
-            groupKeyCount = chunk.groupKeyCount
+            shape = DataChunk(columns: [], count: 0, groupKeyCount: chunk.groupKeyCount, columnIndexes: chunk.columnIndexes)
             pending.append(chunk)
             pendingBytes += chunk.approximateBytes
             if let runBytes, pendingBytes > runBytes, let area = context.spillArea {
@@ -45,7 +46,7 @@ final class SortOperator: StreamingOperator {
         if !pending.isEmpty { try runs.add(pending) }
         pending = []
         try context.hold(0, for: self)
-        try runs.merge(groupKeyCount: groupKeyCount, into: consume)
+        try runs.merge(like: shape, into: consume)
     }
 
     /// The rows of `chunks` in the keys' order (stable), as one chunk.
@@ -114,7 +115,7 @@ final class SortOperator: StreamingOperator {
         let columns = (0..<width).map { k in
             Vector.concatenated(chunks.map { $0.columns[k] }, positions)
         }
-        return DataChunk(columns: columns, count: positions.count, groupKeyCount: chunks[0].groupKeyCount)
+        return DataChunk(columns: columns, count: positions.count, groupKeyCount: chunks[0].groupKeyCount, columnIndexes: chunks[0].columnIndexes)
     }
 }
 

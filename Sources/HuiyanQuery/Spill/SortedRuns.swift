@@ -50,8 +50,9 @@ struct SortedRuns {
         var row = 0
     }
 
-    /// Merges the runs, handing `consume` chunks of the rows in order.
-    func merge(groupKeyCount: Int?, into consume: (DataChunk) throws -> Void) throws {
+    /// Merges the runs, handing `consume` chunks of the rows in order, their columns described as those of
+    /// `input` (its group keys and column indexes; its rows are not read).
+    func merge(like input: DataChunk, into consume: (DataChunk) throws -> Void) throws {
         var cursors: [Cursor] = []
         for run in runs {
             guard let cursor = try next(records: run[...]) else { continue }
@@ -80,8 +81,9 @@ struct SortedRuns {
         var positions: [(chunk: Int32, row: Int32)] = []
         func flush() throws {
             guard !positions.isEmpty else { return }
-            var chunk = SortOperator.gather(sources, positions)
-            chunk = DataChunk(columns: chunk.columns, count: chunk.count, groupKeyCount: groupKeyCount)
+            let gathered = SortOperator.gather(sources, positions)
+            let chunk = DataChunk(columns: gathered.columns, count: gathered.count, groupKeyCount: input.groupKeyCount,
+                                  columnIndexes: input.columnIndexes)
             positions = []
             sources = []
             for i in sourceOfRun.indices { sourceOfRun[i] = -1 }
