@@ -29,16 +29,8 @@ final class StringInterner {
     func intern(_ bytes: UnsafeRawBufferPointer) -> Int64 {
         let hash = StringDictionaryBuilder.hash(bytes)
         let fingerprint = hash >> 32
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let value = slots[slot]
-            if value == 0 { break }
-            if value >> 32 == fingerprint {
-                let id = Int(truncatingIfNeeded: value & 0xFFFF_FFFF) - 1
-                if equals(id, bytes) { return Int64(id) }
-            }
-            slot = (slot + 1) & mask
-        }
+        let (slot, found) = locate(bytes, hash: hash)
+        if let found { return Int64(found) }
         let id = count
         arena.append(contentsOf: bytes)
         starts.append(arena.count)
@@ -46,6 +38,27 @@ final class StringInterner {
         slots[slot] = fingerprint << 32 | UInt64(id + 1)
         if count * 2 > mask { grow(to: slots.count * 2) }
         return Int64(id)
+    }
+
+    /// The id of `bytes` if they were interned (nothing is added).
+    func id(of bytes: UnsafeRawBufferPointer) -> Int64? {
+        locate(bytes, hash: StringDictionaryBuilder.hash(bytes)).id.map(Int64.init)
+    }
+
+    /// The slot that holds `bytes` (and their id), or the empty slot where they would go.
+    @inline(__always)
+    private func locate(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> (slot: Int, id: Int?) {
+        let fingerprint = hash >> 32
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let value = slots[slot]
+            if value == 0 { return (slot, nil) }
+            if value >> 32 == fingerprint {
+                let id = Int(truncatingIfNeeded: value & 0xFFFF_FFFF) - 1
+                if equals(id, bytes) { return (slot, id) }
+            }
+            slot = (slot + 1) & mask
+        }
     }
 
     /// Makes room for `strings` strings in all without growing on the way.

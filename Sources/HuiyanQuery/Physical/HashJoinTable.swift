@@ -13,7 +13,7 @@ final class HashJoinTable {
     private var next: [Int32]
     private let mask: Int
     /// The build side's key strings, each with its id.
-    private var strings: [ByteKey: Int64] = [:]
+    private let strings = StringInterner()
     /// Per probe-side pool, each entry's id among the build side's strings (-1: none), cached: a segment's
     /// dictionary serves many chunks. The pool is kept with them (an identifier of a freed pool could be reused).
     private var probeIds: [ObjectIdentifier: (pool: StringPool, ids: [Int64])] = [:]
@@ -46,17 +46,10 @@ final class HashJoinTable {
         next = [Int32](repeating: -1, count: all.count)
         words = []
         var valid = [Bool](repeating: true, count: all.count)
-        var strings: [ByteKey: Int64] = [:]
         let keyIds = keys.map { key -> [Int64] in
             guard let pool = key.pool, key.type == .string else { return [] }
-            return (0..<pool.count).map { code in
-                let string = ByteKey(pool.string(code))
-                if let id = strings[string] { return id }
-                strings[string] = Int64(strings.count)
-                return Int64(strings.count - 1)
-            }
+            return (0..<pool.count).map { code in pool.dictionary.withBytes(at: code) { strings.intern($0) } }
         }
-        self.strings = strings
         words = Self.words(keys, count: all.count, ids: keyIds, valid: &valid)
         for r in 0..<all.count where valid[r] {
             let b = Int(truncatingIfNeeded: hash(words, r)) & mask
@@ -68,7 +61,7 @@ final class HashJoinTable {
     /// Bytes held: the rows and the table.
     var approximateBytes: Int {
         rows.approximateBytes + rows.stringBytes(width: rows.columns.count) + words.count * 8 + heads.count * 4 + next.count * 4
-            + strings.count * 48
+            + strings.approximateBytes
     }
 
     /// Every row's key words; a row with a NULL key, or a string the build side has not (id -1), is not valid.
@@ -115,7 +108,7 @@ final class HashJoinTable {
     /// A probe-side pool's entries as the build side's string ids (-1: not among them).
     private func ids(for pool: StringPool) -> [Int64] {
         if let cached = probeIds[ObjectIdentifier(pool)] { return cached.ids }
-        let ids = (0..<pool.count).map { strings[ByteKey(pool.string($0))] ?? -1 }
+        let ids = (0..<pool.count).map { code in pool.dictionary.withBytes(at: code) { strings.id(of: $0) } ?? -1 }
         if probeIds.count >= 64 { probeIds.removeAll() }
         probeIds[ObjectIdentifier(pool)] = (pool, ids)
         return ids
