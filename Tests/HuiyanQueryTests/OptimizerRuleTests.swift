@@ -124,8 +124,14 @@ final class OptimizerRuleTests: QueryTestCase {
             var csv = "ts,id,amount,n\n"
             for i in 0..<30_000 {
                 state = state &* 6364136223846793005 &+ 1442695040888963407
-                // 12,000 ids shared by every part, so that the dictionaries overlap; some rows without an id.
-                let id = (state >> 33) % 97 == 0 ? "" : String(format: "c%06llu", (state >> 20) % 12_000 + UInt64(part % 2) * 3_000)
+                // 12,000 ids shared by every part, so that the dictionaries overlap; some rows without an id. Their
+                // forms put ties in the merge's first 8 and 16 bytes: short ids, ids of exactly 8 and 16 bytes,
+                // long ids sharing their first 16 bytes, ids that are another's prefix, Chinese.
+                let number = (state >> 20) % 12_000 + UInt64(part % 2) * 3_000
+                let forms = [String(format: "c%06llu", number), String(format: "d%07llu", number), String(format: "account-%08llu", number),
+                             String(format: "customer-account-%06llu", number), String(format: "customer-account-%06llu-x", number / 2),
+                             String(format: "客%06llu", number), "customer-account"]
+                let id = (state >> 33) % 97 == 0 ? "" : forms[Int(number % 7)]
                 csv += "2025-0\(part + 1)-01T08:00:00,\(id),\(Int(state >> 50) % 500 - 50).\(i % 100 < 10 ? "0" : "")\(i % 100),\(i % 7)\n"
             }
             let path = directory + "/buys\(part).csv"

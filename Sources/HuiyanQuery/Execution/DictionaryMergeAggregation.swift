@@ -100,64 +100,70 @@ final class DictionaryMergeAggregation {
         // The merge, in as many ranges of the key space as threads, each on its own thread: every segment's
         // used codes in ascending (byte) order, a heap of the segments' cursors.
         let sources = segments.map { MergeSource($0) }
-        defer { for source in sources { source.release() } }
         var mappings = segments.map { [Int32](repeating: -1, count: $0.seen.count) }
         let pivots = Self.pivots(sources, parts: context.threads)
         var ranges = [MergedRange](repeating: MergedRange(), count: pivots.count + 1)
-        var failure: Error?
-        let lock = NSLock()
-        mappings.withUnsafeMutableBufferPointer { all in
+        try mappings.withUnsafeMutableBufferPointer { all in
             let mapped = all.indices.map { all[$0].withUnsafeMutableBufferPointer { $0.baseAddress! } }
-            ranges.withUnsafeMutableBufferPointer { out in
+            try ranges.withUnsafeMutableBufferPointer { out in
                 let out = out
-                let work = { (r: Int) in
-                    do {
-                        out[r] = try Self.mergeRange(sources, from: r == 0 ? nil : pivots[r - 1], to: r == pivots.count ? nil : pivots[r],
-                                                     mappings: mapped, context: context)
-                    } catch { lock.lock(); failure = failure ?? error; lock.unlock() }
-                }
-                if out.count == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: out.count, execute: work) }
-            }
-        }
-        if let failure { throw failure }
-        // Each range numbered its groups from 0: shift them by the groups of the ranges before.
-        var arena: [UInt8] = []
-        var starts: [Int] = [0]
-        var base: Int32 = 0
-        for (r, range) in ranges.enumerated() {
-            if base > 0 {
-                for (s, source) in sources.enumerated() {
-                    let (lo, hi) = range.codes[s]
-                    for c in lo..<hi where mappings[s][c] >= 0 && c < source.count { mappings[s][c] += base }
+                try Parallel.forEach(out.indices, threads: context.threads) { r in
+                    out[r] = try Self.mergeRange(sources, from: r == 0 ? nil : pivots[r - 1], to: r == pivots.count ? nil : pivots[r],
+                                                 mappings: mapped, context: context)
                 }
             }
-            let shift = arena.count
-            arena += range.arena
-            starts += range.starts.dropFirst().map { $0 + shift }
-            base += range.groups
-            if r & 7 == 7 { try context.check() }
         }
-        let groups = base
+        // Each range numbered its groups from 0: shift them by the groups of the ranges before, and put the
+        // ranges' strings back to back.
+        let groups = ranges.reduce(Int32(0)) { $0 + $1.groups }
         let hasNull = segments.contains { $0.seen[$0.pool.count] }
         let nullGroup = groups
         let total = Int(groups) + (hasNull ? 1 : 0)
         let trash = Int32(total)
-        for (s, p) in segments.enumerated() {
-            mappings[s][p.pool.count] = hasNull ? nullGroup : trash
-            for c in 0..<mappings[s].count where mappings[s][c] < 0 { mappings[s][c] = trash }
+        let arena = [UInt8](unsafeUninitializedCapacity: ranges.reduce(0) { $0 + $1.arena.count }) { out, n in
+            for range in ranges {
+                range.arena.withUnsafeBufferPointer { if let from = $0.baseAddress, $0.count > 0 { (out.baseAddress! + n).update(from: from, count: $0.count) } }
+                n += range.arena.count
+            }
+        }
+        let starts = [Int](unsafeUninitializedCapacity: Int(groups) + 1) { out, n in
+            out[0] = 0
+            n = 1
+            var shift = 0
+            for range in ranges {
+                for end in range.ends { out[n] = end + shift; n += 1 }
+                shift += range.arena.count
+            }
+        }
+        for s in sources.indices {
+            try context.check()
+            let nullCode = segments[s].pool.count
+            mappings[s].withUnsafeMutableBufferPointer { mapping in
+                var base: Int32 = 0
+                for range in ranges {
+                    let (lo, hi) = range.codes[s]
+                    if base > 0 { for c in lo..<hi where mapping[c] >= 0 { mapping[c] += base } }
+                    base += range.groups
+                }
+                for c in mapping.indices where mapping[c] < 0 { mapping[c] = trash }
+                mapping[nullCode] = hasNull ? nullGroup : trash
+            }
         }
 
         let accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
         for a in accumulators { a.reserve(groups: total + 1) }
-        for (s, p) in segments.enumerated() {
-            try context.check()
-            for (a, b) in zip(accumulators, p.accumulators) { try a.merge(b, mapping: mappings[s]) }
+        // Each aggregate's states are merged on their own thread (they share nothing).
+        try Parallel.forEach(accumulators.indices, threads: context.threads) { a in
+            for (s, p) in segments.enumerated() {
+                try context.check()
+                try accumulators[a].merge(p.accumulators[a], mapping: mappings[s])
+            }
         }
         try context.hold(arena.count + starts.count * 8 + accumulators.reduce(0) { $0 + $1.approximateBytes }
                          + segments.reduce(0) { $0 + $1.approximateBytes + $1.seen.count * 5 }, for: self)
 
         let key = Vector(type: .string, count: total)
-        for g in 0..<Int(groups) { key.ints[g] = Int64(g) }
+        key.ints.withUnsafeMutableBufferPointer { codes in for g in 0..<Int(groups) { codes[g] = Int64(g) } }
         if hasNull {
             key.ints[total - 1] = 0
             key.setNull(total - 1)
@@ -168,57 +174,75 @@ final class DictionaryMergeAggregation {
         return [DataChunk(columns: [key] + results, count: total, groupKeyCount: 1)]
     }
 
-    /// One segment's dictionary and used codes, in raw memory for the merge's comparisons.
+    /// One segment's dictionary and used codes, read in place for the merge's comparisons.
     struct MergeSource {
         let count: Int
-        let bytes: UnsafeMutablePointer<UInt8>
-        let starts: UnsafeMutablePointer<Int>
-        let seen: UnsafeMutablePointer<Bool>
+        /// The bytes of the dictionary's strings, and their count.
+        let bytes: UnsafePointer<UInt8>
+        let byteCount: Int
+        let starts: UnsafePointer<Int>
+        let seen: UnsafePointer<Bool>
 
+        /// Valid while `partial` lives and is not mutated: it holds the dictionary's arrays and `seen` (native
+        /// Swift arrays, whose storage neither moves nor is freed while held and unmutated). `finish` keeps
+        /// every partial alive, and writes none of them, until its last use of the sources.
         init(_ partial: Partial) {
             let dictionary = partial.pool.dictionary
-            let n = dictionary.count
-            let b = UnsafeMutablePointer<UInt8>.allocate(capacity: dictionary.bytes.count + 8)
-            b.initialize(repeating: 0, count: dictionary.bytes.count + 8)
-            dictionary.bytes.withUnsafeBufferPointer { if let p = $0.baseAddress { b.update(from: p, count: $0.count) } }
-            let st = UnsafeMutablePointer<Int>.allocate(capacity: n + 1)
-            dictionary.starts.withUnsafeBufferPointer { st.initialize(from: $0.baseAddress!, count: n + 1) }
-            let sn = UnsafeMutablePointer<Bool>.allocate(capacity: n + 1)
-            partial.seen.withUnsafeBufferPointer { sn.initialize(from: $0.baseAddress!, count: n + 1) }
-            count = n
-            bytes = b
-            starts = st
-            seen = sn
+            count = dictionary.count
+            byteCount = dictionary.bytes.count
+            bytes = dictionary.bytes.withUnsafeBufferPointer { $0.baseAddress ?? UnsafePointer(bitPattern: 1)! }
+            starts = dictionary.starts.withUnsafeBufferPointer { $0.baseAddress! }
+            seen = partial.seen.withUnsafeBufferPointer { $0.baseAddress! }
         }
 
-        func release() {
-            bytes.deallocate()
-            starts.deallocate()
-            seen.deallocate()
-        }
-
-        /// The first 8 bytes of entry `c`, big-endian (zero-padded): their order is the strings' order
-        /// unless they are equal.
+        /// The first 16 bytes of entry `c` as two big-endian words, zero-padded: their order is the strings'
+        /// order unless they are equal (then `compareTail` decides).
         @inline(__always)
-        func prefix(_ c: Int) -> UInt64 {
+        func words(_ c: Int) -> (UInt64, UInt64) {
             let start = starts[c], length = starts[c + 1] - start
-            var word = UInt64(bigEndian: UnsafeRawPointer(bytes + start).loadUnaligned(as: UInt64.self))
-            if length < 8 { word &= ~(UInt64.max >> (UInt64(length) * 8)) }
-            return word
+            var high: UInt64, low: UInt64
+            if start + 16 <= byteCount {
+                high = UInt64(bigEndian: UnsafeRawPointer(bytes + start).loadUnaligned(as: UInt64.self))
+                low = UInt64(bigEndian: UnsafeRawPointer(bytes + start + 8).loadUnaligned(as: UInt64.self))
+            } else {
+                high = 0
+                low = 0
+                for k in 0..<Swift.min(length, 16) {
+                    let byte = UInt64(bytes[start + k])
+                    if k < 8 { high |= byte << (56 - 8 * k) } else { low |= byte << (120 - 8 * k) }
+                }
+                return (high, low)
+            }
+            if length < 16 {
+                if length <= 8 {
+                    low = 0
+                    if length < 8 { high &= ~(UInt64.max >> (UInt64(length) * 8)) }
+                } else {
+                    low &= ~(UInt64.max >> (UInt64(length - 8) * 8))
+                }
+            }
+            return (high, low)
+        }
+
+        /// Byte order of entry `a` of this source and entry `b` of another whose first 16 bytes are equal.
+        @inline(__always)
+        func compareTail(_ a: Int, _ other: MergeSource, _ b: Int) -> Int {
+            let sa = starts[a], la = starts[a + 1] - sa, sb = other.starts[b], lb = other.starts[b + 1] - sb
+            let n = Swift.min(la, lb)
+            if n > 16 {
+                let c = memcmp(bytes + sa + 16, other.bytes + sb + 16, n - 16)
+                if c != 0 { return c < 0 ? -1 : 1 }
+            }
+            return la < lb ? -1 : (la > lb ? 1 : 0)
         }
 
         /// Byte order of entry `a` of this source and entry `b` of another.
         @inline(__always)
         func compare(_ a: Int, _ other: MergeSource, _ b: Int) -> Int {
-            let x = prefix(a), y = other.prefix(b)
-            if x != y { return x < y ? -1 : 1 }
-            let sa = starts[a], la = starts[a + 1] - sa, sb = other.starts[b], lb = other.starts[b + 1] - sb
-            let n = min(la, lb)
-            if n > 8 {
-                let c = memcmp(bytes + sa + 8, other.bytes + sb + 8, n - 8)
-                if c != 0 { return c < 0 ? -1 : 1 }
-            }
-            return la < lb ? -1 : (la > lb ? 1 : 0)
+            let x = words(a), y = other.words(b)
+            if x.0 != y.0 { return x.0 < y.0 ? -1 : 1 }
+            if x.1 != y.1 { return x.1 < y.1 ? -1 : 1 }
+            return compareTail(a, other, b)
         }
 
         /// The first code whose string is not below `pivot` (entry `code` of `source`).
@@ -235,8 +259,9 @@ final class DictionaryMergeAggregation {
     /// One range's merged strings, their groups numbered from 0, and the code range it covered per source.
     struct MergedRange {
         var arena: [UInt8] = []
-        var starts: [Int] = [0]
-        var groups: Int32 = 0
+        /// Where each group's string ends in `arena` (it starts where the one before ends, the first at 0).
+        var ends: [Int] = []
+        var groups: Int32 { Int32(ends.count) }
         var codes: [(Int, Int)] = []
     }
 
@@ -246,80 +271,99 @@ final class DictionaryMergeAggregation {
         return (1..<parts).map { (largest, largest.count * $0 / parts) }
     }
 
-    /// Merges the used codes of every source between two pivots (nil: no bound): a heap of the sources'
-    /// cursors ordered by their strings' first 8 bytes (cached per cursor), bytes compared only on a tie.
+    /// Merges the used codes of every source between two pivots (nil: no bound) through a tree of losers
+    /// (each step replays one path of about log2(sources) matches) over the cursors' strings, ordered by
+    /// their first 16 bytes (cached per cursor) and by the rest only when those tie.
     static func mergeRange(_ sources: [MergeSource], from lower: (source: MergeSource, code: Int)?, to upper: (source: MergeSource, code: Int)?,
                            mappings: [UnsafeMutablePointer<Int32>], context: QueryContext) throws -> MergedRange {
         var range = MergedRange()
         range.codes = sources.map { s in (lower.map { s.lowerBound($0) } ?? 0, upper.map { s.lowerBound($0) } ?? s.count) }
         let k = sources.count
-        let src = UnsafeMutablePointer<MergeSource>.allocate(capacity: max(k, 1))
+        guard k > 0 else { return range }
+        let src = UnsafeMutablePointer<MergeSource>.allocate(capacity: k)
         src.initialize(from: sources, count: k)
-        let cursor = UnsafeMutablePointer<Int>.allocate(capacity: max(k, 1))
-        let end = UnsafeMutablePointer<Int>.allocate(capacity: max(k, 1))
-        let key = UnsafeMutablePointer<UInt64>.allocate(capacity: max(k, 1))
-        let heap = UnsafeMutablePointer<Int>.allocate(capacity: max(k, 1))
-        let map = UnsafeMutablePointer<UnsafeMutablePointer<Int32>>.allocate(capacity: max(k, 1))
+        let cursor = UnsafeMutablePointer<Int>.allocate(capacity: k)
+        let end = UnsafeMutablePointer<Int>.allocate(capacity: k)
+        // A cursor's string's first 16 bytes; an exhausted cursor's are all 0xFF, above any UTF-8 string.
+        let high = UnsafeMutablePointer<UInt64>.allocate(capacity: k)
+        let low = UnsafeMutablePointer<UInt64>.allocate(capacity: k)
+        // tree[0]: the cursor whose string comes first; tree[1..<k]: the loser of each match.
+        let tree = UnsafeMutablePointer<Int>.allocate(capacity: k)
+        let map = UnsafeMutablePointer<UnsafeMutablePointer<Int32>>.allocate(capacity: k)
         map.initialize(from: mappings, count: k)
-        defer { src.deallocate(); cursor.deallocate(); end.deallocate(); key.deallocate(); heap.deallocate(); map.deallocate() }
-        var count = 0
-        /// Moves cursor `s` to its next used code; false when it has none left.
-        @inline(__always) func settle(_ s: Int) -> Bool {
+        defer { src.deallocate(); cursor.deallocate(); end.deallocate(); high.deallocate(); low.deallocate(); tree.deallocate(); map.deallocate() }
+        /// Moves cursor `s` to its next used code (or marks it exhausted) and caches its words.
+        @inline(__always) func settle(_ s: Int) {
             var c = cursor[s]
             let e = end[s], seen = src[s].seen
             while c < e && !seen[c] { c += 1 }
             cursor[s] = c
-            if c < e { key[s] = src[s].prefix(c); return true }
-            return false
+            if c < e { (high[s], low[s]) = src[s].words(c) } else { high[s] = .max; low[s] = .max }
         }
         @inline(__always) func less(_ a: Int, _ b: Int) -> Bool {
-            let x = key[a], y = key[b]
+            let x = high[a], y = high[b]
             if x != y { return x < y }
-            return src[a].compare(cursor[a], src[b], cursor[b]) < 0
+            let x1 = low[a], y1 = low[b]
+            if x1 != y1 { return x1 < y1 }
+            if x == .max { return false }
+            return src[a].compareTail(cursor[a], src[b], cursor[b]) < 0
         }
-        @inline(__always) func siftDown(_ i: Int) {
-            var i = i
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < count && less(heap[l], heap[m]) { m = l }
-                if r < count && less(heap[r], heap[m]) { m = r }
-                if m == i { return }
-                let t = heap[i]; heap[i] = heap[m]; heap[m] = t
-                i = m
+        /// Plays cursor `s` up from its leaf: at each match the loser stays, the winner goes on.
+        @inline(__always) func replay(_ s: Int) {
+            var winner = s
+            var node = (s + k) >> 1
+            while node > 0 {
+                let other = tree[node]
+                if other >= 0 && less(other, winner) {
+                    tree[node] = winner
+                    winner = other
+                } else if other < 0 {
+                    // Building: the first to arrive waits here for its opponent.
+                    tree[node] = winner
+                    return
+                }
+                node >>= 1
             }
+            tree[0] = winner
         }
         for s in 0..<k {
             cursor[s] = range.codes[s].0
             end[s] = range.codes[s].1
-            if settle(s) { heap[count] = s; count += 1 }
+            settle(s)
+            tree[s] = -1
         }
-        var i = count / 2 - 1
-        while i >= 0 { siftDown(i); i -= 1 }
-        var steps = 0
-        var group: Int32 = 0
-        while count > 0 {
-            // A new group: the smallest string; every cursor on an equal string joins it.
-            let top = heap[0]
-            let source = src[top], code = cursor[top], topKey = key[top]
-            let start = source.starts[code], stop = source.starts[code + 1]
-            range.arena.append(contentsOf: UnsafeBufferPointer(start: source.bytes + start, count: stop - start))
-            range.starts.append(range.arena.count)
-            repeat {
-                let s = heap[0]
-                map[s][cursor[s]] = group
-                cursor[s] += 1
-                if !settle(s) {
-                    count -= 1
-                    heap[0] = heap[count]
+        for s in (0..<k).reversed() { replay(s) }
+        // The arena and ends are written in place: at most every covered string, each once.
+        let byteBound = range.codes.indices.reduce(0) { $0 + sources[$1].starts[range.codes[$1].1] - sources[$1].starts[range.codes[$1].0] }
+        let groupBound = range.codes.reduce(0) { $0 + $1.1 - $1.0 }
+        var groups = 0
+        range.arena = try [UInt8](unsafeUninitializedCapacity: max(byteBound, 1)) { arena, arenaCount in
+            range.ends = try [Int](unsafeUninitializedCapacity: max(groupBound, 1)) { ends, endsCount in
+                var used = 0
+                while high[tree[0]] != .max || low[tree[0]] != .max {
+                    // A new group: the smallest string; every cursor on an equal string joins it.
+                    let first = tree[0]
+                    let source = src[first], code = cursor[first], firstHigh = high[first], firstLow = low[first]
+                    let start = source.starts[code], length = source.starts[code + 1] - start
+                    (arena.baseAddress! + used).update(from: source.bytes + start, count: length)
+                    used += length
+                    ends[groups] = used
+                    let group = Int32(groups)
+                    var s = first
+                    repeat {
+                        map[s][cursor[s]] = group
+                        cursor[s] += 1
+                        settle(s)
+                        replay(s)
+                        s = tree[0]
+                    } while high[s] == firstHigh && low[s] == firstLow && src[s].compareTail(cursor[s], source, code) == 0
+                    groups += 1
+                    endsCount = groups
+                    arenaCount = used
+                    if groups & 0xFFFF == 0 { try context.check() }
                 }
-                if count > 0 { siftDown(0) }
-            } while count > 0 && key[heap[0]] == topKey && src[heap[0]].compare(cursor[heap[0]], source, code) == 0
-            group += 1
-            steps &+= 1
-            if steps & 0xFFFF == 0 { try context.check() }
+            }
         }
-        range.groups = group
         return range
     }
 }

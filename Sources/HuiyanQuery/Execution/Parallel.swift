@@ -1,0 +1,23 @@
+import Foundation
+
+/// Work spread over the query's threads.
+enum Parallel {
+    /// Runs `body` once for every index, on up to `threads` threads at once (at most as many as there are
+    /// indexes); returns when all have run, throwing the first error any of them threw.
+    static func forEach(_ indices: Range<Int>, threads: Int, _ body: (Int) throws -> Void) throws {
+        guard threads > 1, indices.count > 1 else {
+            for i in indices { try body(i) }
+            return
+        }
+        var failure: Error?
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: indices.count) { i in
+            do { try body(indices.lowerBound + i) } catch {
+                lock.lock()
+                failure = failure ?? error
+                lock.unlock()
+            }
+        }
+        if let failure { throw failure }
+    }
+}
