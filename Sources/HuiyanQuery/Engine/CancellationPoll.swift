@@ -46,16 +46,3 @@ enum CancellationPoll {
         try state.context?.check()
     }
 }
-
-extension Array where Element == String {
-    /// `map` over strings that asks `CancellationPoll` as it goes (for loops over whole dictionaries).
-    func mapPolled<T>(_ transform: (String) throws -> T) throws -> [T] {
-        var result: [T] = []
-        result.reserveCapacity(count)
-        for string in self {
-            try CancellationPoll.spend(string.utf8.count + 16)
-            result.append(try transform(string))
-        }
-        return result
-    }
-}

@@ -292,7 +292,7 @@ final class ExtremeAccumulator: Accumulator {
                 if input.isNull(i) { return }
                 let g = Int(groups[i]), code = input.ints[i]
                 if let current = bestCode[g] {
-                    if pool.isSorted ? better(code, current) : Evaluator.byteOrder(pool.strings[Int(code)], pool.strings[Int(current)]) == (isMax ? 1 : -1) {
+                    if pool.isSorted ? better(code, current) : Evaluator.byteOrder(pool.string(Int(code)), pool.string(Int(current))) == (isMax ? 1 : -1) {
                         bestCode[g] = code
                     }
                 } else {

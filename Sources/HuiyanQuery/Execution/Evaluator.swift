@@ -153,7 +153,7 @@ struct Evaluator {
             return try inList(try evaluate(x, batch), values, negated, batch)
         case .like(let x, let pattern, let negated):
             let v = try evaluate(x, batch)
-            let matches = try v.pool.map { pool in try pool.strings.mapPolled { try pattern.matches($0) != negated } } ?? []
+            let matches = try v.pool.map { pool in try pool.perEntry(PerEntryKey.like(pattern, negated: negated)) { try pattern.matches($0) != negated } } ?? []
             let out = Vector(type: .boolean, count: batch.count)
             out.nulls = v.nulls
             batch.forEachSelected { i in
@@ -171,7 +171,7 @@ struct Evaluator {
             let x = try evaluate(a, batch), y = try evaluate(b, batch)
             return strings(batch) { i in
                 if x.isNull(i) || y.isNull(i) { return nil }
-                return x.pool!.strings[Int(x.ints[i])] + y.pool!.strings[Int(y.ints[i])]
+                return x.pool!.string(Int(x.ints[i])) + y.pool!.string(Int(y.ints[i]))
             }
         }
     }
@@ -298,7 +298,7 @@ struct Evaluator {
             if constant.isNull { out.nulls = [UInt8](repeating: 1, count: batch.count); return out }
             switch constant {
             case .string(let s):
-                let truth = x.pool.map { pool in pool.strings.map { op.holds(Self.byteOrder($0, s), 0) } } ?? []
+                let truth = try x.pool.map { pool in try pool.perEntry(PerEntryKey.comparison(op, s)) { op.holds(Self.byteOrder($0, s), 0) } } ?? []
                 batch.forEachSelected { i in if !x.isNull(i) { out.ints[i] = truth[Int(x.ints[i])] ? 1 : 0 } }
             case .double(let d):
                 x.doubles.withUnsafeBufferPointer { v in batch.forEachSelected { out.ints[$0] = op.holds(v[$0], d) ? 1 : 0 } }
@@ -330,7 +330,7 @@ struct Evaluator {
         case .string:
             batch.forEachSelected { i in
                 if out.isNull(i) { return }
-                out.ints[i] = op.holds(Self.byteOrder(x.pool!.strings[Int(x.ints[i])], y.pool!.strings[Int(y.ints[i])]), 0) ? 1 : 0
+                out.ints[i] = op.holds(Self.byteOrder(x.pool!.string(Int(x.ints[i])), y.pool!.string(Int(y.ints[i]))), 0) ? 1 : 0
             }
         default: batch.forEachSelected { out.ints[$0] = op.holds(x.ints[$0], y.ints[$0]) ? 1 : 0 }
         }
@@ -541,7 +541,7 @@ struct Evaluator {
             batch.forEachSelected { out.ints[$0] = TimeMath.midnight(ofDay: v.ints[$0], offsetSeconds: offsetSeconds) }
         case (.string, _):
             let converted: [Value] = try v.pool.map { pool in
-                try pool.strings.map { try Self.castValue(.string($0), to: type, offsetSeconds: offsetSeconds) }
+                try pool.perEntry(PerEntryKey.cast(type, offsetSeconds: offsetSeconds)) { try Self.castValue(.string($0), to: type, offsetSeconds: offsetSeconds) }
             } ?? []
             batch.forEachSelected { i in
                 if v.isNull(i) { return }
@@ -767,4 +767,11 @@ extension Batch {
             for i in 0..<count { try body(i) }
         }
     }
+}
+
+/// What a per-entry result of a string pool is kept under (`StringPool.perEntry`).
+enum PerEntryKey: Hashable {
+    case like(LikePattern, negated: Bool)
+    case comparison(ComparisonOperator, String)
+    case cast(SQLType, offsetSeconds: Int)
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HuiyanStorage
 
 /// The strings a string vector's codes point into: a segment's sorted dictionary or strings computed for one
@@ -7,9 +8,29 @@ final class StringPool {
     /// Whether code order is byte order (segment dictionaries are sorted).
     let isSorted: Bool
 
+    /// Results computed over every entry, kept with the pool (`memoized`).
+    private var memos: [AnyHashable: Any] = [:]
+    private let memoLock = NSLock()
+
     init(_ dictionary: StringDictionary, isSorted: Bool) {
         self.dictionary = dictionary
         self.isSorted = isSorted
+    }
+
+    /// What `make` computes over this pool's entries (a predicate's truth or a function's result per entry),
+    /// made on first use and kept with the pool under `key` for every later batch of it: a segment's
+    /// dictionary of a million visitor ids is then walked once, in order, not looked up at random per row.
+    /// Threads may share a pool; two racing for the same key may both make it, and one result is kept.
+    func memoized<T>(_ key: AnyHashable, _ make: () throws -> T) rethrows -> T {
+        memoLock.lock()
+        let kept = memos[key] as? T
+        memoLock.unlock()
+        if let kept { return kept }
+        let made = try make()
+        memoLock.lock()
+        memos[key] = made
+        memoLock.unlock()
+        return made
     }
 
     /// A pool of the given strings, in that order; `isSorted` only when they are distinct and in byte order.
@@ -63,6 +84,20 @@ final class StringPool {
         dictionary.withBytes(at: code) { entry in target.withUnsafeBytes { Evaluator.byteOrder(entry, $0) } }
     }
 
-    /// Strings decoded lazily, once (for functions that need `String`s).
-    lazy var strings: [String] = (0..<count).map { dictionary.string(at: $0) }
+    /// `body` of every entry's string, in code order, computed once and kept under `key` (`memoized`); long
+    /// loops ask `CancellationPoll`.
+    func perEntry<T>(_ key: AnyHashable, _ body: (String) throws -> T) throws -> [T] {
+        try memoized(key) {
+            try (0..<count).map { code in
+                let s = string(code)
+                try CancellationPoll.spend(s.utf8.count + 16)
+                return try body(s)
+            }
+        }
+    }
+
+    /// Every entry as a `String`, decoded once (for functions that need `String`s).
+    var strings: [String] { memoized(DecodedStrings()) { (0..<count).map { dictionary.string(at: $0) } } }
+
+    private struct DecodedStrings: Hashable {}
 }

@@ -15,8 +15,9 @@ struct FunctionEvaluation {
     func output() -> Vector { Vector(type: type, count: batch.count) }
 
     /// `compute` for each selected row's argument values. When one string argument varies and the others
-    /// are constants, it runs once per entry of that argument's pool (a dictionary) when the pool is no
-    /// larger than the batch, else once per code the batch holds; long loops ask `CancellationPoll`.
+    /// are constants, it runs once per entry of that argument's pool (a dictionary), the results kept with
+    /// the pool for its later batches, when the batch uses a good share of the pool (its rows are at least a
+    /// sixteenth of the entries); else once per code the batch holds. Long loops ask `CancellationPoll`.
     func valueByValue(strict: Bool, _ compute: ([Value], FunctionEvaluation) throws -> Value) throws -> Vector {
         let varying = arguments.indices.filter { !isConstant[$0] }
         var fixed = [Value](repeating: .null, count: arguments.count)
@@ -24,36 +25,90 @@ struct FunctionEvaluation {
             for i in arguments.indices where isConstant[i] { fixed[i] = arguments[i].value(first) }
         }
         let constantNull = strict && fixed.indices.contains { isConstant[$0] && fixed[$0].isNull }
-        if varying.count == 1, let pool = arguments[varying[0]].pool, pool.count <= Swift.max(64, batch.selectedCount) {
-            // Once per dictionary entry (and once for a NULL), then gathered by code; entry `pool.count` is NULL's.
-            let v = arguments[varying[0]], k = varying[0]
-            var args = fixed
-            var results: [Value] = try (0..<pool.count).map { code in
-                if constantNull { return .null }
-                let s = pool.string(code)
-                try CancellationPoll.spend(s.utf8.count + 16)
-                args[k] = .string(s)
-                return try compute(args, self)
-            }
-            args[k] = .null
-            results.append(strict ? .null : try compute(args, self))
-            let nullCode = Int64(pool.count)
-            let out = output()
-            if type == .string {
-                out.pool = StringPool(strings: results.map(\.string))
-                batch.forEachSelected { i in
-                    let code = v.isNull(i) ? nullCode : v.ints[i]
-                    if results[Int(code)].isNull { out.setNull(i) } else { out.ints[i] = code }
-                }
-            } else {
-                batch.forEachSelected { i in out.set(i, results[Int(v.isNull(i) ? nullCode : v.ints[i])]) }
-            }
-            return out
+        if varying.count == 1, let pool = arguments[varying[0]].pool, pool.count <= Swift.max(64, batch.selectedCount * 16) {
+            let key = EntryResultsKey(function: function, fixed: fixed, varying: varying[0], strict: strict)
+            let entries = try pool.memoized(key) { try entryResults(pool, fixed: fixed, varying: varying[0], strict: strict, constantNull: constantNull, compute) }
+            return gather(entries, by: arguments[varying[0]], nullCode: pool.count)
         }
         if varying.count == 1, arguments[varying[0]].pool != nil, !constantNull {
             return try byCode(strict: strict, fixed: fixed, varying: varying[0], compute)
         }
         return try rowByRow(strict: strict, fixed: fixed, constantNull: constantNull, compute)
+    }
+
+    /// What a call's results per pool entry are kept under: the function, its constant arguments, which
+    /// argument the pool's strings go to.
+    private struct EntryResultsKey: Hashable {
+        let function: ScalarFunction
+        let fixed: [Value]
+        let varying: Int
+        let strict: Bool
+    }
+
+    /// The call's result for every entry of `pool` (entry `pool.count`: a NULL argument's), as a vector of
+    /// the call's type; string results are interned, so that equal results share a code.
+    private func entryResults(_ pool: StringPool, fixed: [Value], varying k: Int, strict: Bool, constantNull: Bool,
+                              _ compute: ([Value], FunctionEvaluation) throws -> Value) throws -> Vector {
+        var args = fixed
+        let n = pool.count
+        let out = Vector(type: type, count: n + 1)
+        let interner = type == .string ? StringInterner() : nil
+        for code in 0...n {
+            let value: Value
+            if code == n {
+                args[k] = .null
+                value = strict ? .null : try compute(args, self)
+            } else if constantNull {
+                value = .null
+            } else {
+                let s = pool.string(code)
+                try CancellationPoll.spend(s.utf8.count + 16)
+                args[k] = .string(s)
+                value = try compute(args, self)
+            }
+            if let interner {
+                if case .string(let s) = value { out.ints[code] = interner.intern(s) } else { out.setNull(code) }
+            } else {
+                out.set(code, value)
+            }
+        }
+        if let interner {
+            // A string vector always has a pool, even when every result is NULL (their codes point at entry 0).
+            if interner.count == 0 { _ = interner.intern("") }
+            out.pool = StringPool(interner.dictionary(), isSorted: false)
+        }
+        return out
+    }
+
+    /// Each selected row's result from the per-entry results `entries`, by the row's code in `v`.
+    private func gather(_ entries: Vector, by v: Vector, nullCode: Int) -> Vector {
+        let out = output()
+        out.pool = entries.pool
+        let nulls = entries.nulls
+        let isDouble = type == .float64
+        if nulls != nil || v.nulls != nil { out.nulls = [UInt8](repeating: 0, count: batch.count) }
+        v.ints.withUnsafeBufferPointer { codes in
+            entries.ints.withUnsafeBufferPointer { ints in
+                entries.doubles.withUnsafeBufferPointer { doubles in
+                    out.ints.withUnsafeMutableBufferPointer { outInts in
+                        out.doubles.withUnsafeMutableBufferPointer { outDoubles in
+                            batch.forEachSelected { i in
+                                let code = v.isNull(i) ? nullCode : Int(codes[i])
+                                if let nulls, nulls[code] != 0 {
+                                    out.nulls![i] = 1
+                                    if !isDouble { outInts[i] = 0 }
+                                } else if isDouble {
+                                    outDoubles[i] = doubles[code]
+                                } else {
+                                    outInts[i] = ints[code]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// One string argument varies over a pool larger than the batch: once per code the batch holds, the

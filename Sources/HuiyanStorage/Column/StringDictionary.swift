@@ -16,7 +16,10 @@ public struct StringDictionary: Sendable {
 
     /// String `code` as text.
     public func string(at code: Int) -> String {
-        String(decoding: bytes[starts[code]..<starts[code + 1]], as: UTF8.self)
+        let start = starts[code], end = starts[code + 1]
+        precondition(start <= end && end <= bytes.count, "dictionary entry out of range")
+        // From contiguous bytes: String's fast path (an ArraySlice goes through the generic one).
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
     }
 
     /// Calls `body` with the bytes of string `code`, without copying.

@@ -10,7 +10,7 @@ extension FunctionRegistry {
             let args = e.arguments, type = e.type, out = e.output()
             if type == .string {
                 return e.evaluator.strings(e.batch) { i in
-                    for a in args where !a.isNull(i) { return a.pool!.strings[Int(a.ints[i])] }
+                    for a in args where !a.isNull(i) { return a.pool!.string(Int(a.ints[i])) }
                     return nil
                 }
             }
@@ -30,8 +30,8 @@ extension FunctionRegistry {
             if type == .string {
                 return e.evaluator.strings(e.batch) { i in
                     if a.isNull(i) { return nil }
-                    let s = a.pool!.strings[Int(a.ints[i])]
-                    return !b.isNull(i) && b.pool!.strings[Int(b.ints[i])] == s ? nil : s
+                    let s = a.pool!.string(Int(a.ints[i]))
+                    return !b.isNull(i) && b.pool!.string(Int(b.ints[i])) == s ? nil : s
                 }
             }
             e.batch.forEachSelected { i in

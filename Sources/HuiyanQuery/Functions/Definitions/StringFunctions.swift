@@ -7,10 +7,10 @@ extension FunctionRegistry {
         FunctionDefinition(["upper", "ucase"], bind: { b in try stringCall(b, 1, returns: .string) },
                            compute: { args, _ in .string(args[0].string.uppercased()) }),
         FunctionDefinition(["length", "char_length", "character_length"], bind: { b in try stringCall(b, 1, returns: .int64) },
-                           compute: { args, _ in .int(Int64(args[0].string.unicodeScalars.count)) }),
+                           compute: { args, _ in .int(Int64(characterCount(args[0].string))) }),
         FunctionDefinition(["substring", "substr"], bind: { b in try stringCall(b, 2...3, integers: [1, 2], returns: .string) },
                            compute: { args, _ in
-            let chars = Array(args[0].string.unicodeScalars), n = Int64(chars.count)
+            let text = args[0].string, n = Int64(characterCount(text))
             // Positions from 1; a negative start counts from the end; a negative length takes the characters before.
             let start = args[1].int < 0 ? n + args[1].int + 1 : args[1].int
             var (low, high) = (start, Int64.max)
@@ -18,16 +18,16 @@ extension FunctionRegistry {
                 let length = args[2].int
                 (low, high) = length >= 0 ? (start, start.addingClamped(length)) : (start.addingClamped(length), start)
             }
-            return .string(slice(chars, from: low, to: high))
+            return .string(slice(text, from: low, to: high))
         }),
         FunctionDefinition(["left"], bind: { b in try stringCall(b, 2, integers: [1], returns: .string) }, compute: { args, _ in
-            let chars = Array(args[0].string.unicodeScalars), k = args[1].int, n = Int64(chars.count)
-            return .string(slice(chars, from: 1, to: (k >= 0 ? Swift.min(k, n) : Swift.max(n + k, 0)) + 1))
+            let text = args[0].string, k = args[1].int, n = Int64(characterCount(text))
+            return .string(slice(text, from: 1, to: (k >= 0 ? Swift.min(k, n) : Swift.max(n + k, 0)) + 1))
         }),
         FunctionDefinition(["right"], bind: { b in try stringCall(b, 2, integers: [1], returns: .string) }, compute: { args, _ in
-            let chars = Array(args[0].string.unicodeScalars), k = args[1].int, n = Int64(chars.count)
+            let text = args[0].string, k = args[1].int, n = Int64(characterCount(text))
             let count = k >= 0 ? Swift.min(k, n) : Swift.max(n + k, 0)
-            return .string(slice(chars, from: n - count + 1, to: n + 1))
+            return .string(slice(text, from: n - count + 1, to: n + 1))
         }),
         FunctionDefinition(["replace"], bind: { b in try stringCall(b, 3, returns: .string) }, compute: { args, _ in
             let from = args[1].string
@@ -84,12 +84,43 @@ extension FunctionRegistry {
     ]
 
     /// The characters at positions `from` ..< `to` (from 1) that exist.
-    private static func slice(_ chars: [Unicode.Scalar], from: Int64, to: Int64) -> String {
-        let low = Swift.max(from, 1), high = Swift.min(to, Int64(chars.count) + 1)
-        guard low < high else { return "" }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: chars[Int(low - 1)..<Int(high - 1)])
-        return String(out)
+    /// Characters `from ..< to` of `text` (positions from 1, clamped to the string), cut on its UTF-8 bytes.
+    private static func slice(_ text: String, from: Int64, to: Int64) -> String {
+        var text = text
+        return text.withUTF8 { bytes in
+            let low = Swift.max(from, 1), high = Swift.min(to, Int64(scalarCount(bytes)) + 1)
+            guard low < high else { return "" }
+            let start = byteOffset(bytes, ofScalar: Int(low - 1))
+            let end = byteOffset(bytes, ofScalar: Int(high - low), after: start)
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+    }
+
+    /// The characters (Unicode scalars) of `text`.
+    private static func characterCount(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { scalarCount($0) }
+    }
+
+    /// The Unicode scalars in valid UTF-8: the bytes that are not continuation bytes (10xxxxxx).
+    private static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var n = 0
+        for b in bytes where b & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    /// The byte offset at which scalar `k` starts, counting from byte `start` (a scalar's first byte); the
+    /// end of the bytes when there are fewer scalars.
+    private static func byteOffset(_ bytes: UnsafeBufferPointer<UInt8>, ofScalar k: Int, after start: Int = 0) -> Int {
+        var seen = 0, i = start
+        while i < bytes.count {
+            if bytes[i] & 0xC0 != 0x80 {
+                if seen == k { return i }
+                seen += 1
+            }
+            i += 1
+        }
+        return bytes.count
     }
 
     /// The string with the characters of the second argument (spaces when absent) removed from its ends.
@@ -112,7 +143,7 @@ extension FunctionRegistry {
     private static func padded(_ args: [Value], left: Bool) throws -> String {
         let chars = Array(args[0].string.unicodeScalars), fill = Array(args[2].string.unicodeScalars), n = args[1].int
         guard n > 0 else { return "" }
-        if chars.count >= n { return slice(chars, from: 1, to: n + 1) }
+        if chars.count >= n { return slice(args[0].string, from: 1, to: n + 1) }
         guard !fill.isEmpty else { throw QueryError("\(left ? "lpad" : "rpad") needs a fill of at least one character to reach \(n)") }
         guard n <= 1 << 26 else { throw QueryError("\(left ? "lpad" : "rpad") would make a string of more than 2^26 characters") }
         try CancellationPoll.spend(Int(n))
