@@ -230,10 +230,19 @@ final class SelectExecutor {
         // A projection read by a consumer (`consume`) hands each unit's chunks on in table order as soon as
         // the units before it are handed on, so that what waits is a few units, not the table.
         let streams = consume != nil && !plan.isAggregate && topN == nil && earlyStop == nil
+        // Streamed, a unit is one block, and a thread takes a unit only while it is fewer than `window` units
+        // ahead of the next to hand on: what waits for the units before it is a few blocks, whatever the
+        // threads' speeds (one descheduled thread let the others buffer hundreds of megabytes).
+        if streams {
+            units = units.flatMap { unit in unit.blocks.indices.map { (segment: unit.segment, blocks: unit.blocks[$0...$0]) } }
+        }
+        let window = 2 * threadCount
         var finishedUnits = [[DataChunk]?](repeating: nil, count: units.count)
         var handedOn = 0
         var waitingRows = 0
-        let handOn = NSLock()
+        // Guards the hand-on state; signalled when units are handed on or a thread fails.
+        let handOn = NSCondition()
+        var abandoned = false
         let handOnAccount = Worker()
         defer { context.release(handOnAccount) }
 
@@ -263,6 +272,18 @@ final class SelectExecutor {
                     nextUnit += 1
                     next.unlock()
                     guard u < units.count else { break }
+                    if streams {
+                        handOn.lock()
+                        while u >= handedOn + window && !abandoned {
+                            handOn.unlock()
+                            try self.context.check()
+                            handOn.lock()
+                            if u >= handedOn + window && !abandoned { _ = handOn.wait(until: Date(timeIntervalSinceNow: 0.05)) }
+                        }
+                        let stop = abandoned
+                        handOn.unlock()
+                        if stop { break }
+                    }
                     if let earlyStop {
                         produced.lock(); let enough = producedRows >= earlyStop; produced.unlock()
                         if enough { break }
@@ -336,12 +357,18 @@ final class SelectExecutor {
                             }
                         }
                         try self.context.hold(waitingRows * 9 * max(1, self.plan.outputs.count), for: handOnAccount)
+                        handOn.broadcast()
                     } else if !unitChunks.isEmpty {
                         worker.chunks.append((u, unitChunks))
                     }
                 }
             } catch {
                 worker.failure = error
+                // The unit this thread held is never handed on: the threads waiting for it stop.
+                handOn.lock()
+                abandoned = true
+                handOn.broadcast()
+                handOn.unlock()
             }
         }
         if threadCount == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threadCount, execute: work) }

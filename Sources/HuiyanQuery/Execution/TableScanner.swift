@@ -1,3 +1,4 @@
+import Foundation
 import HuiyanStorage
 
 /// Reads the blocks of one table that a query needs: only its columns, only the blocks whose zone maps
@@ -8,6 +9,8 @@ final class TableScanner {
     private let tests: [ZoneTest]
     /// The filter's conjuncts, each with the index of its zone test when it has one.
     private let conjuncts: [(term: BoundExpression, test: Int?, columns: Set<Int>)]
+    /// The string pools the scan's threads share.
+    private let sharedPools = SharedPools()
 
     /// A conjunct of the WHERE clause that zone maps can decide: `column op constant` or `column IN (…)`.
     struct ZoneTest {
@@ -328,7 +331,7 @@ final class TableScanner {
     func pool(_ segment: SegmentReader, _ column: Int, _ cursor: Cursor) throws -> StringPool {
         cursor.keep(segment)
         if let pool = cursor.pools[column] { return pool }
-        let pool = StringPool(try segment.dictionary(column: column), isSorted: true)
+        let pool = try sharedPools.pool(segment, column) { StringPool(try segment.dictionary(column: column), isSorted: true) }
         cursor.pools[column] = pool
         return pool
     }
