@@ -146,10 +146,31 @@ final class SpillTests: QueryTestCase {
         XCTAssertGreaterThan(context.statistics.spilledPartitions, 16, "a partition was split again")
     }
 
+    func testCountDistinctOfTheWholeTableSpillsByPartitionsOfItsArgument() throws {
+        try loadManyGroups()
+        // No group keys: the rows are partitioned by the distinct argument, each partition's values counted
+        // alone, and count, sum, min and max folded from the partitions' partial states.
+        for sql in ["SELECT count(DISTINCT id || area) FROM many",
+                    "SELECT count(DISTINCT id), count(*), count(amount), sum(amount), min(area), max(score), count(DISTINCT id) FROM many WHERE score > 1",
+                    "SELECT count(DISTINCT area), sum(score) FROM many WHERE amount > 1000000"] {
+            let (expected, roomy) = try run(sql, memoryLimit: nil)
+            XCTAssertEqual(roomy.statistics.spilledPartitions, 0, sql)
+            let (forced, always) = try run(sql, memoryLimit: nil, spillsAlways: true)
+            XCTAssertEqual(forced, expected, sql)
+            XCTAssertGreaterThan(always.statistics.spilledPartitions, 0, sql)
+            // At a third of what the distinct set held in memory (the last query keeps no row: nothing to hold).
+            guard roomy.peakHeldBytes > 64 << 10 else { continue }
+            let (tight, context) = try run(sql, memoryLimit: roomy.peakHeldBytes / 3)
+            XCTAssertEqual(tight, expected, sql)
+            XCTAssertGreaterThan(context.statistics.spilledPartitions, 0, sql)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: tmpFolder))
+        }
+    }
+
     func testWhatCannotSpillStillStopsAtTheLimit() throws {
         try loadManyGroups()
-        // Without group keys there is nothing to partition by: one group's distinct set stays over the limit.
-        XCTAssertThrowsError(try run("SELECT count(DISTINCT id || area) FROM many", memoryLimit: 64 << 10)) { error in
+        // Without group keys, two distinct sets of different arguments: nothing to partition both by.
+        XCTAssertThrowsError(try run("SELECT count(DISTINCT id || area), count(DISTINCT score) FROM many", memoryLimit: 64 << 10)) { error in
             XCTAssertEqual((error as? QueryError)?.kind, .memoryLimitExceeded, "\(error)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: tmpFolder))

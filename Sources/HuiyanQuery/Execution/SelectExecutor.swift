@@ -38,7 +38,7 @@ final class SelectExecutor {
     }
 
     /// How far the last scan got before it stopped: the share of its units of work begun.
-    private var scannedShare = 1.0
+    private(set) var scannedShare = 1.0
     /// Where a spilled aggregation hands each partition's groups as they are made (nil: they are returned).
     var consume: ((DataChunk) throws -> Void)?
     /// The threads' spilled rows, after a scan that spilled.
@@ -87,6 +87,9 @@ final class SelectExecutor {
     /// to disk by partition.
     private func scan(_ snapshot: TableSnapshot) throws -> [DataChunk] {
         if context.spillsAlways, canSpill, let area = context.spillArea { return try spilled(snapshot, area: area, partitions: 16) }
+        if context.spillsAlways, !canSpill, distinctByPartition != nil, let area = context.spillArea {
+            return try countDistinctByPartition(snapshot, area: area)
+        }
         // Groups by string columns whose dictionaries already say the state cannot fit: spill at once.
         let expected = expectedStateBytes(snapshot)
         if canSpill, let area = context.spillArea, let limit = context.memoryLimit, let expected, expected > limit {
@@ -97,6 +100,10 @@ final class SelectExecutor {
                 return try spilled(snapshot, area: nil, partitions: partitionCount(forStateBytes: expected))
             }
             return try scan(snapshot, spilling: nil)
+        } catch let error as QueryError where error.kind == .memoryLimitExceeded && !canSpill && distinctByPartition != nil {
+            guard let area = context.spillArea else { throw error }
+            AllocatorTuning.releaseFreeMemory()
+            return try countDistinctByPartition(snapshot, area: area)
         } catch let error as QueryError where error.kind == .memoryLimitExceeded && canSpill {
             guard let area = context.spillArea else { throw error }
             if let dictionaryMerge { context.release(dictionaryMerge) }
@@ -110,7 +117,7 @@ final class SelectExecutor {
 
     /// Partitions for a state of about `bytes`: each small enough to aggregate in cache-friendly tables
     /// (32 MiB) and, on every thread at once, within a quarter of the limit; 16 to 1,024.
-    private func partitionCount(forStateBytes bytes: Int) -> Int {
+    func partitionCount(forStateBytes bytes: Int) -> Int {
         let perPartition = max(1 << 20, min(32 << 20, (context.memoryLimit ?? 1 << 30) / (4 * context.threads)))
         let wanted = max(1, bytes / perPartition)
         return min(1024, max(16, 1 << (Int.bitWidth - (wanted - 1).leadingZeroBitCount)))
@@ -139,7 +146,7 @@ final class SelectExecutor {
     /// The aggregation by partitions: the scan writes each row's keys and aggregate inputs to partitions by
     /// key — to disk (`area`), or kept in memory —, then each partition is aggregated alone
     /// (`SpilledAggregation`).
-    private func spilled(_ snapshot: TableSnapshot, area: SpillArea?, partitions: Int) throws -> [DataChunk] {
+    func spilled(_ snapshot: TableSnapshot, area: SpillArea?, partitions: Int) throws -> [DataChunk] {
         let spill = SpillPlan(area: area, layout: AggregateSpillLayout(keys: plan.groupKeys, aggregates: plan.aggregates), partitions: partitions)
         _ = try scan(snapshot, spilling: spill)
         let aggregation = SpilledAggregation(groupKeys: plan.groupKeys, aggregates: plan.aggregates, layout: spill.layout,
@@ -376,7 +383,9 @@ final class SelectExecutor {
         if let failure = workers.compactMap(\.failure).first {
             // Only an aggregate state over the limit makes the aggregation spill; any other state (a join's
             // table, rows held for output) stays over it.
-            if let error = failure as? QueryError, error.kind == .memoryLimitExceeded, !workers.contains(where: \.aggregateOverflowed) {
+            // (A whole-table count(DISTINCT) may spill by partitions of its argument, whatever state passed.)
+            if let error = failure as? QueryError, error.kind == .memoryLimitExceeded, !workers.contains(where: \.aggregateOverflowed),
+               distinctByPartition == nil || spilling != nil {
                 throw QueryError(error.message, at: error.range)
             }
             throw failure
