@@ -86,6 +86,11 @@ final class SpillTests: QueryTestCase {
             XCTAssertEqual(Self.text(try engine.execute(sql, context: off).last!), expected, sql)
             XCTAssertEqual(off.statistics.partitionsInMemory, 0, sql)
         }
+        // EXPLAIN ANALYZE names the rule with the rules used, once it has run.
+        let explained = QueryContext(memoryLimit: nil, threads: 2)
+        explained.smallestPartitionedState = 1 << 10
+        let plan = Self.text(try engine.execute("EXPLAIN ANALYZE " + queries[0], context: explained).last!).map { $0[0] }
+        XCTAssertTrue(plan.contains { $0.hasPrefix("optimizer rules used:") && $0.contains("partitioned_aggregation") }, "\(plan)")
         // Under a third of what one table of the groups held, the partitions in memory still fit (the rows'
         // bytes and one partition's table a thread): the same rows, nothing on disk.
         let sql = queries[1]

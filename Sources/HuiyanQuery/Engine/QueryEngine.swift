@@ -239,7 +239,10 @@ public final class QueryEngine {
             lines += text.map { indent + $0 }
         }
         try explain(planned.root, indent: "")
-        lines.append("optimizer rules used: " + (planned.rules.isEmpty ? "none" : planned.rules.map(\.rawValue).joined(separator: ", ")))
+        // Partitioning in memory is chosen as the scan runs (by the dictionaries' sizes): known once run.
+        var rules = planned.rules
+        if let analyzed, analyzed.partitionsInMemory > 0, !rules.contains(.partitionedAggregation) { rules.append(.partitionedAggregation) }
+        lines.append("optimizer rules used: " + (rules.isEmpty ? "none" : rules.map(\.rawValue).joined(separator: ", ")))
         if analyzed != nil {
             lines.append("total time: \(milliseconds(elapsed)); the operators' states held at most \(Formatting.bytes(peakBytes))")
         }
