@@ -181,12 +181,18 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--keep", action="store_true", help="keep the databases (default: removed at the end)")
     ap.add_argument("--write-docs", action="store_true",
-                    help="append a dated section to docs/PERFORMANCE.md and keep the JSON in Benchmarks/results/")
+                    help="keep the JSON in Benchmarks/results/, put the tables in docs/PERFORMANCE.md as today's "
+                         "figures and add a dated line to Benchmarks/results/HISTORY.md")
     ap.add_argument("--growth", action="store_true",
                     help="only print how cost grows across the scales recorded in Benchmarks/results/ (no run)")
+    ap.add_argument("--show", metavar="JSON", help="only print the tables of a recorded run (no run)")
     args = ap.parse_args()
     if args.growth:
         print(growth.markdown(growth.newest_runs(os.path.join(ROOT, "Benchmarks", "results"))))
+        return
+    if args.show:
+        with open(args.show, encoding="utf-8") as f:
+            print(report.markdown(json.load(f)))
         return
 
     data = os.path.join(ROOT, ".bench-data", args.scale)
@@ -252,13 +258,37 @@ def main():
         say("ANSWERS DIFFER:\n  " + "\n  ".join(problems))
         sys.exit(1)
     if args.write_docs:
-        os.makedirs(os.path.join(ROOT, "Benchmarks", "results"), exist_ok=True)
-        shutil.copy(json_path, os.path.join(ROOT, "Benchmarks", "results", os.path.basename(json_path)))
-        with open(os.path.join(ROOT, "docs", "PERFORMANCE.md"), "a", encoding="utf-8") as f:
-            f.write(f"\n## {result['date'][:10]} — side by side with DuckDB and ClickHouse (`tools/compare-peers "
-                    f"--scale {args.scale}`)\n\n{text}\n")
-            f.write(f"\nHow cost grows across the recorded scales (`tools/compare-peers --growth`):\n\n"
-                    f"{growth.markdown(growth.newest_runs(os.path.join(ROOT, 'Benchmarks', 'results')))}\n")
+        write_docs(result, text, json_path, args.scale)
+
+
+# docs/PERFORMANCE.md holds the newest run between these two lines; older runs stay in Benchmarks/results/
+# (their JSON, and a dated line in HISTORY.md for prose to go with it).
+BEGIN, END = "<!-- compare-peers: newest run -->", "<!-- /compare-peers -->"
+
+
+def write_docs(result, text, json_path, scale):
+    results = os.path.join(ROOT, "Benchmarks", "results")
+    os.makedirs(results, exist_ok=True)
+    name = os.path.basename(json_path)
+    shutil.copy(json_path, os.path.join(results, name))
+    section = (f"{BEGIN}\n\n### {result['date'][:10]} — `tools/compare-peers --scale {scale}` "
+               f"([{name}](../Benchmarks/results/{name}))\n\n{text}\n\n"
+               f"How cost grows across the recorded scales (`tools/compare-peers --growth`):\n\n"
+               f"{growth.markdown(growth.newest_runs(results))}\n\n{END}")
+    doc_path = os.path.join(ROOT, "docs", "PERFORMANCE.md")
+    with open(doc_path, encoding="utf-8") as f:
+        doc = f.read()
+    if BEGIN in doc and END in doc:
+        doc = doc[:doc.index(BEGIN)] + section + doc[doc.index(END) + len(END):]
+    else:
+        doc += "\n" + section + "\n"
+    with open(doc_path, "w", encoding="utf-8") as f:
+        f.write(doc)
+    with open(os.path.join(results, "HISTORY.md"), "a", encoding="utf-8") as f:
+        f.write(f"\n## {result['date'][:10]} — side by side with DuckDB and ClickHouse (`tools/compare-peers "
+                f"--scale {scale}`)\n\nThe tables of this run: [{name}]({name}) (`tools/compare-peers --show "
+                f"Benchmarks/results/{name}` prints them).\n")
+    say(f"docs: today's figures in docs/PERFORMANCE.md; {name} and a dated line in Benchmarks/results/")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The comparison's tables — queries with Huiyan's ratio to the best peer, their geometric mean per family of
 query shapes and overall, the queries an engine refused, ingest, sizes, peak memory — as Markdown (printed, and
-appended to docs/PERFORMANCE.md on request)."""
+put in docs/PERFORMANCE.md on request)."""
 import math
 
 MiB = 1024 * 1024

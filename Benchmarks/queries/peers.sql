@@ -1,7 +1,7 @@
 -- The side-by-side suite of tools/compare-peers: analyst questions in Huiyan's dialect, one statement a line.
 -- "-- family:" starts a section of queries of one shape (the report gives each family's geometric mean as well
 -- as the overall one); "-- name:" starts a query; "-- duckdb:" or "-- clickhouse:" gives that engine's rewrite
--- where the dialects differ (kept minimal); "-- approximate: NAME" marks an estimate, each engine's within 2 % of
+-- where the dialects differ (kept minimal); "-- approximate: NAME" marks an estimate, each engine's within 3 % of
 -- the exact answer of query NAME ("-- tolerance: ENGINE N %" allows an engine more: DuckDB's
 -- approx_count_distinct was up to 8.2 % off per route at the small scale, Huiyan's and ClickHouse's uniq within
 -- 1.4 %). Rows are sorted before the answers are compared, so ORDER BY only matters with LIMIT (ties broken
