@@ -133,6 +133,7 @@ extension Binder {
             throw QueryError("column \"\(name.name)\" is ambiguous: it is in \(tables); qualify it, e.g. \(matches[0].0.qualifier).\(name.name)", at: name.range)
         }
         guard let (table, index) = matches.first else {
+            if qualifier == nil, let aliased = selectAliases[name.name.lowercased()] { return aliased }
             if let current { return current }
             var message = candidates.count == 1
                 ? "column \"\(name.name)\" does not exist in table \"\(candidates[0].snapshot?.schema.name ?? candidates[0].name)\""

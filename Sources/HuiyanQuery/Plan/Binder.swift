@@ -47,7 +47,17 @@ struct Binder {
     // Aggregates found while binding the current clause, and whether aggregates are allowed there.
     private var aggregates: [AggregateSpec] = []
     var aggregatesAllowed = false
-    private var insideAggregate = false
+    /// The window functions found so far (`Binder+Window`), the range of each call, and whether the
+    /// current clause may hold them (the select list, QUALIFY and ORDER BY).
+    var windowFunctions: [WindowFunctionSpec] = []
+    var windowCallRanges: [SourceRange] = []
+    var windowsAllowed = false
+    var insideWindow = false
+    /// The windows of the WINDOW clause, by lower-cased name.
+    var namedWindows: [String: WindowSpec] = [:]
+    /// Select items by output name, which QUALIFY may read as columns (when no table column has the name).
+    var selectAliases: [String: BoundExpression] = [:]
+    var insideAggregate = false
     var clause = "SELECT"
 
     init(database: Database, offsetSeconds: Int, sql: String, optimizer: OptimizerSettings = .allOn) {
@@ -70,6 +80,7 @@ struct Binder {
     mutating func bind(_ select: SelectStatement) throws -> BoundQuery {
         try bindCommonTables(select.with)
         if !select.unions.isEmpty { return try bindUnion(select) }
+        try bindNamedWindows(select.windows)
         var plan = LogicalPlan.singleRow
         var whereTerms: [BoundExpression] = []
         if let from = select.from {
@@ -88,6 +99,7 @@ struct Binder {
         // The select list, expanding stars.
         clause = "SELECT"
         aggregatesAllowed = true
+        windowsAllowed = true
         var items: [(BoundExpression, String, Expression?)] = []
         for item in select.items {
             switch item {
@@ -108,6 +120,7 @@ struct Binder {
         // GROUP BY: positions, select aliases, or expressions.
         clause = "GROUP BY"
         aggregatesAllowed = false
+        windowsAllowed = false
         var groupKeys: [BoundExpression] = []
         for g in select.groupBy {
             if case .literal(.integer(let n), let range) = g {
@@ -134,6 +147,10 @@ struct Binder {
         let havingBound = try select.having.map { try bind($0) }
         if let havingBound, let having = select.having { try requireBoolean(havingBound, having.range, "HAVING") }
 
+        // QUALIFY: over the rows with their window functions; it may read the select list's names.
+        let qualifyBound = try select.qualify.map { try bindQualify($0, items: items) }
+        windowsAllowed = true
+
         // ORDER BY: output names, positions, or expressions.
         clause = "ORDER BY"
         var orderKeys: [(BoundExpression, OrderItem)] = []
@@ -153,6 +170,10 @@ struct Binder {
             }
             orderKeys.append((try bind(o.expression), o))
         }
+        windowsAllowed = false
+        if let qualify = select.qualify, windowFunctions.isEmpty {
+            throw QueryError("QUALIFY needs a window function in the select list or in QUALIFY", at: qualify.range)
+        }
 
         let isAggregate = !aggregates.isEmpty || !select.groupBy.isEmpty || select.having != nil
         if let filter = BoundExpression.conjunction(whereTerms + joinResidual) { plan = .filter(plan, filter) }
@@ -170,6 +191,13 @@ struct Binder {
             if let havingBound, let having = select.having {
                 plan = .filter(plan, try rewriteOverGroups(havingBound, groupKeys: groupKeys, at: having.range))
             }
+            windowFunctions = try zip(windowFunctions, windowCallRanges).map { function, range in
+                try function.mapExpressions { try rewriteOverGroups($0, groupKeys: groupKeys, at: range) }
+            }
+        }
+        if !windowFunctions.isEmpty { plan = .window(plan, windowFunctions) }
+        if let qualifyBound, let qualify = select.qualify {
+            plan = .filter(plan, isAggregate ? try rewriteOverGroups(qualifyBound, groupKeys: groupKeys, at: qualify.range) : qualifyBound)
         }
         if select.distinct {
             for (key, item) in zip(orderExpressions, select.orderBy) where !outputs.contains(key) {
@@ -225,7 +253,7 @@ struct Binder {
     }
 
     /// Replaces group-key subexpressions by `.groupKey(i)`; any table column left outside an aggregate is an error.
-    private func rewriteOverGroups(_ e: BoundExpression, groupKeys: [BoundExpression], at range: SourceRange) throws -> BoundExpression {
+    func rewriteOverGroups(_ e: BoundExpression, groupKeys: [BoundExpression], at range: SourceRange) throws -> BoundExpression {
         try e.rewritten { x in
             if !x.isConstant, let i = groupKeys.firstIndex(of: x) {
                 return .groupKey(i, type: x.type)
@@ -628,59 +656,22 @@ struct Binder {
 
     private mutating func bindFunction(_ call: FunctionCall) throws -> BoundExpression {
         let name = call.name.name.lowercased()
-        if var kind = aggregateKind(name, call) {
+        if let window = call.window { return try bindWindowFunction(call, window) }
+        if WindowFunctionKind.named(name) != nil {
+            throw QueryError("\(name) is a window function: it needs OVER (…)", at: call.range)
+        }
+        if let kind = aggregateKind(name, call) {
             guard aggregatesAllowed else {
                 throw QueryError("aggregate functions are not allowed in \(clause)", at: call.range)
             }
             guard !insideAggregate else { throw QueryError("aggregate functions cannot be nested", at: call.range) }
-            if call.distinct && kind != .countDistinct {
-                throw QueryError("DISTINCT is supported in count(DISTINCT …) only", at: call.range)
-            }
             insideAggregate = true
             defer { insideAggregate = false }
-            var argument: BoundExpression?
-            if kind != .countStar {
-                guard call.arguments.count == 1 else {
-                    throw QueryError("\(name) takes one argument", at: call.range)
-                }
-                argument = try bind(call.arguments[0])
-            }
-            if kind == .avg, let a = argument, case .decimal = a.type { argument = .cast(a, to: .float64) }
-            var filter = try call.filter.map { f -> BoundExpression in
-                let b = try bind(f)
-                try requireBoolean(b, f.range, "FILTER")
-                return b
-            }
-            // Shorthands of the aggregates above: count_if(c) is count(*) FILTER (WHERE c); bool_and and
-            // bool_or are min and max of booleans; any_value is min (one of the values, the same every time).
-            if ["count_if", "bool_and", "bool_or"].contains(name), let a = argument {
-                try requireBoolean(a, call.arguments[0].range, name)
-            }
-            if name == "count_if", let a = argument {
-                kind = .countStar
-                filter = filter.map { .and([$0, a]) } ?? a
-                argument = nil
-            }
-            let type: SQLType
-            switch kind {
-            case .countStar, .count, .countDistinct, .approxCountDistinct: type = .int64
-            case .sum:
-                guard let t = argument?.type, t.isNumeric || t == .null else {
-                    throw QueryError("sum needs a number, not \(argument!.type)", at: call.arguments[0].range)
-                }
-                type = t == .null ? .int64 : t
-            case .avg:
-                guard let t = argument?.type, t.isNumeric || t == .null else {
-                    throw QueryError("avg needs a number, not \(argument!.type)", at: call.arguments[0].range)
-                }
-                type = .float64
-            case .min, .max: type = argument!.type
-            }
+            let spec = try bindAggregateCall(call, kind: kind)
             // The same aggregate written twice is computed once.
-            let spec = AggregateSpec(kind: kind, argument: argument, filter: filter, type: type, text: text(call.range))
-            if let same = aggregates.firstIndex(where: { $0.computesSame(as: spec) }) { return .aggregate(same, type: type) }
+            if let same = aggregates.firstIndex(where: { $0.computesSame(as: spec) }) { return .aggregate(same, type: spec.type) }
             aggregates.append(spec)
-            return .aggregate(aggregates.count - 1, type: type)
+            return .aggregate(aggregates.count - 1, type: spec.type)
         }
         guard call.filter == nil, !call.distinct, !call.star else {
             throw QueryError("\(name) is not an aggregate function", at: call.range)
@@ -694,7 +685,56 @@ struct Binder {
         return try definition.bind(FunctionBinding(name: name, id: definition.names[0], arguments: args, call: call, binder: self))
     }
 
-    private func aggregateKind(_ name: String, _ call: FunctionCall) -> AggregateKind? {
+
+    /// An aggregate call's argument, FILTER and result type (an aggregate, or an aggregate over a window).
+    mutating func bindAggregateCall(_ call: FunctionCall, kind: AggregateKind) throws -> AggregateSpec {
+        let name = call.name.name.lowercased()
+        var kind = kind
+        if call.distinct && kind != .countDistinct {
+            throw QueryError("DISTINCT is supported in count(DISTINCT …) only", at: call.range)
+        }
+        var argument: BoundExpression?
+        if kind != .countStar {
+            guard call.arguments.count == 1 else {
+                throw QueryError("\(name) takes one argument", at: call.range)
+            }
+            argument = try bind(call.arguments[0])
+        }
+        if kind == .avg, let a = argument, case .decimal = a.type { argument = .cast(a, to: .float64) }
+        var filter = try call.filter.map { f -> BoundExpression in
+            let b = try bind(f)
+            try requireBoolean(b, f.range, "FILTER")
+            return b
+        }
+        // Shorthands of the aggregates above: count_if(c) is count(*) FILTER (WHERE c); bool_and and
+        // bool_or are min and max of booleans; any_value is min (one of the values, the same every time).
+        if ["count_if", "bool_and", "bool_or"].contains(name), let a = argument {
+            try requireBoolean(a, call.arguments[0].range, name)
+        }
+        if name == "count_if", let a = argument {
+            kind = .countStar
+            filter = filter.map { .and([$0, a]) } ?? a
+            argument = nil
+        }
+        let type: SQLType
+        switch kind {
+        case .countStar, .count, .countDistinct, .approxCountDistinct: type = .int64
+        case .sum:
+            guard let t = argument?.type, t.isNumeric || t == .null else {
+                throw QueryError("sum needs a number, not \(argument!.type)", at: call.arguments[0].range)
+            }
+            type = t == .null ? .int64 : t
+        case .avg:
+            guard let t = argument?.type, t.isNumeric || t == .null else {
+                throw QueryError("avg needs a number, not \(argument!.type)", at: call.arguments[0].range)
+            }
+            type = .float64
+        case .min, .max: type = argument!.type
+        }
+        return AggregateSpec(kind: kind, argument: argument, filter: filter, type: type, text: text(call.range))
+    }
+
+    func aggregateKind(_ name: String, _ call: FunctionCall) -> AggregateKind? {
         switch name {
         case "count":
             if call.star || call.arguments.isEmpty { return .countStar }

@@ -56,6 +56,10 @@ public struct SelectStatement: Sendable, Equatable {
     public var orderBy: [OrderItem]
     public var limit: Expression?
     public var offset: Expression?
+    /// `WINDOW name AS (…), …`: windows the OVER clauses may name.
+    public var windows: [NamedWindow] = []
+    /// `QUALIFY condition`: a filter over the rows with their window functions computed.
+    public var qualify: Expression?
     public var range: SourceRange
 
     public init(distinct: Bool = false, items: [SelectItem], from: TableReference? = nil, whereClause: Expression? = nil,
@@ -275,6 +279,8 @@ public struct FunctionCall: Sendable, Equatable {
     public var distinct: Bool
     /// `FILTER (WHERE condition)`
     public var filter: Expression?
+    /// `OVER (…)` or `OVER name`: the call is a window function.
+    public var window: WindowSpec?
     public var range: SourceRange
 
     public init(name: Identifier, arguments: [Expression], star: Bool = false, distinct: Bool = false,
@@ -285,6 +291,55 @@ public struct FunctionCall: Sendable, Equatable {
         self.distinct = distinct
         self.filter = filter
         self.range = range
+    }
+}
+
+/// `OVER ([name] [PARTITION BY …] [ORDER BY …] [frame])`, or `OVER name` (only `name` set).
+public struct WindowSpec: Sendable, Equatable {
+    /// A window of the WINDOW clause this one starts from.
+    public var name: Identifier?
+    public var partitionBy: [Expression]
+    public var orderBy: [OrderItem]
+    public var frame: WindowFrame?
+    public var range: SourceRange
+
+    public init(name: Identifier? = nil, partitionBy: [Expression] = [], orderBy: [OrderItem] = [], frame: WindowFrame? = nil,
+                range: SourceRange) {
+        self.name = name
+        self.partitionBy = partitionBy
+        self.orderBy = orderBy
+        self.frame = frame
+        self.range = range
+    }
+}
+
+/// `ROWS | RANGE | GROUPS BETWEEN start AND end` (or `ROWS start`: the end is the current row).
+public struct WindowFrame: Sendable, Equatable {
+    public enum Unit: String, Sendable, Equatable { case rows = "ROWS", range = "RANGE", groups = "GROUPS" }
+    public enum Bound: Sendable, Equatable {
+        case unboundedPreceding, preceding(Expression), currentRow, following(Expression), unboundedFollowing
+    }
+    public var unit: Unit
+    public var start: Bound
+    public var end: Bound
+    public var range: SourceRange
+
+    public init(unit: Unit, start: Bound, end: Bound, range: SourceRange) {
+        self.unit = unit
+        self.start = start
+        self.end = end
+        self.range = range
+    }
+}
+
+/// `name AS (…)` of a WINDOW clause.
+public struct NamedWindow: Sendable, Equatable {
+    public var name: Identifier
+    public var spec: WindowSpec
+
+    public init(name: Identifier, spec: WindowSpec) {
+        self.name = name
+        self.spec = spec
     }
 }
 

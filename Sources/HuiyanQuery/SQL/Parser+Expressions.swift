@@ -441,12 +441,8 @@ extension Parser {
         if isKeyword(.filter) && isSymbol(.leftParen, peek()) {
             height = Swift.max(height, try filterClause(of: &call))
         }
-        if isKeyword(.over) { throw windowFunction() }
+        if isKeyword(.over) { height = Swift.max(height, try overClause(of: &call)) }
         return try node(.function(call), call.range, height: height + 1, at: open)
-    }
-
-    private func windowFunction() -> SQLError {
-        SQLError("window functions (OVER) are not supported", range: current.range)
     }
 
     /// `[DISTINCT | ALL] argument, …`; returns the height of the tallest.

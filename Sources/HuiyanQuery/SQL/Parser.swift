@@ -166,7 +166,7 @@ public struct Parser {
     mutating func optionalAlias() throws(SQLError) -> Identifier? {
         if accept(.as) != nil { return try name(expected: "a name after AS") }
         switch current.kind {
-        case .identifier(let name):
+        case .identifier(let name) where name.uppercased() != "QUALIFY":
             bareAliasIndex = position
             return Identifier(name, range: advance().range)
         case .quotedIdentifier(let name):
@@ -340,6 +340,14 @@ public struct Parser {
         }
         if accept(.having) != nil {
             statement.having = try expression().expr
+            clause = .having
+        }
+        if accept(.window) != nil {
+            statement.windows = try windowClause()
+            clause = .having
+        }
+        if acceptWord("QUALIFY") != nil {
+            statement.qualify = try expression().expr
             clause = .having
         }
         if accept(.order) != nil {
