@@ -6,7 +6,7 @@ extension Binder {
         var first = select
         first.with = []
         first.unions = []
-        (first.orderBy, first.limit, first.offset) = ([], nil, nil)
+        (first.orderBy, first.orderByAll, first.limit, first.offset) = ([], nil, nil, nil)
         var queries = [try bindSubquery(first, columnAliases: [], at: first.range)]
         for arm in select.unions { queries.append(try bindSubquery(arm.select, columnAliases: [], at: arm.select.range)) }
         let arms = [first] + select.unions.map(\.select)
@@ -34,6 +34,10 @@ extension Binder {
         }
         let names = queries[0].columnNames
         var keys: [SortKey] = []
+        if let all = select.orderByAll {
+            keys = types.indices.map { SortKey(expression: .column($0, name: names[$0], type: types[$0]),
+                                               descending: all.descending, nullsFirst: all.nullsFirst ?? all.descending) }
+        }
         for item in select.orderBy {
             let position: Int
             if case .literal(.integer(let n), let range) = item.expression {

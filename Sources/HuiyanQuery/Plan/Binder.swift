@@ -55,6 +55,10 @@ struct Binder {
     var insideWindow = false
     /// The windows of the WINDOW clause, by lower-cased name.
     var namedWindows: [String: WindowSpec] = [:]
+    /// Whether a `grouping()` was bound, and the grouping sets (positions in the group keys) when GROUP BY
+    /// has several (`Binder+GroupingSets`).
+    var usesGrouping = false
+    var groupingSets: [[Int]]?
     /// Select items by output name, which QUALIFY may read as columns (when no table column has the name).
     var selectAliases: [String: BoundExpression] = [:]
     var insideAggregate = false
@@ -140,6 +144,17 @@ struct Binder {
             }
             groupKeys.append(try bind(g))
         }
+        if select.groupByAll {
+            for item in items where !containsAggregate(item.0) && !containsWindow(item.0) && !groupKeys.contains(item.0) {
+                groupKeys.append(item.0)
+            }
+        }
+        if let written = select.groupingSets {
+            let writtenKeys = groupKeys
+            groupKeys = []
+            for key in writtenKeys where !groupKeys.contains(key) { groupKeys.append(key) }
+            groupingSets = Self.groupingSets(written, writtenKeys: writtenKeys, keys: groupKeys)
+        }
 
         // HAVING.
         clause = "HAVING"
@@ -154,6 +169,13 @@ struct Binder {
         // ORDER BY: output names, positions, or expressions.
         clause = "ORDER BY"
         var orderKeys: [(BoundExpression, OrderItem)] = []
+        if let all = select.orderByAll {
+            for (i, item) in items.enumerated() {
+                var key = all
+                key.expression = .literal(.integer(Int64(i + 1)), range: all.expression.range)
+                orderKeys.append((item.0, key))
+            }
+        }
         for o in select.orderBy {
             if case .literal(.integer(let n), let range) = o.expression {
                 guard n >= 1 && Int(n) <= items.count else {
@@ -175,7 +197,11 @@ struct Binder {
             throw QueryError("QUALIFY needs a window function in the select list or in QUALIFY", at: qualify.range)
         }
 
-        let isAggregate = !aggregates.isEmpty || !select.groupBy.isEmpty || select.having != nil
+        let isAggregate = !aggregates.isEmpty || !select.groupBy.isEmpty || select.having != nil || select.groupByAll
+        if usesGrouping && !isAggregate { throw QueryError("grouping() needs GROUP BY", at: select.range) }
+        // With grouping sets, what reads the groups reads the columns of the sets' aggregates appended.
+        let bound = self
+        let overSets = { (e: BoundExpression) in bound.groupingSets == nil ? e : bound.overGroupingSets(e, keys: groupKeys, aggregates: bound.aggregates) }
         if let filter = BoundExpression.conjunction(whereTerms + joinResidual) { plan = .filter(plan, filter) }
         var outputs = items.map(\.0)
         var orderExpressions = orderKeys.map(\.0)
@@ -187,17 +213,23 @@ struct Binder {
             orderExpressions = try orderKeys.map { key, item in
                 try rewriteOverGroups(key, groupKeys: groupKeys, at: item.expression.range)
             }
-            plan = .aggregate(plan, keys: groupKeys, aggregates: aggregates)
+            if let sets = groupingSets {
+                plan = groupingSetsPlan(plan, keys: groupKeys, sets: sets, aggregates: aggregates)
+                outputs = outputs.map(overSets)
+                orderExpressions = orderExpressions.map(overSets)
+            } else {
+                plan = .aggregate(plan, keys: groupKeys, aggregates: aggregates)
+            }
             if let havingBound, let having = select.having {
-                plan = .filter(plan, try rewriteOverGroups(havingBound, groupKeys: groupKeys, at: having.range))
+                plan = .filter(plan, overSets(try rewriteOverGroups(havingBound, groupKeys: groupKeys, at: having.range)))
             }
             windowFunctions = try zip(windowFunctions, windowCallRanges).map { function, range in
-                try function.mapExpressions { try rewriteOverGroups($0, groupKeys: groupKeys, at: range) }
+                try function.mapExpressions { overSets(try rewriteOverGroups($0, groupKeys: groupKeys, at: range)) }
             }
         }
         if !windowFunctions.isEmpty { plan = .window(plan, windowFunctions) }
         if let qualifyBound, let qualify = select.qualify {
-            plan = .filter(plan, isAggregate ? try rewriteOverGroups(qualifyBound, groupKeys: groupKeys, at: qualify.range) : qualifyBound)
+            plan = .filter(plan, isAggregate ? overSets(try rewriteOverGroups(qualifyBound, groupKeys: groupKeys, at: qualify.range)) : qualifyBound)
         }
         if select.distinct {
             for (key, item) in zip(orderExpressions, select.orderBy) where !outputs.contains(key) {
@@ -252,11 +284,19 @@ struct Binder {
         return e.children.contains(where: containsAggregate)
     }
 
+    private func containsWindow(_ e: BoundExpression) -> Bool {
+        if case .window = e { return true }
+        return e.children.contains(where: containsWindow)
+    }
+
     /// Replaces group-key subexpressions by `.groupKey(i)`; any table column left outside an aggregate is an error.
     func rewriteOverGroups(_ e: BoundExpression, groupKeys: [BoundExpression], at range: SourceRange) throws -> BoundExpression {
         try e.rewritten { x in
             if !x.isConstant, let i = groupKeys.firstIndex(of: x) {
                 return .groupKey(i, type: x.type)
+            }
+            if case .function(let f, let arguments, _) = x, f.id == Self.groupingFunction {
+                return try groupingValue(arguments, groupKeys: groupKeys, at: range)
             }
             switch x {
             case .column(_, let name, _):
@@ -657,6 +697,7 @@ struct Binder {
     private mutating func bindFunction(_ call: FunctionCall) throws -> BoundExpression {
         let name = call.name.name.lowercased()
         if let window = call.window { return try bindWindowFunction(call, window) }
+        if (name == "grouping" || name == "grouping_id") && !call.name.quoted { return try bindGrouping(call) }
         if WindowFunctionKind.named(name) != nil {
             throw QueryError("\(name) is a window function: it needs OVER (…)", at: call.range)
         }

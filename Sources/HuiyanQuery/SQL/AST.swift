@@ -51,9 +51,16 @@ public struct SelectStatement: Sendable, Equatable {
     /// nil for a SELECT without FROM (`SELECT 1 + 1`).
     public var from: TableReference?
     public var whereClause: Expression?
+    /// The keys as written (with ROLLUP, CUBE or GROUPING SETS, every key of every set, repeats included).
     public var groupBy: [Expression]
+    /// `GROUP BY ROLLUP | CUBE | GROUPING SETS …`: each grouping set as positions in `groupBy` (nil: one set, all).
+    public var groupingSets: [[Int]]?
+    /// `GROUP BY ALL`: the select items without aggregates are the keys.
+    public var groupByAll = false
     public var having: Expression?
     public var orderBy: [OrderItem]
+    /// `ORDER BY ALL [ASC | DESC] [NULLS …]`: every select item in order; the item's expression is the word ALL.
+    public var orderByAll: OrderItem?
     public var limit: Expression?
     public var offset: Expression?
     /// `WINDOW name AS (…), …`: windows the OVER clauses may name.

@@ -32,14 +32,14 @@ extension Parser {
             if !all { _ = accept(.distinct) }
             guard isKeyword(.select) else { throw syntaxError(expected: "SELECT after UNION") }
             // ORDER BY, LIMIT and OFFSET after the last SELECT are the union's; before it, refused.
-            for earlier in [statement] + statement.unions.map(\.select) where !earlier.orderBy.isEmpty || earlier.limit != nil || earlier.offset != nil {
+            for earlier in [statement] + statement.unions.map(\.select) where !earlier.orderBy.isEmpty || earlier.orderByAll != nil || earlier.limit != nil || earlier.offset != nil {
                 throw SQLError("ORDER BY, LIMIT and OFFSET of a UNION come after its last SELECT", range: earlier.range)
             }
             statement.unions.append(UnionArm(all: all, select: try select(nested: nested)))
         }
         if var last = statement.unions.last?.select {
-            (statement.orderBy, statement.limit, statement.offset) = (last.orderBy, last.limit, last.offset)
-            (last.orderBy, last.limit, last.offset) = ([], nil, nil)
+            (statement.orderBy, statement.orderByAll, statement.limit, statement.offset) = (last.orderBy, last.orderByAll, last.limit, last.offset)
+            (last.orderBy, last.orderByAll, last.limit, last.offset) = ([], nil, nil, nil)
             statement.unions[statement.unions.count - 1].select = last
         }
         if isKeyword(.intersect) || isKeyword(.except) {

@@ -333,9 +333,7 @@ public struct Parser {
         }
         if accept(.group) != nil {
             _ = try expect(.by, expected: "BY after GROUP")
-            repeat {
-                statement.groupBy.append(try expression().expr)
-            } while try acceptComma()
+            try groupByItems(&statement)
             clause = .groupBy
         }
         if accept(.having) != nil {
@@ -352,9 +350,13 @@ public struct Parser {
         }
         if accept(.order) != nil {
             _ = try expect(.by, expected: "BY after ORDER")
-            repeat {
-                statement.orderBy.append(try orderItem())
-            } while try acceptComma()
+            if let all = accept(.all) {
+                statement.orderByAll = try orderDirection(OrderItem(expression: .column(qualifier: nil, name: Identifier("ALL", range: all.range))))
+            } else {
+                repeat {
+                    statement.orderBy.append(try orderItem())
+                } while try acceptComma()
+            }
             clause = .orderBy
         }
         var sawLimit = false
@@ -463,7 +465,12 @@ public struct Parser {
     }
 
     mutating func orderItem() throws(SQLError) -> OrderItem {
-        var item = OrderItem(expression: try expression().expr)
+        try orderDirection(OrderItem(expression: try expression().expr))
+    }
+
+    /// `[ASC | DESC] [NULLS FIRST | NULLS LAST]` after an ORDER BY item.
+    mutating func orderDirection(_ item: OrderItem) throws(SQLError) -> OrderItem {
+        var item = item
         if accept(.asc) == nil, accept(.desc) != nil { item.descending = true }
         if accept(.nulls) != nil {
             if accept(.first) != nil {
