@@ -1,9 +1,9 @@
 /// Window functions over its input's rows (`LogicalPlan.window`): the rows, read whole and held in the
-/// budget, are sorted once by the first window's partition keys and order (`RowOrder`, as SortOperator
-/// sorts) into one chunk; functions over other windows order that chunk again by their own keys. Each
+/// budget, are put in each window's order (`WindowOrdering`: partitions by hashing, each sorted by its ORDER
+/// BY keys) without being moved — rows are named by their flat index. Each
 /// partition is then walked once per function: rankings from the peer groups, lag and lead by position, frame
 /// functions by sliding the frame (`WindowFrameBounds`, `WindowAggregateState`), so a running sum costs
-/// O(rows). The output is the input's columns followed by one column per function.
+/// O(rows). The output is the input's chunks, each with its rows' results after its columns.
 final class WindowOperator: PhysicalOperator {
     let input: PhysicalOperator
     let functions: [WindowFunctionSpec]
@@ -43,14 +43,8 @@ final class WindowOperator: PhysicalOperator {
         return groups
     }
 
-    /// A window's sort keys: the partition keys, then its order.
-    private func sortKeys(_ f: WindowFunctionSpec) -> [SortKey] {
-        f.partition.map { SortKey(expression: $0, descending: false, nullsFirst: false) } + f.order
-    }
-
     func execute() throws -> [DataChunk] {
         let context = environment.context
-        let offset = environment.offsetSeconds
         var chunks: [DataChunk] = []
         var bytes = 0
         try input.stream(in: context) { chunk in
@@ -61,77 +55,54 @@ final class WindowOperator: PhysicalOperator {
             try context.hold(bytes, for: self)
         }
         guard !chunks.isEmpty else { return [] }
-        let groups = windows
-        // The rows in one chunk, in the first window's order.
-        let firstKeys = sortKeys(functions[groups[0][0]])
-        let data: DataChunk
-        if firstKeys.isEmpty && chunks.count == 1 {
-            data = chunks[0]
-        } else {
-            try context.hold(bytes + chunks.reduce(0) { $0 + $1.count } * 24, for: self)
-            let order = try RowOrder(keys: firstKeys, chunks: chunks, offsetSeconds: offset)
-            let entries = try SortOperator.sortedEntries(chunks, order, context: context)
-            data = SortOperator.gather(chunks, entries.map { (chunk: $0.chunk, row: $0.row) })
+        var offsets: [Int] = []
+        var n = 0
+        for chunk in chunks {
+            offsets.append(n)
+            n += chunk.count
         }
-        chunks = []
-        let n = data.count
-        try context.hold(data.approximateBytes + n * (16 + 8 * functions.count), for: self)
+        guard n < Int(Int32.max) else { throw QueryError("a window over more than 2,147,483,647 rows is not supported") }
+        // The rows, a sort entry and the peer groups per row, and the results.
+        let held = bytes + n * (24 + 16 + 8 * functions.count)
+        try context.hold(held, for: self)
         var results = [Vector?](repeating: nil, count: functions.count)
-        for (g, group) in groups.enumerated() {
-            let keys = sortKeys(functions[group[0]])
-            let order = try RowOrder(keys: keys, chunks: [data], offsetSeconds: offset)
-            let rows = g == 0 || keys.isEmpty ? Array(0..<Int32(n)) : try SortOperator.sortedEntries([data], order, context: context).map(\.row)
-            let partitions = try self.partitions(rows, order, partitionKeys: functions[group[0]].partition.count)
+        for group in windows {
+            let window = functions[group[0]]
+            let ordering = try WindowOrdering(chunks: chunks, offsets: offsets, partition: window.partition, order: window.order,
+                                              environment: environment, holder: self, heldBytes: held)
             for i in group {
-                results[i] = try compute(functions[i], over: partitions, data: data, orderVectors: Array(order.vectors[0].dropFirst(functions[i].partition.count)))
+                results[i] = try compute(functions[i], over: ordering.partitions, chunks: chunks, count: n)
             }
         }
-        var output = data.withColumns(data.columns + results.map { $0! }, count: n)
-        output.windowCount = functions.count
-        return [output]
-    }
-
-    /// The partitions of the rows (in window order) with their peer groups.
-    private func partitions(_ rows: [Int32], _ order: RowOrder, partitionKeys p: Int) throws -> [WindowPartition] {
-        let vectors = order.vectors[0]
-        let partitionOrder = RowOrder(keys: Array(order.keys.prefix(p)), vectors: [Array(vectors.prefix(p))])
-        let peerOrder = RowOrder(keys: Array(order.keys.dropFirst(p)), vectors: [Array(vectors.dropFirst(p))])
-        var starts: [Int] = []
-        for i in rows.indices where i == 0 || partitionOrder.compare(0, Int(rows[i - 1]), 0, Int(rows[i])) != 0 {
-            starts.append(i)
-        }
-        starts.append(rows.count)
-        // Peer groups, as positions within each partition (one array for all partitions).
-        var peerStart = [Int](repeating: 0, count: rows.count)
-        var peerEnd = [Int](repeating: 0, count: rows.count)
-        for (start, end) in zip(starts, starts.dropFirst()) {
-            try environment.context.check()
-            var group = 0
-            for j in 0..<(end - start) {
-                if j > 0 && peerOrder.compare(0, Int(rows[start + j - 1]), 0, Int(rows[start + j])) != 0 {
-                    for k in group..<j { peerEnd[start + k] = j }
-                    group = j
-                }
-                peerStart[start + j] = group
-            }
-            for k in group..<(end - start) { peerEnd[start + k] = end - start }
-        }
-        return zip(starts, starts.dropFirst()).map { start, end in
-            WindowPartition(rows: rows, start: start, count: end - start, peerStart: peerStart, peerEnd: peerEnd)
+        // Each input chunk with its rows' results after its columns.
+        return chunks.enumerated().map { c, chunk in
+            let own = chunks.count == 1 ? results.map { $0! }
+                : results.map { $0!.gathered(Array(Int32(offsets[c])..<Int32(offsets[c] + chunk.count)), chunk.batch) }
+            var out = chunk.withColumns(chunk.columns + own, count: chunk.count)
+            out.windowCount = functions.count
+            return out
         }
     }
 
-    /// One function's result for every data row.
-    private func compute(_ f: WindowFunctionSpec, over partitions: [WindowPartition], data: DataChunk, orderVectors: [Vector]) throws -> Vector {
-        let n = data.count
-        let evaluator = data.evaluator(offsetSeconds: environment.offsetSeconds)
-        let arguments = try f.arguments.map { try evaluator.evaluate($0, data.batch) }
+    /// An expression over every row, as one vector of the flat row indexes.
+    private func flat(_ e: BoundExpression, _ chunks: [DataChunk]) throws -> Vector {
+        let vectors = try chunks.map { try $0.evaluator(offsetSeconds: environment.offsetSeconds).evaluate(e, $0.batch) }
+        if vectors.count == 1 { return vectors[0] }
+        var positions: [(chunk: Int32, row: Int32)] = []
+        for (c, chunk) in chunks.enumerated() { for r in 0..<chunk.count { positions.append((Int32(c), Int32(r))) } }
+        return Vector.concatenated(vectors, positions)
+    }
+
+    /// One function's result for every row (by flat index).
+    private func compute(_ f: WindowFunctionSpec, over partitions: [WindowPartition], chunks: [DataChunk], count n: Int) throws -> Vector {
+        let all = Batch(count: n, selection: nil)
+        let arguments = try f.arguments.map { try flat($0, chunks) }
         let context = environment.context
         switch f.kind {
         case .rowNumber, .rank, .denseRank, .ntile:
             let out = Vector(type: .int64, count: n)
             for p in partitions {
-                try context.check()
+                if p.count > 4096 || p.start & 0xFFF == 0 { try context.check() }
                 var dense: Int64 = 0
                 let m = Int64(p.count), buckets = f.count
                 let (size, larger) = (m / buckets, m % buckets)
@@ -171,13 +142,13 @@ final class WindowOperator: PhysicalOperator {
                     if !overflow && j >= 0 && j < Int64(p.count) { sources[p.row(i)] = Int32(p.row(Int(j))) }
                 }
             }
-            guard arguments.count == 2 else { return arguments[0].gathered(sources, data.batch) }
+            guard arguments.count == 2 else { return arguments[0].gathered(sources, all) }
             // Rows without a row at the offset take the default, computed at the row itself.
             let positions = sources.indices.map { r in sources[r] >= 0 ? (chunk: Int32(0), row: sources[r]) : (chunk: Int32(1), row: Int32(r)) }
             return Vector.concatenated(arguments, positions)
         case .firstValue, .lastValue, .nthValue:
             var sources = [Int32](repeating: -1, count: n)
-            let bounds = frameBounds(f, orderVectors)
+            let bounds = try frameBounds(f, chunks)
             for p in partitions {
                 let nonNull = bounds.nonNullRange(p)
                 for i in 0..<p.count {
@@ -191,17 +162,17 @@ final class WindowOperator: PhysicalOperator {
                     if s < e && pick >= s && pick < e { sources[p.row(i)] = Int32(p.row(pick)) }
                 }
             }
-            return arguments[0].gathered(sources, data.batch)
+            return arguments[0].gathered(sources, all)
         case .aggregate(let kind):
             var included: [Bool]?
             if let filter = f.filter {
-                let flags = try evaluator.evaluate(filter, data.batch)
+                let flags = try flat(filter, chunks)
                 included = (0..<n).map { flags.ints[$0] != 0 && !flags.isNull($0) }
             }
             let state = makeWindowAggregateState(kind, type: f.type, values: arguments.first, included: included, count: n)
-            let bounds = frameBounds(f, orderVectors)
+            let bounds = try frameBounds(f, chunks)
             for p in partitions {
-                try context.check()
+                if p.count > 4096 || p.start & 0xFFF == 0 { try context.check() }
                 let nonNull = bounds.nonNullRange(p)
                 state.reset()
                 var lo = 0, hi = 0
@@ -218,7 +189,8 @@ final class WindowOperator: PhysicalOperator {
         }
     }
 
-    private func frameBounds(_ f: WindowFunctionSpec, _ orderVectors: [Vector]) -> WindowFrameBounds {
-        WindowFrameBounds(frame: f.frame, order: f.order, keyVector: f.order.count == 1 ? orderVectors.first : nil)
+    /// The frame's bounds; RANGE offsets read the ORDER BY key.
+    private func frameBounds(_ f: WindowFunctionSpec, _ chunks: [DataChunk]) throws -> WindowFrameBounds {
+        WindowFrameBounds(frame: f.frame, order: f.order, keyVector: f.frame.hasOffsets && f.order.count == 1 ? try flat(f.order[0].expression, chunks) : nil)
     }
 }

@@ -49,6 +49,16 @@ struct WindowFrameSpec: Hashable {
     var start: Bound
     var end: Bound
 
+    /// Whether a bound is an offset (RANGE offsets read the ORDER BY key).
+    var hasOffsets: Bool {
+        [start, end].contains { bound in
+            switch bound {
+            case .preceding, .following: return true
+            default: return false
+            }
+        }
+    }
+
     /// The default: the whole partition without ORDER BY, else from its start to the current row's last peer.
     static func standard(ordered: Bool) -> WindowFrameSpec {
         WindowFrameSpec(unit: .range, start: .unboundedPreceding, end: ordered ? .currentRow : .unboundedFollowing)
