@@ -404,6 +404,12 @@ struct Binder {
         case .isNull(let x, let negated, _):
             return .isNull(try bind(x), negated: negated)
 
+        case .isDistinctFrom(let x, let y, let negated, let range):
+            return try bindDistinctFrom(x, y, negated: negated, at: range)
+
+        case .exists(let query, let negated, let range):
+            return try bindExists(query.statement, negated: negated, at: range)
+
         case .caseWhen(let operand, let branches, let elseResult, let range):
             var bound: [(BoundExpression, BoundExpression)] = []
             for branch in branches {
@@ -617,7 +623,7 @@ struct Binder {
         }
     }
 
-    private mutating func bindComparison(_ op: ComparisonOperator, _ left: Expression, _ right: Expression, _ range: SourceRange) throws -> BoundExpression {
+    mutating func bindComparison(_ op: ComparisonOperator, _ left: Expression, _ right: Expression, _ range: SourceRange) throws -> BoundExpression {
         var a = try bind(left), b = try bind(right)
         // A string constant compared with a timestamp or date is read as one.
         if case .constant(.string(let s), _) = b, a.type == .timestamp || a.type == .date {

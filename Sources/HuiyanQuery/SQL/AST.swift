@@ -212,6 +212,10 @@ public indirect enum Expression: Sendable, Equatable {
     case inList(Expression, [Expression], negated: Bool, range: SourceRange)
     /// `x IS [NOT] NULL`
     case isNull(Expression, negated: Bool, range: SourceRange)
+    /// `x IS [NOT] DISTINCT FROM y`: `<>` (`=`) with NULL a value like any other; never NULL.
+    case isDistinctFrom(Expression, Expression, negated: Bool, range: SourceRange)
+    /// `[NOT] EXISTS (SELECT …)`
+    case exists(Subquery, negated: Bool, range: SourceRange)
     /// `CASE [operand] WHEN … THEN … [ELSE …] END`
     case caseWhen(operand: Expression?, branches: [CaseBranch], elseResult: Expression?, range: SourceRange)
     /// `CAST(x AS type)` and `x::type`
@@ -233,6 +237,7 @@ public indirect enum Expression: Sendable, Equatable {
         case .column(let qualifier, let name): return qualifier.map { $0.range.union(name.range) } ?? name.range
         case .literal(_, let range), .unary(_, _, let range), .binary(_, _, _, let range),
              .between(_, _, _, _, let range), .inList(_, _, _, let range), .isNull(_, _, let range),
+             .isDistinctFrom(_, _, _, let range), .exists(_, _, let range),
              .caseWhen(_, _, _, let range), .cast(_, _, let range), .extract(_, _, let range),
              .typedLiteral(_, _, let range), .subquery(_, let range), .inSubquery(_, _, _, let range):
             return range
