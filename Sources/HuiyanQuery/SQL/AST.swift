@@ -113,14 +113,18 @@ public indirect enum Subquery: Sendable, Equatable {
     }
 }
 
-/// `UNION [ALL] SELECT …`: a SELECT whose rows are added to those before it (without repeats unless ALL).
+/// `UNION | INTERSECT | EXCEPT [ALL] SELECT …`: a SELECT whose rows are added to those before it, kept where
+/// they are also in it, or taken away from them (without repeats unless ALL). INTERSECT binds tighter.
 public struct UnionArm: Sendable, Equatable {
+    public enum Operation: Sendable, Equatable { case union, intersect, except }
     public var all: Bool
     public var select: SelectStatement
+    public var operation: Operation
 
-    public init(all: Bool, select: SelectStatement) {
+    public init(all: Bool, select: SelectStatement, operation: Operation = .union) {
         self.all = all
         self.select = select
+        self.operation = operation
     }
 }
 

@@ -27,23 +27,22 @@ extension Parser {
         }
         var statement = try select(nested: nested)
         statement.with = ctes
-        while accept(.union) != nil {
+        while let keyword = accept(.union) ?? accept(.intersect) ?? accept(.except) {
+            let operation: UnionArm.Operation = keyword.kind == .keyword(.union) ? .union : keyword.kind == .keyword(.intersect) ? .intersect : .except
+            let word = text.text(keyword.range).uppercased()
             let all = accept(.all) != nil
             if !all { _ = accept(.distinct) }
-            guard isKeyword(.select) else { throw syntaxError(expected: "SELECT after UNION") }
-            // ORDER BY, LIMIT and OFFSET after the last SELECT are the union's; before it, refused.
+            guard isKeyword(.select) else { throw syntaxError(expected: "SELECT after \(word)") }
+            // ORDER BY, LIMIT and OFFSET after the last SELECT are the whole's; before it, refused.
             for earlier in [statement] + statement.unions.map(\.select) where !earlier.orderBy.isEmpty || earlier.orderByAll != nil || earlier.limit != nil || earlier.offset != nil {
-                throw SQLError("ORDER BY, LIMIT and OFFSET of a UNION come after its last SELECT", range: earlier.range)
+                throw SQLError("ORDER BY, LIMIT and OFFSET of \(operation == .union ? "a" : "an") \(word) come after its last SELECT", range: earlier.range)
             }
-            statement.unions.append(UnionArm(all: all, select: try select(nested: nested)))
+            statement.unions.append(UnionArm(all: all, select: try select(nested: nested), operation: operation))
         }
         if var last = statement.unions.last?.select {
             (statement.orderBy, statement.orderByAll, statement.limit, statement.offset) = (last.orderBy, last.orderByAll, last.limit, last.offset)
             (last.orderBy, last.orderByAll, last.limit, last.offset) = ([], nil, nil, nil)
             statement.unions[statement.unions.count - 1].select = last
-        }
-        if isKeyword(.intersect) || isKeyword(.except) {
-            throw SQLError("\(text.text(current.range).uppercased()) is not supported", range: current.range)
         }
         return statement
     }

@@ -126,7 +126,7 @@ class SQLParserTestCase: XCTestCase {
         bared.with = select.with.map {
             CommonTableExpression(name: bare($0.name), columns: $0.columns.map(bare), query: bare($0.query), range: z)
         }
-        bared.unions = select.unions.map { UnionArm(all: $0.all, select: bare($0.select)) }
+        bared.unions = select.unions.map { UnionArm(all: $0.all, select: bare($0.select), operation: $0.operation) }
         return bared
     }
 
