@@ -29,7 +29,8 @@ final class HashJoinOperator: StreamingOperator {
         let keys = zip(spec.leftKeys, spec.rightKeys).map {
             "\($0.text(offsetSeconds: offsetSeconds)) = \($1.text(offsetSeconds: offsetSeconds))"
         }
-        var lines = ["HASH JOIN \(spec.kind.rawValue) ON \(keys.joined(separator: " AND ")) (build: \(buildsLeft ? "left" : "right") side)"]
+        let head = keys.isEmpty ? "NESTED LOOP JOIN \(spec.kind.rawValue)" : "HASH JOIN \(spec.kind.rawValue) ON \(keys.joined(separator: " AND "))"
+        var lines = ["\(head) (build: \(buildsLeft ? "left" : "right") side)"]
         if let condition = spec.condition { lines.append("  match only when: \(condition.text(offsetSeconds: offsetSeconds))") }
         return lines
     }
@@ -42,29 +43,44 @@ final class HashJoinOperator: StreamingOperator {
                                       offsetSeconds: environment.offsetSeconds)
         try context.hold(table.approximateBytes, for: self)
         context.release(build)
-        try probe.stream(in: context) { chunk in
-            try context.check()
-            let evaluator = chunk.evaluator(offsetSeconds: environment.offsetSeconds)
-            let keys = try probeKeys.map { try evaluator.evaluate($0, chunk.batch) }
-            var probeRows: [Int32] = [], buildRows: [Int32] = []
-            table.probe(keys, count: chunk.count, probeRows: &probeRows, buildRows: &buildRows)
-            var joined = self.joined(chunk, probeRows, table.rows, buildRows)
-            if let condition = spec.condition, joined.count > 0 {
-                var batch = joined.batch
-                try joined.evaluator(offsetSeconds: environment.offsetSeconds).filter(condition, &batch)
-                if let selection = batch.selection {
-                    joined = joined.gathered(selection)
-                    probeRows = selection.map { probeRows[Int($0)] }
-                }
+        // Without keys every build row matches every probe row: the probe chunk is taken in slices of about
+        // a million pairs, so that the pairs made at once stay bounded.
+        let slice = probeKeys.isEmpty ? Swift.max(1, (1 << 20) / Swift.max(1, table.rows.count)) : Int.max
+        try probe.stream(in: context) { whole in
+            var start = 0
+            while start < whole.count {
+                let end = Swift.min(whole.count, start &+ slice)
+                let chunk = start == 0 && end == whole.count ? whole : whole.gathered(Array(Int32(start)..<Int32(end)))
+                start = end
+                try probeSlice(chunk, table, probeKeys, consume)
             }
-            if joined.count > 0 { try consume(joined) }
-            guard spec.kind == .left else { return }
-            var matched = [Bool](repeating: false, count: chunk.count)
-            for r in probeRows { matched[Int(r)] = true }
-            let unmatched = (0..<chunk.count).filter { !matched[$0] }.map(Int32.init)
-            if !unmatched.isEmpty {
-                try consume(self.joined(chunk, unmatched, table.rows, [Int32](repeating: -1, count: unmatched.count)))
+        }
+    }
+
+    /// The pairs of one probe chunk and the build side (and, LEFT, the probe rows without one).
+    private func probeSlice(_ chunk: DataChunk, _ table: HashJoinTable, _ probeKeys: [BoundExpression],
+                            _ consume: (DataChunk) throws -> Void) throws {
+        try environment.context.check()
+        let evaluator = chunk.evaluator(offsetSeconds: environment.offsetSeconds)
+        let keys = try probeKeys.map { try evaluator.evaluate($0, chunk.batch) }
+        var probeRows: [Int32] = [], buildRows: [Int32] = []
+        table.probe(keys, count: chunk.count, probeRows: &probeRows, buildRows: &buildRows)
+        var joined = self.joined(chunk, probeRows, table.rows, buildRows)
+        if let condition = spec.condition, joined.count > 0 {
+            var batch = joined.batch
+            try joined.evaluator(offsetSeconds: environment.offsetSeconds).filter(condition, &batch)
+            if let selection = batch.selection {
+                joined = joined.gathered(selection)
+                probeRows = selection.map { probeRows[Int($0)] }
             }
+        }
+        if joined.count > 0 { try consume(joined) }
+        guard spec.kind == .left else { return }
+        var matched = [Bool](repeating: false, count: chunk.count)
+        for r in probeRows { matched[Int(r)] = true }
+        let unmatched = (0..<chunk.count).filter { !matched[$0] }.map(Int32.init)
+        if !unmatched.isEmpty {
+            try consume(self.joined(chunk, unmatched, table.rows, [Int32](repeating: -1, count: unmatched.count)))
         }
     }
 

@@ -66,7 +66,7 @@ extension Binder {
         var plan = relation(tables[0])
         for (i, join) in from.joins.enumerated() {
             let table = tables[i + 1]
-            if table.snapshot != nil && plan.isScanChain {
+            if table.snapshot != nil && plan.isScanChain && Self.hasEquality(join.condition) {
                 plan = try joinStored(plan, join, table)
             } else {
                 plan = try joinComputed(plan, join, table)
@@ -114,7 +114,7 @@ extension Binder {
                 throw QueryError("LEFT JOIN … ON may not read tables joined after it", at: join.condition.range)
             }
         }
-        guard !spec.leftKeys.isEmpty else { throw missingEquality(table.qualifier, join) }
+        // Without keys every pair of rows is tried (a nested loop), the condition deciding.
         spec.condition = .conjunction(pairTerms)
         var rightPlan = relation(table)
         if let filter = BoundExpression.conjunction(rightTerms) { rightPlan = .filter(rightPlan, filter) }

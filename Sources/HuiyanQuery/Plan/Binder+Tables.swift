@@ -15,7 +15,10 @@ extension Binder {
             let written = i == 0 ? from.table : (from.joins[i - 1].alias ?? from.joins[i - 1].table)
             throw QueryError("table name \"\(table.qualifier)\" appears twice in FROM; give one of them an alias", at: written.range)
         }
-        if tables.contains(where: { $0.snapshot == nil }) { return try bindComputedFrom(from, tables) }
+        // Subqueries, and joins without an equality (nested loops), join computed rows.
+        if tables.contains(where: { $0.snapshot == nil }) || from.joins.contains(where: { !Self.hasEquality($0.condition) }) {
+            return try bindComputedFrom(from, tables)
+        }
         // Rule join_order: for one inner join the larger table is scanned and the smaller read whole and
         // hashed (without it the first table written is scanned).
         var order = Array(tables.indices)
@@ -66,6 +69,14 @@ extension Binder {
         spec.buildFilter = .conjunction(buildTerms)
         spec.probeFilter = .conjunction(probeTerms)
         return .join(plan, spec)
+    }
+
+    /// Whether a join condition has an equality among its terms (a hash join's key, if it pairs the sides).
+    static func hasEquality(_ condition: Expression) -> Bool {
+        conjuncts(condition).contains { term in
+            if case .binary(.equal, _, _, _) = term { return true }
+            return false
+        }
     }
 
     /// A join without an equality between the joined table and the tables before it.

@@ -410,7 +410,13 @@ public struct Parser {
         while true {
             let start = current
             let kind: Join.Kind
-            if accept(.join) != nil {
+            var cross = false
+            if accept(.cross) != nil {
+                _ = try expect(.join, expected: "JOIN after CROSS")
+                (kind, cross) = (.inner, true)
+            } else if accept(.comma) != nil {
+                (kind, cross) = (.inner, true)
+            } else if accept(.join) != nil {
                 kind = .inner
             } else if accept(.inner) != nil {
                 _ = try expect(.join, expected: "JOIN after INNER")
@@ -426,19 +432,24 @@ public struct Parser {
                                    range: current.range)
                 case .keyword(.full):
                     throw SQLError("FULL JOIN is not supported", range: current.range)
-                case .keyword(.cross), .keyword(.natural):
-                    let word = text.text(current.range).uppercased()
-                    throw SQLError("\(word) JOIN is not supported; use JOIN … ON", range: current.range)
+                case .keyword(.natural):
+                    throw SQLError("NATURAL JOIN is not supported; use JOIN … ON", range: current.range)
                 case .keyword(.outer):
                     throw syntaxError(expected: "LEFT before OUTER JOIN")
-                case .symbol(.comma):
-                    throw SQLError("syntax error at or near \",\": a list of tables is not supported; use JOIN … ON",
-                                   range: current.range)
                 default:
                     return reference
                 }
             }
             let item = try fromItem()
+            if cross {
+                // Every row with every row: a join whose condition always holds.
+                let range = SourceRange(start.range.start, previousEnd)
+                var join = Join(kind: .inner, table: item.table, alias: item.alias, condition: .literal(.bool(true), range: range),
+                                range: range, subquery: item.subquery)
+                join.columnAliases = item.columnAliases
+                reference.joins.append(join)
+                continue
+            }
             if isKeyword(.using) {
                 throw SQLError("JOIN … USING is not supported; write the condition with ON, as in ON a.id = b.id",
                                range: current.range)

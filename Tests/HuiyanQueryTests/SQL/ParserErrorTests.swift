@@ -108,9 +108,8 @@ final class ParserErrorTests: SQLParserTestCase {
         assertError("SELECT * FROM a RIGHT JOIN b ON a.x = b.x",
                     "RIGHT JOIN is not supported; swap the two tables and use LEFT JOIN", r(16, 21))
         assertError("SELECT * FROM a FULL JOIN b ON a.x = b.x", "FULL JOIN is not supported", r(16, 20))
-        assertError("SELECT * FROM a CROSS JOIN b", "CROSS JOIN is not supported; use JOIN … ON", r(16, 21))
-        assertError("SELECT * FROM a, b",
-                    "syntax error at or near \",\": a list of tables is not supported; use JOIN … ON", r(15, 16))
+        assertError("SELECT * FROM a NATURAL JOIN b", "NATURAL JOIN is not supported; use JOIN … ON", r(16, 23))
+        assertError("SELECT * FROM a CROSS b", "syntax error at or near \"b\": expected JOIN after CROSS", r(22, 23))
         assertError("SELECT * FROM a JOIN b USING (x)",
                     "JOIN … USING is not supported; write the condition with ON, as in ON a.id = b.id", r(23, 28))
         assertError("DESCRIBE (SELECT 1)",
