@@ -63,6 +63,15 @@ extension Parser {
         guard let open = accept(.leftParen) else {
             return (try tableName(), try optionalAlias(), nil, [])
         }
+        if let values = acceptWord("VALUES") {
+            let body = try valuesList(values)
+            _ = try expectClose(open)
+            let table = Identifier("", range: SourceRange(open.range.start, previousEnd))
+            let alias = try optionalAlias()
+            var columns: [Identifier] = []
+            if alias != nil, let open = accept(.leftParen) { columns = try columnAliases(open) }
+            return (table, alias ?? Identifier("valueslist", range: table.range), .select(body), columns)
+        }
         guard isKeyword(.select) || isKeyword(.with) else {
             throw syntaxError(expected: "SELECT or WITH after \"(\" in FROM", hint: "tables in parentheses are not supported")
         }
@@ -72,6 +81,35 @@ extension Parser {
         var columns: [Identifier] = []
         if alias != nil, let open = accept(.leftParen) { columns = try columnAliases(open) }
         return (table, alias, .select(body), columns)
+    }
+
+    /// The largest VALUES list in FROM.
+    static let maxValuesRows = 1000
+
+    /// `VALUES (a, b), (c, d), …` (VALUES read) as the SELECT it stands for: each row a SELECT of its values,
+    /// appended by UNION ALL; the columns are named col0, col1, … as in DuckDB.
+    mutating func valuesList(_ values: Token) throws(SQLError) -> SelectStatement {
+        var rows: [SelectStatement] = []
+        repeat {
+            guard let open = accept(.leftParen) else { throw syntaxError(expected: "\"(\" and a row of values after VALUES") }
+            var items: [SelectItem] = []
+            repeat {
+                let e = try expression().expr
+                items.append(.expression(e, alias: Identifier("col\(items.count)", range: e.range)))
+            } while try acceptComma()
+            let close = try expectClose(open, list: true)
+            if let first = rows.first, first.items.count != items.count {
+                throw SQLError("each row of VALUES must have as many values as the first (\(first.items.count))", range: open.range.union(close.range))
+            }
+            guard rows.count < Self.maxValuesRows else {
+                throw SQLError("a VALUES list in FROM holds at most \(Self.maxValuesRows) rows; load more into a table", range: open.range)
+            }
+            rows.append(SelectStatement(items: items, range: open.range.union(close.range)))
+        } while try acceptComma()
+        var statement = rows[0]
+        statement.range = values.range.union(rows[rows.count - 1].range)
+        statement.unions = rows.dropFirst().map { UnionArm(all: true, select: $0) }
+        return statement
     }
 
     /// `a, b, …)` after a `(`: names for a subquery's columns.
