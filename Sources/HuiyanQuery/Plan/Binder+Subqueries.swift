@@ -99,7 +99,7 @@ extension Binder {
             let a = l.columns, b = r.columns
             return !a.isEmpty && !b.isEmpty && a.allSatisfy { $0 < right.lowerBound } && b.allSatisfy(right.contains)
         }
-        for term in condition.conjuncts {
+        for term in condition.conjuncts where term != .constant(.bool(true), type: .boolean) {
             let columns = term.columns
             if case .comparison(.equal, let a, let b) = term, key(a, b) || key(b, a) {
                 spec.leftKeys.append(key(a, b) ? a : b)
