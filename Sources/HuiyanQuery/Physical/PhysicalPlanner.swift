@@ -91,7 +91,8 @@ struct PhysicalPlanner {
         case .hashJoin(let left, let right, let spec):
             let buildsLeft = spec.kind == .inner && (left.estimatedRows ?? Int.max) < (right.estimatedRows ?? Int.max)
             return HashJoinOperator(left: try physicalOperator(for: left), right: try physicalOperator(for: right), spec: spec,
-                                    buildsLeft: buildsLeft, buildLayout: layout(buildsLeft ? left : right), environment: environment)
+                                    buildsLeft: buildsLeft, buildLayout: layout(buildsLeft ? left : right),
+                                    probeLayout: layout(buildsLeft ? right : left), environment: environment)
         case .union(let left, let right, let width):
             let outer = fromColumns
             defer { fromColumns = outer }

@@ -16,7 +16,8 @@ extension Binder {
             throw QueryError("table name \"\(table.qualifier)\" appears twice in FROM; give one of them an alias", at: written.range)
         }
         // Subqueries, and joins without an equality (nested loops), join computed rows.
-        if tables.contains(where: { $0.snapshot == nil }) || from.joins.contains(where: { !Self.hasEquality($0.condition) }) {
+        if tables.contains(where: { $0.snapshot == nil })
+            || from.joins.contains(where: { !Self.hasEquality($0.condition) || $0.kind == .right || $0.kind == .full }) {
             return try bindComputedFrom(from, tables)
         }
         // Rule join_order: for one inner join the larger table is scanned and the smaller read whole and

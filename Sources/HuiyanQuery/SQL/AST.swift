@@ -146,7 +146,7 @@ public struct CommonTableExpression: Sendable, Equatable {
 
 /// `[INNER | LEFT [OUTER]] JOIN t [AS a] ON condition`
 public struct Join: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case inner, left }
+    public enum Kind: Sendable, Equatable { case inner, left, right, full }
     public var kind: Kind
     public var table: Identifier
     public var alias: Identifier?

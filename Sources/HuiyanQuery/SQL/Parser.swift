@@ -427,11 +427,11 @@ public struct Parser {
                 kind = .left
             } else {
                 switch current.kind {
-                case .keyword(.right):
-                    throw SQLError("RIGHT JOIN is not supported; swap the two tables and use LEFT JOIN",
-                                   range: current.range)
-                case .keyword(.full):
-                    throw SQLError("FULL JOIN is not supported", range: current.range)
+                case .keyword(.right), .keyword(.full):
+                    let isFull = advance().kind == .keyword(.full)
+                    _ = accept(.outer)
+                    _ = try expect(.join, expected: "JOIN after \(isFull ? "FULL" : "RIGHT")")
+                    kind = isFull ? .full : .right
                 case .keyword(.natural):
                     throw SQLError("NATURAL JOIN is not supported; use JOIN … ON", range: current.range)
                 case .keyword(.outer):

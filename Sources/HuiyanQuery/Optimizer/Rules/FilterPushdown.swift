@@ -47,7 +47,7 @@ enum FilterPushdown {
                         spec.leftKeys.append(sa == 0 ? a : b)
                         spec.rightKeys.append(sa == 0 ? b : a)
                         keyed = true
-                    } else if !columns.isEmpty && columns.allSatisfy({ $0 < spec.rightColumns.lowerBound }) {
+                    } else if (spec.kind == .inner || spec.kind == .left) && !columns.isEmpty && columns.allSatisfy({ $0 < spec.rightColumns.lowerBound }) {
                         toLeft.append(term)
                     } else if spec.kind == .inner && !columns.isEmpty && columns.allSatisfy(spec.rightColumns.contains) {
                         toRight.append(term)
