@@ -55,6 +55,8 @@ struct Binder {
     var insideWindow = false
     /// The windows of the WINDOW clause, by lower-cased name.
     var namedWindows: [String: WindowSpec] = [:]
+    /// USING columns by lower-cased name: the tables on either side (qualifiers) and the join's kind.
+    var usingColumns: [String: (left: String, right: String, kind: Join.Kind)] = [:]
     /// Whether a `grouping()` was bound, and the grouping sets (positions in the group keys) when GROUP BY
     /// has several (`Binder+GroupingSets`).
     var usesGrouping = false
@@ -112,6 +114,14 @@ struct Binder {
                 let tables = try qualifier.map { [try scopeTable($0)] } ?? scope
                 for table in tables {
                     for (i, name) in table.columnNames.enumerated() {
+                        // A USING column once: where its left table has it, as it reads unqualified.
+                        if qualifier == nil, let u = usingColumns[name.lowercased()] {
+                            if table.qualifier == u.right { continue }
+                            if table.qualifier == u.left, let merged = usingColumn(name) {
+                                items.append((merged, name, nil))
+                                continue
+                            }
+                        }
                         items.append((boundColumn(table, i), name, nil))
                     }
                 }

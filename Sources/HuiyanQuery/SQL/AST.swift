@@ -156,6 +156,8 @@ public struct Join: Sendable, Equatable {
     public var subquery: Subquery?
     /// `alias (a, b, …)`: names for the first columns.
     public var columnAliases: [Identifier] = []
+    /// `USING (column, …)`: the condition is the binder's (equal columns of the same name); `condition` is TRUE.
+    public var using: [Identifier] = []
 
     public init(kind: Kind, table: Identifier, alias: Identifier?, condition: Expression, range: SourceRange,
                 subquery: Subquery? = nil) {

@@ -450,9 +450,16 @@ public struct Parser {
                 reference.joins.append(join)
                 continue
             }
-            if isKeyword(.using) {
-                throw SQLError("JOIN … USING is not supported; write the condition with ON, as in ON a.id = b.id",
-                               range: current.range)
+            if accept(.using) != nil {
+                guard let open = accept(.leftParen) else { throw syntaxError(expected: "\"(\" and column names after USING") }
+                let columns = try columnAliases(open)
+                let range = SourceRange(start.range.start, previousEnd)
+                var join = Join(kind: kind, table: item.table, alias: item.alias, condition: .literal(.bool(true), range: range),
+                                range: range, subquery: item.subquery)
+                join.columnAliases = item.columnAliases
+                join.using = columns
+                reference.joins.append(join)
+                continue
             }
             _ = try expect(.on, expected: "ON and a join condition")
             let condition = try expression()

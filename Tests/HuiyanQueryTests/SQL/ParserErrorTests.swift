@@ -109,8 +109,7 @@ final class ParserErrorTests: SQLParserTestCase {
         assertError("SELECT * FROM a FULL OUTER b ON a.x = b.x", "syntax error at or near \"b\": expected JOIN after FULL", r(27, 28))
         assertError("SELECT * FROM a NATURAL JOIN b", "NATURAL JOIN is not supported; use JOIN … ON", r(16, 23))
         assertError("SELECT * FROM a CROSS b", "syntax error at or near \"b\": expected JOIN after CROSS", r(22, 23))
-        assertError("SELECT * FROM a JOIN b USING (x)",
-                    "JOIN … USING is not supported; write the condition with ON, as in ON a.id = b.id", r(23, 28))
+        assertError("SELECT * FROM a JOIN b USING x", "syntax error at or near \"x\": expected \"(\" and column names after USING", r(29, 30))
         assertError("DESCRIBE (SELECT 1)",
                     "syntax error at or near \"(\": expected a table name (subqueries are not supported)", r(9, 10))
         assertError("SELECT * FROM t WHERE a = SELECT b FROM u",
