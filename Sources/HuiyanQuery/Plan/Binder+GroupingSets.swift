@@ -21,6 +21,12 @@ extension Binder {
         return .function(ScalarFunction(Self.groupingFunction), try call.arguments.map { try bind($0) }, type: .int64)
     }
 
+    /// Whether an expression holds a `grouping()` placeholder.
+    static func containsGrouping(_ e: BoundExpression) -> Bool {
+        if case .function(let f, _, _) = e, f.id == groupingFunction { return true }
+        return e.children.contains(where: containsGrouping)
+    }
+
     /// The value of a `grouping()` over the groups: 0 without grouping sets, else by the set number (group key
     /// `groupKeys.count`).
     func groupingValue(_ arguments: [BoundExpression], groupKeys: [BoundExpression], at range: SourceRange) throws -> BoundExpression {

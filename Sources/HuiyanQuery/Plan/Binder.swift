@@ -155,7 +155,7 @@ struct Binder {
             groupKeys.append(try bind(g))
         }
         if select.groupByAll {
-            for item in items where !containsAggregate(item.0) && !containsWindow(item.0) && !groupKeys.contains(item.0) {
+            for item in items where !containsAggregate(item.0) && !containsWindow(item.0) && !Self.containsGrouping(item.0) && !groupKeys.contains(item.0) {
                 groupKeys.append(item.0)
             }
         }
