@@ -203,6 +203,8 @@ struct Binder {
             orderKeys.append((try bind(o.expression), o))
         }
         windowsAllowed = false
+        clause = "DISTINCT ON"
+        let distinctOnBound = try select.distinctOn.map { try bind($0) }
         if let qualify = select.qualify, windowFunctions.isEmpty {
             throw QueryError("QUALIFY needs a window function in the select list or in QUALIFY", at: qualify.range)
         }
@@ -237,9 +239,27 @@ struct Binder {
                 try function.mapExpressions { overSets(try rewriteOverGroups($0, groupKeys: groupKeys, at: range)) }
             }
         }
+        // DISTINCT ON: the first row of each value of its expressions, by ORDER BY's order (a row_number
+        // over them equal to 1).
+        var distinctOnWindow: Int?
+        if !distinctOnBound.isEmpty {
+            let keys = isAggregate ? try distinctOnBound.map { overSets(try rewriteOverGroups($0, groupKeys: groupKeys, at: select.range)) } : distinctOnBound
+            let order = zip(orderExpressions, orderKeys).map { e, key in
+                SortKey(expression: e, descending: key.1.descending, nullsFirst: key.1.nullsFirst ?? key.1.descending)
+            }
+            if let windowed = zip(order, orderKeys).first(where: { containsWindow($0.0.expression) }) {
+                throw QueryError("with DISTINCT ON, ORDER BY cannot read a window function", at: windowed.1.1.expression.range)
+            }
+            windowFunctions.append(WindowFunctionSpec(kind: .rowNumber, arguments: [], partition: keys, order: order, frame: .standard(ordered: !order.isEmpty),
+                                                      type: .int64, text: "row_number() for DISTINCT ON"))
+            distinctOnWindow = windowFunctions.count - 1
+        }
         if !windowFunctions.isEmpty { plan = .window(plan, windowFunctions) }
         if let qualifyBound, let qualify = select.qualify {
             plan = .filter(plan, isAggregate ? overSets(try rewriteOverGroups(qualifyBound, groupKeys: groupKeys, at: qualify.range)) : qualifyBound)
+        }
+        if let k = distinctOnWindow {
+            plan = .filter(plan, .comparison(.equal, .window(k, type: .int64), .constant(.int(1), type: .int64)))
         }
         if select.distinct {
             for (key, item) in zip(orderExpressions, select.orderBy) where !outputs.contains(key) {

@@ -47,6 +47,8 @@ public struct SelectStatement: Sendable, Equatable {
     /// whole union's (written after its last SELECT).
     public var unions: [UnionArm] = []
     public var distinct: Bool
+    /// `DISTINCT ON (expression, …)`: the first row (in ORDER BY's order) of each value of the expressions.
+    public var distinctOn: [Expression] = []
     public var items: [SelectItem]
     /// nil for a SELECT without FROM (`SELECT 1 + 1`).
     public var from: TableReference?

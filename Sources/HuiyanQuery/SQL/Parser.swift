@@ -314,7 +314,14 @@ public struct Parser {
         var statement = SelectStatement(items: [], range: selectToken.range)
         if accept(.distinct) != nil {
             statement.distinct = true
-            if isKeyword(.on) { throw SQLError("DISTINCT ON is not supported", range: current.range) }
+            if accept(.on) != nil {
+                statement.distinct = false
+                let open = try expect(.leftParen, expected: "\"(\" after DISTINCT ON")
+                repeat {
+                    statement.distinctOn.append(try expression().expr)
+                } while try acceptComma()
+                _ = try expectClose(open, list: true)
+            }
         } else {
             _ = accept(.all)
         }

@@ -115,7 +115,7 @@ final class ParserErrorTests: SQLParserTestCase {
         assertError("SELECT * FROM t WHERE a = SELECT b FROM u",
                     "syntax error at or near \"SELECT\": expected an expression (a subquery is written in parentheses: (SELECT …))", r(26, 32))
         assertError("SELECT sum(a) OVER (ORDER BY a ROWS 1 PRECEDING EXCLUDE TIES) FROM t", "EXCLUDE in a window frame is not supported", r(48, 55))
-        assertError("SELECT DISTINCT ON (a) a FROM t", "DISTINCT ON is not supported", r(16, 18))
+        assertError("SELECT DISTINCT ON a FROM t", "syntax error at or near \"a\": expected \"(\" after DISTINCT ON", r(19, 20))
         assertError("SELECT a FROM s.t", "syntax error at or near \".\": qualified table names (schema.table) are not supported",
                     r(15, 16))
         assertError("SELECT a IS TRUE",
