@@ -36,7 +36,7 @@ extension Binder {
 
     /// The equality of a correlated EXISTS: its subquery's side, the query's side, and the other conditions
     /// of its WHERE. Nil when the subquery reads only its own tables.
-    private func correlatedEquality(_ select: SelectStatement) throws -> (inner: Expression, outer: Expression, rest: Expression?, range: SourceRange)? {
+    func correlatedEquality(_ select: SelectStatement) throws -> (inner: Expression, outer: Expression, rest: Expression?, range: SourceRange)? {
         guard let from = select.from, let condition = select.whereClause, select.unions.isEmpty else { return nil }
         var own = Binder(database: database, offsetSeconds: offsetSeconds, sql: sql, optimizer: optimizer)
         own.commonTables = commonTables
@@ -63,7 +63,7 @@ extension Binder {
             _ = try b.bind(term)
         }
         guard pairs.count == 1, rest.allSatisfy({ binds($0, in: own) }), select.groupBy.isEmpty, select.having == nil else {
-            throw QueryError("a correlated subquery is supported in EXISTS with one equality between a column of its own and one of the query around it, the rest of its WHERE on its own tables (… WHERE t.spot = v.spot AND t.qty > 2)", at: condition.range)
+            throw QueryError("a correlated subquery is supported (in EXISTS, or as a value) with one equality between a column of its own and one of the query around it, the rest of its WHERE on its own tables (… WHERE t.spot = v.spot AND t.qty > 2)", at: condition.range)
         }
         let restCondition = rest.dropFirst().reduce(rest.first) { a, b in a.map { .binary(.and, $0, b, range: $0.range.union(b.range)) } }
         return (pairs[0].inner, pairs[0].outer, restCondition, pairs[0].range)

@@ -55,6 +55,9 @@ struct Binder {
     var insideWindow = false
     /// The windows of the WINDOW clause, by lower-cased name.
     var namedWindows: [String: WindowSpec] = [:]
+    /// Correlated subqueries as values, decorrelated: the subquery's grouped rows and the LEFT join that
+    /// brings them to the query's rows (`Binder+CorrelatedScalar`), placed below WHERE.
+    var pendingJoins: [(LogicalPlan, HashJoinSpec)] = []
     /// USING columns by lower-cased name: the tables on either side (qualifiers) and the join's kind.
     var usingColumns: [String: (left: String, right: String, kind: Join.Kind)] = [:]
     /// Whether a `grouping()` was bound, and the grouping sets (positions in the group keys) when GROUP BY
@@ -214,6 +217,7 @@ struct Binder {
         // With grouping sets, what reads the groups reads the columns of the sets' aggregates appended.
         let bound = self
         let overSets = { (e: BoundExpression) in bound.groupingSets == nil ? e : bound.overGroupingSets(e, keys: groupKeys, aggregates: bound.aggregates) }
+        for (right, spec) in pendingJoins { plan = .hashJoin(plan, right, spec) }
         if let filter = BoundExpression.conjunction(whereTerms + joinResidual) { plan = .filter(plan, filter) }
         var outputs = items.map(\.0)
         var orderExpressions = orderKeys.map(\.0)
