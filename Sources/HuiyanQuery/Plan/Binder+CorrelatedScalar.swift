@@ -5,6 +5,9 @@
 extension Binder {
     mutating func bindCorrelatedScalar(_ select: SelectStatement, _ correlation: (inner: Expression, outer: Expression, rest: Expression?, range: SourceRange),
                                        at range: SourceRange) throws -> BoundExpression {
+        guard ["WHERE", "SELECT", "ORDER BY"].contains(clause) else {
+            throw QueryError("a correlated subquery as a value is supported in WHERE, the select list and ORDER BY, not in \(clause)", at: range)
+        }
         guard select.items.count == 1, case .expression(let item, _) = select.items[0], select.groupBy.isEmpty, !select.groupByAll,
               select.groupingSets == nil, select.having == nil, select.orderBy.isEmpty, select.orderByAll == nil, select.limit == nil,
               select.offset == nil, !select.distinct, select.distinctOn.isEmpty, select.windows.isEmpty, select.qualify == nil else {
