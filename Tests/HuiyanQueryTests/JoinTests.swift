@@ -114,13 +114,24 @@ final class JoinTests: QueryTestCase {
         XCTAssertFalse(rowByRow.map { $0[0] }.joined(separator: "\n").contains("PARTIAL AGGREGATE"), "FILTER: joined row by row")
     }
 
+    func testCommaListsAndCrossJoins() {
+        let sql = "SELECT count(*) FROM visits v, spot_grade g WHERE v.spot = g.spot"
+        let plan = rows("EXPLAIN " + sql).map { $0[0] }.joined(separator: "\n")
+        XCTAssertTrue(plan.contains("HASH JOIN INNER ON v.spot = g.spot"), "the WHERE equality is the key\n\(plan)")
+        XCTAssertEqual(value(sql), value("SELECT count(*) FROM visits v JOIN spot_grade g ON v.spot = g.spot"))
+        let cross = rows("EXPLAIN SELECT count(*) FROM visits v CROSS JOIN spot_grade g").map { $0[0] }.joined(separator: "\n")
+        XCTAssertTrue(cross.contains("NESTED LOOP JOIN INNER"), cross)
+        XCTAssertEqual(value("SELECT count(*) FROM visits v CROSS JOIN spot_grade g"),
+                       String(Int(value("SELECT count(*) FROM visits"))! * Int(value("SELECT count(*) FROM spot_grade"))!))
+    }
+
     func testJoinErrorsPointAtTheQuery() {
         var e = error("SELECT spot FROM visits v JOIN spot_grade g ON v.spot = g.spot")
         XCTAssertTrue(e.message.contains("ambiguous"), e.message)
         XCTAssertEqual(e.at, "spot")
-        e = error("SELECT count(*) FROM visits v JOIN spot_grade g ON v.spend > 0")
+        e = error("SELECT count(*) FROM visits v JOIN spot_grade g ON v.spend > 0 AND v.spot = 'x'")
         XCTAssertTrue(e.message.contains("needs an equality"), e.message)
-        XCTAssertEqual(e.at, "v.spend > 0")
+        XCTAssertEqual(e.at, "v.spend > 0 AND v.spot = 'x'")
         e = error("SELECT count(*) FROM visits v LEFT JOIN spot_grade g ON v.spot = g.spot AND v.spend > g.weight")
         XCTAssertTrue(e.message.contains("LEFT JOIN"), e.message)
         e = error("SELECT count(*) FROM visits JOIN visits ON visits.spot = visits.spot")

@@ -10,6 +10,8 @@ struct Evaluator {
     let columns: [Int: Vector]
     let groupKeys: [Vector]
     let aggregates: [Vector]
+    /// Above a window operator: the window functions' results (`.window(i)`).
+    var windows: [Vector] = []
 
     init(offsetSeconds: Int, columns: [Int: Vector] = [:], groupKeys: [Vector] = [], aggregates: [Vector] = []) {
         self.offsetSeconds = offsetSeconds
@@ -118,6 +120,8 @@ struct Evaluator {
             return groupKeys[i]
         case .aggregate(let i, _):
             return aggregates[i]
+        case .window(let i, _):
+            return windows[i]
         case .constant(let v, let type):
             if case .interval(let months, _) = v, months != 0 {
                 throw QueryError("an INTERVAL of months has no fixed length: add it to or subtract it from a TIMESTAMP or DATE")

@@ -9,22 +9,36 @@ struct DataChunk {
     /// Rows of FROM's tables between computed operators (a subquery's, a hash join's): the combined column
     /// index each column stands for (`.column(columnIndexes[i])` is column `i`). nil: column `i` is `.column(i)`.
     var columnIndexes: [Int]?
+    /// Set on a window operator's output: its last `windowCount` columns are the window functions' results
+    /// (`.window(i)`); the columns before them are its input's, as the fields above say.
+    var windowCount = 0
 
-    init(columns: [Vector], count: Int, groupKeyCount: Int? = nil, columnIndexes: [Int]? = nil) {
+    init(columns: [Vector], count: Int, groupKeyCount: Int? = nil, columnIndexes: [Int]? = nil, windowCount: Int = 0) {
         self.columns = columns
         self.count = count
         self.groupKeyCount = groupKeyCount
         self.columnIndexes = columnIndexes
+        self.windowCount = windowCount
+    }
+
+    /// A chunk of other rows with the same columns: what the fields say of them is kept.
+    func withColumns(_ columns: [Vector], count: Int) -> DataChunk {
+        DataChunk(columns: columns, count: count, groupKeyCount: groupKeyCount, columnIndexes: columnIndexes, windowCount: windowCount)
     }
 
     /// An evaluator of expressions over this chunk's columns.
     func evaluator(offsetSeconds: Int) -> Evaluator {
+        let own = windowCount == 0 ? columns : Array(columns.dropLast(windowCount))
+        var evaluator: Evaluator
         if let k = groupKeyCount {
-            return Evaluator(offsetSeconds: offsetSeconds, groupKeys: Array(columns[..<k]), aggregates: Array(columns[k...]))
+            evaluator = Evaluator(offsetSeconds: offsetSeconds, groupKeys: Array(own[..<k]), aggregates: Array(own[k...]))
+        } else {
+            var byIndex: [Int: Vector] = [:]
+            for (i, v) in own.enumerated() { byIndex[columnIndexes?[i] ?? i] = v }
+            evaluator = Evaluator(offsetSeconds: offsetSeconds, columns: byIndex)
         }
-        var byIndex: [Int: Vector] = [:]
-        for (i, v) in columns.enumerated() { byIndex[columnIndexes?[i] ?? i] = v }
-        return Evaluator(offsetSeconds: offsetSeconds, columns: byIndex)
+        if windowCount > 0 { evaluator.windows = Array(columns.suffix(windowCount)) }
+        return evaluator
     }
 
     /// Bytes the chunk's own values take (string pools are shared, not counted).
@@ -36,8 +50,7 @@ struct DataChunk {
     /// The chunk of the rows `rows` (in that order).
     func gathered(_ rows: [Int32]) -> DataChunk {
         let target = Batch(count: rows.count, selection: nil)
-        return DataChunk(columns: columns.map { $0.gathered(rows, target) }, count: rows.count, groupKeyCount: groupKeyCount,
-                         columnIndexes: columnIndexes)
+        return withColumns(columns.map { $0.gathered(rows, target) }, count: rows.count)
     }
 
     /// The given rows as a chunk of their own: strings copied into new pools of those rows' strings alone,
@@ -45,8 +58,8 @@ struct DataChunk {
     func compacted(_ rows: [Int32]) -> DataChunk {
         let positions = rows.map { (chunk: Int32(0), row: $0) }
         let target = Batch(count: rows.count, selection: nil)
-        return DataChunk(columns: columns.map { $0.type == .string ? Vector.concatenated([$0], positions, copyingStrings: true) : $0.gathered(rows, target) },
-                         count: rows.count, groupKeyCount: groupKeyCount, columnIndexes: columnIndexes)
+        return withColumns(columns.map { $0.type == .string ? Vector.concatenated([$0], positions, copyingStrings: true) : $0.gathered(rows, target) },
+                           count: rows.count)
     }
 
     /// The rows of the chunk as values, the first `width` columns.

@@ -76,6 +76,10 @@ struct PhysicalPlanner {
             return TopNOperator(input: try physicalOperator(for: input), keys: keys, limit: limit, offset: offset, environment: environment)
         case .limit(let input, let limit, let offset):
             return LimitOperator(input: try physicalOperator(for: input), limit: limit, offset: offset, environment: environment)
+        case .window(let input, let functions):
+            let window = WindowOperator(input: try physicalOperator(for: input), functions: functions, environment: environment)
+            window.names = aggregateNames(input)
+            return window
         case .aggregate(let input, let keys, let aggregates):
             return HashAggregateOperator(input: try physicalOperator(for: input), keys: keys, aggregates: aggregates, environment: environment)
         case .derived(let inner, let table):
@@ -87,7 +91,8 @@ struct PhysicalPlanner {
         case .hashJoin(let left, let right, let spec):
             let buildsLeft = spec.kind == .inner && (left.estimatedRows ?? Int.max) < (right.estimatedRows ?? Int.max)
             return HashJoinOperator(left: try physicalOperator(for: left), right: try physicalOperator(for: right), spec: spec,
-                                    buildsLeft: buildsLeft, buildLayout: layout(buildsLeft ? left : right), environment: environment)
+                                    buildsLeft: buildsLeft, buildLayout: layout(buildsLeft ? left : right),
+                                    probeLayout: layout(buildsLeft ? right : left), environment: environment)
         case .union(let left, let right, let width):
             let outer = fromColumns
             defer { fromColumns = outer }
@@ -152,6 +157,10 @@ struct PhysicalPlanner {
     private func aggregateNames(_ plan: LogicalPlan) -> AggregateNames? {
         switch plan {
         case .filter(let x, _): return aggregateNames(x)
+        case .window(let x, let functions):
+            var names = aggregateNames(x) ?? AggregateNames(keys: [], aggregates: [])
+            names.windows = functions.map(\.text)
+            return names
         case .aggregate(_, let keys, let aggregates):
             return AggregateNames(keys: keys.map { $0.text(offsetSeconds: environment.offsetSeconds) }, aggregates: aggregates.map(\.text))
         default: return nil
@@ -246,6 +255,7 @@ extension LogicalPlan {
         case .derived: return "subquery"
         case .hashJoin: return "hash join"
         case .union: return "union"
+        case .window: return "window"
         }
     }
 
@@ -281,6 +291,9 @@ extension LogicalPlan {
                 visit(x, aboveProjection: aboveProjection)
             case .project(let x, let expressions):
                 expressions.forEach(collect)
+                visit(x, aboveProjection: false)
+            case .window(let x, let functions):
+                functions.flatMap(\.expressions).forEach(collect)
                 visit(x, aboveProjection: false)
             case .filter(let x, let p):
                 if !aboveProjection { collect(p) }

@@ -27,7 +27,7 @@ final class SortOperator: StreamingOperator {
         var shape = DataChunk(columns: [], count: 0)
         try input.stream(in: context) { chunk in
             guard chunk.count > 0 else { return }
-            shape = DataChunk(columns: [], count: 0, groupKeyCount: chunk.groupKeyCount, columnIndexes: chunk.columnIndexes)
+            shape = chunk.withColumns([], count: 0)
             pending.append(chunk)
             pendingBytes += chunk.approximateBytes
             if let runBytes, pendingBytes > runBytes, let area = context.spillArea {
@@ -115,7 +115,7 @@ final class SortOperator: StreamingOperator {
         let columns = (0..<width).map { k in
             Vector.concatenated(chunks.map { $0.columns[k] }, positions)
         }
-        return DataChunk(columns: columns, count: positions.count, groupKeyCount: chunks[0].groupKeyCount, columnIndexes: chunks[0].columnIndexes)
+        return chunks[0].withColumns(columns, count: positions.count)
     }
 }
 

@@ -4,6 +4,7 @@
 extension Binder {
     /// `(SELECT …)` as a value: one column, at most one row; no row is NULL.
     mutating func bindScalarSubquery(_ select: SelectStatement, at range: SourceRange) throws -> BoundExpression {
+        if let correlation = try correlatedEquality(select) { return try bindCorrelatedScalar(select, correlation, at: range) }
         let (query, rows) = try runOneColumn(select, at: range, what: "a subquery used as a value")
         guard rows.count <= 1 else {
             throw QueryError("a subquery used as a value returned \(rows.count) rows; it may return one at most", at: range)

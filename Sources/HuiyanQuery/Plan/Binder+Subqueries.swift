@@ -66,7 +66,7 @@ extension Binder {
         var plan = relation(tables[0])
         for (i, join) in from.joins.enumerated() {
             let table = tables[i + 1]
-            if table.snapshot != nil && plan.isScanChain {
+            if table.snapshot != nil && plan.isScanChain && Self.hasEquality(join.condition) && (join.kind == .inner || join.kind == .left) {
                 plan = try joinStored(plan, join, table)
             } else {
                 plan = try joinComputed(plan, join, table)
@@ -93,28 +93,36 @@ extension Binder {
         let condition = try bind(join.condition)
         try requireBoolean(condition, join.condition.range, "ON")
         let right = table.base..<(table.base + table.columnNames.count)
-        var spec = HashJoinSpec(kind: join.kind == .inner ? .inner : .left, leftKeys: [], rightKeys: [], condition: nil, rightColumns: right)
+        let kind: JoinPlan.Kind
+        switch join.kind {
+        case .inner: kind = .inner
+        case .left: kind = .left
+        case .right: kind = .right
+        case .full: kind = .full
+        }
+        var spec = HashJoinSpec(kind: kind, leftKeys: [], rightKeys: [], condition: nil, rightColumns: right)
         var rightTerms: [BoundExpression] = [], pairTerms: [BoundExpression] = []
         func key(_ l: BoundExpression, _ r: BoundExpression) -> Bool {
             let a = l.columns, b = r.columns
             return !a.isEmpty && !b.isEmpty && a.allSatisfy { $0 < right.lowerBound } && b.allSatisfy(right.contains)
         }
-        for term in condition.conjuncts {
+        for term in condition.conjuncts where term != .constant(.bool(true), type: .boolean) {
             let columns = term.columns
             if case .comparison(.equal, let a, let b) = term, key(a, b) || key(b, a) {
                 spec.leftKeys.append(key(a, b) ? a : b)
                 spec.rightKeys.append(key(a, b) ? b : a)
-            } else if !columns.isEmpty && columns.allSatisfy(right.contains) {
+            } else if !columns.isEmpty && columns.allSatisfy(right.contains) && (kind == .inner || kind == .left) {
+                // The joined side's rows that fail it match nothing (RIGHT and FULL keep them: decided per pair).
                 rightTerms.append(term)
             } else if columns.allSatisfy({ $0 < right.upperBound }) {
                 pairTerms.append(term)
             } else if spec.kind == .inner {
                 joinResidual.append(term)
             } else {
-                throw QueryError("LEFT JOIN … ON may not read tables joined after it", at: join.condition.range)
+                throw QueryError("\(kind.rawValue) JOIN … ON may not read tables joined after it", at: join.condition.range)
             }
         }
-        guard !spec.leftKeys.isEmpty else { throw missingEquality(table.qualifier, join) }
+        // Without keys every pair of rows is tried (a nested loop), the condition deciding.
         spec.condition = .conjunction(pairTerms)
         var rightPlan = relation(table)
         if let filter = BoundExpression.conjunction(rightTerms) { rightPlan = .filter(rightPlan, filter) }

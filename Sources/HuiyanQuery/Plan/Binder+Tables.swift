@@ -6,7 +6,8 @@ extension Binder {
     /// Puts FROM's tables in scope and returns the scan with its joins. ON becomes join keys, conditions on
     /// the joined table alone (filtering it before it is hashed), and (LEFT JOIN) conditions on the tables
     /// before it deciding which rows may match; an inner join's other ON conditions go to `joinResidual`.
-    mutating func bindFrom(_ from: TableReference) throws -> LogicalPlan {
+    mutating func bindFrom(_ written: TableReference) throws -> LogicalPlan {
+        var from = written
         var tables = [try scopeEntry(from.table, alias: from.alias, subquery: from.subquery, columnAliases: from.columnAliases)]
         for join in from.joins {
             tables.append(try scopeEntry(join.table, alias: join.alias, subquery: join.subquery, columnAliases: join.columnAliases))
@@ -15,7 +16,12 @@ extension Binder {
             let written = i == 0 ? from.table : (from.joins[i - 1].alias ?? from.joins[i - 1].table)
             throw QueryError("table name \"\(table.qualifier)\" appears twice in FROM; give one of them an alias", at: written.range)
         }
-        if tables.contains(where: { $0.snapshot == nil }) { return try bindComputedFrom(from, tables) }
+        try bindUsing(&from, tables)
+        // Subqueries, and joins without an equality (nested loops), join computed rows.
+        if tables.contains(where: { $0.snapshot == nil })
+            || from.joins.contains(where: { !Self.hasEquality($0.condition) || $0.kind == .right || $0.kind == .full }) {
+            return try bindComputedFrom(from, tables)
+        }
         // Rule join_order: for one inner join the larger table is scanned and the smaller read whole and
         // hashed (without it the first table written is scanned).
         var order = Array(tables.indices)
@@ -66,6 +72,52 @@ extension Binder {
         spec.buildFilter = .conjunction(buildTerms)
         spec.probeFilter = .conjunction(probeTerms)
         return .join(plan, spec)
+    }
+
+    /// `JOIN t USING (c, …)` as `ON left.c = t.c AND …`, `left` the first table before `t` with a column `c`;
+    /// each name is remembered (`usingColumns`) so that it reads unqualified as the joined column, and
+    /// `SELECT *` shows it once.
+    mutating func bindUsing(_ from: inout TableReference, _ tables: [ScopeTable]) throws {
+        for (j, join) in from.joins.enumerated() where !join.using.isEmpty {
+            let right = tables[j + 1]
+            var terms: [Expression] = []
+            for column in join.using {
+                guard right.index(of: column.name) != nil else {
+                    throw QueryError("column \"\(column.name)\" of USING is not in \"\(right.qualifier)\"", at: column.range)
+                }
+                guard let left = tables[...j].first(where: { $0.index(of: column.name) != nil }) else {
+                    throw QueryError("column \"\(column.name)\" of USING is not in the tables before \"\(right.qualifier)\"", at: column.range)
+                }
+                let side = { (table: ScopeTable) in Expression.column(qualifier: Identifier(table.qualifier, range: column.range), name: column) }
+                terms.append(.binary(.equal, side(left), side(right), range: column.range))
+                let key = column.name.lowercased()
+                if usingColumns[key] == nil { usingColumns[key] = (left.qualifier, right.qualifier, join.kind) }
+            }
+            from.joins[j].condition = terms.dropFirst().reduce(terms[0]) { .binary(.and, $0, $1, range: $0.range.union($1.range)) }
+        }
+    }
+
+    /// An unqualified name of a USING column: the left table's column (the right's for RIGHT JOIN, the
+    /// first that is not NULL for FULL JOIN). Nil when the name is not one.
+    func usingColumn(_ name: String) -> BoundExpression? {
+        guard let u = usingColumns[name.lowercased()], let l = scope.first(where: { $0.qualifier == u.left }),
+              let r = scope.first(where: { $0.qualifier == u.right }), let li = l.index(of: name), let ri = r.index(of: name) else { return nil }
+        let a = boundColumn(l, li), b = boundColumn(r, ri)
+        switch u.kind {
+        case .inner, .left: return a
+        case .right: return b
+        case .full:
+            guard a.type == b.type else { return a }
+            return .caseWhen([BoundCaseBranch(condition: .isNull(a, negated: false), result: b)], otherwise: a, type: a.type)
+        }
+    }
+
+    /// Whether a join condition has an equality among its terms (a hash join's key, if it pairs the sides).
+    static func hasEquality(_ condition: Expression) -> Bool {
+        conjuncts(condition).contains { term in
+            if case .binary(.equal, _, _, _) = term { return true }
+            return false
+        }
     }
 
     /// A join without an equality between the joined table and the tables before it.
@@ -129,10 +181,12 @@ extension Binder {
         let candidates = try qualifier.map { [try scopeTable($0)] } ?? scope
         let matches = candidates.compactMap { table in table.index(of: name.name).map { (table, $0) } }
         if matches.count > 1 {
+            if qualifier == nil, let merged = usingColumn(name.name) { return merged }
             let tables = matches.map { "\"\($0.0.qualifier)\"" }.joined(separator: " and ")
             throw QueryError("column \"\(name.name)\" is ambiguous: it is in \(tables); qualify it, e.g. \(matches[0].0.qualifier).\(name.name)", at: name.range)
         }
         guard let (table, index) = matches.first else {
+            if qualifier == nil, let aliased = selectAliases[name.name.lowercased()] { return aliased }
             if let current { return current }
             var message = candidates.count == 1
                 ? "column \"\(name.name)\" does not exist in table \"\(candidates[0].snapshot?.schema.name ?? candidates[0].name)\""

@@ -6,7 +6,7 @@ extension Binder {
         var first = select
         first.with = []
         first.unions = []
-        (first.orderBy, first.limit, first.offset) = ([], nil, nil)
+        (first.orderBy, first.orderByAll, first.limit, first.offset) = ([], nil, nil, nil)
         var queries = [try bindSubquery(first, columnAliases: [], at: first.range)]
         for arm in select.unions { queries.append(try bindSubquery(arm.select, columnAliases: [], at: arm.select.range)) }
         let arms = [first] + select.unions.map(\.select)
@@ -27,13 +27,24 @@ extension Binder {
                 try convert(.column(i, name: query.columnNames[i], type: query.columnTypes[i]), to: types[i], at: arm.range)
             })
         }
-        var plan = plans[0]
-        for (arm, armPlan) in zip(select.unions, plans.dropFirst()) {
-            plan = .union(plan, armPlan, width: width)
-            if !arm.all { plan = .distinct(plan) }
-        }
         let names = queries[0].columnNames
+        let columns = types.indices.map { BoundExpression.column($0, name: names[$0], type: types[$0]) }
+        // INTERSECT binds tighter than UNION and EXCEPT, which apply left to right.
+        var terms: [(arm: UnionArm?, plan: LogicalPlan)] = [(nil, plans[0])]
+        for (arm, armPlan) in zip(select.unions, plans.dropFirst()) {
+            if arm.operation == .intersect {
+                terms[terms.count - 1].plan = Self.combine(terms[terms.count - 1].plan, armPlan, arm, columns)
+            } else {
+                terms.append((arm, armPlan))
+            }
+        }
+        var plan = terms[0].plan
+        for term in terms.dropFirst() { plan = Self.combine(plan, term.plan, term.arm!, columns) }
         var keys: [SortKey] = []
+        if let all = select.orderByAll {
+            keys = types.indices.map { SortKey(expression: .column($0, name: names[$0], type: types[$0]),
+                                               descending: all.descending, nullsFirst: all.nullsFirst ?? all.descending) }
+        }
         for item in select.orderBy {
             let position: Int
             if case .literal(.integer(let n), let range) = item.expression {
@@ -55,5 +66,45 @@ extension Binder {
         let offset = try select.offset.map { try constantInteger($0, "OFFSET") } ?? 0
         if limit != nil || offset > 0 { plan = .limit(plan, limit: limit, offset: offset) }
         return BoundQuery(plan: plan, columnNames: names, columnTypes: types)
+    }
+
+    /// Two SELECTs' rows (of the columns `columns`) by a set operation. INTERSECT and EXCEPT append the
+    /// rows tagged by side, then group them by every column (NULLs equal): without ALL, a group is kept
+    /// where each side (INTERSECT) or the left side only (EXCEPT) has rows; with ALL, the left side's rows
+    /// are numbered within their group (`row_number()` over the group, left rows first) and the first
+    /// min(left, right) (INTERSECT ALL) or those after the right side's count (EXCEPT ALL) are kept.
+    static func combine(_ left: LogicalPlan, _ right: LogicalPlan, _ arm: UnionArm, _ columns: [BoundExpression]) -> LogicalPlan {
+        let width = columns.count
+        if arm.operation == .union {
+            let union = LogicalPlan.union(left, right, width: width)
+            return arm.all ? union : .distinct(union)
+        }
+        let tag = BoundExpression.column(width, name: "side", type: .int64)
+        func tagged(_ plan: LogicalPlan, _ side: Int64) -> LogicalPlan {
+            .project(plan, columns + [.constant(.int(side), type: .int64)])
+        }
+        let rows = LogicalPlan.union(tagged(left, 0), tagged(right, 1), width: width + 1)
+        let zero = BoundExpression.constant(.int(0), type: .int64)
+        func side(_ s: Int64) -> BoundExpression { .comparison(.equal, tag, .constant(.int(s), type: .int64)) }
+        if !arm.all {
+            let counts = [0, 1].map { s in
+                AggregateSpec(kind: .countStar, argument: nil, filter: side(Int64(s)), type: .int64, text: "count(*) FILTER (WHERE side = \(s))")
+            }
+            let rightRows = BoundExpression.aggregate(1, type: .int64)
+            let keep = BoundExpression.and([.comparison(.greater, .aggregate(0, type: .int64), zero),
+                                            .comparison(arm.operation == .intersect ? .greater : .equal, rightRows, zero)])
+            let groups = LogicalPlan.aggregate(rows, keys: columns, aggregates: counts)
+            return .project(.filter(groups, keep), columns.indices.map { .groupKey($0, type: columns[$0].type) })
+        }
+        let order = [SortKey(expression: tag, descending: false, nullsFirst: false)]
+        let whole = WindowFrameSpec(unit: .rows, start: .unboundedPreceding, end: .unboundedFollowing)
+        let number = WindowFunctionSpec(kind: .rowNumber, arguments: [], partition: columns, order: order, frame: whole,
+                                        type: .int64, text: "row_number() OVER (PARTITION BY every column ORDER BY side)")
+        var rightCount = WindowFunctionSpec(kind: .aggregate(.countStar), arguments: [], partition: columns, order: order, frame: whole,
+                                            type: .int64, text: "count(*) FILTER (WHERE side = 1) OVER (PARTITION BY every column)")
+        rightCount.filter = side(1)
+        let n = BoundExpression.window(0, type: .int64), r = BoundExpression.window(1, type: .int64)
+        let keep = BoundExpression.and([side(0), .comparison(arm.operation == .intersect ? .lessOrEqual : .greater, n, r)])
+        return .project(.filter(.window(rows, [number, rightCount]), keep), columns)
     }
 }

@@ -47,7 +47,26 @@ struct Binder {
     // Aggregates found while binding the current clause, and whether aggregates are allowed there.
     private var aggregates: [AggregateSpec] = []
     var aggregatesAllowed = false
-    private var insideAggregate = false
+    /// The window functions found so far (`Binder+Window`), the range of each call, and whether the
+    /// current clause may hold them (the select list, QUALIFY and ORDER BY).
+    var windowFunctions: [WindowFunctionSpec] = []
+    var windowCallRanges: [SourceRange] = []
+    var windowsAllowed = false
+    var insideWindow = false
+    /// The windows of the WINDOW clause, by lower-cased name.
+    var namedWindows: [String: WindowSpec] = [:]
+    /// Correlated subqueries as values, decorrelated: the subquery's grouped rows and the LEFT join that
+    /// brings them to the query's rows (`Binder+CorrelatedScalar`), placed below WHERE.
+    var pendingJoins: [(LogicalPlan, HashJoinSpec)] = []
+    /// USING columns by lower-cased name: the tables on either side (qualifiers) and the join's kind.
+    var usingColumns: [String: (left: String, right: String, kind: Join.Kind)] = [:]
+    /// Whether a `grouping()` was bound, and the grouping sets (positions in the group keys) when GROUP BY
+    /// has several (`Binder+GroupingSets`).
+    var usesGrouping = false
+    var groupingSets: [[Int]]?
+    /// Select items by output name, which QUALIFY may read as columns (when no table column has the name).
+    var selectAliases: [String: BoundExpression] = [:]
+    var insideAggregate = false
     var clause = "SELECT"
 
     init(database: Database, offsetSeconds: Int, sql: String, optimizer: OptimizerSettings = .allOn) {
@@ -70,6 +89,7 @@ struct Binder {
     mutating func bind(_ select: SelectStatement) throws -> BoundQuery {
         try bindCommonTables(select.with)
         if !select.unions.isEmpty { return try bindUnion(select) }
+        try bindNamedWindows(select.windows)
         var plan = LogicalPlan.singleRow
         var whereTerms: [BoundExpression] = []
         if let from = select.from {
@@ -88,6 +108,7 @@ struct Binder {
         // The select list, expanding stars.
         clause = "SELECT"
         aggregatesAllowed = true
+        windowsAllowed = true
         var items: [(BoundExpression, String, Expression?)] = []
         for item in select.items {
             switch item {
@@ -96,6 +117,14 @@ struct Binder {
                 let tables = try qualifier.map { [try scopeTable($0)] } ?? scope
                 for table in tables {
                     for (i, name) in table.columnNames.enumerated() {
+                        // A USING column once: where its left table has it, as it reads unqualified.
+                        if qualifier == nil, let u = usingColumns[name.lowercased()] {
+                            if table.qualifier == u.right { continue }
+                            if table.qualifier == u.left, let merged = usingColumn(name) {
+                                items.append((merged, name, nil))
+                                continue
+                            }
+                        }
                         items.append((boundColumn(table, i), name, nil))
                     }
                 }
@@ -108,6 +137,7 @@ struct Binder {
         // GROUP BY: positions, select aliases, or expressions.
         clause = "GROUP BY"
         aggregatesAllowed = false
+        windowsAllowed = false
         var groupKeys: [BoundExpression] = []
         for g in select.groupBy {
             if case .literal(.integer(let n), let range) = g {
@@ -127,6 +157,17 @@ struct Binder {
             }
             groupKeys.append(try bind(g))
         }
+        if select.groupByAll {
+            for item in items where !containsAggregate(item.0) && !containsWindow(item.0) && !Self.containsGrouping(item.0) && !groupKeys.contains(item.0) {
+                groupKeys.append(item.0)
+            }
+        }
+        if let written = select.groupingSets {
+            let writtenKeys = groupKeys
+            groupKeys = []
+            for key in writtenKeys where !groupKeys.contains(key) { groupKeys.append(key) }
+            groupingSets = Self.groupingSets(written, writtenKeys: writtenKeys, keys: groupKeys)
+        }
 
         // HAVING.
         clause = "HAVING"
@@ -134,9 +175,20 @@ struct Binder {
         let havingBound = try select.having.map { try bind($0) }
         if let havingBound, let having = select.having { try requireBoolean(havingBound, having.range, "HAVING") }
 
+        // QUALIFY: over the rows with their window functions; it may read the select list's names.
+        let qualifyBound = try select.qualify.map { try bindQualify($0, items: items) }
+        windowsAllowed = true
+
         // ORDER BY: output names, positions, or expressions.
         clause = "ORDER BY"
         var orderKeys: [(BoundExpression, OrderItem)] = []
+        if let all = select.orderByAll {
+            for (i, item) in items.enumerated() {
+                var key = all
+                key.expression = .literal(.integer(Int64(i + 1)), range: all.expression.range)
+                orderKeys.append((item.0, key))
+            }
+        }
         for o in select.orderBy {
             if case .literal(.integer(let n), let range) = o.expression {
                 guard n >= 1 && Int(n) <= items.count else {
@@ -153,8 +205,19 @@ struct Binder {
             }
             orderKeys.append((try bind(o.expression), o))
         }
+        windowsAllowed = false
+        clause = "DISTINCT ON"
+        let distinctOnBound = try select.distinctOn.map { try bind($0) }
+        if let qualify = select.qualify, windowFunctions.isEmpty {
+            throw QueryError("QUALIFY needs a window function in the select list or in QUALIFY", at: qualify.range)
+        }
 
-        let isAggregate = !aggregates.isEmpty || !select.groupBy.isEmpty || select.having != nil
+        let isAggregate = !aggregates.isEmpty || !select.groupBy.isEmpty || select.having != nil || select.groupByAll
+        if usesGrouping && !isAggregate { throw QueryError("grouping() needs GROUP BY", at: select.range) }
+        // With grouping sets, what reads the groups reads the columns of the sets' aggregates appended.
+        let bound = self
+        let overSets = { (e: BoundExpression) in bound.groupingSets == nil ? e : bound.overGroupingSets(e, keys: groupKeys, aggregates: bound.aggregates) }
+        for (right, spec) in pendingJoins { plan = .hashJoin(plan, right, spec) }
         if let filter = BoundExpression.conjunction(whereTerms + joinResidual) { plan = .filter(plan, filter) }
         var outputs = items.map(\.0)
         var orderExpressions = orderKeys.map(\.0)
@@ -166,10 +229,41 @@ struct Binder {
             orderExpressions = try orderKeys.map { key, item in
                 try rewriteOverGroups(key, groupKeys: groupKeys, at: item.expression.range)
             }
-            plan = .aggregate(plan, keys: groupKeys, aggregates: aggregates)
-            if let havingBound, let having = select.having {
-                plan = .filter(plan, try rewriteOverGroups(havingBound, groupKeys: groupKeys, at: having.range))
+            if let sets = groupingSets {
+                plan = groupingSetsPlan(plan, keys: groupKeys, sets: sets, aggregates: aggregates)
+                outputs = outputs.map(overSets)
+                orderExpressions = orderExpressions.map(overSets)
+            } else {
+                plan = .aggregate(plan, keys: groupKeys, aggregates: aggregates)
             }
+            if let havingBound, let having = select.having {
+                plan = .filter(plan, overSets(try rewriteOverGroups(havingBound, groupKeys: groupKeys, at: having.range)))
+            }
+            windowFunctions = try zip(windowFunctions, windowCallRanges).map { function, range in
+                try function.mapExpressions { overSets(try rewriteOverGroups($0, groupKeys: groupKeys, at: range)) }
+            }
+        }
+        // DISTINCT ON: the first row of each value of its expressions, by ORDER BY's order (a row_number
+        // over them equal to 1).
+        var distinctOnWindow: Int?
+        if !distinctOnBound.isEmpty {
+            let keys = isAggregate ? try distinctOnBound.map { overSets(try rewriteOverGroups($0, groupKeys: groupKeys, at: select.range)) } : distinctOnBound
+            let order = zip(orderExpressions, orderKeys).map { e, key in
+                SortKey(expression: e, descending: key.1.descending, nullsFirst: key.1.nullsFirst ?? key.1.descending)
+            }
+            if let windowed = zip(order, orderKeys).first(where: { containsWindow($0.0.expression) }) {
+                throw QueryError("with DISTINCT ON, ORDER BY cannot read a window function", at: windowed.1.1.expression.range)
+            }
+            windowFunctions.append(WindowFunctionSpec(kind: .rowNumber, arguments: [], partition: keys, order: order, frame: .standard(ordered: !order.isEmpty),
+                                                      type: .int64, text: "row_number() for DISTINCT ON"))
+            distinctOnWindow = windowFunctions.count - 1
+        }
+        if !windowFunctions.isEmpty { plan = .window(plan, windowFunctions) }
+        if let qualifyBound, let qualify = select.qualify {
+            plan = .filter(plan, isAggregate ? overSets(try rewriteOverGroups(qualifyBound, groupKeys: groupKeys, at: qualify.range)) : qualifyBound)
+        }
+        if let k = distinctOnWindow {
+            plan = .filter(plan, .comparison(.equal, .window(k, type: .int64), .constant(.int(1), type: .int64)))
         }
         if select.distinct {
             for (key, item) in zip(orderExpressions, select.orderBy) where !outputs.contains(key) {
@@ -224,11 +318,19 @@ struct Binder {
         return e.children.contains(where: containsAggregate)
     }
 
+    private func containsWindow(_ e: BoundExpression) -> Bool {
+        if case .window = e { return true }
+        return e.children.contains(where: containsWindow)
+    }
+
     /// Replaces group-key subexpressions by `.groupKey(i)`; any table column left outside an aggregate is an error.
-    private func rewriteOverGroups(_ e: BoundExpression, groupKeys: [BoundExpression], at range: SourceRange) throws -> BoundExpression {
+    func rewriteOverGroups(_ e: BoundExpression, groupKeys: [BoundExpression], at range: SourceRange) throws -> BoundExpression {
         try e.rewritten { x in
             if !x.isConstant, let i = groupKeys.firstIndex(of: x) {
                 return .groupKey(i, type: x.type)
+            }
+            if case .function(let f, let arguments, _) = x, f.id == Self.groupingFunction {
+                return try groupingValue(arguments, groupKeys: groupKeys, at: range)
             }
             switch x {
             case .column(_, let name, _):
@@ -335,6 +437,12 @@ struct Binder {
 
         case .isNull(let x, let negated, _):
             return .isNull(try bind(x), negated: negated)
+
+        case .isDistinctFrom(let x, let y, let negated, let range):
+            return try bindDistinctFrom(x, y, negated: negated, at: range)
+
+        case .exists(let query, let negated, let range):
+            return try bindExists(query.statement, negated: negated, at: range)
 
         case .caseWhen(let operand, let branches, let elseResult, let range):
             var bound: [(BoundExpression, BoundExpression)] = []
@@ -549,7 +657,7 @@ struct Binder {
         }
     }
 
-    private mutating func bindComparison(_ op: ComparisonOperator, _ left: Expression, _ right: Expression, _ range: SourceRange) throws -> BoundExpression {
+    mutating func bindComparison(_ op: ComparisonOperator, _ left: Expression, _ right: Expression, _ range: SourceRange) throws -> BoundExpression {
         var a = try bind(left), b = try bind(right)
         // A string constant compared with a timestamp or date is read as one.
         if case .constant(.string(let s), _) = b, a.type == .timestamp || a.type == .date {
@@ -628,59 +736,23 @@ struct Binder {
 
     private mutating func bindFunction(_ call: FunctionCall) throws -> BoundExpression {
         let name = call.name.name.lowercased()
-        if var kind = aggregateKind(name, call) {
+        if let window = call.window { return try bindWindowFunction(call, window) }
+        if (name == "grouping" || name == "grouping_id") && !call.name.quoted { return try bindGrouping(call) }
+        if WindowFunctionKind.named(name) != nil {
+            throw QueryError("\(name) is a window function: it needs OVER (…)", at: call.range)
+        }
+        if let kind = aggregateKind(name, call) {
             guard aggregatesAllowed else {
                 throw QueryError("aggregate functions are not allowed in \(clause)", at: call.range)
             }
             guard !insideAggregate else { throw QueryError("aggregate functions cannot be nested", at: call.range) }
-            if call.distinct && kind != .countDistinct {
-                throw QueryError("DISTINCT is supported in count(DISTINCT …) only", at: call.range)
-            }
             insideAggregate = true
             defer { insideAggregate = false }
-            var argument: BoundExpression?
-            if kind != .countStar {
-                guard call.arguments.count == 1 else {
-                    throw QueryError("\(name) takes one argument", at: call.range)
-                }
-                argument = try bind(call.arguments[0])
-            }
-            if kind == .avg, let a = argument, case .decimal = a.type { argument = .cast(a, to: .float64) }
-            var filter = try call.filter.map { f -> BoundExpression in
-                let b = try bind(f)
-                try requireBoolean(b, f.range, "FILTER")
-                return b
-            }
-            // Shorthands of the aggregates above: count_if(c) is count(*) FILTER (WHERE c); bool_and and
-            // bool_or are min and max of booleans; any_value is min (one of the values, the same every time).
-            if ["count_if", "bool_and", "bool_or"].contains(name), let a = argument {
-                try requireBoolean(a, call.arguments[0].range, name)
-            }
-            if name == "count_if", let a = argument {
-                kind = .countStar
-                filter = filter.map { .and([$0, a]) } ?? a
-                argument = nil
-            }
-            let type: SQLType
-            switch kind {
-            case .countStar, .count, .countDistinct, .approxCountDistinct: type = .int64
-            case .sum:
-                guard let t = argument?.type, t.isNumeric || t == .null else {
-                    throw QueryError("sum needs a number, not \(argument!.type)", at: call.arguments[0].range)
-                }
-                type = t == .null ? .int64 : t
-            case .avg:
-                guard let t = argument?.type, t.isNumeric || t == .null else {
-                    throw QueryError("avg needs a number, not \(argument!.type)", at: call.arguments[0].range)
-                }
-                type = .float64
-            case .min, .max: type = argument!.type
-            }
+            let spec = try bindAggregateCall(call, kind: kind)
             // The same aggregate written twice is computed once.
-            let spec = AggregateSpec(kind: kind, argument: argument, filter: filter, type: type, text: text(call.range))
-            if let same = aggregates.firstIndex(where: { $0.computesSame(as: spec) }) { return .aggregate(same, type: type) }
+            if let same = aggregates.firstIndex(where: { $0.computesSame(as: spec) }) { return .aggregate(same, type: spec.type) }
             aggregates.append(spec)
-            return .aggregate(aggregates.count - 1, type: type)
+            return .aggregate(aggregates.count - 1, type: spec.type)
         }
         guard call.filter == nil, !call.distinct, !call.star else {
             throw QueryError("\(name) is not an aggregate function", at: call.range)
@@ -694,7 +766,56 @@ struct Binder {
         return try definition.bind(FunctionBinding(name: name, id: definition.names[0], arguments: args, call: call, binder: self))
     }
 
-    private func aggregateKind(_ name: String, _ call: FunctionCall) -> AggregateKind? {
+
+    /// An aggregate call's argument, FILTER and result type (an aggregate, or an aggregate over a window).
+    mutating func bindAggregateCall(_ call: FunctionCall, kind: AggregateKind) throws -> AggregateSpec {
+        let name = call.name.name.lowercased()
+        var kind = kind
+        if call.distinct && kind != .countDistinct {
+            throw QueryError("DISTINCT is supported in count(DISTINCT …) only", at: call.range)
+        }
+        var argument: BoundExpression?
+        if kind != .countStar {
+            guard call.arguments.count == 1 else {
+                throw QueryError("\(name) takes one argument", at: call.range)
+            }
+            argument = try bind(call.arguments[0])
+        }
+        if kind == .avg, let a = argument, case .decimal = a.type { argument = .cast(a, to: .float64) }
+        var filter = try call.filter.map { f -> BoundExpression in
+            let b = try bind(f)
+            try requireBoolean(b, f.range, "FILTER")
+            return b
+        }
+        // Shorthands of the aggregates above: count_if(c) is count(*) FILTER (WHERE c); bool_and and
+        // bool_or are min and max of booleans; any_value is min (one of the values, the same every time).
+        if ["count_if", "bool_and", "bool_or"].contains(name), let a = argument {
+            try requireBoolean(a, call.arguments[0].range, name)
+        }
+        if name == "count_if", let a = argument {
+            kind = .countStar
+            filter = filter.map { .and([$0, a]) } ?? a
+            argument = nil
+        }
+        let type: SQLType
+        switch kind {
+        case .countStar, .count, .countDistinct, .approxCountDistinct: type = .int64
+        case .sum:
+            guard let t = argument?.type, t.isNumeric || t == .null else {
+                throw QueryError("sum needs a number, not \(argument!.type)", at: call.arguments[0].range)
+            }
+            type = t == .null ? .int64 : t
+        case .avg:
+            guard let t = argument?.type, t.isNumeric || t == .null else {
+                throw QueryError("avg needs a number, not \(argument!.type)", at: call.arguments[0].range)
+            }
+            type = .float64
+        case .min, .max: type = argument!.type
+        }
+        return AggregateSpec(kind: kind, argument: argument, filter: filter, type: type, text: text(call.range))
+    }
+
+    func aggregateKind(_ name: String, _ call: FunctionCall) -> AggregateKind? {
         switch name {
         case "count":
             if call.star || call.arguments.isEmpty { return .countStar }

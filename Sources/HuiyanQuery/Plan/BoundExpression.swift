@@ -24,11 +24,14 @@ indirect enum BoundExpression: Hashable, CustomStringConvertible {
     case groupKey(Int, type: SQLType)
     /// After aggregation: aggregate `i`'s result.
     case aggregate(Int, type: SQLType)
+    /// Above a window operator: window function `i`'s result.
+    case window(Int, type: SQLType)
 
     var type: SQLType {
         switch self {
         case .column(_, _, let type), .constant(_, let type), .negate(_, let type), .arithmetic(_, _, _, let type),
-             .caseWhen(_, _, let type), .function(_, _, let type), .groupKey(_, let type), .aggregate(_, let type):
+             .caseWhen(_, _, let type), .function(_, _, let type), .groupKey(_, let type), .aggregate(_, let type),
+             .window(_, let type):
             return type
         case .cast(_, let type): return type
         case .comparison, .and, .or, .not, .isNull, .inList, .like: return .boolean
@@ -45,7 +48,7 @@ indirect enum BoundExpression: Hashable, CustomStringConvertible {
     /// The operands of this node.
     var children: [BoundExpression] {
         switch self {
-        case .column, .constant, .groupKey, .aggregate: return []
+        case .column, .constant, .groupKey, .aggregate, .window: return []
         case .negate(let x, _), .not(let x), .isNull(let x, _), .inList(let x, _, _), .like(let x, _, _), .cast(let x, _): return [x]
         case .arithmetic(_, let a, let b, _), .comparison(_, let a, let b), .concat(let a, let b): return [a, b]
         case .and(let list), .or(let list), .function(_, let list, _): return list
@@ -82,7 +85,7 @@ indirect enum BoundExpression: Hashable, CustomStringConvertible {
     /// The same node with each operand passed through `map`.
     func mappingOperands(_ r: (BoundExpression) throws -> BoundExpression) rethrows -> BoundExpression {
         switch self {
-        case .column, .constant, .groupKey, .aggregate: return self
+        case .column, .constant, .groupKey, .aggregate, .window: return self
         case .negate(let x, let t): return .negate(try r(x), type: t)
         case .arithmetic(let op, let a, let b, let t): return .arithmetic(op, try r(a), try r(b), type: t)
         case .comparison(let op, let a, let b): return .comparison(op, try r(a), try r(b))
@@ -134,6 +137,7 @@ indirect enum BoundExpression: Hashable, CustomStringConvertible {
         case .concat(let a, let b): return "(\(t(a)) || \(t(b)))"
         case .groupKey(let i, _): return names.map { $0.keys[i] } ?? "#group\(i)"
         case .aggregate(let i, _): return names.map { $0.aggregates[i] } ?? "#agg\(i)"
+        case .window(let i, _): return names.flatMap { i < $0.windows.count ? $0.windows[i] : nil } ?? "#window\(i)"
         }
     }
 }
@@ -142,6 +146,8 @@ indirect enum BoundExpression: Hashable, CustomStringConvertible {
 struct AggregateNames {
     var keys: [String]
     var aggregates: [String]
+    /// The window functions of a window operator below.
+    var windows: [String] = []
 }
 
 /// One `WHEN condition THEN result` of a CASE.

@@ -3,7 +3,8 @@ import HuiyanStorage
 /// A table joined to the scanned one by equalities: its rows are read whole, filtered and hashed on the
 /// join key before the scan; every scanned batch then probes it (a hash join with the small side built).
 final class JoinPlan {
-    enum Kind: String { case inner = "INNER", left = "LEFT" }
+    /// Stored tables joined into a scan are INNER or LEFT; computed rows (`HashJoinSpec`) also RIGHT and FULL.
+    enum Kind: String { case inner = "INNER", left = "LEFT", right = "RIGHT", full = "FULL" }
 
     let kind: Kind
     let snapshot: TableSnapshot

@@ -42,13 +42,15 @@ indirect enum LogicalPlan {
     /// The left input's rows, then the right's (UNION ALL): each a SELECT of its own whose first `width`
     /// outputs are the union's columns `0 ..< width`.
     case union(LogicalPlan, LogicalPlan, width: Int)
+    /// The input's rows with the window functions' results after its columns (`.window(i)` above it).
+    case window(LogicalPlan, [WindowFunctionSpec])
 
     /// The operator's inputs.
     var inputs: [LogicalPlan] {
         switch self {
         case .scan, .singleRow: return []
         case .filter(let x, _), .join(let x, _), .aggregate(let x, _, _), .project(let x, _), .distinct(let x),
-             .sort(let x, _), .topN(let x, _, _, _), .limit(let x, _, _), .derived(let x, _):
+             .sort(let x, _), .topN(let x, _, _, _), .limit(let x, _, _), .derived(let x, _), .window(let x, _):
             return [x]
         case .hashJoin(let l, let r, _), .union(let l, let r, _): return [l, r]
         }
@@ -69,6 +71,7 @@ indirect enum LogicalPlan {
         case .derived(_, let d): return .derived(inputs[0], d)
         case .hashJoin(_, _, let j): return .hashJoin(inputs[0], inputs[1], j)
         case .union(_, _, let width): return .union(inputs[0], inputs[1], width: width)
+        case .window(_, let functions): return .window(inputs[0], functions)
         }
     }
 
@@ -116,6 +119,7 @@ indirect enum LogicalPlan {
                     return a
                 })
             case .project(let x, let e): return .project(x, try e.map(map))
+            case .window(let x, let functions): return .window(x, try functions.map { try $0.mapExpressions(map) })
             case .sort(let x, let keys): return .sort(x, try keys.map { try $0.mapExpression(map) })
             case .topN(let x, let keys, let l, let o): return .topN(x, try keys.map { try $0.mapExpression(map) }, limit: l, offset: o)
             }

@@ -47,15 +47,28 @@ public struct SelectStatement: Sendable, Equatable {
     /// whole union's (written after its last SELECT).
     public var unions: [UnionArm] = []
     public var distinct: Bool
+    /// `DISTINCT ON (expression, …)`: the first row (in ORDER BY's order) of each value of the expressions.
+    public var distinctOn: [Expression] = []
     public var items: [SelectItem]
     /// nil for a SELECT without FROM (`SELECT 1 + 1`).
     public var from: TableReference?
     public var whereClause: Expression?
+    /// The keys as written (with ROLLUP, CUBE or GROUPING SETS, every key of every set, repeats included).
     public var groupBy: [Expression]
+    /// `GROUP BY ROLLUP | CUBE | GROUPING SETS …`: each grouping set as positions in `groupBy` (nil: one set, all).
+    public var groupingSets: [[Int]]?
+    /// `GROUP BY ALL`: the select items without aggregates are the keys.
+    public var groupByAll = false
     public var having: Expression?
     public var orderBy: [OrderItem]
+    /// `ORDER BY ALL [ASC | DESC] [NULLS …]`: every select item in order; the item's expression is the word ALL.
+    public var orderByAll: OrderItem?
     public var limit: Expression?
     public var offset: Expression?
+    /// `WINDOW name AS (…), …`: windows the OVER clauses may name.
+    public var windows: [NamedWindow] = []
+    /// `QUALIFY condition`: a filter over the rows with their window functions computed.
+    public var qualify: Expression?
     public var range: SourceRange
 
     public init(distinct: Bool = false, items: [SelectItem], from: TableReference? = nil, whereClause: Expression? = nil,
@@ -102,14 +115,18 @@ public indirect enum Subquery: Sendable, Equatable {
     }
 }
 
-/// `UNION [ALL] SELECT …`: a SELECT whose rows are added to those before it (without repeats unless ALL).
+/// `UNION | INTERSECT | EXCEPT [ALL] SELECT …`: a SELECT whose rows are added to those before it, kept where
+/// they are also in it, or taken away from them (without repeats unless ALL). INTERSECT binds tighter.
 public struct UnionArm: Sendable, Equatable {
+    public enum Operation: Sendable, Equatable { case union, intersect, except }
     public var all: Bool
     public var select: SelectStatement
+    public var operation: Operation
 
-    public init(all: Bool, select: SelectStatement) {
+    public init(all: Bool, select: SelectStatement, operation: Operation = .union) {
         self.all = all
         self.select = select
+        self.operation = operation
     }
 }
 
@@ -131,7 +148,7 @@ public struct CommonTableExpression: Sendable, Equatable {
 
 /// `[INNER | LEFT [OUTER]] JOIN t [AS a] ON condition`
 public struct Join: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case inner, left }
+    public enum Kind: Sendable, Equatable { case inner, left, right, full }
     public var kind: Kind
     public var table: Identifier
     public var alias: Identifier?
@@ -141,6 +158,8 @@ public struct Join: Sendable, Equatable {
     public var subquery: Subquery?
     /// `alias (a, b, …)`: names for the first columns.
     public var columnAliases: [Identifier] = []
+    /// `USING (column, …)`: the condition is the binder's (equal columns of the same name); `condition` is TRUE.
+    public var using: [Identifier] = []
 
     public init(kind: Kind, table: Identifier, alias: Identifier?, condition: Expression, range: SourceRange,
                 subquery: Subquery? = nil) {
@@ -201,6 +220,10 @@ public indirect enum Expression: Sendable, Equatable {
     case inList(Expression, [Expression], negated: Bool, range: SourceRange)
     /// `x IS [NOT] NULL`
     case isNull(Expression, negated: Bool, range: SourceRange)
+    /// `x IS [NOT] DISTINCT FROM y`: `<>` (`=`) with NULL a value like any other; never NULL.
+    case isDistinctFrom(Expression, Expression, negated: Bool, range: SourceRange)
+    /// `[NOT] EXISTS (SELECT …)`
+    case exists(Subquery, negated: Bool, range: SourceRange)
     /// `CASE [operand] WHEN … THEN … [ELSE …] END`
     case caseWhen(operand: Expression?, branches: [CaseBranch], elseResult: Expression?, range: SourceRange)
     /// `CAST(x AS type)` and `x::type`
@@ -222,6 +245,7 @@ public indirect enum Expression: Sendable, Equatable {
         case .column(let qualifier, let name): return qualifier.map { $0.range.union(name.range) } ?? name.range
         case .literal(_, let range), .unary(_, _, let range), .binary(_, _, _, let range),
              .between(_, _, _, _, let range), .inList(_, _, _, let range), .isNull(_, _, let range),
+             .isDistinctFrom(_, _, _, let range), .exists(_, _, let range),
              .caseWhen(_, _, _, let range), .cast(_, _, let range), .extract(_, _, let range),
              .typedLiteral(_, _, let range), .subquery(_, let range), .inSubquery(_, _, _, let range):
             return range
@@ -275,6 +299,8 @@ public struct FunctionCall: Sendable, Equatable {
     public var distinct: Bool
     /// `FILTER (WHERE condition)`
     public var filter: Expression?
+    /// `OVER (…)` or `OVER name`: the call is a window function.
+    public var window: WindowSpec?
     public var range: SourceRange
 
     public init(name: Identifier, arguments: [Expression], star: Bool = false, distinct: Bool = false,
@@ -285,6 +311,55 @@ public struct FunctionCall: Sendable, Equatable {
         self.distinct = distinct
         self.filter = filter
         self.range = range
+    }
+}
+
+/// `OVER ([name] [PARTITION BY …] [ORDER BY …] [frame])`, or `OVER name` (only `name` set).
+public struct WindowSpec: Sendable, Equatable {
+    /// A window of the WINDOW clause this one starts from.
+    public var name: Identifier?
+    public var partitionBy: [Expression]
+    public var orderBy: [OrderItem]
+    public var frame: WindowFrame?
+    public var range: SourceRange
+
+    public init(name: Identifier? = nil, partitionBy: [Expression] = [], orderBy: [OrderItem] = [], frame: WindowFrame? = nil,
+                range: SourceRange) {
+        self.name = name
+        self.partitionBy = partitionBy
+        self.orderBy = orderBy
+        self.frame = frame
+        self.range = range
+    }
+}
+
+/// `ROWS | RANGE | GROUPS BETWEEN start AND end` (or `ROWS start`: the end is the current row).
+public struct WindowFrame: Sendable, Equatable {
+    public enum Unit: String, Sendable, Equatable { case rows = "ROWS", range = "RANGE", groups = "GROUPS" }
+    public enum Bound: Sendable, Equatable {
+        case unboundedPreceding, preceding(Expression), currentRow, following(Expression), unboundedFollowing
+    }
+    public var unit: Unit
+    public var start: Bound
+    public var end: Bound
+    public var range: SourceRange
+
+    public init(unit: Unit, start: Bound, end: Bound, range: SourceRange) {
+        self.unit = unit
+        self.start = start
+        self.end = end
+        self.range = range
+    }
+}
+
+/// `name AS (…)` of a WINDOW clause.
+public struct NamedWindow: Sendable, Equatable {
+    public var name: Identifier
+    public var spec: WindowSpec
+
+    public init(name: Identifier, spec: WindowSpec) {
+        self.name = name
+        self.spec = spec
     }
 }
 

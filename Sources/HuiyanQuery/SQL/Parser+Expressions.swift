@@ -220,6 +220,13 @@ extension Parser {
     private mutating func isNull(_ left: Node) throws(SQLError) -> Node {
         let opToken = advance()
         let negated = accept(.not) != nil
+        if accept(.distinct) != nil {
+            _ = try expect(.from, expected: "FROM after IS \(negated ? "NOT " : "")DISTINCT")
+            let right = try binary(Precedence.concat)
+            let range = left.range.union(right.range)
+            return try node(.isDistinctFrom(left.expr, right.expr, negated: negated, range: range), range,
+                            height: Swift.max(left.height, right.height) + 1, at: opToken)
+        }
         guard let null = accept(.null) else { throw isWithoutNull(negated: negated) }
         let range = left.range.union(null.range)
         return try node(.isNull(left.expr, negated: negated, range: range), range, height: left.height + 1, at: opToken)
@@ -279,7 +286,7 @@ extension Parser {
     // MARK: Primaries
 
     private enum PrimaryKind {
-        case literal, parenthesized, column, call, caseWhen, cast, extract, typedLiteral, interval, invalid
+        case literal, parenthesized, column, call, caseWhen, cast, extract, typedLiteral, interval, exists, invalid
     }
 
     private func primaryKind() -> PrimaryKind {
@@ -293,6 +300,8 @@ extension Parser {
             return followedByParenthesis ? .call : .column
         case .keyword(.case):
             return .caseWhen
+        case .keyword(.exists) where followedByParenthesis && (isKeyword(.select, peek(2)) || isKeyword(.with, peek(2))):
+            return .exists
         case .keyword(.cast) where followedByParenthesis:
             return .cast
         case .keyword(.extract) where followedByParenthesis:
@@ -325,6 +334,11 @@ extension Parser {
         case .extract: return try extractExpression()
         case .typedLiteral: return typedLiteral()
         case .interval: return try intervalLiteral()
+        case .exists:
+            let keyword = advance()
+            let query = try subqueryBody(advance())
+            let range = SourceRange(keyword.range.start, previousEnd)
+            return Node(expr: .exists(.select(query), negated: false, range: range), range: range, height: 1)
         case .invalid: throw notAnExpression()
         }
     }
@@ -441,12 +455,8 @@ extension Parser {
         if isKeyword(.filter) && isSymbol(.leftParen, peek()) {
             height = Swift.max(height, try filterClause(of: &call))
         }
-        if isKeyword(.over) { throw windowFunction() }
+        if isKeyword(.over) { height = Swift.max(height, try overClause(of: &call)) }
         return try node(.function(call), call.range, height: height + 1, at: open)
-    }
-
-    private func windowFunction() -> SQLError {
-        SQLError("window functions (OVER) are not supported", range: current.range)
     }
 
     /// `[DISTINCT | ALL] argument, …`; returns the height of the tallest.

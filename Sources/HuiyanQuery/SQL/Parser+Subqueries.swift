@@ -27,23 +27,22 @@ extension Parser {
         }
         var statement = try select(nested: nested)
         statement.with = ctes
-        while accept(.union) != nil {
+        while let keyword = accept(.union) ?? accept(.intersect) ?? accept(.except) {
+            let operation: UnionArm.Operation = keyword.kind == .keyword(.union) ? .union : keyword.kind == .keyword(.intersect) ? .intersect : .except
+            let word = text.text(keyword.range).uppercased()
             let all = accept(.all) != nil
             if !all { _ = accept(.distinct) }
-            guard isKeyword(.select) else { throw syntaxError(expected: "SELECT after UNION") }
-            // ORDER BY, LIMIT and OFFSET after the last SELECT are the union's; before it, refused.
-            for earlier in [statement] + statement.unions.map(\.select) where !earlier.orderBy.isEmpty || earlier.limit != nil || earlier.offset != nil {
-                throw SQLError("ORDER BY, LIMIT and OFFSET of a UNION come after its last SELECT", range: earlier.range)
+            guard isKeyword(.select) else { throw syntaxError(expected: "SELECT after \(word)") }
+            // ORDER BY, LIMIT and OFFSET after the last SELECT are the whole's; before it, refused.
+            for earlier in [statement] + statement.unions.map(\.select) where !earlier.orderBy.isEmpty || earlier.orderByAll != nil || earlier.limit != nil || earlier.offset != nil {
+                throw SQLError("ORDER BY, LIMIT and OFFSET of \(operation == .union ? "a" : "an") \(word) come after its last SELECT", range: earlier.range)
             }
-            statement.unions.append(UnionArm(all: all, select: try select(nested: nested)))
+            statement.unions.append(UnionArm(all: all, select: try select(nested: nested), operation: operation))
         }
         if var last = statement.unions.last?.select {
-            (statement.orderBy, statement.limit, statement.offset) = (last.orderBy, last.limit, last.offset)
-            (last.orderBy, last.limit, last.offset) = ([], nil, nil)
+            (statement.orderBy, statement.orderByAll, statement.limit, statement.offset) = (last.orderBy, last.orderByAll, last.limit, last.offset)
+            (last.orderBy, last.orderByAll, last.limit, last.offset) = ([], nil, nil, nil)
             statement.unions[statement.unions.count - 1].select = last
-        }
-        if isKeyword(.intersect) || isKeyword(.except) {
-            throw SQLError("\(text.text(current.range).uppercased()) is not supported", range: current.range)
         }
         return statement
     }
@@ -64,6 +63,15 @@ extension Parser {
         guard let open = accept(.leftParen) else {
             return (try tableName(), try optionalAlias(), nil, [])
         }
+        if let values = acceptWord("VALUES") {
+            let body = try valuesList(values)
+            _ = try expectClose(open)
+            let table = Identifier("", range: SourceRange(open.range.start, previousEnd))
+            let alias = try optionalAlias()
+            var columns: [Identifier] = []
+            if alias != nil, let open = accept(.leftParen) { columns = try columnAliases(open) }
+            return (table, alias ?? Identifier("valueslist", range: table.range), .select(body), columns)
+        }
         guard isKeyword(.select) || isKeyword(.with) else {
             throw syntaxError(expected: "SELECT or WITH after \"(\" in FROM", hint: "tables in parentheses are not supported")
         }
@@ -73,6 +81,35 @@ extension Parser {
         var columns: [Identifier] = []
         if alias != nil, let open = accept(.leftParen) { columns = try columnAliases(open) }
         return (table, alias, .select(body), columns)
+    }
+
+    /// The largest VALUES list in FROM.
+    static let maxValuesRows = 1000
+
+    /// `VALUES (a, b), (c, d), …` (VALUES read) as the SELECT it stands for: each row a SELECT of its values,
+    /// appended by UNION ALL; the columns are named col0, col1, … as in DuckDB.
+    mutating func valuesList(_ values: Token) throws(SQLError) -> SelectStatement {
+        var rows: [SelectStatement] = []
+        repeat {
+            guard let open = accept(.leftParen) else { throw syntaxError(expected: "\"(\" and a row of values after VALUES") }
+            var items: [SelectItem] = []
+            repeat {
+                let e = try expression().expr
+                items.append(.expression(e, alias: Identifier("col\(items.count)", range: e.range)))
+            } while try acceptComma()
+            let close = try expectClose(open, list: true)
+            if let first = rows.first, first.items.count != items.count {
+                throw SQLError("each row of VALUES must have as many values as the first (\(first.items.count))", range: open.range.union(close.range))
+            }
+            guard rows.count < Self.maxValuesRows else {
+                throw SQLError("a VALUES list in FROM holds at most \(Self.maxValuesRows) rows; load more into a table", range: open.range)
+            }
+            rows.append(SelectStatement(items: items, range: open.range.union(close.range)))
+        } while try acceptComma()
+        var statement = rows[0]
+        statement.range = values.range.union(rows[rows.count - 1].range)
+        statement.unions = rows.dropFirst().map { UnionArm(all: true, select: $0) }
+        return statement
     }
 
     /// `a, b, …)` after a `(`: names for a subquery's columns.

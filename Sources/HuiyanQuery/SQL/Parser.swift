@@ -166,7 +166,7 @@ public struct Parser {
     mutating func optionalAlias() throws(SQLError) -> Identifier? {
         if accept(.as) != nil { return try name(expected: "a name after AS") }
         switch current.kind {
-        case .identifier(let name):
+        case .identifier(let name) where name.uppercased() != "QUALIFY":
             bareAliasIndex = position
             return Identifier(name, range: advance().range)
         case .quotedIdentifier(let name):
@@ -314,7 +314,14 @@ public struct Parser {
         var statement = SelectStatement(items: [], range: selectToken.range)
         if accept(.distinct) != nil {
             statement.distinct = true
-            if isKeyword(.on) { throw SQLError("DISTINCT ON is not supported", range: current.range) }
+            if accept(.on) != nil {
+                statement.distinct = false
+                let open = try expect(.leftParen, expected: "\"(\" after DISTINCT ON")
+                repeat {
+                    statement.distinctOn.append(try expression().expr)
+                } while try acceptComma()
+                _ = try expectClose(open, list: true)
+            }
         } else {
             _ = accept(.all)
         }
@@ -333,20 +340,30 @@ public struct Parser {
         }
         if accept(.group) != nil {
             _ = try expect(.by, expected: "BY after GROUP")
-            repeat {
-                statement.groupBy.append(try expression().expr)
-            } while try acceptComma()
+            try groupByItems(&statement)
             clause = .groupBy
         }
         if accept(.having) != nil {
             statement.having = try expression().expr
             clause = .having
         }
+        if accept(.window) != nil {
+            statement.windows = try windowClause()
+            clause = .having
+        }
+        if acceptWord("QUALIFY") != nil {
+            statement.qualify = try expression().expr
+            clause = .having
+        }
         if accept(.order) != nil {
             _ = try expect(.by, expected: "BY after ORDER")
-            repeat {
-                statement.orderBy.append(try orderItem())
-            } while try acceptComma()
+            if let all = accept(.all) {
+                statement.orderByAll = try orderDirection(OrderItem(expression: .column(qualifier: nil, name: Identifier("ALL", range: all.range))))
+            } else {
+                repeat {
+                    statement.orderBy.append(try orderItem())
+                } while try acceptComma()
+            }
             clause = .orderBy
         }
         var sawLimit = false
@@ -400,7 +417,13 @@ public struct Parser {
         while true {
             let start = current
             let kind: Join.Kind
-            if accept(.join) != nil {
+            var cross = false
+            if accept(.cross) != nil {
+                _ = try expect(.join, expected: "JOIN after CROSS")
+                (kind, cross) = (.inner, true)
+            } else if accept(.comma) != nil {
+                (kind, cross) = (.inner, true)
+            } else if accept(.join) != nil {
                 kind = .inner
             } else if accept(.inner) != nil {
                 _ = try expect(.join, expected: "JOIN after INNER")
@@ -411,27 +434,39 @@ public struct Parser {
                 kind = .left
             } else {
                 switch current.kind {
-                case .keyword(.right):
-                    throw SQLError("RIGHT JOIN is not supported; swap the two tables and use LEFT JOIN",
-                                   range: current.range)
-                case .keyword(.full):
-                    throw SQLError("FULL JOIN is not supported", range: current.range)
-                case .keyword(.cross), .keyword(.natural):
-                    let word = text.text(current.range).uppercased()
-                    throw SQLError("\(word) JOIN is not supported; use JOIN … ON", range: current.range)
+                case .keyword(.right), .keyword(.full):
+                    let isFull = advance().kind == .keyword(.full)
+                    _ = accept(.outer)
+                    _ = try expect(.join, expected: "JOIN after \(isFull ? "FULL" : "RIGHT")")
+                    kind = isFull ? .full : .right
+                case .keyword(.natural):
+                    throw SQLError("NATURAL JOIN is not supported; use JOIN … ON", range: current.range)
                 case .keyword(.outer):
                     throw syntaxError(expected: "LEFT before OUTER JOIN")
-                case .symbol(.comma):
-                    throw SQLError("syntax error at or near \",\": a list of tables is not supported; use JOIN … ON",
-                                   range: current.range)
                 default:
                     return reference
                 }
             }
             let item = try fromItem()
-            if isKeyword(.using) {
-                throw SQLError("JOIN … USING is not supported; write the condition with ON, as in ON a.id = b.id",
-                               range: current.range)
+            if cross {
+                // Every row with every row: a join whose condition always holds.
+                let range = SourceRange(start.range.start, previousEnd)
+                var join = Join(kind: .inner, table: item.table, alias: item.alias, condition: .literal(.bool(true), range: range),
+                                range: range, subquery: item.subquery)
+                join.columnAliases = item.columnAliases
+                reference.joins.append(join)
+                continue
+            }
+            if accept(.using) != nil {
+                guard let open = accept(.leftParen) else { throw syntaxError(expected: "\"(\" and column names after USING") }
+                let columns = try columnAliases(open)
+                let range = SourceRange(start.range.start, previousEnd)
+                var join = Join(kind: kind, table: item.table, alias: item.alias, condition: .literal(.bool(true), range: range),
+                                range: range, subquery: item.subquery)
+                join.columnAliases = item.columnAliases
+                join.using = columns
+                reference.joins.append(join)
+                continue
             }
             _ = try expect(.on, expected: "ON and a join condition")
             let condition = try expression()
@@ -455,7 +490,12 @@ public struct Parser {
     }
 
     mutating func orderItem() throws(SQLError) -> OrderItem {
-        var item = OrderItem(expression: try expression().expr)
+        try orderDirection(OrderItem(expression: try expression().expr))
+    }
+
+    /// `[ASC | DESC] [NULLS FIRST | NULLS LAST]` after an ORDER BY item.
+    mutating func orderDirection(_ item: OrderItem) throws(SQLError) -> OrderItem {
+        var item = item
         if accept(.asc) == nil, accept(.desc) != nil { item.descending = true }
         if accept(.nulls) != nil {
             if accept(.first) != nil {

@@ -82,8 +82,7 @@ struct SortedRuns {
         func flush() throws {
             guard !positions.isEmpty else { return }
             let gathered = SortOperator.gather(sources, positions)
-            let chunk = DataChunk(columns: gathered.columns, count: gathered.count, groupKeyCount: input.groupKeyCount,
-                                  columnIndexes: input.columnIndexes)
+            let chunk = input.withColumns(gathered.columns, count: gathered.count)
             positions = []
             sources = []
             for i in sourceOfRun.indices { sourceOfRun[i] = -1 }

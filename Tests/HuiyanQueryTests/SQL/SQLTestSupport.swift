@@ -87,6 +87,10 @@ class SQLParserTestCase: XCTestCase {
             return .subquery(.select(bare(query.statement)), range: z)
         case .inSubquery(let x, let query, let negated, _):
             return .inSubquery(bare(x), .select(bare(query.statement)), negated: negated, range: z)
+        case .isDistinctFrom(let a, let b, let negated, _):
+            return .isDistinctFrom(bare(a), bare(b), negated: negated, range: z)
+        case .exists(let query, let negated, _):
+            return .exists(.select(bare(query.statement)), negated: negated, range: z)
         }
     }
 
@@ -122,7 +126,7 @@ class SQLParserTestCase: XCTestCase {
         bared.with = select.with.map {
             CommonTableExpression(name: bare($0.name), columns: $0.columns.map(bare), query: bare($0.query), range: z)
         }
-        bared.unions = select.unions.map { UnionArm(all: $0.all, select: bare($0.select)) }
+        bared.unions = select.unions.map { UnionArm(all: $0.all, select: bare($0.select), operation: $0.operation) }
         return bared
     }
 
@@ -182,6 +186,8 @@ class SQLParserTestCase: XCTestCase {
         case .typedLiteral(let type, let value, _): return "\(type.name) '\(value)'"
         case .subquery: return "(SELECT …)"
         case .inSubquery(let x, _, let negated, _): return "(\(negated ? "NOT IN" : "IN") \(sexp(x)) (SELECT …))"
+        case .isDistinctFrom(let a, let b, let negated, _): return "(\(negated ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM") \(sexp(a)) \(sexp(b)))"
+        case .exists: return "(EXISTS (SELECT …))"
         }
     }
 

@@ -12,7 +12,7 @@ final class SQLLogicTests: XCTestCase {
     /// The files a method below runs; `testEveryFileRuns` keeps the list and the folder in step.
     static let files = ["select", "filters", "aggregates", "grouping", "ordering", "distinct", "expressions",
                         "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys", "text", "calendar", "numbers", "zone", "buckets",
-                        "functions-strings", "functions-regex", "functions-time", "functions-choices", "subqueries", "unions"]
+                        "functions-strings", "functions-regex", "functions-time", "functions-choices", "subqueries", "unions", "windows", "grouping-sets", "exists", "set-operations", "cross-joins", "values", "outer-joins"]
 
     func testSelect() throws { try run("select") }
     func testFilters() throws { try run("filters") }
@@ -42,6 +42,13 @@ final class SQLLogicTests: XCTestCase {
     func testFunctionsChoices() throws { try run("functions-choices") }
     func testSubqueries() throws { try run("subqueries") }
     func testUnions() throws { try run("unions") }
+    func testWindows() throws { try run("windows") }
+    func testGroupingSets() throws { try run("grouping-sets") }
+    func testExists() throws { try run("exists") }
+    func testSetOperations() throws { try run("set-operations") }
+    func testCrossJoins() throws { try run("cross-joins") }
+    func testValues() throws { try run("values") }
+    func testOuterJoins() throws { try run("outer-joins") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {

@@ -3,7 +3,9 @@
 /// prune blocks and segments by it and storage answers it from the packed values); a term on an inner-joined
 /// table alone filters that table's rows before they are hashed. The rest filters after the joins.
 /// Over computed rows: a term on one side of a hash join alone filters that side (for a LEFT join, the left
-/// side only), and a term over a subquery's columns goes into the subquery, below its projection.
+/// side only), an equality between the sides of an inner join becomes one of its keys (a comma list's
+/// WHERE turns its nested loop into a hash join), and a term over a subquery's columns goes into the
+/// subquery, below its projection.
 enum FilterPushdown {
     static func apply(_ plan: LogicalPlan) -> LogicalPlan? {
         var changed = false
@@ -29,11 +31,23 @@ enum FilterPushdown {
                 guard let placed = distribute(predicate.conjuncts, over: input) else { return nil }
                 changed = true
                 return placed
-            case .filter(.hashJoin(let left, let right, let spec), let predicate):
+            case .filter(.hashJoin(let left, let right, var spec), let predicate):
                 var toLeft: [BoundExpression] = [], toRight: [BoundExpression] = [], kept: [BoundExpression] = []
+                var keyed = false
+                func side(_ e: BoundExpression) -> Int? {
+                    let columns = e.columns
+                    if !columns.isEmpty && columns.allSatisfy({ $0 < spec.rightColumns.lowerBound }) { return 0 }
+                    if !columns.isEmpty && columns.allSatisfy(spec.rightColumns.contains) { return 1 }
+                    return nil
+                }
                 for term in predicate.conjuncts {
                     let columns = term.columns
-                    if !columns.isEmpty && columns.allSatisfy({ $0 < spec.rightColumns.lowerBound }) {
+                    // An equality between the sides of an inner join (WHERE a.spot = b.spot over FROM a, b) is a key.
+                    if spec.kind == .inner, case .comparison(.equal, let a, let b) = term, let sa = side(a), let sb = side(b), sa != sb {
+                        spec.leftKeys.append(sa == 0 ? a : b)
+                        spec.rightKeys.append(sa == 0 ? b : a)
+                        keyed = true
+                    } else if (spec.kind == .inner || spec.kind == .left) && !columns.isEmpty && columns.allSatisfy({ $0 < spec.rightColumns.lowerBound }) {
                         toLeft.append(term)
                     } else if spec.kind == .inner && !columns.isEmpty && columns.allSatisfy(spec.rightColumns.contains) {
                         toRight.append(term)
@@ -41,7 +55,7 @@ enum FilterPushdown {
                         kept.append(term)
                     }
                 }
-                guard !toLeft.isEmpty || !toRight.isEmpty else { return nil }
+                guard !toLeft.isEmpty || !toRight.isEmpty || keyed else { return nil }
                 changed = true
                 let join = LogicalPlan.hashJoin(filtered(left, toLeft), filtered(right, toRight), spec)
                 return filtered(join, kept)
