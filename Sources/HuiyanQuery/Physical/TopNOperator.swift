@@ -67,11 +67,24 @@ final class TopNOperator: PhysicalOperator {
         try environment.context.check()
         let order = try RowOrder(keys: keys, chunks: [worst.row, chunk], offsetSeconds: environment.offsetSeconds)
         let first = order.prefixes(ofChunk: 1, count: chunk.count, key: 0)
-        let second = order.prefixes(ofChunk: 1, count: chunk.count, key: order.wordIsWholeValue(key: 0) ? 1 : keys.count)
+        // Most rows are decided by the first key's word; the second key's words (a string's bytes, perhaps)
+        // are read only for the rows whose first word ties with the worst kept row's.
         var rows: [Int32] = []
+        var ties: [Int32] = []
         for r in 0..<chunk.count {
-            let entry = SortOperator.Entry(first: first[r], second: second[r], chunk: 1, row: Int32(r))
-            if entry.precedesByWords(worst.words) ?? (order.compare(1, r, 0, 0) < 0) { rows.append(Int32(r)) }
+            if first[r] < worst.words.first {
+                rows.append(Int32(r))
+            } else if first[r] == worst.words.first {
+                ties.append(Int32(r))
+            }
+        }
+        if !ties.isEmpty {
+            let second = order.prefixes(ofChunk: 1, count: chunk.count, key: order.wordIsWholeValue(key: 0) ? 1 : keys.count, rows: ties)
+            for r in ties {
+                let entry = SortOperator.Entry(first: first[Int(r)], second: second[Int(r)], chunk: 1, row: r)
+                if entry.precedesByWords(worst.words) ?? (order.compare(1, Int(r), 0, 0) < 0) { rows.append(r) }
+            }
+            rows.sort()
         }
         // A few rows kept of a large chunk (a partition's groups) keep their strings, not the chunk's pools.
         return rows.count == chunk.count ? chunk : rows.count * 4 < chunk.count ? chunk.compacted(rows) : chunk.gathered(rows)
