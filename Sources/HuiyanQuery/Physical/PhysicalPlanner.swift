@@ -96,6 +96,8 @@ struct PhysicalPlanner {
                 return try physicalOperator(for: input)
             }
             return UnionOperator(left: inputs[0], right: inputs[1], width: width, environment: environment)
+        case .tableFunction(let function):
+            return TableFunctionOperator(source: function.source, environment: environment)
         case .scan, .singleRow, .join:
             return try rows(plan)
         }
@@ -235,6 +237,7 @@ extension LogicalPlan {
         switch self {
         case .scan: return "scan"
         case .singleRow: return "values"
+        case .tableFunction: return "table function"
         case .filter: return "filter"
         case .join: return "join"
         case .aggregate: return "aggregate"
@@ -299,7 +302,7 @@ extension LogicalPlan {
                 visit(l, aboveProjection: false)
                 visit(r, aboveProjection: false)
             case .scan(let scan): collect(scan.filter)
-            case .singleRow, .derived, .union: break
+            case .singleRow, .tableFunction, .derived, .union: break
             }
         }
         visit(self, aboveProjection: true)
@@ -312,6 +315,7 @@ extension LogicalPlan {
         switch self {
         case .scan(let scan): return scan.snapshot.rowCount
         case .singleRow: return 1
+        case .tableFunction(let function): return function.source.estimatedRows
         case .aggregate(_, let keys, _) where keys.isEmpty: return 1
         // Groups are fewer than rows: a tenth, as a guess (a subquery's GROUP BY is usually a summary).
         case .aggregate(let x, _, _): return x.estimatedRows.map { max(1, $0 / 10) }

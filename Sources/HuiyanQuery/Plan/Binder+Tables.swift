@@ -7,9 +7,11 @@ extension Binder {
     /// the joined table alone (filtering it before it is hashed), and (LEFT JOIN) conditions on the tables
     /// before it deciding which rows may match; an inner join's other ON conditions go to `joinResidual`.
     mutating func bindFrom(_ from: TableReference) throws -> LogicalPlan {
-        var tables = [try scopeEntry(from.table, alias: from.alias, subquery: from.subquery, columnAliases: from.columnAliases)]
+        var tables = [try scopeEntry(from.table, alias: from.alias, subquery: from.subquery, function: from.function,
+                                     columnAliases: from.columnAliases)]
         for join in from.joins {
-            tables.append(try scopeEntry(join.table, alias: join.alias, subquery: join.subquery, columnAliases: join.columnAliases))
+            tables.append(try scopeEntry(join.table, alias: join.alias, subquery: join.subquery, function: join.function,
+                                         columnAliases: join.columnAliases))
         }
         for (i, table) in tables.enumerated() where tables[..<i].contains(where: { $0.qualifier == table.qualifier }) {
             let written = i == 0 ? from.table : (from.joins[i - 1].alias ?? from.joins[i - 1].table)
@@ -80,7 +82,9 @@ extension Binder {
         return (probe, build.mapColumns { $0 - join.columnBase })
     }
 
-    private mutating func scopeEntry(_ table: Identifier, alias: Identifier?, subquery: Subquery?, columnAliases: [Identifier]) throws -> ScopeTable {
+    private mutating func scopeEntry(_ table: Identifier, alias: Identifier?, subquery: Subquery?, function: TableFunctionCall?,
+                                     columnAliases: [Identifier]) throws -> ScopeTable {
+        if let function { return try tableFunctionEntry(function, alias: alias, columnAliases: columnAliases) }
         if let subquery {
             let query = try bindSubquery(subquery.statement, columnAliases: columnAliases, at: alias?.range ?? table.range)
             return derivedEntry(alias?.name ?? "unnamed_subquery", query)

@@ -82,6 +82,8 @@ public struct TableReference: Sendable, Equatable {
     public var joins: [Join]
     /// `(SELECT …)` in place of a table.
     public var subquery: Subquery?
+    /// `read_csv('f.csv')`, `generate_series(…)` or `'f.parquet'` in place of a table.
+    public var function: TableFunctionCall?
     /// `alias (a, b, …)`: names for the first columns.
     public var columnAliases: [Identifier] = []
 
@@ -90,6 +92,20 @@ public struct TableReference: Sendable, Equatable {
         self.alias = alias
         self.joins = joins
         self.subquery = subquery
+    }
+}
+
+/// A table function in FROM: `name(arguments)`, or a file named by a string (`'visits.parquet'`), which is
+/// `read_parquet`, `read_csv` or `read_ndjson` by its extension (`name` is then empty).
+public struct TableFunctionCall: Sendable, Equatable {
+    public var name: Identifier
+    public var arguments: [Expression]
+    public var range: SourceRange
+
+    public init(name: Identifier, arguments: [Expression], range: SourceRange) {
+        self.name = name
+        self.arguments = arguments
+        self.range = range
     }
 }
 
@@ -139,6 +155,8 @@ public struct Join: Sendable, Equatable {
     public var range: SourceRange
     /// `(SELECT …)` in place of a table (`table` is then its range, with an empty name).
     public var subquery: Subquery?
+    /// A table function or a file in place of a table (`table` is then its name, or the file's).
+    public var function: TableFunctionCall?
     /// `alias (a, b, …)`: names for the first columns.
     public var columnAliases: [Identifier] = []
 

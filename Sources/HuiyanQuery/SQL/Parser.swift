@@ -396,6 +396,7 @@ public struct Parser {
     mutating func fromClause() throws(SQLError) -> TableReference {
         let first = try fromItem()
         var reference = TableReference(table: first.table, alias: first.alias, subquery: first.subquery)
+        reference.function = first.function
         reference.columnAliases = first.columnAliases
         while true {
             let start = current
@@ -438,6 +439,7 @@ public struct Parser {
             var join = Join(kind: kind, table: item.table, alias: item.alias, condition: condition.expr,
                             range: SourceRange(start.range.start, condition.range.end), subquery: item.subquery)
             join.columnAliases = item.columnAliases
+            join.function = item.function
             reference.joins.append(join)
         }
     }
