@@ -35,7 +35,7 @@ let package = Package(
         // The Hengyang domain: catalogs (CSV resources a user can read and extend) and the demo-feed generator.
         .target(name: "HuiyanTourism", resources: [.copy("Catalogs")]),
         // Parquet files written (COPY … TO 'x.parquet'): Thrift compact metadata, dictionary pages, LZ4_RAW.
-        .target(name: "HuiyanParquet", dependencies: ["HuiyanStorage"], swiftSettings: hotPathSettings),
+        .target(name: "HuiyanParquet", dependencies: ["HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
         // The query core: SQL parser, binder, vectorized executor. Knows storage and ingest (COPY), not the CLI.
         .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanParquet", "CXXHash", "CRE2"], swiftSettings: hotPathSettings),
         // The command line: subcommands, the REPL (libedit) and rendering of results.

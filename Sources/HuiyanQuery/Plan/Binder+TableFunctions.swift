@@ -128,7 +128,7 @@ extension Binder {
             format = byName
         }
         do {
-            if parquet { return try ParquetFileSource(path: path, explanation: text(call.range)) }
+            if parquet { return try ParquetFileSource(path: path, explanation: text(call.range), zoneOffset: database.settings.utcOffsetSeconds) }
             return try FeedFileSource(path: path, format: format!, function: byExtension ? "read_\(format!.rawValue)" : call.name.name.lowercased(),
                                       zoneOffset: database.settings.utcOffsetSeconds)
         } catch let error as QueryError {

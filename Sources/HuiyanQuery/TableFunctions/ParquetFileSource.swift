@@ -1,14 +1,105 @@
-/// `read_parquet('f.parquet')` (placeholder until the reader lands).
-final class ParquetFileSource: TableSource {
-    let columnNames: [String] = []
-    let columnTypes: [SQLType] = []
-    let explanation: String
-    var estimatedRows: Int? { nil }
+import HuiyanParquet
+import HuiyanStorage
 
-    init(path: String, explanation: String) throws {
+/// `read_parquet('f.parquet')` and `'f.parquet'` in FROM: a Parquet file read through `HuiyanParquet`'s
+/// reader a row group at a time, each row group's columns handed on in chunks. Types: BOOLEAN, BIGINT,
+/// DOUBLE, VARCHAR, DATE, TIMESTAMP (a time without zone is wall-clock time in the database's zone, as a
+/// feed's), DECIMAL(p, s) as DECIMAL(18, s) (scale 0 as BIGINT, scale 1 as DECIMAL(18,2)).
+final class ParquetFileSource: TableSource {
+    let columnNames: [String]
+    let columnTypes: [SQLType]
+    let explanation: String
+    private let reader: ParquetReader
+    private let zoneOffset: Int
+
+    var estimatedRows: Int? { reader.rowCount }
+
+    init(path: String, explanation: String, zoneOffset: Int) throws {
+        do {
+            reader = try ParquetReader(path: path)
+        } catch let error as ParquetReadError {
+            throw QueryError(error.message)
+        }
         self.explanation = explanation
-        throw QueryError("\(path): Parquet files cannot be read yet")
+        self.zoneOffset = zoneOffset
+        columnNames = reader.columns.map(\.name)
+        columnTypes = try reader.columns.map { column in
+            switch column.kind {
+            case .boolean: return .boolean
+            case .int64: return .int64
+            case .double: return .float64
+            case .string: return .string
+            case .date: return .date
+            case .timestamp: return .timestamp
+            case .decimal(_, let scale):
+                if scale == 0 { return .int64 }
+                guard let type = SQLType.decimal(scale: max(scale, 2)) else {
+                    throw QueryError("\(path): column \"\(column.name)\" is a DECIMAL of scale \(scale), past the 18 decimals a DECIMAL holds here")
+                }
+                return type
+            }
+        }
     }
 
-    func produce(_ environment: ExecutionEnvironment, into consume: (DataChunk) throws -> Void) throws {}
+    func produce(_ environment: ExecutionEnvironment, into consume: (DataChunk) throws -> Void) throws {
+        for group in 0..<reader.rowGroupCount {
+            try environment.context.check()
+            let rows = reader.rowCount(ofGroup: group)
+            var vectors: [Vector] = []
+            var bytes = 0
+            for c in columnNames.indices {
+                let data: ParquetColumnData
+                do {
+                    data = try reader.read(group: group, column: c)
+                } catch let error as ParquetReadError {
+                    throw QueryError(error.message)
+                }
+                let vector = try self.vector(data, column: c)
+                bytes += vector.count * 9 + data.stringBytes.count + data.stringStarts.count * 8
+                // The row group's decoded columns are this source's until they are handed on.
+                try environment.context.hold(bytes, for: self)
+                vectors.append(vector)
+            }
+            var start = 0
+            while start < rows {
+                let end = min(rows, start + Self.chunkRows)
+                let slice = start == 0 && end == rows ? vectors : vectors.map { $0.slice(start..<end) }
+                try consume(DataChunk(columns: slice, count: end - start))
+                start = end
+            }
+            environment.context.release(self)
+        }
+    }
+
+    /// A column chunk's values as a vector of the column's SQL type.
+    private func vector(_ data: ParquetColumnData, column c: Int) throws -> Vector {
+        let type = columnTypes[c]
+        if type == .float64 {
+            let v = Vector(type: type, count: data.count)
+            v.doubles = data.doubles
+            v.nulls = data.nulls
+            return v
+        }
+        var ints = data.ints
+        switch reader.columns[c].kind {
+        case .timestamp(adjustedToUTC: false):
+            // Wall-clock time of no zone: the database's zone's.
+            let shift = Int64(zoneOffset) * 1_000_000
+            for i in ints.indices { ints[i] &-= shift }
+        case .decimal(_, 1):
+            for i in ints.indices {
+                let (v, overflow) = ints[i].multipliedReportingOverflow(by: 10)
+                guard !overflow else { throw QueryError("column \"\(columnNames[c])\" holds a DECIMAL past 18 digits") }
+                ints[i] = v
+            }
+        default: break
+        }
+        let v = Vector(type: type, ints: ints, nulls: data.nulls)
+        if type == .string {
+            let dictionary = data.stringStarts.count > 1 ? StringDictionary(bytes: data.stringBytes, starts: data.stringStarts)
+                                                         : StringDictionary(bytes: [], starts: [0, 0])
+            v.pool = StringPool(dictionary, isSorted: false)
+        }
+        return v
+    }
 }
