@@ -19,6 +19,10 @@ con = duckdb.connect()
 con.execute(f"""COPY (SELECT * FROM read_csv('{arrivals}', header = true, types = {{'spend': 'DECIMAL(18,2)', 'rating': 'DOUBLE'}}))
                 TO '{os.path.join(here, "arrivals-duckdb.parquet")}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1024)""")
 
+# DuckDB's Parquet 2 form: data pages v2, DELTA encodings of strings and integers, BYTE_STREAM_SPLIT doubles.
+con.execute(f"""COPY (SELECT * FROM read_csv('{arrivals}', header = true, types = {{'spend': 'DECIMAL(18,2)', 'rating': 'DOUBLE'}}))
+                TO '{os.path.join(here, "arrivals-duckdb-v2.parquet")}' (FORMAT parquet, PARQUET_VERSION v2)""")
+
 # Every kind of column with NULLs, in data pages v2 with GZIP, and without dictionaries in DELTA_BINARY_PACKED.
 kinds = pa.table({
     "id": pa.array([1, 2, 3, 4], pa.int64()),

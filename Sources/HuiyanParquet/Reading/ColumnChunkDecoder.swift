@@ -2,7 +2,7 @@
 /// data pages v1 (levels and values compressed together; definition levels with a 4-byte length) and v2 (levels
 /// uncompressed before the values). Values: PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY (indices into the
 /// dictionary page, a bit-width byte and the RLE / bit-packing hybrid), RLE for booleans, DELTA_BINARY_PACKED
-/// for integers (Encodings.md). Flat columns only: no repetition levels, definition level 0 or 1.
+/// for integers, DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY for strings, BYTE_STREAM_SPLIT (Encodings.md). Flat columns only: no repetition levels, definition level 0 or 1.
 struct ColumnChunkDecoder {
     /// How one leaf's physical values become the column's.
     struct Leaf {
@@ -114,6 +114,16 @@ struct ColumnChunkDecoder {
 
     private func decompress(_ codec: Int32, _ body: UnsafeRawBufferPointer, size: Int, into page: inout [UInt8]) throws {
         guard size >= 0 else { throw ParquetReadError.damaged("a page of column \"\(leaf.name)\" has a negative size") }
+        // A damaged size must not allocate much: no codec here expands past these ratios.
+        let most: Int
+        switch codec {
+        case 0: most = body.count
+        case 1: most = body.count * 22 + 64
+        case 7: most = body.count * 256 + 64
+        case 2: most = body.count * 1_100 + 1_024
+        default: most = Self.largestPage
+        }
+        guard size <= most else { throw ParquetReadError.damaged("a page of column \"\(leaf.name)\" says it holds more than its bytes can") }
         page = [UInt8](repeating: 0, count: size)
         try page.withUnsafeMutableBytes { try PageDecompressor.decompress(codec, body, into: $0) }
     }
@@ -173,11 +183,54 @@ struct ColumnChunkDecoder {
             stagedInts = indices.map { Int64($0) }
         case 5 where leaf.physical == 1 || leaf.physical == 2:
             var decoder = DeltaBinaryPackedDecoder(bytes)
-            try decoder.decode(defined, into: &stagedInts)
-            if leaf.physical == 1 { stagedInts = stagedInts.map { Int64(Int32(truncatingIfNeeded: $0)) } }
+            try decoder.decode(limit: defined, into: &stagedInts)
+            if leaf.physical == 1 {
+                stagedInts = stagedInts.map { leaf.unsigned ? Int64(UInt32(truncatingIfNeeded: $0)) : Int64(Int32(truncatingIfNeeded: $0)) }
+            }
             try convertIntegers(&stagedInts)
+        case 6 where leaf.physical == 6:
+            // DELTA_LENGTH_BYTE_ARRAY: the lengths (DELTA_BINARY_PACKED), then the values' bytes one after another.
+            var lengths: [Int64] = []
+            var decoder = DeltaBinaryPackedDecoder(bytes)
+            try decoder.decode(limit: defined, into: &lengths)
+            var p = decoder.position
+            for length in lengths {
+                guard length >= 0, length <= Int64(bytes.count - p) else { throw ParquetReadError.damaged("DELTA_LENGTH_BYTE_ARRAY values of column \"\(leaf.name)\" run past their page") }
+                try byteArray(UnsafeRawBufferPointer(rebasing: bytes[p..<(p + Int(length))]))
+                p += Int(length)
+            }
+        case 7 where leaf.physical == 6 || leaf.physical == 7:
+            // DELTA_BYTE_ARRAY: each value is the previous one's first `prefix` bytes and a suffix (the prefix
+            // lengths, then the suffixes as DELTA_LENGTH_BYTE_ARRAY).
+            var prefixes: [Int64] = [], lengths: [Int64] = []
+            var first = DeltaBinaryPackedDecoder(bytes)
+            try first.decode(limit: defined, into: &prefixes)
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[first.position...])
+            var second = DeltaBinaryPackedDecoder(rest)
+            try second.decode(limit: defined, into: &lengths)
+            guard prefixes.count == lengths.count else { throw ParquetReadError.damaged("DELTA_BYTE_ARRAY data of column \"\(leaf.name)\" is inconsistent") }
+            var p = second.position
+            var previous: [UInt8] = []
+            for (prefix, length) in zip(prefixes, lengths) {
+                guard prefix >= 0, prefix <= Int64(previous.count), length >= 0, length <= Int64(rest.count - p) else {
+                    throw ParquetReadError.damaged("DELTA_BYTE_ARRAY values of column \"\(leaf.name)\" run past their page")
+                }
+                previous.removeSubrange(Int(prefix)...)
+                previous.append(contentsOf: rest[p..<(p + Int(length))])
+                p += Int(length)
+                try previous.withUnsafeBytes { try byteArray($0) }
+            }
+        case 9 where [1, 2, 4, 5, 7].contains(leaf.physical):
+            // BYTE_STREAM_SPLIT: byte k of every value, then byte k + 1 …: put back together as PLAIN.
+            let width = [1: 4, 2: 8, 4: 4, 5: 8][Int(leaf.physical)] ?? leaf.typeLength
+            guard width > 0, defined <= bytes.count / width else { throw ParquetReadError.damaged("BYTE_STREAM_SPLIT values of column \"\(leaf.name)\" end early") }
+            var joined = [UInt8](repeating: 0, count: defined * width)
+            for k in 0..<width {
+                for i in 0..<defined { joined[i * width + k] = bytes[k * defined + i] }
+            }
+            try joined.withUnsafeBytes { try plain($0, count: defined) }
         default:
-            throw ParquetReadError("column \"\(leaf.name)\" uses encoding \(Self.encodingName(encoding)), which cannot be read here (PLAIN, dictionaries, RLE and DELTA_BINARY_PACKED can)")
+            throw ParquetReadError("column \"\(leaf.name)\" uses encoding \(Self.encodingName(encoding)), which cannot be read here (PLAIN, dictionaries, RLE, the DELTA encodings and BYTE_STREAM_SPLIT can)")
         }
         let isDouble = leaf.kind == .double
         guard (isDouble ? stagedDoubles.count : stagedInts.count) == defined else {

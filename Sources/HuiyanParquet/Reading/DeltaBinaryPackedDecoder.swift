@@ -4,7 +4,8 @@
 /// encoding's is modulo 2^64.
 struct DeltaBinaryPackedDecoder {
     private let bytes: UnsafeRawBufferPointer
-    private var position = 0
+    /// Bytes read so far (what follows is another part of the page: DELTA_LENGTH_BYTE_ARRAY's strings).
+    private(set) var position = 0
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -24,13 +25,13 @@ struct DeltaBinaryPackedDecoder {
         return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
     }
 
-    /// Appends the first `count` values to `out`.
-    mutating func decode(_ count: Int, into out: inout [Int64]) throws {
+    /// Appends every value (the header says how many; more than `limit` is damage) to `out`.
+    mutating func decode(limit: Int, into out: inout [Int64]) throws {
         let damaged = ParquetReadError.damaged("DELTA_BINARY_PACKED data is inconsistent")
         let blockSize = Int(clamping: try varint()), miniblocks = Int(clamping: try varint())
-        let total = Int(clamping: try varint())
+        let count = Int(clamping: try varint())
         var value = try zigzag()
-        guard count == 0 || total >= count else { throw damaged }
+        guard count <= limit else { throw damaged }
         guard blockSize > 0, blockSize % 128 == 0, miniblocks > 0, blockSize % miniblocks == 0, (blockSize / miniblocks) % 32 == 0 else { throw damaged }
         let perMiniblock = blockSize / miniblocks
         guard count > 0 else { return }
