@@ -119,6 +119,9 @@ extension Binder {
             throw QueryError("the path of \(function) is a string, as in 'visits.csv'", at: call.arguments[0].range)
         }
         let range = call.arguments[0].range
+        guard fileAccess else {
+            throw QueryError("file access is off (--no-file-access, or the database's setting): \(function) cannot read '\(path)'", at: range)
+        }
         var format = format
         let parquet = call.name.name.lowercased().contains("parquet") || (byExtension && path.lowercased().hasSuffix(".parquet"))
         if byExtension && !parquet {

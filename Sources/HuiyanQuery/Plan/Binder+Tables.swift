@@ -92,6 +92,9 @@ extension Binder {
         if let query = commonTables[table.name.lowercased()] {
             return derivedEntry((alias ?? table).name, query)
         }
+        if let view = views.view(named: table.name) {
+            return derivedEntry((alias ?? table).name, try bindView(view, at: table.range, columnAliases: columnAliases))
+        }
         let name: String
         do {
             name = try database.resolveTableName(table.name)

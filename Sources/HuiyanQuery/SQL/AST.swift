@@ -24,6 +24,44 @@ public indirect enum Statement: Sendable, Equatable {
     case createTableAs(CreateTableAsStatement)
     /// `INSERT INTO t [(column, …)] SELECT …` / `… VALUES (…), …`
     case insert(InsertStatement)
+    /// `CREATE [OR REPLACE] VIEW v [(column, …)] AS SELECT …`
+    case createView(CreateViewStatement)
+    /// `DROP VIEW [IF EXISTS] v`
+    case dropView(DropViewStatement)
+}
+
+/// `CREATE [OR REPLACE] VIEW v [(column, …)] AS query`: the query is kept as text and bound wherever the view
+/// is named.
+public struct CreateViewStatement: Sendable, Equatable {
+    public var view: Identifier
+    public var orReplace: Bool
+    public var columns: [Identifier]
+    public var query: SelectStatement
+    /// The query's text as written after AS.
+    public var queryText: String
+    public var range: SourceRange
+
+    public init(view: Identifier, orReplace: Bool, columns: [Identifier], query: SelectStatement, queryText: String, range: SourceRange) {
+        self.view = view
+        self.orReplace = orReplace
+        self.columns = columns
+        self.query = query
+        self.queryText = queryText
+        self.range = range
+    }
+}
+
+/// `DROP VIEW [IF EXISTS] v`
+public struct DropViewStatement: Sendable, Equatable {
+    public var view: Identifier
+    public var ifExists: Bool
+    public var range: SourceRange
+
+    public init(view: Identifier, ifExists: Bool, range: SourceRange) {
+        self.view = view
+        self.ifExists = ifExists
+        self.range = range
+    }
 }
 
 /// A name as written, with its range. Unquoted names are case-insensitive; `"quoted"` names keep their case.

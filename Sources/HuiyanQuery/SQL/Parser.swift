@@ -219,6 +219,7 @@ public struct Parser {
         case .keyword(.copy):
             return try copy()
         case .identifier(let word) where word.uppercased() == "DROP":
+            if case .identifier(let next) = peek().kind, next.uppercased() == "VIEW" { return .dropView(try dropView()) }
             return .dropTable(try dropTable())
         case .identifier(let word) where word.uppercased() == "INSERT":
             return .insert(try insert())
@@ -506,6 +507,7 @@ public struct Parser {
 
     mutating func createTable() throws(SQLError) -> Statement {
         let create = advance()
+        if isKeyword(.or) || acceptWord("VIEW") != nil { return try createView(create) }
         _ = try expect(.table, expected: "TABLE after CREATE")
         var ifNotExists = false
         if accept(.if) != nil {
@@ -548,7 +550,7 @@ public struct Parser {
 
     mutating func dropTable() throws(SQLError) -> DropTableStatement {
         let drop = advance()
-        _ = try expect(.table, expected: "TABLE after DROP")
+        _ = try expect(.table, expected: "TABLE or VIEW after DROP")
         var ifExists = false
         if accept(.if) != nil {
             _ = try expect(.exists, expected: "EXISTS after IF")

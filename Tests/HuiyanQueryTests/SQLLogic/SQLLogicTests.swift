@@ -43,6 +43,7 @@ final class SQLLogicTests: XCTestCase {
     func testSubqueries() throws { try run("subqueries") }
     func testUnions() throws { try run("unions") }
     func testTableFunctions() throws { try run("table-functions") }
+    func testViews() throws { try run("views") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {
