@@ -71,6 +71,17 @@ final class TableFunctionTests: QueryTestCase {
         XCTAssertEqual(try columns("SELECT * FROM '\(mixed)'"), ["n VARCHAR", "when TIMESTAMP"])
     }
 
+    func testFilesInFromObeyFileAccessAndReadOnlyTheColumnsUsed() throws {
+        let file = Self.fixtures + "/parquet/arrivals-pyarrow.parquet"
+        let plan = rows("EXPLAIN SELECT spot, sum(spend) FROM '\(file)' WHERE party > 2 GROUP BY spot").map { $0[0] }
+        XCTAssertTrue(plan.contains { $0.contains("columns [spot, party, spend]") }, "\(plan)")
+        engine.fileAccess = false
+        for sql in ["SELECT * FROM '\(file)'", "SELECT * FROM read_csv('\(Self.fixtures)/sql/spots.csv')"] {
+            XCTAssertTrue(error(sql).message.hasPrefix("file access is off"), sql)
+        }
+        XCTAssertEqual(value("SELECT count(*) FROM generate_series(1, 5)"), "5")
+    }
+
     /// A query's column names and types.
     private func columns(_ sql: String) throws -> [String] {
         let result = try engine.execute(sql, context: QueryContext()).last!

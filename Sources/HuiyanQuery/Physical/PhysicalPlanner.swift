@@ -78,6 +78,15 @@ struct PhysicalPlanner {
             return LimitOperator(input: try physicalOperator(for: input), limit: limit, offset: offset, environment: environment)
         case .aggregate(let input, let keys, let aggregates):
             return HashAggregateOperator(input: try physicalOperator(for: input), keys: keys, aggregates: aggregates, environment: environment)
+        case .derived(.tableFunction(let function), let table):
+            // A table function reads only the columns the query does (projection_pruning).
+            var read = Array(repeating: true, count: table.width)
+            if settings.allows(.projectionPruning), let columns = fromColumns {
+                read = (0..<table.width).map { columns.contains(table.base + $0) }
+                note(.projectionPruning)
+            }
+            return SubqueryOperator(input: TableFunctionOperator(source: function.source, read: read, environment: environment),
+                                    table: table, environment: environment)
         case .derived(let inner, let table):
             // The subquery is a SELECT of its own: its FROM's columns are its own.
             let outer = fromColumns
@@ -97,7 +106,7 @@ struct PhysicalPlanner {
             }
             return UnionOperator(left: inputs[0], right: inputs[1], width: width, environment: environment)
         case .tableFunction(let function):
-            return TableFunctionOperator(source: function.source, environment: environment)
+            return TableFunctionOperator(source: function.source, read: function.source.columnNames.map { _ in true }, environment: environment)
         case .scan, .singleRow, .join:
             return try rows(plan)
         }

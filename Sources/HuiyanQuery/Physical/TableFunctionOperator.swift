@@ -3,20 +3,24 @@
 final class TableFunctionOperator: StreamingOperator {
     let source: TableSource
     let environment: ExecutionEnvironment
+    /// Which of the source's columns the query reads (the others are NULL).
+    let read: [Bool]
 
-    init(source: TableSource, environment: ExecutionEnvironment) {
+    init(source: TableSource, read: [Bool], environment: ExecutionEnvironment) {
         self.source = source
+        self.read = read
         self.environment = environment
     }
 
     var inputs: [PhysicalOperator] { [] }
 
     func explanation(offsetSeconds: Int) -> [String] {
-        ["TABLE FUNCTION \(source.explanation) columns [\(source.columnNames.joined(separator: ", "))]"]
+        let names = source.columnNames.indices.filter { read[$0] }.map { source.columnNames[$0] }
+        return ["TABLE FUNCTION \(source.explanation) columns [\(names.joined(separator: ", "))]"]
     }
 
     func produce(into consume: (DataChunk) throws -> Void) throws {
-        try source.produce(environment) { chunk in
+        try source.produce(environment, reading: read) { chunk in
             try environment.context.check()
             // The chunk being handed on is this operator's until the consumer has taken what it keeps.
             try environment.context.hold(chunk.approximateBytes, for: self)

@@ -44,7 +44,7 @@ final class FeedFileSource: TableSource {
         columnTypes = kinds.map(\.type)
     }
 
-    func produce(_ environment: ExecutionEnvironment, into consume: (DataChunk) throws -> Void) throws {
+    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], into consume: (DataChunk) throws -> Void) throws {
         let reader = try FeedFileReader(path: path, format: format, decoding: decoding,
                                         columnNames: format == .ndjson ? columnNames : nil)
         guard reader.columnNames.count == columnNames.count else {
@@ -53,15 +53,16 @@ final class FeedFileSource: TableSource {
         let rows = Self.chunkRows
         var more = true
         while more {
-            var builders = columnTypes.map { VectorBuilder(type: $0, capacity: rows) }
+            var builders = columnTypes.indices.map { VectorBuilder(type: columnTypes[$0], capacity: read[$0] ? rows : 0) }
+            let wanted = columnTypes.indices.filter { read[$0] }
             var count = 0
             while count < rows {
                 guard try reader.next() else { more = false; break }
-                for c in builders.indices { try append(reader, c, &builders[c]) }
+                for c in wanted { try append(reader, c, &builders[c]) }
                 count += 1
             }
             if count > 0 {
-                let columns = builders.indices.map { builders[$0].finish() }
+                let columns = builders.indices.map { read[$0] ? builders[$0].finish() : unread($0, count: count) }
                 try consume(DataChunk(columns: columns, count: count))
             }
         }

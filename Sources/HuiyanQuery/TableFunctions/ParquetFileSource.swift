@@ -41,13 +41,17 @@ final class ParquetFileSource: TableSource {
         }
     }
 
-    func produce(_ environment: ExecutionEnvironment, into consume: (DataChunk) throws -> Void) throws {
+    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], into consume: (DataChunk) throws -> Void) throws {
         for group in 0..<reader.rowGroupCount {
             try environment.context.check()
             let rows = reader.rowCount(ofGroup: group)
             var vectors: [Vector] = []
             var bytes = 0
             for c in columnNames.indices {
+                guard read[c] else {
+                    vectors.append(unread(c, count: rows))
+                    continue
+                }
                 let data: ParquetColumnData
                 do {
                     data = try reader.read(group: group, column: c)

@@ -8,13 +8,17 @@ protocol TableSource: AnyObject {
     /// About how many rows it makes, when known (a hash join builds the smaller side).
     var estimatedRows: Int? { get }
     /// Makes the rows, `chunkRows` at most per chunk, handing each chunk on as it is made; column `i` of a chunk
-    /// is column `i` of the table. Asks the context to stop between chunks.
-    func produce(_ environment: ExecutionEnvironment, into consume: (DataChunk) throws -> Void) throws
+    /// is column `i` of the table. Only the columns `read` says are needed are read (projection_pruning: a file's
+    /// other columns are not decoded); the others are NULL.
+    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], into consume: (DataChunk) throws -> Void) throws
 }
 
 extension TableSource {
     /// Rows per chunk a table source hands on.
     static var chunkRows: Int { 16_384 }
+
+    /// A column not read: NULL in every row.
+    func unread(_ column: Int, count: Int) -> Vector { Vector.constant(.null, type: columnTypes[column], count: count) }
 }
 
 /// A table function bound in FROM: `LogicalPlan.tableFunction`, the input of a `derived` node whose output `i`
