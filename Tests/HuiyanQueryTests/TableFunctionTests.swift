@@ -93,6 +93,9 @@ final class TableFunctionTests: QueryTestCase {
                        [["9223372036854775800"], ["9223372036854775805"]])
         XCTAssertEqual(rows("SELECT * FROM range(-9223372036854775807, -9223372036854775808, -1)"), [["-9223372036854775807"]])
         XCTAssertEqual(value("SELECT count(*) FROM generate_series(10, 1)"), "0")
+        // LIMIT stops the series (a trillion rows would pass any memory limit).
+        XCTAssertEqual(rows("SELECT * FROM range(0, 1000000000000) LIMIT 3 OFFSET 20000"), [["20000"], ["20001"], ["20002"]])
+        XCTAssertEqual(rows("SELECT n FROM (SELECT * FROM generate_series(1, 1000000000000) g(n) WHERE n % 7 = 0) s LIMIT 2"), [["7"], ["14"]])
     }
 
     func testALongSeriesStreamsWithinASmallMemoryLimit() throws {

@@ -122,17 +122,7 @@ public final class FeedFileReader {
     }
 
     /// The column a key names (ASCII case-insensitive).
-    private func column(of key: UnsafeBufferPointer<UInt8>) -> Int? {
-        outer: for (index, name) in keys.enumerated() where name.count == key.count {
-            for k in 0..<key.count {
-                var c = key[k]
-                if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-                if c != name[k] { continue outer }
-            }
-            return index
-        }
-        return nil
-    }
+    private func column(of key: UnsafeBufferPointer<UInt8>) -> Int? { NDJSONRecordSource.index(of: key, among: keys) }
 
     /// The keys of an NDJSON file's first records, in the order they first appear (case-insensitively once).
     private static func sampleKeys(path: String, decoding: InputDecoding) throws -> [String] {

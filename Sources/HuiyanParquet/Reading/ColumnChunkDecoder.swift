@@ -11,7 +11,7 @@ struct ColumnChunkDecoder {
         var physical: Int32
         var typeLength: Int
         var optional: Bool
-        var kind: ParquetFileColumn.Kind
+        var kind: ParquetColumn.Kind
         /// INT32 / INT64 read as unsigned.
         var unsigned = false
         /// TIMESTAMP units per microsecond: 1000 (MILLIS) multiplies, -1000 (NANOS) divides, 1 (MICROS).

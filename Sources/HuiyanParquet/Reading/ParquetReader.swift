@@ -2,12 +2,12 @@ import HuiyanStorage
 
 /// Reads a Parquet file (parquet-format: "File format" — `PAR1`, column chunks, the footer's Thrift
 /// `FileMetaData`, its length and `PAR1` again) a row group's column at a time. Flat schemas; the kinds of
-/// `ParquetFileColumn.Kind` on their physical types, with the codecs of `PageDecompressor` and the encodings
+/// `ParquetColumn.Kind` on their physical types, with the codecs of `PageDecompressor` and the encodings
 /// of `ColumnChunkDecoder`. What it cannot read it refuses with a message naming the column and the feature;
 /// damaged files give `ParquetReadError`, never a crash (every length and offset is checked).
 public final class ParquetReader {
     public let path: String
-    public let columns: [ParquetFileColumn]
+    public let columns: [ParquetColumn]
     /// All rows of the file.
     public let rowCount: Int
     private let file: MappedFile
@@ -68,11 +68,11 @@ public final class ParquetReader {
     }
 
     /// The schema's leaves as columns: the root's children, none of them a group or repeated.
-    private static func flatColumns(_ schema: [ParquetMetadata.SchemaElement]) throws -> ([ParquetFileColumn], [ColumnChunkDecoder.Leaf]) {
+    private static func flatColumns(_ schema: [ParquetMetadata.SchemaElement]) throws -> ([ParquetColumn], [ColumnChunkDecoder.Leaf]) {
         guard let root = schema.first, let children = root.childCount, Int(children) == schema.count - 1 else {
             throw ParquetReadError("nested columns (groups, lists, maps) are not supported: only flat files can be read")
         }
-        var columns: [ParquetFileColumn] = [], leaves: [ColumnChunkDecoder.Leaf] = []
+        var columns: [ParquetColumn] = [], leaves: [ColumnChunkDecoder.Leaf] = []
         for element in schema.dropFirst() {
             guard (element.childCount ?? 0) == 0, let physical = element.type else {
                 throw ParquetReadError("column \"\(element.name)\" is a group (nested), which is not supported")
@@ -82,13 +82,13 @@ public final class ParquetReader {
                                                kind: .int64, name: element.name)
             leaf.kind = try kind(element, &leaf)
             leaves.append(leaf)
-            columns.append(ParquetFileColumn(name: element.name, kind: leaf.kind, nullable: leaf.optional))
+            columns.append(ParquetColumn(name: element.name, kind: leaf.kind, nullable: leaf.optional))
         }
         return (columns, leaves)
     }
 
     /// What a leaf's values are, from its logical type (or converted type) and physical type.
-    private static func kind(_ e: ParquetMetadata.SchemaElement, _ leaf: inout ColumnChunkDecoder.Leaf) throws -> ParquetFileColumn.Kind {
+    private static func kind(_ e: ParquetMetadata.SchemaElement, _ leaf: inout ColumnChunkDecoder.Leaf) throws -> ParquetColumn.Kind {
         let unsupported = { (what: String) in ParquetReadError("column \"\(e.name)\" is \(what), which cannot be read here") }
         // The decimal annotation, new or legacy (ConvertedType DECIMAL = 5 with scale and precision).
         var decimal: (scale: Int, precision: Int)?
@@ -112,10 +112,10 @@ public final class ParquetReader {
         case 2:
             if case .timestamp(let utc, let unit)? = e.logical {
                 leaf.timeScale = unit == 1 ? 1000 : (unit == 3 ? -1000 : 1)
-                return .timestamp(adjustedToUTC: utc)
+                return utc ? .timestampMicrosUTC : .timestampMicrosLocal
             }
-            if e.convertedType == 9 { leaf.timeScale = 1000; return .timestamp(adjustedToUTC: true) }
-            if e.convertedType == 10 { return .timestamp(adjustedToUTC: true) }
+            if e.convertedType == 9 { leaf.timeScale = 1000; return .timestampMicrosUTC }
+            if e.convertedType == 10 { return .timestampMicrosUTC }
             if case .integer(_, let signed)? = e.logical { leaf.unsigned = !signed }
             if e.convertedType == 14 { leaf.unsigned = true }
             if case .other? = e.logical { throw unsupported("an INT64 of an unusual logical type (TIME?)") }

@@ -20,12 +20,12 @@ final class TableFunctionOperator: StreamingOperator {
     }
 
     func produce(into consume: (DataChunk) throws -> Void) throws {
+        defer { environment.context.release(self) }
         try source.produce(environment, reading: read) { chunk in
             try environment.context.check()
             // The chunk being handed on is this operator's until the consumer has taken what it keeps.
             try environment.context.hold(chunk.approximateBytes, for: self)
             try consume(chunk)
         }
-        environment.context.release(self)
     }
 }

@@ -30,7 +30,7 @@ final class ParquetFileSource: TableSource {
             case .double: return .float64
             case .string: return .string
             case .date: return .date
-            case .timestamp: return .timestamp
+            case .timestampMicrosUTC, .timestampMicrosLocal: return .timestamp
             case .decimal(_, let scale):
                 if scale == 0 { return .int64 }
                 guard let type = SQLType.decimal(scale: max(scale, 2)) else {
@@ -42,6 +42,7 @@ final class ParquetFileSource: TableSource {
     }
 
     func produce(_ environment: ExecutionEnvironment, reading read: [Bool], into consume: (DataChunk) throws -> Void) throws {
+        defer { environment.context.release(self) }
         for group in 0..<reader.rowGroupCount {
             try environment.context.check()
             let rows = reader.rowCount(ofGroup: group)
@@ -86,7 +87,7 @@ final class ParquetFileSource: TableSource {
         }
         var ints = data.ints
         switch reader.columns[c].kind {
-        case .timestamp(adjustedToUTC: false):
+        case .timestampMicrosLocal:
             // Wall-clock time of no zone: the database's zone's.
             let shift = Int64(zoneOffset) * 1_000_000
             for i in ints.indices { ints[i] &-= shift }
