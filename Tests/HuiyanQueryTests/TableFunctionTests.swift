@@ -64,7 +64,8 @@ final class TableFunctionTests: QueryTestCase {
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         let failure = error("SELECT sum(n) FROM read_csv('\(file)')")
         let line = FeedFileSource.sampleRows + 3
-        XCTAssertEqual(failure.message, "\(file):\(line): column \"n\": 'abc' is not a BIGINT (the type its first 20,480 rows gave)")
+        XCTAssertEqual(failure.message, "\(file):\(line): column \"n\": 'abc' is not a BIGINT (the type its first 20,480 rows gave; all_varchar = true reads every column as VARCHAR)")
+        XCTAssertEqual(value("SELECT count(*) FROM read_csv('\(file)', all_varchar = true) WHERE n = 'abc'"), "1")
         // Within the first rows a text value makes the column VARCHAR.
         let mixed = directory + "/mixed.csv"
         try "n,when\n1,2025-01-01\nx,2025-01-02 08:00:00\n".write(toFile: mixed, atomically: true, encoding: .utf8)

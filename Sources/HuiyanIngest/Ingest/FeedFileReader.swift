@@ -46,7 +46,7 @@ public final class FeedFileReader {
                 var names: [String] = []
                 for i in 0..<reader.fieldCount {
                     guard ValueParsing.isValidUTF8(reader.field(i)) else {
-                        throw IngestError.fileRejected(path: path, line: 1, reason: "the header is not valid UTF-8 (a file in GBK or another encoding?)")
+                        throw IngestError.fileRejected(path: path, line: 1, reason: "the header is not valid UTF-8 (a file in GBK? read it with encoding = 'gbk')")
                     }
                     var name = String(decoding: reader.field(i), as: UTF8.self)
                     if name.isEmpty { name = "column\(i)" }

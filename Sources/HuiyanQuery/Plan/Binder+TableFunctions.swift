@@ -108,17 +108,19 @@ extension Binder {
                             inclusive: name == "generate_series", offsetSeconds: offsetSeconds, explanation: text(call.range))
     }
 
-    /// `read_csv(path)`, `read_ndjson(path)`, `read_parquet(path)` or a file by its extension.
+    /// `read_csv(path[, option = value …])`, `read_ndjson(…)`, `read_parquet(path)` or a file by its extension.
+    /// Options of CSV and NDJSON: `encoding = 'gbk'` (or `'gb18030'`, `'utf-8'`), `all_varchar = true` (every
+    /// column VARCHAR, for a file whose values do not keep to one type).
     private mutating func fileSource(_ call: TableFunctionCall, as format: InputFormat?, byExtension: Bool = false) throws -> TableSource {
         let function = byExtension ? "a file in FROM" : call.name.name.lowercased()
-        guard call.arguments.count == 1 else {
-            throw QueryError("\(function) takes one argument: the file's path, as in \(function)('visits.csv')", at: call.range)
+        guard let first = call.arguments.first else {
+            throw QueryError("\(function) takes the file's path, as in \(function)('visits.csv')", at: call.range)
         }
-        let (value, _) = try constantArgument(call.arguments[0], of: function)
+        let (value, _) = try constantArgument(first, of: function)
         guard case .string(let path) = value, !path.isEmpty else {
-            throw QueryError("the path of \(function) is a string, as in 'visits.csv'", at: call.arguments[0].range)
+            throw QueryError("the path of \(function) is a string, as in 'visits.csv'", at: first.range)
         }
-        let range = call.arguments[0].range
+        let range = first.range
         guard fileAccess else {
             throw QueryError("file access is off (--no-file-access, or the database's setting): \(function) cannot read '\(path)'", at: range)
         }
@@ -130,10 +132,29 @@ extension Binder {
             }
             format = byName
         }
+        var options = FeedFileSource.Options()
+        for argument in call.arguments.dropFirst() {
+            guard !parquet, case .binary(.equal, .column(nil, let option), let given, _) = argument else {
+                throw QueryError(parquet ? "read_parquet takes one argument: the file's path"
+                                         : "options are written name = value: encoding = 'gbk', all_varchar = true", at: argument.range)
+            }
+            let (value, _) = try constantArgument(given, of: function)
+            switch (option.name.lowercased(), value) {
+            case ("encoding", .string(let name)):
+                guard let encoding = FeedEncoding(name: name) else {
+                    throw QueryError("unknown encoding '\(name)' (utf-8, gbk, gb18030)", at: given.range)
+                }
+                options.encoding = encoding
+            case ("all_varchar", .bool(let on)):
+                options.allVarchar = on
+            default:
+                throw QueryError("\(function) has no option \"\(option.name)\" of that type (encoding = 'gbk', all_varchar = true)", at: argument.range)
+            }
+        }
         do {
             if parquet { return try ParquetFileSource(path: path, explanation: text(call.range), zoneOffset: database.settings.utcOffsetSeconds) }
             return try FeedFileSource(path: path, format: format!, function: byExtension ? "read_\(format!.rawValue)" : call.name.name.lowercased(),
-                                      zoneOffset: database.settings.utcOffsetSeconds)
+                                      zoneOffset: database.settings.utcOffsetSeconds, options: options)
         } catch let error as QueryError {
             throw QueryError(error.message, at: error.range ?? range)
         } catch {

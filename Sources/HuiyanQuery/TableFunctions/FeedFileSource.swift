@@ -10,6 +10,13 @@ import HuiyanStorage
 final class FeedFileSource: TableSource {
     static let sampleRows = 20_480
 
+    /// `read_csv('f.csv', encoding = 'gbk', all_varchar = true)`.
+    struct Options {
+        var encoding = FeedEncoding.utf8
+        /// Every column VARCHAR, whatever its values look like.
+        var allVarchar = false
+    }
+
     let path: String
     let format: InputFormat
     let decoding: InputDecoding
@@ -21,17 +28,17 @@ final class FeedFileSource: TableSource {
     var estimatedRows: Int? { nil }
 
     /// Opens the file and reads its first records for the columns' types.
-    init(path: String, format: InputFormat, function: String, zoneOffset: Int) throws {
+    init(path: String, format: InputFormat, function: String, zoneOffset: Int, options: Options = Options()) throws {
         self.path = path
         self.format = format
         self.zoneOffset = zoneOffset
-        decoding = InputDecoding(gzip: InputDecoding.isGzipName(path))
-        explanation = "\(function)('\(path)')"
+        decoding = InputDecoding(gzip: InputDecoding.isGzipName(path), encoding: options.encoding)
+        explanation = "\(function)('\(path)'\(options.encoding == .utf8 ? "" : ", encoding = '\(options.encoding.rawValue)'"))"
         let reader = try FeedFileReader(path: path, format: format, decoding: decoding)
         columnNames = reader.columnNames
         var kinds = [Candidates](repeating: .all, count: reader.columnNames.count)
         var rows = 0
-        while rows < Self.sampleRows, try reader.next() {
+        while !options.allVarchar, rows < Self.sampleRows, try reader.next() {
             rows += 1
             for c in kinds.indices {
                 switch reader.state(c) {
@@ -94,7 +101,7 @@ final class FeedFileSource: TableSource {
             builder.append(t)
         default:
             guard ValueParsing.isValidUTF8(bytes) else {
-                throw QueryError("\(path):\(reader.lineNumber): column \"\(columnNames[c])\": the value is not valid UTF-8 (a file in GBK or another encoding? ingest it with --encoding gbk)")
+                throw QueryError("\(path):\(reader.lineNumber): column \"\(columnNames[c])\": the value is not valid UTF-8 (a file in GBK? read it with encoding = 'gbk')")
             }
             builder.append(bytes)
         }
@@ -103,7 +110,7 @@ final class FeedFileSource: TableSource {
     private func bad(_ reader: FeedFileReader, _ c: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> QueryError {
         let value = String(decoding: bytes.prefix(200), as: UTF8.self)
         return QueryError("\(path):\(reader.lineNumber): column \"\(columnNames[c])\": '\(value)' is not a \(columnTypes[c]) "
-            + "(the type its first 20,480 rows gave)")
+            + "(the type its first 20,480 rows gave; all_varchar = true reads every column as VARCHAR)")
     }
 }
 
