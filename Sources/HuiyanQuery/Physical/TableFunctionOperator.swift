@@ -24,7 +24,9 @@ final class TableFunctionOperator: StreamingOperator {
         try source.produce(environment, reading: read) { chunk in
             try environment.context.check()
             // The chunk being handed on is this operator's until the consumer has taken what it keeps.
-            try environment.context.hold(chunk.approximateBytes, for: self)
+            // A file's chunk has string pools of its own: their bytes count too.
+            let strings = chunk.columns.reduce(0) { $0 + ($1.pool.map { $0.dictionary.bytes.count + $0.count * 8 } ?? 0) }
+            try environment.context.hold(chunk.approximateBytes + strings, for: self)
             try consume(chunk)
         }
     }
