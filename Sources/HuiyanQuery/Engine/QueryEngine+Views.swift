@@ -29,6 +29,14 @@ extension QueryEngine {
         return Self.note("created view \(name) with \(planned.query.columnNames.count) column(s)")
     }
 
+    /// DESCRIBE of a view: its columns and their types as a query reads them (every one may be NULL).
+    func describeView(_ view: Identifier, sql: String, context: QueryContext) throws -> QueryResult {
+        let reference = SelectStatement(items: [.star(qualifier: nil, range: view.range)], from: TableReference(table: view), range: view.range)
+        let query = try plan(reference, sql: sql, context: context).query
+        let rows = zip(query.columnNames, query.columnTypes).map { name, type -> [Value] in [.string(name), .string(type.rawValue), .string("YES")] }
+        return QueryResult(columnNames: ["column_name", "column_type", "null"], columnTypes: [.string, .string, .string], rows: rows)
+    }
+
     func dropView(_ drop: DropViewStatement) throws -> QueryResult {
         let writer = try database.writer(command: "DROP VIEW \(drop.view.name)")
         defer { writer.close() }

@@ -65,6 +65,9 @@ public final class QueryEngine {
             }
             return QueryResult(columnNames: ["name", "rows", "columns"], columnTypes: [.string, .int64, .int64], rows: rows)
         case .describe(let table, _):
+            if try database.viewCatalog().view(named: table.name) != nil {
+                return try describeView(table, sql: sql, context: context)
+            }
             let schema: TableSchema
             do { schema = try database.manifest(of: table.name).schema } catch {
                 throw QueryError("\(error)", at: table.range)
