@@ -32,7 +32,9 @@ struct DeltaBinaryPackedDecoder {
         let count = Int(clamping: try varint())
         var value = try zigzag()
         guard count <= limit else { throw damaged }
-        guard blockSize > 0, blockSize % 128 == 0, miniblocks > 0, blockSize % miniblocks == 0, (blockSize / miniblocks) % 32 == 0 else { throw damaged }
+        // Writers use blocks of 128 or a few times that; a damaged size must not make a long loop.
+        guard blockSize > 0, blockSize <= 1 << 16, blockSize % 128 == 0, miniblocks > 0, blockSize % miniblocks == 0,
+              (blockSize / miniblocks) % 32 == 0 else { throw damaged }
         let perMiniblock = blockSize / miniblocks
         guard count > 0 else { return }
         out.reserveCapacity(out.count + count)

@@ -69,7 +69,7 @@ final class ParquetFileSource: TableSource {
             } else {
                 for k in wanted.indices { decode(k) }
             }
-            var vectors = columnNames.indices.map { unread($0, count: rows) }
+            var vectors = [Vector?](repeating: nil, count: columnNames.count)
             var bytes = 0
             for (k, c) in wanted.enumerated() {
                 let vector = try decoded[k]!.get()
@@ -77,10 +77,13 @@ final class ParquetFileSource: TableSource {
                 vectors[c] = vector
             }
             try environment.context.hold(bytes, for: self)
+            // Columns not read are NULL vectors made a chunk at a time (a row group's count is the file's word).
             var start = 0
             while start < rows {
                 let end = min(rows, start + Self.chunkRows)
-                let slice = start == 0 && end == rows ? vectors : vectors.map { $0.slice(start..<end) }
+                let slice = vectors.indices.map { c in
+                    vectors[c].map { start == 0 && end == rows ? $0 : $0.slice(start..<end) } ?? unread(c, count: end - start)
+                }
                 try consume(DataChunk(columns: slice, count: end - start))
                 start = end
             }
