@@ -70,6 +70,10 @@ struct ColumnChunkDecoder {
             }
             let body = UnsafeRawBufferPointer(rebasing: file[position..<(position + Int(header.compressedSize))])
             position += Int(header.compressedSize)
+            // A data page's values fit the rows left (checked before its levels are decoded into that many slots).
+            if header.type == 0 || header.type == 3, Int(header.valueCount) > rows - out.count {
+                throw ParquetReadError.damaged("a page of column \"\(leaf.name)\" holds more values than its row group has rows")
+            }
             switch header.type {
             case 2:
                 guard dictionaryCount < 0 else { throw ParquetReadError.damaged("column \"\(leaf.name)\" has two dictionary pages") }

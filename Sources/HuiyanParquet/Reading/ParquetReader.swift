@@ -13,6 +13,9 @@ public final class ParquetReader {
     private let file: MappedFile
     private let metadata: ParquetMetadata
     private let leaves: [ColumnChunkDecoder.Leaf]
+    /// The most rows a row group may have to be read (a row group is decoded whole: the caller's memory bounds
+    /// it; a damaged row count must not make the decoder fill that many slots).
+    public var largestRowGroup = Int.max
 
     /// Opens the file and reads its footer and schema.
     public init(path: String) throws {
@@ -57,6 +60,9 @@ public final class ParquetReader {
     /// Column `column` of row group `group`, decoded.
     public func read(group: Int, column: Int) throws -> ParquetColumnData {
         let chunk = metadata.rowGroups[group].columns[column]
+        guard rowCount(ofGroup: group) <= largestRowGroup else {
+            throw ParquetReadError("\(path): row group \(group) has \(rowCount(ofGroup: group)) rows, more than the memory limit lets a row group be read whole")
+        }
         guard chunk.hasMetadata, chunk.type == leaves[column].physical else {
             throw ParquetReadError("\(path): damaged Parquet file: column \"\(columns[column].name)\" of row group \(group) does not match the schema")
         }

@@ -45,6 +45,8 @@ final class ParquetFileSource: TableSource {
 
     func produce(_ environment: ExecutionEnvironment, reading read: [Bool], into consume: (DataChunk) throws -> Void) throws {
         defer { environment.context.release(self) }
+        // A row group is decoded whole: about 16 bytes a value at the most, within the memory limit.
+        reader.largestRowGroup = (environment.context.memoryLimit ?? Int.max) / 16
         for group in 0..<reader.rowGroupCount {
             try environment.context.check()
             let rows = reader.rowCount(ofGroup: group)
