@@ -34,8 +34,9 @@ let package = Package(
         .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
         // The Hengyang domain: catalogs (CSV resources a user can read and extend) and the demo-feed generator.
         .target(name: "HuiyanTourism", resources: [.copy("Catalogs")]),
-        // Parquet files written (COPY … TO 'x.parquet'): Thrift compact metadata, dictionary pages, LZ4_RAW.
-        .target(name: "HuiyanParquet", dependencies: ["HuiyanStorage"], swiftSettings: hotPathSettings),
+        // Parquet files written (COPY … TO 'x.parquet': Thrift compact metadata, dictionary pages, LZ4_RAW) and read
+        // (read_parquet: pages v1/v2, PLAIN/dictionary/RLE/DELTA, SNAPPY/GZIP (zlib)/LZ4_RAW/ZSTD (libzstd.so.1 at run time)).
+        .target(name: "HuiyanParquet", dependencies: ["HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
         // The query core: SQL parser, binder, vectorized executor. Knows storage and ingest (COPY), not the CLI.
         .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanParquet", "CXXHash", "CRE2"], swiftSettings: hotPathSettings),
         // The command line: subcommands, the REPL (libedit) and rendering of results.
@@ -53,7 +54,7 @@ let package = Package(
         .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanStorage", "HuiyanTourism"]),
         .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanIngest", "HuiyanStorage", "HuiyanTourism"]),
         .testTarget(name: "HuiyanTourismTests", dependencies: ["HuiyanTourism", "HuiyanIngest", "HuiyanStorage"]),
-        .testTarget(name: "HuiyanQueryTests", dependencies: ["HuiyanQuery", "HuiyanStorage", "HuiyanIngest", "HuiyanTourism"]),
+        .testTarget(name: "HuiyanQueryTests", dependencies: ["HuiyanQuery", "HuiyanStorage", "HuiyanIngest", "HuiyanParquet", "HuiyanTourism"]),
         // End-to-end through the binary, and the report and dimension tables in-process against plain SQL.
         .testTarget(name: "HuiyanCLITests", dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "HuiyanCLI", "huiyan"]),
     ],

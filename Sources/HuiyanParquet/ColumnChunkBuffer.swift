@@ -62,11 +62,11 @@ final class ColumnChunkBuffer {
             if ints.count % 8 != 0 { data.append(byte) }
             let stats = ints.isEmpty ? nil : (ints.min()!, ints.max()!)
             return (nil, data, 0, stats.map { [UInt8($0.0)] }, stats.map { [UInt8($0.1)] })
-        case .int64, .decimal, .timestampMicrosUTC:
+        case .int64, .decimal, .timestampMicrosUTC, .timestampMicrosLocal:
             let minimum = ints.min().map(Self.littleEndian64), maximum = ints.max().map(Self.littleEndian64)
             // Integers and amounts with few distinct values (money, counts) go through a dictionary, as
             // other writers do; timestamps, nearly all distinct, are PLAIN without trying.
-            if column.kind != .timestampMicrosUTC, let (values, indices) = Self.dictionary(of: ints) {
+            if column.kind != .timestampMicrosUTC && column.kind != .timestampMicrosLocal, let (values, indices) = Self.dictionary(of: ints) {
                 var page: [UInt8] = []
                 page.reserveCapacity(values.count * 8)
                 for v in values { Self.appendLittleEndian(UInt64(bitPattern: v), to: &page) }

@@ -1,5 +1,6 @@
-/// A column of a Parquet file as Huiyan writes it: a flat schema, every column OPTIONAL (NULL allowed)
-/// unless it is not nullable (REQUIRED).
+/// A column of a Parquet file as Huiyan writes it — a flat schema, every column OPTIONAL (NULL allowed)
+/// unless it is not nullable (REQUIRED) — or as `ParquetReader` reads it (whatever the physical type that
+/// held the values: INT32 as BIGINT, DECIMAL on byte arrays, timestamps in MILLIS or NANOS as MICROS).
 public struct ParquetColumn: Sendable, Equatable {
     /// The logical types written (parquet-format LogicalTypes.md), each on its physical type.
     public enum Kind: Sendable, Equatable {
@@ -14,6 +15,8 @@ public struct ParquetColumn: Sendable, Equatable {
         case string
         /// TIMESTAMP(isAdjustedToUTC = true, unit = MICROS) on INT64.
         case timestampMicrosUTC
+        /// TIMESTAMP(isAdjustedToUTC = false, unit = MICROS) on INT64: a wall-clock time of no zone (read only).
+        case timestampMicrosLocal
         /// DATE on INT32: days since 1970-01-01.
         case date
     }
@@ -33,7 +36,7 @@ public struct ParquetColumn: Sendable, Equatable {
         switch kind {
         case .boolean: return 0          // BOOLEAN
         case .date: return 1             // INT32
-        case .int64, .decimal, .timestampMicrosUTC: return 2  // INT64
+        case .int64, .decimal, .timestampMicrosUTC, .timestampMicrosLocal: return 2  // INT64
         case .double: return 5           // DOUBLE
         case .string: return 6           // BYTE_ARRAY
         }

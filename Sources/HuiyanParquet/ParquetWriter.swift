@@ -193,11 +193,12 @@ public final class ParquetWriter {
                 s.i32(7, Int32(scale))
                 s.i32(8, Int32(precision))
                 s.structure(10) { l in l.structure(5) { d in d.i32(1, Int32(scale)); d.i32(2, Int32(precision)) } }
-            case .timestampMicrosUTC:
+            case .timestampMicrosUTC, .timestampMicrosLocal:
                 s.i32(6, 10)  // TIMESTAMP_MICROS
+                let utc = column.kind == .timestampMicrosUTC
                 s.structure(10) { l in
                     l.structure(8) { t in  // TimestampType
-                        t.bool(1, true)    // isAdjustedToUTC
+                        t.bool(1, utc)     // isAdjustedToUTC
                         t.structure(2) { $0.structure(2) { _ in } }  // TimeUnit MICROS
                     }
                 }

@@ -9,6 +9,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
     case invalidSchema(String)
     case tableNotFound(String, available: [String])
     case tableExists(String)
+    /// A table cannot take the name of a view.
+    case viewExists(String)
     case databaseNotFound(String)
     case locked(path: String, holder: String)
     case invalidArgument(String)
@@ -28,6 +30,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
             return "table \"\(name)\" does not exist (\(list))"
         case .tableExists(let name):
             return "table \"\(name)\" already exists"
+        case .viewExists(let name):
+            return "a view named \"\(name)\" exists; a table needs a name of its own (DROP VIEW \(name) first)"
         case .databaseNotFound(let path):
             return "no Huiyan database at \(path) (create one with `huiyan init`)"
         case .locked(let path, let holder):

@@ -166,7 +166,10 @@ final class NDJSONRecordSource: ReaderBackedSource {
     }
 
     /// The column a key names (ASCII case-insensitive), by a short linear scan: schemas are small.
-    private func columnIndex(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+    private func columnIndex(_ key: UnsafeBufferPointer<UInt8>) -> Int? { Self.index(of: key, among: names) }
+
+    /// The index of the lower-cased name in `names` that `key` spells, ASCII case-insensitively.
+    static func index(of key: UnsafeBufferPointer<UInt8>, among names: [[UInt8]]) -> Int? {
         outer: for (index, name) in names.enumerated() where name.count == key.count {
             for k in 0..<key.count {
                 var c = key[k]

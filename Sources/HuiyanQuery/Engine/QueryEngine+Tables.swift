@@ -7,6 +7,9 @@ extension QueryEngine {
         let writer = try database.writer(command: "DROP TABLE \(drop.table.name)")
         defer { writer.close() }
         guard let name = try? database.resolveTableName(drop.table.name) else {
+            if let view = try database.viewCatalog().view(named: drop.table.name) {
+                throw QueryError("\"\(view.name)\" is a view, not a table: DROP VIEW \(view.name) drops it", at: drop.table.range)
+            }
             if drop.ifExists { return Self.note("table \(drop.table.name) does not exist; nothing dropped") }
             throw QueryError("table \"\(drop.table.name)\" does not exist", at: drop.table.range)
         }
@@ -112,7 +115,7 @@ extension QueryEngine {
         context.release(planned.root)
     }
 
-    private static func note(_ message: String) -> QueryResult {
+    static func note(_ message: String) -> QueryResult {
         QueryResult(columnNames: [], columnTypes: [], rows: [], message: message)
     }
 }

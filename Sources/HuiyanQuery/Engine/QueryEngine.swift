@@ -65,6 +65,9 @@ public final class QueryEngine {
             }
             return QueryResult(columnNames: ["name", "rows", "columns"], columnTypes: [.string, .int64, .int64], rows: rows)
         case .describe(let table, _):
+            if try database.viewCatalog().view(named: table.name) != nil {
+                return try describeView(table, sql: sql, context: context)
+            }
             let schema: TableSchema
             do { schema = try database.manifest(of: table.name).schema } catch {
                 throw QueryError("\(error)", at: table.range)
@@ -85,6 +88,10 @@ public final class QueryEngine {
             return try createTableAs(create, sql: sql, context: context)
         case .insert(let insert):
             return try self.insert(insert, sql: sql, context: context)
+        case .createView(let create):
+            return try createView(create, sql: sql, context: context)
+        case .dropView(let drop):
+            return try dropView(drop)
         }
     }
 
@@ -171,10 +178,13 @@ public final class QueryEngine {
         let rules: [OptimizerRule]
     }
 
-    func plan(_ select: SelectStatement, sql: String, context: QueryContext) throws -> PlannedQuery {
+    /// `views`: the views the query sees (nil: the database's; CREATE VIEW checks its query with the new one).
+    func plan(_ select: SelectStatement, sql: String, context: QueryContext, views: ViewCatalog? = nil) throws -> PlannedQuery {
         let settings = try environmentRules.get().merged(with: context.optimizer)
         var binder = Binder(database: database, offsetSeconds: utcOffsetSeconds, sql: sql, optimizer: settings)
         binder.subqueryRunner = { query in try self.rows(of: query, settings: settings, context: context) }
+        binder.fileAccess = fileAccess
+        binder.views = try views ?? database.viewCatalog()
         var query = try binder.bind(select)
         var optimizer = Optimizer(settings: settings, offsetSeconds: utcOffsetSeconds)
         if binder.joinOrderSwapped { optimizer.note(.joinOrder) }

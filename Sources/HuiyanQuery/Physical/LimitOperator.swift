@@ -1,5 +1,9 @@
-/// The rows of its input after skipping `offset`, at most `limit` of them (nil: all).
-final class LimitOperator: PhysicalOperator {
+import Dispatch
+
+/// The rows of its input after skipping `offset`, at most `limit` of them (nil: all). It takes its input chunk
+/// by chunk and stops it once it has its rows, so that `SELECT * FROM range(0, 1000000000000) LIMIT 3` ends
+/// at once.
+final class LimitOperator: StreamingOperator {
     let input: PhysicalOperator
     let limit: Int?
     let offset: Int
@@ -18,7 +22,31 @@ final class LimitOperator: PhysicalOperator {
         ["LIMIT \(limit.map(String.init) ?? "ALL")" + (offset > 0 ? " OFFSET \(offset)" : "")]
     }
 
-    func execute() throws -> [DataChunk] { Self.slice(try input.run(in: environment.context), limit: limit, offset: offset) }
+    /// Thrown through the input to stop it when the limit is reached.
+    private struct Enough: Error {}
+
+    func produce(into consume: (DataChunk) throws -> Void) throws {
+        var skip = offset
+        var left = limit ?? Int.max
+        guard left > 0 else { return }
+        let start = DispatchTime.now().uptimeNanoseconds
+        var rows = 0
+        do {
+            try input.stream(in: environment.context) { chunk in
+                rows += chunk.count
+                if skip >= chunk.count { skip -= chunk.count; return }
+                let take = min(chunk.count - skip, left)
+                try consume(skip == 0 && take == chunk.count ? chunk : chunk.gathered((skip..<(skip + take)).map(Int32.init)))
+                left -= take
+                skip = 0
+                if left == 0 { throw Enough() }
+            }
+        } catch is Enough {
+            // The input stopped early: what `stream` would have recorded for it.
+            environment.context.release(input)
+            environment.context.statistics.record(input, rows: rows, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+        }
+    }
 
     /// The rows `offset ..< offset + limit` of a list of chunks.
     static func slice(_ chunks: [DataChunk], limit: Int?, offset: Int) -> [DataChunk] {

@@ -82,6 +82,15 @@ struct PhysicalPlanner {
             return window
         case .aggregate(let input, let keys, let aggregates):
             return HashAggregateOperator(input: try physicalOperator(for: input), keys: keys, aggregates: aggregates, environment: environment)
+        case .derived(.tableFunction(let function), let table):
+            // A table function reads only the columns the query does (projection_pruning).
+            var read = Array(repeating: true, count: table.width)
+            if settings.allows(.projectionPruning), let columns = fromColumns {
+                read = (0..<table.width).map { columns.contains(table.base + $0) }
+                note(.projectionPruning)
+            }
+            return SubqueryOperator(input: TableFunctionOperator(source: function.source, read: read, environment: environment),
+                                    table: table, environment: environment)
         case .derived(let inner, let table):
             // The subquery is a SELECT of its own: its FROM's columns are its own.
             let outer = fromColumns
@@ -101,6 +110,8 @@ struct PhysicalPlanner {
                 return try physicalOperator(for: input)
             }
             return UnionOperator(left: inputs[0], right: inputs[1], width: width, environment: environment)
+        case .tableFunction(let function):
+            return TableFunctionOperator(source: function.source, read: function.source.columnNames.map { _ in true }, environment: environment)
         case .scan, .singleRow, .join:
             return try rows(plan)
         }
@@ -244,6 +255,7 @@ extension LogicalPlan {
         switch self {
         case .scan: return "scan"
         case .singleRow: return "values"
+        case .tableFunction: return "table function"
         case .filter: return "filter"
         case .join: return "join"
         case .aggregate: return "aggregate"
@@ -312,7 +324,7 @@ extension LogicalPlan {
                 visit(l, aboveProjection: false)
                 visit(r, aboveProjection: false)
             case .scan(let scan): collect(scan.filter)
-            case .singleRow, .derived, .union: break
+            case .singleRow, .tableFunction, .derived, .union: break
             }
         }
         visit(self, aboveProjection: true)
@@ -325,6 +337,7 @@ extension LogicalPlan {
         switch self {
         case .scan(let scan): return scan.snapshot.rowCount
         case .singleRow: return 1
+        case .tableFunction(let function): return function.source.estimatedRows
         case .aggregate(_, let keys, _) where keys.isEmpty: return 1
         // Groups are fewer than rows: a tenth, as a guess (a subquery's GROUP BY is usually a summary).
         case .aggregate(let x, _, _): return x.estimatedRows.map { max(1, $0 / 10) }

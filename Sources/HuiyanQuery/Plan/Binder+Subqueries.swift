@@ -1,3 +1,5 @@
+import HuiyanStorage
+
 /// Subqueries in FROM and WITH queries: each is bound as a SELECT of its own, and its outputs become the
 /// columns of a table in scope (`LogicalPlan.derived`); a FROM with one of them joins its tables as computed
 /// rows (`LogicalPlan.hashJoin`).
@@ -15,7 +17,7 @@ extension Binder {
     mutating func bindSubquery(_ select: SelectStatement, columnAliases: [Identifier], at range: SourceRange) throws -> BoundQuery {
         var inner = Binder(database: database, offsetSeconds: offsetSeconds, sql: sql, optimizer: optimizer)
         inner.commonTables = commonTables
-        inner.subqueryRunner = subqueryRunner
+        inner.inheritSettings(of: self)
         var query: BoundQuery
         do {
             query = try inner.bind(select)
@@ -30,6 +32,53 @@ extension Binder {
         }
         for (i, alias) in columnAliases.enumerated() { query.columnNames[i] = alias.name }
         return query
+    }
+
+    /// How many views may read one another in a chain.
+    static let deepestViews = 32
+
+    /// A view named in FROM: its query parsed and bound on its own (it sees the database's tables and views, not
+    /// this query's WITH queries), its columns named by CREATE VIEW's list and then by the alias's. A view met
+    /// again while it is being expanded is a cycle.
+    mutating func bindView(_ view: ViewCatalog.View, at range: SourceRange, columnAliases: [Identifier]) throws -> BoundQuery {
+        let key = view.name.lowercased()
+        if expandingViews.contains(key) {
+            let chain = (expandingViews.drop { $0 != key } + [key]).joined(separator: " → ")
+            throw QueryError("view \"\(view.name)\" reads itself (\(chain))", at: range)
+        }
+        guard expandingViews.count < Self.deepestViews else {
+            throw QueryError("views are nested more than \(Self.deepestViews) deep (\(expandingViews.joined(separator: " → ")) …)", at: range)
+        }
+        var inner = Binder(database: database, offsetSeconds: offsetSeconds, sql: view.sql, optimizer: optimizer)
+        inner.inheritSettings(of: self)
+        inner.expandingViews.append(key)
+        var query: BoundQuery
+        do {
+            guard case .select(let select) = try Parser.parseOne(view.sql) else {
+                throw QueryError("its stored query is not a SELECT")
+            }
+            query = try inner.bind(select)
+        } catch let error as QueryError where error.message.hasPrefix("view \"") {
+            throw QueryError(error.message, at: range)
+        } catch {
+            let message = (error as? QueryError)?.message ?? (error as? SQLError)?.message ?? "\(error)"
+            throw QueryError("view \"\(view.name)\": \(message)", at: range)
+        }
+        if inner.joinOrderSwapped { joinOrderSwapped = true }
+        guard view.columns.count <= query.columnNames.count, columnAliases.count <= query.columnNames.count else {
+            throw QueryError("\(max(view.columns.count, columnAliases.count)) column names were given for view \"\(view.name)\" of \(query.columnNames.count) column(s)", at: range)
+        }
+        for (i, name) in view.columns.enumerated() { query.columnNames[i] = name }
+        for (i, alias) in columnAliases.enumerated() { query.columnNames[i] = alias.name }
+        return query
+    }
+
+    /// What a binder of a SELECT inside this one shares with it: the subquery runner, file access and views.
+    mutating func inheritSettings(of outer: Binder) {
+        subqueryRunner = outer.subqueryRunner
+        fileAccess = outer.fileAccess
+        views = outer.views
+        expandingViews = outer.expandingViews
     }
 
     /// A subquery's rows as a table in scope. A name its columns repeat is numbered, as DuckDB does: `a`,

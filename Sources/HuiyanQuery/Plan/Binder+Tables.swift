@@ -8,9 +8,11 @@ extension Binder {
     /// before it deciding which rows may match; an inner join's other ON conditions go to `joinResidual`.
     mutating func bindFrom(_ written: TableReference) throws -> LogicalPlan {
         var from = written
-        var tables = [try scopeEntry(from.table, alias: from.alias, subquery: from.subquery, columnAliases: from.columnAliases)]
+        var tables = [try scopeEntry(from.table, alias: from.alias, subquery: from.subquery, function: from.function,
+                                     columnAliases: from.columnAliases)]
         for join in from.joins {
-            tables.append(try scopeEntry(join.table, alias: join.alias, subquery: join.subquery, columnAliases: join.columnAliases))
+            tables.append(try scopeEntry(join.table, alias: join.alias, subquery: join.subquery, function: join.function,
+                                         columnAliases: join.columnAliases))
         }
         for (i, table) in tables.enumerated() where tables[..<i].contains(where: { $0.qualifier == table.qualifier }) {
             let written = i == 0 ? from.table : (from.joins[i - 1].alias ?? from.joins[i - 1].table)
@@ -132,13 +134,18 @@ extension Binder {
         return (probe, build.mapColumns { $0 - join.columnBase })
     }
 
-    private mutating func scopeEntry(_ table: Identifier, alias: Identifier?, subquery: Subquery?, columnAliases: [Identifier]) throws -> ScopeTable {
+    private mutating func scopeEntry(_ table: Identifier, alias: Identifier?, subquery: Subquery?, function: TableFunctionCall?,
+                                     columnAliases: [Identifier]) throws -> ScopeTable {
+        if let function { return try tableFunctionEntry(function, alias: alias, columnAliases: columnAliases) }
         if let subquery {
             let query = try bindSubquery(subquery.statement, columnAliases: columnAliases, at: alias?.range ?? table.range)
             return derivedEntry(alias?.name ?? "unnamed_subquery", query)
         }
         if let query = commonTables[table.name.lowercased()] {
             return derivedEntry((alias ?? table).name, query)
+        }
+        if let view = views.view(named: table.name) {
+            return derivedEntry((alias ?? table).name, try bindView(view, at: table.range, columnAliases: columnAliases))
         }
         let name: String
         do {

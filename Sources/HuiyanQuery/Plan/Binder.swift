@@ -44,6 +44,11 @@ struct Binder {
     let optimizer: OptimizerSettings
     /// Whether join_order made the second table the scanned one.
     var joinOrderSwapped = false
+    /// Whether files may be read in FROM (`read_csv`, `'f.parquet'`): off with --no-file-access.
+    var fileAccess = true
+    /// The database's views, by name, and the views being expanded (a view naming one of them is a cycle).
+    var views = ViewCatalog()
+    var expandingViews: [String] = []
     // Aggregates found while binding the current clause, and whether aggregates are allowed there.
     private var aggregates: [AggregateSpec] = []
     var aggregatesAllowed = false

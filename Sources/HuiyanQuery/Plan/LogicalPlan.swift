@@ -17,6 +17,9 @@ indirect enum LogicalPlan {
     case scan(LogicalScan)
     /// One row without columns: a SELECT without FROM.
     case singleRow
+    /// A table function's rows (`generate_series`, `read_csv`, a file …): column `i` is the source's column `i`
+    /// (it is the input of a `derived` node, which places it among FROM's columns).
+    case tableFunction(TableFunctionScan)
     /// The input's rows for which the predicate holds.
     case filter(LogicalPlan, BoundExpression)
     /// The input joined with a stored table by equalities (a hash join: the table is built, the input probes).
@@ -48,7 +51,7 @@ indirect enum LogicalPlan {
     /// The operator's inputs.
     var inputs: [LogicalPlan] {
         switch self {
-        case .scan, .singleRow: return []
+        case .scan, .singleRow, .tableFunction: return []
         case .filter(let x, _), .join(let x, _), .aggregate(let x, _, _), .project(let x, _), .distinct(let x),
              .sort(let x, _), .topN(let x, _, _, _), .limit(let x, _, _), .derived(let x, _), .window(let x, _):
             return [x]
@@ -59,7 +62,7 @@ indirect enum LogicalPlan {
     /// The same operator over other inputs (as many as `inputs`).
     func replacingInputs(_ inputs: [LogicalPlan]) -> LogicalPlan {
         switch self {
-        case .scan, .singleRow: return self
+        case .scan, .singleRow, .tableFunction: return self
         case .filter(_, let e): return .filter(inputs[0], e)
         case .join(_, let j): return .join(inputs[0], j)
         case .aggregate(_, let k, let a): return .aggregate(inputs[0], keys: k, aggregates: a)
@@ -96,7 +99,7 @@ indirect enum LogicalPlan {
                 var s = s
                 s.filter = try s.filter.map(map)
                 return .scan(s)
-            case .singleRow, .distinct, .limit, .derived, .union: return node
+            case .singleRow, .tableFunction, .distinct, .limit, .derived, .union: return node
             case .hashJoin(let l, let r, let j):
                 var j = j
                 j.leftKeys = try j.leftKeys.map(map)

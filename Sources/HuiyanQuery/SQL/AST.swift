@@ -24,6 +24,44 @@ public indirect enum Statement: Sendable, Equatable {
     case createTableAs(CreateTableAsStatement)
     /// `INSERT INTO t [(column, …)] SELECT …` / `… VALUES (…), …`
     case insert(InsertStatement)
+    /// `CREATE [OR REPLACE] VIEW v [(column, …)] AS SELECT …`
+    case createView(CreateViewStatement)
+    /// `DROP VIEW [IF EXISTS] v`
+    case dropView(DropViewStatement)
+}
+
+/// `CREATE [OR REPLACE] VIEW v [(column, …)] AS query`: the query is kept as text and bound wherever the view
+/// is named.
+public struct CreateViewStatement: Sendable, Equatable {
+    public var view: Identifier
+    public var orReplace: Bool
+    public var columns: [Identifier]
+    public var query: SelectStatement
+    /// The query's text as written after AS.
+    public var queryText: String
+    public var range: SourceRange
+
+    public init(view: Identifier, orReplace: Bool, columns: [Identifier], query: SelectStatement, queryText: String, range: SourceRange) {
+        self.view = view
+        self.orReplace = orReplace
+        self.columns = columns
+        self.query = query
+        self.queryText = queryText
+        self.range = range
+    }
+}
+
+/// `DROP VIEW [IF EXISTS] v`
+public struct DropViewStatement: Sendable, Equatable {
+    public var view: Identifier
+    public var ifExists: Bool
+    public var range: SourceRange
+
+    public init(view: Identifier, ifExists: Bool, range: SourceRange) {
+        self.view = view
+        self.ifExists = ifExists
+        self.range = range
+    }
 }
 
 /// A name as written, with its range. Unquoted names are case-insensitive; `"quoted"` names keep their case.
@@ -95,6 +133,8 @@ public struct TableReference: Sendable, Equatable {
     public var joins: [Join]
     /// `(SELECT …)` in place of a table.
     public var subquery: Subquery?
+    /// `read_csv('f.csv')`, `generate_series(…)` or `'f.parquet'` in place of a table.
+    public var function: TableFunctionCall?
     /// `alias (a, b, …)`: names for the first columns.
     public var columnAliases: [Identifier] = []
 
@@ -103,6 +143,20 @@ public struct TableReference: Sendable, Equatable {
         self.alias = alias
         self.joins = joins
         self.subquery = subquery
+    }
+}
+
+/// A table function in FROM: `name(arguments)`, or a file named by a string (`'visits.parquet'`), which is
+/// `read_parquet`, `read_csv` or `read_ndjson` by its extension (`name` is then empty).
+public struct TableFunctionCall: Sendable, Equatable {
+    public var name: Identifier
+    public var arguments: [Expression]
+    public var range: SourceRange
+
+    public init(name: Identifier, arguments: [Expression], range: SourceRange) {
+        self.name = name
+        self.arguments = arguments
+        self.range = range
     }
 }
 
@@ -156,6 +210,8 @@ public struct Join: Sendable, Equatable {
     public var range: SourceRange
     /// `(SELECT …)` in place of a table (`table` is then its range, with an empty name).
     public var subquery: Subquery?
+    /// A table function or a file in place of a table (`table` is then its name, or the file's).
+    public var function: TableFunctionCall?
     /// `alias (a, b, …)`: names for the first columns.
     public var columnAliases: [Identifier] = []
     /// `USING (column, …)`: the condition is the binder's (equal columns of the same name); `condition` is TRUE.

@@ -58,10 +58,18 @@ extension Parser {
         return body
     }
 
-    /// One table of FROM or JOIN: a name or `(SELECT …)`, with its alias and the alias's column names.
-    mutating func fromItem() throws(SQLError) -> (table: Identifier, alias: Identifier?, subquery: Subquery?, columnAliases: [Identifier]) {
+    /// One table of FROM or JOIN: a name, `(SELECT …)`, a table function `name(arguments)` or a file
+    /// `'f.parquet'`, with its alias and the alias's column names.
+    mutating func fromItem() throws(SQLError) -> (table: Identifier, alias: Identifier?, subquery: Subquery?, columnAliases: [Identifier],
+                                                 function: TableFunctionCall?) {
+        if let function = try tableFunctionCall() {
+            let alias = try optionalAlias()
+            var columns: [Identifier] = []
+            if alias != nil, let open = accept(.leftParen) { columns = try columnAliases(open) }
+            return (function.name, alias, nil, columns, function)
+        }
         guard let open = accept(.leftParen) else {
-            return (try tableName(), try optionalAlias(), nil, [])
+            return (try tableName(), try optionalAlias(), nil, [], nil)
         }
         if let values = acceptWord("VALUES") {
             let body = try valuesList(values)
@@ -80,7 +88,29 @@ extension Parser {
         let alias = try optionalAlias()
         var columns: [Identifier] = []
         if alias != nil, let open = accept(.leftParen) { columns = try columnAliases(open) }
-        return (table, alias, .select(body), columns)
+        return (table, alias, .select(body), columns, nil)
+    }
+
+    /// `name(argument, …)` or `'path'` in FROM, or nil when the table is something else.
+    private mutating func tableFunctionCall() throws(SQLError) -> TableFunctionCall? {
+        let start = current
+        if case .string = start.kind {
+            let path = try expression()
+            return TableFunctionCall(name: Identifier("", range: start.range), arguments: [path.expr], range: start.range)
+        }
+        guard case .identifier = start.kind, isSymbol(.leftParen, peek()) else { return nil }
+        let name = try name(expected: "a table function")
+        let open = advance()
+        var arguments: [Expression] = []
+        if accept(.rightParen) == nil {
+            nesting += 1
+            defer { nesting -= 1 }
+            repeat {
+                arguments.append(try expression().expr)
+            } while try acceptComma()
+            _ = try expectClose(open)
+        }
+        return TableFunctionCall(name: name, arguments: arguments, range: SourceRange(start.range.start, previousEnd))
     }
 
     /// The largest VALUES list in FROM.

@@ -219,6 +219,7 @@ public struct Parser {
         case .keyword(.copy):
             return try copy()
         case .identifier(let word) where word.uppercased() == "DROP":
+            if case .identifier(let next) = peek().kind, next.uppercased() == "VIEW" { return .dropView(try dropView()) }
             return .dropTable(try dropTable())
         case .identifier(let word) where word.uppercased() == "INSERT":
             return .insert(try insert())
@@ -413,6 +414,7 @@ public struct Parser {
     mutating func fromClause() throws(SQLError) -> TableReference {
         let first = try fromItem()
         var reference = TableReference(table: first.table, alias: first.alias, subquery: first.subquery)
+        reference.function = first.function
         reference.columnAliases = first.columnAliases
         while true {
             let start = current
@@ -473,6 +475,7 @@ public struct Parser {
             var join = Join(kind: kind, table: item.table, alias: item.alias, condition: condition.expr,
                             range: SourceRange(start.range.start, condition.range.end), subquery: item.subquery)
             join.columnAliases = item.columnAliases
+            join.function = item.function
             reference.joins.append(join)
         }
     }
@@ -544,6 +547,7 @@ public struct Parser {
 
     mutating func createTable() throws(SQLError) -> Statement {
         let create = advance()
+        if isKeyword(.or) || acceptWord("VIEW") != nil { return try createView(create) }
         _ = try expect(.table, expected: "TABLE after CREATE")
         var ifNotExists = false
         if accept(.if) != nil {
@@ -586,7 +590,7 @@ public struct Parser {
 
     mutating func dropTable() throws(SQLError) -> DropTableStatement {
         let drop = advance()
-        _ = try expect(.table, expected: "TABLE after DROP")
+        _ = try expect(.table, expected: "TABLE or VIEW after DROP")
         var ifExists = false
         if accept(.if) != nil {
             _ = try expect(.exists, expected: "EXISTS after IF")

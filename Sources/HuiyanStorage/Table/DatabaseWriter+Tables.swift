@@ -8,6 +8,7 @@ extension DatabaseWriter {
     public func beginCreate(_ schema: TableSchema) throws -> TableAppend {
         try schema.validate()
         if (try? database.resolveTableName(schema.name)) != nil { throw StorageError.tableExists(schema.name) }
+        if try database.viewCatalog().view(named: schema.name) != nil { throw StorageError.viewExists(schema.name) }
         let temporary = database.tablePath(schema.name) + ".tmp"
         if FileIO.exists(temporary) || FileIO.isSymbolicLink(temporary) { try removeTableFolder(temporary) }
         try FileIO.makeDirectory(temporary)

@@ -21,6 +21,7 @@ public final class DatabaseWriter {
     public func createTable(_ schema: TableSchema) throws {
         try schema.validate()
         if (try? database.resolveTableName(schema.name)) != nil { throw StorageError.tableExists(schema.name) }
+        if try database.viewCatalog().view(named: schema.name) != nil { throw StorageError.viewExists(schema.name) }
         let final = database.tablePath(schema.name)
         let temporary = final + ".tmp"
         try FileIO.makeDirectory(temporary)
@@ -54,6 +55,7 @@ public final class DatabaseWriter {
             try removeTableFolder(database.tablePath(entry))
         }
         try? FileIO.remove(FileIO.join(database.path, DatabaseSettings.fileName + ".tmp"))
+        try? FileIO.remove(FileIO.join(database.path, ViewCatalog.fileName + ".tmp"))
         // What a killed ingest left of its rejects: parts (`*.part`), a rejects file not yet put in place
         // (`.NAME.part-PID-…`), and notes naming one outside the database (`*.pending.part`).
         let rejects = FileIO.join(database.path, "rejects")

@@ -146,7 +146,7 @@ class SQLParserTestCase: XCTestCase {
                 range: z))
         case .copy(let copy):
             return .copy(CopyStatement(table: bare(copy.table), path: copy.path, options: copy.options, range: z))
-        case .copyTo, .dropTable, .createTableAs, .insert:
+        case .copyTo, .dropTable, .createTableAs, .insert, .createView, .dropView:
             return statement
         }
     }

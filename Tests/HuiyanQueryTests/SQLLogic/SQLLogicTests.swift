@@ -12,7 +12,8 @@ final class SQLLogicTests: XCTestCase {
     /// The files a method below runs; `testEveryFileRuns` keeps the list and the folder in step.
     static let files = ["select", "filters", "aggregates", "grouping", "ordering", "distinct", "expressions",
                         "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys", "text", "calendar", "numbers", "zone", "buckets",
-                        "functions-strings", "functions-regex", "functions-time", "functions-choices", "subqueries", "unions", "windows", "grouping-sets", "exists", "set-operations", "cross-joins", "values", "outer-joins"]
+                        "functions-strings", "functions-regex", "functions-time", "functions-choices", "subqueries", "unions", "windows", "grouping-sets", "exists", "set-operations", "cross-joins", "values", "outer-joins",
+                        "table-functions", "views"]
 
     func testSelect() throws { try run("select") }
     func testFilters() throws { try run("filters") }
@@ -49,6 +50,8 @@ final class SQLLogicTests: XCTestCase {
     func testCrossJoins() throws { try run("cross-joins") }
     func testValues() throws { try run("values") }
     func testOuterJoins() throws { try run("outer-joins") }
+    func testTableFunctions() throws { try run("table-functions") }
+    func testViews() throws { try run("views") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {

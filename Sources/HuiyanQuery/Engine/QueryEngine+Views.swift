@@ -1,0 +1,54 @@
+import HuiyanStorage
+
+/// CREATE [OR REPLACE] VIEW and DROP VIEW: the database's views (`ViewCatalog`) replaced in one atomic step
+/// under the writer lock. A view's query is checked when it is made — bound with the view in the catalog, so
+/// that a view reading itself, directly or through others, is refused — and bound again wherever it is named.
+extension QueryEngine {
+    func createView(_ create: CreateViewStatement, sql: String, context: QueryContext) throws -> QueryResult {
+        let name = create.view.name
+        let writer = try database.writer(command: "CREATE VIEW \(name)")
+        defer { writer.close() }
+        if let table = try? database.resolveTableName(name) {
+            throw QueryError("a table named \"\(table)\" exists; a view needs a name of its own", at: create.view.range)
+        }
+        let catalog = try database.viewCatalog()
+        if catalog.view(named: name) != nil && !create.orReplace {
+            throw QueryError("view \"\(name)\" already exists (CREATE OR REPLACE VIEW replaces it)", at: create.view.range)
+        }
+        let view = ViewCatalog.View(name: name, sql: create.queryText, columns: create.columns.map(\.name))
+        let next = catalog.replacing(view)
+        // The view as a query reads it, with the new catalog: its columns, and no cycle.
+        let reference = SelectStatement(items: [.star(qualifier: nil, range: create.view.range)],
+                                        from: TableReference(table: create.view), range: create.range)
+        let planned = try plan(reference, sql: sql, context: context, views: next)
+        var seen = Set<String>()
+        for column in planned.query.columnNames where !seen.insert(column.lowercased()).inserted {
+            throw QueryError("the view's column \"\(column)\" appears twice; name its columns with AS or in CREATE VIEW \(name) (…)", at: create.range)
+        }
+        do { try writer.commitViews(next) } catch { throw QueryError("\(error)", at: create.range) }
+        return Self.note("created view \(name) with \(planned.query.columnNames.count) column(s)")
+    }
+
+    /// DESCRIBE of a view: its columns and their types as a query reads them (every one may be NULL).
+    func describeView(_ view: Identifier, sql: String, context: QueryContext) throws -> QueryResult {
+        let reference = SelectStatement(items: [.star(qualifier: nil, range: view.range)], from: TableReference(table: view), range: view.range)
+        let query = try plan(reference, sql: sql, context: context).query
+        let rows = zip(query.columnNames, query.columnTypes).map { name, type -> [Value] in [.string(name), .string(type.rawValue), .string("YES")] }
+        return QueryResult(columnNames: ["column_name", "column_type", "null"], columnTypes: [.string, .string, .string], rows: rows)
+    }
+
+    func dropView(_ drop: DropViewStatement) throws -> QueryResult {
+        let writer = try database.writer(command: "DROP VIEW \(drop.view.name)")
+        defer { writer.close() }
+        let catalog = try database.viewCatalog()
+        guard let view = catalog.view(named: drop.view.name) else {
+            if let table = try? database.resolveTableName(drop.view.name) {
+                throw QueryError("\"\(table)\" is a table, not a view: DROP TABLE \(table) drops it", at: drop.view.range)
+            }
+            if drop.ifExists { return Self.note("view \(drop.view.name) does not exist; nothing dropped") }
+            throw QueryError("view \"\(drop.view.name)\" does not exist", at: drop.view.range)
+        }
+        do { try writer.commitViews(catalog.removing(view.name)) } catch { throw QueryError("\(error)", at: drop.range) }
+        return Self.note("dropped view \(view.name)")
+    }
+}

@@ -1,0 +1,174 @@
+import HuiyanIngest
+
+/// Table functions in FROM: `generate_series` / `range`, `read_csv`, `read_ndjson`, `read_parquet`, and a file
+/// named by a string. Each becomes a table in scope whose rows a `TableSource` makes (`LogicalPlan.tableFunction`
+/// under a `derived` node, so that it joins, filters and groups like a subquery's rows).
+extension Binder {
+    /// The table functions FROM knows, for messages.
+    static let tableFunctionNames = ["generate_series", "range", "read_csv", "read_ndjson", "read_parquet"]
+
+    /// A table function or file in FROM as a table in scope.
+    mutating func tableFunctionEntry(_ call: TableFunctionCall, alias: Identifier?, columnAliases: [Identifier]) throws -> ScopeTable {
+        let name = call.name.name.lowercased()
+        let source: TableSource
+        switch name {
+        case "generate_series", "range":
+            source = try seriesSource(call, name: name)
+        case "read_csv", "read_csv_auto":
+            source = try fileSource(call, as: .csv)
+        case "read_ndjson", "read_ndjson_auto", "read_json", "read_json_auto":
+            source = try fileSource(call, as: .ndjson)
+        case "read_parquet", "parquet_scan":
+            source = try fileSource(call, as: nil)
+        case "":
+            source = try fileSource(call, as: nil, byExtension: true)
+        default:
+            var message = "table function \"\(call.name.name)\" does not exist"
+            if let guess = QueryError.suggestion(for: name, among: Self.tableFunctionNames) { message += " — did you mean \"\(guess)\"?" }
+            else { message += " (table functions: \(Self.tableFunctionNames.joined(separator: ", ")))" }
+            throw QueryError(message, at: call.name.range)
+        }
+        var names = source.columnNames
+        // As DuckDB: the alias of a one-column series names its column too.
+        if let alias, columnAliases.isEmpty, source is SeriesSource { names[0] = alias.name }
+        guard columnAliases.count <= names.count else {
+            throw QueryError("\(columnAliases.count) column names were given for a table of \(names.count) column(s)", at: alias?.range ?? call.range)
+        }
+        for (i, columnAlias) in columnAliases.enumerated() { names[i] = columnAlias.name }
+        let query = BoundQuery(plan: .tableFunction(TableFunctionScan(source: source)), columnNames: names, columnTypes: source.columnTypes)
+        return derivedEntry(alias?.name ?? defaultName(call), query)
+    }
+
+    /// The name a table function's table goes by without an alias: the function's, or the file's without folder
+    /// and extensions.
+    private func defaultName(_ call: TableFunctionCall) -> String {
+        guard call.name.name.isEmpty, case .literal(.string(let path), _)? = call.arguments.first else { return call.name.name }
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return file.split(separator: ".").first.map(String.init) ?? file
+    }
+
+    /// A constant argument of a table function, bound and computed.
+    private mutating func constantArgument(_ e: Expression, of function: String) throws -> (Value, SQLType) {
+        clause = "FROM"
+        aggregatesAllowed = false
+        let bound = ConstantFolding(offsetSeconds: offsetSeconds).fold(try bind(e))
+        guard case .constant(let value, let type) = bound else {
+            throw QueryError("the arguments of \(function) must be constants", at: e.range)
+        }
+        return (value, type)
+    }
+
+    private mutating func seriesSource(_ call: TableFunctionCall, name: String) throws -> SeriesSource {
+        let args = call.arguments
+        guard (1...3).contains(args.count) else {
+            throw QueryError("\(name) takes (stop), (start, stop) or (start, stop, step)", at: call.range)
+        }
+        var values = try args.map { try constantArgument($0, of: name) }
+        if values.count == 1 { values.insert((.int(0), .int64), at: 0) }
+        let ranges = args.count == 1 ? [args[0].range, args[0].range] : args.map(\.range)
+        for (i, (value, _)) in values.enumerated() where value.isNull {
+            throw QueryError("\(name): NULL is not a bound or step of a series", at: ranges[min(i, ranges.count - 1)])
+        }
+        let temporal = values.prefix(2).contains { $0.1 == .timestamp || $0.1 == .date }
+            || (values.count == 3 && values[2].1 == .interval)
+        let type: SQLType = temporal ? .timestamp : .int64
+        var bounds: [Int64] = []
+        for i in 0..<2 {
+            let (value, from) = values[i]
+            let converted: Value
+            do {
+                converted = try coerceConstant(value, from: from, to: type, at: ranges[i])
+            } catch {
+                throw QueryError("\(name) counts \(temporal ? "TIMESTAMP or DATE" : "BIGINT") values, not \(from)", at: ranges[i])
+            }
+            guard case .int(let x) = converted.normalizedForSeries else {
+                throw QueryError("\(name) counts \(temporal ? "TIMESTAMP or DATE" : "BIGINT") values, not \(from)", at: ranges[i])
+            }
+            bounds.append(x)
+        }
+        var step: Int64 = temporal ? TimeMath.microsPerDay : 1, months: Int64 = 0
+        if values.count == 3 {
+            let (value, stepType) = values[2]
+            let range = ranges[2]
+            switch (temporal, value) {
+            case (true, .interval(let m, let micros)): (months, step) = (m, micros)
+            case (false, .int(let n)): step = n
+            default:
+                throw QueryError(temporal ? "the step of a series of times is an INTERVAL, not \(stepType)"
+                                          : "the step of a series of numbers is a BIGINT, not \(stepType)", at: range)
+            }
+            guard months != 0 || step != 0 else { throw QueryError("\(name): the step cannot be 0", at: range) }
+            if months != 0 && step != 0 && (months > 0) != (step > 0) {
+                throw QueryError("\(name): an INTERVAL step with months and days in opposite directions", at: range)
+            }
+        } else if temporal {
+            throw QueryError("a series of times needs its step: \(name)(start, stop, INTERVAL 1 DAY)", at: call.range)
+        }
+        return SeriesSource(name: name, type: type, start: bounds[0], stop: bounds[1], step: step, stepMonths: months,
+                            inclusive: name == "generate_series", offsetSeconds: offsetSeconds, explanation: text(call.range))
+    }
+
+    /// `read_csv(path[, option = value …])`, `read_ndjson(…)`, `read_parquet(path)` or a file by its extension.
+    /// Options of CSV and NDJSON: `encoding = 'gbk'` (or `'gb18030'`, `'utf-8'`), `all_varchar = true` (every
+    /// column VARCHAR, for a file whose values do not keep to one type).
+    private mutating func fileSource(_ call: TableFunctionCall, as format: InputFormat?, byExtension: Bool = false) throws -> TableSource {
+        let function = byExtension ? "a file in FROM" : call.name.name.lowercased()
+        guard let first = call.arguments.first else {
+            throw QueryError("\(function) takes the file's path, as in \(function)('visits.csv')", at: call.range)
+        }
+        let (value, _) = try constantArgument(first, of: function)
+        guard case .string(let path) = value, !path.isEmpty else {
+            throw QueryError("the path of \(function) is a string, as in 'visits.csv'", at: first.range)
+        }
+        let range = first.range
+        guard fileAccess else {
+            throw QueryError("file access is off (--no-file-access, or the database's setting): \(function) cannot read '\(path)'", at: range)
+        }
+        var format = format
+        let parquet = call.name.name.lowercased().contains("parquet") || (byExtension && path.lowercased().hasSuffix(".parquet"))
+        if byExtension && !parquet {
+            guard let byName = InputFormat(fileName: InputDecoding.uncompressedName(path)) else {
+                throw QueryError("cannot tell how to read '\(path)' from its name (.csv, .ndjson, .jsonl, .json, each also .gz, or .parquet); use read_csv, read_ndjson or read_parquet", at: range)
+            }
+            format = byName
+        }
+        var options = FeedFileSource.Options()
+        for argument in call.arguments.dropFirst() {
+            guard !parquet, case .binary(.equal, .column(nil, let option), let given, _) = argument else {
+                throw QueryError(parquet ? "read_parquet takes one argument: the file's path"
+                                         : "options are written name = value: encoding = 'gbk', all_varchar = true", at: argument.range)
+            }
+            let (value, _) = try constantArgument(given, of: function)
+            switch (option.name.lowercased(), value) {
+            case ("encoding", .string(let name)):
+                guard let encoding = FeedEncoding(name: name) else {
+                    throw QueryError("unknown encoding '\(name)' (utf-8, gbk, gb18030)", at: given.range)
+                }
+                options.encoding = encoding
+            case ("all_varchar", .bool(let on)):
+                options.allVarchar = on
+            default:
+                throw QueryError("\(function) has no option \"\(option.name)\" of that type (encoding = 'gbk', all_varchar = true)", at: argument.range)
+            }
+        }
+        do {
+            if parquet { return try ParquetFileSource(path: path, explanation: text(call.range), zoneOffset: database.settings.utcOffsetSeconds) }
+            return try FeedFileSource(path: path, format: format!, function: byExtension ? "read_\(format!.rawValue)" : call.name.name.lowercased(),
+                                      zoneOffset: database.settings.utcOffsetSeconds, options: options)
+        } catch let error as QueryError {
+            throw QueryError(error.message, at: error.range ?? range)
+        } catch {
+            throw QueryError("\(error)", at: range)
+        }
+    }
+}
+
+private extension Value {
+    /// A timestamp's or integer's microseconds or value as `.int`, for a series' bounds.
+    var normalizedForSeries: Value {
+        switch self {
+        case .timestamp(let x), .int(let x): return .int(x)
+        default: return self
+        }
+    }
+}

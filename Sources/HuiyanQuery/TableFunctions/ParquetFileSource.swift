@@ -1,0 +1,127 @@
+import Dispatch
+import Foundation
+import HuiyanParquet
+import HuiyanStorage
+
+/// `read_parquet('f.parquet')` and `'f.parquet'` in FROM: a Parquet file read through `HuiyanParquet`'s
+/// reader a row group at a time (its columns decoded on several threads), handed on in chunks. Types: BOOLEAN, BIGINT,
+/// DOUBLE, VARCHAR, DATE, TIMESTAMP (a time without zone is wall-clock time in the database's zone, as a
+/// feed's), DECIMAL(p, s) as DECIMAL(18, s) (scale 0 as BIGINT, scale 1 as DECIMAL(18,2)).
+final class ParquetFileSource: TableSource {
+    let columnNames: [String]
+    let columnTypes: [SQLType]
+    let explanation: String
+    private let reader: ParquetReader
+    private let zoneOffset: Int
+
+    var estimatedRows: Int? { reader.rowCount }
+
+    init(path: String, explanation: String, zoneOffset: Int) throws {
+        do {
+            reader = try ParquetReader(path: path)
+        } catch let error as ParquetReadError {
+            throw QueryError(error.message)
+        }
+        self.explanation = explanation
+        self.zoneOffset = zoneOffset
+        columnNames = reader.columns.map(\.name)
+        columnTypes = try reader.columns.map { column in
+            switch column.kind {
+            case .boolean: return .boolean
+            case .int64: return .int64
+            case .double: return .float64
+            case .string: return .string
+            case .date: return .date
+            case .timestampMicrosUTC, .timestampMicrosLocal: return .timestamp
+            case .decimal(_, let scale):
+                if scale == 0 { return .int64 }
+                guard let type = SQLType.decimal(scale: max(scale, 2)) else {
+                    throw QueryError("\(path): column \"\(column.name)\" is a DECIMAL of scale \(scale), past the 18 decimals a DECIMAL holds here")
+                }
+                return type
+            }
+        }
+    }
+
+    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], into consume: (DataChunk) throws -> Void) throws {
+        defer { environment.context.release(self) }
+        // A row group is decoded whole: about 16 bytes a value at the most, within the memory limit.
+        reader.largestRowGroup = (environment.context.memoryLimit ?? Int.max) / 16
+        for group in 0..<reader.rowGroupCount {
+            try environment.context.check()
+            let rows = reader.rowCount(ofGroup: group)
+            // The row group's needed columns decoded side by side (each column chunk on its own), then held as
+            // this source's until they are handed on.
+            let wanted = columnNames.indices.filter { read[$0] }
+            var decoded = [Result<Vector, Error>?](repeating: nil, count: wanted.count)
+            let lock = NSLock()
+            let decode = { (k: Int) in
+                let c = wanted[k]
+                let result = Result<Vector, Error> {
+                    do {
+                        return try self.vector(try self.reader.read(group: group, column: c), column: c)
+                    } catch let error as ParquetReadError {
+                        throw QueryError(error.message)
+                    }
+                }
+                lock.lock(); decoded[k] = result; lock.unlock()
+            }
+            if environment.context.threads > 1 && wanted.count > 1 {
+                DispatchQueue.concurrentPerform(iterations: wanted.count, execute: decode)
+            } else {
+                for k in wanted.indices { decode(k) }
+            }
+            var vectors = [Vector?](repeating: nil, count: columnNames.count)
+            var bytes = 0
+            for (k, c) in wanted.enumerated() {
+                let vector = try decoded[k]!.get()
+                bytes += vector.count * 9 + (vector.pool.map { $0.dictionary.bytes.count + $0.count * 8 } ?? 0)
+                vectors[c] = vector
+            }
+            try environment.context.hold(bytes, for: self)
+            // Columns not read are NULL vectors made a chunk at a time (a row group's count is the file's word).
+            var start = 0
+            while start < rows {
+                let end = min(rows, start + Self.chunkRows)
+                let slice = vectors.indices.map { c in
+                    vectors[c].map { start == 0 && end == rows ? $0 : $0.slice(start..<end) } ?? unread(c, count: end - start)
+                }
+                try consume(DataChunk(columns: slice, count: end - start))
+                start = end
+            }
+            environment.context.release(self)
+        }
+    }
+
+    /// A column chunk's values as a vector of the column's SQL type.
+    private func vector(_ data: ParquetColumnData, column c: Int) throws -> Vector {
+        let type = columnTypes[c]
+        if type == .float64 {
+            let v = Vector(type: type, count: data.count)
+            v.doubles = data.doubles
+            v.nulls = data.nulls
+            return v
+        }
+        var ints = data.ints
+        switch reader.columns[c].kind {
+        case .timestampMicrosLocal:
+            // Wall-clock time of no zone: the database's zone's.
+            let shift = Int64(zoneOffset) * 1_000_000
+            for i in ints.indices { ints[i] &-= shift }
+        case .decimal(_, 1):
+            for i in ints.indices {
+                let (v, overflow) = ints[i].multipliedReportingOverflow(by: 10)
+                guard !overflow else { throw QueryError("column \"\(columnNames[c])\" holds a DECIMAL past 18 digits") }
+                ints[i] = v
+            }
+        default: break
+        }
+        let v = Vector(type: type, ints: ints, nulls: data.nulls)
+        if type == .string {
+            let dictionary = data.stringStarts.count > 1 ? StringDictionary(bytes: data.stringBytes, starts: data.stringStarts)
+                                                         : StringDictionary(bytes: [], starts: [0, 0])
+            v.pool = StringPool(dictionary, isSorted: false)
+        }
+        return v
+    }
+}
