@@ -578,7 +578,7 @@ final class SelectExecutor {
             acc.reserve(groups: groupCount)
             var selected = batch
             if let filter = spec.filter { try evaluator.filter(filter, &selected) }
-            try acc.update(try spec.argument.map { try evaluator.evaluate($0, selected) }, groups: groups, selected)
+            try acc.update(spec, evaluator, groups: groups, selected)
         }
         try holdAggregateState(Self.heldWhileGrowing(worker), for: worker)
     }

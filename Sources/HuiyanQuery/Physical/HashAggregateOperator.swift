@@ -81,7 +81,7 @@ final class HashAggregateOperator: PhysicalOperator {
                 accumulator.reserve(groups: table.groupCount)
                 var selected = batch
                 if let filter = spec.filter { try evaluator.filter(filter, &selected) }
-                try accumulator.update(try spec.argument.map { try evaluator.evaluate($0, selected) }, groups: groups, selected)
+                try accumulator.update(spec, evaluator, groups: groups, selected)
             }
             try context.hold(2 * (table.approximateBytes + accumulators.reduce(0) { $0 + $1.approximateBytes }), for: self)
         }

@@ -109,12 +109,7 @@ indirect enum LogicalPlan {
                 copy.probeFilter = try j.probeFilter.map(map)
                 return .join(x, copy)
             case .aggregate(let x, let keys, let aggregates):
-                return .aggregate(x, keys: try keys.map(map), aggregates: try aggregates.map { a in
-                    var a = a
-                    a.argument = try a.argument.map(map)
-                    a.filter = try a.filter.map(map)
-                    return a
-                })
+                return .aggregate(x, keys: try keys.map(map), aggregates: try aggregates.map { try $0.mapExpressions(map) })
             case .project(let x, let e): return .project(x, try e.map(map))
             case .sort(let x, let keys): return .sort(x, try keys.map { try $0.mapExpression(map) })
             case .topN(let x, let keys, let l, let o): return .topN(x, try keys.map { try $0.mapExpression(map) }, limit: l, offset: o)

@@ -275,6 +275,8 @@ public struct FunctionCall: Sendable, Equatable {
     public var distinct: Bool
     /// `FILTER (WHERE condition)`
     public var filter: Expression?
+    /// `ORDER BY` inside the parentheses (string_agg's order).
+    public var orderBy: [OrderItem] = []
     public var range: SourceRange
 
     public init(name: Identifier, arguments: [Expression], star: Bool = false, distinct: Bool = false,

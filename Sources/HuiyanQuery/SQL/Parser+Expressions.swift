@@ -449,7 +449,7 @@ extension Parser {
         SQLError("window functions (OVER) are not supported", range: current.range)
     }
 
-    /// `[DISTINCT | ALL] argument, …`; returns the height of the tallest.
+    /// `[DISTINCT | ALL] argument, … [ORDER BY key, …]`; returns the height of the tallest argument.
     private mutating func arguments(of call: inout FunctionCall) throws(SQLError) -> Int {
         if accept(.distinct) != nil {
             call.distinct = true
@@ -462,6 +462,10 @@ extension Parser {
             call.arguments.append(argument.expr)
             height = Swift.max(height, argument.height)
         } while try acceptComma()
+        if accept(.order) != nil {
+            _ = try expect(.by, expected: "BY after ORDER")
+            repeat { call.orderBy.append(try orderItem()) } while try acceptComma()
+        }
         return height
     }
 

@@ -42,6 +42,7 @@ final class SQLLogicTests: XCTestCase {
     func testFunctionsChoices() throws { try run("functions-choices") }
     func testSubqueries() throws { try run("subqueries") }
     func testUnions() throws { try run("unions") }
+    func testStatistics() throws { try run("statistics") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {
