@@ -43,6 +43,7 @@ final class SQLLogicTests: XCTestCase {
     func testSubqueries() throws { try run("subqueries") }
     func testUnions() throws { try run("unions") }
     func testStatistics() throws { try run("statistics") }
+    func testStatisticsLarge() throws { try run("statistics-large") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {
