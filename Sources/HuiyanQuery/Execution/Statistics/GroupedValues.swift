@@ -3,53 +3,81 @@
 /// (`OrderedBits` for doubles, interned ids for strings) — no array or object per group. At the end a
 /// counting sort by group lays each group's values side by side (`grouped`), in the order they came.
 struct GroupedValues {
-    private(set) var groups: [Int32] = []
-    private(set) var values: [Int64] = []
-
-    var count: Int { values.count }
+    /// Storage: the first `count` entries hold values; the rest is room (zeros) for more.
+    private var groups: [Int32] = []
+    private var values: [Int64] = []
+    private(set) var count = 0
 
     /// Bytes held (the arrays' capacities).
     var approximateBytes: Int { groups.capacity * 4 + values.capacity * 8 }
 
-    /// Makes room for `n` more values.
+    /// Makes room for `n` more values (the storage at least doubles when it grows).
     mutating func reserve(more n: Int) {
-        if values.capacity < values.count + n {
-            let capacity = Swift.max(values.count + n, values.capacity * 2)
-            values.reserveCapacity(capacity)
-            groups.reserveCapacity(capacity)
-        }
+        guard count + n > values.count else { return }
+        let size = Swift.max(count + n, values.count * 2, 1024)
+        values.append(contentsOf: repeatElement(0, count: size - values.count))
+        groups.append(contentsOf: repeatElement(0, count: size - groups.count))
     }
 
     @inline(__always) mutating func append(_ value: Int64, group: Int32) {
-        values.append(value)
-        groups.append(group)
+        reserve(more: 1)
+        values[count] = value
+        groups[count] = group
+        count += 1
     }
 
     /// Adds the values of the selected non-NULL rows of an integer-lane vector (doubles as `OrderedBits`).
     mutating func append(_ input: Vector, groups rowGroups: [Int32], _ batch: Batch) {
         reserve(more: batch.selectedCount)
-        if input.type == .float64 {
-            batch.forEachSelected { i in if !input.isNull(i) { append(OrderedBits.key(input.doubles[i]), group: rowGroups[i]) } }
-        } else {
-            batch.forEachSelected { i in if !input.isNull(i) { append(input.ints[i], group: rowGroups[i]) } }
+        var n = count
+        values.withUnsafeMutableBufferPointer { out in
+            groups.withUnsafeMutableBufferPointer { outGroups in
+                rowGroups.withUnsafeBufferPointer { g in
+                    if input.type == .float64 {
+                        input.doubles.withUnsafeBufferPointer { v in
+                            batch.forEachSelected { i in
+                                if input.isNull(i) { return }
+                                out[n] = OrderedBits.key(v[i]); outGroups[n] = g[i]; n += 1
+                            }
+                        }
+                    } else {
+                        input.ints.withUnsafeBufferPointer { v in
+                            if let nulls = input.nulls {
+                                batch.forEachSelected { i in
+                                    if nulls[i] != 0 { return }
+                                    out[n] = v[i]; outGroups[n] = g[i]; n += 1
+                                }
+                            } else {
+                                batch.forEachSelected { i in out[n] = v[i]; outGroups[n] = g[i]; n += 1 }
+                            }
+                        }
+                    }
+                }
+            }
         }
+        count = n
     }
 
     /// Adds another collection's values: its group `g` is this one's `mapping[g]`; `value` maps each value
     /// (string ids into this collection's interner).
     mutating func merge(_ other: GroupedValues, mapping: [Int32], value: (Int64) -> Int64 = { $0 }) {
         reserve(more: other.count)
-        for i in 0..<other.count { append(value(other.values[i]), group: mapping[Int(other.groups[i])]) }
+        for i in 0..<other.count {
+            values[count + i] = value(other.values[i])
+            groups[count + i] = mapping[Int(other.groups[i])]
+        }
+        count += other.count
     }
 
     /// The values in group order, group `g`'s at `offsets[g] ..< offsets[g + 1]`, each group's in the order
     /// they were added; the collection is left empty (its arrays are freed before the result is built up).
     mutating func grouped(groups count: Int) -> (values: [Int64], offsets: [Int]) {
         var offsets = [Int](repeating: 0, count: count + 1)
-        let rowGroups = groups
+        let rowGroups = groups.prefix(self.count)
+        let input = values.prefix(self.count)
         groups = []
-        let input = values
         values = []
+        self.count = 0
         rowGroups.withUnsafeBufferPointer { gs in
             offsets.withUnsafeMutableBufferPointer { o in
                 for g in gs { o[Int(g) + 1] += 1 }
