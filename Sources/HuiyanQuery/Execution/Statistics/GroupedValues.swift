@@ -1,105 +1,181 @@
 /// Values collected per group for the aggregates that need every value (median and quantiles, mode, DISTINCT
-/// sums, string_agg): two flat arrays appended row by row — each value's group and the value as an `Int64`
-/// (`OrderedBits` for doubles, interned ids for strings) — no array or object per group. At the end a
-/// counting sort by group lays each group's values side by side (`grouped`), in the order they came.
+/// sums, string_agg): each value (an `Int64`: `OrderedBits` for doubles, interned ids for strings) and its
+/// group written side by side into chunks of raw memory that double in size up to 64 Ki values — nothing
+/// copied as they grow, no array or object per group. Merging another thread's values takes its chunks as
+/// they are (with its group numbering's mapping). At the end one counting sort by group lays each group's
+/// values side by side (`grouped`), in the order they came.
 struct GroupedValues {
-    /// Storage: the first `count` entries hold values; the rest is room (zeros) for more.
-    private var groups: [Int32] = []
-    private var values: [Int64] = []
+    /// Chunks whose groups are numbered by `mapping` (nil: this collection's own numbering).
+    private struct Part {
+        var chunks: [ValueChunk]
+        var mapping: [Int32]?
+    }
+
+    private var parts: [Part] = [Part(chunks: [], mapping: nil)]
+    /// The chunk being filled (the last of `parts[0]`).
+    private var current: ValueChunk?
     private(set) var count = 0
 
-    /// Bytes held (the arrays' capacities).
-    var approximateBytes: Int { groups.capacity * 4 + values.capacity * 8 }
+    /// Bytes held (the chunks' capacities).
+    var approximateBytes: Int { parts.reduce(0) { $0 + $1.chunks.reduce(0) { $0 + $1.capacity * 12 } } }
 
-    /// Makes room for `n` more values (the storage at least doubles when it grows).
-    mutating func reserve(more n: Int) {
-        guard count + n > values.count else { return }
-        let size = Swift.max(count + n, values.count * 2, 1024)
-        values.append(contentsOf: repeatElement(0, count: size - values.count))
-        groups.append(contentsOf: repeatElement(0, count: size - groups.count))
+    /// Makes room for `n` more values in the current chunk (a new one when it has not as much left).
+    @inline(__always) mutating func reserve(more n: Int) {
+        if let current, current.capacity - current.count >= n { return }
+        let size = Swift.max(n, Swift.min((current?.capacity ?? 512) * 2, ValueChunk.largest))
+        let chunk = ValueChunk(capacity: size)
+        parts[0].chunks.append(chunk)
+        current = chunk
     }
 
     @inline(__always) mutating func append(_ value: Int64, group: Int32) {
         reserve(more: 1)
-        values[count] = value
-        groups[count] = group
+        current.unsafelyUnwrapped.append(value, group: group)
         count += 1
     }
 
     /// Adds the values of the selected non-NULL rows of an integer-lane vector (doubles as `OrderedBits`).
     mutating func append(_ input: Vector, groups rowGroups: [Int32], _ batch: Batch) {
         reserve(more: batch.selectedCount)
-        var n = count
-        values.withUnsafeMutableBufferPointer { out in
-            groups.withUnsafeMutableBufferPointer { outGroups in
-                rowGroups.withUnsafeBufferPointer { g in
-                    if input.type == .float64 {
-                        input.doubles.withUnsafeBufferPointer { v in
+        let chunk = current.unsafelyUnwrapped
+        let values = chunk.values, groups = chunk.groups
+        var n = chunk.count
+        rowGroups.withUnsafeBufferPointer { g in
+            if input.type == .float64 {
+                input.doubles.withUnsafeBufferPointer { v in
+                    batch.forEachSelected { i in
+                        if input.isNull(i) { return }
+                        values[n] = OrderedBits.key(v[i]); groups[n] = g[i]; n += 1
+                    }
+                }
+            } else {
+                input.ints.withUnsafeBufferPointer { v in
+                    if let nulls = input.nulls {
+                        nulls.withUnsafeBufferPointer { nulls in
                             batch.forEachSelected { i in
-                                if input.isNull(i) { return }
-                                out[n] = OrderedBits.key(v[i]); outGroups[n] = g[i]; n += 1
+                                if nulls[i] != 0 { return }
+                                values[n] = v[i]; groups[n] = g[i]; n += 1
                             }
                         }
                     } else {
-                        input.ints.withUnsafeBufferPointer { v in
-                            if let nulls = input.nulls {
-                                batch.forEachSelected { i in
-                                    if nulls[i] != 0 { return }
-                                    out[n] = v[i]; outGroups[n] = g[i]; n += 1
-                                }
-                            } else {
-                                batch.forEachSelected { i in out[n] = v[i]; outGroups[n] = g[i]; n += 1 }
-                            }
-                        }
+                        batch.forEachSelected { i in values[n] = v[i]; groups[n] = g[i]; n += 1 }
                     }
                 }
             }
         }
-        count = n
+        count += n - chunk.count
+        chunk.count = n
     }
 
-    /// Adds another collection's values: its group `g` is this one's `mapping[g]`; `value` maps each value
-    /// (string ids into this collection's interner).
-    mutating func merge(_ other: GroupedValues, mapping: [Int32], value: (Int64) -> Int64 = { $0 }) {
-        reserve(more: other.count)
-        for i in 0..<other.count {
-            values[count + i] = value(other.values[i])
-            groups[count + i] = mapping[Int(other.groups[i])]
+    /// Adds another collection's values, its chunks taken as they are: its group `g` is this one's `mapping[g]`.
+    mutating func merge(_ other: GroupedValues, mapping: [Int32]) {
+        for part in other.parts where !part.chunks.isEmpty {
+            parts.append(Part(chunks: part.chunks, mapping: part.mapping.map { $0.map { mapping[Int($0)] } } ?? mapping))
         }
         count += other.count
     }
 
-    /// The values in group order, group `g`'s at `offsets[g] ..< offsets[g + 1]`, each group's in the order
-    /// they were added; the collection is left empty (its arrays are freed before the result is built up).
-    mutating func grouped(groups count: Int) -> (values: [Int64], offsets: [Int]) {
-        var offsets = [Int](repeating: 0, count: count + 1)
-        let rowGroups = groups.prefix(self.count)
-        let input = values.prefix(self.count)
-        groups = []
-        values = []
-        self.count = 0
-        rowGroups.withUnsafeBufferPointer { gs in
-            offsets.withUnsafeMutableBufferPointer { o in
-                for g in gs { o[Int(g) + 1] += 1 }
-                for g in 0..<count { o[g + 1] += o[g] }
+    /// Adds another collection's values one by one, each mapped (string ids into this collection's interner).
+    mutating func merge(_ other: GroupedValues, mapping: [Int32], value: (Int64) -> Int64) {
+        other.forEach { v, g in append(value(v), group: mapping[Int(g)]) }
+    }
+
+    /// Every value and its group (in this collection's numbering).
+    private func forEach(_ body: (Int64, Int32) -> Void) {
+        for part in parts {
+            for chunk in part.chunks {
+                for i in 0..<chunk.count { body(chunk.values[i], part.mapping.map { $0[Int(chunk.groups[i])] } ?? chunk.groups[i]) }
             }
         }
+    }
+
+    /// The values in group order, group `g`'s at `offsets[g] ..< offsets[g + 1]`, each group's in the order
+    /// they were added (a merged thread's after this one's); the collection is left empty (its chunks freed).
+    mutating func grouped(groups groupCount: Int) -> (values: [Int64], offsets: [Int]) {
+        var offsets = [Int](repeating: 0, count: groupCount + 1)
+        let parts = self.parts
+        let total = count
+        self = GroupedValues()
+        if groupCount == 1 {
+            // One group: the chunks one after another.
+            offsets[1] = total
+            let out = [Int64](unsafeUninitializedCapacity: total) { out, initialized in
+                var at = 0
+                for part in parts {
+                    for chunk in part.chunks {
+                        (out.baseAddress! + at).update(from: chunk.values, count: chunk.count)
+                        at += chunk.count
+                    }
+                }
+                initialized = total
+            }
+            return (out, offsets)
+        }
+        offsets.withUnsafeMutableBufferPointer { o in
+            for part in parts {
+                for chunk in part.chunks {
+                    if let m = part.mapping {
+                        m.withUnsafeBufferPointer { m in for i in 0..<chunk.count { o[Int(m[Int(chunk.groups[i])]) + 1] += 1 } }
+                    } else {
+                        for i in 0..<chunk.count { o[Int(chunk.groups[i]) + 1] += 1 }
+                    }
+                }
+            }
+            for g in 0..<groupCount { o[g + 1] += o[g] }
+        }
         var next = offsets
-        let out = [Int64](unsafeUninitializedCapacity: input.count) { out, initialized in
-            rowGroups.withUnsafeBufferPointer { gs in
-                input.withUnsafeBufferPointer { vs in
-                    next.withUnsafeMutableBufferPointer { n in
-                        for i in 0..<vs.count {
-                            let g = Int(gs[i])
-                            out[n[g]] = vs[i]
-                            n[g] += 1
+        let out = [Int64](unsafeUninitializedCapacity: total) { out, initialized in
+            next.withUnsafeMutableBufferPointer { n in
+                for part in parts {
+                    for chunk in part.chunks {
+                        let values = chunk.values, groups = chunk.groups
+                        if let m = part.mapping {
+                            m.withUnsafeBufferPointer { m in
+                                for i in 0..<chunk.count {
+                                    let g = Int(m[Int(groups[i])])
+                                    out[n[g]] = values[i]
+                                    n[g] += 1
+                                }
+                            }
+                        } else {
+                            for i in 0..<chunk.count {
+                                let g = Int(groups[i])
+                                out[n[g]] = values[i]
+                                n[g] += 1
+                            }
                         }
                     }
                 }
             }
-            initialized = input.count
+            initialized = total
         }
         return (out, offsets)
+    }
+}
+
+/// A piece of `GroupedValues`: values and their groups in raw memory, written in place.
+final class ValueChunk {
+    static let largest = 1 << 16
+    let capacity: Int
+    var count = 0
+    let values: UnsafeMutablePointer<Int64>
+    let groups: UnsafeMutablePointer<Int32>
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        values = .allocate(capacity: capacity)
+        groups = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        values.deallocate()
+        groups.deallocate()
+    }
+
+    @inline(__always) func append(_ value: Int64, group: Int32) {
+        values[count] = value
+        groups[count] = group
+        count += 1
     }
 }
 

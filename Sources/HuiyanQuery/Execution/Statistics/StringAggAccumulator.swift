@@ -50,7 +50,7 @@ final class StringAggAccumulator: Accumulator {
         let o = other as! StringAggAccumulator
         let ids = (0..<o.interner.count).map { id in o.interner.withBytes(id) { interner.intern($0) } }
         collected.merge(o.collected, mapping: mapping, value: { ids[Int($0)] })
-        orderKeys.merge(o.orderKeys, mapping: mapping)
+        orderKeys.merge(o.orderKeys, mapping: mapping, value: { $0 })     // copied as the ids are: the same order
     }
 
     func result(groups: Int) -> Vector {
