@@ -29,6 +29,13 @@ extension Accumulator {
     }
 }
 
+/// Makes the accumulators of a query's aggregates (those that can share their state linked).
+func makeAccumulators(_ specs: [AggregateSpec], threads: Int, spilledRows: Bool = false) -> [Accumulator] {
+    let accumulators = specs.map { makeAccumulator($0, threads: threads, spilledRows: spilledRows) }
+    ValuesAccumulator.share(accumulators, specs)
+    return accumulators
+}
+
 /// Makes the accumulator of an aggregate; `spilledRows` when its rows are read back from a spill file.
 func makeAccumulator(_ spec: AggregateSpec, threads: Int, spilledRows: Bool = false) -> Accumulator {
     let inputType = spec.argument?.type ?? .int64

@@ -9,33 +9,59 @@ enum ValuesReduction {
     case mode
     /// The sum (or average) of the distinct values.
     case distinctSum(average: Bool)
+
+    /// The position a quantile selects among `n` ordered values.
+    func position(_ n: Int) -> Int {
+        guard case .quantile(let q, let continuous) = self else { return 0 }
+        if continuous { return Int((Double(n - 1) * q).rounded(.down)) }
+        return Swift.min(Swift.max(Int((Double(n) * q).rounded(.up)) - 1, 0), n - 1)
+    }
 }
 
 /// The aggregates that need every value of a group — exact median and quantiles, mode, sum and avg of DISTINCT
-/// values: the values are collected in flat arrays (`GroupedValues`) and merged across threads by appending;
-/// at the end each group's values lie side by side and are reduced in place (quantiles by selection, not a
-/// sort; mode and DISTINCT by sorting the group's own values). Strings (for mode) are interned once.
+/// values: the values are collected in flat chunks (`GroupedValues`) and merged across threads by taking
+/// those chunks; at the end each group's values lie side by side and are reduced in place (quantiles by
+/// selection, not a sort; mode and DISTINCT by sorting the group's own values). Strings (for mode) are
+/// interned once. Quantiles of the same argument (and FILTER) in one query share one collection
+/// (`share`): the first collects, the others read its values, selected once for all positions in order.
 final class ValuesAccumulator: Accumulator {
-    let reduction: ValuesReduction
     let inputType: SQLType
-    let resultType: SQLType
+    /// What this accumulator answers, then (when it collects for others) what those answer.
+    private var answers: [(reduction: ValuesReduction, type: SQLType)]
+    /// The accumulator that collects this one's values (nil: this one), and this one's place in its answers.
+    private var owner: ValuesAccumulator?
+    private var answerIndex = 0
     private var collected = GroupedValues()
     private let interner: StringInterner?
     /// For DISTINCT sums of integers: at least the sum of every value's magnitude (`ExactSum`).
     private var mass: UInt64 = 0
-    private var computed: Vector?
+    private var computed: [Vector]?
 
     init(_ reduction: ValuesReduction, inputType: SQLType, resultType: SQLType) {
-        self.reduction = reduction
         self.inputType = inputType
-        self.resultType = resultType
+        answers = [(reduction, resultType)]
         interner = inputType == .string ? StringInterner() : nil
+    }
+
+    /// Lets quantiles over the same argument and FILTER share the first one's values.
+    static func share(_ accumulators: [Accumulator], _ specs: [AggregateSpec]) {
+        var owners: [(spec: AggregateSpec, accumulator: ValuesAccumulator)] = []
+        for (spec, accumulator) in zip(specs, accumulators) {
+            guard let a = accumulator as? ValuesAccumulator, case .quantile = a.answers[0].reduction else { continue }
+            if let owner = owners.first(where: { $0.spec.argument == spec.argument && $0.spec.filter == spec.filter })?.accumulator {
+                a.owner = owner
+                a.answerIndex = owner.answers.count
+                owner.answers.append(a.answers[0])
+            } else {
+                owners.append((spec, a))
+            }
+        }
     }
 
     func reserve(groups count: Int) {}
 
     func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
-        guard let input else { return }
+        guard let input, owner == nil else { return }
         if let interner, let pool = input.pool {
             collected.reserve(more: batch.selectedCount)
             batch.forEachSelected { i in
@@ -44,7 +70,7 @@ final class ValuesAccumulator: Accumulator {
             }
             return
         }
-        if case .distinctSum = reduction, inputType != .float64 {
+        if case .distinctSum = answers[0].reduction, inputType != .float64 {
             let grown = input.ints.withUnsafeBufferPointer { v in
                 ExactSum.grow(mass, rows: batch.selectedCount, largest: ExactSum.largestMagnitude(v.baseAddress!, batch))
             }
@@ -55,6 +81,7 @@ final class ValuesAccumulator: Accumulator {
     }
 
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
+        guard owner == nil else { return }
         let o = other as! ValuesAccumulator
         if let interner, let from = o.interner {
             let ids = (0..<from.count).map { id in from.withBytes(id) { interner.intern($0) } }
@@ -67,48 +94,70 @@ final class ValuesAccumulator: Accumulator {
     }
 
     func result(groups: Int) -> Vector {
+        if let owner { return owner.results(groups: groups)[answerIndex] }
+        return results(groups: groups)[0]
+    }
+
+    /// Every answer's vector, computed once.
+    private func results(groups: Int) -> [Vector] {
         if let computed { return computed }
-        let v = Vector(type: resultType, count: groups)
+        let vectors = answers.map { Vector(type: $0.type, count: groups) }
         var (values, offsets) = collected.grouped(groups: groups)
         // A NULL string points at an entry too (grouping and hashing read it).
         let nullCode = interner?.intern("") ?? 0
+        var order: [Int] = []
         values.withUnsafeMutableBufferPointer { all in
             for g in 0..<groups {
                 let range = offsets[g]..<offsets[g + 1]
-                guard !range.isEmpty else { v.setNull(g); if resultType != .float64 { v.ints[g] = nullCode }; continue }
-                reduce(UnsafeMutableBufferPointer(rebasing: all[range]), into: v, at: g)
+                guard !range.isEmpty else {
+                    for v in vectors { v.setNull(g); if v.type != .float64 { v.ints[g] = nullCode } }
+                    continue
+                }
+                let group = UnsafeMutableBufferPointer(rebasing: all[range])
+                guard case .quantile = answers[0].reduction else {
+                    reduce(group, answers[0].reduction, into: vectors[0], at: g)
+                    continue
+                }
+                // Positions in increasing order: each selection searches only above the one before.
+                order.removeAll(keepingCapacity: true)
+                order.append(contentsOf: answers.indices)
+                if order.count > 1 { order.sort { answers[$0].reduction.position(group.count) < answers[$1].reduction.position(group.count) } }
+                var selected = 0
+                for a in order {
+                    let k = answers[a].reduction.position(group.count)
+                    Selection.select(k - selected, in: UnsafeMutableBufferPointer(rebasing: group[selected...]))
+                    selected = k
+                    quantile(group, k, answers[a].reduction, into: vectors[a], at: g)
+                }
             }
         }
-        if let interner { v.pool = StringPool(interner.dictionary(), isSorted: false) }
-        computed = v
-        return v
+        if let interner { for v in vectors { v.pool = StringPool(interner.dictionary(), isSorted: false) } }
+        computed = vectors
+        return vectors
     }
 
-    /// Reduces one group's values (at least one) into row `g` of the result.
-    private func reduce(_ group: UnsafeMutableBufferPointer<Int64>, into v: Vector, at g: Int) {
+    /// A quantile of a group whose value at position `k` is in place (those after it not smaller).
+    private func quantile(_ values: UnsafeMutableBufferPointer<Int64>, _ k: Int, _ reduction: ValuesReduction, into v: Vector, at g: Int) {
+        guard case .quantile(let fraction, let continuous) = reduction else { return }
+        let n = values.count, lo = values[k]
+        let weight = Double(n - 1) * fraction - Double(k)
+        guard continuous, weight > 0, k + 1 < n else { return store(lo, into: v, at: g) }
+        let hi = Selection.minimum(values, (k + 1)..<n)
+        switch inputType {
+        case .float64:
+            let a = OrderedBits.double(lo), b = OrderedBits.double(hi)
+            v.doubles[g] = a + (b - a) * weight
+        case .int64: v.doubles[g] = Double(lo) + (Double(hi) - Double(lo)) * weight
+        default: v.ints[g] = lo &+ Int64(Double(hi &- lo) * weight)    // toward zero, as DuckDB
+        }
+    }
+
+    /// Reduces one group's values (at least one) by mode or DISTINCT sum into row `g` of the result.
+    private func reduce(_ group: UnsafeMutableBufferPointer<Int64>, _ reduction: ValuesReduction, into v: Vector, at g: Int) {
         var values = group     // the same memory; `sort` is mutating on the buffer's value
         let n = values.count
         switch reduction {
-        case .quantile(let fraction, let continuous):
-            guard continuous else {
-                let k = Swift.min(Swift.max(Int((Double(n) * fraction).rounded(.up)) - 1, 0), n - 1)
-                Selection.select(k, in: values)
-                return store(values[k], into: v, at: g)
-            }
-            let position = Double(n - 1) * fraction
-            let k = Int(position.rounded(.down))
-            Selection.select(k, in: values)
-            let weight = position - Double(k)
-            let lo = values[k]
-            guard weight > 0, k + 1 < n else { return store(lo, into: v, at: g) }
-            let hi = Selection.minimum(values, (k + 1)..<n)
-            switch inputType {
-            case .float64:
-                let a = OrderedBits.double(lo), b = OrderedBits.double(hi)
-                v.doubles[g] = a + (b - a) * weight
-            case .int64: v.doubles[g] = Double(lo) + (Double(hi) - Double(lo)) * weight
-            default: v.ints[g] = lo &+ Int64(Double(hi &- lo) * weight)    // toward zero, as DuckDB
-            }
+        case .quantile: return
         case .mode:
             values.sort()
             var best = values[0], bestRun = 0, run = 0
@@ -138,7 +187,7 @@ final class ValuesAccumulator: Accumulator {
 
     /// Stores a collected value as the result type.
     private func store(_ value: Int64, into v: Vector, at g: Int) {
-        if resultType == .float64 {
+        if v.type == .float64 {
             v.doubles[g] = inputType == .float64 ? OrderedBits.double(value) : Double(value)
         } else {
             v.ints[g] = value
