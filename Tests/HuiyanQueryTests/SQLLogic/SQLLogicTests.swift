@@ -44,6 +44,7 @@ final class SQLLogicTests: XCTestCase {
     func testUnions() throws { try run("unions") }
     func testStatistics() throws { try run("statistics") }
     func testStatisticsLarge() throws { try run("statistics-large") }
+    func testDates() throws { try run("dates") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {
