@@ -12,7 +12,8 @@ final class SQLLogicTests: XCTestCase {
     /// The files a method below runs; `testEveryFileRuns` keeps the list and the folder in step.
     static let files = ["select", "filters", "aggregates", "grouping", "ordering", "distinct", "expressions",
                         "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys", "text", "calendar", "numbers", "zone", "buckets",
-                        "functions-strings", "functions-regex", "functions-time", "functions-choices", "subqueries", "unions"]
+                        "functions-strings", "functions-regex", "functions-time", "functions-choices", "subqueries", "unions",
+                        "statistics", "statistics-large", "dates"]
 
     func testSelect() throws { try run("select") }
     func testFilters() throws { try run("filters") }
