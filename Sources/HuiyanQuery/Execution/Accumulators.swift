@@ -32,7 +32,7 @@ extension Accumulator {
 /// Makes the accumulators of a query's aggregates (those that can share their state linked).
 func makeAccumulators(_ specs: [AggregateSpec], threads: Int, spilledRows: Bool = false) -> [Accumulator] {
     let accumulators = specs.map { makeAccumulator($0, threads: threads, spilledRows: spilledRows) }
-    ValuesAccumulator.share(accumulators, specs)
+    ValuesAccumulator.link(accumulators, specs, threads: threads)
     return accumulators
 }
 
