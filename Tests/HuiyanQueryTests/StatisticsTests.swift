@@ -6,12 +6,20 @@ import XCTest
 final class StatisticsTests: XCTestCase {
     func testSelectionPutsTheValueASortWouldAtEveryPosition() {
         var state: UInt64 = 7
-        for n in [1, 2, 3, 17, 100, 1000, 5000] {
-            // Few distinct values (many equal to the pivot) and many.
-            for range in [3, 1 << 40] {
-                var values = (0..<n).map { _ -> Int64 in
+        for n in [1, 2, 3, 17, 100, 1000, 5000, 40_000] {
+            // Few distinct values (many equal to the pivot, or one radix bucket each), a wide span, a skewed one
+            // (most values in the lowest bucket), the whole span of Int64.
+            for shape in 0..<5 {
+                var values = (0..<n).map { i -> Int64 in
                     state = state &* 6364136223846793005 &+ 1442695040888963407
-                    return Int64(state >> 24) % Int64(range) - Int64(range / 2)
+                    let r = Int64(state >> 24)
+                    switch shape {
+                    case 0: return r % 3 - 1
+                    case 1: return r % 1000 - 500
+                    case 2: return r % (1 << 40) - (1 << 39)
+                    case 3: return (r % (1 << 20)) * (r % (1 << 20)) >> 10
+                    default: return i % 7 == 0 ? .min : i % 7 == 1 ? .max : r
+                    }
                 }
                 let sorted = values.sorted()
                 for k in Set([0, n / 2, n - 1, n * 9 / 10]) {

@@ -193,11 +193,65 @@ enum OrderedBits {
 }
 
 /// Selection in place (as C++'s nth_element): after `select(k)`, position `k` holds the value a sort would put
-/// there, those before it are not greater and those after it not smaller — in linear time on average
-/// (Hoare partitions around a median of three, insertion sort for short ranges).
+/// there, those before it are not greater and those after it not smaller. A long range is first narrowed by
+/// radix: a histogram of the values' top bits (2,048 buckets over their span) names the bucket that holds
+/// position `k`, and one three-way pass puts the smaller buckets before it and the larger after — about three
+/// linear, mostly branch-free passes in all; what is left (a bucket) is selected by Hoare partitions around a
+/// median of three, and insertion sort for the last few values.
 enum Selection {
+    /// Ranges longer than this are narrowed by radix first.
+    static let radixThreshold = 1 << 12
+
     static func select(_ k: Int, in values: UnsafeMutableBufferPointer<Int64>) {
         var lo = 0, hi = values.count - 1
+        if values.count > radixThreshold {
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2048) { counts in
+                narrow(k, values, &lo, &hi, counts)
+            }
+        }
+        partitionSelect(k, values, lo, hi)
+    }
+
+    /// Narrows `lo...hi` (around `k`) bucket by bucket while it is long; on return `k` lies in `lo...hi`, those
+    /// before `lo` are not greater than any in it and those after `hi` not smaller.
+    private static func narrow(_ k: Int, _ values: UnsafeMutableBufferPointer<Int64>, _ lo: inout Int, _ hi: inout Int,
+                               _ counts: UnsafeMutableBufferPointer<Int>) {
+        while hi - lo >= radixThreshold {
+            var smallest = values[lo], largest = smallest
+            for i in lo...hi {
+                smallest = Swift.min(smallest, values[i])
+                largest = Swift.max(largest, values[i])
+            }
+            if smallest == largest { lo = k; hi = k; return }
+            let base = UInt64(bitPattern: smallest)
+            let span = UInt64(bitPattern: largest) &- base
+            let shift = Swift.max(0, (64 - span.leadingZeroBitCount) - 11)
+            for b in 0..<2048 { counts[b] = 0 }
+            for i in lo...hi { counts[Int((UInt64(bitPattern: values[i]) &- base) >> shift)] += 1 }
+            // The bucket of position k, and how many values come before it.
+            var bucket = 0, before = lo
+            while before + counts[bucket] <= k { before += counts[bucket]; bucket += 1 }
+            // Three ways: smaller buckets first, then the bucket, then larger ones.
+            var less = lo, i = lo, greater = hi + 1
+            while i < greater {
+                let b = Int((UInt64(bitPattern: values[i]) &- base) >> shift)
+                if b < bucket {
+                    values.swapAt(less, i); less += 1; i += 1
+                } else if b > bucket {
+                    greater -= 1; values.swapAt(i, greater)
+                } else {
+                    i += 1
+                }
+            }
+            lo = less
+            hi = greater - 1
+            // A bucket of one value each (no bits shifted away): every value in it is equal.
+            if shift == 0 { lo = k; hi = k; return }
+        }
+    }
+
+    private static func partitionSelect(_ k: Int, _ values: UnsafeMutableBufferPointer<Int64>, _ first: Int, _ last: Int) {
+        var lo = first, hi = last
         while hi - lo > 16 {
             let mid = lo + (hi - lo) / 2
             // Median of three as the pivot, left at `mid`.
