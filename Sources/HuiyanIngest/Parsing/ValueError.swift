@@ -78,7 +78,7 @@ public enum ValueError: Error, Equatable, Sendable, CustomStringConvertible {
         case .currencySign: return "currency signs are not allowed"
         case .amountOutOfRange: return "amount out of range"
         case .invalidTimestamp(let p): return "not a valid timestamp: \(p)"
-        case .invalidDate(let p): return "not a valid date (YYYY-MM-DD): \(p)"
+        case .invalidDate(let p): return p == .malformed ? "not a valid date: expected YYYY-MM-DD" : "not a valid date: \(p)"
         case .invalidUTF8: return "not a valid UTF-8 text (a file in GBK or another encoding? give it: --encoding gbk, or ENCODING gbk in COPY)"
         }
     }
