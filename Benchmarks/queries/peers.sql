@@ -68,6 +68,16 @@ SELECT order_id, product, amount FROM orders ORDER BY amount DESC, order_id LIMI
 SELECT DISTINCT spot, route FROM visits;
 -- name: distinct_product_platform_buyer
 SELECT DISTINCT product, platform, buyer_province FROM orders;
+-- family: median
+-- Exact median and 90th percentile of spend per group: every value of a group kept, then selected.
+-- ClickHouse's median is an estimate; quantileExactInclusive interpolates at (n - 1)·q as DuckDB and Huiyan do, in
+-- Float64 only (not on Decimal), cut to the fen toward zero as DuckDB's and Huiyan's DECIMAL interpolation is.
+-- name: median_spend_by_spot
+SELECT spot, median(spend), quantile_cont(spend, 0.9) FROM visits GROUP BY spot ORDER BY 1;
+-- clickhouse: SELECT spot, floor(quantileExactInclusive(0.5)(toFloat64(spend)) * 100 + 1e-6) / 100, floor(quantileExactInclusive(0.9)(toFloat64(spend)) * 100 + 1e-6) / 100 FROM visits GROUP BY spot ORDER BY 1
+-- name: median_spend_by_group_type
+SELECT group_type, median(spend), quantile_cont(spend, 0.9) FROM visits GROUP BY group_type ORDER BY 1;
+-- clickhouse: SELECT group_type, floor(quantileExactInclusive(0.5)(toFloat64(spend)) * 100 + 1e-6) / 100, floor(quantileExactInclusive(0.9)(toFloat64(spend)) * 100 + 1e-6) / 100 FROM visits GROUP BY group_type ORDER BY 1
 -- family: group_by_id
 -- Grouping by the visitor id: hundreds of thousands to tens of millions of groups.
 -- name: busiest_visitors

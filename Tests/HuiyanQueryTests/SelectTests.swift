@@ -267,13 +267,14 @@ final class SelectTests: QueryTestCase {
         XCTAssertEqual(rows("DESCRIBE tickets").map { $0[0] + " " + $0[1] }.prefix(2), ["ts TIMESTAMP", "ticket_id VARCHAR"])
         let plan = rows("EXPLAIN SELECT count(*) FROM visits WHERE ts >= '2025-10-04'").map { $0[0] }
         XCTAssertTrue(plan.contains { $0.contains("segments: 1 of 2 scanned, 1 pruned by zone maps") }, "\(plan)")
-        // SQL.md's example, and a DATE column refused with the way round it.
+        // SQL.md's example, a DATE column, and an INTERVAL column refused with the types a column may have.
         XCTAssertEqual(try engine.execute("CREATE TABLE weather (day TIMESTAMP NOT NULL, city VARCHAR, rain DECIMAL(10,2))").last?.message,
                        "created table weather with 3 column(s)")
         XCTAssertEqual(rows("DESCRIBE weather").map { $0[1] }, ["TIMESTAMP", "VARCHAR", "DECIMAL(18,2)"])
-        let date = error("CREATE TABLE rain (day DATE)")
-        XCTAssertTrue(date.message.contains("declare a day as TIMESTAMP"), date.message)
-        XCTAssertEqual(date.at, "DATE")
+        XCTAssertEqual(try engine.execute("CREATE TABLE rain (day DATE)").last?.message, "created table rain with 1 column(s)")
+        let interval = error("CREATE TABLE gaps (gap INTERVAL)")
+        XCTAssertTrue(interval.message.contains("TIMESTAMP, DATE)"), interval.message)
+        XCTAssertEqual(interval.at, "INTERVAL")
     }
 
     func testErrorsPointAtTheProblem() {

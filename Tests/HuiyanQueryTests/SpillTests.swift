@@ -39,6 +39,8 @@ final class SpillTests: QueryTestCase {
             "SELECT score, count(*), sum(amount) FROM many GROUP BY score ORDER BY score",
             "SELECT area, count(DISTINCT id), approx_count_distinct(id) > 0 FROM many GROUP BY area ORDER BY area",
             "SELECT length(id) % 3 AS k, id < 'u5', count(*) FROM many WHERE amount > 10 GROUP BY 1, 2 ORDER BY 1, 2",
+            // Aggregates that keep every value, and moments: their states spill as the rows do.
+            "SELECT id, median(amount), quantile_disc(score, 0.9), round(stddev_pop(score), 9), sum(DISTINCT amount) FROM many GROUP BY id ORDER BY id",
         ]
         for sql in queries {
             let (expected, roomy) = try run(sql, memoryLimit: nil)
@@ -50,6 +52,12 @@ final class SpillTests: QueryTestCase {
         }
         // Over a third of what it held in memory the first query's groups do not fit: it spills, and gives the
         // same rows (the first 50: the result's values count against the limit too).
+        for statistics in [queries[5] + " LIMIT 50"] {
+            let (expected, roomy) = try run(statistics, memoryLimit: nil)
+            let (tight, context) = try run(statistics, memoryLimit: roomy.peakHeldBytes / 3)
+            XCTAssertEqual(tight, expected)
+            XCTAssertGreaterThan(context.statistics.spilledPartitions, 0)
+        }
         let sql = queries[0] + " LIMIT 50"
         let (expected, roomy) = try run(sql, memoryLimit: nil)
         let limit = roomy.peakHeldBytes / 3

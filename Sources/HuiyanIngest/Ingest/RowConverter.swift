@@ -137,6 +137,10 @@ final class RowConverter {
                 let parsed = ValueParsing.parseInt64(bytes)
                 rowInts[index] = parsed.value ?? 0
                 failure = parsed.error
+            case .date:
+                let parsed = ValueParsing.parseDateDays(bytes)
+                rowInts[index] = parsed.value ?? 0
+                failure = parsed.error
             case .money:
                 let parsed = ValueParsing.parseMoneyFen(bytes)
                 rowInts[index] = parsed.value ?? 0

@@ -16,6 +16,8 @@ public enum ValueError: Error, Equatable, Sendable, CustomStringConvertible {
     case currencySign
     case amountOutOfRange
     case invalidTimestamp(TimestampProblem)
+    /// A DATE column's value that is not a day `YYYY-MM-DD`.
+    case invalidDate(TimestampProblem)
     case invalidUTF8
 
     /// The specific reason a timestamp was rejected.
@@ -76,6 +78,7 @@ public enum ValueError: Error, Equatable, Sendable, CustomStringConvertible {
         case .currencySign: return "currency signs are not allowed"
         case .amountOutOfRange: return "amount out of range"
         case .invalidTimestamp(let p): return "not a valid timestamp: \(p)"
+        case .invalidDate(let p): return p == .malformed ? "not a valid date: expected YYYY-MM-DD" : "not a valid date: \(p)"
         case .invalidUTF8: return "not a valid UTF-8 text (a file in GBK or another encoding? give it: --encoding gbk, or ENCODING gbk in COPY)"
         }
     }

@@ -25,8 +25,7 @@ extension QueryEngine {
         var columns: [ColumnDefinition] = []
         for (name, type) in zip(planned.query.columnNames, planned.query.columnTypes) {
             guard let columnType = type.columnType else {
-                let hint = type == .date ? "CAST it AS TIMESTAMP (a day is a TIMESTAMP column)" : "CAST it to a type"
-                throw QueryError("column \"\(name)\" of the query is \(type), which a table cannot hold: \(hint)", at: create.query.range)
+                throw QueryError("column \"\(name)\" of the query is \(type), which a table cannot hold: CAST it to a type", at: create.query.range)
             }
             columns.append(ColumnDefinition(name, columnType, nullable: true))
         }

@@ -102,11 +102,7 @@ public final class QueryEngine {
         var columns: [ColumnDefinition] = []
         for c in create.columns {
             guard let type = SQLType(typeName: c.type.name), let columnType = type.columnType else {
-                var message = "unsupported column type \(c.type.name) (BOOLEAN, BIGINT, DOUBLE, DECIMAL(18,2), VARCHAR, TIMESTAMP)"
-                if SQLType(typeName: c.type.name) == .date {
-                    message += "; declare a day as TIMESTAMP (a date alone in a feed is local midnight) and CAST it AS DATE in queries"
-                }
-                throw QueryError(message, at: c.type.range)
+                throw QueryError("unsupported column type \(c.type.name) (BOOLEAN, BIGINT, DOUBLE, DECIMAL(18,2), VARCHAR, TIMESTAMP, DATE)", at: c.type.range)
             }
             columns.append(ColumnDefinition(c.name.name, columnType, nullable: !c.notNull))
         }

@@ -32,7 +32,7 @@ final class TableFiller {
     private func conversion(from type: SQLType, to column: ColumnDefinition) throws -> Conversion {
         switch (type, column.type) {
         case (.null, _): return .null
-        case (.boolean, .bool), (.int64, .int64), (.float64, .float64), (.money, .money), (.string, .string), (.timestamp, .timestamp):
+        case (.boolean, .bool), (.int64, .int64), (.float64, .float64), (.money, .money), (.string, .string), (.timestamp, .timestamp), (.date, .date):
             return .same
         case (.int64, .money): return .intToMoney
         case (.int64, .float64): return .intToDouble

@@ -8,11 +8,32 @@ protocol Accumulator: AnyObject {
     func reserve(groups count: Int)
     /// Adds the selected rows: row `i` goes to group `groups[i]`; `input` is nil for count(*).
     func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws
+    /// Adds the selected rows of an aggregate's arguments (`AggregateSpec.arguments`: none for count(*)).
+    /// By default the first argument's `update`; aggregates of several arguments take them all.
+    func update(_ inputs: [Vector], groups: [Int32], _ batch: Batch) throws
     /// Adds another thread's state: its group `g` is this state's group `mapping[g]`.
     func merge(_ other: Accumulator, mapping: [Int32]) throws
     /// The result of every group.
     func result(groups: Int) -> Vector
     var approximateBytes: Int { get }
+}
+
+extension Accumulator {
+    func update(_ inputs: [Vector], groups: [Int32], _ batch: Batch) throws {
+        try update(inputs.first, groups: groups, batch)
+    }
+
+    /// Adds the selected rows of a batch, the aggregate's arguments evaluated over them.
+    func update(_ spec: AggregateSpec, _ evaluator: Evaluator, groups: [Int32], _ batch: Batch) throws {
+        try update(try spec.arguments.map { try evaluator.evaluate($0, batch) }, groups: groups, batch)
+    }
+}
+
+/// Makes the accumulators of a query's aggregates (those that can share their state linked).
+func makeAccumulators(_ specs: [AggregateSpec], threads: Int, spilledRows: Bool = false) -> [Accumulator] {
+    let accumulators = specs.map { makeAccumulator($0, threads: threads, spilledRows: spilledRows) }
+    ValuesAccumulator.link(accumulators, specs, threads: threads)
+    return accumulators
 }
 
 /// Makes the accumulator of an aggregate; `spilledRows` when its rows are read back from a spill file.
@@ -27,6 +48,7 @@ func makeAccumulator(_ spec: AggregateSpec, threads: Int, spilledRows: Bool = fa
     case .max: return ExtremeAccumulator(type: inputType, isMax: true)
     case .countDistinct: return DistinctAccumulator(type: inputType, threads: threads, pairsOnly: spilledRows)
     case .approxCountDistinct: return HyperLogLogAccumulator(type: inputType)
+    case .registered: return AggregateRegistry.definition(id: spec.registered!).accumulator(spec)
     }
 }
 

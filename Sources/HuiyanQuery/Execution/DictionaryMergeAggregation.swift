@@ -7,7 +7,7 @@ import HuiyanStorage
 /// segments hold becomes one group, and each segment's groups are folded into the merged ones in ascending
 /// order. No hash table of millions of strings is built, and the result comes out sorted by the key.
 ///
-/// Used for count, sum, avg, min and max (whose states merge through a mapping); the rows reach it after
+/// Used for count, sum, avg, min, max and the registered aggregates (whose states merge through a mapping); the rows reach it after
 /// the scan's filter. Rule `dictionary_merge`.
 final class DictionaryMergeAggregation {
     let plan: SelectPlan
@@ -29,7 +29,7 @@ final class DictionaryMergeAggregation {
         init(segment: Int, pool: StringPool, plan: SelectPlan, threads: Int) {
             self.segment = segment
             self.pool = pool
-            accumulators = plan.aggregates.map { makeAccumulator($0, threads: threads) }
+            accumulators = makeAccumulators(plan.aggregates, threads: threads)
             for a in accumulators { a.reserve(groups: pool.count + 1) }
             seen = [Bool](repeating: false, count: pool.count + 1)
         }
@@ -46,7 +46,7 @@ final class DictionaryMergeAggregation {
     init?(plan: SelectPlan) {
         guard plan.optimizer.allows(.dictionaryMerge), plan.isAggregate, plan.joins.isEmpty, plan.groupKeys.count == 1,
               case .column(let c, _, .string) = plan.groupKeys[0], c < plan.scannedColumnCount, let snapshot = plan.snapshot,
-              plan.aggregates.allSatisfy({ [.countStar, .count, .sum, .avg, .min, .max].contains($0.kind) }),
+              plan.aggregates.allSatisfy({ [.countStar, .count, .sum, .avg, .min, .max, .registered].contains($0.kind) }),
               snapshot.segments.contains(where: { $0.columns[c].dictionaryCount >= Self.smallestDictionaries }) else { return nil }
         self.plan = plan
         keyColumn = c
@@ -78,7 +78,7 @@ final class DictionaryMergeAggregation {
         for (spec, accumulator) in zip(plan.aggregates, partial.accumulators) {
             var selected = batch
             if let filter = spec.filter { try evaluator.filter(filter, &selected) }
-            try accumulator.update(try spec.argument.map { try evaluator.evaluate($0, selected) }, groups: groups, selected)
+            try accumulator.update(spec, evaluator, groups: groups, selected)
         }
     }
 
@@ -150,7 +150,7 @@ final class DictionaryMergeAggregation {
             }
         }
 
-        let accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
+        let accumulators = makeAccumulators(plan.aggregates, threads: context.threads)
         for a in accumulators { a.reserve(groups: total + 1) }
         // Each aggregate's states are merged on their own thread (they share nothing).
         try Parallel.forEach(accumulators.indices, threads: context.threads) { a in

@@ -58,7 +58,7 @@ final class SelectExecutor {
         // Aggregates without FROM (e.g. SELECT count(*)) run over one row, through the same path as scans.
         let worker = Worker()
         worker.table = GroupTable(keyTypes: plan.groupKeys.map(\.type), shortcuts: plan.optimizer.allows(.bucketAggregation))
-        worker.accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
+        worker.accumulators = makeAccumulators(plan.aggregates, threads: context.threads)
         let batch = try oneRow()
         if batch.selectedCount > 0 { try aggregate(Evaluator(offsetSeconds: offsetSeconds), batch, worker) }
         addEmptyGroup(worker.table!, worker.accumulators)
@@ -197,7 +197,7 @@ final class SelectExecutor {
     private func scan(_ snapshot: TableSnapshot, spilling: SpillPlan?) throws -> [DataChunk] {
         if spilling == nil, plan.optimizer.allows(.aggregationBelowJoin), let below = AggregationBelowJoin(plan: plan) {
             let table = GroupTable(keyTypes: plan.groupKeys.map(\.type), shortcuts: plan.optimizer.allows(.bucketAggregation))
-            let accumulators = plan.aggregates.map { makeAccumulator($0, threads: context.threads) }
+            let accumulators = makeAccumulators(plan.aggregates, threads: context.threads)
             try below.aggregate(context: context, offsetSeconds: offsetSeconds, table: table, accumulators: accumulators)
             addEmptyGroup(table, accumulators)
             return try finishAggregation(table, accumulators)
@@ -270,7 +270,7 @@ final class SelectExecutor {
             if let topN { worker.topN = TopNHeap(keys: topN.keys, capacity: topN.capacity) }
             if self.plan.isAggregate {
                 worker.table = GroupTable(keyTypes: self.plan.groupKeys.map(\.type), shortcuts: self.plan.optimizer.allows(.bucketAggregation))
-                worker.accumulators = self.plan.aggregates.map { makeAccumulator($0, threads: self.context.threads) }
+                worker.accumulators = makeAccumulators(self.plan.aggregates, threads: self.context.threads)
             }
             do {
                 while true {
@@ -614,7 +614,7 @@ final class SelectExecutor {
             acc.reserve(groups: groupCount)
             var selected = batch
             if let filter = spec.filter { try evaluator.filter(filter, &selected) }
-            try acc.update(try spec.argument.map { try evaluator.evaluate($0, selected) }, groups: groups, selected)
+            try acc.update(spec, evaluator, groups: groups, selected)
         }
         try holdAggregateState(Self.heldWhileGrowing(worker), for: worker)
     }

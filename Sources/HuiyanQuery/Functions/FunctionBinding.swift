@@ -8,6 +8,8 @@ struct FunctionBinding {
     let arguments: [BoundExpression]
     let call: FunctionCall
     let binder: Binder
+    /// An aggregate's ORDER BY keys (`call.orderBy`), bound.
+    var orderKeys: [BoundExpression] = []
 
     var count: Int { arguments.count }
     var offsetSeconds: Int { binder.offsetSeconds }

@@ -46,5 +46,6 @@ enum FunctionRegistry {
     /// Every name a call may use, aggregates included (for "did you mean").
     static var knownNames: [String] {
         byName.keys.sorted() + ["count", "sum", "avg", "mean", "min", "max", "approx_count_distinct", "extract", "count_if", "bool_and", "bool_or", "any_value"]
+            + AggregateRegistry.names
     }
 }

@@ -46,6 +46,8 @@ enum AggregateKind: String {
     case count, sum, avg, min, max
     case countDistinct = "count(DISTINCT)"
     case approxCountDistinct = "approx_count_distinct"
+    /// An entry of `AggregateRegistry` (`AggregateSpec.registered` names it).
+    case registered
 }
 
 /// One aggregate of a query: its function, argument (over table columns), optional FILTER, result type.
@@ -56,9 +58,28 @@ struct AggregateSpec {
     var type: SQLType
     /// The text, for column names and EXPLAIN.
     var text: String
+    /// For `.registered`: the registry entry's id (`AggregateDefinition.id`).
+    var registered: String? = nil
+    /// Arguments evaluated for each row after `argument` (corr's x, arg_max's key, string_agg's order key).
+    var extraArguments: [BoundExpression] = []
+    /// Arguments that had to be constants (a quantile's fraction, string_agg's separator).
+    var constants: [Value] = []
+
+    /// Every argument evaluated for each row: `argument`, then `extraArguments`.
+    var arguments: [BoundExpression] { argument.map { [$0] + extraArguments } ?? [] }
 
     /// Whether both compute the same value: function, argument and FILTER alike by structure (the text may differ).
     func computesSame(as other: AggregateSpec) -> Bool {
-        kind == other.kind && argument == other.argument && filter == other.filter
+        kind == other.kind && argument == other.argument && filter == other.filter && registered == other.registered
+            && extraArguments == other.extraArguments && constants == other.constants
+    }
+
+    /// The spec with every expression it holds mapped.
+    func mapExpressions(_ map: (BoundExpression) throws -> BoundExpression) rethrows -> AggregateSpec {
+        var a = self
+        a.argument = try argument.map(map)
+        a.extraArguments = try extraArguments.map(map)
+        a.filter = try filter.map(map)
+        return a
     }
 }

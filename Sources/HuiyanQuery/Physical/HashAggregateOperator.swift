@@ -67,7 +67,7 @@ final class HashAggregateOperator: PhysicalOperator {
     private func inMemory() throws -> [DataChunk] {
         let context = environment.context
         let table = GroupTable(keyTypes: keys.map(\.type), shortcuts: environment.optimizer.allows(.bucketAggregation))
-        let accumulators = aggregates.map { makeAccumulator($0, threads: 1) }
+        let accumulators = makeAccumulators(aggregates, threads: 1)
         var groups: [Int32] = []
         try input.stream(in: context) { chunk in
             try context.check()
@@ -81,7 +81,7 @@ final class HashAggregateOperator: PhysicalOperator {
                 accumulator.reserve(groups: table.groupCount)
                 var selected = batch
                 if let filter = spec.filter { try evaluator.filter(filter, &selected) }
-                try accumulator.update(try spec.argument.map { try evaluator.evaluate($0, selected) }, groups: groups, selected)
+                try accumulator.update(spec, evaluator, groups: groups, selected)
             }
             try context.hold(2 * (table.approximateBytes + accumulators.reduce(0) { $0 + $1.approximateBytes }), for: self)
         }

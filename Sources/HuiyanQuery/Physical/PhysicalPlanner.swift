@@ -226,7 +226,7 @@ struct PhysicalPlanner {
         }
         for key in p.groupKeys { columns.formUnion(key.columns) }
         for spec in p.aggregates {
-            columns.formUnion(spec.argument?.columns ?? [])
+            for a in spec.arguments { columns.formUnion(a.columns) }
             columns.formUnion(spec.filter?.columns ?? [])
         }
         for o in p.outputs { columns.formUnion(o.columns) }
@@ -312,7 +312,7 @@ extension LogicalPlan {
                 visit(x, aboveProjection: aboveProjection)
             case .aggregate(let x, let keys, let aggregates):
                 keys.forEach(collect)
-                for a in aggregates { collect(a.argument); collect(a.filter) }
+                for a in aggregates { a.arguments.forEach(collect); collect(a.filter) }
                 visit(x, aboveProjection: false)
             case .join(let x, let join):
                 join.probeKeys.forEach(collect)

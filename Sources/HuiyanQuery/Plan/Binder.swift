@@ -746,12 +746,17 @@ struct Binder {
         if WindowFunctionKind.named(name) != nil {
             throw QueryError("\(name) is a window function: it needs OVER (…)", at: call.range)
         }
+        if !call.star, let definition = AggregateRegistry.definition(name, distinct: call.distinct) {
+            return try bindAggregate(definition, call, name: name)
+        }
+        if call.distinct, AggregateRegistry.definition(name, distinct: false) != nil {
+            throw QueryError("DISTINCT is supported in count, sum and avg only", at: call.range)
+        }
+        if let first = call.orderBy.first {
+            throw QueryError("ORDER BY inside a call is supported in string_agg only", at: first.expression.range)
+        }
         if let kind = aggregateKind(name, call) {
-            guard aggregatesAllowed else {
-                throw QueryError("aggregate functions are not allowed in \(clause)", at: call.range)
-            }
-            guard !insideAggregate else { throw QueryError("aggregate functions cannot be nested", at: call.range) }
-            insideAggregate = true
+            try enterAggregate(call)
             defer { insideAggregate = false }
             let spec = try bindAggregateCall(call, kind: kind)
             // The same aggregate written twice is computed once.
@@ -771,13 +776,12 @@ struct Binder {
         return try definition.bind(FunctionBinding(name: name, id: definition.names[0], arguments: args, call: call, binder: self))
     }
 
-
     /// An aggregate call's argument, FILTER and result type (an aggregate, or an aggregate over a window).
     mutating func bindAggregateCall(_ call: FunctionCall, kind: AggregateKind) throws -> AggregateSpec {
         let name = call.name.name.lowercased()
         var kind = kind
         if call.distinct && kind != .countDistinct {
-            throw QueryError("DISTINCT is supported in count(DISTINCT …) only", at: call.range)
+            throw QueryError("DISTINCT is supported in count, sum and avg only", at: call.range)
         }
         var argument: BoundExpression?
         if kind != .countStar {
@@ -787,11 +791,7 @@ struct Binder {
             argument = try bind(call.arguments[0])
         }
         if kind == .avg, let a = argument, case .decimal = a.type { argument = .cast(a, to: .float64) }
-        var filter = try call.filter.map { f -> BoundExpression in
-            let b = try bind(f)
-            try requireBoolean(b, f.range, "FILTER")
-            return b
-        }
+        var filter = try aggregateFilter(call)
         // Shorthands of the aggregates above: count_if(c) is count(*) FILTER (WHERE c); bool_and and
         // bool_or are min and max of booleans; any_value is min (one of the values, the same every time).
         if ["count_if", "bool_and", "bool_or"].contains(name), let a = argument {
@@ -816,8 +816,45 @@ struct Binder {
             }
             type = .float64
         case .min, .max: type = argument!.type
+        case .registered: preconditionFailure("registered aggregates bind in bindAggregate")
         }
         return AggregateSpec(kind: kind, argument: argument, filter: filter, type: type, text: text(call.range))
+    }
+
+    /// Checks that an aggregate may stand here and marks its arguments as inside it (the caller unmarks).
+    private mutating func enterAggregate(_ call: FunctionCall) throws {
+        guard aggregatesAllowed else {
+            throw QueryError("aggregate functions are not allowed in \(clause)", at: call.range)
+        }
+        guard !insideAggregate else { throw QueryError("aggregate functions cannot be nested", at: call.range) }
+        insideAggregate = true
+    }
+
+    /// An aggregate's FILTER condition, bound.
+    private mutating func aggregateFilter(_ call: FunctionCall) throws -> BoundExpression? {
+        try call.filter.map { f -> BoundExpression in
+            let b = try bind(f)
+            try requireBoolean(b, f.range, "FILTER")
+            return b
+        }
+    }
+
+    /// A call of a registered aggregate (`AggregateRegistry`).
+    private mutating func bindAggregate(_ definition: AggregateDefinition, _ call: FunctionCall, name: String) throws -> BoundExpression {
+        try enterAggregate(call)
+        defer { insideAggregate = false }
+        let arguments = try call.arguments.map { try bind($0) }
+        let keys = try call.orderBy.map { try bind($0.expression) }
+        if !keys.isEmpty && !definition.names.contains("string_agg") {
+            throw QueryError("ORDER BY inside a call is supported in string_agg only", at: call.orderBy[0].expression.range)
+        }
+        let filter = try aggregateFilter(call)
+        let bound = try definition.bind(FunctionBinding(name: name, id: definition.id, arguments: arguments, call: call, binder: self, orderKeys: keys))
+        let spec = AggregateSpec(kind: .registered, argument: bound.arguments[0], filter: filter, type: bound.type, text: text(call.range),
+                                 registered: definition.id, extraArguments: Array(bound.arguments.dropFirst()), constants: bound.constants)
+        if let same = aggregates.firstIndex(where: { $0.computesSame(as: spec) }) { return .aggregate(same, type: spec.type) }
+        aggregates.append(spec)
+        return .aggregate(aggregates.count - 1, type: spec.type)
     }
 
     func aggregateKind(_ name: String, _ call: FunctionCall) -> AggregateKind? {

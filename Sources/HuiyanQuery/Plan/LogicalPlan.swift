@@ -115,12 +115,7 @@ indirect enum LogicalPlan {
                 copy.probeFilter = try j.probeFilter.map(map)
                 return .join(x, copy)
             case .aggregate(let x, let keys, let aggregates):
-                return .aggregate(x, keys: try keys.map(map), aggregates: try aggregates.map { a in
-                    var a = a
-                    a.argument = try a.argument.map(map)
-                    a.filter = try a.filter.map(map)
-                    return a
-                })
+                return .aggregate(x, keys: try keys.map(map), aggregates: try aggregates.map { try $0.mapExpressions(map) })
             case .project(let x, let e): return .project(x, try e.map(map))
             case .window(let x, let functions): return .window(x, try functions.map { try $0.mapExpressions(map) })
             case .sort(let x, let keys): return .sort(x, try keys.map { try $0.mapExpression(map) })

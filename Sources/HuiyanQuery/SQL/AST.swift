@@ -357,6 +357,8 @@ public struct FunctionCall: Sendable, Equatable {
     public var filter: Expression?
     /// `OVER (…)` or `OVER name`: the call is a window function.
     public var window: WindowSpec?
+    /// `ORDER BY` inside the parentheses (string_agg's order).
+    public var orderBy: [OrderItem] = []
     public var range: SourceRange
 
     public init(name: Identifier, arguments: [Expression], star: Bool = false, distinct: Bool = false,

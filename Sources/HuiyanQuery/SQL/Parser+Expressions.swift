@@ -459,7 +459,7 @@ extension Parser {
         return try node(.function(call), call.range, height: height + 1, at: open)
     }
 
-    /// `[DISTINCT | ALL] argument, …`; returns the height of the tallest.
+    /// `[DISTINCT | ALL] argument, … [ORDER BY key, …]`; returns the height of the tallest argument.
     private mutating func arguments(of call: inout FunctionCall) throws(SQLError) -> Int {
         if accept(.distinct) != nil {
             call.distinct = true
@@ -472,6 +472,10 @@ extension Parser {
             call.arguments.append(argument.expr)
             height = Swift.max(height, argument.height)
         } while try acceptComma()
+        if accept(.order) != nil {
+            _ = try expect(.by, expected: "BY after ORDER")
+            repeat { call.orderBy.append(try orderItem()) } while try acceptComma()
+        }
         return height
     }
 

@@ -78,7 +78,7 @@ extension Parser {
             let alias = try optionalAlias()
             var columns: [Identifier] = []
             if alias != nil, let open = accept(.leftParen) { columns = try columnAliases(open) }
-            return (table, alias ?? Identifier("valueslist", range: table.range), .select(body), columns)
+            return (table, alias ?? Identifier("valueslist", range: table.range), .select(body), columns, nil)
         }
         guard isKeyword(.select) || isKeyword(.with) else {
             throw syntaxError(expected: "SELECT or WITH after \"(\" in FROM", hint: "tables in parentheses are not supported")

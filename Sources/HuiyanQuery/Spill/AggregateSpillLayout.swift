@@ -1,11 +1,11 @@
-/// What an aggregation writes of each row when it spills: the group keys, then each aggregate's argument and
+/// What an aggregation writes of each row when it spills: the group keys, then each aggregate's arguments and
 /// FILTER condition (an expression several aggregates share is written once).
 struct AggregateSpillLayout {
     /// The expressions written, keys first.
     let columns: [BoundExpression]
     let keyCount: Int
-    /// Per aggregate, the column of its argument (nil: count(*)).
-    let arguments: [Int?]
+    /// Per aggregate, the columns of its arguments (none: count(*)).
+    let arguments: [[Int]]
     /// Per aggregate, the column of its FILTER condition (nil: none).
     let filters: [Int?]
 
@@ -18,7 +18,7 @@ struct AggregateSpillLayout {
             index[e] = columns.count - 1
             return columns.count - 1
         }
-        arguments = aggregates.map { $0.argument.map(column) }
+        arguments = aggregates.map { $0.arguments.map(column) }
         filters = aggregates.map { $0.filter.map(column) }
         self.columns = columns
         keyCount = keys.count

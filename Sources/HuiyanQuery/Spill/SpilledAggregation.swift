@@ -94,7 +94,7 @@ final class SpilledAggregation {
         defer { context.release(holder) }
         do {
             let table = GroupTable(keyTypes: groupKeys.map(\.type))
-            let accumulators = aggregates.map { makeAccumulator($0, threads: 1, spilledRows: true) }
+            let accumulators = makeAccumulators(aggregates, threads: 1, spilledRows: true)
             for record in records {
                 try context.check()
                 let (vectors, count) = try record.read()

@@ -66,6 +66,7 @@ public enum SQLType: Sendable, Hashable, CustomStringConvertible {
         case .bool: self = .boolean
         case .money: self = .money
         case .string: self = .string
+        case .date: self = .date
         }
     }
 
@@ -109,7 +110,8 @@ public enum SQLType: Sendable, Hashable, CustomStringConvertible {
         case .money: return .money
         case .string: return .string
         case .timestamp: return .timestamp
-        case .date, .null, .decimal, .interval: return nil
+        case .date: return .date
+        case .null, .decimal, .interval: return nil
         }
     }
 }

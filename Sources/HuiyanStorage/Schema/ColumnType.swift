@@ -13,6 +13,8 @@ public enum ColumnType: String, Codable, Sendable, CaseIterable {
     case money
     /// UTF-8 text, dictionary-encoded per segment.
     case string
+    /// A calendar day: days since 1970-01-01 (no zone: a day of the calendar, not an instant).
+    case date
 
     /// The storage lane a logical type lives in.
     public enum Lane: Sendable {
@@ -21,7 +23,7 @@ public enum ColumnType: String, Codable, Sendable, CaseIterable {
 
     public var lane: Lane {
         switch self {
-        case .timestamp, .int64, .bool, .money: return .int64
+        case .timestamp, .int64, .bool, .money, .date: return .int64
         case .float64: return .float64
         case .string: return .string
         }
@@ -36,6 +38,7 @@ public enum ColumnType: String, Codable, Sendable, CaseIterable {
         case .bool: return 4
         case .money: return 5
         case .string: return 6
+        case .date: return 7
         }
     }
 
@@ -53,6 +56,7 @@ public enum ColumnType: String, Codable, Sendable, CaseIterable {
         case "bool", "boolean": self = .bool
         case "money", "decimal", "decimal(18,2)", "numeric": self = .money
         case "string", "varchar", "text": self = .string
+        case "date": self = .date
         default: return nil
         }
     }

@@ -13,7 +13,7 @@ final class SQLLogicTests: XCTestCase {
     static let files = ["select", "filters", "aggregates", "grouping", "ordering", "distinct", "expressions",
                         "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys", "text", "calendar", "numbers", "zone", "buckets",
                         "functions-strings", "functions-regex", "functions-time", "functions-choices", "subqueries", "unions", "windows", "grouping-sets", "exists", "set-operations", "cross-joins", "values", "outer-joins",
-                        "table-functions", "views"]
+                        "table-functions", "views", "statistics", "statistics-large", "dates"]
 
     func testSelect() throws { try run("select") }
     func testFilters() throws { try run("filters") }
@@ -52,6 +52,9 @@ final class SQLLogicTests: XCTestCase {
     func testOuterJoins() throws { try run("outer-joins") }
     func testTableFunctions() throws { try run("table-functions") }
     func testViews() throws { try run("views") }
+    func testStatistics() throws { try run("statistics") }
+    func testStatisticsLarge() throws { try run("statistics-large") }
+    func testDates() throws { try run("dates") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {
