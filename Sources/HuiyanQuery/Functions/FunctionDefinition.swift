@@ -45,7 +45,8 @@ enum FunctionRegistry {
 
     /// Every name a call may use, aggregates included (for "did you mean").
     static var knownNames: [String] {
-        byName.keys.sorted() + ["count", "sum", "avg", "mean", "min", "max", "approx_count_distinct", "extract", "count_if", "bool_and", "bool_or", "any_value"]
+        byName.keys.sorted() + ["count", "sum", "avg", "mean", "min", "max", "approx_count_distinct", "extract", "count_if", "bool_and", "bool_or", "any_value", "arbitrary"]
             + AggregateRegistry.names
+            + WindowFunctionKind.byName.keys.sorted()
     }
 }

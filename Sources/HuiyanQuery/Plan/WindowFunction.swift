@@ -10,22 +10,14 @@ enum WindowFunctionKind: Hashable {
     static let slidingAggregates: Set<AggregateKind> = [.countStar, .count, .sum, .avg, .min, .max]
 
     /// The functions that are window functions only, by name.
-    static func named(_ name: String) -> WindowFunctionKind? {
-        switch name {
-        case "row_number": return .rowNumber
-        case "rank": return .rank
-        case "dense_rank": return .denseRank
-        case "percent_rank": return .percentRank
-        case "cume_dist": return .cumeDist
-        case "ntile": return .ntile
-        case "lag": return .lag
-        case "lead": return .lead
-        case "first_value": return .firstValue
-        case "last_value": return .lastValue
-        case "nth_value": return .nthValue
-        default: return nil
-        }
-    }
+    static let byName: [String: WindowFunctionKind] = [
+        "row_number": .rowNumber, "rank": .rank, "dense_rank": .denseRank, "percent_rank": .percentRank,
+        "cume_dist": .cumeDist, "ntile": .ntile, "lag": .lag, "lead": .lead, "first_value": .firstValue,
+        "last_value": .lastValue, "nth_value": .nthValue,
+    ]
+
+    /// The window function (not an aggregate) of this name.
+    static func named(_ name: String) -> WindowFunctionKind? { byName[name] }
 
     /// Whether the function reads the frame (the others read the partition and its order alone).
     var usesFrame: Bool {
