@@ -10,14 +10,16 @@ extension Binder {
         var queries = [try bindSubquery(first, columnAliases: [], at: first.range)]
         for arm in select.unions { queries.append(try bindSubquery(arm.select, columnAliases: [], at: arm.select.range)) }
         let arms = [first] + select.unions.map(\.select)
+        // Errors name the operation they are about: the arm's own, or (for the whole) the first.
+        let operations = select.unions.map(\.operation.keyword)
         let width = queries[0].columnNames.count
         var types = queries[0].columnTypes
-        for (query, arm) in zip(queries, arms).dropFirst() {
+        for ((query, arm), operation) in zip(zip(queries, arms).dropFirst(), operations) {
             guard query.columnNames.count == width else {
-                throw QueryError("each SELECT of a UNION must have as many columns as the first (\(width)), not \(query.columnNames.count)", at: arm.range)
+                throw QueryError("each SELECT of a\(operation == "UNION" ? "" : "n") \(operation) must have as many columns as the first (\(width)), not \(query.columnNames.count)", at: arm.range)
             }
             for i in types.indices {
-                types[i] = try unify(types[i], query.columnTypes[i], at: arm.range, what: "column \(i + 1) of a UNION")
+                types[i] = try unify(types[i], query.columnTypes[i], at: arm.range, what: "column \(i + 1) of a\(operation == "UNION" ? "" : "n") \(operation)")
             }
         }
         // Each SELECT's columns converted to the common types where they differ.
@@ -56,7 +58,8 @@ extension Binder {
                       let i = names.firstIndex(where: { $0.lowercased() == name.name.lowercased() }) {
                 position = i
             } else {
-                throw QueryError("ORDER BY of a UNION takes the names or positions of its columns", at: item.expression.range)
+                let operation = operations.first ?? "UNION"
+                throw QueryError("ORDER BY of a\(operation == "UNION" ? "" : "n") \(operation) takes the names or positions of its columns", at: item.expression.range)
             }
             keys.append(SortKey(expression: .column(position, name: names[position], type: types[position]),
                                 descending: item.descending, nullsFirst: item.nullsFirst ?? item.descending))

@@ -172,7 +172,18 @@ public indirect enum Subquery: Sendable, Equatable {
 /// `UNION | INTERSECT | EXCEPT [ALL] SELECT …`: a SELECT whose rows are added to those before it, kept where
 /// they are also in it, or taken away from them (without repeats unless ALL). INTERSECT binds tighter.
 public struct UnionArm: Sendable, Equatable {
-    public enum Operation: Sendable, Equatable { case union, intersect, except }
+    public enum Operation: Sendable, Equatable {
+        case union, intersect, except
+
+        /// The keyword, as errors name it.
+        public var keyword: String {
+            switch self {
+            case .union: return "UNION"
+            case .intersect: return "INTERSECT"
+            case .except: return "EXCEPT"
+            }
+        }
+    }
     public var all: Bool
     public var select: SelectStatement
     public var operation: Operation
