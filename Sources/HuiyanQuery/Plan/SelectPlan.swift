@@ -31,6 +31,25 @@ final class SelectPlan {
     /// The rules the pipeline's specialised paths may use.
     var optimizer: OptimizerSettings = .allOn
 
+    /// The same scan, filters and joins feeding other group keys and aggregates (a plan derived from this one,
+    /// as `CountDistinctByPartition` makes).
+    func regrouped(keys: [BoundExpression], aggregates: [AggregateSpec]) -> SelectPlan {
+        let plan = SelectPlan()
+        plan.snapshot = snapshot
+        plan.tableName = tableName
+        plan.scannedColumnCount = scannedColumnCount
+        plan.joins = joins
+        plan.filter = filter
+        plan.postJoinFilter = postJoinFilter
+        plan.scanColumns = scanColumns
+        plan.columnsAfterFilter = columnsAfterFilter
+        plan.optimizer = optimizer
+        plan.isAggregate = true
+        plan.groupKeys = keys
+        plan.aggregates = aggregates
+        return plan
+    }
+
     enum Sink {
         /// Every row, in table order.
         case collect

@@ -20,19 +20,7 @@ extension SelectExecutor {
     /// The plan's one result row, its state spilled to `area` by partitions of the distinct argument.
     func countDistinctByPartition(_ snapshot: TableSnapshot, area: SpillArea) throws -> [DataChunk] {
         guard let argument = distinctByPartition else { throw QueryError("count(DISTINCT) cannot be partitioned here") }
-        let inner = SelectPlan()
-        inner.snapshot = plan.snapshot
-        inner.tableName = plan.tableName
-        inner.scannedColumnCount = plan.scannedColumnCount
-        inner.joins = plan.joins
-        inner.filter = plan.filter
-        inner.postJoinFilter = plan.postJoinFilter
-        inner.scanColumns = plan.scanColumns
-        inner.columnsAfterFilter = plan.columnsAfterFilter
-        inner.isAggregate = true
-        inner.optimizer = plan.optimizer
-        inner.groupKeys = [argument]
-        inner.aggregates = plan.aggregates.filter { $0.kind != .countDistinct }
+        let inner = plan.regrouped(keys: [argument], aggregates: plan.aggregates.filter { $0.kind != .countDistinct })
 
         var distinct: Int64 = 0
         var folded = [Value](repeating: .null, count: inner.aggregates.count)
