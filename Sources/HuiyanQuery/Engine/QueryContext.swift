@@ -65,16 +65,22 @@ public final class QueryContext: @unchecked Sendable {
     private var heldPeak = 0
 
     /// Sets what `holder` (an operator's or a thread's state) holds now, and throws when the statement's
-    /// states together pass the memory limit.
+    /// states together would pass the memory limit. A hold that throws is not taken: the account keeps what
+    /// it held, so that one thread's state over the limit does not fail the other threads' holds while it
+    /// gives its own back (partitions aggregated side by side, a spill's buffers).
     func hold(_ bytes: Int, for holder: AnyObject) throws {
         lock.lock()
         let key = ObjectIdentifier(holder)
-        heldTotal += bytes - (held[key] ?? 0)
+        let total = heldTotal + bytes - (held[key] ?? 0)
+        if let memoryLimit, total > memoryLimit, total > heldTotal {
+            lock.unlock()
+            try checkLimit(total)
+            return
+        }
+        heldTotal = total
         held[key] = bytes
         heldPeak = max(heldPeak, heldTotal)
-        let total = heldTotal
         lock.unlock()
-        try checkLimit(total)
     }
 
     /// Gives back what `holder` held (its state was merged into another or handed on).
