@@ -159,6 +159,33 @@ final class SpillTests: QueryTestCase {
         XCTAssertGreaterThan(context.statistics.spilledPartitions, 16, "a partition was split again")
     }
 
+    /// Partitioned in memory by the entries of the largest string key (its partitions' own pools, not its
+    /// rows' bytes): NULL keys, a second key and string aggregates give the rows one table gives.
+    func testPartitionsByTheLargestKeysEntriesKeepNullsAndEveryGroup() throws {
+        var csv = "k,s,x\n"
+        var state: UInt64 = 7
+        for i in 0..<30_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let k = i % 19 == 0 ? "" : "访客\(String(state >> 44 % 9_000 &* 40_503 % 1_000_003, radix: 36))"
+            csv += "\(k),\(i % 7 == 0 ? "" : "s\(Int(state >> 30) % 5)"),\(Int(state >> 50) % 1000)\n"
+        }
+        try load("CREATE TABLE keyed (k VARCHAR, s VARCHAR, x BIGINT)", table: "keyed", csv: csv)
+        let queries = [
+            "SELECT k, s, count(*), sum(x), min(s), max(k) FROM keyed GROUP BY k, s ORDER BY 1 NULLS FIRST, 2 NULLS FIRST",
+            "SELECT s, k, count(DISTINCT x), count(DISTINCT s) FROM keyed GROUP BY s, k ORDER BY 2 NULLS FIRST, 1 NULLS FIRST",
+            "SELECT k, count(DISTINCT x), min(s) FROM keyed GROUP BY k ORDER BY 2 DESC, 1 NULLS FIRST LIMIT 30",
+        ]
+        for sql in queries {
+            let expected = try run(sql, memoryLimit: nil).rows
+            let off = QueryContext(memoryLimit: nil, threads: 2, optimizer: try OptimizerSettings.parse("partitioned_aggregation", source: "test"))
+            XCTAssertEqual(Self.text(try engine.execute(sql, context: off).last!), expected, sql)
+            let context = QueryContext(memoryLimit: nil, threads: 2)
+            context.smallestPartitionedState = 1 << 10
+            XCTAssertEqual(Self.text(try engine.execute(sql, context: context).last!), expected, sql)
+            XCTAssertGreaterThan(context.statistics.partitionsInMemory, 0, sql)
+        }
+    }
+
     func testCountDistinctOfTheWholeTableSpillsByPartitionsOfItsArgument() throws {
         try loadManyGroups()
         // No group keys: the rows are partitioned by the distinct argument, each partition's values counted

@@ -123,6 +123,19 @@ final class SelectExecutor {
         return min(1024, max(16, 1 << (Int.bitWidth - (wanted - 1).leadingZeroBitCount)))
     }
 
+    /// The group key that is a string column with the most dictionary entries in the table's segments (at
+    /// least `DictionaryMergeAggregation.smallestDictionaries` in one): partitioned by it alone, the rows
+    /// spread as its values do. nil without one.
+    private func largestStringKey(_ snapshot: TableSnapshot) -> Int? {
+        let sizes = plan.groupKeys.enumerated().compactMap { k, key -> (key: Int, entries: Int, largest: Int)? in
+            guard case .column(let c, _, .string) = key, c < plan.scannedColumnCount else { return nil }
+            let entries = snapshot.segments.map { Self.dictionarySize($0.columns[c]).entries }
+            return (k, entries.reduce(0, +), entries.max() ?? 0)
+        }
+        guard let best = sizes.max(by: { $0.entries < $1.entries }), best.largest >= DictionaryMergeAggregation.smallestDictionaries else { return nil }
+        return best.key
+    }
+
     /// For GROUP BY string columns (and other keys) of the whole table: about what the groups would take,
     /// from the segments' dictionaries of the key column with the most entries (every entry a group: its
     /// bytes, as long as the column's strings are on average, about 96 bytes of tables, code maps and output,
@@ -147,7 +160,10 @@ final class SelectExecutor {
     /// key — to disk (`area`), or kept in memory —, then each partition is aggregated alone
     /// (`SpilledAggregation`).
     func spilled(_ snapshot: TableSnapshot, area: SpillArea?, partitions: Int) throws -> [DataChunk] {
-        let spill = SpillPlan(area: area, layout: AggregateSpillLayout(keys: plan.groupKeys, aggregates: plan.aggregates), partitions: partitions)
+        let entryKey = area == nil ? largestStringKey(snapshot) : nil
+        let spill = SpillPlan(area: area, layout: AggregateSpillLayout(keys: plan.groupKeys, aggregates: plan.aggregates), partitions: partitions,
+                              entryKey: entryKey,
+                              entryPartitions: entryKey.map { _ in EntryPartitionCache(partitionCount: partitions, salt: PartitionedSpillWriter.salt(level: 0)) })
         _ = try scan(snapshot, spilling: spill)
         let aggregation = SpilledAggregation(groupKeys: plan.groupKeys, aggregates: plan.aggregates, layout: spill.layout,
                                              context: context, area: area, partitionsPerSplit: 16)
@@ -185,6 +201,10 @@ final class SelectExecutor {
         let area: SpillArea?
         let layout: AggregateSpillLayout
         let partitions: Int
+        /// In memory: the string key whose entries choose the partition (`EntryPartitions`), nil: the hash of
+        /// every key.
+        let entryKey: Int?
+        let entryPartitions: EntryPartitionCache?
     }
 
     /// Whether the aggregate can spill when its state outgrows the memory limit: it has group keys (the
@@ -261,7 +281,8 @@ final class SelectExecutor {
                 do {
                     worker.spill = PartitionedSpillWriter(file: try spilling.area?.makeFile(), partitionCount: spilling.partitions, level: 0,
                                                           keyCount: spilling.layout.keyCount,
-                                                          bufferBytes: SpilledAggregation.bufferBytes(self.context))
+                                                          bufferBytes: SpilledAggregation.bufferBytes(self.context),
+                                                          entryKey: spilling.entryKey, entryPartitions: spilling.entryPartitions)
                 } catch {
                     worker.failure = error
                     return

@@ -35,6 +35,16 @@ final class Vector {
         self.nulls = nulls
     }
 
+    /// A DOUBLE vector of the given values (shared, not copied) and NULL flags.
+    init(doubles: [Double], nulls: [UInt8]? = nil) {
+        precondition(nulls.map { $0.count == doubles.count } ?? true)
+        type = .float64
+        count = doubles.count
+        ints = []
+        self.doubles = doubles
+        self.nulls = nulls
+    }
+
     /// A vector holding one constant value in every row.
     static func constant(_ value: Value, type: SQLType, count: Int) -> Vector {
         let v = Vector(type: type == .null ? .int64 : type, count: count)

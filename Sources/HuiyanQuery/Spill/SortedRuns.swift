@@ -35,7 +35,7 @@ struct SortedRuns {
             rows.withUnsafeBufferPointer { builder.append(sorted.columns, rows: $0) }
             let bytes = builder.encode()
             let offset = try bytes.withUnsafeBytes { try file.append($0) }
-            run.append(PartitionedSpillWriter.Record(file: file, offset: offset, length: bytes.count, bytes: []))
+            run.append(PartitionedSpillWriter.Record(file: file, offset: offset, length: bytes.count))
             start = end
         }
         runs.append(run)

@@ -95,9 +95,15 @@ final class SpilledAggregation {
         do {
             let table = GroupTable(keyTypes: groupKeys.map(\.type))
             let accumulators = makeAccumulators(aggregates, threads: 1, spilledRows: true)
+            var keyPools: [StringPool?] = []
             for record in records {
                 try context.check()
                 let (vectors, count) = try record.read()
+                // A record's pools of an entry a row never come again; a partition's pool of key entries
+                // (`EntryPartitions`) comes in the records after it.
+                let pools = vectors.prefix(layout.keyCount).map(\.pool)
+                if !zip(pools, keyPools).allSatisfy({ $0 === $1 }) || pools.count != keyPools.count { table.forgetPools() }
+                keyPools = pools
                 let batch = Batch(count: count, selection: nil)
                 var groups = [Int32](repeating: 0, count: count)
                 table.assign(Array(vectors.prefix(layout.keyCount)), batch, into: &groups)
@@ -106,8 +112,6 @@ final class SpilledAggregation {
                     let selected = AggregateSpillLayout.selected(batch, filter: layout.filters[a].map { vectors[$0] })
                     try accumulator.update(layout.arguments[a].map { vectors[$0] }, groups: groups, selected)
                 }
-                // A record's pools never come again.
-                table.forgetPools()
                 // Twice the bytes, as in memory (`SelectExecutor.heldWhileGrowing`): tables grow by doubling.
                 try context.hold(2 * (table.approximateBytes + accumulators.reduce(0) { $0 + $1.approximateBytes }), for: holder)
             }

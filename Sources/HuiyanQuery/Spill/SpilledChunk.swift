@@ -16,8 +16,18 @@ enum SpilledChunk {
         private var anyNull: [Bool]
         private var bytes: [[UInt8]]
         private var ends: [[Int64]]
+        /// Rows kept in memory (`takeVectors`) may keep a string column as codes into one pool: the column
+        /// `codedColumn` always (a partition's pool of key entries), another while its pool is small. Per
+        /// column, that pool (nil: the strings' bytes are copied).
+        private let codesStrings: Bool
+        private let codedColumn: Int?
+        private var codedPools: [StringPool?]
+        private var decided: [Bool]
+        /// Pools of at most this many entries are kept as codes (route, spot, platform, county).
+        static let smallPoolEntries = 4_096
 
-        init(types: [SQLType]) {
+        /// `codesStrings`: the rows stay in memory (`takeVectors`), not encoded for a file.
+        init(types: [SQLType], codesStrings: Bool = false, codedColumn: Int? = nil) {
             self.types = types
             let n = types.count
             ints = Array(repeating: [], count: n)
@@ -26,6 +36,17 @@ enum SpilledChunk {
             anyNull = Array(repeating: false, count: n)
             bytes = Array(repeating: [], count: n)
             ends = Array(repeating: [], count: n)
+            self.codesStrings = codesStrings
+            self.codedColumn = codedColumn
+            codedPools = Array(repeating: nil, count: n)
+            decided = Array(repeating: false, count: n)
+        }
+
+        /// Whether rows of `vectors` can join the gathered ones: each string column kept as codes still has
+        /// the same pool (else the builder must be emptied first).
+        func accepts(_ vectors: [Vector]) -> Bool {
+            for (k, pool) in codedPools.enumerated() where pool != nil && vectors[k].pool !== pool { return false }
+            return true
         }
 
         /// Bytes the gathered rows take.
@@ -34,23 +55,41 @@ enum SpilledChunk {
         /// Appends rows `rows` of `vectors` (one vector per column, of this builder's types).
         mutating func append(_ vectors: [Vector], rows: UnsafeBufferPointer<Int32>) {
             for (k, v) in vectors.enumerated() {
-                let nullFlags = v.nulls
-                if let nullFlags {
-                    for r in rows { let flag = nullFlags[Int(r)]; nulls[k].append(flag); anyNull[k] = anyNull[k] || flag != 0 }
+                if let nullFlags = v.nulls {
+                    var any = false
+                    nullFlags.withUnsafeBufferPointer { flags in
+                        Self.gather(flags, rows, into: &nulls[k])
+                        for r in rows where flags[Int(r)] != 0 { any = true; break }
+                    }
+                    anyNull[k] = anyNull[k] || any
                 } else {
                     nulls[k].append(contentsOf: repeatElement(0, count: rows.count))
                 }
                 switch types[k] {
                 case .float64:
-                    v.doubles.withUnsafeBufferPointer { d in for r in rows { doubles[k].append(d[Int(r)]) } }
+                    v.doubles.withUnsafeBufferPointer { Self.gather($0, rows, into: &doubles[k]) }
                 case .string:
-                    appendStrings(v, rows: rows, column: k)
+                    if !decided[k] {
+                        decided[k] = true
+                        if codesStrings, let pool = v.pool, k == codedColumn || pool.count <= Self.smallPoolEntries { codedPools[k] = pool }
+                    }
+                    if codedPools[k] != nil {
+                        v.ints.withUnsafeBufferPointer { Self.gather($0, rows, into: &ints[k]) }
+                    } else {
+                        appendStrings(v, rows: rows, column: k)
+                    }
                 default:
-                    v.ints.withUnsafeBufferPointer { x in for r in rows { ints[k].append(x[Int(r)]) } }
+                    v.ints.withUnsafeBufferPointer { Self.gather($0, rows, into: &ints[k]) }
                 }
             }
             rowCount += rows.count
             approximateBytes = types.indices.reduce(0) { $0 + ints[$1].count * 8 + doubles[$1].count * 8 + nulls[$1].count + bytes[$1].count + ends[$1].count * 8 }
+        }
+
+        /// Appends `source[r]` for each row `r` of `rows` to `target`, copied in one pass into room made once.
+        @inline(__always)
+        private static func gather<T>(_ source: UnsafeBufferPointer<T>, _ rows: UnsafeBufferPointer<Int32>, into target: inout [T]) {
+            target.append(contentsOf: rows.lazy.map { source[Int($0)] })
         }
 
         /// Appends the strings of rows `rows` of string vector `v` to column `k`: their lengths first, then
@@ -83,6 +122,30 @@ enum SpilledChunk {
                     }
                 }
             }
+        }
+
+        /// The gathered rows as vectors (no selection); the builder is then empty.
+        mutating func takeVectors() -> (vectors: [Vector], count: Int) {
+            let vectors = types.indices.map { k -> Vector in
+                let v: Vector
+                switch types[k] {
+                case .float64:
+                    v = Vector(doubles: doubles[k], nulls: anyNull[k] ? nulls[k] : nil)
+                case .string where codedPools[k] == nil:
+                    // An entry a row, as a record read back from a file.
+                    v = Vector(type: .string, ints: (0..<Int64(rowCount)).map { $0 }, nulls: anyNull[k] ? nulls[k] : nil)
+                    var starts = [Int](repeating: 0, count: rowCount + 1)
+                    for i in 0..<rowCount { starts[i + 1] = Int(ends[k][i]) }
+                    v.pool = StringPool(StringDictionary(bytes: bytes[k], starts: starts), isSorted: false)
+                default:
+                    v = Vector(type: types[k], ints: ints[k], nulls: anyNull[k] ? nulls[k] : nil)
+                    v.pool = codedPools[k]
+                }
+                return v
+            }
+            let count = rowCount
+            self = Builder(types: types, codesStrings: codesStrings, codedColumn: codedColumn)
+            return (vectors, count)
         }
 
         /// The record of the gathered rows; the builder is then empty.
