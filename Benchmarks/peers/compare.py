@@ -159,8 +159,9 @@ def huiyan_queries(db, queries, runs):
     return {"version": "Huiyan " + commit.strip(), "ms": ms, "answers": answers, "refused": refused, "peak": peak}
 
 
-def peer_queries(engine, db, runs):
-    out, _, peak = run([PEERS[engine], os.path.join(HERE, "worker.py"), engine, "query", db, SUITE, str(runs)])
+def peer_queries(engine, db, runs, families):
+    out, _, peak = run([PEERS[engine], os.path.join(HERE, "worker.py"), engine, "query", db, SUITE, str(runs),
+                        ",".join(families or [])])
     r = json.loads(out)
     ms = {name: sorted(q["ms"])[len(q["ms"]) // 2] if "ms" in q else None for name, q in r["queries"].items()}
     refused = {name: first_line(q["refused"]) for name, q in r["queries"].items() if "refused" in q}
@@ -186,10 +187,14 @@ def main():
     ap.add_argument("--growth", action="store_true",
                     help="only print how cost grows across the scales recorded in Benchmarks/results/ (no run)")
     ap.add_argument("--show", metavar="JSON", help="only print the tables of a recorded run (no run)")
+    ap.add_argument("--family", action="append", metavar="NAME",
+                    help="run only the queries of this family (repeatable); a partial run, never --write-docs")
     args = ap.parse_args()
     if args.growth:
         print(growth.markdown(growth.newest_runs(os.path.join(ROOT, "Benchmarks", "results"))))
         return
+    if args.family and args.write_docs:
+        raise SystemExit("--family makes a partial run: it cannot --write-docs")
     if args.show:
         with open(args.show, encoding="utf-8") as f:
             print(report.markdown(json.load(f)))
@@ -206,7 +211,9 @@ def main():
     phases["generate"] = time.perf_counter() - t
     paths = {"huiyan": os.path.join(dbs, "huiyan.db"), "duckdb": os.path.join(dbs, "duckdb.db"),
              "chdb": os.path.join(dbs, "chdb")}
-    queries = suite.load(SUITE)
+    queries = [q for q in suite.load(SUITE) if not args.family or q.family in args.family]
+    if not queries:
+        raise SystemExit(f"no query of the families {', '.join(args.family)} in {SUITE}")
 
     engines = {}
     for engine, db in paths.items():
@@ -219,7 +226,7 @@ def main():
     for engine, db in paths.items():
         say(f"queries: {engine}")
         t = time.perf_counter()
-        r = huiyan_queries(db, queries, args.runs) if engine == "huiyan" else peer_queries(engine, db, args.runs)
+        r = huiyan_queries(db, queries, args.runs) if engine == "huiyan" else peer_queries(engine, db, args.runs, args.family)
         phases[f"queries {engine}"] = time.perf_counter() - t
         engines[engine].update(version=r["version"], query_peak_bytes=r["peak"])
         engines[engine]["ms"] = r["ms"]

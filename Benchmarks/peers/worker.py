@@ -3,8 +3,10 @@ time the whole process and read its peak memory; prints one JSON object on stand
 
   python worker.py duckdb|chdb ingest DB TABLE CSV       load one feed or dimension table (timed inside:
                                                          load_seconds; bytes on disk when the engine says)
-  python worker.py duckdb|chdb query DB SUITE RUNS       each query: one warm-up + RUNS runs, times and rows;
-                                                         a query the engine refuses: its error, and on to the next
+  python worker.py duckdb|chdb query DB SUITE RUNS [FAMILIES]
+                                                         each query (of the comma-separated families, if
+                                                         given): one warm-up + RUNS runs, times and rows; a
+                                                         query the engine refuses: its error, and on to the next
 """
 import importlib, json, sys, time
 
@@ -38,9 +40,12 @@ def main(engine_name, step, db, *args):
         result = {"rows": rows, "bytes": size, "load_seconds": time.perf_counter() - start}
     elif step == "query":
         path, runs = args[0], int(args[1])
+        families = set(args[2].split(",")) if len(args) > 2 and args[2] else None
         result = {"version": engine.version(), "queries": {}}
         with engine.connect(db) as run:
             for q in suite.load(path):
+                if families and q.family not in families:
+                    continue
                 sql = q.sql_for(engine.DIALECT)
                 times = []
                 try:

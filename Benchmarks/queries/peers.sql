@@ -100,3 +100,18 @@ SELECT spot, EXTRACT(HOUR FROM ts) AS hour, count(DISTINCT visitor_id) AS visito
 WITH v AS (SELECT spot, CAST(ts AS DATE) AS day, count(*) AS arrivals FROM visits GROUP BY spot, day), t AS (SELECT spot, CAST(ts AS DATE) AS day, sum(amount) AS revenue FROM tickets GROUP BY spot, day) SELECT v.spot, v.day, v.arrivals, t.revenue FROM v JOIN t ON v.spot = t.spot AND v.day = t.day ORDER BY t.revenue DESC, v.spot, v.day LIMIT 10;
 -- name: arrivals_and_online_retail_by_day
 WITH v AS (SELECT CAST(ts AS DATE) AS day, count(*) AS arrivals, sum(spend) AS spend FROM visits GROUP BY day), o AS (SELECT CAST(ts AS DATE) AS day, sum(amount) AS retail FROM orders GROUP BY day) SELECT v.day, v.arrivals, v.spend, o.retail FROM v JOIN o ON v.day = o.day ORDER BY o.retail DESC, v.day LIMIT 10;
+-- family: windows
+-- Window functions over aggregated rows: the bureau's monthly questions. (Visits and ticket revenue per spot
+-- and day side by side, two aggregated event tables joined, is arrivals_and_ticket_revenue_by_spot_day above.)
+-- ClickHouse's lagInFrame reads its frame only (hence ROWS BETWEEN 1 PRECEDING) and gives the type's default
+-- where no row is, 0, unless the value is nullable.
+-- name: month_over_month_arrivals
+WITH m AS (SELECT spot, date_trunc('month', ts) AS month, count(*) AS arrivals FROM visits GROUP BY spot, month) SELECT spot, month, arrivals, lag(arrivals) OVER (PARTITION BY spot ORDER BY month) AS previous FROM m ORDER BY spot, month;
+-- clickhouse: WITH m AS (SELECT spot, toStartOfMonth(ts) AS month, count(*) AS arrivals FROM visits GROUP BY spot, month) SELECT spot, month, arrivals, lagInFrame(toNullable(arrivals)) OVER (PARTITION BY spot ORDER BY month ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS previous FROM m ORDER BY spot, month
+-- name: ticket_revenue_share_by_spot
+SELECT spot, sum(amount) AS revenue, CAST(sum(amount) AS DOUBLE) / sum(CAST(sum(amount) AS DOUBLE)) OVER () AS share FROM tickets GROUP BY spot ORDER BY spot;
+-- clickhouse: SELECT spot, sum(amount) AS revenue, toFloat64(sum(amount)) / sum(toFloat64(sum(amount))) OVER () AS share FROM tickets GROUP BY spot ORDER BY spot
+-- name: top3_spots_per_origin
+SELECT origin, spot, arrivals FROM (SELECT origin, spot, count(*) AS arrivals, row_number() OVER (PARTITION BY origin ORDER BY count(*) DESC, spot) AS rn FROM visits GROUP BY origin, spot) t WHERE rn <= 3 ORDER BY origin, rn;
+-- name: running_total_arrivals
+WITH d AS (SELECT CAST(ts AS DATE) AS day, count(*) AS arrivals FROM visits GROUP BY day) SELECT day, arrivals, sum(arrivals) OVER (ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS to_date FROM d ORDER BY day;

@@ -143,6 +143,36 @@ final class SpillTests: QueryTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: tmpFolder))
     }
 
+    func testAWindowOverItsLimitSpillsByPartitionAndGivesTheSameRows() throws {
+        try loadManyGroups()
+        // Every function partitions alike: past a quarter of the limit the rows go to disk by the hash of the
+        // PARTITION BY keys and each spill partition is evaluated alone (its rows in the input's order, so
+        // ties keep their places). Output order is the partitions', so rows are compared sorted.
+        for sql in ["SELECT id, area, amount, score, row_number() OVER (PARTITION BY id ORDER BY score, amount, area), sum(amount) OVER (PARTITION BY id ORDER BY score, amount, area ROWS BETWEEN 1 PRECEDING AND CURRENT ROW), lag(area, 1, 'none') OVER w, rank() OVER (PARTITION BY id ORDER BY score) FROM many WINDOW w AS (PARTITION BY id ORDER BY score, amount, area)",
+                    "SELECT area, id, score, amount, count(*) OVER (PARTITION BY area), max(score) OVER (PARTITION BY area ORDER BY id, score, amount RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM many WHERE score > 3"] {
+            let inMemory = QueryContext(threads: 1)
+            let expected = Self.text(try engine.execute(sql, context: inMemory).last!).map { "\($0)" }.sorted()
+            XCTAssertEqual(inMemory.statistics.spilledPartitions, 0, sql)
+            let (forced, always) = try run(sql, memoryLimit: nil, spillsAlways: true)
+            XCTAssertEqual(forced.map { "\($0)" }.sorted(), expected, sql)
+            XCTAssertGreaterThan(always.statistics.spilledPartitions, 0, sql)
+            // At half of what it held in memory: the rows handed on straight from the operator (a result
+            // gathered whole would count against the limit itself).
+            let context = QueryContext(memoryLimit: inMemory.peakHeldBytes / 2, threads: 1)
+            context.spillArea = SpillArea(databasePath: directory + "/db")
+            defer { context.spillArea?.removeAll() }
+            guard case .select(let select) = try engine.parse(sql)[0] else { return XCTFail(sql) }
+            let planned = try engine.plan(select, sql: sql, context: context)
+            var rows: [String] = []
+            try planned.root.produce { chunk in
+                rows += chunk.rows(width: planned.query.columnNames.count).map { "\($0.map { ValueFormatting.text($0, offsetSeconds: 28_800) ?? "NULL" })" }
+            }
+            XCTAssertEqual(rows.sorted(), expected, sql)
+            XCTAssertGreaterThan(context.statistics.spilledPartitions, 0, sql)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tmpFolder))
+    }
+
     func testAPartitionStillOverItsLimitIsSplitAgain() throws {
         try loadManyGroups()
         // 16 partitions first; at a 32nd of what the groups held in memory, one partition's groups (a

@@ -4,12 +4,21 @@
 /// partition is then walked once per function: rankings from the peer groups, lag and lead by position, frame
 /// functions by sliding the frame (`WindowFrameBounds`, `WindowAggregateState`), so a running sum costs
 /// O(rows). The output is the input's chunks, each with its rows' results after its columns.
-final class WindowOperator: PhysicalOperator {
+///
+/// When every function partitions alike (`PARTITION BY` the same keys) and the rows held pass a quarter of
+/// the memory limit, the rows go to the statement's spill area instead, in partitions by the hash of those
+/// keys (`PartitionedSpillWriter`): every row of a window partition lands in the same spill partition, so
+/// each is then read back and evaluated alone, and its chunks handed on before the next is read.
+final class WindowOperator: StreamingOperator {
     let input: PhysicalOperator
     let functions: [WindowFunctionSpec]
     let environment: ExecutionEnvironment
     /// How EXPLAIN names the group keys and aggregates of an aggregate below.
     var names: AggregateNames?
+    /// After a run that spilled: into how many partitions (EXPLAIN ANALYZE says so).
+    private(set) var spilledPartitions = 0
+    /// Into how many partitions rows over the limit spill.
+    static let spillPartitions = 16
 
     init(input: PhysicalOperator, functions: [WindowFunctionSpec], environment: ExecutionEnvironment) {
         self.input = input
@@ -27,6 +36,7 @@ final class WindowOperator: PhysicalOperator {
             let order = f.order.map { "\($0.expression.text(offsetSeconds: offsetSeconds, names: names))\($0.descending ? " DESC" : "")" }
             lines.append("  partition [\(partition)] order [\(order.joined(separator: ", "))]: \(group.map { functions[$0].text }.joined(separator: ", "))")
         }
+        if spilledPartitions > 0 { lines.append("  spilled: its input's rows in \(spilledPartitions) partitions (rows over the memory limit)") }
         return lines
     }
 
@@ -43,18 +53,68 @@ final class WindowOperator: PhysicalOperator {
         return groups
     }
 
-    func execute() throws -> [DataChunk] {
+    /// The PARTITION BY keys every function shares; nil when they differ or there are none (then the
+    /// rows cannot be split and do not spill).
+    private var sharedPartition: [BoundExpression]? {
+        guard let first = functions.first?.partition, !first.isEmpty, functions.allSatisfy({ $0.partition == first }) else { return nil }
+        return first
+    }
+
+    func produce(into consume: (DataChunk) throws -> Void) throws {
         let context = environment.context
         var chunks: [DataChunk] = []
         var bytes = 0
+        let partition = sharedPartition
+        let spillBytes = context.memoryLimit.map { $0 / 4 }
+        var writer: PartitionedSpillWriter?
+        // What the input's chunks say of their columns (group keys, column indexes), kept on those read back.
+        var shape = DataChunk(columns: [], count: 0)
         try input.stream(in: context) { chunk in
             try context.check()
             guard chunk.count > 0 else { return }
+            shape = chunk.withColumns([], count: 0)
             chunks.append(chunk)
             bytes += chunk.approximateBytes
+            if let partition, let area = context.spillArea, context.spillsAlways || spillBytes.map({ bytes > $0 }) ?? false {
+                if writer == nil {
+                    writer = PartitionedSpillWriter(file: try area.makeFile(), partitionCount: Self.spillPartitions, level: 0,
+                                                    keyCount: partition.count, bufferBytes: SpilledAggregation.bufferBytes(context))
+                }
+                for held in chunks {
+                    let evaluator = held.evaluator(offsetSeconds: environment.offsetSeconds)
+                    let keys = try partition.map { try evaluator.evaluate($0, held.batch) }
+                    try writer!.add(keys + held.columns, held.batch)
+                }
+                chunks = []
+                bytes = writer!.bufferedBytes
+            }
             try context.hold(bytes, for: self)
         }
+        guard let writer, let partition else {
+            for chunk in try evaluate(chunks) { try consume(chunk) }
+            return
+        }
+        try writer.finish()
+        context.release(self)
+        spilledPartitions = Self.spillPartitions
+        context.statistics.addSpill(bytes: context.spillArea?.bytesWritten ?? 0, partitions: Self.spillPartitions)
+        for records in writer.records where !records.isEmpty {
+            try context.check()
+            let part = try records.map { record -> DataChunk in
+                let (vectors, count) = try record.read()
+                return shape.withColumns(Array(vectors.dropFirst(partition.count)), count: count)
+            }
+            for chunk in try evaluate(part) { try consume(chunk) }
+            context.release(self)
+        }
+    }
+
+    /// The functions over `chunks` (every row of the partitions they hold): the chunks with the results
+    /// after their columns.
+    private func evaluate(_ chunks: [DataChunk]) throws -> [DataChunk] {
+        let context = environment.context
         guard !chunks.isEmpty else { return [] }
+        let bytes = chunks.reduce(0) { $0 + $1.approximateBytes }
         var offsets: [Int] = []
         var n = 0
         for chunk in chunks {

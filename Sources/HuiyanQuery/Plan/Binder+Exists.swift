@@ -5,68 +5,44 @@
 /// (`EXISTS (SELECT 1 FROM tickets t WHERE t.spot = v.spot AND t.qty > 2)`) is decorrelated into a semi
 /// join: its own side of the equality, under its other conditions, runs once, and the query's side is
 /// looked up among those values (`v.spot IN (…)`, NULLs matching nothing); NOT EXISTS is the anti join.
+/// With several equalities (`t.spot = v.spot AND t.day = v.day`) the subquery's distinct keys are joined
+/// to the query's rows by a LEFT join (`joinBelowWhere`): EXISTS is whether one matched.
 extension Binder {
     mutating func bindExists(_ select: SelectStatement, negated: Bool, at range: SourceRange) throws -> BoundExpression {
-        guard let correlation = try correlatedEquality(select) else {
+        guard let correlation = try correlation(of: select) else {
             var first = select
             if first.unions.isEmpty { first.limit = .literal(.integer(1), range: range) }
             let query = try bindSubquery(first, columnAliases: [], at: range)
             guard let subqueryRunner else { throw QueryError("EXISTS cannot run here", at: range) }
             return .constant(.bool(try subqueryRunner(query).isEmpty == negated), type: .boolean)
         }
-        // The subquery's side of the equality, under its other conditions: the values to find.
-        var values = select
-        values.items = [.expression(correlation.inner, alias: nil)]
-        values.whereClause = correlation.rest
-        values.distinct = true
-        (values.orderBy, values.orderByAll, values.limit, values.offset) = ([], nil, nil, nil)
-        let outer = try bind(correlation.outer)
-        let query = try bindSubquery(values, columnAliases: [], at: range)
+        // The subquery's sides of the equalities, under its other conditions: the keys to find.
+        var keys = select
+        keys.items = correlation.innerItems
+        keys.whereClause = correlation.rest
+        keys.distinct = true
+        keys.distinctOn = []
+        (keys.orderBy, keys.orderByAll, keys.limit, keys.offset) = ([], nil, nil, nil)
+        if correlation.pairs.count > 1 {
+            try requireDecorrelatable(negated ? "NOT EXISTS" : "EXISTS", at: range)
+            let outer = try outerKeys(correlation)
+            let columns = try joinBelowWhere(try bindSubquery(keys, columnAliases: [], at: range), outerKeys: outer, at: range)
+            // A matched row's keys are not NULL.
+            return .isNull(columns[0], negated: !negated)
+        }
+        let pair = correlation.pairs[0]
+        let outer = try bind(pair.outer)
+        let query = try bindSubquery(keys, columnAliases: [], at: range)
         guard let subqueryRunner else { throw QueryError("EXISTS cannot run here", at: range) }
-        let type = try unify(outer.type, query.columnTypes[0], at: correlation.range, what: "the equality")
+        let type = try unify(outer.type, query.columnTypes[0], at: pair.range, what: "the equality")
         var found: [Value] = []
         for row in try subqueryRunner(query) where !row[0].isNull {
-            found.append(try coerceConstant(row[0], from: query.columnTypes[0], to: type, at: correlation.range))
+            found.append(try coerceConstant(row[0], from: query.columnTypes[0], to: type, at: pair.range))
         }
         guard !found.isEmpty, outer.type != .null else { return .constant(.bool(negated), type: .boolean) }
-        let key = try convert(outer, to: type, at: correlation.outer.range)
+        let key = try convert(outer, to: type, at: pair.outer.range)
         let test = BoundExpression.and([.isNull(key, negated: true), .inList(key, found, negated: false)])
         return negated ? .not(test) : test
-    }
-
-    /// The equality of a correlated EXISTS: its subquery's side, the query's side, and the other conditions
-    /// of its WHERE. Nil when the subquery reads only its own tables.
-    func correlatedEquality(_ select: SelectStatement) throws -> (inner: Expression, outer: Expression, rest: Expression?, range: SourceRange)? {
-        guard let from = select.from, let condition = select.whereClause, select.unions.isEmpty else { return nil }
-        var own = Binder(database: database, offsetSeconds: offsetSeconds, sql: sql, optimizer: optimizer)
-        own.commonTables = commonTables
-        own.subqueryRunner = subqueryRunner
-        _ = try own.bindFrom(from)
-        func binds(_ e: Expression, in binder: Binder) -> Bool {
-            var b = binder
-            return (try? b.bind(e)) != nil
-        }
-        let terms = Self.conjuncts(condition)
-        guard !terms.allSatisfy({ binds($0, in: own) }) else { return nil }
-        var pairs: [(inner: Expression, outer: Expression, range: SourceRange)] = []
-        var rest: [Expression] = []
-        for term in terms {
-            if case .binary(.equal, let l, let r, let range) = term, !binds(term, in: own) {
-                if binds(l, in: own) && !binds(r, in: own) && binds(r, in: self) { pairs.append((l, r, range)); continue }
-                if binds(r, in: own) && !binds(l, in: own) && binds(l, in: self) { pairs.append((r, l, range)); continue }
-            }
-            rest.append(term)
-        }
-        // A condition that binds neither in the subquery nor around it: its own error says why.
-        for term in rest where !binds(term, in: own) && !binds(term, in: self) {
-            var b = own
-            _ = try b.bind(term)
-        }
-        guard pairs.count == 1, rest.allSatisfy({ binds($0, in: own) }), select.groupBy.isEmpty, select.having == nil else {
-            throw QueryError("a correlated subquery is supported (in EXISTS, or as a value) with one equality between a column of its own and one of the query around it, the rest of its WHERE on its own tables (… WHERE t.spot = v.spot AND t.qty > 2)", at: condition.range)
-        }
-        let restCondition = rest.dropFirst().reduce(rest.first) { a, b in a.map { .binary(.and, $0, b, range: $0.range.union(b.range)) } }
-        return (pairs[0].inner, pairs[0].outer, restCondition, pairs[0].range)
     }
 
     /// The terms of an AND, nested ones flattened.

@@ -24,7 +24,7 @@ extension Binder {
         } catch let error as QueryError where error.message.hasSuffix("is not in the FROM clause") {
             // A table of the query around it: a correlated subquery.
             guard let range = error.range, scope.contains(where: { $0.qualifier == text(range).lowercased() }) else { throw error }
-            throw QueryError("a subquery cannot read the tables of the query around it (correlated subqueries are not supported)", at: range)
+            throw QueryError("a correlated subquery may read the query around it only in equalities of its WHERE (… WHERE t.spot = v.spot)", at: range)
         }
         if inner.joinOrderSwapped { joinOrderSwapped = true }
         guard columnAliases.count <= query.columnNames.count else {

@@ -76,42 +76,78 @@ extension Binder {
         return .join(plan, spec)
     }
 
-    /// `JOIN t USING (c, …)` as `ON left.c = t.c AND …`, `left` the first table before `t` with a column `c`;
-    /// each name is remembered (`usingColumns`) so that it reads unqualified as the joined column, and
-    /// `SELECT *` shows it once.
+    /// `JOIN t USING (c, …)` as `ON left.c = t.c AND …`, `left` the first table before `t` with a column `c`
+    /// (or, after an earlier USING of `c`, that join's merged column); `NATURAL JOIN t` as USING every
+    /// column of `t` whose name a table before it has. Each name is remembered (`usingColumns`, a chain of
+    /// joins per name) so that it reads unqualified as the merged column, and `SELECT *` shows it once.
     mutating func bindUsing(_ from: inout TableReference, _ tables: [ScopeTable]) throws {
-        for (j, join) in from.joins.enumerated() where !join.using.isEmpty {
+        for (j, join) in from.joins.enumerated() where !join.using.isEmpty || join.natural {
             let right = tables[j + 1]
+            var columns = join.using
+            if join.natural {
+                let range = join.alias?.range ?? join.table.range
+                columns = right.columnNames.filter { name in tables[...j].contains { $0.index(of: name) != nil } }
+                    .map { Identifier($0, range: range) }
+                guard !columns.isEmpty else {
+                    throw QueryError("NATURAL JOIN finds no column of \"\(right.qualifier)\" whose name a table before it has; use CROSS JOIN for every pair of rows", at: join.range)
+                }
+            }
             var terms: [Expression] = []
-            for column in join.using {
+            for column in columns {
                 guard right.index(of: column.name) != nil else {
                     throw QueryError("column \"\(column.name)\" of USING is not in \"\(right.qualifier)\"", at: column.range)
                 }
                 guard let left = tables[...j].first(where: { $0.index(of: column.name) != nil }) else {
                     throw QueryError("column \"\(column.name)\" of USING is not in the tables before \"\(right.qualifier)\"", at: column.range)
                 }
-                let side = { (table: ScopeTable) in Expression.column(qualifier: Identifier(table.qualifier, range: column.range), name: column) }
-                terms.append(.binary(.equal, side(left), side(right), range: column.range))
                 let key = column.name.lowercased()
-                if usingColumns[key] == nil { usingColumns[key] = (left.qualifier, right.qualifier, join.kind) }
+                let merged = mergedUsingColumn(column, tables: tables) ?? .column(qualifier: Identifier(left.qualifier, range: column.range), name: column)
+                terms.append(.binary(.equal, merged, .column(qualifier: Identifier(right.qualifier, range: column.range), name: column), range: column.range))
+                usingColumns[key, default: []].append((usingColumns[key]?.first?.left ?? left.qualifier, right.qualifier, join.kind))
             }
             from.joins[j].condition = terms.dropFirst().reduce(terms[0]) { .binary(.and, $0, $1, range: $0.range.union($1.range)) }
         }
     }
 
-    /// An unqualified name of a USING column: the left table's column (the right's for RIGHT JOIN, the
-    /// first that is not NULL for FULL JOIN). Nil when the name is not one.
-    func usingColumn(_ name: String) -> BoundExpression? {
-        guard let u = usingColumns[name.lowercased()], let l = scope.first(where: { $0.qualifier == u.left }),
-              let r = scope.first(where: { $0.qualifier == u.right }), let li = l.index(of: name), let ri = r.index(of: name) else { return nil }
-        let a = boundColumn(l, li), b = boundColumn(r, ri)
-        switch u.kind {
-        case .inner, .left: return a
-        case .right: return b
-        case .full:
-            guard a.type == b.type else { return a }
-            return .caseWhen([BoundCaseBranch(condition: .isNull(a, negated: false), result: b)], otherwise: a, type: a.type)
+    /// The merged column of the USING joins of a name so far, as written text would say it: the first left
+    /// table's column, the right table's after a RIGHT JOIN, `coalesce` of both after a FULL JOIN. Nil
+    /// before any.
+    private func mergedUsingColumn(_ column: Identifier, tables: [ScopeTable]) -> Expression? {
+        guard let chain = usingColumns[column.name.lowercased()], let first = chain.first else { return nil }
+        let side = { (qualifier: String) in Expression.column(qualifier: Identifier(qualifier, range: column.range), name: column) }
+        var merged = side(first.left)
+        for link in chain {
+            switch link.kind {
+            case .inner, .left: break
+            case .right: merged = side(link.right)
+            case .full:
+                merged = .function(FunctionCall(name: Identifier("coalesce", range: column.range), arguments: [merged, side(link.right)], range: column.range))
+            }
         }
+        return merged
+    }
+
+    /// An unqualified name of a USING column: the left table's column (the right's after RIGHT JOIN, the
+    /// first that is not NULL after FULL JOIN), through every USING join of the name. Nil when the name is
+    /// not one.
+    func usingColumn(_ name: String) -> BoundExpression? {
+        guard let chain = usingColumns[name.lowercased()], let first = chain.first else { return nil }
+        func column(_ qualifier: String) -> BoundExpression? {
+            guard let table = scope.first(where: { $0.qualifier == qualifier }), let i = table.index(of: name) else { return nil }
+            return boundColumn(table, i)
+        }
+        guard var merged = column(first.left) else { return nil }
+        for link in chain {
+            guard let b = column(link.right) else { return nil }
+            switch link.kind {
+            case .inner, .left: break
+            case .right: merged = b
+            case .full:
+                guard merged.type == b.type else { continue }
+                merged = .caseWhen([BoundCaseBranch(condition: .isNull(merged, negated: false), result: b)], otherwise: merged, type: merged.type)
+            }
+        }
+        return merged
     }
 
     /// Whether a join condition has an equality among its terms (a hash join's key, if it pairs the sides).

@@ -63,8 +63,9 @@ struct Binder {
     /// Correlated subqueries as values, decorrelated: the subquery's grouped rows and the LEFT join that
     /// brings them to the query's rows (`Binder+CorrelatedScalar`), placed below WHERE.
     var pendingJoins: [(LogicalPlan, HashJoinSpec)] = []
-    /// USING columns by lower-cased name: the tables on either side (qualifiers) and the join's kind.
-    var usingColumns: [String: (left: String, right: String, kind: Join.Kind)] = [:]
+    /// USING columns by lower-cased name: each join of the name in order, with the tables on either side
+    /// (qualifiers; the left is the first table of the chain) and the join's kind.
+    var usingColumns: [String: [(left: String, right: String, kind: Join.Kind)]] = [:]
     /// Whether a `grouping()` was bound, and the grouping sets (positions in the group keys) when GROUP BY
     /// has several (`Binder+GroupingSets`).
     var usesGrouping = false
@@ -123,9 +124,9 @@ struct Binder {
                 for table in tables {
                     for (i, name) in table.columnNames.enumerated() {
                         // A USING column once: where its left table has it, as it reads unqualified.
-                        if qualifier == nil, let u = usingColumns[name.lowercased()] {
-                            if table.qualifier == u.right { continue }
-                            if table.qualifier == u.left, let merged = usingColumn(name) {
+                        if qualifier == nil, let chain = usingColumns[name.lowercased()] {
+                            if chain.contains(where: { $0.right == table.qualifier }) { continue }
+                            if table.qualifier == chain[0].left, let merged = usingColumn(name) {
                                 items.append((merged, name, nil))
                                 continue
                             }

@@ -211,7 +211,7 @@ public struct CommonTableExpression: Sendable, Equatable {
     }
 }
 
-/// `[INNER | LEFT [OUTER]] JOIN t [AS a] ON condition`
+/// `[NATURAL] [INNER | LEFT | RIGHT | FULL [OUTER]] JOIN t [AS a] [ON condition | USING (columns)]`
 public struct Join: Sendable, Equatable {
     public enum Kind: Sendable, Equatable { case inner, left, right, full }
     public var kind: Kind
@@ -227,6 +227,8 @@ public struct Join: Sendable, Equatable {
     public var columnAliases: [Identifier] = []
     /// `USING (column, …)`: the condition is the binder's (equal columns of the same name); `condition` is TRUE.
     public var using: [Identifier] = []
+    /// `NATURAL … JOIN`: USING every column whose name the joined table shares with the tables before it.
+    public var natural = false
 
     public init(kind: Kind, table: Identifier, alias: Identifier?, condition: Expression, range: SourceRange,
                 subquery: Subquery? = nil) {

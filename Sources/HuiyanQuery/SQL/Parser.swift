@@ -420,6 +420,11 @@ public struct Parser {
             let start = current
             let kind: Join.Kind
             var cross = false
+            // NATURAL [INNER | LEFT | RIGHT | FULL [OUTER]] JOIN: USING the columns of the same name.
+            let natural = accept(.natural) != nil
+            if natural && (isKeyword(.cross) || isSymbol(.comma)) {
+                throw syntaxError(expected: "JOIN, INNER, LEFT, RIGHT or FULL after NATURAL")
+            }
             if accept(.cross) != nil {
                 _ = try expect(.join, expected: "JOIN after CROSS")
                 (kind, cross) = (.inner, true)
@@ -441,11 +446,10 @@ public struct Parser {
                     _ = accept(.outer)
                     _ = try expect(.join, expected: "JOIN after \(isFull ? "FULL" : "RIGHT")")
                     kind = isFull ? .full : .right
-                case .keyword(.natural):
-                    throw SQLError("NATURAL JOIN is not supported; use JOIN … ON", range: current.range)
                 case .keyword(.outer):
                     throw syntaxError(expected: "LEFT before OUTER JOIN")
                 default:
+                    if natural { throw syntaxError(expected: "JOIN after NATURAL") }
                     return reference
                 }
             }
@@ -456,6 +460,16 @@ public struct Parser {
                 var join = Join(kind: .inner, table: item.table, alias: item.alias, condition: .literal(.bool(true), range: range),
                                 range: range, subquery: item.subquery)
                 join.columnAliases = item.columnAliases
+                reference.joins.append(join)
+                continue
+            }
+            if natural {
+                let range = SourceRange(start.range.start, previousEnd)
+                var join = Join(kind: kind, table: item.table, alias: item.alias, condition: .literal(.bool(true), range: range),
+                                range: range, subquery: item.subquery)
+                join.columnAliases = item.columnAliases
+                join.function = item.function
+                join.natural = true
                 reference.joins.append(join)
                 continue
             }

@@ -107,7 +107,9 @@ final class ParserErrorTests: SQLParserTestCase {
     func testUnsupportedSyntax() {
         assertError("SELECT * FROM a RIGHT b ON a.x = b.x", "syntax error at or near \"b\": expected JOIN after RIGHT", r(22, 23))
         assertError("SELECT * FROM a FULL OUTER b ON a.x = b.x", "syntax error at or near \"b\": expected JOIN after FULL", r(27, 28))
-        assertError("SELECT * FROM a NATURAL JOIN b", "NATURAL JOIN is not supported; use JOIN … ON", r(16, 23))
+        assertError("SELECT * FROM a NATURAL b", "syntax error at or near \"b\": expected JOIN after NATURAL", r(24, 25))
+        assertError("SELECT * FROM a NATURAL CROSS JOIN b",
+                    "syntax error at or near \"CROSS\": expected JOIN, INNER, LEFT, RIGHT or FULL after NATURAL", r(24, 29))
         assertError("SELECT * FROM a CROSS b", "syntax error at or near \"b\": expected JOIN after CROSS", r(22, 23))
         assertError("SELECT * FROM a JOIN b USING x", "syntax error at or near \"x\": expected \"(\" and column names after USING", r(29, 30))
         assertError("DESCRIBE (SELECT 1)",

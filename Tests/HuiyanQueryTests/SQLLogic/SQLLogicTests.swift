@@ -13,9 +13,11 @@ final class SQLLogicTests: XCTestCase {
     static let files = ["select", "filters", "aggregates", "grouping", "ordering", "distinct", "expressions",
                         "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys", "text", "calendar", "numbers", "zone", "buckets",
                         "functions-strings", "functions-regex", "functions-time", "functions-choices", "subqueries", "unions", "windows", "grouping-sets", "exists", "set-operations", "cross-joins", "values", "outer-joins",
-                        "table-functions", "views", "statistics", "statistics-large", "dates"]
+                        "table-functions", "views", "statistics", "statistics-large", "dates", "correlated", "using"]
 
     func testSelect() throws { try run("select") }
+    func testCorrelated() throws { try run("correlated") }
+    func testUsing() throws { try run("using") }
     func testFilters() throws { try run("filters") }
     func testAggregates() throws { try run("aggregates") }
     func testGrouping() throws { try run("grouping") }
