@@ -416,7 +416,7 @@ final class GroupTable {
         case .string: return .string(strings.string(Int(word)))
         case .timestamp: return .timestamp(word)
         case .date: return .date(word)
-        case .interval: return .interval(months: 0, micros: word)
+        case .interval: return .interval(Interval(key: word))
         case .null: return .null
         }
     }
