@@ -86,8 +86,7 @@ extension AggregateRegistry {
             if value.type == .null { value = .constant(.null, type: .int64) }
             var key = b.arguments[1]
             if key.type == .null { key = .constant(.null, type: .int64) }
-            guard key.type != .string else { throw b.error("\(b.name) orders by a number, time or boolean, not VARCHAR", at: 1) }
             return AggregateBinding(arguments: [value, key], type: value.type)
-        }, accumulator: { spec in ArgExtremeAccumulator(valueType: spec.type, isMax: isMax) })
+        }, accumulator: { spec in ArgExtremeAccumulator(valueType: spec.type, keyType: spec.arguments[1].type, isMax: isMax) })
     }
 }
