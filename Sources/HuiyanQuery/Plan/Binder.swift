@@ -587,7 +587,8 @@ struct Binder {
                 throw QueryError("the product of \(ta) and \(tb) needs \(scale) decimals, more than 18: round or cast an operand first", at: range)
             }
             let x = try convert(a, to: ta, at: range), y = try convert(b, to: tb, at: range)
-            if case .constant(let va, _) = x, case .constant(let vb, _) = y, let folded = Evaluator.foldExact(arith, va, vb, scale) {
+            // A quotient of constants is folded by rule constant_folding, after round() has seen it whole.
+            if arith == .multiply, case .constant(let va, _) = x, case .constant(let vb, _) = y, let folded = Evaluator.foldExact(arith, va, vb, scale) {
                 return .constant(folded, type: type)
             }
             return .arithmetic(arith, x, y, type: type)
