@@ -743,7 +743,7 @@ struct Binder {
             return try bindAggregate(definition, call, name: name)
         }
         if call.distinct, AggregateRegistry.definition(name, distinct: false) != nil {
-            throw QueryError("DISTINCT is supported in count, sum and avg only", at: call.range)
+            throw QueryError("DISTINCT is supported in count, sum, avg and string_agg only", at: call.range)
         }
         if let first = call.orderBy.first {
             throw QueryError("ORDER BY inside a call is supported in string_agg only", at: first.expression.range)
@@ -774,7 +774,7 @@ struct Binder {
         let name = call.name.name.lowercased()
         var kind = kind
         if call.distinct && kind != .countDistinct {
-            throw QueryError("DISTINCT is supported in count, sum and avg only", at: call.range)
+            throw QueryError("DISTINCT is supported in count, sum, avg and string_agg only", at: call.range)
         }
         var argument: BoundExpression?
         if kind != .countStar {
