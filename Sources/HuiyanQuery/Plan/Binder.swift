@@ -480,6 +480,10 @@ struct Binder {
                 throw QueryError("unknown field \(field.name) for EXTRACT (year, quarter, month, day, hour, minute, second, dow, doy, week, epoch)", at: field.range)
             }
             let value = try bind(x)
+            if value.type == .interval {
+                guard let part = FunctionRegistry.intervalPart(f, value) else { throw QueryError(FunctionRegistry.noIntervalPart(f), at: field.range) }
+                return part
+            }
             guard value.type == .timestamp || value.type == .date else {
                 throw QueryError("EXTRACT needs a TIMESTAMP or DATE, not \(value.type)", at: x.range)
             }
