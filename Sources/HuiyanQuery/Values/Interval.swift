@@ -32,9 +32,11 @@ public struct Interval: Sendable, Hashable {
         return o1 || o2 || o3 || o4 ? nil : t
     }
 
-    /// The interval, checked: months and days within 32 bits and a total within Int64, else an error naming it.
+    /// The interval, checked: months and days within 32 bits and the time and the total within ±(2⁶³ − 1)
+    /// (so that each negates), else an error naming it.
     func checked() throws -> Interval {
-        guard Int64(Int32.min)...Int64(Int32.max) ~= months, Int64(Int32.min)...Int64(Int32.max) ~= days, normalizedMicros != nil else {
+        guard Int64(Int32.min)...Int64(Int32.max) ~= months, Int64(Int32.min)...Int64(Int32.max) ~= days, micros != .min,
+              let total = normalizedMicros, total != .min else {
             throw QueryError("INTERVAL out of range: \(text) (months and days hold 32 bits each, the whole ±290,000 years)")
         }
         return self
@@ -103,7 +105,7 @@ public struct Interval: Sendable, Hashable {
         let (dd, o1) = days.addingReportingOverflow((months % k) * Interval.daysPerMonth)
         let d = dd / k
         let (uu, o2) = micros.addingReportingOverflow((dd % k) * TimeMath.microsPerDay)
-        guard !o1, !o2 else { throw QueryError("INTERVAL out of range in /: \(text) / \(k)") }
+        guard !o1, !o2, !(uu == .min && k == -1) else { throw QueryError("INTERVAL out of range in /: \(text) / \(k)") }
         return try Interval(months: m, days: d, micros: DecimalMath.roundDiv(uu, k)).checked()
     }
 
