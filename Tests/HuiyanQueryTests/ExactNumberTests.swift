@@ -44,12 +44,27 @@ final class ExactNumberTests: XCTestCase {
 
     func testIntervalsReadAndWrite() {
         XCTAssertEqual(IntervalParsing.parse("1 month 2 days 03:04:05.5")?.months, 1)
-        XCTAssertEqual(IntervalParsing.parse("1 month 2 days 03:04:05.5")?.micros, 2 * 86_400_000_000 + 11_045_500_000)
+        XCTAssertEqual(IntervalParsing.parse("1 month 2 days 03:04:05.5")?.days, 2)
+        XCTAssertEqual(IntervalParsing.parse("1 month 2 days 03:04:05.5")?.micros, 11_045_500_000)
+        XCTAssertEqual(IntervalParsing.parse("1.5 months"), Interval(months: 1, days: 15))
+        XCTAssertEqual(IntervalParsing.parse("1.5 days"), Interval(days: 1, micros: 43_200_000_000))
         XCTAssertEqual(IntervalParsing.parse("2 YEARS")?.months, 24)
         XCTAssertNil(IntervalParsing.parse("3 fortnights"))
         XCTAssertNil(IntervalParsing.parse(""))
-        XCTAssertEqual(ValueFormatting.interval(months: 14, micros: -93_600_000_000), "1 year 2 months -1 day -02:00:00")
-        XCTAssertEqual(ValueFormatting.interval(months: 0, micros: 0), "00:00:00")
+        XCTAssertEqual(ValueFormatting.interval(Interval(months: 14, days: -1, micros: -7_200_000_000)), "1 year 2 months -1 day -02:00:00")
+        XCTAssertEqual(ValueFormatting.interval(Interval()), "00:00:00")
+        XCTAssertEqual(ValueFormatting.interval(Interval(micros: 129_600_000_000)), "36:00:00")
+    }
+
+    func testIntervalsKeepTheirPartsInAVector() {
+        let values: [Value] = [.interval(Interval(months: 1)), .null, .interval(Interval(days: 30)), .interval(Interval(micros: 129_600_000_000))]
+        let v = Vector.of(values, type: .interval)
+        XCTAssertEqual((0..<4).map { v.value($0) }, values)
+        XCTAssertEqual(v.ints[0], v.ints[2], "a month compares as 30 days, as in DuckDB")
+        let moved = Vector.concatenated([v], [(0, 3), (0, 0)])
+        XCTAssertEqual([moved.value(0), moved.value(1)], [values[3], values[0]])
+        XCTAssertEqual(Interval.age(TimeMath.days(year: 2025, month: 3, day: 28) * 86_400_000_000,
+                                    TimeMath.days(year: 2025, month: 1, day: 31) * 86_400_000_000, offsetSeconds: 0), Interval(months: 1, days: 28))
     }
 
     func testStrptimeRefusesWhatIsNotThere() {

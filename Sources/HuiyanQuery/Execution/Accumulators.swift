@@ -293,7 +293,11 @@ final class ExtremeAccumulator: Accumulator {
         case .string: strings.append(contentsOf: repeatElement("", count: n))
         default: ints.append(contentsOf: repeatElement(0, count: n))
         }
+        if type == .interval { parts.append(contentsOf: repeatElement(0, count: n)) }
     }
+
+    /// INTERVAL: each group's months and days beside its total in `ints`.
+    private var parts: [Int64] = []
 
     private func better(_ a: Int64, _ b: Int64) -> Bool { isMax ? a > b : a < b }
 
@@ -326,7 +330,11 @@ final class ExtremeAccumulator: Accumulator {
             batch.forEachSelected { i in
                 if input.isNull(i) { return }
                 let g = Int(groups[i]), v = input.ints[i]
-                if !has[g] || better(v, ints[g]) { ints[g] = v; has[g] = true }
+                if !has[g] || better(v, ints[g]) {
+                    ints[g] = v
+                    has[g] = true
+                    if type == .interval { parts[g] = input.interval(i).packed }
+                }
             }
         }
     }
@@ -344,7 +352,11 @@ final class ExtremeAccumulator: Accumulator {
                 if !has[t] || (isMax ? o.doubles[g] > doubles[t] : o.doubles[g] < doubles[t]) { doubles[t] = o.doubles[g]; has[t] = true }
             case .string: offer(o.strings[g], group: t)
             default:
-                if !has[t] || better(o.ints[g], ints[t]) { ints[t] = o.ints[g]; has[t] = true }
+                if !has[t] || better(o.ints[g], ints[t]) {
+                    ints[t] = o.ints[g]
+                    has[t] = true
+                    if type == .interval { parts[t] = o.parts[g] }
+                }
             }
         }
     }
@@ -359,6 +371,7 @@ final class ExtremeAccumulator: Accumulator {
             switch type {
             case .float64: v.doubles[g] = doubles[g]
             case .string: v.ints[g] = Int64(g)
+            case .interval: v.setInterval(g, Interval(key: ints[g], packed: parts[g]))
             default: v.ints[g] = ints[g]
             }
         }

@@ -69,7 +69,8 @@ struct Evaluator {
             // One unsigned comparison (no branch to mispredict): lo ≤ code ≤ hi.
             let lo = range.lowerBound, width = UInt64(range.upperBound - range.lowerBound)
             batch.selection = select(v, batch) { UInt64(bitPattern: $0 &- lo) <= width }
-        case .int(let c), .money(let c), .decimal(let c, _), .timestamp(let c), .date(let c), .interval(_, let c):
+        case .int, .money, .decimal, .timestamp, .date, .interval:
+            let c = constant.integerLane!
             switch op {
             case .equal: batch.selection = select(v, batch) { $0 == c }
             case .notEqual: batch.selection = select(v, batch) { $0 != c }
@@ -123,9 +124,6 @@ struct Evaluator {
         case .window(let i, _):
             return windows[i]
         case .constant(let v, let type):
-            if case .interval(let months, _) = v, months != 0 {
-                throw QueryError("an INTERVAL of months has no fixed length: add it to or subtract it from a TIMESTAMP or DATE")
-            }
             return Vector.constant(v, type: type, count: batch.count)
         case .negate(let x, let type):
             let v = try evaluate(x, batch)
@@ -210,6 +208,10 @@ struct Evaluator {
     private func arithmetic(_ op: ArithmeticOperator, _ a: Vector, _ b: Vector, _ type: SQLType, _ batch: Batch) throws -> Vector {
         let out = Vector(type: type, count: batch.count)
         out.nulls = mergeNulls(a, b, count: batch.count)
+        if a.type == .interval || b.type == .interval {
+            try intervalArithmetic(op, a, b, out, batch)
+            return out
+        }
         if type == .float64 {
             let x = a.type == .float64 ? a.doubles : a.ints.map(Double.init)
             let y = b.type == .float64 ? b.doubles : b.ints.map(Double.init)
@@ -287,6 +289,30 @@ struct Evaluator {
         return out
     }
 
+    /// TIMESTAMP ± INTERVAL (months in the database's zone), INTERVAL ± INTERVAL, INTERVAL × or ÷ a number,
+    /// row by row on the intervals' parts. (TIMESTAMP − TIMESTAMP is the plain difference: an interval lane
+    /// without parts reads it as whole days and the rest, as DuckDB gives it.)
+    private func intervalArithmetic(_ op: ArithmeticOperator, _ a: Vector, _ b: Vector, _ out: Vector, _ batch: Batch) throws {
+        let offset = offsetSeconds
+        try batch.forEachSelectedThrowing { i in
+            guard !out.isNull(i) else { return }
+            switch (a.type, b.type, op) {
+            case (.timestamp, .interval, _):
+                out.ints[i] = try FunctionRegistry.add(op == .subtract ? -b.interval(i) : b.interval(i), to: a.ints[i], offsetSeconds: offset)
+            case (.interval, .interval, _):
+                out.setInterval(i, try a.interval(i).adding(b.interval(i), sign: op == .subtract ? -1 : 1))
+            case (.interval, .float64, _):
+                out.setInterval(i, try a.interval(i).multiplied(by: b.doubles[i]))
+            case (.interval, _, .divide):
+                if let q = try a.interval(i).divided(by: b.ints[i]) { out.setInterval(i, q) } else { out.setNull(i) }
+            case (.interval, _, _):
+                out.setInterval(i, try a.interval(i).multiplied(by: b.ints[i]))
+            default:
+                throw QueryError("cannot apply \(op.rawValue) to \(a.type) and \(b.type)")
+            }
+        }
+    }
+
     /// The error for a result that does not fit its type, naming the operands of row `i`.
     private static func overflow(_ op: ArithmeticOperator, _ a: Vector, _ b: Vector, _ i: Int, _ type: SQLType) -> QueryError {
         let x = ValueFormatting.text(a.value(i), offsetSeconds: 0) ?? "NULL", y = ValueFormatting.text(b.value(i), offsetSeconds: 0) ?? "NULL"
@@ -309,7 +335,8 @@ struct Evaluator {
             case .bool(let flag):
                 let c: Int64 = flag ? 1 : 0
                 x.ints.withUnsafeBufferPointer { v in batch.forEachSelected { out.ints[$0] = op.holds(v[$0], c) ? 1 : 0 } }
-            case .int(let c), .money(let c), .decimal(let c, _), .timestamp(let c), .date(let c), .interval(_, let c):
+            case .int, .money, .decimal, .timestamp, .date, .interval:
+                let c = constant.integerLane!
                 x.ints.withUnsafeBufferPointer { v in
                     out.ints.withUnsafeMutableBufferPointer { o in
                         switch op {
@@ -418,9 +445,8 @@ struct Evaluator {
         default:
             let wanted = Set(values.compactMap { value -> Int64? in
                 switch value {
-                case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x), .interval(_, let x): return x
                 case .bool(let b): return b ? 1 : 0
-                default: return nil
+                default: return value.integerLane
                 }
             })
             batch.forEachSelected { i in if !v.isNull(i) { set(i, wanted.contains(v.ints[i])) } }
@@ -455,7 +481,7 @@ struct Evaluator {
         batch.forEachSelected { i in
             guard chosen[i] >= 0, !results[chosen[i]].isNull(i) else { out.setNull(i); return }
             let v = results[chosen[i]]
-            if type == .float64 { out.doubles[i] = v.doubles[i] } else { out.ints[i] = v.ints[i] }
+            out.copy(i, from: v, i)
         }
         return out
     }
@@ -549,12 +575,7 @@ struct Evaluator {
             } ?? []
             batch.forEachSelected { i in
                 if v.isNull(i) { return }
-                switch converted[Int(v.ints[i])] {
-                case .double(let d): out.doubles[i] = d
-                case .bool(let b): out.ints[i] = b ? 1 : 0
-                case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x), .interval(_, let x): out.ints[i] = x
-                default: out.setNull(i)
-                }
+                out.set(i, converted[Int(v.ints[i])])
             }
         default:
             throw QueryError("cannot cast \(v.type) to \(type)")
@@ -669,8 +690,8 @@ struct Evaluator {
             guard let units = DecimalMath.parse(trimmed, scale: scale) else { throw fail }
             return .decimal(units, scale: scale)
         case .interval:
-            guard let (months, micros) = IntervalParsing.parse(trimmed) else { throw fail }
-            return .interval(months: months, micros: micros)
+            guard let x = IntervalParsing.parse(trimmed) else { throw fail }
+            return .interval(try x.checked())
         case .boolean:
             return try withBytes(trimmed) { bytes in
                 guard let b = ValueParsing.parseBool(bytes).value else { throw fail }
@@ -704,6 +725,9 @@ struct Evaluator {
             overflow = overflow || (o && !v.isNull(i))
         }
         if overflow { throw QueryError("\(out.type) overflow in \(what)") }
+        if let parts = v.intervalParts {
+            out.intervalParts = parts.map { p in Interval(months: -(p >> 32), days: -Int64(Int32(truncatingIfNeeded: p))).packed }
+        }
     }
 
     /// `x % y` (sign of `x`, as in SQL) for `y` ≠ 0, without the trap of Int64.min % -1 (whose remainder is 0).

@@ -54,6 +54,43 @@ final class GroupTable {
     /// (time buckets, hours, days) — rows are numbered through a dense array indexed by the combined key,
     /// so the hash table is consulted once per distinct key of the batch, not once per row.
     func assign(_ vectors: [Vector], _ batch: Batch, into groups: inout [Int32]) {
+        let before = groupCount
+        assignGroups(vectors, batch, into: &groups)
+        if !intervalKeys.isEmpty && groupCount > before { recordIntervalParts(vectors, batch, groups, newFrom: before) }
+    }
+
+    /// INTERVAL keys group by their total (a month as 30 days, as DuckDB); each group shows the months and
+    /// days of its first row: per interval key, the groups' packed parts.
+    private lazy var intervalKeys: [Int] = keyTypes.indices.filter { keyTypes[$0] == .interval }
+    private var intervalParts: [Int: [Int64]] = [:]
+
+    private func recordIntervalParts(_ vectors: [Vector], _ batch: Batch, _ groups: [Int32], newFrom before: Int) {
+        for k in intervalKeys {
+            var parts = intervalParts[k] ?? []
+            parts.append(contentsOf: repeatElement(0, count: groupCount - parts.count))
+            var seen = [Bool](repeating: false, count: groupCount - before)
+            let v = vectors[k]
+            batch.forEachSelected { i in
+                let g = Int(groups[i])
+                guard g >= before, !seen[g - before] else { return }
+                seen[g - before] = true
+                if !v.isNull(i) { parts[g] = v.interval(i).packed }
+            }
+            intervalParts[k] = parts
+        }
+    }
+
+    /// A group of another table taken in: its intervals' parts too.
+    private func adoptIntervalParts(_ g: Int, from other: GroupTable, as t: Int32) {
+        for k in intervalKeys {
+            var parts = intervalParts[k] ?? []
+            if parts.count < groupCount { parts.append(contentsOf: repeatElement(0, count: groupCount - parts.count)) }
+            if Int(t) == groupCount - 1, let theirs = other.intervalParts[k], g < theirs.count { parts[Int(t)] = theirs[g] }
+            intervalParts[k] = parts
+        }
+    }
+
+    private func assignGroups(_ vectors: [Vector], _ batch: Batch, into groups: inout [Int32]) {
         if vectors.isEmpty {
             if groupCount == 0 { _ = find([0]) }
             batch.forEachSelected { groups[$0] = 0 }
@@ -416,7 +453,7 @@ final class GroupTable {
         case .string: return .string(strings.string(Int(word)))
         case .timestamp: return .timestamp(word)
         case .date: return .date(word)
-        case .interval: return .interval(months: 0, micros: word)
+        case .interval: return .interval(Interval(key: word, packed: intervalParts[k]?[g] ?? Interval(key: word).packed))
         case .null: return .null
         }
     }
@@ -444,6 +481,9 @@ final class GroupTable {
             v.nulls = flags
         }
         if type == .string { v.pool = stringPool() }
+        if type == .interval, let parts = intervalParts[k] {
+            v.intervalParts = (0..<groupCount).map { $0 < parts.count ? parts[$0] : Interval(key: v.ints[$0]).packed }
+        }
         return v
     }
 
@@ -459,6 +499,13 @@ final class GroupTable {
 
     /// The group in this table of group `g` of another table (merging thread-local tables).
     func adopt(group g: Int, from other: GroupTable) -> Int32 {
+        let before = groupCount
+        let t = adoptKey(group: g, from: other)
+        if !intervalKeys.isEmpty && groupCount > before { adoptIntervalParts(g, from: other, as: t) }
+        return t
+    }
+
+    private func adoptKey(group g: Int, from other: GroupTable) -> Int32 {
         if width == 2 {
             let word = other.keys[g * 2], nulls = other.keys[g * 2 + 1]
             if keyTypes[0] == .string && nulls == 0 { return find(other.strings.withBytes(Int(word)) { strings.intern($0) }, nulls: 0) }

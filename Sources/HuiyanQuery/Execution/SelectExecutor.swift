@@ -725,8 +725,10 @@ final class SelectExecutor {
         case (.double(let x), .double(let y)): return x < y ? -1 : (x > y ? 1 : 0)
         case (.bool(let x), .bool(let y)): return x == y ? 0 : (!x ? -1 : 1)
         case (.int(let x), .int(let y)), (.money(let x), .money(let y)), (.decimal(let x, _), .decimal(let y, _)), (.timestamp(let x), .timestamp(let y)),
-             (.date(let x), .date(let y)), (.interval(_, let x), .interval(_, let y)):
+             (.date(let x), .date(let y)):
             return x < y ? -1 : (x > y ? 1 : 0)
+        case (.interval(let p), .interval(let q)):
+            return p.key < q.key ? -1 : (p.key > q.key ? 1 : 0)
         default:
             let x = a.doubleValue ?? 0, y = b.doubleValue ?? 0
             return x < y ? -1 : (x > y ? 1 : 0)

@@ -156,9 +156,8 @@ final class TableScanner {
 
     private static func integer(_ v: Value) -> Int64? {
         switch v {
-        case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x), .interval(_, let x): return x
         case .bool(let b): return b ? 1 : 0
-        default: return nil
+        default: return v.integerLane
         }
     }
 

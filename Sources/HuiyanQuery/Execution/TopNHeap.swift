@@ -133,8 +133,8 @@ final class TopNHeap {
         case .bool(let b):
             let x = v.ints[i], y: Int64 = b ? 1 : 0
             c = x < y ? -1 : (x > y ? 1 : 0)
-        case .int(let y), .money(let y), .decimal(let y, _), .timestamp(let y), .date(let y), .interval(_, let y):
-            let x = v.ints[i]
+        case .int, .money, .decimal, .timestamp, .date, .interval:
+            let x = v.ints[i], y = value.integerLane!
             c = x < y ? -1 : (x > y ? 1 : 0)
         case .null:
             c = 0

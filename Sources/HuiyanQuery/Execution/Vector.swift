@@ -10,6 +10,9 @@ final class Vector {
     var doubles: [Double]
     var nulls: [UInt8]?
     var pool: StringPool?
+    /// INTERVAL only: each row's months and days (`Interval.packed`) beside the total in `ints`; nil when
+    /// every row has none (a day count is then read from the total, as a lane that lost them).
+    var intervalParts: [Int64]?
 
     /// A vector whose values are not initialized: every operator writes the rows it selects, and rows
     /// outside a batch's selection are never read (no memset of 512 KiB per column and block).
@@ -57,7 +60,10 @@ final class Vector {
                 v.pool = StringPool(strings: [""])
             }
         case .bool(let b): v.fill(b ? 1 : 0)
-        case .int(let i), .money(let i), .decimal(let i, _), .timestamp(let i), .date(let i), .interval(_, let i): v.fill(i)
+        case .int(let i), .money(let i), .decimal(let i, _), .timestamp(let i), .date(let i): v.fill(i)
+        case .interval(let x):
+            v.fill(x.key)
+            v.intervalParts = [Int64](repeating: x.packed, count: count)
         case .double(let d): for i in 0..<count { v.doubles[i] = d }
         case .string(let s):
             v.fill(0)
@@ -75,12 +81,52 @@ final class Vector {
             case .null: v.setNull(row)
             case .double(let d): v.doubles[row] = d
             case .bool(let b): v.ints[row] = b ? 1 : 0
-            case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x), .interval(_, let x): v.ints[row] = x
+            case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x): v.ints[row] = x
+            case .interval(let x): v.setInterval(row, x)
             case .string(let s): v.ints[row] = Int64(strings.count); strings.append(s)
             }
         }
         if type == .string { v.pool = StringPool(strings: strings) }
         return v
+    }
+
+    /// Writes an interval (checked) into a row of an INTERVAL vector.
+    @inline(__always) func setInterval(_ row: Int, _ x: Interval) {
+        ints[row] = x.key
+        setParts(row, x.packed)
+    }
+
+    /// Writes a row's packed months and days, making the lane on first use.
+    @inline(__always) private func setParts(_ row: Int, _ packed: Int64) {
+        if intervalParts == nil {
+            intervalParts = [Int64](repeating: 0, count: count)
+            // Rows written before without parts: keep them read as they were (days from the total).
+            for r in 0..<row where !isNull(r) { intervalParts![r] = Interval(key: ints[r]).packed }
+        }
+        intervalParts![row] = packed
+    }
+
+    /// Copies row `from` of `source` (of this vector's type, not VARCHAR, not NULL) into row `row`.
+    @inline(__always) func copy(_ row: Int, from source: Vector, _ from: Int) {
+        if type == .float64 { doubles[row] = source.doubles[from]; return }
+        ints[row] = source.ints[from]
+        if type == .interval, intervalParts != nil || source.intervalParts != nil {
+            setParts(row, source.intervalParts?[from] ?? Interval(key: source.ints[from]).packed)
+        }
+    }
+
+    /// The interval of a row of an INTERVAL vector (not NULL).
+    @inline(__always) func interval(_ row: Int) -> Interval {
+        intervalParts.map { Interval(key: ints[row], packed: $0[row]) } ?? Interval(key: ints[row])
+    }
+
+    /// An INTERVAL vector's parts lane for every row, made when missing.
+    func ensureIntervalParts() {
+        guard type == .interval, intervalParts == nil else { return }
+        intervalParts = [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for r in 0..<count { buffer[r] = Interval(key: ints[r]).packed }
+            initialized = count
+        }
     }
 
     private func fill(_ value: Int64) {
@@ -113,6 +159,11 @@ final class Vector {
                         batch.forEachSelected { i in let r = Int(rows[i]); o[i] = r >= 0 ? v[r] : 0; missing = missing || r < 0 }
                     }
                 }
+                if let parts = intervalParts {
+                    var p = [Int64](repeating: 0, count: batch.count)
+                    batch.forEachSelected { i in let r = Int(rows[i]); if r >= 0 { p[i] = parts[r] } }
+                    out.intervalParts = p
+                }
             }
             if nulls != nil || missing {
                 var flags = [UInt8](repeating: 0, count: batch.count)
@@ -128,6 +179,12 @@ final class Vector {
     static func concatenated(_ vectors: [Vector], _ positions: [(chunk: Int32, row: Int32)], copyingStrings: Bool = false) -> Vector {
         let type = vectors[0].type
         let out = Vector(type: type, count: positions.count)
+        if type == .interval && vectors.contains(where: { $0.intervalParts != nil }) {
+            out.intervalParts = positions.map { p in
+                let v = vectors[Int(p.chunk)], r = Int(p.row)
+                return v.isNull(r) ? 0 : v.intervalParts?[r] ?? Interval(key: v.ints[r]).packed
+            }
+        }
         let sharedPool = !copyingStrings && vectors.allSatisfy { $0.pool === vectors[0].pool }
         // Strings of several pools: the chosen rows' bytes copied into one new pool, an entry a row.
         var bytes: [UInt8] = []
@@ -167,7 +224,7 @@ final class Vector {
         case .string: return .string(pool!.string(Int(ints[row])))
         case .timestamp: return .timestamp(ints[row])
         case .date: return .date(ints[row])
-        case .interval: return .interval(months: 0, micros: ints[row])
+        case .interval: return .interval(interval(row))
         case .null: return .null
         }
     }

@@ -102,8 +102,7 @@ public final class RowTextWriter {
                     case .money: putMoney(view.ints![row])
                     case .decimal(let scale): putDecimal(view.ints![row], scale: scale)
                     case .interval:
-                        let text = ValueFormatting.text(.interval(months: 0, micros: view.ints![row]), offsetSeconds: offsetSeconds) ?? ""
-                        putString(Array(text.utf8))
+                        putString(Array(ValueFormatting.interval(chunk.columns[column].interval(row)).utf8))
                     case .timestamp: putTimestamp(view.ints![row])
                     case .date: putDate(view.ints![row])
                     case .string:

@@ -47,9 +47,10 @@ struct FunctionBinding {
         return n
     }
 
-    /// Argument `i` as a TIMESTAMP or DATE (a string literal is read as a timestamp).
+    /// Argument `i` as a TIMESTAMP or DATE (a string literal is read as a timestamp, NULL as a NULL TIMESTAMP).
     func temporal(_ i: Int) throws -> BoundExpression {
         var a = arguments[i]
+        if a.type == .null { return .constant(.null, type: .timestamp) }
         if case .constant(.string(let s), _) = a { a = .constant(try binder.convertString(s, to: .timestamp, at: range(i)), type: .timestamp) }
         guard a.type == .timestamp || a.type == .date else {
             throw error("\(name) needs a TIMESTAMP or DATE, not \(a.type)", at: i)

@@ -190,7 +190,8 @@ extension Vector {
         case .null: setNull(row)
         case .double(let d): doubles[row] = d
         case .bool(let b): ints[row] = b ? 1 : 0
-        case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x), .interval(_, let x): ints[row] = x
+        case .int(let x), .money(let x), .decimal(let x, _), .timestamp(let x), .date(let x): ints[row] = x
+        case .interval(let x): setInterval(row, x)
         case .string: setNull(row)
         }
     }

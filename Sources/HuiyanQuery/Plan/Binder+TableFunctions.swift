@@ -91,7 +91,12 @@ extension Binder {
             let (value, stepType) = values[2]
             let range = ranges[2]
             switch (temporal, value) {
-            case (true, .interval(let m, let micros)): (months, step) = (m, micros)
+            case (true, .interval(let x)):
+                months = x.months
+                guard let s = Interval(days: x.days, micros: x.micros).normalizedMicros else {
+                    throw QueryError("\(name): the step \(x.text) is too long", at: range)
+                }
+                step = s
             case (false, .int(let n)): step = n
             default:
                 throw QueryError(temporal ? "the step of a series of times is an INTERVAL, not \(stepType)"

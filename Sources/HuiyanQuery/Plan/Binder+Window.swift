@@ -172,7 +172,7 @@ extension Binder {
                 default: break
                 }
             case .timestamp:
-                guard case .interval(let months, let micros) = value, months == 0 else {
+                guard case .interval(let x) = value, x.months == 0, let micros = x.normalizedMicros else {
                     throw QueryError("the offset of a RANGE over a TIMESTAMP key must be an INTERVAL of days or less, such as INTERVAL '7 days'", at: e.range)
                 }
                 guard micros >= 0 else { throw QueryError("a frame offset must not be negative", at: e.range) }

@@ -383,10 +383,10 @@ struct Binder {
 
         case .typedLiteral(let typeName, let text, let range):
             if typeName.name.uppercased() == "INTERVAL" {
-                guard let (months, micros) = IntervalParsing.parse(text) else {
+                guard let x = IntervalParsing.parse(text) else {
                     throw QueryError("not an interval: '\(text)' (e.g. '7 days', '1 month', '2 hours 30 minutes', '1 day 03:00:00')", at: range)
                 }
-                return .constant(.interval(months: months, micros: micros), type: .interval)
+                return .constant(.interval(try x.checked()), type: .interval)
             }
             guard let type = SQLType(typeName: typeName.name), type == .date || type == .timestamp else {
                 throw QueryError("\(typeName.name) literals are not supported", at: typeName.range)
@@ -481,6 +481,10 @@ struct Binder {
                 throw QueryError("unknown field \(field.name) for EXTRACT (year, quarter, month, day, hour, minute, second, dow, doy, week, epoch)", at: field.range)
             }
             let value = try bind(x)
+            if value.type == .interval {
+                guard let part = FunctionRegistry.intervalPart(f, value) else { throw QueryError(FunctionRegistry.noIntervalPart(f), at: field.range) }
+                return part
+            }
             guard value.type == .timestamp || value.type == .date else {
                 throw QueryError("EXTRACT needs a TIMESTAMP or DATE, not \(value.type)", at: x.range)
             }
@@ -499,7 +503,7 @@ struct Binder {
             if case .decimal(_, let scale) = v { return .decimal(negated, scale: scale) }
             return type == .money ? .money(negated) : .int(negated)
         case .double(let d): return .double(-d)
-        case .interval(let months, let micros): return .interval(months: -months, micros: -micros)
+        case .interval(let x): return .interval(-x)
         default: return v
         }
     }
@@ -588,7 +592,8 @@ struct Binder {
                 throw QueryError("the product of \(ta) and \(tb) needs \(scale) decimals, more than 18: round or cast an operand first", at: range)
             }
             let x = try convert(a, to: ta, at: range), y = try convert(b, to: tb, at: range)
-            if case .constant(let va, _) = x, case .constant(let vb, _) = y, let folded = Evaluator.foldExact(arith, va, vb, scale) {
+            // A quotient of constants is folded by rule constant_folding, after round() has seen it whole.
+            if arith == .multiply, case .constant(let va, _) = x, case .constant(let vb, _) = y, let folded = Evaluator.foldExact(arith, va, vb, scale) {
                 return .constant(folded, type: type)
             }
             return .arithmetic(arith, x, y, type: type)
@@ -619,9 +624,8 @@ struct Binder {
             return try timeArithmetic(.add, b, a, tb, ta, range)
         case (.add, .timestamp, .interval), (.subtract, .timestamp, .interval), (.add, .date, .interval), (.subtract, .date, .interval):
             let t = try typed(a, .timestamp)
-            if case .constant(.interval(let months, let micros), _) = b {
-                let sign: Int64 = op == .add ? 1 : -1
-                return .function(ScalarFunction("date_add", constants: [.interval(months: sign * months, micros: sign * micros)]), [t], type: .timestamp)
+            if case .constant(.interval(let x), _) = b {
+                return .function(ScalarFunction("date_add", constants: [.interval(op == .add ? x : -x)]), [t], type: .timestamp)
             }
             return .arithmetic(op, t, try typed(b, .interval), type: .timestamp)
         case (.subtract, .timestamp, .timestamp), (.subtract, .timestamp, .date), (.subtract, .date, .timestamp):
@@ -632,30 +636,23 @@ struct Binder {
             return .arithmetic(op, a, try typed(b, .int64), type: .date)
         case (.add, .int64, .date):
             return .arithmetic(.add, b, a, type: .date)
-        case (.multiply, .int64, .interval):
+        case (.multiply, _, .interval) where ta.isNumeric:
             return try timeArithmetic(.multiply, b, a, tb, ta, range)
-        case (.multiply, .interval, .int64), (.divide, .interval, .int64):
-            // Scaling a length of time: months only in a constant, scaled exactly.
-            let n = try typed(b, .int64)
-            if case .constant(.interval(let months, let micros), _) = a, case .constant(let v, _) = n {
-                guard case .int(let k) = v else { return .constant(.null, type: .interval) }
-                if op == .multiply {
-                    let (m, o1) = months.multipliedReportingOverflow(by: k), (u, o2) = micros.multipliedReportingOverflow(by: k)
-                    guard !o1, !o2 else { throw QueryError("INTERVAL overflow in *", at: range) }
-                    return .constant(.interval(months: m, micros: u), type: .interval)
+        case (.multiply, .interval, _) where tb.isNumeric, (.divide, .interval, .int64):
+            // Scaling a length of time: by a BIGINT each part exactly; by a fraction with months carried into
+            // days and days into time (as DuckDB); a quotient carries the remainders down.
+            let n = try typed(b, tb == .int64 ? .int64 : .float64)
+            if case .constant(.interval(let x), _) = a, case .constant(let v, _) = n {
+                switch v {
+                case .int(let k): return .constant(op == .multiply ? .interval(try x.multiplied(by: k)) : try x.divided(by: k).map(Value.interval) ?? .null, type: .interval)
+                case .double(let f): return .constant(.interval(try x.multiplied(by: f)), type: .interval)
+                default: return .constant(.null, type: .interval)
                 }
-                guard k != 0 else { return .constant(.null, type: .interval) }
-                guard months % k == 0 else { throw QueryError("an INTERVAL of \(months) months cannot be divided by \(k) exactly", at: range) }
-                return .constant(.interval(months: months / k, micros: DecimalMath.roundDiv(micros, k)), type: .interval)
-            }
-            if case .constant(.interval(let months, _), _) = a, months != 0 {
-                throw QueryError("an INTERVAL of months can be scaled by a constant only", at: range)
             }
             return .arithmetic(op, try typed(a, .interval), n, type: .interval)
         case (.add, .interval, .interval), (.subtract, .interval, .interval):
-            if case .constant(.interval(let m1, let u1), _) = a, case .constant(.interval(let m2, let u2), _) = b {
-                let sign: Int64 = op == .add ? 1 : -1
-                return .constant(.interval(months: m1 + sign * m2, micros: u1 + sign * u2), type: .interval)
+            if case .constant(.interval(let x), _) = a, case .constant(.interval(let y), _) = b {
+                return .constant(.interval(try x.adding(y, sign: op == .add ? 1 : -1)), type: .interval)
             }
             return .arithmetic(op, try typed(a, .interval), try typed(b, .interval), type: .interval)
         default:
@@ -751,7 +748,7 @@ struct Binder {
             return try bindAggregate(definition, call, name: name)
         }
         if call.distinct, AggregateRegistry.definition(name, distinct: false) != nil {
-            throw QueryError("DISTINCT is supported in count, sum and avg only", at: call.range)
+            throw QueryError("DISTINCT is supported in count, sum, avg and string_agg only", at: call.range)
         }
         if let first = call.orderBy.first {
             throw QueryError("ORDER BY inside a call is supported in string_agg only", at: first.expression.range)
@@ -782,7 +779,7 @@ struct Binder {
         let name = call.name.name.lowercased()
         var kind = kind
         if call.distinct && kind != .countDistinct {
-            throw QueryError("DISTINCT is supported in count, sum and avg only", at: call.range)
+            throw QueryError("DISTINCT is supported in count, sum, avg and string_agg only", at: call.range)
         }
         var argument: BoundExpression?
         if kind != .countStar {

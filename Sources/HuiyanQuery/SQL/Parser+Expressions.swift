@@ -452,6 +452,9 @@ extension Parser {
             height = try arguments(of: &call)
         }
         call.range = call.name.range.union(try expectClose(open, list: !call.star).range)
+        if case .identifier(let word) = current.kind, word.lowercased() == "within", isKeyword(.group, peek()) {
+            height = Swift.max(height, try withinGroup(of: &call))
+        }
         if isKeyword(.filter) && isSymbol(.leftParen, peek()) {
             height = Swift.max(height, try filterClause(of: &call))
         }
@@ -511,6 +514,30 @@ extension Parser {
             height = Swift.max(height, length.height)
         }
         return height
+    }
+
+    /// `WITHIN GROUP (ORDER BY x)` of an ordered-set aggregate (`percentile_cont(0.5) WITHIN GROUP (ORDER BY
+    /// spend)`, as PostgreSQL writes it): the key becomes the first argument, `percentile_cont(spend, 0.5)`.
+    /// Returns the key's height.
+    private mutating func withinGroup(of call: inout FunctionCall) throws(SQLError) -> Int {
+        let within = advance()
+        _ = advance()
+        let open = try expect(.leftParen, expected: "( after WITHIN GROUP")
+        _ = try expect(.order, expected: "ORDER BY in WITHIN GROUP (")
+        _ = try expect(.by, expected: "BY after ORDER")
+        let start = current
+        let item = try orderItem()
+        if item.descending {
+            throw SQLError("WITHIN GROUP (ORDER BY … DESC) is not supported: order ascending (for percentile_cont, 1 − q descending is q ascending)",
+                           range: start.range.union(item.expression.range))
+        }
+        let close = try expectClose(open)
+        guard !call.star, !call.distinct, call.orderBy.isEmpty else {
+            throw SQLError("WITHIN GROUP needs a plain call such as percentile_cont(0.5)", range: within.range.union(close.range))
+        }
+        call.arguments.insert(item.expression, at: 0)
+        call.range = call.range.union(close.range)
+        return 1
     }
 
     /// `FILTER (WHERE condition)`; returns its height.

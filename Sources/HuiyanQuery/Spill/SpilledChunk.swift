@@ -4,7 +4,8 @@ import HuiyanStorage
 ///
 /// A record is the row count, then per column its type, a NULL flag byte per row when any row is NULL, and
 /// the values: eight bytes a row for integer-lane types and doubles; for strings the end offset of each
-/// row's bytes (eight bytes a row), then the bytes. Read back, a string column is one pool with an entry a row.
+/// row's bytes (eight bytes a row), then the bytes; for intervals the total, then the months and days (eight
+/// bytes a row each). Read back, a string column is one pool with an entry a row.
 enum SpilledChunk {
     /// Columns of rows being gathered for one record (the rows of one partition).
     struct Builder {
@@ -80,6 +81,10 @@ enum SpilledChunk {
                     }
                 default:
                     v.ints.withUnsafeBufferPointer { Self.gather($0, rows, into: &ints[k]) }
+                    // An interval's months and days (`ends` holds them: intervals have no bytes).
+                    if types[k] == .interval {
+                        for r in rows { ends[k].append(v.isNull(Int(r)) ? 0 : v.interval(Int(r)).packed) }
+                    }
                 }
             }
             rowCount += rows.count
@@ -140,6 +145,7 @@ enum SpilledChunk {
                 default:
                     v = Vector(type: types[k], ints: ints[k], nulls: anyNull[k] ? nulls[k] : nil)
                     v.pool = codedPools[k]
+                    if types[k] == .interval { v.intervalParts = ends[k] }
                 }
                 return v
             }
@@ -162,7 +168,9 @@ enum SpilledChunk {
                 case .string:
                     ends[k].withUnsafeBytes { out.append(contentsOf: $0) }
                     out.append(contentsOf: bytes[k])
-                default: ints[k].withUnsafeBytes { out.append(contentsOf: $0) }
+                default:
+                    ints[k].withUnsafeBytes { out.append(contentsOf: $0) }
+                    if types[k] == .interval { ends[k].withUnsafeBytes { out.append(contentsOf: $0) } }
                 }
             }
             self = Builder(types: types)
@@ -215,6 +223,12 @@ enum SpilledChunk {
                 default:
                     let values = try take(count * 8)
                     v.ints.withUnsafeMutableBytes { $0.copyMemory(from: values) }
+                    if type == .interval {
+                        let parts = try take(count * 8)
+                        var lane = [Int64](repeating: 0, count: count)
+                        lane.withUnsafeMutableBytes { $0.copyMemory(from: parts) }
+                        v.intervalParts = lane
+                    }
                 }
                 vectors.append(v)
             }

@@ -9,6 +9,7 @@ extension Vector {
         }
         let v = Vector(type: type, ints: Array(ints[range]), nulls: nulls.map { Array($0[range]) })
         v.pool = pool
+        v.intervalParts = intervalParts.map { Array($0[range]) }
         return v
     }
 }

@@ -1,11 +1,18 @@
 /// Reads interval text as PostgreSQL and DuckDB write it: `7 days`, `1 month`, `2 DAY`, `1 year 2 months`,
-/// `1 day 03:04:05.5`, `-36 hours`, `90 minutes`. Months stay months (their length depends on the date);
-/// weeks, days and times become microseconds.
+/// `1 day 03:04:05.5`, `-36 hours`, `90 minutes`. Years, quarters and months are months, weeks and days
+/// days, the rest microseconds; a fraction of a month carries into days (of 30), of a day into time, as
+/// DuckDB (`1.5 months` is 1 month 15 days).
 enum IntervalParsing {
-    static func parse(_ text: String) -> (months: Int64, micros: Int64)? {
+    static func parse(_ text: String) -> Interval? {
         let words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard !words.isEmpty else { return nil }
-        var months: Int64 = 0, micros: Int64 = 0
+        var months: Int64 = 0, days: Int64 = 0, micros: Int64 = 0
+        func add(_ value: Double, to part: inout Int64) -> Bool {
+            guard value.magnitude < 4.6e18 else { return false }
+            let (r, o) = part.addingReportingOverflow(Int64(value))
+            part = r
+            return !o
+        }
         var i = 0
         while i < words.count {
             let word = words[i]
@@ -18,29 +25,28 @@ enum IntervalParsing {
             guard let n = Double(word), n.isFinite, n.magnitude < 1e12, i + 1 < words.count else { return nil }
             var unit = words[i + 1]
             if unit.hasSuffix("s") && unit.count > 1 { unit.removeLast() }
-            let perUnit: (months: Double, micros: Double)
+            var m = 0.0, d = 0.0, u = 0.0
             switch unit {
-            case "year", "y": perUnit = (12, 0)
-            case "quarter": perUnit = (3, 0)
-            case "month", "mon": perUnit = (1, 0)
-            case "week", "w": perUnit = (0, 7 * 86_400_000_000)
-            case "day", "d": perUnit = (0, 86_400_000_000)
-            case "hour", "h", "hr": perUnit = (0, 3_600_000_000)
-            case "minute", "min": perUnit = (0, 60_000_000)
-            case "second", "sec", "s": perUnit = (0, 1_000_000)
-            case "millisecond", "ms": perUnit = (0, 1000)
-            case "microsecond", "us": perUnit = (0, 1)
+            case "year", "y": m = n * 12
+            case "quarter": m = n * 3
+            case "month", "mon": m = n
+            case "week", "w": d = n * 7
+            case "day", "d": d = n
+            case "hour", "h", "hr": u = n * 3_600_000_000
+            case "minute", "min": u = n * 60_000_000
+            case "second", "sec", "s": u = n * 1_000_000
+            case "millisecond", "ms": u = n * 1000
+            case "microsecond", "us": u = n
             default: return nil
             }
-            // Past ±2^62 of either part is no interval a time could take.
-            let m = (n * perUnit.months).rounded(.towardZero), u = (n * perUnit.micros).rounded()
-            guard m.magnitude < 4.6e18, u.magnitude < 4.6e18 else { return nil }
-            let (newMonths, o1) = months.addingReportingOverflow(Int64(m)), (newMicros, o2) = micros.addingReportingOverflow(Int64(u))
-            guard !o1, !o2 else { return nil }
-            (months, micros) = (newMonths, newMicros)
+            let wholeMonths = m.rounded(.towardZero)
+            d += (m - wholeMonths) * Double(Interval.daysPerMonth)
+            let wholeDays = d.rounded(.towardZero)
+            u += (d - wholeDays) * Double(TimeMath.microsPerDay)
+            guard add(wholeMonths, to: &months), add(wholeDays, to: &days), add(u.rounded(), to: &micros) else { return nil }
             i += 2
         }
-        return (months, micros)
+        return Interval(months: months, days: days, micros: micros)
     }
 
     /// `hh:mm[:ss[.ffffff]]`, optionally negative, as microseconds.

@@ -15,8 +15,8 @@ public enum SQLType: Sendable, Hashable, CustomStringConvertible {
     case timestamp
     /// Days since 1970-01-01 in the database's zone.
     case date
-    /// A length of time: microseconds in vectors (a day is 24 hours: the database's zone is a fixed offset);
-    /// a constant may also hold calendar months (`Value.interval`).
+    /// A length of time: calendar months, days and microseconds (`Interval`); in a vector the integer lane
+    /// holds the normalized total and `Vector.intervalParts` the months and days.
     case interval
     /// The type of a bare NULL literal: converts to anything.
     case null

@@ -13,8 +13,8 @@ public enum Value: Sendable, Hashable {
     case timestamp(Int64)
     /// Days since 1970-01-01.
     case date(Int64)
-    /// Calendar months and microseconds (days count 24 hours); months only in constants.
-    case interval(months: Int64, micros: Int64)
+    /// Calendar months, days and microseconds.
+    case interval(Interval)
 
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
@@ -42,6 +42,16 @@ public enum Value: Sendable, Hashable {
     var units: Int64? {
         switch self {
         case .int(let v), .money(let v), .decimal(let v, _): return v
+        default: return nil
+        }
+    }
+
+    /// The word of the integer lane of a vector holding the value (an interval's normalized total); nil for
+    /// doubles, strings, booleans and NULL.
+    var integerLane: Int64? {
+        switch self {
+        case .int(let v), .money(let v), .decimal(let v, _), .timestamp(let v), .date(let v): return v
+        case .interval(let x): return x.key
         default: return nil
         }
     }

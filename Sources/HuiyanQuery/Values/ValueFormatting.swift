@@ -16,18 +16,18 @@ public enum ValueFormatting {
         return "\(v)"
     }
 
-    /// An interval as PostgreSQL and DuckDB write it: `1 year 2 months 3 days 04:05:06.5`, `-1 day -02:00:00`.
-    public static func interval(months: Int64, micros: Int64) -> String {
+    /// An interval as DuckDB writes it: `1 year 2 months 3 days 04:05:06.5`, `-1 day -02:00:00`, `36:00:00`
+    /// (the time part is not carried into days).
+    public static func interval(_ x: Interval) -> String {
         var parts: [String] = []
         func unit(_ n: Int64, _ name: String) { if n != 0 { parts.append("\(n) \(name)\(n.magnitude == 1 ? "" : "s")") } }
-        unit(months / 12, "year")
-        unit(months % 12, "month")
-        unit(micros / TimeMath.microsPerDay, "day")
-        let rest = micros % TimeMath.microsPerDay
-        if rest != 0 || parts.isEmpty {
-            let m = rest.magnitude, seconds = m / 1_000_000, fraction = m % 1_000_000
-            func two(_ x: UInt64) -> String { x < 10 ? "0\(x)" : "\(x)" }
-            var time = (rest < 0 ? "-" : "") + two(seconds / 3600) + ":" + two(seconds / 60 % 60) + ":" + two(seconds % 60)
+        unit(x.months / 12, "year")
+        unit(x.months % 12, "month")
+        unit(x.days, "day")
+        if x.micros != 0 || parts.isEmpty {
+            let m = x.micros.magnitude, seconds = m / 1_000_000, fraction = m % 1_000_000
+            func two(_ n: UInt64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            var time = (x.micros < 0 ? "-" : "") + two(seconds / 3600) + ":" + two(seconds / 60 % 60) + ":" + two(seconds % 60)
             if fraction != 0 {
                 var f = String(fraction)
                 f = String(repeating: "0", count: 6 - f.count) + f
@@ -51,7 +51,7 @@ public enum ValueFormatting {
         case .string(let v): return v
         case .timestamp(let v): return TimeMath.formatTimestamp(v, offsetSeconds: offsetSeconds)
         case .date(let v): return TimeMath.formatDate(v)
-        case .interval(let months, let micros): return interval(months: months, micros: micros)
+        case .interval(let x): return interval(x)
         }
     }
 }

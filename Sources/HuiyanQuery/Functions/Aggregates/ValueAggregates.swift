@@ -25,27 +25,8 @@ extension AggregateRegistry {
         distinctSum(["avg", "mean"], average: true),
         argExtreme(["arg_max", "max_by", "argmax"], isMax: true),
         argExtreme(["arg_min", "min_by", "argmin"], isMax: false),
-        AggregateDefinition(["string_agg", "group_concat", "listagg"], bind: { b in
-            try b.arity(1...2)
-            let separator = b.count == 2 ? try b.stringConstant(1) : ","
-            var arguments = [try b.text(0)]
-            var nullsFirst = false, descending = false
-            if let key = b.orderKeys.first {
-                let item = b.call.orderBy[0]
-                guard b.orderKeys.count == 1 else { throw QueryError("string_agg orders by one key", at: b.call.orderBy[1].expression.range) }
-                guard key.type != .string, key.type != .null else {
-                    throw QueryError("string_agg orders by a number, time or boolean, not \(key.type)", at: item.expression.range)
-                }
-                arguments.append(key)
-                descending = item.descending
-                nullsFirst = item.nullsFirst ?? item.descending
-            }
-            return AggregateBinding(arguments: arguments, constants: [.string(separator), .bool(descending), .bool(nullsFirst)], type: .string)
-        }, accumulator: { spec in
-            guard case .string(let separator) = spec.constants[0], case .bool(let descending) = spec.constants[1],
-                  case .bool(let nullsFirst) = spec.constants[2] else { preconditionFailure() }
-            return StringAggAccumulator(separator: separator, ordered: spec.arguments.count == 2, descending: descending, nullsFirst: nullsFirst)
-        }),
+        stringAgg(distinct: false),
+        stringAgg(distinct: true),
     ]
 
     /// Argument `i` of a quantile: a number or a time (values in order).
@@ -79,6 +60,32 @@ extension AggregateRegistry {
         }, accumulator: { spec in ValuesAccumulator(.distinctSum(average: average), inputType: spec.argument!.type, resultType: spec.type) })
     }
 
+    /// string_agg(s [, separator] [ORDER BY key [DESC]]), with or without DISTINCT.
+    private static func stringAgg(distinct: Bool) -> AggregateDefinition {
+        AggregateDefinition(["string_agg", "group_concat", "listagg"], distinct: distinct, bind: { b in
+            try b.arity(1...2)
+            let separator = b.count == 2 ? try b.stringConstant(1) : ","
+            var arguments = [try b.text(0)]
+            var nullsFirst = false, descending = false
+            if let key = b.orderKeys.first {
+                let item = b.call.orderBy[0]
+                guard b.orderKeys.count == 1 else { throw QueryError("string_agg orders by one key", at: b.call.orderBy[1].expression.range) }
+                guard key.type != .null, key.type != .interval else {
+                    throw QueryError("string_agg orders by a number, time, boolean or string, not \(key.type)", at: item.expression.range)
+                }
+                arguments.append(key)
+                descending = item.descending
+                nullsFirst = item.nullsFirst ?? item.descending
+            }
+            return AggregateBinding(arguments: arguments, constants: [.string(separator), .bool(descending), .bool(nullsFirst)], type: .string)
+        }, accumulator: { spec in
+            guard case .string(let separator) = spec.constants[0], case .bool(let descending) = spec.constants[1],
+                  case .bool(let nullsFirst) = spec.constants[2] else { preconditionFailure() }
+            return StringAggAccumulator(separator: separator, ordered: spec.arguments.count == 2, descending: descending, nullsFirst: nullsFirst,
+                                        distinct: distinct, stringKey: spec.arguments.count == 2 && spec.arguments[1].type == .string)
+        })
+    }
+
     private static func argExtreme(_ names: [String], isMax: Bool) -> AggregateDefinition {
         AggregateDefinition(names, bind: { b in
             try b.arity(2)
@@ -86,8 +93,7 @@ extension AggregateRegistry {
             if value.type == .null { value = .constant(.null, type: .int64) }
             var key = b.arguments[1]
             if key.type == .null { key = .constant(.null, type: .int64) }
-            guard key.type != .string else { throw b.error("\(b.name) orders by a number, time or boolean, not VARCHAR", at: 1) }
             return AggregateBinding(arguments: [value, key], type: value.type)
-        }, accumulator: { spec in ArgExtremeAccumulator(valueType: spec.type, isMax: isMax) })
+        }, accumulator: { spec in ArgExtremeAccumulator(valueType: spec.type, keyType: spec.arguments[1].type, isMax: isMax) })
     }
 }

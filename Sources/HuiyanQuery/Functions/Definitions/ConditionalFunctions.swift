@@ -16,7 +16,7 @@ extension FunctionRegistry {
             }
             e.batch.forEachSelected { i in
                 guard let a = args.first(where: { !$0.isNull(i) }) else { out.setNull(i); return }
-                if type == .float64 { out.doubles[i] = a.doubles[i] } else { out.ints[i] = a.ints[i] }
+                out.copy(i, from: a, i)
             }
             return out
         }),
@@ -37,7 +37,7 @@ extension FunctionRegistry {
             e.batch.forEachSelected { i in
                 let equal = !a.isNull(i) && !b.isNull(i) && (type == .float64 ? a.doubles[i] == b.doubles[i] : a.ints[i] == b.ints[i])
                 if a.isNull(i) || equal { out.setNull(i); return }
-                if type == .float64 { out.doubles[i] = a.doubles[i] } else { out.ints[i] = a.ints[i] }
+                out.copy(i, from: a, i)
             }
             return out
         }),

@@ -1,4 +1,4 @@
-/// Time arithmetic and construction (docs/SQL.md, "Time"): date_add, date_diff, date_sub, last_day,
+/// Time arithmetic and construction (docs/SQL.md, "Time"): date_add, age, date_diff, date_sub, last_day,
 /// make_date, make_timestamp, to_timestamp, strptime, now and current_date. Calendar months are added in
 /// the database's zone, a day past the end of the month held at its last day (Jan 31 + 1 month = Feb 28).
 extension FunctionRegistry {
@@ -10,18 +10,37 @@ extension FunctionRegistry {
             return try b.binder.timeArithmetic(.add, value, b.arguments[1], value.type, .interval, b.call.range)!
         }, evaluate: { e in
             // The constant: the interval to add.
-            guard case .interval(let months, let micros) = e.function.constants[0] else { preconditionFailure("date_add without its interval") }
+            guard case .interval(let x) = e.function.constants[0] else { preconditionFailure("date_add without its interval") }
             let v = e.arguments[0], out = e.output()
             let offset = e.offsetSeconds
-            guard months.magnitude <= 12 * 90_000 else { throw QueryError("INTERVAL of \(months) months is past the year 90,000") }
             out.nulls = v.nulls
-            if months == 0 {
+            if x.months == 0 {
+                // Days are 24 hours in the database's fixed-offset zone: one addition.
+                guard let micros = x.normalizedMicros else { throw QueryError("INTERVAL \(x.text) is past the year 90,000") }
                 try e.batch.forEachSelectedThrowing { i in out.ints[i] = try checked(v.ints[i].addingReportingOverflow(micros)) }
             } else {
                 try e.batch.forEachSelectedThrowing { i in
                     guard !v.isNull(i) else { return }
-                    out.ints[i] = try checked(addMonths(v.ints[i], months, offsetSeconds: offset).addingReportingOverflow(micros))
+                    out.ints[i] = try add(x, to: v.ints[i], offsetSeconds: offset)
                 }
+            }
+            return out
+        }),
+
+        FunctionDefinition(["age"], bind: { b in
+            try b.arity(1...2)
+            var times = try (0..<b.count).map { try b.binder.convert(try b.temporal($0), to: .timestamp, at: b.range($0)) }
+            if b.count == 1 {
+                // age(ts): from the statement's local midnight, as DuckDB and PostgreSQL.
+                let today = TimeMath.localDay(b.binder.statementMicros, offsetSeconds: b.offsetSeconds)
+                times.insert(.constant(.timestamp(TimeMath.midnight(ofDay: today, offsetSeconds: b.offsetSeconds)), type: .timestamp), at: 0)
+            }
+            return b.call(times, type: .interval)
+        }, evaluate: { e in
+            let a = e.arguments[0], c = e.arguments[1], out = e.output(), offset = e.offsetSeconds
+            e.batch.forEachSelected { i in
+                if a.isNull(i) || c.isNull(i) { out.setNull(i); return }
+                out.setInterval(i, Interval.age(a.ints[i], c.ints[i], offsetSeconds: offset))
             }
             return out
         }),
@@ -118,6 +137,16 @@ extension FunctionRegistry {
                                    : TimeMath.boundaries(unit, a.ints[i], b.ints[i], offsetSeconds: offset)
         }
         return out
+    }
+
+    /// `micros` plus an interval: its months in the zone `offsetSeconds` east of UTC (the day held at the
+    /// month's end), then its days and time, as DuckDB adds them.
+    static func add(_ x: Interval, to micros: Int64, offsetSeconds: Int) throws -> Int64 {
+        guard x.months.magnitude <= 12 * 90_000, let rest = Interval(days: x.days, micros: x.micros).normalizedMicros else {
+            throw QueryError("TIMESTAMP out of range in date arithmetic: INTERVAL \(x.text) is past the year 90,000")
+        }
+        let start = x.months == 0 ? micros : addMonths(micros, x.months, offsetSeconds: offsetSeconds)
+        return try checked(start.addingReportingOverflow(rest))
     }
 
     private static func checked(_ r: (partialValue: Int64, overflow: Bool)) throws -> Int64 {

@@ -46,8 +46,23 @@ extension FunctionRegistry {
 
     /// A `date_part(field, argument i)` call (EXTRACT and the field functions bind to it).
     static func datePart(_ field: TimeMath.Field, _ b: FunctionBinding, _ i: Int) throws -> BoundExpression {
+        if b.arguments[i].type == .interval {
+            guard let part = intervalPart(field, b.arguments[i]) else { throw b.error(noIntervalPart(field), at: Swift.max(0, i - 1)) }
+            return part
+        }
         let value = try b.temporal(i)
         return .function(ScalarFunction("date_part", constants: [.string(field.rawValue)]), [value], type: .int64)
+    }
+
+    /// A part of an interval, as DuckDB: its months as years and months, its days, its time as hours, minutes
+    /// and seconds; epoch is the whole in seconds (DOUBLE), a month as 30 days. Nil for a field it has not.
+    static func intervalPart(_ field: TimeMath.Field, _ value: BoundExpression) -> BoundExpression? {
+        guard [.year, .quarter, .month, .day, .hour, .minute, .second, .millisecond, .microsecond, .epoch].contains(field) else { return nil }
+        return .function(ScalarFunction("date_part", constants: [.string(field.rawValue)]), [value], type: field == .epoch ? .float64 : .int64)
+    }
+
+    static func noIntervalPart(_ field: TimeMath.Field) -> String {
+        "an INTERVAL has no \(field.rawValue) (it has year, quarter, month, day, hour, minute, second, millisecond, microsecond, epoch)"
     }
 
     private static func dateTrunc(_ e: FunctionEvaluation) -> Vector {
@@ -72,6 +87,25 @@ extension FunctionRegistry {
     private static func datePart(_ e: FunctionEvaluation) -> Vector {
         let field = e.function.datePartField!, v = e.arguments[0], out = e.output(), batch = e.batch
         out.nulls = v.nulls
+        if v.type == .interval {
+            batch.forEachSelected { i in
+                guard !v.isNull(i) else { return }
+                let x = v.interval(i)
+                switch field {
+                case .year: out.ints[i] = x.months / 12
+                case .quarter: out.ints[i] = x.months % 12 / 3 + 1
+                case .month: out.ints[i] = x.months % 12
+                case .day: out.ints[i] = x.days
+                case .hour: out.ints[i] = x.micros / 3_600_000_000
+                case .minute: out.ints[i] = x.micros % 3_600_000_000 / 60_000_000
+                case .second: out.ints[i] = x.micros % 60_000_000 / 1_000_000
+                case .millisecond: out.ints[i] = x.micros % 60_000_000 / 1000
+                case .microsecond: out.ints[i] = x.micros % 60_000_000
+                default: out.doubles[i] = Double(x.months * Interval.daysPerMonth + x.days) * 86_400 + Double(x.micros) / 1_000_000
+                }
+            }
+            return out
+        }
         if v.type == .date {
             batch.forEachSelected { out.ints[$0] = TimeMath.extract(field, fromDay: v.ints[$0]) }
         } else if [.year, .quarter, .month, .day, .dow, .isodow, .doy, .week].contains(field) {
