@@ -318,16 +318,37 @@ struct ColumnChunkDecoder {
             out.stringStarts.append(out.stringBytes.count)
             return
         }
-        // Two's complement, big-endian: sign-extended, it must fit 64 bits.
-        guard let first = value.first else { stagedInts.append(0); return }
-        let fill: UInt8 = first & 0x80 != 0 ? 0xFF : 0
-        let extra = max(0, value.count - 8)
-        guard value.prefix(extra).allSatisfy({ $0 == fill }), extra == 0 || (value[extra] & 0x80) == (fill & 0x80) else {
+        guard !value.isEmpty else { stagedInts.append(0); return }
+        guard let v = Self.bigEndianInteger(value) else {
             throw ParquetReadError("column \"\(leaf.name)\" holds a DECIMAL past 18 digits, which cannot be read here")
         }
+        stagedInts.append(v)
+    }
+
+    /// A two's complement big-endian value (a DECIMAL's unscaled value on a byte array), nil unless it is
+    /// not empty and fits 64 bits once sign-extended.
+    static func bigEndianInteger<Bytes: Collection>(_ value: Bytes) -> Int64? where Bytes.Element == UInt8, Bytes.Index == Int {
+        guard let first = value.first else { return nil }
+        let fill: UInt8 = first & 0x80 != 0 ? 0xFF : 0
+        let extra = max(0, value.count - 8)
+        let start = value.startIndex
+        guard value.prefix(extra).allSatisfy({ $0 == fill }), extra == 0 || (value[start + extra] & 0x80) == (fill & 0x80) else { return nil }
         var v: UInt64 = fill == 0xFF ? ~0 : 0
         for b in value.suffix(8) { v = v << 8 | UInt64(b) }
-        stagedInts.append(Int64(bitPattern: v))
+        return Int64(bitPattern: v)
+    }
+
+    /// A TIMESTAMP value in microseconds, from the unit `timeScale` says (nil when it overflows).
+    @inline(__always) static func microseconds(_ v: Int64, timeScale: Int64) -> Int64? {
+        switch timeScale {
+        case 1: return v
+        case let s where s > 0:
+            let (x, overflow) = v.multipliedReportingOverflow(by: s)
+            return overflow ? nil : x
+        default:
+            let d = -timeScale
+            return v >= 0 ? v / d : -((-(v + 1)) / d) - 1
+        }
     }
 
     /// Timestamps to microseconds; unsigned 64-bit values past BIGINT refused.
@@ -335,20 +356,12 @@ struct ColumnChunkDecoder {
         if leaf.unsigned && leaf.physical == 2, values.contains(where: { $0 < 0 }) {
             throw ParquetReadError("column \"\(leaf.name)\" holds an unsigned value past BIGINT's range")
         }
-        switch leaf.timeScale {
-        case 1: return
-        case let s where s > 0:
-            for i in values.indices {
-                let (v, overflow) = values[i].multipliedReportingOverflow(by: s)
-                guard !overflow else { throw ParquetReadError("column \"\(leaf.name)\" holds a timestamp out of range") }
-                values[i] = v
+        guard leaf.timeScale != 1 else { return }
+        for i in values.indices {
+            guard let v = Self.microseconds(values[i], timeScale: leaf.timeScale) else {
+                throw ParquetReadError("column \"\(leaf.name)\" holds a timestamp out of range")
             }
-        default:
-            let d = -leaf.timeScale
-            for i in values.indices {
-                let v = values[i]
-                values[i] = v >= 0 ? v / d : -((-(v + 1)) / d) - 1
-            }
+            values[i] = v
         }
     }
 

@@ -237,6 +237,12 @@ public final class QueryEngine {
                     }
                 } else {
                     text[0] += "  [rows: \(profile.rows), time: \(milliseconds(profile.nanoseconds))]"
+                    if op is TableFunctionOperator, analyzed.rowGroupsRead + analyzed.rowGroupsSkipped + analyzed.filesSkipped > 0 {
+                        // Counted for the statement: with several files in FROM, for all of them.
+                        var line = "  Parquet row groups: \(analyzed.rowGroupsRead) read, \(analyzed.rowGroupsSkipped) skipped by their statistics"
+                        if analyzed.filesSkipped > 0 { line += "; \(analyzed.filesSkipped) file(s) skipped by their partition values" }
+                        text.append(line)
+                    }
                     if op is SortOperator, analyzed.sortRuns > 0 {
                         text.append("  sorted in \(analyzed.sortRuns) runs on disk, merged (rows over a quarter of the memory limit)")
                     }

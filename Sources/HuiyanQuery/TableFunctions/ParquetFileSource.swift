@@ -43,13 +43,19 @@ final class ParquetFileSource: TableSource {
         }
     }
 
-    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], into consume: (DataChunk) throws -> Void) throws {
+    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], pruning: SourcePruning, into consume: (DataChunk) throws -> Void) throws {
         defer { environment.context.release(self) }
         // A row group is decoded whole: about 16 bytes a value at the most, within the memory limit.
         reader.largestRowGroup = (environment.context.memoryLimit ?? Int.max) / 16
+        let statistics = environment.context.statistics
         for group in 0..<reader.rowGroupCount {
             try environment.context.check()
             let rows = reader.rowCount(ofGroup: group)
+            if !pruning.isEmpty, excludes(group: group, rows: rows, pruning) {
+                statistics.addRowGroupSkipped()
+                continue
+            }
+            statistics.addRowGroupRead()
             // The row group's needed columns decoded side by side (each column chunk on its own), then held as
             // this source's until they are handed on.
             let wanted = columnNames.indices.filter { read[$0] }
@@ -90,6 +96,37 @@ final class ParquetFileSource: TableSource {
                 start = end
             }
             environment.context.release(self)
+        }
+    }
+
+    /// Whether the statistics of a row group's columns show that no row of it passes the tests.
+    private func excludes(group: Int, rows: Int, _ pruning: SourcePruning) -> Bool {
+        for c in Set(pruning.tests.map(\.column)) where c < columnNames.count {
+            guard let statistics = reader.statistics(group: group, column: c) else { continue }
+            let allNull = rows > 0 && statistics.nullCount == rows
+            if pruning.excludes(column: c, bounds: statistics.bounds.flatMap { bounds($0, column: c) }, allNull: allNull) { return true }
+        }
+        return false
+    }
+
+    /// A row group's bounds as this source's values of column `c` (as `vector` converts them).
+    private func bounds(_ bounds: ParquetColumnStatistics.Bounds, column c: Int) -> ValueBounds? {
+        switch (bounds, columnTypes[c]) {
+        case (.doubles(let lo, let hi), .float64): return .doubles(lo, hi)
+        case (.bytes(let lo, let hi), .string): return .bytes(lo, hi)
+        case (.ints(let lo, let hi), let type) where type != .float64 && type != .string:
+            switch reader.columns[c].kind {
+            case .timestampMicrosLocal:
+                let shift = Int64(zoneOffset) * 1_000_000
+                return .ints(lo &- shift, hi &- shift)
+            case .decimal(_, 1):
+                let (a, o1) = lo.multipliedReportingOverflow(by: 10), (b, o2) = hi.multipliedReportingOverflow(by: 10)
+                return o1 || o2 ? nil : .ints(a, b)
+            default:
+                return .ints(lo, hi)
+            }
+        default:
+            return nil
         }
     }
 
