@@ -245,20 +245,49 @@ struct ColumnChunkDecoder {
             if isDouble { out.doubles += stagedDoubles } else { out.ints += stagedInts }
             out.nulls?.append(contentsOf: repeatElement(0, count: count))
         } else {
-            if out.nulls == nil { out.nulls = [UInt8](repeating: 0, count: out.count) }
-            var k = 0
-            for l in levels.prefix(count) {
-                if l & 1 != 0 {
-                    if isDouble { out.doubles.append(stagedDoubles[k]) } else { out.ints.append(stagedInts[k]) }
-                    k += 1
-                    out.nulls!.append(0)
-                } else {
-                    if isDouble { out.doubles.append(0) } else { out.ints.append(0) }
-                    out.nulls!.append(1)
+            // The defined values spread over the page's rows by its levels, 0 and a NULL flag elsewhere.
+            var nulls = out.nulls ?? [UInt8](repeating: 0, count: out.count)
+            out.nulls = nil
+            let base = nulls.count
+            nulls.append(contentsOf: repeatElement(0, count: count))
+            if isDouble {
+                var values = out.doubles
+                out.doubles = []
+                values.append(contentsOf: repeatElement(0, count: count))
+                Self.spread(stagedDoubles, levels, count, into: &values, nulls: &nulls, at: base)
+                out.doubles = values
+            } else {
+                var values = out.ints
+                out.ints = []
+                values.append(contentsOf: repeatElement(0, count: count))
+                Self.spread(stagedInts, levels, count, into: &values, nulls: &nulls, at: base)
+                out.ints = values
+            }
+            out.nulls = nulls
+        }
+        out.count += count
+    }
+
+    /// Writes the defined values of a page to rows `at ..< at + count` of `values` where the level is 1, and a
+    /// NULL flag where it is 0 (both ranges already there, zeroed).
+    private static func spread<T>(_ defined: [T], _ levels: [UInt32], _ count: Int, into values: inout [T], nulls: inout [UInt8], at base: Int) {
+        defined.withUnsafeBufferPointer { source in
+            levels.withUnsafeBufferPointer { levels in
+                values.withUnsafeMutableBufferPointer { values in
+                    nulls.withUnsafeMutableBufferPointer { nulls in
+                        var k = 0
+                        for j in 0..<count {
+                            if levels[j] & 1 != 0 {
+                                values[base + j] = source[k]
+                                k += 1
+                            } else {
+                                nulls[base + j] = 1
+                            }
+                        }
+                    }
                 }
             }
         }
-        out.count += count
     }
 
     /// `count` PLAIN values into the staging arrays (strings: new entries, their codes staged).

@@ -153,12 +153,38 @@ final class ParquetFileSource: TableSource {
             }
         default: break
         }
-        let v = Vector(type: type, ints: ints, nulls: data.nulls)
         if type == .string {
-            let dictionary = data.stringStarts.count > 1 ? StringDictionary(bytes: data.stringBytes, starts: data.stringStarts)
-                                                         : StringDictionary(bytes: [], starts: [0, 0])
-            v.pool = StringPool(dictionary, isSorted: false)
+            let (dictionary, remap) = Self.sortedDictionary(data)
+            // Each row's code into the sorted entries (a NULL's 0 too: the NULL mask hides it).
+            remap.withUnsafeBufferPointer { remap in
+                ints.withUnsafeMutableBufferPointer { codes in
+                    for i in codes.indices { codes[i] = remap[Int(codes[i])] }
+                }
+            }
+            let v = Vector(type: type, ints: ints, nulls: data.nulls)
+            v.pool = StringPool(dictionary, isSorted: true)
+            return v
         }
-        return v
+        return Vector(type: type, ints: ints, nulls: data.nulls)
+    }
+
+    /// A column chunk's strings as a dictionary sorted by bytes and free of repeats — what a segment's is, so
+    /// that count(DISTINCT), grouping and comparisons take their dictionary paths once per row group instead of
+    /// sorting a chunk's strings for every batch — and the new code of each entry. (A PLAIN page makes an entry
+    /// per value; a dictionary page's entries need not be in order.)
+    private static func sortedDictionary(_ data: ParquetColumnData) -> (StringDictionary, [Int64]) {
+        let entries = data.stringStarts.count - 1
+        guard entries > 0 else { return (StringDictionary(bytes: [], starts: [0, 0]), [0]) }
+        let builder = StringDictionaryBuilder(expectedDistinct: entries)
+        var interned = [Int64](repeating: 0, count: entries)
+        data.stringBytes.withUnsafeBytes { bytes in
+            data.stringStarts.withUnsafeBufferPointer { starts in
+                for e in 0..<entries {
+                    interned[e] = builder.intern(UnsafeRawBufferPointer(rebasing: bytes[starts[e]..<starts[e + 1]]))
+                }
+            }
+        }
+        let (dictionary, remap) = builder.finish()
+        return (dictionary, interned.map { remap[Int($0)] })
     }
 }
