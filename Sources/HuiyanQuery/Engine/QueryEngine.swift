@@ -59,11 +59,7 @@ public final class QueryEngine {
             let elapsed = DispatchTime.now().uptimeNanoseconds - started
             return try explain(planned, analyzed: context.statistics, elapsed: elapsed, peakBytes: context.peakHeldBytes)
         case .showTables:
-            let rows = try database.tableNames().map { name -> [Value] in
-                let manifest = try database.manifest(of: name)
-                return [.string(name), .int(Int64(manifest.rowCount)), .int(Int64(manifest.schema.columns.count))]
-            }
-            return QueryResult(columnNames: ["name", "rows", "columns"], columnTypes: [.string, .int64, .int64], rows: rows)
+            return try showTables(sql: sql, context: context)
         case .describe(let table, _):
             if try database.viewCatalog().view(named: table.name) != nil {
                 return try describeView(table, sql: sql, context: context)
