@@ -74,6 +74,28 @@ final class FilesInFromTests: FixtureDatabaseTestCase {
         }
     }
 
+    func testAPartitionedFolderGivesDuckDBsAnswers() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.python) else { throw XCTSkip("no .peers/venv") }
+        let folder = directory + "/by-spot-day"
+        let export = "COPY (SELECT spot, CAST(ts AS DATE) AS day, visitor_id, group_type, spend, ts FROM visits) TO '\(folder)' (FORMAT parquet, PARTITION_BY (spot, day))"
+        XCTAssertEqual(try huiyan.run(["query", export]).status, 0)
+        // The same question of the folder, by Huiyan and by DuckDB (tools/partition-check names the folder `t`).
+        let questions = [
+            "SELECT spot, day, count(*) AS n, sum(spend) AS spend FROM t GROUP BY spot, day ORDER BY spot, day",
+            "SELECT group_type, count(DISTINCT visitor_id) AS visitors, min(spend) AS least FROM t WHERE spot <> '东洲岛' AND day >= DATE '2025-01-01' GROUP BY group_type ORDER BY group_type",
+            "SELECT count(*) AS n FROM t WHERE spend IS NULL OR spend > 100",
+        ]
+        for question in questions {
+            let ours = try huiyan.run(["query", "--format", "csv", question.replacingOccurrences(of: " t ", with: " read_parquet('\(folder)/**/*.parquet') ")])
+            XCTAssertEqual(ours.status, 0, ours.stderr)
+            let check = HuiyanProcess.shell("'\(Self.python)' '\(ParquetExportTests.root)/tools/partition-check' '\(folder)' \"\(question)\"", databasePath: "")
+            XCTAssertEqual(check.status, 0, check.stderr)
+            let duckdb = check.stdout.components(separatedBy: "chdb\n")[0].split(separator: "\n").dropFirst().map(String.init)
+            XCTAssertEqual(ours.stdout.split(separator: "\n").dropFirst().map(String.init), duckdb, question)
+            XCTAssertFalse(duckdb.isEmpty, question)
+        }
+    }
+
     func testAGzippedCSVInFromReadsAsItsOriginal() throws {
         let plain = HuiyanProcess.fixtures + "/feeds/visits.csv"
         let zipped = directory + "/visits.csv.gz"

@@ -38,6 +38,35 @@ final class ParquetExportTests: FixtureDatabaseTestCase {
         XCTAssertEqual(Array(duckdb.dropFirst()), expected)
     }
 
+    func testTheREADMEsPandasOneLinerGivesDecimalsAndZonedTimes() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.python) else { throw XCTSkip("no .peers/venv with pandas") }
+        // The export and the one-liner exactly as README.md shows them.
+        let readme = try String(contentsOfFile: Self.root + "/README.md", encoding: .utf8)
+        let export = try XCTUnwrap(readme.split(separator: "\n").first { $0.hasPrefix("huiyan query \"COPY visits TO 'visits.parquet'\"") })
+        let copy = String(export.split(separator: "\"")[1])
+        let line = try XCTUnwrap(readme.split(separator: "\n").first { $0.contains("pandas.read_parquet(") })
+        let script = try XCTUnwrap(line.components(separatedBy: "python3 -c \"").last?.components(separatedBy: "\"").first)
+        XCTAssertEqual(try huiyan.run(["query", copy], in: directory).status, 0)
+        let run = HuiyanProcess.shell("cd '\(directory!)' && '\(Self.python)' -c \"\(script)\"", databasePath: "")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = run.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        XCTAssertTrue(lines.contains("ts datetime64[us, UTC]"), run.stdout)
+        XCTAssertTrue(lines.contains("spend object"), run.stdout)
+        XCTAssertTrue(run.stdout.hasSuffix("<class 'decimal.Decimal'>\n"), run.stdout)
+        // And the values are Huiyan's: each time the same instant (shown in the database's zone), each amount exact.
+        let check = HuiyanProcess.shell("""
+            cd '\(directory!)' && '\(Self.python)' -c "
+            import pandas
+            v = pandas.read_parquet('visits.parquet')
+            print('ts,spend')
+            for ts, spend in zip(v.ts.dt.tz_convert('Asia/Shanghai'), v.spend):
+                print(ts.strftime('%Y-%m-%d %H:%M:%S') + ',' + ('' if spend is None else str(spend)))
+            "
+            """, databasePath: "")
+        XCTAssertEqual(check.status, 0, check.stderr)
+        XCTAssertEqual(check.stdout, try huiyan.run(["query", "--format", "csv", "SELECT ts, spend FROM visits"]).stdout)
+    }
+
     func testEveryTypeAndAnAggregateReadBack() throws {
         let sql = """
             SELECT spot, count(*) AS n, sum(spend) AS spend, avg(spend) AS mean, min(ts) AS first,

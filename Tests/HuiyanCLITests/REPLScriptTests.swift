@@ -26,6 +26,20 @@ final class REPLScriptTests: FixtureDatabaseTestCase {
         XCTAssertEqual(result.stderr, "")
     }
 
+    func testViewsAreListedWithTheTables() throws {
+        XCTAssertEqual(try huiyan.run(["query", "CREATE VIEW busy (spot, n) AS SELECT spot, count(*) FROM visits GROUP BY spot"]).status, 0)
+        let repl = try huiyan.run([], input: ".mode csv\n.tables\n.schema busy\n")
+        XCTAssertEqual(repl.status, 0, repl.stderr)
+        XCTAssertTrue(repl.stdout.hasPrefix("name,type,rows,columns\nbusy,VIEW,,2\n"), repl.stdout)
+        XCTAssertTrue(repl.stdout.contains("CREATE VIEW busy (spot, n) AS SELECT spot, count(*) FROM visits GROUP BY spot;"), repl.stdout)
+        let tables = try huiyan.run(["tables", "--format", "json"])
+        let list = try JSONSerialization.jsonObject(with: Data(tables.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(list.map { $0["name"] as! String }, ["orders", "tickets", "visits", "busy"])
+        XCTAssertEqual(list.map { $0["type"] as! String }, ["table", "table", "table", "view"])
+        XCTAssertNil(list.last!["rows"])
+        XCTAssertTrue(try huiyan.run(["tables"]).stdout.contains("│ busy    │ view │"))
+    }
+
     func testHelpListsEveryMetaCommand() throws {
         let result = try huiyan.run([], input: ".help\n")
         for command in [".help", ".tables", ".schema", ".mode", ".timer", ".maxrows", ".nullvalue", ".units", ".chart",

@@ -56,4 +56,22 @@ final class DerivedTableTests: QueryTestCase {
         XCTAssertEqual(error("DROP TABLE scratch").message, "table \"scratch\" does not exist")
         XCTAssertEqual(try engine.execute("DROP TABLE IF EXISTS scratch").last!.message, "table scratch does not exist; nothing dropped")
     }
+
+    func testShowTablesListsViewsMarkedAsViews() throws {
+        _ = try engine.execute("CREATE VIEW busy AS SELECT spot, count(*) AS n FROM visits GROUP BY spot")
+        _ = try engine.execute("CREATE TABLE scratch AS SELECT spot FROM visits")
+        _ = try engine.execute("CREATE VIEW from_scratch AS SELECT * FROM scratch")
+        func table(_ name: String) -> [String] {
+            [name, "BASE TABLE", value("SELECT count(*) FROM \(name)"), String(rows("DESCRIBE \(name)").count)]
+        }
+        XCTAssertEqual(rows("SHOW TABLES"), [
+            ["busy", "VIEW", "NULL", "2"], ["from_scratch", "VIEW", "NULL", "1"], table("orders"),
+            table("scratch"), table("tickets"), table("visits"),
+        ])
+        // A view whose table is gone is still listed; its columns are unknown until it binds again.
+        _ = try engine.execute("DROP TABLE scratch")
+        XCTAssertEqual(rows("SHOW TABLES").first { $0[0] == "from_scratch" }, ["from_scratch", "VIEW", "NULL", "NULL"])
+        _ = try engine.execute("DROP VIEW from_scratch")
+        XCTAssertEqual(rows("SHOW TABLES").map { $0[0] }, ["busy", "orders", "tickets", "visits"])
+    }
 }

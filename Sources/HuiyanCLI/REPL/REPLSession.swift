@@ -182,14 +182,21 @@ final class REPLSession {
         return lines.joined(separator: "\n")
     }
 
+    /// `.schema [name]`: the CREATE statements of the tables and then the views (or of the one named).
     private func schema(of table: String?) throws -> String {
-        let names = try table.map { [try database.resolveTableName($0)] } ?? database.tableNames()
-        return try names.map { name in
+        let catalog = try database.viewCatalog()
+        let views = table.map { name in catalog.views.filter { $0.name.lowercased() == name.lowercased() } } ?? catalog.views
+        let names = try table.map { views.isEmpty ? [try database.resolveTableName($0)] : [] } ?? database.tableNames()
+        let tables = try names.map { name in
             let columns = try database.manifest(of: name).schema.columns.map { c in
                 "  \(c.name) \(SQLType(c.type).rawValue)\(c.nullable ? "" : " NOT NULL")"
             }
             return "CREATE TABLE \(name) (\n" + columns.joined(separator: ",\n") + "\n);"
-        }.joined(separator: "\n")
+        }
+        let created = views.map { view in
+            "CREATE VIEW \(view.name)" + (view.columns.isEmpty ? "" : " (\(view.columns.joined(separator: ", ")))") + " AS \(view.sql);"
+        }
+        return (tables + created).joined(separator: "\n")
     }
 
     private func chart(_ kind: ChartRenderer.Kind, column: String?) throws {

@@ -53,7 +53,11 @@ struct SQLCompleter {
         return Array(Set(pool.filter { $0.lowercased().hasPrefix(prefix) && $0.count > word.count })).sorted()
     }
 
-    private func tableNames() -> [String] { (try? database().tableNames()) ?? [] }
+    /// The tables' and the views' names.
+    private func tableNames() -> [String] {
+        let db = database()
+        return ((try? db.tableNames()) ?? []) + ((try? db.viewCatalog().views.map(\.name)) ?? [])
+    }
 
     /// The columns of `tables` (nil: of every table).
     private func columnNames(of tables: [String]? = nil) -> [String] {

@@ -245,20 +245,49 @@ struct ColumnChunkDecoder {
             if isDouble { out.doubles += stagedDoubles } else { out.ints += stagedInts }
             out.nulls?.append(contentsOf: repeatElement(0, count: count))
         } else {
-            if out.nulls == nil { out.nulls = [UInt8](repeating: 0, count: out.count) }
-            var k = 0
-            for l in levels.prefix(count) {
-                if l & 1 != 0 {
-                    if isDouble { out.doubles.append(stagedDoubles[k]) } else { out.ints.append(stagedInts[k]) }
-                    k += 1
-                    out.nulls!.append(0)
-                } else {
-                    if isDouble { out.doubles.append(0) } else { out.ints.append(0) }
-                    out.nulls!.append(1)
+            // The defined values spread over the page's rows by its levels, 0 and a NULL flag elsewhere.
+            var nulls = out.nulls ?? [UInt8](repeating: 0, count: out.count)
+            out.nulls = nil
+            let base = nulls.count
+            nulls.append(contentsOf: repeatElement(0, count: count))
+            if isDouble {
+                var values = out.doubles
+                out.doubles = []
+                values.append(contentsOf: repeatElement(0, count: count))
+                Self.spread(stagedDoubles, levels, count, into: &values, nulls: &nulls, at: base)
+                out.doubles = values
+            } else {
+                var values = out.ints
+                out.ints = []
+                values.append(contentsOf: repeatElement(0, count: count))
+                Self.spread(stagedInts, levels, count, into: &values, nulls: &nulls, at: base)
+                out.ints = values
+            }
+            out.nulls = nulls
+        }
+        out.count += count
+    }
+
+    /// Writes the defined values of a page to rows `at ..< at + count` of `values` where the level is 1, and a
+    /// NULL flag where it is 0 (both ranges already there, zeroed).
+    private static func spread<T>(_ defined: [T], _ levels: [UInt32], _ count: Int, into values: inout [T], nulls: inout [UInt8], at base: Int) {
+        defined.withUnsafeBufferPointer { source in
+            levels.withUnsafeBufferPointer { levels in
+                values.withUnsafeMutableBufferPointer { values in
+                    nulls.withUnsafeMutableBufferPointer { nulls in
+                        var k = 0
+                        for j in 0..<count {
+                            if levels[j] & 1 != 0 {
+                                values[base + j] = source[k]
+                                k += 1
+                            } else {
+                                nulls[base + j] = 1
+                            }
+                        }
+                    }
                 }
             }
         }
-        out.count += count
     }
 
     /// `count` PLAIN values into the staging arrays (strings: new entries, their codes staged).
@@ -318,16 +347,37 @@ struct ColumnChunkDecoder {
             out.stringStarts.append(out.stringBytes.count)
             return
         }
-        // Two's complement, big-endian: sign-extended, it must fit 64 bits.
-        guard let first = value.first else { stagedInts.append(0); return }
-        let fill: UInt8 = first & 0x80 != 0 ? 0xFF : 0
-        let extra = max(0, value.count - 8)
-        guard value.prefix(extra).allSatisfy({ $0 == fill }), extra == 0 || (value[extra] & 0x80) == (fill & 0x80) else {
+        guard !value.isEmpty else { stagedInts.append(0); return }
+        guard let v = Self.bigEndianInteger(value) else {
             throw ParquetReadError("column \"\(leaf.name)\" holds a DECIMAL past 18 digits, which cannot be read here")
         }
+        stagedInts.append(v)
+    }
+
+    /// A two's complement big-endian value (a DECIMAL's unscaled value on a byte array), nil unless it is
+    /// not empty and fits 64 bits once sign-extended.
+    static func bigEndianInteger<Bytes: Collection>(_ value: Bytes) -> Int64? where Bytes.Element == UInt8, Bytes.Index == Int {
+        guard let first = value.first else { return nil }
+        let fill: UInt8 = first & 0x80 != 0 ? 0xFF : 0
+        let extra = max(0, value.count - 8)
+        let start = value.startIndex
+        guard value.prefix(extra).allSatisfy({ $0 == fill }), extra == 0 || (value[start + extra] & 0x80) == (fill & 0x80) else { return nil }
         var v: UInt64 = fill == 0xFF ? ~0 : 0
         for b in value.suffix(8) { v = v << 8 | UInt64(b) }
-        stagedInts.append(Int64(bitPattern: v))
+        return Int64(bitPattern: v)
+    }
+
+    /// A TIMESTAMP value in microseconds, from the unit `timeScale` says (nil when it overflows).
+    @inline(__always) static func microseconds(_ v: Int64, timeScale: Int64) -> Int64? {
+        switch timeScale {
+        case 1: return v
+        case let s where s > 0:
+            let (x, overflow) = v.multipliedReportingOverflow(by: s)
+            return overflow ? nil : x
+        default:
+            let d = -timeScale
+            return v >= 0 ? v / d : -((-(v + 1)) / d) - 1
+        }
     }
 
     /// Timestamps to microseconds; unsigned 64-bit values past BIGINT refused.
@@ -335,20 +385,12 @@ struct ColumnChunkDecoder {
         if leaf.unsigned && leaf.physical == 2, values.contains(where: { $0 < 0 }) {
             throw ParquetReadError("column \"\(leaf.name)\" holds an unsigned value past BIGINT's range")
         }
-        switch leaf.timeScale {
-        case 1: return
-        case let s where s > 0:
-            for i in values.indices {
-                let (v, overflow) = values[i].multipliedReportingOverflow(by: s)
-                guard !overflow else { throw ParquetReadError("column \"\(leaf.name)\" holds a timestamp out of range") }
-                values[i] = v
+        guard leaf.timeScale != 1 else { return }
+        for i in values.indices {
+            guard let v = Self.microseconds(values[i], timeScale: leaf.timeScale) else {
+                throw ParquetReadError("column \"\(leaf.name)\" holds a timestamp out of range")
             }
-        default:
-            let d = -leaf.timeScale
-            for i in values.indices {
-                let v = values[i]
-                values[i] = v >= 0 ? v / d : -((-(v + 1)) / d) - 1
-            }
+            values[i] = v
         }
     }
 

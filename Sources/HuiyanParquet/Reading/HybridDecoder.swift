@@ -30,20 +30,32 @@ struct HybridDecoder {
                 let v = UInt32(truncatingIfNeeded: value)
                 for k in 0..<take { out[done + k] = v }
             } else {
+                // The bit position in a local (not the stored property) keeps the loop in registers.
+                var bit = self.bit
+                let width = self.width
                 try bytes.withMemoryRebound(to: UInt8.self) { b in
-                    for k in 0..<take {
-                        let at = bit >> 3, shift = bit & 7
-                        var word: UInt64 = 0
-                        if at + 8 <= b.count {
-                            word = UnsafeRawPointer(b.baseAddress! + at).loadUnaligned(as: UInt64.self)
-                        } else {
-                            guard at < b.count || width == 0 else { throw ParquetReadError.damaged("bit-packed values run past their page") }
-                            for j in 0..<min(8, b.count - at) { word |= UInt64(b[at + j]) << (8 * UInt64(j)) }
+                    var k = 0
+                    // Whole 8-byte words inside the page: one unaligned load a value.
+                    if let base = b.baseAddress {
+                        while k < take && (bit >> 3) + 8 <= b.count {
+                            let word = UnsafeRawPointer(base + (bit >> 3)).loadUnaligned(as: UInt64.self)
+                            out[done + k] = UInt32(truncatingIfNeeded: (UInt64(littleEndian: word) >> UInt64(bit & 7)) & mask)
+                            bit += width
+                            k += 1
                         }
-                        out[done + k] = UInt32(truncatingIfNeeded: (UInt64(littleEndian: word) >> UInt64(shift)) & mask)
+                    }
+                    // The last values, byte by byte.
+                    while k < take {
+                        let at = bit >> 3
+                        var word: UInt64 = 0
+                        guard at < b.count || width == 0 else { throw ParquetReadError.damaged("bit-packed values run past their page") }
+                        for j in 0..<min(8, b.count - at) { word |= UInt64(b[at + j]) << (8 * UInt64(j)) }
+                        out[done + k] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
                         bit += width
+                        k += 1
                     }
                 }
+                self.bit = bit
             }
             left -= take
             done += take

@@ -45,6 +45,18 @@ struct ParquetMetadata {
         var dictionaryPageOffset: Int64?
         var path: [String] = []
         var hasMetadata = false
+        var statistics: Statistics?
+    }
+
+    /// parquet.thrift `Statistics`: the null count and the bounds, as stored (PLAIN bytes of one value).
+    struct Statistics {
+        var nullCount: Int64?
+        /// `min_value` / `max_value` (fields 6 and 5), in the column's own sort order.
+        var minValue: [UInt8]?
+        var maxValue: [UInt8]?
+        /// The deprecated `min` / `max` (fields 2 and 1): signed order, so of use for signed numbers alone.
+        var legacyMin: [UInt8]?
+        var legacyMax: [UInt8]?
     }
 
     init(_ bytes: UnsafeRawBufferPointer) throws {
@@ -175,6 +187,7 @@ struct ParquetMetadata {
                     case 7: chunk.compressedSize = try r.i64(t)
                     case 9: chunk.dataPageOffset = try r.i64(t)
                     case 11: chunk.dictionaryPageOffset = try r.i64(t)
+                    case 12: chunk.statistics = try statistics(&r, t)
                     default: try r.skip(t)
                     }
                 }
@@ -182,6 +195,21 @@ struct ParquetMetadata {
             }
         }
         return chunk
+    }
+
+    private static func statistics(_ r: inout CompactProtocolReader, _ type: UInt8) throws -> Statistics {
+        var s = Statistics()
+        try fields(&r, type) { r, id, t in
+            switch id {
+            case 1: s.legacyMax = Array(try r.binary(t))
+            case 2: s.legacyMin = Array(try r.binary(t))
+            case 3: s.nullCount = try r.i64(t)
+            case 5: s.maxValue = Array(try r.binary(t))
+            case 6: s.minValue = Array(try r.binary(t))
+            default: try r.skip(t)
+            }
+        }
+        return s
     }
 }
 

@@ -57,6 +57,12 @@ public final class ParquetReader {
 
     public func rowCount(ofGroup group: Int) -> Int { Int(metadata.rowGroups[group].rowCount) }
 
+    /// What the statistics of column `column` in row group `group` say (nil without statistics); the bounds
+    /// are in the values `read` gives.
+    public func statistics(group: Int, column: Int) -> ParquetColumnStatistics? {
+        ParquetColumnStatistics(metadata.rowGroups[group].columns[column].statistics, leaf: leaves[column])
+    }
+
     /// Column `column` of row group `group`, decoded.
     public func read(group: Int, column: Int) throws -> ParquetColumnData {
         let chunk = metadata.rowGroups[group].columns[column]

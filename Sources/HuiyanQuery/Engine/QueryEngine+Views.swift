@@ -29,6 +29,25 @@ extension QueryEngine {
         return Self.note("created view \(name) with \(planned.query.columnNames.count) column(s)")
     }
 
+    /// SHOW TABLES: the tables and the views together by name (as DuckDB lists both), each with its `type` as
+    /// information_schema.tables names it (`BASE TABLE`, `VIEW`), its rows (a view's: NULL, it has none of its
+    /// own) and its columns (a view's as a query reads it; NULL when it no longer binds, e.g. its table dropped).
+    func showTables(sql: String, context: QueryContext) throws -> QueryResult {
+        var rows = try database.tableNames().map { name -> [Value] in
+            let manifest = try database.manifest(of: name)
+            return [.string(name), .string("BASE TABLE"), .int(Int64(manifest.rowCount)), .int(Int64(manifest.schema.columns.count))]
+        }
+        for view in try database.viewCatalog().views {
+            let columns = try? describeView(Identifier(view.name, range: SourceRange(0, 0)), sql: sql, context: context).rows.count
+            rows.append([.string(view.name), .string("VIEW"), .null, columns.map { .int(Int64($0)) } ?? .null])
+        }
+        rows.sort { a, b in
+            guard case .string(let x) = a[0], case .string(let y) = b[0] else { return false }
+            return x.utf8.lexicographicallyPrecedes(y.utf8)
+        }
+        return QueryResult(columnNames: ["name", "type", "rows", "columns"], columnTypes: [.string, .string, .int64, .int64], rows: rows)
+    }
+
     /// DESCRIBE of a view: its columns and their types as a query reads them (every one may be NULL).
     func describeView(_ view: Identifier, sql: String, context: QueryContext) throws -> QueryResult {
         let reference = SelectStatement(items: [.star(qualifier: nil, range: view.range)], from: TableReference(table: view), range: view.range)

@@ -59,11 +59,7 @@ public final class QueryEngine {
             let elapsed = DispatchTime.now().uptimeNanoseconds - started
             return try explain(planned, analyzed: context.statistics, elapsed: elapsed, peakBytes: context.peakHeldBytes)
         case .showTables:
-            let rows = try database.tableNames().map { name -> [Value] in
-                let manifest = try database.manifest(of: name)
-                return [.string(name), .int(Int64(manifest.rowCount)), .int(Int64(manifest.schema.columns.count))]
-            }
-            return QueryResult(columnNames: ["name", "rows", "columns"], columnTypes: [.string, .int64, .int64], rows: rows)
+            return try showTables(sql: sql, context: context)
         case .describe(let table, _):
             if try database.viewCatalog().view(named: table.name) != nil {
                 return try describeView(table, sql: sql, context: context)
@@ -237,6 +233,12 @@ public final class QueryEngine {
                     }
                 } else {
                     text[0] += "  [rows: \(profile.rows), time: \(milliseconds(profile.nanoseconds))]"
+                    if op is TableFunctionOperator, analyzed.rowGroupsRead + analyzed.rowGroupsSkipped + analyzed.filesSkipped > 0 {
+                        // Counted for the statement: with several files in FROM, for all of them.
+                        var line = "  Parquet row groups: \(analyzed.rowGroupsRead) read, \(analyzed.rowGroupsSkipped) skipped by their statistics"
+                        if analyzed.filesSkipped > 0 { line += "; \(analyzed.filesSkipped) file(s) skipped by their partition values" }
+                        text.append(line)
+                    }
                     if op is SortOperator, analyzed.sortRuns > 0 {
                         text.append("  sorted in \(analyzed.sortRuns) runs on disk, merged (rows over a quarter of the memory limit)")
                     }

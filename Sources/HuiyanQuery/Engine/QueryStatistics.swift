@@ -11,6 +11,9 @@ public final class QueryStatistics: @unchecked Sendable {
     private var spillPartitions = 0
     private var runs = 0
     private var memoryPartitions = 0
+    private var groupsReadCount = 0
+    private var groupsSkippedCount = 0
+    private var filesSkippedCount = 0
     private var operators: [ObjectIdentifier: (rows: Int, nanoseconds: UInt64)] = [:]
 
     /// A counter read under the lock.
@@ -71,4 +74,20 @@ public final class QueryStatistics: @unchecked Sendable {
     public var partitionsInMemory: Int { read(\.memoryPartitions) }
 
     func addPartitionsInMemory(_ partitions: Int) { add(partitions, to: \.memoryPartitions) }
+
+    /// Parquet row groups the files in FROM read.
+    public var rowGroupsRead: Int { read(\.groupsReadCount) }
+
+    func addRowGroupRead() { add(1, to: \.groupsReadCount) }
+
+    /// Parquet row groups left unread because their statistics (min, max, null count) showed that no row
+    /// could pass the WHERE clause.
+    public var rowGroupsSkipped: Int { read(\.groupsSkippedCount) }
+
+    func addRowGroupSkipped() { add(1, to: \.groupsSkippedCount) }
+
+    /// Files of a file list or glob left unopened because their Hive partition values failed the WHERE clause.
+    public var filesSkipped: Int { read(\.filesSkippedCount) }
+
+    func addFileSkipped() { add(1, to: \.filesSkippedCount) }
 }

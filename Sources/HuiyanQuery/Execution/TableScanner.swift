@@ -12,29 +12,13 @@ final class TableScanner {
     /// The string pools the scan's threads share.
     private let sharedPools = SharedPools()
 
-    /// A conjunct of the WHERE clause that zone maps can decide: `column op constant` or `column IN (…)`.
-    struct ZoneTest {
-        var column: Int
-        var op: ComparisonOperator?
-        var values: [Value]
-    }
-
     init(snapshot: TableSnapshot, columns: [Int], filter: BoundExpression?) {
         self.snapshot = snapshot
         self.columns = columns
         var tests: [ZoneTest] = []
         var conjuncts: [(term: BoundExpression, test: Int?, columns: Set<Int>)] = []
         for c in filter?.conjuncts ?? [] {
-            var test: ZoneTest?
-            switch c {
-            case .comparison(let op, .column(let i, _, _), .constant(let v, _)) where !v.isNull:
-                test = ZoneTest(column: i, op: op, values: [v])
-            case .comparison(let op, .constant(let v, _), .column(let i, _, _)) where !v.isNull:
-                test = ZoneTest(column: i, op: op.flipped, values: [v])
-            case .inList(.column(let i, _, _), let values, false) where !values.isEmpty:
-                test = ZoneTest(column: i, op: nil, values: values.filter { !$0.isNull })
-            default: break
-            }
+            let test = ZoneTest(c)
             if let test { tests.append(test) }
             conjuncts.append((c, test == nil ? nil : tests.count - 1, c.columns))
         }
@@ -64,7 +48,7 @@ final class TableScanner {
         guard test.values.count == 1, test.op != .notEqual else { return false }
         switch snapshot.schema.columns[test.column].type.lane {
         case .string: if case .string = test.values[0] { return true } else { return false }
-        case .int64: return Self.integer(test.values[0]) != nil
+        case .int64: return ZoneTest.integer(test.values[0]) != nil
         case .float64: return false
         }
     }
@@ -96,7 +80,7 @@ final class TableScanner {
             }
             return (test.column, codes)
         default:
-            return (test.column, Self.valueRange(test.op ?? .equal, Self.integer(test.values[0])!))
+            return (test.column, Self.valueRange(test.op ?? .equal, ZoneTest.integer(test.values[0])!))
         }
     }
 
@@ -118,7 +102,7 @@ final class TableScanner {
     private func holdsForWholeBlock(_ test: ZoneTest, _ segment: SegmentReader, _ block: Int) -> Bool {
         let info = segment.columns[test.column]
         guard info.definition.type.lane == .int64, let op = test.op, op != .notEqual, test.values.count == 1,
-              let c = Self.integer(test.values[0]) else { return false }
+              let c = ZoneTest.integer(test.values[0]) else { return false }
         let zone = info.blocks[block]
         return zone.nullCount == 0 && op.holds(zone.min, c) && op.holds(zone.max, c)
     }
@@ -145,32 +129,13 @@ final class TableScanner {
                     keep[b] = codeRanges.contains { $0.0 <= block.max && $0.1 >= block.min }
                 } else if type == .float64 {
                     let lo = Double(bitPattern: UInt64(bitPattern: block.min)), hi = Double(bitPattern: UInt64(bitPattern: block.max))
-                    keep[b] = test.values.contains { v in v.doubleValue.map { Self.mayHold(test.op, lo, hi, $0) } ?? true }
+                    keep[b] = test.values.contains { v in v.doubleValue.map { ZoneTest.mayHold(test.op, lo, hi, $0) } ?? true }
                 } else {
-                    keep[b] = test.values.contains { v in Self.integer(v).map { Self.mayHold(test.op, block.min, block.max, $0) } ?? true }
+                    keep[b] = test.values.contains { v in ZoneTest.integer(v).map { ZoneTest.mayHold(test.op, block.min, block.max, $0) } ?? true }
                 }
             }
         }
         return (0..<count).filter { keep[$0] }
-    }
-
-    private static func integer(_ v: Value) -> Int64? {
-        switch v {
-        case .bool(let b): return b ? 1 : 0
-        default: return v.integerLane
-        }
-    }
-
-    /// Whether some value in [lo, hi] satisfies `value op c` (`op` nil: equality, for IN).
-    private static func mayHold<T: Comparable>(_ op: ComparisonOperator?, _ lo: T, _ hi: T, _ c: T) -> Bool {
-        switch op ?? .equal {
-        case .equal: return lo <= c && c <= hi
-        case .notEqual: return !(lo == c && hi == c)
-        case .less: return lo < c
-        case .lessOrEqual: return lo <= c
-        case .greater: return hi > c
-        case .greaterOrEqual: return hi >= c
-        }
     }
 
     /// The code ranges (inclusive) of a sorted dictionary that satisfy the test; empty when none can.

@@ -60,6 +60,14 @@ struct PhysicalPlanner {
                 }
             }
             return try projection(input, expressions, sink: .topN(keys: tableKeys, limit: limit, offset: offset))
+        case .filter(.derived(.tableFunction(let function), let table), let predicate) where settings.allows(.filterPushdown):
+            // The source skips what the WHERE terms on its columns rule out (row groups, partitions); the
+            // filter still runs over what it reads.
+            let pruning = SourcePruning(predicate, table: table, types: function.source.columnTypes)
+            if !pruning.isEmpty { note(.filterPushdown) }
+            let filter = FilterOperator(input: tableFunction(function, table, pruning: pruning), predicate: predicate, environment: environment)
+            filter.names = aggregateNames(.derived(.tableFunction(function), table))
+            return filter
         case .filter(let input, let predicate):
             let filter = FilterOperator(input: try physicalOperator(for: input), predicate: predicate, environment: environment)
             filter.names = aggregateNames(input)
@@ -83,14 +91,7 @@ struct PhysicalPlanner {
         case .aggregate(let input, let keys, let aggregates):
             return HashAggregateOperator(input: try physicalOperator(for: input), keys: keys, aggregates: aggregates, environment: environment)
         case .derived(.tableFunction(let function), let table):
-            // A table function reads only the columns the query does (projection_pruning).
-            var read = Array(repeating: true, count: table.width)
-            if settings.allows(.projectionPruning), let columns = fromColumns {
-                read = (0..<table.width).map { columns.contains(table.base + $0) }
-                note(.projectionPruning)
-            }
-            return SubqueryOperator(input: TableFunctionOperator(source: function.source, read: read, environment: environment),
-                                    table: table, environment: environment)
+            return tableFunction(function, table, pruning: .none)
         case .derived(let inner, let table):
             // The subquery is a SELECT of its own: its FROM's columns are its own.
             let outer = fromColumns
@@ -115,6 +116,17 @@ struct PhysicalPlanner {
         case .scan, .singleRow, .join:
             return try rows(plan)
         }
+    }
+
+    /// A table function's rows as a table of FROM: only the columns the query reads (projection_pruning).
+    private mutating func tableFunction(_ function: TableFunctionScan, _ table: DerivedTable, pruning: SourcePruning) -> PhysicalOperator {
+        var read = Array(repeating: true, count: table.width)
+        if settings.allows(.projectionPruning), let columns = fromColumns {
+            read = (0..<table.width).map { columns.contains(table.base + $0) }
+            note(.projectionPruning)
+        }
+        return SubqueryOperator(input: TableFunctionOperator(source: function.source, read: read, pruning: pruning, environment: environment),
+                                table: table, environment: environment)
     }
 
     /// A scan chain read as rows of FROM: its columns the query reads, labelled with their combined indexes.

@@ -39,10 +39,14 @@ extension Binder {
         return derivedEntry(alias?.name ?? defaultName(call), query)
     }
 
-    /// The name a table function's table goes by without an alias: the function's, or the file's without folder
-    /// and extensions.
+    /// The name a table function's table goes by without an alias: the function's, the file's without folder
+    /// and extensions, or for a glob the last folder before its first pattern (`'visits/**/*.parquet'`: visits; else `files`).
     private func defaultName(_ call: TableFunctionCall) -> String {
         guard call.name.name.isEmpty, case .literal(.string(let path), _)? = call.arguments.first else { return call.name.name }
+        if FileGlob.isPattern(path) {
+            let folders = path.split(separator: "/").prefix { !FileGlob.isPattern(String($0)) }
+            return folders.last.map(String.init) ?? "files"
+        }
         let file = path.split(separator: "/").last.map(String.init) ?? path
         return file.split(separator: ".").first.map(String.init) ?? file
     }
@@ -113,23 +117,24 @@ extension Binder {
                             inclusive: name == "generate_series", offsetSeconds: offsetSeconds, explanation: text(call.range))
     }
 
-    /// `read_csv(path[, option = value …])`, `read_ndjson(…)`, `read_parquet(path)` or a file by its extension.
-    /// Options of CSV and NDJSON: `encoding = 'gbk'` (or `'gb18030'`, `'utf-8'`), `all_varchar = true` (every
-    /// column VARCHAR, for a file whose values do not keep to one type).
+    /// `read_csv(path[, option = value …])`, `read_ndjson(…)`, `read_parquet(path[, …])` or a file by its extension.
+    /// The path may be a glob (`'visits/*.parquet'`, `'visits/**/*.parquet'`) or a list of paths and globs
+    /// (`['a.parquet', 'b.parquet']`): the files are read one after another as one table (`MultiFileSource`).
+    /// Options: `hive_partitioning = true | false` (the `key=value` folders as columns; by default when the
+    /// first file's path has such folders, as DuckDB); of CSV and NDJSON, `encoding = 'gbk'` (or `'gb18030'`,
+    /// `'utf-8'`) and `all_varchar = true` (every column VARCHAR, for a file whose values do not keep to one type).
     private mutating func fileSource(_ call: TableFunctionCall, as format: InputFormat?, byExtension: Bool = false) throws -> TableSource {
         let function = byExtension ? "a file in FROM" : call.name.name.lowercased()
         guard let first = call.arguments.first else {
             throw QueryError("\(function) takes the file's path, as in \(function)('visits.csv')", at: call.range)
         }
-        let (value, _) = try constantArgument(first, of: function)
-        guard case .string(let path) = value, !path.isEmpty else {
-            throw QueryError("the path of \(function) is a string, as in 'visits.csv'", at: first.range)
-        }
         let range = first.range
+        let patterns = try filePatterns(first, of: function)
         guard fileAccess else {
-            throw QueryError("file access is off (--no-file-access, or the database's setting): \(function) cannot read '\(path)'", at: range)
+            throw QueryError("file access is off (--no-file-access, or the database's setting): \(function) cannot read '\(patterns[0])'", at: range)
         }
         var format = format
+        let path = patterns[0]
         let parquet = call.name.name.lowercased().contains("parquet") || (byExtension && path.lowercased().hasSuffix(".parquet"))
         if byExtension && !parquet {
             guard let byName = InputFormat(fileName: InputDecoding.uncompressedName(path)) else {
@@ -138,32 +143,63 @@ extension Binder {
             format = byName
         }
         var options = FeedFileSource.Options()
+        var hive: Bool?
+        let known = parquet ? "hive_partitioning = true" : "encoding = 'gbk', all_varchar = true, hive_partitioning = true"
         for argument in call.arguments.dropFirst() {
-            guard !parquet, case .binary(.equal, .column(nil, let option), let given, _) = argument else {
-                throw QueryError(parquet ? "read_parquet takes one argument: the file's path"
-                                         : "options are written name = value: encoding = 'gbk', all_varchar = true", at: argument.range)
+            guard case .binary(.equal, .column(nil, let option), let given, _) = argument else {
+                throw QueryError("options are written name = value: \(known)", at: argument.range)
             }
             let (value, _) = try constantArgument(given, of: function)
             switch (option.name.lowercased(), value) {
-            case ("encoding", .string(let name)):
+            case ("hive_partitioning", .bool(let on)):
+                hive = on
+            case ("encoding", .string(let name)) where !parquet:
                 guard let encoding = FeedEncoding(name: name) else {
                     throw QueryError("unknown encoding '\(name)' (utf-8, gbk, gb18030)", at: given.range)
                 }
                 options.encoding = encoding
-            case ("all_varchar", .bool(let on)):
+            case ("all_varchar", .bool(let on)) where !parquet:
                 options.allVarchar = on
             default:
-                throw QueryError("\(function) has no option \"\(option.name)\" of that type (encoding = 'gbk', all_varchar = true)", at: argument.range)
+                throw QueryError("\(function) has no option \"\(option.name)\" of that type (\(known))", at: argument.range)
             }
         }
+        let zoneOffset = database.settings.utcOffsetSeconds
+        let name = byExtension ? (parquet ? "read_parquet" : "read_\(format!.rawValue)") : call.name.name.lowercased()
+        let open = { (path: String) throws -> TableSource in
+            if parquet { return try ParquetFileSource(path: path, explanation: "read_parquet('\(path)')", zoneOffset: zoneOffset) }
+            return try FeedFileSource(path: path, format: format!, function: name, zoneOffset: zoneOffset, options: options)
+        }
         do {
-            if parquet { return try ParquetFileSource(path: path, explanation: text(call.range), zoneOffset: database.settings.utcOffsetSeconds) }
-            return try FeedFileSource(path: path, format: format!, function: byExtension ? "read_\(format!.rawValue)" : call.name.name.lowercased(),
-                                      zoneOffset: database.settings.utcOffsetSeconds, options: options)
+            let files = try patterns.flatMap { try FileGlob.files($0) }
+            let partitions = (hive ?? HivePartitions.detected(in: files[0])) ? try HivePartitions(files: files, zoneOffset: zoneOffset) : nil
+            if files.count == 1 && (partitions?.names.isEmpty ?? true) {
+                if parquet { return try ParquetFileSource(path: files[0], explanation: text(call.range), zoneOffset: zoneOffset) }
+                return try open(files[0])
+            }
+            return try MultiFileSource(files: files, partitions: partitions, explanation: text(call.range), open: open)
         } catch let error as QueryError {
             throw QueryError(error.message, at: error.range ?? range)
         } catch {
             throw QueryError("\(error)", at: range)
+        }
+    }
+
+    /// The paths or globs a table function's first argument names: a string, or a list of strings.
+    private mutating func filePatterns(_ argument: Expression, of function: String) throws -> [String] {
+        let items: [Expression]
+        if case .function(let list) = argument, list.name.name == "list_value" {
+            guard !list.arguments.isEmpty else { throw QueryError("the list of files of \(function) is empty", at: argument.range) }
+            items = list.arguments
+        } else {
+            items = [argument]
+        }
+        return try items.map { item in
+            let (value, _) = try constantArgument(item, of: function)
+            guard case .string(let path) = value, !path.isEmpty else {
+                throw QueryError("the path of \(function) is a string, as in 'visits.csv', or a list of them: ['a.csv', 'b.csv']", at: item.range)
+            }
+            return path
         }
     }
 }

@@ -72,6 +72,8 @@ public struct Lexer {
         case UInt8(ascii: ")"): return symbol(.rightParen, length: 1)
         case UInt8(ascii: ","): return symbol(.comma, length: 1)
         case UInt8(ascii: ";"): return symbol(.semicolon, length: 1)
+        case UInt8(ascii: "["): return symbol(.leftBracket, length: 1)
+        case UInt8(ascii: "]"): return symbol(.rightBracket, length: 1)
         case UInt8(ascii: "<"):
             switch byte(at: i + 1) {
             case UInt8(ascii: "="): return symbol(.lessOrEqual, length: 2)

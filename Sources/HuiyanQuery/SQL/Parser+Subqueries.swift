@@ -106,11 +106,29 @@ extension Parser {
             nesting += 1
             defer { nesting -= 1 }
             repeat {
-                arguments.append(try expression().expr)
+                if let bracket = accept(.leftBracket) {
+                    arguments.append(try fileList(bracket))
+                } else {
+                    arguments.append(try expression().expr)
+                }
             } while try acceptComma()
             _ = try expectClose(open)
         }
         return TableFunctionCall(name: name, arguments: arguments, range: SourceRange(start.range.start, previousEnd))
+    }
+
+    /// `['a.parquet', 'b/*.parquet']` (the `[` read): a table function's list of files, as a call of
+    /// `list_value` (DuckDB's name for a list) that only a table function's binding takes.
+    private mutating func fileList(_ bracket: Token) throws(SQLError) -> Expression {
+        var items: [Expression] = []
+        if accept(.rightBracket) == nil {
+            repeat {
+                items.append(try expression().expr)
+            } while try acceptComma()
+            guard accept(.rightBracket) != nil else { throw unclosed(bracket, closer: "\"]\"", expected: "\",\" or \"]\"") }
+        }
+        let range = SourceRange(bracket.range.start, previousEnd)
+        return .function(FunctionCall(name: Identifier("list_value", range: bracket.range), arguments: items, range: range))
     }
 
     /// The largest VALUES list in FROM.

@@ -33,6 +33,8 @@ public enum Symbol: String, Sendable, Equatable {
     case equal = "=", notEqual = "<>", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
     case concat = "||", doubleColon = "::"
     case leftParen = "(", rightParen = ")", comma = ",", dot = ".", semicolon = ";"
+    /// A list of files in FROM: `read_parquet(['a.parquet', 'b.parquet'])`.
+    case leftBracket = "[", rightBracket = "]"
 }
 
 /// The words the grammar gives a meaning. Reserved keywords cannot be names (of columns, tables, aliases) unless

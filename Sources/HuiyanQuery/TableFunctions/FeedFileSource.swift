@@ -36,7 +36,7 @@ final class FeedFileSource: TableSource {
         explanation = "\(function)('\(path)'\(options.encoding == .utf8 ? "" : ", encoding = '\(options.encoding.rawValue)'"))"
         let reader = try FeedFileReader(path: path, format: format, decoding: decoding)
         columnNames = reader.columnNames
-        var kinds = [Candidates](repeating: .all, count: reader.columnNames.count)
+        var kinds = [TextTypeCandidates](repeating: .all, count: reader.columnNames.count)
         var rows = 0
         while !options.allVarchar, rows < Self.sampleRows, try reader.next() {
             rows += 1
@@ -51,7 +51,7 @@ final class FeedFileSource: TableSource {
         columnTypes = kinds.map(\.type)
     }
 
-    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], into consume: (DataChunk) throws -> Void) throws {
+    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], pruning: SourcePruning, into consume: (DataChunk) throws -> Void) throws {
         let reader = try FeedFileReader(path: path, format: format, decoding: decoding,
                                         columnNames: format == .ndjson ? columnNames : nil)
         guard reader.columnNames.count == columnNames.count else {
@@ -85,7 +85,7 @@ final class FeedFileSource: TableSource {
         }
         switch builder.type {
         case .boolean:
-            guard let b = Candidates.boolean(bytes) else { throw bad(reader, c, bytes) }
+            guard let b = TextTypeCandidates.boolean(bytes) else { throw bad(reader, c, bytes) }
             builder.append(Int64(b ? 1 : 0))
         case .int64:
             guard let v = ValueParsing.parseInt64(bytes).value else { throw bad(reader, c, bytes) }
@@ -114,13 +114,13 @@ final class FeedFileSource: TableSource {
     }
 }
 
-/// The types a column's values so far all parse as, narrowest first.
-private struct Candidates {
+/// The types a column's values so far all parse as, narrowest first (a feed's columns, Hive partition values).
+struct TextTypeCandidates {
     var boolean = true, integer = true, double = true, date = true, timestamp = true
     /// Whether any value was seen (a column of NULLs alone is VARCHAR).
     var seen = false
 
-    static let all = Candidates()
+    static let all = TextTypeCandidates()
 
     /// `true` or `false`, any case (not 0 and 1: those are numbers).
     static func boolean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {

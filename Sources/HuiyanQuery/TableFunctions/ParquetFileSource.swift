@@ -43,13 +43,19 @@ final class ParquetFileSource: TableSource {
         }
     }
 
-    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], into consume: (DataChunk) throws -> Void) throws {
+    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], pruning: SourcePruning, into consume: (DataChunk) throws -> Void) throws {
         defer { environment.context.release(self) }
         // A row group is decoded whole: about 16 bytes a value at the most, within the memory limit.
         reader.largestRowGroup = (environment.context.memoryLimit ?? Int.max) / 16
+        let statistics = environment.context.statistics
         for group in 0..<reader.rowGroupCount {
             try environment.context.check()
             let rows = reader.rowCount(ofGroup: group)
+            if !pruning.isEmpty, excludes(group: group, rows: rows, pruning) {
+                statistics.addRowGroupSkipped()
+                continue
+            }
+            statistics.addRowGroupRead()
             // The row group's needed columns decoded side by side (each column chunk on its own), then held as
             // this source's until they are handed on.
             let wanted = columnNames.indices.filter { read[$0] }
@@ -93,6 +99,37 @@ final class ParquetFileSource: TableSource {
         }
     }
 
+    /// Whether the statistics of a row group's columns show that no row of it passes the tests.
+    private func excludes(group: Int, rows: Int, _ pruning: SourcePruning) -> Bool {
+        for c in Set(pruning.tests.map(\.column)) where c < columnNames.count {
+            guard let statistics = reader.statistics(group: group, column: c) else { continue }
+            let allNull = rows > 0 && statistics.nullCount == rows
+            if pruning.excludes(column: c, bounds: statistics.bounds.flatMap { bounds($0, column: c) }, allNull: allNull) { return true }
+        }
+        return false
+    }
+
+    /// A row group's bounds as this source's values of column `c` (as `vector` converts them).
+    private func bounds(_ bounds: ParquetColumnStatistics.Bounds, column c: Int) -> ValueBounds? {
+        switch (bounds, columnTypes[c]) {
+        case (.doubles(let lo, let hi), .float64): return .doubles(lo, hi)
+        case (.bytes(let lo, let hi), .string): return .bytes(lo, hi)
+        case (.ints(let lo, let hi), let type) where type != .float64 && type != .string:
+            switch reader.columns[c].kind {
+            case .timestampMicrosLocal:
+                let shift = Int64(zoneOffset) * 1_000_000
+                return .ints(lo &- shift, hi &- shift)
+            case .decimal(_, 1):
+                let (a, o1) = lo.multipliedReportingOverflow(by: 10), (b, o2) = hi.multipliedReportingOverflow(by: 10)
+                return o1 || o2 ? nil : .ints(a, b)
+            default:
+                return .ints(lo, hi)
+            }
+        default:
+            return nil
+        }
+    }
+
     /// A column chunk's values as a vector of the column's SQL type.
     private func vector(_ data: ParquetColumnData, column c: Int) throws -> Vector {
         let type = columnTypes[c]
@@ -116,12 +153,38 @@ final class ParquetFileSource: TableSource {
             }
         default: break
         }
-        let v = Vector(type: type, ints: ints, nulls: data.nulls)
         if type == .string {
-            let dictionary = data.stringStarts.count > 1 ? StringDictionary(bytes: data.stringBytes, starts: data.stringStarts)
-                                                         : StringDictionary(bytes: [], starts: [0, 0])
-            v.pool = StringPool(dictionary, isSorted: false)
+            let (dictionary, remap) = Self.sortedDictionary(data)
+            // Each row's code into the sorted entries (a NULL's 0 too: the NULL mask hides it).
+            remap.withUnsafeBufferPointer { remap in
+                ints.withUnsafeMutableBufferPointer { codes in
+                    for i in codes.indices { codes[i] = remap[Int(codes[i])] }
+                }
+            }
+            let v = Vector(type: type, ints: ints, nulls: data.nulls)
+            v.pool = StringPool(dictionary, isSorted: true)
+            return v
         }
-        return v
+        return Vector(type: type, ints: ints, nulls: data.nulls)
+    }
+
+    /// A column chunk's strings as a dictionary sorted by bytes and free of repeats — what a segment's is, so
+    /// that count(DISTINCT), grouping and comparisons take their dictionary paths once per row group instead of
+    /// sorting a chunk's strings for every batch — and the new code of each entry. (A PLAIN page makes an entry
+    /// per value; a dictionary page's entries need not be in order.)
+    private static func sortedDictionary(_ data: ParquetColumnData) -> (StringDictionary, [Int64]) {
+        let entries = data.stringStarts.count - 1
+        guard entries > 0 else { return (StringDictionary(bytes: [], starts: [0, 0]), [0]) }
+        let builder = StringDictionaryBuilder(expectedDistinct: entries)
+        var interned = [Int64](repeating: 0, count: entries)
+        data.stringBytes.withUnsafeBytes { bytes in
+            data.stringStarts.withUnsafeBufferPointer { starts in
+                for e in 0..<entries {
+                    interned[e] = builder.intern(UnsafeRawBufferPointer(rebasing: bytes[starts[e]..<starts[e + 1]]))
+                }
+            }
+        }
+        let (dictionary, remap) = builder.finish()
+        return (dictionary, interned.map { remap[Int($0)] })
     }
 }

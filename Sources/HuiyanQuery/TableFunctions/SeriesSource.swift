@@ -55,7 +55,7 @@ final class SeriesSource: TableSource {
         return overflow ? nil : next
     }
 
-    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], into consume: (DataChunk) throws -> Void) throws {
+    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], pruning: SourcePruning, into consume: (DataChunk) throws -> Void) throws {
         var current: Int64? = within(start) ? start : nil
         let rows = Self.chunkRows
         while let first = current {

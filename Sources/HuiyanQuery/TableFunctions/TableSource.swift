@@ -9,8 +9,11 @@ protocol TableSource: AnyObject {
     var estimatedRows: Int? { get }
     /// Makes the rows, `chunkRows` at most per chunk, handing each chunk on as it is made; column `i` of a chunk
     /// is column `i` of the table. Only the columns `read` says are needed are read (projection_pruning: a file's
-    /// other columns are not decoded); the others are NULL.
-    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], into consume: (DataChunk) throws -> Void) throws
+    /// other columns are not decoded); the others are NULL. A source may leave out rows `pruning` rules out (a
+    /// Parquet row group by its statistics, a file by its partition values), counted in the statement's
+    /// `QueryStatistics`; the filter above still applies.
+    func produce(_ environment: ExecutionEnvironment, reading read: [Bool], pruning: SourcePruning,
+                 into consume: (DataChunk) throws -> Void) throws
 }
 
 extension TableSource {
