@@ -244,7 +244,7 @@ final class DistinctPairsTests: QueryTestCase {
         func state(_ pool: StringPool, _ rows: [(Int, Int)], pairs: Bool) throws -> DistinctAccumulator {
             DistinctAccumulator.poolBitmapBudget = pairs ? 0 : savedBudgets.0
             defer { DistinctAccumulator.poolBitmapBudget = savedBudgets.0 }
-            let acc = DistinctAccumulator(type: .string, threads: 2)
+            let acc = DistinctAccumulator(type: .string, threads: 2, smallDomainLimit: 0)
             let v = Vector(type: .string, count: rows.count)
             v.pool = pool
             var groups = [Int32](repeating: 0, count: rows.count)
@@ -264,6 +264,97 @@ final class DistinctPairsTests: QueryTestCase {
             let into = try state(poolA, rowsA, pairs: first), from = try state(poolB, rowsB, pairs: second)
             try into.merge(from, mapping: mapping)
             XCTAssertEqual(into.result(groups: 4).ints, want.map { Int64($0.count) }, "pairs: \(first) ← \(second)")
+        }
+    }
+
+    /// Few values (spots, hours, prices) counted in every one of thousands of id groups: the states stay masks
+    /// of a bit per value, the dictionary merge takes them, and the counts are those of sets — also when a
+    /// later segment brings the values past one word of bits (2 words) and past the masks' limit (then the
+    /// states move to bitmaps or pairs part way), on 1 to 3 threads, and with every rule off.
+    func testFewValuesInManyGroupsStayMasksAndMergeByDictionary() throws {
+        _ = try engine.execute("CREATE TABLE hits (id VARCHAR, spot VARCHAR, hour BIGINT, price DOUBLE)")
+        var mix = SplitMix(state: 23)
+        struct Hit: Hashable { let id: String; let spot: String?; let hour: Int64?; let price: Double? }
+        var hits: [Hit] = []
+        let spots = ["南岳衡山", "石鼓书院", "东洲岛", "雨母山", "a", "ab", "回雁峰-一个很长的景区名字", "Z"]  // ingest reads "" as NULL
+        for segment in 0..<4 {
+            var csv = "id,spot,hour,price\n"
+            for _ in 0..<15_000 {
+                let id = String(format: "u%07d", (mix.below(20_000) &* 7_919) % 10_000_000)
+                // Segment 2 brings 70 more spots (past 64 bits); segment 3, 300 more (past the limit).
+                let spot: String? = mix.below(25) == 0 ? nil
+                    : segment == 2 && mix.below(3) == 0 ? "s2-\(mix.below(70))"
+                    : segment == 3 && mix.below(3) == 0 ? "s3-\(mix.below(300))" : spots[mix.below(spots.count)]
+                let hour: Int64? = mix.below(30) == 0 ? nil : Int64(mix.below(24)) - (segment == 3 ? Int64(mix.below(400)) : 0)
+                let price: Double? = mix.below(30) == 0 ? nil : [0.0, -0.0, 2.5, 18.75, 100][mix.below(5)]
+                hits.append(Hit(id: id, spot: spot, hour: hour, price: price))
+                csv += "\(id),\(spot.map { "\"\($0)\"" } ?? ""),\(hour.map(String.init) ?? ""),\(price.map { "\($0)" } ?? "")\n"
+            }
+            let file = directory + "/hits\(segment).csv"
+            try csv.write(toFile: file, atomically: true, encoding: .utf8)
+            _ = try engine.execute("COPY hits FROM '\(file)'")
+            // The counts after each segment: one word of bits, two, and past the limit.
+            let seen = hits
+            var sets: [String: (spots: Set<String>, hours: Set<Int64>, prices: Set<Double>)] = [:]
+            for h in seen {
+                var entry = sets[h.id] ?? ([], [], [])
+                if let v = h.spot { entry.spots.insert(v) }
+                if let v = h.hour { entry.hours.insert(v) }
+                if let v = h.price { entry.prices.insert(v == 0 ? 0 : v) }
+                sets[h.id] = entry
+            }
+            let want = sets.mapValues { "\($0.spots.count) \($0.hours.count) \($0.prices.count)" }
+            let sql = "SELECT id, count(DISTINCT spot), count(DISTINCT hour), count(DISTINCT price) FROM hits GROUP BY id"
+            for (name, settings) in [("rules on", OptimizerSettings.allOn), ("rules off", OptimizerSettings(allRulesOff: true))] {
+                for threads in [1, 2, 3] {
+                    let result = try engine.execute(sql, context: QueryContext(threads: threads, optimizer: settings)).last!
+                    let got = Dictionary(uniqueKeysWithValues: Self.text(result).map { ($0[0], "\($0[1]) \($0[2]) \($0[3])") })
+                    let wrong = Set(got.keys).union(want.keys).filter { got[$0] != want[$0] }.sorted()
+                    XCTAssertTrue(wrong.isEmpty, "segment \(segment), \(name), \(threads) threads: \(wrong.count) of \(want.count) ids differ, e.g. "
+                                  + wrong.prefix(3).map { "\($0): \(got[$0] ?? "none") for \(want[$0] ?? "none")" }.joined(separator: "; "))
+                }
+            }
+            let spotsOnly = "SELECT id, count(DISTINCT spot), max(hour) FROM hits GROUP BY id"
+            let explain = Self.text(try engine.execute("EXPLAIN " + spotsOnly).last!).map { $0[0] }.joined(separator: "\n")
+            // The merge takes count(DISTINCT spot) while every segment's spots are few (at most 64).
+            if segment < 2 { XCTAssertTrue(explain.contains("dictionary_merge"), explain) }
+        }
+    }
+
+    /// A small-domain state merged with bitmap, pair and small-domain states (and they with it), through a
+    /// mapping of groups, counts what sets count.
+    func testMergesOfSmallDomainStatesWithEveryForm() throws {
+        let a = ["a", "b", "c", "一个超过十五个字节的很长的访客编号"].sorted { Evaluator.byteOrder($0, $1) < 0 }
+        let b = ["b", "c", "d", "x"].sorted { Evaluator.byteOrder($0, $1) < 0 }
+        let poolA = StringPool(strings: a, isSorted: true), poolB = StringPool(strings: b, isSorted: true)
+        var mix = SplitMix(state: 5)
+        let rowsA = (0..<100).map { _ in (mix.below(5), mix.below(a.count)) }
+        let rowsB = (0..<100).map { _ in (mix.below(5), mix.below(b.count)) }
+        enum Form: CaseIterable { case small, bitmaps, pairs }
+        func state(_ pool: StringPool, _ rows: [(Int, Int)], _ form: Form) throws -> DistinctAccumulator {
+            DistinctAccumulator.poolBitmapBudget = form == .pairs ? 0 : savedBudgets.0
+            defer { DistinctAccumulator.poolBitmapBudget = savedBudgets.0 }
+            let acc = DistinctAccumulator(type: .string, threads: 2, smallDomainLimit: form == .small ? 256 : 0)
+            let v = Vector(type: .string, count: rows.count)
+            v.pool = pool
+            var groups = [Int32](repeating: 0, count: rows.count)
+            for (i, (g, code)) in rows.enumerated() { v.ints[i] = Int64(code); groups[i] = Int32(g) }
+            v.setNull(3)
+            acc.reserve(groups: 5)
+            try acc.update(v, groups: groups, Batch(count: rows.count, selection: nil))
+            XCTAssertEqual(acc.usesSmallDomain, form == .small)
+            return acc
+        }
+        let mapping: [Int32] = [4, 3, 2, 1, 0]
+        var want = [Set<String>](repeating: [], count: 5)
+        for (i, (g, code)) in rowsA.enumerated() where i != 3 { want[g].insert(a[code]) }
+        for (i, (g, code)) in rowsB.enumerated() where i != 3 { want[Int(mapping[g])].insert(b[code]) }
+        for first in Form.allCases {
+            for second in Form.allCases where first == .small || second == .small {
+                let into = try state(poolA, rowsA, first), from = try state(poolB, rowsB, second)
+                try into.merge(from, mapping: mapping)
+                XCTAssertEqual(into.result(groups: 5).ints, want.map { Int64($0.count) }, "\(first) ← \(second)")
+            }
         }
     }
 }

@@ -288,10 +288,12 @@ final class ExtremeAccumulator: Accumulator {
         let n = count - has.count
         guard n > 0 else { return }
         has.append(contentsOf: repeatElement(false, count: n))
+        // Numbers start at the far end (a group without a row holds it, and `has` says it is empty), so that
+        // a row is one comparison and no branch on `has`.
         switch type {
-        case .float64: doubles.append(contentsOf: repeatElement(0, count: n))
+        case .float64: doubles.append(contentsOf: repeatElement(isMax ? -.infinity : .infinity, count: n))
         case .string: strings.append(contentsOf: repeatElement("", count: n))
-        default: ints.append(contentsOf: repeatElement(0, count: n))
+        default: ints.append(contentsOf: repeatElement(isMax ? .min : .max, count: n))
         }
         if type == .interval { parts.append(contentsOf: repeatElement(0, count: n)) }
     }
@@ -305,10 +307,18 @@ final class ExtremeAccumulator: Accumulator {
         guard let input else { return }
         switch type {
         case .float64:
-            batch.forEachSelected { i in
-                if input.isNull(i) || input.doubles[i].isNaN { return }
-                let g = Int(groups[i]), v = input.doubles[i]
-                if !has[g] || (isMax ? v > doubles[g] : v < doubles[g]) { doubles[g] = v; has[g] = true }
+            let isMax = self.isMax
+            doubles.withUnsafeMutableBufferPointer { best in
+                has.withUnsafeMutableBufferPointer { seen in
+                    input.doubles.withUnsafeBufferPointer { v in
+                        batch.forEachSelected { i in
+                            if input.isNull(i) || v[i].isNaN { return }
+                            let g = Int(groups[i])
+                            seen[g] = true
+                            best[g] = isMax ? Swift.max(best[g], v[i]) : Swift.min(best[g], v[i])
+                        }
+                    }
+                }
             }
         case .string:
             // Per group, the extreme code first (codes of a sorted pool are in byte order), strings at the end.
@@ -326,14 +336,43 @@ final class ExtremeAccumulator: Accumulator {
                 }
             }
             for (g, code) in bestCode { offer(pool.string(Int(code)), group: g) }
-        default:
+        case .interval:
             batch.forEachSelected { i in
                 if input.isNull(i) { return }
                 let g = Int(groups[i]), v = input.ints[i]
                 if !has[g] || better(v, ints[g]) {
                     ints[g] = v
                     has[g] = true
-                    if type == .interval { parts[g] = input.interval(i).packed }
+                    parts[g] = input.interval(i).packed
+                }
+            }
+        default:
+            if isMax { updateInts(input, groups, batch, Swift.max) } else { updateInts(input, groups, batch, Swift.min) }
+        }
+    }
+
+    /// Integers, money and times: each selected non-NULL row's value folded into its group by `pick`.
+    @inline(__always)
+    private func updateInts(_ input: Vector, _ groups: [Int32], _ batch: Batch, _ pick: (Int64, Int64) -> Int64) {
+        ints.withUnsafeMutableBufferPointer { best in
+            has.withUnsafeMutableBufferPointer { seen in
+                input.ints.withUnsafeBufferPointer { v in
+                    groups.withUnsafeBufferPointer { gs in
+                        if let nulls = input.nulls {
+                            batch.forEachSelected { i in
+                                if nulls[i] != 0 { return }
+                                let g = Int(gs[i])
+                                seen[g] = true
+                                best[g] = pick(best[g], v[i])
+                            }
+                        } else {
+                            batch.forEachSelected { i in
+                                let g = Int(gs[i])
+                                seen[g] = true
+                                best[g] = pick(best[g], v[i])
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -345,6 +384,26 @@ final class ExtremeAccumulator: Accumulator {
 
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
         let o = other as! ExtremeAccumulator
+        if type != .float64 && type != .string && type != .interval {
+            // An empty group holds the far end: folding it in changes nothing.
+            let isMax = self.isMax
+            ints.withUnsafeMutableBufferPointer { best in
+                has.withUnsafeMutableBufferPointer { seen in
+                    o.ints.withUnsafeBufferPointer { from in
+                        o.has.withUnsafeBufferPointer { fromSeen in
+                            mapping.withUnsafeBufferPointer { m in
+                                for g in 0..<from.count {
+                                    let t = Int(m[g])
+                                    if fromSeen[g] { seen[t] = true }
+                                    best[t] = isMax ? Swift.max(best[t], from[g]) : Swift.min(best[t], from[g])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return
+        }
         for g in 0..<o.has.count where o.has[g] {
             let t = Int(mapping[g])
             switch type {

@@ -7,7 +7,8 @@ import HuiyanStorage
 /// segments hold becomes one group, and each segment's groups are folded into the merged ones in ascending
 /// order. No hash table of millions of strings is built, and the result comes out sorted by the key.
 ///
-/// Used for count, sum, avg, min, max and the registered aggregates (whose states merge through a mapping); the rows reach it after
+/// Used for count, sum, avg, min, max, the registered aggregates (whose states merge through a mapping) and
+/// count(DISTINCT) of a column of few strings; the rows reach it after
 /// the scan's filter. Rule `dictionary_merge`.
 final class DictionaryMergeAggregation {
     let plan: SelectPlan
@@ -46,10 +47,21 @@ final class DictionaryMergeAggregation {
     init?(plan: SelectPlan) {
         guard plan.optimizer.allows(.dictionaryMerge), plan.isAggregate, plan.joins.isEmpty, plan.groupKeys.count == 1,
               case .column(let c, _, .string) = plan.groupKeys[0], c < plan.scannedColumnCount, let snapshot = plan.snapshot,
-              plan.aggregates.allSatisfy({ [.countStar, .count, .sum, .avg, .min, .max, .registered].contains($0.kind) }),
+              plan.aggregates.allSatisfy({ [.countStar, .count, .sum, .avg, .min, .max, .registered].contains($0.kind)
+                  || Self.countsFewValues($0, snapshot, scannedColumns: plan.scannedColumnCount) }),
               snapshot.segments.contains(where: { $0.columns[c].dictionaryCount >= Self.smallestDictionaries }) else { return nil }
         self.plan = plan
         keyColumn = c
+    }
+
+    /// Whether `spec` is a count(DISTINCT) of a scanned string column whose every dictionary holds few
+    /// strings: its states stay masks of a bit per value (`SmallDomainDistinct`), which merge through the
+    /// groups' mapping as cheaply as counts. (A count(DISTINCT) of many values would keep a set per group of
+    /// every segment until the merge.)
+    static func countsFewValues(_ spec: AggregateSpec, _ snapshot: TableSnapshot, scannedColumns: Int) -> Bool {
+        guard spec.kind == .countDistinct, spec.filter == nil, case .column(let c, _, .string)? = spec.argument, c < scannedColumns else { return false }
+        // Few in each segment: the union of ids of one kind (spots, counties) stays within the masks' limit.
+        return snapshot.segments.allSatisfy { $0.columns[c].dictionaryCount <= 64 }
     }
 
     /// Adds a batch of a segment to that segment's partial state (made on first use).
@@ -98,43 +110,62 @@ final class DictionaryMergeAggregation {
         try context.check()
 
         // The merge, in as many ranges of the key space as threads, each on its own thread: every segment's
-        // used codes in ascending (byte) order, a heap of the segments' cursors.
+        // used codes in ascending (byte) order, a heap of the segments' cursors. Each range writes its strings
+        // and their ends into its own region of one arena (sized by the codes it covers), and the regions are
+        // then closed up in place: no second copy of millions of strings.
         let sources = segments.map { MergeSource($0) }
         var mappings = segments.map { [Int32](repeating: -1, count: $0.seen.count) }
         let pivots = Self.pivots(sources, parts: context.threads)
-        var ranges = [MergedRange](repeating: MergedRange(), count: pivots.count + 1)
-        try mappings.withUnsafeMutableBufferPointer { all in
-            let mapped = all.indices.map { all[$0].withUnsafeMutableBufferPointer { $0.baseAddress! } }
-            try ranges.withUnsafeMutableBufferPointer { out in
-                let out = out
-                try Parallel.forEach(out.indices, threads: context.threads) { r in
-                    out[r] = try Self.mergeRange(sources, from: r == 0 ? nil : pivots[r - 1], to: r == pivots.count ? nil : pivots[r],
-                                                 mappings: mapped, context: context)
+        var ranges = (0...pivots.count).map { r in
+            MergedRange(sources, from: r == 0 ? nil : pivots[r - 1], to: r == pivots.count ? nil : pivots[r])
+        }
+        for r in ranges.indices.dropFirst() {
+            ranges[r].byteOffset = ranges[r - 1].byteOffset + ranges[r - 1].byteBound
+            ranges[r].groupOffset = ranges[r - 1].groupOffset + ranges[r - 1].groupBound
+        }
+        let byteCapacity = max(1, ranges.last!.byteOffset + ranges.last!.byteBound)
+        let groupCapacity = ranges.last!.groupOffset + ranges.last!.groupBound + 1
+        var groups: Int32 = 0
+        var failure: Error?
+        var starts: [Int] = []
+        let arena = [UInt8](unsafeUninitializedCapacity: byteCapacity) { arenaOut, arenaCount in
+            starts = [Int](unsafeUninitializedCapacity: groupCapacity) { startsOut, startsCount in
+                // starts[1 + k] is where group k's string ends; starts[0] = 0.
+                let arenaBase = arenaOut.baseAddress!, endsBase = startsOut.baseAddress! + 1
+                mappings.withUnsafeMutableBufferPointer { all in
+                    let mapped = all.indices.map { all[$0].withUnsafeMutableBufferPointer { $0.baseAddress! } }
+                    ranges.withUnsafeMutableBufferPointer { out in
+                        let out = out
+                        do {
+                            try Parallel.forEach(out.indices, threads: context.threads) { r in
+                                try Self.mergeRange(sources, &out[r], arena: arenaBase, ends: endsBase, mappings: mapped, context: context)
+                            }
+                        } catch {
+                            failure = error
+                        }
+                    }
                 }
+                startsOut[0] = 0
+                guard failure == nil else { startsCount = 1; return }
+                // Close the regions up, in order (each moves down, never over one not yet moved).
+                var used = 0, n = 0
+                for range in ranges {
+                    let shift = range.byteOffset - used
+                    if shift > 0 { (arenaBase + used).update(from: arenaBase + range.byteOffset, count: range.bytes) }
+                    for k in 0..<Int(range.groups) { endsBase[n + k] = endsBase[range.groupOffset + k] - shift }
+                    used += range.bytes
+                    n += Int(range.groups)
+                }
+                startsCount = n + 1
+                arenaCount = used
+                groups = Int32(n)
             }
         }
-        // Each range numbered its groups from 0: shift them by the groups of the ranges before, and put the
-        // ranges' strings back to back.
-        let groups = ranges.reduce(Int32(0)) { $0 + $1.groups }
+        if let failure { throw failure }
         let hasNull = segments.contains { $0.seen[$0.pool.count] }
         let nullGroup = groups
         let total = Int(groups) + (hasNull ? 1 : 0)
         let trash = Int32(total)
-        let arena = [UInt8](unsafeUninitializedCapacity: ranges.reduce(0) { $0 + $1.arena.count }) { out, n in
-            for range in ranges {
-                range.arena.withUnsafeBufferPointer { if let from = $0.baseAddress, $0.count > 0 { (out.baseAddress! + n).update(from: from, count: $0.count) } }
-                n += range.arena.count
-            }
-        }
-        let starts = [Int](unsafeUninitializedCapacity: Int(groups) + 1) { out, n in
-            out[0] = 0
-            n = 1
-            var shift = 0
-            for range in ranges {
-                for end in range.ends { out[n] = end + shift; n += 1 }
-                shift += range.arena.count
-            }
-        }
         for s in sources.indices {
             try context.check()
             let nullCode = segments[s].pool.count
@@ -256,13 +287,22 @@ final class DictionaryMergeAggregation {
         }
     }
 
-    /// One range's merged strings, their groups numbered from 0, and the code range it covered per source.
+    /// One range of the key space: the codes it covers per source, its region of the shared arena and of the
+    /// strings' ends (bounded by those codes), and what it wrote there: its groups, numbered from 0.
     struct MergedRange {
-        var arena: [UInt8] = []
-        /// Where each group's string ends in `arena` (it starts where the one before ends, the first at 0).
-        var ends: [Int] = []
-        var groups: Int32 { Int32(ends.count) }
-        var codes: [(Int, Int)] = []
+        var codes: [(Int, Int)]
+        let byteBound: Int
+        let groupBound: Int
+        var byteOffset = 0
+        var groupOffset = 0
+        var bytes = 0
+        var groups: Int32 = 0
+
+        init(_ sources: [MergeSource], from lower: (source: MergeSource, code: Int)?, to upper: (source: MergeSource, code: Int)?) {
+            codes = sources.map { s in (lower.map { s.lowerBound($0) } ?? 0, upper.map { s.lowerBound($0) } ?? s.count) }
+            byteBound = zip(sources, codes).reduce(0) { $0 + $1.0.starts[$1.1.1] - $1.0.starts[$1.1.0] }
+            groupBound = codes.reduce(0) { $0 + $1.1 - $1.0 }
+        }
     }
 
     /// Strings that cut the key space into `parts` ranges of about equal size (from the largest source).
@@ -274,12 +314,10 @@ final class DictionaryMergeAggregation {
     /// Merges the used codes of every source between two pivots (nil: no bound) through a tree of losers
     /// (each step replays one path of about log2(sources) matches) over the cursors' strings, ordered by
     /// their first 16 bytes (cached per cursor) and by the rest only when those tie.
-    static func mergeRange(_ sources: [MergeSource], from lower: (source: MergeSource, code: Int)?, to upper: (source: MergeSource, code: Int)?,
-                           mappings: [UnsafeMutablePointer<Int32>], context: QueryContext) throws -> MergedRange {
-        var range = MergedRange()
-        range.codes = sources.map { s in (lower.map { s.lowerBound($0) } ?? 0, upper.map { s.lowerBound($0) } ?? s.count) }
+    static func mergeRange(_ sources: [MergeSource], _ range: inout MergedRange, arena: UnsafeMutablePointer<UInt8>,
+                           ends: UnsafeMutablePointer<Int>, mappings: [UnsafeMutablePointer<Int32>], context: QueryContext) throws {
         let k = sources.count
-        guard k > 0 else { return range }
+        guard k > 0 else { return }
         let src = UnsafeMutablePointer<MergeSource>.allocate(capacity: k)
         src.initialize(from: sources, count: k)
         let cursor = UnsafeMutablePointer<Int>.allocate(capacity: k)
@@ -333,37 +371,29 @@ final class DictionaryMergeAggregation {
             tree[s] = -1
         }
         for s in (0..<k).reversed() { replay(s) }
-        // The arena and ends are written in place: at most every covered string, each once.
-        let byteBound = range.codes.indices.reduce(0) { $0 + sources[$1].starts[range.codes[$1].1] - sources[$1].starts[range.codes[$1].0] }
-        let groupBound = range.codes.reduce(0) { $0 + $1.1 - $1.0 }
-        var groups = 0
-        range.arena = try [UInt8](unsafeUninitializedCapacity: max(byteBound, 1)) { arena, arenaCount in
-            range.ends = try [Int](unsafeUninitializedCapacity: max(groupBound, 1)) { ends, endsCount in
-                var used = 0
-                while high[tree[0]] != .max || low[tree[0]] != .max {
-                    // A new group: the smallest string; every cursor on an equal string joins it.
-                    let first = tree[0]
-                    let source = src[first], code = cursor[first], firstHigh = high[first], firstLow = low[first]
-                    let start = source.starts[code], length = source.starts[code + 1] - start
-                    (arena.baseAddress! + used).update(from: source.bytes + start, count: length)
-                    used += length
-                    ends[groups] = used
-                    let group = Int32(groups)
-                    var s = first
-                    repeat {
-                        map[s][cursor[s]] = group
-                        cursor[s] += 1
-                        settle(s)
-                        replay(s)
-                        s = tree[0]
-                    } while high[s] == firstHigh && low[s] == firstLow && src[s].compareTail(cursor[s], source, code) == 0
-                    groups += 1
-                    endsCount = groups
-                    arenaCount = used
-                    if groups & 0xFFFF == 0 { try context.check() }
-                }
-            }
+        // The range's strings and ends go to its region: at most every covered string, each once.
+        let regionBytes = arena + range.byteOffset, regionEnds = ends + range.groupOffset
+        var groups = 0, used = 0
+        defer { range.groups = Int32(groups); range.bytes = used }
+        while high[tree[0]] != .max || low[tree[0]] != .max {
+            // A new group: the smallest string; every cursor on an equal string joins it.
+            let first = tree[0]
+            let source = src[first], code = cursor[first], firstHigh = high[first], firstLow = low[first]
+            let start = source.starts[code], length = source.starts[code + 1] - start
+            (regionBytes + used).update(from: source.bytes + start, count: length)
+            used += length
+            regionEnds[groups] = range.byteOffset + used
+            let group = Int32(groups)
+            var s = first
+            repeat {
+                map[s][cursor[s]] = group
+                cursor[s] += 1
+                settle(s)
+                replay(s)
+                s = tree[0]
+            } while high[s] == firstHigh && low[s] == firstLow && src[s].compareTail(cursor[s], source, code) == 0
+            groups += 1
+            if groups & 0xFFFF == 0 { try context.check() }
         }
-        return range
     }
 }

@@ -1,14 +1,18 @@
 import HuiyanStorage
 
-/// Exact count(DISTINCT x), held per thread in one of two forms.
+/// Exact count(DISTINCT x), held per thread in one of three forms.
 ///
+/// - Small domain (`SmallDomainDistinct`, the first form of every state not made for spilled rows): while x
+///   has taken at most 256 values in all, a bit per value and a mask per group.
 /// - Code bitmaps (strings, while they stay small): per group and string pool, a bitmap of the codes seen
 ///   (a bit a dictionary entry, one OR a row); at the end `DistinctStrings` counts each group's strings
 ///   across pools. Fast and small when groups are few (a global count, by route, by month).
 /// - Pairs: a `DistinctPairTable`: per group, a set of value keys, in one arena. A value's key is exact across segments and dictionaries (`DistinctKeys`); memory follows the distinct
 ///   pairs, not groups × dictionary entries.
 ///
-/// The rule: strings start with bitmaps. A batch that would bring the bitmaps of its pool above
+/// The rule: a state starts in the small-domain form and leaves it, for good, at the first value past its
+/// limit — strings for bitmaps unless the groups with values would need more than a pool's budget of them,
+/// numbers for pairs. From there, a batch that would bring the bitmaps of its pool above
 /// `poolBitmapBudget` — (groups that saw the pool) × (entries / 8 + `runOverhead`) bytes — or all of the
 /// thread's bitmaps above `bitmapBudget` switches the thread's state to pairs for good (its bitmaps are
 /// poured into the table first). Numbers always use pairs. A merge of a bitmap state with a pair state
@@ -42,6 +46,9 @@ final class DistinctAccumulator: Accumulator {
     private var stamps: [UInt32] = []
     private var batchNumber: UInt32 = 0
 
+    // Small-domain form.
+    private var small: SmallDomainDistinct?
+
     // Pair form.
     private var pairs: DistinctPairTable?
     private let keys = DistinctKeys()
@@ -53,20 +60,30 @@ final class DistinctAccumulator: Accumulator {
 
     /// `pairsOnly`: strings go to pairs from the start (rows read back from a spill file come in pools of an
     /// entry a row, where code bitmaps would be one per group and record).
-    init(type: SQLType, threads: Int, pairsOnly: Bool = false) {
+    /// `smallDomainLimit`: values the small-domain form holds before it gives up (0: never used).
+    init(type: SQLType, threads: Int, pairsOnly: Bool = false, smallDomainLimit: Int = 256) {
         self.type = type
         self.threads = threads
         if type != .string || pairsOnly { pairs = DistinctPairTable() }
+        if !pairsOnly && smallDomainLimit > 0 { small = SmallDomainDistinct(type: type, limit: smallDomainLimit) }
     }
 
     deinit { scratch.deallocate() }
 
-    /// Whether this state holds pairs (else code bitmaps).
-    var usesPairs: Bool { pairs != nil }
+    /// Whether this state holds pairs (else code bitmaps or the small domain).
+    var usesPairs: Bool { pairs != nil && small == nil }
+    /// Whether this state is still in the small-domain form.
+    var usesSmallDomain: Bool { small != nil }
 
     func reserve(groups count: Int) {
         guard count > groupCount else { return }
         groupCount = count
+        if let small { return small.reserve(groups: count) }
+        reserveGeneralForm(count)
+    }
+
+    /// Grows the bitmap or pair form to `count` groups.
+    private func reserveGeneralForm(_ count: Int) {
         if let pairs {
             pairs.reserve(groups: count)
         } else {
@@ -94,6 +111,10 @@ final class DistinctAccumulator: Accumulator {
 
     func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
         guard let input else { return }
+        if let small {
+            if small.add(input, groups: groups, batch) { return }
+            leaveSmallDomain()
+        }
         if type == .string, pairs == nil {
             if !bitmapsWouldOutgrow(input, groups, batch) { return updateBitmaps(input, groups, batch) }
             switchToPairs()
@@ -219,6 +240,41 @@ final class DistinctAccumulator: Accumulator {
         return out
     }
 
+    /// Moves the small-domain state to the general form, for good (see the type's comment).
+    private func leaveSmallDomain() {
+        guard let held = small else { return }
+        small = nil
+        reserveGeneralForm(groupCount)
+        pour(held, mapping: nil)
+    }
+
+    /// Adds a small-domain state (this one's, or another's whose group `g` is this state's `mapping[g]`) to
+    /// the bitmaps or pairs. Bitmaps take it when the groups with values fit a pool's budget of them and the
+    /// values' pools are sorted; otherwise the state turns to pairs first.
+    private func pour(_ held: SmallDomainDistinct, mapping: [Int32]?) {
+        if type == .string, pairs == nil {
+            let largest = held.strings.map { Self.runBytes($0.pool) }.max() ?? 0
+            if held.groupsWithValues * largest > Self.poolBitmapBudget || held.strings.contains(where: { !$0.pool.isSorted }) {
+                switchToPairs()
+            }
+        }
+        if let table = pairs {
+            let keys = self.keys
+            let valueKeys = type == .string
+                ? held.strings.map { v in keys.withPool(v.pool, rows: 0) { keys.key(code: v.code, $0) } }
+                : held.numbers
+            held.forEachGroup(mapping: mapping) { g, bits in for b in bits { _ = table.insert(group: g, key: valueKeys[b]) } }
+            return
+        }
+        held.forEachGroup(mapping: mapping) { g, bits in
+            for b in bits {
+                let v = held.strings[b]
+                runs[g][run(g, v.pool)].bits.insert(Int64(v.code))
+            }
+        }
+        if bitmapBytes > Self.bitmapBudget { switchToPairs() }
+    }
+
     /// Turns this state's bitmaps into pairs, for good.
     private func switchToPairs() {
         let table = DistinctPairTable()
@@ -249,6 +305,9 @@ final class DistinctAccumulator: Accumulator {
 
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
         let o = other as! DistinctAccumulator
+        if let small, let theirs = o.small, small.merge(theirs, mapping: mapping) { return }
+        leaveSmallDomain()
+        if let theirs = o.small { return pour(theirs, mapping: mapping) }
         if pairs == nil && o.pairs == nil {
             for g in 0..<o.runs.count {
                 let t = Int(mapping[g])
@@ -286,6 +345,7 @@ final class DistinctAccumulator: Accumulator {
     }
 
     func result(groups: Int) -> Vector {
+        if let small { return Vector(type: .int64, ints: small.counts(groups: groups)) }
         let v = Vector(type: .int64, count: groups)
         if let pairs {
             for g in 0..<groups { v.ints[g] = g < pairs.groupCount ? Int64(pairs.count(group: g)) : 0 }
@@ -298,6 +358,7 @@ final class DistinctAccumulator: Accumulator {
     }
 
     var approximateBytes: Int {
+        if let small { return small.approximateBytes }
         if let pairs { return pairs.approximateBytes + keys.approximateBytes + scratchCapacity * 8 }
         return bitmapBytes + poolBytes + runs.count * 24
     }
