@@ -56,7 +56,8 @@ public final class ParquetWriter {
         offset += bytes.count
     }
 
-    /// FileMetaData (parquet.thrift): version, the schema (a root, then the columns), rows, row groups.
+    /// FileMetaData (parquet.thrift): version, the schema (a root, then the columns), rows, row groups, the
+    /// writer, the columns' sort orders.
     private func fileMetadata() -> [UInt8] {
         var out = CompactProtocolWriter()
         out.beginStruct()
@@ -128,6 +129,9 @@ public final class ParquetWriter {
             g.i64(6, Int64(group.chunks.reduce(0) { $0 + $1.compressed }))
         }
         out.string(6, "huiyan")
+        // Every column's statistics in its type's own order (ColumnOrder TYPE_ORDER): without it readers
+        // (pyarrow) ignore the min and max of strings, timestamps and decimals.
+        out.list(7, .structure, count: columns.count) { order, _ in order.structure(1) { _ in } }
         out.endStruct()
         return out.bytes
     }

@@ -3,7 +3,9 @@ import Foundation
 /// Work run on up to `threads` threads whose results are handed on strictly in the order it was submitted,
 /// on the submitting thread (`submit`, `finish`): what is handed on is the same whatever the threads'
 /// speeds. At most `limit` items are queued, running or waiting to be handed on at once — `submit` waits
-/// (handing on what is ready) until there is room, so the memory they take stays bounded.
+/// until there is room (handing on what is ready, and running queued items itself meanwhile), so the
+/// memory they take stays bounded. The threads are its own (not the dispatch pool's, which the scan that
+/// feeds it may be holding); they end with `finish` or `abandon`, one of which must be called.
 final class OrderedWork<Result> {
     private let threads: Int
     private let limit: Int
@@ -16,9 +18,11 @@ final class OrderedWork<Result> {
     private var finished: [Int: Result] = [:]
     private var submitted = 0
     private var handedOn = 0
+    /// Threads started and not yet ended.
     private var running = 0
     private var failure: Error?
-    private var stopped = false
+    /// No more work is taken: every item was handed on (`finish`), or the work failed or was abandoned.
+    private var closed = false
 
     /// `handOn` gets the results in order; `context` is checked while waiting (cancellation, timeout).
     init(threads: Int, limit: Int, context: QueryContext, handOn: @escaping (Result) throws -> Void) {
@@ -38,30 +42,41 @@ final class OrderedWork<Result> {
         submitted += 1
         if running < threads {
             running += 1
-            DispatchQueue.global().async { self.runQueued() }
+            let thread = Thread { self.serve() }
+            thread.name = "huiyan-export"
+            thread.start()
         }
+        condition.signal()
         condition.unlock()
-        try handOnReady(waitingWhileMoreThan: limit - 1)
+        try handOnReady(whileMoreThan: limit - 1)
     }
 
-    /// Waits for every item and hands on the last results.
+    /// Waits for every item and hands on the last results; the threads end.
     func finish() throws {
-        try handOnReady(waitingWhileMoreThan: 0)
+        try handOnReady(whileMoreThan: 0)
+        stop()
     }
 
-    /// Drops the items not yet started and waits for the running ones (after a failure: nothing more is
-    /// handed on).
+    /// Drops the items not yet started and waits for the running ones; nothing more is handed on.
     func abandon() {
+        stop()
         condition.lock()
-        stopped = true
-        queued.removeAll()
-        while running > 0 { condition.wait() }
         finished.removeAll()
         condition.unlock()
     }
 
-    /// Hands on finished results in order until at most `count` items are in hand.
-    private func handOnReady(waitingWhileMoreThan count: Int) throws {
+    private func stop() {
+        condition.lock()
+        closed = true
+        queued.removeAll()
+        condition.broadcast()
+        while running > 0 { condition.wait() }
+        condition.unlock()
+    }
+
+    /// Hands on finished results in order until at most `count` items are in hand; while it waits, runs
+    /// queued items on this thread.
+    private func handOnReady(whileMoreThan count: Int) throws {
         while true {
             condition.lock()
             if let failure { condition.unlock(); abandon(); throw failure }
@@ -71,38 +86,47 @@ final class OrderedWork<Result> {
                 do { try handOn(result) } catch { abandon(); throw error }
                 continue
             }
-            let inHand = submitted - handedOn
-            if inHand <= count { condition.unlock(); return }
+            if submitted - handedOn <= count { condition.unlock(); return }
+            if !queued.isEmpty {
+                let item = queued.removeFirst()
+                condition.unlock()
+                run(item)
+                continue
+            }
             _ = condition.wait(until: Date(timeIntervalSinceNow: 0.05))
             condition.unlock()
             do { try context.check() } catch { abandon(); throw error }
         }
     }
 
-    /// A thread's loop: takes queued items in order until none is left.
-    private func runQueued() {
+    /// A thread's loop: takes queued items in order until the work is closed.
+    private func serve() {
+        condition.lock()
         while true {
+            while queued.isEmpty && !closed { condition.wait() }
+            if closed { break }
+            let item = queued.removeFirst()
+            condition.unlock()
+            run(item)
             condition.lock()
-            guard !stopped, !queued.isEmpty else {
-                running -= 1
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            let (index, work) = queued.removeFirst()
-            condition.unlock()
-            do {
-                let result = try work()
-                condition.lock()
-                if !stopped { finished[index] = result }
-            } catch {
-                condition.lock()
-                failure = failure ?? error
-                stopped = true
-                queued.removeAll()
-            }
-            condition.broadcast()
-            condition.unlock()
         }
+        running -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func run(_ item: (index: Int, work: () throws -> Result)) {
+        do {
+            let result = try item.work()
+            condition.lock()
+            if !closed { finished[item.index] = result }
+        } catch {
+            condition.lock()
+            failure = failure ?? error
+            closed = true
+            queued.removeAll()
+        }
+        condition.broadcast()
+        condition.unlock()
     }
 }
