@@ -86,20 +86,31 @@ final class ColumnChunkBuffer {
             guard !doubles.isEmpty, !doubles.contains(where: \.isNaN) else { return (nil, data, 0, nil, nil) }
             return (nil, data, 0, Self.littleEndian64(doubles.min()!.bitPattern), Self.littleEndian64(doubles.max()!.bitPattern))
         case .string:
+            // Mostly distinct (ids): no dictionary, as writers fall back when one grows past its worth, but
+            // DELTA_BYTE_ARRAY — each value as the length of the prefix it shares with the value before and the
+            // rest of it — which leaves LZ4 less to do than PLAIN's length before every value (visitor ids: 6 %
+            // smaller compressed, where PLAIN was 6 % larger than DuckDB's PLAIN with Snappy). The strings are
+            // taken as interned, not sorted.
+            if dictionary.count * 2 > codes.count && dictionary.byteCount > 1 << 16 {
+                return dictionary.withEntries { bytes, starts in
+                    var (low, high) = (0, 0)
+                    for c in 1..<(starts.count - 1) {
+                        let value = UnsafeBufferPointer(rebasing: bytes[starts[c]..<starts[c + 1]])
+                        if value.lexicographicallyPrecedes(bytes[starts[low]..<starts[low + 1]]) { low = c }
+                        if bytes[starts[high]..<starts[high + 1]].lexicographicallyPrecedes(value) { high = c }
+                    }
+                    let minimum = Array(bytes[starts[low]..<starts[low + 1]]), maximum = Array(bytes[starts[high]..<starts[high + 1]])
+                    // Statistics of long strings are left out rather than written whole.
+                    let keepStats = maximum.count <= 256 && minimum.count <= 256
+                    Self.appendDeltaByteArray(codes.lazy.map { Int($0) }, count: codes.count, bytes: bytes, starts: starts, to: &data)
+                    return (nil, data, 7, keepStats ? minimum : nil, keepStats ? maximum : nil)
+                }
+            }
             let (sorted, remap) = dictionary.finish()
             let minimum = sorted.count > 0 ? Array(sorted.bytes[sorted.starts[0]..<sorted.starts[1]]) : nil
             let maximum = sorted.count > 0 ? Array(sorted.bytes[sorted.starts[sorted.count - 1]..<sorted.starts[sorted.count]]) : nil
             // Statistics of long strings are left out rather than written whole.
             let keepStats = (maximum?.count ?? 0) <= 256 && (minimum?.count ?? 0) <= 256
-            // Mostly distinct (ids): PLAIN values, as writers fall back when a dictionary grows past its worth.
-            if sorted.count > 0 && sorted.count * 2 > codes.count && sorted.bytes.count > 1 << 16 {
-                for code in codes {
-                    let c = Int(remap[Int(code)])
-                    Self.appendLittleEndian(UInt32(sorted.starts[c + 1] - sorted.starts[c]), to: &data)
-                    data += sorted.bytes[sorted.starts[c]..<sorted.starts[c + 1]]
-                }
-                return (nil, data, 0, keepStats ? minimum : nil, keepStats ? maximum : nil)
-            }
             var page: [UInt8] = []
             page.reserveCapacity(sorted.bytes.count + sorted.count * 4)
             for c in 0..<sorted.count {
@@ -109,6 +120,29 @@ final class ColumnChunkBuffer {
             Self.appendIndices(codes.map { UInt32(remap[Int($0)]) }, distinct: sorted.count, to: &data)
             return ((page, sorted.count), data, 8, keepStats ? minimum : nil, keepStats ? maximum : nil)
         }
+    }
+
+    /// DELTA_BYTE_ARRAY (Encodings.md, "Delta Strings"): the prefix lengths (DELTA_BINARY_PACKED), then the
+    /// suffixes as DELTA_LENGTH_BYTE_ARRAY — their lengths (DELTA_BINARY_PACKED), then their bytes.
+    static func appendDeltaByteArray<Entries: Sequence<Int>>(_ entries: Entries, count: Int, bytes: UnsafeBufferPointer<UInt8>,
+                                                             starts: UnsafeBufferPointer<Int>, to data: inout [UInt8]) {
+        var prefixes: [Int64] = [], suffixLengths: [Int64] = [], suffixes: [UInt8] = []
+        prefixes.reserveCapacity(count)
+        suffixLengths.reserveCapacity(count)
+        var previous = 0..<0
+        for c in entries {
+            let value = starts[c]..<starts[c + 1]
+            let limit = min(value.count, previous.count)
+            var shared = 0
+            while shared < limit && bytes[value.lowerBound + shared] == bytes[previous.lowerBound + shared] { shared += 1 }
+            prefixes.append(Int64(shared))
+            suffixLengths.append(Int64(value.count - shared))
+            suffixes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(value.lowerBound + shared)..<value.upperBound]))
+            previous = value
+        }
+        prefixes.withUnsafeBufferPointer { DeltaBinaryPackedEncoder.encode($0, into: &data) }
+        suffixLengths.withUnsafeBufferPointer { DeltaBinaryPackedEncoder.encode($0, into: &data) }
+        data += suffixes
     }
 
     /// RLE_DICTIONARY values of a data page: the bit width in one byte, then the indices in the hybrid encoding.

@@ -1,105 +1,49 @@
 import HuiyanStorage
 
-/// Writes a Parquet file (apache/parquet-format, "File Format") to a sink, row group by row group, in
-/// memory bounded by one row group: `PAR1`, each row group's column chunks, the footer (`FileMetaData`
-/// in Thrift's compact protocol), its 4-byte length and `PAR1`.
-///
-/// A column chunk is a data page v1 (definition levels, then PLAIN values or RLE_DICTIONARY indices),
-/// after a dictionary page for strings and for integers with few distinct values (money); each page compressed with LZ4_RAW (the LZ4 block format,
-/// parquet.thrift `CompressionCodec` 7). Every chunk carries statistics: null count, min and max.
-///
-/// Values are given a column at a time for a run of rows (`appendInts`, `appendDoubles`,
-/// `appendStringCodes`), then `endRows` ends the run.
+/// Writes a Parquet file (apache/parquet-format, "File Format") to a sink, row group by row group: `PAR1`,
+/// each row group's column chunks (encoded by a `RowGroupBuilder`, on any thread), the footer
+/// (`FileMetaData` in Thrift's compact protocol), its 4-byte length and `PAR1`. The writer itself only
+/// lays out: row groups go to the file in the order `write` is called, and their encoding decides the
+/// bytes, so a file is the same whichever threads encoded its row groups.
 public final class ParquetWriter {
     public let columns: [ParquetColumn]
-    private let buffers: [ColumnChunkBuffer]
     private let sink: (UnsafeRawBufferPointer) throws -> Void
-    private let rowGroupRows: Int
     private var offset = 0
-    private var rowsInGroup = 0
     private var rowGroups: [RowGroupMetadata] = []
     /// Rows written so far.
     public private(set) var rows = 0
 
-    /// About how many bytes the row group being built holds.
-    public var bufferedBytes: Int { buffers.reduce(0) { $0 + $1.bytes } }
-
-    struct ChunkMetadata {
-        var encodings: [Int32]
-        var valueCount: Int
-        var uncompressed: Int
-        var compressed: Int
-        var dataPageOffset: Int
-        var dictionaryPageOffset: Int?
-        var nullCount: Int
-        var min: [UInt8]?
-        var max: [UInt8]?
-    }
-
     struct RowGroupMetadata {
-        var chunks: [ChunkMetadata]
+        var chunks: [EncodedRowGroup.Chunk]
         var rows: Int
         var offset: Int
     }
 
-    /// `rowGroupRows`: rows per row group (what bounds memory).
-    public init(columns: [ParquetColumn], rowGroupRows: Int = 1 << 17, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
+    public init(columns: [ParquetColumn], sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
         self.columns = columns
-        buffers = columns.map(ColumnChunkBuffer.init)
-        self.rowGroupRows = rowGroupRows
         self.sink = sink
         try write(Array("PAR1".utf8))
     }
 
-    // MARK: Values
-
-    /// Rows the row group being built still takes (appends go a column at a time, up to this many rows,
-    /// then `endRows`).
-    public var rowsLeftInGroup: Int { rowGroupRows - rowsInGroup }
-
-    /// Row groups written so far (string codes from `internString` hold within one).
+    /// Row groups written so far.
     public var rowGroupsWritten: Int { rowGroups.count }
 
-    /// BOOLEAN (0 or 1), INT64, DECIMAL (unscaled), TIMESTAMP (µs), DATE (days): `values[i]`, or NULL where
-    /// `nulls[i] != 0`.
-    public func appendInts(_ column: Int, _ values: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<UInt8>?) {
-        let buffer = buffers[column]
-        buffer.appendLevels(count: values.count, nulls: nulls)
-        guard let nulls else { return buffer.ints.append(contentsOf: values) }
-        for i in values.indices where nulls[i] == 0 { buffer.ints.append(values[i]) }
+    /// Writes a row group (of a builder over the same columns) after those written before.
+    public func write(_ group: EncodedRowGroup) throws {
+        precondition(group.chunks.count == columns.count, "a row group of other columns")
+        let start = offset
+        try write(group.bytes)
+        rowGroups.append(RowGroupMetadata(chunks: group.chunks.map { chunk in
+            var placed = chunk
+            placed.dataPageOffset += start
+            placed.dictionaryPageOffset = chunk.dictionaryPageOffset.map { $0 + start }
+            return placed
+        }, rows: group.rows, offset: start))
+        rows += group.rows
     }
 
-    public func appendDoubles(_ column: Int, _ values: UnsafeBufferPointer<Double>, nulls: UnsafeBufferPointer<UInt8>?) {
-        let buffer = buffers[column]
-        buffer.appendLevels(count: values.count, nulls: nulls)
-        guard let nulls else { return buffer.doubles.append(contentsOf: values) }
-        for i in values.indices where nulls[i] == 0 { buffer.doubles.append(values[i]) }
-    }
-
-    /// The code of a string of a STRING column in the row group being built (for `appendStringCodes`).
-    public func internString(_ column: Int, _ bytes: UnsafeRawBufferPointer) -> Int64 {
-        buffers[column].dictionary.intern(bytes)
-    }
-
-    /// STRING values as codes from `internString` (of this row group), or NULL where `nulls[i] != 0`.
-    public func appendStringCodes(_ column: Int, _ codes: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<UInt8>?) {
-        let buffer = buffers[column]
-        buffer.appendLevels(count: codes.count, nulls: nulls)
-        guard let nulls else { return buffer.codes.append(contentsOf: codes) }
-        for i in codes.indices where nulls[i] == 0 { buffer.codes.append(codes[i]) }
-    }
-
-    /// Ends `count` rows given to every column; a full row group is written.
-    public func endRows(_ count: Int) throws {
-        precondition(count <= rowsLeftInGroup, "rows past the row group")
-        rows += count
-        rowsInGroup += count
-        if rowsInGroup >= rowGroupRows { try flushRowGroup() }
-    }
-
-    /// Writes the last row group and the footer.
+    /// Writes the footer.
     public func finish() throws {
-        if rowsInGroup > 0 { try flushRowGroup() }
         let footer = fileMetadata()
         try write(footer)
         var tail: [UInt8] = []
@@ -107,69 +51,13 @@ public final class ParquetWriter {
         try write(tail + Array("PAR1".utf8))
     }
 
-    // MARK: Layout
-
     private func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try sink($0) }
         offset += bytes.count
     }
 
-    private func flushRowGroup() throws {
-        let groupOffset = offset
-        var chunks: [ChunkMetadata] = []
-        for buffer in buffers {
-            let encoded = buffer.encode()
-            let start = offset
-            var dictionaryOffset: Int?
-            var uncompressed = 0
-            if let dictionary = encoded.dictionary {
-                dictionaryOffset = offset
-                uncompressed += try writePage(type: 2, body: dictionary.bytes) { header in
-                    header.structure(7) { d in  // DictionaryPageHeader
-                        d.i32(1, Int32(dictionary.count))
-                        d.i32(2, 0)  // PLAIN
-                    }
-                }
-            }
-            let dataOffset = offset
-            uncompressed += try writePage(type: 0, body: encoded.data) { header in
-                header.structure(5) { d in  // DataPageHeader
-                    d.i32(1, Int32(self.rowsInGroup))
-                    d.i32(2, encoded.encoding)
-                    d.i32(3, 3)  // RLE definition levels
-                    d.i32(4, 3)  // RLE repetition levels (none)
-                }
-            }
-            chunks.append(ChunkMetadata(encodings: encoded.dictionary == nil ? [encoded.encoding, 3] : [0, 3, 8],
-                                        valueCount: rowsInGroup, uncompressed: uncompressed, compressed: offset - start,
-                                        dataPageOffset: dataOffset, dictionaryPageOffset: dictionaryOffset,
-                                        nullCount: buffer.nullCount, min: encoded.min, max: encoded.max))
-            buffer.reset()
-        }
-        rowGroups.append(RowGroupMetadata(chunks: chunks, rows: rowsInGroup, offset: groupOffset))
-        rowsInGroup = 0
-    }
-
-    /// Writes a page: its header (PageHeader, `fields` adding the kind's own header) and its body compressed
-    /// with LZ4_RAW. Returns the bytes it would take uncompressed, header included.
-    private func writePage(type: Int32, body: [UInt8], fields: (inout CompactProtocolWriter) -> Void) throws -> Int {
-        var compressed = [UInt8](repeating: 0, count: LZ4Codec.maxCompressedSize(body.count) + 16)
-        let size = body.withUnsafeBytes { source in
-            compressed.withUnsafeMutableBytes { LZ4Codec.compress(source, into: $0) }
-        } ?? 0
-        var header = CompactProtocolWriter()
-        header.beginStruct()
-        header.i32(1, type)
-        header.i32(2, Int32(body.count))
-        header.i32(3, Int32(size))
-        fields(&header)
-        header.endStruct()
-        try write(header.bytes)
-        try write(Array(compressed[0..<size]))
-        return header.bytes.count + body.count
-    }
-
-    /// FileMetaData (parquet.thrift): version, the schema (a root, then the columns), rows, row groups.
+    /// FileMetaData (parquet.thrift): version, the schema (a root, then the columns), rows, row groups, the
+    /// writer, the columns' sort orders.
     private func fileMetadata() -> [UInt8] {
         var out = CompactProtocolWriter()
         out.beginStruct()
@@ -241,6 +129,9 @@ public final class ParquetWriter {
             g.i64(6, Int64(group.chunks.reduce(0) { $0 + $1.compressed }))
         }
         out.string(6, "huiyan")
+        // Every column's statistics in its type's own order (ColumnOrder TYPE_ORDER): without it readers
+        // (pyarrow) ignore the min and max of strings, timestamps and decimals.
+        out.list(7, .structure, count: columns.count) { order, _ in order.structure(1) { _ in } }
         out.endStruct()
         return out.bytes
     }

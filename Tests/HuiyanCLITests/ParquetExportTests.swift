@@ -93,6 +93,46 @@ final class ParquetExportTests: FixtureDatabaseTestCase {
         XCTAssertEqual(Array(duckdb.dropFirst()), expected)
     }
 
+    func testTheFileIsTheSameBytesOnOneThreadOrSeveral() throws {
+        // 12 row groups of 5,000 rows, each encoded on whichever thread takes it, written in order: the same
+        // file whatever the thread count — strings (few distinct: a dictionary; all distinct, 75 kB a row group:
+        // DELTA_BYTE_ARRAY), amounts, doubles, times, NULLs.
+        let sql = """
+            SELECT n, 'visitor-' || (n * 7919 % 1000003) AS visitor, CASE WHEN n % 3 = 0 THEN NULL ELSE 'spot ' || (n % 11) END AS spot,
+                   CAST(n % 500 AS DECIMAL(18,2)) / 4 AS spend, n / 7.0 AS ratio, TIMESTAMP '2025-01-01 00:00:00' + INTERVAL 1 MINUTE * n AS ts,
+                   n % 2 = 0 AS even
+            FROM generate_series(1, 60000) t(n)
+            """
+        var files: [Data] = []
+        for threads in ["1", "2", "3"] {
+            let file = directory + "/threads-\(threads).parquet"
+            let copy = try huiyan.run(["query", "--threads", threads, "COPY (\(sql)) TO '\(file)' (ROW_GROUP_SIZE 5000)"])
+            XCTAssertEqual(copy.status, 0, copy.stderr)
+            files.append(try Data(contentsOf: URL(fileURLWithPath: file)))
+        }
+        XCTAssertGreaterThan(files[0].count, 100_000)
+        XCTAssertEqual(files[1], files[0], "2 threads wrote other bytes than 1")
+        XCTAssertEqual(files[2], files[0], "3 threads wrote other bytes than 1")
+        // And the readers get the rows, in order, with right statistics in each row group.
+        let expected = try huiyan.run(["query", "--format", "csv", sql + " ORDER BY n"]).stdout.split(separator: "\n").map(String.init)
+        let (pyarrow, duckdb) = try readBack(directory + "/threads-2.parquet")
+        XCTAssertEqual(pyarrow[1], "statistics: 12 row group(s), each column's null count, min and max right; codec LZ4")
+        XCTAssertEqual(Array(pyarrow.dropFirst(2).dropLast()), expected)
+        XCTAssertEqual(Array(duckdb.dropFirst()), expected)
+    }
+
+    func testAFailedParallelExportLeavesNoFile() throws {
+        // The query fails part way (a cast of a bad value) while row groups are being encoded and written: the
+        // work under way stops, the error is the statement's, and no file is left behind.
+        let file = directory + "/bad.parquet"
+        let sql = "SELECT n, CAST(CASE WHEN n = 25000 THEN 'x' ELSE CAST(n AS VARCHAR) END AS BIGINT) AS m FROM generate_series(1, 30000) t(n)"
+        let copy = try huiyan.run(["query", "--threads", "2", "COPY (\(sql)) TO '\(file)' (ROW_GROUP_SIZE 1000)"])
+        XCTAssertNotEqual(copy.status, 0)
+        XCTAssertTrue(copy.stderr.contains("x"), copy.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains("bad") }, [])
+    }
+
     func testAPartitionedExportAnswersTheBureausQuestionsInDuckDBAndChDB() throws {
         guard FileManager.default.isExecutableFile(atPath: Self.python) else { throw XCTSkip("no .peers/venv") }
         let folder = directory + "/by-spot"

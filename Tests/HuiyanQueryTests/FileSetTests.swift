@@ -79,7 +79,7 @@ final class FileSetTests: QueryTestCase {
         XCTAssertEqual(error("SELECT * FROM read_parquet([])").message, "the list of files of read_parquet is empty")
         XCTAssertTrue(error("SELECT * FROM read_parquet(['\(a)'").message.contains("\"]\""))
         XCTAssertEqual(error("SELECT * FROM read_parquet('\(a)', encoding = 'gbk')").message,
-                       "read_parquet has no option \"encoding\" of that type (hive_partitioning = true)")
+                       "read_parquet has no option \"encoding\" of that type (hive_partitioning = true, union_by_name = true)")
         // Folders of different keys.
         for (folder, n) in [("k=1", 1), ("j=2", 2)] {
             try FileManager.default.createDirectory(atPath: directory + "/mixed/" + folder, withIntermediateDirectories: true)

@@ -27,12 +27,17 @@ extension QueryEngine {
         let planned = try plan(select, sql: sql, context: context)
         let width = planned.query.columnNames.count
         let writer = try makeWriter(planned.query.columnNames, planned.query.columnTypes)
-        try planned.root.stream(in: context) { chunk in
-            try context.check()
-            try writer.write(chunk, width: width)
+        do {
+            try planned.root.stream(in: context) { chunk in
+                try context.check()
+                try writer.write(chunk, width: width)
+            }
+            context.release(planned.root)
+            try writer.finish()
+        } catch {
+            writer.abandon()
+            throw error
         }
-        context.release(planned.root)
-        try writer.finish()
         return writer.rows
     }
 
@@ -80,7 +85,9 @@ extension QueryEngine {
                 try writer.writeHeader()
                 return writer
             case .parquet:
-                return try ParquetChunkWriter(columnNames: names, types: types, rowGroupRows: rowGroupRows, context: context, sink: sink)
+                // A partitioned export's files are written side by side, each on the thread that streams.
+                return try ParquetChunkWriter(columnNames: names, types: types, rowGroupRows: rowGroupRows,
+                                              threads: partitionBy.isEmpty ? context.threads : 1, context: context, sink: sink)
             }
         }
         let rows: Int
@@ -159,7 +166,13 @@ enum ExportFormat: String {
 protocol ChunkSink: AnyObject {
     func write(_ chunk: DataChunk, width: Int) throws
     func finish() throws
+    /// Stops after a failure: work still under way ends, nothing more is written.
+    func abandon()
     var rows: Int { get }
+}
+
+extension ChunkSink {
+    func abandon() {}
 }
 
 extension RowTextWriter: ChunkSink {}

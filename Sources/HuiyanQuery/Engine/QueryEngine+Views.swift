@@ -50,10 +50,23 @@ extension QueryEngine {
 
     /// DESCRIBE of a view: its columns and their types as a query reads them (every one may be NULL).
     func describeView(_ view: Identifier, sql: String, context: QueryContext) throws -> QueryResult {
-        let reference = SelectStatement(items: [.star(qualifier: nil, range: view.range)], from: TableReference(table: view), range: view.range)
-        let query = try plan(reference, sql: sql, context: context).query
-        let rows = zip(query.columnNames, query.columnTypes).map { name, type -> [Value] in [.string(name), .string(type.rawValue), .string("YES")] }
-        return QueryResult(columnNames: ["column_name", "column_type", "null"], columnTypes: [.string, .string, .string], rows: rows)
+        try describe(SelectStatement(items: [.star(qualifier: nil, range: view.range)], from: TableReference(table: view), range: view.range),
+                     sql: sql, context: context)
+    }
+
+    /// DESCRIBE of a query (`DESCRIBE SELECT …`): the columns it gives and their types, planned, not run
+    /// (every one may be NULL).
+    func describe(_ select: SelectStatement, sql: String, context: QueryContext) throws -> QueryResult {
+        let query = try plan(select, sql: sql, context: context).query
+        return Self.describing(zip(query.columnNames, query.columnTypes).map { ($0, $1, true) })
+    }
+
+    /// DESCRIBE's rows, as DuckDB's: column_name, column_type, null (YES or NO), and key, default and extra
+    /// (NULL here: no keys, defaults or generated columns).
+    static func describing(_ columns: [(name: String, type: SQLType, nullable: Bool)]) -> QueryResult {
+        QueryResult(columnNames: ["column_name", "column_type", "null", "key", "default", "extra"],
+                    columnTypes: Array(repeating: .string, count: 6),
+                    rows: columns.map { [.string($0.name), .string($0.type.rawValue), .string($0.nullable ? "YES" : "NO"), .null, .null, .null] })
     }
 
     func dropView(_ drop: DropViewStatement) throws -> QueryResult {

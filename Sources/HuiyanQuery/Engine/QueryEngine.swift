@@ -68,10 +68,9 @@ public final class QueryEngine {
             do { schema = try database.manifest(of: table.name).schema } catch {
                 throw QueryError("\(error)", at: table.range)
             }
-            let rows = schema.columns.map { c -> [Value] in
-                [.string(c.name), .string(SQLType(c.type).rawValue), .string(c.nullable ? "YES" : "NO")]
-            }
-            return QueryResult(columnNames: ["column_name", "column_type", "null"], columnTypes: [.string, .string, .string], rows: rows)
+            return Self.describing(schema.columns.map { ($0.name, SQLType($0.type), $0.nullable) })
+        case .describeQuery(let select, _):
+            return try describe(select, sql: sql, context: context)
         case .createTable(let create):
             return try createTable(create)
         case .copy(let copy):

@@ -1,16 +1,42 @@
+import Foundation
 import HuiyanParquet
 
 /// A query's rows into a Parquet file: money as DECIMAL(18,2), timestamps as TIMESTAMP(MICROS) adjusted
 /// to UTC, dates as DATE, strings dictionary-encoded (docs/SQL.md, COPY … TO).
+///
+/// The rows are cut into row groups of `rowGroupRows` as they come; each row group is filled and encoded
+/// on one of the query's threads (`OrderedWork`), and written to the file in order: the file is the same
+/// bytes whatever the thread count. At most two row groups a thread are in hand at once, held in the
+/// statement's memory budget.
 final class ParquetChunkWriter: ChunkSink {
-    let writer: ParquetWriter
+    private let writer: ParquetWriter
+    private let columns: [ParquetColumn]
     private let types: [SQLType]
+    private let rowGroupRows: Int
     private let context: QueryContext
+    private var work: OrderedWork<RowGroupJob>!
+    /// The rows of the next row group, as slices of the chunks handed on.
+    private var pending: [(chunk: DataChunk, rows: Range<Int>)] = []
+    private var pendingRows = 0
+    private var pendingBytes = 0
+    /// Fillers not in use (one per thread at most is made).
+    private var idleFillers: [RowGroupFiller] = []
+    private let fillersLock = NSLock()
 
-    init(columnNames: [String], types: [SQLType], rowGroupRows: Int, context: QueryContext,
+    /// A row group in hand: its rows until it is encoded, then its bytes until they are written; the
+    /// account under which it is held.
+    private final class RowGroupJob {
+        var pieces: [(chunk: DataChunk, rows: Range<Int>)]
+        var encoded: EncodedRowGroup?
+        init(_ pieces: [(chunk: DataChunk, rows: Range<Int>)]) { self.pieces = pieces }
+    }
+
+    /// `threads`: how many row groups are encoded at once.
+    init(columnNames: [String], types: [SQLType], rowGroupRows: Int, threads: Int, context: QueryContext,
          sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
         self.types = types
         self.context = context
+        self.rowGroupRows = rowGroupRows
         var seen = Set<String>()
         for name in columnNames where !seen.insert(name.lowercased()).inserted {
             throw QueryError("the column name \"\(name)\" appears twice: a Parquet file's columns need names of their own; name them with AS")
@@ -18,9 +44,12 @@ final class ParquetChunkWriter: ChunkSink {
         if let k = types.firstIndex(of: .interval) {
             throw QueryError("the column \"\(columnNames[k])\" is an INTERVAL, which Parquet files here do not hold: CAST it to VARCHAR")
         }
-        writer = try ParquetWriter(columns: zip(columnNames, types).map { name, type in
-            ParquetColumn(name: name, kind: Self.kind(of: type))
-        }, rowGroupRows: rowGroupRows, sink: sink)
+        columns = zip(columnNames, types).map { name, type in ParquetColumn(name: name, kind: Self.kind(of: type)) }
+        writer = try ParquetWriter(columns: columns, sink: sink)
+        work = OrderedWork(threads: threads, limit: 2 * threads, context: context) { [writer, context] job in
+            try writer.write(job.encoded!)
+            context.release(job)
+        }
     }
 
     static func kind(of type: SQLType) -> ParquetColumn.Kind {
@@ -40,77 +69,71 @@ final class ParquetChunkWriter: ChunkSink {
 
     var rows: Int { writer.rows }
 
-    /// For each string column, the Parquet code of each code of the pool last seen (-1: not yet interned),
-    /// valid within one row group: a pool's string is interned once, not once a row.
-    private var codeMaps: [(pool: StringPool?, group: Int, codes: [Int64])] = []
-    private var scratch: [Int64] = []
-
     func write(_ chunk: DataChunk, width: Int) throws {
-        if codeMaps.isEmpty { codeMaps = Array(repeating: (nil, -1, []), count: width) }
         var start = 0
-        // A column at a time, in runs that end where a row group does.
         while start < chunk.count {
-            let run = min(chunk.count - start, writer.rowsLeftInGroup)
-            for (c, vector) in chunk.columns.prefix(width).enumerated() {
-                try append(vector, column: c, rows: start..<(start + run))
-            }
-            try writer.endRows(run)
+            let run = min(chunk.count - start, rowGroupRows - pendingRows)
+            pending.append((chunk, start..<(start + run)))
+            pendingRows += run
+            pendingBytes += chunk.approximateBytes * run / chunk.count
             start += run
+            if pendingRows == rowGroupRows { try submit() }
         }
-        // The row group being built is the statement's memory until it is written.
-        try context.hold(writer.bufferedBytes, for: self)
+        // The rows of the row group being gathered are the statement's memory until they are encoded.
+        try context.hold(pendingBytes, for: self)
     }
 
-    private func append(_ vector: Vector, column c: Int, rows: Range<Int>) throws {
-        if types[c] == .null || vector.type == .null {
-            let nulls = [UInt8](repeating: 1, count: rows.count)
-            let zeros = [Int64](repeating: 0, count: rows.count)
-            return nulls.withUnsafeBufferPointer { n in zeros.withUnsafeBufferPointer { writer.appendInts(c, $0, nulls: n) } }
+    /// Hands the gathered rows to a thread as a row group.
+    private func submit() throws {
+        let job = RowGroupJob(pending)
+        try context.hold(pendingBytes, for: job)
+        pending = []
+        pendingRows = 0
+        pendingBytes = 0
+        try work.submit { [self] in
+            try context.check()
+            let filler = takeFiller()
+            defer { giveBack(filler) }
+            filler.fill(job.pieces)
+            job.pieces = []
+            // A filler's buffers keep their size from one row group to the next.
+            try context.hold(filler.builder.bufferedBytes, for: filler)
+            let encoded = filler.builder.encode()
+            job.encoded = encoded
+            try context.hold(encoded.byteCount, for: job)
+            return job
         }
-        func withNulls(_ body: (UnsafeBufferPointer<UInt8>?) -> Void) {
-            guard let nulls = vector.nulls else { return body(nil) }
-            nulls.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[rows])) }
-        }
-        switch vector.type {
-        case .float64:
-            vector.doubles.withUnsafeBufferPointer { values in withNulls { writer.appendDoubles(c, UnsafeBufferPointer(rebasing: values[rows]), nulls: $0) } }
-        case .string:
-            let pool = vector.pool!
-            var map = codeMaps[c]
-            codeMaps[c] = (nil, -1, [])  // (not shared while it is changed)
-            // (The pool is held with its map: another pool never reuses its address meanwhile.)
-            if !pool.sharesDictionary(with: map.pool) || map.group != writer.rowGroupsWritten {
-                map = (pool, writer.rowGroupsWritten, [Int64](repeating: -1, count: pool.count))
-            }
-            var out = scratch
-            scratch = []
-            out.removeAll(keepingCapacity: true)
-            let nulls = vector.nulls
-            pool.dictionary.bytes.withUnsafeBytes { bytes in
-                vector.ints.withUnsafeBufferPointer { codes in
-                    map.codes.withUnsafeMutableBufferPointer { parquetCodes in
-                        for row in rows {
-                            if let nulls, nulls[row] != 0 { out.append(0); continue }
-                            let code = Int(codes[row])
-                            if parquetCodes[code] < 0 {
-                                let starts = pool.dictionary.starts
-                                parquetCodes[code] = writer.internString(c, UnsafeRawBufferPointer(rebasing: bytes[starts[code]..<starts[code + 1]]))
-                            }
-                            out.append(parquetCodes[code])
-                        }
-                    }
-                }
-            }
-            codeMaps[c] = map
-            scratch = out
-            scratch.withUnsafeBufferPointer { codes in withNulls { writer.appendStringCodes(c, codes, nulls: $0) } }
-        default:
-            vector.ints.withUnsafeBufferPointer { values in withNulls { writer.appendInts(c, UnsafeBufferPointer(rebasing: values[rows]), nulls: $0) } }
-        }
+    }
+
+    private func takeFiller() -> RowGroupFiller {
+        fillersLock.lock()
+        defer { fillersLock.unlock() }
+        return idleFillers.popLast() ?? RowGroupFiller(columns: columns, types: types)
+    }
+
+    private func giveBack(_ filler: RowGroupFiller) {
+        fillersLock.lock()
+        idleFillers.append(filler)
+        fillersLock.unlock()
     }
 
     func finish() throws {
+        if pendingRows > 0 { try submit() }
+        try work.finish()
         try writer.finish()
+        releaseFillers()
         context.release(self)
+    }
+
+    func abandon() {
+        work.abandon()
+        pending = []
+        releaseFillers()
+        context.release(self)
+    }
+
+    private func releaseFillers() {
+        for filler in idleFillers { context.release(filler) }
+        idleFillers = []
     }
 }

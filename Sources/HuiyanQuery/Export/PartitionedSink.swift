@@ -105,6 +105,10 @@ final class PartitionedSink: ChunkSink {
         }
     }
 
+    func abandon() {
+        for partition in partitions { partition.sink.abandon() }
+    }
+
     /// A value's token: its bits, or for a string the number of its text (a pool's codes mapped once).
     private func token(_ vector: Vector, row: Int, column k: Int) -> Int64 {
         switch vector.type {

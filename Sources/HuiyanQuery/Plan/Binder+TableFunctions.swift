@@ -144,7 +144,9 @@ extension Binder {
         }
         var options = FeedFileSource.Options()
         var hive: Bool?
-        let known = parquet ? "hive_partitioning = true" : "encoding = 'gbk', all_varchar = true, hive_partitioning = true"
+        var unionByName = false
+        let known = parquet ? "hive_partitioning = true, union_by_name = true"
+                            : "encoding = 'gbk', all_varchar = true, hive_partitioning = true, union_by_name = true"
         for argument in call.arguments.dropFirst() {
             guard case .binary(.equal, .column(nil, let option), let given, _) = argument else {
                 throw QueryError("options are written name = value: \(known)", at: argument.range)
@@ -153,6 +155,8 @@ extension Binder {
             switch (option.name.lowercased(), value) {
             case ("hive_partitioning", .bool(let on)):
                 hive = on
+            case ("union_by_name", .bool(let on)):
+                unionByName = on
             case ("encoding", .string(let name)) where !parquet:
                 guard let encoding = FeedEncoding(name: name) else {
                     throw QueryError("unknown encoding '\(name)' (utf-8, gbk, gb18030)", at: given.range)
@@ -177,7 +181,10 @@ extension Binder {
                 if parquet { return try ParquetFileSource(path: files[0], explanation: text(call.range), zoneOffset: zoneOffset) }
                 return try open(files[0])
             }
-            return try MultiFileSource(files: files, partitions: partitions, explanation: text(call.range), open: open)
+            // By name, a column whose files give it types that do not meet is VARCHAR (as DuckDB).
+            let binder = self
+            let unify = { (a: SQLType, b: SQLType) -> SQLType in (try? binder.unify(a, b, at: range, what: function)) ?? .string }
+            return try MultiFileSource(files: files, partitions: partitions, explanation: text(call.range), unify: unionByName ? unify : nil, open: open)
         } catch let error as QueryError {
             throw QueryError(error.message, at: error.range ?? range)
         } catch {

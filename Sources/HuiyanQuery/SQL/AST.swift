@@ -12,6 +12,8 @@ public indirect enum Statement: Sendable, Equatable {
     case showTables(range: SourceRange)
     /// `DESCRIBE t` / `DESC t`
     case describe(table: Identifier, range: SourceRange)
+    /// `DESCRIBE SELECT …` / `DESCRIBE (SELECT …)`: the columns a query gives, without running it.
+    case describeQuery(SelectStatement, range: SourceRange)
     /// `CREATE TABLE t (col type [NOT NULL], …)`
     case createTable(CreateTableStatement)
     /// `COPY t FROM 'file' [(FORMAT csv|ndjson [, option value …])]`

@@ -210,6 +210,13 @@ public struct Parser {
             return .showTables(range: range)
         case .keyword(.describe), .keyword(.desc):
             advance()
+            if isKeyword(.select) || isKeyword(.with) || isSymbol(.leftParen) {
+                let select: SelectStatement
+                if let open = accept(.leftParen) { select = try parenthesizedSelect(open) } else { select = try query() }
+                let range = SourceRange(start.range.start, previousEnd)
+                try endOfStatement(expected: [])
+                return .describeQuery(select, range: range)
+            }
             let table = try tableName()
             let range = SourceRange(start.range.start, previousEnd)
             try endOfStatement(expected: [])

@@ -60,6 +60,12 @@ public final class StringDictionaryBuilder {
     /// Bytes held by the distinct strings.
     public var byteCount: Int { arenaCount }
 
+    /// The distinct strings in the order they were interned, without sorting them (`finish` sorts): all
+    /// bytes back to back, and `starts[i] ..< starts[i + 1]` string `i` (code `i`), `count + 1` starts.
+    public func withEntries<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Int>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: arena, count: arenaCount), UnsafeBufferPointer(start: starts, count: entryCount + 1))
+    }
+
     /// The hash `intern`, `find` and `insert` use for `bytes`.
     ///
     /// Strings of up to 16 bytes (names of spots, origins, ids) are hashed inline: two overlapping loads that

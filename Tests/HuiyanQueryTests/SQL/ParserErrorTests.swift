@@ -112,8 +112,7 @@ final class ParserErrorTests: SQLParserTestCase {
                     "syntax error at or near \"CROSS\": expected JOIN, INNER, LEFT, RIGHT or FULL after NATURAL", r(24, 29))
         assertError("SELECT * FROM a CROSS b", "syntax error at or near \"b\": expected JOIN after CROSS", r(22, 23))
         assertError("SELECT * FROM a JOIN b USING x", "syntax error at or near \"x\": expected \"(\" and column names after USING", r(29, 30))
-        assertError("DESCRIBE (SELECT 1)",
-                    "syntax error at or near \"(\": expected a table name (subqueries are not supported)", r(9, 10))
+        assertError("DESCRIBE (SELECT 1", "missing \")\" to close \"(\" at line 1, column 10", r(18, 18))
         assertError("SELECT * FROM t WHERE a = SELECT b FROM u",
                     "syntax error at or near \"SELECT\": expected an expression (a subquery is written in parentheses: (SELECT …))", r(26, 32))
         assertError("SELECT sum(a) OVER (ORDER BY a ROWS 1 PRECEDING EXCLUDE TIES) FROM t", "EXCLUDE in a window frame is not supported", r(48, 55))

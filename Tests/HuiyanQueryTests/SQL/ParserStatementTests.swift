@@ -185,6 +185,13 @@ final class ParserStatementTests: SQLParserTestCase {
         XCTAssertEqual(statement("desc visits"), .describe(table: Identifier("visits", range: r(5, 11)), range: r(0, 11)))
         assertStatement(#"DESCRIBE "Visits""#, .describe(table: ident("Visits", quoted: true), range: z))
         assertStatement("DESCRIBE 游客", .describe(table: ident("游客"), range: z))
+        // A query, bare, in parentheses or with WITH: DESCRIBE gives its columns.
+        guard case .describeQuery(let select, let range)? = statement("DESCRIBE SELECT a FROM t") else { return XCTFail() }
+        XCTAssertEqual(range, r(0, 24))
+        XCTAssertEqual(select.items.count, 1)
+        guard case .describeQuery? = statement("DESCRIBE (SELECT a FROM t)"),
+              case .describeQuery(let with, _)? = statement("DESC WITH q AS (SELECT 1 AS a) SELECT a FROM q") else { return XCTFail() }
+        XCTAssertEqual(with.with.count, 1)
     }
 
     func testCreateTable() {

@@ -137,6 +137,7 @@ class SQLParserTestCase: XCTestCase {
         case .explainAnalyze(let select, _): return .explainAnalyze(bare(select), range: z)
         case .showTables: return .showTables(range: z)
         case .describe(let table, _): return .describe(table: bare(table), range: z)
+        case .describeQuery(let select, _): return .describeQuery(bare(select), range: z)
         case .createTable(let create):
             return .createTable(CreateTableStatement(
                 table: bare(create.table), ifNotExists: create.ifNotExists,

@@ -13,7 +13,7 @@ final class SQLLogicTests: XCTestCase {
     static let files = ["select", "filters", "aggregates", "grouping", "ordering", "distinct", "expressions",
                         "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys", "text", "calendar", "numbers", "zone", "buckets",
                         "functions-strings", "functions-regex", "functions-time", "functions-choices", "subqueries", "unions", "windows", "grouping-sets", "exists", "set-operations", "cross-joins", "values", "outer-joins",
-                        "table-functions", "views", "statistics", "statistics-large", "dates", "correlated", "using"]
+                        "table-functions", "views", "statistics", "statistics-large", "dates", "correlated", "using", "union-by-name", "describe"]
 
     func testSelect() throws { try run("select") }
     func testCorrelated() throws { try run("correlated") }
@@ -57,6 +57,8 @@ final class SQLLogicTests: XCTestCase {
     func testStatistics() throws { try run("statistics") }
     func testStatisticsLarge() throws { try run("statistics-large") }
     func testDates() throws { try run("dates") }
+    func testUnionByName() throws { try run("union-by-name") }
+    func testDescribe() throws { try run("describe") }
 
     /// Every .test file in the folder has a method above, and every method's file exists.
     func testEveryFileRuns() throws {
