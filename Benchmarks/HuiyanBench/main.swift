@@ -112,15 +112,15 @@ func benchMemory(gib: Int, threads: Int) {
     for i in 0..<count { buffer[i] = Int64(i & 1023) }
     var best = Double.infinity
     var sink: Int64 = 0
-    let lock = NSLock()
     for _ in 0..<5 {
         let start = DispatchTime.now().uptimeNanoseconds
         // Each thread sums its own contiguous part.
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
+        let totals = ConcurrentLoop.map(threads) { t in
             var total: Int64 = 0
             for i in (t * count / threads)..<((t + 1) * count / threads) { total &+= buffer[i] }
-            lock.lock(); sink &+= total; lock.unlock()
+            return total
         }
+        sink = totals.reduce(sink, &+)
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
     print(String(format: "memory: sum over %d GiB of Int64 on %d thread(s), best of 5: %.2f GB/s (checksum %lld)",

@@ -1,4 +1,5 @@
 import Foundation
+import HuiyanStorage
 
 /// Runs the real `huiyan` binary built next to the test bundle, on a database directory of its own.
 struct HuiyanProcess {
@@ -84,8 +85,9 @@ struct HuiyanProcess {
         let process: Process
         let out: Pipe
         let err: Pipe
-        private var outData = Data()
-        private var errData = Data()
+        /// What the process wrote to standard output and standard error, read by two threads.
+        private let outData = LockedValue(Data())
+        private let errData = LockedValue(Data())
         private let group = DispatchGroup()
 
         init(process: Process, out: Pipe, err: Pipe) {
@@ -93,10 +95,14 @@ struct HuiyanProcess {
             self.out = out
             self.err = err
             // Drain both pipes while the process runs, so that it never blocks on a full pipe.
-            group.enter()
-            DispatchQueue.global().async { self.outData = out.fileHandleForReading.readDataToEndOfFile(); self.group.leave() }
-            group.enter()
-            DispatchQueue.global().async { self.errData = err.fileHandleForReading.readDataToEndOfFile(); self.group.leave() }
+            for (pipe, data) in [(out, outData), (err, errData)] {
+                group.enter()
+                DispatchQueue.global().async { [group] in
+                    let read = pipe.fileHandleForReading.readDataToEndOfFile()
+                    data.withLock { $0 = read }
+                    group.leave()
+                }
+            }
         }
 
         func kill() { Foundation.kill(process.processIdentifier, SIGKILL) }
@@ -105,7 +111,7 @@ struct HuiyanProcess {
             process.waitUntilExit()
             group.wait()
             return Result(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-                          stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+                          stdout: String(decoding: outData.current, as: UTF8.self), stderr: String(decoding: errData.current, as: UTF8.self))
         }
     }
 }

@@ -30,8 +30,8 @@ final class ReliabilityProcessConcurrencyTests: XCTestCase {
 
     static let totals = "SELECT count(*), sum(spend), count(DISTINCT visitor_id) FROM visits"
 
-    final class Seen: @unchecked Sendable {
-        let lock = NSLock()
+    /// What the querying thread saw, and whether to stop.
+    struct Seen {
         var answers: [String] = []
         var failures: [String] = []
         var stop = false
@@ -46,21 +46,20 @@ final class ReliabilityProcessConcurrencyTests: XCTestCase {
             return result.stdout
         }
         committed.insert(try totals())
-        let seen = Seen()
+        let shared = LockedValue(Seen())
         let group = DispatchGroup()
         group.enter()
         Thread.detachNewThread {
             defer { group.leave() }
             while true {
-                seen.lock.lock(); let stop = seen.stop; seen.lock.unlock()
-                if stop { return }
+                if shared.current.stop { return }
                 do {
                     let result = try huiyan.run(["query", "--format", "csv", Self.totals])
-                    seen.lock.lock()
-                    if result.status == 0 { seen.answers.append(result.stdout) } else { seen.failures.append(result.stderr) }
-                    seen.lock.unlock()
+                    shared.withLock { seen in
+                        if result.status == 0 { seen.answers.append(result.stdout) } else { seen.failures.append(result.stderr) }
+                    }
                 } catch {
-                    seen.lock.lock(); seen.failures.append("\(error)"); seen.lock.unlock()
+                    shared.withLock { $0.failures.append("\(error)") }
                 }
             }
         }
@@ -75,8 +74,9 @@ final class ReliabilityProcessConcurrencyTests: XCTestCase {
                 XCTAssertTrue(committed.contains(try totals()))
             }
         }
-        seen.lock.lock(); seen.stop = true; seen.lock.unlock()
+        shared.withLock { $0.stop = true }
         group.wait()
+        let seen = shared.current
         XCTAssertEqual(seen.failures, [], "queries failed while the table was written")
         for answer in Set(seen.answers) where !committed.contains(answer) {
             XCTFail("a query saw \(answer.debugDescription), which is no committed state")

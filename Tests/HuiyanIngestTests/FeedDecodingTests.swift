@@ -41,7 +41,7 @@ extension IngestorTests {
         var bytes = Array("ts,visitor_id,spot,route,origin,group_type,spend\n2025-10-01T08:00:00,V1,".utf8) + [0xC4, 0xCF, 0xD4, 0xC0]
         bytes += Array(",,,,1.00\n2025-10-01T09:00:00,V2,".utf8) + [0xC4, 0xCF, 0xFF, 0xD4, 0xC0] + Array(",,,,2.00\n".utf8)
         let path = directory + "/bad-gbk.csv"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         let summary = try ingest("visits", [path]) { $0.encoding = .gbk }
         XCTAssertEqual(summary.accepted, 1)
         XCTAssertEqual(summary.rejected, 1)
@@ -65,7 +65,7 @@ extension IngestorTests {
     func testACutGzipFileIsAnErrorAndCommitsNothing() throws {
         let whole = try Data(contentsOf: URL(fileURLWithPath: fixture("encodings/visits.csv.gz")))
         let path = directory + "/cut.csv.gz"
-        FileManager.default.createFile(atPath: path, contents: whole.prefix(whole.count - 12))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: whole.prefix(whole.count - 12)))
         XCTAssertThrowsError(try ingest("visits", [path])) { error in
             XCTAssertTrue("\(error)".contains("the gzip data ends too early"), "\(error)")
         }

@@ -28,7 +28,7 @@ final class ReliabilityHostileInputTests: XCTestCase {
     /// Writes `head`, then `count` copies of `byte`, then `tail`, in bounded memory.
     func writeFile(_ name: String, head: String, repeating byte: UInt8, count: Int, tail: String) throws -> String {
         let path = directory + "/" + name
-        FileManager.default.createFile(atPath: path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: nil))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         handle.write(Data(head.utf8))

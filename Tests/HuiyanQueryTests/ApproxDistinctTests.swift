@@ -37,9 +37,10 @@ final class ApproxDistinctTests: XCTestCase {
             }
         }
 
-        /// The estimates of every group, through one accumulator fed every batch.
-        func estimates(groups: Int) throws -> [Int64] {
-            let accumulator = HyperLogLogAccumulator(type: .string)
+        /// The estimates of every group, through one accumulator fed every batch (`pendingBudget` 0: every row
+        /// looks its hash up).
+        func estimates(groups: Int, pendingBudget: Int = HyperLogLogAccumulator.defaultPendingBudget) throws -> [Int64] {
+            let accumulator = HyperLogLogAccumulator(type: .string, pendingBudget: pendingBudget)
             accumulator.reserve(groups: groups)
             for (input, groupOf, batch) in batches { try accumulator.update(input, groups: groupOf, batch) }
             return accumulator.result(groups: groups).ints
@@ -61,11 +62,7 @@ final class ApproxDistinctTests: XCTestCase {
         let groups = 5
         let feed = Feed(groups: groups)
         let marked = try feed.estimates(groups: groups)
-        let saved = HyperLogLogAccumulator.pendingBudget
-        HyperLogLogAccumulator.pendingBudget = 0          // every row looks its hash up
-        defer { HyperLogLogAccumulator.pendingBudget = saved }
-        let lookedUp = try feed.estimates(groups: groups)
-        HyperLogLogAccumulator.pendingBudget = saved
+        let lookedUp = try feed.estimates(groups: groups, pendingBudget: 0)   // every row looks its hash up
         XCTAssertEqual(marked, lookedUp)
         for g in 0..<groups {
             XCTAssertEqual(try feed.estimate(ofGroup: g), marked[g], "group \(g) alone")

@@ -12,6 +12,8 @@ final class DifferentialTests: XCTestCase {
         .deletingLastPathComponent().appendingPathComponent("Fixtures/golden").path
 
     /// One database for every query (generating and ingesting 1.6 million rows takes a while in a debug build).
+    // Safe unlocked: XCTest runs a class's tests and its class tearDown one after another on one thread, and
+    // only those touch it.
     nonisolated(unsafe) static var shared: (directory: String, engine: QueryEngine)?
 
     static func engine() throws -> QueryEngine {

@@ -11,7 +11,8 @@ final class DistinctPairsTests: QueryTestCase {
     }
 
     private var table: [Row] = []
-    private var savedBudgets = (0, 0)
+    /// The bitmap budget of one dictionary the statements run with (`underEveryForm` varies it).
+    private var poolBitmapBytes = DistinctAccumulator.Budgets().poolBitmapBytes
 
     /// A string of one of the key forms: 9-digit ids, a letter and digits, leading zeros, short,
     /// 16 digits (too many to pack), long and multi-byte.
@@ -29,7 +30,6 @@ final class DistinctPairsTests: QueryTestCase {
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        savedBudgets = (DistinctAccumulator.poolBitmapBudget, DistinctAccumulator.bitmapBudget)
         _ = try engine.execute("CREATE TABLE ev (g BIGINT, h BIGINT, s VARCHAR, n BIGINT, x DOUBLE)")
         var mix = SplitMix(state: 16)
         for segment in 0..<4 {
@@ -50,11 +50,6 @@ final class DistinctPairsTests: QueryTestCase {
         }
     }
 
-    override func tearDownWithError() throws {
-        (DistinctAccumulator.poolBitmapBudget, DistinctAccumulator.bitmapBudget) = savedBudgets
-        try super.tearDownWithError()
-    }
-
     /// Distinct non-NULL values of `value` per group of `key`, over the rows `keep` selects.
     private func expected<K: Hashable, V: Hashable>(_ key: (Row) -> K, _ value: (Row) -> V?, keep: (Row) -> Bool = { _ in true }) -> [K: Int] {
         var sets: [K: Set<V>] = [:]
@@ -69,7 +64,7 @@ final class DistinctPairsTests: QueryTestCase {
     /// `SELECT key, count(DISTINCT …) … GROUP BY key` as key → count, on `threads` threads.
     private func counts(_ sql: String, threads: Int, file: StaticString = #filePath, line: UInt = #line) -> [String: Int] {
         do {
-            let result = try engine.execute(sql, context: QueryContext(threads: threads)).last!
+            let result = try engine.execute(sql, context: context(threads: threads)).last!
             var out: [String: Int] = [:]
             for row in result.rows {
                 guard case .int(let n) = row.last! else { XCTFail("not a count: \(row)", file: file, line: line); continue }
@@ -84,11 +79,18 @@ final class DistinctPairsTests: QueryTestCase {
 
     /// Runs `check` with bitmaps as today, with pairs from the first row, and with a switch part way.
     private func underEveryForm(_ check: (String) -> Void) {
-        for (name, budget) in [("default", savedBudgets.0), ("pairs", 0), ("switching", 40_000)] {
-            DistinctAccumulator.poolBitmapBudget = budget
+        for (name, budget) in [("default", DistinctAccumulator.Budgets().poolBitmapBytes), ("pairs", 0), ("switching", 40_000)] {
+            poolBitmapBytes = budget
             check(name)
         }
-        DistinctAccumulator.poolBitmapBudget = savedBudgets.0
+        poolBitmapBytes = DistinctAccumulator.Budgets().poolBitmapBytes
+    }
+
+    /// A statement's context with the bitmap budget of the form under test.
+    private func context(threads: Int = ProcessInfo.processInfo.activeProcessorCount, memoryLimit: Int? = QueryContext.defaultMemoryLimit) -> QueryContext {
+        let context = QueryContext(memoryLimit: memoryLimit, threads: threads)
+        context.distinctBudgets.poolBitmapBytes = poolBitmapBytes
+        return context
     }
 
     /// Asserts equal counts, naming a few groups that differ (not every group).
@@ -148,20 +150,20 @@ final class DistinctPairsTests: QueryTestCase {
     }
 
     func testThePairTableCountsAgainstTheMemoryLimit() throws {
-        DistinctAccumulator.poolBitmapBudget = 0
+        poolBitmapBytes = 0
         let sql = "SELECT g, count(DISTINCT s) FROM ev GROUP BY g"
         // A limit the groups alone fit in but not the pairs (about 40,000 of them, 8 bytes a slot): the
         // aggregation spills to disk by group and gives the same counts.
         let groupsSQL = "SELECT g, count(*) FROM ev GROUP BY g"
-        let groupsRoomy = QueryContext(), pairsRoomy = QueryContext()
+        let groupsRoomy = context(), pairsRoomy = context()
         _ = try engine.execute(groupsSQL, context: groupsRoomy)
         let inMemory = try engine.execute(sql, context: pairsRoomy).last!.rows.map { "\($0)" }.sorted()
         XCTAssertLessThan(groupsRoomy.peakHeldBytes * 2, pairsRoomy.peakHeldBytes)
         let limit = (groupsRoomy.peakHeldBytes + pairsRoomy.peakHeldBytes) / 2
-        let groupsOnly = QueryContext(memoryLimit: limit)
+        let groupsOnly = context(memoryLimit: limit)
         XCTAssertNoThrow(try engine.execute(groupsSQL, context: groupsOnly))
         XCTAssertEqual(groupsOnly.statistics.spilledPartitions, 0)
-        let tight = QueryContext(memoryLimit: limit)
+        let tight = context(memoryLimit: limit)
         let spilled = try engine.execute(sql, context: tight).last!.rows.map { "\($0)" }.sorted()
         XCTAssertGreaterThan(tight.statistics.spilledPartitions, 0, "the pairs counted against the limit")
         XCTAssertTrue(spilled == inMemory, "the spilled counts differ")
@@ -242,9 +244,9 @@ final class DistinctPairsTests: QueryTestCase {
         let rowsB = (0..<200).map { _ in (mix.below(4), mix.below(b.count)) }
         /// The state after one batch of `rows` over `pool`, as bitmaps or as pairs.
         func state(_ pool: StringPool, _ rows: [(Int, Int)], pairs: Bool) throws -> DistinctAccumulator {
-            DistinctAccumulator.poolBitmapBudget = pairs ? 0 : savedBudgets.0
-            defer { DistinctAccumulator.poolBitmapBudget = savedBudgets.0 }
-            let acc = DistinctAccumulator(type: .string, threads: 2, smallDomainLimit: 0)
+            let acc = DistinctAccumulator(type: .string, threads: 2,
+                                          budgets: DistinctAccumulator.Budgets(poolBitmapBytes: pairs ? 0 : DistinctAccumulator.Budgets().poolBitmapBytes,
+                                                                             smallDomainValues: 0))
             let v = Vector(type: .string, count: rows.count)
             v.pool = pool
             var groups = [Int32](repeating: 0, count: rows.count)
@@ -332,9 +334,9 @@ final class DistinctPairsTests: QueryTestCase {
         let rowsB = (0..<100).map { _ in (mix.below(5), mix.below(b.count)) }
         enum Form: CaseIterable { case small, bitmaps, pairs }
         func state(_ pool: StringPool, _ rows: [(Int, Int)], _ form: Form) throws -> DistinctAccumulator {
-            DistinctAccumulator.poolBitmapBudget = form == .pairs ? 0 : savedBudgets.0
-            defer { DistinctAccumulator.poolBitmapBudget = savedBudgets.0 }
-            let acc = DistinctAccumulator(type: .string, threads: 2, smallDomainLimit: form == .small ? 256 : 0)
+            let acc = DistinctAccumulator(type: .string, threads: 2,
+                                          budgets: DistinctAccumulator.Budgets(poolBitmapBytes: form == .pairs ? 0 : DistinctAccumulator.Budgets().poolBitmapBytes,
+                                                                               smallDomainValues: form == .small ? 256 : 0))
             let v = Vector(type: .string, count: rows.count)
             v.pool = pool
             var groups = [Int32](repeating: 0, count: rows.count)

@@ -20,16 +20,12 @@ final class ReliabilityConcurrencyTests: XCTestCase {
 
     static let totals = "SELECT count(*), sum(spend), count(DISTINCT visitor_id), max(ts) FROM visits"
 
-    final class Observations: @unchecked Sendable {
-        private let lock = NSLock()
-        private(set) var seen: [String: Int] = [:]
-        private(set) var errors: [String] = []
-        private(set) var queries = 0
-        private var stopped = false
-        var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
-        func stop() { lock.lock(); stopped = true; lock.unlock() }
-        func add(_ text: String) { lock.lock(); seen[text, default: 0] += 1; queries += 1; lock.unlock() }
-        func fail(_ text: String) { lock.lock(); errors.append(text); queries += 1; lock.unlock() }
+    /// What the reader threads saw: each answer and how often, the errors, and whether to stop.
+    struct Observations {
+        var seen: [String: Int] = [:]
+        var errors: [String] = []
+        var queries = 0
+        var stopped = false
     }
 
     func testQueriesDuringIngestsAndCompactionsSeeOnlyCommittedStates() throws {
@@ -52,15 +48,22 @@ final class ReliabilityConcurrencyTests: XCTestCase {
         }
 
         var committed: Set<String> = [try totals()]
-        let observations = Observations()
+        let shared = LockedValue(Observations())
         let readers = 2
         let group = DispatchGroup()
         for _ in 0..<readers {
             group.enter()
             Thread.detachNewThread {
                 defer { group.leave() }
-                while !observations.isStopped {
-                    do { observations.add(try totals()) } catch { observations.fail("\(error)") }
+                while !shared.current.stopped {
+                    let answer = Result { try totals() }
+                    shared.withLock { seen in
+                        switch answer {
+                        case .success(let text): seen.seen[text, default: 0] += 1
+                        case .failure(let error): seen.errors.append("\(error)")
+                        }
+                        seen.queries += 1
+                    }
                 }
             }
         }
@@ -82,9 +85,10 @@ final class ReliabilityConcurrencyTests: XCTestCase {
                 XCTAssertTrue(committed.contains(try totals()), "a compaction changed the totals")
             }
         }
-        observations.stop()
+        shared.withLock { $0.stopped = true }
         group.wait()
 
+        let observations = shared.current
         XCTAssertEqual(observations.errors, [], "queries failed while the table was written")
         for (state, count) in observations.seen where !committed.contains(state) {
             XCTFail("\(count) queries saw \(state), which is no committed state")

@@ -3,6 +3,9 @@ import Foundation
 /// Ctrl-C as a byte on a pipe: the SIGINT handler only writes to the pipe (async-signal-safe), and whoever is
 /// waiting — the line editor at the prompt, the watch of a running query — reads it when it polls.
 enum InterruptSignal {
+    // Unlocked on purpose, and safe: a signal handler may not take a lock. The ends are written once, by the
+    // first `install` (on the main thread, before the command starts a thread of its own) and before the
+    // handler that reads them is installed; every later access only reads.
     nonisolated(unsafe) private static var pipeEnds: (read: Int32, write: Int32) = (-1, -1)
 
     /// The end to poll; readable after Ctrl-C.

@@ -1,18 +1,19 @@
 import Foundation
 import HuiyanQuery
+import HuiyanStorage
 
 /// Watches one running statement from a background thread: Ctrl-C cancels it through its context, and after a
 /// second a progress line on the terminal shows how long it has run and how many blocks its scans have read
 /// (the query context counts those, not the blocks still to read, so there is no percentage).
-final class QueryWatch: @unchecked Sendable {
+final class QueryWatch: Sendable {
     private let context: QueryContext
     private let showProgress: Bool
-    private let lock = NSLock()
-    private var finished = false
+    /// Set by `stop`: the watch thread ends.
+    private let finished = LockedValue(false)
     private let done = DispatchSemaphore(value: 0)
     private let started = Date()
-    /// Written by `stop` to wake the watch thread at once.
-    private var wake: [Int32] = [-1, -1]
+    /// A pipe `stop` writes to, to wake the watch thread at once.
+    private let wake: (read: Int32, write: Int32)
 
     private static let spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 
@@ -21,18 +22,20 @@ final class QueryWatch: @unchecked Sendable {
         self.context = context
         self.showProgress = showProgress
         _ = InterruptSignal.take()  // a Ctrl-C typed before the statement began is not for it
-        _ = pipe(&wake)
+        var ends: [Int32] = [-1, -1]
+        _ = pipe(&ends)
+        wake = (ends[0], ends[1])
         Thread.detachNewThread { [self] in run() }
     }
 
-    private var isFinished: Bool { lock.lock(); defer { lock.unlock() }; return finished }
+    private var isFinished: Bool { finished.current }
 
     private func run() {
         var drawn = false
         var tick = 0
         while !isFinished {
             var fds = [pollfd(fd: InterruptSignal.fd, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0)]
+                       pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
             _ = poll(&fds, 2, 100)
             if fds[0].revents != 0, InterruptSignal.take() { context.cancel() }
             let seconds = Date().timeIntervalSince(started)
@@ -65,10 +68,10 @@ final class QueryWatch: @unchecked Sendable {
 
     /// Stops watching and erases the progress line; returns once the watch thread has ended.
     func stop() {
-        lock.lock(); finished = true; lock.unlock()
+        finished.withLock { $0 = true }
         var byte: UInt8 = 1
-        _ = write(wake[1], &byte, 1)
+        _ = write(wake.write, &byte, 1)
         done.wait()
-        close(wake[0]); close(wake[1])
+        close(wake.read); close(wake.write)
     }
 }

@@ -17,12 +17,16 @@ final class LineEditor {
     private let history: OpaquePointer
     private let historyPath: String?
 
-    /// The one editor of the process, reached by libedit's C callbacks.
+    /// The one editor of the process, reached by libedit's C callbacks, and the prompt they show.
+    // Safe unlocked: the REPL runs on the main thread only, and libedit calls back on the thread that called
+    // `el_gets`, so only the main thread ever touches these two.
     nonisolated(unsafe) private static var current: LineEditor?
     nonisolated(unsafe) private static var promptText: UnsafeMutablePointer<CChar>? = strdup("")
     private let completer: SQLCompleter
     private var interrupted = false
     /// Set by the SIGWINCH handler; the line is redrawn at the terminal's new width when the wait for a key wakes.
+    // Safe unlocked: a `sig_atomic_t` written only by the handler (which may take no lock) and read and cleared
+    // by the main thread, which the handler interrupts; no other thread touches it.
     nonisolated(unsafe) private static var resized: sig_atomic_t = 0
 
     /// The history file: $HUIYAN_HISTORY, else ~/.huiyan_history.

@@ -11,6 +11,8 @@ public enum TerminalLocale {
     }
 
     /// Whether LC_CTYPE is UTF-8 (set by `configure`).
+    // Safe unlocked: written only by `configure`, which main.swift calls first, before any other thread starts;
+    // every later access (each rendered cell's width) only reads.
     nonisolated(unsafe) public private(set) static var isUTF8 = false
 
     private static func currentIsUTF8() -> Bool {

@@ -2,32 +2,43 @@ import Foundation
 import HuiyanStorage
 
 /// Shared counters of one ingest command, for the progress bar; updated by every worker.
-final class IngestTracker: @unchecked Sendable {
-    private let lock = NSLock()
+final class IngestTracker {
+    /// The totals so far, and the progress callback: it is called with the lock held, so from one worker
+    /// at a time.
+    private struct Totals {
+        let report: ((IngestProgress) -> Void)?
+        var rows = 0, rejected = 0
+        var bytes: Int64 = 0
+        var file = "", fileIndex = 0
+    }
+    private let totals: LockedValue<Totals>
     private let started = Date()
-    private let report: ((IngestProgress) -> Void)?
     private let totalBytes: Int64
-    private var rows = 0, rejected = 0
-    private var bytes: Int64 = 0
-    private var file = "", fileIndex = 0, fileCount = 0
+    private let fileCount: Int
 
     init(totalBytes: Int64, fileCount: Int, report: ((IngestProgress) -> Void)?) {
         self.totalBytes = totalBytes
         self.fileCount = fileCount
-        self.report = report
+        totals = LockedValue(Totals(report: report))
     }
 
     func startFile(_ path: String, index: Int) {
-        lock.lock(); file = path; fileIndex = index; lock.unlock()
+        totals.withLock { totals in
+            totals.file = path
+            totals.fileIndex = index
+        }
     }
 
     /// Adds a worker's progress since its last call and reports the totals.
     func add(rows newRows: Int, rejected newRejected: Int, bytes newBytes: Int64) {
-        lock.lock()
-        defer { lock.unlock() }
-        rows += newRows; rejected += newRejected; bytes += newBytes
-        report?(IngestProgress(file: file, fileIndex: fileIndex, fileCount: fileCount, bytesRead: bytes, bytesTotal: totalBytes,
-                               rowsAccepted: rows, rowsRejected: rejected, seconds: Date().timeIntervalSince(started)))
+        totals.withLock { totals in
+            totals.rows += newRows
+            totals.rejected += newRejected
+            totals.bytes += newBytes
+            totals.report?(IngestProgress(file: totals.file, fileIndex: totals.fileIndex, fileCount: fileCount, bytesRead: totals.bytes,
+                                          bytesTotal: totalBytes, rowsAccepted: totals.rows, rowsRejected: totals.rejected,
+                                          seconds: Date().timeIntervalSince(started)))
+        }
     }
 }
 

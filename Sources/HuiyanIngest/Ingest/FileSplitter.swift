@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// A byte range of an input file that starts at a record boundary, with the line number it starts on.
-struct FileChunk: Equatable {
+struct FileChunk: Equatable, Sendable {
     var start: Int64
     var end: Int64
     var firstLine: Int

@@ -23,11 +23,6 @@ public final class Ingestor {
         var chunks: [FileChunk]?
     }
 
-    /// The result of a split running on another thread.
-    private final class SplitResult: @unchecked Sendable {
-        var chunks: Result<[FileChunk], Error>?
-    }
-
     /// Runs one ingest command. `progress` is called now and then, from the ingesting threads.
     public func ingest(table: String, files: [String], options: IngestOptions = IngestOptions(),
                        progress: ((IngestProgress) -> Void)? = nil) throws -> IngestSummary {
@@ -68,11 +63,12 @@ public final class Ingestor {
             // over all of it): two reads of the file side by side on two cores instead of one after the other.
             // (A decoded file is read on one thread: its text's offsets are not the file's.)
             let parts = size >= options.parallelThreshold && decoding.isPlain ? max(1, options.threads) : 1
-            let split = SplitResult()
+            let split = LockedValue<Result<[FileChunk], any Error>?>(nil)
             let splitting = DispatchGroup()
             if parts > 1 {
                 DispatchQueue.global().async(group: splitting) {
-                    split.chunks = Result { try FileSplitter.split(path: path, parts: parts, quoteAware: format == .csv) }
+                    let chunks = Result { try FileSplitter.split(path: path, parts: parts, quoteAware: format == .csv) }
+                    split.withLock { $0 = chunks }
                 }
             }
             let hashed = Result { try Self.contentHash(path, cancellation: options.cancellation) }
@@ -87,7 +83,7 @@ public final class Ingestor {
                     throw IngestError.givenTwice(path: path, earlierPath: twin.path)
                 }
             }
-            plans.append(Plan(path: path, format: format, size: size, hash: hash, decoding: decoding, chunks: try split.chunks?.get()))
+            plans.append(Plan(path: path, format: format, size: size, hash: hash, decoding: decoding, chunks: try split.current?.get()))
         }
         let headers: [CSVRecordSource?] = try plans.map { plan in
             plan.format == .csv ? try CSVRecordSource(path: plan.path, schema: schema, ignoreUnknownColumns: options.ignoreUnknownColumns,
@@ -256,11 +252,8 @@ public final class Ingestor {
                 }
             }
         }
-        if workers.count == 1 {
-            run(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers.count, execute: run)
-        }
+        // Each iteration runs its own worker; they share only `append` and `tracker`, which lock.
+        ConcurrentLoop.forEach(workers.count, run)
         do {
             for worker in workers { try worker.rejects.close() }
         } catch {

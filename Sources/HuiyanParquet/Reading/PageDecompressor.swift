@@ -75,8 +75,12 @@ enum PageDecompressor {
     private enum Zstd {
         typealias Decompress = @convention(c) (UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int) -> Int
         typealias IsError = @convention(c) (Int) -> UInt32
-        static let handle: UnsafeMutableRawPointer? = dlopen("libzstd.so.1", RTLD_NOW | RTLD_LOCAL)
-        static let decompress: Decompress? = handle.flatMap { dlsym($0, "ZSTD_decompress") }.map { unsafeBitCast($0, to: Decompress.self) }
-        static let isError: IsError? = handle.flatMap { dlsym($0, "ZSTD_isError") }.map { unsafeBitCast($0, to: IsError.self) }
+        static let decompress: Decompress? = symbol("ZSTD_decompress").map { unsafeBitCast($0, to: Decompress.self) }
+        static let isError: IsError? = symbol("ZSTD_isError").map { unsafeBitCast($0, to: IsError.self) }
+
+        /// A function of the library (opening it again gives the handle it already has).
+        private static func symbol(_ name: String) -> UnsafeMutableRawPointer? {
+            dlopen("libzstd.so.1", RTLD_NOW | RTLD_LOCAL).flatMap { dlsym($0, name) }
+        }
     }
 }

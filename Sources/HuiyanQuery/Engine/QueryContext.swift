@@ -2,9 +2,21 @@ import Foundation
 import HuiyanStorage
 
 /// Limits and cancellation of one statement: checked between blocks, so a running query stops within a block.
-public final class QueryContext: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cancelled = false
+public final class QueryContext: Sendable {
+    /// What the statement's threads share: whether it was cancelled, its memory account, and the settings
+    /// the engine and tests give it before it runs.
+    private struct State {
+        var cancelled = false
+        var spillArea: SpillArea?
+        var spillsAlways = false
+        var smallestPartitionedState = 64 << 20
+        var distinctBudgets = DistinctAccumulator.Budgets()
+        /// What each holder holds, their total, and the most the total has been.
+        var held: [ObjectIdentifier: Int] = [:]
+        var heldTotal = 0
+        var heldPeak = 0
+    }
+    private let state = LockedValue(State())
     /// When the statement must have finished (nil: no timeout).
     public let deadline: Date?
     public let timeout: Double?
@@ -20,12 +32,26 @@ public final class QueryContext: @unchecked Sendable {
     public let statistics = QueryStatistics()
     /// Where the statement's state goes when it outgrows the memory limit (set by the engine; nil: nowhere,
     /// the statement fails instead).
-    var spillArea: SpillArea?
+    var spillArea: SpillArea? {
+        get { state.withLock { $0.spillArea } }
+        set { state.withLock { $0.spillArea = newValue } }
+    }
     /// Whether aggregations spill from the start, whatever their size (tests run the spilling path this way).
-    var spillsAlways = false
+    var spillsAlways: Bool {
+        get { state.withLock { $0.spillsAlways } }
+        set { state.withLock { $0.spillsAlways = newValue } }
+    }
     /// A GROUP BY whose groups are expected to take at least this many bytes is partitioned in memory
     /// (`partitioned_aggregation`): below it one table of the groups stays in cache (tests lower it).
-    var smallestPartitionedState = 64 << 20
+    var smallestPartitionedState: Int {
+        get { state.withLock { $0.smallestPartitionedState } }
+        set { state.withLock { $0.smallestPartitionedState = newValue } }
+    }
+    /// When count(DISTINCT) over strings switches from code bitmaps to pairs (tests lower the budgets).
+    var distinctBudgets: DistinctAccumulator.Budgets {
+        get { state.withLock { $0.distinctBudgets } }
+        set { state.withLock { $0.distinctBudgets = newValue } }
+    }
 
     public init(timeout: Double? = nil, memoryLimit: Int? = QueryContext.defaultMemoryLimit, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 optimizer: OptimizerSettings = .allOn) {
@@ -38,13 +64,10 @@ public final class QueryContext: @unchecked Sendable {
 
     /// Asks the statement to stop (Ctrl-C); safe from any thread or a signal-handling queue.
     public func cancel() {
-        lock.lock(); cancelled = true; lock.unlock()
+        state.withLock { $0.cancelled = true }
     }
 
-    public var isCancelled: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return cancelled
-    }
+    public var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     /// Whether the statement has run past its timeout.
     public var isPastDeadline: Bool { deadline.map { Date() > $0 } ?? false }
@@ -59,57 +82,42 @@ public final class QueryContext: @unchecked Sendable {
         }
     }
 
-    /// The statement's one memory budget: what each operator's state holds, under its own account.
-    private var held: [ObjectIdentifier: Int] = [:]
-    private var heldTotal = 0
-    private var heldPeak = 0
-
     /// Sets what `holder` (an operator's or a thread's state) holds now, and throws when the statement's
     /// states together would pass the memory limit. A hold that throws is not taken: the account keeps what
     /// it held, so that one thread's state over the limit does not fail the other threads' holds while it
     /// gives its own back (partitions aggregated side by side, a spill's buffers).
     func hold(_ bytes: Int, for holder: AnyObject) throws {
-        lock.lock()
         let key = ObjectIdentifier(holder)
-        let total = heldTotal + bytes - (held[key] ?? 0)
-        if let memoryLimit, total > memoryLimit, total > heldTotal {
-            lock.unlock()
-            try checkLimit(total)
-            return
+        let taken = state.withLock { state in
+            let total = state.heldTotal + bytes - (state.held[key] ?? 0)
+            if let memoryLimit, total > memoryLimit, total > state.heldTotal { return false }
+            state.heldTotal = total
+            state.held[key] = bytes
+            state.heldPeak = max(state.heldPeak, total)
+            return true
         }
-        heldTotal = total
-        held[key] = bytes
-        heldPeak = max(heldPeak, heldTotal)
-        lock.unlock()
+        if !taken { throw memoryLimitExceeded() }
     }
 
     /// Gives back what `holder` held (its state was merged into another or handed on).
     func release(_ holder: AnyObject) {
-        lock.lock()
-        heldTotal -= held.removeValue(forKey: ObjectIdentifier(holder)) ?? 0
-        lock.unlock()
+        state.withLock { $0.heldTotal -= $0.held.removeValue(forKey: ObjectIdentifier(holder)) ?? 0 }
     }
 
     /// Throws when `bytes` more than the states hold now would pass the memory limit (a check before making
     /// something large).
     func checkMemory(_ bytes: Int) throws {
-        lock.lock()
-        let total = heldTotal + bytes
-        lock.unlock()
-        try checkLimit(total)
+        let total = state.withLock { $0.heldTotal } + bytes
+        if let memoryLimit, total > memoryLimit { throw memoryLimitExceeded() }
     }
 
     /// The most the statement's states held at once, in bytes.
-    public var peakHeldBytes: Int {
-        lock.lock(); defer { lock.unlock() }
-        return heldPeak
-    }
+    public var peakHeldBytes: Int { state.withLock { $0.heldPeak } }
 
-    private func checkLimit(_ total: Int) throws {
-        if let memoryLimit, total > memoryLimit {
-            throw QueryError("query needs more than its memory limit of \(Formatting.bytes(memoryLimit)) (raise it with --memory-limit, or narrow the query)",
-                             kind: .memoryLimitExceeded)
-        }
+    /// The error of a statement whose states would pass the memory limit.
+    private func memoryLimitExceeded() -> QueryError {
+        QueryError("query needs more than its memory limit of \(Formatting.bytes(memoryLimit ?? 0)) (raise it with --memory-limit, or narrow the query)",
+                   kind: .memoryLimitExceeded)
     }
 }
 

@@ -1,30 +1,32 @@
 import Foundation
+import HuiyanStorage
 
 /// Counters a statement's operators keep while it runs (safe from every scanning thread): what the
 /// specialised paths saved, for tests and EXPLAIN.
-public final class QueryStatistics: @unchecked Sendable {
-    private let lock = NSLock()
-    private var skippedByTopN = 0
-    private var scanned = 0
-    private var planned = 0
-    private var spilled = 0
-    private var spillPartitions = 0
-    private var runs = 0
-    private var memoryPartitions = 0
-    private var groupsReadCount = 0
-    private var groupsSkippedCount = 0
-    private var filesSkippedCount = 0
-    private var operators: [ObjectIdentifier: (rows: Int, nanoseconds: UInt64)] = [:]
+public final class QueryStatistics: Sendable {
+    private struct Counters {
+        var skippedByTopN = 0
+        var scanned = 0
+        var planned = 0
+        var spilled = 0
+        var spillPartitions = 0
+        var runs = 0
+        var memoryPartitions = 0
+        var groupsReadCount = 0
+        var groupsSkippedCount = 0
+        var filesSkippedCount = 0
+        var operators: [ObjectIdentifier: (rows: Int, nanoseconds: UInt64)] = [:]
+    }
+    private let counters = LockedValue(Counters())
 
     /// A counter read under the lock.
-    private func read(_ counter: KeyPath<QueryStatistics, Int>) -> Int {
-        lock.lock(); defer { lock.unlock() }
-        return self[keyPath: counter]
+    private func read(_ counter: KeyPath<Counters, Int>) -> Int {
+        counters.withLock { $0[keyPath: counter] }
     }
 
     /// `n` added to a counter under the lock.
-    private func add(_ n: Int, to counter: ReferenceWritableKeyPath<QueryStatistics, Int>) {
-        lock.lock(); self[keyPath: counter] += n; lock.unlock()
+    private func add(_ n: Int, to counter: WritableKeyPath<Counters, Int>) {
+        counters.withLock { $0[keyPath: counter] += n }
     }
 
     /// Blocks the scans read (after zone maps and top-N skipped theirs).
@@ -41,13 +43,12 @@ public final class QueryStatistics: @unchecked Sendable {
 
     /// Records an operator's output rows and time.
     func record(_ op: AnyObject, rows: Int, nanoseconds: UInt64) {
-        lock.lock(); operators[ObjectIdentifier(op)] = (rows, nanoseconds); lock.unlock()
+        counters.withLock { $0.operators[ObjectIdentifier(op)] = (rows, nanoseconds) }
     }
 
     /// The rows and time recorded for an operator, if it ran.
     func profile(of op: AnyObject) -> (rows: Int, nanoseconds: UInt64)? {
-        lock.lock(); defer { lock.unlock() }
-        return operators[ObjectIdentifier(op)]
+        counters.withLock { $0.operators[ObjectIdentifier(op)] }
     }
 
     /// Blocks a top-N heap skipped because their zone maps showed that no row could enter it.
@@ -62,7 +63,10 @@ public final class QueryStatistics: @unchecked Sendable {
     public var spilledPartitions: Int { read(\.spillPartitions) }
 
     func addSpill(bytes: Int, partitions: Int) {
-        lock.lock(); spilled += bytes; spillPartitions += partitions; lock.unlock()
+        counters.withLock { counters in
+            counters.spilled += bytes
+            counters.spillPartitions += partitions
+        }
     }
 
     /// Sorted runs a sort over its share of the memory limit wrote to disk (0: it sorted in memory).

@@ -30,14 +30,16 @@ extension Accumulator {
 }
 
 /// Makes the accumulators of a query's aggregates (those that can share their state linked).
-func makeAccumulators(_ specs: [AggregateSpec], threads: Int, spilledRows: Bool = false) -> [Accumulator] {
-    let accumulators = specs.map { makeAccumulator($0, threads: threads, spilledRows: spilledRows) }
+func makeAccumulators(_ specs: [AggregateSpec], threads: Int, spilledRows: Bool = false,
+                      distinctBudgets: DistinctAccumulator.Budgets = DistinctAccumulator.Budgets()) -> [Accumulator] {
+    let accumulators = specs.map { makeAccumulator($0, threads: threads, spilledRows: spilledRows, distinctBudgets: distinctBudgets) }
     ValuesAccumulator.link(accumulators, specs, threads: threads)
     return accumulators
 }
 
 /// Makes the accumulator of an aggregate; `spilledRows` when its rows are read back from a spill file.
-func makeAccumulator(_ spec: AggregateSpec, threads: Int, spilledRows: Bool = false) -> Accumulator {
+func makeAccumulator(_ spec: AggregateSpec, threads: Int, spilledRows: Bool = false,
+                     distinctBudgets: DistinctAccumulator.Budgets = DistinctAccumulator.Budgets()) -> Accumulator {
     let inputType = spec.argument?.type ?? .int64
     switch spec.kind {
     case .countStar: return CountAccumulator(countsNulls: true)
@@ -46,7 +48,7 @@ func makeAccumulator(_ spec: AggregateSpec, threads: Int, spilledRows: Bool = fa
     case .avg: return inputType == .float64 ? SumDoubleAccumulator(average: true) : SumIntegerAccumulator(type: .float64, average: true, inputType: inputType)
     case .min: return ExtremeAccumulator(type: inputType, isMax: false)
     case .max: return ExtremeAccumulator(type: inputType, isMax: true)
-    case .countDistinct: return DistinctAccumulator(type: inputType, threads: threads, pairsOnly: spilledRows)
+    case .countDistinct: return DistinctAccumulator(type: inputType, threads: threads, pairsOnly: spilledRows, budgets: distinctBudgets)
     case .approxCountDistinct: return HyperLogLogAccumulator(type: inputType)
     case .registered: return AggregateRegistry.definition(id: spec.registered!).accumulator(spec)
     }

@@ -13,8 +13,8 @@ import HuiyanStorage
 /// The rule: a state starts in the small-domain form and leaves it, for good, at the first value past its
 /// limit — strings for bitmaps unless the groups with values would need more than a pool's budget of them,
 /// numbers for pairs. From there, a batch that would bring the bitmaps of its pool above
-/// `poolBitmapBudget` — (groups that saw the pool) × (entries / 8 + `runOverhead`) bytes — or all of the
-/// thread's bitmaps above `bitmapBudget` switches the thread's state to pairs for good (its bitmaps are
+/// `budgets.poolBitmapBytes` — (groups that saw the pool) × (entries / 8 + `runOverhead`) bytes — or all of
+/// the thread's bitmaps above `budgets.bitmapBytes` switches the thread's state to pairs for good (its bitmaps are
 /// poured into the table first). Numbers always use pairs. A merge of a bitmap state with a pair state
 /// pours the bitmaps into the pairs.
 final class DistinctAccumulator: Accumulator {
@@ -22,14 +22,21 @@ final class DistinctAccumulator: Accumulator {
     /// Threads for counting strings at the end.
     let threads: Int
 
-    /// Bytes of one dictionary's bitmaps above which a thread switches to pairs (2^27 bits). Measured at 10 M
-    /// random visitor ids (segments of 1 M rows, ~1 M entries): by spot (28 groups, 3.5 MiB a dictionary)
-    /// bitmaps took 0.8 s and pairs 1.5 s; by spot and weekday (189 groups, 24 MiB) bitmaps 1.95 s, pairs
-    /// 1.4 s; by spot and day (~1,000 groups a segment) bitmaps 4.3 s and 3.2 GB, pairs under 1 s.
-    /// A variable for tests.
-    static var poolBitmapBudget = 16 << 20
-    /// Bytes of all bitmaps above which a thread switches to pairs.
-    static var bitmapBudget = 256 << 20
+    /// When a thread's strings switch from bitmaps to pairs (a statement's `QueryContext` carries them:
+    /// tests lower them to run every form).
+    struct Budgets: Sendable {
+        /// Bytes of one dictionary's bitmaps above which a thread switches to pairs (2^27 bits). Measured at
+        /// 10 M random visitor ids (segments of 1 M rows, ~1 M entries): by spot (28 groups, 3.5 MiB a
+        /// dictionary) bitmaps took 0.8 s and pairs 1.5 s; by spot and weekday (189 groups, 24 MiB) bitmaps
+        /// 1.95 s, pairs 1.4 s; by spot and day (~1,000 groups a segment) bitmaps 4.3 s and 3.2 GB, pairs under 1 s.
+        var poolBitmapBytes = 16 << 20
+        /// Bytes of all bitmaps above which a thread switches to pairs.
+        var bitmapBytes = 256 << 20
+        /// Values the small-domain form holds before the state leaves it (0: the state starts as bitmaps or
+        /// pairs).
+        var smallDomainValues = 256
+    }
+    let budgets: Budgets
     /// Bytes a (group, pool) bitmap costs beyond its bits: objects, array and dictionary entries.
     static let runOverhead = 128
 
@@ -60,12 +67,12 @@ final class DistinctAccumulator: Accumulator {
 
     /// `pairsOnly`: strings go to pairs from the start (rows read back from a spill file come in pools of an
     /// entry a row, where code bitmaps would be one per group and record).
-    /// `smallDomainLimit`: values the small-domain form holds before it gives up (0: never used).
-    init(type: SQLType, threads: Int, pairsOnly: Bool = false, smallDomainLimit: Int = 256) {
+    init(type: SQLType, threads: Int, pairsOnly: Bool = false, budgets: Budgets = Budgets()) {
         self.type = type
         self.threads = threads
+        self.budgets = budgets
         if type != .string || pairsOnly { pairs = DistinctPairTable() }
-        if !pairsOnly && smallDomainLimit > 0 { small = SmallDomainDistinct(type: type, limit: smallDomainLimit) }
+        if !pairsOnly && budgets.smallDomainValues > 0 { small = SmallDomainDistinct(type: type, limit: budgets.smallDomainValues) }
     }
 
     deinit { scratch.deallocate() }
@@ -188,7 +195,7 @@ final class DistinctAccumulator: Accumulator {
             }
         }
         let bytes = Self.runBytes(pool)
-        return ((poolRuns[key] ?? 0) + newRuns) * bytes > Self.poolBitmapBudget || bitmapBytes + newRuns * bytes > Self.bitmapBudget
+        return ((poolRuns[key] ?? 0) + newRuns) * bytes > budgets.poolBitmapBytes || bitmapBytes + newRuns * bytes > budgets.bitmapBytes
     }
 
     private func updateBitmaps(_ input: Vector, _ groups: [Int32], _ batch: Batch) {
@@ -254,7 +261,7 @@ final class DistinctAccumulator: Accumulator {
     private func pour(_ held: SmallDomainDistinct, mapping: [Int32]?) {
         if type == .string, pairs == nil {
             let largest = held.strings.map { Self.runBytes($0.pool) }.max() ?? 0
-            if held.groupsWithValues * largest > Self.poolBitmapBudget || held.strings.contains(where: { !$0.pool.isSorted }) {
+            if held.groupsWithValues * largest > budgets.poolBitmapBytes || held.strings.contains(where: { !$0.pool.isSorted }) {
                 switchToPairs()
             }
         }
@@ -272,7 +279,7 @@ final class DistinctAccumulator: Accumulator {
                 runs[g][run(g, v.pool)].bits.insert(Int64(v.code))
             }
         }
-        if bitmapBytes > Self.bitmapBudget { switchToPairs() }
+        if bitmapBytes > budgets.bitmapBytes { switchToPairs() }
     }
 
     /// Turns this state's bitmaps into pairs, for good.

@@ -84,22 +84,20 @@ enum DistinctStrings {
             }
             let ranges = splits.count + 1
             let workers = max(1, min(threads, ranges))
-            var perWorker = [[Int]](repeating: [Int](repeating: 0, count: groups), count: workers)
-            let next = NSLock()
-            var nextRange = 0
-            perWorker.withUnsafeMutableBufferPointer { out in
-                let counts = out
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    var mine = [Int](repeating: 0, count: groups)
-                    var table = RangeTable()
-                    while true {
-                        next.lock(); let range = nextRange; nextRange += 1; next.unlock()
-                        guard range < ranges else { break }
-                        countRange(range, runs: runs, boundaries: boundaries, bytes: bytes, starts: starts, table: &table, into: &mine)
+            let nextRange = LockedValue(0)
+            let perWorker = ConcurrentLoop.map(workers) { _ in
+                var mine = [Int](repeating: 0, count: groups)
+                var table = RangeTable()
+                while true {
+                    let range = nextRange.withLock { next in
+                        defer { next += 1 }
+                        return next
                     }
-                    table.free()
-                    counts[worker] = mine
+                    guard range < ranges else { break }
+                    countRange(range, runs: runs, boundaries: boundaries, bytes: bytes, starts: starts, table: &table, into: &mine)
                 }
+                table.free()
+                return mine
             }
             return (0..<groups).map { g in perWorker.reduce(0) { $0 + $1[g] } }
         }

@@ -7,7 +7,7 @@ import Glibc
 /// Registers of all groups live in one flat array. A string is hashed once per dictionary entry: the
 /// blocks of a segment only mark, per group, which codes they hold in a bitmap, and the marked entries are
 /// hashed when the segment is done, walking its dictionary in order (no per-row access to an array of
-/// hashes the size of an id dictionary). Past `pendingBudget` of bitmaps (many groups over ids), every
+/// hashes the size of an id dictionary). Past `pendingBudget` bytes of bitmaps (many groups over ids), every
 /// entry of the pool is hashed once up front and each row looks its hash up.
 final class HyperLogLogAccumulator: Accumulator {
     static let precision = 14
@@ -17,7 +17,14 @@ final class HyperLogLogAccumulator: Accumulator {
     var offsets: [Int] = []
     var registers: [UInt8] = []
 
-    init(type: SQLType) { self.type = type }
+    /// Bitmaps for all groups of a pool up to this many bytes (`defaultPendingBudget`); tests pass 0 to send
+    /// every row down the per-row hash lookup.
+    let pendingBudget: Int
+
+    init(type: SQLType, pendingBudget: Int = HyperLogLogAccumulator.defaultPendingBudget) {
+        self.type = type
+        self.pendingBudget = pendingBudget
+    }
 
     func reserve(groups count: Int) { while offsets.count < count { offsets.append(-1) } }
 
@@ -41,10 +48,10 @@ final class HyperLogLogAccumulator: Accumulator {
     private var pendingPool: StringPool?
     private var pending: [UInt64] = []
     private var pendingWordsPerGroup = 0
-    /// Bitmaps for all groups of a pool up to this many bytes (about a core's L2 cache: the bits are set
+    /// The usual `pendingBudget`: bitmaps for all groups of a pool up to this many bytes (about a core's L2 cache: the bits are set
     /// in random order); past it (many groups over a large dictionary) each row's entry hash is looked up
     /// instead, which costs about as much as a bitmap out of cache and needs no walk at the end.
-    static var pendingBudget = 1 << 20
+    static let defaultPendingBudget = 1 << 20
     /// The pool whose entries were all hashed last (the per-row path), and those hashes.
     private var hashedPool: StringPool?
     private var hashes: [UInt64] = []
@@ -57,7 +64,7 @@ final class HyperLogLogAccumulator: Accumulator {
             guard pool.count > 0 else { return }
             let words = (pool.count + 63) / 64
             if pendingPool !== pool { flush() }
-            if offsets.count * words * 8 <= Self.pendingBudget {
+            if offsets.count * words * 8 <= pendingBudget {
                 // A row sets its code's bit in its group's bitmap (a bitmap of an id dictionary stays in
                 // cache where an array of its hashes would not); each marked entry is hashed at the flush.
                 if pendingPool !== pool {

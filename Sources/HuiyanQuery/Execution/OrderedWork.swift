@@ -6,7 +6,12 @@ import Foundation
 /// until there is room (handing on what is ready, and running queued items itself meanwhile), so the
 /// memory they take stays bounded. The threads are its own (not the dispatch pool's, which the scan that
 /// feeds it may be holding); they end with `finish` or `abandon`, one of which must be called.
-final class OrderedWork<Result> {
+///
+/// `@unchecked Sendable`: every stored `var` is read and written only with `condition` locked; `handOn` and
+/// `context` are called only on the submitting thread; a work item and its result move to another thread
+/// through `queued`/`finished` under the lock and are touched by one thread at a time (the submitter hands
+/// each item over and takes each result back, never sharing one).
+final class OrderedWork<Result>: @unchecked Sendable {
     private let threads: Int
     private let limit: Int
     private let handOn: (Result) throws -> Void

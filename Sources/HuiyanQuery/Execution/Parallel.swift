@@ -1,4 +1,4 @@
-import Foundation
+import HuiyanStorage
 
 /// Work spread over the query's threads.
 enum Parallel {
@@ -9,15 +9,6 @@ enum Parallel {
             for i in indices { try body(i) }
             return
         }
-        var failure: Error?
-        let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: indices.count) { i in
-            do { try body(indices.lowerBound + i) } catch {
-                lock.lock()
-                failure = failure ?? error
-                lock.unlock()
-            }
-        }
-        if let failure { throw failure }
+        try ConcurrentLoop.forEach(indices.count) { i in try body(indices.lowerBound + i) }
     }
 }

@@ -58,7 +58,7 @@ final class SelectExecutor {
         // Aggregates without FROM (e.g. SELECT count(*)) run over one row, through the same path as scans.
         let worker = Worker()
         worker.table = GroupTable(keyTypes: plan.groupKeys.map(\.type), shortcuts: plan.optimizer.allows(.bucketAggregation))
-        worker.accumulators = makeAccumulators(plan.aggregates, threads: context.threads)
+        worker.accumulators = makeAccumulators(plan.aggregates, threads: context.threads, distinctBudgets: context.distinctBudgets)
         let batch = try oneRow()
         if batch.selectedCount > 0 { try aggregate(Evaluator(offsetSeconds: offsetSeconds), batch, worker) }
         addEmptyGroup(worker.table!, worker.accumulators)
@@ -217,7 +217,7 @@ final class SelectExecutor {
     private func scan(_ snapshot: TableSnapshot, spilling: SpillPlan?) throws -> [DataChunk] {
         if spilling == nil, plan.optimizer.allows(.aggregationBelowJoin), let below = AggregationBelowJoin(plan: plan) {
             let table = GroupTable(keyTypes: plan.groupKeys.map(\.type), shortcuts: plan.optimizer.allows(.bucketAggregation))
-            let accumulators = makeAccumulators(plan.aggregates, threads: context.threads)
+            let accumulators = makeAccumulators(plan.aggregates, threads: context.threads, distinctBudgets: context.distinctBudgets)
             try below.aggregate(context: context, offsetSeconds: offsetSeconds, table: table, accumulators: accumulators)
             addEmptyGroup(table, accumulators)
             return try finishAggregation(table, accumulators)
@@ -291,7 +291,8 @@ final class SelectExecutor {
             if let topN { worker.topN = TopNHeap(keys: topN.keys, capacity: topN.capacity) }
             if self.plan.isAggregate {
                 worker.table = GroupTable(keyTypes: self.plan.groupKeys.map(\.type), shortcuts: self.plan.optimizer.allows(.bucketAggregation))
-                worker.accumulators = makeAccumulators(self.plan.aggregates, threads: self.context.threads)
+                worker.accumulators = makeAccumulators(self.plan.aggregates, threads: self.context.threads,
+                                                       distinctBudgets: self.context.distinctBudgets)
             }
             do {
                 while true {
@@ -399,7 +400,7 @@ final class SelectExecutor {
                 handOn.unlock()
             }
         }
-        if threadCount == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threadCount, execute: work) }
+        ConcurrentLoop.forEach(threadCount, work)
         scannedShare = units.isEmpty ? 1 : min(1, Double(nextUnit) / Double(units.count))
         if let failure = workers.compactMap(\.failure).first {
             // Only an aggregate state over the limit makes the aggregation spill; any other state (a join's
@@ -474,20 +475,10 @@ final class SelectExecutor {
 
     private func workUnits(_ scanner: TableScanner, _ segments: [SegmentReader]) throws -> [(segment: Int, blocks: ArraySlice<Int>)] {
         var kept = [[Int]](repeating: [], count: segments.count)
-        var failure: Error?
-        let lock = NSLock()
-        kept.withUnsafeMutableBufferPointer { out in
+        try kept.withUnsafeMutableBufferPointer { out in
             let out = out
-            let prune = { (s: Int) in
-                do { out[s] = try scanner.blocks(of: segments[s]) } catch { lock.lock(); failure = failure ?? error; lock.unlock() }
-            }
-            if context.threads > 1 && segments.count > 1 {
-                DispatchQueue.concurrentPerform(iterations: segments.count, execute: prune)
-            } else {
-                for s in segments.indices { prune(s) }
-            }
+            try Parallel.forEach(segments.indices, threads: context.threads) { s in out[s] = try scanner.blocks(of: segments[s]) }
         }
-        if let failure { throw failure }
         var units = kept.indices.filter { !kept[$0].isEmpty }.map { (segment: $0, blocks: kept[$0][...]) }
         context.statistics.addBlocksPlanned(units.reduce(0) { $0 + $1.blocks.count })
         let threads = context.threads

@@ -1,17 +1,17 @@
 /// One scalar function of the dialect, whole: the names it answers to, how a call binds (argument checks,
 /// conversions, constants, result type) and how it computes a batch. A new function is one entry in one of
 /// the lists `FunctionRegistry.all` joins (Functions/Definitions), nothing else.
-struct FunctionDefinition {
+struct FunctionDefinition: Sendable {
     /// The name EXPLAIN shows first, then the other names it answers to.
     let names: [String]
     /// Checks and converts the arguments; usually ends with `FunctionBinding.call`, but may give any
     /// expression (a cast, a constant).
-    let bind: (FunctionBinding) throws -> BoundExpression
+    let bind: @Sendable (FunctionBinding) throws -> BoundExpression
     /// Computes the call for the selected rows of a batch.
-    let evaluate: (FunctionEvaluation) throws -> Vector
+    let evaluate: @Sendable (FunctionEvaluation) throws -> Vector
 
-    init(_ names: [String], bind: @escaping (FunctionBinding) throws -> BoundExpression,
-         evaluate: @escaping (FunctionEvaluation) throws -> Vector) {
+    init(_ names: [String], bind: @escaping @Sendable (FunctionBinding) throws -> BoundExpression,
+         evaluate: @escaping @Sendable (FunctionEvaluation) throws -> Vector) {
         self.names = names
         self.bind = bind
         self.evaluate = evaluate
@@ -19,8 +19,8 @@ struct FunctionDefinition {
 
     /// A function computed value by value: `compute(arguments)` for each row, or once per dictionary entry when
     /// the only argument that varies is a string column. With `strict`, a NULL argument gives NULL without a call.
-    init(_ names: [String], strict: Bool = true, bind: @escaping (FunctionBinding) throws -> BoundExpression,
-         compute: @escaping (_ arguments: [Value], _ call: FunctionEvaluation) throws -> Value) {
+    init(_ names: [String], strict: Bool = true, bind: @escaping @Sendable (FunctionBinding) throws -> BoundExpression,
+         compute: @escaping @Sendable (_ arguments: [Value], _ call: FunctionEvaluation) throws -> Value) {
         self.init(names, bind: bind, evaluate: { try $0.valueByValue(strict: strict, compute) })
     }
 }

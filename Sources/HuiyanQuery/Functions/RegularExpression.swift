@@ -17,7 +17,7 @@ final class RegularExpression {
             }
         }
         guard let compiled else {
-            throw QueryError("invalid regular expression '\(pattern)': \(String(cString: error))")
+            throw QueryError("invalid regular expression '\(pattern)': \(Self.message(error))")
         }
         regex = compiled
         groups = Int(cre2_groups(compiled))
@@ -56,8 +56,13 @@ final class RegularExpression {
                 }
             }
         }
-        guard let buffer else { throw QueryError("regexp_replace: \(String(cString: error))") }
+        guard let buffer else { throw QueryError("regexp_replace: \(Self.message(error))") }
         defer { free(buffer) }
         return String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
+    }
+
+    /// The message RE2 wrote into `buffer`, up to its NUL.
+    private static func message(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -67,7 +67,7 @@ final class HashAggregateOperator: PhysicalOperator {
     private func inMemory() throws -> [DataChunk] {
         let context = environment.context
         let table = GroupTable(keyTypes: keys.map(\.type), shortcuts: environment.optimizer.allows(.bucketAggregation))
-        let accumulators = makeAccumulators(aggregates, threads: 1)
+        let accumulators = makeAccumulators(aggregates, threads: 1, distinctBudgets: context.distinctBudgets)
         var groups: [Int32] = []
         try input.stream(in: context) { chunk in
             try context.check()

@@ -87,21 +87,24 @@ struct WindowFrameBounds {
         guard let key, !key.isNull(p.row(i)) else { return isEnd ? p.peerEnd(i) : p.peerStart(i) }
         // Moving towards the partition's start lowers the key when ascending, raises it when descending.
         let lowers = towardsStart != descending
-        var lo = nonNull.lowerBound, hi = nonNull.upperBound
         if key.type == .float64 {
             let target = lowers ? key.doubles[p.row(i)] - k.double : key.doubles[p.row(i)] + k.double
-            while lo < hi {
-                let mid = (lo + hi) / 2, v = key.doubles[p.row(mid)]
-                let before = descending ? (isEnd ? v >= target : v > target) : (isEnd ? v <= target : v < target)
-                if before { lo = mid + 1 } else { hi = mid }
-            }
-            return lo
+            return firstPast(target, nonNull, p, isEnd: isEnd) { key.doubles[$0] }
         }
         let v0 = key.ints[p.row(i)]
         let (shifted, overflow) = lowers ? v0.subtractingReportingOverflow(k.integer) : v0.addingReportingOverflow(k.integer)
         let target = overflow ? (lowers ? Int64.min : Int64.max) : shifted
+        return firstPast(target, nonNull, p, isEnd: isEnd) { key.ints[$0] }
+    }
+
+    /// The first position of `nonNull` whose key (`value` of its data row) lies past `target` in the window's
+    /// order: at or past it for a start, strictly past it for an end (a binary search: the keys are sorted).
+    @inline(__always)
+    private func firstPast<T: Comparable>(_ target: T, _ nonNull: Range<Int>, _ p: WindowPartition, isEnd: Bool,
+                                          _ value: (Int) -> T) -> Int {
+        var lo = nonNull.lowerBound, hi = nonNull.upperBound
         while lo < hi {
-            let mid = (lo + hi) / 2, v = key.ints[p.row(mid)]
+            let mid = (lo + hi) / 2, v = value(p.row(mid))
             let before = descending ? (isEnd ? v >= target : v > target) : (isEnd ? v <= target : v < target)
             if before { lo = mid + 1 } else { hi = mid }
         }

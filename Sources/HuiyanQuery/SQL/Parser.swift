@@ -782,30 +782,10 @@ public struct Parser {
         let limit = upper.count <= 4 ? 1 : 2
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
-            let distance = Parser.editDistance(upper, Array(candidate.utf8))
+            let distance = EditDistance.between(upper, Array(candidate.utf8))
             if distance <= limit, distance < (best?.distance ?? .max) { best = (candidate, distance) }
         }
         return best.map { "did you mean \($0.candidate)?" }
-    }
-
-    /// Levenshtein distance with transpositions of neighbours (optimal string alignment).
-    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        if a.isEmpty || b.isEmpty { return Swift.max(a.count, b.count) }
-        var previous2 = [Int](repeating: 0, count: b.count + 1)
-        var previous = Array(0...b.count)
-        var row = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            row[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                row[j] = Swift.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    row[j] = Swift.min(row[j], previous2[j - 2] + 1)
-                }
-            }
-            (previous2, previous, row) = (previous, row, previous2)
-        }
-        return previous[b.count]
     }
 
     /// "A, B or C"

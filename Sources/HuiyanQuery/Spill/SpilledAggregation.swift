@@ -76,7 +76,7 @@ final class SpilledAggregation {
                     }
                 }
             }
-            if threads <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
+            ConcurrentLoop.forEach(threads, work)
         }
         if let failure { throw failure }
     }

@@ -59,28 +59,21 @@ final class ParquetFileSource: TableSource {
             // The row group's needed columns decoded side by side (each column chunk on its own), then held as
             // this source's until they are handed on.
             let wanted = columnNames.indices.filter { read[$0] }
-            var decoded = [Result<Vector, Error>?](repeating: nil, count: wanted.count)
-            let lock = NSLock()
             let decode = { (k: Int) in
                 let c = wanted[k]
-                let result = Result<Vector, Error> {
+                return Result<Vector, any Error> {
                     do {
                         return try self.vector(try self.reader.read(group: group, column: c), column: c)
                     } catch let error as ParquetReadError {
                         throw QueryError(error.message)
                     }
                 }
-                lock.lock(); decoded[k] = result; lock.unlock()
             }
-            if environment.context.threads > 1 && wanted.count > 1 {
-                DispatchQueue.concurrentPerform(iterations: wanted.count, execute: decode)
-            } else {
-                for k in wanted.indices { decode(k) }
-            }
+            let decoded = environment.context.threads > 1 ? ConcurrentLoop.map(wanted.count, decode) : wanted.indices.map(decode)
             var vectors = [Vector?](repeating: nil, count: columnNames.count)
             var bytes = 0
             for (k, c) in wanted.enumerated() {
-                let vector = try decoded[k]!.get()
+                let vector = try decoded[k].get()
                 bytes += vector.count * 9 + (vector.pool.map { $0.dictionary.bytes.count + $0.count * 8 } ?? 0)
                 vectors[c] = vector
             }

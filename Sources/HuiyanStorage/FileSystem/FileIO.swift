@@ -252,22 +252,18 @@ enum WriteFaultInjection {
         guard let raw = getenv("HUIYAN_FAIL_WRITE_AFTER_BYTES") else { return nil }
         return Int(String(cString: raw))
     }()
-    nonisolated(unsafe) private static var written = 0
-    private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
-        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        pthread_mutex_init(lock, nil)
-        return lock
-    }()
+    /// Bytes let through so far.
+    private static let written = LockedValue(0)
 
     static var isActive: Bool { limit != nil }
 
     /// How many of `count` bytes may still be written (all of them, or fewer once the budget runs out).
     static func reserve(_ count: Int) -> Int {
         guard let limit else { return count }
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        let allowed = max(0, min(count, limit - written))
-        written += allowed
-        return allowed
+        return written.withLock { written in
+            let allowed = max(0, min(count, limit - written))
+            written += allowed
+            return allowed
+        }
     }
 }

@@ -5,6 +5,9 @@ import Darwin
 #endif
 
 /// A read-only memory mapping of a whole file. Segment files are immutable, so the mapping stays valid.
+// Safe to share (the compiler cannot see it through the pointers): every property is a `let`; the pages are
+// mapped PROT_READ, so no thread can write through `bytes`; and they are unmapped only in `deinit`, when no
+// thread holds the file any more.
 public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let bytes: UnsafeRawBufferPointer

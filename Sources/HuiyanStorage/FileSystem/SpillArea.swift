@@ -4,15 +4,15 @@ import Foundation
 /// `<database>/tmp/<pid>-<n>/`. It is made on first use and removed with its files when the statement ends
 /// (`removeAll`, or when the area is freed); a folder left by a process that died is removed by the next
 /// `Database.open` (`removeStale`).
-public final class SpillArea: @unchecked Sendable {
+public final class SpillArea: Sendable {
     /// The folder inside a database that holds the statements' areas.
     public static let folderName = "tmp"
-    private static let counter = Counter()
+    /// Areas made by this process so far (each gets the next number).
+    private static let areasMade = LockedValue(0)
 
     public let databasePath: String
-    private let lock = NSLock()
-    private var folder: String?
-    private var files: [SpillFile] = []
+    /// The area's folder once made, and its files.
+    private let state = LockedValue<(folder: String?, files: [SpillFile])>((nil, []))
 
     public init(databasePath: String) {
         self.databasePath = databasePath
@@ -22,31 +22,32 @@ public final class SpillArea: @unchecked Sendable {
 
     /// A new empty file in the area.
     public func makeFile() throws -> SpillFile {
-        lock.lock(); defer { lock.unlock() }
-        let folder = try self.folder ?? makeFolder()
-        self.folder = folder
-        let file = try SpillFile(path: FileIO.join(folder, "spill-\(files.count).tmp"))
-        files.append(file)
-        return file
+        try state.withLock { state in
+            let folder = try state.folder ?? makeFolder()
+            state.folder = folder
+            let file = try SpillFile(path: FileIO.join(folder, "spill-\(state.files.count).tmp"))
+            state.files.append(file)
+            return file
+        }
     }
 
     /// Bytes written to the area's files so far.
     public var bytesWritten: Int {
-        lock.lock(); defer { lock.unlock() }
-        return files.reduce(0) { $0 + $1.size }
+        state.withLock { $0.files.reduce(0) { $0 + $1.size } }
     }
 
     /// Closes and removes every file and the folder.
     public func removeAll() {
-        lock.lock(); defer { lock.unlock() }
-        for file in files { file.remove() }
-        files.removeAll()
-        if let folder {
-            try? FileIO.removeDirectory(folder)
-            // The shared folder goes too once no statement uses it (removing a folder that is not empty fails).
-            try? FileIO.removeDirectory(FileIO.directoryOf(folder))
+        state.withLock { state in
+            for file in state.files { file.remove() }
+            state.files.removeAll()
+            if let folder = state.folder {
+                try? FileIO.removeDirectory(folder)
+                // The shared folder goes too once no statement uses it (removing a folder that is not empty fails).
+                try? FileIO.removeDirectory(FileIO.directoryOf(folder))
+            }
+            state.folder = nil
         }
-        folder = nil
     }
 
     private func makeFolder() throws -> String {
@@ -54,7 +55,11 @@ public final class SpillArea: @unchecked Sendable {
         if !FileIO.isDirectory(parent) {
             do { try FileIO.makeDirectory(parent) } catch where FileIO.isDirectory(parent) {}
         }
-        let folder = FileIO.join(parent, "\(getpid())-\(Self.counter.next())")
+        let number = Self.areasMade.withLock { made in
+            made += 1
+            return made
+        }
+        let folder = FileIO.join(parent, "\(getpid())-\(number)")
         try FileIO.makeDirectory(folder)
         return folder
     }
@@ -72,16 +77,6 @@ public final class SpillArea: @unchecked Sendable {
             if FileIO.isSymbolicLink(folder) { try? FileIO.remove(folder); continue }
             for file in (try? FileIO.list(folder)) ?? [] { try? FileIO.remove(FileIO.join(folder, file)) }
             try? FileIO.removeDirectory(folder)
-        }
-    }
-
-    private final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func next() -> Int {
-            lock.lock(); defer { lock.unlock() }
-            value += 1
-            return value
         }
     }
 }

@@ -1,24 +1,31 @@
 import Foundation
 
-/// A temporary file of a `SpillArea`: records are appended and read back by offset; one writer at a time,
-/// any number of readers once writing is done.
-public final class SpillFile: @unchecked Sendable {
+/// A temporary file of a `SpillArea`: records are appended (each at its own offset, from any thread) and
+/// read back by offset.
+public final class SpillFile: Sendable {
     public let path: String
-    private var fd: Int32
-    /// Bytes appended so far.
-    public private(set) var size = 0
+    /// The open file (-1 once removed) and the bytes appended so far.
+    private let state: LockedValue<(fd: Int32, size: Int)>
 
     init(path: String) throws {
         self.path = path
-        fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw FileIO.error(path, "cannot create a temporary file") }
+        state = LockedValue((fd, 0))
     }
 
     deinit { remove() }
 
+    /// Bytes appended so far.
+    public var size: Int { state.withLock { $0.size } }
+
     /// Appends `bytes`; returns the offset they start at.
     public func append(_ bytes: UnsafeRawBufferPointer) throws -> Int {
-        let start = size
+        // The range is taken under the lock and written outside it: pwrite needs no lock of its own.
+        let (fd, start) = state.withLock { state in
+            defer { state.size += bytes.count }
+            return (state.fd, state.size)
+        }
         var done = 0
         while done < bytes.count {
             let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(start + done))
@@ -26,13 +33,13 @@ public final class SpillFile: @unchecked Sendable {
             guard n > 0 else { throw FileIO.error(path, "cannot write a temporary file (is the disk full?)") }
             done += n
         }
-        size += bytes.count
         return start
     }
 
     /// The `count` bytes at `offset`.
     public func read(offset: Int, count: Int) throws -> [UInt8] {
-        try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let fd = state.withLock { $0.fd }
+        return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             var done = 0
             while done < count {
                 let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done))
@@ -46,9 +53,12 @@ public final class SpillFile: @unchecked Sendable {
 
     /// Closes and deletes the file.
     func remove() {
+        let fd = state.withLock { state in
+            defer { state.fd = -1 }
+            return state.fd
+        }
         guard fd >= 0 else { return }
         Glibc.close(fd)
-        fd = -1
         unlink(path)
     }
 }

@@ -2,13 +2,16 @@ import Foundation
 
 /// Reads one segment file through a memory mapping: footer at open, blocks on demand, each block's checksum
 /// verified before its bytes are used. Every damage becomes a `StorageError.corrupt` naming file, column and block.
-public final class SegmentReader: @unchecked Sendable {
+public final class SegmentReader: Sendable {
     public let path: String
     public let footer: SegmentFooter
     private let file: MappedFile
-    private let lock = NSLock()
-    private var dictionaries: [Int: StringDictionary] = [:]
-    private var summaries: [Int: CodeSummary] = [:]
+    /// What was decoded once and is kept, per column: the small dictionaries and the code summaries.
+    private struct Decoded {
+        var dictionaries: [Int: StringDictionary] = [:]
+        var summaries: [Int: CodeSummary] = [:]
+    }
+    private let decoded = LockedValue(Decoded())
 
     /// The file's format version (`SegmentFormat.readableVersions`).
     public let version: UInt32
@@ -106,9 +109,7 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// The sorted dictionary of a string column (decoded once, then cached when small).
     public func dictionary(column: Int) throws -> StringDictionary {
-        lock.lock()
-        if let cached = dictionaries[column] { lock.unlock(); return cached }
-        lock.unlock()
+        if let cached = decoded.withLock({ $0.dictionaries[column] }) { return cached }
         let info = footer.columns[column]
         guard let range = info.dictionary else { return .empty }
         let dictionary = try decodeRange(range, name: "dictionary of column \"\(info.definition.name)\"") { raw in
@@ -120,9 +121,7 @@ public final class SegmentReader: @unchecked Sendable {
         // Readers outlive queries (`Database` keeps them): a dictionary of ids, millions of entries, is
         // decoded again by the query that needs it rather than held for every later one.
         if dictionary.count <= Self.cachedDictionaryEntries {
-            lock.lock()
-            dictionaries[column] = dictionary
-            lock.unlock()
+            decoded.withLock { $0.dictionaries[column] = dictionary }
         }
         return dictionary
     }
@@ -130,9 +129,7 @@ public final class SegmentReader: @unchecked Sendable {
     /// The dictionary of a string column for reading a few of its entries (`DictionaryEntries`): a cached
     /// dictionary as it is, a numeric one as its numbers, any other decoded whole.
     public func dictionaryEntries(column: Int) throws -> DictionaryEntries {
-        lock.lock()
-        let cached = dictionaries[column]
-        lock.unlock()
+        let cached = decoded.withLock { $0.dictionaries[column] }
         let info = footer.columns[column]
         guard cached == nil, info.dictionaryEncoding == .numeric, let range = info.dictionary else {
             return DictionaryEntries(whole: try cached ?? dictionary(column: column))
@@ -145,18 +142,14 @@ public final class SegmentReader: @unchecked Sendable {
     /// The totals per code and block of a string column (`CodeSummary`, format 3), checked and decoded once,
     /// then kept; nil when the column has none.
     public func codeSummary(column: Int) throws -> CodeSummary? {
-        lock.lock()
-        if let cached = summaries[column] { lock.unlock(); return cached }
-        lock.unlock()
+        if let cached = decoded.withLock({ $0.summaries[column] }) { return cached }
         let info = footer.columns[column]
         guard let range = info.summary else { return nil }
         let summary = try decodeRange(range, name: "code summary of column \"\(info.definition.name)\"") { raw in
             try CodeSummary.decode(raw, dictionaryCount: info.dictionaryCount, blockRows: info.blocks.map(\.rowCount),
                                    columns: footer.columns.count)
         }
-        lock.lock()
-        summaries[column] = summary
-        lock.unlock()
+        decoded.withLock { $0.summaries[column] = summary }
         return summary
     }
 

@@ -17,12 +17,9 @@ public enum SegmentWriter {
     /// the fsync is left to the caller (`TableAppend` does it on another thread, before it commits).
     public static func write(_ builder: SegmentBuilder, to path: String, sync: Bool = true) throws -> WrittenSegment {
         let rowCount = builder.rowCount
-        var encoded = [EncodedColumn?](repeating: nil, count: builder.columns.count)
-        encoded.withUnsafeMutableBufferPointer { slots in
-            let out = slots
-            DispatchQueue.concurrentPerform(iterations: builder.columns.count) { index in
-                out[index] = encodeColumn(builder.columns[index], rowCount: rowCount)
-            }
+        // Each column's builder is sorted and encoded by one thread only.
+        var encoded: [EncodedColumn?] = ConcurrentLoop.map(builder.columns.count) { index in
+            encodeColumn(builder.columns[index], rowCount: rowCount)
         }
         // Totals per code of the string columns with small dictionaries, once every column's codes are sorted.
         let summarized = encoded.indices.filter {
@@ -31,7 +28,7 @@ public enum SegmentWriter {
         }
         encoded.withUnsafeMutableBufferPointer { slots in
             let out = slots
-            DispatchQueue.concurrentPerform(iterations: summarized.count) { k in
+            ConcurrentLoop.forEach(summarized.count) { k in
                 let index = summarized[k]
                 let summary = CodeSummary.build(builder, column: index, dictionaryCount: out[index]!.info.dictionaryCount, rowCount: rowCount)
                 out[index]!.info.summary = store(summary.encoded(), into: &out[index]!.body)

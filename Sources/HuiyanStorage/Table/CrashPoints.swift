@@ -17,21 +17,17 @@ public enum CrashPoints {
         guard let hash = text.lastIndex(of: "#"), let k = Int(text[text.index(after: hash)...]) else { return (text, 1) }
         return (String(text[..<hash]), k)
     }()
-    nonisolated(unsafe) private static var hits = 0
-    private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
-        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        pthread_mutex_init(lock, nil)
-        return lock
-    }()
+    /// Times the target point was reached so far.
+    private static let hits = LockedValue(0)
 
     /// Kills the process if `name` is the configured crash point (at its configured hit).
     @inline(__always)
     public static func hit(_ name: String) {
         guard let target, target.name == name else { return }
-        pthread_mutex_lock(lock)
-        hits += 1
-        let reached = hits == target.hit
-        pthread_mutex_unlock(lock)
+        let reached = hits.withLock { hits in
+            hits += 1
+            return hits == target.hit
+        }
         if reached { kill(getpid(), SIGKILL) }
     }
 }

@@ -80,37 +80,59 @@ public final class DatabaseWriter {
 
 /// One atomic append to a table: segments are written as files as the rows come, and published together in
 /// one manifest swap by `commit`; without it (an error, a crash) none of them ever becomes visible.
-public final class TableAppend: @unchecked Sendable {
+public final class TableAppend: Sendable {
     public let directory: String
-    public private(set) var manifest: Manifest
-    private let lock = NSLock()
-    /// The order key of each pending entry: segments are published sorted by it.
-    private var pendingOrder: [Int] = []
-    private var writes = 0
-    /// The segments the last `commit` published.
-    public private(set) var lastCommittedSegments: [Manifest.SegmentEntry] = []
-    /// Segments written by this append and not yet published.
-    private(set) var pendingEntries: [Manifest.SegmentEntry] = []
-    private var nextNumber: Int
+    /// What the writing threads share: the manifest, the segments written and not yet published, the fsync
+    /// failure if one came.
+    private struct State {
+        var manifest: Manifest
+        /// The segments the last `commit` published.
+        var lastCommittedSegments: [Manifest.SegmentEntry] = []
+        /// Segments written by this append and not yet published, and the order key of each.
+        var pendingEntries: [Manifest.SegmentEntry] = []
+        var pendingOrder: [Int] = []
+        var writes = 0
+        var nextNumber: Int
+        var syncFailure: (any Error)?
+
+        /// The pending entries in publishing order (by order key, then by when they were written).
+        var orderedPending: [Manifest.SegmentEntry] {
+            zip(pendingOrder, pendingEntries).enumerated()
+                .sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
+                .map { $0.element.1 }
+        }
+
+        /// `next` is published: nothing is pending any more.
+        mutating func published(_ next: Manifest) {
+            manifest = next
+            pendingEntries = []
+            pendingOrder = []
+        }
+    }
+    private let state: LockedValue<State>
     /// Segment files are fsynced here, one after another, while the writing threads go on encoding; `commit`
     /// waits for them before the manifest swap. (An fsync took a parsing thread off its core for tens of
     /// milliseconds a segment, and far longer when the disk is busy.)
     private let syncQueue = DispatchQueue(label: "huiyan.segment-sync")
     private let syncing = DispatchGroup()
-    private var syncFailure: Error?
 
     init(directory: String, manifest: Manifest) {
         self.directory = directory
-        self.manifest = manifest
-        nextNumber = manifest.nextSegmentNumber
+        state = LockedValue(State(manifest: manifest, nextNumber: manifest.nextSegmentNumber))
     }
 
+    /// The table's manifest as this append last published it (or found it).
+    public var manifest: Manifest { state.withLock { $0.manifest } }
     public var schema: TableSchema { manifest.schema }
+    /// The segments the last `commit` published.
+    public var lastCommittedSegments: [Manifest.SegmentEntry] { state.withLock { $0.lastCommittedSegments } }
+    /// Segments written by this append and not yet published.
+    var pendingEntries: [Manifest.SegmentEntry] { state.withLock { $0.pendingEntries } }
 
     /// Rows written so far by this append.
-    public var pendingRows: Int { pendingEntries.reduce(0) { $0 + $1.rows } }
-    public var pendingBytes: Int { pendingEntries.reduce(0) { $0 + $1.bytes } }
-    public var pendingSegments: Int { pendingEntries.count }
+    public var pendingRows: Int { state.withLock { $0.pendingEntries.reduce(0) { $0 + $1.rows } } }
+    public var pendingBytes: Int { state.withLock { $0.pendingEntries.reduce(0) { $0 + $1.bytes } } }
+    public var pendingSegments: Int { state.withLock { $0.pendingEntries.count } }
 
     /// The earlier ingest of a file with this content hash, if any.
     public func earlierIngest(contentHash: String) -> Manifest.IngestedFile? {
@@ -121,25 +143,23 @@ public final class TableAppend: @unchecked Sendable {
     /// published in the order of `orderKey` (default: the order of the calls).
     public func write(_ builder: SegmentBuilder, orderKey: Int? = nil) throws {
         guard builder.rowCount > 0 else { return }
-        lock.lock()
-        let file = Manifest.segmentFileName(nextNumber)
-        nextNumber += 1
-        writes += 1
-        let key = orderKey ?? writes
-        lock.unlock()
+        let (file, key) = state.withLock { state in
+            let file = Manifest.segmentFileName(state.nextNumber)
+            state.nextNumber += 1
+            state.writes += 1
+            return (file, orderKey ?? state.writes)
+        }
         let path = FileIO.join(directory, file)
         let written = try SegmentWriter.write(builder, to: path, sync: false)
-        lock.lock()
-        pendingEntries.append(Manifest.SegmentEntry(file: file, rows: written.rowCount, bytes: written.byteCount))
-        pendingOrder.append(key)
-        lock.unlock()
-        syncQueue.async(group: syncing) { [self] in
+        state.withLock { state in
+            state.pendingEntries.append(Manifest.SegmentEntry(file: file, rows: written.rowCount, bytes: written.byteCount))
+            state.pendingOrder.append(key)
+        }
+        syncQueue.async(group: syncing) { [state] in
             do {
                 try FileIO.syncFile(path)
             } catch {
-                lock.lock()
-                if syncFailure == nil { syncFailure = error }
-                lock.unlock()
+                state.withLock { $0.syncFailure = $0.syncFailure ?? error }
             }
         }
         CrashPoints.hit("after-segment")
@@ -148,45 +168,36 @@ public final class TableAppend: @unchecked Sendable {
     /// Waits until every segment written so far is on disk; throws the first fsync failure.
     private func waitForSyncs() throws {
         syncing.wait()
-        lock.lock()
-        let failure = syncFailure
-        lock.unlock()
-        if let failure { throw failure }
+        if let failure = state.withLock({ $0.syncFailure }) { throw failure }
     }
 
     /// Deletes the pending segments whose order key is in `keys` (work to be redone).
     public func discard(orderKeys keys: Range<Int>) {
         syncing.wait()
-        lock.lock()
-        defer { lock.unlock() }
-        for i in pendingEntries.indices.reversed() where keys.contains(pendingOrder[i]) {
-            try? FileIO.remove(FileIO.join(directory, pendingEntries[i].file))
-            pendingEntries.remove(at: i)
-            pendingOrder.remove(at: i)
+        state.withLock { state in
+            for i in state.pendingEntries.indices.reversed() where keys.contains(state.pendingOrder[i]) {
+                try? FileIO.remove(FileIO.join(directory, state.pendingEntries[i].file))
+                state.pendingEntries.remove(at: i)
+                state.pendingOrder.remove(at: i)
+            }
         }
-    }
-
-    /// The pending entries in publishing order.
-    private func orderedPending() -> [Manifest.SegmentEntry] {
-        zip(pendingOrder, pendingEntries).enumerated()
-            .sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
-            .map { $0.element.1 }
     }
 
     /// Publishes every pending segment, and records the ingested files, in one manifest swap.
     public func commit(ingestedFiles: [Manifest.IngestedFile] = []) throws {
         try waitForSyncs()
-        lastCommittedSegments = orderedPending()
+        let (current, segments, nextNumber) = state.withLock { state in
+            state.lastCommittedSegments = state.orderedPending
+            return (state.manifest, state.lastCommittedSegments, state.nextNumber)
+        }
         try FileIO.syncDirectory(directory)
-        var next = manifest
+        var next = current
         next.generation += 1
         next.nextSegmentNumber = nextNumber
-        next.segments += lastCommittedSegments
+        next.segments += segments
         next.ingestedFiles += ingestedFiles
         try DatabaseWriter.publish(next, in: directory)
-        manifest = next
-        pendingEntries = []
-        pendingOrder = []
+        state.withLock { $0.published(next) }
     }
 
     /// Publishes the pending segments as the table's whole segment list (compaction): `segments` names the
@@ -196,25 +207,25 @@ public final class TableAppend: @unchecked Sendable {
         try FileIO.syncDirectory(directory)
         var next = manifest
         next.generation += 1
-        next.nextSegmentNumber = nextNumber
+        next.nextSegmentNumber = state.withLock { $0.nextNumber }
         next.segments = segments
         try DatabaseWriter.publish(next, in: directory)
-        manifest = next
-        pendingEntries = []
-        pendingOrder = []
+        state.withLock { $0.published(next) }
     }
 
     /// Publishes the pending segments as the table's only ones, in one manifest swap: a small table reloaded
     /// whole (the catalogs' dimension tables). The old segment files are orphans the next writer removes.
     public func commitReplacingAll() throws {
-        try commitReplacing(segments: orderedPending())
+        try commitReplacing(segments: state.withLock { $0.orderedPending })
     }
 
     /// Deletes the pending segment files.
     public func abort() {
         syncing.wait()
-        for entry in pendingEntries { try? FileIO.remove(FileIO.join(directory, entry.file)) }
-        pendingEntries = []
-        pendingOrder = []
+        state.withLock { state in
+            for entry in state.pendingEntries { try? FileIO.remove(FileIO.join(directory, entry.file)) }
+            state.pendingEntries = []
+            state.pendingOrder = []
+        }
     }
 }

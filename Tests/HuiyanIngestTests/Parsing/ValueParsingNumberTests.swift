@@ -44,7 +44,7 @@ final class ValueParsingNumberTests: XCTestCase {
             ("1.5E-3", 0.0015), ("-2.5e+2", -250), ("0.1", 0.1), ("120.50", 120.5),
             ("1.7976931348623157e308", 1.7976931348623157e308),
             ("2.2250738585072014e-308", 2.2250738585072014e-308),
-            ("4.9e-324", 4.9e-324),
+            ("4.9e-324", .leastNonzeroMagnitude),  // the smallest subnormal
             ("9007199254740993", 9007199254740992),  // ties-to-even: correctly rounded
             ("0.30000000000000004", 0.30000000000000004),
             ("1e-400", 0),  // underflow rounds to zero, accepted

@@ -11,7 +11,7 @@ import HuiyanStorage
 /// Shared by Fuzz/tlp.swift and TLPFuzzRegressionTests.
 enum TLPFuzzHarness {
     /// Checks that ran to the end (every query answered), for the campaign's figures.
-    nonisolated(unsafe) static var checked = 0
+    static let checked = LockedValue(0)
     /// `HUIYAN_TLP_VERBOSE=1` prints every query.
     static let verbose = ProcessInfo.processInfo.environment["HUIYAN_TLP_VERBOSE"] != nil
 
@@ -56,7 +56,7 @@ enum TLPFuzzHarness {
         if sorted(combined) != sorted(whole) {
             report("the true, false and NULL partitions do not add up to the whole", queries, [whole, combined])
         }
-        checked += 1
+        checked.withLock { $0 += 1 }
     }
 
     /// The rows of one query, or nil when it fails (an overflow, a limit): then the input checks nothing.

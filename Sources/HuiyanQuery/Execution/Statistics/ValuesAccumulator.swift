@@ -1,4 +1,5 @@
 import Foundation
+import HuiyanStorage
 
 /// What `ValuesAccumulator` computes from each group's values.
 enum ValuesReduction {
@@ -128,7 +129,7 @@ final class ValuesAccumulator: Accumulator {
                         }
                     }
                 }
-                if stripes == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: stripes, execute: work) }
+                ConcurrentLoop.forEach(stripes, work)
             }
         }
         // A NULL string points at an entry too (grouping and hashing read it).

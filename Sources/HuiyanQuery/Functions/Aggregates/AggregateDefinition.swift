@@ -2,18 +2,18 @@
 /// shortcuts know by `AggregateKind`): the names it answers to, how a call binds (argument checks and
 /// conversions, constants, result type) and the accumulator that computes it per group. A new aggregate is one
 /// entry in one of the lists `AggregateRegistry.all` joins, nothing else.
-struct AggregateDefinition {
+struct AggregateDefinition: Sendable {
     /// The name EXPLAIN shows first, then the other names it answers to.
     let names: [String]
     /// Whether the entry is the DISTINCT form of its names (`sum(DISTINCT x)`).
     let distinct: Bool
     /// Checks and converts the arguments.
-    let bind: (FunctionBinding) throws -> AggregateBinding
+    let bind: @Sendable (FunctionBinding) throws -> AggregateBinding
     /// The state of every group of one thread's table (`AggregateSpec.type`, `arguments` and `constants` bound).
-    let accumulator: (AggregateSpec) -> Accumulator
+    let accumulator: @Sendable (AggregateSpec) -> Accumulator
 
-    init(_ names: [String], distinct: Bool = false, bind: @escaping (FunctionBinding) throws -> AggregateBinding,
-         accumulator: @escaping (AggregateSpec) -> Accumulator) {
+    init(_ names: [String], distinct: Bool = false, bind: @escaping @Sendable (FunctionBinding) throws -> AggregateBinding,
+         accumulator: @escaping @Sendable (AggregateSpec) -> Accumulator) {
         self.names = names
         self.distinct = distinct
         self.bind = bind
