@@ -60,7 +60,7 @@ struct GroupedValues {
                         nulls.withUnsafeBufferPointer { nulls in
                             batch.forEachSelected { i in
                                 values[n] = v[i]; groups[n] = g[i]
-                                n &+= Int(nulls[i] == 0 ? 1 : 0)
+                                n &+= 1 &- Int(nulls[i] & 1)    // a NULL is 1
                             }
                         }
                     } else {
