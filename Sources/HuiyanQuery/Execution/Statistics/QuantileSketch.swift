@@ -2,7 +2,7 @@
 /// values for approx_quantile: the values (`Int64` keys in the values' order, `OrderedBits` for doubles) are
 /// kept in levels, level h holding items that each stand for 2^h values. A level that outgrows its capacity is
 /// compacted: sorted, and every other item (from a random first) goes up one level. The top level holds `k`
-/// items and each level below two thirds of the one above (at least 2), so a sketch holds under 3·k items and a few more
+/// items and each level below two thirds of the one above (at least 8), so a sketch holds under 3·k items and a few more
 /// whatever the count (levels hold at least 8). Sketches merge by joining their levels and compacting: each thread sketches its rows
 /// and the results are merged.
 ///
