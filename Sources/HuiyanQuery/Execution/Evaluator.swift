@@ -568,7 +568,11 @@ struct Evaluator {
         case (.timestamp, .date):
             byLocalDay(v, out, batch, perDay: { day, _ in day }, perRow: { _, _, day in day })
         case (.date, .timestamp):
-            batch.forEachSelected { out.ints[$0] = TimeMath.midnight(ofDay: v.ints[$0], offsetSeconds: offsetSeconds) }
+            // A NULL's lane may hold anything (a sentinel that would overflow).
+            batch.forEachSelected { i in
+                if v.isNull(i) { return }
+                out.ints[i] = TimeMath.midnight(ofDay: v.ints[i], offsetSeconds: offsetSeconds)
+            }
         case (.string, _):
             let converted: [Value] = try v.pool.map { pool in
                 try pool.perEntry(PerEntryKey.cast(type, offsetSeconds: offsetSeconds)) { try Self.castValue(.string($0), to: type, offsetSeconds: offsetSeconds) }

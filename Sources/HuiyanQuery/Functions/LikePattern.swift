@@ -22,6 +22,60 @@ struct LikePattern: Hashable {
             }
         }
         self.tokens = tokens
+        // Only literal runs and `%` (case kept): the runs' UTF-8 bytes, for `matchesRuns`.
+        if !caseInsensitive, !tokens.contains(where: { if case .one = $0 { return true } else { return false } }) {
+            var runs: [[UInt8]] = [[]]
+            for token in tokens {
+                switch token {
+                case .scalar(let c): runs[runs.count - 1].append(contentsOf: String(Character(c)).utf8)
+                case .any: runs.append([])
+                case .one: break
+                }
+            }
+            self.runs = runs
+        } else {
+            runs = nil
+        }
+    }
+
+    /// For a pattern of literal runs separated by `%` (no `_`, case kept): the runs in order (the first and
+    /// last anchored at the ends, empty when the pattern starts or ends with `%`).
+    private let runs: [[UInt8]]?
+
+    /// Matches a pattern of literal runs on UTF-8 bytes, in one left-to-right pass: the first run must begin
+    /// the text, the last end it, and each run between is found at its leftmost place after the one before
+    /// (leftmost is always right when `%` is the only wildcard). Linear in the text for a fixed pattern.
+    private static func matchesRuns(_ runs: [[UInt8]], _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = text.count
+        if runs.count == 1 { return runs[0].elementsEqual(text) }
+        let first = runs[0], last = runs[runs.count - 1]
+        guard first.count + last.count <= n else { return false }
+        for (k, b) in first.enumerated() where text[k] != b { return false }
+        for (k, b) in last.enumerated() where text[n - last.count + k] != b { return false }
+        var at = first.count
+        let end = n - last.count
+        for r in 1..<(runs.count - 1) {
+            let run = runs[r]
+            guard !run.isEmpty else { continue }
+            guard let found = find(run, in: text, from: at, before: end) else { return false }
+            at = found + run.count
+        }
+        return true
+    }
+
+    /// The first place at or after `from` where `run` lies wholly before `before`.
+    private static func find(_ run: [UInt8], in text: UnsafeBufferPointer<UInt8>, from: Int, before: Int) -> Int? {
+        let m = run.count, lead = run[0]
+        var i = from
+        while i + m <= before {
+            if text[i] == lead {
+                var k = 1
+                while k < m && text[i + k] == run[k] { k += 1 }
+                if k == m { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// Whether `text` matches, in time proportional to its length × the pattern's at worst: a `%` is
@@ -29,6 +83,10 @@ struct LikePattern: Hashable {
     /// recursively, so `%a%a%a%b` over a long value cannot take exponential time. Long work asks
     /// `CancellationPoll`, so the statement can be stopped inside one value.
     func matches(_ text: String) throws -> Bool {
+        if let runs {
+            var text = text
+            return text.withUTF8 { Self.matchesRuns(runs, $0) }
+        }
         let s = Array((caseInsensitive ? text.lowercased() : text).unicodeScalars)
         try CancellationPoll.spend(s.count)
         var i = 0, p = 0

@@ -15,6 +15,8 @@ struct GroupedValues {
     /// The chunk being filled (the last of `parts[0]`).
     private var current: ValueChunk?
     private(set) var count = 0
+    /// The smallest and largest value added (`Int64.max` and `.min` while none is).
+    private(set) var smallest = Int64.max, largest = Int64.min
 
     /// Bytes held (the chunks' capacities).
     var approximateBytes: Int { parts.reduce(0) { $0 + $1.chunks.reduce(0) { $0 + $1.capacity * 12 } } }
@@ -32,6 +34,8 @@ struct GroupedValues {
         reserve(more: 1)
         current.unsafelyUnwrapped.append(value, group: group)
         count += 1
+        smallest = Swift.min(smallest, value)
+        largest = Swift.max(largest, value)
     }
 
     /// Adds the values of the selected non-NULL rows of an integer-lane vector (doubles as `OrderedBits`).
@@ -51,10 +55,12 @@ struct GroupedValues {
             } else {
                 input.ints.withUnsafeBufferPointer { v in
                     if let nulls = input.nulls {
+                        // Branch-free: every row written, the position moved past the non-NULL ones only
+                        // (the chunk has room for every selected row).
                         nulls.withUnsafeBufferPointer { nulls in
                             batch.forEachSelected { i in
-                                if nulls[i] != 0 { return }
-                                values[n] = v[i]; groups[n] = g[i]; n += 1
+                                values[n] = v[i]; groups[n] = g[i]
+                                n &+= 1 &- Int(nulls[i] & 1)    // a NULL is 1
                             }
                         }
                     } else {
@@ -63,6 +69,17 @@ struct GroupedValues {
                 }
             }
         }
+        // The new values' extremes: a tight pass over what was just written.
+        var low = smallest, high = largest
+        var i = chunk.count
+        while i < n {
+            let v = values[i]
+            low = v < low ? v : low
+            high = v > high ? v : high
+            i &+= 1
+        }
+        smallest = low
+        largest = high
         count += n - chunk.count
         chunk.count = n
     }
@@ -73,11 +90,18 @@ struct GroupedValues {
             parts.append(Part(chunks: part.chunks, mapping: part.mapping.map { $0.map { mapping[Int($0)] } } ?? mapping))
         }
         count += other.count
+        smallest = Swift.min(smallest, other.smallest)
+        largest = Swift.max(largest, other.largest)
     }
 
     /// Adds another collection's values one by one, each mapped (string ids into this collection's interner).
     mutating func merge(_ other: GroupedValues, mapping: [Int32], value: (Int64) -> Int64) {
         other.forEach { v, g in append(value(v), group: mapping[Int(g)]) }
+    }
+
+    /// Every chunk with the mapping of its groups to this collection's numbering (nil: its own).
+    var chunks: [(chunk: ValueChunk, mapping: [Int32]?)] {
+        parts.flatMap { part in part.chunks.map { ($0, part.mapping) } }
     }
 
     /// Every value and its group (in this collection's numbering).

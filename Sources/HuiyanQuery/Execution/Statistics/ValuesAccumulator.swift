@@ -104,12 +104,68 @@ final class ValuesAccumulator: Accumulator {
         return results(groups: groups)[0]
     }
 
-    /// Every answer's vector, computed once; groups are reduced on `threads` threads when there are many values.
+    /// Every answer's vector, computed once. Quantiles of a few large groups are selected by buckets straight
+    /// from the collected values (`BucketSelection`); otherwise the groups are laid out and reduced one by one,
+    /// on `threads` threads when there are many values.
     private func results(groups: Int) -> [Vector] {
         if let computed { return computed }
-        var (values, offsets) = collected.grouped(groups: groups)
-        // Each answer's result per group as bits (a double's bit pattern), written by whichever thread takes it.
+        // Each answer's result per group as bits (a double's bit pattern); groups without values stay NULL.
         var slots = [Int64](repeating: 0, count: answers.count * groups)
+        var empty = [Bool](repeating: true, count: groups)
+        if answers.allSatisfy({ if case .quantile = $0.reduction { return true } else { return false } }),
+           BucketSelection.suits(values: collected.count, groups: groups) {
+            selectByBuckets(groups: groups, &slots, &empty)
+        } else {
+            reduceGroups(groups: groups, &slots, &empty)
+        }
+        // A NULL string points at an entry too (grouping and hashing read it).
+        let nullCode = interner?.intern("") ?? 0
+        let vectors = answers.indices.map { a -> Vector in
+            let v = Vector(type: answers[a].type, count: groups)
+            for g in 0..<groups {
+                let bits = slots[a * groups + g]
+                if empty[g] {
+                    v.setNull(g)
+                    if v.type != .float64 { v.ints[g] = nullCode }
+                } else if v.type == .float64 {
+                    v.doubles[g] = Double(bitPattern: UInt64(bitPattern: bits))
+                } else {
+                    v.ints[g] = bits
+                }
+            }
+            if let interner { v.pool = StringPool(interner.dictionary(), isSorted: false) }
+            return v
+        }
+        computed = vectors
+        return vectors
+    }
+
+    /// Every quantile of every group by `BucketSelection`: the positions of all answers (and the next one of an
+    /// interpolated quantile) found in one pair of passes.
+    private func selectByBuckets(groups: Int, _ slots: inout [Int64], _ empty: inout [Bool]) {
+        let positions = { (n: Int) in
+            Array(Set(self.answers.flatMap { answer -> [Int] in
+                let k = answer.reduction.position(n)
+                return self.needsNext(answer, k, n) ? [k, k + 1] : [k]
+            })).sorted()
+        }
+        let selected = BucketSelection.select(&collected, groups: groups, threads: threads, positions: positions)
+        for g in 0..<groups where selected[g].count > 0 {
+            empty[g] = false
+            let n = selected[g].count
+            let wanted = positions(n)
+            let value = { (p: Int) in selected[g].values[wanted.firstIndex(of: p)!] }
+            for (a, answer) in answers.enumerated() {
+                let k = answer.reduction.position(n)
+                slots[a * groups + g] = quantile(value(k), needsNext(answer, k, n) ? value(k + 1) : value(k), n: n, k: k, answer)
+            }
+        }
+    }
+
+    /// Lays each group's values out and reduces them, groups shared among `threads` threads.
+    private func reduceGroups(groups: Int, _ slots: inout [Int64], _ empty: inout [Bool]) {
+        var (values, offsets) = collected.grouped(groups: groups)
+        for g in 0..<groups { empty[g] = offsets[g] == offsets[g + 1] }
         let stripes = threads > 1 && groups > 1 && values.count >= 1 << 16 ? threads : 1
         let lock = NSLock()
         var next = 0
@@ -132,51 +188,36 @@ final class ValuesAccumulator: Accumulator {
                 ConcurrentLoop.forEach(stripes, work)
             }
         }
-        // A NULL string points at an entry too (grouping and hashing read it).
-        let nullCode = interner?.intern("") ?? 0
-        let vectors = answers.indices.map { a -> Vector in
-            let v = Vector(type: answers[a].type, count: groups)
-            for g in 0..<groups {
-                let bits = slots[a * groups + g]
-                if offsets[g] == offsets[g + 1] {
-                    v.setNull(g)
-                    if v.type != .float64 { v.ints[g] = nullCode }
-                } else if v.type == .float64 {
-                    v.doubles[g] = Double(bitPattern: UInt64(bitPattern: bits))
-                } else {
-                    v.ints[g] = bits
-                }
-            }
-            if let interner { v.pool = StringPool(interner.dictionary(), isSorted: false) }
-            return v
-        }
-        computed = vectors
-        return vectors
     }
 
     /// Reduces one group's values (at least one) for every answer, handing each answer's result as bits.
     private func reduce(_ group: UnsafeMutableBufferPointer<Int64>, order: inout [Int], _ answer: (Int, Int64) -> Void) {
         guard case .quantile = answers[0].reduction else { return answer(0, reduce(group, answers[0])) }
         // Positions in increasing order: each selection searches only above the one before.
+        let n = group.count
         order.removeAll(keepingCapacity: true)
         order.append(contentsOf: answers.indices)
-        if order.count > 1 { order.sort { answers[$0].reduction.position(group.count) < answers[$1].reduction.position(group.count) } }
+        if order.count > 1 { order.sort { answers[$0].reduction.position(n) < answers[$1].reduction.position(n) } }
         var selected = 0
         for a in order {
-            let k = answers[a].reduction.position(group.count)
+            let k = answers[a].reduction.position(n)
             Selection.select(k - selected, in: UnsafeMutableBufferPointer(rebasing: group[selected...]))
             selected = k
-            answer(a, quantile(group, k, answers[a]))
+            let next = needsNext(answers[a], k, n) ? Selection.minimum(group, (k + 1)..<n) : group[k]
+            answer(a, quantile(group[k], next, n: n, k: k, answers[a]))
         }
     }
 
-    /// A quantile of a group whose value at position `k` is in place (those after it not smaller), as bits.
-    private func quantile(_ values: UnsafeMutableBufferPointer<Int64>, _ k: Int, _ answer: (reduction: ValuesReduction, type: SQLType)) -> Int64 {
-        guard case .quantile(let fraction, let continuous) = answer.reduction else { return 0 }
-        let n = values.count, lo = values[k]
+    /// Whether a quantile at position `k` of `n` values interpolates toward the value at `k + 1`.
+    private func needsNext(_ answer: (reduction: ValuesReduction, type: SQLType), _ k: Int, _ n: Int) -> Bool {
+        guard case .quantile(let fraction, let continuous) = answer.reduction else { return false }
+        return continuous && k + 1 < n && Double(n - 1) * fraction - Double(k) > 0
+    }
+
+    /// A quantile of `n` values whose value at position `k` is `lo` and at `k + 1` is `hi`, as bits.
+    private func quantile(_ lo: Int64, _ hi: Int64, n: Int, k: Int, _ answer: (reduction: ValuesReduction, type: SQLType)) -> Int64 {
+        guard case .quantile(let fraction, _) = answer.reduction, needsNext(answer, k, n) else { return bits(lo, as: answer.type) }
         let weight = Double(n - 1) * fraction - Double(k)
-        guard continuous, weight > 0, k + 1 < n else { return bits(lo, as: answer.type) }
-        let hi = Selection.minimum(values, (k + 1)..<n)
         switch inputType {
         case .float64:
             let a = OrderedBits.double(lo), b = OrderedBits.double(hi)

@@ -3,14 +3,22 @@ extension AggregateRegistry {
     static let valueAggregates: [AggregateDefinition] = [
         AggregateDefinition(["median"], bind: { b in
             try b.arity(1)
-            let a = try ordered(b, 0)
+            let a = try interpolated(b, 0)
             return AggregateBinding(arguments: [a], constants: [.double(0.5)], type: interpolatedType(a.type))
         }, accumulator: { spec in quantile(spec, continuous: true) }),
         AggregateDefinition(["quantile_cont", "quantile", "percentile_cont"], bind: { b in
             try b.arity(2)
-            let a = try ordered(b, 0)
+            let a = try interpolated(b, 0)
             return AggregateBinding(arguments: [a], constants: [.double(try fraction(b))], type: interpolatedType(a.type))
         }, accumulator: { spec in quantile(spec, continuous: true) }),
+        AggregateDefinition(["approx_quantile"], bind: { b in
+            try b.arity(2)
+            let a = try ordered(b, 0)
+            return AggregateBinding(arguments: [a], constants: [.double(try fraction(b))], type: a.type)
+        }, accumulator: { spec in
+            guard case .double(let q) = spec.constants[0] else { preconditionFailure() }
+            return ApproxQuantileAccumulator(type: spec.type, fraction: q)
+        }),
         AggregateDefinition(["quantile_disc", "percentile_disc"], bind: { b in
             try b.arity(2)
             let a = try ordered(b, 0)
@@ -29,12 +37,21 @@ extension AggregateRegistry {
         stringAgg(distinct: true),
     ]
 
-    /// Argument `i` of a quantile: a number or a time (values in order).
+    /// Argument `i` of a quantile: a number, a time or a date (values in order).
     private static func ordered(_ b: FunctionBinding, _ i: Int) throws -> BoundExpression {
         let a = b.arguments[i]
         if a.type == .null { return .constant(.null, type: .float64) }
-        guard a.type.isNumeric || a.type == .timestamp else { throw b.error("\(b.name) needs a number or a TIMESTAMP, not \(a.type)", at: i) }
+        guard a.type.isNumeric || a.type == .timestamp || a.type == .date else {
+            throw b.error("\(b.name) needs a number, a TIMESTAMP or a DATE, not \(a.type)", at: i)
+        }
         return a
+    }
+
+    /// Argument `i` of an interpolated quantile: as `ordered`, a DATE taken as the TIMESTAMP of its midnight
+    /// (between two days lies a time, as in DuckDB).
+    private static func interpolated(_ b: FunctionBinding, _ i: Int) throws -> BoundExpression {
+        let a = try ordered(b, i)
+        return a.type == .date ? try b.argument(i, as: .timestamp) : a
     }
 
     /// An interpolated quantile's type: DOUBLE of integers, else the values' own.
