@@ -1,4 +1,4 @@
-import Dispatch
+import HuiyanStorage
 
 /// Exact order statistics (the values at given positions of each group's ordered values) of a few large groups,
 /// read straight from the collected chunks without laying the groups out: one pass counts each group's values
@@ -51,7 +51,7 @@ enum BucketSelection {
         let counts = UnsafeMutableBufferPointer<Int32>.allocate(capacity: stripes * entries)
         defer { counts.deallocate() }
         counts.initialize(repeating: 0)
-        DispatchQueue.concurrentPerform(iterations: stripes) { t in
+        ConcurrentLoop.forEach(stripes) { t in
             let table = counts.baseAddress! + t * entries
             for c in runs[t] {
                 let (chunk, mapping) = chunks[c]
@@ -101,7 +101,7 @@ enum BucketSelection {
         }
         let buffer = UnsafeMutableBufferPointer<Int64>.allocate(capacity: Swift.max(1, bufferSize))
         defer { buffer.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: stripes) { t in
+        ConcurrentLoop.forEach(stripes) { t in
             let cursor = counts.baseAddress! + t * entries
             for c in runs[t] {
                 let (chunk, mapping) = chunks[c]
