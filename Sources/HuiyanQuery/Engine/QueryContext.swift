@@ -111,6 +111,11 @@ public final class QueryContext: Sendable {
         if let memoryLimit, total > memoryLimit { throw memoryLimitExceeded() }
     }
 
+    /// What the statement's states hold now, in bytes, but for `holder`'s.
+    func heldBytes(excluding holder: AnyObject) -> Int {
+        state.withLock { $0.heldTotal - ($0.held[ObjectIdentifier(holder)] ?? 0) }
+    }
+
     /// The most the statement's states held at once, in bytes.
     public var peakHeldBytes: Int { state.withLock { $0.heldPeak } }
 

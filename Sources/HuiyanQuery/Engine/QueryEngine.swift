@@ -239,7 +239,7 @@ public final class QueryEngine {
                         text.append(line)
                     }
                     if op is SortOperator, analyzed.sortRuns > 0 {
-                        text.append("  sorted in \(analyzed.sortRuns) runs on disk, merged (rows over a quarter of the memory limit)")
+                        text.append("  sorted in \(analyzed.sortRuns) runs on disk, merged (runs of a quarter of what the limit leaves the sort)")
                     }
                 }
             }
