@@ -234,6 +234,28 @@ final class DistinctPairsTests: QueryTestCase {
         }
     }
 
+    /// The forms a count(DISTINCT) state of strings can start in.
+    enum DistinctForm: CaseIterable { case small, bitmaps, pairs }
+
+    /// A string count(DISTINCT) state after one batch of `rows` (group, code) over `pool`, row `nullRow` NULL,
+    /// started in `form` (asserted).
+    private func distinctState(_ pool: StringPool, _ rows: [(Int, Int)], groups: Int, nullRow: Int, _ form: DistinctForm,
+                               file: StaticString = #filePath, line: UInt = #line) throws -> DistinctAccumulator {
+        let budgets = DistinctAccumulator.Budgets(poolBitmapBytes: form == .pairs ? 0 : DistinctAccumulator.Budgets().poolBitmapBytes,
+                                                  smallDomainValues: form == .small ? 256 : 0)
+        let acc = DistinctAccumulator(type: .string, threads: 2, budgets: budgets)
+        let v = Vector(type: .string, count: rows.count)
+        v.pool = pool
+        var keys = [Int32](repeating: 0, count: rows.count)
+        for (i, (g, code)) in rows.enumerated() { v.ints[i] = Int64(code); keys[i] = Int32(g) }
+        v.setNull(nullRow)
+        acc.reserve(groups: groups)
+        try acc.update(v, groups: keys, Batch(count: rows.count, selection: nil))
+        XCTAssertEqual(acc.usesSmallDomain, form == .small, file: file, line: line)
+        XCTAssertEqual(acc.usesPairs, form == .pairs, file: file, line: line)
+        return acc
+    }
+
     func testMergesOfBitmapAndPairStatesInEveryCombination() throws {
         let long = "一个超过十五个字节的很长的访客编号"
         let a = ["000123", "123", "V1", "a", long, long + "1", "x"].sorted { Evaluator.byteOrder($0, $1) < 0 }
@@ -242,28 +264,14 @@ final class DistinctPairsTests: QueryTestCase {
         var mix = SplitMix(state: 9)
         let rowsA = (0..<200).map { _ in (mix.below(4), mix.below(a.count)) }
         let rowsB = (0..<200).map { _ in (mix.below(4), mix.below(b.count)) }
-        /// The state after one batch of `rows` over `pool`, as bitmaps or as pairs.
-        func state(_ pool: StringPool, _ rows: [(Int, Int)], pairs: Bool) throws -> DistinctAccumulator {
-            let acc = DistinctAccumulator(type: .string, threads: 2,
-                                          budgets: DistinctAccumulator.Budgets(poolBitmapBytes: pairs ? 0 : DistinctAccumulator.Budgets().poolBitmapBytes,
-                                                                             smallDomainValues: 0))
-            let v = Vector(type: .string, count: rows.count)
-            v.pool = pool
-            var groups = [Int32](repeating: 0, count: rows.count)
-            for (i, (g, code)) in rows.enumerated() { v.ints[i] = Int64(code); groups[i] = Int32(g) }
-            v.setNull(7)
-            acc.reserve(groups: 4)
-            try acc.update(v, groups: groups, Batch(count: rows.count, selection: nil))
-            XCTAssertEqual(acc.usesPairs, pairs)
-            return acc
-        }
         // The second state's group g is the first's mapping[g].
         let mapping: [Int32] = [2, 3, 0, 1]
         var want = [Set<String>](repeating: [], count: 4)
         for (i, (g, code)) in rowsA.enumerated() where i != 7 { want[g].insert(a[code]) }
         for (i, (g, code)) in rowsB.enumerated() where i != 7 { want[Int(mapping[g])].insert(b[code]) }
         for (first, second) in [(false, false), (false, true), (true, false), (true, true)] {
-            let into = try state(poolA, rowsA, pairs: first), from = try state(poolB, rowsB, pairs: second)
+            let into = try distinctState(poolA, rowsA, groups: 4, nullRow: 7, first ? .pairs : .bitmaps)
+            let from = try distinctState(poolB, rowsB, groups: 4, nullRow: 7, second ? .pairs : .bitmaps)
             try into.merge(from, mapping: mapping)
             XCTAssertEqual(into.result(groups: 4).ints, want.map { Int64($0.count) }, "pairs: \(first) ← \(second)")
         }
@@ -332,28 +340,14 @@ final class DistinctPairsTests: QueryTestCase {
         var mix = SplitMix(state: 5)
         let rowsA = (0..<100).map { _ in (mix.below(5), mix.below(a.count)) }
         let rowsB = (0..<100).map { _ in (mix.below(5), mix.below(b.count)) }
-        enum Form: CaseIterable { case small, bitmaps, pairs }
-        func state(_ pool: StringPool, _ rows: [(Int, Int)], _ form: Form) throws -> DistinctAccumulator {
-            let acc = DistinctAccumulator(type: .string, threads: 2,
-                                          budgets: DistinctAccumulator.Budgets(poolBitmapBytes: form == .pairs ? 0 : DistinctAccumulator.Budgets().poolBitmapBytes,
-                                                                               smallDomainValues: form == .small ? 256 : 0))
-            let v = Vector(type: .string, count: rows.count)
-            v.pool = pool
-            var groups = [Int32](repeating: 0, count: rows.count)
-            for (i, (g, code)) in rows.enumerated() { v.ints[i] = Int64(code); groups[i] = Int32(g) }
-            v.setNull(3)
-            acc.reserve(groups: 5)
-            try acc.update(v, groups: groups, Batch(count: rows.count, selection: nil))
-            XCTAssertEqual(acc.usesSmallDomain, form == .small)
-            return acc
-        }
         let mapping: [Int32] = [4, 3, 2, 1, 0]
         var want = [Set<String>](repeating: [], count: 5)
         for (i, (g, code)) in rowsA.enumerated() where i != 3 { want[g].insert(a[code]) }
         for (i, (g, code)) in rowsB.enumerated() where i != 3 { want[Int(mapping[g])].insert(b[code]) }
-        for first in Form.allCases {
-            for second in Form.allCases where first == .small || second == .small {
-                let into = try state(poolA, rowsA, first), from = try state(poolB, rowsB, second)
+        for first in DistinctForm.allCases {
+            for second in DistinctForm.allCases where first == .small || second == .small {
+                let into = try distinctState(poolA, rowsA, groups: 5, nullRow: 3, first)
+                let from = try distinctState(poolB, rowsB, groups: 5, nullRow: 3, second)
                 try into.merge(from, mapping: mapping)
                 XCTAssertEqual(into.result(groups: 5).ints, want.map { Int64($0.count) }, "\(first) ← \(second)")
             }
