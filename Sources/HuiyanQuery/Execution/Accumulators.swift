@@ -84,21 +84,28 @@ final class CountAccumulator: Accumulator {
     }
 
     func result(groups: Int) -> Vector {
-        // The counts as they are (shared): a group without a row counts 0.
+        // The counts as they are (shared, not copied): a group without a row counts 0.
         reserve(groups: groups)
-        return Vector(type: .int64, ints: counts.count == groups ? counts : Array(counts[0..<groups]))
+        return Vector(type: .int64, ints: counts.handedOver(groups))
     }
 
     var approximateBytes: Int { counts.count * 8 }
 }
 
 /// Exact sums (and averages) of integers and money, with overflow detected.
+///
+/// Besides its sum, a group keeps a tally of its values (`SumTally`): avg counts them, sum only notes that
+/// there was one (a group without any is NULL) in a byte, so that a sum over millions of groups (visitor ids)
+/// keeps and merges 9 bytes a group instead of 16.
 final class SumIntegerAccumulator: Accumulator {
     let type: SQLType
     let average: Bool
     let inputType: SQLType
     var sums: [Int64] = []
-    var counts: [Int64] = []
+    /// avg's count of values per group (empty for sum).
+    private var counts: [Int64] = []
+    /// sum's 1 per group that has a value (empty for avg).
+    private var filled: [UInt8] = []
     /// At least the sum of the magnitudes of everything added (`ExactSum`): while it fits in Int64, no sum can overflow.
     private var mass: UInt64 = 0
 
@@ -109,10 +116,10 @@ final class SumIntegerAccumulator: Accumulator {
     }
 
     func reserve(groups count: Int) {
-        if sums.count < count {
-            sums.append(contentsOf: repeatElement(0, count: count - sums.count))
-            counts.append(contentsOf: repeatElement(0, count: count - counts.count))
-        }
+        guard sums.count < count else { return }
+        let more = count - sums.count
+        sums.append(contentsOf: repeatElement(0, count: more))
+        if average { counts.append(contentsOf: repeatElement(0, count: more)) } else { filled.append(contentsOf: repeatElement(0, count: more)) }
     }
 
     func update(_ input: Vector?, groups: [Int32], _ batch: Batch) throws {
@@ -124,27 +131,35 @@ final class SumIntegerAccumulator: Accumulator {
             mass = grown
             return true
         }
-        if !fits { return try updateChecked(input, groups: groups, batch) }
+        if average {
+            if fits { add(input, groups, batch, tallies: &counts) } else { try addChecked(input, groups, batch, tallies: &counts) }
+        } else {
+            if fits { add(input, groups, batch, tallies: &filled) } else { try addChecked(input, groups, batch, tallies: &filled) }
+        }
+    }
+
+    /// Adds the rows, within the mass bound (no sum can overflow).
+    private func add<T: SumTally>(_ input: Vector, _ groups: [Int32], _ batch: Batch, tallies: inout [T]) {
         sums.withUnsafeMutableBufferPointer { s in
-            counts.withUnsafeMutableBufferPointer { c in
+            tallies.withUnsafeMutableBufferPointer { c in
                 input.ints.withUnsafeBufferPointer { v in
                     if s.count == 1, batch.selection == nil {
                         // One group (no GROUP BY) over every row: two vectorized sums.
                         let (count, sum) = ExactSum.sum(v.baseAddress!, 0..<batch.count, nulls: input.nulls)
                         s[0] &+= sum ?? 0     // within the mass bound, so never nil
-                        c[0] &+= count
+                        T.tally(&c[0], count)
                     } else if let nulls = input.nulls {
                         batch.forEachSelected { i in
                             let valid = Int64(nulls[i]) &- 1     // all ones when valid, 0 when NULL
                             let g = Int(groups[i])
                             s[g] &+= v[i] & valid
-                            c[g] &+= valid & 1
+                            T.tally(&c[g], valid & 1)
                         }
                     } else {
                         batch.forEachSelected { i in
                             let g = Int(groups[i])
                             s[g] &+= v[i]
-                            c[g] &+= 1
+                            T.tally(&c[g], 1)
                         }
                     }
                 }
@@ -153,17 +168,17 @@ final class SumIntegerAccumulator: Accumulator {
     }
 
     /// Adds with every addition checked, for values large enough that a sum might leave Int64.
-    private func updateChecked(_ input: Vector, groups: [Int32], _ batch: Batch) throws {
+    private func addChecked<T: SumTally>(_ input: Vector, _ groups: [Int32], _ batch: Batch, tallies: inout [T]) throws {
         mass = .max
         var overflow = false
         sums.withUnsafeMutableBufferPointer { s in
-            counts.withUnsafeMutableBufferPointer { c in
+            tallies.withUnsafeMutableBufferPointer { c in
                 input.ints.withUnsafeBufferPointer { v in
                     batch.forEachSelected { i in
                         if input.isNull(i) { return }
                         let g = Int(groups[i])
                         let (r, o) = s[g].addingReportingOverflow(v[i]); s[g] = r; overflow = overflow || o
-                        c[g] &+= 1
+                        T.tally(&c[g], 1)
                     }
                 }
             }
@@ -176,43 +191,45 @@ final class SumIntegerAccumulator: Accumulator {
         let (r, overflow) = sums[g].addingReportingOverflow(sum)
         if overflow { throw ExactSum.overflow(average ? "avg" : "sum", of: inputType) }
         sums[g] = r
-        counts[g] &+= n
+        if average { counts[g] &+= n } else { UInt8.tally(&filled[g], n) }
         mass = ExactSum.grow(mass, rows: 1, largest: sum.magnitude) ?? .max
     }
 
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
         let o = other as! SumIntegerAccumulator
+        let overflowed = average ? merge(o, mapping, &counts, o.counts) : merge(o, mapping, &filled, o.filled)
+        if overflowed { throw ExactSum.overflow(average ? "avg" : "sum", of: inputType) }
+        mass = ExactSum.grow(mass, rows: 1, largest: o.mass) ?? .max
+    }
+
+    /// Adds `other`'s groups into `mapping`'s; returns whether a sum overflowed.
+    private func merge<T: SumTally>(_ other: SumIntegerAccumulator, _ mapping: [Int32], _ tallies: inout [T], _ from: [T]) -> Bool {
         var overflowed = false
         sums.withUnsafeMutableBufferPointer { s in
-            counts.withUnsafeMutableBufferPointer { c in
-                o.sums.withUnsafeBufferPointer { fromSums in
-                    o.counts.withUnsafeBufferPointer { fromCounts in
+            tallies.withUnsafeMutableBufferPointer { c in
+                other.sums.withUnsafeBufferPointer { fromSums in
+                    from.withUnsafeBufferPointer { fromTallies in
                         mapping.withUnsafeBufferPointer { m in
                             for g in fromSums.indices {
                                 let t = Int(m[g])
                                 let (r, overflow) = s[t].addingReportingOverflow(fromSums[g])
                                 overflowed = overflowed || overflow
                                 s[t] = r
-                                c[t] &+= fromCounts[g]
+                                T.tally(&c[t], Int64(fromTallies[g]))
                             }
                         }
                     }
                 }
             }
         }
-        if overflowed { throw ExactSum.overflow(average ? "avg" : "sum", of: inputType) }
-        mass = ExactSum.grow(mass, rows: 1, largest: o.mass) ?? .max
+        return overflowed
     }
 
     func result(groups: Int) -> Vector {
         reserve(groups: groups)
         // A group without a value is NULL; its sum is 0 and stays hidden under the flag.
-        var nulls: [UInt8]?
-        counts.withUnsafeBufferPointer { c in
-            guard (0..<groups).contains(where: { c[$0] == 0 }) else { return }
-            nulls = (0..<groups).map { c[$0] == 0 ? 1 : 0 }
-        }
-        if !average { return Vector(type: type, ints: groups == sums.count ? sums : Array(sums[0..<groups]), nulls: nulls) }
+        let nulls = average ? Self.nulls(counts, groups) : Self.nulls(filled, groups)
+        if !average { return Vector(type: type, ints: sums.handedOver(groups), nulls: nulls) }
         let v = Vector(type: type, count: groups)
         v.nulls = nulls
         let scale = inputType == .money ? 100.0 : 1.0
@@ -226,7 +243,15 @@ final class SumIntegerAccumulator: Accumulator {
         return v
     }
 
-    var approximateBytes: Int { sums.count * 16 }
+    /// NULL flags of the groups without a value; nil when every group has one.
+    private static func nulls<T: SumTally>(_ tallies: [T], _ groups: Int) -> [UInt8]? {
+        tallies.withUnsafeBufferPointer { c in
+            guard (0..<groups).contains(where: { c[$0] == 0 }) else { return nil }
+            return (0..<groups).map { c[$0] == 0 ? 1 : 0 }
+        }
+    }
+
+    var approximateBytes: Int { sums.count * (average ? 16 : 9) }
 }
 
 final class SumDoubleAccumulator: Accumulator {

@@ -182,9 +182,9 @@ final class DictionaryMergeAggregation {
         }
 
         let accumulators = makeAccumulators(plan.aggregates, threads: context.threads)
-        for a in accumulators { a.reserve(groups: total + 1) }
-        // Each aggregate's states are merged on their own thread (they share nothing).
+        // Each aggregate's states are made and merged on their own thread (they share nothing).
         try Parallel.forEach(accumulators.indices, threads: context.threads) { a in
+            accumulators[a].reserve(groups: total + 1)
             for (s, p) in segments.enumerated() {
                 try context.check()
                 try accumulators[a].merge(p.accumulators[a], mapping: mappings[s])

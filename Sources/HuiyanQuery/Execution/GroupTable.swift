@@ -214,10 +214,12 @@ final class GroupTable {
         }
     }
 
-    /// Rows' dense key indexes when the combined domain is small; nil otherwise.
+    /// Rows' dense key indexes when the combined domain is small; nil otherwise. An integer key's domain is
+    /// its range in the batch, or, when that is wide (days as timestamps), its few distinct values.
     private func assignDense(_ vectors: [Vector], _ batch: Batch, into groups: inout [Int32]) -> Bool {
         var bases = [Int64](repeating: 0, count: vectors.count)
         var sizes = [Int](repeating: 0, count: vectors.count)
+        var local = [BatchValueCodes?](repeating: nil, count: vectors.count)
         var product = 1
         for (k, v) in vectors.enumerated() {
             var size: Int
@@ -236,9 +238,14 @@ final class GroupTable {
                 }
                 if lo > hi { lo = 0; hi = 0 }
                 let (range, overflow) = hi.subtractingReportingOverflow(lo)
-                if overflow || range >= 1 << 16 { return false }
-                bases[k] = lo
-                size = Int(range) + 1
+                if overflow || range >= 1 << 16 {
+                    guard let codes = BatchValueCodes(v, batch) else { return false }
+                    local[k] = codes
+                    size = codes.distinct
+                } else {
+                    bases[k] = lo
+                    size = Int(range) + 1
+                }
             }
             size += 1  // NULL
             sizes[k] = size
@@ -246,7 +253,7 @@ final class GroupTable {
             if product > 1 << 16 { return false }
         }
         var slots = [Int32](repeating: -1, count: product)
-        if vectors.count == 1 && vectors[0].nulls == nil {
+        if vectors.count == 1 && vectors[0].nulls == nil && local[0] == nil {
             // One integer key without NULLs (a time bucket, an hour): one pass through a per-batch array.
             let v = vectors[0], base = bases[0]
             var missing = false
@@ -274,6 +281,16 @@ final class GroupTable {
         for (k, v) in vectors.enumerated() {
             let base = bases[k], size = sizes[k]
             index.withUnsafeMutableBufferPointer { idx in
+                if let codes = local[k]?.codes {
+                    codes.withUnsafeBufferPointer { c in
+                        if let nulls = v.nulls {
+                            batch.forEachSelected { i in idx[i] = idx[i] * size + (nulls[i] != 0 ? size - 1 : Int(c[i])) }
+                        } else {
+                            batch.forEachSelected { i in idx[i] = idx[i] * size + Int(c[i]) }
+                        }
+                    }
+                    return
+                }
                 v.ints.withUnsafeBufferPointer { values in
                     if let nulls = v.nulls {
                         batch.forEachSelected { i in
