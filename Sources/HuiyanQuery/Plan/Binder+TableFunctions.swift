@@ -26,7 +26,7 @@ extension Binder {
             var message = "table function \"\(call.name.name)\" does not exist"
             if let guess = QueryError.suggestion(for: name, among: Self.tableFunctionNames) { message += " — did you mean \"\(guess)\"?" }
             else { message += " (table functions: \(Self.tableFunctionNames.joined(separator: ", ")))" }
-            throw QueryError(message, at: call.name.range)
+            throw QueryError(message, at: call.name.range, kind: .notFound)
         }
         var names = source.columnNames
         // As DuckDB: the alias of a one-column series names its column too.
@@ -185,10 +185,8 @@ extension Binder {
             let binder = self
             let unify = { (a: SQLType, b: SQLType) -> SQLType in (try? binder.unify(a, b, at: range, what: function)) ?? .string }
             return try MultiFileSource(files: files, partitions: partitions, explanation: text(call.range), unify: unionByName ? unify : nil, open: open)
-        } catch let error as QueryError {
-            throw QueryError(error.message, at: error.range ?? range)
         } catch {
-            throw QueryError("\(error)", at: range)
+            throw QueryError(wrapping: error, at: range)
         }
     }
 
