@@ -115,7 +115,7 @@ struct QueryCommand: ParsableCommand {
         } catch let error as QueryError {
             warnError(error.message)
             if error.range != nil { warn(error.caret(in: text)) }
-            throw ExitCode(context.isCancelled ? 130 : 1)
+            throw ExitCode(ExitStatus.code(for: context.isCancelled ? .cancelled : error.kind))
         }
     }
 }
