@@ -52,7 +52,8 @@ struct QueryCommand: ParsableCommand {
     var timeZone: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Switch optimizer rules off: names separated by commas, or 'all' (the rows stay the same; only the time changes). EXPLAIN lists the rules a query uses; HUIYAN_DISABLE_RULES does the same for every command.",
+        "Switch optimizer rules off: names separated by commas, or 'all' (the rows stay the same; only the time changes). "
+            + "EXPLAIN lists the rules a query uses; HUIYAN_DISABLE_RULES does the same for every command.",
         valueName: "rules"))
     var disableRules: String?
 

@@ -73,7 +73,8 @@ extension QueryEngine {
             }
         }
         guard let format else {
-            throw QueryError("cannot tell the format from the file name '\(copy.path)' (.csv, .ndjson, .jsonl, .json, .parquet); give (FORMAT csv), (FORMAT ndjson) or (FORMAT parquet)", at: copy.range)
+            throw QueryError("cannot tell the format from the file name '\(copy.path)' (.csv, .ndjson, .jsonl, .json, .parquet); "
+                + "give (FORMAT csv), (FORMAT ndjson) or (FORMAT parquet)", at: copy.range)
         }
         let select: SelectStatement
         switch copy.source {
