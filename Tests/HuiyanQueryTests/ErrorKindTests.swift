@@ -78,6 +78,12 @@ final class ErrorKindTests: QueryTestCase {
         XCTAssertEqual(copy.kind, .notFound)
         XCTAssertEqual(copy.underlying, .ingest(.fileNotFound(path: missing)))
         XCTAssertEqual(copy.message, "\(missing): no such file")
+        for sql in ["SELECT * FROM read_csv('\(missing)')", "SELECT * FROM '\(directory!)/missing.parquet'",
+                    "SELECT * FROM read_ndjson('\(directory!)/none-*.ndjson')"] {
+            let read = try XCTUnwrap(failure(sql))
+            XCTAssertEqual(read.kind, .notFound, read.message)
+            XCTAssertTrue(read.message.contains("missing") || read.message.contains("no file matches"), read.message)
+        }
     }
 
     func testANameTakenAlreadyExists() throws {

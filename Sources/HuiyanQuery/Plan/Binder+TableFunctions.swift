@@ -1,4 +1,5 @@
 import HuiyanIngest
+import HuiyanStorage
 
 /// Table functions in FROM: `generate_series` / `range`, `read_csv`, `read_ndjson`, `read_parquet`, and a file
 /// named by a string. Each becomes a table in scope whose rows a `TableSource` makes (`LogicalPlan.tableFunction`
@@ -186,7 +187,10 @@ extension Binder {
             let unify = { (a: SQLType, b: SQLType) -> SQLType in (try? binder.unify(a, b, at: range, what: function)) ?? .string }
             return try MultiFileSource(files: files, partitions: partitions, explanation: text(call.range), unify: unionByName ? unify : nil, open: open)
         } catch {
-            throw QueryError(wrapping: error, at: range)
+            var failure = QueryError(wrapping: error, at: range)
+            // A file named outright that is not there is not found (its reader says so in its own words).
+            if patterns.contains(where: { !FileGlob.isPattern($0) && !FileIO.exists($0) }) { failure.kind = .notFound }
+            throw failure
         }
     }
 
