@@ -1,9 +1,10 @@
 /// Errors raised by the store. Each message names what went wrong and where.
-public enum StorageError: Error, CustomStringConvertible, Equatable {
+public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A system call failed on a path (`errno` text included).
     case io(path: String, operation: String, message: String)
-    /// A file is damaged: bad magic, checksum mismatch, impossible offsets.
-    case corrupt(path: String, detail: String)
+    /// A file is damaged: bad magic, checksum mismatch, impossible offsets. `column` and `block` say where
+    /// in a segment when the damage is in one column's data (the detail names them too).
+    case corrupt(path: String, detail: String, column: String? = nil, block: Int? = nil)
     /// The file was written by a newer, unknown format version.
     case unsupportedVersion(path: String, version: UInt32)
     case invalidSchema(String)
@@ -19,7 +20,7 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .io(let path, let operation, let message):
             return "\(operation) \(path): \(message)"
-        case .corrupt(let path, let detail):
+        case .corrupt(let path, let detail, _, _):
             return "damaged file \(path): \(detail)"
         case .unsupportedVersion(let path, let version):
             return "\(path) has format version \(version), which this build of huiyan cannot read"
@@ -38,6 +39,18 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
             return "database \(path) is being written by another process: \(holder)"
         case .invalidArgument(let text):
             return text
+        }
+    }
+
+    /// What kind of failure this is (the cases carry the details).
+    public var kind: ErrorKind {
+        switch self {
+        case .io: return .io
+        case .corrupt, .unsupportedVersion: return .damaged
+        case .invalidSchema, .invalidArgument: return .invalidInput
+        case .tableNotFound, .databaseNotFound: return .notFound
+        case .tableExists, .viewExists: return .alreadyExists
+        case .locked: return .locked
         }
     }
 }

@@ -103,7 +103,7 @@ final class CommandLineTests: XCTestCase {
         try bytes.write(to: URL(fileURLWithPath: manifest))
         for command in ["tables", "stats"] {
             let result = try huiyan.run([command])
-            XCTAssertEqual(result.status, 1, command)
+            XCTAssertEqual(result.status, 4, "damaged data: \(command)")
             XCTAssertTrue(result.stderr.contains("Error: table orders: damaged file"), result.stderr)
             XCTAssertTrue(result.stdout.contains("visits"), result.stdout)
         }
@@ -132,13 +132,13 @@ final class CommandLineTests: XCTestCase {
 
     func testErrorsNameWhatAndWhere() throws {
         let noDatabase = try huiyan.run(["tables"])
-        XCTAssertEqual(noDatabase.status, 1)
+        XCTAssertEqual(noDatabase.status, 5, "not found")
         XCTAssertTrue(noDatabase.stderr.contains("no Huiyan database at \(directory!)/db"), noDatabase.stderr)
         try huiyan.run(["init"])
         let noTable = try huiyan.run(["describe", "vists"])
         XCTAssertTrue(noTable.stderr.contains("table \"vists\" does not exist (tables: orders, tickets, visits)"), noTable.stderr)
         let noFile = try huiyan.run(["ingest", "visits", directory + "/missing.csv"])
-        XCTAssertEqual(noFile.status, 1)
+        XCTAssertEqual(noFile.status, 5, "not found")
         XCTAssertTrue(noFile.stderr.contains("missing.csv: no such file"), noFile.stderr)
         let badHeader = try huiyan.run(["ingest", "visits", fixture("malformed/visits-missing-column.csv")])
         XCTAssertTrue(badHeader.stderr.contains("visits-missing-column.csv:1: the header lacks required column \"spot\""), badHeader.stderr)
@@ -171,18 +171,18 @@ final class CommandLineTests: XCTestCase {
         try handle.write(contentsOf: Data([byte ^ 0x10]))
         try handle.close()
         let verify = try huiyan.run(["verify"])
-        XCTAssertEqual(verify.status, 1)
+        XCTAssertEqual(verify.status, 4, "damaged data")
         XCTAssertTrue(verify.stdout.contains("DAMAGED \(segment.path), column \"amount\", block 0: checksum mismatch"), verify.stdout)
 
         // A truncated segment: named, not a crash.
         let data = try Data(contentsOf: URL(fileURLWithPath: segment.path))
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: segment.path))
         let truncated = try huiyan.run(["verify"])
-        XCTAssertEqual(truncated.status, 1)
+        XCTAssertEqual(truncated.status, 4)
         XCTAssertFalse(truncated.signaled)
         XCTAssertTrue(truncated.stdout.contains("DAMAGED \(segment.path)"), truncated.stdout)
         let stats = try huiyan.run(["stats", "orders"])
-        XCTAssertEqual(stats.status, 1)
+        XCTAssertEqual(stats.status, 4)
         XCTAssertTrue(stats.stderr.contains("damaged file \(segment.path)"), stats.stderr)
     }
 
@@ -191,7 +191,7 @@ final class CommandLineTests: XCTestCase {
         let database = try Database.open(at: directory + "/db")
         let holder = try database.writer(command: "nightly import of visits")
         let result = try huiyan.run(["ingest", "visits", fixture("feeds/visits.csv")])
-        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.status, 3, "locked")
         XCTAssertTrue(result.stderr.contains("is being written by another process: pid \(getpid()) (nightly import of visits)"), result.stderr)
         holder.close()
         XCTAssertEqual(try huiyan.run(["ingest", "visits", fixture("feeds/visits.csv")]).status, 0)

@@ -88,7 +88,7 @@ final class QueryCommandTests: FixtureDatabaseTestCase {
 
     func testErrorsShowACaretAndExitOne() throws {
         let result = try huiyan.run(["query", "SELECT spto, count(*) FROM visits GROUP BY 1"])
-        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.status, 5, "a column not found")
         XCTAssertEqual(result.stdout, "")
         XCTAssertTrue(result.stderr.contains("Error: column \"spto\" does not exist — did you mean \"spot\"?"), result.stderr)
         XCTAssertTrue(result.stderr.contains("SELECT spto, count(*) FROM visits GROUP BY 1\n       ^~~~"), result.stderr)
@@ -167,7 +167,7 @@ final class QueryCommandTests: FixtureDatabaseTestCase {
         try handle.close()
         // (max reads the values; a sum of whole blocks would come from the footer, which is intact.)
         let result = try huiyan.run(["query", "SELECT max(amount) FROM tickets"])
-        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.status, 4, "damaged data")
         XCTAssertFalse(result.signaled)
         XCTAssertEqual(result.stdout, "", "no number computed from damaged bytes")
         XCTAssertTrue(result.stderr.contains("damaged file \(segment.path): checksum mismatch in column \"amount\", block 0"), result.stderr)

@@ -130,7 +130,8 @@ final class REPLTerminalTests: FixtureDatabaseTestCase {
         let big = directory + "/big"
         XCTAssertEqual(try HuiyanProcess(databasePath: big).run(["ingest", "visits", feed]).status, 0)
         let repl = try start(database: big)
-        let long = "SELECT visitor_id, spot, count(*), sum(spend), count(DISTINCT origin), count(DISTINCT route), count(DISTINCT group_type) FROM visits GROUP BY visitor_id, spot ORDER BY 3 DESC, 1, 2;"
+        let long = "SELECT visitor_id, spot, count(*), sum(spend), count(DISTINCT origin), count(DISTINCT route), count(DISTINCT group_type) "
+            + "FROM visits GROUP BY visitor_id, spot ORDER BY 3 DESC, 1, 2;"
         try repl.enter(long)
         // After a second the progress line shows how far the blocks are read (a share of those to read, or
         // all read and finishing); Ctrl-C then cancels the statement, not the REPL.

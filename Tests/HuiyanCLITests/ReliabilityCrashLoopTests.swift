@@ -22,7 +22,6 @@ final class ReliabilityCrashLoopTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
 
-
     /// A visits feed whose every row has a visitor id of its own (`R<round>-<i>`), so a doubled row shows.
     func writeFeed(round: Int, rows: Int) throws -> String {
         var text = "ts,visitor_id,spot,route,origin,group_type,spend\n"
@@ -133,6 +132,7 @@ final class ReliabilityCrashLoopTests: XCTestCase {
         let database = try Database.open(at: directory + "/db")
         let live = Set(try database.manifest(of: "visits").segments.map(\.file))
         XCTAssertEqual(Set(try FileIO.list(database.tablePath("visits")).filter { $0 != "MANIFEST" }), live, "orphans left behind")
-        print("kill loop: \(rounds) rounds, \(kills) kills survived (\(midWrite) of them left a write half done; \(killedCommitted) after the swap: all rows, \(killedNothing) before: none), \(finished) finished; kills by point: \(byPoint.sorted { $0.key < $1.key }); \(committed.count) rows committed")
+        print("kill loop: \(rounds) rounds, \(kills) kills survived (\(midWrite) of them left a write half done; \(killedCommitted) after the swap: all rows, "
+              + "\(killedNothing) before: none), \(finished) finished; kills by point: \(byPoint.sorted { $0.key < $1.key }); \(committed.count) rows committed")
     }
 }

@@ -87,7 +87,7 @@ final class ReliabilityEdgeTests: XCTestCase {
         """
         let result = try huiyan.run(["repl", "--memory-limit", "1"], input: script)
         XCTAssertFalse(result.signaled)
-        XCTAssertEqual(result.status, 1, "a script with an error ends with status 1")
+        XCTAssertEqual(result.status, 6, "a script ends with the status of its first error: the memory limit")
         XCTAssertTrue(result.stderr.contains("memory limit of 1.0 MiB"), result.stderr)
         XCTAssertTrue(result.stdout.contains("42"), "the session went on: \(result.stdout)")
     }

@@ -58,7 +58,7 @@ final class SettingsAndConventionsTests: FixtureDatabaseTestCase {
         XCTAssertEqual(commands.status, 0, commands.stderr)
         XCTAssertEqual(commands.stdout, "n\n8\n")
         let failing = try huiyan.run(["-c", "SELECT nope FROM visits"])
-        XCTAssertEqual(failing.status, 1)
+        XCTAssertEqual(failing.status, 5, "a column not found")
         XCTAssertTrue(failing.stderr.contains("column \"nope\" does not exist"), failing.stderr)
     }
 

@@ -205,7 +205,8 @@ final class IngestorTests: XCTestCase {
 
     func testAFileInAnotherEncodingIsNamedAsSuch() throws {
         XCTAssertThrowsError(try ingest("visits", [fixture("malformed/visits-utf16.csv")])) { error in
-            XCTAssertTrue("\(error)".hasSuffix("visits-utf16.csv:1: the file is UTF-16LE (it starts with that byte-order mark); feeds are UTF-8: convert it first, e.g. iconv -f UTF-16LE -t UTF-8 FILE > FILE.utf8"), "\(error)")
+            XCTAssertTrue("\(error)".hasSuffix("visits-utf16.csv:1: the file is UTF-16LE (it starts with that byte-order mark); "
+                + "feeds are UTF-8: convert it first, e.g. iconv -f UTF-16LE -t UTF-8 FILE > FILE.utf8"), "\(error)")
         }
         XCTAssertThrowsError(try ingest("visits", [fixture("malformed/visits-gbk-header.csv")]) { $0.ignoreUnknownColumns = true }) { error in
             XCTAssertTrue("\(error)".contains("visits-gbk-header.csv:1: the header is not valid UTF-8"), "\(error)")

@@ -98,6 +98,7 @@ final class ReliabilityConcurrencyTests: XCTestCase {
             XCTAssertEqual(parts[0], parts[2], "a row appears twice: \(state)")
         }
         XCTAssertGreaterThan(observations.queries, 0)
-        print("concurrency: \(observations.queries) queries during \(ingests) ingests and \(compactions) compactions saw \(observations.seen.count) distinct states, all committed; \(observations.errors.count) errors")
+        print("concurrency: \(observations.queries) queries during \(ingests) ingests and \(compactions) compactions saw "
+              + "\(observations.seen.count) distinct states, all committed; \(observations.errors.count) errors")
     }
 }

@@ -30,7 +30,8 @@ final class ReliabilityDamageTests: XCTestCase {
         var text = "ts,visitor_id,spot,route,origin,group_type,spend\n"
         for i in 0..<6000 {
             let route = i % 3 == 0 ? "" : "route\(i % 7)"
-            text += "2025-\(String(format: "%02d", 1 + i % 12))-\(String(format: "%02d", 1 + i % 28))T08:\(10 + i % 50):\(String(format: "%02d", i % 60))+08:00,V\(i % 2500),spot\(i % 23),\(route),origin\(i % 31),\(i % 2 == 0 ? "散客" : "团队"),\(i % 977).\(i % 100)\n"
+            text += "2025-\(String(format: "%02d", 1 + i % 12))-\(String(format: "%02d", 1 + i % 28))T08:\(10 + i % 50):\(String(format: "%02d", i % 60))+08:00,"
+                + "V\(i % 2500),spot\(i % 23),\(route),origin\(i % 31),\(i % 2 == 0 ? "散客" : "团队"),\(i % 977).\(i % 100)\n"
         }
         let feed = directory + "/visits.csv"
         try text.write(toFile: feed, atomically: true, encoding: .utf8)
@@ -88,31 +89,31 @@ final class ReliabilityDamageTests: XCTestCase {
             let path = trial + "/tables/visits/" + file
             var bytes = try FileIO.readFile(path)
             let original = bytes
-            var where_: Int? = nil
+            var damagedAt: Int? = nil
             var lastChanged: Int? = nil
             switch kind {
             case "segment bit flip", "manifest bit flip":
                 let offset = Int.random(in: 0..<bytes.count, using: &generator)
                 bytes[offset] ^= 1 << UInt8.random(in: 0..<8, using: &generator)
-                where_ = offset
+                damagedAt = offset
             case "segment truncation", "manifest truncation":
                 bytes.removeLast(Int.random(in: 1...bytes.count, using: &generator))
             default:  // a 512-byte block of zeros at a random 512-aligned place
                 let start = Int.random(in: 0..<((bytes.count + 511) / 512), using: &generator) * 512
                 for i in start..<min(start + 512, bytes.count) { bytes[i] = 0 }
-                where_ = bytes.indices.first { bytes[$0] != original[$0] }
+                damagedAt = bytes.indices.first { bytes[$0] != original[$0] }
                 lastChanged = bytes.indices.last { bytes[$0] != original[$0] }
             }
             guard bytes != original else { continue }  // zeros over zeros: nothing was damaged
             applied += 1
             byKind[kind, default: 0] += 1
             try Data(bytes).write(to: URL(fileURLWithPath: path))
-            let label = "trial \(round): \(kind) of \(file)\(where_.map { " at byte \($0)" } ?? " to \(bytes.count) bytes")"
+            let label = "trial \(round): \(kind) of \(file)\(damagedAt.map { " at byte \($0)" } ?? " to \(bytes.count) bytes")"
 
             // verify finds it and names the file (and column and block, when the damage is in one).
             let report = try Database.open(at: trial).verify()
             if report.damages.contains(where: { $0.file == path }) { detected += 1 } else { XCTFail("\(label): not detected: \(report.damages)") }
-            if file != "MANIFEST", kind != "segment truncation", let offset = where_, let place = place(of: offset, in: footers[segment]!),
+            if file != "MANIFEST", kind != "segment truncation", let offset = damagedAt, let place = place(of: offset, in: footers[segment]!),
                lastChanged.map({ self.place(of: $0, in: footers[segment]!) ?? ("", -1) == place }) ?? true {
                 inBlocks += 1
                 XCTAssertTrue(report.damages.contains { $0.file == path && $0.column == place.column && $0.block == place.block },
@@ -133,6 +134,7 @@ final class ReliabilityDamageTests: XCTestCase {
             if (testRun?.totalFailureCount ?? 0) > 0 { break }
         }
         XCTAssertEqual(detected, applied)
-        print("damage: \(applied) damages applied (\(byKind.sorted { $0.key < $1.key })), \(detected) detected by verify (\(inBlocks) named down to column and block); queries on the damaged table: \(refused) refused, \(answeredExactly) answered exactly as undamaged (damage outside what they read)")
+        print("damage: \(applied) damages applied (\(byKind.sorted { $0.key < $1.key })), \(detected) detected by verify (\(inBlocks) named down to column "
+              + "and block); queries on the damaged table: \(refused) refused, \(answeredExactly) answered exactly as undamaged (damage outside what they read)")
     }
 }

@@ -150,8 +150,11 @@ final class SpillTests: QueryTestCase {
         // Every function partitions alike: past a quarter of the limit the rows go to disk by the hash of the
         // PARTITION BY keys and each spill partition is evaluated alone (its rows in the input's order, so
         // ties keep their places). Output order is the partitions', so rows are compared sorted.
-        for sql in ["SELECT id, area, amount, score, row_number() OVER (PARTITION BY id ORDER BY score, amount, area), sum(amount) OVER (PARTITION BY id ORDER BY score, amount, area ROWS BETWEEN 1 PRECEDING AND CURRENT ROW), lag(area, 1, 'none') OVER w, rank() OVER (PARTITION BY id ORDER BY score) FROM many WINDOW w AS (PARTITION BY id ORDER BY score, amount, area)",
-                    "SELECT area, id, score, amount, count(*) OVER (PARTITION BY area), max(score) OVER (PARTITION BY area ORDER BY id, score, amount RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM many WHERE score > 3"] {
+        for sql in ["SELECT id, area, amount, score, row_number() OVER (PARTITION BY id ORDER BY score, amount, area), "
+                        + "sum(amount) OVER (PARTITION BY id ORDER BY score, amount, area ROWS BETWEEN 1 PRECEDING AND CURRENT ROW), "
+                        + "lag(area, 1, 'none') OVER w, rank() OVER (PARTITION BY id ORDER BY score) FROM many WINDOW w AS (PARTITION BY id ORDER BY score, amount, area)",
+                    "SELECT area, id, score, amount, count(*) OVER (PARTITION BY area), "
+                        + "max(score) OVER (PARTITION BY area ORDER BY id, score, amount RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM many WHERE score > 3"] {
             let inMemory = QueryContext(threads: 1)
             let expected = Self.text(try engine.execute(sql, context: inMemory).last!).map { "\($0)" }.sorted()
             XCTAssertEqual(inMemory.statistics.spilledPartitions, 0, sql)

@@ -298,7 +298,7 @@ final class CompositeEncodingTests: XCTestCase {
         let scratch = BlockScratch()
         for (column, wanted) in [(0, IntegerEncoding.interleaved), (1, .dictionary)] {
             let info = reader.columns[column].blocks[0]
-            let payload = try reader.payload(info.range, scratch: scratch, what: "test")
+            let payload = try reader.payload(info.range, scratch: scratch, what: "test", column: column)
             let at = 1 + (payload[0] & 1 != 0 ? (info.rowCount + 63) / 64 * 8 : 0)
             XCTAssertEqual(payload[at], wanted.rawValue, "column \(column)")
         }
@@ -350,7 +350,7 @@ final class CompositeEncodingTests: XCTestCase {
                             _ = try damagedReader.dictionary(column: 0)
                         }
                         XCTAssertTrue(reseal, "\(what), byte \(offset): a stale checksum must be caught")
-                    } catch StorageError.corrupt(_, let detail) {
+                    } catch StorageError.corrupt(_, let detail, _, _) {
                         if reseal { decoderCaught += 1 } else { XCTAssertTrue(detail.contains("checksum"), detail) }
                     }
                 }

@@ -267,7 +267,7 @@ final class SegmentRoundTripTests: XCTestCase {
             try FileManager.default.copyItem(atPath: dir.file("b.hyseg"), toPath: dir.file("\(name).hyseg"))
             try rewriteFooter(of: dir.file("\(name).hyseg"), with: damaged)
             XCTAssertThrowsError(try SegmentReader(path: dir.file("\(name).hyseg")), name) { error in
-                guard case StorageError.corrupt(_, let detail) = error else { return XCTFail("\(error)") }
+                guard case StorageError.corrupt(_, let detail, _, _) = error else { return XCTFail("\(error)") }
                 XCTAssertTrue(detail.contains("\"name\"") && detail.contains("blocks"), detail)
             }
         }
@@ -306,7 +306,7 @@ final class SegmentRoundTripTests: XCTestCase {
         for length in [0, 5, 16, 47, original.count / 2, original.count - 1] {
             try original.prefix(length).write(to: URL(fileURLWithPath: dir.file("cut.hyseg")))
             XCTAssertThrowsError(try SegmentReader(path: dir.file("cut.hyseg"))) { error in
-                guard case StorageError.corrupt(let path, _) = error else { return XCTFail("\(error)") }
+                guard case StorageError.corrupt(let path, _, _, _) = error else { return XCTFail("\(error)") }
                 XCTAssertTrue(path.hasSuffix("cut.hyseg"))
             }
         }

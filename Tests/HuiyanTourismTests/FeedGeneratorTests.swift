@@ -33,6 +33,8 @@ final class FeedGeneratorTests: XCTestCase {
 
     /// Ids that are not a sequence: each rises over the one before about half of the time (a sequence always
     /// does), and their first digits spread over 0–9.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // (named as the XCTAssert functions it stands beside)
     func XCTAssertRandomLooking(_ ids: [String], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
         let rises = zip(ids, ids.dropFirst()).filter { $0.0 < $0.1 }.count
         XCTAssertEqual(Double(rises) / Double(ids.count - 1), 0.5, accuracy: 0.02, what, file: file, line: line)

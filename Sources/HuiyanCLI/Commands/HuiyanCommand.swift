@@ -26,6 +26,8 @@ public struct HuiyanCommand: ParsableCommand {
           huiyan --generate-completion-script bash|zsh|fish
                                              Tab completion for your shell
                                              (docs/CLI.md says where it goes)
+
+        \(ExitStatus.summary)
         """,
         version: HuiyanCommand.version,
         subcommands: [InitCommand.self, IngestCommand.self, QueryCommand.self, TablesCommand.self, DescribeCommand.self,
@@ -58,6 +60,11 @@ public struct HuiyanCommand: ParsableCommand {
         } catch {
             // A failure the parser would print as "Error: " and the error: the same, but red on a terminal.
             let plain = String(describing: error)
+            // An error of the store, an ingest or a query: the exit status says its kind.
+            if let kind = ExitStatus.kind(of: error) {
+                warnError(plain)
+                Foundation.exit(ExitStatus.code(for: kind))
+            }
             if exitCode(for: error) == .failure, fullMessage(for: error) == "Error: " + plain {
                 warnError(plain)
                 Foundation.exit(ExitCode.failure.rawValue)

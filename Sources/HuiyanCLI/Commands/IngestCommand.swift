@@ -108,7 +108,7 @@ struct IngestCommand: ParsableCommand {
             bar.clear()
             if context.isCancelled || context.isPastDeadline {
                 warn(context.isCancelled ? "cancelled: nothing committed" : "timed out after \(Formatting.decimal(timeout ?? 0)) s: nothing committed")
-                throw ExitCode(context.isCancelled ? 130 : 1)
+                throw ExitCode(context.isCancelled ? ExitStatus.cancelled : ExitStatus.failure)
             }
             throw error
         }

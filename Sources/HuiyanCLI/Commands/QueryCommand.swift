@@ -52,7 +52,8 @@ struct QueryCommand: ParsableCommand {
     var timeZone: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Switch optimizer rules off: names separated by commas, or 'all' (the rows stay the same; only the time changes). EXPLAIN lists the rules a query uses; HUIYAN_DISABLE_RULES does the same for every command.",
+        "Switch optimizer rules off: names separated by commas, or 'all' (the rows stay the same; only the time changes). "
+            + "EXPLAIN lists the rules a query uses; HUIYAN_DISABLE_RULES does the same for every command.",
         valueName: "rules"))
     var disableRules: String?
 
@@ -115,7 +116,7 @@ struct QueryCommand: ParsableCommand {
         } catch let error as QueryError {
             warnError(error.message)
             if error.range != nil { warn(error.caret(in: text)) }
-            throw ExitCode(context.isCancelled ? 130 : 1)
+            throw ExitCode(ExitStatus.code(for: context.isCancelled ? .cancelled : error.kind))
         }
     }
 }

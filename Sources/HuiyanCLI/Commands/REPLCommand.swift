@@ -67,6 +67,6 @@ struct REPLCommand: ParsableCommand {
             let lines = commands.flatMap { $0.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init) + [";"] }
             REPLRunner.script(session, startupFile: startupFile, lines: lines)
         }
-        if session.hadError { throw ExitCode(1) }
+        if session.hadError { throw ExitCode(session.exitStatus) }
     }
 }

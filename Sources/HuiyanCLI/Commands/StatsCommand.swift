@@ -40,11 +40,11 @@ struct StatsCommand: ParsableCommand {
         let database = try global.open()
         let names = try table.map { [try database.resolveTableName($0)] } ?? database.tableNames()
         // A table whose manifest is damaged is named on standard error; the others are still shown.
-        var damaged = false
+        var failure: (any Error)?
         let stats = names.compactMap { name -> TableStats? in
             do { return Self.collect(try database.snapshot(of: name)) } catch {
                 warn("Error: table \(name): \(error)")
-                damaged = true
+                failure = failure ?? error
                 return nil
             }
         }
@@ -66,7 +66,7 @@ struct StatsCommand: ParsableCommand {
                 emit(out.render())
             }
         }
-        if damaged { throw ExitCode.failure }
+        if let failure { throw ExitStatus.exit(for: failure) }
     }
 
     static func collect(_ snapshot: TableSnapshot) -> TableStats {

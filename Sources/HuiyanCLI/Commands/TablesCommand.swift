@@ -20,7 +20,7 @@ struct TablesCommand: ParsableCommand {
     func run() throws {
         let database = try global.open()
         // A table whose manifest is damaged is named on standard error; the others are still listed.
-        var damaged = false
+        var failure: (any Error)?
         var rows = try database.tableNames().compactMap { name -> Row? in
             do {
                 let manifest = try database.manifest(of: name)
@@ -28,7 +28,7 @@ struct TablesCommand: ParsableCommand {
                            columns: manifest.schema.columns.count)
             } catch {
                 warn("Error: table \(name): \(error)")
-                damaged = true
+                failure = failure ?? error
                 return nil
             }
         }
@@ -37,7 +37,7 @@ struct TablesCommand: ParsableCommand {
             rows += try database.viewCatalog().views.map { Row(name: $0.name, type: "view") }
         } catch {
             warn("Error: views: \(error)")
-            damaged = true
+            failure = failure ?? error
         }
         switch format {
         case .json: emit(Formatting.json(rows))
@@ -52,6 +52,6 @@ struct TablesCommand: ParsableCommand {
             }
             emit(table.render())
         }
-        if damaged { throw ExitCode.failure }
+        if let failure { throw ExitStatus.exit(for: failure) }
     }
 }

@@ -4,7 +4,7 @@ import HuiyanStorage
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check every checksum and decode every block; exit 1 if anything is damaged.",
+        abstract: "Check every checksum and decode every block; exit 4 if anything is damaged.",
         usage: "huiyan verify [<options>] [<table>]",
         discussion: "Names the file, column and block of each damage. Reads everything: takes about as long as reading the database once.")
 
@@ -32,6 +32,6 @@ struct VerifyCommand: ParsableCommand {
             emit("\(report.isClean ? "ok" : "damage found"): \(report.tables) table(s), \(report.segments) segment(s), "
                  + "\(Formatting.grouped(report.blocks)) blocks, \(Formatting.grouped(report.rows)) rows checked, \(report.damages.count) damaged")
         }
-        if !report.isClean { throw ExitCode.failure }
+        if !report.isClean { throw ExitCode(ExitStatus.damaged) }
     }
 }

@@ -137,6 +137,8 @@ final class LineEditor {
 
     /// Tab: the one completion inserted, or the common start of several (listed when there is nothing to add).
     private static func complete() -> UInt8 {
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        // (libedit's names)
         let CC_REFRESH: UInt8 = 4, CC_REDISPLAY: UInt8 = 8, CC_ERROR: UInt8 = 6
         guard let editor = current, let info = el_line(editor.editLine)?.pointee, let base = info.buffer else { return CC_ERROR }
         let before = String(decoding: UnsafeRawBufferPointer(start: base, count: info.cursor - base), as: UTF8.self)

@@ -11,8 +11,10 @@ final class REPLSession {
     var settings = REPLSettings()
     /// Whether a person is at a terminal: then Ctrl-C cancels a statement and long ones show progress.
     let interactive: Bool
-    /// Whether any statement or command failed (the exit status of a script).
+    /// Whether any statement or command failed.
     private(set) var hadError = false
+    /// The exit status of a script: 0, else the status of the first error's kind (`ExitStatus`).
+    private(set) var exitStatus: Int32 = 0
     private var buffer = StatementBuffer()
     private var lastResult: QueryResult?
     private var output: FileHandle?
@@ -60,7 +62,7 @@ final class REPLSession {
     /// Runs a start-up file (`~/.huiyanrc`, or `-init FILE`) as `.read` runs a file; false when it ran `.quit`.
     func runStartupFile(_ path: String) -> Bool {
         do { return try read(path) } catch {
-            fail("\(error)")
+            fail("\(error)", error)
             return true
         }
     }
@@ -108,9 +110,9 @@ final class REPLSession {
 
     private func report(_ error: Error, in sql: String) {
         if let error = error as? QueryError {
-            fail(error.message + (error.range == nil ? "" : "\n" + error.caret(in: sql)))
+            fail(error.message + (error.range == nil ? "" : "\n" + error.caret(in: sql)), error)
         } else {
-            fail("\(error)")
+            fail("\(error)", error)
         }
     }
 
@@ -162,7 +164,7 @@ final class REPLSession {
             case .quit: return false
             }
         } catch {
-            fail("\(error)")
+            fail("\(error)", error)
         }
         return true
     }
@@ -262,7 +264,8 @@ final class REPLSession {
     /// A note for the person (timer, opened database): standard output, never the `.output` file.
     private func say(_ text: String) { emit(text) }
 
-    private func fail(_ text: String) {
+    private func fail(_ text: String, _ error: (any Error)? = nil) {
+        if !hadError { exitStatus = error.map { ExitStatus.exit(for: $0).rawValue } ?? ExitStatus.failure }
         hadError = true
         warnError(text)
     }

@@ -18,7 +18,8 @@ struct HTMLReport {
         body += "<table><tr><th>指标</th><th>目标</th><th>累计</th><th>完成率</th><th>应完成</th><th>剩余日均需</th><th>当前日均</th><th>按季节预测全年</th><th>预测占目标</th></tr>"
         for t in data.targets {
             body += "<tr><td>\(e(t.label))</td><td class=\"n\">\(e(ReportFormat.figure(Double(t.target), t.unit)))</td>"
-                + "<td class=\"n\">\(e(ReportFormat.figure(Double(t.toDate), t.unit)))</td><td class=\"n\">\(ReportFormat.percent(t.share))</td><td class=\"n\">\(ReportFormat.percent(t.expectedShare))</td>"
+                + "<td class=\"n\">\(e(ReportFormat.figure(Double(t.toDate), t.unit)))</td><td class=\"n\">\(ReportFormat.percent(t.share))</td>"
+                + "<td class=\"n\">\(ReportFormat.percent(t.expectedShare))</td>"
                 + "<td class=\"n\">\(t.neededPerDay > 0 ? e(ReportFormat.figure(t.neededPerDay, t.unit)) : "—")</td>"
                 + "<td class=\"n\">\(e(ReportFormat.figure(t.pacePerDay, t.unit)))</td>"
                 + "<td class=\"n\">\(e(ReportFormat.figure(t.projection, t.unit)))</td>"

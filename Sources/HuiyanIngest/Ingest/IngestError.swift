@@ -1,5 +1,7 @@
+import HuiyanStorage
+
 /// Why an ingest command as a whole did not run or did not commit.
-public enum IngestError: Error, CustomStringConvertible {
+public enum IngestError: Error, CustomStringConvertible, Equatable, Sendable {
     case fileNotFound(path: String)
     case unknownFormat(path: String)
     /// The file's header (or the file itself) cannot be ingested into the table.
@@ -34,6 +36,16 @@ public enum IngestError: Error, CustomStringConvertible {
             return text + "\nReasons in \(rejectsPath)"
         case .io(let path, let message):
             return "\(path): \(message)"
+        }
+    }
+
+    /// What kind of failure this is (the cases carry the file, line and reason).
+    public var kind: ErrorKind {
+        switch self {
+        case .fileNotFound: return .notFound
+        case .unknownFormat, .fileRejected, .strictRejected, .nothingAccepted: return .invalidInput
+        case .alreadyIngested, .givenTwice: return .alreadyExists
+        case .io: return .io
         }
     }
 }

@@ -234,7 +234,8 @@ struct ColumnChunkDecoder {
             }
             try joined.withUnsafeBytes { try plain($0, count: defined) }
         default:
-            throw ParquetReadError("column \"\(leaf.name)\" uses encoding \(Self.encodingName(encoding)), which cannot be read here (PLAIN, dictionaries, RLE, the DELTA encodings and BYTE_STREAM_SPLIT can)")
+            throw ParquetReadError("column \"\(leaf.name)\" uses encoding \(Self.encodingName(encoding)), which cannot be read here "
+                + "(PLAIN, dictionaries, RLE, the DELTA encodings and BYTE_STREAM_SPLIT can)")
         }
         let isDouble = leaf.kind == .double
         guard (isDouble ? stagedDoubles.count : stagedInts.count) == defined else {

@@ -3,6 +3,7 @@
 @_silgen_name("mallopt")
 private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
 /// glibc's `malloc_trim` (<malloc.h> too).
+// swift-format-ignore: AlwaysUseLowerCamelCase
 @_silgen_name("malloc_trim")
 private func malloc_trim(_ pad: Int) -> Int32
 #endif

@@ -76,9 +76,9 @@ public final class QueryContext: Sendable {
     /// statement from now on (`CancellationPoll` asks it inside long loops).
     public func check() throws {
         CancellationPoll.enter(self)
-        if isCancelled { throw QueryError("query cancelled") }
+        if isCancelled { throw QueryError("query cancelled", kind: .cancelled) }
         if let deadline, Date() > deadline {
-            throw QueryError("query timed out after \(Formatting.seconds(timeout ?? 0)) (set a longer one with --timeout)")
+            throw QueryError("query timed out after \(Formatting.seconds(timeout ?? 0)) (set a longer one with --timeout)", kind: .timedOut)
         }
     }
 

@@ -8,14 +8,18 @@ import HuiyanStorage
 extension QueryEngine {
     /// Runs a SELECT and writes its rows as `format` to `sink` as the operators hand them on: a scan with a
     /// projection (and filter) streams in table order in constant memory; a sort or an aggregate writes its
-    /// rows once it has them. Returns how many rows were written.
+    /// rows once it has them. Returns how many rows were written. Every error is a `QueryError`, as `execute`'s.
     @discardableResult
     public func stream(_ select: SelectStatement, sql: String, context: QueryContext, format: TextFormat,
                        to sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        try stream(select, sql: sql, context: context) { names, _ in
-            let writer = RowTextWriter(format: format, columnNames: names, offsetSeconds: utcOffsetSeconds, sink: sink)
-            try writer.writeHeader()
-            return writer
+        do {
+            return try stream(select, sql: sql, context: context) { names, _ in
+                let writer = RowTextWriter(format: format, columnNames: names, offsetSeconds: utcOffsetSeconds, sink: sink)
+                try writer.writeHeader()
+                return writer
+            }
+        } catch {
+            throw QueryError(wrapping: error)
         }
     }
 
@@ -69,7 +73,8 @@ extension QueryEngine {
             }
         }
         guard let format else {
-            throw QueryError("cannot tell the format from the file name '\(copy.path)' (.csv, .ndjson, .jsonl, .json, .parquet); give (FORMAT csv), (FORMAT ndjson) or (FORMAT parquet)", at: copy.range)
+            throw QueryError("cannot tell the format from the file name '\(copy.path)' (.csv, .ndjson, .jsonl, .json, .parquet); "
+                + "give (FORMAT csv), (FORMAT ndjson) or (FORMAT parquet)", at: copy.range)
         }
         let select: SelectStatement
         switch copy.source {
@@ -98,7 +103,9 @@ extension QueryEngine {
         } else {
             let file: UserOutputFile
             do { file = try UserOutputFile(path: copy.path, replacing: replacing, what: "export file") } catch {
-                throw QueryError("\(error)".replacingOccurrences(of: "--force with ingest, OVERWRITE in COPY", with: "OVERWRITE in COPY"), at: copy.range)
+                var refused = QueryError(wrapping: error, at: copy.range)
+                refused.message = refused.message.replacingOccurrences(of: "--force with ingest, OVERWRITE in COPY", with: "OVERWRITE in COPY")
+                throw refused
             }
             do {
                 rows = try stream(select, sql: sql, context: context) { try makeSink($0, $1) { try file.write($0) } }
@@ -123,7 +130,7 @@ extension QueryEngine {
         guard !FileIO.exists(target), !FileIO.isSymbolicLink(target) else {
             throw QueryError("the export folder \(target) exists already: name a new folder (a partitioned export replaces nothing)", at: range)
         }
-        do { try UserOutputFile.check(target, replacing: false, what: "export folder") } catch { throw QueryError("\(error)", at: range) }
+        do { try UserOutputFile.check(target, replacing: false, what: "export folder") } catch { throw QueryError(wrapping: error, at: range) }
         let parent = FileIO.directoryOf(target)
         let name = target.split(separator: "/").last.map(String.init) ?? target
         let temporary = FileIO.join(parent, "." + name + UserOutputFile.partMarker + String(getpid()) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 36))
@@ -144,9 +151,7 @@ extension QueryEngine {
 
     /// An error of an export as a query error, at `range` when it has no place of its own.
     static func placed(_ error: Error, at range: SourceRange) -> QueryError {
-        guard var error = error as? QueryError else { return QueryError("\(error)", at: range) }
-        error.range = error.range ?? range
-        return error
+        QueryError(wrapping: error, at: range)
     }
 }
 

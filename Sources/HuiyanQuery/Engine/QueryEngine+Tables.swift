@@ -11,9 +11,9 @@ extension QueryEngine {
                 throw QueryError("\"\(view.name)\" is a view, not a table: DROP VIEW \(view.name) drops it", at: drop.table.range)
             }
             if drop.ifExists { return Self.note("table \(drop.table.name) does not exist; nothing dropped") }
-            throw QueryError("table \"\(drop.table.name)\" does not exist", at: drop.table.range)
+            throw QueryError("table \"\(drop.table.name)\" does not exist", at: drop.table.range, kind: .notFound)
         }
-        do { try writer.dropTable(name) } catch { throw QueryError("\(error)", at: drop.range) }
+        do { try writer.dropTable(name) } catch { throw QueryError(wrapping: error, at: drop.range) }
         return Self.note("dropped table \(name)")
     }
 
@@ -36,7 +36,7 @@ extension QueryEngine {
         let writer = try database.writer(command: "CREATE TABLE \(create.table.name) AS SELECT …")
         defer { writer.close() }
         let append: TableAppend
-        do { append = try writer.beginCreate(schema) } catch { throw QueryError("\(error)", at: create.table.range) }
+        do { append = try writer.beginCreate(schema) } catch { throw QueryError(wrapping: error, at: create.table.range) }
         do {
             let filler = TableFiller(append: append, sources: columns.indices.map { $0 }, offsetSeconds: utcOffsetSeconds, range: create.query.range)
             try fill(filler, from: planned, context: context)
@@ -54,7 +54,7 @@ extension QueryEngine {
         let writer = try database.writer(command: "INSERT INTO \(insert.table.name)")
         defer { writer.close() }
         let append: TableAppend
-        do { append = try writer.beginAppend(to: insert.table.name) } catch { throw QueryError("\(error)", at: insert.table.range) }
+        do { append = try writer.beginAppend(to: insert.table.name) } catch { throw QueryError(wrapping: error, at: insert.table.range) }
         let schema = append.schema
         // Which table column each given value fills: the named columns in order, else all of them.
         var given = Array(schema.columns.indices)

@@ -25,7 +25,7 @@ extension QueryEngine {
         for column in planned.query.columnNames where !seen.insert(column.lowercased()).inserted {
             throw QueryError("the view's column \"\(column)\" appears twice; name its columns with AS or in CREATE VIEW \(name) (…)", at: create.range)
         }
-        do { try writer.commitViews(next) } catch { throw QueryError("\(error)", at: create.range) }
+        do { try writer.commitViews(next) } catch { throw QueryError(wrapping: error, at: create.range) }
         return Self.note("created view \(name) with \(planned.query.columnNames.count) column(s)")
     }
 
@@ -78,9 +78,9 @@ extension QueryEngine {
                 throw QueryError("\"\(table)\" is a table, not a view: DROP TABLE \(table) drops it", at: drop.view.range)
             }
             if drop.ifExists { return Self.note("view \(drop.view.name) does not exist; nothing dropped") }
-            throw QueryError("view \"\(drop.view.name)\" does not exist", at: drop.view.range)
+            throw QueryError("view \"\(drop.view.name)\" does not exist", at: drop.view.range, kind: .notFound)
         }
-        do { try writer.commitViews(catalog.removing(view.name)) } catch { throw QueryError("\(error)", at: drop.range) }
+        do { try writer.commitViews(catalog.removing(view.name)) } catch { throw QueryError(wrapping: error, at: drop.range) }
         return Self.note("dropped view \(view.name)")
     }
 }

@@ -36,8 +36,13 @@ public final class QueryEngine {
         try parse(sql).map { try execute($0, sql: sql, context: context) }
     }
 
-    /// Runs one parsed statement; `sql` is the text its ranges refer to.
+    /// Runs one parsed statement; `sql` is the text its ranges refer to. Every error is a `QueryError` (one the
+    /// storage or ingest met kept whole in its `underlying`).
     public func execute(_ statement: Statement, sql: String, context: QueryContext = QueryContext()) throws -> QueryResult {
+        do { return try run(statement, sql: sql, context: context) } catch { throw QueryError(wrapping: error) }
+    }
+
+    private func run(_ statement: Statement, sql: String, context: QueryContext) throws -> QueryResult {
         let scope = StatementScope(context: context, databasePath: database.path)
         defer { scope.end() }
         switch statement {
@@ -66,7 +71,7 @@ public final class QueryEngine {
             }
             let schema: TableSchema
             do { schema = try database.manifest(of: table.name).schema } catch {
-                throw QueryError("\(error)", at: table.range)
+                throw QueryError(wrapping: error, at: table.range)
             }
             return Self.describing(schema.columns.map { ($0.name, SQLType($0.type), $0.nullable) })
         case .describeQuery(let select, _):
@@ -108,7 +113,7 @@ public final class QueryEngine {
             defer { writer.close() }
             try writer.createTable(schema)
         } catch let error as StorageError {
-            throw QueryError("\(error)", at: create.table.range)
+            throw QueryError(.storage(error), at: create.table.range)
         }
         return QueryResult(columnNames: [], columnTypes: [], rows: [], message: "created table \(schema.name) with \(columns.count) column(s)")
     }
@@ -153,7 +158,7 @@ public final class QueryEngine {
         } catch let error as QueryError {
             throw error
         } catch {
-            throw QueryError("\(error)", at: copy.range)
+            throw QueryError(wrapping: error, at: copy.range)
         }
         var message = "\(summary.accepted) row(s) loaded into \(summary.table), \(summary.rejected) rejected"
         if let path = summary.rejectsPath { message += " (reasons in \(path))" }

@@ -121,7 +121,8 @@ final class TableFiller {
 
     private func appendChecked(_ value: Int64, _ column: ColumnBuilder, _ definition: ColumnDefinition) throws {
         if let minimum = definition.minimum, value < minimum {
-            throw failure(definition, "must be at least \(definition.type == .money ? ValueFormatting.money(minimum) : String(minimum)), and a row gives \(definition.type == .money ? ValueFormatting.money(value) : String(value))")
+            let shown = { (v: Int64) in definition.type == .money ? ValueFormatting.money(v) : String(v) }
+            throw failure(definition, "must be at least \(shown(minimum)), and a row gives \(shown(value))")
         }
         column.appendInt64(value)
     }

@@ -647,7 +647,6 @@ struct Evaluator {
         return rounded
     }
 
-
     /// Converts one value (constants, and strings parsed per pool entry).
     static func castValue(_ v: Value, to type: SQLType, offsetSeconds: Int) throws -> Value {
         if v.isNull || v.type == type { return v }

@@ -100,11 +100,11 @@ final class SelectExecutor {
                 return try spilled(snapshot, area: nil, partitions: partitionCount(forStateBytes: expected))
             }
             return try scan(snapshot, spilling: nil)
-        } catch let error as QueryError where error.kind == .memoryLimitExceeded && !canSpill && distinctByPartition != nil {
+        } catch let error as QueryError where error.asksToSpill && !canSpill && distinctByPartition != nil {
             guard let area = context.spillArea else { throw error }
             AllocatorTuning.releaseFreeMemory()
             return try countDistinctByPartition(snapshot, area: area)
-        } catch let error as QueryError where error.kind == .memoryLimitExceeded && canSpill {
+        } catch let error as QueryError where error.asksToSpill && canSpill {
             guard let area = context.spillArea else { throw error }
             if let dictionaryMerge { context.release(dictionaryMerge) }
             // The first attempt's state is freed: give its pages back to the system before spilling.
@@ -408,7 +408,9 @@ final class SelectExecutor {
             // (A whole-table count(DISTINCT) may spill by partitions of its argument, whatever state passed.)
             if let error = failure as? QueryError, error.kind == .memoryLimitExceeded, !workers.contains(where: \.aggregateOverflowed),
                distinctByPartition == nil || spilling != nil {
-                throw QueryError(error.message, at: error.range)
+                var error = error
+                error.beyondSpilling = true
+                throw error
             }
             throw failure
         }

@@ -32,7 +32,7 @@ final class HashAggregateOperator: PhysicalOperator {
         if canSpill && context.spillsAlways { return try spilled(partitions: 16) }
         do {
             return try inMemory()
-        } catch let error as QueryError where error.kind == .memoryLimitExceeded && canSpill {
+        } catch let error as QueryError where error.asksToSpill && canSpill {
             context.release(self)
             AllocatorTuning.releaseFreeMemory()
             return try spilled(partitions: 64)

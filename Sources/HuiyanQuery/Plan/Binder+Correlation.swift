@@ -53,7 +53,8 @@ extension Binder {
                 var b = own
                 _ = try b.bind(term)
             }
-            throw QueryError("a correlated subquery may compare its rows with the query around it only by equalities joined by AND (… WHERE t.spot = v.spot AND t.day = v.day); this condition is not one", at: term.range)
+            throw QueryError("a correlated subquery may compare its rows with the query around it only by equalities joined by AND "
+                + "(… WHERE t.spot = v.spot AND t.day = v.day); this condition is not one", at: term.range)
         }
         guard !found.pairs.isEmpty else { return nil }
         guard select.groupBy.isEmpty, !select.groupByAll, select.groupingSets == nil, select.having == nil else {

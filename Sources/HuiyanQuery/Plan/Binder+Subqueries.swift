@@ -58,11 +58,15 @@ extension Binder {
                 throw QueryError("its stored query is not a SELECT")
             }
             query = try inner.bind(select)
-        } catch let error as QueryError where error.message.hasPrefix("view \"") {
-            throw QueryError(error.message, at: range)
+        } catch var error as QueryError where error.message.hasPrefix("view \"") {
+            error.range = range
+            throw error
         } catch {
-            let message = (error as? QueryError)?.message ?? (error as? SQLError)?.message ?? "\(error)"
-            throw QueryError("view \"\(view.name)\": \(message)", at: range)
+            // The view's query met the error: named with the view, of the kind it was (a table dropped since).
+            var failure = QueryError(wrapping: error)
+            failure.message = "view \"\(view.name)\": \(failure.message)"
+            failure.range = range
+            throw failure
         }
         if inner.joinOrderSwapped { joinOrderSwapped = true }
         guard view.columns.count <= query.columnNames.count, columnAliases.count <= query.columnNames.count else {

@@ -1,4 +1,5 @@
 import HuiyanIngest
+import HuiyanStorage
 
 /// Table functions in FROM: `generate_series` / `range`, `read_csv`, `read_ndjson`, `read_parquet`, and a file
 /// named by a string. Each becomes a table in scope whose rows a `TableSource` makes (`LogicalPlan.tableFunction`
@@ -26,7 +27,7 @@ extension Binder {
             var message = "table function \"\(call.name.name)\" does not exist"
             if let guess = QueryError.suggestion(for: name, among: Self.tableFunctionNames) { message += " — did you mean \"\(guess)\"?" }
             else { message += " (table functions: \(Self.tableFunctionNames.joined(separator: ", ")))" }
-            throw QueryError(message, at: call.name.range)
+            throw QueryError(message, at: call.name.range, kind: .notFound)
         }
         var names = source.columnNames
         // As DuckDB: the alias of a one-column series names its column too.
@@ -185,10 +186,11 @@ extension Binder {
             let binder = self
             let unify = { (a: SQLType, b: SQLType) -> SQLType in (try? binder.unify(a, b, at: range, what: function)) ?? .string }
             return try MultiFileSource(files: files, partitions: partitions, explanation: text(call.range), unify: unionByName ? unify : nil, open: open)
-        } catch let error as QueryError {
-            throw QueryError(error.message, at: error.range ?? range)
         } catch {
-            throw QueryError("\(error)", at: range)
+            var failure = QueryError(wrapping: error, at: range)
+            // A file named outright that is not there is not found (its reader says so in its own words).
+            if patterns.contains(where: { !FileGlob.isPattern($0) && !FileIO.exists($0) }) { failure.kind = .notFound }
+            throw failure
         }
     }
 

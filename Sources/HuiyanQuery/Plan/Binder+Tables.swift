@@ -191,7 +191,7 @@ extension Binder {
             var message = "table \"\(table.name)\" does not exist"
             if let guess = QueryError.suggestion(for: table.name, among: names) { message += " — did you mean \"\(guess)\"?" }
             else if !names.isEmpty { message += " (tables: \(names.joined(separator: ", ")))" }
-            throw QueryError(message, at: table.range)
+            throw QueryError(message, at: table.range, kind: .notFound)
         }
         let snapshot = try database.snapshot(of: name)
         return ScopeTable(name: name, qualifier: (alias?.name ?? name).lowercased(), columnNames: snapshot.schema.columns.map(\.name),
@@ -240,7 +240,7 @@ extension Binder {
                 // "南岳衡山" is a name in SQL; a string is written '南岳衡山'.
                 message += " — a string is written in single quotes: '\(name.name)'"
             }
-            throw QueryError(message, at: name.range)
+            throw QueryError(message, at: name.range, kind: .notFound)
         }
         return boundColumn(table, index)
     }

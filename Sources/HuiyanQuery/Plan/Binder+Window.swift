@@ -59,7 +59,8 @@ extension Binder {
             function = try bindRankingOrValue(kind, call)
         } else if let kind = aggregateKind(name, call) {
             guard WindowFunctionKind.slidingAggregates.contains(kind), !call.distinct else {
-                throw QueryError("\(text(call.name.range))(\(call.distinct ? "DISTINCT …" : "…")) OVER is not supported; window aggregates: count, sum, avg, min, max and their shorthands", at: call.range)
+                throw QueryError("\(text(call.name.range))(\(call.distinct ? "DISTINCT …" : "…")) OVER is not supported; "
+                    + "window aggregates: count, sum, avg, min, max and their shorthands", at: call.range)
             }
             let aggregate = try bindAggregateCall(call, kind: kind)
             function = WindowFunctionSpec(kind: .aggregate(aggregate.kind), arguments: aggregate.argument.map { [$0] } ?? [],

@@ -1,21 +1,60 @@
+import HuiyanIngest
+import HuiyanStorage
+
 /// An error in a query, with the range of query text it is about (nil when it concerns no particular place).
-public struct QueryError: Error, CustomStringConvertible, Equatable {
+///
+/// `kind` is what a caller switches on (a state over its memory limit spills and tries again; the command
+/// line picks its exit status); a storage or ingest error the statement met is kept whole in `underlying`,
+/// its file, column, block or line there to read, and its text is the message.
+public struct QueryError: Error, CustomStringConvertible, Equatable, Sendable {
     public var message: String
     public var range: SourceRange?
-    /// What went wrong, for callers that act on it (a state over its memory limit spills and tries again).
+    /// What went wrong, for callers that act on it.
     public var kind: Kind
+    /// The storage or ingest error this one reports; nil for an error of the query itself.
+    public var underlying: Underlying?
+    /// A memory limit passed by a state that spilling the aggregation would not shrink (a join's table, rows
+    /// held for output): the statement fails rather than spilling.
+    var beyondSpilling = false
 
-    /// The kinds of query errors callers tell apart.
-    public enum Kind: Sendable, Equatable {
-        case other
-        /// The statement's states passed its memory limit.
-        case memoryLimitExceeded
+    /// Whether spilling the aggregation (to disk, or by partitions) could bring the statement under its limit.
+    var asksToSpill: Bool { kind == .memoryLimitExceeded && !beyondSpilling }
+
+    /// The kinds of errors callers tell apart, the same for every layer.
+    public typealias Kind = ErrorKind
+
+    /// An error of a lower layer that a statement met.
+    public enum Underlying: Sendable, Equatable {
+        case storage(StorageError)
+        case ingest(IngestError)
     }
 
-    public init(_ message: String, at range: SourceRange? = nil, kind: Kind = .other) {
+    public init(_ message: String, at range: SourceRange? = nil, kind: Kind = .invalidInput) {
         self.message = message
         self.range = range
         self.kind = kind
+    }
+
+    /// A storage or ingest error as the statement's: its text the message, its kind the kind.
+    public init(_ underlying: Underlying, at range: SourceRange? = nil) {
+        switch underlying {
+        case .storage(let error): self.init(error.description, at: range, kind: error.kind)
+        case .ingest(let error): self.init(error.description, at: range, kind: error.kind)
+        }
+        self.underlying = underlying
+    }
+
+    /// Any error as a query error: a query error as it is (at `range` when it has no place of its own), a
+    /// storage or ingest error kept whole, any other by its text.
+    public init(wrapping error: any Error, at range: SourceRange? = nil) {
+        switch error {
+        case var error as QueryError:
+            error.range = error.range ?? range
+            self = error
+        case let error as StorageError: self.init(.storage(error), at: range)
+        case let error as IngestError: self.init(.ingest(error), at: range)
+        default: self.init("\(error)", at: range)
+        }
     }
 
     public var description: String { message }

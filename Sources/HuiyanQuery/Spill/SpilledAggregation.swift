@@ -119,7 +119,7 @@ final class SpilledAggregation {
             let keys = groupKeys.indices.map { table.keyVector($0) }
             let results = accumulators.map { $0.result(groups: n) }
             return [DataChunk(columns: keys + results, count: n, groupKeyCount: keys.count)]
-        } catch let error as QueryError where error.kind == .memoryLimitExceeded && level < Self.deepestLevel {
+        } catch let error as QueryError where error.asksToSpill && level < Self.deepestLevel {
             context.release(holder)
             return try aggregated(try split(records, level: level), level: level + 1)
         }

@@ -19,7 +19,7 @@ enum FileGlob {
         let parts = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var found = Set<String>()
         try expand(absolute ? "/" : "", parts[...], into: &found)
-        guard !found.isEmpty else { throw QueryError("no file matches '\(pattern)'") }
+        guard !found.isEmpty else { throw QueryError("no file matches '\(pattern)'", kind: .notFound) }
         return found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 

@@ -72,12 +72,14 @@ public final class SegmentReader: Sendable {
         }
     }
 
-    /// The verified, decompressed bytes of a stored range, in `scratch` (or straight from the mapping when uncompressed).
-    func payload(_ range: StoredRange, scratch: BlockScratch, what: @autoclosure () -> String) throws -> UnsafeRawBufferPointer {
+    /// The verified, decompressed bytes of a stored range, in `scratch` (or straight from the mapping when
+    /// uncompressed); `what` names the range in a damage's detail, `column` and `block` say where it is.
+    func payload(_ range: StoredRange, scratch: BlockScratch, what: @autoclosure () -> String,
+                 column: Int, block: Int? = nil) throws -> UnsafeRawBufferPointer {
         let start = Int(range.offset)
         let stored = UnsafeRawBufferPointer(rebasing: file.bytes[start..<(start + Int(range.storedLength))])
         guard Checksum.xxh3(stored) == range.checksum else {
-            throw StorageError.corrupt(path: path, detail: "checksum mismatch in \(what())")
+            throw damage("checksum mismatch in \(what())", column: column, block: block)
         }
         switch range.codec {
         case .none:
@@ -85,7 +87,7 @@ public final class SegmentReader: Sendable {
         case .lz4:
             let out = scratch.buffer(Int(range.rawLength))
             guard LZ4Codec.decompress(stored, into: out) else {
-                throw StorageError.corrupt(path: path, detail: "LZ4 data does not decompress in \(what())")
+                throw damage("LZ4 data does not decompress in \(what())", column: column, block: block)
             }
             return UnsafeRawBufferPointer(out)
         }
@@ -94,14 +96,19 @@ public final class SegmentReader: Sendable {
     /// `decode` applied to the verified, decompressed bytes of a stored range (`name`: a column's dictionary
     /// or code summary), held in a scratch of their own that lives until `decode` returns; any error of
     /// `decode` is damage, "malformed" `name`.
-    private func decodeRange<R>(_ range: StoredRange, name: String, _ decode: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+    private func decodeRange<R>(_ range: StoredRange, name: String, column: Int, _ decode: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         let scratch = BlockScratch()
-        let raw = try payload(range, scratch: scratch, what: "the \(name)")
+        let raw = try payload(range, scratch: scratch, what: "the \(name)", column: column)
         do {
             return try withExtendedLifetime(scratch) { try decode(raw) }
         } catch {
-            throw StorageError.corrupt(path: path, detail: "malformed \(name)")
+            throw damage("malformed \(name)", column: column)
         }
+    }
+
+    /// Damage in the data of column `column` (and block `block`, when in one): the error naming file, column and block.
+    private func damage(_ detail: String, column: Int, block: Int? = nil) -> StorageError {
+        .corrupt(path: path, detail: detail, column: footer.columns[column].definition.name, block: block)
     }
 
     /// Dictionaries up to this many entries stay decoded in the reader.
@@ -112,7 +119,7 @@ public final class SegmentReader: Sendable {
         if let cached = decoded.withLock({ $0.dictionaries[column] }) { return cached }
         let info = footer.columns[column]
         guard let range = info.dictionary else { return .empty }
-        let dictionary = try decodeRange(range, name: "dictionary of column \"\(info.definition.name)\"") { raw in
+        let dictionary = try decodeRange(range, name: "dictionary of column \"\(info.definition.name)\"", column: column) { raw in
             switch info.dictionaryEncoding {
             case .frontCoded: return try StringDictionary.decodeFrontCoded(raw, expectedCount: info.dictionaryCount)
             case .numeric: return try StringDictionary.decodeNumeric(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount)
@@ -134,7 +141,7 @@ public final class SegmentReader: Sendable {
         guard cached == nil, info.dictionaryEncoding == .numeric, let range = info.dictionary else {
             return DictionaryEntries(whole: try cached ?? dictionary(column: column))
         }
-        return DictionaryEntries(numeric: try decodeRange(range, name: "dictionary of column \"\(info.definition.name)\"") { raw in
+        return DictionaryEntries(numeric: try decodeRange(range, name: "dictionary of column \"\(info.definition.name)\"", column: column) { raw in
             try StringDictionary.NumericForm(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount)
         })
     }
@@ -145,7 +152,7 @@ public final class SegmentReader: Sendable {
         if let cached = decoded.withLock({ $0.summaries[column] }) { return cached }
         let info = footer.columns[column]
         guard let range = info.summary else { return nil }
-        let summary = try decodeRange(range, name: "code summary of column \"\(info.definition.name)\"") { raw in
+        let summary = try decodeRange(range, name: "code summary of column \"\(info.definition.name)\"", column: column) { raw in
             try CodeSummary.decode(raw, dictionaryCount: info.dictionaryCount, blockRows: info.blocks.map(\.rowCount),
                                    columns: footer.columns.count)
         }
@@ -206,7 +213,8 @@ public final class SegmentReader: Sendable {
         let limit = footer.columns[column].dictionaryCount
         let rows = footer.columns[column].blocks[block].rowCount
         if rows > 0 && ((limit == 0 && nulls < rows) || (limit > 0 && !inRange)) {
-            throw StorageError.corrupt(path: path, detail: "string code outside the dictionary in column \"\(footer.columns[column].definition.name)\", block \(block)")
+            throw damage("string code outside the dictionary in column \"\(footer.columns[column].definition.name)\", block \(block)",
+                         column: column, block: block)
         }
     }
 
@@ -227,7 +235,7 @@ public final class SegmentReader: Sendable {
         let columnInfo = footer.columns[column]
         let info = columnInfo.blocks[block]
         let what = "column \"\(columnInfo.definition.name)\", block \(block)"
-        let data = try payload(info.range, scratch: scratch, what: what)
+        let data = try payload(info.range, scratch: scratch, what: what, column: column, block: block)
         do {
             var reader = ByteReader(data)
             let flags = try reader.u8()
@@ -242,16 +250,16 @@ public final class SegmentReader: Sendable {
                     validity?[w] = word
                 }
                 guard info.rowCount - valid == info.nullCount else {
-                    throw StorageError.corrupt(path: path, detail: "validity bitmap disagrees with the footer's null count in \(what)")
+                    throw damage("validity bitmap disagrees with the footer's null count in \(what)", column: column, block: block)
                 }
             } else if info.nullCount != 0 {
-                throw StorageError.corrupt(path: path, detail: "missing validity bitmap in \(what)")
+                throw damage("missing validity bitmap in \(what)", column: column, block: block)
             } else if let validity {
                 for w in 0..<words { validity[w] = ~0 }
             }
             try values(UnsafeRawBufferPointer(rebasing: data[reader.position...]), info.rowCount)
         } catch is ByteReader.OutOfBounds {
-            throw StorageError.corrupt(path: path, detail: "malformed block data in \(what)")
+            throw damage("malformed block data in \(what)", column: column, block: block)
         }
         return info.nullCount
     }

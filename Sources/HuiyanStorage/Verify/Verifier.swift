@@ -144,7 +144,7 @@ extension Database {
     }
 
     private static func detail(of error: Error) -> String {
-        if case StorageError.corrupt(_, let detail) = error { return detail }
+        if case StorageError.corrupt(_, let detail, _, _) = error { return detail }
         return "\(error)"
     }
 }

@@ -31,6 +31,8 @@ final class ByteSink {
     }
 }
 
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// (Glibc's `write`, under a name the type's own `write` does not hide)
 @inline(__always)
 private func Glibc_write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     write(fd, buffer, count)

@@ -3,8 +3,6 @@
 struct TLPExpressionGenerator {
     var bytes: ByteSource
 
-    init(bytes: ByteSource) { self.bytes = bytes }
-
     enum Kind: CaseIterable { case integer, double, money, string, timestamp }
 
     struct Scalar {

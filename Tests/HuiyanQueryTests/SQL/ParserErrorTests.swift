@@ -64,13 +64,15 @@ final class ParserErrorTests: SQLParserTestCase {
 
     func testDoubleQuotesAroundAValueAreMentionedWhereParsingFails() {
         assertError(#"SELECT * FROM t WHERE d > DATE "2025-10-01""#,
-                    #"syntax error at or near ""2025-10-01"": expected GROUP BY, ORDER BY, LIMIT or the end of the statement ("2025-10-01" in double quotes is a name; write a string value in single quotes: '2025-10-01')"#,
+                    #"syntax error at or near ""2025-10-01"": expected GROUP BY, ORDER BY, LIMIT or the end of the statement "#
+                        + #"("2025-10-01" in double quotes is a name; write a string value in single quotes: '2025-10-01')"#,
                     r(31, 43))
         assertError(#"COPY t FROM "visits.csv""#,
                     #"syntax error at or near ""visits.csv"": expected a file path in single quotes ("visits.csv" in double quotes is a name; write a string value in single quotes: 'visits.csv')"#,
                     r(12, 24))
         assertError(#"SELECT * FROM t WHERE spot = "南岳 衡山" 2"#,
-                    #"syntax error at or near "2": expected GROUP BY, ORDER BY, LIMIT or the end of the statement ("南岳 衡山" in double quotes is a name; write a string value in single quotes: '南岳 衡山')"#,
+                    #"syntax error at or near "2": expected GROUP BY, ORDER BY, LIMIT or the end of the statement "#
+                        + #"("南岳 衡山" in double quotes is a name; write a string value in single quotes: '南岳 衡山')"#,
                     r(45, 46))
         // A name-like one is not mentioned when the error is elsewhere.
         assertError(#"SELECT * FROM t WHERE spot = "南岳衡山" 2"#,

@@ -12,7 +12,8 @@ final class SQLLogicTests: XCTestCase {
     /// The files a method below runs; `testEveryFileRuns` keeps the list and the folder in step.
     static let files = ["select", "filters", "aggregates", "grouping", "ordering", "distinct", "expressions",
                         "time", "money", "joins", "feeds", "errors", "corners", "segments", "syntax", "large", "keys", "text", "calendar", "numbers", "zone", "buckets",
-                        "functions-strings", "functions-regex", "functions-time", "functions-choices", "subqueries", "unions", "windows", "grouping-sets", "exists", "set-operations", "cross-joins", "values", "outer-joins",
+                        "functions-strings", "functions-regex", "functions-time", "functions-choices", "subqueries", "unions", "windows", "grouping-sets",
+                        "exists", "set-operations", "cross-joins", "values", "outer-joins",
                         "table-functions", "views", "statistics", "statistics-large", "dates", "correlated", "using", "union-by-name", "describe"]
 
     func testSelect() throws { try run("select") }
