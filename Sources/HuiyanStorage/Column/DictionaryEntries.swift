@@ -11,15 +11,19 @@ public struct DictionaryEntries: Sendable {
 
     /// How many entries the dictionary has.
     public let count: Int
+    /// How many of its first entries this form holds (a numeric dictionary's numbers may stop short).
+    public let decodedCount: Int
 
-    init(numeric: StringDictionary.NumericForm) {
+    init(numeric: StringDictionary.NumericForm, count: Int) {
         form = .numeric(numeric)
-        count = numeric.numbers.count
+        self.count = count
+        decodedCount = numeric.numbers.count
     }
 
     init(whole: StringDictionary) {
         form = .whole(whole)
         count = whole.count
+        decodedCount = whole.count
     }
 
     /// The bytes this form holds.
@@ -30,7 +34,7 @@ public struct DictionaryEntries: Sendable {
         }
     }
 
-    /// The entries `codes` (each below `count`, increasing) as a dictionary of their own: its code `k` is
+    /// The entries `codes` (each below `decodedCount`, increasing) as a dictionary of their own: its code `k` is
     /// entry `codes[k]`, so it is sorted as the whole one is.
     public func subset(_ codes: [Int]) -> StringDictionary {
         switch form {
