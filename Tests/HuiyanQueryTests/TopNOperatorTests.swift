@@ -32,4 +32,23 @@ final class TopNOperatorTests: QueryTestCase {
             if !ordered { break }
         }
     }
+
+    /// The bound the threads' heaps share is the worst first key of the best rows any of them was offered,
+    /// in the key's order, NULLs where the key puts them; none until as many rows as the limit are known.
+    func testTheSharedBoundIsTheWorstOfTheBestOffered() {
+        let spend = BoundExpression.column(0, name: "spend", type: .int64)
+        let descending = TopNBound(key: SortKey(expression: spend, descending: true, nullsFirst: false), capacity: 3)
+        descending.offer([.int(5), .int(1)])
+        XCTAssertNil(descending.bound, "two rows known, three wanted")
+        descending.offer([.null, .int(9)])
+        XCTAssertEqual(descending.bound, .int(1), "9, 5, 1 (NULLs last)")
+        descending.offer([.int(7), .int(3)])
+        XCTAssertEqual(descending.bound, .int(5), "9, 7, 5")
+        let nullsFirst = TopNBound(key: SortKey(expression: spend, descending: false, nullsFirst: true), capacity: 2)
+        nullsFirst.offer([.int(4), .null, .int(2)])
+        XCTAssertEqual(nullsFirst.bound, .int(2), "NULL, 2")
+        let large = TopNBound(key: SortKey(expression: spend, descending: false, nullsFirst: false), capacity: TopNBound.largestCapacity + 1)
+        large.offer((0..<5_000).map { .int(Int64($0)) })
+        XCTAssertNil(large.bound, "a LIMIT past the largest shared capacity keeps the threads' own bounds")
+    }
 }

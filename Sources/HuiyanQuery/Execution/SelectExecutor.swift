@@ -233,6 +233,7 @@ final class SelectExecutor {
         try context.hold(decodedDictionaryBytes(segments, units: units), for: dictionaries)
         let threadCount = min(context.threads, max(1, units.count))
         let workers = (0..<threadCount).map { _ in Worker() }
+
         // The threads' states are given back to the budget once their output is made.
         defer { for worker in workers { context.release(worker) } }
         let next = NSLock()
@@ -252,6 +253,8 @@ final class SelectExecutor {
             earlyStop = nil
             topN = nil
         }
+        // A top-N's heaps share the bound of the best rows any of them has been offered.
+        let topNBound = topN.map { TopNBound(key: $0.keys[0], capacity: $0.capacity) }
         let produced = NSLock()
         var producedRows = 0
         // A projection read by a consumer (`consume`) hands each unit's chunks on in table order as soon as
@@ -288,7 +291,7 @@ final class SelectExecutor {
                     return
                 }
             }
-            if let topN { worker.topN = TopNHeap(keys: topN.keys, capacity: topN.capacity) }
+            if let topN { worker.topN = TopNHeap(keys: topN.keys, capacity: topN.capacity, sharedBound: topNBound) }
             if self.plan.isAggregate {
                 worker.table = GroupTable(keyTypes: self.plan.groupKeys.map(\.type), shortcuts: self.plan.optimizer.allows(.bucketAggregation))
                 worker.accumulators = makeAccumulators(self.plan.aggregates, threads: self.context.threads,

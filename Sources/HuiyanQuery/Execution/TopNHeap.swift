@@ -6,11 +6,16 @@ import HuiyanStorage
 /// comparison each), the survivors go through a heap of the batch's own best, and only those few are turned
 /// into values. A block whose zone map shows that none of its rows can beat the worst kept row is skipped.
 /// Ties are broken by the rows' position in the table, so the rows are those a full sort would give.
+///
+/// The threads' heaps share a bound (`TopNBound`): the worst first key among the best rows any of them has
+/// been offered, so each thread skips by what every thread has read, not only by its own rows.
 final class TopNHeap {
     let keys: [SortKey]
     let capacity: Int
     /// The kept rows (the worst on top).
     private var heap: BoundedHeap<Row>
+    /// The bound the threads of the scan share.
+    private let sharedBound: TopNBound
 
     struct Row {
         var keys: [Value]
@@ -19,10 +24,22 @@ final class TopNHeap {
         var outputs: [Value]
     }
 
-    init(keys: [SortKey], capacity: Int) {
+    /// A heap of `capacity` rows; the heaps of one scan's threads share `sharedBound` (one per scan).
+    init(keys: [SortKey], capacity: Int, sharedBound: TopNBound? = nil) {
         self.keys = keys
         self.capacity = capacity
+        self.sharedBound = sharedBound ?? TopNBound(key: keys[0], capacity: capacity)
         heap = BoundedHeap(capacity: capacity) { a, b in Self.precedes(a, b, keys) }
+    }
+
+    /// The first key past which no row can enter: the tighter of this heap's worst kept row's (once full)
+    /// and the bound the threads share; nil while neither is known.
+    private var bound: Value? {
+        let own = heap.isFull ? heap.worst?.keys[0] : nil
+        let shared = sharedBound.bound
+        guard let own else { return shared }
+        guard let shared else { return own }
+        return Self.compare(shared, own, keys[0]) < 0 ? shared : own
     }
 
     /// Whether row a comes before row b: by the keys, then by position.
@@ -64,6 +81,7 @@ final class TopNHeap {
             let i = Int(r)
             offer(Row(keys: keyVectors.map { $0.value(i) }, sequence: sequence | Int64(i), outputs: outputVectors.map { $0.value(i) }))
         }
+        sharedBound.offer(chosen.map { keyVectors[0].value(Int($0)) })
     }
 
     /// The rows of a batch that may enter the heap: those whose first key is not after the worst kept row's,
@@ -76,12 +94,14 @@ final class TopNHeap {
         var best = BoundedHeap<Int32>(capacity: capacity) { a, b in order.precedes(0, Int(a), 0, Int(b)) }
         batch.forEachSelected { best.offer(Int32($0)) }
         guard let worst = best.worst else { return batch }
-        return prefilter(batch, first: first, worst: first.value(Int(worst)))
+        var bound = first.value(Int(worst))
+        if let shared = sharedBound.bound, Self.compare(shared, bound, keys[0]) < 0 { bound = shared }
+        return prefilter(batch, first: first, worst: bound)
     }
 
     private func prefilter(_ batch: Batch, first v: Vector) -> Batch {
-        guard heap.isFull, let worstRow = heap.worst else { return batch }
-        return prefilter(batch, first: v, worst: worstRow.keys[0])
+        guard let bound else { return batch }
+        return prefilter(batch, first: v, worst: bound)
     }
 
     /// The rows of a batch whose first key is not after `worst`.
@@ -153,8 +173,7 @@ final class TopNHeap {
     /// Whether no row of a block can enter: the heap is full and the block's zone map puts its best value of
     /// the first key (a numeric column of the scanned table) strictly after the worst kept row's.
     func rulesOut(_ segment: SegmentReader, _ block: Int, scannedColumns: Int) -> Bool {
-        guard heap.isFull, capacity > 0, let worstRow = heap.worst else { return false }
-        let worst = worstRow.keys[0]
+        guard capacity > 0, let worst = bound else { return false }
         guard !worst.isNull, let best = Self.best(keys[0], segment, block, scannedColumns: scannedColumns) else { return false }
         return Self.compare(best, worst, keys[0]) > 0
     }
