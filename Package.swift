@@ -30,15 +30,19 @@ let package = Package(
 
         // Storage: types, column data, encodings, LZ4 codec, segments, tables. Knows nothing of SQL or feeds.
         .target(name: "HuiyanStorage", dependencies: ["CLZ4", "CXXHash"], swiftSettings: hotPathSettings),
-        // Ingest: CSV / NDJSON readers (gzip and GBK feeds decoded as read), value parsing, validation, rejects → segments.
-        .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
+        // Values: strict parsers of one field's text (integers, numbers, money, timestamps, dates, UTF-8) and their
+        // errors, shared by ingest (every field) and the query core (CAST, literals, partition values).
+        .target(name: "HuiyanValues", swiftSettings: hotPathSettings),
+        // Ingest: CSV / NDJSON readers (gzip and GBK feeds decoded as read), validation, rejects → segments.
+        .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage", "HuiyanValues", "CZlib"], swiftSettings: hotPathSettings),
         // The Hengyang domain: catalogs (CSV resources a user can read and extend) and the demo-feed generator.
         .target(name: "HuiyanTourism", resources: [.copy("Catalogs")]),
         // Parquet files written (COPY … TO 'x.parquet': Thrift compact metadata, dictionary pages, LZ4_RAW) and read
         // (read_parquet: pages v1/v2, PLAIN/dictionary/RLE/DELTA, SNAPPY/GZIP (zlib)/LZ4_RAW/ZSTD (libzstd.so.1 at run time)).
         .target(name: "HuiyanParquet", dependencies: ["HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
-        // The query core: SQL parser, binder, vectorized executor. Knows storage and ingest (COPY), not the CLI.
-        .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanParquet", "CXXHash", "CRE2"], swiftSettings: hotPathSettings),
+        // The query core: SQL parser, binder, vectorized executor. Knows storage, values (CAST) and ingest (COPY FROM,
+        // read_csv / read_ndjson), not the CLI.
+        .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanValues", "HuiyanIngest", "HuiyanParquet", "CXXHash", "CRE2"], swiftSettings: hotPathSettings),
         // The command line: subcommands, the REPL (libedit) and rendering of results.
         .target(name: "HuiyanCLI", dependencies: [
             "HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "CEditLine",
@@ -51,6 +55,7 @@ let package = Package(
             path: "Benchmarks/HuiyanBench"
         ),
 
+        .testTarget(name: "HuiyanValuesTests", dependencies: ["HuiyanValues"]),
         .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanStorage", "HuiyanTourism"]),
         .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanIngest", "HuiyanStorage", "HuiyanTourism"]),
         .testTarget(name: "HuiyanTourismTests", dependencies: ["HuiyanTourism", "HuiyanIngest", "HuiyanStorage"]),

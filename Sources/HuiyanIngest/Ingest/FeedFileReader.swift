@@ -1,3 +1,5 @@
+import HuiyanValues
+
 /// A CSV or NDJSON file read as a table without a schema of its own (`read_csv`, `read_ndjson` in FROM): the
 /// columns are a CSV file's header or the keys of an NDJSON file's first records, and each record's fields come
 /// as bytes by column, for the caller to parse. The same readers, decoding (`.gz`, GBK) and record rules as

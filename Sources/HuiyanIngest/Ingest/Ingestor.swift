@@ -1,5 +1,6 @@
 import Foundation
 import HuiyanStorage
+import HuiyanValues
 
 /// Ingests CSV and NDJSON files into a table: every row is parsed and validated, bad rows go to a rejects
 /// file with their reasons, good rows are written into segments as they come (bounded memory) and the whole

@@ -1,4 +1,5 @@
 import HuiyanStorage
+import HuiyanValues
 
 /// Turns the bound fields of one record into typed values, checks them against the schema, and stages the
 /// row for a segment builder only when every value is good (a bad row adds nothing).

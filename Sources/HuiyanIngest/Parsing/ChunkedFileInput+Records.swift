@@ -1,3 +1,5 @@
+import HuiyanValues
+
 extension ChunkedFileInput {
     /// Consumes empty lines (a bare LF, CRLF or CR) at `start`, adding one to `line` for each.
     /// Returns true when a record starts at `start`, false at the end of the file (everything

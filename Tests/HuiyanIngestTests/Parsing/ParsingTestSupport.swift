@@ -96,9 +96,4 @@ enum ParsingTestSupport {
         XCTAssertFalse(try reader.next(), "next() stays false after the end")
         return out
     }
-
-    /// Runs `body` on the UTF-8 bytes of `text`.
-    static func withBytes<T>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-        Array(text.utf8).withUnsafeBufferPointer(body)
-    }
 }
