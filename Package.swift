@@ -48,10 +48,10 @@ let package = Package(
             "HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "huiyan", dependencies: ["HuiyanCLI", "HuiyanQuery"]),
+        .executableTarget(name: "huiyan", dependencies: ["HuiyanCLI"]),
         .executableTarget(
             name: "huiyan-bench",
-            dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery"],
+            dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanCLI"],
             path: "Benchmarks/HuiyanBench"
         ),
 
