@@ -35,8 +35,9 @@ let package = Package(
         .target(name: "HuiyanValues", swiftSettings: hotPathSettings),
         // Ingest: CSV / NDJSON readers (gzip and GBK feeds decoded as read), validation, rejects → segments.
         .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage", "HuiyanValues", "CZlib"], swiftSettings: hotPathSettings),
-        // The Hengyang domain: catalogs (CSV resources a user can read and extend) and the demo-feed generator.
-        .target(name: "HuiyanTourism", resources: [.copy("Catalogs")]),
+        // The Hengyang domain: the three feeds' schemas, catalogs (CSV resources a user can read and extend) and the
+        // demo-feed generator. Knows storage (schemas), not the query core.
+        .target(name: "HuiyanTourism", dependencies: ["HuiyanStorage"], resources: [.copy("Catalogs")]),
         // Parquet files written (COPY … TO 'x.parquet': Thrift compact metadata, dictionary pages, LZ4_RAW) and read
         // (read_parquet: pages v1/v2, PLAIN/dictionary/RLE/DELTA, SNAPPY/GZIP (zlib)/LZ4_RAW/ZSTD (libzstd.so.1 at run time)).
         .target(name: "HuiyanParquet", dependencies: ["HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
@@ -51,7 +52,7 @@ let package = Package(
         .executableTarget(name: "huiyan", dependencies: ["HuiyanCLI"]),
         .executableTarget(
             name: "huiyan-bench",
-            dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanCLI"],
+            dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "HuiyanCLI"],
             path: "Benchmarks/HuiyanBench"
         ),
 

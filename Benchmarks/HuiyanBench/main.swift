@@ -11,6 +11,7 @@ import HuiyanCLI
 import HuiyanIngest
 import HuiyanQuery
 import HuiyanStorage
+import HuiyanTourism
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write((message + "\n").data(using: .utf8)!)

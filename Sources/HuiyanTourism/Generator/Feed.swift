@@ -1,15 +1,20 @@
+import HuiyanStorage
+
 /// The three event feeds of FEEDS.md.
 public enum Feed: String, CaseIterable, Sendable {
     case visits, tickets, orders
 
-    /// The columns, in FEEDS.md's order (the CSV header).
-    public var columns: [String] {
+    /// The feed's table schema.
+    public var schema: TableSchema {
         switch self {
-        case .visits: return ["ts", "visitor_id", "spot", "route", "origin", "group_type", "spend"]
-        case .tickets: return ["ts", "ticket_id", "spot", "ticket_type", "channel", "qty", "amount"]
-        case .orders: return ["ts", "order_id", "product", "category", "platform", "county", "buyer_province", "merchant", "qty", "amount"]
+        case .visits: return FeedCatalog.visits
+        case .tickets: return FeedCatalog.tickets
+        case .orders: return FeedCatalog.orders
         }
     }
+
+    /// The columns, in FEEDS.md's order (the CSV header).
+    public var columns: [String] { schema.columns.map(\.name) }
 }
 
 /// The text format of a generated feed.
