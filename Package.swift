@@ -36,8 +36,9 @@ let package = Package(
         // Ingest: CSV / NDJSON readers (gzip and GBK feeds decoded as read), validation, rejects → segments.
         .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage", "HuiyanValues", "CZlib"], swiftSettings: hotPathSettings),
         // The Hengyang domain: the three feeds' schemas, catalogs (CSV resources a user can read and extend) and the
-        // demo-feed generator. Knows storage (schemas), not the query core.
-        .target(name: "HuiyanTourism", dependencies: ["HuiyanStorage"], resources: [.copy("Catalogs")]),
+        // demo-feed generator. Knows storage (schemas) and ingest (catalog files are read by its CSV reader), not the
+        // query core.
+        .target(name: "HuiyanTourism", dependencies: ["HuiyanStorage", "HuiyanValues", "HuiyanIngest"], resources: [.copy("Catalogs")]),
         // Parquet files written (COPY … TO 'x.parquet': Thrift compact metadata, dictionary pages, LZ4_RAW) and read
         // (read_parquet: pages v1/v2, PLAIN/dictionary/RLE/DELTA, SNAPPY/GZIP (zlib)/LZ4_RAW/ZSTD (libzstd.so.1 at run time)).
         .target(name: "HuiyanParquet", dependencies: ["HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
@@ -59,7 +60,7 @@ let package = Package(
         .testTarget(name: "HuiyanValuesTests", dependencies: ["HuiyanValues"]),
         .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanStorage", "HuiyanTourism"]),
         .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanIngest", "HuiyanStorage", "HuiyanTourism"]),
-        .testTarget(name: "HuiyanTourismTests", dependencies: ["HuiyanTourism", "HuiyanIngest", "HuiyanStorage"]),
+        .testTarget(name: "HuiyanTourismTests", dependencies: ["HuiyanTourism", "HuiyanIngest", "HuiyanStorage", "HuiyanValues"]),
         .testTarget(name: "HuiyanQueryTests", dependencies: ["HuiyanQuery", "HuiyanStorage", "HuiyanIngest", "HuiyanParquet", "HuiyanTourism"]),
         // End-to-end through the binary, and the report and dimension tables in-process against plain SQL.
         .testTarget(name: "HuiyanCLITests", dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "HuiyanCLI", "huiyan"]),

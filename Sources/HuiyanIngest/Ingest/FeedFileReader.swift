@@ -31,14 +31,16 @@ public final class FeedFileReader {
     private let keys: [[UInt8]]
 
     /// Opens `path`. `columnNames` fixes an NDJSON file's columns (nil: the keys of its first records, in the
-    /// order they first appear); a CSV file's are its header's.
-    public init(path: String, format: InputFormat, decoding: InputDecoding = .plain, columnNames: [String]? = nil) throws {
+    /// order they first appear); a CSV file's are its header's. `comment` skips a CSV file's lines that start
+    /// with that byte (a user-edited file such as a catalog's; a feed has none).
+    public init(path: String, format: InputFormat, decoding: InputDecoding = .plain, columnNames: [String]? = nil,
+                comment: UInt8? = nil) throws {
         self.path = path
         self.format = format
         do {
             switch format {
             case .csv:
-                let reader = try CSVRecordReader(path: path, decoding: decoding)
+                let reader = try CSVRecordReader(path: path, decoding: decoding, comment: comment)
                 guard try reader.next() else {
                     throw IngestError.fileRejected(path: path, line: 1, reason: "the file is empty: a CSV file needs a header row naming its columns")
                 }
