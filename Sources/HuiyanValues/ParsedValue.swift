@@ -1,18 +1,18 @@
 /// The result of parsing one field value: either the value or the reason it is invalid.
 ///
 /// A plain enum (no existential, no allocation) so the value parsers can return it on the hot path.
-public enum ParsedValue<T> {
+package enum ParsedValue<T> {
     case value(T)
     case invalid(ValueError)
 
     /// The parsed value, or nil when invalid.
-    public var value: T? {
+    package var value: T? {
         if case .value(let v) = self { return v }
         return nil
     }
 
     /// The error, or nil when the value parsed.
-    public var error: ValueError? {
+    package var error: ValueError? {
         if case .invalid(let e) = self { return e }
         return nil
     }

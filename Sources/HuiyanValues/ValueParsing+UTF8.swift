@@ -2,7 +2,7 @@ extension ValueParsing {
     /// True when `bytes` is well-formed UTF-8 (Unicode Table 3-7): no overlong forms,
     /// no surrogates (U+D800–U+DFFF), nothing above U+10FFFF, no truncated sequences.
     @inline(__always)
-    public static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         firstInvalidUTF8Offset(bytes) == nil
     }
 
