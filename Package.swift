@@ -1,8 +1,9 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
-/// Hot loops over column buffers: dynamic exclusivity checks cost a quarter of ingest time (measured with
-/// perf on a release build), so release builds of the data-path modules turn them off.
+/// Hot loops over column buffers: dynamic exclusivity checks cost about a tenth of ingest CPU (docs/decisions/0020,
+/// 0022), so release builds of the data-path modules turn them off. Tools 6.2: SwiftPM lets another package depend
+/// on the library products by version despite this unsafe flag.
 let hotPathSettings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
