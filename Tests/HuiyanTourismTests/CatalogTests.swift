@@ -115,6 +115,8 @@ final class CatalogTests: XCTestCase {
         try edit("ticket_types.csv") { lines in lines[0] = "ticket_type,factor,weigth" }
         let error = try XCTUnwrap(loadError())
         XCTAssertTrue(error.description.contains("ticket_types.csv:1: the header lacks column \"weight\""), error.description)
+        try edit("ticket_types.csv") { lines in lines.insert("# prices, \"factors\" and weights", at: 0) }
+        XCTAssertTrue(loadError()?.description.contains("ticket_types.csv:2: the header lacks column \"weight\"") == true)
     }
 
     func testAShortRowNamesItsLine() throws {

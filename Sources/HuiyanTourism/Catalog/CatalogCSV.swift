@@ -13,6 +13,8 @@ struct CatalogCSV {
 
     let path: String
     let header: [String]
+    /// The line of the header (after any comment or blank lines).
+    let headerLine: Int
     let records: [Record]
 
     /// Reads `path`. Throws a `CatalogError` naming the file (and line) when it cannot.
@@ -22,9 +24,10 @@ struct CatalogCSV {
         do {
             let reader = try FeedFileReader(path: path, format: .csv, comment: UInt8(ascii: "#"))
             header = reader.columnNames.map(Self.trimmed)
+            headerLine = reader.lineNumber
             var seen = Set<String>()
             for name in header where !seen.insert(name).inserted {
-                throw CatalogError(file: path, line: 1, message: "the header names column \"\(name)\" twice")
+                throw CatalogError(file: path, line: headerLine, message: "the header names column \"\(name)\" twice")
             }
             while try reader.next() {
                 var fields: [String] = []
@@ -50,7 +53,7 @@ struct CatalogCSV {
     /// The index of column `name`, or an error naming the header line.
     func column(_ name: String) throws -> Int {
         guard let index = header.firstIndex(of: name) else {
-            throw CatalogError(file: path, line: 1, message: "the header lacks column \"\(name)\" (it has: \(header.joined(separator: ", ")))")
+            throw CatalogError(file: path, line: headerLine, message: "the header lacks column \"\(name)\" (it has: \(header.joined(separator: ", ")))")
         }
         return index
     }
