@@ -1,8 +1,9 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
-/// Hot loops over column buffers: dynamic exclusivity checks cost a quarter of ingest time (measured with
-/// perf on a release build), so release builds of the data-path modules turn them off.
+/// Hot loops over column buffers: dynamic exclusivity checks cost about a tenth of ingest CPU (docs/decisions/0020,
+/// 0022), so release builds of the data-path modules turn them off. Tools 6.2: SwiftPM lets another package depend
+/// on the library products by version despite this unsafe flag.
 let hotPathSettings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
@@ -30,30 +31,37 @@ let package = Package(
 
         // Storage: types, column data, encodings, LZ4 codec, segments, tables. Knows nothing of SQL or feeds.
         .target(name: "HuiyanStorage", dependencies: ["CLZ4", "CXXHash"], swiftSettings: hotPathSettings),
-        // Ingest: CSV / NDJSON readers (gzip and GBK feeds decoded as read), value parsing, validation, rejects → segments.
-        .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
-        // The Hengyang domain: catalogs (CSV resources a user can read and extend) and the demo-feed generator.
-        .target(name: "HuiyanTourism", resources: [.copy("Catalogs")]),
+        // Values: strict parsers of one field's text (integers, numbers, money, timestamps, dates, UTF-8) and their
+        // errors, shared by ingest (every field) and the query core (CAST, literals, partition values).
+        .target(name: "HuiyanValues", swiftSettings: hotPathSettings),
+        // Ingest: CSV / NDJSON readers (gzip and GBK feeds decoded as read), validation, rejects → segments.
+        .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage", "HuiyanValues", "CZlib"], swiftSettings: hotPathSettings),
+        // The Hengyang domain: the three feeds' schemas, catalogs (CSV resources a user can read and extend) and the
+        // demo-feed generator. Knows storage (schemas) and ingest (catalog files are read by its CSV reader), not the
+        // query core.
+        .target(name: "HuiyanTourism", dependencies: ["HuiyanStorage", "HuiyanValues", "HuiyanIngest"], resources: [.copy("Catalogs")]),
         // Parquet files written (COPY … TO 'x.parquet': Thrift compact metadata, dictionary pages, LZ4_RAW) and read
         // (read_parquet: pages v1/v2, PLAIN/dictionary/RLE/DELTA, SNAPPY/GZIP (zlib)/LZ4_RAW/ZSTD (libzstd.so.1 at run time)).
         .target(name: "HuiyanParquet", dependencies: ["HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
-        // The query core: SQL parser, binder, vectorized executor. Knows storage and ingest (COPY), not the CLI.
-        .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanParquet", "CXXHash", "CRE2"], swiftSettings: hotPathSettings),
+        // The query core: SQL parser, binder, vectorized executor. Knows storage, values (CAST) and ingest (COPY FROM,
+        // read_csv / read_ndjson), not the CLI.
+        .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanValues", "HuiyanIngest", "HuiyanParquet", "CXXHash", "CRE2"], swiftSettings: hotPathSettings),
         // The command line: subcommands, the REPL (libedit) and rendering of results.
         .target(name: "HuiyanCLI", dependencies: [
             "HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "huiyan", dependencies: ["HuiyanCLI", "HuiyanQuery"]),
+        .executableTarget(name: "huiyan", dependencies: ["HuiyanCLI"]),
         .executableTarget(
             name: "huiyan-bench",
-            dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery"],
+            dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "HuiyanCLI"],
             path: "Benchmarks/HuiyanBench"
         ),
 
+        .testTarget(name: "HuiyanValuesTests", dependencies: ["HuiyanValues"]),
         .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanStorage", "HuiyanTourism"]),
         .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanIngest", "HuiyanStorage", "HuiyanTourism"]),
-        .testTarget(name: "HuiyanTourismTests", dependencies: ["HuiyanTourism", "HuiyanIngest", "HuiyanStorage"]),
+        .testTarget(name: "HuiyanTourismTests", dependencies: ["HuiyanTourism", "HuiyanIngest", "HuiyanStorage", "HuiyanValues"]),
         .testTarget(name: "HuiyanQueryTests", dependencies: ["HuiyanQuery", "HuiyanStorage", "HuiyanIngest", "HuiyanParquet", "HuiyanTourism"]),
         // End-to-end through the binary, and the report and dimension tables in-process against plain SQL.
         .testTarget(name: "HuiyanCLITests", dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "HuiyanCLI", "huiyan"]),

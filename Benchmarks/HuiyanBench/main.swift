@@ -7,9 +7,11 @@
 //                                               each statement of SQLFILE on database DB, in-process: median ms
 //                                               (T threads; default: every core)
 import Foundation
+import HuiyanCLI
 import HuiyanIngest
 import HuiyanQuery
 import HuiyanStorage
+import HuiyanTourism
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write((message + "\n").data(using: .utf8)!)
@@ -151,7 +153,7 @@ func benchQueries(database path: String, file: String, runs: Int, threads: Int) 
     }
 }
 
-AllocatorTuning.configure()
+AllocatorSettings.apply()
 let args = CommandLine.arguments
 guard args.count >= 2 else { fail("usage: huiyan-bench ingest|decode TABLE FILE [--runs N] | memory [--gib N]") }
 do {

@@ -1,9 +1,9 @@
 /// A column of a Parquet file as Huiyan writes it — a flat schema, every column OPTIONAL (NULL allowed)
 /// unless it is not nullable (REQUIRED) — or as `ParquetReader` reads it (whatever the physical type that
 /// held the values: INT32 as BIGINT, DECIMAL on byte arrays, timestamps in MILLIS or NANOS as MICROS).
-public struct ParquetColumn: Sendable, Equatable {
+package struct ParquetColumn: Sendable, Equatable {
     /// The logical types written (parquet-format LogicalTypes.md), each on its physical type.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case boolean
         /// INT64, no logical type.
         case int64
@@ -21,11 +21,11 @@ public struct ParquetColumn: Sendable, Equatable {
         case date
     }
 
-    public var name: String
-    public var kind: Kind
-    public var nullable: Bool
+    package var name: String
+    package var kind: Kind
+    package var nullable: Bool
 
-    public init(name: String, kind: Kind, nullable: Bool = true) {
+    package init(name: String, kind: Kind, nullable: Bool = true) {
         self.name = name
         self.kind = kind
         self.nullable = nullable

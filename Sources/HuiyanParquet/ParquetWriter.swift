@@ -5,13 +5,13 @@ import HuiyanStorage
 /// (`FileMetaData` in Thrift's compact protocol), its 4-byte length and `PAR1`. The writer itself only
 /// lays out: row groups go to the file in the order `write` is called, and their encoding decides the
 /// bytes, so a file is the same whichever threads encoded its row groups.
-public final class ParquetWriter {
-    public let columns: [ParquetColumn]
+package final class ParquetWriter {
+    package let columns: [ParquetColumn]
     private let sink: (UnsafeRawBufferPointer) throws -> Void
     private var offset = 0
     private var rowGroups: [RowGroupMetadata] = []
     /// Rows written so far.
-    public private(set) var rows = 0
+    package private(set) var rows = 0
 
     struct RowGroupMetadata {
         var chunks: [EncodedRowGroup.Chunk]
@@ -19,17 +19,17 @@ public final class ParquetWriter {
         var offset: Int
     }
 
-    public init(columns: [ParquetColumn], sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
+    package init(columns: [ParquetColumn], sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
         self.columns = columns
         self.sink = sink
         try write(Array("PAR1".utf8))
     }
 
     /// Row groups written so far.
-    public var rowGroupsWritten: Int { rowGroups.count }
+    package var rowGroupsWritten: Int { rowGroups.count }
 
     /// Writes a row group (of a builder over the same columns) after those written before.
-    public func write(_ group: EncodedRowGroup) throws {
+    package func write(_ group: EncodedRowGroup) throws {
         precondition(group.chunks.count == columns.count, "a row group of other columns")
         let start = offset
         try write(group.bytes)
@@ -43,7 +43,7 @@ public final class ParquetWriter {
     }
 
     /// Writes the footer.
-    public func finish() throws {
+    package func finish() throws {
         let footer = fileMetadata()
         try write(footer)
         var tail: [UInt8] = []

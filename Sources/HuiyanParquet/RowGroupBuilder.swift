@@ -9,32 +9,32 @@ import HuiyanStorage
 /// after a dictionary page for strings and for integers with few distinct values (money); each page
 /// compressed with LZ4_RAW (the LZ4 block format, parquet.thrift `CompressionCodec` 7). Every chunk carries
 /// statistics: null count, min and max.
-public final class RowGroupBuilder {
-    public let columns: [ParquetColumn]
+package final class RowGroupBuilder {
+    package let columns: [ParquetColumn]
     private let buffers: [ColumnChunkBuffer]
     /// Rows ended so far (`endRows`).
-    public private(set) var rows = 0
+    package private(set) var rows = 0
     /// Where a page is compressed before it is appended (kept between pages and row groups).
     private var compressed: [UInt8] = []
 
-    public init(columns: [ParquetColumn]) {
+    package init(columns: [ParquetColumn]) {
         self.columns = columns
         buffers = columns.map(ColumnChunkBuffer.init)
     }
 
     /// About how many bytes the values given so far hold.
-    public var bufferedBytes: Int { buffers.reduce(0) { $0 + $1.bytes } }
+    package var bufferedBytes: Int { buffers.reduce(0) { $0 + $1.bytes } }
 
     /// BOOLEAN (0 or 1), INT64, DECIMAL (unscaled), TIMESTAMP (µs), DATE (days): `values[i]`, or NULL where
     /// `nulls[i] != 0`.
-    public func appendInts(_ column: Int, _ values: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<UInt8>?) {
+    package func appendInts(_ column: Int, _ values: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<UInt8>?) {
         let buffer = buffers[column]
         buffer.appendLevels(count: values.count, nulls: nulls)
         guard let nulls else { return buffer.ints.append(contentsOf: values) }
         for i in values.indices where nulls[i] == 0 { buffer.ints.append(values[i]) }
     }
 
-    public func appendDoubles(_ column: Int, _ values: UnsafeBufferPointer<Double>, nulls: UnsafeBufferPointer<UInt8>?) {
+    package func appendDoubles(_ column: Int, _ values: UnsafeBufferPointer<Double>, nulls: UnsafeBufferPointer<UInt8>?) {
         let buffer = buffers[column]
         buffer.appendLevels(count: values.count, nulls: nulls)
         guard let nulls else { return buffer.doubles.append(contentsOf: values) }
@@ -42,12 +42,12 @@ public final class RowGroupBuilder {
     }
 
     /// The code of a string of a STRING column in this row group (for `appendStringCodes`).
-    public func internString(_ column: Int, _ bytes: UnsafeRawBufferPointer) -> Int64 {
+    package func internString(_ column: Int, _ bytes: UnsafeRawBufferPointer) -> Int64 {
         buffers[column].dictionary.intern(bytes)
     }
 
     /// STRING values as codes from `internString` (of this row group), or NULL where `nulls[i] != 0`.
-    public func appendStringCodes(_ column: Int, _ codes: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<UInt8>?) {
+    package func appendStringCodes(_ column: Int, _ codes: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<UInt8>?) {
         let buffer = buffers[column]
         buffer.appendLevels(count: codes.count, nulls: nulls)
         guard let nulls else { return buffer.codes.append(contentsOf: codes) }
@@ -55,11 +55,11 @@ public final class RowGroupBuilder {
     }
 
     /// Ends `count` rows given to every column.
-    public func endRows(_ count: Int) { rows += count }
+    package func endRows(_ count: Int) { rows += count }
 
     /// The row group's column chunks, pages compressed, laid out one after another; the builder is empty
     /// again afterwards (its buffers keep their capacity for the next row group).
-    public func encode() -> EncodedRowGroup {
+    package func encode() -> EncodedRowGroup {
         var bytes: [UInt8] = []
         var chunks: [EncodedRowGroup.Chunk] = []
         for buffer in buffers {
@@ -118,7 +118,7 @@ public final class RowGroupBuilder {
 
 /// A row group's column chunks as bytes, with what the footer says of each chunk (offsets from the start
 /// of `bytes`; `ParquetWriter` places them in the file).
-public struct EncodedRowGroup: Sendable {
+package struct EncodedRowGroup: Sendable {
     struct Chunk: Sendable {
         var encodings: [Int32]
         var valueCount: Int
@@ -131,10 +131,10 @@ public struct EncodedRowGroup: Sendable {
         var max: [UInt8]?
     }
 
-    public let rows: Int
+    package let rows: Int
     let bytes: [UInt8]
     let chunks: [Chunk]
 
     /// How many bytes the row group takes in the file.
-    public var byteCount: Int { bytes.count }
+    package var byteCount: Int { bytes.count }
 }

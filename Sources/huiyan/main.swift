@@ -1,7 +1,6 @@
 import HuiyanCLI
-import HuiyanQuery
 
-AllocatorTuning.configure()
+AllocatorSettings.apply()
 TerminalLocale.configure()
 // No subcommand: the REPL (on a terminal), or the statements on standard input.
 HuiyanCommand.run(arguments: Array(CommandLine.arguments.dropFirst()))

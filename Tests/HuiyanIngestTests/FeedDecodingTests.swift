@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import HuiyanIngest
 import HuiyanStorage
+import HuiyanTourism
 
 /// Feeds in GBK or GB18030, gzipped feeds, and ingests that reject every row (Fixtures/encodings holds the
 /// sample feeds of Fixtures/feeds converted with iconv and compressed with gzip).

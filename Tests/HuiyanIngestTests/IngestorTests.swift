@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import HuiyanIngest
 import HuiyanStorage
+import HuiyanTourism
 
 /// Ingest of the feeds of FEEDS.md from the files in Fixtures/, into real database directories.
 final class IngestorTests: XCTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import HuiyanIngest
 import HuiyanStorage
+import HuiyanTourism
 
 /// A file split across threads gives exactly what one thread gives: the same rows in the same order, the
 /// same rejects with the same line numbers — also when quoted fields hold line breaks near the split, and

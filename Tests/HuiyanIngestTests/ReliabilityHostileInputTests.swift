@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import HuiyanIngest
 import HuiyanStorage
+import HuiyanTourism
 
 /// Hostile feeds made by hand, issue 7: a 100 MB line, a million columns, a million keys. Each is a clear
 /// rejection or error, never a crash or a hang, and the good rows around it are kept.

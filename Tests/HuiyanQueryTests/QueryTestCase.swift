@@ -3,6 +3,7 @@ import XCTest
 import HuiyanIngest
 @testable import HuiyanQuery
 import HuiyanStorage
+import HuiyanTourism
 
 /// A real database directory with the sample feeds and an edge-case table, and helpers to run SQL on it.
 class QueryTestCase: XCTestCase {

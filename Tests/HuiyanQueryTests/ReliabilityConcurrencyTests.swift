@@ -1,8 +1,9 @@
 import Foundation
 import XCTest
 import HuiyanIngest
-import HuiyanStorage
 @testable import HuiyanQuery
+import HuiyanStorage
+import HuiyanTourism
 
 /// Concurrency, issue 7: queries running while ingests (each several segments, published in one manifest swap)
 /// and compactions (old segments replaced by merged ones, then deleted) go on must always see one committed

@@ -1,8 +1,9 @@
 import Foundation
 import XCTest
 import HuiyanIngest
-import HuiyanStorage
 @testable import HuiyanQuery
+import HuiyanStorage
+import HuiyanTourism
 
 /// Damage, issue 7: bit flips at random positions of segment files and of the manifest, truncation at random
 /// lengths, zero-filled blocks. Every one must be found by verify (100 %), which names the file and — when the

@@ -1,8 +1,9 @@
 import Foundation
 import XCTest
 import HuiyanIngest
-import HuiyanStorage
 @testable import HuiyanQuery
+import HuiyanStorage
+import HuiyanTourism
 
 /// Limits, issue 7: a statement stopped by its memory limit or its timeout gives back what it held. The same
 /// over-limit aggregation is stopped 24 times in a row; the process's resident memory must not grow by what

@@ -80,7 +80,7 @@ final class CatalogTests: XCTestCase {
 
     func testAnEditedCopyWithCommentsQuotesAndReorderedColumnsLoads() throws {
         try edit("spots.csv") { lines in
-            lines.insert("# a spot added by the user", at: 1)
+            lines.insert("# a spot added by the user: \"衡阳市博物馆\", new", at: 1)
             lines.append("\"衡阳市博物馆, 新馆\",蒸湘区,none,博物馆,9,0,9,17,40")
         }
         try edit("routes.csv") { lines in lines.append("石鼓书院–廻雁峰–东洲岛城市线,\"衡阳市博物馆, 新馆\"") }
@@ -115,12 +115,14 @@ final class CatalogTests: XCTestCase {
         try edit("ticket_types.csv") { lines in lines[0] = "ticket_type,factor,weigth" }
         let error = try XCTUnwrap(loadError())
         XCTAssertTrue(error.description.contains("ticket_types.csv:1: the header lacks column \"weight\""), error.description)
+        try edit("ticket_types.csv") { lines in lines.insert("# prices, \"factors\" and weights", at: 0) }
+        XCTAssertTrue(loadError()?.description.contains("ticket_types.csv:2: the header lacks column \"weight\"") == true)
     }
 
     func testAShortRowNamesItsLine() throws {
         try edit("counties.csv") { lines in lines[3] = "珠晖区,市辖区" }
         let error = try XCTUnwrap(loadError())
-        XCTAssertTrue(error.description.contains("counties.csv:4: expected 3 fields"), error.description)
+        XCTAssertTrue(error.description.contains("counties.csv:4: too few fields: expected 3, found 2"), error.description)
     }
 
     func testLineNumbersCountCommentAndBlankLines() throws {
@@ -151,7 +153,7 @@ final class CatalogTests: XCTestCase {
 
     func testAnUnterminatedQuoteAndClosingBeforeOpeningAreRefused() throws {
         try edit("channels.csv") { lines in lines[2] = "\"OTA,35,1,5" }
-        XCTAssertTrue(loadError()?.description.contains("channels.csv:3: a quoted field is not terminated") == true)
+        XCTAssertTrue(loadError()?.description.contains("channels.csv:3: unterminated quote in field 1") == true)
         try edit("channels.csv") { lines in lines[2] = "OTA,35,1,5"; lines[3] = "小程序,25,5,4" }
         XCTAssertTrue(loadError()?.description.contains("channels.csv:4: column \"max_qty\"") == true)
         try edit("channels.csv") { lines in lines[3] = "小程序,25,1,4" }

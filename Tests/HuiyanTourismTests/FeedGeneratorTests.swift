@@ -1,6 +1,12 @@
 import Foundation
+import HuiyanValues
 import XCTest
 @testable import HuiyanTourism
+
+/// A feed's money as ingest reads it: fen, or nil when it would be rejected.
+private func fen(_ text: String) -> Int64? {
+    Array(text.utf8).withUnsafeBufferPointer { ValueParsing.parseMoneyFen($0).value }
+}
 
 /// The generated feeds: determinism, shape, and the realism the demo relies on.
 final class FeedGeneratorTests: XCTestCase {
@@ -197,7 +203,7 @@ final class FeedGeneratorTests: XCTestCase {
             origins[fields[1]] = fields[4]
             XCTAssertTrue(["散客", "团队"].contains(fields[5]))
             if fields[5] == "团队" { groups += 1 }
-            if fields[6].isEmpty { nullSpend += 1 } else { XCTAssertNotNil(CatalogRow.parseFen(fields[6].replacingOccurrences(of: "-", with: ""))) }
+            if fields[6].isEmpty { nullSpend += 1 } else { XCTAssertNotNil(fen(fields[6].replacingOccurrences(of: "-", with: ""))) }
         }
         let returning = 1 - Double(origins.count) / Double(rows.count)
         XCTAssertGreaterThan(returning, 0.2, "a sizable share of visits by returning visitors")
@@ -226,7 +232,7 @@ final class FeedGeneratorTests: XCTestCase {
             let channel = try XCTUnwrap(catalog.channels.first { $0.name == fields[4] })
             let qty = try XCTUnwrap(Int64(fields[5]))
             XCTAssertTrue((channel.minQty...channel.maxQty).contains(Int(qty)))
-            let amount = try XCTUnwrap(CatalogRow.parseFen(fields[6]), fields[6])
+            let amount = try XCTUnwrap(fen(fields[6]), fields[6])
             XCTAssertEqual(amount, (spot.priceFen * type.factorBasisPoints * qty + 5_000) / 10_000, fields.joined(separator: ","))
             if type.name == "免票" { XCTAssertEqual(fields[6], "0.00") }
             if channel.name == "旅行社" { agencyQty += Int(qty); agencySales += 1 } else { otherQty += Int(qty); otherSales += 1 }
@@ -256,7 +262,7 @@ final class FeedGeneratorTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(qty, 1)
             let negative = fields[9].hasPrefix("-")
             if negative { refunds += 1 }
-            let amount = try XCTUnwrap(CatalogRow.parseFen(negative ? String(fields[9].dropFirst()) : fields[9]))
+            let amount = try XCTUnwrap(fen(negative ? String(fields[9].dropFirst()) : fields[9]))
             XCTAssertEqual(amount, product.priceFen * qty)
             let isLive = fields[4].hasSuffix("直播")
             if fields[0].hasPrefix("2025-01") { live.firstTotal += 1; if isLive { live.first += 1 } }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import HuiyanIngest
 import HuiyanQuery
 import HuiyanStorage
+import HuiyanTourism
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {

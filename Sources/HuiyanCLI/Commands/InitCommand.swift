@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import HuiyanIngest
 import HuiyanStorage
+import HuiyanTourism
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

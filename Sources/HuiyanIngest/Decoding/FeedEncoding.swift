@@ -26,26 +26,26 @@ public enum FeedEncoding: String, Codable, Sendable, CaseIterable {
 }
 
 /// How a feed's bytes become UTF-8 text: gunzipped when compressed, converted when in another encoding.
-public struct InputDecoding: Sendable, Equatable {
-    public var gzip: Bool
-    public var encoding: FeedEncoding
+package struct InputDecoding: Sendable, Equatable {
+    package var gzip: Bool
+    package var encoding: FeedEncoding
 
-    public init(gzip: Bool = false, encoding: FeedEncoding = .utf8) {
+    package init(gzip: Bool = false, encoding: FeedEncoding = .utf8) {
         self.gzip = gzip
         self.encoding = encoding
     }
 
     /// Bytes read as they are stored: offsets in the text are offsets in the file (it can be split and hashed
     /// in place).
-    public static let plain = InputDecoding()
+    package static let plain = InputDecoding()
 
-    public var isPlain: Bool { !gzip && encoding == .utf8 }
+    package var isPlain: Bool { !gzip && encoding == .utf8 }
 
     /// Whether a file name says it is gzip-compressed (`.gz`).
-    public static func isGzipName(_ path: String) -> Bool { path.lowercased().hasSuffix(".gz") }
+    package static func isGzipName(_ path: String) -> Bool { path.lowercased().hasSuffix(".gz") }
 
     /// A file name without its compression suffix (`visits.csv.gz` → `visits.csv`), to tell its format.
-    public static func uncompressedName(_ path: String) -> String {
+    package static func uncompressedName(_ path: String) -> String {
         isGzipName(path) ? String(path.dropLast(3)) : path
     }
 }

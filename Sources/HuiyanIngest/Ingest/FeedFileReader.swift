@@ -1,10 +1,12 @@
+import HuiyanValues
+
 /// A CSV or NDJSON file read as a table without a schema of its own (`read_csv`, `read_ndjson` in FROM): the
 /// columns are a CSV file's header or the keys of an NDJSON file's first records, and each record's fields come
 /// as bytes by column, for the caller to parse. The same readers, decoding (`.gz`, GBK) and record rules as
 /// ingest; a malformed record throws `IngestError.fileRejected` naming the file and line.
-public final class FeedFileReader {
+package final class FeedFileReader {
     /// A field of the current record.
-    public enum FieldState: Sendable, Equatable {
+    package enum FieldState: Sendable, Equatable {
         /// Absent from the record (an NDJSON key not given).
         case missing
         /// An unquoted empty CSV field, or JSON `null`.
@@ -16,11 +18,11 @@ public final class FeedFileReader {
     }
 
     /// How many records of an NDJSON file are read for its keys.
-    public static let keySampleRecords = 20_480
+    package static let keySampleRecords = 20_480
 
-    public let path: String
-    public let format: InputFormat
-    public let columnNames: [String]
+    package let path: String
+    package let format: InputFormat
+    package let columnNames: [String]
     private let csv: CSVRecordReader?
     private let ndjson: NDJSONRecordReader?
     private var states: [FieldState]
@@ -29,14 +31,16 @@ public final class FeedFileReader {
     private let keys: [[UInt8]]
 
     /// Opens `path`. `columnNames` fixes an NDJSON file's columns (nil: the keys of its first records, in the
-    /// order they first appear); a CSV file's are its header's.
-    public init(path: String, format: InputFormat, decoding: InputDecoding = .plain, columnNames: [String]? = nil) throws {
+    /// order they first appear); a CSV file's are its header's. `comment` skips a CSV file's lines that start
+    /// with that byte (a user-edited file such as a catalog's; a feed has none).
+    package init(path: String, format: InputFormat, decoding: InputDecoding = .plain, columnNames: [String]? = nil,
+                comment: UInt8? = nil) throws {
         self.path = path
         self.format = format
         do {
             switch format {
             case .csv:
-                let reader = try CSVRecordReader(path: path, decoding: decoding)
+                let reader = try CSVRecordReader(path: path, decoding: decoding, comment: comment)
                 guard try reader.next() else {
                     throw IngestError.fileRejected(path: path, line: 1, reason: "the file is empty: a CSV file needs a header row naming its columns")
                 }
@@ -73,15 +77,15 @@ public final class FeedFileReader {
     }
 
     /// 1-based line on which the current record starts.
-    public var lineNumber: Int { csv?.lineNumber ?? ndjson!.lineNumber }
+    package var lineNumber: Int { csv?.lineNumber ?? ndjson!.lineNumber }
 
     /// The current record's field of column `i`.
-    @inline(__always) public func state(_ i: Int) -> FieldState { states[i] }
+    @inline(__always) package func state(_ i: Int) -> FieldState { states[i] }
     /// The current record's bytes of column `i` (valid until the next `next()`).
-    @inline(__always) public func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> { spans[i] }
+    @inline(__always) package func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> { spans[i] }
 
     /// Advances to the next record; false at the end. A malformed record throws.
-    public func next() throws -> Bool {
+    package func next() throws -> Bool {
         do {
             if let csv {
                 guard try csv.next() else { return false }

@@ -1,5 +1,6 @@
 import Foundation
 import HuiyanStorage
+import HuiyanValues
 
 /// Ingests CSV and NDJSON files into a table: every row is parsed and validated, bad rows go to a rejects
 /// file with their reasons, good rows are written into segments as they come (bounded memory) and the whole
@@ -292,7 +293,7 @@ public final class Ingestor {
 
     /// XXH3-128 of a file's bytes, read in 1 MiB pieces: what identifies a file already ingested.
     /// `cancellation` is asked before every piece (an endless file such as /dev/zero never ends otherwise).
-    public static func contentHash(_ path: String, cancellation: (() throws -> Void)? = nil) throws -> String {
+    package static func contentHash(_ path: String, cancellation: (() throws -> Void)? = nil) throws -> String {
         let hasher = ContentHasher()
         try FileIO.forEachChunk(of: path) {
             try cancellation?()

@@ -1,4 +1,5 @@
 import HuiyanStorage
+import HuiyanValues
 
 /// The field of one table column in the current record, as bytes still to be parsed.
 struct FieldSlot {

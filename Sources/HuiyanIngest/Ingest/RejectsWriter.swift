@@ -1,16 +1,16 @@
 import HuiyanStorage
 
 /// One rejected row: where it was, what was wrong, and its original text.
-public struct Rejection: Sendable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
+package struct Rejection: Sendable, CustomStringConvertible {
+    package var file: String
+    package var line: Int
     /// 1-based field number in the record (CSV), or nil.
-    public var field: Int?
-    public var column: String?
-    public var value: String?
-    public var reason: String
+    package var field: Int?
+    package var column: String?
+    package var value: String?
+    package var reason: String
 
-    public var description: String {
+    package var description: String {
         var text = "\(file):\(line)"
         if let field { text += ":\(field)" }
         if let column { text += ": column \"\(column)\"" }

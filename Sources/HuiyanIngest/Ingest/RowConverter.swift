@@ -1,4 +1,5 @@
 import HuiyanStorage
+import HuiyanValues
 
 /// Turns the bound fields of one record into typed values, checks them against the schema, and stages the
 /// row for a segment builder only when every value is good (a bad row adds nothing).
@@ -130,29 +131,20 @@ final class RowConverter {
             let failure: ValueError?
             switch column.type {
             case .timestamp:
-                let parsed = ValueParsing.parseTimestampMicros(bytes, localOffsetSeconds: localOffsetSeconds, withinLocalYears: true)
-                rowInts[index] = parsed.value ?? 0
-                failure = parsed.error
+                (rowInts[index], failure) = Self.unpack(
+                    ValueParsing.parseTimestampMicros(bytes, localOffsetSeconds: localOffsetSeconds, withinLocalYears: true), or: 0)
             case .int64:
-                let parsed = ValueParsing.parseInt64(bytes)
-                rowInts[index] = parsed.value ?? 0
-                failure = parsed.error
+                (rowInts[index], failure) = Self.unpack(ValueParsing.parseInt64(bytes), or: 0)
             case .date:
-                let parsed = ValueParsing.parseDateDays(bytes)
-                rowInts[index] = parsed.value ?? 0
-                failure = parsed.error
+                (rowInts[index], failure) = Self.unpack(ValueParsing.parseDateDays(bytes), or: 0)
             case .money:
-                let parsed = ValueParsing.parseMoneyFen(bytes)
-                rowInts[index] = parsed.value ?? 0
-                failure = parsed.error
+                (rowInts[index], failure) = Self.unpack(ValueParsing.parseMoneyFen(bytes), or: 0)
             case .bool:
-                let parsed = ValueParsing.parseBool(bytes)
-                rowInts[index] = (parsed.value ?? false) ? 1 : 0
-                failure = parsed.error
+                let (value, error) = Self.unpack(ValueParsing.parseBool(bytes), or: false)
+                rowInts[index] = value ? 1 : 0
+                failure = error
             case .float64:
-                let parsed = ValueParsing.parseFloat64(bytes)
-                rowDoubles[index] = parsed.value ?? 0
-                failure = parsed.error
+                (rowDoubles[index], failure) = Self.unpack(ValueParsing.parseFloat64(bytes), or: 0)
             case .string:
                 failure = nil
             }
@@ -191,6 +183,16 @@ final class RowConverter {
         }
         stagedCount = k + 1
         return nil
+    }
+
+    /// A parser's result as the value (or `fallback`) and the error: a switch here, in this module, so the generic
+    /// enum of HuiyanValues is matched on its concrete layout instead of through its generic accessors.
+    @inline(__always)
+    private static func unpack<T>(_ parsed: ParsedValue<T>, or fallback: T) -> (T, ValueError?) {
+        switch parsed {
+        case .value(let value): return (value, nil)
+        case .invalid(let error): return (fallback, error)
+        }
     }
 
     /// True when a batch is full and must be flushed before the next row.

@@ -7,7 +7,8 @@
 /// Rules: a UTF-8 BOM at the start is skipped; LF, CRLF and a lone CR end a record (also
 /// a CR LF pair split across chunks); fully empty lines are skipped and are not records
 /// (a line of spaces *is* a record); the last record may lack a terminator. The header is
-/// not special: it is the first record. A record longer than `maxRecordBytes` (without its
+/// not special: it is the first record. With a `comment` byte, lines starting with it (at a record's start) are
+/// skipped like empty lines (not for ingest: catalog files and the like). A record longer than `maxRecordBytes` (without its
 /// terminator) is reported with `.recordTooLong` and skipped in constant memory.
 final class CSVRecordReader {
     static let defaultChunkSize = 4 << 20
@@ -38,14 +39,17 @@ final class CSVRecordReader {
     /// problem is reported. A malformed record still has its fields as recovered (quotes inside
     /// unquoted fields kept literally, text after a closing quote dropped); an over-long one has none.
     private(set) var problem: CSVRecordProblem?
+    /// Lines starting with this byte are not records (nil: none are skipped).
+    private let comment: UInt8?
 
     /// Opens `path`. Throws `RecordReaderError.cannotOpen` (naming the path) if it cannot.
     /// `startOffset` and `firstLine` start the reading at a record boundary inside the file (a byte order mark
     /// is looked for only at offset 0), for several readers splitting one file.
     init(path: String, chunkSize: Int = defaultChunkSize, maxRecordBytes: Int = defaultMaxRecordBytes,
-         startOffset: Int64 = 0, firstLine: Int = 1, decoding: InputDecoding = .plain)
+         startOffset: Int64 = 0, firstLine: Int = 1, decoding: InputDecoding = .plain, comment: UInt8? = nil)
         throws(RecordReaderError)
     {
+        self.comment = comment
         cursor = try RecordCursor(path: path, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes,
                                   startOffset: startOffset, firstLine: firstLine, decoding: decoding)
     }
@@ -73,7 +77,7 @@ final class CSVRecordReader {
         try cursor.beginNext()
         problem = nil
         while true {
-            guard try input.skipEmptyLines(countingInto: &cursor.nextLine) else {
+            guard try input.skipEmptyLines(countingInto: &cursor.nextLine, comment: comment) else {
                 fields.removeAll()
                 cursor.markEnd()
                 return false

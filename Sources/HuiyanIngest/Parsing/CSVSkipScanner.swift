@@ -1,3 +1,5 @@
+import HuiyanValues
+
 /// Finds the end of a CSV record without storing it, one buffer at a time.
 ///
 /// Used for records longer than the reader's limit: the reader feeds the record's bytes

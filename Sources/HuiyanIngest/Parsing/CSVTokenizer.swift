@@ -1,3 +1,5 @@
+import HuiyanValues
+
 /// The byte-level RFC 4180 tokenizer: splits one record out of a contiguous buffer.
 ///
 /// It works on any in-memory bytes (the streaming `CSVRecordReader` uses it on its chunk

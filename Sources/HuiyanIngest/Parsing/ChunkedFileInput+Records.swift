@@ -1,8 +1,11 @@
+import HuiyanValues
+
 extension ChunkedFileInput {
-    /// Consumes empty lines (a bare LF, CRLF or CR) at `start`, adding one to `line` for each.
-    /// Returns true when a record starts at `start`, false at the end of the file (everything
-    /// consumed).
-    func skipEmptyLines(countingInto line: inout Int) throws(RecordReaderError) -> Bool {
+    /// Consumes empty lines (a bare LF, CRLF or CR) at `start`, and lines that start with `comment` when one is
+    /// given, adding one to `line` for each. Returns true when a record starts at `start`, false at the end of the
+    /// file (everything consumed).
+    func skipEmptyLines(countingInto line: inout Int, comment: UInt8? = nil) throws(RecordReaderError) -> Bool {
+        var inComment = false
         while true {
             if start == end {
                 if atEOF { return false }
@@ -13,16 +16,23 @@ extension ChunkedFileInput {
             if c == ASCIIByte.lf {
                 start += 1
                 line += 1
+                inComment = false
             } else if c == ASCIIByte.cr {
                 if start + 1 < end {
                     start += base[start + 1] == ASCIIByte.lf ? 2 : 1
                     line += 1
+                    inComment = false
                 } else if atEOF {
                     start += 1
                     line += 1
+                    inComment = false
                 } else {
                     try refill(want: chunkSize)  // CR LF may be split across chunks
                 }
+            } else if inComment || c == comment {
+                // A comment runs to its line's end, which may be in a later chunk: the terminator is consumed above.
+                inComment = true
+                while start < end, base[start] != ASCIIByte.lf, base[start] != ASCIIByte.cr { start += 1 }
             } else {
                 return true
             }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HuiyanValues
 
 /// Parses one NDJSON line — a flat JSON object with scalar values — out of a contiguous buffer.
 ///

@@ -1,3 +1,5 @@
+import HuiyanValues
+
 /// Streams the records of an NDJSON file (one flat JSON object per line), reading it in chunks.
 ///
 /// Usage mirrors `CSVRecordReader`: call `next()` until it returns false; after each true,

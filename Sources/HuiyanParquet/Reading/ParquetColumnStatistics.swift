@@ -1,9 +1,9 @@
 /// What a row group's column chunk's statistics say (parquet.thrift `Statistics`), in the values `read` gives:
 /// integers as `ParquetColumnData.ints` holds them (timestamps in microseconds, decimals unscaled), doubles,
 /// strings as their bytes. A reader may skip the row group when no value between the bounds can match.
-public struct ParquetColumnStatistics: Sendable, Equatable {
+package struct ParquetColumnStatistics: Sendable, Equatable {
     /// The smallest and largest non-NULL value.
-    public enum Bounds: Sendable, Equatable {
+    package enum Bounds: Sendable, Equatable {
         case ints(Int64, Int64)
         case doubles(Double, Double)
         /// UTF-8 bytes, compared byte by byte (unsigned: the order parquet-format gives STRING).
@@ -11,10 +11,10 @@ public struct ParquetColumnStatistics: Sendable, Equatable {
     }
 
     /// NULLs in the chunk, when the writer counted them.
-    public var nullCount: Int?
+    package var nullCount: Int?
     /// nil when the writer gave none, or none this reader can trust (unsigned integers, NaN, the deprecated
     /// fields of a byte array).
-    public var bounds: Bounds?
+    package var bounds: Bounds?
 }
 
 extension ParquetColumnStatistics {

@@ -5,20 +5,20 @@ import HuiyanStorage
 /// `ParquetColumn.Kind` on their physical types, with the codecs of `PageDecompressor` and the encodings
 /// of `ColumnChunkDecoder`. What it cannot read it refuses with a message naming the column and the feature;
 /// damaged files give `ParquetReadError`, never a crash (every length and offset is checked).
-public final class ParquetReader {
-    public let path: String
-    public let columns: [ParquetColumn]
+package final class ParquetReader {
+    package let path: String
+    package let columns: [ParquetColumn]
     /// All rows of the file.
-    public let rowCount: Int
+    package let rowCount: Int
     private let file: MappedFile
     private let metadata: ParquetMetadata
     private let leaves: [ColumnChunkDecoder.Leaf]
     /// The most rows a row group may have to be read (a row group is decoded whole: the caller's memory bounds
     /// it; a damaged row count must not make the decoder fill that many slots).
-    public var largestRowGroup = Int.max
+    package var largestRowGroup = Int.max
 
     /// Opens the file and reads its footer and schema.
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         do {
             file = try MappedFile(path: path, followingSymlinks: true)
@@ -53,18 +53,18 @@ public final class ParquetReader {
         rowCount = Int(metadata.rowCount)
     }
 
-    public var rowGroupCount: Int { metadata.rowGroups.count }
+    package var rowGroupCount: Int { metadata.rowGroups.count }
 
-    public func rowCount(ofGroup group: Int) -> Int { Int(metadata.rowGroups[group].rowCount) }
+    package func rowCount(ofGroup group: Int) -> Int { Int(metadata.rowGroups[group].rowCount) }
 
     /// What the statistics of column `column` in row group `group` say (nil without statistics); the bounds
     /// are in the values `read` gives.
-    public func statistics(group: Int, column: Int) -> ParquetColumnStatistics? {
+    package func statistics(group: Int, column: Int) -> ParquetColumnStatistics? {
         ParquetColumnStatistics(metadata.rowGroups[group].columns[column].statistics, leaf: leaves[column])
     }
 
     /// Column `column` of row group `group`, decoded.
-    public func read(group: Int, column: Int) throws -> ParquetColumnData {
+    package func read(group: Int, column: Int) throws -> ParquetColumnData {
         let chunk = metadata.rowGroups[group].columns[column]
         guard rowCount(ofGroup: group) <= largestRowGroup else {
             throw ParquetReadError("\(path): row group \(group) has \(rowCount(ofGroup: group)) rows, more than the memory limit lets a row group be read whole")

@@ -1,5 +1,5 @@
 import Foundation
-import HuiyanIngest
+import HuiyanValues
 
 /// Evaluates bound expressions over a batch, column at a time: every operator is a loop over contiguous
 /// buffers and the batch's selection; string predicates and functions run once per pool entry.

@@ -1,5 +1,5 @@
-import HuiyanIngest
 import HuiyanStorage
+import HuiyanValues
 
 /// The text formats results are written in.
 public enum TextFormat: String, Sendable, CaseIterable {

@@ -1,6 +1,6 @@
 import Foundation
-import HuiyanIngest
 import HuiyanStorage
+import HuiyanValues
 
 /// Resolves names and types of a SELECT against the catalog and builds its plan. Every error points at the
 /// part of the query it is about.

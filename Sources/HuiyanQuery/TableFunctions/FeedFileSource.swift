@@ -1,5 +1,6 @@
 import HuiyanIngest
 import HuiyanStorage
+import HuiyanValues
 
 /// `read_csv('f.csv')` and `read_ndjson('f.ndjson')` (also `.gz`): a feed file read as a table through
 /// ingest's readers (`FeedFileReader`). The columns are the CSV header's or the NDJSON keys'; each column's type

@@ -1,4 +1,4 @@
-import HuiyanIngest
+import HuiyanValues
 
 /// The Hive partition columns of a list of files: the `key=value` folder names in their paths (as
 /// `COPY … (PARTITION_BY …)` writes them), one column per key, in the order of the folders. As DuckDB: a key's

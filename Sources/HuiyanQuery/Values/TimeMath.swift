@@ -1,4 +1,4 @@
-import HuiyanIngest
+import HuiyanValues
 
 /// Calendar arithmetic on microsecond timestamps and day numbers, in a fixed UTC offset, with integers only
 /// (no Foundation calendars: a zone-aware calendar per value is what makes bucketing slow elsewhere).

@@ -1,17 +1,17 @@
 import CLZ4
 
 /// Block compression through the system liblz4 (fast mode; LZ4-HC is too slow for ingest).
-public enum LZ4Codec {
+package enum LZ4Codec {
     /// The largest input liblz4 compresses (LZ4_MAX_INPUT_SIZE).
-    public static let maxInputSize = 0x7E00_0000
+    package static let maxInputSize = 0x7E00_0000
 
     /// The most bytes `compress` can produce for `count` input bytes.
-    public static func maxCompressedSize(_ count: Int) -> Int {
+    package static func maxCompressedSize(_ count: Int) -> Int {
         Int(LZ4_compressBound(Int32(count)))
     }
 
     /// Compresses `source` into `destination`; returns the compressed length, or nil when it does not fit.
-    public static func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Int? {
+    package static func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Int? {
         guard source.count > 0 else { return 0 }
         let written = LZ4_compress_default(
             source.baseAddress!.assumingMemoryBound(to: CChar.self),
@@ -22,7 +22,7 @@ public enum LZ4Codec {
 
     /// Decompresses exactly `destination.count` bytes; returns false when the input is malformed.
     /// Safe on damaged input: liblz4's `_safe` decoder never reads or writes out of bounds.
-    public static func decompress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Bool {
+    package static func decompress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Bool {
         if destination.count == 0 { return source.count == 0 }
         // liblz4 takes Int32 lengths: a damaged length beyond them is malformed input, not a trap.
         guard source.count > 0, source.count <= Int(Int32.max), destination.count <= Int(Int32.max) else { return false }

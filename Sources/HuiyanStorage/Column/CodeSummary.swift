@@ -3,20 +3,20 @@
 /// summary's measures), how many of those rows have a value there and their sum. A count, sum or average
 /// by that string column over a whole block is then read from here without decoding the block. Written
 /// for string columns with small dictionaries only.
-public struct CodeSummary: Sendable, Equatable {
+package struct CodeSummary: Sendable, Equatable {
     /// The measures' column indexes in the segment.
-    public var measures: [Int]
-    public var blocks: [Block]
+    package var measures: [Int]
+    package var blocks: [Block]
 
     /// One block's totals: entry `k` is code `codes[k]` (`nullCode` for the NULL rows).
-    public struct Block: Sendable, Equatable {
-        public var codes: [UInt32] = []
-        public var rows: [Int64] = []
+    package struct Block: Sendable, Equatable {
+        package var codes: [UInt32] = []
+        package var rows: [Int64] = []
         /// Per measure, per entry: the rows with a value, and their sum.
-        public var counts: [[Int64]]
-        public var sums: [[Int64]]
+        package var counts: [[Int64]]
+        package var sums: [[Int64]]
         /// Per measure: false when the block's values could make a sum leave Int64 (its sums are then unknown).
-        public var exact: [Bool]
+        package var exact: [Bool]
 
         init(measures: Int) {
             counts = [[Int64]](repeating: [], count: measures)
@@ -26,9 +26,9 @@ public struct CodeSummary: Sendable, Equatable {
     }
 
     /// The entry code of NULL rows.
-    public static let nullCode = UInt32.max
+    package static let nullCode = UInt32.max
     /// Summaries are written for string columns whose dictionary has at most this many entries.
-    public static let largestDictionary = 4096
+    package static let largestDictionary = 4096
 
     /// The summary of string column `column` of a finished builder (codes already sorted), over `rowCount`
     /// rows in blocks of `SegmentFormat.blockRows`, with the integer and money columns as measures.
@@ -73,7 +73,7 @@ public struct CodeSummary: Sendable, Equatable {
     /// valid; nil when nothing is NULL). Also how `huiyan verify` checks a stored summary. The loops are
     /// without a branch per row: a NULL value adds 0 to the sum and 0 to the count; the sums wrap, and a
     /// bound from the values' magnitudes (or-ed in the same pass) shows whether any can have.
-    public static func totals(rows: Int, codes: UnsafePointer<Int64>, keyValidity: UnsafePointer<UInt64>?,
+    package static func totals(rows: Int, codes: UnsafePointer<Int64>, keyValidity: UnsafePointer<UInt64>?,
                               measures: [(values: UnsafePointer<Int64>, validity: UnsafePointer<UInt64>?)], dictionaryCount: Int) -> Block {
         @inline(__always) func bit(_ words: UnsafePointer<UInt64>?, _ row: Int) -> Int64 {
             guard let words else { return 1 }

@@ -2,20 +2,20 @@
 ///
 /// Integer-lane types and string codes share `ints`; a NULL repeats the previous value there (so deltas stay
 /// small) and clears its bit in `validity`, which exists only once the first NULL arrives.
-public final class ColumnBuilder {
-    public let definition: ColumnDefinition
-    public internal(set) var ints: [Int64] = []
-    public internal(set) var doubles: [Double] = []
+package final class ColumnBuilder {
+    package let definition: ColumnDefinition
+    package internal(set) var ints: [Int64] = []
+    package internal(set) var doubles: [Double] = []
     /// One bit per row, 1 = valid; nil while every row is valid.
-    public internal(set) var validity: [UInt64]?
-    public private(set) var nullCount = 0
+    package internal(set) var validity: [UInt64]?
+    package private(set) var nullCount = 0
     /// NULLs appended before the first value: their slots are back-filled with it, so that a segment starting
     /// with NULLs does not start its integer lane at 0 (which would widen every delta of a timestamp block).
     private var leadingNulls = 0
-    public let dictionary: StringDictionaryBuilder?
+    package let dictionary: StringDictionaryBuilder?
 
     /// `expectedDistinct` pre-sizes a string column's dictionary.
-    public init(_ definition: ColumnDefinition, capacity: Int, expectedDistinct: Int = 256) {
+    package init(_ definition: ColumnDefinition, capacity: Int, expectedDistinct: Int = 256) {
         self.definition = definition
         switch definition.type.lane {
         case .int64, .string: ints.reserveCapacity(capacity)
@@ -24,10 +24,10 @@ public final class ColumnBuilder {
         dictionary = definition.type.lane == .string ? StringDictionaryBuilder(expectedDistinct: expectedDistinct) : nil
     }
 
-    public var count: Int { definition.type.lane == .float64 ? doubles.count : ints.count }
+    package var count: Int { definition.type.lane == .float64 ? doubles.count : ints.count }
 
     @inline(__always)
-    public func appendInt64(_ value: Int64) {
+    package func appendInt64(_ value: Int64) {
         if leadingNulls > 0 { backfillLeadingNulls(value) }
         ints.append(value)
         if validity != nil { setValid(ints.count - 1) }
@@ -39,13 +39,13 @@ public final class ColumnBuilder {
     }
 
     @inline(__always)
-    public func appendDouble(_ value: Double) {
+    package func appendDouble(_ value: Double) {
         doubles.append(value)
         if validity != nil { setValid(doubles.count - 1) }
     }
 
     @inline(__always)
-    public func appendString(_ bytes: UnsafeRawBufferPointer) {
+    package func appendString(_ bytes: UnsafeRawBufferPointer) {
         let code = dictionary!.intern(bytes)
         if leadingNulls > 0 { backfillLeadingNulls(code) }
         ints.append(code)
@@ -54,7 +54,7 @@ public final class ColumnBuilder {
 
     /// Appends a code the column's dictionary already handed out (see `StringDictionaryBuilder.find`).
     @inline(__always)
-    public func appendCode(_ code: Int64) {
+    package func appendCode(_ code: Int64) {
         if leadingNulls > 0 { backfillLeadingNulls(code) }
         ints.append(code)
         if validity != nil { setValid(ints.count - 1) }
@@ -67,7 +67,7 @@ public final class ColumnBuilder {
     /// `ints` holds the integer-lane values (codes for strings), `doubles` the Double lane's; `nulls[k]` marks row
     /// `k` NULL (its value is ignored); `nullsInBatch` is how many are set. The buffers are used as scratch (NULL slots are
     /// overwritten).
-    public func appendBatch(ints values: UnsafeMutablePointer<Int64>, doubles doubleValues: UnsafeMutablePointer<Double>,
+    package func appendBatch(ints values: UnsafeMutablePointer<Int64>, doubles doubleValues: UnsafeMutablePointer<Double>,
                             nulls: UnsafePointer<Bool>, nullsInBatch: Int, count: Int) {
         guard count > 0 else { return }
         let first = self.count
@@ -117,12 +117,12 @@ public final class ColumnBuilder {
         }
     }
 
-    public func appendString(_ text: String) {
+    package func appendString(_ text: String) {
         var text = text
         text.withUTF8 { appendString(UnsafeRawBufferPointer($0)) }
     }
 
-    public func appendNull() {
+    package func appendNull() {
         let row = count
         if validity == nil {
             validity = [UInt64](repeating: ~0, count: (row >> 6) + 1)
@@ -139,7 +139,7 @@ public final class ColumnBuilder {
     }
 
     /// Whether row `row` holds a value (not NULL).
-    public func isValid(_ row: Int) -> Bool {
+    package func isValid(_ row: Int) -> Bool {
         guard let validity else { return true }
         return validity[row >> 6] & (UInt64(1) << UInt64(row & 63)) != 0
     }

@@ -1,7 +1,7 @@
 /// A string column's dictionary for a reader that needs a few of its entries: a numeric dictionary (§7.1)
 /// keeps its numbers alone (8 bytes an entry) and writes out only the entries asked for, so that the ten
 /// visitor ids of a top-10 do not make a segment decode its million ids; other dictionaries are decoded whole.
-public struct DictionaryEntries: Sendable {
+package struct DictionaryEntries: Sendable {
     private enum Form: Sendable {
         case numeric(StringDictionary.NumericForm)
         case whole(StringDictionary)
@@ -10,9 +10,9 @@ public struct DictionaryEntries: Sendable {
     private let form: Form
 
     /// How many entries the dictionary has.
-    public let count: Int
+    package let count: Int
     /// How many of its first entries this form holds (a numeric dictionary's numbers may stop short).
-    public let decodedCount: Int
+    package let decodedCount: Int
 
     init(numeric: StringDictionary.NumericForm, count: Int) {
         form = .numeric(numeric)
@@ -27,7 +27,7 @@ public struct DictionaryEntries: Sendable {
     }
 
     /// The bytes this form holds.
-    public var approximateBytes: Int {
+    package var approximateBytes: Int {
         switch form {
         case .numeric(let n): return n.numbers.count * 8 + n.prefix.count
         case .whole(let d): return d.bytes.count + d.starts.count * 8
@@ -36,7 +36,7 @@ public struct DictionaryEntries: Sendable {
 
     /// The entries `codes` (each below `decodedCount`, increasing) as a dictionary of their own: its code `k` is
     /// entry `codes[k]`, so it is sorted as the whole one is.
-    public func subset(_ codes: [Int]) -> StringDictionary {
+    package func subset(_ codes: [Int]) -> StringDictionary {
         switch form {
         case .numeric(let n):
             let width = n.width

@@ -1,5 +1,5 @@
 /// How a string dictionary is stored (the footer's `hasDictionary` byte, docs/FORMAT.md §7).
-public enum DictionaryEncoding: UInt8, Sendable {
+package enum DictionaryEncoding: UInt8, Sendable {
     /// Shared-prefix length, suffix length, suffix per entry (§7).
     case frontCoded = 1
     /// Every entry is one prefix followed by the same number of decimal digits (ids such as V00000001): the
@@ -13,7 +13,7 @@ extension StringDictionary {
 
     /// The numeric form (§7.1) when every entry is the same prefix followed by the same number of decimal digits
     /// (at most 18; longer digit runs put their leading digits into the prefix); nil otherwise.
-    public func numericCoded() -> [UInt8]? {
+    package func numericCoded() -> [UInt8]? {
         guard count > 0 else { return nil }
         let width = starts[1] - starts[0]
         return bytes.withUnsafeBufferPointer { all -> [UInt8]? in
@@ -49,7 +49,7 @@ extension StringDictionary {
     /// Rebuilds a dictionary from its numeric form; throws on malformed input: a count other than
     /// `expectedCount` or above `limit`, a digit count outside 1…18, numbers that are not strictly increasing
     /// or do not fit their digits.
-    public static func decodeNumeric(_ raw: UnsafeRawBufferPointer, expectedCount: Int, limit: Int) throws -> StringDictionary {
+    package static func decodeNumeric(_ raw: UnsafeRawBufferPointer, expectedCount: Int, limit: Int) throws -> StringDictionary {
         var form = try NumericForm(raw, expectedCount: expectedCount, limit: limit, extraSlot: true)
         let count = form.numbers.count - 1
         let bytes = form.entries(count: count) { $0 }

@@ -1,21 +1,21 @@
 /// The sorted distinct strings of one column of one segment: code `i` is the `i`-th string in byte order.
-public struct StringDictionary: Sendable {
+package struct StringDictionary: Sendable {
     /// All strings back to back.
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
     /// `starts[i] ..< starts[i + 1]` is string `i` in `bytes`; `count + 1` entries.
-    public let starts: [Int]
+    package let starts: [Int]
 
-    public init(bytes: [UInt8], starts: [Int]) {
+    package init(bytes: [UInt8], starts: [Int]) {
         self.bytes = bytes
         self.starts = starts
     }
 
-    public static let empty = StringDictionary(bytes: [], starts: [0])
+    package static let empty = StringDictionary(bytes: [], starts: [0])
 
-    public var count: Int { starts.count - 1 }
+    package var count: Int { starts.count - 1 }
 
     /// String `code` as text.
-    public func string(at code: Int) -> String {
+    package func string(at code: Int) -> String {
         let start = starts[code], end = starts[code + 1]
         precondition(start <= end && end <= bytes.count, "dictionary entry out of range")
         // From contiguous bytes: String's fast path (an ArraySlice goes through the generic one).
@@ -23,14 +23,14 @@ public struct StringDictionary: Sendable {
     }
 
     /// Calls `body` with the bytes of string `code`, without copying.
-    public func withBytes<R>(at code: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    package func withBytes<R>(at code: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try bytes.withUnsafeBytes { all in
             try body(UnsafeRawBufferPointer(rebasing: all[starts[code]..<starts[code + 1]]))
         }
     }
 
     /// The code of `text`, if present (binary search).
-    public func code(of text: String) -> Int? {
+    package func code(of text: String) -> Int? {
         let target = Array(text.utf8)
         var lo = 0, hi = count
         while lo < hi {
@@ -49,7 +49,7 @@ public struct StringDictionary: Sendable {
     }
 
     /// Front coding (`shared prefix length, suffix length, suffix` per entry, varints): what segments store, before LZ4.
-    public func frontCoded() -> [UInt8] {
+    package func frontCoded() -> [UInt8] {
         var out = ByteWriter(capacity: bytes.count / 2 + count * 2 + 8)
         out.varint(UInt64(count))
         bytes.withUnsafeBytes { all in
@@ -69,7 +69,7 @@ public struct StringDictionary: Sendable {
     }
 
     /// Rebuilds a dictionary from its front coding; throws on malformed input.
-    public static func decodeFrontCoded(_ raw: UnsafeRawBufferPointer, expectedCount: Int) throws -> StringDictionary {
+    package static func decodeFrontCoded(_ raw: UnsafeRawBufferPointer, expectedCount: Int) throws -> StringDictionary {
         var reader = ByteReader(raw)
         let count = Int(clamping: try reader.varint())
         guard count == expectedCount, count <= raw.count else { throw ByteReader.OutOfBounds() }

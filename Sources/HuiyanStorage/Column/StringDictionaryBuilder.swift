@@ -13,10 +13,10 @@ import Glibc
 /// A column that turns out to be mostly distinct (ids: over half of the first 16,384 values new) switches to
 /// appending every value without lookup: probing a table far larger than the caches costs a memory miss a
 /// value, while `finish()` sorts the entries anyway and then merges equal neighbours for free.
-public final class StringDictionaryBuilder {
+package final class StringDictionaryBuilder {
     /// Values interned so far, and whether lookups have stopped (every value is appended).
     private var interned = 0
-    public private(set) var appendsWithoutLookup = false
+    package private(set) var appendsWithoutLookup = false
     static let modeDecisionPoint = 16_384
     /// Bytes allocated past the arena's capacity, so that `finish()` may load 8 bytes at any entry's start.
     static let arenaSlack = 16
@@ -32,7 +32,7 @@ public final class StringDictionaryBuilder {
     private var slotMask: Int
 
     /// `expectedDistinct` sizes the table up front (a hint, e.g. the previous segment's count).
-    public init(expectedDistinct: Int = 256) {
+    package init(expectedDistinct: Int = 256) {
         var capacity = 512
         while capacity < expectedDistinct * 2 { capacity <<= 1 }
         slots = .allocate(capacity: capacity)
@@ -52,17 +52,17 @@ public final class StringDictionaryBuilder {
     }
 
     /// Number of entries so far: the distinct strings, or (once values are appended without lookup) every value.
-    public var count: Int { entryCount }
+    package var count: Int { entryCount }
 
     /// A good size hint for the next segment's dictionary of the same column.
-    public var successorHint: Int { appendsWithoutLookup ? 256 : entryCount }
+    package var successorHint: Int { appendsWithoutLookup ? 256 : entryCount }
 
     /// Bytes held by the distinct strings.
-    public var byteCount: Int { arenaCount }
+    package var byteCount: Int { arenaCount }
 
     /// The distinct strings in the order they were interned, without sorting them (`finish` sorts): all
     /// bytes back to back, and `starts[i] ..< starts[i + 1]` string `i` (code `i`), `count + 1` starts.
-    public func withEntries<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Int>) throws -> R) rethrows -> R {
+    package func withEntries<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Int>) throws -> R) rethrows -> R {
         try body(UnsafeBufferPointer(start: arena, count: arenaCount), UnsafeBufferPointer(start: starts, count: entryCount + 1))
     }
 
@@ -73,7 +73,7 @@ public final class StringDictionaryBuilder {
     /// cost more than the probe. Longer strings go through XXH3. Only this table uses the hash: it is not
     /// stored anywhere.
     @inline(__always)
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    package static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         let n = bytes.count
         guard n <= 16 else { return XXH3_64bits(bytes.baseAddress, n) }
         var a: UInt64 = 0, b: UInt64 = 0
@@ -95,13 +95,13 @@ public final class StringDictionaryBuilder {
 
     /// The code of `bytes`, adding it when new.
     @inline(__always)
-    public func intern(_ bytes: UnsafeRawBufferPointer) -> Int64 {
+    package func intern(_ bytes: UnsafeRawBufferPointer) -> Int64 {
         intern(bytes, hash: Self.hash(bytes))
     }
 
     /// The code of `bytes` (whose `hash(_:)` is `hash`), adding it when new.
     @inline(__always)
-    public func intern(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int64 {
+    package func intern(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int64 {
         interned &+= 1
         if appendsWithoutLookup { return append(bytes) }
         let (found, slot) = probe(bytes, hash: hash)
@@ -113,7 +113,7 @@ public final class StringDictionaryBuilder {
     /// The code of `bytes` if it was interned already, else nil; adds nothing. Always nil once values are
     /// appended without lookup.
     @inline(__always)
-    public func find(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int64? {
+    package func find(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int64? {
         if appendsWithoutLookup { return nil }
         let (found, _) = probe(bytes, hash: hash)
         return found >= 0 ? found : nil
@@ -194,7 +194,7 @@ public final class StringDictionaryBuilder {
     }
 
     /// Sorts the dictionary by bytes, merging equal entries; returns it with `remap[oldCode] = newCode`.
-    public func finish() -> (dictionary: StringDictionary, remap: [Int64]) {
+    package func finish() -> (dictionary: StringDictionary, remap: [Int64]) {
         let n = entryCount
         let arena = self.arena, starts = self.starts
         let keys = Self.sortedKeys(arena: arena, starts: starts, count: n)

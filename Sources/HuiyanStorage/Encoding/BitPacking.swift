@@ -2,20 +2,20 @@
 ///
 /// Unpacking reads one unaligned 64-bit word per value (a shift and a mask), which is why widths
 /// stop at 56: a value then never straddles more than eight bytes. Wider data is stored plain.
-public enum BitPacking {
-    public static let maxWidth = 56
+package enum BitPacking {
+    package static let maxWidth = 56
 
     /// Bits needed for `value` (0 for 0).
     @inlinable
-    public static func width(of value: UInt64) -> Int { 64 - value.leadingZeroBitCount }
+    package static func width(of value: UInt64) -> Int { 64 - value.leadingZeroBitCount }
 
     /// Bytes occupied by `count` values of `width` bits.
     @inlinable
-    public static func byteCount(count: Int, width: Int) -> Int { (count * width + 7) >> 3 }
+    package static func byteCount(count: Int, width: Int) -> Int { (count * width + 7) >> 3 }
 
     /// Appends `count` values produced by `value(i)` (each < 2^width) to `out`.
     @inlinable
-    public static func pack(count: Int, width: Int, into out: inout [UInt8], _ value: (Int) -> UInt64) {
+    package static func pack(count: Int, width: Int, into out: inout [UInt8], _ value: (Int) -> UInt64) {
         guard width > 0, count > 0 else { return }
         let start = out.count
         let total = byteCount(count: count, width: width)
@@ -35,7 +35,7 @@ public enum BitPacking {
     }
 
     /// Eight unpacked values, in order.
-    public typealias Eight = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+    package typealias Eight = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
     /// Unpacks `count` values of `width` bits from `packed`, writing `transform(raw)` to `out[i]`; returns
     /// whether every raw value is at most `limit`. Values are only compared when `limit` is below the
@@ -43,7 +43,7 @@ public enum BitPacking {
     /// `limit - raw`, or-ed over the values, shows whether any passed it.
     /// `packed` must hold at least `byteCount(count:width:)` bytes (checked by the caller).
     @inlinable @discardableResult
-    public static func unpack<T>(
+    package static func unpack<T>(
         _ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
         into out: UnsafeMutablePointer<T>, atMost limit: UInt64 = .max, _ transform: (UInt64) -> T
     ) -> Bool {
@@ -76,7 +76,7 @@ public enum BitPacking {
     /// keeps half of the values at random would mispredict every other one): each group of eight makes an
     /// 8-bit mask, and one table lookup gives the indexes it keeps, stored in one go.
     @inlinable
-    public static func select(
+    package static func select(
         _ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
         lowest: UInt64, highest: UInt64, into selection: UnsafeMutablePointer<Int32>
     ) -> Int {
@@ -208,7 +208,7 @@ public enum BitPacking {
     /// holds another column's codes, each below `firstSlots`), and `counts` and a quarter of `lanes` need
     /// `firstSlots` · 2^width slots.
     @inlinable
-    public static func histogram(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
+    package static func histogram(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
                                  by firsts: UnsafePointer<UInt16>? = nil, firstSlots: Int = 1,
                                  into counts: UnsafeMutablePointer<Int64>, lanes: UnsafeMutablePointer<Int64>) {
         if width == 0 {

@@ -6,7 +6,7 @@ extension IntegerBlockCodec {
     /// first code's counts a row of `stride` slots (`limit` at most `stride`; `counts` must hold every row
     /// `firsts` names). A frame-of-reference block is counted as it is unpacked, with no value written
     /// anywhere; other encodings are decoded into `workspace` (or a temporary) first.
-    public static func count(_ payload: UnsafeRawBufferPointer, count: Int, into counts: UnsafeMutableBufferPointer<Int64>,
+    package static func count(_ payload: UnsafeRawBufferPointer, count: Int, into counts: UnsafeMutableBufferPointer<Int64>,
                              limit: Int? = nil, by firsts: UnsafePointer<UInt16>? = nil, stride: Int? = nil,
                              workspace: UnsafeMutableRawBufferPointer? = nil) throws -> Bool {
         guard count > 0 else { return true }

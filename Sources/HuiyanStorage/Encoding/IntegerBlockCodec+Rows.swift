@@ -5,7 +5,7 @@ extension IntegerBlockCodec {
     /// block (half or fewer) reads each wanted row's bits straight from the packed bytes (one unaligned load);
     /// otherwise, and for other encodings, the whole block is decoded into `out`. Returns whether the values
     /// read lie in `allowed`, like `decode`.
-    public static func decode(_ payload: UnsafeRawBufferPointer, count: Int, rows: UnsafeBufferPointer<Int32>,
+    package static func decode(_ payload: UnsafeRawBufferPointer, count: Int, rows: UnsafeBufferPointer<Int32>,
                               into out: UnsafeMutablePointer<Int64>, workspace: UnsafeMutableRawBufferPointer? = nil,
                               within allowed: ClosedRange<Int64>? = nil) throws -> Bool {
         guard let last = rows.last else { return true }

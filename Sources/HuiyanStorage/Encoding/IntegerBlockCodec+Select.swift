@@ -3,7 +3,7 @@ extension IntegerBlockCodec {
     /// order; returns how many (`selection` needs room for `count`). A frame-of-reference block is tested
     /// as it is unpacked, on the packed values (the range moved into their frame), without writing the
     /// values anywhere; other encodings are decoded into `workspace` (or a temporary) first.
-    public static func select(_ payload: UnsafeRawBufferPointer, count: Int, within range: ClosedRange<Int64>,
+    package static func select(_ payload: UnsafeRawBufferPointer, count: Int, within range: ClosedRange<Int64>,
                               into selection: UnsafeMutablePointer<Int32>, workspace: UnsafeMutableRawBufferPointer? = nil) throws -> Int {
         guard count > 0 else { return 0 }
         var reader = ByteReader(payload)

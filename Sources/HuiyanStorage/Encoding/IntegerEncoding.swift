@@ -1,6 +1,6 @@
 /// How a block of the integer lane (timestamps, integers, money, booleans, dictionary codes) is laid out
 /// before LZ4. The encoder picks whichever is smallest for each block.
-public enum IntegerEncoding: UInt8, Sendable {
+package enum IntegerEncoding: UInt8, Sendable {
     /// `value = base + packed[i] * scale`, `packed[i]` of `width` bits (frame of reference).
     case frameOfReference = 1
     /// `value[0] = first`, `value[i] = value[i-1] + minDelta + packed[i-1] * scale` (delta, then frame of reference).
@@ -19,13 +19,13 @@ public enum IntegerEncoding: UInt8, Sendable {
 }
 
 /// Encodes and decodes one block of the integer lane.
-public enum IntegerBlockCodec {
+package enum IntegerBlockCodec {
     /// Deltas per mini-block in `deltaMiniBlocks`.
-    public static let miniBlock = 128
+    package static let miniBlock = 128
 
     /// Appends the encoding of `values` to `out`: one encoding byte, then its parameters and data. With
     /// `composite` false only the four single-level encodings (1–4) are considered.
-    public static func encode(_ values: UnsafeBufferPointer<Int64>, into out: inout [UInt8], composite: Bool = true) {
+    package static func encode(_ values: UnsafeBufferPointer<Int64>, into out: inout [UInt8], composite: Bool = true) {
         encode(values, into: &out, level: composite ? 0 : 2)
     }
 
@@ -292,7 +292,7 @@ public enum IntegerBlockCodec {
     /// limit as they are unpacked, and only when their width could pass it.
     /// Throws on any inconsistency between the header and the bytes available.
     @inlinable @discardableResult
-    public static func decode<T>(
+    package static func decode<T>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>,
         within allowed: ClosedRange<Int64>? = nil, _ transform: (Int64) -> T
     ) throws -> Bool {
@@ -303,7 +303,7 @@ public enum IntegerBlockCodec {
     /// so that a scan does not allocate and fault in fresh pages for every block; without one, or when it is
     /// too small, they are allocated.
     @inlinable @discardableResult
-    public static func decode<T>(
+    package static func decode<T>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>,
         workspace: UnsafeMutableRawBufferPointer?, within allowed: ClosedRange<Int64>? = nil, _ transform: (Int64) -> T
     ) throws -> Bool {

@@ -2,8 +2,8 @@ import Foundation
 
 /// Small metadata files (manifests, database settings): JSON followed by a line `xxh3:<16 hex digits>`
 /// over the JSON bytes, written atomically. A flipped bit anywhere is detected on read.
-public enum ChecksummedJSON {
-    public static func write<T: Encodable>(_ value: T, to path: String) throws {
+package enum ChecksummedJSON {
+    package static func write<T: Encodable>(_ value: T, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let json = try Array(encoder.encode(value))
@@ -12,7 +12,7 @@ public enum ChecksummedJSON {
         try FileIO.writeAtomically(json + Array(line.utf8), to: path)
     }
 
-    public static func read<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
+    package static func read<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
         let bytes = try FileIO.readFile(path)
         let marker = Array("\nxxh3:".utf8)
         guard bytes.count >= marker.count + 17,

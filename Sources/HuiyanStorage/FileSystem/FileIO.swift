@@ -5,54 +5,54 @@ import Darwin
 #endif
 
 /// Thin, error-checked wrappers over the POSIX calls the store needs for durable, atomic files.
-public enum FileIO {
+package enum FileIO {
     static func error(_ path: String, _ operation: String, _ code: Int32 = errno) -> StorageError {
         // ELOOP is what opening with O_NOFOLLOW gives for a symbolic link.
         .io(path: path, operation: operation,
             message: code == ELOOP ? "it is a symbolic link, which huiyan does not follow there" : String(cString: strerror(code)))
     }
 
-    public static func exists(_ path: String) -> Bool {
+    package static func exists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0
     }
 
     /// Whether `path` itself is a symbolic link (not followed).
-    public static func isSymbolicLink(_ path: String) -> Bool {
+    package static func isSymbolicLink(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 
-    public static func isDirectory(_ path: String) -> Bool {
+    package static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// What tells one file from another at the same path: device, inode, size and change time (nil when
     /// the file cannot be stat'ed).
-    public struct Identity: Hashable, Sendable {
+    package struct Identity: Hashable, Sendable {
         let device: UInt64, inode: UInt64, size: Int64, changed: Int64, changedNanoseconds: Int64
     }
 
-    public static func identity(_ path: String) -> Identity? {
+    package static func identity(_ path: String) -> Identity? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
                         changed: Int64(info.st_ctim.tv_sec), changedNanoseconds: Int64(info.st_ctim.tv_nsec))
     }
 
-    public static func fileSize(_ path: String) throws -> Int {
+    package static func fileSize(_ path: String) throws -> Int {
         var info = stat()
         guard stat(path, &info) == 0 else { throw error(path, "cannot stat") }
         return Int(info.st_size)
     }
 
-    public static func makeDirectory(_ path: String) throws {
+    package static func makeDirectory(_ path: String) throws {
         if mkdir(path, 0o755) != 0 && errno != EEXIST { throw error(path, "cannot create directory") }
     }
 
     /// Names in a directory, without `.` and `..`, sorted.
-    public static func list(_ path: String) throws -> [String] {
+    package static func list(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else { throw error(path, "cannot list directory") }
         defer { closedir(dir) }
         var names: [String] = []
@@ -65,20 +65,20 @@ public enum FileIO {
         return names.sorted()
     }
 
-    public static func remove(_ path: String) throws {
+    package static func remove(_ path: String) throws {
         if unlink(path) != 0 && errno != ENOENT { throw error(path, "cannot remove") }
     }
 
-    public static func removeDirectory(_ path: String) throws {
+    package static func removeDirectory(_ path: String) throws {
         if rmdir(path) != 0 && errno != ENOENT { throw error(path, "cannot remove directory") }
     }
 
-    public static func rename(_ from: String, to: String) throws {
+    package static func rename(_ from: String, to: String) throws {
         if Glibc.rename(from, to) != 0 { throw error(to, "cannot rename \(from) to") }
     }
 
     /// fsyncs a file's data to disk (a device or pipe, which has nothing to sync, is let be).
-    public static func syncFile(_ path: String) throws {
+    package static func syncFile(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw error(path, "cannot open") }
         defer { close(fd) }
@@ -92,7 +92,7 @@ public enum FileIO {
     }
 
     /// fsyncs a directory so that a rename inside it survives a crash.
-    public static func syncDirectory(_ path: String) throws {
+    package static func syncDirectory(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY)
         guard fd >= 0 else { throw error(path, "cannot open directory") }
         defer { close(fd) }
@@ -100,7 +100,7 @@ public enum FileIO {
     }
 
     /// Reads a whole (small) file of the database; a symbolic link is refused, never followed.
-    public static func readFile(_ path: String) throws -> [UInt8] {
+    package static func readFile(_ path: String) throws -> [UInt8] {
         var result: [UInt8] = []
         try forEachChunk(of: path, followingSymlinks: false) { result.append(contentsOf: $0) }
         return result
@@ -108,7 +108,7 @@ public enum FileIO {
 
     /// Calls `body` with successive pieces of a file (1 MiB at most), in bounded memory. `followingSymlinks`
     /// is for files the user names (feeds); files of the database are read with it off.
-    public static func forEachChunk(of path: String, followingSymlinks: Bool = true,
+    package static func forEachChunk(of path: String, followingSymlinks: Bool = true,
                                     _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC | (followingSymlinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else { throw error(path, "cannot open") }
@@ -127,7 +127,7 @@ public enum FileIO {
     }
 
     /// Writes `bytes` to `path` atomically and durably: a temporary file, fsync, rename, fsync of the directory.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    package static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let temporary = path + ".tmp"
         let file = try OutputFile(creating: temporary)
         do {
@@ -143,26 +143,26 @@ public enum FileIO {
         try syncDirectory(directoryOf(path))
     }
 
-    public static func directoryOf(_ path: String) -> String {
+    package static func directoryOf(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    public static func join(_ parts: String...) -> String {
+    package static func join(_ parts: String...) -> String {
         parts.dropFirst().reduce(parts[0]) { $0.hasSuffix("/") ? $0 + $1 : $0 + "/" + $1 }
     }
 }
 
 /// A file opened for writing, with buffered appends and explicit sync.
-public final class OutputFile {
-    public let path: String
+package final class OutputFile {
+    package let path: String
     private var fd: Int32
     private var buffer: [UInt8] = []
     private static let bufferLimit = 1 << 20
-    public private(set) var bytesWritten = 0
+    package private(set) var bytesWritten = 0
 
     /// Creates (or truncates) `path`; a symbolic link there is refused, never followed.
-    public init(creating path: String) throws {
+    package init(creating path: String) throws {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw FileIO.error(path, "cannot create") }
@@ -171,7 +171,7 @@ public final class OutputFile {
 
     /// Creates `path`, which must not exist yet (not even as a symbolic link): for files at paths the user
     /// names, written under a new name and then renamed into place.
-    public init(creatingNew path: String) throws {
+    package init(creatingNew path: String) throws {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw FileIO.error(path, "cannot create") }
@@ -191,11 +191,11 @@ public final class OutputFile {
 
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
-    public func write(_ bytes: [UInt8]) throws {
+    package func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         bytesWritten += bytes.count
         if buffer.count + bytes.count > Self.bufferLimit {
             try flush()
@@ -204,19 +204,19 @@ public final class OutputFile {
         buffer.append(contentsOf: bytes)
     }
 
-    public func flush() throws {
+    package func flush() throws {
         guard !buffer.isEmpty else { return }
         try buffer.withUnsafeBytes { try writeAll($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    public func sync() throws {
+    package func sync() throws {
         try flush()
         // A device or pipe (`--rejects /dev/null`) has nothing to sync: EINVAL there is not a failure.
         if fsync(fd) != 0 && !(errno == EINVAL && !FileIO.isRegularFile(fd)) { throw FileIO.error(path, "cannot sync") }
     }
 
-    public func close() throws {
+    package func close() throws {
         guard fd >= 0 else { return }
         defer { fd = -1 }
         try flush()

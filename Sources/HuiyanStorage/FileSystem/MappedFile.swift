@@ -8,13 +8,13 @@ import Darwin
 // Safe to share (the compiler cannot see it through the pointers): every property is a `let`; the pages are
 // mapped PROT_READ, so no thread can write through `bytes`; and they are unmapped only in `deinit`, when no
 // thread holds the file any more.
-public final class MappedFile: @unchecked Sendable {
-    public let path: String
-    public let bytes: UnsafeRawBufferPointer
+package final class MappedFile: @unchecked Sendable {
+    package let path: String
+    package let bytes: UnsafeRawBufferPointer
     private let mapping: UnsafeMutableRawPointer?
 
     /// Maps `path`; a symbolic link is refused unless `followingSymlinks` (for files the user names).
-    public init(path: String, followingSymlinks: Bool = false) throws {
+    package init(path: String, followingSymlinks: Bool = false) throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC | (followingSymlinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else { throw FileIO.error(path, "cannot open") }

@@ -4,24 +4,24 @@ import Foundation
 /// `<database>/tmp/<pid>-<n>/`. It is made on first use and removed with its files when the statement ends
 /// (`removeAll`, or when the area is freed); a folder left by a process that died is removed by the next
 /// `Database.open` (`removeStale`).
-public final class SpillArea: Sendable {
+package final class SpillArea: Sendable {
     /// The folder inside a database that holds the statements' areas.
-    public static let folderName = "tmp"
+    package static let folderName = "tmp"
     /// Areas made by this process so far (each gets the next number).
     private static let areasMade = LockedValue(0)
 
-    public let databasePath: String
+    package let databasePath: String
     /// The area's folder once made, and its files.
     private let state = LockedValue<(folder: String?, files: [SpillFile])>((nil, []))
 
-    public init(databasePath: String) {
+    package init(databasePath: String) {
         self.databasePath = databasePath
     }
 
     deinit { removeAll() }
 
     /// A new empty file in the area.
-    public func makeFile() throws -> SpillFile {
+    package func makeFile() throws -> SpillFile {
         try state.withLock { state in
             let folder = try state.folder ?? makeFolder()
             state.folder = folder
@@ -32,12 +32,12 @@ public final class SpillArea: Sendable {
     }
 
     /// Bytes written to the area's files so far.
-    public var bytesWritten: Int {
+    package var bytesWritten: Int {
         state.withLock { $0.files.reduce(0) { $0 + $1.size } }
     }
 
     /// Closes and removes every file and the folder.
-    public func removeAll() {
+    package func removeAll() {
         state.withLock { state in
             for file in state.files { file.remove() }
             state.files.removeAll()
@@ -65,7 +65,7 @@ public final class SpillArea: Sendable {
     }
 
     /// Removes the areas of processes that no longer run (a statement killed while it spilled).
-    public static func removeStale(databasePath: String) {
+    package static func removeStale(databasePath: String) {
         let parent = FileIO.join(databasePath, folderName)
         // Never through a symbolic link: the files it points to are not the database's.
         guard FileIO.isDirectory(parent), !FileIO.isSymbolicLink(parent), let entries = try? FileIO.list(parent) else { return }

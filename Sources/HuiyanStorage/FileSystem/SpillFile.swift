@@ -2,8 +2,8 @@ import Foundation
 
 /// A temporary file of a `SpillArea`: records are appended (each at its own offset, from any thread) and
 /// read back by offset.
-public final class SpillFile: Sendable {
-    public let path: String
+package final class SpillFile: Sendable {
+    package let path: String
     /// The open file (-1 once removed) and the bytes appended so far.
     private let state: LockedValue<(fd: Int32, size: Int)>
 
@@ -17,10 +17,10 @@ public final class SpillFile: Sendable {
     deinit { remove() }
 
     /// Bytes appended so far.
-    public var size: Int { state.withLock { $0.size } }
+    package var size: Int { state.withLock { $0.size } }
 
     /// Appends `bytes`; returns the offset they start at.
-    public func append(_ bytes: UnsafeRawBufferPointer) throws -> Int {
+    package func append(_ bytes: UnsafeRawBufferPointer) throws -> Int {
         // The range is taken under the lock and written outside it: pwrite needs no lock of its own.
         let (fd, start) = state.withLock { state in
             defer { state.size += bytes.count }
@@ -37,7 +37,7 @@ public final class SpillFile: Sendable {
     }
 
     /// The `count` bytes at `offset`.
-    public func read(offset: Int, count: Int) throws -> [UInt8] {
+    package func read(offset: Int, count: Int) throws -> [UInt8] {
         let fd = state.withLock { $0.fd }
         return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             var done = 0

@@ -6,8 +6,8 @@ import Glibc
 /// in a folder that does not exist, never written through a symbolic link, and replaces an existing file
 /// only when asked to: the bytes go to a new temporary file beside it (`O_EXCL | O_NOFOLLOW`), which
 /// `commit` renames into place. A device or pipe that exists there (`/dev/null`) is written directly.
-public final class UserOutputFile {
-    public let path: String
+package final class UserOutputFile {
+    package let path: String
     private let output: OutputFile
     private let temporary: String?
     private let replacing: Bool
@@ -16,7 +16,7 @@ public final class UserOutputFile {
 
     /// Checks `path` before any work is done: the reasons `init` would refuse it, but nothing is created.
     /// `insideDatabase` allows a path inside a database (the database's own default rejects folder).
-    public static func check(_ path: String, replacing: Bool, what: String, insideDatabase: Bool = false) throws {
+    package static func check(_ path: String, replacing: Bool, what: String, insideDatabase: Bool = false) throws {
         guard !path.isEmpty else { throw StorageError.invalidArgument("the \(what) path is empty") }
         if isDevice(path) { return }
         if path.hasSuffix("/") || FileIO.isDirectory(path) {
@@ -40,7 +40,7 @@ public final class UserOutputFile {
     /// Checks `path` and creates the temporary file that `commit` renames to it. `note` (a file in the
     /// database) records the temporary file's path until then, so that the next writer can remove it
     /// after a kill (`removeLeftover`).
-    public init(path: String, replacing: Bool, what: String, insideDatabase: Bool = false, note: String? = nil) throws {
+    package init(path: String, replacing: Bool, what: String, insideDatabase: Bool = false, note: String? = nil) throws {
         try Self.check(path, replacing: replacing, what: what, insideDatabase: insideDatabase)
         self.path = path
         self.replacing = replacing
@@ -64,7 +64,7 @@ public final class UserOutputFile {
 
     /// Removes the temporary file a note names (left by a killed command), then the note. Only a file whose
     /// name has the temporary form `.NAME.part-…` is removed, whatever the note says.
-    public static func removeLeftover(noteAt note: String) throws {
+    package static func removeLeftover(noteAt note: String) throws {
         if let bytes = try? FileIO.readFile(note), bytes.count < 4096 {
             let path = String(decoding: bytes, as: UTF8.self)
             let name = path.split(separator: "/").last.map(String.init) ?? ""
@@ -85,14 +85,14 @@ public final class UserOutputFile {
     }
 
     /// What temporary names contain: `.NAME.part-PID-RANDOM`.
-    public static let partMarker = ".part-"
+    package static let partMarker = ".part-"
 
-    public func write(_ bytes: [UInt8]) throws { try output.write(bytes) }
-    public func write(_ bytes: UnsafeRawBufferPointer) throws { try output.write(bytes) }
+    package func write(_ bytes: [UInt8]) throws { try output.write(bytes) }
+    package func write(_ bytes: UnsafeRawBufferPointer) throws { try output.write(bytes) }
 
     /// Syncs the file and puts it in place: renamed over an existing file only when replacing, else linked
     /// under its name (which fails if a file appeared there meanwhile).
-    public func commit() throws {
+    package func commit() throws {
         guard !done else { return }
         done = true
         do {
@@ -120,7 +120,7 @@ public final class UserOutputFile {
     }
 
     /// Removes the temporary file (after an error): nothing is left at or beside `path`.
-    public func discard() {
+    package func discard() {
         guard !done else { return }
         done = true
         try? output.close()
@@ -145,7 +145,7 @@ public final class UserOutputFile {
     }
 
     /// Whether `path` is an existing character device or pipe (stat follows a link such as /dev/stdout).
-    public static func isDevice(_ path: String) -> Bool {
+    package static func isDevice(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && isDevice(info)
     }

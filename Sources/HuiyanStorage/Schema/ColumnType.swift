@@ -17,11 +17,11 @@ public enum ColumnType: String, Codable, Sendable, CaseIterable {
     case date
 
     /// The storage lane a logical type lives in.
-    public enum Lane: Sendable {
+    package enum Lane: Sendable {
         case int64, float64, string
     }
 
-    public var lane: Lane {
+    package var lane: Lane {
         switch self {
         case .timestamp, .int64, .bool, .money, .date: return .int64
         case .float64: return .float64
@@ -30,7 +30,7 @@ public enum ColumnType: String, Codable, Sendable, CaseIterable {
     }
 
     /// The one-byte code used in segment footers (see docs/FORMAT.md).
-    public var formatCode: UInt8 {
+    package var formatCode: UInt8 {
         switch self {
         case .timestamp: return 1
         case .int64: return 2
@@ -42,7 +42,7 @@ public enum ColumnType: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    public init?(formatCode: UInt8) {
+    package init?(formatCode: UInt8) {
         guard let type = ColumnType.allCases.first(where: { $0.formatCode == formatCode }) else { return nil }
         self = type
     }

@@ -15,7 +15,7 @@ public struct TableSchema: Codable, Sendable, Equatable {
     }
 
     /// Checks names: identifiers, unique, at least one column.
-    public func validate() throws {
+    package func validate() throws {
         try TableSchema.validateIdentifier(name, what: "table name")
         guard !columns.isEmpty else { throw StorageError.invalidSchema("table \"\(name)\" has no columns") }
         var seen = Set<String>()
@@ -31,7 +31,7 @@ public struct TableSchema: Codable, Sendable, Equatable {
     }
 
     /// Identifiers are ASCII letters, digits and underscores, not starting with a digit, at most 64 bytes.
-    public static func validateIdentifier(_ text: String, what: String) throws {
+    package static func validateIdentifier(_ text: String, what: String) throws {
         let bytes = Array(text.utf8)
         let ok = !bytes.isEmpty && bytes.count <= 64 && !(bytes[0] >= 0x30 && bytes[0] <= 0x39) && bytes.allSatisfy {
             ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F

@@ -1,7 +1,7 @@
 /// The footer of a segment: row count and, per column, schema, dictionary and blocks with zone maps.
-public struct SegmentFooter: Sendable {
-    public var rowCount: Int
-    public var columns: [SegmentColumnInfo]
+package struct SegmentFooter: Sendable {
+    package var rowCount: Int
+    package var columns: [SegmentColumnInfo]
 
     /// Serializes the footer (little-endian, see docs/FORMAT.md) in format `version` (before 3: without
     /// block sums).

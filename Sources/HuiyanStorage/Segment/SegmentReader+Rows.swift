@@ -4,7 +4,7 @@ extension SegmentReader {
     /// `validity` (bit set = valid). For a filter that kept part of a block: encodings that can read a row on
     /// its own read only these. String codes are checked against the dictionary. Returns the block's null count.
     @discardableResult
-    public func decodeRows(column: Int, block: Int, rows: UnsafeBufferPointer<Int32>, into values: UnsafeMutablePointer<Int64>,
+    package func decodeRows(column: Int, block: Int, rows: UnsafeBufferPointer<Int32>, into values: UnsafeMutablePointer<Int64>,
                            validity: UnsafeMutablePointer<UInt64>, scratch: BlockScratch) throws -> Int {
         let codes = footer.columns[column].definition.type == .string ? codeRange(column: column) : nil
         var inRange = true
@@ -21,7 +21,7 @@ extension SegmentReader {
     /// lies in `range`, in increasing order and without NULL rows; returns how many. `selection` needs room
     /// for the block's rows; `validity` receives the block's validity (bit set = valid). A filter on a column
     /// that nothing reads after it is answered this way without decoding the column into a vector.
-    public func selectRows(column: Int, block: Int, within range: ClosedRange<Int64>, into selection: UnsafeMutablePointer<Int32>,
+    package func selectRows(column: Int, block: Int, within range: ClosedRange<Int64>, into selection: UnsafeMutablePointer<Int32>,
                            validity: UnsafeMutablePointer<UInt64>, scratch: BlockScratch) throws -> Int {
         var n = 0
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, count in
@@ -43,7 +43,7 @@ extension SegmentReader {
     /// codes are counted straight from the packed block; NULL rows, which hold some code too, are read on
     /// their own and moved to the NULL slot (worth it while they are few). `validity` receives the block's
     /// validity (bit set = valid).
-    public func countCodes(column: Int, block: Int, into counts: UnsafeMutableBufferPointer<Int64>,
+    package func countCodes(column: Int, block: Int, into counts: UnsafeMutableBufferPointer<Int64>,
                            validity: UnsafeMutablePointer<UInt64>, scratch: BlockScratch) throws {
         let dictionaryCount = footer.columns[column].dictionaryCount
         var inRange = true
@@ -90,7 +90,7 @@ extension SegmentReader {
     /// has NULLs, each row counts in the row of its first code (or NULL) doubled plus whether its second
     /// value is valid, both read from the validity bitmaps without a branch; the counts of invalid second
     /// values then go to the NULL slot.
-    public func countCodePairs(first: Int, second: Int, block: Int, into counts: UnsafeMutableBufferPointer<Int64>,
+    package func countCodePairs(first: Int, second: Int, block: Int, into counts: UnsafeMutableBufferPointer<Int64>,
                                scratch: BlockScratch) throws {
         let firstCount = footer.columns[first].dictionaryCount, secondCount = footer.columns[second].dictionaryCount
         let stride = secondCount + 1

@@ -2,9 +2,9 @@ import Foundation
 
 /// Reads one segment file through a memory mapping: footer at open, blocks on demand, each block's checksum
 /// verified before its bytes are used. Every damage becomes a `StorageError.corrupt` naming file, column and block.
-public final class SegmentReader: Sendable {
-    public let path: String
-    public let footer: SegmentFooter
+package final class SegmentReader: Sendable {
+    package let path: String
+    package let footer: SegmentFooter
     private let file: MappedFile
     /// What was decoded once and is kept, per column: the small dictionaries and the code summaries.
     private struct Decoded {
@@ -14,20 +14,20 @@ public final class SegmentReader: Sendable {
     private let decoded = LockedValue(Decoded())
 
     /// The file's format version (`SegmentFormat.readableVersions`).
-    public let version: UInt32
+    package let version: UInt32
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         file = try MappedFile(path: path)
         (footer, version) = try Self.readFooter(file)
     }
 
-    public var rowCount: Int { footer.rowCount }
-    public var columns: [SegmentColumnInfo] { footer.columns }
-    public var byteCount: Int { file.bytes.count }
+    package var rowCount: Int { footer.rowCount }
+    package var columns: [SegmentColumnInfo] { footer.columns }
+    package var byteCount: Int { file.bytes.count }
 
     /// The index of a column by name (exact match).
-    public func columnIndex(_ name: String) -> Int? {
+    package func columnIndex(_ name: String) -> Int? {
         footer.columns.firstIndex { $0.definition.name == name }
     }
 
@@ -115,7 +115,7 @@ public final class SegmentReader: Sendable {
     static let cachedDictionaryEntries = 1 << 16
 
     /// The sorted dictionary of a string column (decoded once, then cached when small).
-    public func dictionary(column: Int) throws -> StringDictionary {
+    package func dictionary(column: Int) throws -> StringDictionary {
         if let cached = decoded.withLock({ $0.dictionaries[column] }) { return cached }
         let info = footer.columns[column]
         guard let range = info.dictionary else { return .empty }
@@ -136,7 +136,7 @@ public final class SegmentReader: Sendable {
     /// The dictionary of a string column for reading a few of its entries (`DictionaryEntries`): a cached
     /// dictionary as it is, a numeric one as its numbers — with `through`, only those of codes up to it (the
     /// ten rows of a top-10 do not need a million ids decoded) —, any other decoded whole.
-    public func dictionaryEntries(column: Int, through lastCode: Int? = nil) throws -> DictionaryEntries {
+    package func dictionaryEntries(column: Int, through lastCode: Int? = nil) throws -> DictionaryEntries {
         let cached = decoded.withLock { $0.dictionaries[column] }
         let info = footer.columns[column]
         guard cached == nil, info.dictionaryEncoding == .numeric, let range = info.dictionary else {
@@ -151,7 +151,7 @@ public final class SegmentReader: Sendable {
 
     /// The totals per code and block of a string column (`CodeSummary`, format 3), checked and decoded once,
     /// then kept; nil when the column has none.
-    public func codeSummary(column: Int) throws -> CodeSummary? {
+    package func codeSummary(column: Int) throws -> CodeSummary? {
         if let cached = decoded.withLock({ $0.summaries[column] }) { return cached }
         let info = footer.columns[column]
         guard let range = info.summary else { return nil }
@@ -166,7 +166,7 @@ public final class SegmentReader: Sendable {
     /// Decodes block `block` of an integer-lane or string column (codes) into `values`, and its validity into
     /// `validity` when the block has NULLs (bit set = valid). Returns the block's null count.
     @discardableResult
-    public func decodeIntegers(column: Int, block: Int, into values: UnsafeMutablePointer<Int64>,
+    package func decodeIntegers(column: Int, block: Int, into values: UnsafeMutablePointer<Int64>,
                                validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
         try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
             try IntegerBlockCodec.decode(data, count: rows, into: values, workspace: scratch.workspace) { $0 }
@@ -175,14 +175,14 @@ public final class SegmentReader: Sendable {
 
     /// Decodes the string codes of block `block` of a string column as UInt32.
     @discardableResult
-    public func decodeCodes(column: Int, block: Int, into codes: UnsafeMutablePointer<UInt32>,
+    package func decodeCodes(column: Int, block: Int, into codes: UnsafeMutablePointer<UInt32>,
                             validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
         try decodeCheckedCodes(column: column, block: block, into: codes, validity: validity, workspace: scratch.workspace, scratch: scratch)
     }
 
     /// Decodes the string codes of block `block` straight into 64-bit slots (what query vectors hold).
     @discardableResult
-    public func decodeCodes(column: Int, block: Int, into codes: UnsafeMutablePointer<Int64>,
+    package func decodeCodes(column: Int, block: Int, into codes: UnsafeMutablePointer<Int64>,
                             validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
         try decodeCheckedCodes(column: column, block: block, into: codes, validity: validity, workspace: scratch.workspace, scratch: scratch)
     }
@@ -223,7 +223,7 @@ public final class SegmentReader: Sendable {
 
     /// Decodes block `block` of a float column into `values`.
     @discardableResult
-    public func decodeDoubles(column: Int, block: Int, into values: UnsafeMutablePointer<Double>,
+    package func decodeDoubles(column: Int, block: Int, into values: UnsafeMutablePointer<Double>,
                               validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
         try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
             guard data.count >= rows * 8 else { throw ByteReader.OutOfBounds() }
@@ -269,11 +269,11 @@ public final class SegmentReader: Sendable {
 }
 
 /// A reusable decompression buffer, one per scanning thread.
-public final class BlockScratch {
+package final class BlockScratch {
     private var storage: UnsafeMutableRawPointer?
     private var capacity = 0
 
-    public init() {}
+    package init() {}
 
     deinit {
         storage?.deallocate()

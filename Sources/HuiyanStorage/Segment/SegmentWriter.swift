@@ -1,21 +1,21 @@
 import Dispatch
 
 /// Summary of a segment file that was written.
-public struct WrittenSegment: Sendable {
-    public var path: String
-    public var rowCount: Int
-    public var byteCount: Int
+package struct WrittenSegment: Sendable {
+    package var path: String
+    package var rowCount: Int
+    package var byteCount: Int
 }
 
 /// Encodes a `SegmentBuilder` into an immutable segment file (format in docs/FORMAT.md).
 ///
 /// Columns are encoded in parallel; each block gets the smallest integer encoding, then LZ4 when that saves
 /// at least 1/16 of its bytes, then an XXH3 checksum over the stored bytes.
-public enum SegmentWriter {
+package enum SegmentWriter {
     /// Writes the segment to `path` through a temporary file, fsync and rename. Sorts string dictionaries
     /// (rewriting the builder's codes), so the builder must not be appended to afterwards. With `sync: false`
     /// the fsync is left to the caller (`TableAppend` does it on another thread, before it commits).
-    public static func write(_ builder: SegmentBuilder, to path: String, sync: Bool = true) throws -> WrittenSegment {
+    package static func write(_ builder: SegmentBuilder, to path: String, sync: Bool = true) throws -> WrittenSegment {
         let rowCount = builder.rowCount
         // Each column's builder is sorted and encoded by one thread only.
         var encoded: [EncodedColumn?] = ConcurrentLoop.map(builder.columns.count) { index in

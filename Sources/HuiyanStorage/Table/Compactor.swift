@@ -1,11 +1,11 @@
 /// What a compaction did.
-public struct CompactionReport: Sendable {
-    public var table: String
-    public var segmentsBefore: Int
-    public var segmentsAfter: Int
-    public var rows: Int
-    public var bytesBefore: Int
-    public var bytesAfter: Int
+package struct CompactionReport: Sendable {
+    package var table: String
+    package var segmentsBefore: Int
+    package var segmentsAfter: Int
+    package var rows: Int
+    package var bytesBefore: Int
+    package var bytesAfter: Int
 }
 
 extension DatabaseWriter {
@@ -13,7 +13,7 @@ extension DatabaseWriter {
     /// keeping row order, rewriting segments of an older format version whatever their size, then swaps the
     /// manifest once and deletes the merged files. A crash at any moment
     /// leaves either the old or the new set of segments live, never both.
-    public func compact(table: String, targetRows: Int = 1 << 20) throws -> CompactionReport {
+    package func compact(table: String, targetRows: Int = 1 << 20) throws -> CompactionReport {
         let name = try database.resolveTableName(table)
         let directory = database.tablePath(name)
         let manifest = try database.manifest(of: name)
@@ -71,7 +71,7 @@ extension DatabaseWriter {
 
 extension SegmentBuilder {
     /// Appends every row of a segment with the same schema (compaction).
-    public func append(contentsOf reader: SegmentReader) throws {
+    package func append(contentsOf reader: SegmentReader) throws {
         let scratch = BlockScratch()
         let ints = UnsafeMutablePointer<Int64>.allocate(capacity: SegmentFormat.blockRows)
         let doubles = UnsafeMutablePointer<Double>.allocate(capacity: SegmentFormat.blockRows)

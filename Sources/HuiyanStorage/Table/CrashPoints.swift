@@ -10,7 +10,7 @@ import Glibc
 /// `after-segment` (a segment renamed into place, not yet published), `before-manifest`, `after-manifest`
 /// (either side of the manifest swap), `compaction-before-manifest`, `compaction-after-manifest` (merged
 /// segments published, the replaced files not yet deleted).
-public enum CrashPoints {
+package enum CrashPoints {
     private static let target: (name: String, hit: Int)? = {
         guard let raw = getenv("HUIYAN_CRASH_AT") else { return nil }
         let text = String(cString: raw)
@@ -22,7 +22,7 @@ public enum CrashPoints {
 
     /// Kills the process if `name` is the configured crash point (at its configured hit).
     @inline(__always)
-    public static func hit(_ name: String) {
+    package static func hit(_ name: String) {
         guard let target, target.name == name else { return }
         let reached = hits.withLock { hits in
             hits += 1

@@ -37,9 +37,9 @@ public final class Database: Sendable {
         return opened
     }
 
-    public var tablesPath: String { FileIO.join(path, "tables") }
+    package var tablesPath: String { FileIO.join(path, "tables") }
 
-    public func tablePath(_ name: String) -> String { FileIO.join(tablesPath, name) }
+    package func tablePath(_ name: String) -> String { FileIO.join(tablesPath, name) }
 
     /// Whether `path` holds a database.
     public static func exists(at path: String) -> Bool {
@@ -104,7 +104,7 @@ public final class Database: Sendable {
     }
 
     /// The current manifest of a table.
-    public func manifest(of table: String) throws -> Manifest {
+    package func manifest(of table: String) throws -> Manifest {
         let name = try resolveTableName(table)
         let path = FileIO.join(tablePath(name), Manifest.fileName)
         let manifest = try ChecksummedJSON.read(Manifest.self, from: path)
@@ -119,7 +119,7 @@ public final class Database: Sendable {
     }
 
     /// The stored name of a table, matched case-insensitively; throws naming the tables that exist.
-    public func resolveTableName(_ table: String) throws -> String {
+    package func resolveTableName(_ table: String) throws -> String {
         let names = try tableNames()
         if names.contains(table) { return table }
         if let match = names.first(where: { $0.lowercased() == table.lowercased() }) { return match }
@@ -128,7 +128,7 @@ public final class Database: Sendable {
 
     /// A consistent snapshot of a table. Retries when a compaction removed a segment between reading the
     /// manifest and opening it.
-    public func snapshot(of table: String) throws -> TableSnapshot {
+    package func snapshot(of table: String) throws -> TableSnapshot {
         let name = try resolveTableName(table)
         var attempts = 0
         while true {
@@ -146,7 +146,7 @@ public final class Database: Sendable {
 
     /// Takes the writer lock (throws naming the holder when another process has it) and removes what
     /// crashed writers left behind.
-    public func writer(command: String) throws -> DatabaseWriter {
+    package func writer(command: String) throws -> DatabaseWriter {
         try DatabaseWriter(database: self, command: command)
     }
 }

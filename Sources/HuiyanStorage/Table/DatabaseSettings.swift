@@ -2,10 +2,10 @@ import Foundation
 
 /// Database-wide settings, kept in the `DATABASE` file at the database's root.
 public struct DatabaseSettings: Codable, Sendable, Equatable {
-    public static let fileName = "DATABASE"
-    public static let formatVersion = 1
+    package static let fileName = "DATABASE"
+    package static let formatVersion = 1
 
-    public var formatVersion: Int
+    package var formatVersion: Int
     /// The zone calendar functions and zone-less timestamps use (a fixed offset; Asia/Shanghai has no DST).
     public var timeZone: String
     public var utcOffsetSeconds: Int

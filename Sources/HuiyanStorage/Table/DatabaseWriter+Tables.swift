@@ -5,7 +5,7 @@ extension DatabaseWriter {
     /// Starts a table made from rows (`CREATE TABLE … AS SELECT`): its folder is built under a temporary
     /// name (`NAME.tmp`, which no reader lists and the next writer removes after a crash); `commitCreate`
     /// publishes its segments and renames it into place.
-    public func beginCreate(_ schema: TableSchema) throws -> TableAppend {
+    package func beginCreate(_ schema: TableSchema) throws -> TableAppend {
         try schema.validate()
         if (try? database.resolveTableName(schema.name)) != nil { throw StorageError.tableExists(schema.name) }
         if try database.viewCatalog().view(named: schema.name) != nil { throw StorageError.viewExists(schema.name) }
@@ -18,7 +18,7 @@ extension DatabaseWriter {
 
     /// Publishes a table begun by `beginCreate`: its manifest lists its segments, then the folder's rename
     /// makes the table exist, rows and all, in one step.
-    public func commitCreate(_ append: TableAppend) throws {
+    package func commitCreate(_ append: TableAppend) throws {
         try append.commit()
         let final = database.tablePath(append.schema.name)
         CrashPoints.hit("before-create")
@@ -29,14 +29,14 @@ extension DatabaseWriter {
     }
 
     /// Removes what `beginCreate` made, after an error.
-    public func abortCreate(_ append: TableAppend) {
+    package func abortCreate(_ append: TableAppend) {
         append.abort()
         try? removeTableFolder(append.directory)
     }
 
     /// Drops a table: its folder is renamed out of the tables' names in one step (what readers see), and only
     /// then are its files removed. Killed in between, the next writer removes the renamed folder.
-    public func dropTable(_ table: String) throws {
+    package func dropTable(_ table: String) throws {
         let name = try database.resolveTableName(table)
         let doomed = database.tablePath(name) + ".dropped-\(getpid()).tmp"
         CrashPoints.hit("before-drop")

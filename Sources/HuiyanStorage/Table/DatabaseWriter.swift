@@ -1,8 +1,8 @@
 import Foundation
 
 /// The one writer of a database: creates tables, appends segments and compacts, holding the writer lock.
-public final class DatabaseWriter {
-    public let database: Database
+package final class DatabaseWriter {
+    package let database: Database
     private let lock: WriterLock
 
     init(database: Database, command: String) throws {
@@ -12,13 +12,13 @@ public final class DatabaseWriter {
     }
 
     /// The ending of a note in `<db>/rejects` naming a temporary rejects file outside the database.
-    public static let pendingNoteSuffix = ".pending.part"
+    package static let pendingNoteSuffix = ".pending.part"
 
     /// Releases the writer lock.
-    public func close() { lock.release() }
+    package func close() { lock.release() }
 
     /// Creates a table: its folder is built under a temporary name and renamed into place.
-    public func createTable(_ schema: TableSchema) throws {
+    package func createTable(_ schema: TableSchema) throws {
         try schema.validate()
         if (try? database.resolveTableName(schema.name)) != nil { throw StorageError.tableExists(schema.name) }
         if try database.viewCatalog().view(named: schema.name) != nil { throw StorageError.viewExists(schema.name) }
@@ -31,12 +31,12 @@ public final class DatabaseWriter {
     }
 
     /// Replaces the database's settings (`DATABASE`) atomically; an open `Database` keeps the ones it read.
-    public func updateSettings(_ settings: DatabaseSettings) throws {
+    package func updateSettings(_ settings: DatabaseSettings) throws {
         try ChecksummedJSON.write(settings, to: FileIO.join(database.path, DatabaseSettings.fileName))
     }
 
     /// Starts an append to a table: segments written through it become visible together at `commit`.
-    public func beginAppend(to table: String) throws -> TableAppend {
+    package func beginAppend(to table: String) throws -> TableAppend {
         let name = try database.resolveTableName(table)
         return TableAppend(directory: database.tablePath(name), manifest: try database.manifest(of: name))
     }
@@ -80,8 +80,8 @@ public final class DatabaseWriter {
 
 /// One atomic append to a table: segments are written as files as the rows come, and published together in
 /// one manifest swap by `commit`; without it (an error, a crash) none of them ever becomes visible.
-public final class TableAppend: Sendable {
-    public let directory: String
+package final class TableAppend: Sendable {
+    package let directory: String
     /// What the writing threads share: the manifest, the segments written and not yet published, the fsync
     /// failure if one came.
     private struct State {
@@ -122,26 +122,26 @@ public final class TableAppend: Sendable {
     }
 
     /// The table's manifest as this append last published it (or found it).
-    public var manifest: Manifest { state.withLock { $0.manifest } }
-    public var schema: TableSchema { manifest.schema }
+    package var manifest: Manifest { state.withLock { $0.manifest } }
+    package var schema: TableSchema { manifest.schema }
     /// The segments the last `commit` published.
-    public var lastCommittedSegments: [Manifest.SegmentEntry] { state.withLock { $0.lastCommittedSegments } }
+    package var lastCommittedSegments: [Manifest.SegmentEntry] { state.withLock { $0.lastCommittedSegments } }
     /// Segments written by this append and not yet published.
     var pendingEntries: [Manifest.SegmentEntry] { state.withLock { $0.pendingEntries } }
 
     /// Rows written so far by this append.
-    public var pendingRows: Int { state.withLock { $0.pendingEntries.reduce(0) { $0 + $1.rows } } }
-    public var pendingBytes: Int { state.withLock { $0.pendingEntries.reduce(0) { $0 + $1.bytes } } }
-    public var pendingSegments: Int { state.withLock { $0.pendingEntries.count } }
+    package var pendingRows: Int { state.withLock { $0.pendingEntries.reduce(0) { $0 + $1.rows } } }
+    package var pendingBytes: Int { state.withLock { $0.pendingEntries.reduce(0) { $0 + $1.bytes } } }
+    package var pendingSegments: Int { state.withLock { $0.pendingEntries.count } }
 
     /// The earlier ingest of a file with this content hash, if any.
-    public func earlierIngest(contentHash: String) -> Manifest.IngestedFile? {
+    package func earlierIngest(contentHash: String) -> Manifest.IngestedFile? {
         manifest.ingestedFiles.last { $0.contentHash == contentHash }
     }
 
     /// Encodes and writes a segment file (not yet visible). Safe to call from several threads; segments are
     /// published in the order of `orderKey` (default: the order of the calls).
-    public func write(_ builder: SegmentBuilder, orderKey: Int? = nil) throws {
+    package func write(_ builder: SegmentBuilder, orderKey: Int? = nil) throws {
         guard builder.rowCount > 0 else { return }
         let (file, key) = state.withLock { state in
             let file = Manifest.segmentFileName(state.nextNumber)
@@ -172,7 +172,7 @@ public final class TableAppend: Sendable {
     }
 
     /// Deletes the pending segments whose order key is in `keys` (work to be redone).
-    public func discard(orderKeys keys: Range<Int>) {
+    package func discard(orderKeys keys: Range<Int>) {
         syncing.wait()
         state.withLock { state in
             for i in state.pendingEntries.indices.reversed() where keys.contains(state.pendingOrder[i]) {
@@ -184,7 +184,7 @@ public final class TableAppend: Sendable {
     }
 
     /// Publishes every pending segment, and records the ingested files, in one manifest swap.
-    public func commit(ingestedFiles: [Manifest.IngestedFile] = []) throws {
+    package func commit(ingestedFiles: [Manifest.IngestedFile] = []) throws {
         try waitForSyncs()
         let (current, segments, nextNumber) = state.withLock { state in
             state.lastCommittedSegments = state.orderedPending
@@ -215,12 +215,12 @@ public final class TableAppend: Sendable {
 
     /// Publishes the pending segments as the table's only ones, in one manifest swap: a small table reloaded
     /// whole (the catalogs' dimension tables). The old segment files are orphans the next writer removes.
-    public func commitReplacingAll() throws {
+    package func commitReplacingAll() throws {
         try commitReplacing(segments: state.withLock { $0.orderedPending })
     }
 
     /// Deletes the pending segment files.
-    public func abort() {
+    package func abort() {
         syncing.wait()
         state.withLock { state in
             for entry in state.pendingEntries { try? FileIO.remove(FileIO.join(directory, entry.file)) }

@@ -1,10 +1,10 @@
 /// A stored value, decoded for display or comparison (not for the query hot path).
-public enum StoredValue: Equatable, Sendable, CustomStringConvertible {
+package enum StoredValue: Equatable, Sendable, CustomStringConvertible {
     case int(Int64)
     case double(Double)
     case string(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .int(let v): return String(v)
         case .double(let v): return String(v)
@@ -16,7 +16,7 @@ public enum StoredValue: Equatable, Sendable, CustomStringConvertible {
 extension SegmentReader {
     /// Decodes any block into `ints` (integers, or string codes checked against the dictionary) or `doubles`.
     @discardableResult
-    public func decodeBlock(column: Int, block: Int, ints: UnsafeMutablePointer<Int64>, doubles: UnsafeMutablePointer<Double>,
+    package func decodeBlock(column: Int, block: Int, ints: UnsafeMutablePointer<Int64>, doubles: UnsafeMutablePointer<Double>,
                             validity: UnsafeMutablePointer<UInt64>, scratch: BlockScratch) throws -> Int {
         switch columns[column].definition.type.lane {
         case .float64:
@@ -34,7 +34,7 @@ extension SegmentReader {
     }
 
     /// Every row of the segment, decoded (NULL as nil). For tests, small tables and tools; queries scan blocks.
-    public func materializeRows() throws -> [[StoredValue?]] {
+    package func materializeRows() throws -> [[StoredValue?]] {
         var rows = [[StoredValue?]](repeating: [], count: rowCount)
         let scratch = BlockScratch()
         let ints = UnsafeMutablePointer<Int64>.allocate(capacity: SegmentFormat.blockRows)
@@ -67,7 +67,7 @@ extension SegmentReader {
 
 extension TableSnapshot {
     /// Every row of the table in segment order, decoded. For tests, small tables and tools.
-    public func materializeRows() throws -> [[StoredValue?]] {
+    package func materializeRows() throws -> [[StoredValue?]] {
         try segments.flatMap { try $0.materializeRows() }
     }
 }

@@ -1,35 +1,35 @@
 /// The database's views (`<db>/VIEWS`, checksummed JSON): each a name, the text of its query, and names for
 /// its first columns. The whole catalog is written at once, atomically (temporary file, fsync, rename), so a
 /// reader sees the views before a change or after it, never between; a missing file is no views.
-public struct ViewCatalog: Codable, Sendable, Equatable {
-    public struct View: Codable, Sendable, Equatable {
-        public var name: String
+package struct ViewCatalog: Codable, Sendable, Equatable {
+    package struct View: Codable, Sendable, Equatable {
+        package var name: String
         /// The query as written after AS (a SELECT, with WITH and UNION as a query may have them).
-        public var sql: String
+        package var sql: String
         /// `CREATE VIEW v (a, b) AS …`: names for the query's first columns.
-        public var columns: [String]
+        package var columns: [String]
 
-        public init(name: String, sql: String, columns: [String] = []) {
+        package init(name: String, sql: String, columns: [String] = []) {
             self.name = name
             self.sql = sql
             self.columns = columns
         }
     }
 
-    public static let fileName = "VIEWS"
+    package static let fileName = "VIEWS"
 
-    public private(set) var views: [View] = []
+    package private(set) var views: [View] = []
 
-    public init(views: [View] = []) { self.views = views }
+    package init(views: [View] = []) { self.views = views }
 
     /// The view of a name (case-insensitive, as table names).
-    public func view(named name: String) -> View? {
+    package func view(named name: String) -> View? {
         let wanted = name.lowercased()
         return views.first { $0.name.lowercased() == wanted }
     }
 
     /// The catalog with `view` added, or replacing the one of its name.
-    public func replacing(_ view: View) -> ViewCatalog {
+    package func replacing(_ view: View) -> ViewCatalog {
         var copy = self
         if let i = copy.views.firstIndex(where: { $0.name.lowercased() == view.name.lowercased() }) {
             copy.views[i] = view
@@ -41,14 +41,14 @@ public struct ViewCatalog: Codable, Sendable, Equatable {
     }
 
     /// The catalog without the view of `name`.
-    public func removing(_ name: String) -> ViewCatalog {
+    package func removing(_ name: String) -> ViewCatalog {
         ViewCatalog(views: views.filter { $0.name.lowercased() != name.lowercased() })
     }
 }
 
 extension Database {
     /// The views as last committed.
-    public func viewCatalog() throws -> ViewCatalog {
+    package func viewCatalog() throws -> ViewCatalog {
         let path = FileIO.join(self.path, ViewCatalog.fileName)
         guard FileIO.exists(path) else { return ViewCatalog() }
         return try ChecksummedJSON.read(ViewCatalog.self, from: path)
@@ -57,7 +57,7 @@ extension Database {
 
 extension DatabaseWriter {
     /// Replaces the views in one step (CREATE VIEW, DROP VIEW). A view's name may not be a table's.
-    public func commitViews(_ catalog: ViewCatalog) throws {
+    package func commitViews(_ catalog: ViewCatalog) throws {
         for view in catalog.views where (try? database.resolveTableName(view.name)) != nil {
             throw StorageError.tableExists(view.name)
         }

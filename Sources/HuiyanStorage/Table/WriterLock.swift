@@ -5,12 +5,12 @@ import Foundation
 
 /// One writer per database: an exclusive `flock` on the `LOCK` file, which also names the holder.
 /// The kernel drops the lock when the holder dies, so a lock left by a killed process is taken over safely.
-public final class WriterLock {
-    public static let fileName = "LOCK"
+package final class WriterLock {
+    package static let fileName = "LOCK"
     private var fd: Int32
 
     /// Takes the lock or throws `StorageError.locked` naming the current holder.
-    public init(databasePath: String, command: String) throws {
+    package init(databasePath: String, command: String) throws {
         let path = FileIO.join(databasePath, Self.fileName)
         // Never through a symbolic link: one planted at LOCK would have its target truncated.
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
@@ -28,7 +28,7 @@ public final class WriterLock {
     }
 
     /// Releases the lock (also done when the process ends).
-    public func release() {
+    package func release() {
         guard fd >= 0 else { return }
         ftruncate(fd, 0)
         flock(fd, LOCK_UN)

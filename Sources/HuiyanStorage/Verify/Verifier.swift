@@ -1,11 +1,11 @@
 /// One damaged place found by `Database.verify()`.
-public struct Damage: Sendable, CustomStringConvertible {
-    public var file: String
-    public var column: String?
-    public var block: Int?
-    public var detail: String
+package struct Damage: Sendable, CustomStringConvertible {
+    package var file: String
+    package var column: String?
+    package var block: Int?
+    package var detail: String
 
-    public var description: String {
+    package var description: String {
         var place = file
         if let column { place += ", column \"\(column)\"" }
         if let block { place += ", block \(block)" }
@@ -14,20 +14,20 @@ public struct Damage: Sendable, CustomStringConvertible {
 }
 
 /// What `Database.verify()` checked and found.
-public struct VerificationReport: Sendable {
-    public var tables = 0
-    public var segments = 0
-    public var blocks = 0
-    public var rows = 0
-    public var damages: [Damage] = []
+package struct VerificationReport: Sendable {
+    package var tables = 0
+    package var segments = 0
+    package var blocks = 0
+    package var rows = 0
+    package var damages: [Damage] = []
 
-    public var isClean: Bool { damages.isEmpty }
+    package var isClean: Bool { damages.isEmpty }
 }
 
 extension Database {
     /// Checks every manifest, footer, dictionary and block checksum, and decodes every block, of every table
     /// (or only `table`). Never throws for damage: each damaged place is reported and the check goes on.
-    public func verify(table: String? = nil) throws -> VerificationReport {
+    package func verify(table: String? = nil) throws -> VerificationReport {
         var report = VerificationReport()
         let names = try table.map { [try resolveTableName($0)] } ?? tableNames()
         let scratch = BlockScratch()

@@ -3,33 +3,33 @@ import Foundation
 /// The Hengyang catalogs: spots, routes, products, counties, platforms, origins, ticket types,
 /// channels and the plan's targets, read from the CSV files of a catalog folder — by default the
 /// module's own `Catalogs` resource, or a copy a user has edited.
-public struct Catalog: Sendable {
-    public var counties: [County]
-    public var spots: [Spot]
-    public var routes: [Route]
-    public var products: [Product]
-    public var platforms: [Platform]
-    public var origins: [Origin]
-    public var ticketTypes: [TicketType]
-    public var channels: [SalesChannel]
-    public var targets: [PlanTarget]
+package struct Catalog: Sendable {
+    package var counties: [County]
+    package var spots: [Spot]
+    package var routes: [Route]
+    package var products: [Product]
+    package var platforms: [Platform]
+    package var origins: [Origin]
+    package var ticketTypes: [TicketType]
+    package var channels: [SalesChannel]
+    package var targets: [PlanTarget]
 
     /// The files a catalog folder holds.
-    public static let fileNames = ["counties.csv", "spots.csv", "routes.csv", "products.csv", "platforms.csv",
+    package static let fileNames = ["counties.csv", "spots.csv", "routes.csv", "products.csv", "platforms.csv",
                                    "origins.csv", "ticket_types.csv", "channels.csv", "targets.csv"]
 
     /// The folder of the catalogs shipped with the module.
-    public static var bundledDirectory: String {
+    package static var bundledDirectory: String {
         Bundle.module.resourceURL!.appendingPathComponent("Catalogs").path
     }
 
     /// The catalogs shipped with the module.
-    public static func bundled() throws -> Catalog {
+    package static func bundled() throws -> Catalog {
         try load(from: bundledDirectory)
     }
 
     /// The catalogs of `directory` if given, else of `$HUIYAN_CATALOGS` if set, else the shipped ones.
-    public static func load(directoryOrDefault directory: String?) throws -> Catalog {
+    package static func load(directoryOrDefault directory: String?) throws -> Catalog {
         if let directory { return try load(from: directory) }
         if let env = ProcessInfo.processInfo.environment["HUIYAN_CATALOGS"], !env.isEmpty { return try load(from: env) }
         return try bundled()
@@ -37,7 +37,7 @@ public struct Catalog: Sendable {
 
     /// Reads and checks every file of `directory`. Throws a `CatalogError` naming the file, line and
     /// column of the first problem found.
-    public static func load(from directory: String) throws -> Catalog {
+    package static func load(from directory: String) throws -> Catalog {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CatalogError(file: directory, message: "not a catalog folder (it should hold \(fileNames.joined(separator: ", ")))")
@@ -174,10 +174,10 @@ public struct Catalog: Sendable {
 
     // MARK: Look-ups
 
-    public func spot(named name: String) -> Spot? { spots.first { $0.name == name } }
-    public func product(named name: String) -> Product? { products.first { $0.name == name } }
+    package func spot(named name: String) -> Spot? { spots.first { $0.name == name } }
+    package func product(named name: String) -> Product? { products.first { $0.name == name } }
     /// The routes that take in `spot`.
-    public func routes(containing spot: String) -> [Route] { routes.filter { $0.spots.contains(spot) } }
+    package func routes(containing spot: String) -> [Route] { routes.filter { $0.spots.contains(spot) } }
     /// The target for `metric` (the latest year if several).
-    public func target(_ metric: String) -> PlanTarget? { targets.filter { $0.metric == metric }.max { $0.year < $1.year } }
+    package func target(_ metric: String) -> PlanTarget? { targets.filter { $0.metric == metric }.max { $0.year < $1.year } }
 }

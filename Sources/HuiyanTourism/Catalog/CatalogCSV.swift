@@ -1,7 +1,8 @@
-import Foundation
+import HuiyanIngest
+import HuiyanValues
 
-/// A small reader for the catalog files: CSV with a header row, RFC 4180 quoting, LF or CRLF, an
-/// optional BOM; blank lines and lines starting with `#` are skipped; unquoted fields are trimmed
+/// A catalog file, read whole through ingest's CSV reader (`FeedFileReader`): a header row, RFC 4180 quoting,
+/// LF or CRLF, an optional BOM; blank lines and lines starting with `#` are skipped; unquoted fields are trimmed
 /// of spaces and tabs. Columns are found by header name, so they may come in any order.
 struct CatalogCSV {
     /// One data record: its 1-based line number and its fields.
@@ -12,36 +13,47 @@ struct CatalogCSV {
 
     let path: String
     let header: [String]
+    /// The line of the header (after any comment or blank lines).
+    let headerLine: Int
     let records: [Record]
 
-    /// Reads and splits `path`. Throws a `CatalogError` naming the file (and line) when it cannot.
+    /// Reads `path`. Throws a `CatalogError` naming the file (and line) when it cannot.
     init(path: String) throws {
         self.path = path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CatalogError(file: path, message: "cannot read the file (missing or unreadable)")
-        }
-        var all = try Self.split([UInt8](data), path: path)
-        guard !all.isEmpty else { throw CatalogError(file: path, message: "the file is empty: a header row is needed") }
-        let headerRecord = all.removeFirst()
-        header = headerRecord.fields
-        var seen = Set<String>()
-        for name in header {
-            if name.isEmpty { throw CatalogError(file: path, line: headerRecord.line, message: "the header has an empty column name") }
-            if !seen.insert(name).inserted {
-                throw CatalogError(file: path, line: headerRecord.line, message: "the header names column \"\(name)\" twice")
+        var records: [Record] = []
+        do {
+            let reader = try FeedFileReader(path: path, format: .csv, comment: UInt8(ascii: "#"))
+            header = reader.columnNames.map(Self.trimmed)
+            headerLine = reader.lineNumber
+            var seen = Set<String>()
+            for name in header where !seen.insert(name).inserted {
+                throw CatalogError(file: path, line: headerLine, message: "the header names column \"\(name)\" twice")
             }
+            while try reader.next() {
+                var fields: [String] = []
+                fields.reserveCapacity(header.count)
+                for i in header.indices {
+                    guard let text = String(validating: reader.bytes(i), as: UTF8.self) else {
+                        throw CatalogError(file: path, line: reader.lineNumber, message: "field \(i + 1) is not valid UTF-8")
+                    }
+                    fields.append(reader.state(i) == .quotedText ? text : Self.trimmed(text))
+                }
+                records.append(Record(line: reader.lineNumber, fields: fields))
+            }
+        } catch let error as CatalogError {
+            throw error
+        } catch IngestError.fileRejected(_, let line, let reason) {
+            throw CatalogError(file: path, line: line, message: reason)
+        } catch {
+            throw CatalogError(file: path, message: "cannot read the file (\(error))")
         }
-        for record in all where record.fields.count != header.count {
-            throw CatalogError(file: path, line: record.line,
-                               message: "expected \(header.count) fields (\(header.joined(separator: ", "))), found \(record.fields.count)")
-        }
-        records = all
+        self.records = records
     }
 
     /// The index of column `name`, or an error naming the header line.
     func column(_ name: String) throws -> Int {
         guard let index = header.firstIndex(of: name) else {
-            throw CatalogError(file: path, line: 1, message: "the header lacks column \"\(name)\" (it has: \(header.joined(separator: ", ")))")
+            throw CatalogError(file: path, line: headerLine, message: "the header lacks column \"\(name)\" (it has: \(header.joined(separator: ", ")))")
         }
         return index
     }
@@ -49,94 +61,11 @@ struct CatalogCSV {
     /// The index of column `name` if the header has it.
     func optionalColumn(_ name: String) -> Int? { header.firstIndex(of: name) }
 
-    private static func split(_ bytes: [UInt8], path: String) throws -> [Record] {
-        var records: [Record] = []
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var quoted = false        // the current field began with a quote
-        var inQuotes = false      // inside a quoted section
-        var line = 1
-        var recordLine = 1
-        var atRecordStart = true
-        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        let n = bytes.count
-
-        func finishField() throws {
-            var value = field
-            if !quoted {
-                while let last = value.last, last == 0x20 || last == 0x09 { value.removeLast() }
-                var start = 0
-                while start < value.count, value[start] == 0x20 || value[start] == 0x09 { start += 1 }
-                value.removeFirst(start)
-            }
-            guard let text = String(validating: value, as: UTF8.self) else {
-                throw CatalogError(file: path, line: recordLine, message: "field \(fields.count + 1) is not valid UTF-8")
-            }
-            fields.append(text)
-            field.removeAll(keepingCapacity: true)
-            quoted = false
-        }
-
-        while i < n {
-            let c = bytes[i]
-            if atRecordStart {
-                recordLine = line
-                // Blank and comment lines are skipped.
-                if c == 0x0A || c == 0x0D || c == UInt8(ascii: "#") {
-                    while i < n, bytes[i] != 0x0A { i += 1 }
-                    i += 1
-                    line += 1
-                    continue
-                }
-                atRecordStart = false
-            }
-            if inQuotes {
-                if c == UInt8(ascii: "\"") {
-                    if i + 1 < n, bytes[i + 1] == UInt8(ascii: "\"") { field.append(c); i += 2; continue }
-                    inQuotes = false
-                } else {
-                    if c == 0x0A { line += 1 }
-                    field.append(c)
-                }
-                i += 1
-                continue
-            }
-            switch c {
-            case UInt8(ascii: "\""):
-                if field.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) && !quoted {
-                    field.removeAll()
-                    quoted = true
-                    inQuotes = true
-                } else {
-                    throw CatalogError(file: path, line: recordLine, message: "a quote inside unquoted field \(fields.count + 1)")
-                }
-            case UInt8(ascii: ","):
-                try finishField()
-            case 0x0D where i + 1 < n && bytes[i + 1] == 0x0A:
-                break
-            case 0x0A, 0x0D:
-                try finishField()
-                records.append(Record(line: recordLine, fields: fields))
-                fields.removeAll()
-                atRecordStart = true
-                line += 1
-            default:
-                if quoted {
-                    if c != 0x20 && c != 0x09 {
-                        throw CatalogError(file: path, line: recordLine, message: "text after the closing quote of field \(fields.count + 1)")
-                    }
-                } else {
-                    field.append(c)
-                }
-            }
-            i += 1
-        }
-        if inQuotes { throw CatalogError(file: path, line: recordLine, message: "a quoted field is not terminated") }
-        if !atRecordStart {
-            try finishField()
-            records.append(Record(line: recordLine, fields: fields))
-        }
-        return records
+    /// `text` without the spaces and tabs around it.
+    private static func trimmed(_ text: String) -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
+        return String(text[first...last])
     }
 }
 
@@ -183,27 +112,14 @@ struct CatalogRow {
         return number
     }
 
-    /// Non-negative money with at most two decimals, as fen.
+    /// Non-negative money with at most two decimals, as fen (the form of a feed's money, without a sign).
     func money(_ column: String) throws -> Int64 {
         let value = try text(column)
-        guard let fen = Self.parseFen(value) else {
+        guard let sign = value.utf8.first, sign != UInt8(ascii: "+"), sign != UInt8(ascii: "-"),
+              let fen = Array(value.utf8).withUnsafeBufferPointer({ ValueParsing.parseMoneyFen($0).value })
+        else {
             throw error(column, "value \"\(value)\" is not an amount of yuan with at most two decimals")
         }
         return fen
-    }
-
-    /// `120`, `35.5`, `0.00` → fen; nil for anything else (signs, separators, three decimals).
-    static func parseFen(_ text: String) -> Int64? {
-        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCII), whole.allSatisfy(\.isNumber),
-              whole.count <= 12, let yuan = Int64(whole) else { return nil }
-        var fen: Int64 = 0
-        if parts.count == 2 {
-            let fraction = parts[1]
-            guard (1...2).contains(fraction.count), fraction.allSatisfy(\.isASCII), fraction.allSatisfy(\.isNumber),
-                  let value = Int64(fraction) else { return nil }
-            fen = fraction.count == 1 ? value * 10 : value
-        }
-        return yuan * 100 + fen
     }
 }

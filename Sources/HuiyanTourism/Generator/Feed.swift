@@ -1,42 +1,47 @@
+import HuiyanStorage
+
 /// The three event feeds of FEEDS.md.
-public enum Feed: String, CaseIterable, Sendable {
+package enum Feed: String, CaseIterable, Sendable {
     case visits, tickets, orders
 
-    /// The columns, in FEEDS.md's order (the CSV header).
-    public var columns: [String] {
+    /// The feed's table schema.
+    package var schema: TableSchema {
         switch self {
-        case .visits: return ["ts", "visitor_id", "spot", "route", "origin", "group_type", "spend"]
-        case .tickets: return ["ts", "ticket_id", "spot", "ticket_type", "channel", "qty", "amount"]
-        case .orders: return ["ts", "order_id", "product", "category", "platform", "county", "buyer_province", "merchant", "qty", "amount"]
+        case .visits: return FeedCatalog.visits
+        case .tickets: return FeedCatalog.tickets
+        case .orders: return FeedCatalog.orders
         }
     }
+
+    /// The columns, in FEEDS.md's order (the CSV header).
+    package var columns: [String] { schema.columns.map(\.name) }
 }
 
 /// The text format of a generated feed.
-public enum FeedFormat: String, CaseIterable, Sendable {
+package enum FeedFormat: String, CaseIterable, Sendable {
     /// CSV with a header row, LF line ends; NULL is an empty field.
     case csv
     /// One JSON object per line with the same field names; NULL is `null`.
     case ndjson
 
     /// The format a file name implies: `.ndjson` / `.jsonl` / `.json` → ndjson, anything else csv.
-    public static func implied(byPath path: String) -> FeedFormat {
+    package static func implied(byPath path: String) -> FeedFormat {
         let lower = path.lowercased()
         return lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") || lower.hasSuffix(".json") ? .ndjson : .csv
     }
 }
 
 /// What to generate.
-public struct GenerationOptions: Sendable {
-    public var feed: Feed
-    public var rows: Int
-    public var year: Int
-    public var seed: UInt64
-    public var format: FeedFormat
+package struct GenerationOptions: Sendable {
+    package var feed: Feed
+    package var rows: Int
+    package var year: Int
+    package var seed: UInt64
+    package var format: FeedFormat
     /// The share of rows replaced by malformed ones: exactly round(rows × share) of them.
-    public var badRowShare: Double
+    package var badRowShare: Double
 
-    public init(feed: Feed, rows: Int, year: Int = 2025, seed: UInt64 = 1, format: FeedFormat = .csv, badRowShare: Double = 0) {
+    package init(feed: Feed, rows: Int, year: Int = 2025, seed: UInt64 = 1, format: FeedFormat = .csv, badRowShare: Double = 0) {
         self.feed = feed
         self.rows = rows
         self.year = year
@@ -46,13 +51,13 @@ public struct GenerationOptions: Sendable {
     }
 
     /// round(rows × badRowShare), the number of malformed rows.
-    public var badRowCount: Int {
+    package var badRowCount: Int {
         guard badRowShare > 0 else { return 0 }
         return min(rows, Int((Double(rows) * badRowShare).rounded()))
     }
 
     /// The most rows of one feed: every visit may be a new visitor, and visitor ids have nine digits.
-    public static let maxRows = 1_000_000_000
+    package static let maxRows = 1_000_000_000
 
     func validate() throws {
         guard rows >= 0 else { throw GenerationError.invalidOption("the number of rows must not be negative (got \(rows))") }
@@ -67,22 +72,22 @@ public struct GenerationOptions: Sendable {
 }
 
 /// What one generation did.
-public struct GenerationSummary: Sendable {
-    public var feed: Feed
-    public var format: FeedFormat
-    public var rows: Int
+package struct GenerationSummary: Sendable {
+    package var feed: Feed
+    package var format: FeedFormat
+    package var rows: Int
     /// How many of `rows` are malformed.
-    public var badRows: Int
-    public var bytes: Int
-    public var seconds: Double
-    public var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
+    package var badRows: Int
+    package var bytes: Int
+    package var seconds: Double
+    package var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
 }
 
-public enum GenerationError: Error, CustomStringConvertible, Equatable {
+package enum GenerationError: Error, CustomStringConvertible, Equatable {
     case invalidOption(String)
     case cannotWrite(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidOption(let message): return message
         case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"

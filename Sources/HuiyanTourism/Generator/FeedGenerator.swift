@@ -10,17 +10,17 @@ import Darwin
 ///
 /// The output is a pure function of the options and the catalog: the same seed gives the same
 /// bytes. It is written through a large buffer filled by hand, with no allocation per row.
-public struct FeedGenerator: Sendable {
-    public let catalog: Catalog
+package struct FeedGenerator: Sendable {
+    package let catalog: Catalog
 
-    public init(catalog: Catalog) { self.catalog = catalog }
+    package init(catalog: Catalog) { self.catalog = catalog }
 
     /// A generator over the catalogs shipped with the module.
-    public init() throws { catalog = try Catalog.bundled() }
+    package init() throws { catalog = try Catalog.bundled() }
 
     /// Writes `rows` rows of `feed` for `year` to `path` ("-" for standard output).
     @discardableResult
-    public func generate(feed: Feed, rows: Int, year: Int, seed: UInt64, format: FeedFormat = .csv,
+    package func generate(feed: Feed, rows: Int, year: Int, seed: UInt64, format: FeedFormat = .csv,
                          badRowShare: Double = 0, to path: String) throws -> GenerationSummary {
         try generate(GenerationOptions(feed: feed, rows: rows, year: year, seed: seed, format: format,
                                        badRowShare: badRowShare), to: path)
@@ -28,7 +28,7 @@ public struct FeedGenerator: Sendable {
 
     /// Writes the feed `options` describe to `path` ("-" for standard output).
     @discardableResult
-    public func generate(_ options: GenerationOptions, to path: String) throws -> GenerationSummary {
+    package func generate(_ options: GenerationOptions, to path: String) throws -> GenerationSummary {
         try options.validate()
         let fd: Int32
         if path == "-" {
@@ -55,7 +55,7 @@ public struct FeedGenerator: Sendable {
 
     /// Generates the feed, handing the bytes to `body` in large pieces.
     @discardableResult
-    public func generate(_ options: GenerationOptions,
+    package func generate(_ options: GenerationOptions,
                          into body: @escaping (UnsafeRawBufferPointer) throws -> Void) throws -> GenerationSummary {
         try options.validate()
         let start = ContinuousClock.now
@@ -69,7 +69,7 @@ public struct FeedGenerator: Sendable {
     }
 
     /// The whole feed in memory (for tests and small samples).
-    public func bytes(_ options: GenerationOptions) throws -> [UInt8] {
+    package func bytes(_ options: GenerationOptions) throws -> [UInt8] {
         var out: [UInt8] = []
         try generate(options) { out.append(contentsOf: $0) }
         return out

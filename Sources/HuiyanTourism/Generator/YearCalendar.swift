@@ -1,12 +1,12 @@
 /// The days of one year in Hengyang (UTC+8, no DST): dates, weekdays and holidays, and the
 /// relative daily volume of each feed that follows from them.
-public struct YearCalendar: Sendable {
-    public let year: Int
+package struct YearCalendar: Sendable {
+    package let year: Int
     /// Days since 1970-01-01 of 1 January.
-    public let firstEpochDay: Int
-    public let dayCount: Int
+    package let firstEpochDay: Int
+    package let dayCount: Int
 
-    public init(year: Int) {
+    package init(year: Int) {
         self.year = year
         firstEpochDay = Self.epochDay(year, 1, 1)
         dayCount = Self.epochDay(year + 1, 1, 1) - firstEpochDay
@@ -15,7 +15,7 @@ public struct YearCalendar: Sendable {
     // MARK: Dates
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    public static func epochDay(_ year: Int, _ month: Int, _ day: Int) -> Int {
+    package static func epochDay(_ year: Int, _ month: Int, _ day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -26,19 +26,19 @@ public struct YearCalendar: Sendable {
     }
 
     /// The 0-based day of the year of `month`/`day`.
-    public func dayOfYear(_ month: Int, _ day: Int) -> Int { Self.epochDay(year, month, day) - firstEpochDay }
+    package func dayOfYear(_ month: Int, _ day: Int) -> Int { Self.epochDay(year, month, day) - firstEpochDay }
 
     /// (month, day) of the 0-based day of the year.
-    public func date(ofDay index: Int) -> (month: Int, day: Int) {
+    package func date(ofDay index: Int) -> (month: Int, day: Int) {
         var month = 1
         while month < 12 && dayOfYear(month + 1, 1) <= index { month += 1 }
         return (month, index - dayOfYear(month, 1) + 1)
     }
 
     /// 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday).
-    public func weekday(ofDay index: Int) -> Int { ((firstEpochDay + index + 4) % 7 + 7) % 7 }
+    package func weekday(ofDay index: Int) -> Int { ((firstEpochDay + index + 4) % 7 + 7) % 7 }
 
-    public func isWeekend(_ index: Int) -> Bool { let w = weekday(ofDay: index); return w == 0 || w == 6 }
+    package func isWeekend(_ index: Int) -> Bool { let w = weekday(ofDay: index); return w == 0 || w == 6 }
 
     // MARK: Holidays
 
@@ -51,16 +51,16 @@ public struct YearCalendar: Sendable {
     ]
 
     /// Whether `springFestival` is the actual date (true) or the fallback.
-    public var knowsSpringFestival: Bool { Self.springFestivals[year] != nil }
+    package var knowsSpringFestival: Bool { Self.springFestivals[year] != nil }
 
     /// The day of the year of 正月初一.
-    public var springFestival: Int {
+    package var springFestival: Int {
         let (month, day) = Self.springFestivals[year] ?? (2, 5)
         return dayOfYear(month, day)
     }
 
     /// The day of the year of 清明 (4 or 5 April; the usual formula for 1901–2099, else 5 April).
-    public var qingming: Int {
+    package var qingming: Int {
         guard (1901...2099).contains(year) else { return dayOfYear(4, 5) }
         let y = year % 100
         let c = year >= 2000 ? 4.81 : 5.59
@@ -68,16 +68,16 @@ public struct YearCalendar: Sendable {
     }
 
     /// The days of the National Day Golden Week, 1–7 October.
-    public var goldenWeek: ClosedRange<Int> { dayOfYear(10, 1)...dayOfYear(10, 7) }
+    package var goldenWeek: ClosedRange<Int> { dayOfYear(10, 1)...dayOfYear(10, 7) }
 
     /// The days of the Labour Day holiday, 1–5 May.
-    public var mayDay: ClosedRange<Int> { dayOfYear(5, 1)...dayOfYear(5, 5) }
+    package var mayDay: ClosedRange<Int> { dayOfYear(5, 1)...dayOfYear(5, 5) }
 
     // MARK: Seasonality
 
     /// Relative visitor volume of each day: month, weekend, 元旦, Spring Festival, 清明, 五一, summer and
     /// 国庆, and the year's growth. Also used for ticket sales.
-    public func tourismWeights() -> [Double] {
+    package func tourismWeights() -> [Double] {
         let monthFactor: [Double] = [0.80, 0.90, 0.95, 1.05, 1.05, 0.95, 1.25, 1.30, 0.95, 1.10, 0.85, 0.75]
         let sf = springFestival, qm = qingming
         let festival: [Double] = [2.6, 3.0, 3.0, 2.8, 2.4, 2.0, 1.6]
@@ -103,7 +103,7 @@ public struct YearCalendar: Sendable {
 
     /// Relative online order volume of each day: 年货 before the Spring Festival and a lull during it,
     /// 618, 双十一, 双十二, a small lift in holidays and weekends, and the year's growth.
-    public func orderWeights() -> [Double] {
+    package func orderWeights() -> [Double] {
         let monthFactor: [Double] = [1.00, 0.85, 0.90, 0.90, 0.95, 1.05, 0.95, 0.95, 1.00, 1.05, 1.25, 1.15]
         let sf = springFestival
         let jun18 = dayOfYear(6, 18), nov11 = dayOfYear(11, 11), dec12 = dayOfYear(12, 12)

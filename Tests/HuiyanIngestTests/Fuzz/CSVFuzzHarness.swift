@@ -1,5 +1,6 @@
 import Foundation
 @testable import HuiyanIngest
+import HuiyanValues
 
 /// One fuzz input through the streaming CSV reader and the strict value parsers on every field. Shared by the
 /// libFuzzer target (Fuzz/csv.swift, built by tools/fuzz) and by FuzzRegressionTests, which replays the

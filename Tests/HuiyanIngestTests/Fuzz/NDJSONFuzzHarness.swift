@@ -1,5 +1,6 @@
 import Foundation
 @testable import HuiyanIngest
+import HuiyanValues
 
 /// One fuzz input through the streaming NDJSON reader and the value parsers (shared by Fuzz/ndjson.swift and
 /// FuzzRegressionTests). The first byte picks the chunk size (1…64) and the line limit (16…1024); the rest is

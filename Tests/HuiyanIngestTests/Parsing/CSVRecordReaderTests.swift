@@ -8,9 +8,23 @@ final class CSVRecordReaderTests: XCTestCase {
     override func tearDown() { dir.remove() }
 
     private func read(_ text: String, chunkSize: Int = CSVRecordReader.defaultChunkSize,
-                      maxRecordBytes: Int = CSVRecordReader.defaultMaxRecordBytes) throws -> [CSVRecordSnapshot] {
+                      maxRecordBytes: Int = CSVRecordReader.defaultMaxRecordBytes, comment: UInt8? = nil) throws -> [CSVRecordSnapshot] {
         let path = try dir.write("t.csv", text)
-        return try ParsingTestSupport.readCSV(path, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes)
+        return try ParsingTestSupport.readCSV(path, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes, comment: comment)
+    }
+
+    func testCommentLinesAreSkippedOnlyWhenAsked() throws {
+        // A comment may hold quotes and commas, end in CRLF, LF or CR, or the file; `#` inside a record is data.
+        let text = "\u{FEFF}# made by hand, \"v2\"\r\na,b\n# one\n\n1,#2\r# two\n\"#3\",4\n#last"
+        for chunkSize in [1, 2, 3, 5, 64] {
+            let records = try read(text, chunkSize: chunkSize, comment: UInt8(ascii: "#"))
+            XCTAssertEqual(records.map(\.fields), [["a", "b"], ["1", "#2"], ["#3", "4"]], "chunk \(chunkSize)")
+            XCTAssertEqual(records.map(\.line), [2, 5, 7], "chunk \(chunkSize)")
+            XCTAssertEqual(records.last?.bytesConsumed, Int64(text.utf8.count) - 5, "chunk \(chunkSize)")
+        }
+        let plain = try read(text)
+        XCTAssertEqual(plain.first?.fields, ["# made by hand", " \"v2\""])
+        XCTAssertEqual(plain.count, 7)
     }
 
     func testSimpleRowsWithHeader() throws {

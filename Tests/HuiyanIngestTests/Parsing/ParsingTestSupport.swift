@@ -62,8 +62,9 @@ enum ParsingTestSupport {
 
     /// Reads every record of a CSV file.
     static func readCSV(_ path: String, chunkSize: Int = CSVRecordReader.defaultChunkSize,
-                        maxRecordBytes: Int = CSVRecordReader.defaultMaxRecordBytes) throws -> [CSVRecordSnapshot] {
-        let reader = try CSVRecordReader(path: path, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes)
+                        maxRecordBytes: Int = CSVRecordReader.defaultMaxRecordBytes,
+                        comment: UInt8? = nil) throws -> [CSVRecordSnapshot] {
+        let reader = try CSVRecordReader(path: path, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes, comment: comment)
         var out: [CSVRecordSnapshot] = []
         while try reader.next() {
             out.append(CSVRecordSnapshot(
@@ -95,10 +96,5 @@ enum ParsingTestSupport {
         }
         XCTAssertFalse(try reader.next(), "next() stays false after the end")
         return out
-    }
-
-    /// Runs `body` on the UTF-8 bytes of `text`.
-    static func withBytes<T>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-        Array(text.utf8).withUnsafeBufferPointer(body)
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import XCTest
 import HuiyanIngest
-import HuiyanStorage
 @testable import HuiyanQuery
+import HuiyanStorage
+import HuiyanTourism
 
 /// Replays the SQL fuzzer's committed corpus and every crash it found (Fixtures/fuzz-corpus/sql,
 /// Fixtures/fuzz-crashes/sql) through the same harness the fuzzer runs: each must end without a trap.

@@ -1,5 +1,5 @@
 import XCTest
-@testable import HuiyanIngest
+@testable import HuiyanValues
 
 final class ValueParsingUTF8Tests: XCTestCase {
     private func offset(_ bytes: [UInt8]) -> Int? { bytes.withUnsafeBufferPointer(ValueParsing.firstInvalidUTF8Offset) }

@@ -1,14 +1,14 @@
 extension ValueParsing {
     /// True when `bytes` is well-formed UTF-8 (Unicode Table 3-7): no overlong forms,
     /// no surrogates (U+D800–U+DFFF), nothing above U+10FFFF, no truncated sequences.
-    @inline(__always)
-    public static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inlinable @inline(__always)
+    package static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         firstInvalidUTF8Offset(bytes) == nil
     }
 
     /// The byte offset of the first ill-formed UTF-8 sequence, or nil when all is valid.
     /// Pure-ASCII runs are checked 8 bytes at a time.
-    static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    @usableFromInline static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         let n = bytes.count
         guard n > 0, let b = bytes.baseAddress else { return nil }
         let raw = UnsafeRawPointer(b)

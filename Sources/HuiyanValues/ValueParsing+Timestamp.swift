@@ -1,6 +1,6 @@
 extension ValueParsing {
     /// The default local zone offset of the database: Asia/Shanghai, UTC+08:00 (no DST since 1991).
-    public static let defaultLocalOffsetSeconds = 8 * 3600
+    package static let defaultLocalOffsetSeconds = 8 * 3600
 
     /// Parses an ISO 8601 timestamp into microseconds since 1970-01-01T00:00:00Z.
     ///
@@ -15,7 +15,7 @@ extension ValueParsing {
     /// rules), hours 0–23, minutes and seconds 0–59: leap second `:60` and `24:00` are rejected.
     /// Offsets may have hours 0–23 and minutes 0–59. Local time means `localOffsetSeconds` east
     /// of UTC (a fixed offset, not a zone with DST). Pure integer arithmetic; no Foundation.
-    public static func parseTimestampMicros(
+    package static func parseTimestampMicros(
         _ bytes: UnsafeBufferPointer<UInt8>,
         localOffsetSeconds: Int = defaultLocalOffsetSeconds,
         withinLocalYears: Bool = false
@@ -121,7 +121,7 @@ extension ValueParsing {
     }
 
     /// Microseconds from 0001-01-01T00:00:00 up to (not including) 10000-01-01T00:00:00.
-    public static let timestampRange: Range<Int64> =
+    package static let timestampRange: Range<Int64> =
         daysFromCivil(year: 1, month: 1, day: 1) * 86_400_000_000 ..< daysFromCivil(year: 10_000, month: 1, day: 1) * 86_400_000_000
 
     /// True for Gregorian leap years.

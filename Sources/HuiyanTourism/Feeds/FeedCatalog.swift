@@ -1,9 +1,9 @@
 import HuiyanStorage
 
 /// The three event feeds of FEEDS.md, as table schemas: what a new database starts with.
-public enum FeedCatalog {
+package enum FeedCatalog {
     /// One visitor arrival at a scenic spot.
-    public static let visits = TableSchema(name: "visits", columns: [
+    package static let visits = TableSchema(name: "visits", columns: [
         ColumnDefinition("ts", .timestamp),
         ColumnDefinition("visitor_id", .string),
         ColumnDefinition("spot", .string),
@@ -14,7 +14,7 @@ public enum FeedCatalog {
     ])
 
     /// One scenic-spot ticket sale.
-    public static let tickets = TableSchema(name: "tickets", columns: [
+    package static let tickets = TableSchema(name: "tickets", columns: [
         ColumnDefinition("ts", .timestamp),
         ColumnDefinition("ticket_id", .string),
         ColumnDefinition("spot", .string),
@@ -25,7 +25,7 @@ public enum FeedCatalog {
     ])
 
     /// One online-retail order line.
-    public static let orders = TableSchema(name: "orders", columns: [
+    package static let orders = TableSchema(name: "orders", columns: [
         ColumnDefinition("ts", .timestamp),
         ColumnDefinition("order_id", .string),
         ColumnDefinition("product", .string),
@@ -38,5 +38,5 @@ public enum FeedCatalog {
         ColumnDefinition("amount", .money),
     ])
 
-    public static let all = [visits, tickets, orders]
+    package static let all = [visits, tickets, orders]
 }

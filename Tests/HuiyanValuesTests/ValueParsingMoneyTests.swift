@@ -1,8 +1,8 @@
 import XCTest
-@testable import HuiyanIngest
+@testable import HuiyanValues
 
 final class ValueParsingMoneyTests: XCTestCase {
-    private func money(_ s: String) -> ParsedValue<Int64> { ParsingTestSupport.withBytes(s, ValueParsing.parseMoneyFen) }
+    private func money(_ s: String) -> ParsedValue<Int64> { ValueTestSupport.withBytes(s, ValueParsing.parseMoneyFen) }
 
     func testValidAmounts() {
         let cases: [(String, Int64)] = [

@@ -6,7 +6,7 @@
 /// parser trims whitespace (surrounding whitespace is reported as its own error).
 ///
 /// The individual parsers live in `ValueParsing+*.swift`.
-public enum ValueParsing {
+package enum ValueParsing {
     /// True when the first or last byte is a space or a tab.
     @inline(__always)
     static func hasSurroundingWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

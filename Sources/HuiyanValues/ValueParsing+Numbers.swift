@@ -7,7 +7,7 @@ import Darwin
 extension ValueParsing {
     /// Parses a base-10 `Int64`: an optional `+`/`-` followed by one or more ASCII digits
     /// (leading zeros allowed), nothing else. Overflow is reported as `.integerOutOfRange`.
-    public static func parseInt64(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedValue<Int64> {
+    package static func parseInt64(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedValue<Int64> {
         let n = bytes.count
         guard n > 0, let base = bytes.baseAddress else { return .invalid(.empty) }
         var i = 0
@@ -46,7 +46,7 @@ extension ValueParsing {
     /// is `.numberOutOfRange` (underflow rounds towards zero and is accepted).
     /// Conversion uses `strtod` on a NUL-terminated copy (on the stack for normal lengths),
     /// so it is correctly rounded.
-    public static func parseFloat64(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedValue<Double> {
+    package static func parseFloat64(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedValue<Double> {
         let n = bytes.count
         guard n > 0, let base = bytes.baseAddress else { return .invalid(.empty) }
         // Validate the grammar first so strtod never sees anything it would interpret loosely.
@@ -86,7 +86,7 @@ extension ValueParsing {
     }
 
     /// Parses a boolean, ASCII case-insensitively: `true`/`false`, `t`/`f`, `1`/`0`, `yes`/`no`.
-    public static func parseBool(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedValue<Bool> {
+    package static func parseBool(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedValue<Bool> {
         let n = bytes.count
         guard n > 0, let b = bytes.baseAddress else { return .invalid(.empty) }
         // `| 0x20` lower-cases ASCII letters; only ever compared with lower-case letters.

@@ -9,7 +9,7 @@ extension ValueParsing {
     /// (`1,200.00`, also `1'200`, `1_200`, `1 200`); `.currencySign` (`¥ ￥ $ € £ 元`, `RMB`,
     /// `CNY` anywhere); `.surroundingWhitespace`; `.amountOutOfRange` (beyond ±`Int64.max` fen);
     /// `.notAMoneyAmount` for anything else (including exponents such as `1e3`).
-    public static func parseMoneyFen(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedValue<Int64> {
+    package static func parseMoneyFen(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedValue<Int64> {
         let n = bytes.count
         guard n > 0, let base = bytes.baseAddress else { return .invalid(.empty) }
         var i = 0

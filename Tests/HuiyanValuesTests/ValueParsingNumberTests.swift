@@ -1,10 +1,10 @@
 import XCTest
-@testable import HuiyanIngest
+@testable import HuiyanValues
 
 final class ValueParsingNumberTests: XCTestCase {
-    private func int(_ s: String) -> ParsedValue<Int64> { ParsingTestSupport.withBytes(s, ValueParsing.parseInt64) }
-    private func float(_ s: String) -> ParsedValue<Double> { ParsingTestSupport.withBytes(s, ValueParsing.parseFloat64) }
-    private func bool(_ s: String) -> ParsedValue<Bool> { ParsingTestSupport.withBytes(s, ValueParsing.parseBool) }
+    private func int(_ s: String) -> ParsedValue<Int64> { ValueTestSupport.withBytes(s, ValueParsing.parseInt64) }
+    private func float(_ s: String) -> ParsedValue<Double> { ValueTestSupport.withBytes(s, ValueParsing.parseFloat64) }
+    private func bool(_ s: String) -> ParsedValue<Bool> { ValueTestSupport.withBytes(s, ValueParsing.parseBool) }
 
     func testInt64Successes() {
         XCTAssertEqual(int("0"), .value(0))

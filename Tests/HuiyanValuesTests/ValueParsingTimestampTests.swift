@@ -1,12 +1,12 @@
 import Foundation
 import XCTest
-@testable import HuiyanIngest
+@testable import HuiyanValues
 
 final class ValueParsingTimestampTests: XCTestCase {
     private let shanghai = 8 * 3600
 
     private func ts(_ s: String, local: Int = 8 * 3600) -> ParsedValue<Int64> {
-        ParsingTestSupport.withBytes(s) { ValueParsing.parseTimestampMicros($0, localOffsetSeconds: local) }
+        ValueTestSupport.withBytes(s) { ValueParsing.parseTimestampMicros($0, localOffsetSeconds: local) }
     }
 
     /// Epoch microseconds computed independently with Foundation's ISO 8601 formatter.

@@ -1,10 +1,10 @@
 import XCTest
-@testable import HuiyanIngest
+@testable import HuiyanValues
 
 /// A DATE column's values: days since 1970-01-01, no zone, a day alone.
 final class ValueParsingDateTests: XCTestCase {
     private func day(_ s: String) -> ParsedValue<Int64> {
-        ParsingTestSupport.withBytes(s) { ValueParsing.parseDateDays($0) }
+        ValueTestSupport.withBytes(s) { ValueParsing.parseDateDays($0) }
     }
 
     func testDaysAreCountedFromTheEpochWithoutAZone() {
