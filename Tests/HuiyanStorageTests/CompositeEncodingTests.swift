@@ -308,35 +308,6 @@ final class CompositeEncodingTests: XCTestCase {
         XCTAssertEqual(bytes[bytes.count - 16], UInt8(SegmentFormat.version))
     }
 
-    /// A reader that needs a few entries of a numeric dictionary decodes its numbers only up to the largest
-    /// code asked for, and gives the same strings as the whole dictionary; every encoding of the numbers
-    /// (dense ids: frame of reference; spread ones: deltas) is decoded that way.
-    func testNumericDictionaryEntriesUpToACode() throws {
-        let dir = TestDirectory()
-        let rows = SegmentFormat.blockRows * 2 + 999
-        _ = try writeVisits(rows, to: dir.file("v.hyseg"))
-        let reader = try SegmentReader(path: dir.file("v.hyseg"))
-        let whole = try reader.dictionary(column: 0)
-        for last in [0, 1, 17, whole.count / 2, whole.count - 1] {
-            let entries = try reader.dictionaryEntries(column: 0, through: last)
-            XCTAssertEqual(entries.count, whole.count)
-            XCTAssertEqual(entries.decodedCount, last + 1)
-            let codes = Array(Set([0, last / 3, last])).sorted()
-            let subset = entries.subset(codes)
-            XCTAssertEqual((0..<codes.count).map { subset.string(at: $0) }, codes.map { whole.string(at: $0) }, "through \(last)")
-        }
-        for strings in [(0..<500).map { String(format: "V%06d", $0 * 3) }, (0..<500).map { String(format: "id%09d", $0 * 1_999_993 + 17) }] {
-            let d = dictionary(strings)
-            let raw = try XCTUnwrap(d.numericCoded())
-            for decoding in [1, 2, 77, 128, 129, 499, 500] {
-                let form = try raw.withUnsafeBytes { try StringDictionary.NumericForm($0, expectedCount: d.count, limit: d.count, decoding: decoding) }
-                XCTAssertEqual(form.numbers.count, decoding)
-                let text = form.entries(count: decoding) { $0 }
-                XCTAssertEqual(Array(text[0..<(decoding * form.width)]), Array(d.bytes[0..<d.starts[decoding]]), "\(strings[0]): first \(decoding)")
-            }
-        }
-    }
-
     /// Flips bytes inside a numeric dictionary and inside interleaved and dictionary blocks, each time with the
     /// checksum left stale (caught by the checksum) and recomputed (caught by the decoder): damage, never a trap.
     func testDamageInTheNewEncodingsIsReported() throws {

@@ -203,7 +203,14 @@ final class TableScanner {
     private func sparsePool(_ segment: SegmentReader, _ column: Int, _ cursor: Cursor, _ vector: Vector,
                             rows: [Int32]?, count: Int) throws -> StringPool {
         cursor.keep(segment)
-        let limit = Int64(segment.columns[column].dictionaryCount)
+        let entries: DictionaryEntries
+        if let kept = cursor.entries[column] {
+            entries = kept
+        } else {
+            entries = try segment.dictionaryEntries(column: column)
+            cursor.entries[column] = entries
+        }
+        let limit = Int64(entries.count)
         var used: [Int] = []
         vector.ints.withUnsafeMutableBufferPointer { buffer in
             let codes = buffer
@@ -229,16 +236,6 @@ final class TableScanner {
                 codes[r] = Int64(lo)
             }
             if let rows { for r in rows { rewrite(Int(r)) } } else { for r in 0..<count { rewrite(r) } }
-        }
-        // A numeric dictionary's numbers up to the largest code used, first; all of them once a later block of
-        // the segment needs one past those.
-        let last = used.last ?? 0
-        let entries: DictionaryEntries
-        if let kept = cursor.entries[column], last < kept.decodedCount {
-            entries = kept
-        } else {
-            entries = try segment.dictionaryEntries(column: column, through: cursor.entries[column] == nil ? last : nil)
-            cursor.entries[column] = entries
         }
         return StringPool(entries.subset(used), isSorted: true)
     }

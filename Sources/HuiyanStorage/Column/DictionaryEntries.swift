@@ -11,19 +11,15 @@ package struct DictionaryEntries: Sendable {
 
     /// How many entries the dictionary has.
     package let count: Int
-    /// How many of its first entries this form holds (a numeric dictionary's numbers may stop short).
-    package let decodedCount: Int
 
-    init(numeric: StringDictionary.NumericForm, count: Int) {
+    init(numeric: StringDictionary.NumericForm) {
         form = .numeric(numeric)
-        self.count = count
-        decodedCount = numeric.numbers.count
+        count = numeric.numbers.count
     }
 
     init(whole: StringDictionary) {
         form = .whole(whole)
         count = whole.count
-        decodedCount = whole.count
     }
 
     /// The bytes this form holds.
@@ -34,7 +30,7 @@ package struct DictionaryEntries: Sendable {
         }
     }
 
-    /// The entries `codes` (each below `decodedCount`, increasing) as a dictionary of their own: its code `k` is
+    /// The entries `codes` (each below `count`, increasing) as a dictionary of their own: its code `k` is
     /// entry `codes[k]`, so it is sorted as the whole one is.
     package func subset(_ codes: [Int]) -> StringDictionary {
         switch form {

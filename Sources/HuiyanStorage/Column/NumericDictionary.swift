@@ -72,9 +72,7 @@ extension StringDictionary {
 
         var width: Int { prefix.count + digits }
 
-        /// With `decoding`, only the numbers of the first `decoding` entries (at most `count`) are decoded
-        /// and checked: encodings 1–4 decode a block's first values without the rest.
-        init(_ raw: UnsafeRawBufferPointer, expectedCount: Int, limit: Int, extraSlot: Bool = false, decoding: Int? = nil) throws {
+        init(_ raw: UnsafeRawBufferPointer, expectedCount: Int, limit: Int, extraSlot: Bool = false) throws {
             var reader = ByteReader(raw)
             let count = Int(clamping: try reader.varint())
             let digits = Int(try reader.u8())
@@ -85,18 +83,17 @@ extension StringDictionary {
             prefix = Array(try reader.bytes(prefixLength))
             self.digits = digits
             let nested = try reader.bytes(reader.remaining)
-            let decoded = Swift.max(1, Swift.min(count, decoding ?? count))
-            let slots = decoded + (extraSlot ? 1 : 0)
+            let slots = count + (extraSlot ? 1 : 0)
             numbers = try [Int](unsafeUninitializedCapacity: slots) { out, initialized in
-                _ = try IntegerBlockCodec.decode(nested, count: decoded, into: out.baseAddress!, level: 2) { Int($0) }
-                if extraSlot { out[decoded] = 0 }
+                _ = try IntegerBlockCodec.decode(nested, count: count, into: out.baseAddress!, level: 2) { Int($0) }
+                if extraSlot { out[count] = 0 }
                 initialized = slots
             }
             var top = 1
             for _ in 0..<digits { top *= 10 }
-            guard numbers[0] >= 0, numbers[decoded - 1] < top else { throw ByteReader.OutOfBounds() }
+            guard numbers[0] >= 0, numbers[count - 1] < top else { throw ByteReader.OutOfBounds() }
             var previous = -1
-            for n in numbers[0..<decoded] {
+            for n in numbers[0..<count] {
                 guard n > previous else { throw ByteReader.OutOfBounds() }
                 previous = n
             }

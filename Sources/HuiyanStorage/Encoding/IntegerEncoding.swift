@@ -364,8 +364,7 @@ package enum IntegerBlockCodec {
     }
 
     /// `decode` at a nesting level (see `encode(_:into:level:)`): a nested encoding the level does not allow is
-    /// damage, so damaged data cannot nest without end. Encodings 1–4 lay their values out in order, so a
-    /// `count` below the block's decodes its first values alone (a numeric dictionary's first entries).
+    /// damage, so damaged data cannot nest without end.
     @inlinable
     static func decode<T>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>, level: Int,

@@ -134,19 +134,16 @@ package final class SegmentReader: Sendable {
     }
 
     /// The dictionary of a string column for reading a few of its entries (`DictionaryEntries`): a cached
-    /// dictionary as it is, a numeric one as its numbers — with `through`, only those of codes up to it (the
-    /// ten rows of a top-10 do not need a million ids decoded) —, any other decoded whole.
-    package func dictionaryEntries(column: Int, through lastCode: Int? = nil) throws -> DictionaryEntries {
+    /// dictionary as it is, a numeric one as its numbers, any other decoded whole.
+    package func dictionaryEntries(column: Int) throws -> DictionaryEntries {
         let cached = decoded.withLock { $0.dictionaries[column] }
         let info = footer.columns[column]
         guard cached == nil, info.dictionaryEncoding == .numeric, let range = info.dictionary else {
             return DictionaryEntries(whole: try cached ?? dictionary(column: column))
         }
-        let form = try decodeRange(range, name: "dictionary of column \"\(info.definition.name)\"", column: column) { raw in
-            try StringDictionary.NumericForm(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount,
-                                             decoding: lastCode.map { $0 + 1 })
-        }
-        return DictionaryEntries(numeric: form, count: info.dictionaryCount)
+        return DictionaryEntries(numeric: try decodeRange(range, name: "dictionary of column \"\(info.definition.name)\"", column: column) { raw in
+            try StringDictionary.NumericForm(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount)
+        })
     }
 
     /// The totals per code and block of a string column (`CodeSummary`, format 3), checked and decoded once,
