@@ -205,33 +205,34 @@ final class DistinctPairsTests: QueryTestCase {
         }
     }
 
-    func testPairTableAgreesWithSetsThroughGrowthAndLending() {
-        let table = DistinctPairTable(), other = DistinctPairTable()
-        table.reserve(groups: 50)
-        other.reserve(groups: 50)
-        var want = [Set<UInt64>](repeating: [], count: 50)
+    func testPairTableAgreesWithSetsThroughFoldsSplitsAndMerges() {
+        // Enough pairs for the table to fold its repeats while rows come (`firstFold`) and for partitions
+        // too large for one set to be split; keys include the all-ones key and the group's own number.
+        let groups = 300
+        let table = DistinctPairTable(setSlots: 64, firstFold: 2_000), other = DistinctPairTable(setSlots: 64, firstFold: 2_000)
+        table.reserve(groups: groups)
+        other.reserve(groups: groups)
+        var want = [Set<UInt64>](repeating: [], count: groups)
         var mix = SplitMix(state: 3)
-        for _ in 0..<40_000 {
-            let g = mix.below(50)
-            let key: UInt64 = mix.below(100) == 0 ? DistinctPairTable.empty : UInt64(mix.below(g * 200 + 1))
-            let isNew = want[g].insert(key).inserted
-            if g % 2 == 0 { XCTAssertEqual(table.insert(group: g, key: key), isNew) } else { _ = other.insert(group: g, key: key) }
+        let rows = 60_000
+        for r in 0..<rows {
+            let g = mix.below(groups)
+            let key: UInt64 = mix.below(100) == 0 ? .max : (g % 3 == 0 ? UInt64(mix.below(40)) : UInt64(mix.below(g * 50 + 1)))
+            want[g].insert(key)
+            if r % 2 == 0 { table.insert(group: g, key: key) } else { other.insert(group: groups - 1 - g, key: key) }
         }
-        for g in stride(from: 1, to: 50, by: 2) { XCTAssertTrue(table.adopt(group: g, of: other, into: g)) }
-        XCTAssertFalse(table.adopt(group: 1, of: other, into: 2), "group 2 holds values")
-        // Adding to a lent group copies its values first.
-        for g in stride(from: 1, to: 50, by: 4) {
-            for _ in 0..<50 {
-                let key = UInt64(mix.below(g * 300 + 1))
-                XCTAssertEqual(table.insert(group: g, key: key), want[g].insert(key).inserted)
-            }
-        }
-        XCTAssertEqual((0..<50).map { table.count(group: $0) }, want.map(\.count))
-        for g in 0..<50 {
-            var seen: Set<UInt64> = table.holdsEmptyKey(group: g) ? [DistinctPairTable.empty] : []
-            table.forEachKey(group: g) { seen.insert($0) }
-            XCTAssertEqual(seen, want[g])
-        }
+        // The other table's group h is this table's group groups − 1 − h.
+        table.absorb(other, mapping: (0..<groups).map { Int32(groups - 1 - $0) })
+        XCTAssertEqual(other.distinctCounts(groups: groups, threads: 1), [Int64](repeating: 0, count: groups), "moved")
+        let counts = table.distinctCounts(groups: groups, threads: 2)
+        XCTAssertEqual(counts, want.map { Int64($0.count) })
+        XCTAssertEqual(table.distinctCounts(groups: groups, threads: 1), counts, "counting again gives the same counts")
+        // Rows repeating a few pairs are folded while they come: the table holds about the distinct pairs.
+        let repeats = DistinctPairTable(setSlots: 64, firstFold: 1_000)
+        repeats.reserve(groups: 3)
+        for r in 0..<100_000 { repeats.insert(group: r % 3, key: UInt64(r % 7)) }
+        XCTAssertLessThan(repeats.approximateBytes, 100_000 * 16 / 8)
+        XCTAssertEqual(repeats.distinctCounts(groups: 3, threads: 2), [7, 7, 7])
     }
 
     /// The forms a count(DISTINCT) state of strings can start in.

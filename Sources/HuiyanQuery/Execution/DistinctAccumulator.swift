@@ -7,8 +7,9 @@ import HuiyanStorage
 /// - Code bitmaps (strings, while they stay small): per group and string pool, a bitmap of the codes seen
 ///   (a bit a dictionary entry, one OR a row); at the end `DistinctStrings` counts each group's strings
 ///   across pools. Fast and small when groups are few (a global count, by route, by month).
-/// - Pairs: a `DistinctPairTable`: per group, a set of value keys, in one arena. A value's key is exact across segments and dictionaries (`DistinctKeys`); memory follows the distinct
-///   pairs, not groups × dictionary entries.
+/// - Pairs: a `DistinctPairTable`: (group, value key) pairs, appended to hash partitions as rows come and
+///   deduplicated a partition at a time when counted. A value's key is exact across segments and dictionaries
+///   (`DistinctKeys`); memory follows the distinct pairs, not groups × dictionary entries.
 ///
 /// The rule: a state starts in the small-domain form and leaves it, for good, at the first value past its
 /// limit — strings for bitmaps unless the groups with values would need more than a pool's budget of them,
@@ -150,20 +151,20 @@ final class DistinctAccumulator: Accumulator {
                     }
                 }
                 if let nulls = input.nulls {
-                    batch.forEachSelected { i in if nulls[i] == 0 { _ = table.insert(group: Int(gs[i]), key: rowKeys[i]) } }
+                    batch.forEachSelected { i in if nulls[i] == 0 { table.insert(group: Int(gs[i]), key: rowKeys[i]) } }
                 } else {
-                    batch.forEachSelected { i in _ = table.insert(group: Int(gs[i]), key: rowKeys[i]) }
+                    batch.forEachSelected { i in table.insert(group: Int(gs[i]), key: rowKeys[i]) }
                 }
             case .float64:
                 input.doubles.withUnsafeBufferPointer { v in
                     batch.forEachSelected { i in
-                        if !input.isNull(i) { _ = table.insert(group: Int(gs[i]), key: DistinctKeys.key(double: v[i])) }
+                        if !input.isNull(i) { table.insert(group: Int(gs[i]), key: DistinctKeys.key(double: v[i])) }
                     }
                 }
             default:
                 input.ints.withUnsafeBufferPointer { v in
                     batch.forEachSelected { i in
-                        if !input.isNull(i) { _ = table.insert(group: Int(gs[i]), key: UInt64(bitPattern: v[i])) }
+                        if !input.isNull(i) { table.insert(group: Int(gs[i]), key: UInt64(bitPattern: v[i])) }
                     }
                 }
             }
@@ -270,7 +271,7 @@ final class DistinctAccumulator: Accumulator {
             let valueKeys = type == .string
                 ? held.strings.map { v in keys.withPool(v.pool, rows: 0) { keys.key(code: v.code, $0) } }
                 : held.numbers
-            held.forEachGroup(mapping: mapping) { g, bits in for b in bits { _ = table.insert(group: g, key: valueKeys[b]) } }
+            held.forEachGroup(mapping: mapping) { g, bits in for b in bits { table.insert(group: g, key: valueKeys[b]) } }
             return
         }
         held.forEachGroup(mapping: mapping) { g, bits in
@@ -304,7 +305,7 @@ final class DistinctAccumulator: Accumulator {
         for (_, entry) in byPool {
             keys.withPool(entry.pool, rows: 0) { view in
                 for (g, bits) in entry.runs {
-                    bits.forEach { code in _ = table.insert(group: g, key: keys.key(code: code, view)) }
+                    bits.forEach { code in table.insert(group: g, key: keys.key(code: code, view)) }
                 }
             }
         }
@@ -332,30 +333,20 @@ final class DistinctAccumulator: Accumulator {
         }
     }
 
-    /// Adds another thread's pairs: a group this state has no value for yet takes the other's set as it is,
-    /// lent rather than copied (unless it may hold long strings, whose keys are each thread's own), the
-    /// others key by key.
+    /// Moves another thread's pairs here, their groups mapped (and long strings' keys, each thread's own,
+    /// translated); the other state's pairs are gone after.
     private func mergePairs(_ o: DistinctAccumulator, mapping: [Int32]) {
-        let table = pairs!, from = o.pairs!
         let translates = type == .string && o.keys.long.count > 0
-        for g in 0..<min(from.groupCount, mapping.count) where from.count(group: g) > 0 {
-            let t = Int(mapping[g])
-            if !translates, table.adopt(group: g, of: from, into: t) { continue }
-            if from.holdsEmptyKey(group: g) { _ = table.insert(group: t, key: DistinctPairTable.empty) }
-            table.prepareMerge(group: t, incoming: from.count(group: g), log: from.capacityLog(group: g))
-            if translates {
-                from.forEachKey(group: g) { key in _ = table.insert(group: t, key: keys.translate(key, from: o.keys)) }
-            } else {
-                from.forEachKey(group: g) { key in _ = table.insert(group: t, key: key) }
-            }
-        }
+        let keys = self.keys, theirs = o.keys
+        pairs!.absorb(o.pairs!, mapping: mapping, translate: translates ? { keys.translate($0, from: theirs) } : nil, threads: threads)
     }
 
     func result(groups: Int) -> Vector {
         if let small { return Vector(type: .int64, ints: small.counts(groups: groups)) }
         let v = Vector(type: .int64, count: groups)
         if let pairs {
-            for g in 0..<groups { v.ints[g] = g < pairs.groupCount ? Int64(pairs.count(group: g)) : 0 }
+            let counts = pairs.distinctCounts(groups: groups, threads: threads)
+            v.ints.withUnsafeMutableBufferPointer { out in for g in 0..<groups { out[g] = counts[g] } }
         } else {
             let all = runs.prefix(groups).enumerated().flatMap { g, list in list.map { DistinctStrings.Run(group: g, pool: $0.pool, bits: $0.bits.words) } }
             let counts = DistinctStrings.count(all, groups: groups, threads: threads)

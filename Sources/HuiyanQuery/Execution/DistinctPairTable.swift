@@ -1,235 +1,336 @@
 import Foundation
+import HuiyanStorage
 
-/// The distinct (group, value) pairs of an exact count(DISTINCT), for one thread: per group, an
-/// open-addressing set of 64-bit value keys (`DistinctKeys`; linear probing, doubled when 3/4 full), each
-/// set a region of one arena of keys. No allocation per row: regions come from the arena's end or from a
-/// free list of regions of the same size that groups grew out of.
+/// The (group, value) pairs of an exact count(DISTINCT), for one thread, kept in two phases as a
+/// radix-partitioned hash aggregate keeps its rows.
 ///
-/// A group's values lie together: rows of a few groups at a time (time-ordered data — a block holds an hour
-/// or a day of a few dozen spots) touch a few small regions that stay in cache, where one table hashed by
-/// (group, value) would touch a random place of a table of every pair for every row (measured: 4× slower at
-/// 10 M visits by spot and day).
+/// - While the rows come, a pair is only appended to one of 256 partitions, picked by bits of the value's
+///   key: a store at a partition's end, no probe. (One open-addressing set per group, or one table of
+///   every pair, touched a random cache line of megabytes for every row: 48 % of by-spot-and-hour at 10 M visits.)
+/// - When counted, each partition is deduplicated on its own: its pairs fit a set of at most `setSlots`
+///   slots, which stays in the core's cache; a larger partition is first split by bits of the pair's hash.
+///   Partitions are independent (equal pairs hash alike), so they are counted on every thread at once.
+///
+/// Memory: 16 bytes a pair held. Rows that repeat pairs are folded in place now and then (`compact`) once the
+/// pairs added since the last fold outnumber the distinct ones, so the table follows the distinct pairs,
+/// within a factor of two, rather than the rows; the fold stops being tried while it finds few repeats.
+/// No allocation per row: each partition is one buffer grown by doubling.
 final class DistinctPairTable {
-    /// A free slot. A group holding this very key says so in `GroupSet.holdsEmptyKey`.
-    static let empty = UInt64.max
+    /// One pair: the value's key (`DistinctKeys`), the group, and 32 bits of the pair's hash (its top bits
+    /// split a large partition, its low bits place it in a set).
+    struct Pair {
+        var key: UInt64
+        var group: UInt32
+        var hash: UInt32
 
-    struct GroupSet {
-        /// Where the region starts in the arena.
-        var offset = 0
-        /// Keys in the region.
-        var stored: UInt32 = 0
-        /// log2 of the region's slots; 0: no region yet.
-        var capacityLog: UInt8 = 0
-        var holdsEmptyKey: UInt8 = 0
-
-        var count: Int { Int(stored) + Int(holdsEmptyKey) }
+        @inline(__always)
+        init(key: UInt64, group: UInt32) {
+            self.key = key
+            self.group = group
+            hash = UInt32(truncatingIfNeeded: DistinctPairTable.hash(key, group) >> 32)
+        }
     }
 
-    private(set) var sets: UnsafeMutablePointer<GroupSet>
-    private var setCapacity: Int
-    private(set) var groupCount = 0
-    private var arena: UnsafeMutablePointer<UInt64>
-    private var arenaCapacity: Int
-    private var arenaUsed = 0
-    /// Per size (log2), the first free region (its first slot holds the next one's offset), or -1.
-    private var freeRegions = [Int](repeating: -1, count: 64)
-    /// Groups whose values are still another table's group, lent at a merge instead of copied (its `stored`
-    /// and `holdsEmptyKey` copied, no region of its own until something is added).
-    private var lent: [Int: (table: DistinctPairTable, group: Int)] = [:]
+    static let partitionBits = 8
+    static let partitionCount = 1 << partitionBits
+    /// Slots of the set that deduplicates one partition or sub-partition (16 bytes each: 512 KiB, half the
+    /// core's level-2 cache); a part with more than half as many pairs is split first.
+    let setSlots: Int
+    /// The pairs added since the last fold before the first fold is tried (64 MiB of pairs).
+    let firstFold: Int
 
-    init() {
-        setCapacity = 16
-        sets = .allocate(capacity: setCapacity)
-        arenaCapacity = 1 << 12
-        arena = malloc(arenaCapacity * 8)!.assumingMemoryBound(to: UInt64.self)
+    /// One partition's buffer: `count` pairs of `capacity` (nil until its first pair).
+    struct Partition {
+        var pairs: UnsafeMutablePointer<Pair>?
+        var count = 0
+        var capacity = 0
+    }
+
+    /// The partitions' headers, `partitionCount` of them.
+    private let partitions: UnsafeMutablePointer<Partition>
+    private(set) var groupCount = 0
+    /// Pairs held in all, and how many of them were distinct at the last fold.
+    private var held = 0
+    private var heldDistinct = 0
+    /// Pairs added since the last fold above which the next fold is tried.
+    private var foldThreshold: Int
+
+    /// Tests lower `setSlots` and `firstFold` to split and fold small tables.
+    init(setSlots: Int = 1 << 15, firstFold: Int = 1 << 22) {
+        self.setSlots = setSlots
+        self.firstFold = firstFold
+        foldThreshold = firstFold
+        partitions = .allocate(capacity: Self.partitionCount)
+        partitions.initialize(repeating: Partition(), count: Self.partitionCount)
     }
 
     deinit {
-        sets.deallocate()
-        free(arena)
+        for p in 0..<Self.partitionCount { free(partitions[p].pairs) }
+        partitions.deallocate()
     }
 
     /// Room for groups `0..<count`.
     func reserve(groups count: Int) {
-        guard count > groupCount else { return }
-        if count > setCapacity {
-            var capacity = setCapacity * 2
-            while capacity < count { capacity *= 2 }
-            let grown = UnsafeMutablePointer<GroupSet>.allocate(capacity: capacity)
-            grown.moveInitialize(from: sets, count: groupCount)
-            sets.deallocate()
-            sets = grown
-            setCapacity = capacity
-        }
-        (sets + groupCount).initialize(repeating: GroupSet(), count: count - groupCount)
-        groupCount = count
+        groupCount = max(groupCount, count)
     }
 
-    /// Distinct values of group `g`.
+    /// A 64-bit mix of a pair (with `group` 0, of a key alone).
     @inline(__always)
-    func count(group g: Int) -> Int { sets[g].count }
-
-    @inline(__always)
-    private static func hash(_ key: UInt64) -> Int {
-        var h = key
+    static func hash(_ key: UInt64, _ group: UInt32) -> UInt64 {
+        var h = key ^ (UInt64(group) &* 0x9E37_79B9_7F4A_7C15)
         h ^= h >> 33; h &*= 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 33; h &*= 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 33
-        return Int(truncatingIfNeeded: h)
+        return h
     }
 
-    /// Adds `key` to group `g`'s set; true when it was not there.
+    /// The partition of a key: all pairs of one value lie in one partition, whatever their groups (so that
+    /// a merge that renumbers groups keeps every pair in its partition).
     @inline(__always)
-    func insert(group g: Int, key: UInt64) -> Bool {
-        let set = sets + g
-        if key == Self.empty {
-            if set.pointee.holdsEmptyKey != 0 { return false }
-            set.pointee.holdsEmptyKey = 1
-            return true
-        }
-        let log = set.pointee.capacityLog
-        if log == 0 {
-            if set.pointee.stored > 0 {
-                materialize(group: g)
-                return insert(group: g, key: key)
-            }
-            set.pointee.offset = allocate(log: 4)
-            set.pointee.capacityLog = 4
-            place(key, in: set)
-            return true
-        }
-        let mask = (1 << Int(log)) &- 1
-        let base = arena + set.pointee.offset
-        var s = Self.hash(key) & mask
-        while true {
-            let k = base[s]
-            if k == key { return false }
-            if k == Self.empty { break }
-            s = (s &+ 1) & mask
-        }
-        if (Int(set.pointee.stored) &+ 1) &* 4 > (mask &+ 1) &* 3 {
-            grow(set)
-            place(key, in: set)
-        } else {
-            base[s] = key
-            set.pointee.stored &+= 1
-        }
-        return true
+    static func partition(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - partitionBits))
     }
 
-    /// Stores a key known to be absent from a set with room for it.
+    /// Adds the pair (group `g`, `key`); a pair already held is folded when the table is counted.
     @inline(__always)
-    private func place(_ key: UInt64, in set: UnsafeMutablePointer<GroupSet>) {
-        let mask = (1 << Int(set.pointee.capacityLog)) &- 1
-        let base = arena + set.pointee.offset
-        var s = Self.hash(key) & mask
-        while base[s] != Self.empty { s = (s &+ 1) & mask }
-        base[s] = key
-        set.pointee.stored &+= 1
+    func insert(group g: Int, key: UInt64) {
+        let part = partitions + Self.partition(key)
+        let n = part.pointee.count
+        if n == part.pointee.capacity { Self.grow(part, to: Swift.max(8, n * 2)) }
+        part.pointee.pairs.unsafelyUnwrapped[n] = Pair(key: key, group: UInt32(truncatingIfNeeded: g))
+        part.pointee.count = n &+ 1
+        held &+= 1
+        if held &- heldDistinct >= foldThreshold && held &- heldDistinct >= heldDistinct { compactForMemory() }
     }
 
-    /// Moves a set into a region four times as large while below 1,024 slots, twice above (or `2^log`);
-    /// the old region goes to its free list. (Growing by four while small cut the rehashing of a group of
-    /// 1,000 values by a third.)
-    private func grow(_ set: UnsafeMutablePointer<GroupSet>, toLog: Int? = nil) {
-        let oldLog = Int(set.pointee.capacityLog), oldOffset = set.pointee.offset
-        let newLog = toLog ?? (oldLog < 10 ? oldLog + 2 : oldLog + 1)
-        let offset = allocate(log: newLog)
-        let old = arena + oldOffset, mask = (1 << newLog) - 1
-        let base = arena + offset
-        for i in 0..<(1 << oldLog) where old[i] != Self.empty {
-            var s = Self.hash(old[i]) & mask
-            while base[s] != Self.empty { s = (s &+ 1) & mask }
-            base[s] = old[i]
+    private static func grow(_ part: UnsafeMutablePointer<Partition>, to capacity: Int) {
+        guard let grown = realloc(part.pointee.pairs, capacity * MemoryLayout<Pair>.stride) else { fatalError("out of memory") }
+        part.pointee.pairs = grown.assumingMemoryBound(to: Pair.self)
+        part.pointee.capacity = capacity
+    }
+
+    /// Moves every pair of `other` here, its group `g` becoming `mapping[g]` and its keys `translate`d (long
+    /// strings' keys are each thread's own); partitions on up to `threads` threads at once. `other` is left
+    /// empty: each of its partitions is freed once moved (a merge holds both tables' pairs no longer than that).
+    func absorb(_ other: DistinctPairTable, mapping: [Int32], translate: ((UInt64) -> UInt64)? = nil, threads: Int = 1) {
+        defer {
+            other.held = 0
+            other.heldDistinct = 0
         }
-        release(offset: oldOffset, log: oldLog)
-        set.pointee.offset = offset
-        set.pointee.capacityLog = UInt8(newLog)
-    }
-
-    /// Grows group `g`'s region, before a merge adds `incoming` keys from a region of `2^log` slots, to hold
-    /// them all below 3/4 and to be no smaller than that region: keys taken from a region in slot order come
-    /// in the order of their hash, and put into a smaller region of the same hash they would pile up into
-    /// one ever longer run (quadratic: a merge of two 350,000-value groups took over a minute).
-    func prepareMerge(group g: Int, incoming: Int, log: Int) {
-        materialize(group: g)
-        let set = sets + g
-        var want = max(4, log)
-        while (Int(set.pointee.stored) + incoming) * 4 > (1 << want) * 3 { want += 1 }
-        if set.pointee.capacityLog == 0 {
-            set.pointee.offset = allocate(log: want)
-            set.pointee.capacityLog = UInt8(want)
-        } else if Int(set.pointee.capacityLog) < want {
-            grow(set, toLog: want)
-        }
-    }
-
-    /// log2 of group `g`'s region (0: none).
-    func capacityLog(group g: Int) -> Int { Int(sets[g].capacityLog) }
-
-    /// A region of 2^log empty slots.
-    private func allocate(log: Int) -> Int {
-        let size = 1 << log
-        var offset = freeRegions[log]
-        if offset >= 0 {
-            freeRegions[log] = Int(bitPattern: UInt(arena[offset]))
-        } else {
-            if arenaUsed + size > arenaCapacity {
-                var capacity = arenaCapacity * 2
-                while capacity < arenaUsed + size { capacity *= 2 }
-                arena = realloc(arena, capacity * 8)!.assumingMemoryBound(to: UInt64.self)
-                arenaCapacity = capacity
+        if let translate {
+            mapping.withUnsafeBufferPointer { mapping in
+                for p in 0..<Self.partitionCount {
+                    let from = other.partitions + p
+                    for i in 0..<from.pointee.count {
+                        let pair = from.pointee.pairs![i]
+                        insert(group: Int(mapping[Int(pair.group)]), key: translate(pair.key))
+                    }
+                    Self.empty(from)
+                }
             }
-            offset = arenaUsed
-            arenaUsed += size
+            return
         }
-        (arena + offset).update(repeating: Self.empty, count: size)
-        return offset
-    }
-
-    private func release(offset: Int, log: Int) {
-        arena[offset] = UInt64(bitPattern: Int64(freeRegions[log]))
-        freeRegions[log] = offset
-    }
-
-    /// Calls `body` with every key of group `g` (not the empty key: see `holdsEmptyKey`).
-    func forEachKey(group g: Int, _ body: (UInt64) -> Void) {
-        let set = sets[g]
-        if set.capacityLog == 0, set.stored > 0, let lender = lent[g] { return lender.table.forEachKey(group: lender.group, body) }
-        guard set.capacityLog > 0 else { return }
-        let base = arena + set.offset
-        for i in 0..<(1 << Int(set.capacityLog)) where base[i] != Self.empty { body(base[i]) }
-    }
-
-    /// Group `g` of `other` becomes this table's group `t` when `t` holds nothing yet: lent, not copied
-    /// (`other` must not change afterwards; keys hash alike in both tables). False when `t` is not empty.
-    func adopt(group g: Int, of other: DistinctPairTable, into t: Int) -> Bool {
-        let from = other.sets[g], set = sets + t
-        guard set.pointee.count == 0 else { return false }
-        if from.capacityLog == 0, from.stored > 0, let lender = other.lent[g] {
-            lent[t] = lender
-        } else if from.stored > 0 {
-            lent[t] = (other, g)
+        // Keys unchanged: each partition's pairs go to the same partition here, renumbered.
+        let workers = Swift.max(1, Swift.min(threads, Self.partitionCount))
+        let partitions = self.partitions
+        mapping.withUnsafeBufferPointer { mapping in
+            ConcurrentLoop.forEach(workers) { w in
+                for p in stride(from: w, to: Self.partitionCount, by: workers) {
+                    let from = other.partitions + p
+                    let moving = from.pointee.count
+                    guard moving > 0 else { continue }
+                    let part = partitions + p
+                    let n = part.pointee.count
+                    if n + moving > part.pointee.capacity { Self.grow(part, to: Swift.max(8, n + moving, part.pointee.capacity * 2)) }
+                    let to = part.pointee.pairs! + n, source = from.pointee.pairs!
+                    for i in 0..<moving {
+                        let pair = source[i]
+                        to[i] = Pair(key: pair.key, group: UInt32(bitPattern: mapping[Int(pair.group)]))
+                    }
+                    part.pointee.count = n + moving
+                    Self.empty(from)
+                }
+            }
         }
-        set.pointee.stored = from.stored
-        set.pointee.holdsEmptyKey = from.holdsEmptyKey
-        return true
+        held += other.held
+        if held - heldDistinct >= foldThreshold && held - heldDistinct >= heldDistinct { compactForMemory() }
     }
 
-    /// Gives a lent group a copy of its values in a region of its own.
-    private func materialize(group g: Int) {
-        let set = sets + g
-        guard set.pointee.capacityLog == 0, set.pointee.stored > 0, let lender = lent.removeValue(forKey: g) else { return }
-        let from = lender.table.sets[lender.group]
-        let offset = allocate(log: Int(from.capacityLog))
-        (arena + offset).update(from: lender.table.arena + from.offset, count: 1 << Int(from.capacityLog))
-        set.pointee.offset = offset
-        set.pointee.capacityLog = from.capacityLog
+    /// Frees a partition's buffer.
+    private static func empty(_ part: UnsafeMutablePointer<Partition>) {
+        free(part.pointee.pairs)
+        part.pointee = Partition()
     }
 
-    /// Whether group `g` holds `empty` as a value.
-    func holdsEmptyKey(group g: Int) -> Bool { sets[g].holdsEmptyKey != 0 }
+    /// Folds every partition to its distinct pairs (between rows, to keep the memory to the distinct pairs);
+    /// when few pairs were repeats, the next fold waits for twice as many new ones.
+    private func compactForMemory() {
+        let before = held
+        _ = compact(threads: 1, counting: false)
+        if (before - held) * 4 < before - heldDistinct { foldThreshold *= 2 }
+        heldDistinct = held
+    }
+
+    /// Distinct values of each group `0..<groups` (after folding the table to its distinct pairs).
+    func distinctCounts(groups: Int, threads: Int) -> [Int64] {
+        Array(compact(threads: threads, counting: true, groups: Swift.max(groups, groupCount)).prefix(groups))
+    }
+
+    /// Folds every partition to its distinct pairs, on up to `threads` threads; with `counting`, returns each
+    /// group's count of them (groups `0..<groups`).
+    private func compact(threads: Int, counting: Bool, groups: Int = 0) -> [Int64] {
+        let workers = Swift.max(1, Swift.min(threads, Self.partitionCount))
+        var perWorker = [[Int64]](repeating: [], count: workers)
+        let partitions = self.partitions
+        perWorker.withUnsafeMutableBufferPointer { perWorker in
+            let perWorker = perWorker
+            ConcurrentLoop.forEach(workers) { w in
+                var tally = counting ? [Int64](repeating: 0, count: groups) : []
+                var folder = PartitionFolder(setSlots: setSlots)
+                defer { folder.release() }
+                tally.withUnsafeMutableBufferPointer { tally in
+                    for p in stride(from: w, to: Self.partitionCount, by: workers) {
+                        guard let pairs = partitions[p].pairs else { continue }
+                        partitions[p].count = folder.fold(pairs, partitions[p].count, level: 0, tally: counting ? tally.baseAddress : nil)
+                    }
+                }
+                perWorker[w] = tally
+            }
+        }
+        held = (0..<Self.partitionCount).reduce(0) { $0 + partitions[$1].count }
+        guard counting else { return [] }
+        var total = perWorker[0]
+        for w in perWorker.dropFirst() { for g in 0..<groups { total[g] += w[g] } }
+        return total
+    }
 
     /// Bytes held (for the memory limit).
-    var approximateBytes: Int { arenaCapacity * 8 + setCapacity * MemoryLayout<GroupSet>.stride }
+    var approximateBytes: Int {
+        (0..<Self.partitionCount).reduce(0) { $0 + partitions[$1].capacity } * MemoryLayout<Pair>.stride + Self.partitionCount * 24
+    }
+}
+
+/// Folds a run of pairs to its distinct ones, in place: by a set that fits the cache, or, for a run too large
+/// for one, by splitting it on four more bits of the pairs' hash into 16 parts first. One per thread: its set and
+/// its split buffer are reused from run to run.
+struct PartitionFolder {
+    typealias Pair = DistinctPairTable.Pair
+    let setSlots: Int
+    /// The set (`slotCapacity` slots, grown to what runs need, up to `setSlots`).
+    private var slots: UnsafeMutablePointer<Pair>?
+    private var slotCapacity = 0
+    private var scratch: [UnsafeMutablePointer<Pair>?] = []
+    private var scratchCapacity: [Int] = []
+
+    init(setSlots: Int) { self.setSlots = setSlots }
+
+    /// The number of distinct pairs, now `run[0..<result]`; each new pair adds one to `tally[group]`.
+    mutating func fold(_ run: UnsafeMutablePointer<Pair>, _ count: Int, level: Int, tally: UnsafeMutablePointer<Int64>?) -> Int {
+        fold(UnsafePointer(run), count, into: run, level: level, tally: tally)
+    }
+
+    /// Folds `count` pairs from `source` into `target` (which may be `source`: a pair is written no later
+    /// than it is read); the number of distinct pairs written.
+    private mutating func fold(_ source: UnsafePointer<Pair>, _ count: Int, into target: UnsafeMutablePointer<Pair>, level: Int,
+                               tally: UnsafeMutablePointer<Int64>?) -> Int {
+        // Four bits of the stored hash a level, from the top, while they stay clear of the set's bits.
+        let shift = 28 - 4 * level
+        if count * 2 <= setSlots || shift < 16 { return foldBySet(source, count, into: target, tally: tally) }
+        if scratch.count <= level {
+            scratch.append(nil)
+            scratchCapacity.append(0)
+        }
+        if scratchCapacity[level] < count {
+            free(scratch[level])
+            guard let memory = malloc(count * MemoryLayout<Pair>.stride) else { fatalError("out of memory") }
+            scratch[level] = memory.assumingMemoryBound(to: Pair.self)
+            scratchCapacity[level] = count
+        }
+        let parts = scratch[level]!
+        // Counting sort by the 4 bits (sizes, then each part's start and end), then each part folded into
+        // the target, one after another.
+        var bounds = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &bounds) { raw -> Int in
+            let start = raw.baseAddress!.assumingMemoryBound(to: Int.self), end = start + 16
+            let bits = UInt32(shift)
+            for i in 0..<count { start[Int(source[i].hash >> bits) & 15] += 1 }
+            var offset = 0
+            for b in 0..<16 {
+                let size = start[b]
+                start[b] = offset
+                end[b] = offset
+                offset += size
+            }
+            for i in 0..<count {
+                let b = Int(source[i].hash >> bits) & 15
+                parts[end[b]] = source[i]
+                end[b] += 1
+            }
+            var kept = 0
+            for b in 0..<16 {
+                kept += fold(parts + start[b], end[b] - start[b], into: target + kept, level: level + 1, tally: tally)
+            }
+            return kept
+        }
+    }
+
+    /// Folds pairs through an open-addressing set placed by the low bits of their stored hash (runs of at most
+    /// `setSlots / 2` pairs; a run that cannot be split further gets a set of its own size).
+    private mutating func foldBySet(_ source: UnsafePointer<Pair>, _ count: Int, into target: UnsafeMutablePointer<Pair>,
+                                    tally: UnsafeMutablePointer<Int64>?) -> Int {
+        guard count > 1 else {
+            if count == 1 {
+                target[0] = source[0]
+                if let tally { tally[Int(source[0].group)] += 1 }
+            }
+            return count
+        }
+        var capacity = 16
+        while capacity < count * 2 { capacity *= 2 }
+        let set: UnsafeMutablePointer<Pair>
+        if capacity <= setSlots {
+            if slotCapacity < capacity {
+                slots?.deallocate()
+                slots = .allocate(capacity: capacity)
+                slotCapacity = capacity
+            }
+            set = slots!
+        } else {
+            set = .allocate(capacity: capacity)
+        }
+        defer { if capacity > setSlots { set.deallocate() } }
+        // A set larger than the stored hash's free bits is placed by the whole hash.
+        let whole = capacity > 1 << 16
+        let empty = UInt32.max
+        for s in 0..<capacity { set[s].group = empty }
+        let mask = capacity - 1
+        var kept = 0
+        for i in 0..<count {
+            let pair = source[i]
+            var s = (whole ? Int(truncatingIfNeeded: DistinctPairTable.hash(pair.key, pair.group)) : Int(pair.hash)) & mask
+            while true {
+                let slot = set[s]
+                if slot.group == empty {
+                    set[s] = pair
+                    target[kept] = pair
+                    kept += 1
+                    if let tally { tally[Int(pair.group)] += 1 }
+                    break
+                }
+                if slot.group == pair.group && slot.key == pair.key { break }
+                s = (s &+ 1) & mask
+            }
+        }
+        return kept
+    }
+
+    /// Frees the set and the split buffers.
+    mutating func release() {
+        slots?.deallocate()
+        slots = nil
+        slotCapacity = 0
+        for buffer in scratch { free(buffer) }
+        scratch = []
+        scratchCapacity = []
+    }
 }
