@@ -84,6 +84,18 @@ public enum TimeMath {
         }
     }
 
+    /// The length in microseconds of a unit whose every instance has one (second, minute, hour, day: the
+    /// zone's offset is fixed); nil for weeks and longer, which `truncate` finds through the day.
+    static func fixedLength(_ unit: Unit) -> Int64? {
+        switch unit {
+        case .second: return microsPerSecond
+        case .minute: return 60 * microsPerSecond
+        case .hour: return 3600 * microsPerSecond
+        case .day: return microsPerDay
+        default: return nil
+        }
+    }
+
     /// Truncates a day number to the first day of its week (Monday), month, quarter or year.
     public static func truncateDay(_ day: Int64, to unit: Unit) -> Int64 {
         switch unit {

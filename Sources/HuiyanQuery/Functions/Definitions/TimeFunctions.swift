@@ -74,8 +74,23 @@ extension FunctionRegistry {
                 let day = TimeMath.truncateDay(v.ints[i], to: unit)
                 out.ints[i] = type == .date ? day : TimeMath.midnight(ofDay: day, offsetSeconds: offset)
             }
-        } else if unit == .second || unit == .minute || unit == .hour || unit == .day {
-            e.batch.forEachSelected { out.ints[$0] = TimeMath.truncate(v.ints[$0], to: unit, offsetSeconds: offset) }
+        } else if let length = TimeMath.fixedLength(unit) {
+            // A unit of fixed length: a row inside the previous row's unit takes its start, the others divide
+            // (time-ordered rows change unit seldom: one division a day of rows, not one a row).
+            var start = Int64.max, end = Int64.min
+            v.ints.withUnsafeBufferPointer { x in
+                out.ints.withUnsafeMutableBufferPointer { o in
+                    e.batch.forEachSelected { i in
+                        let t = x[i]
+                        if t < start || t >= end {
+                            start = TimeMath.truncate(t, to: unit, offsetSeconds: offset)
+                            let (next, overflow) = start.addingReportingOverflow(length)
+                            end = overflow ? Int64.max : next
+                        }
+                        o[i] = start
+                    }
+                }
+            }
         } else {
             e.evaluator.byLocalDay(v, out, e.batch, perDay: { day, _ in
                 TimeMath.midnight(ofDay: TimeMath.truncateDay(day, to: unit), offsetSeconds: offset)
