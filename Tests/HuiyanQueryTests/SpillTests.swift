@@ -72,7 +72,7 @@ final class SpillTests: QueryTestCase {
     }
 
     /// Many groups (as estimated from the key column's dictionaries) are aggregated in partitions held in
-    /// memory, each alone: the same rows as one table of every group, no files, in half of its memory;
+    /// memory, each alone: the same rows as one table of every group, no files, in less of it;
     /// with the rule off, one table.
     func testManyGroupsArePartitionedInMemory() throws {
         try loadManyGroups()
@@ -101,17 +101,24 @@ final class SpillTests: QueryTestCase {
         explained.smallestPartitionedState = 1 << 10
         let plan = Self.text(try engine.execute("EXPLAIN ANALYZE " + queries[0], context: explained).last!).map { $0[0] }
         XCTAssertTrue(plan.contains { $0.hasPrefix("optimizer rules used:") && $0.contains("partitioned_aggregation") }, "\(plan)")
-        // Under half of what one table of the groups held, the partitions in memory still fit (the rows'
-        // bytes and one partition's table a thread): the same rows, nothing on disk. (The result's rows are
-        // a fixed share of it: the pairs of count(DISTINCT) are 16 bytes each, no set per group.)
+        // Partitions in memory hold less than one table of the groups (the rows' bytes and one partition's
+        // table a thread); under a limit between the two, which one table would pass, they still fit: the
+        // same rows, nothing on disk.
         let sql = queries[1]
         let roomy = QueryContext(memoryLimit: nil, threads: 2)
         _ = try engine.execute(sql, context: roomy)
-        let tight = QueryContext(memoryLimit: roomy.peakHeldBytes / 2, threads: 2)
+        let partitioned = QueryContext(memoryLimit: nil, threads: 2)
+        partitioned.smallestPartitionedState = 1 << 10
+        _ = try engine.execute(sql, context: partitioned)
+        XCTAssertGreaterThan(partitioned.statistics.partitionsInMemory, 0)
+        XCTAssertLessThan(partitioned.peakHeldBytes * 3 / 2, roomy.peakHeldBytes)
+        let limit = (partitioned.peakHeldBytes + roomy.peakHeldBytes) / 2
+        let tight = QueryContext(memoryLimit: limit, threads: 2)
         tight.smallestPartitionedState = 1 << 10
         XCTAssertEqual(Self.text(try engine.execute(sql, context: tight).last!), try run(sql, memoryLimit: nil).rows)
         XCTAssertGreaterThan(tight.statistics.partitionsInMemory, 0)
-        XCTAssertLessThanOrEqual(tight.peakHeldBytes, roomy.peakHeldBytes / 2)
+        XCTAssertEqual(tight.statistics.spilledPartitions, 0)
+        XCTAssertLessThanOrEqual(tight.peakHeldBytes, limit)
     }
 
     /// A sort whose rows pass a quarter of the memory limit sorts them a part at a time, writes each part to
