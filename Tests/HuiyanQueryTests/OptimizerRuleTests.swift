@@ -114,6 +114,64 @@ final class OptimizerRuleTests: QueryTestCase {
         }
     }
 
+    /// Top-N over three segments of random ids and amounts with many ties (the ids break them): blocks best
+    /// first go from segment to segment and back, and the threads share each segment's id dictionary, decoded
+    /// as far as their candidates' codes go, codes below those decoded so far read again from a checkpoint: the
+    /// rows a full sort gives.
+    func testTopNAcrossSegmentsReadsTheIdsOfEachSegmentAsFarAsItsCandidatesGo() throws {
+        _ = try engine.execute("CREATE TABLE buys (ts TIMESTAMP NOT NULL, id VARCHAR, amount DECIMAL(18,2))")
+        var state: UInt64 = 23
+        for part in 0..<3 {
+            var csv = "ts,id,amount\n"
+            for i in 0..<140_000 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                let id = i % 101 == 0 ? "" : String(format: "o%011llu", (state >> 16) % 100_000_000_000)
+                csv += "2025-0\(part + 1)-01T08:00:00,\(id),\(Int(state >> 44) % 40 * 25).00\n"
+            }
+            let path = directory + "/buys\(part).csv"
+            try csv.write(toFile: path, atomically: true, encoding: .utf8)
+            _ = try engine.execute("COPY buys FROM '\(path)'")
+        }
+        for sql in ["SELECT id, amount FROM buys ORDER BY amount DESC, id LIMIT 40",
+                    "SELECT id, amount FROM buys ORDER BY amount, id DESC NULLS LAST LIMIT 30 OFFSET 5",
+                    "SELECT id FROM buys WHERE ts < '2025-03-01' ORDER BY amount DESC, id NULLS FIRST LIMIT 12"] {
+            let expected = try resultRows(sql, .allOff)
+            XCTAssertGreaterThanOrEqual(expected.count, 12)
+            for threads in [1, 2] {
+                XCTAssertEqual(Self.text(try engine.execute(sql, context: QueryContext(threads: threads, optimizer: .allOn)).last!), expected,
+                               "\(threads) thread(s): \(sql)")
+            }
+        }
+    }
+
+    /// Top-N by a first key of every numeric lane (BIGINT, DOUBLE, DATE, TIMESTAMP), with NULLs first and last,
+    /// ascending and descending, ties and a LIMIT past the rows a block selects fast: the rows of a full sort.
+    func testTopNByNumbersOfEveryLaneGivesTheSortedRows() throws {
+        var csv = "ts,id,n,x,d\n"
+        var state: UInt64 = 41
+        for i in 0..<150_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let n = i % 53 == 0 ? "" : String(Int(state >> 40) % 20_000 - 10_000)
+            let x = i % 61 == 0 ? "" : String(Double(Int(state >> 30) % 100_000) / 8)
+            let day = 1 + Int(state >> 50) % 28
+            csv += "2025-02-\(String(format: "%02d", day))T\(String(format: "%02d", i % 24)):00:00,k\(i),\(n),\(x),2025-03-\(String(format: "%02d", day))\n"
+        }
+        try load("CREATE TABLE m (ts TIMESTAMP NOT NULL, id VARCHAR NOT NULL, n BIGINT, x DOUBLE, d DATE NOT NULL)", table: "m", csv: csv)
+        for sql in ["SELECT id, n FROM m ORDER BY n DESC NULLS LAST, id LIMIT 10",
+                    "SELECT id, n FROM m ORDER BY n NULLS FIRST, id LIMIT 20",
+                    "SELECT id, n FROM m ORDER BY n, id DESC LIMIT 300",
+                    "SELECT id, x FROM m ORDER BY x DESC NULLS LAST, id LIMIT 15",
+                    "SELECT id, x FROM m ORDER BY x NULLS FIRST, id LIMIT 8 OFFSET 70",
+                    "SELECT id, d FROM m ORDER BY d DESC, id LIMIT 12",
+                    "SELECT id, ts FROM m ORDER BY ts, id LIMIT 9"] {
+            let expected = try resultRows(sql, .allOff)
+            for threads in [1, 2] {
+                XCTAssertEqual(Self.text(try engine.execute(sql, context: QueryContext(threads: threads, optimizer: .allOn)).last!), expected,
+                               "\(threads) thread(s): \(sql)")
+            }
+        }
+    }
+
     /// GROUP BY a string column of large dictionaries across segments whose dictionaries overlap (and a NULL
     /// key): per segment by code, then the sorted dictionaries merged — the same groups and aggregates as the
     /// hash table, on one thread or two.

@@ -11,6 +11,15 @@ final class TableScanner {
     private let conjuncts: [(term: BoundExpression, test: Int?, columns: Set<Int>)]
     /// The string pools the scan's threads share.
     private let sharedPools = SharedPools()
+    /// The large numeric dictionaries read a few entries at a time (`DictionaryEntries.isSmall`), by segment and
+    /// column, shared by the scan's threads and kept for the whole scan: a top-N's blocks, best first, go from
+    /// segment to segment and back, and each segment's dictionary is then decoded once, as far as its rows need.
+    private let sharedEntries = LockedValue<[SegmentColumn: DictionaryEntries]>([:])
+
+    private struct SegmentColumn: Hashable {
+        let segment: ObjectIdentifier
+        let column: Int
+    }
 
     init(snapshot: TableSnapshot, columns: [Int], filter: BoundExpression?) {
         self.snapshot = snapshot
@@ -198,18 +207,36 @@ final class TableScanner {
     /// Dictionaries up to this many entries are decoded whole even for a few rows (as the reader caches them).
     static let sparseDictionaryEntries = 1 << 16
 
+    /// The dictionary of a column of `segment` for reading a few of its entries: the cursor's, the scan's
+    /// shared one, or made (and shared when small).
+    private func sparseEntries(_ segment: SegmentReader, _ column: Int, _ cursor: Cursor) throws -> DictionaryEntries {
+        cursor.keep(segment)
+        if let kept = cursor.entries[column] { return kept }
+        let key = SegmentColumn(segment: ObjectIdentifier(segment), column: column)
+        var entries: DictionaryEntries
+        if let shared = sharedEntries.withLock({ $0[key] }) {
+            entries = shared
+        } else {
+            entries = try segment.dictionaryEntries(column: column)
+            // Two threads may make one at once (cheap for the small ones): the first shared wins.
+            if entries.isSmall {
+                let made = entries
+                entries = sharedEntries.withLock { shared in
+                    if let first = shared[key] { return first }
+                    shared[key] = made
+                    return made
+                }
+            }
+        }
+        cursor.entries[column] = entries
+        return entries
+    }
+
     /// A pool of the dictionary entries the rows of `vector` use (`rows`, or all `count`), its codes rewritten
     /// to the pool's: the pool keeps the dictionary's order, so it is sorted too.
     private func sparsePool(_ segment: SegmentReader, _ column: Int, _ cursor: Cursor, _ vector: Vector,
                             rows: [Int32]?, count: Int) throws -> StringPool {
-        cursor.keep(segment)
-        let entries: DictionaryEntries
-        if let kept = cursor.entries[column] {
-            entries = kept
-        } else {
-            entries = try segment.dictionaryEntries(column: column)
-            cursor.entries[column] = entries
-        }
+        let entries = try sparseEntries(segment, column, cursor)
         let limit = Int64(entries.count)
         var used: [Int] = []
         vector.ints.withUnsafeMutableBufferPointer { buffer in
@@ -237,7 +264,7 @@ final class TableScanner {
             }
             if let rows { for r in rows { rewrite(Int(r)) } } else { for r in 0..<count { rewrite(r) } }
         }
-        return StringPool(entries.subset(used), isSorted: true)
+        return StringPool(try entries.subset(used), isSorted: true)
     }
 
     /// Decodes the needed columns of one block into vectors, keyed by table column index.

@@ -84,19 +84,57 @@ final class TopNHeap {
         sharedBound.offer(chosen.map { keyVectors[0].value(Int($0)) })
     }
 
-    /// The rows of a batch that may enter the heap: those whose first key is not after the worst kept row's,
-    /// or while the heap is not full, not after the batch's own `capacity`-th best (a block's first rows
-    /// then read their other columns for a handful of rows, not the block).
+    /// The rows of a batch that may enter the heap: those whose first key is not after the worst kept row's
+    /// nor the bound the threads share, and while the heap is not full, not after the batch's own
+    /// `capacity`-th best either (a block's first rows then read their other columns for a handful of rows,
+    /// not the block). That best is looked for among the rows the bounds let through alone: a thread whose
+    /// heap the shared bound keeps from filling would otherwise rank every row of every block it reads.
     func candidates(_ evaluator: Evaluator, _ batch: Batch) throws -> Batch {
         let first = try evaluator.evaluate(keys[0].expression, batch)
-        if heap.isFull || batch.selectedCount <= 2 * capacity { return prefilter(batch, first: first) }
+        let passing = prefilter(batch, first: first)
+        if heap.isFull || passing.selectedCount <= 2 * capacity { return passing }
+        if let worst = numericWorstOfBest(first, passing) { return prefilter(passing, first: first, worst: first.value(worst)) }
         let order = RowOrder(keys: [keys[0]], vectors: [[first]])
         var best = BoundedHeap<Int32>(capacity: capacity) { a, b in order.precedes(0, Int(a), 0, Int(b)) }
-        batch.forEachSelected { best.offer(Int32($0)) }
-        guard let worst = best.worst else { return batch }
-        var bound = first.value(Int(worst))
-        if let shared = sharedBound.bound, Self.compare(shared, bound, keys[0]) < 0 { bound = shared }
-        return prefilter(batch, first: first, worst: bound)
+        passing.forEachSelected { best.offer(Int32($0)) }
+        guard let worst = best.worst else { return passing }
+        return prefilter(passing, first: first, worst: first.value(Int(worst)))
+    }
+
+    /// The most rows `numericWorstOfBest` keeps in order (it inserts into a sorted array).
+    static let numericSelectionCapacity = 256
+
+    /// A row of a batch whose first key is the `capacity`-th best of the batch's, when the key is a number of
+    /// the integer lane and NULLs come last: the best keys so far in a small sorted array that a row enters
+    /// only when it beats the worst of them (after a few thousand rows, hardly ever), no comparison through
+    /// values. nil otherwise, or when fewer rows than `capacity` have a key.
+    private func numericWorstOfBest(_ v: Vector, _ batch: Batch) -> Int? {
+        switch v.type {
+        case .int64, .money, .decimal, .timestamp, .date: break
+        default: return nil
+        }
+        let key = keys[0], k = capacity
+        guard k > 0, k <= Self.numericSelectionCapacity, v.nulls == nil || !key.nullsFirst else { return nil }
+        let nulls = v.nulls ?? []
+        var best: [Int32] = []
+        best.reserveCapacity(k + 1)
+        v.ints.withUnsafeBufferPointer { x in
+            let descending = key.descending
+            /// Whether key a comes strictly before key b.
+            @inline(__always) func before(_ a: Int64, _ b: Int64) -> Bool { descending ? a > b : a < b }
+            var worst = Int64.max
+            batch.forEachSelected { i in
+                if !nulls.isEmpty && nulls[i] != 0 { return }
+                let value = x[i]
+                guard best.count < k || before(value, worst) else { return }
+                var at = best.count
+                while at > 0 && before(value, x[Int(best[at - 1])]) { at -= 1 }
+                best.insert(Int32(i), at: at)
+                if best.count > k { best.removeLast() }
+                if best.count == k { worst = x[Int(best[k - 1])] }
+            }
+        }
+        return best.count == k ? Int(best[k - 1]) : nil
     }
 
     private func prefilter(_ batch: Batch, first v: Vector) -> Batch {
@@ -121,6 +159,27 @@ final class TopNHeap {
                         }
                     } else {
                         batch.forEachSelected { i in if codes[i] >= lo && codes[i] < hi { kept.append(Int32(i)) } }
+                    }
+                }
+            } else if let y = worst.integerLane {
+                // Numbers compared in their lane, as `compare` does, without a value per row.
+                let descending = key.descending, nullsPass = key.nullsFirst
+                v.ints.withUnsafeBufferPointer { x in
+                    if let nulls = v.nulls {
+                        batch.forEachSelected { i in
+                            if nulls[i] != 0 ? nullsPass : (descending ? x[i] >= y : x[i] <= y) { kept.append(Int32(i)) }
+                        }
+                    } else {
+                        batch.forEachSelected { i in if descending ? x[i] >= y : x[i] <= y { kept.append(Int32(i)) } }
+                    }
+                }
+            } else if case .double(let d) = worst {
+                let descending = key.descending, nullsPass = key.nullsFirst
+                let nulls = v.nulls ?? []
+                v.doubles.withUnsafeBufferPointer { x in
+                    // NaN compares equal to every value in `compare`: it passes either way.
+                    batch.forEachSelected { i in
+                        if !nulls.isEmpty && nulls[i] != 0 ? nullsPass : (descending ? !(x[i] < d) : !(x[i] > d)) { kept.append(Int32(i)) }
                     }
                 }
             } else {

@@ -73,29 +73,61 @@ extension StringDictionary {
         var width: Int { prefix.count + digits }
 
         init(_ raw: UnsafeRawBufferPointer, expectedCount: Int, limit: Int, extraSlot: Bool = false) throws {
-            var reader = ByteReader(raw)
-            let count = Int(clamping: try reader.varint())
-            let digits = Int(try reader.u8())
-            let prefixLength = Int(clamping: try reader.varint())
-            guard count == expectedCount, count >= 1, count <= limit, digits >= 1, digits <= maxNumericDigits else {
-                throw ByteReader.OutOfBounds()
-            }
-            prefix = Array(try reader.bytes(prefixLength))
-            self.digits = digits
-            let nested = try reader.bytes(reader.remaining)
+            let header = try Header(raw, expectedCount: expectedCount, limit: limit)
+            prefix = header.prefix
+            digits = header.digits
+            let count = header.count
             let slots = count + (extraSlot ? 1 : 0)
             numbers = try [Int](unsafeUninitializedCapacity: slots) { out, initialized in
-                _ = try IntegerBlockCodec.decode(nested, count: count, into: out.baseAddress!, level: 2) { Int($0) }
+                _ = try IntegerBlockCodec.decode(header.nested, count: count, into: out.baseAddress!, level: 2) { Int($0) }
                 if extraSlot { out[count] = 0 }
                 initialized = slots
             }
-            var top = 1
-            for _ in 0..<digits { top *= 10 }
-            guard numbers[0] >= 0, numbers[count - 1] < top else { throw ByteReader.OutOfBounds() }
-            var previous = -1
-            for n in numbers[0..<count] {
-                guard n > previous else { throw ByteReader.OutOfBounds() }
-                previous = n
+            try numbers.withUnsafeBufferPointer { try header.check(UnsafeBufferPointer(rebasing: $0[0..<count]), after: -1) }
+        }
+
+        /// A form of the given numbers (the entries a `SparseNumericDictionary` was asked for, in order).
+        init(prefix: [UInt8], digits: Int, numbers: [Int]) {
+            self.prefix = prefix
+            self.digits = digits
+            self.numbers = numbers
+        }
+
+        /// A numeric dictionary's header (§7.1), checked, and its numbers' integer encoding.
+        struct Header {
+            let count: Int
+            let digits: Int
+            let prefix: [UInt8]
+            let nested: UnsafeRawBufferPointer
+
+            /// Throws on a count other than `expectedCount` or above `limit`, a digit count outside 1…18.
+            init(_ raw: UnsafeRawBufferPointer, expectedCount: Int, limit: Int) throws {
+                var reader = ByteReader(raw)
+                count = Int(clamping: try reader.varint())
+                digits = Int(try reader.u8())
+                let prefixLength = Int(clamping: try reader.varint())
+                guard count == expectedCount, count >= 1, count <= limit, digits >= 1, digits <= maxNumericDigits else {
+                    throw ByteReader.OutOfBounds()
+                }
+                prefix = Array(try reader.bytes(prefixLength))
+                nested = try reader.bytes(reader.remaining)
+            }
+
+            /// 10^digits: every number is below.
+            var top: Int {
+                var top = 1
+                for _ in 0..<digits { top *= 10 }
+                return top
+            }
+
+            /// Checks that `numbers` increase strictly from past `previous` and fit the digits.
+            func check(_ numbers: UnsafeBufferPointer<Int>, after previous: Int) throws {
+                var previous = previous
+                for n in numbers {
+                    guard n > previous else { throw ByteReader.OutOfBounds() }
+                    previous = n
+                }
+                guard previous < top else { throw ByteReader.OutOfBounds() }
             }
         }
 

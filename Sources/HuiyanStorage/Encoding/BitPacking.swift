@@ -259,6 +259,18 @@ package enum BitPacking {
         for s in 0..<slots { counts[s] &+= lanes[s] &+ l1[s] &+ l2[s] &+ l3[s] }
     }
 
+    /// The sum of `count` values of `width` bits (at most 53, so that 1,024 of them cannot overflow).
+    @inlinable
+    package static func sum(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int) -> UInt64 {
+        guard width > 0 else { return 0 }
+        var a: UInt64 = 0, b: UInt64 = 0
+        forEach(packed, packedLength: packedLength, count: count, width: width, eight: { _, v in
+            a &+= (v.0 &+ v.1) &+ (v.2 &+ v.3)
+            b &+= (v.4 &+ v.5) &+ (v.6 &+ v.7)
+        }, one: { _, v in a &+= v })
+        return a &+ b
+    }
+
     /// Calls `eight(i, values)` for values `i..<i + 8` while whole groups of eight can be read with 8-byte
     /// loads (widths up to 32), then `one(i, value)` for each remaining value. `width` must be at least 1.
     @inlinable @inline(__always)

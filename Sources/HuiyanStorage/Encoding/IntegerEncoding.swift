@@ -330,6 +330,99 @@ package enum IntegerBlockCodec {
         return (base, scale, width, try reader.bytes(BitPacking.byteCount(count: count, width: width)))
     }
 
+    /// The parameters of a `delta` block after its encoding byte: the first value, the least delta, scale and
+    /// width, and the `count - 1` packed deltas.
+    @inlinable
+    static func readDeltaHeader(_ reader: inout ByteReader, count: Int) throws
+        -> (first: Int64, minDelta: Int64, scale: UInt64, width: Int, packed: UnsafeRawBufferPointer) {
+        let first = try reader.i64()
+        let minDelta = try reader.i64()
+        let scale = try reader.u64()
+        let width = Int(try reader.u8())
+        guard width <= BitPacking.maxWidth, scale > 0, count > 0 else { throw ByteReader.OutOfBounds() }
+        return (first, minDelta, scale, width, try reader.bytes(BitPacking.byteCount(count: count - 1, width: width)))
+    }
+
+    /// The parameters of a `deltaMiniBlocks` block after its encoding byte: the first value, the least delta
+    /// and the scale (the mini-blocks follow).
+    @inlinable
+    static func readMiniBlocksHeader(_ reader: inout ByteReader) throws -> (first: Int64, minDelta: Int64, scale: UInt64) {
+        let first = try reader.i64()
+        let minDelta = try reader.i64()
+        let scale = try reader.u64()
+        guard scale > 0 else { throw ByteReader.OutOfBounds() }
+        return (first, minDelta, scale)
+    }
+
+    /// Adds up the packed deltas `deltas` of a `delta` block (the first a multiple of 8, so that its bits
+    /// start a byte) from `running`: the value after delta `d` goes to `out[d - deltas.lowerBound]`, through
+    /// `transform`, and the bounds of what was written are kept up to date (see `prefixSum`).
+    @inlinable
+    static func sumDeltas<T>(_ packed: UnsafeRawBufferPointer, width: Int, minDelta: Int64, scale: UInt64, deltas: Range<Int>,
+                             running: inout Int64, lowest: inout Int64, highest: inout Int64,
+                             into out: UnsafeMutablePointer<T>, _ transform: (Int64) -> T) throws {
+        guard !deltas.isEmpty else { return }
+        if width == 0 {
+            for k in 0..<deltas.count {
+                running &+= minDelta
+                lowest = Swift.min(lowest, running)
+                highest = Swift.max(highest, running)
+                out[k] = transform(running)
+            }
+            return
+        }
+        guard let packedBase = packed.baseAddress else { throw ByteReader.OutOfBounds() }
+        let length = packed.count
+        // Unpack deltas in chunks into a stack buffer, then run the prefix sum.
+        let chunk = 1024
+        try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: chunk) { buffer in
+            var done = deltas.lowerBound
+            while done < deltas.upperBound {
+                let take = Swift.min(chunk, deltas.upperBound - done)
+                // Chunks start at multiples of 8 deltas: 8 * width bits is whole bytes.
+                let byteOffset = (done * width) >> 3
+                guard done & 7 == 0, byteOffset <= length else { throw ByteReader.OutOfBounds() }
+                BitPacking.unpack(packedBase + byteOffset, packedLength: length - byteOffset, count: take,
+                                  width: width, into: buffer.baseAddress!) { $0 }
+                prefixSum(buffer.baseAddress!, count: take, width: width, step: minDelta, scale: scale,
+                          running: &running, lowest: &lowest, highest: &highest, into: out + (done - deltas.lowerBound), transform)
+                done += take
+            }
+        }
+    }
+
+    /// Adds up the deltas `deltas` of a `deltaMiniBlocks` block of `total` deltas from `running`, reading its
+    /// mini-blocks from the one `reader` is at (the first delta is that mini-block's first; the last is the
+    /// block's or a mini-block's last): the value after delta `d` goes to `out[d - deltas.lowerBound]`, as in
+    /// `sumDeltas`. `reader` is left at the next mini-block.
+    @inlinable
+    static func sumMiniBlocks<T>(_ reader: inout ByteReader, minDelta: Int64, scale: UInt64, deltas: Range<Int>, total: Int,
+                                 running: inout Int64, lowest: inout Int64, highest: inout Int64,
+                                 into out: UnsafeMutablePointer<T>, _ transform: (Int64) -> T) throws {
+        guard !deltas.isEmpty else { return }
+        guard let payloadBase = reader.base.baseAddress else { throw ByteReader.OutOfBounds() }
+        let payloadEnd = payloadBase + reader.base.count
+        try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: miniBlock) { buffer in
+            var done = deltas.lowerBound
+            while done < deltas.upperBound {
+                let take = Swift.min(miniBlock, total - done)
+                let width = Int(try reader.u8())
+                let offset = try reader.varint()
+                guard width <= BitPacking.maxWidth, done + take <= deltas.upperBound else { throw ByteReader.OutOfBounds() }
+                let packed = try reader.bytes(BitPacking.byteCount(count: take, width: width))
+                // The bytes after this mini-block (the next ones') may be read and masked off: each value
+                // then takes one unaligned load, up to the end of the payload.
+                let start = packed.baseAddress ?? payloadBase
+                BitPacking.unpack(start, packedLength: payloadEnd - start, count: take,
+                                  width: width, into: buffer.baseAddress!) { $0 }
+                prefixSum(buffer.baseAddress!, count: take, width: width, step: minDelta &+ Int64(bitPattern: offset &* scale),
+                          scale: scale, running: &running, lowest: &lowest, highest: &highest,
+                          into: out + (done - deltas.lowerBound), transform)
+                done += take
+            }
+        }
+    }
+
     /// The parameters of a `dictionary` block after its encoding byte: its distinct values' count and nested
     /// encoding, the code width (the least that holds `distinct - 1`) and the packed codes.
     @inlinable
@@ -461,73 +554,20 @@ package enum IntegerBlockCodec {
             }
             return limit != nil && known
         case .delta:
-            let first = try reader.i64()
-            let minDelta = try reader.i64()
-            let scale = try reader.u64()
-            let width = Int(try reader.u8())
-            guard width <= BitPacking.maxWidth, scale > 0, count > 0 else { throw ByteReader.OutOfBounds() }
-            let length = BitPacking.byteCount(count: count - 1, width: width)
-            let packed = try reader.bytes(length)
+            let (first, minDelta, scale, width, packed) = try readDeltaHeader(&reader, count: count)
             var running = first
             var lowest = first, highest = first
             out[0] = transform(first)
-            if width == 0 {
-                for i in 1..<max(count, 1) {
-                    running &+= minDelta
-                    lowest = Swift.min(lowest, running)
-                    highest = Swift.max(highest, running)
-                    out[i] = transform(running)
-                }
-                return inside(lowest, highest)
-            }
-            // Unpack deltas in chunks into a stack buffer, then run the prefix sum.
-            let packedBase = packed.baseAddress ?? payload.baseAddress!
-            let chunk = 1024
-            try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: chunk) { deltas in
-                var done = 0
-                let total = count - 1
-                while done < total {
-                    let take = Swift.min(chunk, total - done)
-                    let bitOffset = done * width
-                    // Chunks start at multiples of 1024 values: 1024 * width bits is whole bytes.
-                    let byteOffset = bitOffset >> 3
-                    guard byteOffset <= length else { throw ByteReader.OutOfBounds() }
-                    BitPacking.unpack(packedBase + byteOffset, packedLength: length - byteOffset, count: take,
-                                      width: width, into: deltas.baseAddress!) { $0 }
-                    prefixSum(deltas.baseAddress!, count: take, width: width, step: minDelta, scale: scale,
-                              running: &running, lowest: &lowest, highest: &highest, into: out + done + 1, transform)
-                    done += take
-                }
-            }
+            try sumDeltas(packed, width: width, minDelta: minDelta, scale: scale, deltas: 0..<(count - 1),
+                          running: &running, lowest: &lowest, highest: &highest, into: out + 1, transform)
             return inside(lowest, highest)
         case .deltaMiniBlocks:
-            let first = try reader.i64()
-            let minDelta = try reader.i64()
-            let scale = try reader.u64()
-            guard scale > 0 else { throw ByteReader.OutOfBounds() }
+            let (first, minDelta, scale) = try readMiniBlocksHeader(&reader)
             var running = first
             var lowest = first, highest = first
             out[0] = transform(first)
-            try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: miniBlock) { deltas in
-                var done = 0
-                let total = count - 1
-                while done < total {
-                    let take = Swift.min(miniBlock, total - done)
-                    let width = Int(try reader.u8())
-                    let offset = try reader.varint()
-                    guard width <= BitPacking.maxWidth else { throw ByteReader.OutOfBounds() }
-                    let length = BitPacking.byteCount(count: take, width: width)
-                    let packed = try reader.bytes(length)
-                    // The bytes after this mini-block (the next ones') may be read and masked off: each value
-                    // then takes one unaligned load, up to the end of the payload.
-                    let start = packed.baseAddress ?? payload.baseAddress!
-                    BitPacking.unpack(start, packedLength: payload.baseAddress! + payload.count - start, count: take,
-                                      width: width, into: deltas.baseAddress!) { $0 }
-                    prefixSum(deltas.baseAddress!, count: take, width: width, step: minDelta &+ Int64(bitPattern: offset &* scale),
-                              scale: scale, running: &running, lowest: &lowest, highest: &highest, into: out + done + 1, transform)
-                    done += take
-                }
-            }
+            try sumMiniBlocks(&reader, minDelta: minDelta, scale: scale, deltas: 0..<(count - 1), total: count - 1,
+                              running: &running, lowest: &lowest, highest: &highest, into: out + 1, transform)
             return inside(lowest, highest)
         case .plain:
             let raw = try reader.bytes(count * 8)

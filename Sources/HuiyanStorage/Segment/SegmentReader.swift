@@ -97,10 +97,17 @@ package final class SegmentReader: Sendable {
     /// or code summary), held in a scratch of their own that lives until `decode` returns; any error of
     /// `decode` is damage, "malformed" `name`.
     private func decodeRange<R>(_ range: StoredRange, name: String, column: Int, _ decode: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        try decodeRange(range, name: name, column: column) { raw, _ in try decode(raw) }
+    }
+
+    /// `decodeRange`, `decode` also given the object that holds the bytes (the scratch, or the reader itself
+    /// for bytes read straight from the mapping), for a result that reads them later.
+    private func decodeRange<R>(_ range: StoredRange, name: String, column: Int,
+                                _ decode: (UnsafeRawBufferPointer, AnyObject) throws -> R) throws -> R {
         let scratch = BlockScratch()
         let raw = try payload(range, scratch: scratch, what: "the \(name)", column: column)
         do {
-            return try withExtendedLifetime(scratch) { try decode(raw) }
+            return try withExtendedLifetime(scratch) { try decode(raw, range.codec == .none ? self : scratch) }
         } catch {
             throw damage("malformed \(name)", column: column)
         }
@@ -134,15 +141,19 @@ package final class SegmentReader: Sendable {
     }
 
     /// The dictionary of a string column for reading a few of its entries (`DictionaryEntries`): a cached
-    /// dictionary as it is, a numeric one as its numbers, any other decoded whole.
+    /// dictionary as it is, a numeric one as its numbers, decoded as far as the entries read need (its bytes
+    /// checked now, its numbers as they are decoded), any other decoded whole.
     package func dictionaryEntries(column: Int) throws -> DictionaryEntries {
         let cached = decoded.withLock { $0.dictionaries[column] }
         let info = footer.columns[column]
         guard cached == nil, info.dictionaryEncoding == .numeric, let range = info.dictionary else {
             return DictionaryEntries(whole: try cached ?? dictionary(column: column))
         }
-        return DictionaryEntries(numeric: try decodeRange(range, name: "dictionary of column \"\(info.definition.name)\"", column: column) { raw in
-            try StringDictionary.NumericForm(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount)
+        let name = "dictionary of column \"\(info.definition.name)\""
+        return DictionaryEntries(numeric: try decodeRange(range, name: name, column: column) { raw, owner in
+            try SparseNumericDictionary(raw, owner: owner, expectedCount: info.dictionaryCount, limit: footer.rowCount) { [self] in
+                damage("malformed \(name)", column: column)
+            }
         })
     }
 
