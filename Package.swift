@@ -30,7 +30,8 @@ let package = Package(
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
 
         // Buffers: the few types that hold unsafe pointer code (byte views, allocated slots, growable buffers), each
-        // pointer step asserted in debug builds. No dependencies: every data-path module builds on it.
+        // pointer step asserted in debug builds. No dependencies: every data-path module builds on it. Its API is public,
+        // not package: only public @inlinable code is inlined into other modules (docs/decisions/0024).
         .target(name: "HuiyanBuffers", swiftSettings: hotPathSettings),
         // Storage: types, column data, encodings, LZ4 codec, segments, tables. Knows nothing of SQL or feeds.
         .target(name: "HuiyanStorage", dependencies: ["HuiyanBuffers", "CLZ4", "CXXHash"], swiftSettings: hotPathSettings),

@@ -4,31 +4,31 @@
 /// Appends check the capacity and grow (doubling) in every build. Reads are named `unchecked`: their bounds are
 /// asserted against `count` in debug builds and not checked in release builds. A buffer handed out by
 /// `buffer(unchecked:)` is valid until the next append (growing may move the storage), so callers keep offsets.
-package final class GrowableBuffer<Element: BitwiseCopyable> {
+public final class GrowableBuffer<Element: BitwiseCopyable> {
     @usableFromInline var storage: UncheckedBuffer<Element>
     @usableFromInline var storedCount = 0
 
     /// How many values the buffer holds.
-    @inlinable package var count: Int { storedCount }
+    @inlinable public var count: Int { storedCount }
 
     /// An empty buffer with room for `capacity` values before it first grows.
     @inlinable
-    package init(capacity: Int = 16) {
+    public init(capacity: Int = 16) {
         storage = .allocate(capacity: Swift.max(capacity, 1))
     }
 
     deinit { storage.deallocate() }
 
     /// How many values fit before the next append grows the storage.
-    @inlinable package var capacity: Int { storage.capacity }
+    @inlinable public var capacity: Int { storage.capacity }
 
     /// Empties the buffer, keeping its storage.
     @inlinable @inline(__always)
-    package func removeAll() { storedCount = 0 }
+    public func removeAll() { storedCount = 0 }
 
     /// Appends one value.
     @inlinable @inline(__always)
-    package func append(_ value: Element) {
+    public func append(_ value: Element) {
         if count == storage.capacity { grow(toAtLeast: count + 1) }
         storage[unchecked: count] = value
         storedCount += 1
@@ -36,7 +36,7 @@ package final class GrowableBuffer<Element: BitwiseCopyable> {
 
     /// Appends the `length` values starting at `source`.
     @inlinable @inline(__always)
-    package func append(_ source: UnsafePointer<Element>, count length: Int) {
+    public func append(_ source: UnsafePointer<Element>, count length: Int) {
         if count + length > storage.capacity { grow(toAtLeast: count + length) }
         storage.update(uncheckedAt: count, from: source, count: length)
         storedCount += length
@@ -44,14 +44,14 @@ package final class GrowableBuffer<Element: BitwiseCopyable> {
 
     /// Appends the values of `source`.
     @inlinable @inline(__always)
-    package func append(contentsOf source: UnsafeBufferPointer<Element>) {
+    public func append(contentsOf source: UnsafeBufferPointer<Element>) {
         guard let start = source.baseAddress else { return }
         append(start, count: source.count)
     }
 
     /// The value at `i` (asserted `0 <= i < count` in debug builds only).
     @inlinable
-    package subscript(unchecked i: Int) -> Element {
+    public subscript(unchecked i: Int) -> Element {
         @inline(__always) get {
             assert(i >= 0 && i < count, "GrowableBuffer: index out of bounds")
             return storage[unchecked: i]
@@ -64,20 +64,20 @@ package final class GrowableBuffer<Element: BitwiseCopyable> {
 
     /// The values `range` (asserted inside `0..<count` in debug builds only); valid until the next append.
     @inlinable @inline(__always)
-    package func buffer(unchecked range: Range<Int>) -> UnsafeBufferPointer<Element> {
+    public func buffer(unchecked range: Range<Int>) -> UnsafeBufferPointer<Element> {
         assert(range.lowerBound >= 0 && range.upperBound <= count, "GrowableBuffer: range out of bounds")
         return storage.buffer(unchecked: range)
     }
 
     /// All values, in a closure (valid only there).
     @inlinable
-    package func withValues<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+    public func withValues<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
         try body(storage.buffer(unchecked: 0..<count))
     }
 
     /// Room for at least `capacity` values before the next growth.
     @inlinable
-    package func reserveCapacity(_ capacity: Int) {
+    public func reserveCapacity(_ capacity: Int) {
         if capacity > storage.capacity { grow(toAtLeast: capacity) }
     }
 
@@ -90,7 +90,7 @@ package final class GrowableBuffer<Element: BitwiseCopyable> {
 extension GrowableBuffer where Element == UInt8 {
     /// Appends the bytes of a view.
     @inlinable @inline(__always)
-    package func append(_ bytes: UncheckedBytes) {
+    public func append(_ bytes: UncheckedBytes) {
         guard !bytes.isEmpty else { return }
         append(bytes.buffer.baseAddress.unsafelyUnwrapped, count: bytes.count)
     }
