@@ -29,20 +29,24 @@ let package = Package(
         // RE2 (Debian: libre2-dev), linear-time regular expressions, behind a C face of a few functions.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
 
+        // Buffers: the few types that hold unsafe pointer code (byte views, allocated slots, growable buffers), each
+        // pointer step asserted in debug builds. No dependencies: every data-path module builds on it. Its API is public,
+        // not package: only public @inlinable code is inlined into other modules (docs/decisions/0024).
+        .target(name: "HuiyanBuffers", swiftSettings: hotPathSettings),
         // Storage: types, column data, encodings, LZ4 codec, segments, tables. Knows nothing of SQL or feeds.
-        .target(name: "HuiyanStorage", dependencies: ["CLZ4", "CXXHash"], swiftSettings: hotPathSettings),
+        .target(name: "HuiyanStorage", dependencies: ["HuiyanBuffers", "CLZ4", "CXXHash"], swiftSettings: hotPathSettings),
         // Values: strict parsers of one field's text (integers, numbers, money, timestamps, dates, UTF-8) and their
         // errors, shared by ingest (every field) and the query core (CAST, literals, partition values).
-        .target(name: "HuiyanValues", swiftSettings: hotPathSettings),
+        .target(name: "HuiyanValues", dependencies: ["HuiyanBuffers"], swiftSettings: hotPathSettings),
         // Ingest: CSV / NDJSON readers (gzip and GBK feeds decoded as read), validation, rejects → segments.
-        .target(name: "HuiyanIngest", dependencies: ["HuiyanStorage", "HuiyanValues", "CZlib"], swiftSettings: hotPathSettings),
+        .target(name: "HuiyanIngest", dependencies: ["HuiyanBuffers", "HuiyanStorage", "HuiyanValues", "CZlib"], swiftSettings: hotPathSettings),
         // The Hengyang domain: the three feeds' schemas, catalogs (CSV resources a user can read and extend) and the
         // demo-feed generator. Knows storage (schemas) and ingest (catalog files are read by its CSV reader), not the
         // query core.
         .target(name: "HuiyanTourism", dependencies: ["HuiyanStorage", "HuiyanValues", "HuiyanIngest"], resources: [.copy("Catalogs")]),
         // Parquet files written (COPY … TO 'x.parquet': Thrift compact metadata, dictionary pages, LZ4_RAW) and read
         // (read_parquet: pages v1/v2, PLAIN/dictionary/RLE/DELTA, SNAPPY/GZIP (zlib)/LZ4_RAW/ZSTD (libzstd.so.1 at run time)).
-        .target(name: "HuiyanParquet", dependencies: ["HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
+        .target(name: "HuiyanParquet", dependencies: ["HuiyanBuffers", "HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
         // The query core: SQL parser, binder, vectorized executor. Knows storage, values (CAST) and ingest (COPY FROM,
         // read_csv / read_ndjson), not the CLI.
         .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanValues", "HuiyanIngest", "HuiyanParquet", "CXXHash", "CRE2"], swiftSettings: hotPathSettings),
@@ -58,9 +62,10 @@ let package = Package(
             path: "Benchmarks/HuiyanBench"
         ),
 
+        .testTarget(name: "HuiyanBuffersTests", dependencies: ["HuiyanBuffers"]),
         .testTarget(name: "HuiyanValuesTests", dependencies: ["HuiyanValues"]),
         .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanStorage", "HuiyanTourism"]),
-        .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanIngest", "HuiyanStorage", "HuiyanTourism"]),
+        .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanBuffers", "HuiyanIngest", "HuiyanStorage", "HuiyanTourism"]),
         .testTarget(name: "HuiyanTourismTests", dependencies: ["HuiyanTourism", "HuiyanIngest", "HuiyanStorage", "HuiyanValues"]),
         .testTarget(name: "HuiyanQueryTests", dependencies: ["HuiyanQuery", "HuiyanStorage", "HuiyanIngest", "HuiyanParquet", "HuiyanTourism"]),
         // End-to-end through the binary, and the report and dimension tables in-process against plain SQL.

@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 extension ValueParsing {
     /// Parses decimal yuan into fen (yuan × 100) as `Int64`.
     ///
@@ -11,16 +13,17 @@ extension ValueParsing {
     /// `.notAMoneyAmount` for anything else (including exponents such as `1e3`).
     package static func parseMoneyFen(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedValue<Int64> {
         let n = bytes.count
-        guard n > 0, let base = bytes.baseAddress else { return .invalid(.empty) }
+        guard n > 0 else { return .invalid(.empty) }
+        let base = UncheckedBytes(bytes)
         var i = 0
         var negative = false
-        if base[0] == ASCIIByte.minus { negative = true; i = 1 } else if base[0] == ASCIIByte.plus { i = 1 }
+        if base[unchecked: 0] == ASCIIByte.minus { negative = true; i = 1 } else if base[unchecked: 0] == ASCIIByte.plus { i = 1 }
 
         var whole: UInt64 = 0
         var wholeDigits = 0
         var overflow = false
         while i < n {
-            let d = base[i] &- ASCIIByte.zero
+            let d = base[unchecked: i] &- ASCIIByte.zero
             if d >= 10 { break }
             let (m, o1) = whole.multipliedReportingOverflow(by: 10)
             let (s, o2) = m.addingReportingOverflow(UInt64(d))
@@ -31,10 +34,10 @@ extension ValueParsing {
         }
         var fraction: UInt64 = 0
         var fractionDigits = 0
-        if i < n, base[i] == ASCIIByte.dot {
+        if i < n, base[unchecked: i] == ASCIIByte.dot {
             i += 1
             while i < n {
-                let d = base[i] &- ASCIIByte.zero
+                let d = base[unchecked: i] &- ASCIIByte.zero
                 if d >= 10 { break }
                 if fractionDigits < 2 { fraction = fraction * 10 + UInt64(d) }
                 fractionDigits += 1

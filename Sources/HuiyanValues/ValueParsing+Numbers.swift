@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,15 +11,16 @@ extension ValueParsing {
     /// (leading zeros allowed), nothing else. Overflow is reported as `.integerOutOfRange`.
     package static func parseInt64(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedValue<Int64> {
         let n = bytes.count
-        guard n > 0, let base = bytes.baseAddress else { return .invalid(.empty) }
+        guard n > 0 else { return .invalid(.empty) }
+        let base = UncheckedBytes(bytes)
         var i = 0
         var negative = false
-        if base[0] == ASCIIByte.minus { negative = true; i = 1 } else if base[0] == ASCIIByte.plus { i = 1 }
+        if base[unchecked: 0] == ASCIIByte.minus { negative = true; i = 1 } else if base[unchecked: 0] == ASCIIByte.plus { i = 1 }
         guard i < n else { return .invalid(diagnoseInteger(bytes)) }
         var magnitude: UInt64 = 0
         var overflow = false
         while i < n {
-            let d = base[i] &- ASCIIByte.zero
+            let d = base[unchecked: i] &- ASCIIByte.zero
             guard d < 10 else { return .invalid(diagnoseInteger(bytes)) }
             let (m, o1) = magnitude.multipliedReportingOverflow(by: 10)
             let (s, o2) = m.addingReportingOverflow(UInt64(d))
@@ -48,31 +51,31 @@ extension ValueParsing {
     /// so it is correctly rounded.
     package static func parseFloat64(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedValue<Double> {
         let n = bytes.count
-        guard n > 0, let base = bytes.baseAddress else { return .invalid(.empty) }
+        guard n > 0 else { return .invalid(.empty) }
+        let base = UncheckedBytes(bytes)
         // Validate the grammar first so strtod never sees anything it would interpret loosely.
         var i = 0
-        if base[0] == ASCIIByte.minus || base[0] == ASCIIByte.plus { i = 1 }
+        if base[unchecked: 0] == ASCIIByte.minus || base[unchecked: 0] == ASCIIByte.plus { i = 1 }
         var mantissaDigits = 0
-        while i < n, ASCIIByte.isDigit(base[i]) { i += 1; mantissaDigits += 1 }
-        if i < n, base[i] == ASCIIByte.dot {
+        while i < n, ASCIIByte.isDigit(base[unchecked: i]) { i += 1; mantissaDigits += 1 }
+        if i < n, base[unchecked: i] == ASCIIByte.dot {
             i += 1
-            while i < n, ASCIIByte.isDigit(base[i]) { i += 1; mantissaDigits += 1 }
+            while i < n, ASCIIByte.isDigit(base[unchecked: i]) { i += 1; mantissaDigits += 1 }
         }
         guard mantissaDigits > 0 else { return .invalid(diagnoseNumber(bytes)) }
-        if i < n, base[i] | 0x20 == UInt8(ascii: "e") {
+        if i < n, base[unchecked: i] | 0x20 == UInt8(ascii: "e") {
             i += 1
-            if i < n, base[i] == ASCIIByte.minus || base[i] == ASCIIByte.plus { i += 1 }
+            if i < n, base[unchecked: i] == ASCIIByte.minus || base[unchecked: i] == ASCIIByte.plus { i += 1 }
             var exponentDigits = 0
-            while i < n, ASCIIByte.isDigit(base[i]) { i += 1; exponentDigits += 1 }
+            while i < n, ASCIIByte.isDigit(base[unchecked: i]) { i += 1; exponentDigits += 1 }
             guard exponentDigits > 0 else { return .invalid(diagnoseNumber(bytes)) }
         }
         guard i == n else { return .invalid(diagnoseNumber(bytes)) }
 
         let result: Double = withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { tmp in
-            let t = tmp.baseAddress!
-            UnsafeMutableRawPointer(t).copyMemory(from: base, byteCount: n)
-            t[n] = 0
-            return strtod(t, nil)
+            UnsafeMutableRawBufferPointer(tmp).copyMemory(from: base.rawBuffer)
+            tmp[n] = 0
+            return strtod(tmp.baseAddress!, nil)
         }
         guard result.isFinite else { return .invalid(.numberOutOfRange) }
         return .value(result)
@@ -88,27 +91,28 @@ extension ValueParsing {
     /// Parses a boolean, ASCII case-insensitively: `true`/`false`, `t`/`f`, `1`/`0`, `yes`/`no`.
     package static func parseBool(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedValue<Bool> {
         let n = bytes.count
-        guard n > 0, let b = bytes.baseAddress else { return .invalid(.empty) }
+        guard n > 0 else { return .invalid(.empty) }
+        let b = UncheckedBytes(bytes)
         // `| 0x20` lower-cases ASCII letters; only ever compared with lower-case letters.
         switch n {
         case 1:
-            let c = b[0]
+            let c = b[unchecked: 0]
             if c == UInt8(ascii: "1") || c | 0x20 == UInt8(ascii: "t") { return .value(true) }
             if c == UInt8(ascii: "0") || c | 0x20 == UInt8(ascii: "f") { return .value(false) }
         case 2:
-            if b[0] | 0x20 == UInt8(ascii: "n"), b[1] | 0x20 == UInt8(ascii: "o") { return .value(false) }
+            if b[unchecked: 0] | 0x20 == UInt8(ascii: "n"), b[unchecked: 1] | 0x20 == UInt8(ascii: "o") { return .value(false) }
         case 3:
-            if b[0] | 0x20 == UInt8(ascii: "y"), b[1] | 0x20 == UInt8(ascii: "e"), b[2] | 0x20 == UInt8(ascii: "s") {
+            if b[unchecked: 0] | 0x20 == UInt8(ascii: "y"), b[unchecked: 1] | 0x20 == UInt8(ascii: "e"), b[unchecked: 2] | 0x20 == UInt8(ascii: "s") {
                 return .value(true)
             }
         case 4:
-            if b[0] | 0x20 == UInt8(ascii: "t"), b[1] | 0x20 == UInt8(ascii: "r"),
-               b[2] | 0x20 == UInt8(ascii: "u"), b[3] | 0x20 == UInt8(ascii: "e") {
+            if b[unchecked: 0] | 0x20 == UInt8(ascii: "t"), b[unchecked: 1] | 0x20 == UInt8(ascii: "r"),
+               b[unchecked: 2] | 0x20 == UInt8(ascii: "u"), b[unchecked: 3] | 0x20 == UInt8(ascii: "e") {
                 return .value(true)
             }
         case 5:
-            if b[0] | 0x20 == UInt8(ascii: "f"), b[1] | 0x20 == UInt8(ascii: "a"), b[2] | 0x20 == UInt8(ascii: "l"),
-               b[3] | 0x20 == UInt8(ascii: "s"), b[4] | 0x20 == UInt8(ascii: "e") {
+            if b[unchecked: 0] | 0x20 == UInt8(ascii: "f"), b[unchecked: 1] | 0x20 == UInt8(ascii: "a"), b[unchecked: 2] | 0x20 == UInt8(ascii: "l"),
+               b[unchecked: 3] | 0x20 == UInt8(ascii: "s"), b[unchecked: 4] | 0x20 == UInt8(ascii: "e") {
                 return .value(false)
             }
         default:

@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 extension ValueParsing {
     /// The default local zone offset of the database: Asia/Shanghai, UTC+08:00 (no DST since 1991).
     package static let defaultLocalOffsetSeconds = 8 * 3600
@@ -21,7 +23,8 @@ extension ValueParsing {
         withinLocalYears: Bool = false
     ) -> ParsedValue<Int64> {
         let n = bytes.count
-        guard n > 0, let b = bytes.baseAddress else { return .invalid(.empty) }
+        guard n > 0 else { return .invalid(.empty) }
+        let b = UncheckedBytes(bytes)
         let malformed = ParsedValue<Int64>.invalid(
             hasSurroundingWhitespace(bytes) ? .surroundingWhitespace : .invalidTimestamp(.malformed))
 
@@ -29,7 +32,7 @@ extension ValueParsing {
         @inline(__always) func digits(_ at: Int, _ count: Int) -> Int {
             var v = 0
             for k in at..<(at + count) {
-                let d = b[k] &- ASCIIByte.zero
+                let d = b[unchecked: k] &- ASCIIByte.zero
                 if d >= 10 { return -1 }
                 v = v * 10 + Int(d)
             }
@@ -37,7 +40,7 @@ extension ValueParsing {
         }
 
         // Date: YYYY-MM-DD
-        guard n >= 10, b[4] == ASCIIByte.minus, b[7] == ASCIIByte.minus else { return malformed }
+        guard n >= 10, b[unchecked: 4] == ASCIIByte.minus, b[unchecked: 7] == ASCIIByte.minus else { return malformed }
         let year = digits(0, 4), month = digits(5, 2), day = digits(8, 2)
         guard year >= 0, month >= 0, day >= 0 else { return malformed }
         if year < 1 { return .invalid(.invalidTimestamp(.year(year))) }
@@ -51,24 +54,24 @@ extension ValueParsing {
         }
 
         // Time: HH:MM[:SS[.fraction]]
-        let sep = b[10]
+        let sep = b[unchecked: 10]
         guard sep == UInt8(ascii: "T") || sep == UInt8(ascii: "t") || sep == ASCIIByte.space,
-              n >= 16, b[13] == ASCIIByte.colon else { return malformed }
+              n >= 16, b[unchecked: 13] == ASCIIByte.colon else { return malformed }
         let hour = digits(11, 2), minute = digits(14, 2)
         guard hour >= 0, minute >= 0 else { return malformed }
         var i = 16
         var second = 0
         var micros = 0
-        if i < n, b[i] == ASCIIByte.colon {
+        if i < n, b[unchecked: i] == ASCIIByte.colon {
             guard i + 3 <= n else { return malformed }
             second = digits(i + 1, 2)
             guard second >= 0 else { return malformed }
             i += 3
-            if i < n, b[i] == ASCIIByte.dot {
+            if i < n, b[unchecked: i] == ASCIIByte.dot {
                 i += 1
                 let fractionStart = i
-                while i < n, ASCIIByte.isDigit(b[i]) {
-                    if i - fractionStart < 6 { micros = micros * 10 + Int(b[i] &- ASCIIByte.zero) }
+                while i < n, ASCIIByte.isDigit(b[unchecked: i]) {
+                    if i - fractionStart < 6 { micros = micros * 10 + Int(b[unchecked: i] &- ASCIIByte.zero) }
                     i += 1
                 }
                 let fractionDigits = i - fractionStart
@@ -81,7 +84,7 @@ extension ValueParsing {
         // Offset: nothing | Z | ±HH[:MM] | ±HHMM
         var offsetSeconds = localOffsetSeconds
         if i < n {
-            let c = b[i]
+            let c = b[unchecked: i]
             if c == UInt8(ascii: "Z") || c == UInt8(ascii: "z") {
                 guard i + 1 == n else { return malformed }
                 offsetSeconds = 0
@@ -92,7 +95,7 @@ extension ValueParsing {
                 var om = 0
                 var j = i + 3
                 if j < n {
-                    if b[j] == ASCIIByte.colon { j += 1 }
+                    if b[unchecked: j] == ASCIIByte.colon { j += 1 }
                     guard j + 2 == n else { return malformed }
                     om = digits(j, 2)
                     guard om >= 0 else { return malformed }

@@ -1,6 +1,7 @@
 /// Parsers for single field values, working directly on the raw UTF-8 bytes of a field.
 ///
-/// Every parser takes an `UnsafeBufferPointer<UInt8>` (as handed out by the record readers),
+/// Every parser takes an `UnsafeBufferPointer<UInt8>` (as handed out by the record readers) and reads it through
+/// `UncheckedBytes` (offsets asserted in debug builds),
 /// returns a `ParsedValue`, and never allocates on the success path. The rules are strict:
 /// a value that is not exactly in the documented form is an error, never a guess, and no
 /// parser trims whitespace (surrounding whitespace is reported as its own error).

@@ -25,7 +25,7 @@ final class FileDescriptorStream: ByteStream {
         hasher = hashing ? ContentHasher() : nil
     }
 
-    func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int, stop: () -> String?) throws(RecordReaderError) -> Int {
+    func read(into buffer: UnsafeMutableBufferPointer<UInt8>, stop: () -> String?) throws(RecordReaderError) -> Int {
         while true {
             if waits {
                 var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -36,10 +36,10 @@ final class FileDescriptorStream: ByteStream {
                     continue
                 }
             }
-            let n = Glibc.read(fd, buffer, count)
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 {
                 bytesRead += Int64(n)
-                hasher?.update(UnsafeRawBufferPointer(start: buffer, count: n))
+                hasher?.update(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[0..<n])))
                 return n
             }
             if errno != EINTR { throw .readFailed(path: path, reason: String(cString: strerror(errno))) }

@@ -1,3 +1,4 @@
+import HuiyanBuffers
 import CZlib
 
 /// The bytes of a gzip-compressed stream (RFC 1952), inflated by zlib as they are read; several members
@@ -6,7 +7,7 @@ final class GzipStream: ByteStream {
     private let upstream: ByteStream
     private let path: String
     private var stream = z_stream()
-    private let input: UnsafeMutablePointer<UInt8>
+    private let input: UncheckedBuffer<UInt8>
     private static let inputSize = 256 << 10
     private var upstreamEnded = false
     /// Whether a member has begun and not yet ended (its end not seen: the file is cut short).
@@ -27,12 +28,13 @@ final class GzipStream: ByteStream {
         input.deallocate()
     }
 
-    func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int, stop: () -> String?) throws(RecordReaderError) -> Int {
+    func read(into buffer: UnsafeMutableBufferPointer<UInt8>, stop: () -> String?) throws(RecordReaderError) -> Int {
+        let count = buffer.count
         while true {
             if stream.avail_in == 0 && !upstreamEnded {
-                let n = try upstream.read(into: input, count: Self.inputSize, stop: stop)
+                let n = try upstream.read(into: input.mutableBuffer(unchecked: 0..<Self.inputSize), stop: stop)
                 if n == 0 { upstreamEnded = true } else {
-                    stream.next_in = input
+                    stream.next_in = input.pointer(uncheckedAt: 0, count: n)
                     stream.avail_in = UInt32(n)
                 }
             }
@@ -41,7 +43,7 @@ final class GzipStream: ByteStream {
                 return 0
             }
             insideMember = true
-            stream.next_out = buffer
+            stream.next_out = buffer.baseAddress
             stream.avail_out = UInt32(min(count, Int(UInt32.max)))
             let status = inflate(&stream, Z_NO_FLUSH)
             let produced = min(count, Int(UInt32.max)) - Int(stream.avail_out)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import HuiyanBuffers
 
 /// Text in another character encoding (GBK, GB18030) converted to UTF-8 by glibc's iconv as it is read.
 ///
@@ -10,7 +11,7 @@ import Glibc
 final class IconvStream: ByteStream {
     private let upstream: ByteStream
     private let converter: iconv_t
-    private let input: UnsafeMutablePointer<UInt8>
+    private let input: UncheckedBuffer<UInt8>
     private static let inputSize = 256 << 10
     private var start = 0, end = 0
     private var upstreamEnded = false
@@ -30,23 +31,24 @@ final class IconvStream: ByteStream {
         input.deallocate()
     }
 
-    func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int, stop: () -> String?) throws(RecordReaderError) -> Int {
+    func read(into buffer: UnsafeMutableBufferPointer<UInt8>, stop: () -> String?) throws(RecordReaderError) -> Int {
+        let count = buffer.count
         var wantMore = start == end
         while true {
             if wantMore && !upstreamEnded {
                 if start > 0 {
-                    if end > start { memmove(input, input + start, end - start) }
+                    if end > start { input.copy(unchecked: start..<end, to: 0) }
                     end -= start
                     start = 0
                 }
-                let n = try upstream.read(into: input + end, count: Self.inputSize - end, stop: stop)
+                let n = try upstream.read(into: input.mutableBuffer(unchecked: end..<Self.inputSize), stop: stop)
                 if n == 0 { upstreamEnded = true } else { end += n }
             }
             wantMore = false
             if start == end { return 0 }
-            var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(input + start).assumingMemoryBound(to: CChar.self)
+            var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(input.pointer(uncheckedAt: start, count: end - start)).assumingMemoryBound(to: CChar.self)
             var inLeft = end - start
-            var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: CChar.self)
+            var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
             var outLeft = count
             let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
             let code = errno
@@ -62,7 +64,7 @@ final class IconvStream: ByteStream {
                 default:
                     // EILSEQ, or a cut character at the very end: the byte goes through as it is.
                     if outLeft > 0 {
-                        buffer[produced] = input[start]
+                        buffer[produced] = input[unchecked: start]
                         produced += 1
                         start += 1
                     }

@@ -1,3 +1,4 @@
+import HuiyanBuffers
 import HuiyanStorage
 #if canImport(Glibc)
 import Glibc
@@ -21,9 +22,8 @@ enum FileSplitter {
         let file = try MappedFile(path: path, followingSymlinks: true)
         let bytes = file.bytes
         let size = bytes.count
-        guard parts > 1, size > 0, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
-            return [FileChunk(start: 0, end: Int64(size), firstLine: 1)]
-        }
+        guard parts > 1, size > 0 else { return [FileChunk(start: 0, end: Int64(size), firstLine: 1)] }
+        let base = UncheckedBytes(bytes)
         var chunks: [FileChunk] = []
         var chunkStart = 0, chunkLine = 1
         var position = 0, line = 1
@@ -34,18 +34,18 @@ enum FileSplitter {
         func release(upTo offset: Int) {
             #if canImport(Glibc)
             let end = offset & ~(Self.releaseStep - 1)
-            if end > released { _ = madvise(UnsafeMutableRawPointer(mutating: base + released), end - released, MADV_DONTNEED) }
+            if end > released { _ = madvise(UnsafeMutableRawPointer(mutating: base.slice(unchecked: released..<end).rawBuffer.baseAddress), end - released, MADV_DONTNEED) }
             released = end
             #endif
         }
         defer { release(upTo: size) }
         func countByte(at index: Int) {
-            let byte = base[index]
+            let byte = base[unchecked: index]
             if byte == 0x22 {
                 if quoteAware { insideQuotes.toggle() }
             } else if byte == 0x0A {
                 line += 1
-            } else if byte == 0x0D && (index + 1 == size || base[index + 1] != 0x0A) {
+            } else if byte == 0x0D && (index + 1 == size || base[unchecked: index + 1] != 0x0A) {
                 line += 1
             }
         }
@@ -59,7 +59,7 @@ enum FileSplitter {
                 var counters: UInt64 = 0
                 var words = 0
                 while words < 255 && position + 8 <= target {
-                    let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                    let word = base.loadUnaligned(uncheckedAt: position, as: UInt64.self)
                     let lineFeeds = Self.matches(word, 0x0A), quotes = Self.matches(word, 0x22), returns = Self.matches(word, 0x0D)
                     if returns != 0 {
                         for k in 0..<8 { countByte(at: position + k) }
@@ -78,7 +78,7 @@ enum FileSplitter {
             // From the target on, byte by byte, to the first line feed outside quotes.
             var boundary = -1
             while position < size {
-                let byte = base[position]
+                let byte = base[unchecked: position]
                 countByte(at: position)
                 position += 1
                 if byte == 0x0A && position > target && !insideQuotes { boundary = position; break }

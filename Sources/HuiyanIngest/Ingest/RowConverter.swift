@@ -1,10 +1,11 @@
+import HuiyanBuffers
 import HuiyanStorage
 import HuiyanValues
 
 /// Turns the bound fields of one record into typed values, checks them against the schema, and stages the
 /// row for a segment builder only when every value is good (a bad row adds nothing).
 ///
-/// Good rows are staged column by column in raw buffers of `batchRows` rows and handed to the builder's
+/// Good rows are staged column by column in `UncheckedBuffer`s of `batchRows` rows and handed to the builder's
 /// columns a batch at a time (`flush(into:)`): one array append per column and batch instead of per value,
 /// and no reference counting in the row loop. Strings are interned into the builder's dictionaries as their
 /// row is staged, so codes are handed out in row order exactly as before. A caller must `flush` before it
@@ -16,25 +17,25 @@ final class RowConverter {
 
     private let columnCount: Int
     /// The columns' rules, copied out of the schema once: the row loop reads no `String` (no reference counting).
-    private let rules: UnsafeMutablePointer<Rule>
+    private let rules: UncheckedBuffer<Rule>
     /// One row being converted.
-    private let rowInts: UnsafeMutablePointer<Int64>
-    private let rowDoubles: UnsafeMutablePointer<Double>
-    private let rowNull: UnsafeMutablePointer<Bool>
-    private let rowHashes: UnsafeMutablePointer<UInt64>
+    private let rowInts: UncheckedBuffer<Int64>
+    private let rowDoubles: UncheckedBuffer<Double>
+    private let rowNull: UncheckedBuffer<Bool>
+    private let rowHashes: UncheckedBuffer<UInt64>
     /// Staged rows, column-major: column `c`'s staged row `k` is at `c * batchRows + k`.
-    private let stagedInts: UnsafeMutablePointer<Int64>
-    private let stagedDoubles: UnsafeMutablePointer<Double>
-    private let stagedNulls: UnsafeMutablePointer<Bool>
-    private let stagedNullCounts: UnsafeMutablePointer<Int>
+    private let stagedInts: UncheckedBuffer<Int64>
+    private let stagedDoubles: UncheckedBuffer<Double>
+    private let stagedNulls: UncheckedBuffer<Bool>
+    private let stagedNullCounts: UncheckedBuffer<Int>
     private(set) var stagedCount = 0
     /// The builder rows are being staged for, and its columns' dictionaries (nil for other columns).
     private var target: ObjectIdentifier?
     /// Held so that `target` cannot be reused by another builder's address.
     private var targetBuilder: SegmentBuilder?
-    private let dictionaries: UnsafeMutablePointer<Unmanaged<StringDictionaryBuilder>?>
+    private let dictionaries: UncheckedBuffer<Unmanaged<StringDictionaryBuilder>?>
 
-    struct Rule {
+    struct Rule: BitwiseCopyable {
         var type: ColumnType
         var lane: ColumnType.Lane
         var nullable: Bool
@@ -48,22 +49,21 @@ final class RowConverter {
         columnCount = n
         rules = .allocate(capacity: max(n, 1))
         for (i, c) in schema.columns.enumerated() {
-            (rules + i).initialize(to: Rule(type: c.type, lane: c.type.lane, nullable: c.nullable, minimum: c.minimum))
+            rules[unchecked: i] = Rule(type: c.type, lane: c.type.lane, nullable: c.nullable, minimum: c.minimum)
         }
-        rowInts = .allocate(capacity: max(n, 1)); rowInts.initialize(repeating: 0, count: max(n, 1))
-        rowDoubles = .allocate(capacity: max(n, 1)); rowDoubles.initialize(repeating: 0, count: max(n, 1))
-        rowNull = .allocate(capacity: max(n, 1)); rowNull.initialize(repeating: false, count: max(n, 1))
-        rowHashes = .allocate(capacity: max(n, 1)); rowHashes.initialize(repeating: 0, count: max(n, 1))
+        rowInts = .allocate(capacity: max(n, 1), filledWith: 0)
+        rowDoubles = .allocate(capacity: max(n, 1), filledWith: 0)
+        rowNull = .allocate(capacity: max(n, 1), filledWith: false)
+        rowHashes = .allocate(capacity: max(n, 1), filledWith: 0)
         let staged = max(n, 1) * Self.batchRows
-        stagedInts = .allocate(capacity: staged); stagedInts.initialize(repeating: 0, count: staged)
-        stagedDoubles = .allocate(capacity: staged); stagedDoubles.initialize(repeating: 0, count: staged)
-        stagedNulls = .allocate(capacity: staged); stagedNulls.initialize(repeating: false, count: staged)
-        stagedNullCounts = .allocate(capacity: max(n, 1)); stagedNullCounts.initialize(repeating: 0, count: max(n, 1))
-        dictionaries = .allocate(capacity: max(n, 1)); dictionaries.initialize(repeating: nil, count: max(n, 1))
+        stagedInts = .allocate(capacity: staged, filledWith: 0)
+        stagedDoubles = .allocate(capacity: staged, filledWith: 0)
+        stagedNulls = .allocate(capacity: staged, filledWith: false)
+        stagedNullCounts = .allocate(capacity: max(n, 1), filledWith: 0)
+        dictionaries = .allocate(capacity: max(n, 1), filledWith: nil)
     }
 
     deinit {
-        rules.deinitialize(count: columnCount)
         rules.deallocate()
         rowInts.deallocate(); rowDoubles.deallocate(); rowNull.deallocate(); rowHashes.deallocate()
         stagedInts.deallocate(); stagedDoubles.deallocate(); stagedNulls.deallocate(); stagedNullCounts.deallocate()
@@ -85,7 +85,7 @@ final class RowConverter {
         target = id
         targetBuilder = builder
         for (i, column) in builder.columns.enumerated() {
-            dictionaries[i] = column.dictionary.map { Unmanaged.passUnretained($0) }
+            dictionaries[unchecked: i] = column.dictionary.map { Unmanaged.passUnretained($0) }
         }
     }
 
@@ -94,36 +94,36 @@ final class RowConverter {
     func convert(_ slots: UnsafeMutableBufferPointer<FieldSlot>, into builder: SegmentBuilder) -> ValueFailure? {
         target(builder)
         for index in 0..<columnCount {
-            let column = rules[index]
+            let column = rules[unchecked: index]
             let slot = slots[index]
             switch slot.state {
             case .missing, .null:
                 guard column.nullable else {
                     return ValueFailure(column: index, reason: slot.state == .missing ? "required column is missing" : "required value is empty")
                 }
-                rowNull[index] = true
+                rowNull[unchecked: index] = true
                 continue
             case .text, .quotedText:
-                rowNull[index] = false
+                rowNull[unchecked: index] = false
             }
             let bytes = slot.bytes
             // An empty value (`""` quoted in CSV, `""` in NDJSON) is NULL in a nullable column, as an unquoted
             // empty field is, and rejected in a required one: for strings as for every other type.
             if bytes.isEmpty {
                 guard column.nullable else { return ValueFailure(column: index, reason: "required value is empty") }
-                rowNull[index] = true
+                rowNull[unchecked: index] = true
                 continue
             }
             if column.type == .string {
                 // A string already in the dictionary was validated when it entered: only new ones are checked.
                 let raw = UnsafeRawBufferPointer(bytes)
                 let hash = StringDictionaryBuilder.hash(raw)
-                rowHashes[index] = hash
-                let code = dictionaries[index].unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.find(raw, hash: hash) }
+                rowHashes[unchecked: index] = hash
+                let code = dictionaries[unchecked: index].unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.find(raw, hash: hash) }
                 if let code {
-                    rowInts[index] = code
+                    rowInts[unchecked: index] = code
                 } else {
-                    rowInts[index] = -1
+                    rowInts[unchecked: index] = -1
                     if !ValueParsing.isValidUTF8(bytes) { return ValueFailure(column: index, reason: ValueError.invalidUTF8.description) }
                 }
                 continue
@@ -131,20 +131,20 @@ final class RowConverter {
             let failure: ValueError?
             switch column.type {
             case .timestamp:
-                (rowInts[index], failure) = Self.unpack(
+                (rowInts[unchecked: index], failure) = Self.unpack(
                     ValueParsing.parseTimestampMicros(bytes, localOffsetSeconds: localOffsetSeconds, withinLocalYears: true), or: 0)
             case .int64:
-                (rowInts[index], failure) = Self.unpack(ValueParsing.parseInt64(bytes), or: 0)
+                (rowInts[unchecked: index], failure) = Self.unpack(ValueParsing.parseInt64(bytes), or: 0)
             case .date:
-                (rowInts[index], failure) = Self.unpack(ValueParsing.parseDateDays(bytes), or: 0)
+                (rowInts[unchecked: index], failure) = Self.unpack(ValueParsing.parseDateDays(bytes), or: 0)
             case .money:
-                (rowInts[index], failure) = Self.unpack(ValueParsing.parseMoneyFen(bytes), or: 0)
+                (rowInts[unchecked: index], failure) = Self.unpack(ValueParsing.parseMoneyFen(bytes), or: 0)
             case .bool:
                 let (value, error) = Self.unpack(ValueParsing.parseBool(bytes), or: false)
-                rowInts[index] = value ? 1 : 0
+                rowInts[unchecked: index] = value ? 1 : 0
                 failure = error
             case .float64:
-                (rowDoubles[index], failure) = Self.unpack(ValueParsing.parseFloat64(bytes), or: 0)
+                (rowDoubles[unchecked: index], failure) = Self.unpack(ValueParsing.parseFloat64(bytes), or: 0)
             case .string:
                 failure = nil
             }
@@ -152,7 +152,7 @@ final class RowConverter {
                 let reason = ValueParsing.isValidUTF8(bytes) ? failure.description : ValueError.invalidUTF8.description
                 return ValueFailure(column: index, reason: reason)
             }
-            if let minimum = column.minimum, rowInts[index] < minimum {
+            if let minimum = column.minimum, rowInts[unchecked: index] < minimum {
                 return ValueFailure(column: index, reason: "must be at least \(minimum)")
             }
         }
@@ -160,25 +160,25 @@ final class RowConverter {
         let k = stagedCount
         for index in 0..<columnCount {
             let at = index * Self.batchRows + k
-            if rowNull[index] {
-                stagedNulls[at] = true
-                stagedNullCounts[index] += 1
+            if rowNull[unchecked: index] {
+                stagedNulls[unchecked: at] = true
+                stagedNullCounts[unchecked: index] += 1
                 continue
             }
-            stagedNulls[at] = false
-            switch rules[index].lane {
+            stagedNulls[unchecked: at] = false
+            switch rules[unchecked: index].lane {
             case .int64:
-                stagedInts[at] = rowInts[index]
+                stagedInts[unchecked: at] = rowInts[unchecked: index]
             case .float64:
-                stagedDoubles[at] = rowDoubles[index]
+                stagedDoubles[unchecked: at] = rowDoubles[unchecked: index]
             case .string:
-                var code = rowInts[index]
+                var code = rowInts[unchecked: index]
                 if code < 0 {
                     let raw = UnsafeRawBufferPointer(slots[index].bytes)
-                    let hash = rowHashes[index]
-                    code = dictionaries[index].unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.intern(raw, hash: hash) }
+                    let hash = rowHashes[unchecked: index]
+                    code = dictionaries[unchecked: index].unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.intern(raw, hash: hash) }
                 }
-                stagedInts[at] = code
+                stagedInts[unchecked: at] = code
             }
         }
         stagedCount = k + 1
@@ -205,9 +205,11 @@ final class RowConverter {
         precondition(target == ObjectIdentifier(builder), "rows staged for another builder")
         for (index, column) in builder.columns.enumerated() {
             let at = index * Self.batchRows
-            column.appendBatch(ints: stagedInts + at, doubles: stagedDoubles + at, nulls: stagedNulls + at,
-                               nullsInBatch: stagedNullCounts[index], count: stagedCount)
-            stagedNullCounts[index] = 0
+            column.appendBatch(ints: stagedInts.pointer(uncheckedAt: at, count: stagedCount),
+                               doubles: stagedDoubles.pointer(uncheckedAt: at, count: stagedCount),
+                               nulls: stagedNulls.pointer(uncheckedAt: at, count: stagedCount),
+                               nullsInBatch: stagedNullCounts[unchecked: index], count: stagedCount)
+            stagedNullCounts[unchecked: index] = 0
         }
         stagedCount = 0
     }

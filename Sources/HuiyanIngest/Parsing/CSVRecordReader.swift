@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// Streams the records of an RFC 4180 CSV file, reading it in chunks.
 ///
 /// Usage: call `next()` until it returns false; after each true, inspect `problem` (nil for
@@ -61,14 +63,14 @@ final class CSVRecordReader {
     @inline(__always)
     func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         precondition(i >= 0 && i < fields.count, "field index out of range")
-        return fields.bytes(i, base: input.base)
+        return fields.bytes(unchecked: i, in: input.bytes)
     }
 
     /// True when field `i` was enclosed in double quotes (so `""` is an empty string, not missing).
     @inline(__always)
     func fieldWasQuoted(_ i: Int) -> Bool {
         precondition(i >= 0 && i < fields.count, "field index out of range")
-        return fields.tags[i] & ByteSpanTable.quoted != 0
+        return fields.tag(unchecked: i) & ByteSpanTable.quoted != 0
     }
 
     /// Advances to the next record. Returns false at the end of the file.
@@ -83,7 +85,7 @@ final class CSVRecordReader {
                 return false
             }
             let s = input.start
-            switch CSVTokenizer.tokenizeRecord(input.base, from: s, end: input.end, isFinal: input.atEOF, into: fields) {
+            switch CSVTokenizer.tokenizeRecord(input.bytes, from: s, end: input.end, isFinal: input.atEOF, into: fields) {
             case .needMoreData:
                 let pending = input.end - s
                 if pending > maxRecordBytes + 1 {
@@ -113,8 +115,8 @@ final class CSVRecordReader {
         var scanner = CSVSkipScanner()
         var p = input.start
         while true {
-            let terminator = scanner.scan(input.base, from: p, end: input.end)
-            cursor.keepOverlongText(input.base + p, count: (terminator ?? input.end) - p)
+            let terminator = scanner.scan(input.bytes, from: p, end: input.end)
+            cursor.keepOverlongText(input.bytes.slice(unchecked: p..<(terminator ?? input.end)))
             if let terminator {
                 cursor.nextLine += scanner.innerLineBreaks + 1
                 try input.consumeTerminator(at: terminator)

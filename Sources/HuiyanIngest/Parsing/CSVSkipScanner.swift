@@ -1,3 +1,4 @@
+import HuiyanBuffers
 import HuiyanValues
 
 /// Finds the end of a CSV record without storing it, one buffer at a time.
@@ -23,11 +24,11 @@ struct CSVSkipScanner {
     /// Scans `base[from..<end]`. Returns the offset of the record's terminator (CR or LF)
     /// if found, or nil when more input is needed. At the end of the input, a pending
     /// `quoteInQuoted` counts as a closing quote.
-    mutating func scan(_ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int? {
+    mutating func scan(_ base: UncheckedBytes, from: Int, end: Int) -> Int? {
         let comma = ASCIIByte.comma, quote = ASCIIByte.quote, lf = ASCIIByte.lf, cr = ASCIIByte.cr
         var p = from
         while p < end {
-            let c = base[p]
+            let c = base[unchecked: p]
             switch phase {
             case .fieldStart, .unquoted:
                 if c == lf || c == cr { return p }

@@ -1,3 +1,4 @@
+import HuiyanBuffers
 import HuiyanValues
 
 /// The byte-level RFC 4180 tokenizer: splits one record out of a contiguous buffer.
@@ -42,7 +43,7 @@ enum CSVTokenizer {
     /// on the error: a quote inside an unquoted field is literal; text after a closing quote
     /// is skipped up to the next delimiter.
     static func tokenizeRecord(
-        _ base: UnsafePointer<UInt8>, from: Int, end: Int, isFinal: Bool, into fields: ByteSpanTable
+        _ base: UncheckedBytes, from: Int, end: Int, isFinal: Bool, into fields: ByteSpanTable
     ) -> Outcome {
         let comma = ASCIIByte.comma, quote = ASCIIByte.quote, lf = ASCIIByte.lf, cr = ASCIIByte.cr
         fields.removeAll()
@@ -57,7 +58,7 @@ enum CSVTokenizer {
                 return .record(RecordBounds(contentEnd: p, next: p, innerLineBreaks: breaks,
                                             terminated: false, problem: problem))
             }
-            var c = base[p]
+            var c = base[unchecked: p]
             if c != quote {
                 // Unquoted field: scan to the next `,`, LF, CR (a `"` here is an error, kept literal).
                 let fieldStart = p
@@ -66,11 +67,11 @@ enum CSVTokenizer {
                         // All four special bytes are <= 0x2C; most text bytes are above it. Eight bytes at a
                         // time, skip to the first byte below 0x2D (UTF-8 lead and continuation bytes are not).
                         if p + 8 <= end {
-                            let below = bytesBelowComma(UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+                            let below = bytesBelowComma(base.loadUnaligned(uncheckedAt: p, as: UInt64.self))
                             if below == 0 { p += 8; continue }
                             p += below.trailingZeroBitCount >> 3
                         }
-                        c = base[p]
+                        c = base[unchecked: p]
                         if c <= comma && (c == comma || c == lf || c == cr || c == quote) { break }
                         p += 1
                     }
@@ -90,11 +91,11 @@ enum CSVTokenizer {
                 var scratchStart = -1  // >= 0 once the field is being unescaped into scratch
                 while true {
                     while p < end {
-                        c = base[p]
+                        c = base[unchecked: p]
                         if c == quote { break }
                         if c == lf {
                             breaks += 1
-                        } else if c == cr && (p + 1 >= end || base[p + 1] != lf) {
+                        } else if c == cr && (p + 1 >= end || base[unchecked: p + 1] != lf) {
                             breaks += 1
                         }
                         p += 1
@@ -108,9 +109,9 @@ enum CSVTokenizer {
                     }
                     // `p` is at a quote: doubled (escaped) or closing?
                     if p + 1 < end {
-                        if base[p + 1] == quote {
+                        if base[unchecked: p + 1] == quote {
                             if scratchStart < 0 { scratchStart = fields.scratch.count }
-                            fields.scratch.append(base + segmentStart, count: p + 1 - segmentStart)
+                            fields.scratch.append(base.slice(unchecked: segmentStart..<(p + 1)))
                             p += 2
                             segmentStart = p
                             continue
@@ -123,11 +124,11 @@ enum CSVTokenizer {
                     break
                 }
                 if p < end {
-                    c = base[p]
+                    c = base[unchecked: p]
                     if c != comma && c != lf && c != cr {
                         if problem == nil { problem = .textAfterClosingQuote(field: fieldNumber) }
                         while p < end {
-                            c = base[p]
+                            c = base[unchecked: p]
                             if c == comma || c == lf || c == cr { break }
                             p += 1
                         }
@@ -141,7 +142,7 @@ enum CSVTokenizer {
                 return .record(RecordBounds(contentEnd: p, next: p, innerLineBreaks: breaks,
                                             terminated: false, problem: problem))
             }
-            c = base[p]
+            c = base[unchecked: p]
             if c == comma {
                 p += 1
                 continue
@@ -150,7 +151,7 @@ enum CSVTokenizer {
             if c == lf {
                 next = p + 1
             } else if p + 1 < end {
-                next = base[p + 1] == lf ? p + 2 : p + 1
+                next = base[unchecked: p + 1] == lf ? p + 2 : p + 1
             } else if isFinal {
                 next = p + 1
             } else {
@@ -182,13 +183,13 @@ enum CSVTokenizer {
     /// Records a quoted field's content: in place, or finishing its unescaped scratch copy.
     @inline(__always)
     private static func appendQuoted(
-        _ fields: ByteSpanTable, _ base: UnsafePointer<UInt8>, _ segmentStart: Int, _ contentEnd: Int,
+        _ fields: ByteSpanTable, _ base: UncheckedBytes, _ segmentStart: Int, _ contentEnd: Int,
         _ scratchStart: Int
     ) {
         if scratchStart < 0 {
             fields.append(segmentStart, contentEnd, tag: ByteSpanTable.quoted)
         } else {
-            fields.scratch.append(base + segmentStart, count: contentEnd - segmentStart)
+            fields.scratch.append(base.slice(unchecked: segmentStart..<contentEnd))
             fields.append(scratchStart, fields.scratch.count, tag: ByteSpanTable.quoted | ByteSpanTable.inScratch)
         }
     }

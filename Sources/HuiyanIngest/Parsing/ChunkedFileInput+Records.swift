@@ -1,3 +1,4 @@
+import HuiyanBuffers
 import HuiyanValues
 
 extension ChunkedFileInput {
@@ -12,14 +13,14 @@ extension ChunkedFileInput {
                 try refill(want: chunkSize)
                 continue
             }
-            let c = base[start]
+            let c = bytes[unchecked: start]
             if c == ASCIIByte.lf {
                 start += 1
                 line += 1
                 inComment = false
             } else if c == ASCIIByte.cr {
                 if start + 1 < end {
-                    start += base[start + 1] == ASCIIByte.lf ? 2 : 1
+                    start += bytes[unchecked: start + 1] == ASCIIByte.lf ? 2 : 1
                     line += 1
                     inComment = false
                 } else if atEOF {
@@ -32,7 +33,7 @@ extension ChunkedFileInput {
             } else if inComment || c == comment {
                 // A comment runs to its line's end, which may be in a later chunk: the terminator is consumed above.
                 inComment = true
-                while start < end, base[start] != ASCIIByte.lf, base[start] != ASCIIByte.cr { start += 1 }
+                while start < end, bytes[unchecked: start] != ASCIIByte.lf, bytes[unchecked: start] != ASCIIByte.cr { start += 1 }
             } else {
                 return true
             }
@@ -51,12 +52,12 @@ extension ChunkedFileInput {
     /// next chunk when a CR is the last byte so far (the LF of a CR LF may follow).
     func consumeTerminator(at terminator: Int) throws(RecordReaderError) {
         var t = terminator
-        if base[t] == ASCIIByte.cr && t + 1 == end && !atEOF {
+        if bytes[unchecked: t] == ASCIIByte.cr && t + 1 == end && !atEOF {
             start = t
             try refill(want: chunkSize)
             t = start
         }
-        if base[t] == ASCIIByte.cr && t + 1 < end && base[t + 1] == ASCIIByte.lf {
+        if bytes[unchecked: t] == ASCIIByte.cr && t + 1 < end && bytes[unchecked: t + 1] == ASCIIByte.lf {
             start = t + 2
         } else {
             start = t + 1

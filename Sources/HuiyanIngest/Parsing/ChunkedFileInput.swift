@@ -3,10 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HuiyanBuffers
 
 /// A file read in chunks into one reusable, growable byte buffer.
 ///
-/// The unconsumed bytes are `base[start..<end]`. `refill` moves them to the front of the
+/// The unconsumed bytes are `bytes[start..<end]`. `refill` moves them to the front of the
 /// buffer and appends the next read, so a record that straddles a chunk boundary becomes
 /// contiguous. The buffer grows only when a pending record plus the next read do not fit,
 /// so memory stays near `chunkSize` plus the longest record the caller lets accumulate.
@@ -23,15 +24,14 @@ final class ChunkedFileInput {
     let stored: FileDescriptorStream
     private let stream: ByteStream
     private let decoded: Bool
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var capacity: Int
+    private var storage: UncheckedBuffer<UInt8>
     /// Offset of the first unconsumed byte; callers advance it as they consume records.
     var start = 0
     /// Offset one past the last valid byte.
     private(set) var end = 0
-    /// True once a read has returned 0: `base[start..<end]` is all that is left.
+    /// True once a read has returned 0: `bytes[start..<end]` is all that is left.
     private(set) var atEOF = false
-    /// File offset of `base[0]`.
+    /// File offset of `bytes[0]`.
     private(set) var bufferFileOffset: Int64 = 0
     /// Asked before every read: a reason to stop (a cancellation, a timeout) ends reading with `.stopped`.
     var stop: (() -> String?)?
@@ -75,14 +75,17 @@ final class ChunkedFileInput {
         }
         self.stream = stream
         decoded = !decoding.isPlain
-        capacity = chunkSize + min(chunkSize, 1 << 20) + 16
-        base = .allocate(capacity: capacity)
+        storage = .allocate(capacity: chunkSize + min(chunkSize, 1 << 20) + 16)
     }
 
     deinit {
         close(fd)
-        base.deallocate()
+        storage.deallocate()
     }
+
+    /// The bytes read so far and not compacted away (`0..<end`); valid until the next `refill`.
+    @inline(__always)
+    var bytes: UncheckedBytes { storage.bytes(unchecked: 0..<end) }
 
     /// Bytes of the file as stored that are behind the reader (for progress): up to the current position, or
     /// for a decoded input, all that was read.
@@ -101,20 +104,15 @@ final class ChunkedFileInput {
         if let stop, let reason = stop() { throw .stopped(reason: reason) }
         if start > 0 {
             let pending = end - start
-            if pending > 0 { memmove(base, base + start, pending) }
+            if pending > 0 { storage.copy(unchecked: start..<end, to: 0) }
             bufferFileOffset += Int64(start)
             start = 0
             end = pending
         }
-        if capacity - end < want {
-            let newCapacity = max(end + want, capacity + capacity / 2)
-            let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-            newBase.update(from: base, count: end)
-            base.deallocate()
-            base = newBase
-            capacity = newCapacity
+        if storage.capacity - end < want {
+            storage = storage.reallocated(capacity: max(end + want, storage.capacity + storage.capacity / 2), keeping: end)
         }
-        let n = try stream.read(into: base + end, count: want) { [stop] in stop?() }
+        let n = try stream.read(into: storage.mutableBuffer(unchecked: end..<(end + want))) { [stop] in stop?() }
         if n > 0 { end += n } else { atEOF = true }
     }
 
@@ -122,7 +120,8 @@ final class ChunkedFileInput {
     /// Call once, before consuming anything.
     func skipByteOrderMark() throws(RecordReaderError) {
         while end - start < 3 && !atEOF { try refill(want: chunkSize) }
-        if end - start >= 3 && base[start] == 0xEF && base[start + 1] == 0xBB && base[start + 2] == 0xBF {
+        let bytes = bytes
+        if end - start >= 3 && bytes[unchecked: start] == 0xEF && bytes[unchecked: start + 1] == 0xBB && bytes[unchecked: start + 2] == 0xBF {
             start += 3
         }
     }

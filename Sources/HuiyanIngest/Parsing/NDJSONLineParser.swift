@@ -1,3 +1,4 @@
+import HuiyanBuffers
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -45,7 +46,7 @@ enum NDJSONLineParser {
     /// `.needMoreData` whenever the answer might depend on bytes past `end`; the caller then
     /// supplies more and calls again from the same line start.
     static func parseLine(
-        _ base: UnsafePointer<UInt8>, from: Int, end: Int, isFinal: Bool,
+        _ base: UncheckedBytes, from: Int, end: Int, isFinal: Bool,
         keys: ByteSpanTable, values: ByteSpanTable
     ) -> Outcome {
         keys.removeAll()
@@ -66,7 +67,7 @@ enum NDJSONLineParser {
                 // Resynchronise at the end of the line.
                 var p = cursor.p
                 while p < end {
-                    let c = base[p]
+                    let c = base[unchecked: p]
                     if c == ASCIIByte.lf || c == ASCIIByte.cr { break }
                     p += 1
                 }
@@ -81,11 +82,11 @@ enum NDJSONLineParser {
             if !isFinal { return .needMoreData }
             next = p
             terminated = false
-        } else if base[p] == ASCIIByte.lf {
+        } else if base[unchecked: p] == ASCIIByte.lf {
             next = p + 1
             terminated = true
         } else if p + 1 < end {
-            next = base[p + 1] == ASCIIByte.lf ? p + 2 : p + 1
+            next = base[unchecked: p + 1] == ASCIIByte.lf ? p + 2 : p + 1
             terminated = true
         } else if isFinal {
             next = p + 1
@@ -105,7 +106,7 @@ enum NDJSONLineParser {
             case problem(NDJSONRecordProblem)
         }
 
-        let base: UnsafePointer<UInt8>
+        let base: UncheckedBytes
         let from: Int
         let end: Int
         let isFinal: Bool
@@ -126,7 +127,7 @@ enum NDJSONLineParser {
         @inline(__always)
         mutating func skipWhitespace() {
             while p < end {
-                let c = base[p]
+                let c = base[unchecked: p]
                 if c != ASCIIByte.space && c != ASCIIByte.tab { return }
                 p += 1
             }
@@ -137,7 +138,7 @@ enum NDJSONLineParser {
         @inline(__always)
         func requireByte(_ expected: StaticString) throws(Stop) -> UInt8 {
             if p < end {
-                let c = base[p]
+                let c = base[unchecked: p]
                 if c == ASCIIByte.lf || c == ASCIIByte.cr {
                     throw malformed("unexpected end of line, expected \(expected)")
                 }
@@ -155,7 +156,7 @@ enum NDJSONLineParser {
                 if !isFinal { throw .needMore }
                 return true
             }
-            var c = base[p]
+            var c = base[unchecked: p]
             if c == ASCIIByte.lf || c == ASCIIByte.cr { return true }
             guard c == ASCIIByte.leftBrace else {
                 switch c {
@@ -194,7 +195,7 @@ enum NDJSONLineParser {
                     case UInt8(ascii: "n"):
                         try parseLiteral("null", kind: .null, into: values)
                     case ASCIIByte.leftBrace, ASCIIByte.leftBracket:
-                        let key = String(decoding: keys.bytes(keys.count - 1, base: base), as: UTF8.self)
+                        let key = String(decoding: keys.bytes(unchecked: keys.count - 1, in: base), as: UTF8.self)
                         throw .problem(.nestedValue(key: key, isArray: c == ASCIIByte.leftBracket))
                     default:
                         throw malformed("expected a value")
@@ -217,7 +218,7 @@ enum NDJSONLineParser {
                 if !isFinal { throw .needMore }
                 return false
             }
-            c = base[p]
+            c = base[unchecked: p]
             if c != ASCIIByte.lf && c != ASCIIByte.cr { throw .problem(.trailingGarbage(column: column)) }
             return false
         }
@@ -227,14 +228,14 @@ enum NDJSONLineParser {
         @inline(__always)
         mutating func checkLastKeyIsNew(_ keys: ByteSpanTable) throws(Stop) {
             let last = keys.count - 1
-            let key = keys.bytes(last, base: base)
+            let key = keys.bytes(unchecked: last, in: base)
             if last >= Self.linearKeyLimit {
                 try checkLastKeyIsNewHashed(keys, last: last, key: key)
                 return
             }
             var j = 0
             while j < last {
-                let other = keys.bytes(j, base: base)
+                let other = keys.bytes(unchecked: j, in: base)
                 if other.count == key.count && memcmp(other.baseAddress!, key.baseAddress!, key.count) == 0 {
                     throw .problem(.duplicateKey(key: String(decoding: key, as: UTF8.self)))
                 }
@@ -249,11 +250,11 @@ enum NDJSONLineParser {
                 return hasher.finalize()
             }
             if keysByHash.isEmpty {
-                for j in 0..<last { keysByHash[hash(keys.bytes(j, base: base)), default: []].append(j) }
+                for j in 0..<last { keysByHash[hash(keys.bytes(unchecked: j, in: base)), default: []].append(j) }
             }
             let h = hash(key)
             for j in keysByHash[h] ?? [] {
-                let other = keys.bytes(j, base: base)
+                let other = keys.bytes(unchecked: j, in: base)
                 if other.count == key.count && (key.count == 0 || memcmp(other.baseAddress!, key.baseAddress!, key.count) == 0) {
                     throw .problem(.duplicateKey(key: String(decoding: key, as: UTF8.self)))
                 }
@@ -268,7 +269,7 @@ enum NDJSONLineParser {
             var scratchStart = -1  // >= 0 once escapes forced an unescaped copy into scratch
             while true {
                 while p < end {
-                    let c = base[p]
+                    let c = base[unchecked: p]
                     if c == ASCIIByte.quote || c == ASCIIByte.backslash || c < 0x20 { break }
                     p += 1
                 }
@@ -276,12 +277,12 @@ enum NDJSONLineParser {
                     if !isFinal { throw .needMore }
                     throw malformed("unterminated string")
                 }
-                let c = base[p]
+                let c = base[unchecked: p]
                 if c == ASCIIByte.quote {
                     if scratchStart < 0 {
                         table.append(segmentStart, p, tag: tag)
                     } else {
-                        table.scratch.append(base + segmentStart, count: p - segmentStart)
+                        table.scratch.append(base.slice(unchecked: segmentStart..<p))
                         table.append(scratchStart, table.scratch.count, tag: tag | ByteSpanTable.inScratch)
                     }
                     p += 1
@@ -293,14 +294,14 @@ enum NDJSONLineParser {
                 }
                 // Backslash escape.
                 if scratchStart < 0 { scratchStart = table.scratch.count }
-                table.scratch.append(base + segmentStart, count: p - segmentStart)
+                table.scratch.append(base.slice(unchecked: segmentStart..<p))
                 let escapeColumn = column
                 p += 1
                 guard p < end else {
                     if !isFinal { throw .needMore }
                     throw malformed("unterminated string")
                 }
-                let e = base[p]
+                let e = base[unchecked: p]
                 switch e {
                 case ASCIIByte.quote, ASCIIByte.backslash, ASCIIByte.slash: table.scratch.append(e)
                 case UInt8(ascii: "b"): table.scratch.append(0x08)
@@ -340,7 +341,7 @@ enum NDJSONLineParser {
                     if !isFinal { throw .needMore }
                     throw malformed("incomplete \\u escape")
                 }
-                let d = Self.hexDigit(base[p + k])
+                let d = Self.hexDigit(base[unchecked: p + k])
                 if d < 0 { throw malformed("invalid \\u escape") }
                 v = v << 4 | d
             }
@@ -357,7 +358,7 @@ enum NDJSONLineParser {
                     if !isFinal { throw .needMore }
                     return nil
                 }
-                let c = base[p + k]
+                let c = base[unchecked: p + k]
                 switch k {
                 case 0: if c != ASCIIByte.backslash { return nil }
                 case 1: if c != UInt8(ascii: "u") { return nil }
@@ -383,7 +384,7 @@ enum NDJSONLineParser {
 
         /// Appends the UTF-8 encoding of a Unicode scalar value (not a surrogate) to `scratch`.
         @inline(__always)
-        static func appendUTF8(_ v: Int, to scratch: ScratchBuffer) {
+        static func appendUTF8(_ v: Int, to scratch: GrowableBuffer<UInt8>) {
             if v < 0x80 {
                 scratch.append(UInt8(v))
             } else if v < 0x800 {
@@ -404,28 +405,28 @@ enum NDJSONLineParser {
         /// Parses a JSON number at `p` (strict RFC 8259 grammar) and stores its literal text.
         mutating func parseNumber(into values: ByteSpanTable) throws(Stop) {
             let start = p
-            if base[p] == ASCIIByte.minus { p += 1 }
+            if base[unchecked: p] == ASCIIByte.minus { p += 1 }
             var c = try requireByte("a digit")
             if c == ASCIIByte.zero {
                 p += 1
-                if p < end && ASCIIByte.isDigit(base[p]) { throw malformed("leading zero in a number") }
+                if p < end && ASCIIByte.isDigit(base[unchecked: p]) { throw malformed("leading zero in a number") }
             } else if ASCIIByte.isDigit(c) {
-                while p < end && ASCIIByte.isDigit(base[p]) { p += 1 }
+                while p < end && ASCIIByte.isDigit(base[unchecked: p]) { p += 1 }
             } else {
                 throw malformed("invalid number")
             }
-            if p < end && base[p] == ASCIIByte.dot {
+            if p < end && base[unchecked: p] == ASCIIByte.dot {
                 p += 1
                 c = try requireByte("a digit after '.'")
                 guard ASCIIByte.isDigit(c) else { throw malformed("expected a digit after '.'") }
-                while p < end && ASCIIByte.isDigit(base[p]) { p += 1 }
+                while p < end && ASCIIByte.isDigit(base[unchecked: p]) { p += 1 }
             }
-            if p < end && base[p] | 0x20 == UInt8(ascii: "e") {
+            if p < end && base[unchecked: p] | 0x20 == UInt8(ascii: "e") {
                 p += 1
-                if p < end && (base[p] == ASCIIByte.plus || base[p] == ASCIIByte.minus) { p += 1 }
+                if p < end && (base[unchecked: p] == ASCIIByte.plus || base[unchecked: p] == ASCIIByte.minus) { p += 1 }
                 c = try requireByte("an exponent digit")
                 guard ASCIIByte.isDigit(c) else { throw malformed("expected an exponent digit") }
-                while p < end && ASCIIByte.isDigit(base[p]) { p += 1 }
+                while p < end && ASCIIByte.isDigit(base[unchecked: p]) { p += 1 }
             }
             values.append(start, p, tag: JSONValueKind.number.rawValue << 2)
         }
@@ -439,7 +440,7 @@ enum NDJSONLineParser {
                     if !isFinal { throw .needMore }
                     throw malformed("invalid literal (expected \(literal))")
                 }
-                if base[p + k] != text[k] { throw malformed("invalid literal (expected \(literal))") }
+                if base[unchecked: p + k] != text[k] { throw malformed("invalid literal (expected \(literal))") }
             }
             values.append(p, p + n, tag: kind.rawValue << 2)
             p += n

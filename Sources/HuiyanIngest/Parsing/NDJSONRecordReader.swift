@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 import HuiyanValues
 
 /// Streams the records of an NDJSON file (one flat JSON object per line), reading it in chunks.
@@ -61,14 +63,14 @@ final class NDJSONRecordReader {
     @inline(__always)
     func key(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         precondition(i >= 0 && i < keys.count, "field index out of range")
-        return keys.bytes(i, base: input.base)
+        return keys.bytes(unchecked: i, in: input.bytes)
     }
 
     /// The kind of value `i`.
     @inline(__always)
     func valueKind(_ i: Int) -> JSONValueKind {
         precondition(i >= 0 && i < values.count, "field index out of range")
-        return NDJSONLineParser.kind(ofTag: values.tags[i])
+        return NDJSONLineParser.kind(ofTag: values.tag(unchecked: i))
     }
 
     /// Value `i`: unescaped UTF-8 for a string; the literal text for a number (`120.50`),
@@ -76,7 +78,7 @@ final class NDJSONRecordReader {
     @inline(__always)
     func value(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         precondition(i >= 0 && i < values.count, "field index out of range")
-        return values.bytes(i, base: input.base)
+        return values.bytes(unchecked: i, in: input.bytes)
     }
 
     /// Advances to the next record. Returns false at the end of the file.
@@ -92,7 +94,7 @@ final class NDJSONRecordReader {
                 return false
             }
             let s = input.start
-            switch NDJSONLineParser.parseLine(input.base, from: s, end: input.end, isFinal: input.atEOF,
+            switch NDJSONLineParser.parseLine(input.bytes, from: s, end: input.end, isFinal: input.atEOF,
                                               keys: keys, values: values) {
             case .needMoreData:
                 let pending = input.end - s
@@ -127,10 +129,10 @@ final class NDJSONRecordReader {
         problem = .recordTooLong(limit: maxRecordBytes)
         var p = input.start
         while true {
-            let base = input.base, end = input.end
+            let base = input.bytes, end = input.end
             let segmentStart = p
-            while p < end && base[p] != ASCIIByte.lf && base[p] != ASCIIByte.cr { p += 1 }
-            cursor.keepOverlongText(base + segmentStart, count: p - segmentStart)
+            while p < end && base[unchecked: p] != ASCIIByte.lf && base[unchecked: p] != ASCIIByte.cr { p += 1 }
+            cursor.keepOverlongText(base.slice(unchecked: segmentStart..<p))
             if p < end {
                 cursor.nextLine += 1
                 try input.consumeTerminator(at: p)

@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// Where a record reader stands in its file, shared by the CSV and NDJSON readers: the chunked input,
 /// line numbers, and the bounds and text of the current record (with the truncated copy kept for an
 /// over-long one).
@@ -17,7 +19,7 @@ final class RecordCursor {
     private(set) var recordStartOffset: Int64 = 0
     private var recordStart = 0
     private var recordEnd = 0
-    private let overlongText = ScratchBuffer()
+    private let overlongText = GrowableBuffer<UInt8>(capacity: 256)
     private var textIsOverlongCopy = false
 
     init(path: String, chunkSize: Int, maxRecordBytes: Int, startOffset: Int64, firstLine: Int,
@@ -31,8 +33,8 @@ final class RecordCursor {
 
     /// The raw bytes of the current record without its line terminator (truncated for an over-long one).
     var recordText: UnsafeBufferPointer<UInt8> {
-        if textIsOverlongCopy { return overlongText.bytes(0, overlongText.count) }
-        return UnsafeBufferPointer(start: input.base + recordStart, count: recordEnd - recordStart)
+        if textIsOverlongCopy { return overlongText.buffer(unchecked: 0..<overlongText.count) }
+        return input.bytes.buffer(unchecked: recordStart..<recordEnd)
     }
 
     /// Bytes of the file as stored consumed so far, through the end of the current record (of a decoded
@@ -74,8 +76,8 @@ final class RecordCursor {
     }
 
     /// Appends bytes of a skipped over-long record to its text, up to `overlongRecordTextLimit`.
-    func keepOverlongText(_ bytes: UnsafePointer<UInt8>, count: Int) {
+    func keepOverlongText(_ bytes: UncheckedBytes) {
         let room = Self.overlongRecordTextLimit - overlongText.count
-        if room > 0 { overlongText.append(bytes, count: min(room, count)) }
+        if room > 0 { overlongText.append(bytes.slice(unchecked: 0..<min(room, bytes.count))) }
     }
 }

@@ -136,7 +136,7 @@ struct ColumnChunkDecoder {
     private mutating func definitionLevels(_ bytes: UnsafeRawBufferPointer, count: Int) throws -> Int {
         levels = [UInt32](repeating: 0, count: count)
         var decoder = try HybridDecoder(bytes, width: 1)
-        try levels.withUnsafeMutableBufferPointer { try decoder.decode(count, into: $0.baseAddress!) }
+        try levels.withUnsafeMutableBufferPointer { try decoder.decode(count, into: $0) }
         var defined = 0
         for l in levels { defined += Int(l & 1) }
         return defined
@@ -167,7 +167,7 @@ struct ColumnChunkDecoder {
             }
             indices = [UInt32](repeating: 0, count: defined)
             var decoder = try HybridDecoder(UnsafeRawBufferPointer(rebasing: bytes[1...]), width: Int(width))
-            try indices.withUnsafeMutableBufferPointer { try decoder.decode(defined, into: $0.baseAddress!) }
+            try indices.withUnsafeMutableBufferPointer { try decoder.decode(defined, into: $0) }
             let n = UInt32(dictionaryCount)
             for i in indices where i >= n { throw ParquetReadError.damaged("column \"\(leaf.name)\" has a dictionary index past its dictionary") }
             if leaf.kind == .double {
@@ -183,7 +183,7 @@ struct ColumnChunkDecoder {
             guard length <= bytes.count - 4 else { throw ParquetReadError.damaged("an RLE page of column \"\(leaf.name)\" runs past its end") }
             indices = [UInt32](repeating: 0, count: defined)
             var decoder = try HybridDecoder(UnsafeRawBufferPointer(rebasing: bytes[4..<(4 + length)]), width: 1)
-            try indices.withUnsafeMutableBufferPointer { try decoder.decode(defined, into: $0.baseAddress!) }
+            try indices.withUnsafeMutableBufferPointer { try decoder.decode(defined, into: $0) }
             stagedInts = indices.map { Int64($0) }
         case 5 where leaf.physical == 1 || leaf.physical == 2:
             var decoder = DeltaBinaryPackedDecoder(bytes)

@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// The RLE / bit-packing hybrid (parquet-format, Encodings.md, "Run Length Encoding / Bit-Packing Hybrid"):
 /// runs, each a varint header — even: `header >> 1` repeats of one value stored in ⌈width / 8⌉ little-endian
 /// bytes; odd: `header >> 1` groups of 8 values bit-packed LSB first in `width` bytes each. Definition levels
@@ -20,7 +22,8 @@ struct HybridDecoder {
     }
 
     /// The next `count` values into `out` (as many as asked, or an error).
-    mutating func decode(_ count: Int, into out: UnsafeMutablePointer<UInt32>) throws {
+    mutating func decode(_ count: Int, into out: UnsafeMutableBufferPointer<UInt32>) throws {
+        precondition(count <= out.count, "HybridDecoder: more values asked for than fit")
         var done = 0
         let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) - 1
         while done < count {
@@ -36,13 +39,12 @@ struct HybridDecoder {
                 try bytes.withMemoryRebound(to: UInt8.self) { b in
                     var k = 0
                     // Whole 8-byte words inside the page: one unaligned load a value.
-                    if let base = b.baseAddress {
-                        while k < take && (bit >> 3) + 8 <= b.count {
-                            let word = UnsafeRawPointer(base + (bit >> 3)).loadUnaligned(as: UInt64.self)
-                            out[done + k] = UInt32(truncatingIfNeeded: (UInt64(littleEndian: word) >> UInt64(bit & 7)) & mask)
-                            bit += width
-                            k += 1
-                        }
+                    let page = UncheckedBytes(b)
+                    while k < take && (bit >> 3) + 8 <= page.count {
+                        let word = page.loadUnaligned(uncheckedAt: bit >> 3, as: UInt64.self)
+                        out[done + k] = UInt32(truncatingIfNeeded: (UInt64(littleEndian: word) >> UInt64(bit & 7)) & mask)
+                        bit += width
+                        k += 1
                     }
                     // The last values, byte by byte.
                     while k < take {

@@ -38,7 +38,7 @@ enum PageDecompressor {
         switch codec {
         case 0:
             guard source.count == destination.count else { throw failed }
-            if source.count > 0 { destination.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: source.count) }
+            destination.copyMemory(from: source)
         case 1:
             try SnappyDecoder.decompress(source, into: destination)
         case 2:

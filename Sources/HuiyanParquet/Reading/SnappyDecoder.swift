@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// Snappy's raw block format (google/snappy, format_description.txt), the SNAPPY codec of Parquet pages
 /// (parquet-format, Compression.md): a varint of the uncompressed length, then literals and back-references.
 /// Every length and offset is checked against the input and the output: damaged input is an error.
@@ -18,7 +20,8 @@ enum SnappyDecoder {
         }
         guard length == destination.count else { throw damaged }
         guard length > 0 else { return }
-        let out = destination.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let out = UncheckedBuffer(destination.assumingMemoryBound(to: UInt8.self))
+        let input = UncheckedBytes(source)
         var q = 0
         while p < n {
             let tag = source[p]; p += 1
@@ -34,7 +37,7 @@ enum SnappyDecoder {
                 }
                 literal += 1
                 guard literal <= n - p, literal <= length - q else { throw damaged }
-                (out + q).update(from: source.baseAddress!.advanced(by: p).assumingMemoryBound(to: UInt8.self), count: literal)
+                out.update(uncheckedAt: q, from: input.slice(unchecked: p..<(p + literal)))
                 p += literal
                 q += literal
             case 1:
@@ -61,12 +64,12 @@ enum SnappyDecoder {
 
     /// A back-reference: `count` bytes from `offset` back (they may overlap what is being written).
     @inline(__always)
-    private static func copy(_ out: UnsafeMutablePointer<UInt8>, _ q: inout Int, offset: Int, count: Int, length: Int) throws {
+    private static func copy(_ out: UncheckedBuffer<UInt8>, _ q: inout Int, offset: Int, count: Int, length: Int) throws {
         guard offset > 0, offset <= q, count <= length - q else { throw ParquetReadError.damaged("SNAPPY data does not decompress") }
         if offset >= count {
-            (out + q).update(from: out + q - offset, count: count)
+            out.copy(unchecked: (q - offset)..<(q - offset + count), to: q)
         } else {
-            for k in 0..<count { out[q + k] = out[q + k - offset] }
+            for k in 0..<count { out[unchecked: q + k] = out[unchecked: q + k - offset] }
         }
         q += count
     }

@@ -19,6 +19,7 @@ public final class QueryContext: Sendable {
     private let state = LockedValue(State())
     /// When the statement must have finished (nil: no timeout).
     public let deadline: Date?
+    /// The time limit in seconds (nil: none).
     public let timeout: Double?
     /// The most memory the statement's own state may hold, in bytes (nil: no limit).
     public let memoryLimit: Int?
@@ -53,6 +54,7 @@ public final class QueryContext: Sendable {
         set { state.withLock { $0.distinctBudgets = newValue } }
     }
 
+    /// A context with a time limit, a memory limit (nil: none), worker threads and optimizer settings.
     public init(timeout: Double? = nil, memoryLimit: Int? = QueryContext.defaultMemoryLimit, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 optimizer: OptimizerSettings = .allOn) {
         self.optimizer = optimizer
@@ -67,6 +69,7 @@ public final class QueryContext: Sendable {
         state.withLock { $0.cancelled = true }
     }
 
+    /// Whether `cancel()` was called.
     public var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     /// Whether the statement has run past its timeout.
@@ -74,7 +77,7 @@ public final class QueryContext: Sendable {
 
     /// Throws when the statement was cancelled or ran out of time. The calling thread works for this
     /// statement from now on (`CancellationPoll` asks it inside long loops).
-    public func check() throws {
+    package func check() throws {
         CancellationPoll.enter(self)
         if isCancelled { throw QueryError("query cancelled", kind: .cancelled) }
         if let deadline, Date() > deadline {

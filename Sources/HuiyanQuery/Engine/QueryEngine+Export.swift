@@ -10,7 +10,7 @@ extension QueryEngine {
     /// projection (and filter) streams in table order in constant memory; a sort or an aggregate writes its
     /// rows once it has them. Returns how many rows were written. Every error is a `QueryError`, as `execute`'s.
     @discardableResult
-    public func stream(_ select: SelectStatement, sql: String, context: QueryContext, format: TextFormat,
+    package func stream(_ select: SelectStatement, sql: String, context: QueryContext, format: TextFormat,
                        to sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
         do {
             return try stream(select, sql: sql, context: context) { names, _ in

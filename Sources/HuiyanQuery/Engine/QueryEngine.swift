@@ -5,6 +5,7 @@ import HuiyanStorage
 
 /// Runs SQL statements against a database: the entry point of the query core.
 public final class QueryEngine {
+    /// The database the statements run against.
     public let database: Database
     /// The zone calendar functions and timestamp output use (default: the database's).
     public var utcOffsetSeconds: Int
@@ -15,6 +16,7 @@ public final class QueryEngine {
     /// The rules `HUIYAN_DISABLE_RULES` switches off for every statement (or why it could not be read).
     private let environmentRules: Result<OptimizerSettings, Error>
 
+    /// An engine over an open database, in its time zone, with file access as the database allows.
     public init(database: Database) {
         self.database = database
         utcOffsetSeconds = database.settings.utcOffsetSeconds
@@ -23,7 +25,7 @@ public final class QueryEngine {
     }
 
     /// Parses a script into statements, each with its own text (for error carets).
-    public func parse(_ sql: String) throws -> [Statement] {
+    package func parse(_ sql: String) throws -> [Statement] {
         do {
             return try Parser.parse(sql)
         } catch {
@@ -38,7 +40,7 @@ public final class QueryEngine {
 
     /// Runs one parsed statement; `sql` is the text its ranges refer to. Every error is a `QueryError` (one the
     /// storage or ingest met kept whole in its `underlying`).
-    public func execute(_ statement: Statement, sql: String, context: QueryContext = QueryContext()) throws -> QueryResult {
+    package func execute(_ statement: Statement, sql: String, context: QueryContext = QueryContext()) throws -> QueryResult {
         do { return try run(statement, sql: sql, context: context) } catch { throw QueryError(wrapping: error) }
     }
 

@@ -2,7 +2,7 @@ import HuiyanStorage
 import HuiyanValues
 
 /// The text formats results are written in.
-public enum TextFormat: String, Sendable, CaseIterable {
+package enum TextFormat: String, Sendable, CaseIterable {
     /// RFC 4180: a header row, a field quoted when it holds a comma, a quote or a line break; NULL empty.
     case csv
     /// One JSON object per line; numbers (money too) as numbers, NULL as null, timestamps as text.
@@ -13,8 +13,8 @@ public enum TextFormat: String, Sendable, CaseIterable {
 /// mebibyte: a result of any size is written in constant memory. Rows of a chunk are formatted straight
 /// from its column vectors (strings from their dictionaries' bytes), with nothing allocated per row; money
 /// prints as yuan with two decimals, timestamps in the zone of `offsetSeconds` (as `ValueFormatting`).
-public final class RowTextWriter {
-    public let format: TextFormat
+package final class RowTextWriter {
+    package let format: TextFormat
     private let offsetSeconds: Int
     private let sink: (UnsafeRawBufferPointer) throws -> Void
     /// NDJSON: `{"name":` and `,"name":` for each column; CSV: the header line.
@@ -27,11 +27,11 @@ public final class RowTextWriter {
     private var cachedDay = Int64.min
     private var cachedDate: [UInt8] = []
     /// Rows written so far.
-    public private(set) var rows = 0
+    package private(set) var rows = 0
 
     static let flushBytes = 1 << 20
 
-    public init(format: TextFormat, columnNames: [String], offsetSeconds: Int, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+    package init(format: TextFormat, columnNames: [String], offsetSeconds: Int, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.format = format
         self.offsetSeconds = offsetSeconds
         self.sink = sink
@@ -51,12 +51,12 @@ public final class RowTextWriter {
     deinit { bytes.deallocate() }
 
     /// The CSV header line (nothing for NDJSON).
-    public func writeHeader() throws {
+    package func writeHeader() throws {
         if format == .csv { put(header) }
     }
 
     /// Writes rows given as values (a result already made).
-    public func write(row: [Value]) throws {
+    package func write(row: [Value]) throws {
         for (column, value) in row.enumerated() {
             startField(column)
             switch value {
@@ -145,7 +145,7 @@ public final class RowTextWriter {
     }
 
     /// Hands what is buffered to the sink.
-    public func finish() throws {
+    package func finish() throws {
         if count > 0 { try sink(UnsafeRawBufferPointer(start: bytes, count: count)) }
         count = 0
     }

@@ -8,6 +8,7 @@ public struct OptimizerSettings: Sendable, Equatable {
     /// Every rule off, those added later included.
     public var allRulesOff: Bool
 
+    /// Settings that switch off the named rules, or all of them.
     public init(disabledRules: Set<String> = [], allRulesOff: Bool = false) {
         self.disabledRules = disabledRules
         self.allRulesOff = allRulesOff
@@ -47,16 +48,16 @@ public struct OptimizerSettings: Sendable, Equatable {
     }
 
     /// Both settings' rules off.
-    public func merged(with other: OptimizerSettings) -> OptimizerSettings {
+    package func merged(with other: OptimizerSettings) -> OptimizerSettings {
         OptimizerSettings(disabledRules: disabledRules.union(other.disabledRules), allRulesOff: allRulesOff || other.allRulesOff)
     }
 
     /// Whether a rule may run.
-    public func allows(_ rule: OptimizerRule) -> Bool { !allRulesOff && !disabledRules.contains(rule.rawValue) }
+    package func allows(_ rule: OptimizerRule) -> Bool { !allRulesOff && !disabledRules.contains(rule.rawValue) }
 }
 
 /// The optimizer's named rules (docs/ARCHITECTURE.md says what each does).
-public enum OptimizerRule: String, CaseIterable, Sendable {
+package enum OptimizerRule: String, CaseIterable, Sendable {
     /// Constant subexpressions computed once at planning.
     case constantFolding = "constant_folding"
     /// Filters moved down through projections and joins, into the scans and their zone maps.
@@ -84,5 +85,5 @@ public enum OptimizerRule: String, CaseIterable, Sendable {
     /// The smaller side of an inner join is built, the larger scanned.
     case joinOrder = "join_order"
 
-    public static var allNames: [String] { allCases.map(\.rawValue) }
+    package static var allNames: [String] { allCases.map(\.rawValue) }
 }

@@ -7,7 +7,9 @@ import HuiyanStorage
 /// line picks its exit status); a storage or ingest error the statement met is kept whole in `underlying`,
 /// its file, column, block or line there to read, and its text is the message.
 public struct QueryError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// What went wrong, for a person.
     public var message: String
+    /// The part of the query text the error is about (nil: no particular place).
     public var range: SourceRange?
     /// What went wrong, for callers that act on it.
     public var kind: Kind
@@ -29,14 +31,14 @@ public struct QueryError: Error, CustomStringConvertible, Equatable, Sendable {
         case ingest(IngestError)
     }
 
-    public init(_ message: String, at range: SourceRange? = nil, kind: Kind = .invalidInput) {
+    package init(_ message: String, at range: SourceRange? = nil, kind: Kind = .invalidInput) {
         self.message = message
         self.range = range
         self.kind = kind
     }
 
     /// A storage or ingest error as the statement's: its text the message, its kind the kind.
-    public init(_ underlying: Underlying, at range: SourceRange? = nil) {
+    package init(_ underlying: Underlying, at range: SourceRange? = nil) {
         switch underlying {
         case .storage(let error): self.init(error.description, at: range, kind: error.kind)
         case .ingest(let error): self.init(error.description, at: range, kind: error.kind)
@@ -46,7 +48,7 @@ public struct QueryError: Error, CustomStringConvertible, Equatable, Sendable {
 
     /// Any error as a query error: a query error as it is (at `range` when it has no place of its own), a
     /// storage or ingest error kept whole, any other by its text.
-    public init(wrapping error: any Error, at range: SourceRange? = nil) {
+    package init(wrapping error: any Error, at range: SourceRange? = nil) {
         switch error {
         case var error as QueryError:
             error.range = error.range ?? range
@@ -57,10 +59,11 @@ public struct QueryError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 
+    /// The message.
     public var description: String { message }
 
     /// "did you mean" for a misspelt name: the closest candidate within a small edit distance.
-    public static func suggestion(for name: String, among candidates: [String]) -> String? {
+    package static func suggestion(for name: String, among candidates: [String]) -> String? {
         let lower = Array(name.lowercased())
         let scored = candidates.map { ($0, EditDistance.between(lower, Array($0.lowercased()))) }.sorted { $0.1 < $1.1 }
         guard let best = scored.first, best.1 <= max(1, lower.count / 3) else { return nil }

@@ -2,7 +2,7 @@
 /// from, so that the binder's errors can point at it.
 
 /// One statement.
-public indirect enum Statement: Sendable, Equatable {
+package indirect enum Statement: Sendable, Equatable {
     case select(SelectStatement)
     /// `EXPLAIN <select>`
     case explain(SelectStatement, range: SourceRange)
@@ -34,16 +34,16 @@ public indirect enum Statement: Sendable, Equatable {
 
 /// `CREATE [OR REPLACE] VIEW v [(column, …)] AS query`: the query is kept as text and bound wherever the view
 /// is named.
-public struct CreateViewStatement: Sendable, Equatable {
-    public var view: Identifier
-    public var orReplace: Bool
-    public var columns: [Identifier]
-    public var query: SelectStatement
+package struct CreateViewStatement: Sendable, Equatable {
+    package var view: Identifier
+    package var orReplace: Bool
+    package var columns: [Identifier]
+    package var query: SelectStatement
     /// The query's text as written after AS.
-    public var queryText: String
-    public var range: SourceRange
+    package var queryText: String
+    package var range: SourceRange
 
-    public init(view: Identifier, orReplace: Bool, columns: [Identifier], query: SelectStatement, queryText: String, range: SourceRange) {
+    package init(view: Identifier, orReplace: Bool, columns: [Identifier], query: SelectStatement, queryText: String, range: SourceRange) {
         self.view = view
         self.orReplace = orReplace
         self.columns = columns
@@ -54,12 +54,12 @@ public struct CreateViewStatement: Sendable, Equatable {
 }
 
 /// `DROP VIEW [IF EXISTS] v`
-public struct DropViewStatement: Sendable, Equatable {
-    public var view: Identifier
-    public var ifExists: Bool
-    public var range: SourceRange
+package struct DropViewStatement: Sendable, Equatable {
+    package var view: Identifier
+    package var ifExists: Bool
+    package var range: SourceRange
 
-    public init(view: Identifier, ifExists: Bool, range: SourceRange) {
+    package init(view: Identifier, ifExists: Bool, range: SourceRange) {
         self.view = view
         self.ifExists = ifExists
         self.range = range
@@ -67,12 +67,12 @@ public struct DropViewStatement: Sendable, Equatable {
 }
 
 /// A name as written, with its range. Unquoted names are case-insensitive; `"quoted"` names keep their case.
-public struct Identifier: Sendable, Equatable {
-    public var name: String
-    public var quoted: Bool
-    public var range: SourceRange
+package struct Identifier: Sendable, Equatable {
+    package var name: String
+    package var quoted: Bool
+    package var range: SourceRange
 
-    public init(_ name: String, quoted: Bool = false, range: SourceRange) {
+    package init(_ name: String, quoted: Bool = false, range: SourceRange) {
         self.name = name
         self.quoted = quoted
         self.range = range
@@ -80,38 +80,38 @@ public struct Identifier: Sendable, Equatable {
 }
 
 /// `[WITH …] SELECT [DISTINCT] items FROM table [WHERE] [GROUP BY] [HAVING] [ORDER BY] [LIMIT [OFFSET]]`
-public struct SelectStatement: Sendable, Equatable {
+package struct SelectStatement: Sendable, Equatable {
     /// `WITH name [(columns)] AS (SELECT …), …`: the common table expressions FROM may name, in order.
-    public var with: [CommonTableExpression] = []
+    package var with: [CommonTableExpression] = []
     /// `UNION [ALL] SELECT …` after this SELECT, in order. With any, ORDER BY, LIMIT and OFFSET are the
     /// whole union's (written after its last SELECT).
-    public var unions: [UnionArm] = []
-    public var distinct: Bool
+    package var unions: [UnionArm] = []
+    package var distinct: Bool
     /// `DISTINCT ON (expression, …)`: the first row (in ORDER BY's order) of each value of the expressions.
-    public var distinctOn: [Expression] = []
-    public var items: [SelectItem]
+    package var distinctOn: [Expression] = []
+    package var items: [SelectItem]
     /// nil for a SELECT without FROM (`SELECT 1 + 1`).
-    public var from: TableReference?
-    public var whereClause: Expression?
+    package var from: TableReference?
+    package var whereClause: Expression?
     /// The keys as written (with ROLLUP, CUBE or GROUPING SETS, every key of every set, repeats included).
-    public var groupBy: [Expression]
+    package var groupBy: [Expression]
     /// `GROUP BY ROLLUP | CUBE | GROUPING SETS …`: each grouping set as positions in `groupBy` (nil: one set, all).
-    public var groupingSets: [[Int]]?
+    package var groupingSets: [[Int]]?
     /// `GROUP BY ALL`: the select items without aggregates are the keys.
-    public var groupByAll = false
-    public var having: Expression?
-    public var orderBy: [OrderItem]
+    package var groupByAll = false
+    package var having: Expression?
+    package var orderBy: [OrderItem]
     /// `ORDER BY ALL [ASC | DESC] [NULLS …]`: every select item in order; the item's expression is the word ALL.
-    public var orderByAll: OrderItem?
-    public var limit: Expression?
-    public var offset: Expression?
+    package var orderByAll: OrderItem?
+    package var limit: Expression?
+    package var offset: Expression?
     /// `WINDOW name AS (…), …`: windows the OVER clauses may name.
-    public var windows: [NamedWindow] = []
+    package var windows: [NamedWindow] = []
     /// `QUALIFY condition`: a filter over the rows with their window functions computed.
-    public var qualify: Expression?
-    public var range: SourceRange
+    package var qualify: Expression?
+    package var range: SourceRange
 
-    public init(distinct: Bool = false, items: [SelectItem], from: TableReference? = nil, whereClause: Expression? = nil,
+    package init(distinct: Bool = false, items: [SelectItem], from: TableReference? = nil, whereClause: Expression? = nil,
                 groupBy: [Expression] = [], having: Expression? = nil, orderBy: [OrderItem] = [],
                 limit: Expression? = nil, offset: Expression? = nil, range: SourceRange) {
         self.distinct = distinct
@@ -128,19 +128,19 @@ public struct SelectStatement: Sendable, Equatable {
 }
 
 /// A table in FROM, with optional alias, and optional joins to further tables.
-public struct TableReference: Sendable, Equatable {
+package struct TableReference: Sendable, Equatable {
     /// The table's name; for a subquery, its range (the name is empty).
-    public var table: Identifier
-    public var alias: Identifier?
-    public var joins: [Join]
+    package var table: Identifier
+    package var alias: Identifier?
+    package var joins: [Join]
     /// `(SELECT …)` in place of a table.
-    public var subquery: Subquery?
+    package var subquery: Subquery?
     /// `read_csv('f.csv')`, `generate_series(…)` or `'f.parquet'` in place of a table.
-    public var function: TableFunctionCall?
+    package var function: TableFunctionCall?
     /// `alias (a, b, …)`: names for the first columns.
-    public var columnAliases: [Identifier] = []
+    package var columnAliases: [Identifier] = []
 
-    public init(table: Identifier, alias: Identifier? = nil, joins: [Join] = [], subquery: Subquery? = nil) {
+    package init(table: Identifier, alias: Identifier? = nil, joins: [Join] = [], subquery: Subquery? = nil) {
         self.table = table
         self.alias = alias
         self.joins = joins
@@ -150,12 +150,12 @@ public struct TableReference: Sendable, Equatable {
 
 /// A table function in FROM: `name(arguments)`, or a file named by a string (`'visits.parquet'`), which is
 /// `read_parquet`, `read_csv` or `read_ndjson` by its extension (`name` is then empty).
-public struct TableFunctionCall: Sendable, Equatable {
-    public var name: Identifier
-    public var arguments: [Expression]
-    public var range: SourceRange
+package struct TableFunctionCall: Sendable, Equatable {
+    package var name: Identifier
+    package var arguments: [Expression]
+    package var range: SourceRange
 
-    public init(name: Identifier, arguments: [Expression], range: SourceRange) {
+    package init(name: Identifier, arguments: [Expression], range: SourceRange) {
         self.name = name
         self.arguments = arguments
         self.range = range
@@ -163,22 +163,22 @@ public struct TableFunctionCall: Sendable, Equatable {
 }
 
 /// A SELECT inside another statement: a subquery in FROM or JOIN (boxed: a statement may hold statements).
-public indirect enum Subquery: Sendable, Equatable {
+package indirect enum Subquery: Sendable, Equatable {
     case select(SelectStatement)
 
-    public var statement: SelectStatement {
+    package var statement: SelectStatement {
         switch self { case .select(let s): return s }
     }
 }
 
 /// `UNION | INTERSECT | EXCEPT [ALL] SELECT …`: a SELECT whose rows are added to those before it, kept where
 /// they are also in it, or taken away from them (without repeats unless ALL). INTERSECT binds tighter.
-public struct UnionArm: Sendable, Equatable {
-    public enum Operation: Sendable, Equatable {
+package struct UnionArm: Sendable, Equatable {
+    package enum Operation: Sendable, Equatable {
         case union, intersect, except
 
         /// The keyword, as errors name it.
-        public var keyword: String {
+        package var keyword: String {
             switch self {
             case .union: return "UNION"
             case .intersect: return "INTERSECT"
@@ -186,11 +186,11 @@ public struct UnionArm: Sendable, Equatable {
             }
         }
     }
-    public var all: Bool
-    public var select: SelectStatement
-    public var operation: Operation
+    package var all: Bool
+    package var select: SelectStatement
+    package var operation: Operation
 
-    public init(all: Bool, select: SelectStatement, operation: Operation = .union) {
+    package init(all: Bool, select: SelectStatement, operation: Operation = .union) {
         self.all = all
         self.select = select
         self.operation = operation
@@ -198,14 +198,14 @@ public struct UnionArm: Sendable, Equatable {
 }
 
 /// `name [(columns)] AS (SELECT …)` of a WITH clause.
-public struct CommonTableExpression: Sendable, Equatable {
-    public var name: Identifier
+package struct CommonTableExpression: Sendable, Equatable {
+    package var name: Identifier
     /// Names for the first columns of the query (none: the query's own).
-    public var columns: [Identifier]
-    public var query: SelectStatement
-    public var range: SourceRange
+    package var columns: [Identifier]
+    package var query: SelectStatement
+    package var range: SourceRange
 
-    public init(name: Identifier, columns: [Identifier] = [], query: SelectStatement, range: SourceRange) {
+    package init(name: Identifier, columns: [Identifier] = [], query: SelectStatement, range: SourceRange) {
         self.name = name
         self.columns = columns
         self.query = query
@@ -214,25 +214,25 @@ public struct CommonTableExpression: Sendable, Equatable {
 }
 
 /// `[NATURAL] [INNER | LEFT | RIGHT | FULL [OUTER]] JOIN t [AS a] [ON condition | USING (columns)]`
-public struct Join: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case inner, left, right, full }
-    public var kind: Kind
-    public var table: Identifier
-    public var alias: Identifier?
-    public var condition: Expression
-    public var range: SourceRange
+package struct Join: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable { case inner, left, right, full }
+    package var kind: Kind
+    package var table: Identifier
+    package var alias: Identifier?
+    package var condition: Expression
+    package var range: SourceRange
     /// `(SELECT …)` in place of a table (`table` is then its range, with an empty name).
-    public var subquery: Subquery?
+    package var subquery: Subquery?
     /// A table function or a file in place of a table (`table` is then its name, or the file's).
-    public var function: TableFunctionCall?
+    package var function: TableFunctionCall?
     /// `alias (a, b, …)`: names for the first columns.
-    public var columnAliases: [Identifier] = []
+    package var columnAliases: [Identifier] = []
     /// `USING (column, …)`: the condition is the binder's (equal columns of the same name); `condition` is TRUE.
-    public var using: [Identifier] = []
+    package var using: [Identifier] = []
     /// `NATURAL … JOIN`: USING every column whose name the joined table shares with the tables before it.
-    public var natural = false
+    package var natural = false
 
-    public init(kind: Kind, table: Identifier, alias: Identifier?, condition: Expression, range: SourceRange,
+    package init(kind: Kind, table: Identifier, alias: Identifier?, condition: Expression, range: SourceRange,
                 subquery: Subquery? = nil) {
         self.kind = kind
         self.table = table
@@ -244,7 +244,7 @@ public struct Join: Sendable, Equatable {
 }
 
 /// One item of the SELECT list.
-public enum SelectItem: Sendable, Equatable {
+package enum SelectItem: Sendable, Equatable {
     /// `*` or `t.*`
     case star(qualifier: Identifier?, range: SourceRange)
     /// `expression [AS alias]`
@@ -252,13 +252,13 @@ public enum SelectItem: Sendable, Equatable {
 }
 
 /// `expression [ASC | DESC] [NULLS FIRST | NULLS LAST]`
-public struct OrderItem: Sendable, Equatable {
-    public var expression: Expression
-    public var descending: Bool
+package struct OrderItem: Sendable, Equatable {
+    package var expression: Expression
+    package var descending: Bool
     /// nil: the default (NULLS LAST for ASC, NULLS FIRST for DESC, as in PostgreSQL and DuckDB).
-    public var nullsFirst: Bool?
+    package var nullsFirst: Bool?
 
-    public init(expression: Expression, descending: Bool = false, nullsFirst: Bool? = nil) {
+    package init(expression: Expression, descending: Bool = false, nullsFirst: Bool? = nil) {
         self.expression = expression
         self.descending = descending
         self.nullsFirst = nullsFirst
@@ -266,18 +266,18 @@ public struct OrderItem: Sendable, Equatable {
 }
 
 /// A type name in CAST, `::` and CREATE TABLE, as written (`BIGINT`, `VARCHAR`, `DECIMAL(18,2)`, `DATE` …).
-public struct TypeName: Sendable, Equatable {
-    public var name: String
-    public var range: SourceRange
+package struct TypeName: Sendable, Equatable {
+    package var name: String
+    package var range: SourceRange
 
-    public init(_ name: String, range: SourceRange) {
+    package init(_ name: String, range: SourceRange) {
         self.name = name
         self.range = range
     }
 }
 
 /// An expression.
-public indirect enum Expression: Sendable, Equatable {
+package indirect enum Expression: Sendable, Equatable {
     /// A column, optionally qualified: `spot`, `v.spot`.
     case column(qualifier: Identifier?, name: Identifier)
     case literal(Literal, range: SourceRange)
@@ -311,7 +311,7 @@ public indirect enum Expression: Sendable, Equatable {
     case inSubquery(Expression, Subquery, negated: Bool, range: SourceRange)
 
     /// The text range of the whole expression.
-    public var range: SourceRange {
+    package var range: SourceRange {
         switch self {
         case .column(let qualifier, let name): return qualifier.map { $0.range.union(name.range) } ?? name.range
         case .literal(_, let range), .unary(_, _, let range), .binary(_, _, _, let range),
@@ -326,7 +326,7 @@ public indirect enum Expression: Sendable, Equatable {
 }
 
 /// A literal value as written.
-public enum Literal: Sendable, Equatable {
+package enum Literal: Sendable, Equatable {
     case null
     case bool(Bool)
     /// An integer literal that fits Int64.
@@ -336,13 +336,13 @@ public enum Literal: Sendable, Equatable {
     case string(String)
 }
 
-public enum UnaryOperator: String, Sendable, Equatable {
+package enum UnaryOperator: String, Sendable, Equatable {
     case negate = "-"
     case plus = "+"
     case not = "NOT"
 }
 
-public enum BinaryOperator: String, Sendable, Equatable {
+package enum BinaryOperator: String, Sendable, Equatable {
     case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
     case equal = "=", notEqual = "<>", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
     case and = "AND", or = "OR"
@@ -351,32 +351,32 @@ public enum BinaryOperator: String, Sendable, Equatable {
 }
 
 /// `WHEN condition-or-value THEN result`
-public struct CaseBranch: Sendable, Equatable {
-    public var when: Expression
-    public var then: Expression
+package struct CaseBranch: Sendable, Equatable {
+    package var when: Expression
+    package var then: Expression
 
-    public init(when: Expression, then: Expression) {
+    package init(when: Expression, then: Expression) {
         self.when = when
         self.then = then
     }
 }
 
 /// A function or aggregate call.
-public struct FunctionCall: Sendable, Equatable {
-    public var name: Identifier
-    public var arguments: [Expression]
+package struct FunctionCall: Sendable, Equatable {
+    package var name: Identifier
+    package var arguments: [Expression]
     /// `count(*)`
-    public var star: Bool
-    public var distinct: Bool
+    package var star: Bool
+    package var distinct: Bool
     /// `FILTER (WHERE condition)`
-    public var filter: Expression?
+    package var filter: Expression?
     /// `OVER (…)` or `OVER name`: the call is a window function.
-    public var window: WindowSpec?
+    package var window: WindowSpec?
     /// `ORDER BY` inside the parentheses (string_agg's order).
-    public var orderBy: [OrderItem] = []
-    public var range: SourceRange
+    package var orderBy: [OrderItem] = []
+    package var range: SourceRange
 
-    public init(name: Identifier, arguments: [Expression], star: Bool = false, distinct: Bool = false,
+    package init(name: Identifier, arguments: [Expression], star: Bool = false, distinct: Bool = false,
                 filter: Expression? = nil, range: SourceRange) {
         self.name = name
         self.arguments = arguments
@@ -388,15 +388,15 @@ public struct FunctionCall: Sendable, Equatable {
 }
 
 /// `OVER ([name] [PARTITION BY …] [ORDER BY …] [frame])`, or `OVER name` (only `name` set).
-public struct WindowSpec: Sendable, Equatable {
+package struct WindowSpec: Sendable, Equatable {
     /// A window of the WINDOW clause this one starts from.
-    public var name: Identifier?
-    public var partitionBy: [Expression]
-    public var orderBy: [OrderItem]
-    public var frame: WindowFrame?
-    public var range: SourceRange
+    package var name: Identifier?
+    package var partitionBy: [Expression]
+    package var orderBy: [OrderItem]
+    package var frame: WindowFrame?
+    package var range: SourceRange
 
-    public init(name: Identifier? = nil, partitionBy: [Expression] = [], orderBy: [OrderItem] = [], frame: WindowFrame? = nil,
+    package init(name: Identifier? = nil, partitionBy: [Expression] = [], orderBy: [OrderItem] = [], frame: WindowFrame? = nil,
                 range: SourceRange) {
         self.name = name
         self.partitionBy = partitionBy
@@ -407,17 +407,17 @@ public struct WindowSpec: Sendable, Equatable {
 }
 
 /// `ROWS | RANGE | GROUPS BETWEEN start AND end` (or `ROWS start`: the end is the current row).
-public struct WindowFrame: Sendable, Equatable {
-    public enum Unit: String, Sendable, Equatable { case rows = "ROWS", range = "RANGE", groups = "GROUPS" }
-    public enum Bound: Sendable, Equatable {
+package struct WindowFrame: Sendable, Equatable {
+    package enum Unit: String, Sendable, Equatable { case rows = "ROWS", range = "RANGE", groups = "GROUPS" }
+    package enum Bound: Sendable, Equatable {
         case unboundedPreceding, preceding(Expression), currentRow, following(Expression), unboundedFollowing
     }
-    public var unit: Unit
-    public var start: Bound
-    public var end: Bound
-    public var range: SourceRange
+    package var unit: Unit
+    package var start: Bound
+    package var end: Bound
+    package var range: SourceRange
 
-    public init(unit: Unit, start: Bound, end: Bound, range: SourceRange) {
+    package init(unit: Unit, start: Bound, end: Bound, range: SourceRange) {
         self.unit = unit
         self.start = start
         self.end = end
@@ -426,36 +426,36 @@ public struct WindowFrame: Sendable, Equatable {
 }
 
 /// `name AS (…)` of a WINDOW clause.
-public struct NamedWindow: Sendable, Equatable {
-    public var name: Identifier
-    public var spec: WindowSpec
+package struct NamedWindow: Sendable, Equatable {
+    package var name: Identifier
+    package var spec: WindowSpec
 
-    public init(name: Identifier, spec: WindowSpec) {
+    package init(name: Identifier, spec: WindowSpec) {
         self.name = name
         self.spec = spec
     }
 }
 
 /// `CREATE TABLE [IF NOT EXISTS] t (col type [NOT NULL | NULL], …)`
-public struct CreateTableStatement: Sendable, Equatable {
-    public struct Column: Sendable, Equatable {
-        public var name: Identifier
-        public var type: TypeName
-        public var notNull: Bool
+package struct CreateTableStatement: Sendable, Equatable {
+    package struct Column: Sendable, Equatable {
+        package var name: Identifier
+        package var type: TypeName
+        package var notNull: Bool
 
-        public init(name: Identifier, type: TypeName, notNull: Bool) {
+        package init(name: Identifier, type: TypeName, notNull: Bool) {
             self.name = name
             self.type = type
             self.notNull = notNull
         }
     }
 
-    public var table: Identifier
-    public var ifNotExists: Bool
-    public var columns: [Column]
-    public var range: SourceRange
+    package var table: Identifier
+    package var ifNotExists: Bool
+    package var columns: [Column]
+    package var range: SourceRange
 
-    public init(table: Identifier, ifNotExists: Bool, columns: [Column], range: SourceRange) {
+    package init(table: Identifier, ifNotExists: Bool, columns: [Column], range: SourceRange) {
         self.table = table
         self.ifNotExists = ifNotExists
         self.columns = columns
@@ -464,58 +464,58 @@ public struct CreateTableStatement: Sendable, Equatable {
 }
 
 /// `COPY t FROM 'path' [(FORMAT csv|ndjson, STRICT, IGNORE_UNKNOWN_COLUMNS, FORCE, REJECTS 'path')]`
-public struct CopyStatement: Sendable, Equatable {
-    public var table: Identifier
-    public var path: String
+package struct CopyStatement: Sendable, Equatable {
+    package var table: Identifier
+    package var path: String
     /// Options as written, names lower-cased: `format` → `csv`, `strict` → `true` …
-    public var options: [(name: String, value: String)]
-    public var range: SourceRange
+    package var options: [(name: String, value: String)]
+    package var range: SourceRange
 
-    public init(table: Identifier, path: String, options: [(name: String, value: String)], range: SourceRange) {
+    package init(table: Identifier, path: String, options: [(name: String, value: String)], range: SourceRange) {
         self.table = table
         self.path = path
         self.options = options
         self.range = range
     }
 
-    public static func == (a: CopyStatement, b: CopyStatement) -> Bool {
+    package static func == (a: CopyStatement, b: CopyStatement) -> Bool {
         a.table == b.table && a.path == b.path && a.range == b.range
             && a.options.map(\.name) == b.options.map(\.name) && a.options.map(\.value) == b.options.map(\.value)
     }
 }
 
 /// `COPY (SELECT …) TO 'path'` or `COPY t TO 'path'`, with options as in `CopyStatement`.
-public struct CopyToStatement: Sendable, Equatable {
-    public enum Source: Sendable, Equatable {
+package struct CopyToStatement: Sendable, Equatable {
+    package enum Source: Sendable, Equatable {
         case table(Identifier)
         case query(SelectStatement)
     }
-    public var source: Source
-    public var path: String
+    package var source: Source
+    package var path: String
     /// Options as written, names lower-cased: `format` → `csv`, `overwrite` → `true` …
-    public var options: [(name: String, value: String)]
-    public var range: SourceRange
+    package var options: [(name: String, value: String)]
+    package var range: SourceRange
 
-    public init(source: Source, path: String, options: [(name: String, value: String)], range: SourceRange) {
+    package init(source: Source, path: String, options: [(name: String, value: String)], range: SourceRange) {
         self.source = source
         self.path = path
         self.options = options
         self.range = range
     }
 
-    public static func == (a: CopyToStatement, b: CopyToStatement) -> Bool {
+    package static func == (a: CopyToStatement, b: CopyToStatement) -> Bool {
         a.source == b.source && a.path == b.path && a.range == b.range
             && a.options.map(\.name) == b.options.map(\.name) && a.options.map(\.value) == b.options.map(\.value)
     }
 }
 
 /// `DROP TABLE [IF EXISTS] t`
-public struct DropTableStatement: Sendable, Equatable {
-    public var table: Identifier
-    public var ifExists: Bool
-    public var range: SourceRange
+package struct DropTableStatement: Sendable, Equatable {
+    package var table: Identifier
+    package var ifExists: Bool
+    package var range: SourceRange
 
-    public init(table: Identifier, ifExists: Bool, range: SourceRange) {
+    package init(table: Identifier, ifExists: Bool, range: SourceRange) {
         self.table = table
         self.ifExists = ifExists
         self.range = range
@@ -523,13 +523,13 @@ public struct DropTableStatement: Sendable, Equatable {
 }
 
 /// `CREATE TABLE [IF NOT EXISTS] t AS SELECT …`
-public struct CreateTableAsStatement: Sendable, Equatable {
-    public var table: Identifier
-    public var ifNotExists: Bool
-    public var query: SelectStatement
-    public var range: SourceRange
+package struct CreateTableAsStatement: Sendable, Equatable {
+    package var table: Identifier
+    package var ifNotExists: Bool
+    package var query: SelectStatement
+    package var range: SourceRange
 
-    public init(table: Identifier, ifNotExists: Bool, query: SelectStatement, range: SourceRange) {
+    package init(table: Identifier, ifNotExists: Bool, query: SelectStatement, range: SourceRange) {
         self.table = table
         self.ifNotExists = ifNotExists
         self.query = query
@@ -538,13 +538,13 @@ public struct CreateTableAsStatement: Sendable, Equatable {
 }
 
 /// `INSERT INTO t [(column, …)] SELECT …` or `INSERT INTO t [(column, …)] VALUES (…), (…)`
-public struct InsertStatement: Sendable, Equatable {
-    public enum Source: Sendable, Equatable {
+package struct InsertStatement: Sendable, Equatable {
+    package enum Source: Sendable, Equatable {
         case query(SelectStatement)
         /// Rows of expressions, each with the range of its parentheses.
         case values([(expressions: [Expression], range: SourceRange)])
 
-        public static func == (a: Source, b: Source) -> Bool {
+        package static func == (a: Source, b: Source) -> Bool {
             switch (a, b) {
             case (.query(let x), .query(let y)): return x == y
             case (.values(let x), .values(let y)):
@@ -553,13 +553,13 @@ public struct InsertStatement: Sendable, Equatable {
             }
         }
     }
-    public var table: Identifier
+    package var table: Identifier
     /// The columns named after the table, in that order; nil: every column, in the table's order.
-    public var columns: [Identifier]?
-    public var source: Source
-    public var range: SourceRange
+    package var columns: [Identifier]?
+    package var source: Source
+    package var range: SourceRange
 
-    public init(table: Identifier, columns: [Identifier]?, source: Source, range: SourceRange) {
+    package init(table: Identifier, columns: [Identifier]?, source: Source, range: SourceRange) {
         self.table = table
         self.columns = columns
         self.source = source

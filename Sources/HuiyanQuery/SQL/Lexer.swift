@@ -4,9 +4,9 @@
 /// `SELECT 景点 FROM t` lexes; `"quoted identifiers"` (`""` inside) keep their case. String literals are `'…'`
 /// with `''` inside. Numbers: `42` (an integer, or a decimal if it overflows Int64), `12.50`, `.5`, `1e3`,
 /// `1.5E-2`. Comments: `-- …` to the end of the line and `/* … */` (nested, as in PostgreSQL).
-public struct Lexer {
+package struct Lexer {
     /// All tokens of `sql`, ending with an `.end` token; throws at the first lexical error.
-    public static func tokenize(_ sql: String) throws(SQLError) -> [Token] {
+    package static func tokenize(_ sql: String) throws(SQLError) -> [Token] {
         let (tokens, error) = scan(Array(sql.utf8))
         if let error { throw error }
         return tokens

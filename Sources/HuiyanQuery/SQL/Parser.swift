@@ -1,15 +1,15 @@
 /// The SQL parser: recursive descent for statements, precedence climbing for expressions (see
 /// `Parser+Expressions.swift`). It builds the syntax tree of `AST.swift`; names and types are checked later, by
 /// the binder.
-public struct Parser {
+package struct Parser {
     /// How deeply expressions may nest before the parser refuses them (rather than run out of stack): every
     /// parenthesis, call, CASE … counts one level, and so does an operand of a tighter operator inside a looser
     /// one (`a OR (b AND (c = d + e * f))`). 255 nested parentheses parse; about 3 MB of stack in a debug build,
     /// under 512 KB in a release build.
-    public static let maxNesting = 256
+    package static let maxNesting = 256
     /// How tall an expression tree may grow, counting every operator (a chain of 1,000 ORs is that tall); code
     /// that walks the tree recursively can rely on it.
-    public static let maxHeight = 1000
+    package static let maxHeight = 1000
 
     let text: SourceText
     /// (`var`: a SELECT in COPY's parentheses is parsed with its closing parenthesis read as the end.)
@@ -30,7 +30,7 @@ public struct Parser {
     // MARK: Entry points
 
     /// The statements of `sql`, separated by `;` (empty statements are skipped; a final `;` is optional).
-    public static func parse(_ sql: String) throws(SQLError) -> [Statement] {
+    package static func parse(_ sql: String) throws(SQLError) -> [Statement] {
         try run(sql) { (parser: inout Parser) throws(SQLError) -> [Statement] in
             var statements: [Statement] = []
             while true {
@@ -42,7 +42,7 @@ public struct Parser {
     }
 
     /// Exactly one statement (a final `;` is allowed).
-    public static func parseOne(_ sql: String) throws(SQLError) -> Statement {
+    package static func parseOne(_ sql: String) throws(SQLError) -> Statement {
         try run(sql) { (parser: inout Parser) throws(SQLError) -> Statement in
             while parser.accept(.semicolon) != nil {}
             if parser.current.kind == .end { throw parser.statementStartError() }
@@ -58,7 +58,7 @@ public struct Parser {
     }
 
     /// One expression on its own (`a + 1`), as in a SELECT list.
-    public static func parseExpression(_ sql: String) throws(SQLError) -> Expression {
+    package static func parseExpression(_ sql: String) throws(SQLError) -> Expression {
         try run(sql) { (parser: inout Parser) throws(SQLError) -> Expression in
             let node = try parser.expression()
             if parser.current.kind != .end { throw parser.syntaxError(expected: "the end of the expression") }

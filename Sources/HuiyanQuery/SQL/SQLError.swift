@@ -1,14 +1,14 @@
 /// A lexical or syntax error in a query: a message for a person, and the range of query text it is about.
-public struct SQLError: Error, Equatable, CustomStringConvertible {
-    public var message: String
-    public var range: SourceRange
+package struct SQLError: Error, Equatable, CustomStringConvertible {
+    package var message: String
+    package var range: SourceRange
 
-    public init(_ message: String, range: SourceRange) {
+    package init(_ message: String, range: SourceRange) {
         self.message = message
         self.range = range
     }
 
-    public var description: String { message }
+    package var description: String { message }
 
     /// The message, the line of the query the error is on, and a caret line under the range:
     ///
@@ -19,13 +19,13 @@ public struct SQLError: Error, Equatable, CustomStringConvertible {
     /// Columns count East Asian wide characters as two and combining marks as none, so the caret lines up in a
     /// terminal. A query of several lines gets a line-number gutter; a very long line is cut to a window around
     /// the range.
-    public func render(in sql: String) -> String {
+    package func render(in sql: String) -> String {
         let snippet = SourceText(sql).snippet(for: range)
         return message + "\n" + snippet
     }
 
     /// Line and column (both from 1; the column counts Unicode scalars) of a UTF-8 offset into `sql`.
-    public static func lineAndColumn(of offset: Int, in sql: String) -> (line: Int, column: Int) {
+    package static func lineAndColumn(of offset: Int, in sql: String) -> (line: Int, column: Int) {
         SourceText(sql).lineAndColumn(of: offset)
     }
 }

@@ -1,6 +1,6 @@
 /// One token of a query, with the range of text it came from.
-public struct Token: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct Token: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// An unquoted word that is a keyword (case-insensitive). Its text as written is in the query at `range`.
         case keyword(Keyword)
         /// An unquoted word that is not a keyword, as written.
@@ -18,17 +18,17 @@ public struct Token: Sendable, Equatable {
         case end
     }
 
-    public var kind: Kind
-    public var range: SourceRange
+    package var kind: Kind
+    package var range: SourceRange
 
-    public init(_ kind: Kind, range: SourceRange) {
+    package init(_ kind: Kind, range: SourceRange) {
         self.kind = kind
         self.range = range
     }
 }
 
 /// Operators and punctuation. `!=` is lexed as `.notEqual`, like `<>`.
-public enum Symbol: String, Sendable, Equatable {
+package enum Symbol: String, Sendable, Equatable {
     case plus = "+", minus = "-", star = "*", slash = "/", percent = "%"
     case equal = "=", notEqual = "<>", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
     case concat = "||", doubleColon = "::"
@@ -39,7 +39,7 @@ public enum Symbol: String, Sendable, Equatable {
 
 /// The words the grammar gives a meaning. Reserved keywords cannot be names (of columns, tables, aliases) unless
 /// written in double quotes; the others can (`date`, `first`, `tables` …), where the grammar leaves no doubt.
-public enum Keyword: String, Sendable, Equatable, CaseIterable {
+package enum Keyword: String, Sendable, Equatable, CaseIterable {
     case all = "ALL", and = "AND", `as` = "AS", asc = "ASC", between = "BETWEEN", by = "BY"
     case `case` = "CASE", cast = "CAST", copy = "COPY", create = "CREATE", cross = "CROSS"
     case date = "DATE", desc = "DESC", describe = "DESCRIBE", distinct = "DISTINCT"
@@ -64,10 +64,10 @@ public enum Keyword: String, Sendable, Equatable, CaseIterable {
     /// Reserved keywords that are nevertheless function names when followed by `(`: `left(s, 2)`.
     static let functionNames: Set<Keyword> = [.left, .right]
 
-    public var isReserved: Bool { !Keyword.nonReserved.contains(self) }
+    package var isReserved: Bool { !Keyword.nonReserved.contains(self) }
 
     /// The keyword spelled by an unquoted word, in any case.
-    public init?(word: String) {
+    package init?(word: String) {
         // Only ASCII words: "ın".uppercased() is "IN".
         guard word.utf8.count <= Keyword.longest, word.utf8.allSatisfy({ $0 < 0x80 }),
               let keyword = Keyword.byName[word.uppercased()] else { return nil }

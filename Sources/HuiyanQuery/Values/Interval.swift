@@ -7,13 +7,17 @@
 /// `Vector` the integer lane holds that total and `Vector.intervalParts` the months and days (`packed`), so
 /// everything that orders or hashes integers orders and hashes intervals as DuckDB does.
 public struct Interval: Sendable, Hashable {
+    /// Calendar months.
     public var months: Int64
+    /// Days.
     public var days: Int64
+    /// Microseconds.
     public var micros: Int64
 
-    public static let daysPerMonth: Int64 = 30
+    package static let daysPerMonth: Int64 = 30
     static let microsPerMonth = daysPerMonth * TimeMath.microsPerDay
 
+    /// An interval of the given parts.
     public init(months: Int64 = 0, days: Int64 = 0, micros: Int64 = 0) {
         self.months = months
         self.days = days
@@ -24,7 +28,7 @@ public struct Interval: Sendable, Hashable {
     public var text: String { ValueFormatting.interval(self) }
 
     /// Months as 30 days and days as 24 hours, in microseconds; nil past Int64.
-    public var normalizedMicros: Int64? {
+    package var normalizedMicros: Int64? {
         let (m, o1) = months.multipliedReportingOverflow(by: Interval.microsPerMonth)
         let (d, o2) = days.multipliedReportingOverflow(by: TimeMath.microsPerDay)
         let (s, o3) = m.addingReportingOverflow(d)
@@ -65,7 +69,7 @@ public struct Interval: Sendable, Hashable {
     /// The span between two instants as `ts1 - ts2` gives it in DuckDB: whole days and the rest, one sign.
     static func between(_ micros: Int64) -> Interval { Interval(key: micros) }
 
-    public static prefix func - (x: Interval) -> Interval { Interval(months: -x.months, days: -x.days, micros: -x.micros) }
+    package static prefix func - (x: Interval) -> Interval { Interval(months: -x.months, days: -x.days, micros: -x.micros) }
 
     /// The part-wise sum (or difference), checked.
     func adding(_ other: Interval, sign: Int64 = 1) throws -> Interval {

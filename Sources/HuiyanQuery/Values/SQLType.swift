@@ -37,6 +37,7 @@ public enum SQLType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The type's SQL name.
     public var description: String { rawValue }
 
     /// The exact decimal type of a scale (2: money); nil past 18.
@@ -55,7 +56,7 @@ public enum SQLType: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the type is an exact decimal (money among them).
-    public var isDecimal: Bool { decimalScale != nil }
+    package var isDecimal: Bool { decimalScale != nil }
 
     /// The SQL type of a stored column.
     public init(_ type: ColumnType) {
@@ -70,13 +71,13 @@ public enum SQLType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var isNumeric: Bool { self == .int64 || self == .float64 || isDecimal }
+    package var isNumeric: Bool { self == .int64 || self == .float64 || isDecimal }
 
     /// Whether values live in the integer lane of a vector (everything but doubles).
     var usesIntegers: Bool { self != .float64 }
 
     /// Parses a type name as written in CAST or CREATE TABLE.
-    public init?(typeName: String) {
+    package init?(typeName: String) {
         let name = typeName.uppercased().replacingOccurrences(of: " ", with: "")
         switch name {
         case "BOOLEAN", "BOOL": self = .boolean
@@ -102,7 +103,7 @@ public enum SQLType: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The storage type of a column declared with this SQL type (CREATE TABLE).
-    public var columnType: ColumnType? {
+    package var columnType: ColumnType? {
         switch self {
         case .boolean: return .bool
         case .int64: return .int64

@@ -2,9 +2,9 @@ import HuiyanValues
 
 /// Calendar arithmetic on microsecond timestamps and day numbers, in a fixed UTC offset, with integers only
 /// (no Foundation calendars: a zone-aware calendar per value is what makes bucketing slow elsewhere).
-public enum TimeMath {
-    public static let microsPerSecond: Int64 = 1_000_000
-    public static let microsPerDay: Int64 = 86_400_000_000
+package enum TimeMath {
+    package static let microsPerSecond: Int64 = 1_000_000
+    package static let microsPerDay: Int64 = 86_400_000_000
 
     /// Floor division.
     @inline(__always)
@@ -14,7 +14,7 @@ public enum TimeMath {
     }
 
     /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+    package static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = floorDiv(y, 400)
         let yoe = y - era * 400
@@ -25,7 +25,7 @@ public enum TimeMath {
     }
 
     /// The civil date of a day number.
-    public static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    package static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = floorDiv(z, 146_097)
         let doe = z - era * 146_097
@@ -39,21 +39,21 @@ public enum TimeMath {
 
     /// The local day number of a timestamp.
     @inline(__always)
-    public static func localDay(_ micros: Int64, offsetSeconds: Int) -> Int64 {
+    package static func localDay(_ micros: Int64, offsetSeconds: Int) -> Int64 {
         floorDiv(micros + Int64(offsetSeconds) * microsPerSecond, microsPerDay)
     }
 
     /// The UTC timestamp of local midnight of a day.
     @inline(__always)
-    public static func midnight(ofDay day: Int64, offsetSeconds: Int) -> Int64 {
+    package static func midnight(ofDay day: Int64, offsetSeconds: Int) -> Int64 {
         day * microsPerDay - Int64(offsetSeconds) * microsPerSecond
     }
 
     /// Units of `date_trunc`.
-    public enum Unit: String, Sendable, CaseIterable {
+    package enum Unit: String, Sendable, CaseIterable {
         case second, minute, hour, day, week, month, quarter, year
 
-        public init?(name: String) {
+        package init?(name: String) {
             var n = name.lowercased()
             if n.hasSuffix("s") && n != "s" { n.removeLast() }
             switch n {
@@ -71,7 +71,7 @@ public enum TimeMath {
     }
 
     /// Truncates a timestamp to the start of its unit in local time; returns a UTC timestamp. Weeks start on Monday.
-    public static func truncate(_ micros: Int64, to unit: Unit, offsetSeconds: Int) -> Int64 {
+    package static func truncate(_ micros: Int64, to unit: Unit, offsetSeconds: Int) -> Int64 {
         let offset = Int64(offsetSeconds) * microsPerSecond
         let local = micros + offset
         switch unit {
@@ -97,7 +97,7 @@ public enum TimeMath {
     }
 
     /// Truncates a day number to the first day of its week (Monday), month, quarter or year.
-    public static func truncateDay(_ day: Int64, to unit: Unit) -> Int64 {
+    package static func truncateDay(_ day: Int64, to unit: Unit) -> Int64 {
         switch unit {
         case .second, .minute, .hour, .day: return day
         case .week:
@@ -116,10 +116,10 @@ public enum TimeMath {
     }
 
     /// Fields of EXTRACT and date_part.
-    public enum Field: String, Sendable {
+    package enum Field: String, Sendable {
         case year, quarter, month, day, hour, minute, second, dow, isodow, doy, week, epoch, millisecond, microsecond
 
-        public init?(name: String) {
+        package init?(name: String) {
             switch name.lowercased() {
             case "year", "years", "y": self = .year
             case "quarter", "quarters": self = .quarter
@@ -141,7 +141,7 @@ public enum TimeMath {
     }
 
     /// A field of a timestamp in local time.
-    public static func extract(_ field: Field, fromTimestamp micros: Int64, offsetSeconds: Int) -> Int64 {
+    package static func extract(_ field: Field, fromTimestamp micros: Int64, offsetSeconds: Int) -> Int64 {
         let local = micros + Int64(offsetSeconds) * microsPerSecond
         let day = floorDiv(local, microsPerDay)
         let inDay = local - day * microsPerDay
@@ -157,7 +157,7 @@ public enum TimeMath {
     }
 
     /// A field of a day number (time fields are 0).
-    public static func extract(_ field: Field, fromDay day: Int64) -> Int64 {
+    package static func extract(_ field: Field, fromDay day: Int64) -> Int64 {
         switch field {
         case .year: return civil(days: day).year
         case .quarter: return (civil(days: day).month - 1) / 3 + 1
@@ -183,7 +183,7 @@ public enum TimeMath {
     }
 
     /// `2025-10-01`
-    public static func formatDate(_ day: Int64) -> String {
+    package static func formatDate(_ day: Int64) -> String {
         let c = civil(days: day)
         return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))"
     }
@@ -191,7 +191,7 @@ public enum TimeMath {
     /// `2025-10-01 08:30:00` in local time; fractional seconds shown only when present.
     /// `YYYY-MM-DD HH:MM:SS[.ffffff]` in the zone; where the zone would leave years 0001–9999 (within hours of
     /// either end, under another zone than the database's), in UTC with a `Z`, which reads back the same.
-    public static func formatTimestamp(_ micros: Int64, offsetSeconds: Int) -> String {
+    package static func formatTimestamp(_ micros: Int64, offsetSeconds: Int) -> String {
         if offsetSeconds != 0 && !ValueParsing.timestampRange.contains(micros &+ Int64(offsetSeconds) * microsPerSecond)
             && ValueParsing.timestampRange.contains(micros) {
             return formatTimestamp(micros, offsetSeconds: 0) + "Z"
@@ -211,11 +211,11 @@ public enum TimeMath {
     }
 
     /// The directives `strftime` knows (docs/SQL.md lists them).
-    public static let strftimeDirectives: Set<Character> = ["Y", "y", "m", "d", "e", "H", "I", "p", "M", "S", "f", "j",
+    package static let strftimeDirectives: Set<Character> = ["Y", "y", "m", "d", "e", "H", "I", "p", "M", "S", "f", "j",
                                                             "u", "w", "V", "b", "B", "a", "A", "F", "T", "%"]
 
     /// The first directive of `format` that `strftime` does not know (`%` alone at the end included), or nil.
-    public static func unknownStrftimeDirective(_ format: String) -> String? {
+    package static func unknownStrftimeDirective(_ format: String) -> String? {
         var iterator = format.makeIterator()
         while let ch = iterator.next() {
             guard ch == "%" else { continue }
@@ -227,7 +227,7 @@ public enum TimeMath {
 
     /// The finest unit a strftime format shows, in microseconds: a microsecond (`%f`), a second (`%S`,
     /// `%T`), a minute (`%M`), else an hour (the other fields change at most once a local hour).
-    public static func strftimeResolution(_ format: String) -> Int64 {
+    package static func strftimeResolution(_ format: String) -> Int64 {
         var finest = 3600 * microsPerSecond
         var iterator = format.makeIterator()
         while let ch = iterator.next() {
@@ -244,7 +244,7 @@ public enum TimeMath {
 
     /// `micros` in the zone `offsetSeconds` east of UTC, written by `format` (directives in
     /// `strftimeDirectives`; the binder refuses others).
-    public static func strftime(_ micros: Int64, format: String, offsetSeconds: Int) -> String {
+    package static func strftime(_ micros: Int64, format: String, offsetSeconds: Int) -> String {
         let local = micros + Int64(offsetSeconds) * microsPerSecond
         let day = floorDiv(local, microsPerDay)
         let inDay = local - day * microsPerDay

@@ -16,8 +16,10 @@ public enum Value: Sendable, Hashable {
     /// Calendar months, days and microseconds.
     case interval(Interval)
 
+    /// True for SQL NULL.
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
+    /// The SQL type of the value (`.null` for NULL).
     public var type: SQLType {
         switch self {
         case .null: return .null

@@ -1,7 +1,7 @@
 /// How values print: money as yuan with two decimals, timestamps and dates in the database's zone.
 public enum ValueFormatting {
     /// Fen as yuan: `12345` → `123.45`, `-5` → `-0.05`.
-    public static func money(_ fen: Int64) -> String {
+    package static func money(_ fen: Int64) -> String {
         let negative = fen < 0
         let magnitude = fen.magnitude
         let cents = magnitude % 100
@@ -9,7 +9,7 @@ public enum ValueFormatting {
     }
 
     /// A double the way DuckDB prints it (shortest round-trip form, no exponent for ordinary magnitudes).
-    public static func double(_ v: Double) -> String {
+    package static func double(_ v: Double) -> String {
         if v.isNaN { return "nan" }
         if v.isInfinite { return v > 0 ? "inf" : "-inf" }
         if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) + ".0" }
@@ -18,7 +18,7 @@ public enum ValueFormatting {
 
     /// An interval as DuckDB writes it: `1 year 2 months 3 days 04:05:06.5`, `-1 day -02:00:00`, `36:00:00`
     /// (the time part is not carried into days).
-    public static func interval(_ x: Interval) -> String {
+    package static func interval(_ x: Interval) -> String {
         var parts: [String] = []
         func unit(_ n: Int64, _ name: String) { if n != 0 { parts.append("\(n) \(name)\(n.magnitude == 1 ? "" : "s")") } }
         unit(x.months / 12, "year")

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HuiyanBuffers
 
 /// Thin, error-checked wrappers over the POSIX calls the store needs for durable, atomic files.
 package enum FileIO {
@@ -231,8 +232,9 @@ package final class OutputFile {
             count = WriteFaultInjection.reserve(bytes.count)
             injectedFailure = count < bytes.count
         }
+        let source = UncheckedBytes(bytes)
         while done < count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, count - done)
+            let n = Glibc.write(fd, source.slice(unchecked: done..<count).rawBuffer.baseAddress, count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileIO.error(path, "cannot write")

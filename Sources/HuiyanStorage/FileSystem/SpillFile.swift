@@ -1,3 +1,4 @@
+import HuiyanBuffers
 import Foundation
 
 /// A temporary file of a `SpillArea`: records are appended (each at its own offset, from any thread) and
@@ -26,9 +27,10 @@ package final class SpillFile: Sendable {
             defer { state.size += bytes.count }
             return (state.fd, state.size)
         }
+        let source = UncheckedBytes(bytes)
         var done = 0
         while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(start + done))
+            let n = pwrite(fd, source.slice(unchecked: done..<bytes.count).rawBuffer.baseAddress, bytes.count - done, off_t(start + done))
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw FileIO.error(path, "cannot write a temporary file (is the disk full?)") }
             done += n
@@ -40,9 +42,10 @@ package final class SpillFile: Sendable {
     package func read(offset: Int, count: Int) throws -> [UInt8] {
         let fd = state.withLock { $0.fd }
         return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let target = UncheckedBuffer(buffer)
             var done = 0
             while done < count {
-                let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done))
+                let n = pread(fd, target.pointer(uncheckedAt: done, count: count - done), count - done, off_t(offset + done))
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else { throw FileIO.error(path, "cannot read a temporary file") }
                 done += n

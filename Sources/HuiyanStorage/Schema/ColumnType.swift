@@ -2,7 +2,7 @@
 ///
 /// Every type maps onto one of three physical lanes (`Int64`, `Double`, or dictionary-coded
 /// strings), so the segment format, the encoders and the scan code handle three cases only.
-public enum ColumnType: String, Codable, Sendable, CaseIterable {
+public enum ColumnType: String, Codable, Sendable, CaseIterable, BitwiseCopyable {
     /// Microseconds since the Unix epoch, UTC.
     case timestamp
     case int64
@@ -17,7 +17,7 @@ public enum ColumnType: String, Codable, Sendable, CaseIterable {
     case date
 
     /// The storage lane a logical type lives in.
-    package enum Lane: Sendable {
+    package enum Lane: Sendable, BitwiseCopyable {
         case int64, float64, string
     }
 

@@ -73,10 +73,7 @@ extension SegmentBuilder {
     /// Appends every row of a segment with the same schema (compaction).
     package func append(contentsOf reader: SegmentReader) throws {
         let scratch = BlockScratch()
-        let ints = UnsafeMutablePointer<Int64>.allocate(capacity: SegmentFormat.blockRows)
-        let doubles = UnsafeMutablePointer<Double>.allocate(capacity: SegmentFormat.blockRows)
-        let validity = UnsafeMutablePointer<UInt64>.allocate(capacity: SegmentFormat.blockRows / 64)
-        defer { ints.deallocate(); doubles.deallocate(); validity.deallocate() }
+        let decoded = DecodedBlock()
         for builder in columns {
             guard let source = reader.columnIndex(builder.definition.name),
                   reader.columns[source].definition.type == builder.definition.type else {
@@ -85,17 +82,16 @@ extension SegmentBuilder {
             let dictionary = builder.definition.type.lane == .string ? try reader.dictionary(column: source) : nil
             for block in reader.columns[source].blocks.indices {
                 let rows = reader.columns[source].blocks[block].rowCount
-                let nulls = try reader.decodeBlock(column: source, block: block, ints: ints, doubles: doubles,
-                                                   validity: validity, scratch: scratch)
+                let nulls = try reader.decodeBlock(column: source, block: block, into: decoded, scratch: scratch)
                 for row in 0..<rows {
-                    if nulls > 0 && validity[row >> 6] & (UInt64(1) << UInt64(row & 63)) == 0 {
+                    if nulls > 0 && !decoded.isValid(unchecked: row) {
                         builder.appendNull()
                         continue
                     }
                     switch builder.definition.type.lane {
-                    case .int64: builder.appendInt64(ints[row])
-                    case .float64: builder.appendDouble(doubles[row])
-                    case .string: dictionary!.withBytes(at: Int(ints[row])) { builder.appendString($0) }
+                    case .int64: builder.appendInt64(decoded.ints[unchecked: row])
+                    case .float64: builder.appendDouble(decoded.doubles[unchecked: row])
+                    case .string: dictionary!.withBytes(at: Int(decoded.ints[unchecked: row])) { builder.appendString($0) }
                     }
                 }
             }

@@ -31,9 +31,7 @@ extension Database {
         var report = VerificationReport()
         let names = try table.map { [try resolveTableName($0)] } ?? tableNames()
         let scratch = BlockScratch()
-        let values = UnsafeMutablePointer<Int64>.allocate(capacity: SegmentFormat.blockRows)
-        let validity = UnsafeMutablePointer<UInt64>.allocate(capacity: SegmentFormat.blockRows / 64)
-        defer { values.deallocate(); validity.deallocate() }
+        let decoded = DecodedBlock()
 
         for name in names {
             report.tables += 1
@@ -72,17 +70,9 @@ extension Database {
                     for block in column.blocks.indices {
                         report.blocks += 1
                         do {
-                            if column.definition.type.lane == .float64 {
-                                try values.withMemoryRebound(to: Double.self, capacity: SegmentFormat.blockRows) {
-                                    _ = try reader.decodeDoubles(column: index, block: block, into: $0, validity: validity, scratch: scratch)
-                                }
-                            } else if column.definition.type.lane == .string {
-                                try values.withMemoryRebound(to: UInt32.self, capacity: SegmentFormat.blockRows) {
-                                    _ = try reader.decodeCodes(column: index, block: block, into: $0, validity: validity, scratch: scratch)
-                                }
-                            } else {
-                                _ = try reader.decodeIntegers(column: index, block: block, into: values, validity: validity, scratch: scratch)
-                                if let sum = column.blocks[block].sum, sum != Self.sum(values, validity, rows: column.blocks[block].rowCount) {
+                            try reader.decodeBlock(column: index, block: block, into: decoded, scratch: scratch)
+                            if column.definition.type.lane == .int64 {
+                                if let sum = column.blocks[block].sum, sum != Self.sum(decoded, rows: column.blocks[block].rowCount) {
                                     report.damages.append(Damage(file: path, column: columnName, block: block,
                                                                  detail: "the footer's block sum \(sum) disagrees with the block's values"))
                                 }
@@ -110,24 +100,24 @@ extension Database {
             return [Damage(file: path, column: name, detail: detail(of: error))]
         }
         let columns = [column] + summary.measures
-        let rows = SegmentFormat.blockRows
-        let values = columns.map { _ in UnsafeMutablePointer<Int64>.allocate(capacity: rows) }
-        let validity = columns.map { _ in UnsafeMutablePointer<UInt64>.allocate(capacity: rows / 64) }
-        defer { values.forEach { $0.deallocate() }; validity.forEach { $0.deallocate() } }
+        let decoded = columns.map { _ in DecodedBlock() }
         let scratch = BlockScratch()
         var damages: [Damage] = []
         for (b, stored) in summary.blocks.enumerated() {
             do {
-                _ = try reader.decodeCodes(column: column, block: b, into: values[0], validity: validity[0], scratch: scratch)
+                _ = try reader.decodeCodes(column: column, block: b, into: decoded[0].intsOutput, validity: decoded[0].validityOutput,
+                                           scratch: scratch)
                 for k in 1..<columns.count {
-                    _ = try reader.decodeIntegers(column: columns[k], block: b, into: values[k], validity: validity[k], scratch: scratch)
+                    _ = try reader.decodeIntegers(column: columns[k], block: b, into: decoded[k].intsOutput,
+                                                  validity: decoded[k].validityOutput, scratch: scratch)
                 }
             } catch {
                 continue
             }
             let info = reader.columns[column]
-            let found = CodeSummary.totals(rows: info.blocks[b].rowCount, codes: values[0], keyValidity: UnsafePointer(validity[0]),
-                                           measures: (1..<columns.count).map { (UnsafePointer(values[$0]), UnsafePointer(validity[$0])) },
+            let found = CodeSummary.totals(rows: info.blocks[b].rowCount, codes: UnsafePointer(decoded[0].intsOutput),
+                                           keyValidity: UnsafePointer(decoded[0].validityOutput),
+                                           measures: (1..<columns.count).map { (UnsafePointer(decoded[$0].intsOutput), UnsafePointer(decoded[$0].validityOutput)) },
                                            dictionaryCount: info.dictionaryCount)
             if found != stored {
                 damages.append(Damage(file: path, column: name, block: b, detail: "the totals per code disagree with the block's values"))
@@ -137,9 +127,9 @@ extension Database {
     }
 
     /// The sum of a decoded block's valid values, wrapping (equal to the recorded sum when that is right).
-    private static func sum(_ values: UnsafeMutablePointer<Int64>, _ validity: UnsafeMutablePointer<UInt64>, rows: Int) -> Int64 {
+    private static func sum(_ decoded: DecodedBlock, rows: Int) -> Int64 {
         var total: Int64 = 0
-        for row in 0..<rows where validity[row >> 6] >> UInt64(row & 63) & 1 != 0 { total &+= values[row] }
+        for row in 0..<rows where decoded.isValid(unchecked: row) { total &+= decoded.ints[unchecked: row] }
         return total
     }
 
