@@ -105,8 +105,10 @@ package final class StringDictionaryBuilder {
         interned &+= 1
         if appendsWithoutLookup { return append(bytes) }
         let (found, slot) = probe(bytes, hash: hash)
+        // Decided at the decision point's value whether or not it repeats (a repeat there once skipped the
+        // decision for good).
+        if interned == Self.modeDecisionPoint && (entryCount + (found >= 0 ? 0 : 1)) * 2 > interned { appendsWithoutLookup = true }
         if found >= 0 { return found }
-        if interned == Self.modeDecisionPoint && entryCount * 2 > interned { appendsWithoutLookup = true }
         return insert(bytes, fingerprint: hash & 0xFFFF_FFFF_0000_0000, slot: slot)
     }
 

@@ -53,23 +53,23 @@ package struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
 extension RandomNumberGenerator {
     /// A value in `0..<bound` (Lemire's multiply-shift; the bias is below 2⁻³² for the bounds used here).
     @inlinable @inline(__always)
-    package mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(truncatingIfNeeded: bound)).high)
     }
 
     /// True with probability `perMillion` / 1,000,000.
     @inlinable @inline(__always)
-    package mutating func chance(_ perMillion: UInt64) -> Bool {
+    public mutating func chance(_ perMillion: UInt64) -> Bool {
         ((next() >> 44) &* 1_000_000) >> 20 < perMillion
     }
 
     /// A double in [0, 1).
     @inlinable @inline(__always)
-    package mutating func unit() -> Double {
+    public mutating func unit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
     /// One of `items` (not empty), chosen uniformly.
     @inlinable
-    package mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }
