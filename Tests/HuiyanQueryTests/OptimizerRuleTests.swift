@@ -107,11 +107,20 @@ final class OptimizerRuleTests: QueryTestCase {
         for sql in ["SELECT id, tag, amount FROM buys ORDER BY amount DESC NULLS LAST, id LIMIT 10",
                     "SELECT id, amount FROM buys ORDER BY amount, id DESC LIMIT 25 OFFSET 3",
                     "SELECT tag, id FROM buys WHERE tag > 't-5' ORDER BY amount DESC NULLS LAST, tag LIMIT 7"] {
-            for threads in [1, 2] {
-                let top = Self.text(try engine.execute(sql, context: QueryContext(threads: threads, optimizer: .allOn)).last!)
-                XCTAssertEqual(top, try resultRows(sql, .allOff), "\(threads) thread(s): \(sql)")
-            }
+            try assertRulesOnGiveRulesOffRows(sql)
         }
+    }
+
+    /// Checks that `sql` gives, with every rule on, on one thread and on two, the rows it gives with every rule
+    /// off; returns those rows.
+    @discardableResult
+    private func assertRulesOnGiveRulesOffRows(_ sql: String, file: StaticString = #filePath, line: UInt = #line) throws -> [[String]] {
+        let expected = try resultRows(sql, .allOff)
+        for threads in [1, 2] {
+            XCTAssertEqual(Self.text(try engine.execute(sql, context: QueryContext(threads: threads, optimizer: .allOn)).last!), expected,
+                           "\(threads) thread(s): \(sql)", file: file, line: line)
+        }
+        return expected
     }
 
     /// Top-N over three segments of random ids and amounts with many ties (the ids break them): blocks best
@@ -135,12 +144,7 @@ final class OptimizerRuleTests: QueryTestCase {
         for sql in ["SELECT id, amount FROM buys ORDER BY amount DESC, id LIMIT 40",
                     "SELECT id, amount FROM buys ORDER BY amount, id DESC NULLS LAST LIMIT 30 OFFSET 5",
                     "SELECT id FROM buys WHERE ts < '2025-03-01' ORDER BY amount DESC, id NULLS FIRST LIMIT 12"] {
-            let expected = try resultRows(sql, .allOff)
-            XCTAssertGreaterThanOrEqual(expected.count, 12)
-            for threads in [1, 2] {
-                XCTAssertEqual(Self.text(try engine.execute(sql, context: QueryContext(threads: threads, optimizer: .allOn)).last!), expected,
-                               "\(threads) thread(s): \(sql)")
-            }
+            XCTAssertGreaterThanOrEqual(try assertRulesOnGiveRulesOffRows(sql).count, 12)
         }
     }
 
@@ -164,11 +168,7 @@ final class OptimizerRuleTests: QueryTestCase {
                     "SELECT id, x FROM m ORDER BY x NULLS FIRST, id LIMIT 8 OFFSET 70",
                     "SELECT id, d FROM m ORDER BY d DESC, id LIMIT 12",
                     "SELECT id, ts FROM m ORDER BY ts, id LIMIT 9"] {
-            let expected = try resultRows(sql, .allOff)
-            for threads in [1, 2] {
-                XCTAssertEqual(Self.text(try engine.execute(sql, context: QueryContext(threads: threads, optimizer: .allOn)).last!), expected,
-                               "\(threads) thread(s): \(sql)")
-            }
+            try assertRulesOnGiveRulesOffRows(sql)
         }
     }
 
@@ -198,12 +198,9 @@ final class OptimizerRuleTests: QueryTestCase {
         }
         let sql = "SELECT id, count(*), count(n), sum(amount), avg(n), min(amount), max(ts) FROM buys WHERE n <> 3 GROUP BY id ORDER BY id NULLS FIRST"
         XCTAssertTrue(try rulesUsed(sql, .allOn).contains(OptimizerRule.dictionaryMerge.rawValue))
-        let general = try resultRows(sql, .allOff)
+        let general = try assertRulesOnGiveRulesOffRows(sql)
         XCTAssertGreaterThan(general.count, 10_000, "ids of the three parts, and the NULL key")
         XCTAssertEqual(general.first?.first, "NULL")
-        for threads in [1, 2] {
-            XCTAssertEqual(Self.text(try engine.execute(sql, context: QueryContext(threads: threads)).last!), general, "\(threads) thread(s)")
-        }
         let top = "SELECT id, count(*) FROM buys GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5"
         XCTAssertEqual(try resultRows(top, .allOn), try resultRows(top, .allOff))
     }
