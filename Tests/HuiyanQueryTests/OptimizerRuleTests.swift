@@ -137,9 +137,7 @@ final class OptimizerRuleTests: QueryTestCase {
                 let id = i % 101 == 0 ? "" : String(format: "o%011llu", (state >> 16) % 100_000_000_000)
                 csv += "2025-0\(part + 1)-01T08:00:00,\(id),\(Int(state >> 44) % 40 * 25).00\n"
             }
-            let path = directory + "/buys\(part).csv"
-            try csv.write(toFile: path, atomically: true, encoding: .utf8)
-            _ = try engine.execute("COPY buys FROM '\(path)'")
+            try append(csv, to: "buys")
         }
         for sql in ["SELECT id, amount FROM buys ORDER BY amount DESC, id LIMIT 40",
                     "SELECT id, amount FROM buys ORDER BY amount, id DESC NULLS LAST LIMIT 30 OFFSET 5",
@@ -192,9 +190,7 @@ final class OptimizerRuleTests: QueryTestCase {
                 let id = (state >> 33) % 97 == 0 ? "" : forms[Int(number % 7)]
                 csv += "2025-0\(part + 1)-01T08:00:00,\(id),\(Int(state >> 50) % 500 - 50).\(i % 100 < 10 ? "0" : "")\(i % 100),\(i % 7)\n"
             }
-            let path = directory + "/buys\(part).csv"
-            try csv.write(toFile: path, atomically: true, encoding: .utf8)
-            _ = try engine.execute("COPY buys FROM '\(path)'")
+            try append(csv, to: "buys")
         }
         let sql = "SELECT id, count(*), count(n), sum(amount), avg(n), min(amount), max(ts) FROM buys WHERE n <> 3 GROUP BY id ORDER BY id NULLS FIRST"
         XCTAssertTrue(try rulesUsed(sql, .allOn).contains(OptimizerRule.dictionaryMerge.rawValue))

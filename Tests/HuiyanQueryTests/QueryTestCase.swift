@@ -80,6 +80,11 @@ class QueryTestCase: XCTestCase {
     /// Creates a table and loads CSV text into it through COPY.
     func load(_ create: String, table: String, csv: String) throws {
         _ = try engine.execute(create)
+        try append(csv, to: table)
+    }
+
+    /// Adds the rows of `csv` to `table` by COPY from a file (each call a segment of its own).
+    func append(_ csv: String, to table: String) throws {
         let path = directory + "/\(table).csv"
         try csv.write(toFile: path, atomically: true, encoding: .utf8)
         _ = try engine.execute("COPY \(table) FROM '\(path)'")

@@ -197,9 +197,7 @@ final class SelectTests: QueryTestCase {
                 csv += "\(k),\(i),2025-0\(part + 1)-10 08:00:00\n"
                 expected[k, default: 0] += 1
             }
-            let path = directory + "/seg\(part).csv"
-            try csv.write(toFile: path, atomically: true, encoding: .utf8)
-            _ = try engine.execute("COPY seg FROM '\(path)'")
+            try append(csv, to: "seg")
         }
         let counts = expected.keys.sorted().map { [$0, String(expected[$0]!)] }
         for threads in [1, 2] {

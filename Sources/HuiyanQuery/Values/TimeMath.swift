@@ -74,14 +74,8 @@ package enum TimeMath {
     package static func truncate(_ micros: Int64, to unit: Unit, offsetSeconds: Int) -> Int64 {
         let offset = Int64(offsetSeconds) * microsPerSecond
         let local = micros + offset
-        switch unit {
-        case .second: return floorDiv(local, microsPerSecond) * microsPerSecond - offset
-        case .minute: return floorDiv(local, 60 * microsPerSecond) * 60 * microsPerSecond - offset
-        case .hour: return floorDiv(local, 3600 * microsPerSecond) * 3600 * microsPerSecond - offset
-        case .day: return floorDiv(local, microsPerDay) * microsPerDay - offset
-        default:
-            return midnight(ofDay: truncateDay(floorDiv(local, microsPerDay), to: unit), offsetSeconds: offsetSeconds)
-        }
+        if let length = fixedLength(unit) { return floorDiv(local, length) * length - offset }
+        return midnight(ofDay: truncateDay(floorDiv(local, microsPerDay), to: unit), offsetSeconds: offsetSeconds)
     }
 
     /// The length in microseconds of a unit whose every instance has one (second, minute, hour, day: the
