@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "HuiyanParquet", dependencies: ["HuiyanBuffers", "HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
         // The query core: SQL parser, binder, vectorized executor. Knows storage, values (CAST) and ingest (COPY FROM,
         // read_csv / read_ndjson), not the CLI.
-        .target(name: "HuiyanQuery", dependencies: ["HuiyanStorage", "HuiyanValues", "HuiyanIngest", "HuiyanParquet", "CXXHash", "CRE2"], swiftSettings: hotPathSettings),
+        .target(name: "HuiyanQuery", dependencies: ["HuiyanBuffers", "HuiyanStorage", "HuiyanValues", "HuiyanIngest", "HuiyanParquet", "CXXHash", "CRE2"], swiftSettings: hotPathSettings),
         // The command line: subcommands, the REPL (libedit) and rendering of results.
         .target(name: "HuiyanCLI", dependencies: [
             "HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "CEditLine",

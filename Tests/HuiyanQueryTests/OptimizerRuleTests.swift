@@ -171,7 +171,7 @@ final class OptimizerRuleTests: QueryTestCase {
     }
 
     /// GROUP BY a string column of large dictionaries across segments whose dictionaries overlap (and a NULL
-    /// key): per segment by code, then the sorted dictionaries merged — the same groups and aggregates as the
+    /// key): per segment by code, then the dictionaries merged range by range — the same groups and aggregates as the
     /// hash table, on one thread or two.
     func testDictionaryMergeGivesTheHashTablesGroups() throws {
         _ = try engine.execute("CREATE TABLE buys (ts TIMESTAMP NOT NULL, id VARCHAR, amount DECIMAL(18,2), n BIGINT)")

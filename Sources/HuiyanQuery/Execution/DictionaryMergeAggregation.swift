@@ -1,11 +1,13 @@
 import Foundation
+import HuiyanBuffers
 import HuiyanStorage
 
 /// GROUP BY one string column of the scanned table whose dictionaries are large (visitor ids, order ids):
 /// each segment's rows are aggregated by dictionary code into dense arrays — a code is a group, nothing is
-/// hashed —, then the segments' dictionaries, each sorted, are merged in byte order: a string that several
-/// segments hold becomes one group, and each segment's groups are folded into the merged ones in ascending
-/// order. No hash table of millions of strings is built, and the result comes out sorted by the key.
+/// hashed —, then the segments' dictionaries are merged: a string that several segments hold becomes one
+/// group, and each segment's groups are folded into the merged ones. The dictionaries are sorted, so the key
+/// space cuts into ranges that cover a run of codes in every segment; a range's strings meet in a hash table
+/// small enough to stay in a core's cache. No hash table of millions of strings is built.
 ///
 /// Used for count, sum, avg, min, max, the registered aggregates (whose states merge through a mapping) and
 /// count(DISTINCT) of a column of few strings; the rows reach it after
@@ -109,21 +111,23 @@ final class DictionaryMergeAggregation {
         let segments = bySegment.keys.sorted().map { bySegment[$0]! }
         try context.check()
 
-        // The merge, in as many ranges of the key space as threads, each on its own thread: every segment's
-        // used codes in ascending (byte) order, a heap of the segments' cursors. Each range writes its strings
-        // and their ends into its own region of one arena (sized by the codes it covers), and the regions are
-        // then closed up in place: no second copy of millions of strings.
+        // The merge, in ranges of the key space of a few thousand strings each, spread over the threads: in a
+        // range, every segment's used codes meet in a small hash table of the range's strings (it stays in the
+        // core's cache), and equal strings become one group. Each range writes its strings and their ends into
+        // its own region of one arena (sized by the codes it covers), and the regions are then closed up in
+        // place: no second copy of millions of strings.
         let sources = segments.map { MergeSource($0) }
         var mappings = segments.map { [Int32](repeating: -1, count: $0.seen.count) }
-        let pivots = Self.pivots(sources, parts: context.threads)
+        let entries = sources.reduce(0) { $0 + $1.count }
+        let pivots = Self.pivots(sources, parts: Swift.max(context.threads, entries / Self.rangeEntries))
         var ranges = (0...pivots.count).map { r in
             MergedRange(sources, from: r == 0 ? nil : pivots[r - 1], to: r == pivots.count ? nil : pivots[r])
         }
         for r in ranges.indices.dropFirst() {
-            ranges[r].byteOffset = ranges[r - 1].byteOffset + ranges[r - 1].byteBound
+            ranges[r].byteOffset = ranges[r - 1].byteOffset + ranges[r - 1].byteBound + MergedRange.slack
             ranges[r].groupOffset = ranges[r - 1].groupOffset + ranges[r - 1].groupBound
         }
-        let byteCapacity = max(1, ranges.last!.byteOffset + ranges.last!.byteBound)
+        let byteCapacity = ranges.last!.byteOffset + ranges.last!.byteBound + MergedRange.slack
         let groupCapacity = ranges.last!.groupOffset + ranges.last!.groupBound + 1
         var groups: Int32 = 0
         var failure: Error?
@@ -136,9 +140,17 @@ final class DictionaryMergeAggregation {
                     let mapped = all.indices.map { all[$0].withUnsafeMutableBufferPointer { $0.baseAddress! } }
                     ranges.withUnsafeMutableBufferPointer { out in
                         let out = out
+                        // Consecutive ranges in a few batches per thread; a batch reuses one table.
+                        let batches = Swift.min(out.count, context.threads * 8)
                         do {
-                            try Parallel.forEach(out.indices, threads: context.threads) { r in
-                                try Self.mergeRange(sources, &out[r], arena: arenaBase, ends: endsBase, mappings: mapped, context: context)
+                            try Parallel.forEach(0..<batches, threads: context.threads) { b in
+                                let batch = out.count * b / batches..<out.count * (b + 1) / batches
+                                let table = RangeTable(groups: batch.map { out[$0].groupBound }.max() ?? 0)
+                                defer { table.deallocate() }
+                                for r in batch {
+                                    try context.check()
+                                    Self.groupRange(sources, &out[r], table: table, arena: arenaBase, ends: endsBase, mappings: mapped)
+                                }
                             }
                         } catch {
                             failure = error
@@ -199,7 +211,7 @@ final class DictionaryMergeAggregation {
             key.ints[total - 1] = 0
             key.setNull(total - 1)
         }
-        key.pool = StringPool(StringDictionary(bytes: arena, starts: starts), isSorted: true)
+        key.pool = StringPool(StringDictionary(bytes: arena, starts: starts), isSorted: false)
         let results = accumulators.map { $0.result(groups: total) }
         context.release(self)
         return [DataChunk(columns: [key] + results, count: total, groupKeyCount: 1)]
@@ -290,6 +302,8 @@ final class DictionaryMergeAggregation {
     /// One range of the key space: the codes it covers per source, its region of the shared arena and of the
     /// strings' ends (bounded by those codes), and what it wrote there: its groups, numbered from 0.
     struct MergedRange {
+        /// Bytes past a region's bound that a short string's 16-byte store may write into.
+        static let slack = 16
         var codes: [(Int, Int)]
         let byteBound: Int
         let groupBound: Int
@@ -307,93 +321,104 @@ final class DictionaryMergeAggregation {
 
     /// Strings that cut the key space into `parts` ranges of about equal size (from the largest source).
     static func pivots(_ sources: [MergeSource], parts: Int) -> [(source: MergeSource, code: Int)] {
-        guard parts > 1, let largest = sources.max(by: { $0.count < $1.count }), largest.count >= parts * 1024 else { return [] }
+        guard parts > 1, let largest = sources.max(by: { $0.count < $1.count }), largest.count >= 1024 else { return [] }
+        let parts = Swift.min(parts, largest.count / 256)
         return (1..<parts).map { (largest, largest.count * $0 / parts) }
     }
 
-    /// Merges the used codes of every source between two pivots (nil: no bound) through a tree of losers
-    /// (each step replays one path of about log2(sources) matches) over the cursors' strings, ordered by
-    /// their first 16 bytes (cached per cursor) and by the rest only when those tie.
-    static func mergeRange(_ sources: [MergeSource], _ range: inout MergedRange, arena: UnsafeMutablePointer<UInt8>,
-                           ends: UnsafeMutablePointer<Int>, mappings: [UnsafeMutablePointer<Int32>], context: QueryContext) throws {
-        let k = sources.count
-        guard k > 0 else { return }
-        let src = UnsafeMutablePointer<MergeSource>.allocate(capacity: k)
-        src.initialize(from: sources, count: k)
-        let cursor = UnsafeMutablePointer<Int>.allocate(capacity: k)
-        let end = UnsafeMutablePointer<Int>.allocate(capacity: k)
-        // A cursor's string's first 16 bytes; an exhausted cursor's are all 0xFF, above any UTF-8 string.
-        let high = UnsafeMutablePointer<UInt64>.allocate(capacity: k)
-        let low = UnsafeMutablePointer<UInt64>.allocate(capacity: k)
-        // tree[0]: the cursor whose string comes first; tree[1..<k]: the loser of each match.
-        let tree = UnsafeMutablePointer<Int>.allocate(capacity: k)
-        let map = UnsafeMutablePointer<UnsafeMutablePointer<Int32>>.allocate(capacity: k)
-        map.initialize(from: mappings, count: k)
-        defer { src.deallocate(); cursor.deallocate(); end.deallocate(); high.deallocate(); low.deallocate(); tree.deallocate(); map.deallocate() }
-        /// Moves cursor `s` to its next used code (or marks it exhausted) and caches its words.
-        @inline(__always) func settle(_ s: Int) {
-            var c = cursor[s]
-            let e = end[s], seen = src[s].seen
-            while c < e && !seen[c] { c += 1 }
-            cursor[s] = c
-            if c < e { (high[s], low[s]) = src[s].words(c) } else { high[s] = .max; low[s] = .max }
+    /// About how many dictionary entries a range of the merge covers: its table and strings stay in a core's
+    /// cache.
+    static let rangeEntries = 4_096
+
+    /// One thread's table for the ranges it groups: slots of group numbers by the strings' hash, and each
+    /// group's first 16 bytes, capped length and first entry.
+    struct RangeTable {
+        let slots: UncheckedBuffer<Int32>
+        let mask: Int
+        let high: UncheckedBuffer<UInt64>
+        let low: UncheckedBuffer<UInt64>
+        let length: UncheckedBuffer<UInt64>
+        let source: UncheckedBuffer<Int>
+        let code: UncheckedBuffer<Int>
+
+        /// A table for ranges of at most `groups` entries (at most half its slots are ever used).
+        init(groups: Int) {
+            var capacity = 16
+            while capacity < 2 * groups { capacity *= 2 }
+            slots = .allocate(capacity: capacity)
+            mask = capacity - 1
+            high = .allocate(capacity: groups)
+            low = .allocate(capacity: groups)
+            length = .allocate(capacity: groups)
+            source = .allocate(capacity: groups)
+            code = .allocate(capacity: groups)
         }
-        @inline(__always) func less(_ a: Int, _ b: Int) -> Bool {
-            let x = high[a], y = high[b]
-            if x != y { return x < y }
-            let x1 = low[a], y1 = low[b]
-            if x1 != y1 { return x1 < y1 }
-            if x == .max { return false }
-            return src[a].compareTail(cursor[a], src[b], cursor[b]) < 0
+
+        func deallocate() {
+            slots.deallocate(); high.deallocate(); low.deallocate(); length.deallocate(); source.deallocate(); code.deallocate()
         }
-        /// Plays cursor `s` up from its leaf: at each match the loser stays, the winner goes on.
-        @inline(__always) func replay(_ s: Int) {
-            var winner = s
-            var node = (s + k) >> 1
-            while node > 0 {
-                let other = tree[node]
-                if other >= 0 && less(other, winner) {
-                    tree[node] = winner
-                    winner = other
-                } else if other < 0 {
-                    // Building: the first to arrive waits here for its opponent.
-                    tree[node] = winner
-                    return
-                }
-                node >>= 1
-            }
-            tree[0] = winner
+
+        /// The slot where a string with these words starts its search.
+        @inline(__always)
+        func start(_ high: UInt64, _ low: UInt64, _ length: UInt64) -> Int {
+            var h = (high &* 0x9E37_79B9_7F4A_7C15) ^ (low &+ length &* 0xC2B2_AE3D_27D4_EB4F)
+            h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
+            return Int(truncatingIfNeeded: h >> 32) & mask
         }
-        for s in 0..<k {
-            cursor[s] = range.codes[s].0
-            end[s] = range.codes[s].1
-            settle(s)
-            tree[s] = -1
-        }
-        for s in (0..<k).reversed() { replay(s) }
-        // The range's strings and ends go to its region: at most every covered string, each once.
+    }
+
+    /// Gives every used code of every source in `range` its group: equal strings one group, numbered from 0 in
+    /// the order they are first met, each string written once to the range's region of the arena.
+    static func groupRange(_ sources: [MergeSource], _ range: inout MergedRange, table: RangeTable, arena: UnsafeMutablePointer<UInt8>,
+                           ends: UnsafeMutablePointer<Int>, mappings: [UnsafeMutablePointer<Int32>]) {
+        let slots = table.slots
+        slots.mutableBuffer(unchecked: 0..<(table.mask + 1)).update(repeating: -1)
         let regionBytes = arena + range.byteOffset, regionEnds = ends + range.groupOffset
         var groups = 0, used = 0
-        defer { range.groups = Int32(groups); range.bytes = used }
-        while high[tree[0]] != .max || low[tree[0]] != .max {
-            // A new group: the smallest string; every cursor on an equal string joins it.
-            let first = tree[0]
-            let source = src[first], code = cursor[first], firstHigh = high[first], firstLow = low[first]
-            let start = source.starts[code], length = source.starts[code + 1] - start
-            (regionBytes + used).update(from: source.bytes + start, count: length)
-            used += length
-            regionEnds[groups] = range.byteOffset + used
-            let group = Int32(groups)
-            var s = first
-            repeat {
-                map[s][cursor[s]] = group
-                cursor[s] += 1
-                settle(s)
-                replay(s)
-                s = tree[0]
-            } while high[s] == firstHigh && low[s] == firstLow && src[s].compareTail(cursor[s], source, code) == 0
-            groups += 1
-            if groups & 0xFFFF == 0 { try context.check() }
+        for s in sources.indices {
+            let source = sources[s], map = mappings[s], (lo, hi) = range.codes[s]
+            for c in lo..<hi where source.seen[c] {
+                let (high, low) = source.words(c)
+                let start = source.starts[c], count = source.starts[c + 1] - start
+                let length = UInt64(truncatingIfNeeded: Swift.min(count, 17))
+                var slot = table.start(high, low, length)
+                var group: Int32
+                while true {
+                    group = slots[unchecked: slot]
+                    if group < 0 {
+                        // A new group: its words, its first entry, its string.
+                        group = Int32(truncatingIfNeeded: groups)
+                        slots[unchecked: slot] = group
+                        table.high[unchecked: groups] = high
+                        table.low[unchecked: groups] = low
+                        table.length[unchecked: groups] = length
+                        table.source[unchecked: groups] = s
+                        table.code[unchecked: groups] = c
+                        let to = regionBytes + used
+                        if count <= 16 && start + 16 <= source.byteCount {
+                            // Two word stores (the region has slack past its bound for the bytes beyond).
+                            let from = UnsafeRawPointer(source.bytes + start)
+                            UnsafeMutableRawPointer(to).storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                            UnsafeMutableRawPointer(to).storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+                        } else {
+                            to.update(from: source.bytes + start, count: count)
+                        }
+                        used += count
+                        regionEnds[groups] = range.byteOffset + used
+                        groups += 1
+                        break
+                    }
+                    let g = Int(group)
+                    if table.high[unchecked: g] == high && table.low[unchecked: g] == low && table.length[unchecked: g] == length
+                        && (length < 17 || source.compareTail(c, sources[table.source[unchecked: g]], table.code[unchecked: g]) == 0) {
+                        break
+                    }
+                    slot = (slot + 1) & table.mask
+                }
+                map[c] = group
+            }
         }
+        range.groups = Int32(groups)
+        range.bytes = used
     }
 }
