@@ -120,8 +120,12 @@ final class DictionaryMergeAggregation {
         var mappings = segments.map { [Int32](repeating: -1, count: $0.seen.count) }
         let entries = sources.reduce(0) { $0 + $1.count }
         let pivots = Self.pivots(sources, parts: Swift.max(context.threads, entries / Self.rangeEntries))
+        // Where each pivot falls in each source: binary searches that miss the cache, one source per thread.
+        let bounds = ConcurrentLoop.map(sources.count) { s in pivots.map { sources[s].lowerBound($0) } }
         var ranges = (0...pivots.count).map { r in
-            MergedRange(sources, from: r == 0 ? nil : pivots[r - 1], to: r == pivots.count ? nil : pivots[r])
+            MergedRange(sources, codes: sources.indices.map { s in
+                (r == 0 ? 0 : bounds[s][r - 1], r == pivots.count ? sources[s].count : bounds[s][r])
+            })
         }
         for r in ranges.indices.dropFirst() {
             ranges[r].byteOffset = ranges[r - 1].byteOffset + ranges[r - 1].byteBound + MergedRange.slack
@@ -312,8 +316,9 @@ final class DictionaryMergeAggregation {
         var bytes = 0
         var groups: Int32 = 0
 
-        init(_ sources: [MergeSource], from lower: (source: MergeSource, code: Int)?, to upper: (source: MergeSource, code: Int)?) {
-            codes = sources.map { s in (lower.map { s.lowerBound($0) } ?? 0, upper.map { s.lowerBound($0) } ?? s.count) }
+        /// The range of `codes[s]` in each source `s`.
+        init(_ sources: [MergeSource], codes: [(Int, Int)]) {
+            self.codes = codes
             byteBound = zip(sources, codes).reduce(0) { $0 + $1.0.starts[$1.1.1] - $1.0.starts[$1.1.0] }
             groupBound = codes.reduce(0) { $0 + $1.1 - $1.0 }
         }
