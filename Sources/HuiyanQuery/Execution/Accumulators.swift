@@ -74,6 +74,15 @@ final class CountAccumulator: Accumulator {
     /// Adds `n` rows to group `g` (per-code histograms).
     func add(group g: Int, count n: Int64) { counts[g] &+= n }
 
+    /// Adds `rows[c]` rows to group `mapping[c]`, for every `c` (a segment's rows per dictionary code).
+    func add(_ rows: [UInt32], mapping: [Int32]) {
+        counts.withUnsafeMutableBufferPointer { c in
+            rows.withUnsafeBufferPointer { from in
+                mapping.withUnsafeBufferPointer { m in for g in from.indices { c[Int(m[g])] &+= Int64(from[g]) } }
+            }
+        }
+    }
+
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
         let o = other as! CountAccumulator
         counts.withUnsafeMutableBufferPointer { c in

@@ -15,6 +15,8 @@ import HuiyanStorage
 final class DictionaryMergeAggregation {
     let plan: SelectPlan
     let keyColumn: Int
+    /// Per aggregate, whether it is a count(*) without FILTER: a segment's rows per code are its counts.
+    let countsRows: [Bool]
 
     /// A segment's dictionaries must hold this many strings in all for the merge to pay (below it, the
     /// hash table's per-dictionary code maps are as fast and keep less state).
@@ -25,16 +27,30 @@ final class DictionaryMergeAggregation {
     final class Partial {
         let segment: Int
         let pool: StringPool
-        let accumulators: [Accumulator]
-        /// Whether each group had a row.
+        private(set) var accumulators: [Accumulator]
+        /// With a count(*) to compute, how many rows each group had (the count(*) aggregates' states, which
+        /// stay empty: one array written per row instead of two); otherwise empty.
+        var rows: [UInt32]
+        /// Without a count(*), whether each group had a row; otherwise empty.
         var seen: [Bool]
+        /// Groups: the dictionary's codes and the NULL key.
+        var groups: Int { pool.count + 1 }
 
-        init(segment: Int, pool: StringPool, plan: SelectPlan, threads: Int) {
+        init(segment: Int, pool: StringPool, plan: SelectPlan, countsRows: [Bool], threads: Int) {
             self.segment = segment
             self.pool = pool
             accumulators = makeAccumulators(plan.aggregates, threads: threads)
-            for a in accumulators { a.reserve(groups: pool.count + 1) }
-            seen = [Bool](repeating: false, count: pool.count + 1)
+            for (a, counted) in zip(accumulators, countsRows) where !counted { a.reserve(groups: pool.count + 1) }
+            let counting = countsRows.contains(true)
+            rows = counting ? [UInt32](repeating: 0, count: pool.count + 1) : []
+            seen = counting ? [] : [Bool](repeating: false, count: pool.count + 1)
+        }
+
+        /// Lets go of the states once merged: their memory serves the merged states' results.
+        func release() {
+            accumulators = []
+            rows = []
+            seen = []
         }
 
         /// The state's bytes and what merging it will take: the merged strings, their starts and code
@@ -42,7 +58,7 @@ final class DictionaryMergeAggregation {
         /// for the memory limit spills while it scans, not after).
         var approximateBytes: Int {
             let states = accumulators.reduce(0) { $0 + $1.approximateBytes }
-            return seen.count * (1 + 8 + 4) + 2 * states + pool.dictionary.bytes.count
+            return rows.count * 4 + seen.count + groups * (8 + 4) + 2 * states + pool.dictionary.bytes.count
         }
     }
 
@@ -51,9 +67,11 @@ final class DictionaryMergeAggregation {
               case .column(let c, _, .string) = plan.groupKeys[0], c < plan.scannedColumnCount, let snapshot = plan.snapshot,
               plan.aggregates.allSatisfy({ [.countStar, .count, .sum, .avg, .min, .max, .registered].contains($0.kind)
                   || Self.countsFewValues($0, snapshot, scannedColumns: plan.scannedColumnCount) }),
-              snapshot.segments.contains(where: { $0.columns[c].dictionaryCount >= Self.smallestDictionaries }) else { return nil }
+              snapshot.segments.contains(where: { $0.columns[c].dictionaryCount >= Self.smallestDictionaries }),
+              snapshot.segments.allSatisfy({ $0.rowCount < Int(UInt32.max) }) else { return nil }
         self.plan = plan
         keyColumn = c
+        countsRows = plan.aggregates.map { $0.kind == .countStar && $0.filter == nil }
     }
 
     /// Whether `spec` is a count(DISTINCT) of a scanned string column whose every dictionary holds few
@@ -73,23 +91,33 @@ final class DictionaryMergeAggregation {
         if let p = partials[segment], p.pool === pool {
             partial = p
         } else {
-            partial = Partial(segment: segment, pool: pool, plan: plan, threads: threads)
+            partial = Partial(segment: segment, pool: pool, plan: plan, countsRows: countsRows, threads: threads)
             partials[segment] = partial
         }
         var groups = [Int32](repeating: 0, count: batch.count)
         let nullGroup = Int32(pool.count)
         groups.withUnsafeMutableBufferPointer { g in
             key.ints.withUnsafeBufferPointer { codes in
-                partial.seen.withUnsafeMutableBufferPointer { seen in
-                    if let nulls = key.nulls {
-                        batch.forEachSelected { i in let x = nulls[i] != 0 ? nullGroup : Int32(truncatingIfNeeded: codes[i]); g[i] = x; seen[Int(x)] = true }
-                    } else {
-                        batch.forEachSelected { i in let x = Int32(truncatingIfNeeded: codes[i]); g[i] = x; seen[Int(x)] = true }
+                if partial.rows.isEmpty {
+                    partial.seen.withUnsafeMutableBufferPointer { seen in
+                        if let nulls = key.nulls {
+                            batch.forEachSelected { i in let x = nulls[i] != 0 ? nullGroup : Int32(truncatingIfNeeded: codes[i]); g[i] = x; seen[Int(x)] = true }
+                        } else {
+                            batch.forEachSelected { i in let x = Int32(truncatingIfNeeded: codes[i]); g[i] = x; seen[Int(x)] = true }
+                        }
+                    }
+                } else {
+                    partial.rows.withUnsafeMutableBufferPointer { rows in
+                        if let nulls = key.nulls {
+                            batch.forEachSelected { i in let x = nulls[i] != 0 ? nullGroup : Int32(truncatingIfNeeded: codes[i]); g[i] = x; rows[Int(x)] &+= 1 }
+                        } else {
+                            batch.forEachSelected { i in let x = Int32(truncatingIfNeeded: codes[i]); g[i] = x; rows[Int(x)] &+= 1 }
+                        }
                     }
                 }
             }
         }
-        for (spec, accumulator) in zip(plan.aggregates, partial.accumulators) {
+        for (spec, (accumulator, counted)) in zip(plan.aggregates, zip(partial.accumulators, countsRows)) where !counted {
             var selected = batch
             if let filter = spec.filter { try evaluator.filter(filter, &selected) }
             try accumulator.update(spec, evaluator, groups: groups, selected)
@@ -103,8 +131,11 @@ final class DictionaryMergeAggregation {
         for partials in threadPartials {
             for (segment, partial) in partials {
                 guard let first = bySegment[segment] else { bySegment[segment] = partial; continue }
-                let identity = (0..<Int32(partial.seen.count)).map { $0 }
-                for (a, b) in zip(first.accumulators, partial.accumulators) { try a.merge(b, mapping: identity) }
+                let identity = (0..<Int32(partial.groups)).map { $0 }
+                for ((a, b), counted) in zip(zip(first.accumulators, partial.accumulators), countsRows) where !counted {
+                    try a.merge(b, mapping: identity)
+                }
+                for g in 0..<partial.rows.count { first.rows[g] &+= partial.rows[g] }
                 for g in 0..<partial.seen.count where partial.seen[g] { first.seen[g] = true }
             }
         }
@@ -117,7 +148,8 @@ final class DictionaryMergeAggregation {
         // its own region of one arena (sized by the codes it covers), and the regions are then closed up in
         // place: no second copy of millions of strings.
         let sources = segments.map { MergeSource($0) }
-        var mappings = segments.map { [Int32](repeating: -1, count: $0.seen.count) }
+        // Written by the ranges (every code they cover) and the NULL key's slot by the rebase, on every thread.
+        var mappings = segments.map { p in [Int32](unsafeUninitializedCapacity: p.groups) { $1 = p.groups } }
         let entries = sources.reduce(0) { $0 + $1.count }
         let pivots = Self.pivots(sources, parts: Swift.max(context.threads, entries / Self.rangeEntries))
         // Where each pivot falls in each source: binary searches that miss the cache, one source per thread.
@@ -178,22 +210,23 @@ final class DictionaryMergeAggregation {
             }
         }
         if let failure { throw failure }
-        let hasNull = segments.contains { $0.seen[$0.pool.count] }
+        let hasNull = segments.contains { $0.rows.isEmpty ? $0.seen[$0.pool.count] : $0.rows[$0.pool.count] != 0 }
         let nullGroup = groups
         let total = Int(groups) + (hasNull ? 1 : 0)
         let trash = Int32(total)
-        for s in sources.indices {
-            try context.check()
-            let nullCode = segments[s].pool.count
-            mappings[s].withUnsafeMutableBufferPointer { mapping in
-                var base: Int32 = 0
-                for range in ranges {
-                    let (lo, hi) = range.codes[s]
-                    if base > 0 { for c in lo..<hi where mapping[c] >= 0 { mapping[c] += base } }
-                    base += range.groups
+        // Each source's mapping from range numbers to merged ones: every range's groups follow the previous
+        // ranges'. Codes without rows go to a trash group past the last.
+        let bases = ranges.reduce(into: [Int32(0)]) { $0.append($0.last! + $1.groups) }
+        try mappings.withUnsafeMutableBufferPointer { all in
+            let mapped = all.indices.map { all[$0].withUnsafeMutableBufferPointer { $0 } }
+            try Parallel.forEach(sources.indices, threads: context.threads) { s in
+                try context.check()
+                let mapping = mapped[s]
+                for (r, range) in ranges.enumerated() {
+                    let base = bases[r]
+                    for c in range.codes[s].0..<range.codes[s].1 { mapping[c] = mapping[c] < 0 ? trash : mapping[c] + base }
                 }
-                for c in mapping.indices where mapping[c] < 0 { mapping[c] = trash }
-                mapping[nullCode] = hasNull ? nullGroup : trash
+                mapping[segments[s].pool.count] = hasNull ? nullGroup : trash
             }
         }
 
@@ -203,18 +236,23 @@ final class DictionaryMergeAggregation {
             accumulators[a].reserve(groups: total + 1)
             for (s, p) in segments.enumerated() {
                 try context.check()
-                try accumulators[a].merge(p.accumulators[a], mapping: mappings[s])
+                if countsRows[a] {
+                    (accumulators[a] as! CountAccumulator).add(p.rows, mapping: mappings[s])
+                } else {
+                    try accumulators[a].merge(p.accumulators[a], mapping: mappings[s])
+                }
             }
         }
         try context.hold(arena.count + starts.count * 8 + accumulators.reduce(0) { $0 + $1.approximateBytes }
-                         + segments.reduce(0) { $0 + $1.approximateBytes + $1.seen.count * 5 }, for: self)
+                         + segments.reduce(0) { $0 + $1.approximateBytes + $1.groups * 4 }, for: self)
+        for p in segments { p.release() }
 
-        let key = Vector(type: .string, count: total)
-        key.ints.withUnsafeMutableBufferPointer { codes in for g in 0..<Int(groups) { codes[g] = Int64(g) } }
-        if hasNull {
-            key.ints[total - 1] = 0
-            key.setNull(total - 1)
-        }
+        let key = Vector(type: .string, ints: [Int64](unsafeUninitializedCapacity: total) { codes, count in
+            for g in 0..<total { codes[g] = Int64(g) }
+            if hasNull { codes[total - 1] = 0 }
+            count = total
+        })
+        if hasNull { key.setNull(total - 1) }
         key.pool = StringPool(StringDictionary(bytes: arena, starts: starts), isSorted: false)
         let results = accumulators.map { $0.result(groups: total) }
         context.release(self)
@@ -228,9 +266,12 @@ final class DictionaryMergeAggregation {
         let bytes: UnsafePointer<UInt8>
         let byteCount: Int
         let starts: UnsafePointer<Int>
-        let seen: UnsafePointer<Bool>
+        /// Each code's rows (0: the code had none after the filter).
+        let rows: UnsafePointer<UInt32>?
+        /// Or whether each code had a row (`Partial.seen`).
+        let seen: UnsafePointer<Bool>?
 
-        /// Valid while `partial` lives and is not mutated: it holds the dictionary's arrays and `seen` (native
+        /// Valid while `partial` lives and is not mutated: it holds the dictionary's arrays and `rows` (native
         /// Swift arrays, whose storage neither moves nor is freed while held and unmutated). `finish` keeps
         /// every partial alive, and writes none of them, until its last use of the sources.
         init(_ partial: Partial) {
@@ -239,7 +280,15 @@ final class DictionaryMergeAggregation {
             byteCount = dictionary.bytes.count
             bytes = dictionary.bytes.withUnsafeBufferPointer { $0.baseAddress ?? UnsafePointer(bitPattern: 1)! }
             starts = dictionary.starts.withUnsafeBufferPointer { $0.baseAddress! }
-            seen = partial.seen.withUnsafeBufferPointer { $0.baseAddress! }
+            rows = partial.rows.isEmpty ? nil : partial.rows.withUnsafeBufferPointer { $0.baseAddress! }
+            seen = partial.seen.isEmpty ? nil : partial.seen.withUnsafeBufferPointer { $0.baseAddress! }
+        }
+
+        /// Whether code `c` had a row.
+        @inline(__always)
+        func isUsed(_ c: Int) -> Bool {
+            if let rows { return rows[c] != 0 }
+            return seen.unsafelyUnwrapped[c]
         }
 
         /// The first 16 bytes of entry `c` as two big-endian words, zero-padded: their order is the strings'
@@ -382,7 +431,11 @@ final class DictionaryMergeAggregation {
         var groups = 0, used = 0
         for s in sources.indices {
             let source = sources[s], map = mappings[s], (lo, hi) = range.codes[s]
-            for c in lo..<hi where source.seen[c] {
+            for c in lo..<hi {
+                guard source.isUsed(c) else {
+                    map[c] = -1
+                    continue
+                }
                 let (high, low) = source.words(c)
                 let start = source.starts[c], count = source.starts[c + 1] - start
                 let length = UInt64(truncatingIfNeeded: Swift.min(count, 17))
