@@ -68,6 +68,29 @@ public struct UncheckedBuffer<Element: BitwiseCopyable> {
         }
     }
 
+    /// Slots `range` as a handle of their own, slot 0 being `range.lowerBound` (asserted inside the capacity in
+    /// debug builds only); it shares this memory: never `deallocate()` it.
+    @inlinable @inline(__always)
+    public func slice(unchecked range: Range<Int>) -> UncheckedBuffer {
+        assert(range.lowerBound >= 0 && range.upperBound <= capacity, "UncheckedBuffer: slice out of bounds")
+        return UncheckedBuffer(base: base + range.lowerBound, capacity: range.count)
+    }
+
+    /// Sets every slot to `value`.
+    @inlinable @inline(__always)
+    public func fill(with value: Element) {
+        base.update(repeating: value, count: capacity)
+    }
+
+    /// Stores the bytes of `value` (a vector of several elements, say) over the slots from `offset` on, at any
+    /// alignment; they must lie inside the capacity (asserted in debug builds only).
+    @inlinable @inline(__always)
+    public func storeBytes<Value: BitwiseCopyable>(of value: Value, uncheckedAt offset: Int) {
+        assert(offset >= 0 && offset * MemoryLayout<Element>.stride + MemoryLayout<Value>.size <= capacity * MemoryLayout<Element>.stride,
+               "UncheckedBuffer: store out of bounds")
+        UnsafeMutableRawPointer(base + offset).storeBytes(of: value, as: Value.self)
+    }
+
     /// Copies `count` values from `source` into slots `offset ..< offset + count` (asserted inside the capacity in
     /// debug builds only).
     @inlinable @inline(__always)

@@ -198,7 +198,7 @@ package final class SegmentReader: Sendable {
     /// The string codes of block `block` as `T` (wide enough for the dictionary's codes), each checked
     /// against the dictionary as it is unpacked (a damaged block must not send a reader out of bounds); NULL
     /// rows repeat some valid code. `workspace` holds nested encodings' temporaries. Returns the null count.
-    func decodeCheckedCodes<T: FixedWidthInteger>(column: Int, block: Int, into codes: UnsafeMutablePointer<T>,
+    func decodeCheckedCodes<T: FixedWidthInteger & BitwiseCopyable>(column: Int, block: Int, into codes: UnsafeMutablePointer<T>,
                                                   validity: UnsafeMutablePointer<UInt64>?, workspace: UnsafeMutableRawBufferPointer?,
                                                   scratch: BlockScratch) throws -> Int {
         let allowed = codeRange(column: column)
