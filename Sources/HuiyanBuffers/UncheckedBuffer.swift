@@ -99,6 +99,23 @@ public struct UncheckedBuffer<Element: BitwiseCopyable> {
         (base + offset).update(from: source, count: count)
     }
 
+    /// Copies the values of `source` (an array, or a slice of one) into the slots from `offset` on (asserted inside
+    /// the capacity in debug builds only).
+    @inlinable
+    public func update<Source: Collection>(uncheckedAt offset: Int, fromContentsOf source: Source) where Source.Element == Element {
+        assert(offset >= 0 && offset + source.count <= capacity, "UncheckedBuffer: copy out of bounds")
+        let copied: Void? = source.withContiguousStorageIfAvailable { values in
+            if let start = values.baseAddress { (base + offset).update(from: start, count: values.count) }
+        }
+        if copied == nil {
+            var slot = offset
+            for value in source {
+                base[slot] = value
+                slot += 1
+            }
+        }
+    }
+
     /// Copies the values of slots `source` to the slots from `offset` on; the two ranges may overlap (both asserted
     /// inside the capacity in debug builds only).
     @inlinable @inline(__always)
