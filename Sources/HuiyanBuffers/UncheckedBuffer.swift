@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// A handle to `capacity` values of a plain type in memory allocated by `allocate(capacity:)` and released by
 /// `deallocate()`: the storage of a growable table that keeps its own count (swift-collections' unsafe handles are
 /// the model).
@@ -80,6 +82,15 @@ public struct UncheckedBuffer<Element: BitwiseCopyable> {
     @inlinable @inline(__always)
     public func fill(with value: Element) {
         base.update(repeating: value, count: capacity)
+    }
+
+    /// The `Value` whose bytes start at slot `offset` (a vector of several elements, say), at any alignment; they
+    /// must lie inside the capacity (asserted in debug builds only).
+    @inlinable @inline(__always)
+    public func loadUnaligned<Value: BitwiseCopyable>(uncheckedAt offset: Int, as type: Value.Type) -> Value {
+        assert(offset >= 0 && offset * MemoryLayout<Element>.stride + MemoryLayout<Value>.size <= capacity * MemoryLayout<Element>.stride,
+               "UncheckedBuffer: load out of bounds")
+        return UnsafeRawPointer(base + offset).loadUnaligned(as: Value.self)
     }
 
     /// Stores the bytes of `value` (a vector of several elements, say) over the slots from `offset` on, at any

@@ -88,5 +88,6 @@ extension UncheckedBufferTests {
         XCTAssertEqual(Array(buffer.buffer(unchecked: 0..<10)), [-1, 0, 1, 2, 3, 4, 5, 6, 7, -1])
         buffer.storeBytes(of: UInt64(0), uncheckedAt: 8)
         XCTAssertEqual(Array(buffer.buffer(unchecked: 7..<10)), [6, 0, 0])
+        XCTAssertEqual(buffer.loadUnaligned(uncheckedAt: 2, as: SIMD4<Int32>.self), SIMD4<Int32>(1, 2, 3, 4))
     }
 }

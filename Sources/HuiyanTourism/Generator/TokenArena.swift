@@ -76,7 +76,7 @@ final class TokenArena {
     func freeze() -> UncheckedBytes {
         if let frozen { return frozen.bytes(unchecked: 0..<frozen.capacity) }
         let block = UncheckedBuffer<UInt8>.allocate(capacity: bytes.count)
-        bytes.withUnsafeBufferPointer { block.update(uncheckedAt: 0, from: UncheckedBytes($0)) }
+        block.update(uncheckedAt: 0, fromContentsOf: bytes)
         frozen = block
         return block.bytes(unchecked: 0..<block.capacity)
     }
