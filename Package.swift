@@ -43,7 +43,7 @@ let package = Package(
         // The Hengyang domain: the three feeds' schemas, catalogs (CSV resources a user can read and extend) and the
         // demo-feed generator. Knows storage (schemas) and ingest (catalog files are read by its CSV reader), not the
         // query core.
-        .target(name: "HuiyanTourism", dependencies: ["HuiyanStorage", "HuiyanValues", "HuiyanIngest"], resources: [.copy("Catalogs")]),
+        .target(name: "HuiyanTourism", dependencies: ["HuiyanBuffers", "HuiyanStorage", "HuiyanValues", "HuiyanIngest"], resources: [.copy("Catalogs")]),
         // Parquet files written (COPY … TO 'x.parquet': Thrift compact metadata, dictionary pages, LZ4_RAW) and read
         // (read_parquet: pages v1/v2, PLAIN/dictionary/RLE/DELTA, SNAPPY/GZIP (zlib)/LZ4_RAW/ZSTD (libzstd.so.1 at run time)).
         .target(name: "HuiyanParquet", dependencies: ["HuiyanBuffers", "HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
@@ -64,7 +64,7 @@ let package = Package(
 
         .testTarget(name: "HuiyanBuffersTests", dependencies: ["HuiyanBuffers"]),
         .testTarget(name: "HuiyanValuesTests", dependencies: ["HuiyanValues"]),
-        .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanStorage", "HuiyanTourism"]),
+        .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanBuffers", "HuiyanStorage", "HuiyanTourism"]),
         .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanBuffers", "HuiyanIngest", "HuiyanStorage", "HuiyanTourism"]),
         .testTarget(name: "HuiyanTourismTests", dependencies: ["HuiyanTourism", "HuiyanIngest", "HuiyanStorage", "HuiyanValues"]),
         .testTarget(name: "HuiyanQueryTests", dependencies: ["HuiyanQuery", "HuiyanStorage", "HuiyanIngest", "HuiyanParquet", "HuiyanTourism"]),

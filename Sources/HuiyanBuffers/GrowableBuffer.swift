@@ -42,6 +42,15 @@ public final class GrowableBuffer<Element: BitwiseCopyable> {
         storedCount += length
     }
 
+    /// Appends `length` copies of `value` (room to be overwritten through the subscript, say).
+    @inlinable @inline(__always)
+    public func append(repeating value: Element, count length: Int) {
+        precondition(length >= 0, "GrowableBuffer: negative count")
+        if count + length > storage.capacity { grow(toAtLeast: count + length) }
+        storage.slice(unchecked: count..<(count + length)).fill(with: value)
+        storedCount += length
+    }
+
     /// Appends the values of `source`.
     @inlinable @inline(__always)
     public func append(contentsOf source: UnsafeBufferPointer<Element>) {

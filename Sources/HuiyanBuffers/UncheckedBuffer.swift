@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// A handle to `capacity` values of a plain type in memory allocated by `allocate(capacity:)` and released by
 /// `deallocate()`: the storage of a growable table that keeps its own count (swift-collections' unsafe handles are
 /// the model).
@@ -68,12 +70,61 @@ public struct UncheckedBuffer<Element: BitwiseCopyable> {
         }
     }
 
+    /// Slots `range` as a handle of their own, slot 0 being `range.lowerBound` (asserted inside the capacity in
+    /// debug builds only); it shares this memory: never `deallocate()` it.
+    @inlinable @inline(__always)
+    public func slice(unchecked range: Range<Int>) -> UncheckedBuffer {
+        assert(range.lowerBound >= 0 && range.upperBound <= capacity, "UncheckedBuffer: slice out of bounds")
+        return UncheckedBuffer(base: base + range.lowerBound, capacity: range.count)
+    }
+
+    /// Sets every slot to `value`.
+    @inlinable @inline(__always)
+    public func fill(with value: Element) {
+        base.update(repeating: value, count: capacity)
+    }
+
+    /// The `Value` whose bytes start at slot `offset` (a vector of several elements, say), at any alignment; they
+    /// must lie inside the capacity (asserted in debug builds only).
+    @inlinable @inline(__always)
+    public func loadUnaligned<Value: BitwiseCopyable>(uncheckedAt offset: Int, as type: Value.Type) -> Value {
+        assert(offset >= 0 && offset * MemoryLayout<Element>.stride + MemoryLayout<Value>.size <= capacity * MemoryLayout<Element>.stride,
+               "UncheckedBuffer: load out of bounds")
+        return UnsafeRawPointer(base + offset).loadUnaligned(as: Value.self)
+    }
+
+    /// Stores the bytes of `value` (a vector of several elements, say) over the slots from `offset` on, at any
+    /// alignment; they must lie inside the capacity (asserted in debug builds only).
+    @inlinable @inline(__always)
+    public func storeBytes<Value: BitwiseCopyable>(of value: Value, uncheckedAt offset: Int) {
+        assert(offset >= 0 && offset * MemoryLayout<Element>.stride + MemoryLayout<Value>.size <= capacity * MemoryLayout<Element>.stride,
+               "UncheckedBuffer: store out of bounds")
+        UnsafeMutableRawPointer(base + offset).storeBytes(of: value, as: Value.self)
+    }
+
     /// Copies `count` values from `source` into slots `offset ..< offset + count` (asserted inside the capacity in
     /// debug builds only).
     @inlinable @inline(__always)
     public func update(uncheckedAt offset: Int, from source: UnsafePointer<Element>, count: Int) {
         assert(offset >= 0 && count >= 0 && offset + count <= capacity, "UncheckedBuffer: copy out of bounds")
         (base + offset).update(from: source, count: count)
+    }
+
+    /// Copies the values of `source` (an array, or a slice of one) into the slots from `offset` on (asserted inside
+    /// the capacity in debug builds only).
+    @inlinable
+    public func update<Source: Collection>(uncheckedAt offset: Int, fromContentsOf source: Source) where Source.Element == Element {
+        assert(offset >= 0 && offset + source.count <= capacity, "UncheckedBuffer: copy out of bounds")
+        let copied: Void? = source.withContiguousStorageIfAvailable { values in
+            if let start = values.baseAddress { (base + offset).update(from: start, count: values.count) }
+        }
+        if copied == nil {
+            var slot = offset
+            for value in source {
+                base[slot] = value
+                slot += 1
+            }
+        }
     }
 
     /// Copies the values of slots `source` to the slots from `offset` on; the two ranges may overlap (both asserted

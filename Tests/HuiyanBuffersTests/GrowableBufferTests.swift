@@ -39,3 +39,15 @@ final class GrowableBufferTests: XCTestCase {
         XCTAssertEqual(buffer[unchecked: 0], 2)
     }
 }
+
+extension GrowableBufferTests {
+    func testRepeatedValuesAreAppendedAndCanBeOverwritten() {
+        let buffer = GrowableBuffer<UInt8>(capacity: 2)
+        buffer.append(UInt8(ascii: "a"))
+        buffer.append(repeating: UInt8(ascii: "0"), count: 5)
+        buffer[unchecked: 5] = UInt8(ascii: "7")
+        buffer.append(repeating: 0, count: 0)
+        XCTAssertEqual(buffer.count, 6)
+        XCTAssertEqual(String(decoding: buffer.buffer(unchecked: 0..<6), as: UTF8.self), "a00007")
+    }
+}

@@ -68,3 +68,26 @@ extension UncheckedBufferTests {
         XCTAssertEqual(empty.capacity, 0)
     }
 }
+
+extension UncheckedBufferTests {
+    func testASliceAddressesItsRangeFromZero() {
+        let buffer = UncheckedBuffer<Int64>.allocate(capacity: 6, filledWith: 1)
+        defer { buffer.deallocate() }
+        let middle = buffer.slice(unchecked: 2..<5)
+        XCTAssertEqual(middle.capacity, 3)
+        middle.fill(with: 9)
+        middle[unchecked: 0] = 4
+        XCTAssertEqual(Array(buffer.buffer(unchecked: 0..<6)), [1, 1, 4, 9, 9, 1])
+        XCTAssertEqual(buffer.slice(unchecked: 6..<6).capacity, 0)
+    }
+
+    func testStoredBytesCoverSeveralSlotsAtAnyOffset() {
+        let buffer = UncheckedBuffer<Int32>.allocate(capacity: 10, filledWith: -1)
+        defer { buffer.deallocate() }
+        buffer.storeBytes(of: SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7), uncheckedAt: 1)
+        XCTAssertEqual(Array(buffer.buffer(unchecked: 0..<10)), [-1, 0, 1, 2, 3, 4, 5, 6, 7, -1])
+        buffer.storeBytes(of: UInt64(0), uncheckedAt: 8)
+        XCTAssertEqual(Array(buffer.buffer(unchecked: 7..<10)), [6, 0, 0])
+        XCTAssertEqual(buffer.loadUnaligned(uncheckedAt: 2, as: SIMD4<Int32>.self), SIMD4<Int32>(1, 2, 3, 4))
+    }
+}

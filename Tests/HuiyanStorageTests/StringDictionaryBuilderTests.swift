@@ -1,3 +1,4 @@
+import HuiyanBuffers
 import XCTest
 @testable import HuiyanStorage
 import HuiyanTourism
@@ -111,11 +112,14 @@ final class ColumnBuilderBatchTests: XCTestCase {
             let part = rows[start..<min(start + batch, rows.count)]
             var ints = part.map { $0 ?? 99 }
             var doubles = part.map { Double($0 ?? 99) / 4 }
-            let nulls = part.map { $0 == nil }
+            var nulls = part.map { $0 == nil }
+            let nullCount = nulls.filter { $0 }.count
             ints.withUnsafeMutableBufferPointer { i in
                 doubles.withUnsafeMutableBufferPointer { d in
-                    batched.appendBatch(ints: i.baseAddress!, doubles: d.baseAddress!, nulls: nulls,
-                                        nullsInBatch: nulls.filter { $0 }.count, count: part.count)
+                    nulls.withUnsafeMutableBufferPointer { n in
+                        batched.appendBatch(ints: UncheckedBuffer(i), doubles: UncheckedBuffer(d), nulls: UncheckedBuffer(n),
+                                            nullsInBatch: nullCount, count: part.count)
+                    }
                 }
             }
             start += batch

@@ -83,7 +83,7 @@ final class CalendarAndRandomTests: XCTestCase {
         w.fixedWidth(7, width: 12); w.byte(32)
         w.fixedWidth(999_999_999_999, width: 12); w.byte(32)
         w.fixedWidth(0, width: 1)
-        let text = String(decoding: UnsafeBufferPointer(start: w.base, count: w.count), as: UTF8.self)
+        let text = String(decoding: w.base.buffer(unchecked: 0..<w.count), as: UTF8.self)
         XCTAssertEqual(text, "0 1234567890123 00000042 -17 0.00 0.05 -120.30 268.00 00:00:00 23:59:59 "
                            + "000000042 745468783 000000000007 999999999999 0")
     }

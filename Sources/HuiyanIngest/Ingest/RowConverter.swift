@@ -205,9 +205,9 @@ final class RowConverter {
         precondition(target == ObjectIdentifier(builder), "rows staged for another builder")
         for (index, column) in builder.columns.enumerated() {
             let at = index * Self.batchRows
-            column.appendBatch(ints: stagedInts.pointer(uncheckedAt: at, count: stagedCount),
-                               doubles: stagedDoubles.pointer(uncheckedAt: at, count: stagedCount),
-                               nulls: stagedNulls.pointer(uncheckedAt: at, count: stagedCount),
+            let rows = at..<(at + stagedCount)
+            column.appendBatch(ints: stagedInts.slice(unchecked: rows), doubles: stagedDoubles.slice(unchecked: rows),
+                               nulls: stagedNulls.slice(unchecked: rows),
                                nullsInBatch: stagedNullCounts[unchecked: index], count: stagedCount)
             stagedNullCounts[unchecked: index] = 0
         }

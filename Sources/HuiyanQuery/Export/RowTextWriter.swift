@@ -1,3 +1,4 @@
+import HuiyanBuffers
 import HuiyanStorage
 import HuiyanValues
 
@@ -20,9 +21,7 @@ package final class RowTextWriter {
     /// NDJSON: `{"name":` and `,"name":` for each column; CSV: the header line.
     private let keys: [[UInt8]]
     private let header: [UInt8]
-    private var bytes: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var count = 0
+    private let out = GrowableBuffer<UInt8>(capacity: RowTextWriter.flushBytes + 4096)
     /// The last day formatted, and its `YYYY-MM-DD` (rows of a feed share few days).
     private var cachedDay = Int64.min
     private var cachedDate: [UInt8] = []
@@ -35,8 +34,6 @@ package final class RowTextWriter {
         self.format = format
         self.offsetSeconds = offsetSeconds
         self.sink = sink
-        capacity = Self.flushBytes + 4096
-        bytes = .allocate(capacity: capacity)
         var keys: [[UInt8]] = []
         var header: [UInt8] = []
         for (index, name) in columnNames.enumerated() {
@@ -47,8 +44,6 @@ package final class RowTextWriter {
         self.keys = keys
         self.header = header + [0x0A]
     }
-
-    deinit { bytes.deallocate() }
 
     /// The CSV header line (nothing for NDJSON).
     package func writeHeader() throws {
@@ -75,15 +70,16 @@ package final class RowTextWriter {
         try endRow()
     }
 
-    /// One column of a chunk as pointers into its arrays, valid inside `withViews`.
+    /// One column of a chunk as buffers over its arrays (subscripts checked in debug builds), valid inside
+    /// `withViews`.
     private struct ColumnView {
         var type: SQLType
-        var ints: UnsafePointer<Int64>?
-        var doubles: UnsafePointer<Double>?
-        var nulls: UnsafePointer<UInt8>?
+        var ints: UnsafeBufferPointer<Int64>
+        var doubles: UnsafeBufferPointer<Double>
+        var nulls: UnsafeBufferPointer<UInt8>?
         /// A string column's dictionary: its bytes and `starts`.
-        var bytes: UnsafeRawPointer?
-        var starts: UnsafePointer<Int>?
+        var bytes: UncheckedBytes
+        var starts: UnsafeBufferPointer<Int>?
     }
 
     /// Writes the first `width` columns of every row of `chunk`.
@@ -96,19 +92,19 @@ package final class RowTextWriter {
                     startField(column)
                     if view.type == .null || view.nulls?[row] ?? 0 != 0 { putNull(); continue }
                     switch view.type {
-                    case .boolean: put(view.ints![row] != 0 ? Self.trueText : Self.falseText)
-                    case .int64: putInt(view.ints![row])
-                    case .float64: putDouble(view.doubles![row])
-                    case .money: putMoney(view.ints![row])
-                    case .decimal(let scale): putDecimal(view.ints![row], scale: scale)
+                    case .boolean: put(view.ints[row] != 0 ? Self.trueText : Self.falseText)
+                    case .int64: putInt(view.ints[row])
+                    case .float64: putDouble(view.doubles[row])
+                    case .money: putMoney(view.ints[row])
+                    case .decimal(let scale): putDecimal(view.ints[row], scale: scale)
                     case .interval:
                         putString(Array(ValueFormatting.interval(chunk.columns[column].interval(row)).utf8))
-                    case .timestamp: putTimestamp(view.ints![row])
-                    case .date: putDate(view.ints![row])
+                    case .timestamp: putTimestamp(view.ints[row])
+                    case .date: putDate(view.ints[row])
                     case .string:
-                        let code = Int(view.ints![row])
-                        let start = view.starts![code]
-                        putString(UnsafeRawBufferPointer(start: view.bytes.map { $0 + start }, count: view.starts![code + 1] - start))
+                        let code = Int(view.ints[row])
+                        // The dictionary's starts are checked where it is read: each lies inside its bytes.
+                        putString(view.bytes.slice(unchecked: view.starts![code]..<view.starts![code + 1]))
                     case .null: putNull()
                     }
                 }
@@ -129,8 +125,9 @@ package final class RowTextWriter {
                     let dictionary = vector.type == .string ? vector.pool?.dictionary : nil
                     try withOptional(dictionary?.bytes) { bytes in
                         try withOptional(dictionary?.starts) { starts in
-                            views.append(ColumnView(type: vector.type, ints: ints.baseAddress, doubles: doubles.baseAddress, nulls: nulls?.baseAddress,
-                                                    bytes: bytes?.baseAddress.map(UnsafeRawPointer.init), starts: starts?.baseAddress))
+                            views.append(ColumnView(type: vector.type, ints: ints, doubles: doubles, nulls: nulls,
+                                                    bytes: bytes.map(UncheckedBytes.init) ?? UncheckedBytes(start: nil, count: 0),
+                                                    starts: starts))
                             try withViews(rest, &views, body)
                         }
                     }
@@ -146,38 +143,19 @@ package final class RowTextWriter {
 
     /// Hands what is buffered to the sink.
     package func finish() throws {
-        if count > 0 { try sink(UnsafeRawBufferPointer(start: bytes, count: count)) }
-        count = 0
+        if out.count > 0 { try out.withValues { try sink(UnsafeRawBufferPointer($0)) } }
+        out.removeAll()
     }
 
     // MARK: Pieces
 
     private static let trueText = Array("true".utf8), falseText = Array("false".utf8), nullText = Array("null".utf8)
 
-    @inline(__always) private func reserve(_ n: Int) {
-        if count + n > capacity {
-            let newCapacity = max(capacity * 2, count + n)
-            let newBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-            newBytes.update(from: bytes, count: count)
-            bytes.deallocate()
-            bytes = newBytes
-            capacity = newCapacity
-        }
-    }
+    @inline(__always) private func put(_ byte: UInt8) { out.append(byte) }
 
-    @inline(__always) private func put(_ byte: UInt8) {
-        reserve(1)
-        bytes[count] = byte
-        count += 1
-    }
+    private func put(_ text: [UInt8]) { text.withUnsafeBytes { put(UncheckedBytes($0)) } }
 
-    private func put(_ text: [UInt8]) { text.withUnsafeBytes { put($0) } }
-
-    private func put(_ text: UnsafeRawBufferPointer) {
-        reserve(text.count)
-        if let base = text.baseAddress { (bytes + count).update(from: base.assumingMemoryBound(to: UInt8.self), count: text.count) }
-        count += text.count
-    }
+    private func put(_ text: UncheckedBytes) { out.append(text) }
 
     @inline(__always) private func startField(_ column: Int) {
         if format == .ndjson { put(keys[column]) } else if column > 0 { put(UInt8(ascii: ",")) }
@@ -187,25 +165,27 @@ package final class RowTextWriter {
         if format == .ndjson { put(UInt8(ascii: "}")) }
         put(0x0A)
         rows += 1
-        if count >= Self.flushBytes { try finish() }
+        if out.count >= Self.flushBytes { try finish() }
     }
 
     private func putNull() {
         if format == .ndjson { put(Self.nullText) }
     }
 
-    /// Decimal digits of `magnitude`, at least `minimum` of them.
+    /// Decimal digits of `magnitude`, at least `minimum` of them: zeros appended, then the digits written over
+    /// them from the end.
     private func putDigits(_ magnitude: UInt64, minimum: Int = 1) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of room, written from the end
-        withUnsafeMutableBytes(of: &digits) { room in
-            var value = magnitude
-            var index = room.count
-            repeat {
-                index -= 1
-                room[index] = UInt8(ascii: "0") + UInt8(value % 10)
-                value /= 10
-            } while value > 0 || room.count - index < minimum
-            put(UnsafeRawBufferPointer(rebasing: room[index...]))
+        var digits = 1
+        var probe = magnitude
+        while probe >= 10 { probe /= 10; digits += 1 }
+        digits = max(digits, minimum)
+        out.append(repeating: UInt8(ascii: "0"), count: digits)
+        var value = magnitude
+        var index = out.count
+        while value > 0 {
+            index -= 1
+            out[unchecked: index] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
         }
     }
 
@@ -280,16 +260,17 @@ package final class RowTextWriter {
         if format == .ndjson { put(UInt8(ascii: "\"")) }
     }
 
-    private func putString(_ text: [UInt8]) { text.withUnsafeBytes { putString($0) } }
+    private func putString(_ text: [UInt8]) { text.withUnsafeBytes { putString(UncheckedBytes($0)) } }
 
-    private func putString(_ text: UnsafeRawBufferPointer) {
+    private func putString(_ text: UncheckedBytes) {
         if format == .ndjson {
             put(UInt8(ascii: "\""))
             Self.escapeJSON(text) { put($0) } bytes: { put($0) }
             put(UInt8(ascii: "\""))
         } else if Self.needsQuotes(text) {
             put(UInt8(ascii: "\""))
-            for byte in text {
+            for i in 0..<text.count {
+                let byte = text[unchecked: i]
                 if byte == 0x22 { put(0x22) }
                 put(byte)
             }
@@ -303,10 +284,9 @@ package final class RowTextWriter {
 
     /// Whether a CSV field holds a comma, a quote or a line break.
     @inline(__always)
-    private static func needsQuotes(_ text: UnsafeRawBufferPointer) -> Bool {
-        guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+    private static func needsQuotes(_ text: UncheckedBytes) -> Bool {
         for i in 0..<text.count {
-            let byte = base[i]
+            let byte = text[unchecked: i]
             if byte <= 0x2C && (byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D) { return true }
         }
         return false
@@ -314,7 +294,7 @@ package final class RowTextWriter {
 
     /// `text` as a CSV field: quoted when it holds a comma, a quote or a line break.
     static func csvText(_ text: [UInt8]) -> [UInt8] {
-        guard text.withUnsafeBytes(needsQuotes) else { return text }
+        guard text.withUnsafeBytes({ needsQuotes(UncheckedBytes($0)) }) else { return text }
         var out: [UInt8] = [0x22]
         for byte in text {
             if byte == 0x22 { out.append(0x22) }
@@ -328,15 +308,17 @@ package final class RowTextWriter {
 
     static func jsonText(_ text: [UInt8]) -> [UInt8] {
         var out: [UInt8] = [0x22]
-        text.withUnsafeBytes { escapeJSON($0) { out.append($0) } bytes: { out.append(contentsOf: $0) } }
+        text.withUnsafeBytes { escapeJSON(UncheckedBytes($0)) { out.append($0) } bytes: { out.append(contentsOf: $0.buffer) } }
         return out + [0x22]
     }
 
     /// The JSON escape of `text` (without quotes): `"`, `\`, and control characters escaped; the rest as is.
-    static func escapeJSON(_ text: UnsafeRawBufferPointer, byte: (UInt8) -> Void, bytes: (UnsafeRawBufferPointer) -> Void) {
+    static func escapeJSON(_ text: UncheckedBytes, byte: (UInt8) -> Void, bytes: (UncheckedBytes) -> Void) {
         var plainStart = 0
-        for (index, value) in text.enumerated() where value < 0x20 || value == 0x22 || value == 0x5C {
-            if index > plainStart { bytes(UnsafeRawBufferPointer(rebasing: text[plainStart..<index])) }
+        for index in 0..<text.count {
+            let value = text[unchecked: index]
+            guard value < 0x20 || value == 0x22 || value == 0x5C else { continue }
+            if index > plainStart { bytes(text.slice(unchecked: plainStart..<index)) }
             plainStart = index + 1
             byte(0x5C)
             switch value {
@@ -349,6 +331,6 @@ package final class RowTextWriter {
                 for b in Array("u00".utf8) + [hex[Int(value >> 4)], hex[Int(value & 15)]] { byte(b) }
             }
         }
-        if text.count > plainStart { bytes(UnsafeRawBufferPointer(rebasing: text[plainStart...])) }
+        if text.count > plainStart { bytes(text.slice(unchecked: plainStart..<text.count)) }
     }
 }

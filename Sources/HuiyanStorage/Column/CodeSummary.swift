@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// Totals per code of a string column, block by block (segment format 3): for each code a block holds,
 /// and for its NULL rows, how many rows hold it and, for each integer or money column of the segment (the
 /// summary's measures), how many of those rows have a value there and their sum. A count, sum or average
@@ -35,86 +37,84 @@ package struct CodeSummary: Sendable, Equatable {
     static func build(_ builder: SegmentBuilder, column: Int, dictionaryCount: Int, rowCount: Int) -> CodeSummary {
         let measures = builder.columns.indices.filter { [.int64, .money].contains(builder.columns[$0].definition.type) }
         let columns = [column] + measures
+        // Each block's values and validity are staged in a block buffer per column, as a reader decodes them.
+        let staged = columns.map { _ in DecodedBlock() }
         var blocks: [Block] = []
         var start = 0
         while start < rowCount {
             let end = min(start + SegmentFormat.blockRows, rowCount)
-            // Each column's validity words for the block (all valid past the builder's words).
-            let validity = columns.map { c -> [UInt64]? in
-                guard let words = builder.columns[c].validity else { return nil }
-                return (start >> 6..<(end + 63) >> 6).map { $0 < words.count ? words[$0] : ~0 }
+            let hasValidity = columns.indices.map { k -> Bool in
+                let source = builder.columns[columns[k]]
+                staged[k].ints.update(uncheckedAt: 0, fromContentsOf: source.ints[start..<end])
+                // The validity words for the block (all valid past the builder's words).
+                guard let words = source.validity else { return false }
+                for (slot, word) in (start >> 6..<(end + 63) >> 6).enumerated() {
+                    staged[k].validity[unchecked: slot] = word < words.count ? words[word] : ~0
+                }
+                return true
             }
-            blocks.append(withPointers(columns.map { builder.columns[$0].ints }, validity, from: start) { values, valid in
-                totals(rows: end - start, codes: values[0], keyValidity: valid[0],
-                       measures: measures.indices.map { (values[$0 + 1], valid[$0 + 1]) }, dictionaryCount: dictionaryCount)
-            })
+            @inline(__always) func validity(_ k: Int) -> UncheckedBuffer<UInt64>? { hasValidity[k] ? staged[k].validity : nil }
+            blocks.append(totals(rows: end - start, codes: staged[0].ints, keyValidity: validity(0),
+                                 measures: measures.indices.map { (staged[$0 + 1].ints, validity($0 + 1)) },
+                                 dictionaryCount: dictionaryCount))
             start = end
         }
         return CodeSummary(measures: measures, blocks: blocks)
-    }
-
-    /// `body` with pointers to `arrays[k]` from index `start` and to `validity[k]` (nil stays nil).
-    private static func withPointers<R>(_ arrays: [[Int64]], _ validity: [[UInt64]?], from start: Int,
-                                        _ body: ([UnsafePointer<Int64>], [UnsafePointer<UInt64>?]) -> R) -> R {
-        var values: [UnsafePointer<Int64>] = []
-        var valid: [UnsafePointer<UInt64>?] = []
-        func next(_ k: Int) -> R {
-            guard k < arrays.count else { return body(values, valid) }
-            return arrays[k].withUnsafeBufferPointer { v in
-                values.append(v.baseAddress! + start)
-                guard let words = validity[k] else { valid.append(nil); return next(k + 1) }
-                return words.withUnsafeBufferPointer { w in valid.append(w.baseAddress!); return next(k + 1) }
-            }
-        }
-        return next(0)
     }
 
     /// One block's totals from its key's codes and the measures' values, each with its validity (bit set =
     /// valid; nil when nothing is NULL). Also how `huiyan verify` checks a stored summary. The loops are
     /// without a branch per row: a NULL value adds 0 to the sum and 0 to the count; the sums wrap, and a
     /// bound from the values' magnitudes (or-ed in the same pass) shows whether any can have.
-    package static func totals(rows: Int, codes: UnsafePointer<Int64>, keyValidity: UnsafePointer<UInt64>?,
-                              measures: [(values: UnsafePointer<Int64>, validity: UnsafePointer<UInt64>?)], dictionaryCount: Int) -> Block {
-        @inline(__always) func bit(_ words: UnsafePointer<UInt64>?, _ row: Int) -> Int64 {
+    package static func totals(rows: Int, codes: UncheckedBuffer<Int64>, keyValidity: UncheckedBuffer<UInt64>?,
+                              measures: [(values: UncheckedBuffer<Int64>, validity: UncheckedBuffer<UInt64>?)],
+                              dictionaryCount: Int) -> Block {
+        @inline(__always) func bit(_ words: UncheckedBuffer<UInt64>?, _ row: Int) -> Int64 {
             guard let words else { return 1 }
-            return Int64(truncatingIfNeeded: words[row >> 6] >> UInt64(row & 63) & 1)
+            return Int64(truncatingIfNeeded: words[unchecked: row >> 6] >> UInt64(row & 63) & 1)
         }
         let slots = dictionaryCount + 1
         let nullSlot = Int64(dictionaryCount)
         var block = Block(measures: measures.count)
         withUnsafeTemporaryAllocation(of: Int64.self, capacity: rows + slots * (1 + 2 * measures.count)) { space in
-            let slotOf = space.baseAddress!
-            let rowsOf = slotOf + rows
-            rowsOf.initialize(repeating: 0, count: slots * (1 + 2 * measures.count))
+            let space = UncheckedBuffer(space)
+            let slotOf = space.slice(unchecked: 0..<rows)
+            let rowsOf = space.slice(unchecked: rows..<(rows + slots))
+            space.slice(unchecked: rows..<space.capacity).fill(with: 0)
+            /// Measure `m`'s counts and sums per slot.
+            @inline(__always) func tables(_ m: Int) -> (counts: UncheckedBuffer<Int64>, sums: UncheckedBuffer<Int64>) {
+                let counts = rows + slots * (1 + 2 * m)
+                return (space.slice(unchecked: counts..<(counts + slots)), space.slice(unchecked: (counts + slots)..<(counts + 2 * slots)))
+            }
             for row in 0..<rows {
                 // A NULL key, or a code past the dictionary (damage, for verify to report), counts as NULL.
-                let code = Swift.min(UInt64(bitPattern: codes[row]), UInt64(nullSlot))
+                let code = Swift.min(UInt64(bitPattern: codes[unchecked: row]), UInt64(nullSlot))
                 let slot = (Int64(code) &- nullSlot) &* bit(keyValidity, row) &+ nullSlot
-                slotOf[row] = slot
-                rowsOf[Int(slot)] &+= 1
+                slotOf[unchecked: row] = slot
+                rowsOf[unchecked: Int(slot)] &+= 1
             }
             for (m, measure) in measures.enumerated() {
-                let counts = rowsOf + slots * (1 + 2 * m), sums = counts + slots
+                let (counts, sums) = tables(m)
                 var magnitudes: Int64 = 0
                 for row in 0..<rows {
                     let valid = bit(measure.validity, row)
-                    let v = measure.values[row] & (0 &- valid)
-                    let slot = Int(slotOf[row])
-                    counts[slot] &+= valid
-                    sums[slot] &+= v
+                    let v = measure.values[unchecked: row] & (0 &- valid)
+                    let slot = Int(slotOf[unchecked: row])
+                    counts[unchecked: slot] &+= valid
+                    sums[unchecked: slot] &+= v
                     magnitudes |= v ^ (v >> 63)
                 }
                 let bound = magnitudes == 0 ? 0 : UInt64(1) << UInt64(64 - magnitudes.leadingZeroBitCount)
                 let (total, overflow) = bound.multipliedReportingOverflow(by: UInt64(rows))
                 block.exact[m] = !overflow && total <= UInt64(Int64.max)
             }
-            for slot in 0..<slots where rowsOf[slot] > 0 {
+            for slot in 0..<slots where rowsOf[unchecked: slot] > 0 {
                 block.codes.append(slot == dictionaryCount ? nullCode : UInt32(slot))
-                block.rows.append(rowsOf[slot])
+                block.rows.append(rowsOf[unchecked: slot])
                 for m in measures.indices {
-                    let counts = rowsOf + slots * (1 + 2 * m), sums = counts + slots
-                    block.counts[m].append(counts[slot])
-                    block.sums[m].append(block.exact[m] ? sums[slot] : 0)
+                    let (counts, sums) = tables(m)
+                    block.counts[m].append(counts[unchecked: slot])
+                    block.sums[m].append(block.exact[m] ? sums[unchecked: slot] : 0)
                 }
             }
         }

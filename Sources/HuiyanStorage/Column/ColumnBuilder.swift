@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// Accumulates the values of one column for a segment being built.
 ///
 /// Integer-lane types and string codes share `ints`; a NULL repeats the previous value there (so deltas stay
@@ -65,39 +67,40 @@ package final class ColumnBuilder {
     /// at the first NULL), with one array append per call instead of per row.
     ///
     /// `ints` holds the integer-lane values (codes for strings), `doubles` the Double lane's; `nulls[k]` marks row
-    /// `k` NULL (its value is ignored); `nullsInBatch` is how many are set. The buffers are used as scratch (NULL slots are
-    /// overwritten).
-    package func appendBatch(ints values: UnsafeMutablePointer<Int64>, doubles doubleValues: UnsafeMutablePointer<Double>,
-                            nulls: UnsafePointer<Bool>, nullsInBatch: Int, count: Int) {
+    /// `k` NULL (its value is ignored); `nullsInBatch` is how many are set. Each buffer holds `count` rows; they are
+    /// used as scratch (NULL slots are overwritten).
+    package func appendBatch(ints values: UncheckedBuffer<Int64>, doubles doubleValues: UncheckedBuffer<Double>,
+                            nulls: UncheckedBuffer<Bool>, nullsInBatch: Int, count: Int) {
         guard count > 0 else { return }
+        assert(values.capacity >= count && doubleValues.capacity >= count && nulls.capacity >= count, "appendBatch: short buffers")
         let first = self.count
         switch definition.type.lane {
         case .int64, .string:
             if nullsInBatch > 0 || leadingNulls > 0 {
                 var last: Int64 = first > 0 ? ints[first - 1] : 0
                 for k in 0..<count {
-                    if nulls[k] {
+                    if nulls[unchecked: k] {
                         if first + k == leadingNulls { leadingNulls += 1 }
-                        values[k] = last
+                        values[unchecked: k] = last
                     } else {
-                        let value = values[k]
+                        let value = values[unchecked: k]
                         if leadingNulls > 0 {
                             // Every row so far is NULL: they all take the first value.
                             let inArray = Swift.min(leadingNulls, first)
                             if inArray > 0 { for i in 0..<inArray { ints[i] = value } }
-                            for i in 0..<k { values[i] = value }
+                            for i in 0..<k { values[unchecked: i] = value }
                             leadingNulls = 0
                         }
                         last = value
                     }
                 }
             }
-            ints.append(contentsOf: UnsafeBufferPointer(start: values, count: count))
+            ints.append(contentsOf: values.buffer(unchecked: 0..<count))
         case .float64:
             if nullsInBatch > 0 {
-                for k in 0..<count where nulls[k] { doubleValues[k] = 0 }
+                for k in 0..<count where nulls[unchecked: k] { doubleValues[unchecked: k] = 0 }
             }
-            doubles.append(contentsOf: UnsafeBufferPointer(start: doubleValues, count: count))
+            doubles.append(contentsOf: doubleValues.buffer(unchecked: 0..<count))
         }
         let lastRow = first + count - 1
         if nullsInBatch > 0 && validity == nil {
@@ -106,11 +109,9 @@ package final class ColumnBuilder {
         if validity != nil {
             ensureWord(lastRow)
             if nullsInBatch > 0 {
-                validity!.withUnsafeMutableBufferPointer { words in
-                    for k in 0..<count where nulls[k] {
-                        let row = first + k
-                        words[row >> 6] &= ~(UInt64(1) << UInt64(row & 63))
-                    }
+                for k in 0..<count where nulls[unchecked: k] {
+                    let row = first + k
+                    validity![row >> 6] &= ~(UInt64(1) << UInt64(row & 63))
                 }
                 nullCount += nullsInBatch
             }

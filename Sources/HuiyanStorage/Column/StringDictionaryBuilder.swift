@@ -1,4 +1,5 @@
 import CXXHash
+import HuiyanBuffers
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +9,8 @@ import Glibc
 ///
 /// An open-addressing table whose slots hold the entry number and 32 bits of its hash, over a byte arena
 /// of raw memory: a lookup touches the arena only when the fingerprint matches, and nothing is allocated
-/// per value.
+/// per value. The table, the arena and the sort's scratch are `UncheckedBuffer`s: every step is asserted in
+/// debug builds.
 ///
 /// A column that turns out to be mostly distinct (ids: over half of the first 16,384 values new) switches to
 /// appending every value without lookup: probing a table far larger than the caches costs a memory miss a
@@ -20,27 +22,27 @@ package final class StringDictionaryBuilder {
     static let modeDecisionPoint = 16_384
     /// Bytes allocated past the arena's capacity, so that `finish()` may load 8 bytes at any entry's start.
     static let arenaSlack = 16
-    private var arena: UnsafeMutablePointer<UInt8>
+    /// `arenaCapacity + arenaSlack` bytes.
+    private var arena: UncheckedBuffer<UInt8>
     private var arenaCount = 0
     private var arenaCapacity: Int
-    /// `starts[i] ..< starts[i + 1]` is entry `i` in the arena.
-    private var starts: UnsafeMutablePointer<Int>
+    /// `starts[i] ..< starts[i + 1]` is entry `i` in the arena (`entryCapacity + 1` slots).
+    private var starts: UncheckedBuffer<Int>
     private var entryCount = 0
     private var entryCapacity: Int
     /// 0 = empty; else `(hash >> 32) << 32 | (entry + 1)`.
-    private var slots: UnsafeMutablePointer<UInt64>
+    private var slots: UncheckedBuffer<UInt64>
     private var slotMask: Int
 
     /// `expectedDistinct` sizes the table up front (a hint, e.g. the previous segment's count).
     package init(expectedDistinct: Int = 256) {
         var capacity = 512
         while capacity < expectedDistinct * 2 { capacity <<= 1 }
-        slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: 0, count: capacity)
+        slots = .allocate(capacity: capacity, filledWith: 0)
         slotMask = capacity - 1
         entryCapacity = capacity / 2
         starts = .allocate(capacity: entryCapacity + 1)
-        starts[0] = 0
+        starts[unchecked: 0] = 0
         arenaCapacity = 4096
         arena = .allocate(capacity: arenaCapacity + Self.arenaSlack)
     }
@@ -63,7 +65,7 @@ package final class StringDictionaryBuilder {
     /// The distinct strings in the order they were interned, without sorting them (`finish` sorts): all
     /// bytes back to back, and `starts[i] ..< starts[i + 1]` string `i` (code `i`), `count + 1` starts.
     package func withEntries<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Int>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: arena, count: arenaCount), UnsafeBufferPointer(start: starts, count: entryCount + 1))
+        try body(arena.buffer(unchecked: 0..<arenaCount), starts.buffer(unchecked: 0..<(entryCount + 1)))
     }
 
     /// The hash `intern`, `find` and `insert` use for `bytes`.
@@ -74,20 +76,23 @@ package final class StringDictionaryBuilder {
     /// stored anywhere.
     @inline(__always)
     package static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        hash(UncheckedBytes(bytes))
+    }
+
+    /// `hash` of a byte view.
+    @inline(__always)
+    static func hash(_ bytes: UncheckedBytes) -> UInt64 {
         let n = bytes.count
-        guard n <= 16 else { return XXH3_64bits(bytes.baseAddress, n) }
+        guard n <= 16 else { return XXH3_64bits(bytes.rawBuffer.baseAddress, n) }
         var a: UInt64 = 0, b: UInt64 = 0
-        if let p = bytes.baseAddress, n > 0 {
-            if n >= 8 {
-                a = p.loadUnaligned(as: UInt64.self)
-                b = (p + n - 8).loadUnaligned(as: UInt64.self)
-            } else if n >= 4 {
-                a = UInt64(p.loadUnaligned(as: UInt32.self))
-                b = UInt64((p + n - 4).loadUnaligned(as: UInt32.self))
-            } else {
-                let bytes = p.assumingMemoryBound(to: UInt8.self)
-                a = UInt64(bytes[0]) << 16 | UInt64(bytes[n >> 1]) << 8 | UInt64(bytes[n - 1])
-            }
+        if n >= 8 {
+            a = bytes.loadUnaligned(uncheckedAt: 0, as: UInt64.self)
+            b = bytes.loadUnaligned(uncheckedAt: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            a = UInt64(bytes.loadUnaligned(uncheckedAt: 0, as: UInt32.self))
+            b = UInt64(bytes.loadUnaligned(uncheckedAt: n - 4, as: UInt32.self))
+        } else if n > 0 {
+            a = UInt64(bytes[unchecked: 0]) << 16 | UInt64(bytes[unchecked: n >> 1]) << 8 | UInt64(bytes[unchecked: n - 1])
         }
         let product = (a ^ 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: b ^ 0xD6E8_FEB8_6659_FD93 ^ UInt64(n))
         return product.high ^ product.low
@@ -102,6 +107,7 @@ package final class StringDictionaryBuilder {
     /// The code of `bytes` (whose `hash(_:)` is `hash`), adding it when new.
     @inline(__always)
     package func intern(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int64 {
+        let bytes = UncheckedBytes(bytes)
         interned &+= 1
         if appendsWithoutLookup { return append(bytes) }
         let (found, slot) = probe(bytes, hash: hash)
@@ -117,22 +123,22 @@ package final class StringDictionaryBuilder {
     @inline(__always)
     package func find(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int64? {
         if appendsWithoutLookup { return nil }
-        let (found, _) = probe(bytes, hash: hash)
+        let (found, _) = probe(UncheckedBytes(bytes), hash: hash)
         return found >= 0 ? found : nil
     }
 
     /// The entry holding `bytes` (or -1) and the slot where the search ended.
     @inline(__always)
-    private func probe(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> (Int64, Int) {
+    private func probe(_ bytes: UncheckedBytes, hash: UInt64) -> (Int64, Int) {
         let fingerprint = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & slotMask
         while true {
-            let value = slots[slot]
+            let value = slots[unchecked: slot]
             if value == 0 { return (-1, slot) }
             if value & 0xFFFF_FFFF_0000_0000 == fingerprint {
                 let entry = Int(truncatingIfNeeded: value & 0xFFFF_FFFF) - 1
-                let start = starts[entry]
-                if starts[entry + 1] - start == bytes.count && Self.equal(arena + start, bytes.baseAddress, bytes.count) {
+                let start = starts[unchecked: entry], end = starts[unchecked: entry + 1]
+                if end - start == bytes.count && Self.equal(arena.bytes(unchecked: start..<end), bytes) {
                     return (Int64(entry), slot)
                 }
             }
@@ -140,59 +146,49 @@ package final class StringDictionaryBuilder {
         }
     }
 
-    /// Byte equality for short strings without a call: overlapping 8-byte loads.
+    /// Byte equality of two views of the same length, for short strings without a call: overlapping 8-byte loads.
     @inline(__always)
-    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafeRawPointer?, _ count: Int) -> Bool {
-        guard count > 0, let b else { return true }
+    static func equal(_ a: UncheckedBytes, _ b: UncheckedBytes) -> Bool {
+        let count = a.count
+        assert(b.count == count, "equal: views of different lengths")
         if count >= 8 {
             var i = 0
             while i + 8 <= count {
-                if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != (b + i).loadUnaligned(as: UInt64.self) { return false }
+                if a.loadUnaligned(uncheckedAt: i, as: UInt64.self) != b.loadUnaligned(uncheckedAt: i, as: UInt64.self) { return false }
                 i += 8
             }
             return i == count
-                || UnsafeRawPointer(a + count - 8).loadUnaligned(as: UInt64.self) == (b + count - 8).loadUnaligned(as: UInt64.self)
+                || a.loadUnaligned(uncheckedAt: count - 8, as: UInt64.self) == b.loadUnaligned(uncheckedAt: count - 8, as: UInt64.self)
         }
-        let bytes = b.assumingMemoryBound(to: UInt8.self)
-        for i in 0..<count where a[i] != bytes[i] { return false }
+        for i in 0..<count where a[unchecked: i] != b[unchecked: i] { return false }
         return true
     }
 
-    private func insert(_ bytes: UnsafeRawBufferPointer, fingerprint: UInt64, slot: Int) -> Int64 {
+    private func insert(_ bytes: UncheckedBytes, fingerprint: UInt64, slot: Int) -> Int64 {
         let entry = append(bytes)
-        slots[slot] = fingerprint | UInt64(entry + 1)
+        slots[unchecked: slot] = fingerprint | UInt64(entry + 1)
         if entryCount * 2 > slotMask { grow() }
         return entry
     }
 
     /// Adds an entry (possibly equal to an earlier one) to the arena; returns its number.
-    private func append(_ bytes: UnsafeRawBufferPointer) -> Int64 {
+    private func append(_ bytes: UncheckedBytes) -> Int64 {
         let entry = entryCount
         if arenaCount + bytes.count > arenaCapacity {
             var capacity = arenaCapacity * 2
             while capacity < arenaCount + bytes.count { capacity *= 2 }
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + Self.arenaSlack)
-            grown.update(from: arena, count: arenaCount)
-            arena.deallocate()
-            arena = grown
+            arena = arena.reallocated(capacity: capacity + Self.arenaSlack, keeping: arenaCount)
             arenaCapacity = capacity
         }
-        if bytes.count > 0 {
-            (arena + arenaCount).update(from: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: bytes.count)
-        }
+        arena.update(uncheckedAt: arenaCount, from: bytes)
         arenaCount += bytes.count
-        if entryCount == entryCapacity { growStarts(entryCapacity * 2) }
+        if entryCount == entryCapacity {
+            starts = starts.reallocated(capacity: entryCapacity * 2 + 1, keeping: entryCount + 1)
+            entryCapacity *= 2
+        }
         entryCount += 1
-        starts[entryCount] = arenaCount
+        starts[unchecked: entryCount] = arenaCount
         return Int64(entry)
-    }
-
-    private func growStarts(_ capacity: Int) {
-        let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity + 1)
-        grown.update(from: starts, count: entryCount + 1)
-        starts.deallocate()
-        starts = grown
-        entryCapacity = capacity
     }
 
     /// Sorts the dictionary by bytes, merging equal entries; returns it with `remap[oldCode] = newCode`.
@@ -201,6 +197,9 @@ package final class StringDictionaryBuilder {
         let arena = self.arena, starts = self.starts
         let keys = Self.sortedKeys(arena: arena, starts: starts, count: n)
         defer { keys.deallocate() }
+        @inline(__always) func entryBytes(_ entry: Int, _ length: Int) -> UncheckedBytes {
+            arena.bytes(unchecked: starts[unchecked: entry]..<(starts[unchecked: entry] + length))
+        }
         var remap = [Int64](repeating: 0, count: n)
         var sortedBytes = [UInt8](repeating: 0, count: arenaCount)
         var sortedStarts = [Int](repeating: 0, count: n + 1)
@@ -209,23 +208,23 @@ package final class StringDictionaryBuilder {
         remap.withUnsafeMutableBufferPointer { remap in
             sortedStarts.withUnsafeMutableBufferPointer { sortedStarts in
                 sortedBytes.withUnsafeMutableBufferPointer { out in
-                    let out = out.baseAddress!
+                    let out = UncheckedBuffer(out)
                     var previous = SortKey(hi: 0, lo: 0, entry: 0, length: 0)
                     for k in 0..<n {
-                        let key = keys[k]
+                        let key = keys[unchecked: k]
                         let old = Int(key.entry), length = Int(key.length)
                         // Up to 16 bytes the key holds the whole string: no look into the arena.
                         if k > 0 && key.length == previous.length && key.hi == previous.hi && key.lo == previous.lo
-                            && (length <= 16 || Self.equal(arena + starts[Int(previous.entry)], arena + starts[old], length)) {
+                            && (length <= 16 || Self.equal(entryBytes(Int(previous.entry), length), entryBytes(old, length))) {
                             remap[old] = Int64(distinct - 1)
                             continue
                         }
                         remap[old] = Int64(distinct)
                         if length > 16 {
-                            (out + position).update(from: arena + starts[old], count: length)
+                            out.update(uncheckedAt: position, from: entryBytes(old, length))
                         } else if length > 0 {
-                            var bytes = (key.hi.bigEndian, key.lo.bigEndian)
-                            withUnsafeBytes(of: &bytes) { (out + position).update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: length) }
+                            let bytes = (key.hi.bigEndian, key.lo.bigEndian)
+                            withUnsafeBytes(of: bytes) { out.update(uncheckedAt: position, from: UncheckedBytes($0).slice(unchecked: 0..<length)) }
                         }
                         position += length
                         distinct += 1
@@ -242,11 +241,12 @@ package final class StringDictionaryBuilder {
 
     /// Byte order of entries `a` and `b` (memcmp of the common prefix, then the shorter first): -1, 0 or 1.
     @inline(__always)
-    static func compare(_ arena: UnsafePointer<UInt8>, _ starts: UnsafePointer<Int>, _ a: Int, _ b: Int, from skip: Int) -> Int {
-        let la = starts[a + 1] - starts[a], lb = starts[b + 1] - starts[b]
+    static func compare(_ arena: UncheckedBuffer<UInt8>, _ starts: UncheckedBuffer<Int>, _ a: Int, _ b: Int, from skip: Int) -> Int {
+        let la = starts[unchecked: a + 1] - starts[unchecked: a], lb = starts[unchecked: b + 1] - starts[unchecked: b]
         let common = Swift.min(la, lb)
         if common > skip {
-            let c = memcmp(arena + starts[a] + skip, arena + starts[b] + skip, common - skip)
+            let c = memcmp(arena.pointer(uncheckedAt: starts[unchecked: a] + skip, count: common - skip),
+                           arena.pointer(uncheckedAt: starts[unchecked: b] + skip, count: common - skip), common - skip)
             if c != 0 { return c < 0 ? -1 : 1 }
         }
         return la == lb ? 0 : (la < lb ? -1 : 1)
@@ -254,7 +254,7 @@ package final class StringDictionaryBuilder {
 
     /// Byte order of two keys: their 16-byte prefixes, then the rest of the strings and their lengths.
     @inline(__always)
-    static func compare(_ a: SortKey, _ b: SortKey, _ arena: UnsafePointer<UInt8>, _ starts: UnsafePointer<Int>) -> Int {
+    static func compare(_ a: SortKey, _ b: SortKey, _ arena: UncheckedBuffer<UInt8>, _ starts: UncheckedBuffer<Int>) -> Int {
         if a.hi != b.hi { return a.hi < b.hi ? -1 : 1 }
         if a.lo != b.lo { return a.lo < b.lo ? -1 : 1 }
         // Equal first 16 bytes: when either string ends within them, the shorter comes first.
@@ -280,25 +280,24 @@ package final class StringDictionaryBuilder {
     /// decimal digits of an id make one pass). Runs of equal keys are then put in order by the bytes after the
     /// 16th and the length. A memcmp-comparator sort of a million visitor ids cost about 230 ns an entry; this
     /// is a few passes over the keys.
-    static func sortedKeys(arena: UnsafePointer<UInt8>, starts: UnsafePointer<Int>, count n: Int) -> UnsafeMutablePointer<SortKey> {
+    static func sortedKeys(arena: UncheckedBuffer<UInt8>, starts: UncheckedBuffer<Int>, count n: Int) -> UncheckedBuffer<SortKey> {
         precondition(n < Int(UInt32.max), "too many dictionary entries")
-        var keys = UnsafeMutablePointer<SortKey>.allocate(capacity: max(n, 1))
+        var keys = UncheckedBuffer<SortKey>.allocate(capacity: n)
         guard n > 0 else { return keys }
         // Histograms of all 16 byte positions in one pass: 16 × 256 counters.
-        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 16 * 256)
+        let counts = UncheckedBuffer<Int>.allocate(capacity: 16 * 256, filledWith: 0)
         defer { counts.deallocate() }
-        counts.initialize(repeating: 0, count: 16 * 256)
         var sorted = true
         for i in 0..<n {
-            let start = starts[i], length = starts[i + 1] - start
-            let hi = prefixKey(arena + start, length)
-            let lo = length > 8 ? prefixKey(arena + start + 8, length - 8) : 0
+            let start = starts[unchecked: i], length = starts[unchecked: i + 1] - start
+            let hi = prefixKey(arena, at: start, length)
+            let lo = length > 8 ? prefixKey(arena, at: start + 8, length - 8) : 0
             let key = SortKey(hi: hi, lo: lo, entry: UInt32(truncatingIfNeeded: i), length: UInt32(truncatingIfNeeded: length))
-            keys[i] = key
-            if sorted && i > 0 && compare(keys[i - 1], key, arena, starts) > 0 { sorted = false }
+            keys[unchecked: i] = key
+            if sorted && i > 0 && compare(keys[unchecked: i - 1], key, arena, starts) > 0 { sorted = false }
             for b in 0..<8 {
-                counts[(7 - b) * 256 + Int(truncatingIfNeeded: (hi >> UInt64(8 * b)) & 0xFF)] += 1
-                counts[(15 - b) * 256 + Int(truncatingIfNeeded: (lo >> UInt64(8 * b)) & 0xFF)] += 1
+                counts[unchecked: (7 - b) * 256 + Int(truncatingIfNeeded: (hi >> UInt64(8 * b)) & 0xFF)] += 1
+                counts[unchecked: (15 - b) * 256 + Int(truncatingIfNeeded: (lo >> UInt64(8 * b)) & 0xFF)] += 1
             }
         }
         if sorted { return keys }
@@ -306,23 +305,22 @@ package final class StringDictionaryBuilder {
         // Digits: groups of varying byte positions, least significant first, each with its rank tables.
         // `ranks[p * 256 + byte]` is the byte's rank among the values at position p times the position's
         // multiplier within its digit.
-        let ranks = UnsafeMutablePointer<Int>.allocate(capacity: 16 * 256)
+        let ranks = UncheckedBuffer<Int>.allocate(capacity: 16 * 256, filledWith: 0)
         defer { ranks.deallocate() }
-        ranks.initialize(repeating: 0, count: 16 * 256)
         var digits: [(positions: [Int], buckets: Int)] = []
         var current: [Int] = [], buckets = 1
         for position in stride(from: 15, through: 0, by: -1) {
-            let histogram = counts + position * 256
+            let histogram = counts.slice(unchecked: (position * 256)..<(position * 256 + 256))
             var values = 0
-            for v in 0..<256 where histogram[v] != 0 { values += 1 }
+            for v in 0..<256 where histogram[unchecked: v] != 0 { values += 1 }
             if values <= 1 { continue }
             if buckets * values > 2048 {
                 digits.append((current, buckets))
                 current = []; buckets = 1
             }
             var rank = 0
-            for v in 0..<256 where histogram[v] != 0 {
-                ranks[position * 256 + v] = rank * buckets
+            for v in 0..<256 where histogram[unchecked: v] != 0 {
+                ranks[unchecked: position * 256 + v] = rank * buckets
                 rank += 1
             }
             current.append(position)
@@ -330,38 +328,41 @@ package final class StringDictionaryBuilder {
         }
         if !current.isEmpty { digits.append((current, buckets)) }
 
-        var spare = UnsafeMutablePointer<SortKey>.allocate(capacity: n)
+        var spare = UncheckedBuffer<SortKey>.allocate(capacity: n)
         defer { spare.deallocate() }
-        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 2048)
-        defer { offsets.deallocate() }
+        let allOffsets = UncheckedBuffer<Int>.allocate(capacity: 2048)
+        defer { allOffsets.deallocate() }
         for (positions, bucketCount) in digits {
             @inline(__always) func digit(_ key: SortKey) -> Int {
                 var d = 0
                 for p in positions {
                     let byte = p < 8 ? (key.hi >> UInt64(8 * (7 - p))) & 0xFF : (key.lo >> UInt64(8 * (15 - p))) & 0xFF
-                    d &+= ranks[p * 256 + Int(truncatingIfNeeded: byte)]
+                    d &+= ranks[unchecked: p * 256 + Int(truncatingIfNeeded: byte)]
                 }
                 return d
             }
-            offsets.initialize(repeating: 0, count: bucketCount)
+            let offsets = allOffsets.slice(unchecked: 0..<bucketCount)
+            offsets.fill(with: 0)
             if positions.count == 1 {
                 // One byte position: its histogram is known already.
                 let p = positions[0]
-                for v in 0..<256 where counts[p * 256 + v] != 0 { offsets[ranks[p * 256 + v]] = counts[p * 256 + v] }
+                for v in 0..<256 where counts[unchecked: p * 256 + v] != 0 {
+                    offsets[unchecked: ranks[unchecked: p * 256 + v]] = counts[unchecked: p * 256 + v]
+                }
             } else {
-                for i in 0..<n { offsets[digit(keys[i])] += 1 }
+                for i in 0..<n { offsets[unchecked: digit(keys[unchecked: i])] += 1 }
             }
             var total = 0
             for d in 0..<bucketCount {
-                let c = offsets[d]
-                offsets[d] = total
+                let c = offsets[unchecked: d]
+                offsets[unchecked: d] = total
                 total += c
             }
             for i in 0..<n {
-                let key = keys[i]
+                let key = keys[unchecked: i]
                 let d = digit(key)
-                spare[offsets[d]] = key
-                offsets[d] += 1
+                spare[unchecked: offsets[unchecked: d]] = key
+                offsets[unchecked: d] += 1
             }
             swap(&keys, &spare)
         }
@@ -369,54 +370,53 @@ package final class StringDictionaryBuilder {
         var runStart = 0
         while runStart < n {
             var runEnd = runStart + 1
-            while runEnd < n && keys[runEnd].hi == keys[runStart].hi && keys[runEnd].lo == keys[runStart].lo { runEnd += 1 }
-            if runEnd - runStart > 1 { sortRun(keys + runStart, count: runEnd - runStart, arena: arena, starts: starts) }
+            while runEnd < n && keys[unchecked: runEnd].hi == keys[unchecked: runStart].hi
+                && keys[unchecked: runEnd].lo == keys[unchecked: runStart].lo { runEnd += 1 }
+            if runEnd - runStart > 1 { sortRun(keys.slice(unchecked: runStart..<runEnd), arena: arena, starts: starts) }
             runStart = runEnd
         }
         return keys
     }
 
-    /// The first `min(length, 8)` bytes at `bytes` as a big-endian integer, zero-padded on the right.
+    /// The first `min(length, 8)` bytes at `offset` of the arena as a big-endian integer, zero-padded on the right.
     /// Reads 8 bytes: the arena keeps 16 bytes of slack past its end.
     @inline(__always)
-    static func prefixKey(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+    static func prefixKey(_ arena: UncheckedBuffer<UInt8>, at offset: Int, _ length: Int) -> UInt64 {
         if length <= 0 { return 0 }
-        var word = UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)
+        var word = arena.bytes(unchecked: offset..<(offset + 8)).loadUnaligned(uncheckedAt: 0, as: UInt64.self)
         if length < 8 { word &= (UInt64(1) << UInt64(8 * length)) &- 1 }
         return UInt64(littleEndian: word).byteSwapped
     }
 
     /// Orders keys whose first 16 bytes (zero-padded) agree: by the bytes after the 16th, then length.
-    private static func sortRun(_ run: UnsafeMutablePointer<SortKey>, count: Int,
-                                arena: UnsafePointer<UInt8>, starts: UnsafePointer<Int>) {
+    private static func sortRun(_ run: UncheckedBuffer<SortKey>, arena: UncheckedBuffer<UInt8>, starts: UncheckedBuffer<Int>) {
+        let count = run.capacity
         if count <= 24 {
             for i in 1..<count {
-                let item = run[i]
+                let item = run[unchecked: i]
                 var j = i
-                while j > 0 && compare(run[j - 1], item, arena, starts) > 0 {
-                    run[j] = run[j - 1]
+                while j > 0 && compare(run[unchecked: j - 1], item, arena, starts) > 0 {
+                    run[unchecked: j] = run[unchecked: j - 1]
                     j -= 1
                 }
-                run[j] = item
+                run[unchecked: j] = item
             }
             return
         }
-        var buffer = UnsafeMutableBufferPointer(start: run, count: count)
+        var buffer = run.mutableBuffer(unchecked: 0..<count)
         buffer.sort { a, b in compare(a, b, arena, starts) < 0 }
     }
 
     private func grow() {
         let capacity = (slotMask + 1) * 2
         slots.deallocate()
-        slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: 0, count: capacity)
+        slots = .allocate(capacity: capacity, filledWith: 0)
         slotMask = capacity - 1
         for entry in 0..<entryCount {
-            let start = starts[entry]
-            let hash = Self.hash(UnsafeRawBufferPointer(start: arena + start, count: starts[entry + 1] - start))
+            let hash = Self.hash(arena.bytes(unchecked: starts[unchecked: entry]..<starts[unchecked: entry + 1]))
             var slot = Int(truncatingIfNeeded: hash) & slotMask
-            while slots[slot] != 0 { slot = (slot &+ 1) & slotMask }
-            slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(entry + 1)
+            while slots[unchecked: slot] != 0 { slot = (slot &+ 1) & slotMask }
+            slots[unchecked: slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(entry + 1)
         }
     }
 }

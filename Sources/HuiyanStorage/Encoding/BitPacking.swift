@@ -1,7 +1,13 @@
+import HuiyanBuffers
+
 /// Packs unsigned integers of a fixed bit width (0…56) back to back, least significant bit first.
 ///
 /// Unpacking reads one unaligned 64-bit word per value (a shift and a mask), which is why widths
 /// stop at 56: a value then never straddles more than eight bytes. Wider data is stored plain.
+///
+/// The packed bytes are read through `UncheckedBytes` and outputs written through `UncheckedBuffer`, so a debug
+/// build asserts every load and store inside its buffer; the entry points that take bare pointers (kept for the
+/// callers that hold them) only wrap them, with `count` values of room assumed for the output.
 package enum BitPacking {
     package static let maxWidth = 56
 
@@ -43,30 +49,42 @@ package enum BitPacking {
     /// `limit - raw`, or-ed over the values, shows whether any passed it.
     /// `packed` must hold at least `byteCount(count:width:)` bytes (checked by the caller).
     @inlinable @discardableResult
-    package static func unpack<T>(
+    package static func unpack<T: BitwiseCopyable>(
         _ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
         into out: UnsafeMutablePointer<T>, atMost limit: UInt64 = .max, _ transform: (UInt64) -> T
     ) -> Bool {
+        unpack(UncheckedBytes(start: packed, count: packedLength), count: count, width: width,
+               into: UncheckedBuffer(UnsafeMutableBufferPointer(start: out, count: count)), atMost: limit, transform)
+    }
+
+    /// `unpack` from a byte view into `out` (room for `count` values).
+    @inlinable @discardableResult
+    package static func unpack<T: BitwiseCopyable>(
+        _ packed: UncheckedBytes, count: Int, width: Int,
+        into out: UncheckedBuffer<T>, atMost limit: UInt64 = .max, _ transform: (UInt64) -> T
+    ) -> Bool {
+        assert(count <= out.capacity, "BitPacking.unpack: output too small")
         if width == 0 {
             let v = transform(0)
-            for i in 0..<count { out[i] = v }
+            for i in 0..<count { out[unchecked: i] = v }
             return true
         }
         let checked = limit < (width >= 64 ? UInt64.max : (UInt64(1) << UInt64(width)) &- 1)
         // Below 2^63 the sign of `limit - raw` shows a value above the limit (values are below 2^56).
         let bound = Swift.min(limit, UInt64(Int64.max))
         var over: UInt64 = 0
-        forEach(packed, packedLength: packedLength, count: count, width: width, eight: { i, v in
+        forEach(packed, count: count, width: width, eight: { i, v in
             if checked {
                 over |= ((bound &- v.0) | (bound &- v.1)) | ((bound &- v.2) | (bound &- v.3))
                     | ((bound &- v.4) | (bound &- v.5)) | ((bound &- v.6) | (bound &- v.7))
             }
-            let o = out + i
-            o[0] = transform(v.0); o[1] = transform(v.1); o[2] = transform(v.2); o[3] = transform(v.3)
-            o[4] = transform(v.4); o[5] = transform(v.5); o[6] = transform(v.6); o[7] = transform(v.7)
+            out[unchecked: i] = transform(v.0); out[unchecked: i &+ 1] = transform(v.1)
+            out[unchecked: i &+ 2] = transform(v.2); out[unchecked: i &+ 3] = transform(v.3)
+            out[unchecked: i &+ 4] = transform(v.4); out[unchecked: i &+ 5] = transform(v.5)
+            out[unchecked: i &+ 6] = transform(v.6); out[unchecked: i &+ 7] = transform(v.7)
         }, one: { i, v in
             over |= bound &- v
-            out[i] = transform(v)
+            out[unchecked: i] = transform(v)
         })
         return !checked || over >> 63 == 0
     }
@@ -77,9 +95,10 @@ package enum BitPacking {
     /// 8-bit mask, and one table lookup gives the indexes it keeps, stored in one go.
     @inlinable
     package static func select(
-        _ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
-        lowest: UInt64, highest: UInt64, into selection: UnsafeMutablePointer<Int32>
+        _ packed: UncheckedBytes, count: Int, width: Int,
+        lowest: UInt64, highest: UInt64, into selection: UncheckedBuffer<Int32>
     ) -> Int {
+        assert(count <= selection.capacity, "BitPacking.select: selection too small")
         let top: UInt64 = width >= 56 ? (1 << 56) &- 1 : (1 << UInt64(width)) &- 1
         let highest = Swift.min(highest, top)
         guard lowest <= highest else { return 0 }
@@ -93,25 +112,24 @@ package enum BitPacking {
         }
         if width == 0 {
             guard inside(0) == 1 else { return 0 }
-            for i in 0..<count { selection[i] = Int32(truncatingIfNeeded: i) }
+            for i in 0..<count { selection[unchecked: i] = Int32(truncatingIfNeeded: i) }
             return count
         }
         if lowest == highest, width == 1 || width == 2 || width == 4 {
-            return selectEqual(packed, packedLength: packedLength, count: count, width: width, value: lowest, into: selection)
+            return selectEqual(packed, count: count, width: width, value: lowest, into: selection)
         }
         let table = selectionTable
         table.withUnsafeBufferPointer { table in
-            let raw = UnsafeMutableRawPointer(selection)
-            forEach(packed, packedLength: packedLength, count: count, width: width, eight: { i, v in
+            forEach(packed, count: count, width: width, eight: { i, v in
                 let mask = Int(inside(v.0) | inside(v.1) << 1 | inside(v.2) << 2 | inside(v.3) << 3
                     | inside(v.4) << 4 | inside(v.5) << 5 | inside(v.6) << 6 | inside(v.7) << 7)
                 let entry = table[mask]
                 // Eight slots from n on: n is at most i, so they lie inside the room for `count`.
-                raw.storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: entry & 0xFF) &+ Int32(truncatingIfNeeded: i),
-                               toByteOffset: n &* 4, as: SIMD8<Int32>.self)
+                selection.storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: entry & 0xFF) &+ Int32(truncatingIfNeeded: i),
+                                     uncheckedAt: n)
                 n &+= Int(truncatingIfNeeded: entry[7] >> 8)
             }, one: { i, v in
-                selection[n] = Int32(truncatingIfNeeded: i)
+                selection[unchecked: n] = Int32(truncatingIfNeeded: i)
                 n &+= Int(inside(v))
             })
         }
@@ -124,17 +142,16 @@ package enum BitPacking {
     /// through `selectionTable` (a loop over the set bits mispredicted its exit on every word of a filter
     /// keeping half of the rows: 14 % of 雁城四宝 by product and platform).
     @inlinable
-    static func selectEqual(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
-                            value: UInt64, into selection: UnsafeMutablePointer<Int32>) -> Int {
+    static func selectEqual(_ packed: UncheckedBytes, count: Int, width: Int,
+                            value: UInt64, into selection: UncheckedBuffer<Int32>) -> Int {
         let perWord = 64 / width
         let lowBits: UInt64 = width == 1 ? ~0 : width == 2 ? 0x5555_5555_5555_5555 : 0x1111_1111_1111_1111
         let wanted = value &* lowBits                   // the value in every field
-        let words = Swift.min(count / perWord, packedLength / 8)
+        let words = Swift.min(count / perWord, packed.count / 8)
         var n = 0
-        let raw = UnsafeMutableRawPointer(selection)
         selectionTable.withUnsafeBufferPointer { table in
             for w in 0..<words {
-                let differ = packed.loadUnaligned(fromByteOffset: w &* 8, as: UInt64.self) ^ wanted
+                let differ = packed.loadUnaligned(uncheckedAt: w &* 8, as: UInt64.self) ^ wanted
                 var folded = differ
                 if width >= 2 { folded |= differ >> 1 }
                 if width == 4 { folded |= (differ >> 2) | (differ >> 3) }
@@ -148,8 +165,8 @@ package enum BitPacking {
                 while group < perWord {
                     let entry = table[Int(truncatingIfNeeded: (fields >> UInt64(group)) & 0xFF)]
                     // Eight slots from n on: n is at most the group's first index, so they lie in the room for `count`.
-                    raw.storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: entry & 0xFF) &+ (start &+ Int32(truncatingIfNeeded: group)),
-                                   toByteOffset: n &* 4, as: SIMD8<Int32>.self)
+                    selection.storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: entry & 0xFF) &+ (start &+ Int32(truncatingIfNeeded: group)),
+                                         uncheckedAt: n)
                     n &+= Int(truncatingIfNeeded: entry[7] >> 8)
                     group &+= 8
                 }
@@ -157,8 +174,8 @@ package enum BitPacking {
         }
         let done = words &* perWord
         if done < count {
-            rest(packed, packedLength: packedLength, from: done, count: count, width: width) { i, v in
-                selection[n] = Int32(truncatingIfNeeded: i)
+            rest(packed, from: done, count: count, width: width) { i, v in
+                selection[unchecked: n] = Int32(truncatingIfNeeded: i)
                 n &+= v == value ? 1 : 0
             }
         }
@@ -208,21 +225,20 @@ package enum BitPacking {
     /// holds another column's codes, each below `firstSlots`), and `counts` and a quarter of `lanes` need
     /// `firstSlots` · 2^width slots.
     @inlinable
-    package static func histogram(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
-                                 by firsts: UnsafePointer<UInt16>? = nil, firstSlots: Int = 1,
-                                 into counts: UnsafeMutablePointer<Int64>, lanes: UnsafeMutablePointer<Int64>) {
+    package static func histogram(_ packed: UncheckedBytes, count: Int, width: Int,
+                                 by firsts: UncheckedBuffer<UInt16>? = nil, firstSlots: Int = 1,
+                                 into counts: UncheckedBuffer<Int64>, lanes: UncheckedBuffer<Int64>) {
         if width == 0 {
-            guard let firsts else { counts[0] &+= Int64(count); return }
-            for i in 0..<count { counts[Int(truncatingIfNeeded: firsts[i])] &+= 1 }
+            guard let firsts else { counts[unchecked: 0] &+= Int64(count); return }
+            for i in 0..<count { counts[unchecked: Int(truncatingIfNeeded: firsts[unchecked: i])] &+= 1 }
             return
         }
         // One loop for each kind of slot, so that each inlines its own copy of `forEach`.
         if let firsts {
-            histogram(packed, packedLength: packedLength, count: count, width: width, PairSlots(firsts: firsts, shift: width),
+            histogram(packed, count: count, width: width, PairSlots(firsts: firsts, shift: width),
                       slots: firstSlots << width, into: counts, lanes: lanes)
         } else {
-            histogram(packed, packedLength: packedLength, count: count, width: width, ValueSlots(), slots: 1 << width,
-                      into: counts, lanes: lanes)
+            histogram(packed, count: count, width: width, ValueSlots(), slots: 1 << width, into: counts, lanes: lanes)
         }
     }
 
@@ -237,34 +253,44 @@ package enum BitPacking {
     }
 
     @usableFromInline struct PairSlots: HistogramSlots {
-        @usableFromInline let firsts: UnsafePointer<UInt16>
+        @usableFromInline let firsts: UncheckedBuffer<UInt16>
         @usableFromInline let shift: Int
-        @inlinable init(firsts: UnsafePointer<UInt16>, shift: Int) { self.firsts = firsts; self.shift = shift }
+        @inlinable init(firsts: UncheckedBuffer<UInt16>, shift: Int) { self.firsts = firsts; self.shift = shift }
         @inlinable @inline(__always) func callAsFunction(_ i: Int, _ value: UInt64) -> Int {
-            Int(truncatingIfNeeded: firsts[i]) &<< shift | Int(truncatingIfNeeded: value)
+            Int(truncatingIfNeeded: firsts[unchecked: i]) &<< shift | Int(truncatingIfNeeded: value)
         }
     }
 
     @inlinable
-    static func histogram<S: HistogramSlots>(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int, _ slot: S,
-                                             slots: Int, into counts: UnsafeMutablePointer<Int64>, lanes: UnsafeMutablePointer<Int64>) {
-        lanes.initialize(repeating: 0, count: 4 * slots)
-        let l1 = lanes + slots, l2 = lanes + 2 * slots, l3 = lanes + 3 * slots
-        forEach(packed, packedLength: packedLength, count: count, width: width, eight: { i, v in
-            lanes[slot(i, v.0)] &+= 1; l1[slot(i + 1, v.1)] &+= 1
-            l2[slot(i + 2, v.2)] &+= 1; l3[slot(i + 3, v.3)] &+= 1
-            lanes[slot(i + 4, v.4)] &+= 1; l1[slot(i + 5, v.5)] &+= 1
-            l2[slot(i + 6, v.6)] &+= 1; l3[slot(i + 7, v.7)] &+= 1
-        }, one: { i, v in lanes[slot(i, v)] &+= 1 })
-        for s in 0..<slots { counts[s] &+= lanes[s] &+ l1[s] &+ l2[s] &+ l3[s] }
+    static func histogram<S: HistogramSlots>(_ packed: UncheckedBytes, count: Int, width: Int, _ slot: S,
+                                             slots: Int, into counts: UncheckedBuffer<Int64>, lanes: UncheckedBuffer<Int64>) {
+        let lanes = lanes.slice(unchecked: 0..<(4 * slots))
+        lanes.fill(with: 0)
+        let l0 = lanes.slice(unchecked: 0..<slots), l1 = lanes.slice(unchecked: slots..<(2 * slots))
+        let l2 = lanes.slice(unchecked: (2 * slots)..<(3 * slots)), l3 = lanes.slice(unchecked: (3 * slots)..<(4 * slots))
+        forEach(packed, count: count, width: width, eight: { i, v in
+            l0[unchecked: slot(i, v.0)] &+= 1; l1[unchecked: slot(i + 1, v.1)] &+= 1
+            l2[unchecked: slot(i + 2, v.2)] &+= 1; l3[unchecked: slot(i + 3, v.3)] &+= 1
+            l0[unchecked: slot(i + 4, v.4)] &+= 1; l1[unchecked: slot(i + 5, v.5)] &+= 1
+            l2[unchecked: slot(i + 6, v.6)] &+= 1; l3[unchecked: slot(i + 7, v.7)] &+= 1
+        }, one: { i, v in l0[unchecked: slot(i, v)] &+= 1 })
+        for s in 0..<slots {
+            counts[unchecked: s] &+= l0[unchecked: s] &+ l1[unchecked: s] &+ l2[unchecked: s] &+ l3[unchecked: s]
+        }
     }
 
     /// The sum of `count` values of `width` bits (at most 53, so that 1,024 of them cannot overflow).
     @inlinable
     package static func sum(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int) -> UInt64 {
+        sum(UncheckedBytes(start: packed, count: packedLength), count: count, width: width)
+    }
+
+    /// `sum` of values packed in a byte view.
+    @inlinable
+    package static func sum(_ packed: UncheckedBytes, count: Int, width: Int) -> UInt64 {
         guard width > 0 else { return 0 }
         var a: UInt64 = 0, b: UInt64 = 0
-        forEach(packed, packedLength: packedLength, count: count, width: width, eight: { _, v in
+        forEach(packed, count: count, width: width, eight: { _, v in
             a &+= (v.0 &+ v.1) &+ (v.2 &+ v.3)
             b &+= (v.4 &+ v.5) &+ (v.6 &+ v.7)
         }, one: { _, v in a &+= v })
@@ -274,80 +300,76 @@ package enum BitPacking {
     /// Calls `eight(i, values)` for values `i..<i + 8` while whole groups of eight can be read with 8-byte
     /// loads (widths up to 32), then `one(i, value)` for each remaining value. `width` must be at least 1.
     @inlinable @inline(__always)
-    static func forEach(_ packed: UnsafeRawPointer, packedLength: Int, count: Int, width: Int,
+    static func forEach(_ packed: UncheckedBytes, count: Int, width: Int,
                         eight: (Int, Eight) -> Void, one: (Int, UInt64) -> Void) {
         // Widths up to 32 (dictionary codes, most deltas): eight values at a time, in a copy of the loop
         // made for each width, so that every shift and offset is a constant.
         var done = 0
         switch width {
-        case 1: done = groups(Width1.self, packed, packedLength: packedLength, count: count, eight)
-        case 2: done = groups(Width2.self, packed, packedLength: packedLength, count: count, eight)
-        case 3: done = groups(Width3.self, packed, packedLength: packedLength, count: count, eight)
-        case 4: done = groups(Width4.self, packed, packedLength: packedLength, count: count, eight)
-        case 5: done = groups(Width5.self, packed, packedLength: packedLength, count: count, eight)
-        case 6: done = groups(Width6.self, packed, packedLength: packedLength, count: count, eight)
-        case 7: done = groups(Width7.self, packed, packedLength: packedLength, count: count, eight)
-        case 8: done = groups(Width8.self, packed, packedLength: packedLength, count: count, eight)
-        case 9: done = groups(Width9.self, packed, packedLength: packedLength, count: count, eight)
-        case 10: done = groups(Width10.self, packed, packedLength: packedLength, count: count, eight)
-        case 11: done = groups(Width11.self, packed, packedLength: packedLength, count: count, eight)
-        case 12: done = groups(Width12.self, packed, packedLength: packedLength, count: count, eight)
-        case 13: done = groups(Width13.self, packed, packedLength: packedLength, count: count, eight)
-        case 14: done = groups(Width14.self, packed, packedLength: packedLength, count: count, eight)
-        case 15: done = groups(Width15.self, packed, packedLength: packedLength, count: count, eight)
-        case 16: done = groups(Width16.self, packed, packedLength: packedLength, count: count, eight)
-        case 17: done = groups(Width17.self, packed, packedLength: packedLength, count: count, eight)
-        case 18: done = groups(Width18.self, packed, packedLength: packedLength, count: count, eight)
-        case 19: done = groups(Width19.self, packed, packedLength: packedLength, count: count, eight)
-        case 20: done = groups(Width20.self, packed, packedLength: packedLength, count: count, eight)
-        case 21: done = groups(Width21.self, packed, packedLength: packedLength, count: count, eight)
-        case 22: done = groups(Width22.self, packed, packedLength: packedLength, count: count, eight)
-        case 23: done = groups(Width23.self, packed, packedLength: packedLength, count: count, eight)
-        case 24: done = groups(Width24.self, packed, packedLength: packedLength, count: count, eight)
-        case 25: done = groups(Width25.self, packed, packedLength: packedLength, count: count, eight)
-        case 26: done = groups(Width26.self, packed, packedLength: packedLength, count: count, eight)
-        case 27: done = groups(Width27.self, packed, packedLength: packedLength, count: count, eight)
-        case 28: done = groups(Width28.self, packed, packedLength: packedLength, count: count, eight)
-        case 29: done = groups(Width29.self, packed, packedLength: packedLength, count: count, eight)
-        case 30: done = groups(Width30.self, packed, packedLength: packedLength, count: count, eight)
-        case 31: done = groups(Width31.self, packed, packedLength: packedLength, count: count, eight)
-        case 32: done = groups(Width32.self, packed, packedLength: packedLength, count: count, eight)
+        case 1: done = groups(Width1.self, packed, count: count, eight)
+        case 2: done = groups(Width2.self, packed, count: count, eight)
+        case 3: done = groups(Width3.self, packed, count: count, eight)
+        case 4: done = groups(Width4.self, packed, count: count, eight)
+        case 5: done = groups(Width5.self, packed, count: count, eight)
+        case 6: done = groups(Width6.self, packed, count: count, eight)
+        case 7: done = groups(Width7.self, packed, count: count, eight)
+        case 8: done = groups(Width8.self, packed, count: count, eight)
+        case 9: done = groups(Width9.self, packed, count: count, eight)
+        case 10: done = groups(Width10.self, packed, count: count, eight)
+        case 11: done = groups(Width11.self, packed, count: count, eight)
+        case 12: done = groups(Width12.self, packed, count: count, eight)
+        case 13: done = groups(Width13.self, packed, count: count, eight)
+        case 14: done = groups(Width14.self, packed, count: count, eight)
+        case 15: done = groups(Width15.self, packed, count: count, eight)
+        case 16: done = groups(Width16.self, packed, count: count, eight)
+        case 17: done = groups(Width17.self, packed, count: count, eight)
+        case 18: done = groups(Width18.self, packed, count: count, eight)
+        case 19: done = groups(Width19.self, packed, count: count, eight)
+        case 20: done = groups(Width20.self, packed, count: count, eight)
+        case 21: done = groups(Width21.self, packed, count: count, eight)
+        case 22: done = groups(Width22.self, packed, count: count, eight)
+        case 23: done = groups(Width23.self, packed, count: count, eight)
+        case 24: done = groups(Width24.self, packed, count: count, eight)
+        case 25: done = groups(Width25.self, packed, count: count, eight)
+        case 26: done = groups(Width26.self, packed, count: count, eight)
+        case 27: done = groups(Width27.self, packed, count: count, eight)
+        case 28: done = groups(Width28.self, packed, count: count, eight)
+        case 29: done = groups(Width29.self, packed, count: count, eight)
+        case 30: done = groups(Width30.self, packed, count: count, eight)
+        case 31: done = groups(Width31.self, packed, count: count, eight)
+        case 32: done = groups(Width32.self, packed, count: count, eight)
         default: break
         }
-        if done < count { rest(packed, packedLength: packedLength, from: done, count: count, width: width, one) }
+        if done < count { rest(packed, from: done, count: count, width: width, one) }
     }
 
     /// Unpacks whole groups of eight values (eight values of `width` bits are `width` bytes) while their
     /// 8-byte windows lie inside the buffer, handing each group to `eight`; returns how many values it read.
     @inlinable @inline(__always)
-    static func groups<W: PackedWidth>(_: W.Type, _ packed: UnsafeRawPointer, packedLength: Int, count: Int,
+    static func groups<W: PackedWidth>(_: W.Type, _ packed: UncheckedBytes, count: Int,
                                        _ eight: (Int, Eight) -> Void) -> Int {
         let width = W.bits
         let mask: UInt64 = (1 << UInt64(width)) &- 1
         // Group g reads bytes g*width … g*width + (7*width)/8 + 7.
         let reach = (7 * width) >> 3 + 8
-        guard packedLength >= reach else { return 0 }
-        let groups = Swift.min(count >> 3, (packedLength - reach) / width + 1)
-        var p = packed
+        guard packed.count >= reach else { return 0 }
+        let groups = Swift.min(count >> 3, (packed.count - reach) / width + 1)
+        var p = 0
         for g in 0..<groups {
-            let v0 = p.loadUnaligned(as: UInt64.self) & mask
-            let v1 = (p.loadUnaligned(fromByteOffset: width >> 3, as: UInt64.self) >> UInt64(width & 7)) & mask
-            let v2 = (p.loadUnaligned(fromByteOffset: (2 * width) >> 3, as: UInt64.self) >> UInt64((2 * width) & 7)) & mask
-            let v3 = (p.loadUnaligned(fromByteOffset: (3 * width) >> 3, as: UInt64.self) >> UInt64((3 * width) & 7)) & mask
-            let v4 = (p.loadUnaligned(fromByteOffset: (4 * width) >> 3, as: UInt64.self) >> UInt64((4 * width) & 7)) & mask
-            let v5 = (p.loadUnaligned(fromByteOffset: (5 * width) >> 3, as: UInt64.self) >> UInt64((5 * width) & 7)) & mask
-            let v6 = (p.loadUnaligned(fromByteOffset: (6 * width) >> 3, as: UInt64.self) >> UInt64((6 * width) & 7)) & mask
-            let v7 = (p.loadUnaligned(fromByteOffset: (7 * width) >> 3, as: UInt64.self) >> UInt64((7 * width) & 7)) & mask
-            eight(g << 3, (v0, v1, v2, v3, v4, v5, v6, v7))
-            p += width
+            @inline(__always) func word(_ k: Int) -> UInt64 {
+                (packed.loadUnaligned(uncheckedAt: p &+ (k * width) >> 3, as: UInt64.self) >> UInt64((k * width) & 7)) & mask
+            }
+            eight(g << 3, (word(0), word(1), word(2), word(3), word(4), word(5), word(6), word(7)))
+            p &+= width
         }
         return groups << 3
     }
 
     /// Unpacks values `start..<count` one at a time (any width), handing each to `one`.
     @inlinable @inline(__always)
-    static func rest(_ packed: UnsafeRawPointer, packedLength: Int, from start: Int, count: Int, width: Int,
+    static func rest(_ packed: UncheckedBytes, from start: Int, count: Int, width: Int,
                      _ one: (Int, UInt64) -> Void) {
+        let packedLength = packed.count
         let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) &- 1
         // Fast path: every value whose 8-byte window lies inside the buffer.
         var fastCount = start
@@ -358,7 +380,7 @@ package enum BitPacking {
         }
         var bit = start * width
         for i in start..<fastCount {
-            let word = packed.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
+            let word = packed.loadUnaligned(uncheckedAt: bit >> 3, as: UInt64.self)
             one(i, (word >> UInt64(bit & 7)) & mask)
             bit &+= width
         }
@@ -367,7 +389,7 @@ package enum BitPacking {
             let byte = bit >> 3
             var word: UInt64 = 0
             for k in 0..<min(8, packedLength - byte) {
-                word |= UInt64(packed.load(fromByteOffset: byte + k, as: UInt8.self)) << UInt64(8 * k)
+                word |= UInt64(packed[unchecked: byte + k]) << UInt64(8 * k)
             }
             one(i, (word >> UInt64(bit & 7)) & mask)
             bit += width

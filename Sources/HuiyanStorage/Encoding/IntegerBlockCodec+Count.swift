@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 extension IntegerBlockCodec {
     /// Adds to `counts[v]` the number of values `v` of a block of `count` values, every one of which must
     /// lie in `0..<limit` (dictionary codes; `limit` defaults to `counts.count`); returns false when one
@@ -24,15 +26,18 @@ extension IntegerBlockCodec {
             }
             let span = 1 << width
             let slots = firstSlots * span
-            return withSlots(Int64.self, 5 * slots, in: workspace) { raw, _ in
-                raw.initialize(repeating: 0, count: slots)
-                BitPacking.histogram(packed.baseAddress ?? payload.baseAddress!, packedLength: packed.count, count: count,
-                                     width: width, by: firsts, firstSlots: firstSlots, into: raw, lanes: raw + slots)
+            let counts = UncheckedBuffer(counts)
+            return withSlotBuffer(Int64.self, 5 * slots, in: workspace) { space, _ in
+                let raw = space.slice(unchecked: 0..<slots)
+                raw.fill(with: 0)
+                BitPacking.histogram(UncheckedBytes(packed), count: count, width: width,
+                                     by: firsts.map { UncheckedBuffer(UnsafeMutableBufferPointer(mutating: UnsafeBufferPointer(start: $0, count: count))) },
+                                     firstSlots: firstSlots, into: raw, lanes: space.slice(unchecked: slots..<(5 * slots)))
                 for f in 0..<firstSlots {
-                    for r in 0..<span where raw[f * span + r] != 0 {
+                    for r in 0..<span where raw[unchecked: f * span + r] != 0 {
                         let code = Int(base) + r
                         guard code < limit else { return false }
-                        counts[f * stride + code] &+= raw[f * span + r]
+                        counts[unchecked: f * stride + code] &+= raw[unchecked: f * span + r]
                     }
                 }
                 return true
@@ -46,13 +51,16 @@ extension IntegerBlockCodec {
                                      limit: Int, by firsts: UnsafePointer<UInt16>?, stride: Int,
                                      workspace: UnsafeMutableRawBufferPointer?) throws -> Bool {
         guard limit > 0 else { return false }
-        return try withSlots(Int64.self, count, in: workspace) { values, rest in
+        let counts = UncheckedBuffer(counts)
+        return try withSlotBuffer(Int64.self, count, in: workspace) { values, rest in
             guard try decode(payload, count: count, into: values, level: 0, workspace: rest,
                              within: 0...Int64(limit - 1), { $0 }) else { return false }
+            // Every value is in 0 ..< limit (checked by `decode`), and limit <= stride.
             if let firsts {
-                for i in 0..<count { counts[Int(firsts[i]) * stride + Int(values[i])] &+= 1 }
+                let firsts = UncheckedBuffer(UnsafeMutableBufferPointer(mutating: UnsafeBufferPointer(start: firsts, count: count)))
+                for i in 0..<count { counts[unchecked: Int(firsts[unchecked: i]) * stride + Int(values[unchecked: i])] &+= 1 }
             } else {
-                for i in 0..<count { counts[Int(values[i])] &+= 1 }
+                for i in 0..<count { counts[unchecked: Int(values[unchecked: i])] &+= 1 }
             }
             return true
         }

@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 extension IntegerBlockCodec {
     /// Writes to `selection` the rows of a block of `count` values whose value lies in `range`, in increasing
     /// order; returns how many (`selection` needs room for `count`). A frame-of-reference block is tested
@@ -6,6 +8,7 @@ extension IntegerBlockCodec {
     package static func select(_ payload: UnsafeRawBufferPointer, count: Int, within range: ClosedRange<Int64>,
                               into selection: UnsafeMutablePointer<Int32>, workspace: UnsafeMutableRawBufferPointer? = nil) throws -> Int {
         guard count > 0 else { return 0 }
+        let selection = UncheckedBuffer(UnsafeMutableBufferPointer(start: selection, count: count))
         var reader = ByteReader(payload)
         if try reader.u8() == IntegerEncoding.frameOfReference.rawValue {
             let (base, scale, width, packed) = try readFrameOfReferenceHeader(&reader, count: count)
@@ -17,16 +20,16 @@ extension IntegerBlockCodec {
                 let distance = UInt64(bitPattern: range.lowerBound &- base)
                 lowest = distance / scale + (distance % scale == 0 ? 0 : 1)
             }
-            return BitPacking.select(packed.baseAddress ?? payload.baseAddress!, packedLength: packed.count, count: count,
-                                     width: width, lowest: lowest, highest: highest, into: selection)
+            return BitPacking.select(UncheckedBytes(packed), count: count, width: width, lowest: lowest, highest: highest,
+                                     into: selection)
         }
-        return try withSlots(Int64.self, count, in: workspace) { values, rest in
+        return try withSlotBuffer(Int64.self, count, in: workspace) { values, rest in
             _ = try decode(payload, count: count, into: values, level: 0, workspace: rest) { $0 }
             let lower = range.lowerBound, span = UInt64(bitPattern: range.upperBound &- range.lowerBound)
             var n = 0
             for i in 0..<count {
-                selection[n] = Int32(truncatingIfNeeded: i)
-                n &+= UInt64(bitPattern: values[i] &- lower) <= span ? 1 : 0
+                selection[unchecked: n] = Int32(truncatingIfNeeded: i)
+                n &+= UInt64(bitPattern: values[unchecked: i] &- lower) <= span ? 1 : 0
             }
             return n
         }

@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// How a block of the integer lane (timestamps, integers, money, booleans, dictionary codes) is laid out
 /// before LZ4. The encoder picks whichever is smallest for each block.
 package enum IntegerEncoding: UInt8, Sendable {
@@ -235,9 +237,9 @@ package enum IntegerBlockCodec {
     /// the sum cannot wrap — times in order — the bounds follow from the first and last values, and the loop
     /// carries nothing else.
     @inlinable @inline(__always)
-    static func prefixSum<T>(_ deltas: UnsafeMutablePointer<UInt64>, count: Int, width: Int, step: Int64, scale: UInt64,
+    static func prefixSum<T: BitwiseCopyable>(_ deltas: UncheckedBuffer<UInt64>, count: Int, width: Int, step: Int64, scale: UInt64,
                              running: inout Int64, lowest: inout Int64, highest: inout Int64,
-                             into out: UnsafeMutablePointer<T>, _ transform: (Int64) -> T) {
+                             into out: UncheckedBuffer<T>, _ transform: (Int64) -> T) {
         var value = running
         let largest: UInt64 = width >= 64 ? .max : (1 << UInt64(width)) &- 1
         let (span, wide) = largest.multipliedReportingOverflow(by: scale)
@@ -247,18 +249,18 @@ package enum IntegerBlockCodec {
         if step >= 0 && !wide && span <= UInt64(Int64.max) && !over && !tooMany && !past {
             _ = end
             for k in 0..<count {
-                value = value &+ step &+ Int64(bitPattern: deltas[k] &* scale)
-                out[k] = transform(value)
+                value = value &+ step &+ Int64(bitPattern: deltas[unchecked: k] &* scale)
+                out[unchecked: k] = transform(value)
             }
             lowest = Swift.min(lowest, running)
             highest = Swift.max(highest, value)
         } else {
             var lo = lowest, hi = highest
             for k in 0..<count {
-                value = value &+ step &+ Int64(bitPattern: deltas[k] &* scale)
+                value = value &+ step &+ Int64(bitPattern: deltas[unchecked: k] &* scale)
                 lo = Swift.min(lo, value)
                 hi = Swift.max(hi, value)
-                out[k] = transform(value)
+                out[unchecked: k] = transform(value)
             }
             lowest = lo
             highest = hi
@@ -292,7 +294,7 @@ package enum IntegerBlockCodec {
     /// limit as they are unpacked, and only when their width could pass it.
     /// Throws on any inconsistency between the header and the bytes available.
     @inlinable @discardableResult
-    package static func decode<T>(
+    package static func decode<T: BitwiseCopyable>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>,
         within allowed: ClosedRange<Int64>? = nil, _ transform: (Int64) -> T
     ) throws -> Bool {
@@ -303,7 +305,7 @@ package enum IntegerBlockCodec {
     /// so that a scan does not allocate and fault in fresh pages for every block; without one, or when it is
     /// too small, they are allocated.
     @inlinable @discardableResult
-    package static func decode<T>(
+    package static func decode<T: BitwiseCopyable>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>,
         workspace: UnsafeMutableRawBufferPointer?, within allowed: ClosedRange<Int64>? = nil, _ transform: (Int64) -> T
     ) throws -> Bool {
@@ -358,34 +360,44 @@ package enum IntegerBlockCodec {
     /// start a byte) from `running`: the value after delta `d` goes to `out[d - deltas.lowerBound]`, through
     /// `transform`, and the bounds of what was written are kept up to date (see `prefixSum`).
     @inlinable
-    static func sumDeltas<T>(_ packed: UnsafeRawBufferPointer, width: Int, minDelta: Int64, scale: UInt64, deltas: Range<Int>,
+    static func sumDeltas<T: BitwiseCopyable>(_ packed: UnsafeRawBufferPointer, width: Int, minDelta: Int64, scale: UInt64, deltas: Range<Int>,
                              running: inout Int64, lowest: inout Int64, highest: inout Int64,
                              into out: UnsafeMutablePointer<T>, _ transform: (Int64) -> T) throws {
+        try sumDeltas(packed, width: width, minDelta: minDelta, scale: scale, deltas: deltas, running: &running, lowest: &lowest,
+                      highest: &highest, into: UncheckedBuffer(UnsafeMutableBufferPointer(start: out, count: deltas.count)), transform)
+    }
+
+    /// `sumDeltas` into `out` (room for `deltas.count` values).
+    @inlinable
+    static func sumDeltas<T: BitwiseCopyable>(_ packed: UnsafeRawBufferPointer, width: Int, minDelta: Int64, scale: UInt64, deltas: Range<Int>,
+                             running: inout Int64, lowest: inout Int64, highest: inout Int64,
+                             into out: UncheckedBuffer<T>, _ transform: (Int64) -> T) throws {
         guard !deltas.isEmpty else { return }
         if width == 0 {
             for k in 0..<deltas.count {
                 running &+= minDelta
                 lowest = Swift.min(lowest, running)
                 highest = Swift.max(highest, running)
-                out[k] = transform(running)
+                out[unchecked: k] = transform(running)
             }
             return
         }
-        guard let packedBase = packed.baseAddress else { throw ByteReader.OutOfBounds() }
-        let length = packed.count
+        guard !packed.isEmpty else { throw ByteReader.OutOfBounds() }
+        let packed = UncheckedBytes(packed)
         // Unpack deltas in chunks into a stack buffer, then run the prefix sum.
         let chunk = 1024
         try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: chunk) { buffer in
+            let buffer = UncheckedBuffer(buffer)
             var done = deltas.lowerBound
             while done < deltas.upperBound {
                 let take = Swift.min(chunk, deltas.upperBound - done)
                 // Chunks start at multiples of 8 deltas: 8 * width bits is whole bytes.
                 let byteOffset = (done * width) >> 3
-                guard done & 7 == 0, byteOffset <= length else { throw ByteReader.OutOfBounds() }
-                BitPacking.unpack(packedBase + byteOffset, packedLength: length - byteOffset, count: take,
-                                  width: width, into: buffer.baseAddress!) { $0 }
-                prefixSum(buffer.baseAddress!, count: take, width: width, step: minDelta, scale: scale,
-                          running: &running, lowest: &lowest, highest: &highest, into: out + (done - deltas.lowerBound), transform)
+                guard done & 7 == 0, byteOffset <= packed.count else { throw ByteReader.OutOfBounds() }
+                BitPacking.unpack(packed.slice(unchecked: byteOffset..<packed.count), count: take, width: width, into: buffer) { $0 }
+                let written = done - deltas.lowerBound
+                prefixSum(buffer, count: take, width: width, step: minDelta, scale: scale, running: &running, lowest: &lowest,
+                          highest: &highest, into: out.slice(unchecked: written..<(written + take)), transform)
                 done += take
             }
         }
@@ -396,28 +408,39 @@ package enum IntegerBlockCodec {
     /// block's or a mini-block's last): the value after delta `d` goes to `out[d - deltas.lowerBound]`, as in
     /// `sumDeltas`. `reader` is left at the next mini-block.
     @inlinable
-    static func sumMiniBlocks<T>(_ reader: inout ByteReader, minDelta: Int64, scale: UInt64, deltas: Range<Int>, total: Int,
+    static func sumMiniBlocks<T: BitwiseCopyable>(_ reader: inout ByteReader, minDelta: Int64, scale: UInt64, deltas: Range<Int>, total: Int,
                                  running: inout Int64, lowest: inout Int64, highest: inout Int64,
                                  into out: UnsafeMutablePointer<T>, _ transform: (Int64) -> T) throws {
+        try sumMiniBlocks(&reader, minDelta: minDelta, scale: scale, deltas: deltas, total: total, running: &running,
+                          lowest: &lowest, highest: &highest,
+                          into: UncheckedBuffer(UnsafeMutableBufferPointer(start: out, count: deltas.count)), transform)
+    }
+
+    /// `sumMiniBlocks` into `out` (room for `deltas.count` values).
+    @inlinable
+    static func sumMiniBlocks<T: BitwiseCopyable>(_ reader: inout ByteReader, minDelta: Int64, scale: UInt64, deltas: Range<Int>, total: Int,
+                                 running: inout Int64, lowest: inout Int64, highest: inout Int64,
+                                 into out: UncheckedBuffer<T>, _ transform: (Int64) -> T) throws {
         guard !deltas.isEmpty else { return }
-        guard let payloadBase = reader.base.baseAddress else { throw ByteReader.OutOfBounds() }
-        let payloadEnd = payloadBase + reader.base.count
+        let payload = UncheckedBytes(reader.base)
+        guard !payload.isEmpty else { throw ByteReader.OutOfBounds() }
         try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: miniBlock) { buffer in
+            let buffer = UncheckedBuffer(buffer)
             var done = deltas.lowerBound
             while done < deltas.upperBound {
                 let take = Swift.min(miniBlock, total - done)
                 let width = Int(try reader.u8())
                 let offset = try reader.varint()
                 guard width <= BitPacking.maxWidth, done + take <= deltas.upperBound else { throw ByteReader.OutOfBounds() }
-                let packed = try reader.bytes(BitPacking.byteCount(count: take, width: width))
+                let start = reader.position
+                _ = try reader.bytes(BitPacking.byteCount(count: take, width: width))
                 // The bytes after this mini-block (the next ones') may be read and masked off: each value
                 // then takes one unaligned load, up to the end of the payload.
-                let start = packed.baseAddress ?? payloadBase
-                BitPacking.unpack(start, packedLength: payloadEnd - start, count: take,
-                                  width: width, into: buffer.baseAddress!) { $0 }
-                prefixSum(buffer.baseAddress!, count: take, width: width, step: minDelta &+ Int64(bitPattern: offset &* scale),
+                BitPacking.unpack(payload.slice(unchecked: start..<payload.count), count: take, width: width, into: buffer) { $0 }
+                let written = done - deltas.lowerBound
+                prefixSum(buffer, count: take, width: width, step: minDelta &+ Int64(bitPattern: offset &* scale),
                           scale: scale, running: &running, lowest: &lowest, highest: &highest,
-                          into: out + (done - deltas.lowerBound), transform)
+                          into: out.slice(unchecked: written..<(written + take)), transform)
                 done += take
             }
         }
@@ -456,14 +479,32 @@ package enum IntegerBlockCodec {
         return try withUnsafeTemporaryAllocation(of: T.self, capacity: count) { try body($0.baseAddress!, nil) }
     }
 
-    /// `decode` at a nesting level (see `encode(_:into:level:)`): a nested encoding the level does not allow is
-    /// damage, so damaged data cannot nest without end.
+    /// `withSlots` handing the slots over as a buffer of `count`.
     @inlinable
-    static func decode<T>(
+    static func withSlotBuffer<T: BitwiseCopyable, R>(_: T.Type, _ count: Int, in workspace: UnsafeMutableRawBufferPointer?,
+                                                      _ body: (UncheckedBuffer<T>, UnsafeMutableRawBufferPointer?) throws -> R) rethrows -> R {
+        try withSlots(T.self, count, in: workspace) { try body(UncheckedBuffer(UnsafeMutableBufferPointer(start: $0, count: count)), $1) }
+    }
+
+    /// `decode` at a nesting level into `out` (room for `count` values).
+    @inlinable
+    static func decode<T: BitwiseCopyable>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>, level: Int,
         workspace: UnsafeMutableRawBufferPointer? = nil, within allowed: ClosedRange<Int64>? = nil, _ transform: (Int64) -> T
     ) throws -> Bool {
+        try decode(payload, count: count, into: UncheckedBuffer(UnsafeMutableBufferPointer(start: out, count: count)), level: level,
+                   workspace: workspace, within: allowed, transform)
+    }
+
+    /// `decode` at a nesting level (see `encode(_:into:level:)`): a nested encoding the level does not allow is
+    /// damage, so damaged data cannot nest without end. `out` has room for `count` values.
+    @inlinable
+    static func decode<T: BitwiseCopyable>(
+        _ payload: UnsafeRawBufferPointer, count: Int, into out: UncheckedBuffer<T>, level: Int,
+        workspace: UnsafeMutableRawBufferPointer? = nil, within allowed: ClosedRange<Int64>? = nil, _ transform: (Int64) -> T
+    ) throws -> Bool {
         guard count > 0 else { return true }
+        assert(count <= out.capacity, "IntegerBlockCodec.decode: output too small")
         /// Whether bounds found by a pass over the values lie in `allowed`.
         @inline(__always) func inside(_ lowest: Int64, _ highest: Int64) -> Bool {
             allowed.map { $0.contains(lowest) && $0.contains(highest) } ?? true
@@ -474,20 +515,19 @@ package enum IntegerBlockCodec {
         case .dictionary:
             guard level < 2 else { throw ByteReader.OutOfBounds() }
             let (distinct, nested, width, packed) = try readDictionaryHeader(&reader, count: count)
-            let length = packed.count
             // The table has 2^width entries, so any packed code indexes it; codes past `distinct` are damage.
             // The values are the table's: checked there.
-            return try withSlots(Int64.self, 1 << width, in: workspace) { entries, _ in
+            return try withSlotBuffer(Int64.self, 1 << width, in: workspace) { entries, _ in
                 let inRange = try decode(nested, count: distinct, into: entries, level: 2, within: allowed) { $0 }
-                (entries + distinct).initialize(repeating: entries[0], count: (1 << width) - distinct)
+                entries.slice(unchecked: distinct..<(1 << width)).fill(with: entries[unchecked: 0])
                 if width == 0 {
-                    let v = transform(entries[0])
-                    for i in 0..<count { out[i] = v }
+                    let v = transform(entries[unchecked: 0])
+                    for i in 0..<count { out[unchecked: i] = v }
                     return inRange
                 }
-                let known = BitPacking.unpack(packed.baseAddress!, packedLength: length, count: count, width: width, into: out,
+                let known = BitPacking.unpack(UncheckedBytes(packed), count: count, width: width, into: out,
                                               atMost: UInt64(distinct - 1)) {
-                    transform(entries[Int(truncatingIfNeeded: $0)])
+                    transform(entries[unchecked: Int(truncatingIfNeeded: $0)])
                 }
                 guard known else { throw ByteReader.OutOfBounds() }
                 return inRange
@@ -508,12 +548,12 @@ package enum IntegerBlockCodec {
             let rest = count - ones
             // Each stream goes to its own buffer, one slot longer than it: the merge then reads both candidates
             // for every row and keeps one without a branch.
-            return try withSlots(T.self, ones + 1, in: workspace) { a, left in
-                try withSlots(T.self, rest + 1, in: left) { b, left in
+            return try withSlotBuffer(T.self, ones + 1, in: workspace) { a, left in
+                try withSlotBuffer(T.self, rest + 1, in: left) { b, left in
                     let first = try decode(runBytes, count: ones, into: a, level: 1, workspace: left, within: allowed, transform)
                     let second = try decode(restBytes, count: rest, into: b, level: 1, workspace: left, within: allowed, transform)
-                    (a + ones).initialize(to: transform(0))
-                    (b + rest).initialize(to: transform(0))
+                    a[unchecked: ones] = transform(0)
+                    b[unchecked: rest] = transform(0)
                     var ai = 0, bi = 0, i = 0
                     for w in 0..<words {
                         var word = UInt64(littleEndian: selector.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self))
@@ -521,8 +561,8 @@ package enum IntegerBlockCodec {
                         for _ in 0..<m {
                             let bit = Int(truncatingIfNeeded: word & 1)
                             word &>>= 1
-                            let x = a[ai], y = b[bi]
-                            out[i] = bit != 0 ? x : y
+                            let x = a[unchecked: ai], y = b[unchecked: bi]
+                            out[unchecked: i] = bit != 0 ? x : y
                             ai &+= bit
                             bi &+= 1 &- bit
                             i &+= 1
@@ -533,23 +573,22 @@ package enum IntegerBlockCodec {
             }
         case .frameOfReference:
             let (base, scale, width, packed) = try readFrameOfReferenceHeader(&reader, count: count)
-            let length = packed.count
             if width == 0 {
                 let v = transform(base)
-                for i in 0..<count { out[i] = v }
+                for i in 0..<count { out[unchecked: i] = v }
                 return inside(base, base)
             }
-            let packedBase = packed.baseAddress ?? payload.baseAddress!
+            let packedBytes = UncheckedBytes(packed)
             // Values are base + raw * scale: in `allowed` when base is and raw stays at most `limit` (wrapping
             // around is excluded by the limit too, as `allowed` is a range of Int64).
             let limit = rawLimit(base: base, scale: scale, within: allowed)
             if scale == 1 {
-                let known = BitPacking.unpack(packedBase, packedLength: length, count: count, width: width, into: out, atMost: limit ?? 0) {
+                let known = BitPacking.unpack(packedBytes, count: count, width: width, into: out, atMost: limit ?? 0) {
                     transform(base &+ Int64(bitPattern: $0))
                 }
                 return limit != nil && known
             }
-            let known = BitPacking.unpack(packedBase, packedLength: length, count: count, width: width, into: out, atMost: limit ?? 0) {
+            let known = BitPacking.unpack(packedBytes, count: count, width: width, into: out, atMost: limit ?? 0) {
                 transform(base &+ Int64(bitPattern: $0 &* scale))
             }
             return limit != nil && known
@@ -557,26 +596,26 @@ package enum IntegerBlockCodec {
             let (first, minDelta, scale, width, packed) = try readDeltaHeader(&reader, count: count)
             var running = first
             var lowest = first, highest = first
-            out[0] = transform(first)
+            out[unchecked: 0] = transform(first)
             try sumDeltas(packed, width: width, minDelta: minDelta, scale: scale, deltas: 0..<(count - 1),
-                          running: &running, lowest: &lowest, highest: &highest, into: out + 1, transform)
+                          running: &running, lowest: &lowest, highest: &highest, into: out.slice(unchecked: 1..<count), transform)
             return inside(lowest, highest)
         case .deltaMiniBlocks:
             let (first, minDelta, scale) = try readMiniBlocksHeader(&reader)
             var running = first
             var lowest = first, highest = first
-            out[0] = transform(first)
+            out[unchecked: 0] = transform(first)
             try sumMiniBlocks(&reader, minDelta: minDelta, scale: scale, deltas: 0..<(count - 1), total: count - 1,
-                              running: &running, lowest: &lowest, highest: &highest, into: out + 1, transform)
+                              running: &running, lowest: &lowest, highest: &highest, into: out.slice(unchecked: 1..<count), transform)
             return inside(lowest, highest)
         case .plain:
-            let raw = try reader.bytes(count * 8)
+            let raw = UncheckedBytes(try reader.bytes(count * 8))
             var lowest = Int64.max, highest = Int64.min
             for i in 0..<count {
-                let v = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+                let v = Int64(littleEndian: raw.loadUnaligned(uncheckedAt: i * 8, as: Int64.self))
                 lowest = Swift.min(lowest, v)
                 highest = Swift.max(highest, v)
-                out[i] = transform(v)
+                out[unchecked: i] = transform(v)
             }
             return inside(lowest, highest)
         }

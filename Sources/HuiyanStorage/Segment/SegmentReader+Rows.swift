@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 extension SegmentReader {
     /// Decodes rows `rows` (increasing) of block `block` of an integer-lane or string column into their own
     /// slots of `values` (room for the whole block; other slots undefined), and the block's validity into
@@ -29,11 +31,14 @@ extension SegmentReader {
         }
         guard nulls > 0 else { return n }
         // NULL rows hold some value: they are dropped afterwards.
+        let rows = footer.columns[column].blocks[block].rowCount
+        let selected = UncheckedBuffer(UnsafeMutableBufferPointer(start: selection, count: n))
+        let valid = UncheckedBuffer(UnsafeMutableBufferPointer(start: validity, count: (rows + 63) >> 6))
         var kept = 0
         for k in 0..<n {
-            let row = Int(selection[k])
-            selection[kept] = selection[k]
-            kept &+= Int(truncatingIfNeeded: (validity[row >> 6] >> UInt64(row & 63)) & 1)
+            let row = Int(selected[unchecked: k])
+            selected[unchecked: kept] = selected[unchecked: k]
+            kept &+= Int(truncatingIfNeeded: (valid[unchecked: row >> 6] >> UInt64(row & 63)) & 1)
         }
         return kept
     }
@@ -56,20 +61,21 @@ extension SegmentReader {
             // (The validity bitmap was checked against the null count: exactly that many rows.)
             nullRows = [Int32](unsafeUninitializedCapacity: nullCount) { rows, initialized in
                 var n = 0
-                Self.forEachNullRow(validity, rows: count) { row in
+                Self.forEachNullRow(UncheckedBuffer(UnsafeMutableBufferPointer(start: validity, count: (count + 63) >> 6)), rows: count) { row in
                     guard n < nullCount else { return }
                     rows[n] = Int32(row)
                     n += 1
                 }
                 initialized = n
             }
-            try IntegerBlockCodec.withSlots(Int64.self, count, in: scratch.workspace) { codes, rest in
+            try IntegerBlockCodec.withSlotBuffer(Int64.self, count, in: scratch.workspace) { codes, rest in
                 inRange = try nullRows.withUnsafeBufferPointer {
-                    try IntegerBlockCodec.decode(data, count: count, rows: $0, into: codes, workspace: rest, within: codeRange(column: column))
+                    try IntegerBlockCodec.decode(data, count: count, rows: $0, into: codes.pointer(uncheckedAt: 0, count: count), workspace: rest,
+                                                 within: codeRange(column: column))
                 }
                 guard inRange else { return }
                 for row in nullRows {
-                    counts[Int(codes[Int(row)])] &-= 1
+                    counts[Int(codes[unchecked: Int(row)])] &-= 1
                     counts[dictionaryCount] &+= 1
                 }
             }
@@ -105,7 +111,12 @@ extension SegmentReader {
                 // value's validity, and the rows of invalid second values are moved to the NULL slot after.
                 let nullable = firstNulls > 0 || footer.columns[second].blocks[block].nullCount > 0
                 let secondNulls = try decode(column: second, block: block, validity: valid + words, scratch: scratch) { data, count in
-                    if nullable { Self.pairRows(firsts, firstValid: valid, secondValid: valid + words, rows: rows, nullCode: UInt16(firstCount)) }
+                    if nullable {
+                        let validity = UncheckedBuffer(UnsafeMutableBufferPointer(start: valid, count: 2 * words))
+                        Self.pairRows(UncheckedBuffer(UnsafeMutableBufferPointer(start: firsts, count: rows)),
+                                      firstValid: validity.slice(unchecked: 0..<words), secondValid: validity.slice(unchecked: words..<(2 * words)),
+                                      rows: rows, nullCode: UInt16(firstCount))
+                    }
                     guard secondCount > 0 else { inRange = false; return }
                     guard nullable else {
                         inRange = try IntegerBlockCodec.count(data, count: count, into: counts, limit: secondCount, by: firsts, stride: stride,
@@ -113,17 +124,17 @@ extension SegmentReader {
                         return
                     }
                     let paired = 2 * (firstCount + 1) * stride
-                    try IntegerBlockCodec.withSlots(Int64.self, paired, in: rest) { raw, rest in
-                        raw.initialize(repeating: 0, count: paired)
-                        inRange = try IntegerBlockCodec.count(data, count: count, into: UnsafeMutableBufferPointer(start: raw, count: paired),
+                    try IntegerBlockCodec.withSlotBuffer(Int64.self, paired, in: rest) { raw, rest in
+                        raw.fill(with: 0)
+                        inRange = try IntegerBlockCodec.count(data, count: count, into: raw.mutableBuffer(unchecked: 0..<paired),
                                                               limit: secondCount, by: firsts, stride: stride, workspace: rest)
                         guard inRange else { return }
                         for a in 0...firstCount {
-                            let nullRow = raw + 2 * a * stride, validRow = nullRow + stride
+                            let nullRow = 2 * a * stride, validRow = nullRow + stride
                             var nulls: Int64 = 0
                             for b in 0..<secondCount {
-                                nulls &+= nullRow[b]
-                                counts[a * stride + b] &+= validRow[b]
+                                nulls &+= raw[unchecked: nullRow + b]
+                                counts[a * stride + b] &+= raw[unchecked: validRow + b]
                             }
                             counts[a * stride + secondCount] &+= nulls
                         }
@@ -142,7 +153,7 @@ extension SegmentReader {
     /// Turns each first code `codes[i]` into its row of pair counts: the code, or `nullCode` where the first
     /// column is NULL, doubled, plus 1 where the second column is valid. Eight rows at a time with a mask of
     /// eight lanes per byte of validity (`validityLanes`), and no branch.
-    static func pairRows(_ codes: UnsafeMutablePointer<UInt16>, firstValid: UnsafePointer<UInt64>, secondValid: UnsafePointer<UInt64>,
+    static func pairRows(_ codes: UncheckedBuffer<UInt16>, firstValid: UncheckedBuffer<UInt64>, secondValid: UncheckedBuffer<UInt64>,
                          rows: Int, nullCode: UInt16) {
         validityLanes.withUnsafeBufferPointer { lanes in
             let null = SIMD8<UInt16>(repeating: nullCode), one = SIMD8<UInt16>(repeating: 1)
@@ -150,16 +161,16 @@ extension SegmentReader {
             var i = 0
             while i < whole {
                 let shift = UInt64(i & 63)
-                let a = lanes[Int((firstValid[i >> 6] &>> shift) & 0xFF)], b = lanes[Int((secondValid[i >> 6] &>> shift) & 0xFF)]
-                let raw = UnsafeMutableRawPointer(codes + i)
-                let code = raw.loadUnaligned(as: SIMD8<UInt16>.self)
-                raw.storeBytes(of: (((code &- null) & a) &+ null) &<< 1 | (b & one), as: SIMD8<UInt16>.self)
+                let a = lanes[Int((firstValid[unchecked: i >> 6] &>> shift) & 0xFF)]
+                let b = lanes[Int((secondValid[unchecked: i >> 6] &>> shift) & 0xFF)]
+                let code = codes.loadUnaligned(uncheckedAt: i, as: SIMD8<UInt16>.self)
+                codes.storeBytes(of: (((code &- null) & a) &+ null) &<< 1 | (b & one), uncheckedAt: i)
                 i += 8
             }
             while i < rows {
-                let aValid = UInt16(truncatingIfNeeded: (firstValid[i >> 6] &>> UInt64(i & 63)) & 1)
-                let bValid = UInt16(truncatingIfNeeded: (secondValid[i >> 6] &>> UInt64(i & 63)) & 1)
-                codes[i] = ((codes[i] &- nullCode) & (0 &- aValid) &+ nullCode) &<< 1 | bValid
+                let aValid = UInt16(truncatingIfNeeded: (firstValid[unchecked: i >> 6] &>> UInt64(i & 63)) & 1)
+                let bValid = UInt16(truncatingIfNeeded: (secondValid[unchecked: i >> 6] &>> UInt64(i & 63)) & 1)
+                codes[unchecked: i] = ((codes[unchecked: i] &- nullCode) & (0 &- aValid) &+ nullCode) &<< 1 | bValid
                 i += 1
             }
         }
@@ -174,9 +185,9 @@ extension SegmentReader {
 
     /// Calls `body` with each row whose bit in `validity` is 0 (NULL), in order, a word of 64 rows at a time.
     @inline(__always)
-    static func forEachNullRow(_ validity: UnsafePointer<UInt64>, rows: Int, _ body: (Int) -> Void) {
+    static func forEachNullRow(_ validity: UncheckedBuffer<UInt64>, rows: Int, _ body: (Int) -> Void) {
         for w in 0..<((rows + 63) >> 6) {
-            var missing = ~validity[w]
+            var missing = ~validity[unchecked: w]
             if (w + 1) << 6 > rows { missing &= (UInt64(1) << UInt64(rows & 63)) &- 1 }
             while missing != 0 {
                 body(w << 6 | missing.trailingZeroBitCount)

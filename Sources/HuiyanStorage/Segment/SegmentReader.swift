@@ -1,3 +1,4 @@
+import HuiyanBuffers
 import Foundation
 
 /// Reads one segment file through a memory mapping: footer at open, blocks on demand, each block's checksum
@@ -198,7 +199,7 @@ package final class SegmentReader: Sendable {
     /// The string codes of block `block` as `T` (wide enough for the dictionary's codes), each checked
     /// against the dictionary as it is unpacked (a damaged block must not send a reader out of bounds); NULL
     /// rows repeat some valid code. `workspace` holds nested encodings' temporaries. Returns the null count.
-    func decodeCheckedCodes<T: FixedWidthInteger>(column: Int, block: Int, into codes: UnsafeMutablePointer<T>,
+    func decodeCheckedCodes<T: FixedWidthInteger & BitwiseCopyable>(column: Int, block: Int, into codes: UnsafeMutablePointer<T>,
                                                   validity: UnsafeMutablePointer<UInt64>?, workspace: UnsafeMutableRawBufferPointer?,
                                                   scratch: BlockScratch) throws -> Int {
         let allowed = codeRange(column: column)
@@ -235,8 +236,9 @@ package final class SegmentReader: Sendable {
                               validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
         try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
             guard data.count >= rows * 8 else { throw ByteReader.OutOfBounds() }
+            let data = UncheckedBytes(data), values = UncheckedBuffer(UnsafeMutableBufferPointer(start: values, count: rows))
             for i in 0..<rows {
-                values[i] = Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+                values[unchecked: i] = Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(uncheckedAt: i * 8, as: UInt64.self)))
             }
         }
     }
@@ -251,14 +253,15 @@ package final class SegmentReader: Sendable {
             var reader = ByteReader(data)
             let flags = try reader.u8()
             let words = (info.rowCount + 63) >> 6
+            let validity = validity.map { UncheckedBuffer(UnsafeMutableBufferPointer(start: $0, count: words)) }
             if flags & BlockPayloadFlags.hasValidity != 0 {
-                let bits = try reader.bytes(words * 8)
+                let bits = UncheckedBytes(try reader.bytes(words * 8))
                 var valid = 0
                 for w in 0..<words {
-                    var word = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self))
+                    var word = UInt64(littleEndian: bits.loadUnaligned(uncheckedAt: w * 8, as: UInt64.self))
                     if w == words - 1 && info.rowCount & 63 != 0 { word &= (UInt64(1) << UInt64(info.rowCount & 63)) - 1 }
                     valid += word.nonzeroBitCount
-                    validity?[w] = word
+                    validity?[unchecked: w] = word
                 }
                 guard info.rowCount - valid == info.nullCount else {
                     throw damage("validity bitmap disagrees with the footer's null count in \(what)", column: column, block: block)
@@ -266,7 +269,7 @@ package final class SegmentReader: Sendable {
             } else if info.nullCount != 0 {
                 throw damage("missing validity bitmap in \(what)", column: column, block: block)
             } else if let validity {
-                for w in 0..<words { validity[w] = ~0 }
+                validity.fill(with: ~0)
             }
             try values(UnsafeRawBufferPointer(rebasing: data[reader.position...]), info.rowCount)
         } catch is ByteReader.OutOfBounds {

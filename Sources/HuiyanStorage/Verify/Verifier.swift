@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// One damaged place found by `Database.verify()`.
 package struct Damage: Sendable, CustomStringConvertible {
     package var file: String
@@ -115,9 +117,8 @@ extension Database {
                 continue
             }
             let info = reader.columns[column]
-            let found = CodeSummary.totals(rows: info.blocks[b].rowCount, codes: UnsafePointer(decoded[0].intsOutput),
-                                           keyValidity: UnsafePointer(decoded[0].validityOutput),
-                                           measures: (1..<columns.count).map { (UnsafePointer(decoded[$0].intsOutput), UnsafePointer(decoded[$0].validityOutput)) },
+            let found = CodeSummary.totals(rows: info.blocks[b].rowCount, codes: decoded[0].ints, keyValidity: decoded[0].validity,
+                                           measures: (1..<columns.count).map { (decoded[$0].ints, decoded[$0].validity) },
                                            dictionaryCount: info.dictionaryCount)
             if found != stored {
                 damages.append(Damage(file: path, column: name, block: b, detail: "the totals per code disagree with the block's values"))

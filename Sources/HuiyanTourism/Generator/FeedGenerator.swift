@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -167,14 +169,15 @@ enum Piece {
 
 extension RowWriter {
     @inline(__always)
-    mutating func token(_ token: Token, _ text: UnsafePointer<UInt8>) {
-        bytes(text + Int(truncatingIfNeeded: token.start), Int(truncatingIfNeeded: token.count))
+    mutating func token(_ token: Token, _ text: UncheckedBytes) {
+        let start = Int(truncatingIfNeeded: token.start)
+        bytes(text.slice(unchecked: start..<(start &+ Int(truncatingIfNeeded: token.count))))
     }
 
     @inline(__always)
-    mutating func timestamp(day: Int, second: Int, run: GenerationRun, text: UnsafePointer<UInt8>, days: UnsafePointer<UInt8>) {
+    mutating func timestamp(day: Int, second: Int, run: GenerationRun, text: UncheckedBytes, days: UncheckedBytes) {
         if run.json { byte(UInt8(ascii: "\"")) }
-        bytes(days + day &* 11, 11)
+        bytes(days.slice(unchecked: (day &* 11)..<(day &* 11 &+ 11)))
         timeOfDay(second)
         token(run.zoneSuffix, text)
     }
@@ -188,7 +191,7 @@ extension RowWriter {
     }
 
     /// Writes a (malformed) row piece by piece.
-    mutating func write(pieces: [Piece], run: GenerationRun, text: UnsafePointer<UInt8>, days: UnsafePointer<UInt8>) {
+    mutating func write(pieces: [Piece], run: GenerationRun, text: UncheckedBytes, days: UncheckedBytes) {
         var first = true
         for (column, piece) in pieces.enumerated() {
             if case .omitted = piece { continue }
@@ -197,7 +200,7 @@ extension RowWriter {
                     // The first column is left out: open the object with this column's key.
                     byte(UInt8(ascii: "{"))
                     let prefix = run.columnPrefix[column]
-                    bytes(text + Int(prefix.start) + 1, Int(prefix.count) - 1)
+                    bytes(text.slice(unchecked: (Int(prefix.start) + 1)..<(Int(prefix.start) + Int(prefix.count))))
                 } else {
                     token(run.columnPrefix[column], text)
                 }

@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// orders: one online-retail order line.
 ///
 /// Products by weight; platforms by their share interpolated over the year (live streaming grows);
@@ -60,25 +62,25 @@ struct OrdersWriter {
         var bad = BadRowSelector(seed: options.seed, total: options.rows, count: options.badRowCount,
                                  kinds: Corruption.kinds(for: .orders, format: options.format))
         let targets = CorruptionTargets(id: 1, name: 2, money: 9, qty: 8)
-        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, counts.max() ?? 1))
+        let keys = UncheckedBuffer<UInt64>.allocate(capacity: counts.max() ?? 0)
         defer { keys.deallocate() }
         var serial: UInt64 = 0
 
         try run.dayPrefixes.withUnsafeBufferPointer { dayBuffer in
-            let days = dayBuffer.baseAddress!
+            let days = UncheckedBytes(dayBuffer)
             for day in 0..<counts.count {
                 let n = counts[day]
                 guard n > 0 else { continue }
                 for i in 0..<n {
-                    keys[i] = UInt64(truncatingIfNeeded: hourTable.sample(rng.next()) * 3600 + rng.below(3600))
+                    keys[unchecked: i] = UInt64(truncatingIfNeeded: hourTable.sample(rng.next()) * 3600 + rng.below(3600))
                 }
-                var sorted = UnsafeMutableBufferPointer(start: keys, count: n)
+                var sorted = keys.mutableBuffer(unchecked: 0..<n)
                 sorted.sort()
                 let platformTable = platformTables[day]
 
                 for i in 0..<n {
                     if w.needsFlush { try w.flush(to: sink) }
-                    let second = Int(truncatingIfNeeded: keys[i])
+                    let second = Int(truncatingIfNeeded: keys[unchecked: i])
                     let idNumber = orderId(serial)
                     serial += 1
                     let product = productTable.sample(rng.next())

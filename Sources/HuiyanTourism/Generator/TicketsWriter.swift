@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// tickets: one scenic-spot ticket sale.
 ///
 /// Spots by popularity, sales inside opening hours peaking in the morning; ticket type and channel
@@ -39,12 +41,12 @@ struct TicketsWriter {
         var bad = BadRowSelector(seed: options.seed, total: options.rows, count: options.badRowCount,
                                  kinds: Corruption.kinds(for: .tickets, format: options.format))
         let targets = CorruptionTargets(id: 1, name: 2, money: 6, qty: 5)
-        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, counts.max() ?? 1))
+        let keys = UncheckedBuffer<UInt64>.allocate(capacity: counts.max() ?? 0)
         defer { keys.deallocate() }
         var serial: UInt64 = 0
 
         try run.dayPrefixes.withUnsafeBufferPointer { dayBuffer in
-            let days = dayBuffer.baseAddress!
+            let days = UncheckedBytes(dayBuffer)
             for day in 0..<counts.count {
                 let n = counts[day]
                 guard n > 0 else { continue }
@@ -52,15 +54,15 @@ struct TicketsWriter {
                     let spot = spotTable.sample(rng.next())
                     let hour = openHours[spot] + hourTables[spot].sample(rng.next())
                     let second = hour * 3600 + rng.below(3600)
-                    keys[i] = UInt64(truncatingIfNeeded: second) << 32 | UInt64(truncatingIfNeeded: spot)
+                    keys[unchecked: i] = UInt64(truncatingIfNeeded: second) << 32 | UInt64(truncatingIfNeeded: spot)
                 }
-                var sorted = UnsafeMutableBufferPointer(start: keys, count: n)
+                var sorted = keys.mutableBuffer(unchecked: 0..<n)
                 sorted.sort()
 
                 for i in 0..<n {
                     if w.needsFlush { try w.flush(to: sink) }
-                    let second = Int(truncatingIfNeeded: keys[i] >> 32)
-                    let spot = Int(truncatingIfNeeded: keys[i] & 0xFFFF_FFFF)
+                    let second = Int(truncatingIfNeeded: keys[unchecked: i] >> 32)
+                    let spot = Int(truncatingIfNeeded: keys[unchecked: i] & 0xFFFF_FFFF)
                     let idNumber = ticketId(serial)
                     serial += 1
                     let type = typeTable.sample(rng.next())

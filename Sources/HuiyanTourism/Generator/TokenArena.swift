@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// A place in `TokenArena`: the bytes of one pre-encoded value.
 struct Token: Sendable {
     var start: Int32
@@ -10,7 +12,7 @@ final class TokenArena {
     let format: FeedFormat
     private var bytes: [UInt8] = []
     private(set) var longest = 0
-    private var frozen: UnsafeMutablePointer<UInt8>?
+    private var frozen: UncheckedBuffer<UInt8>?
 
     init(format: FeedFormat) { self.format = format }
 
@@ -70,12 +72,12 @@ final class TokenArena {
         return out
     }
 
-    /// The block's address, valid for the arena's life; no token can be added afterwards.
-    func freeze() -> UnsafePointer<UInt8> {
-        if let frozen { return UnsafePointer(frozen) }
-        let block = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
-        block.initialize(from: bytes, count: bytes.count)
+    /// The block's bytes, valid for the arena's life; no token can be added afterwards.
+    func freeze() -> UncheckedBytes {
+        if let frozen { return frozen.bytes(unchecked: 0..<frozen.capacity) }
+        let block = UncheckedBuffer<UInt8>.allocate(capacity: bytes.count)
+        block.update(uncheckedAt: 0, fromContentsOf: bytes)
         frozen = block
-        return UnsafePointer(block)
+        return block.bytes(unchecked: 0..<block.capacity)
     }
 }

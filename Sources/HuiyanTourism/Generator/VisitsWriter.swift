@@ -1,3 +1,5 @@
+import HuiyanBuffers
+
 /// visits: one visitor arrival at a scenic spot.
 ///
 /// Spots are drawn by popularity and arrive inside their opening hours, peaking late morning. About a third
@@ -54,12 +56,12 @@ struct VisitsWriter {
         var bad = BadRowSelector(seed: options.seed, total: options.rows, count: options.badRowCount,
                                  kinds: Corruption.kinds(for: .visits, format: options.format))
         let targets = CorruptionTargets(id: 1, name: 2, money: 6, qty: nil)
-        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, counts.max() ?? 1))
+        let keys = UncheckedBuffer<UInt64>.allocate(capacity: counts.max() ?? 0)
         defer { keys.deallocate() }
         var visitors: UInt64 = 0
 
         try run.dayPrefixes.withUnsafeBufferPointer { dayBuffer in
-            let days = dayBuffer.baseAddress!
+            let days = UncheckedBytes(dayBuffer)
             for day in 0..<counts.count {
                 let n = counts[day]
                 guard n > 0 else { continue }
@@ -67,15 +69,15 @@ struct VisitsWriter {
                     let spot = spotTable.sample(rng.next())
                     let hour = openHours[spot] + hourTables[spot].sample(rng.next())
                     let second = hour * 3600 + rng.below(3600)
-                    keys[i] = UInt64(truncatingIfNeeded: second) << 32 | UInt64(truncatingIfNeeded: spot)
+                    keys[unchecked: i] = UInt64(truncatingIfNeeded: second) << 32 | UInt64(truncatingIfNeeded: spot)
                 }
-                var sorted = UnsafeMutableBufferPointer(start: keys, count: n)
+                var sorted = keys.mutableBuffer(unchecked: 0..<n)
                 sorted.sort()
 
                 for i in 0..<n {
                     if w.needsFlush { try w.flush(to: sink) }
-                    let second = Int(truncatingIfNeeded: keys[i] >> 32)
-                    let spot = Int(truncatingIfNeeded: keys[i] & 0xFFFF_FFFF)
+                    let second = Int(truncatingIfNeeded: keys[unchecked: i] >> 32)
+                    let spot = Int(truncatingIfNeeded: keys[unchecked: i] & 0xFFFF_FFFF)
 
                     let visitor: UInt64
                     if visitors > 0 && rng.chance(Self.returningPerMillion) {
