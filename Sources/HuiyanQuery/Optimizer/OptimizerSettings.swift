@@ -77,7 +77,7 @@ package enum OptimizerRule: String, CaseIterable, Sendable {
     /// Counts and sums by dictionary codes and time runs in dense buckets.
     case bucketAggregation = "bucket_aggregation"
     /// GROUP BY one string column of large dictionaries: per segment by code in dense arrays, then the
-    /// sorted dictionaries merged (no hash table of the strings).
+    /// dictionaries merged range by range of the key space (no hash table of millions of strings).
     case dictionaryMerge = "dictionary_merge"
     /// GROUP BY of very many groups (estimated from the key columns' dictionaries) in partitions by key hash
     /// held in memory, each aggregated alone: the spill path without the files.

@@ -72,7 +72,7 @@ final class ScanPipelineOperator: PhysicalOperator {
         if plan.isAggregate {
             lines.append("HASH AGGREGATE groups [\(plan.groupKeys.map(text).joined(separator: ", "))] aggregates [\(plan.aggregates.map(\.text).joined(separator: ", "))]")
             var paths: [String] = []
-            if DictionaryMergeAggregation(plan: plan) != nil { paths.append("by dictionary code per segment, sorted dictionaries merged (dictionary_merge)") }
+            if DictionaryMergeAggregation(plan: plan) != nil { paths.append("by dictionary code per segment, dictionaries merged by key ranges (dictionary_merge)") }
             if plan.optimizer.allows(.statisticsAggregates) && plan.joins.isEmpty { paths.append("footer totals and code summaries where blocks allow (statistics_aggregates)") }
             if plan.optimizer.allows(.bucketAggregation) && BucketAggregation(plan: plan, offsetSeconds: offsetSeconds) != nil {
                 paths.append("dense buckets by dictionary codes and time runs (bucket_aggregation)")
