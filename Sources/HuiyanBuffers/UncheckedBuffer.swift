@@ -1,5 +1,3 @@
-import HuiyanBuffers
-
 /// A handle to `capacity` values of a plain type in memory allocated by `allocate(capacity:)` and released by
 /// `deallocate()`: the storage of a growable table that keeps its own count (swift-collections' unsafe handles are
 /// the model).
