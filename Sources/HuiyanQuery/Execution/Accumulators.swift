@@ -75,19 +75,17 @@ final class CountAccumulator: Accumulator {
     func add(group g: Int, count n: Int64) { counts[g] &+= n }
 
     /// Adds `rows[c]` rows to group `mapping[c]`, for every `c` (a segment's rows per dictionary code).
-    func add(_ rows: [UInt32], mapping: [Int32]) {
-        counts.withUnsafeMutableBufferPointer { c in
-            rows.withUnsafeBufferPointer { from in
-                mapping.withUnsafeBufferPointer { m in for g in from.indices { c[Int(m[g])] &+= Int64(from[g]) } }
-            }
-        }
-    }
+    func add(_ rows: [UInt32], mapping: [Int32]) { add(counted: rows, mapping: mapping) }
 
     func merge(_ other: Accumulator, mapping: [Int32]) throws {
-        let o = other as! CountAccumulator
+        add(counted: (other as! CountAccumulator).counts, mapping: mapping)
+    }
+
+    /// Adds `from[g]` to the count of group `mapping[g]`, for every `g`.
+    private func add<T: BinaryInteger>(counted from: [T], mapping: [Int32]) {
         counts.withUnsafeMutableBufferPointer { c in
-            o.counts.withUnsafeBufferPointer { from in
-                mapping.withUnsafeBufferPointer { m in for g in from.indices { c[Int(m[g])] &+= from[g] } }
+            from.withUnsafeBufferPointer { from in
+                mapping.withUnsafeBufferPointer { m in for g in from.indices { c[Int(m[g])] &+= Int64(truncatingIfNeeded: from[g]) } }
             }
         }
     }
