@@ -207,6 +207,42 @@ final class OptimizerRuleTests: QueryTestCase {
         XCTAssertEqual(try resultRows(top, .allOn), try resultRows(top, .allOff))
     }
 
+    /// GROUP BY an id column of dictionaries too large to stay decoded (over 65,536 entries a segment): with a
+    /// filter that keeps a fifth of the rows, the scan reads each segment's codes as its dictionary numbers them
+    /// (not a pool of a block's entries), numeric ids of one form merge as numbers, and with a segment of ids
+    /// written otherwise as strings — the same rows as the hash table.
+    func testDictionaryMergeOfLargeIdDictionariesUnderAFilter() throws {
+        _ = try engine.execute("CREATE TABLE trips (ts TIMESTAMP NOT NULL, visitor VARCHAR, spot VARCHAR NOT NULL, spend BIGINT)")
+        var rng = SplitMix(state: 17)
+        let spots = ["岳麓", "南岳", "石鼓", "回雁", "西渡"]
+        func part(_ id: (UInt64) -> String) -> String {
+            var csv = "ts,visitor,spot,spend\n"
+            for i in 0..<100_000 {
+                // 160,000 visitors spread over the id space, 74,000 of them in each part; a few rows without one.
+                let visitor = rng.below(5_000) == 0 ? "" : id(UInt64(rng.below(160_000)) &* 4_999 % 1_000_000_000)
+                csv += "2025-05-01T08:\(i % 60 < 10 ? "0" : "")\(i % 60):00,\(visitor),\(spots[rng.below(spots.count)]),\(rng.below(900) + 10)\n"
+            }
+            return csv
+        }
+        for _ in 0..<2 { try append(part { String(format: "v%09llu", $0) }, to: "trips") }
+        let queries = [
+            "SELECT visitor, count(*), sum(spend), min(ts) FROM trips WHERE spot = '南岳' GROUP BY visitor ORDER BY visitor NULLS FIRST",
+            "SELECT count(*), sum(c), min(visitor), max(visitor) FROM (SELECT visitor, count(*) AS c FROM trips WHERE spot <> '石鼓' GROUP BY visitor)",
+            // The key in the filter: read with the segment's whole pool.
+            "SELECT visitor, count(*) FROM trips WHERE visitor >= 'v500000000' AND spot = '岳麓' GROUP BY visitor ORDER BY visitor",
+        ]
+        XCTAssertTrue(try rulesUsed(queries[0], .allOn).contains(OptimizerRule.dictionaryMerge.rawValue))
+        let numeric = try queries.map { try assertRulesOnGiveRulesOffRows($0) }
+        XCTAssertGreaterThan(numeric[0].count, 20_000)
+        XCTAssertEqual(numeric[0].first?.first, "NULL")
+        // Ids of mixed forms (stored as text): the numeric dictionaries are merged as text with it.
+        try append(part { $0 % 3 == 0 ? String(format: "w%llu", $0) : String(format: "v%09llu", $0) }, to: "trips")
+        for (sql, before) in zip(queries, numeric) {
+            let rows = try assertRulesOnGiveRulesOffRows(sql)
+            XCTAssertNotEqual(rows, before, sql)
+        }
+    }
+
     /// EXPLAIN ANALYZE runs the query: each operator's rows, the pipeline's blocks, the total time.
     func testExplainAnalyzeShowsRowsAndBlocks() throws {
         let plan = rows("EXPLAIN ANALYZE SELECT spot, count(*) FROM visits WHERE spend > 10 GROUP BY spot HAVING count(*) > 1 ORDER BY 2 DESC, 1 LIMIT 2")

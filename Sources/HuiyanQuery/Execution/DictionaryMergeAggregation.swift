@@ -7,7 +7,9 @@ import HuiyanStorage
 /// hashed —, then the segments' dictionaries are merged: a string that several segments hold becomes one
 /// group, and each segment's groups are folded into the merged ones. The dictionaries are sorted, so the key
 /// space cuts into ranges that cover a run of codes in every segment; a range's strings meet in a hash table
-/// small enough to stay in a core's cache. No hash table of millions of strings is built.
+/// small enough to stay in a core's cache. No hash table of millions of strings is built. Ids written as one
+/// prefix and a fixed count of digits in every segment (numeric dictionaries, §7.1 of FORMAT.md) are merged as
+/// their numbers, never decoded into strings: only the merged groups are written out as text.
 ///
 /// Used for count, sum, avg, min, max, the registered aggregates (whose states merge through a mapping) and
 /// count(DISTINCT) of a column of few strings; the rows reach it after
@@ -17,6 +19,40 @@ final class DictionaryMergeAggregation {
     let keyColumn: Int
     /// Per aggregate, whether it is a count(*) without FILTER: a segment's rows per code are its counts.
     let countsRows: [Bool]
+    /// Whether only the grouping reads the key column (not the filter, no aggregate): the scan then reads its
+    /// codes without a string pool (`TableScanner.poolFreeColumns`), and each segment's dictionary is taken
+    /// here, a numeric one as its numbers.
+    let readsCodesAlone: Bool
+    /// Each segment's key dictionary, taken once for the threads that read its blocks.
+    private let segmentKeys = LockedValue<[Int: SegmentKeys]>([:])
+
+    /// A segment's key dictionary: its strings, or the numbers of a numeric one.
+    enum SegmentKeys {
+        case strings(StringDictionary)
+        case numbers(NumericEntries)
+
+        var count: Int {
+            switch self {
+            case .strings(let d): return d.count
+            case .numbers(let n): return n.count
+            }
+        }
+
+        var bytes: Int {
+            switch self {
+            case .strings(let d): return d.bytes.count + d.starts.count * 8
+            case .numbers(let n): return n.count * 8
+            }
+        }
+
+        /// The entries as strings (a numeric dictionary's written out).
+        var strings: StringDictionary {
+            switch self {
+            case .strings(let d): return d
+            case .numbers(let n): return n.dictionary
+            }
+        }
+    }
 
     /// A segment's dictionaries must hold this many strings in all for the merge to pay (below it, the
     /// hash table's per-dictionary code maps are as fast and keep less state).
@@ -26,31 +62,36 @@ final class DictionaryMergeAggregation {
     /// `code`, group `pool.count` the NULL key.
     final class Partial {
         let segment: Int
-        let pool: StringPool
+        private(set) var keys: SegmentKeys
         private(set) var accumulators: [Accumulator]
         /// With a count(*) to compute, how many rows each group had (the count(*) aggregates' states, which
         /// stay empty: one array written per row instead of two); otherwise empty.
         var rows: [UInt32]
         /// Without a count(*), whether each group had a row; otherwise empty.
         var seen: [Bool]
-        /// Groups: the dictionary's codes and the NULL key.
-        var groups: Int { pool.count + 1 }
+        /// Groups: the dictionary's codes and the NULL key (`keys.count`).
+        let groups: Int
 
-        init(segment: Int, pool: StringPool, plan: SelectPlan, countsRows: [Bool], threads: Int) {
+        init(segment: Int, keys: SegmentKeys, plan: SelectPlan, countsRows: [Bool], threads: Int) {
             self.segment = segment
-            self.pool = pool
+            self.keys = keys
+            groups = keys.count + 1
             accumulators = makeAccumulators(plan.aggregates, threads: threads)
-            for (a, counted) in zip(accumulators, countsRows) where !counted { a.reserve(groups: pool.count + 1) }
+            for (a, counted) in zip(accumulators, countsRows) where !counted { a.reserve(groups: groups) }
             let counting = countsRows.contains(true)
-            rows = counting ? [UInt32](repeating: 0, count: pool.count + 1) : []
-            seen = counting ? [] : [Bool](repeating: false, count: pool.count + 1)
+            rows = counting ? [UInt32](repeating: 0, count: groups) : []
+            seen = counting ? [] : [Bool](repeating: false, count: groups)
         }
 
-        /// Lets go of the states once merged: their memory serves the merged states' results.
+        /// Whether the NULL key had a row.
+        var hasNullRows: Bool { rows.isEmpty ? seen[groups - 1] : rows[groups - 1] != 0 }
+
+        /// Lets go of the states and keys once merged: their memory serves the merged states' results.
         func release() {
             accumulators = []
             rows = []
             seen = []
+            keys = .strings(.empty)
         }
 
         /// The state's bytes and what merging it will take: the merged strings, their starts and code
@@ -58,7 +99,7 @@ final class DictionaryMergeAggregation {
         /// for the memory limit spills while it scans, not after).
         var approximateBytes: Int {
             let states = accumulators.reduce(0) { $0 + $1.approximateBytes }
-            return rows.count * 4 + seen.count + groups * (8 + 4) + 2 * states + pool.dictionary.bytes.count
+            return rows.count * 4 + seen.count + groups * (8 + 4) + 2 * states + keys.bytes
         }
     }
 
@@ -72,6 +113,31 @@ final class DictionaryMergeAggregation {
         self.plan = plan
         keyColumn = c
         countsRows = plan.aggregates.map { $0.kind == .countStar && $0.filter == nil }
+        readsCodesAlone = !(plan.filter?.columns.contains(c) ?? false)
+            && plan.aggregates.allSatisfy { spec in
+                spec.arguments.allSatisfy { !$0.columns.contains(c) } && !(spec.filter?.columns.contains(c) ?? false)
+            }
+    }
+
+    /// Sets `scanner` to read the key's codes as the segments' dictionaries number them, and without a pool when
+    /// nothing else reads the key.
+    func configure(_ scanner: TableScanner) {
+        scanner.segmentCodeColumns.insert(keyColumn)
+        if readsCodesAlone { scanner.poolFreeColumns.insert(keyColumn) }
+    }
+
+    /// The key dictionary of segment `segment` (`reader`): the pool the scan read the key with, or the
+    /// segment's dictionary taken once (a numeric one as its numbers).
+    private func keys(of segment: Int, _ reader: SegmentReader, pool: StringPool?) throws -> SegmentKeys {
+        // A pool of the key is the segment's whole dictionary (`TableScanner.segmentCodeColumns`).
+        if let pool { return .strings(pool.dictionary) }
+        if let kept = segmentKeys.withLock({ $0[segment] }) { return kept }
+        let made: SegmentKeys = try reader.numericEntries(column: keyColumn).map { .numbers($0) } ?? .strings(try reader.dictionary(column: keyColumn))
+        return segmentKeys.withLock { kept in
+            if let first = kept[segment] { return first }
+            kept[segment] = made
+            return made
+        }
     }
 
     /// Whether `spec` is a count(DISTINCT) of a scanned string column whose every dictionary holds few
@@ -84,18 +150,19 @@ final class DictionaryMergeAggregation {
         return snapshot.segments.allSatisfy { $0.columns[c].dictionaryCount <= 64 }
     }
 
-    /// Adds a batch of a segment to that segment's partial state (made on first use).
-    func add(_ evaluator: Evaluator, _ batch: Batch, key: Vector, segment: Int, partials: inout [Int: Partial], threads: Int) throws {
-        let pool = key.pool!
+    /// Adds a batch of segment `segment` (read by `reader`) to that segment's partial state (made on first use).
+    func add(_ evaluator: Evaluator, _ batch: Batch, key: Vector, segment: Int, reader: SegmentReader, partials: inout [Int: Partial],
+             threads: Int) throws {
         let partial: Partial
-        if let p = partials[segment], p.pool === pool {
+        if let p = partials[segment] {
             partial = p
         } else {
-            partial = Partial(segment: segment, pool: pool, plan: plan, countsRows: countsRows, threads: threads)
+            let keys = try keys(of: segment, reader, pool: key.pool)
+            partial = Partial(segment: segment, keys: keys, plan: plan, countsRows: countsRows, threads: threads)
             partials[segment] = partial
         }
         var groups = [Int32](repeating: 0, count: batch.count)
-        let nullGroup = Int32(pool.count)
+        let nullGroup = Int32(partial.groups - 1)
         groups.withUnsafeMutableBufferPointer { g in
             key.ints.withUnsafeBufferPointer { codes in
                 if partial.rows.isEmpty {
@@ -124,7 +191,7 @@ final class DictionaryMergeAggregation {
         }
     }
 
-    /// Merges every thread's partials: one chunk of the groups in key order (NULL last), keys then aggregates.
+    /// Merges every thread's partials: one chunk of the groups (NULL last), keys then aggregates.
     func finish(_ threadPartials: [[Int: Partial]], context: QueryContext) throws -> [DataChunk] {
         // A segment read by several threads (ranges of its blocks) has one dictionary: same codes, same groups.
         var bySegment: [Int: Partial] = [:]
@@ -140,93 +207,37 @@ final class DictionaryMergeAggregation {
             }
         }
         let segments = bySegment.keys.sorted().map { bySegment[$0]! }
+        segmentKeys.withLock { $0 = [:] }
         try context.check()
 
-        // The merge, in ranges of the key space of a few thousand strings each, spread over the threads: in a
-        // range, every segment's used codes meet in a small hash table of the range's strings (it stays in the
-        // core's cache), and equal strings become one group. Each range writes its strings and their ends into
-        // its own region of one arena (sized by the codes it covers), and the regions are then closed up in
-        // place: no second copy of millions of strings.
-        let sources = segments.map { MergeSource($0) }
-        // Written by the ranges (every code they cover) and the NULL key's slot by the rebase, on every thread.
+        // Each segment's mapping from codes to the merged groups' numbers within their range, written by the
+        // ranges (every code they cover; -1 for a code without rows); the NULL key's slot is written below.
         var mappings = segments.map { p in [Int32](unsafeUninitializedCapacity: p.groups) { $1 = p.groups } }
-        let entries = sources.reduce(0) { $0 + $1.count }
-        let pivots = Self.pivots(sources, parts: Swift.max(context.threads, entries / Self.rangeEntries))
-        // Where each pivot falls in each source: binary searches that miss the cache, one source per thread.
-        let bounds = ConcurrentLoop.map(sources.count) { s in pivots.map { sources[s].lowerBound($0) } }
-        var ranges = (0...pivots.count).map { r in
-            MergedRange(sources, codes: sources.indices.map { s in
-                (r == 0 ? 0 : bounds[s][r - 1], r == pivots.count ? sources[s].count : bounds[s][r])
-            })
+        let numbers = segments.compactMap { p -> NumericEntries? in if case .numbers(let n) = p.keys { return n } else { return nil } }
+        let (ranges, keyPool): ([MergedRange], StringPool)
+        if let form = numbers.first, numbers.count == segments.count, numbers.allSatisfy({ $0.isWrittenAs(form) }) {
+            (ranges, keyPool) = try mergeNumbers(segments, form: form, mappings: &mappings, context: context)
+        } else {
+            (ranges, keyPool) = try mergeStrings(segments, mappings: &mappings, context: context)
         }
-        for r in ranges.indices.dropFirst() {
-            ranges[r].byteOffset = ranges[r - 1].byteOffset + ranges[r - 1].byteBound + MergedRange.slack
-            ranges[r].groupOffset = ranges[r - 1].groupOffset + ranges[r - 1].groupBound
-        }
-        let byteCapacity = ranges.last!.byteOffset + ranges.last!.byteBound + MergedRange.slack
-        let groupCapacity = ranges.last!.groupOffset + ranges.last!.groupBound + 1
-        var groups: Int32 = 0
-        var failure: Error?
-        var starts: [Int] = []
-        let arena = [UInt8](unsafeUninitializedCapacity: byteCapacity) { arenaOut, arenaCount in
-            starts = [Int](unsafeUninitializedCapacity: groupCapacity) { startsOut, startsCount in
-                // starts[1 + k] is where group k's string ends; starts[0] = 0.
-                let arenaBase = arenaOut.baseAddress!, endsBase = startsOut.baseAddress! + 1
-                mappings.withUnsafeMutableBufferPointer { all in
-                    let mapped = all.indices.map { all[$0].withUnsafeMutableBufferPointer { $0.baseAddress! } }
-                    ranges.withUnsafeMutableBufferPointer { out in
-                        let out = out
-                        // Consecutive ranges in a few batches per thread; a batch reuses one table.
-                        let batches = Swift.min(out.count, context.threads * 8)
-                        do {
-                            try Parallel.forEach(0..<batches, threads: context.threads) { b in
-                                let batch = out.count * b / batches..<out.count * (b + 1) / batches
-                                let table = RangeTable(groups: batch.map { out[$0].groupBound }.max() ?? 0)
-                                defer { table.deallocate() }
-                                for r in batch {
-                                    try context.check()
-                                    Self.groupRange(sources, &out[r], table: table, arena: arenaBase, ends: endsBase, mappings: mapped)
-                                }
-                            }
-                        } catch {
-                            failure = error
-                        }
-                    }
-                }
-                startsOut[0] = 0
-                guard failure == nil else { startsCount = 1; return }
-                // Close the regions up, in order (each moves down, never over one not yet moved).
-                var used = 0, n = 0
-                for range in ranges {
-                    let shift = range.byteOffset - used
-                    if shift > 0 { (arenaBase + used).update(from: arenaBase + range.byteOffset, count: range.bytes) }
-                    for k in 0..<Int(range.groups) { endsBase[n + k] = endsBase[range.groupOffset + k] - shift }
-                    used += range.bytes
-                    n += Int(range.groups)
-                }
-                startsCount = n + 1
-                arenaCount = used
-                groups = Int32(n)
-            }
-        }
-        if let failure { throw failure }
-        let hasNull = segments.contains { $0.rows.isEmpty ? $0.seen[$0.pool.count] : $0.rows[$0.pool.count] != 0 }
-        let nullGroup = groups
-        let total = Int(groups) + (hasNull ? 1 : 0)
+        let groups = ranges.reduce(0) { $0 + Int($1.groups) }
+        let hasNull = segments.contains { $0.hasNullRows }
+        let nullGroup = Int32(groups)
+        let total = groups + (hasNull ? 1 : 0)
         let trash = Int32(total)
         // Each source's mapping from range numbers to merged ones: every range's groups follow the previous
         // ranges'. Codes without rows go to a trash group past the last.
         let bases = ranges.reduce(into: [Int32(0)]) { $0.append($0.last! + $1.groups) }
         try mappings.withUnsafeMutableBufferPointer { all in
             let mapped = all.indices.map { all[$0].withUnsafeMutableBufferPointer { $0 } }
-            try Parallel.forEach(sources.indices, threads: context.threads) { s in
+            try Parallel.forEach(segments.indices, threads: context.threads) { s in
                 try context.check()
                 let mapping = mapped[s]
                 for (r, range) in ranges.enumerated() {
                     let base = bases[r]
                     for c in range.codes[s].0..<range.codes[s].1 { mapping[c] = mapping[c] < 0 ? trash : mapping[c] + base }
                 }
-                mapping[segments[s].pool.count] = hasNull ? nullGroup : trash
+                mapping[segments[s].groups - 1] = hasNull ? nullGroup : trash
             }
         }
 
@@ -243,7 +254,8 @@ final class DictionaryMergeAggregation {
                 }
             }
         }
-        try context.hold(arena.count + starts.count * 8 + accumulators.reduce(0) { $0 + $1.approximateBytes }
+        let keyBytes = keyPool.dictionary.bytes.count + keyPool.dictionary.starts.count * 8
+        try context.hold(keyBytes + accumulators.reduce(0) { $0 + $1.approximateBytes }
                          + segments.reduce(0) { $0 + $1.approximateBytes + $1.groups * 4 }, for: self)
         for p in segments { p.release() }
 
@@ -253,10 +265,232 @@ final class DictionaryMergeAggregation {
             count = total
         })
         if hasNull { key.setNull(total - 1) }
-        key.pool = StringPool(StringDictionary(bytes: arena, starts: starts), isSorted: false)
+        key.pool = keyPool
         let results = accumulators.map { $0.result(groups: total) }
         context.release(self)
         return [DataChunk(columns: [key] + results, count: total, groupKeyCount: 1)]
+    }
+
+    /// The ranges of the key space, with the codes they cover per source: cut before each pivot, whose place in
+    /// source `s` is `bounds[s][pivot]`; each range's groups are numbered from its `groupOffset` on.
+    private static func ranges(counts: [Int], bounds: [[Int]], pivots: Int) -> [MergedRange] {
+        var ranges = (0...pivots).map { r in
+            MergedRange(codes: counts.indices.map { s in
+                (r == 0 ? 0 : bounds[s][r - 1], r == pivots ? counts[s] : bounds[s][r])
+            })
+        }
+        for r in ranges.indices.dropFirst() { ranges[r].groupOffset = ranges[r - 1].groupOffset + ranges[r - 1].groupBound }
+        return ranges
+    }
+
+    /// How many ranges a merge of `entries` entries in all cuts the key space into.
+    private static func parts(_ entries: Int, threads: Int) -> Int { Swift.max(threads, entries / rangeEntries) }
+
+    /// Runs `body` for every range, in consecutive batches spread over the threads, each batch with the one
+    /// table `makeTable` makes for its largest range (`freeTable` lets it go).
+    private static func forEachRange<Table>(_ ranges: UnsafeMutableBufferPointer<MergedRange>, context: QueryContext,
+                                            makeTable: (Int) -> Table, freeTable: (Table) -> Void,
+                                            _ body: (inout MergedRange, Table) -> Void) throws {
+        let batches = Swift.min(ranges.count, context.threads * 8)
+        try Parallel.forEach(0..<batches, threads: context.threads) { b in
+            let batch = ranges.count * b / batches..<ranges.count * (b + 1) / batches
+            let table = makeTable(batch.map { ranges[$0].groupBound }.max() ?? 0)
+            defer { freeTable(table) }
+            for r in batch {
+                try context.check()
+                body(&ranges[r], table)
+            }
+        }
+    }
+
+    /// The merge of numeric dictionaries written alike: in each range of the key space, every segment's used
+    /// codes meet in a small hash table of numbers, and equal numbers become one group. Only the groups'
+    /// numbers are then written out as text.
+    private func mergeNumbers(_ segments: [Partial], form: NumericEntries, mappings: inout [[Int32]],
+                              context: QueryContext) throws -> ([MergedRange], StringPool) {
+        let forms = segments.map { p -> NumericEntries in if case .numbers(let n) = p.keys { return n } else { fatalError("numeric keys") } }
+        return try withExtendedLifetime(forms) {
+            let sources = zip(segments, forms).map { NumberSource($0.1, used: UsedCodes($0.0)) }
+            let largest = sources.max { $0.count < $1.count }
+            let parts = Swift.min(Self.parts(sources.reduce(0) { $0 + $1.count }, threads: context.threads), (largest?.count ?? 0) / 256)
+            let pivots = parts > 1 ? (1..<parts).map { largest!.numbers[largest!.count * $0 / parts] } : []
+            let bounds = ConcurrentLoop.map(sources.count) { s in pivots.map { sources[s].lowerBound($0) } }
+            var ranges = Self.ranges(counts: sources.map(\.count), bounds: bounds, pivots: pivots.count)
+            let capacity = ranges.last!.groupOffset + ranges.last!.groupBound
+            let merged = try [Int](unsafeUninitializedCapacity: capacity) { out, count in
+                count = 0
+                let base = out.baseAddress!
+                try mappings.withUnsafeMutableBufferPointer { all in
+                    let mapped = all.indices.map { all[$0].withUnsafeMutableBufferPointer { $0.baseAddress! } }
+                    try ranges.withUnsafeMutableBufferPointer { ranges in
+                        try Self.forEachRange(ranges, context: context, makeTable: { NumberTable(groups: $0) }, freeTable: { $0.deallocate() }) {
+                            Self.groupNumbers(sources, &$0, table: $1, numbers: base + $0.groupOffset, mappings: mapped)
+                        }
+                    }
+                }
+                // Close the ranges' regions up, in order (each moves down).
+                for range in ranges {
+                    if range.groupOffset > count { (base + count).update(from: base + range.groupOffset, count: Int(range.groups)) }
+                    count += Int(range.groups)
+                }
+            }
+            return (ranges, StringPool(form.dictionary(of: merged), isSorted: false))
+        }
+    }
+
+    /// The merge of string dictionaries (and numeric ones written differently, as text): in each range of the key
+    /// space, every segment's used codes meet in a small hash table of the range's strings (it stays in the core's
+    /// cache), and equal strings become one group. Each range writes its strings and their ends into its own
+    /// region of one arena (sized by the codes it covers), and the regions are then closed up in place: no
+    /// second copy of millions of strings.
+    private func mergeStrings(_ segments: [Partial], mappings: inout [[Int32]], context: QueryContext) throws -> ([MergedRange], StringPool) {
+        let dictionaries = segments.map(\.keys.strings)
+        return try withExtendedLifetime(dictionaries) {
+            let sources = zip(segments, dictionaries).map { MergeSource($0.1, used: UsedCodes($0.0)) }
+            let pivots = Self.pivots(sources, parts: Self.parts(sources.reduce(0) { $0 + $1.count }, threads: context.threads))
+            // Where each pivot falls in each source: binary searches that miss the cache, one source per thread.
+            let bounds = ConcurrentLoop.map(sources.count) { s in pivots.map { sources[s].lowerBound($0) } }
+            var ranges = Self.ranges(counts: sources.map(\.count), bounds: bounds, pivots: pivots.count)
+            for r in ranges.indices {
+                ranges[r].byteBound = zip(sources, ranges[r].codes).reduce(0) { $0 + $1.0.starts[$1.1.1] - $1.0.starts[$1.1.0] }
+                if r > 0 { ranges[r].byteOffset = ranges[r - 1].byteOffset + ranges[r - 1].byteBound + MergedRange.slack }
+            }
+            let byteCapacity = ranges.last!.byteOffset + ranges.last!.byteBound + MergedRange.slack
+            let groupCapacity = ranges.last!.groupOffset + ranges.last!.groupBound + 1
+            var starts: [Int] = []
+            let arena = try [UInt8](unsafeUninitializedCapacity: byteCapacity) { arenaOut, arenaCount in
+                arenaCount = 0
+                let arenaBase = arenaOut.baseAddress!
+                starts = try [Int](unsafeUninitializedCapacity: groupCapacity) { startsOut, startsCount in
+                    // starts[1 + k] is where group k's string ends; starts[0] = 0.
+                    startsOut[0] = 0
+                    startsCount = 1
+                    let endsBase = startsOut.baseAddress! + 1
+                    try mappings.withUnsafeMutableBufferPointer { all in
+                        let mapped = all.indices.map { all[$0].withUnsafeMutableBufferPointer { $0.baseAddress! } }
+                        try ranges.withUnsafeMutableBufferPointer { ranges in
+                            try Self.forEachRange(ranges, context: context, makeTable: { RangeTable(groups: $0) }, freeTable: { $0.deallocate() }) {
+                                Self.groupRange(sources, &$0, table: $1, arena: arenaBase, ends: endsBase, mappings: mapped)
+                            }
+                        }
+                    }
+                    // Close the regions up, in order (each moves down, never over one not yet moved).
+                    var used = 0, n = 0
+                    for range in ranges {
+                        let shift = range.byteOffset - used
+                        if shift > 0 { (arenaBase + used).update(from: arenaBase + range.byteOffset, count: range.bytes) }
+                        for k in 0..<Int(range.groups) { endsBase[n + k] = endsBase[range.groupOffset + k] - shift }
+                        used += range.bytes
+                        n += Int(range.groups)
+                    }
+                    startsCount = n + 1
+                    arenaCount = used
+                }
+            }
+            return (ranges, StringPool(StringDictionary(bytes: arena, starts: starts), isSorted: false))
+        }
+    }
+
+    /// Which codes of a segment had rows: its rows per code (`Partial.rows`) or flags (`Partial.seen`), read in
+    /// place; valid while the partial lives unmutated (`finish` writes none until its last use of them).
+    struct UsedCodes {
+        let rows: UnsafePointer<UInt32>?
+        let seen: UnsafePointer<Bool>?
+
+        init(_ partial: Partial) {
+            rows = partial.rows.isEmpty ? nil : partial.rows.withUnsafeBufferPointer { $0.baseAddress! }
+            seen = partial.seen.isEmpty ? nil : partial.seen.withUnsafeBufferPointer { $0.baseAddress! }
+        }
+
+        /// Whether code `c` had a row.
+        @inline(__always)
+        func contains(_ c: Int) -> Bool {
+            if let rows { return rows[c] != 0 }
+            return seen.unsafelyUnwrapped[c]
+        }
+    }
+
+    /// One segment's numeric dictionary and used codes, read in place for the merge.
+    struct NumberSource {
+        let count: Int
+        let numbers: UnsafePointer<Int>
+        let used: UsedCodes
+
+        /// Valid while `entries` lives (a native array's storage neither moves nor is freed while held).
+        init(_ entries: NumericEntries, used: UsedCodes) {
+            count = entries.count
+            numbers = entries.numbers.withUnsafeBufferPointer { $0.baseAddress ?? UnsafePointer(bitPattern: 8)! }
+            self.used = used
+        }
+
+        /// The first code whose number is not below `pivot`.
+        func lowerBound(_ pivot: Int) -> Int {
+            var lo = 0, hi = count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if numbers[mid] < pivot { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+    }
+
+    /// One thread's table for the numeric ranges it groups: slots of group numbers by the numbers' hash.
+    struct NumberTable {
+        let slots: UncheckedBuffer<Int32>
+        let mask: Int
+        let shift: UInt64
+
+        /// A table for ranges of at most `groups` entries (at most half its slots are ever used).
+        init(groups: Int) {
+            var capacity = 16, bits: UInt64 = 4
+            while capacity < 2 * groups { capacity *= 2; bits += 1 }
+            slots = .allocate(capacity: capacity)
+            mask = capacity - 1
+            shift = 64 - bits
+        }
+
+        func deallocate() { slots.deallocate() }
+
+        /// The slot where `number`'s search starts.
+        @inline(__always)
+        func start(_ number: Int) -> Int {
+            Int(truncatingIfNeeded: (UInt64(bitPattern: Int64(number)) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        }
+    }
+
+    /// Gives every used code of every source in `range` its group: equal numbers one group, numbered from 0 in
+    /// the order they are first met, each group's number written to `numbers`.
+    static func groupNumbers(_ sources: [NumberSource], _ range: inout MergedRange, table: NumberTable, numbers: UnsafeMutablePointer<Int>,
+                             mappings: [UnsafeMutablePointer<Int32>]) {
+        let slots = table.slots
+        slots.mutableBuffer(unchecked: 0..<(table.mask + 1)).update(repeating: -1)
+        var groups = 0
+        for s in sources.indices {
+            let source = sources[s], map = mappings[s], (lo, hi) = range.codes[s]
+            for c in lo..<hi {
+                guard source.used.contains(c) else {
+                    map[c] = -1
+                    continue
+                }
+                let number = source.numbers[c]
+                var slot = table.start(number)
+                var group: Int32
+                while true {
+                    group = slots[unchecked: slot]
+                    if group < 0 {
+                        group = Int32(truncatingIfNeeded: groups)
+                        slots[unchecked: slot] = group
+                        numbers[groups] = number
+                        groups += 1
+                        break
+                    }
+                    if numbers[Int(group)] == number { break }
+                    slot = (slot + 1) & table.mask
+                }
+                map[c] = group
+            }
+        }
+        range.groups = Int32(groups)
     }
 
     /// One segment's dictionary and used codes, read in place for the merge's comparisons.
@@ -266,29 +500,16 @@ final class DictionaryMergeAggregation {
         let bytes: UnsafePointer<UInt8>
         let byteCount: Int
         let starts: UnsafePointer<Int>
-        /// Each code's rows (0: the code had none after the filter).
-        let rows: UnsafePointer<UInt32>?
-        /// Or whether each code had a row (`Partial.seen`).
-        let seen: UnsafePointer<Bool>?
+        let used: UsedCodes
 
-        /// Valid while `partial` lives and is not mutated: it holds the dictionary's arrays and `rows` (native
-        /// Swift arrays, whose storage neither moves nor is freed while held and unmutated). `finish` keeps
-        /// every partial alive, and writes none of them, until its last use of the sources.
-        init(_ partial: Partial) {
-            let dictionary = partial.pool.dictionary
+        /// Valid while `dictionary` lives (native arrays, whose storage neither moves nor is freed while held
+        /// and unmutated).
+        init(_ dictionary: StringDictionary, used: UsedCodes) {
             count = dictionary.count
             byteCount = dictionary.bytes.count
             bytes = dictionary.bytes.withUnsafeBufferPointer { $0.baseAddress ?? UnsafePointer(bitPattern: 1)! }
             starts = dictionary.starts.withUnsafeBufferPointer { $0.baseAddress! }
-            rows = partial.rows.isEmpty ? nil : partial.rows.withUnsafeBufferPointer { $0.baseAddress! }
-            seen = partial.seen.isEmpty ? nil : partial.seen.withUnsafeBufferPointer { $0.baseAddress! }
-        }
-
-        /// Whether code `c` had a row.
-        @inline(__always)
-        func isUsed(_ c: Int) -> Bool {
-            if let rows { return rows[c] != 0 }
-            return seen.unsafelyUnwrapped[c]
+            self.used = used
         }
 
         /// The first 16 bytes of entry `c` as two big-endian words, zero-padded: their order is the strings'
@@ -358,17 +579,17 @@ final class DictionaryMergeAggregation {
         /// Bytes past a region's bound that a short string's 16-byte store may write into.
         static let slack = 16
         var codes: [(Int, Int)]
-        let byteBound: Int
         let groupBound: Int
-        var byteOffset = 0
         var groupOffset = 0
-        var bytes = 0
         var groups: Int32 = 0
+        /// Of a merge of strings: the bytes its codes' strings take, where its region starts, what it wrote.
+        var byteBound = 0
+        var byteOffset = 0
+        var bytes = 0
 
         /// The range of `codes[s]` in each source `s`.
-        init(_ sources: [MergeSource], codes: [(Int, Int)]) {
+        init(codes: [(Int, Int)]) {
             self.codes = codes
-            byteBound = zip(sources, codes).reduce(0) { $0 + $1.0.starts[$1.1.1] - $1.0.starts[$1.1.0] }
             groupBound = codes.reduce(0) { $0 + $1.1 - $1.0 }
         }
     }
@@ -432,7 +653,7 @@ final class DictionaryMergeAggregation {
         for s in sources.indices {
             let source = sources[s], map = mappings[s], (lo, hi) = range.codes[s]
             for c in lo..<hi {
-                guard source.isUsed(c) else {
+                guard source.used.contains(c) else {
                     map[c] = -1
                     continue
                 }

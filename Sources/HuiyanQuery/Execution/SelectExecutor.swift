@@ -223,6 +223,7 @@ final class SelectExecutor {
             return try finishAggregation(table, accumulators)
         }
         let scanner = TableScanner(snapshot: snapshot, columns: plan.scanColumns, filter: plan.filter)
+        if spilling == nil { dictionaryMerge?.configure(scanner) }
         let joins = try plan.joins.map { try JoinTable(plan: $0, context: context, offsetSeconds: offsetSeconds) }
         let segments = snapshot.segments
         var units = try workUnits(scanner, segments)
@@ -356,7 +357,7 @@ final class SelectExecutor {
                                 try self.context.hold(spill.bufferedBytes, for: worker)
                             }
                         } else if let merge = dictionaryMerge {
-                            try merge.add(evaluator, batch, key: vectors[merge.keyColumn]!, segment: units[u].segment,
+                            try merge.add(evaluator, batch, key: vectors[merge.keyColumn]!, segment: units[u].segment, reader: segment,
                                           partials: &worker.partials, threads: self.context.threads)
                             try self.holdAggregateState(worker.partials.values.reduce(0) { $0 + $1.approximateBytes }, for: worker)
                         } else if self.plan.isAggregate {

@@ -15,6 +15,12 @@ final class TableScanner {
     /// column, shared by the scan's threads and kept for the whole scan: a top-N's blocks, best first, go from
     /// segment to segment and back, and each segment's dictionary is then decoded once, as far as its rows need.
     private let sharedEntries = LockedValue<[SegmentColumn: DictionaryEntries]>([:])
+    /// String columns whose vectors keep the segment's dictionary codes, never a pool of the entries a block's
+    /// rows use alone: an aggregation by code per segment (`DictionaryMergeAggregation`) reads them.
+    var segmentCodeColumns: Set<Int> = []
+    /// Of those, the columns read without a pool at all (their reader takes the segment's dictionary itself, a
+    /// numeric one as numbers, never decoded into strings); none may be read by the filter.
+    var poolFreeColumns: Set<Int> = []
 
     private struct SegmentColumn: Hashable {
         let segment: ObjectIdentifier
@@ -303,8 +309,8 @@ final class TableScanner {
                         ? try segment.decodeCodes(column: column, block: block, into: values.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
                         : try segment.decodeIntegers(column: column, block: block, into: values.baseAddress!, validity: cursor.validity, scratch: cursor.scratch)
                 }
-                if info.definition.type.lane == .string {
-                    if sparseStrings, info.dictionaryCount > Self.sparseDictionaryEntries,
+                if info.definition.type.lane == .string, !poolFreeColumns.contains(column) {
+                    if sparseStrings, !segmentCodeColumns.contains(column), info.dictionaryCount > Self.sparseDictionaryEntries,
                        info.dictionaryCount > 4 * (selected?.count ?? rows) {
                         vector.pool = try sparsePool(segment, column, cursor, vector, rows: selected, count: rows)
                     } else {

@@ -141,6 +141,16 @@ package final class SegmentReader: Sendable {
         return dictionary
     }
 
+    /// A string column's numeric dictionary (§7.1) as its numbers (`NumericEntries`), decoded and checked, not
+    /// cached; nil when the column's dictionary is stored otherwise.
+    package func numericEntries(column: Int) throws -> NumericEntries? {
+        let info = footer.columns[column]
+        guard info.dictionaryEncoding == .numeric, let range = info.dictionary else { return nil }
+        return try decodeRange(range, name: "dictionary of column \"\(info.definition.name)\"", column: column) { raw in
+            NumericEntries(try StringDictionary.NumericForm(raw, expectedCount: info.dictionaryCount, limit: footer.rowCount))
+        }
+    }
+
     /// The dictionary of a string column for reading a few of its entries (`DictionaryEntries`): a cached
     /// dictionary as it is, a numeric one as its numbers, decoded as far as the entries read need (its bytes
     /// checked now, its numbers as they are decoded), any other decoded whole.
