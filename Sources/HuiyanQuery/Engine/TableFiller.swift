@@ -107,7 +107,7 @@ final class TableFiller {
         let code = Int(vector.ints[row])
         let known = codeMaps[c].codes[code]
         if known != -1 { return known }
-        let mapped = pool.dictionary.withBytes(at: code) { bytes in
+        let mapped = pool.withBytes(at: code) { bytes in
             bytes.isEmpty ? Self.emptyString : builder.columns[c].dictionary!.intern(bytes)
         }
         codeMaps[c].codes[code] = mapped

@@ -254,7 +254,7 @@ final class DictionaryMergeAggregation {
                 }
             }
         }
-        let keyBytes = keyPool.dictionary.bytes.count + keyPool.dictionary.starts.count * 8
+        let keyBytes = keyPool.count * (keyPool.averageLength + 8)
         try context.hold(keyBytes + accumulators.reduce(0) { $0 + $1.approximateBytes }
                          + segments.reduce(0) { $0 + $1.approximateBytes + $1.groups * 4 }, for: self)
         for p in segments { p.release() }
@@ -334,7 +334,7 @@ final class DictionaryMergeAggregation {
                     count += Int(range.groups)
                 }
             }
-            return (ranges, StringPool(form.dictionary(of: merged), isSorted: false))
+            return (ranges, StringPool(numbers: form.withNumbers(merged), isSorted: false))
         }
     }
 

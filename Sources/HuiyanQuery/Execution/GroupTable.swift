@@ -41,7 +41,7 @@ final class GroupTable {
         let key = ObjectIdentifier(pool)
         if let cached = poolIds[key] { return cached.ids }
         strings.reserve(strings.count + pool.count)
-        let ids = (0..<pool.count).map { code in pool.dictionary.withBytes(at: code) { strings.intern($0) } }
+        let ids = (0..<pool.count).map { code in pool.withBytes(at: code) { strings.intern($0) } }
         // Pools computed per batch are many; keep the cache small.
         if poolIds.count >= 64 { poolIds.removeAll(keepingCapacity: true) }
         poolIds[key] = (pool, ids)

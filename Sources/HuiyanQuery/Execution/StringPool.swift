@@ -4,17 +4,49 @@ import HuiyanStorage
 /// The strings a string vector's codes point into: a segment's sorted dictionary or strings computed for one
 /// batch. Predicates and functions on strings are computed once per pool entry, then gathered by code.
 final class StringPool {
-    let dictionary: StringDictionary
+    /// The entries as a dictionary, or nil while they are numbers not yet written out (`deferred`).
+    private let stored: StringDictionary?
+    /// Entries that are numbers of one numeric form (the merged ids of a GROUP BY): each is written out when
+    /// read (`withBytes`), and all of them only for a reader of `dictionary`.
+    private let deferred: DeferredNumericDictionary?
     /// Whether code order is byte order (segment dictionaries are sorted).
     let isSorted: Bool
+    let count: Int
 
     /// Results computed over every entry, kept with the pool (`memoized`).
     private var memos: [AnyHashable: Any] = [:]
     private let memoLock = NSLock()
 
     init(_ dictionary: StringDictionary, isSorted: Bool) {
-        self.dictionary = dictionary
+        stored = dictionary
+        deferred = nil
+        count = dictionary.count
         self.isSorted = isSorted
+    }
+
+    /// A pool of the entries `numbers` holds as numbers, each written out as it is read: a top-10 of
+    /// millions of groups writes ten.
+    init(numbers: NumericEntries, isSorted: Bool) {
+        stored = nil
+        deferred = DeferredNumericDictionary(numbers)
+        count = numbers.count
+        self.isSorted = isSorted
+    }
+
+    /// Every entry's bytes (a pool of numbers writes them all out on first use, once).
+    var dictionary: StringDictionary { stored ?? deferred.unsafelyUnwrapped.dictionary }
+
+    /// Calls `body` with the bytes of entry `code` (a pool of numbers writes that one entry out).
+    @inline(__always)
+    func withBytes<R>(at code: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        if let stored { return try stored.withBytes(at: code, body) }
+        return try deferred.unsafelyUnwrapped.withBytes(at: code, body)
+    }
+
+    /// About how many bytes an entry takes, on average.
+    var averageLength: Int {
+        if let deferred { return deferred.width }
+        return count == 0 ? 0 : dictionary.bytes.count / count
     }
 
     /// What `make` computes over this pool's entries (a predicate's truth or a function's result per entry),
@@ -44,9 +76,10 @@ final class StringPool {
         self.init(StringDictionary(bytes: bytes, starts: starts), isSorted: isSorted)
     }
 
-    var count: Int { dictionary.count }
-
-    func string(_ code: Int) -> String { dictionary.string(at: code) }
+    func string(_ code: Int) -> String {
+        precondition(code >= 0 && code < count, "string pool code out of range")
+        return withBytes(at: code) { String(decoding: $0, as: UTF8.self) }
+    }
 
     /// The codes whose strings satisfy `string op constant`, as one inclusive range, for a sorted pool
     /// (code order is byte order: one or two binary searches); nil for an unsorted pool.
@@ -81,7 +114,7 @@ final class StringPool {
 
     /// Byte order of entry `code` against `target`.
     private func compareEntry(_ code: Int, _ target: [UInt8]) -> Int {
-        dictionary.withBytes(at: code) { entry in target.withUnsafeBytes { Evaluator.byteOrder(entry, $0) } }
+        withBytes(at: code) { entry in target.withUnsafeBytes { Evaluator.byteOrder(entry, $0) } }
     }
 
     /// `body` of every entry's string, in code order, computed once and kept under `key` (`memoized`); long
@@ -97,7 +130,7 @@ final class StringPool {
     }
 
     /// Every entry as a `String`, decoded once (for functions that need `String`s).
-    var strings: [String] { memoized(DecodedStrings()) { (0..<count).map { dictionary.string(at: $0) } } }
+    var strings: [String] { memoized(DecodedStrings()) { (0..<count).map { string($0) } } }
 
     private struct DecodedStrings: Hashable {}
 }

@@ -205,7 +205,7 @@ final class TopNHeap {
             let x = v.doubles[i]
             c = x < d ? -1 : (x > d ? 1 : 0)
         case .string(let s):
-            c = v.pool!.dictionary.withBytes(at: Int(v.ints[i])) { a in
+            c = v.pool!.withBytes(at: Int(v.ints[i])) { a in
                 var s = s
                 return s.withUTF8 { Evaluator.byteOrder(a, UnsafeRawBufferPointer($0)) }
             }

@@ -202,7 +202,7 @@ final class Vector {
                 out.doubles[i] = v.doubles[r]
             } else if type == .string && !sharedPool {
                 out.ints[i] = Int64(starts.count - 1)
-                v.pool!.dictionary.withBytes(at: Int(v.ints[r])) { bytes.append(contentsOf: $0) }
+                v.pool!.withBytes(at: Int(v.ints[r])) { bytes.append(contentsOf: $0) }
                 starts.append(bytes.count)
             } else {
                 out.ints[i] = v.ints[r]

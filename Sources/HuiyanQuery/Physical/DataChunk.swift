@@ -72,8 +72,7 @@ struct DataChunk {
     func stringBytes(width: Int) -> Int {
         columns.prefix(width).reduce(0) { total, column in
             guard let pool = column.pool, pool.count > 0 else { return total }
-            let average = pool.dictionary.bytes.count / pool.count
-            return total + count * (average + 16)
+            return total + count * (pool.averageLength + 16)
         }
     }
 }

@@ -48,7 +48,7 @@ final class HashJoinTable {
         var valid = [Bool](repeating: true, count: all.count)
         let keyIds = keys.map { key -> [Int64] in
             guard let pool = key.pool, key.type == .string else { return [] }
-            return (0..<pool.count).map { code in pool.dictionary.withBytes(at: code) { strings.intern($0) } }
+            return (0..<pool.count).map { code in pool.withBytes(at: code) { strings.intern($0) } }
         }
         words = Self.words(keys, count: all.count, ids: keyIds, valid: &valid)
         for r in 0..<all.count where valid[r] {
@@ -108,7 +108,7 @@ final class HashJoinTable {
     /// A probe-side pool's entries as the build side's string ids (-1: not among them).
     private func ids(for pool: StringPool) -> [Int64] {
         if let cached = probeIds[ObjectIdentifier(pool)] { return cached.ids }
-        let ids = (0..<pool.count).map { code in pool.dictionary.withBytes(at: code) { strings.id(of: $0) } ?? -1 }
+        let ids = (0..<pool.count).map { code in pool.withBytes(at: code) { strings.id(of: $0) } ?? -1 }
         if probeIds.count >= 64 { probeIds.removeAll() }
         probeIds[ObjectIdentifier(pool)] = (pool, ids)
         return ids

@@ -57,7 +57,7 @@ struct RowOrder {
                 if ca == cb { return 0 }
                 if px.isSorted { return ca < cb ? -1 : 1 }
             }
-            return px.dictionary.withBytes(at: ca) { a in py.dictionary.withBytes(at: cb) { b in Evaluator.byteOrder(a, b) } }
+            return px.withBytes(at: ca) { a in py.withBytes(at: cb) { b in Evaluator.byteOrder(a, b) } }
         default:
             let a = x.ints[ra], b = y.ints[rb]
             return a < b ? -1 : (a > b ? 1 : 0)
@@ -73,17 +73,18 @@ extension RowOrder {
     /// goes (a sort compares these first, and the full keys only when they tie): integers with the sign bit
     /// flipped, doubles by their ordered bit pattern (-0.0 as 0.0), strings by their first 8 bytes
     /// big-endian; inverted for DESC; NULL below or above every value as the key places it. All 0 when
-    /// there is no key `k`. With `rows`, only those rows' words are computed (the others are 0).
+    /// there is no key `k`. With `rows`, only those rows' words, in their order (word `i` is row `rows[i]`'s).
     func prefixes(ofChunk c: Int, count: Int, key k: Int = 0, rows: [Int32]? = nil) -> [UInt64] {
-        guard k < keys.count else { return [UInt64](repeating: 0, count: count) }
+        let n = rows?.count ?? count
+        guard k < keys.count else { return [UInt64](repeating: 0, count: n) }
         let key = keys[k]
         let v = vectors[c][k]
-        var out = [UInt64](repeating: 0, count: count)
-        let dictionary = v.pool?.dictionary
+        var out = [UInt64](repeating: 0, count: n)
+        let pool = v.pool
         let all = rows == nil
-        for i in 0..<(rows?.count ?? count) {
+        for i in 0..<n {
             let r = all ? i : Int(rows![i])
-            if v.isNull(r) { out[r] = key.nullsFirst ? 0 : .max; continue }
+            if v.isNull(r) { out[i] = key.nullsFirst ? 0 : .max; continue }
             var word: UInt64
             switch v.type {
             case .float64:
@@ -91,7 +92,7 @@ extension RowOrder {
                 let bits = d.bitPattern
                 word = bits >> 63 == 1 ? ~bits : bits | (1 << 63)
             case .string:
-                word = dictionary!.withBytes(at: Int(v.ints[r])) { bytes in
+                word = pool.unsafelyUnwrapped.withBytes(at: Int(v.ints[r])) { bytes in
                     var w: UInt64 = 0
                     for i in 0..<8 { w = w << 8 | UInt64(i < bytes.count ? bytes[i] : 0) }
                     return w
@@ -101,7 +102,7 @@ extension RowOrder {
             }
             if key.descending { word = ~word }
             // A value's word never passes a NULL's: NULLs first take 0, so values start at 1 (and the other way).
-            out[r] = key.nullsFirst ? max(word, 1) : min(word, .max - 1)
+            out[i] = key.nullsFirst ? max(word, 1) : min(word, .max - 1)
         }
         return out
     }

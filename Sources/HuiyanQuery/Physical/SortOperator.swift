@@ -97,7 +97,7 @@ final class SortOperator: StreamingOperator {
             let rows = bound == .max ? nil : (0..<Int32(chunk.count)).filter { first[Int($0)] <= bound }
             let second = order.prefixes(ofChunk: c, count: chunk.count, key: order.wordIsWholeValue(key: 0) ? 1 : order.keys.count, rows: rows)
             if let rows {
-                for r in rows { entries.append(Entry(first: first[Int(r)], second: second[Int(r)], chunk: Int32(c), row: r)) }
+                for (i, r) in rows.enumerated() { entries.append(Entry(first: first[Int(r)], second: second[i], chunk: Int32(c), row: r)) }
             } else {
                 for r in 0..<chunk.count { entries.append(Entry(first: first[r], second: second[r], chunk: Int32(c), row: Int32(r))) }
             }

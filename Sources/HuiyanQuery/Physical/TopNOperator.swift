@@ -80,8 +80,8 @@ final class TopNOperator: PhysicalOperator {
         }
         if !ties.isEmpty {
             let second = order.prefixes(ofChunk: 1, count: chunk.count, key: order.wordIsWholeValue(key: 0) ? 1 : keys.count, rows: ties)
-            for r in ties {
-                let entry = SortOperator.Entry(first: first[Int(r)], second: second[Int(r)], chunk: 1, row: r)
+            for (i, r) in ties.enumerated() {
+                let entry = SortOperator.Entry(first: first[Int(r)], second: second[i], chunk: 1, row: r)
                 if entry.precedesByWords(worst.words) ?? (order.compare(1, Int(r), 0, 0) < 0) { rows.append(r) }
             }
             rows.sort()

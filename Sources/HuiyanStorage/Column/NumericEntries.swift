@@ -4,7 +4,7 @@
 package struct NumericEntries: Sendable {
     package let prefix: [UInt8]
     package let digits: Int
-    /// Each entry's number, strictly increasing.
+    /// Each entry's number (a dictionary's: strictly increasing).
     package let numbers: [Int]
 
     package var count: Int { numbers.count }
@@ -13,6 +13,17 @@ package struct NumericEntries: Sendable {
         prefix = form.prefix
         digits = form.digits
         numbers = form.numbers
+    }
+
+    /// Entries of this form numbered `numbers` (strictly increasing or not, each below 10^digits).
+    package func withNumbers(_ numbers: [Int]) -> NumericEntries {
+        NumericEntries(prefix: prefix, digits: digits, numbers: numbers)
+    }
+
+    private init(prefix: [UInt8], digits: Int, numbers: [Int]) {
+        self.prefix = prefix
+        self.digits = digits
+        self.numbers = numbers
     }
 
     /// Whether `other`'s entries are written as these are (the same prefix and digits): equal numbers are then

@@ -61,7 +61,7 @@ final class ArgExtremeAccumulator: Accumulator {
     /// Row `i` of `value` as group `g`'s value.
     @inline(__always) private func take(_ value: Vector, _ i: Int, into g: Int) {
         if let interner, let pool = value.pool {
-            values[g] = pool.dictionary.withBytes(at: Int(value.ints[i])) { interner.intern($0) }
+            values[g] = pool.withBytes(at: Int(value.ints[i])) { interner.intern($0) }
         } else {
             values[g] = valueType == .float64 ? Int64(bitPattern: value.doubles[i].bitPattern) : value.ints[i]
             if valueType == .interval { valueParts[g] = value.interval(i).packed }

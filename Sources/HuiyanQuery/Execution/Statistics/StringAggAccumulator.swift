@@ -40,12 +40,12 @@ final class StringAggAccumulator: Accumulator {
         collected.reserve(more: batch.selectedCount)
         batch.forEachSelected { i in
             if value.isNull(i) { return }
-            collected.append(pool.dictionary.withBytes(at: Int(value.ints[i])) { interner.intern($0) }, group: groups[i])
+            collected.append(pool.withBytes(at: Int(value.ints[i])) { interner.intern($0) }, group: groups[i])
             if let key {
                 if key.isNull(i) {
                     orderKeys.append(nullsFirst ? .min : .max, group: groups[i])
                 } else if let keyInterner, let keyPool = key.pool {
-                    orderKeys.append(keyPool.dictionary.withBytes(at: Int(key.ints[i])) { keyInterner.intern($0) }, group: groups[i])
+                    orderKeys.append(keyPool.withBytes(at: Int(key.ints[i])) { keyInterner.intern($0) }, group: groups[i])
                 } else {
                     let k = key.type == .float64 ? OrderedBits.key(key.doubles[i]) : key.ints[i]
                     orderKeys.append(descending ? ~k : k, group: groups[i])

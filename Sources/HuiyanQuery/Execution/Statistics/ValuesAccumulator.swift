@@ -72,7 +72,7 @@ final class ValuesAccumulator: Accumulator {
             collected.reserve(more: batch.selectedCount)
             batch.forEachSelected { i in
                 if input.isNull(i) { return }
-                collected.append(pool.dictionary.withBytes(at: Int(input.ints[i])) { interner.intern($0) }, group: groups[i])
+                collected.append(pool.withBytes(at: Int(input.ints[i])) { interner.intern($0) }, group: groups[i])
             }
             return
         }
