@@ -24,6 +24,7 @@ let package = Package(
         // System libraries (Debian: liblz4-dev, libxxhash-dev, libedit-dev, zlib1g-dev, libre2-dev).
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(name: "CPrefetch"),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // RE2 (Debian: libre2-dev), linear-time regular expressions, behind a C face of a few functions.
@@ -49,7 +50,7 @@ let package = Package(
         .target(name: "HuiyanParquet", dependencies: ["HuiyanBuffers", "HuiyanStorage", "CZlib"], swiftSettings: hotPathSettings),
         // The query core: SQL parser, binder, vectorized executor. Knows storage, values (CAST) and ingest (COPY FROM,
         // read_csv / read_ndjson), not the CLI.
-        .target(name: "HuiyanQuery", dependencies: ["HuiyanBuffers", "HuiyanStorage", "HuiyanValues", "HuiyanIngest", "HuiyanParquet", "CXXHash", "CRE2"], swiftSettings: hotPathSettings),
+        .target(name: "HuiyanQuery", dependencies: ["HuiyanBuffers", "HuiyanStorage", "HuiyanValues", "HuiyanIngest", "HuiyanParquet", "CXXHash", "CRE2", "CPrefetch"], swiftSettings: hotPathSettings),
         // The command line: subcommands, the REPL (libedit) and rendering of results.
         .target(name: "HuiyanCLI", dependencies: [
             "HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "CEditLine",

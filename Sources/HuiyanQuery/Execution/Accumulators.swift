@@ -85,7 +85,13 @@ final class CountAccumulator: Accumulator {
     private func add<T: BinaryInteger>(counted from: [T], mapping: [Int32]) {
         counts.withUnsafeMutableBufferPointer { c in
             from.withUnsafeBufferPointer { from in
-                mapping.withUnsafeBufferPointer { m in for g in from.indices { c[Int(m[g])] &+= Int64(truncatingIfNeeded: from[g]) } }
+                mapping.withUnsafeBufferPointer { m in
+                    let ahead = from.count - prefetchDistance
+                    for g in from.indices {
+                        if g < ahead { prefetchForWrite(c.baseAddress!, Int(m[g + prefetchDistance])) }
+                        c[Int(m[g])] &+= Int64(truncatingIfNeeded: from[g])
+                    }
+                }
             }
         }
     }
@@ -149,6 +155,10 @@ final class SumIntegerAccumulator: Accumulator {
     private func add<T: SumTally>(_ input: Vector, _ groups: [Int32], _ batch: Batch, tallies: inout [T]) {
         sums.withUnsafeMutableBufferPointer { s in
             tallies.withUnsafeMutableBufferPointer { c in
+                @inline(__always) func prefetch(_ g: Int) {
+                    prefetchForWrite(s.baseAddress!, g)
+                    prefetchForWrite(c.baseAddress!, g)
+                }
                 input.ints.withUnsafeBufferPointer { v in
                     if s.count == 1, batch.selection == nil {
                         // One group (no GROUP BY) over every row: two vectorized sums.
@@ -156,14 +166,18 @@ final class SumIntegerAccumulator: Accumulator {
                         s[0] &+= sum ?? 0     // within the mass bound, so never nil
                         T.tally(&c[0], count)
                     } else if let nulls = input.nulls {
+                        let ahead = groups.count - prefetchDistance
                         batch.forEachSelected { i in
+                            if i < ahead { prefetch(Int(groups[i + prefetchDistance])) }
                             let valid = Int64(nulls[i]) &- 1     // all ones when valid, 0 when NULL
                             let g = Int(groups[i])
                             s[g] &+= v[i] & valid
                             T.tally(&c[g], valid & 1)
                         }
                     } else {
+                        let ahead = groups.count - prefetchDistance
                         batch.forEachSelected { i in
+                            if i < ahead { prefetch(Int(groups[i + prefetchDistance])) }
                             let g = Int(groups[i])
                             s[g] &+= v[i]
                             T.tally(&c[g], 1)
@@ -217,7 +231,12 @@ final class SumIntegerAccumulator: Accumulator {
                 other.sums.withUnsafeBufferPointer { fromSums in
                     from.withUnsafeBufferPointer { fromTallies in
                         mapping.withUnsafeBufferPointer { m in
+                            let ahead = fromSums.count - prefetchDistance
                             for g in fromSums.indices {
+                                if g < ahead {
+                                    prefetchForWrite(s.baseAddress!, Int(m[g + prefetchDistance]))
+                                    prefetchForWrite(c.baseAddress!, Int(m[g + prefetchDistance]))
+                                }
                                 let t = Int(m[g])
                                 let (r, overflow) = s[t].addingReportingOverflow(fromSums[g])
                                 overflowed = overflowed || overflow
@@ -392,8 +411,16 @@ final class ExtremeAccumulator: Accumulator {
             has.withUnsafeMutableBufferPointer { seen in
                 input.ints.withUnsafeBufferPointer { v in
                     groups.withUnsafeBufferPointer { gs in
+                        let ahead = gs.count - prefetchDistance
+                        @inline(__always) func prefetch(_ i: Int) {
+                            guard i < ahead else { return }
+                            let g = Int(gs[i + prefetchDistance])
+                            prefetchForWrite(best.baseAddress!, g)
+                            prefetchForWrite(seen.baseAddress!, g)
+                        }
                         if let nulls = input.nulls {
                             batch.forEachSelected { i in
+                                prefetch(i)
                                 if nulls[i] != 0 { return }
                                 let g = Int(gs[i])
                                 seen[g] = true
@@ -401,6 +428,7 @@ final class ExtremeAccumulator: Accumulator {
                             }
                         } else {
                             batch.forEachSelected { i in
+                                prefetch(i)
                                 let g = Int(gs[i])
                                 seen[g] = true
                                 best[g] = pick(best[g], v[i])
@@ -426,7 +454,12 @@ final class ExtremeAccumulator: Accumulator {
                     o.ints.withUnsafeBufferPointer { from in
                         o.has.withUnsafeBufferPointer { fromSeen in
                             mapping.withUnsafeBufferPointer { m in
+                                let ahead = from.count - prefetchDistance
                                 for g in 0..<from.count {
+                                    if g < ahead {
+                                        prefetchForWrite(best.baseAddress!, Int(m[g + prefetchDistance]))
+                                        prefetchForWrite(seen.baseAddress!, Int(m[g + prefetchDistance]))
+                                    }
                                     let t = Int(m[g])
                                     if fromSeen[g] { seen[t] = true }
                                     best[t] = isMax ? Swift.max(best[t], from[g]) : Swift.min(best[t], from[g])

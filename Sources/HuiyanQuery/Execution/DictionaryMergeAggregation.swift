@@ -170,7 +170,13 @@ final class DictionaryMergeAggregation {
                         if let nulls = key.nulls {
                             batch.forEachSelected { i in let x = nulls[i] != 0 ? nullGroup : Int32(truncatingIfNeeded: codes[i]); g[i] = x; seen[Int(x)] = true }
                         } else {
-                            batch.forEachSelected { i in let x = Int32(truncatingIfNeeded: codes[i]); g[i] = x; seen[Int(x)] = true }
+                            let ahead = codes.count - prefetchDistance
+                            batch.forEachSelected { i in
+                                if i < ahead { prefetchForWrite(seen.baseAddress!, Int(codes[i + prefetchDistance])) }
+                                let x = Int32(truncatingIfNeeded: codes[i])
+                                g[i] = x
+                                seen[Int(x)] = true
+                            }
                         }
                     }
                 } else {
@@ -178,7 +184,13 @@ final class DictionaryMergeAggregation {
                         if let nulls = key.nulls {
                             batch.forEachSelected { i in let x = nulls[i] != 0 ? nullGroup : Int32(truncatingIfNeeded: codes[i]); g[i] = x; rows[Int(x)] &+= 1 }
                         } else {
-                            batch.forEachSelected { i in let x = Int32(truncatingIfNeeded: codes[i]); g[i] = x; rows[Int(x)] &+= 1 }
+                            let ahead = codes.count - prefetchDistance
+                            batch.forEachSelected { i in
+                                if i < ahead { prefetchForWrite(rows.baseAddress!, Int(codes[i + prefetchDistance])) }
+                                let x = Int32(truncatingIfNeeded: codes[i])
+                                g[i] = x
+                                rows[Int(x)] &+= 1
+                            }
                         }
                     }
                 }

@@ -58,7 +58,9 @@ final class SmallDomainDistinct {
             rowBits.withUnsafeBufferPointer { bits in
                 groups.withUnsafeBufferPointer { g in
                     if w == 1 {
+                        let ahead = g.count - prefetchDistance
                         batch.forEachSelected { i in
+                            if i < ahead { prefetchForWrite(m.baseAddress!, Int(g[i + prefetchDistance])) }
                             let b = bits[i]
                             if b != 0xFFFF { m[Int(g[i])] |= 1 &<< UInt64(b) }
                         }
@@ -195,7 +197,9 @@ final class SmallDomainDistinct {
         let identity = remap.enumerated().allSatisfy { $0.offset == $0.element }
         masks.withUnsafeMutableBufferPointer { m in
             other.masks.withUnsafeBufferPointer { o in
-                for g in 0..<min(other.groupCount, mapping.count) {
+                let groups = min(other.groupCount, mapping.count)
+                for g in 0..<groups {
+                    if g + prefetchDistance < groups { prefetchForWrite(m.baseAddress!, Int(mapping[g + prefetchDistance]) * w) }
                     let t = Int(mapping[g])
                     if identity {
                         for k in 0..<ow { m[t * w + k] |= o[g * ow + k] }
