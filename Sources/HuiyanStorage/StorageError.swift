@@ -13,6 +13,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A table cannot take the name of a view.
     case viewExists(String)
     case databaseNotFound(String)
+    /// `huiyan init` (or `Database.create`) where a database is already.
+    case databaseExists(String)
     case locked(path: String, holder: String)
     case invalidArgument(String)
 
@@ -35,6 +37,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
             return "a view named \"\(name)\" exists; a table needs a name of its own (DROP VIEW \(name) first)"
         case .databaseNotFound(let path):
             return "no Huiyan database at \(path) (create one with `huiyan init`)"
+        case .databaseExists(let path):
+            return "a database already exists at \(path)"
         case .locked(let path, let holder):
             return "database \(path) is being written by another process: \(holder)"
         case .invalidArgument(let text):
@@ -49,7 +53,7 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
         case .corrupt, .unsupportedVersion: return .damaged
         case .invalidSchema, .invalidArgument: return .invalidInput
         case .tableNotFound, .databaseNotFound: return .notFound
-        case .tableExists, .viewExists: return .alreadyExists
+        case .tableExists, .viewExists, .databaseExists: return .alreadyExists
         case .locked: return .locked
         }
     }

@@ -94,6 +94,16 @@ final class ErrorKindTests: QueryTestCase {
         let again = try XCTUnwrap(failure("COPY visits FROM '\(Self.fixtures)/feeds/visits.csv'"))
         XCTAssertEqual(again.kind, .alreadyExists)
         guard case .ingest(.alreadyIngested)? = again.underlying else { return XCTFail("\(again.underlying as Any)") }
+        _ = try engine.execute("CREATE VIEW busy AS SELECT spot FROM visits")
+        for sql in ["CREATE VIEW busy AS SELECT route FROM visits", "CREATE VIEW visits AS SELECT 1"] {
+            let view = try XCTUnwrap(failure(sql))
+            XCTAssertEqual(view.kind, .alreadyExists, view.message)
+        }
+        let database = directory! + "/db"
+        XCTAssertThrowsError(try Database.create(at: database, tables: [])) { error in
+            XCTAssertEqual(error as? StorageError, .databaseExists(database))
+            XCTAssertEqual((error as? StorageError)?.kind, .alreadyExists)
+        }
     }
 
     func testBadInputIsInvalidInputWithItsPlace() throws {

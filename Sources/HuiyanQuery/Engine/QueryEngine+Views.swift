@@ -9,11 +9,11 @@ extension QueryEngine {
         let writer = try database.writer(command: "CREATE VIEW \(name)")
         defer { writer.close() }
         if let table = try? database.resolveTableName(name) {
-            throw QueryError("a table named \"\(table)\" exists; a view needs a name of its own", at: create.view.range)
+            throw QueryError("a table named \"\(table)\" exists; a view needs a name of its own", at: create.view.range, kind: .alreadyExists)
         }
         let catalog = try database.viewCatalog()
         if catalog.view(named: name) != nil && !create.orReplace {
-            throw QueryError("view \"\(name)\" already exists (CREATE OR REPLACE VIEW replaces it)", at: create.view.range)
+            throw QueryError("view \"\(name)\" already exists (CREATE OR REPLACE VIEW replaces it)", at: create.view.range, kind: .alreadyExists)
         }
         let view = ViewCatalog.View(name: name, sql: create.queryText, columns: create.columns.map(\.name))
         let next = catalog.replacing(view)

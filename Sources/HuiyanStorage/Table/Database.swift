@@ -49,7 +49,7 @@ public final class Database: Sendable {
     /// Creates a database with the given tables; fails if one exists there already. The database is built in
     /// a temporary folder and renamed into place, so a crash leaves either no database or a complete one.
     public static func create(at path: String, tables: [TableSchema], settings: DatabaseSettings? = nil) throws -> Database {
-        guard !exists(at: path) else { throw StorageError.invalidArgument("a database already exists at \(path)") }
+        guard !exists(at: path) else { throw StorageError.databaseExists(path) }
         if FileIO.exists(path) && !FileIO.isDirectory(path) {
             throw StorageError.invalidArgument("\(path) is a file; a database is a folder: give another path")
         }
