@@ -470,6 +470,17 @@ final class DictionaryMergeAggregation {
         }
     }
 
+    /// Writes, for every code `c` of every source `s` that `range` covers, `group(s, c)` into `mappings[s][c]` when
+    /// the code had rows, -1 when it had none.
+    @inline(__always)
+    static func forEachUsedCode(in range: MergedRange, used: [UsedCodes], mappings: [UnsafeMutablePointer<Int32>],
+                                _ group: (_ source: Int, _ code: Int) -> Int32) {
+        for s in range.codes.indices {
+            let map = mappings[s], (lo, hi) = range.codes[s], used = used[s]
+            for c in lo..<hi { map[c] = used.contains(c) ? group(s, c) : -1 }
+        }
+    }
+
     /// Gives every used code of every source in `range` its group: equal numbers one group, numbered from 0 in
     /// the order they are first met, each group's number written to `numbers`.
     static func groupNumbers(_ sources: [NumberSource], _ range: inout MergedRange, table: NumberTable, numbers: UnsafeMutablePointer<Int>,
@@ -477,29 +488,20 @@ final class DictionaryMergeAggregation {
         let slots = table.slots
         slots.mutableBuffer(unchecked: 0..<(table.mask + 1)).update(repeating: -1)
         var groups = 0
-        for s in sources.indices {
-            let source = sources[s], map = mappings[s], (lo, hi) = range.codes[s]
-            for c in lo..<hi {
-                guard source.used.contains(c) else {
-                    map[c] = -1
-                    continue
+        forEachUsedCode(in: range, used: sources.map(\.used), mappings: mappings) { s, c in
+            let number = sources[s].numbers[c]
+            var slot = table.start(number)
+            while true {
+                var group = slots[unchecked: slot]
+                if group < 0 {
+                    group = Int32(truncatingIfNeeded: groups)
+                    slots[unchecked: slot] = group
+                    numbers[groups] = number
+                    groups += 1
+                    return group
                 }
-                let number = source.numbers[c]
-                var slot = table.start(number)
-                var group: Int32
-                while true {
-                    group = slots[unchecked: slot]
-                    if group < 0 {
-                        group = Int32(truncatingIfNeeded: groups)
-                        slots[unchecked: slot] = group
-                        numbers[groups] = number
-                        groups += 1
-                        break
-                    }
-                    if numbers[Int(group)] == number { break }
-                    slot = (slot + 1) & table.mask
-                }
-                map[c] = group
+                if numbers[Int(group)] == number { return group }
+                slot = (slot + 1) & table.mask
             }
         }
         range.groups = Int32(groups)
@@ -662,51 +664,43 @@ final class DictionaryMergeAggregation {
         slots.mutableBuffer(unchecked: 0..<(table.mask + 1)).update(repeating: -1)
         let regionBytes = arena + range.byteOffset, regionEnds = ends + range.groupOffset
         var groups = 0, used = 0
-        for s in sources.indices {
-            let source = sources[s], map = mappings[s], (lo, hi) = range.codes[s]
-            for c in lo..<hi {
-                guard source.used.contains(c) else {
-                    map[c] = -1
-                    continue
-                }
-                let (high, low) = source.words(c)
-                let start = source.starts[c], count = source.starts[c + 1] - start
-                let length = UInt64(truncatingIfNeeded: Swift.min(count, 17))
-                var slot = table.start(high, low, length)
-                var group: Int32
-                while true {
-                    group = slots[unchecked: slot]
-                    if group < 0 {
-                        // A new group: its words, its first entry, its string.
-                        group = Int32(truncatingIfNeeded: groups)
-                        slots[unchecked: slot] = group
-                        table.high[unchecked: groups] = high
-                        table.low[unchecked: groups] = low
-                        table.length[unchecked: groups] = length
-                        table.source[unchecked: groups] = s
-                        table.code[unchecked: groups] = c
-                        let to = regionBytes + used
-                        if count <= 16 && start + 16 <= source.byteCount {
-                            // Two word stores (the region has slack past its bound for the bytes beyond).
-                            let from = UnsafeRawPointer(source.bytes + start)
-                            UnsafeMutableRawPointer(to).storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
-                            UnsafeMutableRawPointer(to).storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
-                        } else {
-                            to.update(from: source.bytes + start, count: count)
-                        }
-                        used += count
-                        regionEnds[groups] = range.byteOffset + used
-                        groups += 1
-                        break
+        forEachUsedCode(in: range, used: sources.map(\.used), mappings: mappings) { s, c in
+            let source = sources[s]
+            let (high, low) = source.words(c)
+            let start = source.starts[c], count = source.starts[c + 1] - start
+            let length = UInt64(truncatingIfNeeded: Swift.min(count, 17))
+            var slot = table.start(high, low, length)
+            while true {
+                var group = slots[unchecked: slot]
+                if group < 0 {
+                    // A new group: its words, its first entry, its string.
+                    group = Int32(truncatingIfNeeded: groups)
+                    slots[unchecked: slot] = group
+                    table.high[unchecked: groups] = high
+                    table.low[unchecked: groups] = low
+                    table.length[unchecked: groups] = length
+                    table.source[unchecked: groups] = s
+                    table.code[unchecked: groups] = c
+                    let to = regionBytes + used
+                    if count <= 16 && start + 16 <= source.byteCount {
+                        // Two word stores (the region has slack past its bound for the bytes beyond).
+                        let from = UnsafeRawPointer(source.bytes + start)
+                        UnsafeMutableRawPointer(to).storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                        UnsafeMutableRawPointer(to).storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+                    } else {
+                        to.update(from: source.bytes + start, count: count)
                     }
-                    let g = Int(group)
-                    if table.high[unchecked: g] == high && table.low[unchecked: g] == low && table.length[unchecked: g] == length
-                        && (length < 17 || source.compareTail(c, sources[table.source[unchecked: g]], table.code[unchecked: g]) == 0) {
-                        break
-                    }
-                    slot = (slot + 1) & table.mask
+                    used += count
+                    regionEnds[groups] = range.byteOffset + used
+                    groups += 1
+                    return group
                 }
-                map[c] = group
+                let g = Int(group)
+                if table.high[unchecked: g] == high && table.low[unchecked: g] == low && table.length[unchecked: g] == length
+                    && (length < 17 || source.compareTail(c, sources[table.source[unchecked: g]], table.code[unchecked: g]) == 0) {
+                    return group
+                }
+                slot = (slot + 1) & table.mask
             }
         }
         range.groups = Int32(groups)
