@@ -68,9 +68,11 @@ let package = Package(
         .testTarget(name: "HuiyanStorageTests", dependencies: ["HuiyanBuffers", "HuiyanStorage", "HuiyanTourism"]),
         .testTarget(name: "HuiyanIngestTests", dependencies: ["HuiyanBuffers", "HuiyanIngest", "HuiyanStorage", "HuiyanTourism"]),
         .testTarget(name: "HuiyanTourismTests", dependencies: ["HuiyanTourism", "HuiyanIngest", "HuiyanStorage", "HuiyanValues"]),
-        .testTarget(name: "HuiyanQueryTests", dependencies: ["HuiyanQuery", "HuiyanStorage", "HuiyanIngest", "HuiyanParquet", "HuiyanTourism"]),
+        // What the tests of several modules share (damaging a segment in place).
+        .target(name: "HuiyanTestSupport", dependencies: ["HuiyanStorage"], path: "Tests/HuiyanTestSupport"),
+        .testTarget(name: "HuiyanQueryTests", dependencies: ["HuiyanQuery", "HuiyanStorage", "HuiyanIngest", "HuiyanParquet", "HuiyanTourism", "HuiyanTestSupport"]),
         // End-to-end through the binary, and the report and dimension tables in-process against plain SQL.
-        .testTarget(name: "HuiyanCLITests", dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "HuiyanCLI", "huiyan"]),
+        .testTarget(name: "HuiyanCLITests", dependencies: ["HuiyanStorage", "HuiyanIngest", "HuiyanQuery", "HuiyanTourism", "HuiyanCLI", "huiyan", "HuiyanTestSupport"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import HuiyanStorage
+import HuiyanTestSupport
 
 /// The real binary on real database directories: the commands, their output and their errors.
 final class CommandLineTests: XCTestCase {
@@ -162,14 +163,7 @@ final class CommandLineTests: XCTestCase {
         try huiyan.run(["ingest", "orders", fixture("feeds/orders.csv")])
         let database = try Database.open(at: directory + "/db")
         let segment = try database.snapshot(of: "orders").segments[0]
-        let amount = segment.columnIndex("amount")!
-        let offset = Int(segment.columns[amount].blocks[0].range.offset)
-        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: segment.path))
-        try handle.seek(toOffset: UInt64(offset + 2))
-        let byte = try handle.read(upToCount: 1)![0]
-        try handle.seek(toOffset: UInt64(offset + 2))
-        try handle.write(contentsOf: Data([byte ^ 0x10]))
-        try handle.close()
+        try SegmentDamage.flip(segment, column: "amount", byte: 2, mask: 0x10)
         let verify = try huiyan.run(["verify"])
         XCTAssertEqual(verify.status, 4, "damaged data")
         XCTAssertTrue(verify.stdout.contains("DAMAGED \(segment.path), column \"amount\", block 0: checksum mismatch"), verify.stdout)

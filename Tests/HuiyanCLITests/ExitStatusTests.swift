@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import HuiyanStorage
+import HuiyanTestSupport
 
 /// The exit statuses of the real binary by the kind of the error (`huiyan --help` lists them), each with a
 /// message that names the file, table or limit.
@@ -46,14 +47,7 @@ final class ExitStatusTests: FixtureDatabaseTestCase {
 
     func testADamagedSegmentIsFourNamingFileColumnAndBlock() throws {
         let segment = try Database.open(at: directory + "/db").snapshot(of: "orders").segments[0]
-        let amount = try XCTUnwrap(segment.columnIndex("amount"))
-        let offset = Int(segment.columns[amount].blocks[0].range.offset)
-        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: segment.path))
-        try handle.seek(toOffset: UInt64(offset + 2))
-        let byte = try XCTUnwrap(try handle.read(upToCount: 1)?.first)
-        try handle.seek(toOffset: UInt64(offset + 2))
-        try handle.write(contentsOf: Data([byte ^ 0x10]))
-        try handle.close()
+        try SegmentDamage.flip(segment, column: "amount", byte: 2, mask: 0x10)
         let damage = "damaged file \(segment.path): checksum mismatch in column \"amount\", block 0"
         for format in ["table", "csv"] {
             let query = try huiyan.run(["query", "--format", format, "SELECT count(*) FROM orders WHERE amount * 3 = 7"])

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import HuiyanStorage
+import HuiyanTestSupport
 
 /// `huiyan query` through the real binary: output formats, errors with carets, exit codes.
 final class QueryCommandTests: FixtureDatabaseTestCase {
@@ -157,14 +158,7 @@ final class QueryCommandTests: FixtureDatabaseTestCase {
     func testQueryOnADamagedSegmentFailsClearly() throws {
         let database = try Database.open(at: directory + "/db")
         let segment = try database.snapshot(of: "tickets").segments[0]
-        let amount = segment.columnIndex("amount")!
-        let offset = Int(segment.columns[amount].blocks[0].range.offset)
-        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: segment.path))
-        try handle.seek(toOffset: UInt64(offset + 1))
-        let byte = try handle.read(upToCount: 1)![0]
-        try handle.seek(toOffset: UInt64(offset + 1))
-        try handle.write(contentsOf: Data([byte ^ 0x01]))
-        try handle.close()
+        try SegmentDamage.flip(segment, column: "amount", byte: 1, mask: 0x01)
         // (max reads the values; a sum of whole blocks would come from the footer, which is intact.)
         let result = try huiyan.run(["query", "SELECT max(amount) FROM tickets"])
         XCTAssertEqual(result.status, 4, "damaged data")

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import HuiyanIngest
 import HuiyanStorage
+import HuiyanTestSupport
 @testable import HuiyanQuery
 
 /// The kinds of the errors a statement raises, as a caller matches them: a locked database, a damaged segment
@@ -39,14 +40,7 @@ final class ErrorKindTests: QueryTestCase {
 
     func testAFlippedByteInABlockIsDamageNamingFileColumnAndBlock() throws {
         let segment = try engine.database.snapshot(of: "orders").segments[0]
-        let amount = try XCTUnwrap(segment.columnIndex("amount"))
-        let offset = Int(segment.columns[amount].blocks[0].range.offset)
-        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: segment.path))
-        try handle.seek(toOffset: UInt64(offset + 2))
-        let byte = try XCTUnwrap(try handle.read(upToCount: 1)?.first)
-        try handle.seek(toOffset: UInt64(offset + 2))
-        try handle.write(contentsOf: Data([byte ^ 0x10]))
-        try handle.close()
+        try SegmentDamage.flip(segment, column: "amount", byte: 2, mask: 0x10)
 
         // A fresh database: the values are read from the file, not from a mapping made before the flip.
         let reopened = QueryEngine(database: try Database.open(at: engine.database.path))
