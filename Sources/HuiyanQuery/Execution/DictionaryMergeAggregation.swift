@@ -228,7 +228,7 @@ final class DictionaryMergeAggregation {
         let numbers = segments.compactMap { p -> NumericEntries? in if case .numbers(let n) = p.keys { return n } else { return nil } }
         let (ranges, keyPool): ([MergedRange], StringPool)
         if let form = numbers.first, numbers.count == segments.count, numbers.allSatisfy({ $0.isWrittenAs(form) }) {
-            (ranges, keyPool) = try mergeNumbers(segments, form: form, mappings: &mappings, context: context)
+            (ranges, keyPool) = try mergeNumbers(segments, numbers, mappings: &mappings, context: context)
         } else {
             (ranges, keyPool) = try mergeStrings(segments, mappings: &mappings, context: context)
         }
@@ -317,10 +317,9 @@ final class DictionaryMergeAggregation {
 
     /// The merge of numeric dictionaries written alike: in each range of the key space, every segment's used
     /// codes meet in a small hash table of numbers, and equal numbers become one group. Only the groups'
-    /// numbers are then written out as text.
-    private func mergeNumbers(_ segments: [Partial], form: NumericEntries, mappings: inout [[Int32]],
+    /// numbers are then written out as text. `forms[s]` is segment `s`'s dictionary.
+    private func mergeNumbers(_ segments: [Partial], _ forms: [NumericEntries], mappings: inout [[Int32]],
                               context: QueryContext) throws -> ([MergedRange], StringPool) {
-        let forms = segments.map { p -> NumericEntries in if case .numbers(let n) = p.keys { return n } else { fatalError("numeric keys") } }
         return try withExtendedLifetime(forms) {
             let sources = zip(segments, forms).map { NumberSource($0.1, used: UsedCodes($0.0)) }
             let largest = sources.max { $0.count < $1.count }
@@ -346,7 +345,7 @@ final class DictionaryMergeAggregation {
                     count += Int(range.groups)
                 }
             }
-            return (ranges, StringPool(numbers: form.withNumbers(merged), isSorted: false))
+            return (ranges, StringPool(numbers: forms[0].withNumbers(merged), isSorted: false))
         }
     }
 
