@@ -125,6 +125,44 @@ final class DistinctPairsTests: QueryTestCase {
         }
     }
 
+    /// Ids whose segment dictionaries are numeric (§7.1) are counted by their numbers, their text never written
+    /// out; an id must still meet itself in a segment whose dictionary is text, and never meet an equal number
+    /// written otherwise ("V000123", "000123", "0123" and "W000000000000123" are four ids).
+    func testIdsOfNumericDictionariesMeetTheSameIdsStoredAsText() throws {
+        _ = try engine.execute("CREATE TABLE ids (g BIGINT, id VARCHAR)")
+        let forms: [(Int) -> String] = [
+            { "V" + String(format: "%06d", $0) },
+            { String(format: "%06d", $0) },
+            { String(format: "%04d", $0 % 10_000) },
+            { $0 % 7 == 0 ? "visitor-\($0)" : "V" + String(format: "%06d", $0) },  // a text dictionary
+            { "W" + String(format: "%015d", $0) },  // the widest form a key packs
+            { "W" + String(format: "%017d", $0) },  // wider: counted by its text
+        ]
+        var rows: [(g: Int, id: String?)] = []
+        var mix = SplitMix(state: 21)
+        for (segment, form) in forms.enumerated() {
+            var csv = "g,id\n"
+            for _ in 0..<5_000 {
+                let row = (g: mix.below(400), id: mix.below(30) == 0 ? nil : form(mix.below(3_000)))
+                rows.append(row)
+                csv += "\(row.g),\(row.id ?? "")\n"
+            }
+            let file = directory + "/ids\(segment).csv"
+            try csv.write(toFile: file, atomically: true, encoding: .utf8)
+            _ = try engine.execute("COPY ids FROM '\(file)'")
+        }
+        var sets: [Int: Set<String>] = [:]
+        for row in rows { sets[row.g, default: []].formUnion(row.id.map { [$0] } ?? []) }
+        let want = keyed(sets.mapValues(\.count))
+        let total = Set(rows.compactMap(\.id)).count
+        underEveryForm { form in
+            for threads in [1, 2] {
+                assertCounts(counts("SELECT g, count(DISTINCT id) FROM ids GROUP BY g", threads: threads), want, "\(form), \(threads) threads")
+                assertCounts(counts("SELECT count(DISTINCT id) FROM ids", threads: threads), ["": total], "\(form), \(threads) threads")
+            }
+        }
+    }
+
     func testNumbersNullsAndNegativeZero() {
         let ints = keyed(expected({ $0.g }, { $0.n }))
         // −0 and 0 are one value.

@@ -7,7 +7,7 @@ import HuiyanStorage
 /// under a lock.
 final class DeferredNumericDictionary: @unchecked Sendable {
     // Sendable: `entries` is immutable, and `made` is read and written only under `lock`.
-    private let entries: NumericEntries
+    let entries: NumericEntries
     /// Bytes per entry: the prefix and the digits.
     let width: Int
     private let lock = NSLock()
@@ -17,6 +17,9 @@ final class DeferredNumericDictionary: @unchecked Sendable {
         self.entries = entries
         width = entries.prefix.count + entries.digits
     }
+
+    /// Whether every entry's text has been written out (`dictionary`).
+    var isWrittenOut: Bool { lock.withLock { made != nil } }
 
     /// Every entry's text, written out on first use.
     var dictionary: StringDictionary {

@@ -130,7 +130,7 @@ final class DictionaryMergeAggregation {
     /// segment's dictionary taken once (a numeric one as its numbers).
     private func keys(of segment: Int, _ reader: SegmentReader, pool: StringPool?) throws -> SegmentKeys {
         // A pool of the key is the segment's whole dictionary (`TableScanner.segmentCodeColumns`).
-        if let pool { return .strings(pool.dictionary) }
+        if let pool { return pool.numericEntries.map { .numbers($0) } ?? .strings(pool.dictionary) }
         if let kept = segmentKeys.withLock({ $0[segment] }) { return kept }
         let made: SegmentKeys = try reader.numericEntries(column: keyColumn).map { .numbers($0) } ?? .strings(try reader.dictionary(column: keyColumn))
         return segmentKeys.withLock { kept in

@@ -113,7 +113,7 @@ final class DistinctAccumulator: Accumulator {
         bitmapBytes += Self.runBytes(pool)
         // The runs keep their pools alive: a pool computed for a batch (strings made by an expression) is
         // this state's memory too.
-        if poolRuns[key] == 1 { poolBytes += pool.dictionary.bytes.count + pool.count * 8 }
+        if poolRuns[key] == 1 { poolBytes += pool.approximateBytes }
         return runs[g].count - 1
     }
 

@@ -1,3 +1,5 @@
+import HuiyanStorage
+
 /// Exact 64-bit keys for the values of one thread's count(DISTINCT): equal keys if and only if equal values,
 /// whatever dictionary the value came from (a segment's codes mean nothing in another segment).
 ///
@@ -12,7 +14,9 @@
 ///
 /// Keys of a pool's codes are computed once per pool and thread: on a code's first row, and once the pool
 /// has served rows as many as a sixteenth of its entries, all the rest in one sequential pass (random ids
-/// appear about once per segment: computing each on its row cost two cache misses into the dictionary).
+/// appear about once per segment: computing each on its row cost two cache misses into the dictionary). A pool of
+/// numbers in a digit form (a segment's numeric dictionary) needs no such array: a key is its number's, and the
+/// text is never written out.
 final class DistinctKeys {
     /// A code whose key is not computed yet (no key has tag 11 and all ones).
     static let absent = UInt64.max
@@ -49,17 +53,30 @@ final class DistinctKeys {
         return entry
     }
 
-    /// A pool's code → key array (entries `absent` until computed) and its dictionary's bytes, for one batch.
+    /// A pool's code → key array (entries `absent` until computed) and its dictionary's bytes, for one batch; or,
+    /// for a pool of numbers in a digit form, the numbers, each key made from its number alone.
     struct PoolView {
         let keys: UnsafeMutablePointer<UInt64>
         let bytes: UnsafePointer<UInt8>
         let starts: UnsafePointer<Int>
         /// Bytes of the dictionary.
         let end: Int
+        /// A pool of numbers: entry `code`'s key is `numberKey | numbers[code] × numberScale`.
+        let numbers: UnsafePointer<Int>?
+        let numberKey: UInt64
+        let numberScale: UInt64
     }
 
     /// Calls `body` with a view of the pool, for `rows` rows.
     func withPool<R>(_ pool: StringPool, rows: Int, _ body: (PoolView) -> R) -> R {
+        // An address for views that are never read through (an empty buffer may have none).
+        let nowhere = UnsafeMutablePointer<UInt64>(bitPattern: 8)!
+        if let entries = pool.numericEntries, let form = Self.digitForm(entries) {
+            return entries.numbers.withUnsafeBufferPointer { numbers in
+                body(PoolView(keys: nowhere, bytes: UnsafePointer(bitPattern: 8)!, starts: UnsafePointer(bitPattern: 8)!, end: 0,
+                              numbers: numbers.baseAddress ?? UnsafePointer(bitPattern: 8)!, numberKey: form.key, numberScale: form.scale))
+            }
+        }
         let entry = keys(for: pool)
         entry.rows += rows
         let fill = !entry.complete && entry.rows * 16 >= pool.count
@@ -68,10 +85,8 @@ final class DistinctKeys {
         return dictionary.bytes.withUnsafeBufferPointer { bytes in
             dictionary.starts.withUnsafeBufferPointer { starts in
                 entry.keys.withUnsafeMutableBufferPointer { keys in
-                    // An empty dictionary's bytes may have no address; it is never read.
-                    let view = PoolView(keys: keys.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!,
-                                        bytes: bytes.baseAddress ?? UnsafePointer(bitPattern: 8)!, starts: starts.baseAddress!,
-                                        end: starts[keys.count])
+                    let view = PoolView(keys: keys.baseAddress ?? nowhere, bytes: bytes.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                                        starts: starts.baseAddress!, end: starts[keys.count], numbers: nil, numberKey: 0, numberScale: 0)
                     if fill { for code in 0..<keys.count { _ = key(code: code, view) } }
                     return body(view)
                 }
@@ -82,12 +97,22 @@ final class DistinctKeys {
     /// The key of code `code`, computed and stored on first use.
     @inline(__always)
     func key(code: Int, _ pool: PoolView) -> UInt64 {
+        if let numbers = pool.numbers { return pool.numberKey | UInt64(truncatingIfNeeded: numbers[code]) &* pool.numberScale }
         let known = pool.keys[code]
         if known != Self.absent { return known }
         let start = pool.starts[code]
         let k = key(pool.bytes + start, pool.starts[code + 1] - start, readable: pool.end - start)
         pool.keys[code] = k
         return k
+    }
+
+    /// For entries of a numeric form that is a digit form (no prefix or one non-digit byte, then 1–15 digits):
+    /// the key of the number 0, and the factor of a number in the key; nil for any other form.
+    static func digitForm(_ entries: NumericEntries) -> (key: UInt64, scale: UInt64)? {
+        let prefix = entries.prefix
+        guard entries.digits >= 1 && entries.digits <= 15 else { return nil }
+        if prefix.count > 1 || (prefix.count == 1 && prefix[0] &- 0x30 <= 9) { return nil }
+        return (digitKey(prefix: prefix.first, digits: entries.digits, scaled: 0), powersOfTen[15 - entries.digits])
     }
 
     /// The key of a string; `readable` bytes may be read from `p` (at least `length`).

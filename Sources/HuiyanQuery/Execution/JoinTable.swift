@@ -45,7 +45,7 @@ final class JoinTable {
     }
 
     var approximateBytes: Int {
-        columns.values.reduce(0) { $0 + $1.count * 9 + ($1.pool?.dictionary.bytes.count ?? 0) } + rowCount * 8 + firstRow.count * 24
+        columns.values.reduce(0) { $0 + $1.count * 9 + ($1.pool?.approximateBytes ?? 0) } + rowCount * 8 + firstRow.count * 24
     }
 
     /// Reads the joined table's needed columns for the rows that pass its filter into one vector each;

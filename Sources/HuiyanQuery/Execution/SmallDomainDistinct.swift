@@ -125,8 +125,7 @@ final class SmallDomainDistinct {
 
     /// The bit of a pool's entry, given one if new; nil past the limit.
     private func bit(ofEntry code: Int, _ pool: StringPool) -> Int? {
-        let dictionary = pool.dictionary
-        let bytes = Array(dictionary.bytes[dictionary.starts[code]..<dictionary.starts[code + 1]])
+        let bytes = pool.withBytes(at: code) { Array($0.bindMemory(to: UInt8.self)) }
         if let b = bitOfString[bytes] { return b }
         guard strings.count < limit else { return nil }
         strings.append((bytes, pool, code))

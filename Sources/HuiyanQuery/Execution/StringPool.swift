@@ -43,6 +43,16 @@ final class StringPool {
         return try deferred.unsafelyUnwrapped.withBytes(at: code, body)
     }
 
+    /// The entries as numbers of one numeric form, for a pool that holds them so (a segment's numeric dictionary,
+    /// or merged ids): readers that compare or hash ids can take the numbers and never write the text out.
+    var numericEntries: NumericEntries? { deferred?.entries }
+
+    /// About the bytes this pool holds, without writing out the entries of a pool of numbers.
+    var approximateBytes: Int {
+        if let deferred { return count * 8 + (deferred.isWrittenOut ? count * (deferred.width + 8) : 0) }
+        return dictionary.bytes.count + count * 8
+    }
+
     /// About how many bytes an entry takes, on average.
     var averageLength: Int {
         if let deferred { return deferred.width }

@@ -328,7 +328,12 @@ final class TableScanner {
     func pool(_ segment: SegmentReader, _ column: Int, _ cursor: Cursor) throws -> StringPool {
         cursor.keep(segment)
         if let pool = cursor.pools[column] { return pool }
-        let pool = try sharedPools.pool(segment, column) { StringPool(try segment.dictionary(column: column), isSorted: true) }
+        let pool = try sharedPools.pool(segment, column) {
+            // A numeric dictionary (ids) stays numbers until a reader needs its text: count(DISTINCT) and the
+            // dictionary merge read the numbers alone.
+            if let numbers = try segment.numericEntries(column: column) { return StringPool(numbers: numbers, isSorted: true) }
+            return StringPool(try segment.dictionary(column: column), isSorted: true)
+        }
         cursor.pools[column] = pool
         return pool
     }

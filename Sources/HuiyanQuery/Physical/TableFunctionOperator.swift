@@ -33,7 +33,7 @@ final class TableFunctionOperator: StreamingOperator {
             try environment.context.check()
             // The chunk being handed on is this operator's until the consumer has taken what it keeps.
             // A file's chunk has string pools of its own: their bytes count too.
-            let strings = chunk.columns.reduce(0) { $0 + ($1.pool.map { $0.dictionary.bytes.count + $0.count * 8 } ?? 0) }
+            let strings = chunk.columns.reduce(0) { $0 + ($1.pool?.approximateBytes ?? 0) }
             try environment.context.hold(chunk.approximateBytes + strings, for: self)
             try consume(chunk)
         }

@@ -74,7 +74,7 @@ final class ParquetFileSource: TableSource {
             var bytes = 0
             for (k, c) in wanted.enumerated() {
                 let vector = try decoded[k].get()
-                bytes += vector.count * 9 + (vector.pool.map { $0.dictionary.bytes.count + $0.count * 8 } ?? 0)
+                bytes += vector.count * 9 + (vector.pool?.approximateBytes ?? 0)
                 vectors[c] = vector
             }
             try environment.context.hold(bytes, for: self)
