@@ -79,31 +79,53 @@ extension RowOrder {
         guard k < keys.count else { return [UInt64](repeating: 0, count: n) }
         let key = keys[k]
         let v = vectors[c][k]
-        var out = [UInt64](repeating: 0, count: n)
-        let pool = v.pool
-        let all = rows == nil
-        for i in 0..<n {
-            let r = all ? i : Int(rows![i])
-            if v.isNull(r) { out[i] = key.nullsFirst ? 0 : .max; continue }
-            var word: UInt64
+        let invert: UInt64 = key.descending ? ~0 : 0
+        // A value's word never passes a NULL's: NULLs first take 0, so values start at 1 (and the other way).
+        let lowest: UInt64 = key.nullsFirst ? 1 : 0, highest: UInt64 = key.nullsFirst ? .max : .max - 1
+        return [UInt64](unsafeUninitializedCapacity: n) { out, initialized in
+            /// Writes `word(row)`, inverted for DESC and kept off the NULLs' word, for every row asked for.
+            @inline(__always) func fill(_ word: (Int) -> UInt64) {
+                if let rows {
+                    rows.withUnsafeBufferPointer { rows in
+                        for i in 0..<n { out[i] = Swift.min(Swift.max(word(Int(rows[i])) ^ invert, lowest), highest) }
+                    }
+                } else {
+                    for i in 0..<n { out[i] = Swift.min(Swift.max(word(i) ^ invert, lowest), highest) }
+                }
+            }
             switch v.type {
             case .float64:
-                let d = v.doubles[r] == 0 ? 0 : v.doubles[r]
-                let bits = d.bitPattern
-                word = bits >> 63 == 1 ? ~bits : bits | (1 << 63)
+                v.doubles.withUnsafeBufferPointer { d in
+                    fill { r in
+                        let bits = (d[r] == 0 ? 0 : d[r]).bitPattern
+                        return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
+                    }
+                }
             case .string:
-                word = pool.unsafelyUnwrapped.withBytes(at: Int(v.ints[r])) { bytes in
-                    var w: UInt64 = 0
-                    for i in 0..<8 { w = w << 8 | UInt64(i < bytes.count ? bytes[i] : 0) }
-                    return w
+                let pool = v.pool.unsafelyUnwrapped
+                v.ints.withUnsafeBufferPointer { codes in
+                    fill { r in
+                        // (A NULL row's code may lie outside the pool: its word is set below.)
+                        if v.isNull(r) { return 0 }
+                        return pool.withBytes(at: Int(codes[r])) { bytes in
+                            var w: UInt64 = 0
+                            for i in 0..<8 { w = w << 8 | UInt64(i < bytes.count ? bytes[i] : 0) }
+                            return w
+                        }
+                    }
                 }
             default:
-                word = UInt64(bitPattern: v.ints[r]) ^ (1 << 63)
+                v.ints.withUnsafeBufferPointer { x in fill { r in UInt64(bitPattern: x[r]) ^ (1 << 63) } }
             }
-            if key.descending { word = ~word }
-            // A value's word never passes a NULL's: NULLs first take 0, so values start at 1 (and the other way).
-            out[i] = key.nullsFirst ? max(word, 1) : min(word, .max - 1)
+            if let nulls = v.nulls {
+                let null: UInt64 = key.nullsFirst ? 0 : .max
+                if let rows {
+                    for i in 0..<n where nulls[Int(rows[i])] != 0 { out[i] = null }
+                } else {
+                    for i in 0..<n where nulls[i] != 0 { out[i] = null }
+                }
+            }
+            initialized = n
         }
-        return out
     }
 }

@@ -87,7 +87,14 @@ final class SortOperator: StreamingOperator {
         var bound = UInt64.max
         if let wanted, wanted > 0, wanted < total / 2 {
             var smallest = BoundedHeap<UInt64>(capacity: wanted) { $0 < $1 }
-            for words in firsts { for w in words { smallest.offer(w) } }
+            // Once the heap is full, a word not below its worst is passed over at one comparison.
+            var worst = UInt64.max
+            for words in firsts {
+                for w in words where w < worst || !smallest.isFull {
+                    smallest.offer(w)
+                    if smallest.isFull { worst = smallest.worst! }
+                }
+            }
             bound = smallest.worst ?? .max
         }
         var entries: [Entry] = []
