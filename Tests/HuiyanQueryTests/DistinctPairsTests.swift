@@ -271,6 +271,13 @@ final class DistinctPairsTests: QueryTestCase {
         for r in 0..<100_000 { repeats.insert(group: r % 3, key: UInt64(r % 7)) }
         XCTAssertLessThan(repeats.approximateBytes, 100_000 * 16 / 8)
         XCTAssertEqual(repeats.distinctCounts(groups: 3, threads: 2), [7, 7, 7])
+        // One pair nine rows in ten, distinct pairs between: the partition folded first to judge the repeats is
+        // the repeated pair's (the largest), so the table still folds while rows come.
+        let hot = DistinctPairTable(setSlots: 64, firstFold: 1_000)
+        hot.reserve(groups: 1)
+        for r in 0..<100_000 { hot.insert(group: 0, key: r % 10 == 0 ? UInt64(r) &* 0x9E37_79B9 : 42) }
+        XCTAssertLessThan(hot.approximateBytes, 100_000 * 12 / 2)
+        XCTAssertEqual(hot.distinctCounts(groups: 1, threads: 1), [10_001])
     }
 
     /// The forms a count(DISTINCT) state of strings can start in.
