@@ -131,8 +131,10 @@ final class StringPool {
     /// loops ask `CancellationPoll`.
     func perEntry<T>(_ key: AnyHashable, _ body: (String) throws -> T) throws -> [T] {
         try memoized(key) {
-            try (0..<count).map { code in
-                let s = string(code)
+            // Every entry is read: a pool of numbers writes them all out once, not one at a time.
+            let entries = dictionary
+            return try (0..<count).map { code in
+                let s = entries.withBytes(at: code) { String(decoding: $0, as: UTF8.self) }
                 try CancellationPoll.spend(s.utf8.count + 16)
                 return try body(s)
             }
@@ -140,7 +142,12 @@ final class StringPool {
     }
 
     /// Every entry as a `String`, decoded once (for functions that need `String`s).
-    var strings: [String] { memoized(DecodedStrings()) { (0..<count).map { string($0) } } }
+    var strings: [String] {
+        memoized(DecodedStrings()) {
+            let entries = dictionary
+            return (0..<count).map { code in entries.withBytes(at: code) { String(decoding: $0, as: UTF8.self) } }
+        }
+    }
 
     private struct DecodedStrings: Hashable {}
 }
