@@ -14,9 +14,9 @@ final class CompositeEncodingTests: XCTestCase {
         let ok = encoded.withUnsafeBytes { raw in
             decoded.withUnsafeMutableBufferPointer { out in
                 codes.withUnsafeMutableBufferPointer { narrow in
-                    guard (try? IntegerBlockCodec.decode(raw, count: values.count, into: out.baseAddress!, { $0 })) != nil else { return false }
+                    guard (try? IntegerBlockCodec.decode(raw, count: values.count, into: out.baseAddress!)) != nil else { return false }
                     // The same payload through a narrowing transform (what string codes take).
-                    return (try? IntegerBlockCodec.decode(raw, count: values.count, into: narrow.baseAddress!) { UInt32(truncatingIfNeeded: $0) }) != nil
+                    return (try? IntegerBlockCodec.decode(raw, count: values.count, into: narrow.baseAddress!)) != nil
                 }
             }
         }
@@ -38,13 +38,13 @@ final class CompositeEncodingTests: XCTestCase {
     private func decodesWithin(_ payload: [UInt8], count: Int, _ allowed: ClosedRange<Int64>) -> Bool? {
         let out = UnsafeMutablePointer<Int64>.allocate(capacity: max(count, 1))
         defer { out.deallocate() }
-        return payload.withUnsafeBytes { try? IntegerBlockCodec.decode($0, count: count, into: out, within: allowed) { $0 } }
+        return payload.withUnsafeBytes { try? IntegerBlockCodec.decode($0, count: count, into: out, within: allowed) }
     }
 
     private func decodes(_ payload: [UInt8], count: Int) -> Bool {
         let out = UnsafeMutablePointer<Int64>.allocate(capacity: max(count, 1))
         defer { out.deallocate() }
-        return payload.withUnsafeBytes { (try? IntegerBlockCodec.decode($0, count: count, into: out) { $0 }) != nil }
+        return payload.withUnsafeBytes { (try? IntegerBlockCodec.decode($0, count: count, into: out)) != nil }
     }
 
     private func u32(_ v: Int) -> [UInt8] { withUnsafeBytes(of: UInt32(v).littleEndian) { Array($0) } }
@@ -107,12 +107,12 @@ final class CompositeEncodingTests: XCTestCase {
         let one: [UInt8] = [5] + u32(1) + u32(nestedOne.count) + nestedOne + [0]
         let out = UnsafeMutablePointer<Int64>.allocate(capacity: 100)
         defer { out.deallocate() }
-        XCTAssertNoThrow(try one.withUnsafeBytes { _ = try IntegerBlockCodec.decode($0, count: 100, into: out) { $0 } })
+        XCTAssertNoThrow(try one.withUnsafeBytes { _ = try IntegerBlockCodec.decode($0, count: 100, into: out) })
         XCTAssertEqual(Array(UnsafeBufferPointer(start: out, count: 100)), [Int64](repeating: -5, count: 100))
         // Two values (3, 10) and codes 0 1 1 0 at width 1; then the same with a code past the dictionary.
         let nestedTwo: [UInt8] = [1] + i64(3) + i64(7) + [1, 0b10]
         let two: [UInt8] = [5] + u32(2) + u32(nestedTwo.count) + nestedTwo + [1, 0b0110]
-        XCTAssertNoThrow(try two.withUnsafeBytes { _ = try IntegerBlockCodec.decode($0, count: 4, into: out) { $0 } })
+        XCTAssertNoThrow(try two.withUnsafeBytes { _ = try IntegerBlockCodec.decode($0, count: 4, into: out) })
         XCTAssertEqual(Array(UnsafeBufferPointer(start: out, count: 4)), [3, 10, 10, 3])
         let three: [UInt8] = [5] + u32(3) + u32(nestedTwo.count) + nestedTwo + [2, 0b1100_0100]
         XCTAssertFalse(decodes(three, count: 4), "3 distinct values announced: the third code (3) is past them")

@@ -7,7 +7,7 @@ final class IntegerBlockCodecTests: XCTestCase {
         var decoded = [Int64](repeating: -1, count: values.count)
         let ok = encoded.withUnsafeBytes { raw in
             decoded.withUnsafeMutableBufferPointer { out in
-                (try? IntegerBlockCodec.decode(raw, count: values.count, into: out.baseAddress!) { $0 }) != nil
+                (try? IntegerBlockCodec.decode(raw, count: values.count, into: out.baseAddress!)) != nil
             }
         }
         XCTAssertTrue(ok, "decoding failed", file: file, line: line)
@@ -82,7 +82,7 @@ final class IntegerBlockCodecTests: XCTestCase {
         defer { out.deallocate() }
         for cut in [0, 1, 9, encoded.count / 2, encoded.count - 1] {
             let failed = Array(encoded[0..<cut]).withUnsafeBytes { raw in
-                (try? IntegerBlockCodec.decode(raw, count: 1000, into: out) { $0 }) == nil
+                (try? IntegerBlockCodec.decode(raw, count: 1000, into: out)) == nil
             }
             XCTAssertTrue(failed, "a payload cut at \(cut) bytes must not decode")
         }

@@ -79,7 +79,7 @@ extension StringDictionary {
             let count = header.count
             let slots = count + (extraSlot ? 1 : 0)
             numbers = try [Int](unsafeUninitializedCapacity: slots) { out, initialized in
-                _ = try IntegerBlockCodec.decode(header.nested, count: count, into: out.baseAddress!, level: 2) { Int($0) }
+                _ = try IntegerBlockCodec.decode(header.nested, count: count, into: out.baseAddress!, level: 2)
                 if extraSlot { out[count] = 0 }
                 initialized = slots
             }

@@ -54,7 +54,7 @@ extension IntegerBlockCodec {
         let counts = UncheckedBuffer(counts)
         return try withSlotBuffer(Int64.self, count, in: workspace) { values, rest in
             guard try decode(payload, count: count, into: values, level: 0, workspace: rest,
-                             within: 0...Int64(limit - 1), { $0 }) else { return false }
+                             within: 0...Int64(limit - 1)) else { return false }
             // Every value is in 0 ..< limit (checked by `decode`), and limit <= stride.
             if let firsts {
                 let firsts = UncheckedBuffer(UnsafeMutableBufferPointer(mutating: UnsafeBufferPointer(start: firsts, count: count)))

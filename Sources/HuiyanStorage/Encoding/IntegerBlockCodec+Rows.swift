@@ -33,7 +33,7 @@ extension IntegerBlockCodec {
             return try decodeDictionaryRows(payload, count: count, rows: rows, into: values, within: allowed)
         }
         // Other encodings depend on the values before each row: the block is decoded whole.
-        return try decode(payload, count: count, into: out, workspace: workspace, within: allowed) { $0 }
+        return try decode(payload, count: count, into: out, workspace: workspace, within: allowed)
     }
 
     /// Rows `rows` of a `dictionary` block (encoding 5): the block's distinct values decoded, then each wanted
@@ -46,7 +46,7 @@ extension IntegerBlockCodec {
         // 2^width slots, so that any packed code indexes the table; codes past `distinct` are damage.
         return try withUnsafeTemporaryAllocation(of: Int64.self, capacity: 1 << width) { entries in
             let entries = UncheckedBuffer(entries)
-            let inRange = try decode(nested, count: distinct, into: entries, level: 2, workspace: nil, within: allowed) { $0 }
+            let inRange = try decode(nested, count: distinct, into: entries, level: 2, workspace: nil, within: allowed)
             entries.slice(unchecked: distinct..<(1 << width)).fill(with: entries[unchecked: 0])
             if width == 0 {
                 for k in 0..<rows.count { out[unchecked: Int(rows[k])] = entries[unchecked: 0] }

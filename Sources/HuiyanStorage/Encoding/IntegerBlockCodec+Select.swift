@@ -24,7 +24,7 @@ extension IntegerBlockCodec {
                                      into: selection)
         }
         return try withSlotBuffer(Int64.self, count, in: workspace) { values, rest in
-            _ = try decode(payload, count: count, into: values, level: 0, workspace: rest) { $0 }
+            _ = try decode(payload, count: count, into: values, level: 0, workspace: rest)
             let lower = range.lowerBound, span = UInt64(bitPattern: range.upperBound &- range.lowerBound)
             var n = 0
             for i in 0..<count {

@@ -232,35 +232,36 @@ package enum IntegerBlockCodec {
         }
     }
 
-    /// `running += step + deltas[k] * scale` (each delta `width` bits), each running value written through
-    /// `transform`, with the bounds of what was written kept up to date. When every step is non-negative and
-    /// the sum cannot wrap — times in order — the bounds follow from the first and last values, and the loop
-    /// carries nothing else.
+    /// `running += step + deltas[k] * scale` (each delta `width` bits), each running value written to `out` as
+    /// `T` (truncated), with the bounds of what was written kept up to date. When every step is non-negative
+    /// and the sum cannot wrap — times in order — the bounds follow from the first and last values, and the
+    /// loop carries nothing else.
     @inlinable @inline(__always)
-    static func prefixSum<T: BitwiseCopyable>(_ deltas: UncheckedBuffer<UInt64>, count: Int, width: Int, step: Int64, scale: UInt64,
-                             running: inout Int64, lowest: inout Int64, highest: inout Int64,
-                             into out: UncheckedBuffer<T>, _ transform: (Int64) -> T) {
+    static func prefixSum<T: FixedWidthInteger & BitwiseCopyable>(
+        _ deltas: UncheckedBuffer<UInt64>, count: Int, width: Int, step: Int64, scale: UInt64,
+        running: inout Int64, lowest: inout Int64, highest: inout Int64, into out: UncheckedBuffer<T>
+    ) {
         var value = running
         let largest: UInt64 = width >= 64 ? .max : (1 << UInt64(width)) &- 1
         let (span, wide) = largest.multipliedReportingOverflow(by: scale)
         let (widest, over) = step.addingReportingOverflow(Int64(truncatingIfNeeded: span))
         let (total, tooMany) = widest.multipliedReportingOverflow(by: Int64(count))
-        let (end, past) = value.addingReportingOverflow(total)
+        let (_, past) = value.addingReportingOverflow(total)
+        @inline(__always) func delta(_ k: Int) -> Int64 { step &+ Int64(bitPattern: deltas[unchecked: k] &* scale) }
         if step >= 0 && !wide && span <= UInt64(Int64.max) && !over && !tooMany && !past {
-            _ = end
             for k in 0..<count {
-                value = value &+ step &+ Int64(bitPattern: deltas[unchecked: k] &* scale)
-                out[unchecked: k] = transform(value)
+                value &+= delta(k)
+                out[unchecked: k] = T(truncatingIfNeeded: value)
             }
             lowest = Swift.min(lowest, running)
             highest = Swift.max(highest, value)
         } else {
             var lo = lowest, hi = highest
             for k in 0..<count {
-                value = value &+ step &+ Int64(bitPattern: deltas[unchecked: k] &* scale)
+                value &+= delta(k)
                 lo = Swift.min(lo, value)
                 hi = Swift.max(hi, value)
-                out[unchecked: k] = transform(value)
+                out[unchecked: k] = T(truncatingIfNeeded: value)
             }
             lowest = lo
             highest = hi
@@ -288,28 +289,28 @@ package enum IntegerBlockCodec {
         return (blocks, size)
     }
 
-    /// Decodes `count` values into `out`, each narrowed by `transform` (identity for Int64, a cast for codes);
+    /// Decodes `count` values into `out`, each narrowed to `T` (Int64 itself, or a narrower type for codes);
     /// returns whether every decoded value lies in `allowed` (always true without it), for callers that must
     /// check values (dictionary codes) without a pass of their own: bit-packed values are compared with the
     /// limit as they are unpacked, and only when their width could pass it.
     /// Throws on any inconsistency between the header and the bytes available.
     @inlinable @discardableResult
-    package static func decode<T: BitwiseCopyable>(
+    package static func decode<T: FixedWidthInteger & BitwiseCopyable>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>,
-        within allowed: ClosedRange<Int64>? = nil, _ transform: (Int64) -> T
+        within allowed: ClosedRange<Int64>? = nil
     ) throws -> Bool {
-        try decode(payload, count: count, into: out, level: 0, workspace: nil, within: allowed, transform)
+        try decode(payload, count: count, into: out, level: 0, workspace: nil, within: allowed)
     }
 
     /// `decode` with `workspace` for the temporaries of encodings 5 and 6 (stream buffers, the value table),
     /// so that a scan does not allocate and fault in fresh pages for every block; without one, or when it is
     /// too small, they are allocated.
     @inlinable @discardableResult
-    package static func decode<T: BitwiseCopyable>(
+    package static func decode<T: FixedWidthInteger & BitwiseCopyable>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>,
-        workspace: UnsafeMutableRawBufferPointer?, within allowed: ClosedRange<Int64>? = nil, _ transform: (Int64) -> T
+        workspace: UnsafeMutableRawBufferPointer?, within allowed: ClosedRange<Int64>? = nil
     ) throws -> Bool {
-        try decode(payload, count: count, into: out, level: 0, workspace: workspace, within: allowed, transform)
+        try decode(payload, count: count, into: out, level: 0, workspace: workspace, within: allowed)
     }
 
     /// The largest raw value of a frame-of-reference block (`base + raw * scale`) that stays in `allowed`;
@@ -357,28 +358,29 @@ package enum IntegerBlockCodec {
     }
 
     /// Adds up the packed deltas `deltas` of a `delta` block (the first a multiple of 8, so that its bits
-    /// start a byte) from `running`: the value after delta `d` goes to `out[d - deltas.lowerBound]`, through
-    /// `transform`, and the bounds of what was written are kept up to date (see `prefixSum`).
+    /// start a byte) from `running`: the value after delta `d` goes to `out[d - deltas.lowerBound]` (as
+    /// `T`), and the bounds of what was written are kept up to date (see `prefixSum`).
     @inlinable
-    static func sumDeltas<T: BitwiseCopyable>(_ packed: UnsafeRawBufferPointer, width: Int, minDelta: Int64, scale: UInt64, deltas: Range<Int>,
+    static func sumDeltas<T: FixedWidthInteger & BitwiseCopyable>(_ packed: UnsafeRawBufferPointer, width: Int, minDelta: Int64, scale: UInt64, deltas: Range<Int>,
                              running: inout Int64, lowest: inout Int64, highest: inout Int64,
-                             into out: UnsafeMutablePointer<T>, _ transform: (Int64) -> T) throws {
+                             into out: UnsafeMutablePointer<T>) throws {
         try sumDeltas(packed, width: width, minDelta: minDelta, scale: scale, deltas: deltas, running: &running, lowest: &lowest,
-                      highest: &highest, into: UncheckedBuffer(UnsafeMutableBufferPointer(start: out, count: deltas.count)), transform)
+                      highest: &highest, into: UncheckedBuffer(UnsafeMutableBufferPointer(start: out, count: deltas.count)))
     }
 
     /// `sumDeltas` into `out` (room for `deltas.count` values).
     @inlinable
-    static func sumDeltas<T: BitwiseCopyable>(_ packed: UnsafeRawBufferPointer, width: Int, minDelta: Int64, scale: UInt64, deltas: Range<Int>,
+    static func sumDeltas<T: FixedWidthInteger & BitwiseCopyable>(_ packed: UnsafeRawBufferPointer, width: Int, minDelta: Int64, scale: UInt64, deltas: Range<Int>,
                              running: inout Int64, lowest: inout Int64, highest: inout Int64,
-                             into out: UncheckedBuffer<T>, _ transform: (Int64) -> T) throws {
+                             into out: UncheckedBuffer<T>) throws {
         guard !deltas.isEmpty else { return }
+        // Width 0: every delta is `minDelta`.
         if width == 0 {
             for k in 0..<deltas.count {
                 running &+= minDelta
                 lowest = Swift.min(lowest, running)
                 highest = Swift.max(highest, running)
-                out[unchecked: k] = transform(running)
+                out[unchecked: k] = T(truncatingIfNeeded: running)
             }
             return
         }
@@ -397,7 +399,7 @@ package enum IntegerBlockCodec {
                 BitPacking.unpack(packed.slice(unchecked: byteOffset..<packed.count), count: take, width: width, into: buffer) { $0 }
                 let written = done - deltas.lowerBound
                 prefixSum(buffer, count: take, width: width, step: minDelta, scale: scale, running: &running, lowest: &lowest,
-                          highest: &highest, into: out.slice(unchecked: written..<(written + take)), transform)
+                          highest: &highest, into: out.slice(unchecked: written..<(written + take)))
                 done += take
             }
         }
@@ -408,19 +410,19 @@ package enum IntegerBlockCodec {
     /// block's or a mini-block's last): the value after delta `d` goes to `out[d - deltas.lowerBound]`, as in
     /// `sumDeltas`. `reader` is left at the next mini-block.
     @inlinable
-    static func sumMiniBlocks<T: BitwiseCopyable>(_ reader: inout ByteReader, minDelta: Int64, scale: UInt64, deltas: Range<Int>, total: Int,
+    static func sumMiniBlocks<T: FixedWidthInteger & BitwiseCopyable>(_ reader: inout ByteReader, minDelta: Int64, scale: UInt64, deltas: Range<Int>, total: Int,
                                  running: inout Int64, lowest: inout Int64, highest: inout Int64,
-                                 into out: UnsafeMutablePointer<T>, _ transform: (Int64) -> T) throws {
+                                 into out: UnsafeMutablePointer<T>) throws {
         try sumMiniBlocks(&reader, minDelta: minDelta, scale: scale, deltas: deltas, total: total, running: &running,
                           lowest: &lowest, highest: &highest,
-                          into: UncheckedBuffer(UnsafeMutableBufferPointer(start: out, count: deltas.count)), transform)
+                          into: UncheckedBuffer(UnsafeMutableBufferPointer(start: out, count: deltas.count)))
     }
 
     /// `sumMiniBlocks` into `out` (room for `deltas.count` values).
     @inlinable
-    static func sumMiniBlocks<T: BitwiseCopyable>(_ reader: inout ByteReader, minDelta: Int64, scale: UInt64, deltas: Range<Int>, total: Int,
+    static func sumMiniBlocks<T: FixedWidthInteger & BitwiseCopyable>(_ reader: inout ByteReader, minDelta: Int64, scale: UInt64, deltas: Range<Int>, total: Int,
                                  running: inout Int64, lowest: inout Int64, highest: inout Int64,
-                                 into out: UncheckedBuffer<T>, _ transform: (Int64) -> T) throws {
+                                 into out: UncheckedBuffer<T>) throws {
         guard !deltas.isEmpty else { return }
         let payload = UncheckedBytes(reader.base)
         guard !payload.isEmpty else { throw ByteReader.OutOfBounds() }
@@ -440,7 +442,7 @@ package enum IntegerBlockCodec {
                 let written = done - deltas.lowerBound
                 prefixSum(buffer, count: take, width: width, step: minDelta &+ Int64(bitPattern: offset &* scale),
                           scale: scale, running: &running, lowest: &lowest, highest: &highest,
-                          into: out.slice(unchecked: written..<(written + take)), transform)
+                          into: out.slice(unchecked: written..<(written + take)))
                 done += take
             }
         }
@@ -488,20 +490,20 @@ package enum IntegerBlockCodec {
 
     /// `decode` at a nesting level into `out` (room for `count` values).
     @inlinable
-    static func decode<T: BitwiseCopyable>(
+    static func decode<T: FixedWidthInteger & BitwiseCopyable>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>, level: Int,
-        workspace: UnsafeMutableRawBufferPointer? = nil, within allowed: ClosedRange<Int64>? = nil, _ transform: (Int64) -> T
+        workspace: UnsafeMutableRawBufferPointer? = nil, within allowed: ClosedRange<Int64>? = nil
     ) throws -> Bool {
         try decode(payload, count: count, into: UncheckedBuffer(UnsafeMutableBufferPointer(start: out, count: count)), level: level,
-                   workspace: workspace, within: allowed, transform)
+                   workspace: workspace, within: allowed)
     }
 
     /// `decode` at a nesting level (see `encode(_:into:level:)`): a nested encoding the level does not allow is
     /// damage, so damaged data cannot nest without end. `out` has room for `count` values.
     @inlinable
-    static func decode<T: BitwiseCopyable>(
+    static func decode<T: FixedWidthInteger & BitwiseCopyable>(
         _ payload: UnsafeRawBufferPointer, count: Int, into out: UncheckedBuffer<T>, level: Int,
-        workspace: UnsafeMutableRawBufferPointer? = nil, within allowed: ClosedRange<Int64>? = nil, _ transform: (Int64) -> T
+        workspace: UnsafeMutableRawBufferPointer? = nil, within allowed: ClosedRange<Int64>? = nil
     ) throws -> Bool {
         guard count > 0 else { return true }
         assert(count <= out.capacity, "IntegerBlockCodec.decode: output too small")
@@ -518,16 +520,16 @@ package enum IntegerBlockCodec {
             // The table has 2^width entries, so any packed code indexes it; codes past `distinct` are damage.
             // The values are the table's: checked there.
             return try withSlotBuffer(Int64.self, 1 << width, in: workspace) { entries, _ in
-                let inRange = try decode(nested, count: distinct, into: entries, level: 2, within: allowed) { $0 }
+                let inRange = try decode(nested, count: distinct, into: entries, level: 2, within: allowed)
                 entries.slice(unchecked: distinct..<(1 << width)).fill(with: entries[unchecked: 0])
                 if width == 0 {
-                    let v = transform(entries[unchecked: 0])
+                    let v = T(truncatingIfNeeded: entries[unchecked: 0])
                     for i in 0..<count { out[unchecked: i] = v }
                     return inRange
                 }
                 let known = BitPacking.unpack(UncheckedBytes(packed), count: count, width: width, into: out,
                                               atMost: UInt64(distinct - 1)) {
-                    transform(entries[unchecked: Int(truncatingIfNeeded: $0)])
+                    T(truncatingIfNeeded: entries[unchecked: Int(truncatingIfNeeded: $0)])
                 }
                 guard known else { throw ByteReader.OutOfBounds() }
                 return inRange
@@ -550,10 +552,10 @@ package enum IntegerBlockCodec {
             // for every row and keeps one without a branch.
             return try withSlotBuffer(T.self, ones + 1, in: workspace) { a, left in
                 try withSlotBuffer(T.self, rest + 1, in: left) { b, left in
-                    let first = try decode(runBytes, count: ones, into: a, level: 1, workspace: left, within: allowed, transform)
-                    let second = try decode(restBytes, count: rest, into: b, level: 1, workspace: left, within: allowed, transform)
-                    a[unchecked: ones] = transform(0)
-                    b[unchecked: rest] = transform(0)
+                    let first = try decode(runBytes, count: ones, into: a, level: 1, workspace: left, within: allowed)
+                    let second = try decode(restBytes, count: rest, into: b, level: 1, workspace: left, within: allowed)
+                    a[unchecked: ones] = T(truncatingIfNeeded: 0)
+                    b[unchecked: rest] = T(truncatingIfNeeded: 0)
                     var ai = 0, bi = 0, i = 0
                     for w in 0..<words {
                         var word = UInt64(littleEndian: selector.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self))
@@ -574,7 +576,7 @@ package enum IntegerBlockCodec {
         case .frameOfReference:
             let (base, scale, width, packed) = try readFrameOfReferenceHeader(&reader, count: count)
             if width == 0 {
-                let v = transform(base)
+                let v = T(truncatingIfNeeded: base)
                 for i in 0..<count { out[unchecked: i] = v }
                 return inside(base, base)
             }
@@ -584,29 +586,29 @@ package enum IntegerBlockCodec {
             let limit = rawLimit(base: base, scale: scale, within: allowed)
             if scale == 1 {
                 let known = BitPacking.unpack(packedBytes, count: count, width: width, into: out, atMost: limit ?? 0) {
-                    transform(base &+ Int64(bitPattern: $0))
+                    T(truncatingIfNeeded: base &+ Int64(bitPattern: $0))
                 }
                 return limit != nil && known
             }
             let known = BitPacking.unpack(packedBytes, count: count, width: width, into: out, atMost: limit ?? 0) {
-                transform(base &+ Int64(bitPattern: $0 &* scale))
+                T(truncatingIfNeeded: base &+ Int64(bitPattern: $0 &* scale))
             }
             return limit != nil && known
         case .delta:
             let (first, minDelta, scale, width, packed) = try readDeltaHeader(&reader, count: count)
             var running = first
             var lowest = first, highest = first
-            out[unchecked: 0] = transform(first)
+            out[unchecked: 0] = T(truncatingIfNeeded: first)
             try sumDeltas(packed, width: width, minDelta: minDelta, scale: scale, deltas: 0..<(count - 1),
-                          running: &running, lowest: &lowest, highest: &highest, into: out.slice(unchecked: 1..<count), transform)
+                          running: &running, lowest: &lowest, highest: &highest, into: out.slice(unchecked: 1..<count))
             return inside(lowest, highest)
         case .deltaMiniBlocks:
             let (first, minDelta, scale) = try readMiniBlocksHeader(&reader)
             var running = first
             var lowest = first, highest = first
-            out[unchecked: 0] = transform(first)
+            out[unchecked: 0] = T(truncatingIfNeeded: first)
             try sumMiniBlocks(&reader, minDelta: minDelta, scale: scale, deltas: 0..<(count - 1), total: count - 1,
-                              running: &running, lowest: &lowest, highest: &highest, into: out.slice(unchecked: 1..<count), transform)
+                              running: &running, lowest: &lowest, highest: &highest, into: out.slice(unchecked: 1..<count))
             return inside(lowest, highest)
         case .plain:
             let raw = UncheckedBytes(try reader.bytes(count * 8))
@@ -615,7 +617,7 @@ package enum IntegerBlockCodec {
                 let v = Int64(littleEndian: raw.loadUnaligned(uncheckedAt: i * 8, as: Int64.self))
                 lowest = Swift.min(lowest, v)
                 highest = Swift.max(highest, v)
-                out[unchecked: i] = transform(v)
+                out[unchecked: i] = T(truncatingIfNeeded: v)
             }
             return inside(lowest, highest)
         }

@@ -137,10 +137,10 @@ package struct IntegerPrefixDecoder {
             let deltas = from..<Swift.min(from + 1024, count - 1)
             if encoding == .delta {
                 try IntegerBlockCodec.sumDeltas(packed, width: width, minDelta: minDelta, scale: scale, deltas: deltas,
-                                                running: &running, lowest: &lowest, highest: &highest, into: out + written) { $0 }
+                                                running: &running, lowest: &lowest, highest: &highest, into: out + written)
             } else {
                 try IntegerBlockCodec.sumMiniBlocks(&reader, minDelta: minDelta, scale: scale, deltas: deltas, total: count - 1,
-                                                    running: &running, lowest: &lowest, highest: &highest, into: out + written) { $0 }
+                                                    running: &running, lowest: &lowest, highest: &highest, into: out + written)
             }
             written += deltas.count
         case .dictionary, .interleaved:

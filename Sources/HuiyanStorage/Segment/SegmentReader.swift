@@ -188,7 +188,7 @@ package final class SegmentReader: Sendable {
     package func decodeIntegers(column: Int, block: Int, into values: UnsafeMutablePointer<Int64>,
                                validity: UnsafeMutablePointer<UInt64>?, scratch: BlockScratch) throws -> Int {
         try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            try IntegerBlockCodec.decode(data, count: rows, into: values, workspace: scratch.workspace) { $0 }
+            try IntegerBlockCodec.decode(data, count: rows, into: values, workspace: scratch.workspace)
         }
     }
 
@@ -215,9 +215,7 @@ package final class SegmentReader: Sendable {
         let allowed = codeRange(column: column)
         var inRange = true
         let nulls = try decode(column: column, block: block, validity: validity, scratch: scratch) { data, rows in
-            inRange = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: workspace, within: allowed) {
-                T(truncatingIfNeeded: $0)
-            }
+            inRange = try IntegerBlockCodec.decode(data, count: rows, into: codes, workspace: workspace, within: allowed)
         }
         try checkCodes(column: column, block: block, nulls: nulls, inRange: inRange)
         return nulls
