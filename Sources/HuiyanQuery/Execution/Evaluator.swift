@@ -155,9 +155,19 @@ struct Evaluator {
             return try inList(try evaluate(x, batch), values, negated, batch)
         case .like(let x, let pattern, let negated):
             let v = try evaluate(x, batch)
-            let matches = try v.pool.map { pool in try pool.perEntry(PerEntryKey.like(pattern, negated: negated)) { try pattern.matches($0) != negated } } ?? []
             let out = Vector(type: .boolean, count: batch.count)
             out.nulls = v.nulls
+            // `literal%` over a sorted dictionary: its matches are one run of codes, found by binary search.
+            if let prefix = pattern.literalPrefix, let codes = v.pool?.codes(withPrefix: prefix) {
+                let lo = Int64(codes.lowerBound), hi = Int64(codes.upperBound)
+                batch.forEachSelected { i in
+                    if !v.isNull(i) { out.ints[i] = ((v.ints[i] >= lo && v.ints[i] < hi) != negated) ? 1 : 0 }
+                }
+                return out
+            }
+            let matches = try v.pool.map { pool in
+                try pool.perEntryBytes(PerEntryKey.like(pattern, negated: negated)) { try pattern.matches(bytes: $0) != negated }
+            } ?? []
             batch.forEachSelected { i in
                 if !v.isNull(i) { out.ints[i] = matches[Int(v.ints[i])] ? 1 : 0 }
             }

@@ -130,22 +130,58 @@ final class StringPool {
     /// `body` of every entry's string, in code order, computed once and kept under `key` (`memoized`); long
     /// loops ask `CancellationPoll`.
     func perEntry<T>(_ key: AnyHashable, _ body: (String) throws -> T) throws -> [T] {
+        try perEntryBytes(key) { try body(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    /// `perEntry` handing `body` each entry's UTF-8 bytes, for readers that need no `String`. Every entry is
+    /// read: a pool of numbers writes them all out once, not one at a time; `CancellationPoll` is asked every
+    /// few kilobytes, not per entry.
+    func perEntryBytes<T>(_ key: AnyHashable, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> [T] {
         try memoized(key) {
-            // Every entry is read: a pool of numbers writes them all out once, not one at a time.
-            let entries = dictionary
-            return try (0..<count).map { code in
-                let s = entries.withBytes(at: code) { String(decoding: $0, as: UTF8.self) }
-                try CancellationPoll.spend(s.utf8.count + 16)
-                return try body(s)
+            var results: [T] = []
+            results.reserveCapacity(count)
+            var work = 0
+            try dictionary.forEachEntry { bytes in
+                work += bytes.count + 16
+                if work >= 1 << 12 { try CancellationPoll.spend(work); work = 0 }
+                results.append(try body(bytes))
+            }
+            return results
+        }
+    }
+
+    /// The codes whose strings begin with `prefix`, for a sorted pool (two binary searches); nil for an unsorted
+    /// one. In byte order the strings that begin with a prefix lie together: after every string below it, before
+    /// every string above it that does not begin with it.
+    func codes(withPrefix prefix: [UInt8]) -> Range<Int>? {
+        guard isSorted else { return nil }
+        /// Entry `code` against `prefix`, over the prefix's length: 0 when it begins with the prefix.
+        func order(_ code: Int) -> Int {
+            withBytes(at: code) { entry in
+                let n = Swift.min(entry.count, prefix.count)
+                for k in 0..<n where entry[k] != prefix[k] { return entry[k] < prefix[k] ? -1 : 1 }
+                return entry.count < prefix.count ? -1 : 0
             }
         }
+        /// The first code whose order is not below `limit` (the orders rise with the codes).
+        func first(atLeast limit: Int) -> Int {
+            var lo = 0, hi = count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if order(mid) < limit { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        return first(atLeast: 0)..<first(atLeast: 1)
     }
 
     /// Every entry as a `String`, decoded once (for functions that need `String`s).
     var strings: [String] {
         memoized(DecodedStrings()) {
-            let entries = dictionary
-            return (0..<count).map { code in entries.withBytes(at: code) { String(decoding: $0, as: UTF8.self) } }
+            var strings: [String] = []
+            strings.reserveCapacity(count)
+            dictionary.forEachEntry { strings.append(String(decoding: $0, as: UTF8.self)) }
+            return strings
         }
     }
 

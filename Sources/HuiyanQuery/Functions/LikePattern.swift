@@ -78,6 +78,19 @@ struct LikePattern: Hashable {
         return nil
     }
 
+    /// For a pattern `literal%` (case kept, no `_`, no other `%`): the literal's UTF-8 bytes. The strings that
+    /// match it are those that begin with it, one run of codes in a sorted dictionary.
+    var literalPrefix: [UInt8]? {
+        guard let runs, runs.count == 2, runs[1].isEmpty else { return nil }
+        return runs[0]
+    }
+
+    /// `matches` of a string's UTF-8 bytes: a pattern of literal runs is matched on them as they are.
+    func matches(bytes: UnsafeRawBufferPointer) throws -> Bool {
+        if let runs { return Self.matchesRuns(runs, bytes.assumingMemoryBound(to: UInt8.self)) }
+        return try matches(String(decoding: bytes, as: UTF8.self))
+    }
+
     /// Whether `text` matches, in time proportional to its length × the pattern's at worst: a `%` is
     /// retried at later positions only for the last `%` seen (as shell wildcards are matched), never
     /// recursively, so `%a%a%a%b` over a long value cannot take exponential time. Long work asks

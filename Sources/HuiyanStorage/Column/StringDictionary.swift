@@ -29,6 +29,15 @@ package struct StringDictionary: Sendable {
         }
     }
 
+    /// Calls `body` with the bytes of every string in code order, taking the storage once (not once per string).
+    package func forEachEntry(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try bytes.withUnsafeBytes { all in
+            try starts.withUnsafeBufferPointer { starts in
+                for code in 0..<count { try body(UnsafeRawBufferPointer(rebasing: all[starts[code]..<starts[code + 1]])) }
+            }
+        }
+    }
+
     /// The code of `text`, if present (binary search).
     package func code(of text: String) -> Int? {
         let target = Array(text.utf8)
