@@ -89,6 +89,26 @@ struct BucketAggregation {
         }
     }
 
+    /// Whether `e`, a key `changesHourly` allows, is also constant within every local day (CAST AS DATE,
+    /// date_trunc to the day or coarser, EXTRACT of the day or a coarser field, and expressions over these).
+    private static func changesDaily(_ e: BoundExpression) -> Bool {
+        switch e {
+        case .constant, .column(_, _, .string): return true
+        case .function(let f, _, _) where f.dateTruncUnit != nil:
+            return ![.second, .minute, .hour].contains(f.dateTruncUnit!)
+        case .function(let f, _, _) where f.datePartField != nil:
+            return [.year, .quarter, .month, .day, .dow, .isodow, .doy, .week].contains(f.datePartField!)
+        case .function(let f, _, _) where f.strftimeFormat != nil:
+            return false
+        case .cast(let x, .date) where x.type == .timestamp:
+            return true
+        case .column, .groupKey, .aggregate:
+            return false
+        default:
+            return e.children.allSatisfy(changesDaily)
+        }
+    }
+
     /// Per bucket: rows, and per aggregate with an argument its non-NULL count and sum.
     private struct Partials {
         var rows: [Int64]
@@ -435,13 +455,22 @@ struct BucketAggregation {
         // The time keys, computed for one row of each run.
         let representatives = Vector(type: .timestamp, count: runs)
         for (r, start) in starts.enumerated() { representatives.ints[r] = times.ints[start] }
-        let runBatch = Batch(count: runs, selection: nil)
         let keyEvaluator = Evaluator(offsetSeconds: offsetSeconds, columns: [column: representatives])
         let inputs = try plan.aggregates.map { try $0.argument.map { try evaluator.evaluate($0, batch) } }
         guard codeKeys.isEmpty else {
             return try aggregateByRunsAndCodes(starts, end: n, keyEvaluator, codeKeys: codeKeys, inputs: inputs, evaluator, batch,
                                                table: table, accumulators: accumulators)
         }
+        try foldRuns(starts, end: n, keyEvaluator, inputs: inputs, table: table, accumulators: accumulators)
+        return true
+    }
+
+    /// Aggregates the runs of rows that begin at `starts` (the last ends at `n`): their keys computed once each
+    /// by `keyEvaluator` (one row of each run), their rows counted and `inputs` summed per run, then folded.
+    private func foldRuns(_ starts: [Int], end n: Int, _ keyEvaluator: Evaluator, inputs: [Vector?], table: GroupTable,
+                          accumulators: [Accumulator]) throws {
+        let runs = starts.count
+        let runBatch = Batch(count: runs, selection: nil)
         let keys = try plan.groupKeys.map { try keyEvaluator.evaluate($0, runBatch) }
         var groups = [Int32](repeating: 0, count: runs)
         table.assign(keys, runBatch, into: &groups)
@@ -464,6 +493,48 @@ struct BucketAggregation {
             }
         }
         try fold(partials, inputs: inputs, table: table, accumulators: accumulators) { groups[$0] }
+    }
+
+    /// Aggregates a block by runs of time without decoding its times, when nothing but the group keys reads the
+    /// time column and the block stores it in order (`SegmentReader.firstRows`): the local hour boundaries
+    /// inside the block's zone map are placed by adding up the stored deltas, and only the stretches of deltas
+    /// that hold a boundary are decoded. The other columns are read as usual. False when the block must be read
+    /// whole (a filter, NULL times, times stored otherwise, too many runs).
+    func aggregateByRunsInStorage(_ segment: SegmentReader, _ block: Int, scanner: TableScanner, cursor: TableScanner.Cursor,
+                                  table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
+        guard case .timeRuns(let column, let codeKeys) = shape, plan.filter == nil,
+              accumulators.allSatisfy({ $0 is CountAccumulator || $0 is SumIntegerAccumulator }) else { return false }
+        var read = Set(codeKeys.flatMap { plan.groupKeys[$0].columns })
+        for spec in plan.aggregates { read.formUnion(spec.argument?.columns ?? []) }
+        let zone = segment.columns[column].blocks[block]
+        let n = zone.rowCount
+        guard !read.contains(column), zone.nullCount == 0, n > 0 else { return false }
+        // Runs of local days when every key is constant within one, else of local hours.
+        let unit = plan.groupKeys.allSatisfy(Self.changesDaily) ? 24 * Self.hour : Self.hour
+        let offset = Int64(offsetSeconds) * 1_000_000
+        let (first, last) = (Self.unitIndex(zone.min, offset, unit), Self.unitIndex(zone.max, offset, unit))
+        guard first <= last, last - first < Int64(n / 16 + 1) else { return false }
+        // Row 0 (below every time), then the first row at or after each boundary inside the block.
+        let thresholds = [Int64.min] + stride(from: first + 1, through: last, by: 1).map { $0 * unit - offset }
+        guard let found = try segment.firstRows(column: column, block: block, atLeast: thresholds, scratch: cursor.scratch) else {
+            return false
+        }
+        var starts: [Int] = []
+        let representatives = Vector(type: .timestamp, count: 0)
+        for (row, time) in found where row < n && (starts.last.map { row > $0 } ?? true) {
+            starts.append(row)
+            representatives.ints.append(time)
+        }
+        let keyEvaluator = Evaluator(offsetSeconds: offsetSeconds, columns: [column: representatives])
+        let evaluator = Evaluator(offsetSeconds: offsetSeconds,
+                                  columns: try scanner.load(segment: segment, block: block, cursor: cursor, columns: read.sorted()))
+        let batch = Batch(count: n, selection: nil)
+        let inputs = try plan.aggregates.map { try $0.argument.map { try evaluator.evaluate($0, batch) } }
+        guard codeKeys.isEmpty else {
+            return try aggregateByRunsAndCodes(starts, end: n, keyEvaluator, codeKeys: codeKeys, inputs: inputs, evaluator, batch,
+                                               table: table, accumulators: accumulators)
+        }
+        try foldRuns(starts, end: n, keyEvaluator, inputs: inputs, table: table, accumulators: accumulators)
         return true
     }
 
@@ -539,9 +610,12 @@ struct BucketAggregation {
 
     /// The local hour a time falls in (floor division: times before 1970 too).
     @inline(__always)
-    private static func hourIndex(_ t: Int64, _ offset: Int64) -> Int64 {
+    private static func hourIndex(_ t: Int64, _ offset: Int64) -> Int64 { unitIndex(t, offset, hour) }
+
+    /// The number of the local span of `unit` microseconds (an hour, a day) that `t` lies in.
+    private static func unitIndex(_ t: Int64, _ offset: Int64, _ unit: Int64) -> Int64 {
         let x = t + offset
-        return x >= 0 ? x / hour : -((-x + hour - 1) / hour)
+        return x >= 0 ? x / unit : -((-x + unit - 1) / unit)
     }
 
     /// The non-NULL count and the sum of a range of an integer-lane vector.

@@ -572,8 +572,8 @@ final class SelectExecutor {
     /// Aggregates a block without reading it into vectors, when it can: counts, sums and averages of a
     /// block the filter selects whole, without groups or by time buckets the block lies in, from its footer
     /// entries (row and NULL counts, zone maps, block sums), or by one string column from its segment's
-    /// totals per code; or counts by one string column, counted by storage from the packed codes
-    /// (`BucketAggregation`).
+    /// totals per code; by runs of time placed in the stored times, the other columns read as usual; or counts
+    /// by one string column, counted by storage from the packed codes (`BucketAggregation`).
     private func aggregateWithoutVectors(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ worker: Worker) throws -> Bool {
         guard plan.joins.isEmpty else { return false }
         let whole = plan.filter == nil || scanner.selectsWholeBlock(segment, block)
@@ -588,6 +588,10 @@ final class SelectExecutor {
         if plan.groupKeys.isEmpty, !whole, wholeBlocksFromFooter, try aggregateFromSummary(scanner, segment, block, worker) { return true }
         guard let buckets else { return false }
         if plan.optimizer.allows(.statisticsAggregates), try buckets.aggregateFromZoneMap(segment, block, wholeBlock: whole, table: worker.table!, accumulators: worker.accumulators) {
+            return true
+        }
+        if try buckets.aggregateByRunsInStorage(segment, block, scanner: scanner, cursor: worker.cursor, table: worker.table!,
+                                                accumulators: worker.accumulators) {
             return true
         }
         if plan.optimizer.allows(.statisticsAggregates), try buckets.aggregateFromSummary(segment, block, wholeBlock: whole, scanner: scanner, cursor: worker.cursor,

@@ -74,8 +74,12 @@ final class ScanPipelineOperator: PhysicalOperator {
             var paths: [String] = []
             if DictionaryMergeAggregation(plan: plan) != nil { paths.append("by dictionary code per segment, dictionaries merged by key ranges (dictionary_merge)") }
             if plan.optimizer.allows(.statisticsAggregates) && plan.joins.isEmpty { paths.append("footer totals and code summaries where blocks allow (statistics_aggregates)") }
-            if plan.optimizer.allows(.bucketAggregation) && BucketAggregation(plan: plan, offsetSeconds: offsetSeconds) != nil {
-                paths.append("dense buckets by dictionary codes and time runs (bucket_aggregation)")
+            if plan.optimizer.allows(.bucketAggregation), let buckets = BucketAggregation(plan: plan, offsetSeconds: offsetSeconds) {
+                if case .codes = buckets.shape {
+                    paths.append("dense buckets by dictionary codes (bucket_aggregation)")
+                } else {
+                    paths.append("dense buckets by runs of time, placed in the stored times where blocks allow (bucket_aggregation)")
+                }
             }
             if !paths.isEmpty { lines.append("  also: " + paths.joined(separator: "; ")) }
         } else {

@@ -19,6 +19,20 @@ extension SegmentReader {
         return nulls
     }
 
+    /// For block `block` of an integer-lane column (times) without NULLs whose values are stored in order, the
+    /// first row whose value is at least each of `thresholds` (ascending) and that row's value, found without
+    /// decoding the block whole (`IntegerBlockCodec.firstRows`); nil when the block has NULLs or is not stored
+    /// so (the caller decodes it).
+    package func firstRows(column: Int, block: Int, atLeast thresholds: [Int64], scratch: BlockScratch) throws
+        -> [(row: Int, value: Int64)]? {
+        guard footer.columns[column].blocks[block].nullCount == 0 else { return nil }
+        var found: [(row: Int, value: Int64)]?
+        _ = try decode(column: column, block: block, validity: nil, scratch: scratch) { data, count in
+            found = try IntegerBlockCodec.firstRows(data, count: count, atLeast: thresholds)
+        }
+        return found
+    }
+
     /// Writes to `selection` the rows of block `block` whose value (an integer-lane value, or a string's code)
     /// lies in `range`, in increasing order and without NULL rows; returns how many. `selection` needs room
     /// for the block's rows; `validity` receives the block's validity (bit set = valid). A filter on a column
