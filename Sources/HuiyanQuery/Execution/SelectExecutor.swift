@@ -572,8 +572,8 @@ final class SelectExecutor {
     /// Aggregates a block without reading it into vectors, when it can: counts, sums and averages of a
     /// block the filter selects whole, without groups or by time buckets the block lies in, from its footer
     /// entries (row and NULL counts, zone maps, block sums), or by one string column from its segment's
-    /// totals per code; by runs of time placed in the stored times, the other columns read as usual; or counts
-    /// by one string column, counted by storage from the packed codes (`BucketAggregation`).
+    /// totals per code; or counts by one string column, counted by storage from the packed codes; or by runs
+    /// of time placed in the stored times, the other columns read as usual (`BucketAggregation`).
     private func aggregateWithoutVectors(_ scanner: TableScanner, _ segment: SegmentReader, _ block: Int, _ worker: Worker) throws -> Bool {
         guard plan.joins.isEmpty else { return false }
         let whole = plan.filter == nil || scanner.selectsWholeBlock(segment, block)
@@ -590,16 +590,17 @@ final class SelectExecutor {
         if plan.optimizer.allows(.statisticsAggregates), try buckets.aggregateFromZoneMap(segment, block, wholeBlock: whole, table: worker.table!, accumulators: worker.accumulators) {
             return true
         }
-        if try buckets.aggregateByRunsInStorage(segment, block, scanner: scanner, cursor: worker.cursor, table: worker.table!,
-                                                accumulators: worker.accumulators) {
-            return true
-        }
         if plan.optimizer.allows(.statisticsAggregates), try buckets.aggregateFromSummary(segment, block, wholeBlock: whole, scanner: scanner, cursor: worker.cursor,
                                             table: worker.table!, accumulators: worker.accumulators) {
             return true
         }
-        return try buckets.countInStorage(segment, block, wholeBlock: whole, scanner: scanner, cursor: worker.cursor,
-                                          table: worker.table!, accumulators: worker.accumulators)
+        // Counts in storage read only packed codes: before runs of time, which read the other columns.
+        if try buckets.countInStorage(segment, block, wholeBlock: whole, scanner: scanner, cursor: worker.cursor,
+                                      table: worker.table!, accumulators: worker.accumulators) {
+            return true
+        }
+        return try buckets.aggregateByRunsInStorage(segment, block, scanner: scanner, cursor: worker.cursor, table: worker.table!,
+                                                    accumulators: worker.accumulators)
     }
 
     /// Aggregates without groups of a block whose filter, apart from conjuncts its zone maps show to hold
