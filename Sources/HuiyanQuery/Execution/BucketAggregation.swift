@@ -496,9 +496,9 @@ struct BucketAggregation {
     }
 
     /// Aggregates a block by runs of time without decoding its times, when nothing but the group keys reads the
-    /// time column and the block stores it in order (`SegmentReader.firstRows`): the local hour boundaries
-    /// inside the block's zone map are placed by adding up the stored deltas, and only the stretches of deltas
-    /// that hold a boundary are decoded. The other columns are read as usual. False when the block must be read
+    /// time column and the block stores it in order (`SegmentReader.firstRows`): the boundaries of local days
+    /// (or hours, when a key changes hourly) inside the block's zone map are placed by adding up the stored
+    /// deltas, and only the stretches of deltas that hold a boundary are decoded. The other columns are read as usual. False when the block must be read
     /// whole (a filter, NULL times, times stored otherwise, too many runs).
     func aggregateByRunsInStorage(_ segment: SegmentReader, _ block: Int, scanner: TableScanner, cursor: TableScanner.Cursor,
                                   table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
