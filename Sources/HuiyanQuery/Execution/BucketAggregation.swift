@@ -28,6 +28,10 @@ struct BucketAggregation {
     private let countedKeys: (keys: [(position: Int, column: Int)], time: Int?)?
     /// Whether the aggregates can be read from footer entries and totals per code (`WholeBlockAggregates`).
     private let fromFooter: Bool
+    /// For runs of time placed in storage (`aggregateByRunsInStorage`): the columns read besides the times (the
+    /// string keys' and the aggregates' arguments) and the runs' length, a local day when every key is constant
+    /// within one, else an hour; nil when something else reads the time column. Found once.
+    private let storedRuns: (read: [Int], unit: Int64)?
 
     /// nil when the query has neither shape.
     init?(plan: SelectPlan, offsetSeconds: Int) {
@@ -37,6 +41,7 @@ struct BucketAggregation {
         self.shape = shape
         countedKeys = Self.countedKeys(plan, shape)
         fromFooter = WholeBlockAggregates.apply(to: plan)
+        storedRuns = Self.storedRuns(plan, shape)
     }
 
     /// The query's shape; nil when it has neither.
@@ -87,6 +92,15 @@ struct BucketAggregation {
         default:
             return e.children.allSatisfy { changesHourly($0, column: &column) }
         }
+    }
+
+    /// `storedRuns` for `plan`: nil without runs of time, with a filter, or when more than the keys read the times.
+    private static func storedRuns(_ plan: SelectPlan, _ shape: Shape) -> (read: [Int], unit: Int64)? {
+        guard case .timeRuns(let column, let codeKeys) = shape, plan.filter == nil else { return nil }
+        var read = Set(codeKeys.flatMap { plan.groupKeys[$0].columns })
+        for spec in plan.aggregates { read.formUnion(spec.argument?.columns ?? []) }
+        guard !read.contains(column) else { return nil }
+        return (read.sorted(), plan.groupKeys.allSatisfy(changesDaily) ? 24 * hour : hour)
     }
 
     /// Whether `e`, a key `changesHourly` allows, is also constant within every local day (CAST AS DATE,
@@ -502,15 +516,11 @@ struct BucketAggregation {
     /// whole (a filter, NULL times, times stored otherwise, too many runs).
     func aggregateByRunsInStorage(_ segment: SegmentReader, _ block: Int, scanner: TableScanner, cursor: TableScanner.Cursor,
                                   table: GroupTable, accumulators: [Accumulator]) throws -> Bool {
-        guard case .timeRuns(let column, let codeKeys) = shape, plan.filter == nil,
+        guard case .timeRuns(let column, let codeKeys) = shape, let (read, unit) = storedRuns,
               accumulators.allSatisfy({ $0 is CountAccumulator || $0 is SumIntegerAccumulator }) else { return false }
-        var read = Set(codeKeys.flatMap { plan.groupKeys[$0].columns })
-        for spec in plan.aggregates { read.formUnion(spec.argument?.columns ?? []) }
         let zone = segment.columns[column].blocks[block]
         let n = zone.rowCount
-        guard !read.contains(column), zone.nullCount == 0, n > 0 else { return false }
-        // Runs of local days when every key is constant within one, else of local hours.
-        let unit = plan.groupKeys.allSatisfy(Self.changesDaily) ? 24 * Self.hour : Self.hour
+        guard zone.nullCount == 0, n > 0 else { return false }
         let offset = Int64(offsetSeconds) * 1_000_000
         let (first, last) = (Self.unitIndex(zone.min, offset, unit), Self.unitIndex(zone.max, offset, unit))
         guard first <= last, last - first < Int64(n / 16 + 1) else { return false }
@@ -527,7 +537,7 @@ struct BucketAggregation {
         }
         let keyEvaluator = Evaluator(offsetSeconds: offsetSeconds, columns: [column: representatives])
         let evaluator = Evaluator(offsetSeconds: offsetSeconds,
-                                  columns: try scanner.load(segment: segment, block: block, cursor: cursor, columns: read.sorted()))
+                                  columns: try scanner.load(segment: segment, block: block, cursor: cursor, columns: read))
         let batch = Batch(count: n, selection: nil)
         let inputs = try plan.aggregates.map { try $0.argument.map { try evaluator.evaluate($0, batch) } }
         guard codeKeys.isEmpty else {
